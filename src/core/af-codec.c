@@ -1,0 +1,691 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-codec"
+
+#include "af-codec.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (af-codec-error-quark, af_codec_error)
+
+/* A recursive-descent reader over the raw text. Errors are raised where they are
+ * found and each level on the way out prefixes its own context (attribute name or
+ * list index), so a message reads from the outside in. */
+typedef struct
+{
+  const char *start;
+  const char *p;
+  const char *end;
+} Reader;
+
+static void
+reader_init (Reader     *reader,
+             const char *json,
+             gssize      length)
+{
+  reader->start = json;
+  reader->p = json;
+  reader->end = json + (length < 0 ? strlen (json) : (gsize) length);
+}
+
+static gboolean
+fail (Reader      *reader,
+      GError     **error,
+      AfCodecError code,
+      const char  *format,
+      ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+fail (Reader      *reader,
+      GError     **error,
+      AfCodecError code,
+      const char  *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (code == AF_CODEC_ERROR_MALFORMED)
+    g_set_error (error, AF_CODEC_ERROR, code, "%s at byte %" G_GSIZE_FORMAT,
+                 message, (gsize) (reader->p - reader->start));
+  else
+    g_set_error_literal (error, AF_CODEC_ERROR, code, message);
+  return FALSE;
+}
+
+static void
+skip_space (Reader *reader)
+{
+  while (reader->p < reader->end &&
+         (*reader->p == ' ' || *reader->p == '\n' || *reader->p == '\r' || *reader->p == '\t'))
+    reader->p++;
+}
+
+static gboolean
+peek (Reader *reader,
+      char    c)
+{
+  skip_space (reader);
+  return reader->p < reader->end && *reader->p == c;
+}
+
+static gboolean
+expect (Reader  *reader,
+        char     c,
+        GError **error)
+{
+  if (!peek (reader, c))
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "expected '%c'", c);
+  reader->p++;
+  return TRUE;
+}
+
+static gboolean
+read_literal (Reader     *reader,
+              const char *word)
+{
+  gsize length = strlen (word);
+
+  skip_space (reader);
+  if ((gsize) (reader->end - reader->p) < length || memcmp (reader->p, word, length) != 0)
+    return FALSE;
+  reader->p += length;
+  return TRUE;
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (Reader   *reader,
+           gunichar *out)
+{
+  gunichar value = 0;
+
+  if (reader->end - reader->p < 4)
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = hex_value (reader->p[i]);
+
+      if (digit < 0)
+        return FALSE;
+      value = value * 16 + digit;
+    }
+  reader->p += 4;
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+read_unicode_escape (Reader   *reader,
+                     GString  *out,
+                     GError  **error)
+{
+  gunichar c, low;
+
+  if (!read_hex4 (reader, &c))
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "bad \\u escape");
+
+  if (c >= 0xD800 && c <= 0xDBFF)
+    {
+      if (reader->end - reader->p < 6 || reader->p[0] != '\\' || reader->p[1] != 'u')
+        return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "lone surrogate in \\u escape");
+      reader->p += 2;
+      if (!read_hex4 (reader, &low) || low < 0xDC00 || low > 0xDFFF)
+        return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "bad surrogate pair");
+      c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+    }
+  else if (c >= 0xDC00 && c <= 0xDFFF)
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "lone surrogate in \\u escape");
+
+  if (c == 0)
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "NUL character in a string");
+  g_string_append_unichar (out, c);
+  return TRUE;
+}
+
+static gboolean
+read_escape (Reader   *reader,
+             GString  *out,
+             GError  **error)
+{
+  char c;
+
+  if (reader->p >= reader->end)
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "unterminated string");
+
+  c = *reader->p++;
+  switch (c)
+    {
+    case '"': case '\\': case '/':
+      g_string_append_c (out, c);
+      return TRUE;
+    case 'b': g_string_append_c (out, '\b'); return TRUE;
+    case 'f': g_string_append_c (out, '\f'); return TRUE;
+    case 'n': g_string_append_c (out, '\n'); return TRUE;
+    case 'r': g_string_append_c (out, '\r'); return TRUE;
+    case 't': g_string_append_c (out, '\t'); return TRUE;
+    case 'u': return read_unicode_escape (reader, out, error);
+    default:
+      return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "bad escape '\\%c'", c);
+    }
+}
+
+/* Returns a newly allocated, UTF-8-validated string. The common case (no escapes)
+ * is a single scan and copy. */
+static char *
+read_string (Reader  *reader,
+             GError **error)
+{
+  const char *begin;
+  g_autoptr(GString) decoded = NULL;
+
+  if (!expect (reader, '"', error))
+    return NULL;
+
+  begin = reader->p;
+  while (reader->p < reader->end && *reader->p != '"' && *reader->p != '\\' &&
+         (guchar) *reader->p >= 0x20)
+    reader->p++;
+
+  if (reader->p < reader->end && *reader->p == '"')
+    {
+      if (!g_utf8_validate (begin, reader->p - begin, NULL))
+        {
+          fail (reader, error, AF_CODEC_ERROR_MALFORMED, "string is not valid UTF-8");
+          return NULL;
+        }
+      return g_strndup (begin, reader->p++ - begin);
+    }
+
+  decoded = g_string_new_len (begin, reader->p - begin);
+  while (reader->p < reader->end && *reader->p != '"')
+    {
+      if ((guchar) *reader->p < 0x20)
+        {
+          fail (reader, error, AF_CODEC_ERROR_MALFORMED, "control character in a string");
+          return NULL;
+        }
+      if (*reader->p == '\\')
+        {
+          reader->p++;
+          if (!read_escape (reader, decoded, error))
+            return NULL;
+        }
+      else
+        g_string_append_c (decoded, *reader->p++);
+    }
+
+  if (reader->p >= reader->end)
+    {
+      fail (reader, error, AF_CODEC_ERROR_MALFORMED, "unterminated string");
+      return NULL;
+    }
+  reader->p++;
+
+  if (!g_utf8_validate (decoded->str, decoded->len, NULL))
+    {
+      fail (reader, error, AF_CODEC_ERROR_MALFORMED, "string is not valid UTF-8");
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&decoded), FALSE);
+}
+
+static gboolean
+base64_is_valid (const char *text)
+{
+  gsize length = strlen (text), padding = 0;
+
+  if (length % 4 != 0)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '=')
+        {
+          padding++;
+          continue;
+        }
+      if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
+        return FALSE;
+    }
+  return padding <= 2;
+}
+
+/* Checks a scalar's text against its type: N must be a DynamoDB number, B base64. */
+static gboolean
+check_scalar (Reader     *reader,
+              AfType      type,
+              const char *text,
+              GError    **error)
+{
+  if ((type == AF_TYPE_N || type == AF_TYPE_NS) && !af_number_is_valid (text))
+    return fail (reader, error, AF_CODEC_ERROR_NUMBER, "'%s' is not a DynamoDB number", text);
+  if ((type == AF_TYPE_B || type == AF_TYPE_BS) && !base64_is_valid (text))
+    return fail (reader, error, AF_CODEC_ERROR_BASE64, "binary value is not base64");
+  return TRUE;
+}
+
+static AfValue *read_typed_value (Reader *reader, guint depth, GError **error);
+
+static AfValue *
+read_text_value (Reader  *reader,
+                 AfType   type,
+                 GError **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!peek (reader, '"'))
+    {
+      fail (reader, error, AF_CODEC_ERROR_TYPE, "%s needs a JSON string", af_type_to_tag (type));
+      return NULL;
+    }
+  text = read_string (reader, error);
+  if (text == NULL || !check_scalar (reader, type, text, error))
+    return NULL;
+
+  if (type == AF_TYPE_S)
+    return af_value_new_s (text);
+  if (type == AF_TYPE_N)
+    return af_value_new_n (text);
+  return af_value_new_b (text);
+}
+
+static AfValue *
+read_bool_value (Reader  *reader,
+                 AfType   type,
+                 GError **error)
+{
+  if (read_literal (reader, "true"))
+    return type == AF_TYPE_BOOL ? af_value_new_bool (TRUE) : af_value_new_null ();
+  if (type == AF_TYPE_BOOL && read_literal (reader, "false"))
+    return af_value_new_bool (FALSE);
+
+  fail (reader, error, AF_CODEC_ERROR_TYPE, "%s needs %s", af_type_to_tag (type),
+        type == AF_TYPE_BOOL ? "true or false" : "true");
+  return NULL;
+}
+
+/* The members of an M, or the attributes of an item: {"name": typed, ...}. */
+static AfValue *
+read_members (Reader  *reader,
+              guint    depth,
+              GError **error)
+{
+  g_autoptr(AfValue) map = af_value_new_map ();
+
+  if (!expect (reader, '{', error))
+    return NULL;
+  if (peek (reader, '}'))
+    {
+      reader->p++;
+      return g_steal_pointer (&map);
+    }
+
+  do
+    {
+      g_autofree char *name = read_string (reader, error);
+      AfValue *member;
+
+      if (name == NULL || !expect (reader, ':', error))
+        return NULL;
+      if (af_value_map_get (map, name) != NULL)
+        {
+          fail (reader, error, AF_CODEC_ERROR_MALFORMED, "attribute '%s' appears twice", name);
+          return NULL;
+        }
+      member = read_typed_value (reader, depth, error);
+      if (member == NULL)
+        {
+          g_prefix_error (error, "attribute '%s': ", name);
+          return NULL;
+        }
+      af_value_map_set (map, name, member);
+    }
+  while (peek (reader, ',') && reader->p++);
+
+  if (!expect (reader, '}', error))
+    return NULL;
+  return g_steal_pointer (&map);
+}
+
+static AfValue *
+read_list_element (Reader  *reader,
+                   AfType   type,
+                   guint    depth,
+                   GError **error)
+{
+  if (type == AF_TYPE_L)
+    return read_typed_value (reader, depth, error);
+  return read_text_value (reader, type == AF_TYPE_SS ? AF_TYPE_S
+                                  : type == AF_TYPE_NS ? AF_TYPE_N : AF_TYPE_B, error);
+}
+
+static AfValue *
+read_list (Reader  *reader,
+           AfType   type,
+           guint    depth,
+           GError **error)
+{
+  g_autoptr(AfValue) list = af_value_new_list (type);
+  guint index = 0;
+
+  if (!peek (reader, '['))
+    {
+      fail (reader, error, AF_CODEC_ERROR_TYPE, "%s needs a JSON array", af_type_to_tag (type));
+      return NULL;
+    }
+  reader->p++;
+  if (peek (reader, ']'))
+    {
+      reader->p++;
+      return g_steal_pointer (&list);
+    }
+
+  do
+    {
+      AfValue *element = read_list_element (reader, type, depth, error);
+
+      if (element == NULL)
+        {
+          g_prefix_error (error, "[%u]: ", index);
+          return NULL;
+        }
+      af_value_list_append (list, element);
+      index++;
+    }
+  while (peek (reader, ',') && reader->p++);
+
+  if (!expect (reader, ']', error))
+    return NULL;
+  return g_steal_pointer (&list);
+}
+
+static AfValue *
+read_payload (Reader  *reader,
+              AfType   type,
+              guint    depth,
+              GError **error)
+{
+  switch (type)
+    {
+    case AF_TYPE_S: case AF_TYPE_N: case AF_TYPE_B:
+      return read_text_value (reader, type, error);
+    case AF_TYPE_BOOL: case AF_TYPE_NULL:
+      return read_bool_value (reader, type, error);
+    case AF_TYPE_M:
+      if (!peek (reader, '{'))
+        {
+          fail (reader, error, AF_CODEC_ERROR_TYPE, "M needs a JSON object");
+          return NULL;
+        }
+      return read_members (reader, depth, error);
+    default:
+      return read_list (reader, type, depth, error);
+    }
+}
+
+/* One {"TAG": payload}. @depth is the nesting level of this value (1 for an
+ * item's own attributes); containers deeper than AF_VALUE_MAX_DEPTH are refused
+ * before they are read, so hostile input cannot exhaust the stack. */
+static AfValue *
+read_typed_value (Reader  *reader,
+                  guint    depth,
+                  GError **error)
+{
+  g_autofree char *tag = NULL;
+  g_autoptr(AfValue) value = NULL;
+  AfType type;
+
+  if (!peek (reader, '{'))
+    {
+      fail (reader, error, AF_CODEC_ERROR_TYPE, "expected a typed value such as {\"S\": …}");
+      return NULL;
+    }
+  reader->p++;
+  tag = read_string (reader, error);
+  if (tag == NULL || !expect (reader, ':', error))
+    return NULL;
+  if (!af_type_from_tag (tag, &type))
+    {
+      fail (reader, error, AF_CODEC_ERROR_TYPE, "unknown type tag '%s'", tag);
+      return NULL;
+    }
+  if ((type == AF_TYPE_M || type == AF_TYPE_L) && depth >= AF_VALUE_MAX_DEPTH)
+    {
+      fail (reader, error, AF_CODEC_ERROR_DEPTH, "nested deeper than %d levels", AF_VALUE_MAX_DEPTH);
+      return NULL;
+    }
+
+  value = read_payload (reader, type, depth + 1, error);
+  if (value == NULL)
+    return NULL;
+  if (!peek (reader, '}'))
+    {
+      fail (reader, error, AF_CODEC_ERROR_MALFORMED, "a typed value has exactly one type tag");
+      return NULL;
+    }
+  reader->p++;
+  return g_steal_pointer (&value);
+}
+
+static gboolean
+expect_end (Reader  *reader,
+            GError **error)
+{
+  skip_space (reader);
+  if (reader->p != reader->end)
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "trailing data after the document");
+  return TRUE;
+}
+
+AfValue *
+af_codec_parse_value (const char *json,
+                      gssize      length,
+                      GError    **error)
+{
+  Reader reader;
+  g_autoptr(AfValue) value = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  reader_init (&reader, json, length);
+  value = read_typed_value (&reader, 1, error);
+  if (value == NULL || !expect_end (&reader, error))
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
+static AfValue *
+read_item (Reader  *reader,
+           GError **error)
+{
+  if (!peek (reader, '{'))
+    {
+      fail (reader, error, AF_CODEC_ERROR_MALFORMED, "an item must be a JSON object");
+      return NULL;
+    }
+  return read_members (reader, 1, error);
+}
+
+AfValue *
+af_codec_parse_item (const char *json,
+                     gssize      length,
+                     GError    **error)
+{
+  Reader reader;
+  g_autoptr(AfValue) item = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  reader_init (&reader, json, length);
+  item = read_item (&reader, error);
+  if (item == NULL || !expect_end (&reader, error))
+    return NULL;
+  return g_steal_pointer (&item);
+}
+
+/* Skips any JSON value (for envelope members we do not use), with the same depth
+ * limit as typed values. */
+static gboolean
+skip_value (Reader  *reader,
+            guint    depth,
+            GError **error)
+{
+  char open;
+
+  skip_space (reader);
+  if (reader->p >= reader->end)
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "unexpected end of document");
+
+  open = *reader->p;
+  if (open == '"')
+    {
+      g_autofree char *ignored = read_string (reader, error);
+      return ignored != NULL;
+    }
+  if (open != '{' && open != '[')
+    {
+      const char *begin = reader->p;
+
+      while (reader->p < reader->end && strchr ("+-.0123456789eEtruefalsn", *reader->p) != NULL)
+        reader->p++;
+      if (reader->p == begin)
+        return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "unexpected character");
+      return TRUE;
+    }
+
+  if (depth >= AF_VALUE_MAX_DEPTH * 2)
+    return fail (reader, error, AF_CODEC_ERROR_DEPTH, "document nested too deeply");
+  reader->p++;
+  if (peek (reader, open == '{' ? '}' : ']'))
+    {
+      reader->p++;
+      return TRUE;
+    }
+  do
+    {
+      if (open == '{')
+        {
+          g_autofree char *name = read_string (reader, error);
+          if (name == NULL || !expect (reader, ':', error))
+            return FALSE;
+        }
+      if (!skip_value (reader, depth + 1, error))
+        return FALSE;
+    }
+  while (peek (reader, ',') && reader->p++);
+  return expect (reader, open == '{' ? '}' : ']', error);
+}
+
+static gboolean
+read_items_array (Reader     *reader,
+                  GPtrArray  *items,
+                  GError    **error)
+{
+  if (!expect (reader, '[', error))
+    return FALSE;
+  if (peek (reader, ']'))
+    {
+      reader->p++;
+      return TRUE;
+    }
+  do
+    {
+      AfValue *item = read_item (reader, error);
+
+      if (item == NULL)
+        {
+          g_prefix_error (error, "item %u: ", items->len);
+          return FALSE;
+        }
+      g_ptr_array_add (items, item);
+    }
+  while (peek (reader, ',') && reader->p++);
+  return expect (reader, ']', error);
+}
+
+static gboolean
+read_page_member (Reader     *reader,
+                  const char *name,
+                  GPtrArray  *items,
+                  gboolean   *seen_items,
+                  AfValue   **last_key,
+                  GError    **error)
+{
+  if (strcmp (name, "Items") == 0)
+    {
+      *seen_items = TRUE;
+      return read_items_array (reader, items, error);
+    }
+  if (strcmp (name, "LastEvaluatedKey") == 0)
+    {
+      g_clear_pointer (last_key, af_value_unref);
+      *last_key = read_item (reader, error);
+      if (*last_key == NULL)
+        g_prefix_error (error, "LastEvaluatedKey: ");
+      return *last_key != NULL;
+    }
+  return skip_value (reader, 1, error);
+}
+
+GPtrArray *
+af_codec_parse_items_page (const char *json,
+                           gssize      length,
+                           AfValue   **out_last_key,
+                           GError    **error)
+{
+  Reader reader;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(AfValue) last_key = NULL;
+  gboolean seen_items = FALSE;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  reader_init (&reader, json, length);
+  if (!peek (&reader, '{'))
+    {
+      fail (&reader, error, AF_CODEC_ERROR_MALFORMED, "expected a JSON object with \"Items\"");
+      return NULL;
+    }
+  reader.p++;
+  if (!peek (&reader, '}'))
+    {
+      do
+        {
+          g_autofree char *name = read_string (&reader, error);
+
+          if (name == NULL || !expect (&reader, ':', error))
+            return NULL;
+          if (!read_page_member (&reader, name, items, &seen_items, &last_key, error))
+            return NULL;
+        }
+      while (peek (&reader, ',') && reader.p++);
+    }
+  if (!expect (&reader, '}', error) || !expect_end (&reader, error))
+    return NULL;
+  if (!seen_items)
+    {
+      g_set_error_literal (error, AF_CODEC_ERROR, AF_CODEC_ERROR_MALFORMED,
+                           "the document has no \"Items\" array");
+      return NULL;
+    }
+
+  if (out_last_key != NULL)
+    *out_last_key = g_steal_pointer (&last_key);
+  return g_steal_pointer (&items);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * af-codec.h — DynamoDB JSON in and out.
+ *
+ * Reading uses a small hand-written parser (no intermediate JSON tree), so that an
+ * import of hundreds of thousands of items is bound by SQLite, not by parsing. Every
+ * error names what was wrong and where ("item 3: attribute 'risk_score': ...").
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "af-value.h"
+
+G_BEGIN_DECLS
+
+#define AF_CODEC_ERROR (af_codec_error_quark ())
+GQuark af_codec_error_quark (void);
+
+typedef enum
+{
+  AF_CODEC_ERROR_MALFORMED,   /* not JSON, or not the expected shape */
+  AF_CODEC_ERROR_TYPE,        /* unknown type tag, or a value of the wrong JSON type */
+  AF_CODEC_ERROR_DEPTH,       /* nested deeper than AF_VALUE_MAX_DEPTH */
+  AF_CODEC_ERROR_NUMBER,      /* an N that is not a DynamoDB number */
+  AF_CODEC_ERROR_BASE64,      /* a B that is not base64 */
+} AfCodecError;
+
+/* One typed value: {"S": "text"}, {"M": {...}}, ... */
+AfValue   *af_codec_parse_value       (const char     *json,
+                                       gssize          length,
+                                       GError        **error);
+/* One item: {"name": {"S": "..."}, ...}; returns a value of type M. */
+AfValue   *af_codec_parse_item        (const char     *json,
+                                       gssize          length,
+                                       GError        **error);
+/* What `aws dynamodb scan` / Query print: {"Items": [...], "LastEvaluatedKey": {...}, ...}.
+ * Other top-level members are ignored. @out_last_key may be NULL; it receives the
+ * LastEvaluatedKey item when present. Errors name the index of the bad item. */
+GPtrArray *af_codec_parse_items_page  (const char     *json,
+                                       gssize          length,
+                                       AfValue       **out_last_key,
+                                       GError        **error);
+
+/* From a json-glib node (for envelopes already parsed with json-glib). */
+AfValue   *af_codec_value_from_node   (JsonNode       *node,
+                                       GError        **error);
+AfValue   *af_codec_item_from_node    (JsonNode       *node,
+                                       GError        **error);
+
+/* Canonical DynamoDB JSON: compact, map members sorted by name. */
+void       af_codec_write_value       (GString        *out,
+                                       const AfValue  *value);
+void       af_codec_write_item        (GString        *out,
+                                       const AfValue  *item);
+char      *af_codec_item_to_string    (const AfValue  *item);
+
+/* Plain JSON: S as strings, N as JSON numbers with every digit they have, B as a
+ * base64 string, sets as arrays, M as objects. This is what `--json` prints. */
+void       af_codec_write_plain       (GString        *out,
+                                       const AfValue  *value);
+
+/* A JSON string literal with the escapes JSON requires. */
+void       af_codec_write_json_string (GString        *out,
+                                       const char     *text);
+
+G_END_DECLS

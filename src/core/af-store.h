@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * af-store.h — the local cache: SQLite in WAL mode with a versioned schema.
+ *
+ * Each of the four tables keeps the key and the attributes that the seeds' query
+ * patterns use as indexed columns, and the whole item as canonical DynamoDB JSON, so
+ * that attributes the schema does not list survive every round trip. Two copies are
+ * kept: `remote` (what the cloud last said, the base for conflict detection) and
+ * `item` (remote plus the local edits not yet pushed).
+ *
+ * Every local edit changes the item and appends its outbox entry in ONE transaction.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "af-table.h"
+#include "af-value.h"
+
+G_BEGIN_DECLS
+
+#define AF_STORE_ERROR (af_store_error_quark ())
+GQuark af_store_error_quark (void);
+
+typedef enum
+{
+  AF_STORE_ERROR_CORRUPT,        /* not a cache file, or damaged */
+  AF_STORE_ERROR_NEWER_SCHEMA,   /* written by a newer version of the app */
+  AF_STORE_ERROR_SQLITE,         /* any other SQLite failure */
+  AF_STORE_ERROR_NOT_FOUND,      /* no item with that id */
+  AF_STORE_ERROR_INVALID,        /* an item or an argument that cannot be stored */
+  AF_STORE_ERROR_NO_IDENTITY,    /* an edit needs the reviewer's e-mail */
+  AF_STORE_ERROR_INJECTED,       /* a test's failure point fired */
+} AfStoreError;
+
+#define AF_STORE_SCHEMA_VERSION 1
+
+#define AF_TYPE_STORE (af_store_get_type ())
+G_DECLARE_FINAL_TYPE (AfStore, af_store, AF, STORE, GObject)
+
+/* Opens (creating or migrating) the cache at @path. A file from a newer schema, or one
+ * that is not a healthy cache, is refused with an error and left untouched. */
+AfStore    *af_store_open              (const char     *path,
+                                        GError        **error);
+const char *af_store_get_path          (AfStore        *self);
+
+/* The reviewer's e-mail, recorded as reviewed_by / corrected_by. */
+void        af_store_set_identity      (AfStore        *self,
+                                        const char     *email);
+const char *af_store_get_identity      (AfStore        *self);
+
+/* ---- Writing what the cloud says ---------------------------------------------- */
+
+/* Inserts or replaces @items (all of @table) in one transaction: all or nothing.
+ * Local edits still in the outbox are re-applied on top of the new remote copy. */
+gboolean    af_store_put_remote_items  (AfStore        *self,
+                                        AfTable         table,
+                                        GPtrArray      *items,
+                                        GError        **error);
+/* Reads a DynamoDB JSON file ({"Items": [...]}) and stores every item in one
+ * transaction; each item's table is judged by its keys. Errors name the file and
+ * the index of the item. @out_counts (may be NULL) receives per-table counts. */
+gboolean    af_store_import_file       (AfStore        *self,
+                                        const char     *path,
+                                        guint           out_counts[AF_N_TABLES],
+                                        GError        **error);
+gboolean    af_store_delete_item       (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *id,
+                                        GError        **error);
+
+/* ---- Reading ------------------------------------------------------------------- */
+
+/* The item (local view) by its partition key; NULL with AF_STORE_ERROR_NOT_FOUND. */
+AfValue    *af_store_get_item          (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *id,
+                                        GError        **error);
+/* Looks @id up in every table (audit id, document id, request id, user id). */
+AfValue    *af_store_find_item         (AfStore        *self,
+                                        const char     *id,
+                                        AfTable        *out_table,
+                                        GError        **error);
+
+typedef enum
+{
+  AF_REVIEWED_ANY,
+  AF_REVIEWED_YES,
+  AF_REVIEWED_NO,
+} AfReviewedFilter;
+
+/* One list query; unset fields (NULL / FALSE / 0) do not filter. The order is the
+ * table's natural queue order: audits by risk_score descending when min_risk is set
+ * or order_by_risk is TRUE, else newest audit_timestamp first; documents by
+ * upload_timestamp ascending; analyses newest created_at first; users by email. */
+typedef struct
+{
+  AfTable           table;
+  const char       *status;        /* status, or processing_status for documents */
+  const char       *loan_id;       /* loan_application_id */
+  const char       *user_id;       /* analyses */
+  const char       *verdict;       /* analyses */
+  const char       *search;        /* applicant name, loan id, document id, file name */
+  gboolean          has_min_risk;  /* audits: risk_score > min_risk */
+  double            min_risk;
+  gboolean          order_by_risk;
+  AfReviewedFilter  reviewed;      /* audits: reviewed_by present or not */
+  guint             offset;
+  guint             limit;         /* 0 = no limit */
+} AfQuery;
+
+GPtrArray  *af_store_query             (AfStore        *self,
+                                        const AfQuery  *query,
+                                        GError        **error);
+gint64      af_store_count             (AfStore        *self,
+                                        const AfQuery  *query,
+                                        GError        **error);
+
+/* The seeds' query patterns, by name. Each returns a GPtrArray of AfValue items. */
+GPtrArray  *af_store_documents_for_loan    (AfStore     *self,
+                                            const char  *loan_id,
+                                            GError     **error);
+GPtrArray  *af_store_documents_by_status   (AfStore     *self,
+                                            const char  *status,
+                                            GError     **error);
+GPtrArray  *af_store_audits_above_risk     (AfStore     *self,
+                                            const char  *status,
+                                            double       threshold,
+                                            GError     **error);
+GPtrArray  *af_store_audit_history         (AfStore     *self,
+                                            const char  *loan_id,
+                                            GError     **error);
+/* Newest first, @limit per page. @before_created_at is the cursor: NULL for the first
+ * page, then the created_at (N text) of the last item of the previous page. */
+GPtrArray  *af_store_analyses_for_user     (AfStore     *self,
+                                            const char  *user_id,
+                                            const char  *before_created_at,
+                                            guint        limit,
+                                            GError     **error);
+GPtrArray  *af_store_analyses_by_status    (AfStore     *self,
+                                            const char  *status,
+                                            GError     **error);
+AfValue    *af_store_user_by_email         (AfStore     *self,
+                                            const char  *email,
+                                            GError     **error);
+
+/* ---- Local edits (each one item change + its outbox entry, one transaction) ---- */
+
+gboolean    af_store_set_review_notes  (AfStore        *self,
+                                        const char     *audit_record_id,
+                                        const char     *text,
+                                        GError        **error);
+gboolean    af_store_mark_reviewed     (AfStore        *self,
+                                        const char     *audit_record_id,
+                                        GError        **error);
+/* Appends {field, original_value, corrected_value, corrected_by, corrected_at, note}
+ * to the document's `corrections`; extracted_data is never changed. @note may be NULL. */
+gboolean    af_store_add_correction    (AfStore        *self,
+                                        const char     *document_id,
+                                        const char     *field,
+                                        const char     *value,
+                                        const char     *note,
+                                        GError        **error);
+gboolean    af_store_set_appraisal_note (AfStore       *self,
+                                        const char     *request_id,
+                                        const char     *text,
+                                        GError        **error);
+/* AUTHENTIC, SUSPICIOUS or LIKELY_FORGED: sets reviewer_verdict, reviewed_by, review_timestamp. */
+gboolean    af_store_set_verdict       (AfStore        *self,
+                                        const char     *request_id,
+                                        const char     *verdict,
+                                        GError        **error);
+
+/* ---- Outbox and sync state ----------------------------------------------------- */
+
+typedef enum
+{
+  AF_OP_NOTE,             /* audits: review_notes */
+  AF_OP_REVIEW,           /* audits: reviewed_by, review_timestamp */
+  AF_OP_CORRECTION,       /* documents: list_append to corrections */
+  AF_OP_APPRAISAL_NOTE,   /* analyses: review_notes */
+  AF_OP_VERDICT,          /* analyses: reviewer_verdict, reviewed_by, review_timestamp */
+} AfOpKind;
+
+const char *af_op_kind_to_string       (AfOpKind        kind);
+
+typedef struct
+{
+  gint64    seq;          /* order of the outbox */
+  char     *op_id;        /* UUID, written to the item as last_op_id */
+  AfTable   table;
+  char     *item_id;
+  AfOpKind  kind;
+  AfValue  *changes;      /* M: the attributes this operation SETs (for a correction:
+                             {"corrections": L[ the one new correction ]}) */
+  char     *created_at;   /* ISO 8601 */
+  guint     attempts;
+  char     *last_error;   /* nullable */
+} AfOutboxEntry;
+
+void        af_outbox_entry_free       (AfOutboxEntry  *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfOutboxEntry, af_outbox_entry_free)
+
+gint64      af_store_outbox_length     (AfStore        *self,
+                                        GError        **error);
+/* Entries in order (GPtrArray of AfOutboxEntry). */
+GPtrArray  *af_store_outbox_list       (AfStore        *self,
+                                        GError        **error);
+gboolean    af_store_outbox_remove     (AfStore        *self,
+                                        gint64          seq,
+                                        GError        **error);
+
+/* Key/value sync state (watermarks, last sync time). get returns NULL when unset. */
+char       *af_store_get_state         (AfStore        *self,
+                                        const char     *key,
+                                        GError        **error);
+gboolean    af_store_set_state         (AfStore        *self,
+                                        const char     *key,
+                                        const char     *value,
+                                        GError        **error);
+
+/* Tests only: make the next edit fail between the item update and the outbox insert. */
+void        af_store_inject_failure    (AfStore        *self,
+                                        const char     *point);
+
+G_END_DECLS

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-value"
+
+#include "af-value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct
+{
+  char    *name;
+  AfValue *value;
+} Member;
+
+struct _AfValue
+{
+  gatomicrefcount  ref_count;
+  AfType           type;
+  union {
+    char          *text;      /* S, N, B */
+    gboolean       boolean;   /* BOOL */
+    GArray        *members;   /* M: Member, sorted by name */
+    GPtrArray     *elements;  /* L, SS, NS, BS: AfValue */
+  };
+};
+
+G_DEFINE_BOXED_TYPE (AfValue, af_value, af_value_ref, af_value_unref)
+
+static const char * const type_tags[] = {
+  [AF_TYPE_S] = "S", [AF_TYPE_N] = "N", [AF_TYPE_B] = "B", [AF_TYPE_BOOL] = "BOOL",
+  [AF_TYPE_NULL] = "NULL", [AF_TYPE_M] = "M", [AF_TYPE_L] = "L", [AF_TYPE_SS] = "SS",
+  [AF_TYPE_NS] = "NS", [AF_TYPE_BS] = "BS",
+};
+
+const char *
+af_type_to_tag (AfType type)
+{
+  g_return_val_if_fail (type <= AF_TYPE_BS, NULL);
+  return type_tags[type];
+}
+
+gboolean
+af_type_from_tag (const char *tag,
+                  AfType     *out_type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (type_tags); i++)
+    {
+      if (strcmp (tag, type_tags[i]) == 0)
+        {
+          *out_type = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+is_text_type (AfType type)
+{
+  return type == AF_TYPE_S || type == AF_TYPE_N || type == AF_TYPE_B;
+}
+
+static gboolean
+is_list_type (AfType type)
+{
+  return type == AF_TYPE_L || type == AF_TYPE_SS || type == AF_TYPE_NS || type == AF_TYPE_BS;
+}
+
+static AfValue *
+value_alloc (AfType type)
+{
+  AfValue *value = g_slice_new0 (AfValue);
+
+  g_atomic_ref_count_init (&value->ref_count);
+  value->type = type;
+  return value;
+}
+
+static void
+member_clear (gpointer data)
+{
+  Member *member = data;
+
+  g_free (member->name);
+  af_value_unref (member->value);
+}
+
+AfValue *
+af_value_ref (AfValue *value)
+{
+  g_return_val_if_fail (value != NULL, NULL);
+  g_atomic_ref_count_inc (&value->ref_count);
+  return value;
+}
+
+void
+af_value_unref (AfValue *value)
+{
+  g_return_if_fail (value != NULL);
+
+  if (!g_atomic_ref_count_dec (&value->ref_count))
+    return;
+
+  if (is_text_type (value->type))
+    g_free (value->text);
+  else if (value->type == AF_TYPE_M)
+    g_array_unref (value->members);
+  else if (is_list_type (value->type))
+    g_ptr_array_unref (value->elements);
+  g_slice_free (AfValue, value);
+}
+
+static AfValue *
+new_text (AfType      type,
+          const char *text)
+{
+  AfValue *value = value_alloc (type);
+
+  value->text = g_strdup (text != NULL ? text : "");
+  return value;
+}
+
+AfValue *
+af_value_new_s (const char *text)
+{
+  return new_text (AF_TYPE_S, text);
+}
+
+AfValue *
+af_value_new_n (const char *decimal)
+{
+  return new_text (AF_TYPE_N, decimal);
+}
+
+AfValue *
+af_value_new_b (const char *base64)
+{
+  return new_text (AF_TYPE_B, base64);
+}
+
+AfValue *
+af_value_new_n_int (gint64 number)
+{
+  char buffer[32];
+
+  g_snprintf (buffer, sizeof buffer, "%" G_GINT64_FORMAT, number);
+  return new_text (AF_TYPE_N, buffer);
+}
+
+AfValue *
+af_value_new_bool (gboolean boolean)
+{
+  AfValue *value = value_alloc (AF_TYPE_BOOL);
+
+  value->boolean = !!boolean;
+  return value;
+}
+
+AfValue *
+af_value_new_null (void)
+{
+  return value_alloc (AF_TYPE_NULL);
+}
+
+AfValue *
+af_value_new_map (void)
+{
+  AfValue *value = value_alloc (AF_TYPE_M);
+
+  value->members = g_array_new (FALSE, FALSE, sizeof (Member));
+  g_array_set_clear_func (value->members, member_clear);
+  return value;
+}
+
+AfValue *
+af_value_new_list (AfType type)
+{
+  AfValue *value;
+
+  g_return_val_if_fail (is_list_type (type), NULL);
+
+  value = value_alloc (type);
+  value->elements = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  return value;
+}
+
+AfType
+af_value_get_kind (const AfValue *value)
+{
+  return value->type;
+}
+
+const char *
+af_value_get_string (const AfValue *value)
+{
+  if (value == NULL || !is_text_type (value->type))
+    return NULL;
+  return value->text;
+}
+
+gboolean
+af_value_get_bool (const AfValue *value)
+{
+  return value != NULL && value->type == AF_TYPE_BOOL && value->boolean;
+}
+
+/* Binary search; returns TRUE and the index when found, else the insertion point. */
+static gboolean
+map_find (const AfValue *map,
+          const char    *name,
+          guint         *out_index)
+{
+  guint low = 0, high = map->members->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      int cmp = strcmp (g_array_index (map->members, Member, mid).name, name);
+
+      if (cmp == 0)
+        {
+          *out_index = mid;
+          return TRUE;
+        }
+      if (cmp < 0)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  *out_index = low;
+  return FALSE;
+}
+
+void
+af_value_map_set (AfValue    *map,
+                  const char *name,
+                  AfValue    *member)
+{
+  guint index;
+
+  g_return_if_fail (map != NULL && map->type == AF_TYPE_M);
+  g_return_if_fail (name != NULL && member != NULL);
+
+  if (map_find (map, name, &index))
+    {
+      Member *existing = &g_array_index (map->members, Member, index);
+
+      af_value_unref (existing->value);
+      existing->value = member;
+    }
+  else
+    {
+      Member added = { g_strdup (name), member };
+
+      g_array_insert_val (map->members, index, added);
+    }
+}
+
+gboolean
+af_value_map_remove (AfValue    *map,
+                     const char *name)
+{
+  guint index;
+
+  g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, FALSE);
+
+  if (!map_find (map, name, &index))
+    return FALSE;
+  g_array_remove_index (map->members, index);
+  return TRUE;
+}
+
+AfValue *
+af_value_map_get (const AfValue *map,
+                  const char    *name)
+{
+  guint index;
+
+  if (map == NULL || map->type != AF_TYPE_M || name == NULL)
+    return NULL;
+  if (!map_find (map, name, &index))
+    return NULL;
+  return g_array_index (map->members, Member, index).value;
+}
+
+guint
+af_value_map_size (const AfValue *map)
+{
+  g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, 0);
+  return map->members->len;
+}
+
+const char *
+af_value_map_name_at (const AfValue *map,
+                      guint          index)
+{
+  g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, NULL);
+  g_return_val_if_fail (index < map->members->len, NULL);
+  return g_array_index (map->members, Member, index).name;
+}
+
+AfValue *
+af_value_map_value_at (const AfValue *map,
+                       guint          index)
+{
+  g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, NULL);
+  g_return_val_if_fail (index < map->members->len, NULL);
+  return g_array_index (map->members, Member, index).value;
+}
+
+void
+af_value_list_append (AfValue *list,
+                      AfValue *element)
+{
+  g_return_if_fail (list != NULL && is_list_type (list->type));
+  g_return_if_fail (element != NULL);
+  g_ptr_array_add (list->elements, element);
+}
+
+guint
+af_value_list_length (const AfValue *list)
+{
+  g_return_val_if_fail (list != NULL && is_list_type (list->type), 0);
+  return list->elements->len;
+}
+
+AfValue *
+af_value_list_nth (const AfValue *list,
+                   guint          index)
+{
+  g_return_val_if_fail (list != NULL && is_list_type (list->type), NULL);
+  g_return_val_if_fail (index < list->elements->len, NULL);
+  return g_ptr_array_index (list->elements, index);
+}
+
+AfValue *
+af_value_copy (const AfValue *value)
+{
+  AfValue *copy;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  if (is_text_type (value->type))
+    return new_text (value->type, value->text);
+  if (value->type == AF_TYPE_BOOL)
+    return af_value_new_bool (value->boolean);
+  if (value->type == AF_TYPE_NULL)
+    return af_value_new_null ();
+
+  if (value->type == AF_TYPE_M)
+    {
+      copy = af_value_new_map ();
+      for (guint i = 0; i < value->members->len; i++)
+        {
+          const Member *member = &g_array_index (value->members, Member, i);
+          Member added = { g_strdup (member->name), af_value_copy (member->value) };
+
+          g_array_append_val (copy->members, added);
+        }
+      return copy;
+    }
+
+  copy = af_value_new_list (value->type);
+  for (guint i = 0; i < value->elements->len; i++)
+    g_ptr_array_add (copy->elements, af_value_copy (g_ptr_array_index (value->elements, i)));
+  return copy;
+}
+
+gboolean
+af_value_equal (const AfValue *a,
+                const AfValue *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL || a->type != b->type)
+    return FALSE;
+
+  if (is_text_type (a->type))
+    return strcmp (a->text, b->text) == 0;
+  if (a->type == AF_TYPE_BOOL)
+    return a->boolean == b->boolean;
+  if (a->type == AF_TYPE_NULL)
+    return TRUE;
+
+  if (a->type == AF_TYPE_M)
+    {
+      if (a->members->len != b->members->len)
+        return FALSE;
+      for (guint i = 0; i < a->members->len; i++)
+        {
+          const Member *ma = &g_array_index (a->members, Member, i);
+          const Member *mb = &g_array_index (b->members, Member, i);
+
+          if (strcmp (ma->name, mb->name) != 0 || !af_value_equal (ma->value, mb->value))
+            return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (a->elements->len != b->elements->len)
+    return FALSE;
+  for (guint i = 0; i < a->elements->len; i++)
+    if (!af_value_equal (g_ptr_array_index (a->elements, i), g_ptr_array_index (b->elements, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static const char *
+item_get_typed (const AfValue *item,
+                const char    *name,
+                AfType         type)
+{
+  AfValue *member = af_value_map_get (item, name);
+
+  if (member == NULL || member->type != type)
+    return NULL;
+  return member->text;
+}
+
+const char *
+af_item_get_s (const AfValue *item,
+               const char    *name)
+{
+  return item_get_typed (item, name, AF_TYPE_S);
+}
+
+const char *
+af_item_get_n (const AfValue *item,
+               const char    *name)
+{
+  return item_get_typed (item, name, AF_TYPE_N);
+}
+
+double
+af_item_get_double (const AfValue *item,
+                    const char    *name,
+                    double         fallback)
+{
+  const char *text = af_item_get_n (item, name);
+
+  return text != NULL ? g_ascii_strtod (text, NULL) : fallback;
+}
+
+gboolean
+af_item_get_bool (const AfValue *item,
+                  const char    *name,
+                  gboolean       fallback)
+{
+  AfValue *member = af_value_map_get (item, name);
+
+  if (member == NULL || member->type != AF_TYPE_BOOL)
+    return fallback;
+  return member->boolean;
+}
+
+/* DynamoDB's number grammar: [+-]digits[.digits][(e|E)[+-]digits], at most 38
+ * significant digits (leading and trailing zeros do not count). */
+gboolean
+af_number_is_valid (const char *text)
+{
+  const char *p = text;
+  guint significant = 0, pending_zeros = 0;
+  gboolean seen_nonzero = FALSE, seen_digit = FALSE;
+
+  if (text == NULL)
+    return FALSE;
+  if (*p == '-' || *p == '+')
+    p++;
+
+  for (gboolean fraction = FALSE; *p != '\0' && *p != 'e' && *p != 'E'; p++)
+    {
+      if (*p == '.' && !fraction)
+        {
+          fraction = TRUE;
+          continue;
+        }
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      seen_digit = TRUE;
+      if (*p == '0')
+        {
+          if (seen_nonzero)
+            pending_zeros++;
+          continue;
+        }
+      significant += pending_zeros + 1;
+      pending_zeros = 0;
+      seen_nonzero = TRUE;
+    }
+
+  if (!seen_digit || significant > 38)
+    return FALSE;
+
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '-' || *p == '+')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
