@@ -2,7 +2,7 @@
 /*
  * af-demo.h — the bundled demo workspace.
  *
- * The demo is the fixture set shipped in pkgdatadir/demo (dynamodb/*.json, s3/,
+ * The demo is the fixture set shipped in pkgdatadir/demo (dynamodb/ table files, s3/,
  * s3-manifest.json, expected.json). On first use it is imported into its own cache,
  * every date moved forward by (now − the fixture's as_of) so that nothing in it has
  * expired; later opens reuse that cache as it is, with the user's edits.

@@ -1,0 +1,777 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-demo"
+
+#include "config.h"
+
+#include "af-demo.h"
+
+#include <errno.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "af-clock.h"
+#include "af-codec.h"
+#include "af-table.h"
+
+G_DEFINE_QUARK (af-demo-error-quark, af_demo_error)
+
+#define STATE_IMPORT       "demo_import"
+#define IMPORT_DONE        "done"
+
+/* Unix times below this are not dates of this century's data (a count, a flag, a
+ * YYYYMMDD number): they are left alone. 10^8 s is 1973. */
+#define MIN_PLAUSIBLE_SECONDS G_GINT64_CONSTANT (100000000)
+/* A *_at number from 10^11 on is milliseconds: 10^11 s would be the year 5138. */
+#define MIN_MILLISECONDS      G_GINT64_CONSTANT (100000000000)
+
+/* ---- Finding the demo ------------------------------------------------------- */
+
+static gboolean
+is_demo_dir (const char *dir)
+{
+  g_autofree char *expected = g_build_filename (dir, "expected.json", NULL);
+
+  return g_file_test (expected, G_FILE_TEST_IS_REGULAR);
+}
+
+char *
+af_demo_find_dir (GError **error)
+{
+  const char *env = g_getenv ("AFD_DEMO_DIR");
+  g_autofree char *installed = g_build_filename (PKGDATADIR, "demo", NULL);
+
+  /* An explicit override is taken as it is, so that a typo is an error, not a
+   * silent fall-back to another copy of the demo. */
+  if (env != NULL && *env != '\0')
+    {
+      if (is_demo_dir (env))
+        return g_canonicalize_filename (env, NULL);
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
+                   "AFD_DEMO_DIR (%s) holds no demo workspace", env);
+      return NULL;
+    }
+
+  if (is_demo_dir (installed))
+    return g_steal_pointer (&installed);
+  if (is_demo_dir (DEMO_SOURCE_DIR))
+    return g_strdup (DEMO_SOURCE_DIR);
+
+  g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
+               "The demo workspace is not installed (looked in %s)", installed);
+  return NULL;
+}
+
+char *
+af_demo_default_cache_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "auditflow-desk", "demo.sqlite", NULL);
+}
+
+/* ---- Reading the fixture's files -------------------------------------------- */
+
+static JsonNode *
+load_json (const char  *demo_dir,
+           const char  *name,
+           GError     **error)
+{
+  g_autofree char *path = g_build_filename (demo_dir, name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
+                   "%s is missing from the demo workspace", name);
+      return NULL;
+    }
+  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_MALFORMED,
+                   "%s: %s", name, local_error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_MALFORMED,
+                   "%s: not a JSON object", name);
+      return NULL;
+    }
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* The string member @name of @object, or NULL when absent or not a string. */
+static const char *
+object_get_string (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gboolean
+af_demo_read_as_of (const char  *demo_dir,
+                    gint64      *out_unix,
+                    GError     **error)
+{
+  g_autoptr(JsonNode) root = load_json (demo_dir, "expected.json", error);
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) as_of = NULL;
+  const char *text;
+
+  if (root == NULL)
+    return FALSE;
+
+  text = object_get_string (json_node_get_object (root), "as_of");
+  if (text != NULL)
+    as_of = g_date_time_new_from_iso8601 (text, utc);
+  if (as_of == NULL)
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_MALFORMED,
+                   "expected.json: as_of is not an ISO 8601 time");
+      return FALSE;
+    }
+  *out_unix = g_date_time_to_unix (as_of);
+  return TRUE;
+}
+
+/* ---- Moving dates ----------------------------------------------------------- */
+
+typedef enum
+{
+  DATE_NONE,
+  DATE_ISO,        /* S, ISO 8601 */
+  DATE_SECONDS,    /* N, unix seconds */
+  DATE_EPOCH_ANY,  /* N, unix seconds or milliseconds by magnitude */
+} DateKind;
+
+/* What kind of date an attribute named @name may hold. The shape of the value
+ * decides afterwards; a name alone never makes a value a date. */
+static DateKind
+date_kind_for_name (const char *name)
+{
+  if (name == NULL)
+    return DATE_NONE;
+  if (g_str_equal (name, "ttl") || g_str_has_suffix (name, "_date"))
+    return DATE_SECONDS;
+  if (g_str_equal (name, "last_login") || g_str_has_suffix (name, "_at"))
+    return DATE_EPOCH_ANY;
+  if (g_str_equal (name, "timestamp") || g_str_has_suffix (name, "_timestamp")
+      || g_str_has_suffix (name, "_iso"))
+    return DATE_ISO;
+  return DATE_NONE;
+}
+
+/* A plain integer as DynamoDB writes it (no sign other than '-', no fraction, no
+ * exponent) that fits in 18 digits; anything else is not a unix time. */
+static gboolean
+parse_integer (const char *text,
+               gint64     *out)
+{
+  const char *digits = text[0] == '-' ? text + 1 : text;
+  gsize len = strlen (digits);
+  char *end = NULL;
+
+  if (len == 0 || len > 18 || strspn (digits, "0123456789") != len)
+    return FALSE;
+  if (len > 1 && digits[0] == '0')
+    return FALSE;
+
+  errno = 0;
+  *out = g_ascii_strtoll (text, &end, 10);
+  return errno == 0 && end != NULL && *end == '\0';
+}
+
+static AfValue *
+shift_iso (const char *text,
+           gint64      delta_seconds)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) time = NULL;
+  g_autoptr(GDateTime) moved = NULL;
+  g_autoptr(GDateTime) moved_utc = NULL;
+
+  /* A date without a time of day ("2024-09-01") is a fact of a document (a
+   * statement period, a birthday), never a pipeline event: it is not parsed here. */
+  if (strchr (text, 'T') == NULL)
+    return NULL;
+  time = g_date_time_new_from_iso8601 (text, utc);
+  if (time == NULL)
+    return NULL;
+  moved = g_date_time_add_seconds (time, (gdouble) delta_seconds);
+  if (moved == NULL)
+    return NULL;
+
+  /* Keep the writer's precision: milliseconds when the original had a fraction. */
+  if (strchr (text, '.') != NULL)
+    {
+      g_autofree char *iso = af_clock_format_iso (moved);
+
+      return af_value_new_s (iso);
+    }
+  else
+    {
+      g_autofree char *iso = NULL;
+
+      moved_utc = g_date_time_to_utc (moved);
+      iso = g_date_time_format (moved_utc, "%Y-%m-%dT%H:%M:%SZ");
+      return af_value_new_s (iso);
+    }
+}
+
+static AfValue *
+shift_epoch (const char *text,
+             DateKind    kind,
+             gint64      delta_seconds)
+{
+  gint64 number;
+  gint64 delta = delta_seconds;
+
+  if (!parse_integer (text, &number) || number < MIN_PLAUSIBLE_SECONDS)
+    return NULL;
+  if (kind == DATE_EPOCH_ANY && number >= MIN_MILLISECONDS)
+    delta *= 1000;
+  if ((delta > 0 && number > G_MAXINT64 - delta) || number + delta < 0)
+    return NULL;
+  return af_value_new_n_int (number + delta);
+}
+
+/* The moved value of the scalar @value named @name, or NULL to keep it as it is. */
+static AfValue *
+shift_scalar (const AfValue *value,
+              const char    *name,
+              gint64         delta_seconds)
+{
+  DateKind kind = date_kind_for_name (name);
+
+  switch (af_value_get_kind (value))
+    {
+    case AF_TYPE_S:
+      /* *_at may also be written as ISO text (corrections' corrected_at). */
+      if (kind == DATE_ISO || kind == DATE_EPOCH_ANY)
+        return shift_iso (af_value_get_string (value), delta_seconds);
+      return NULL;
+    case AF_TYPE_N:
+      if (kind == DATE_SECONDS || kind == DATE_EPOCH_ANY)
+        return shift_epoch (af_value_get_string (value), kind, delta_seconds);
+      return NULL;
+    case AF_TYPE_B:
+    case AF_TYPE_BOOL:
+    case AF_TYPE_NULL:
+    case AF_TYPE_M:
+    case AF_TYPE_L:
+    case AF_TYPE_SS:
+    case AF_TYPE_NS:
+    case AF_TYPE_BS:
+    default:
+      return NULL;
+    }
+}
+
+static AfValue *shift_value (const AfValue *value,
+                             const char    *name,
+                             gint64         delta_seconds);
+
+static AfValue *
+shift_map (const AfValue *map,
+           gint64         delta_seconds)
+{
+  AfValue *copy = af_value_new_map ();
+  guint size = af_value_map_size (map);
+
+  for (guint i = 0; i < size; i++)
+    {
+      const char *member = af_value_map_name_at (map, i);
+
+      af_value_map_set (copy, member,
+                        shift_value (af_value_map_value_at (map, i), member, delta_seconds));
+    }
+  return copy;
+}
+
+/* The elements of a list carry no name of their own: only maps inside it are
+ * looked into (a list of corrections, each with its corrected_at). */
+static AfValue *
+shift_list (const AfValue *list,
+            gint64         delta_seconds)
+{
+  AfValue *copy = af_value_new_list (AF_TYPE_L);
+  guint length = af_value_list_length (list);
+
+  for (guint i = 0; i < length; i++)
+    af_value_list_append (copy, shift_value (af_value_list_nth (list, i), NULL, delta_seconds));
+  return copy;
+}
+
+static AfValue *
+shift_value (const AfValue *value,
+             const char    *name,
+             gint64         delta_seconds)
+{
+  AfValue *moved;
+
+  switch (af_value_get_kind (value))
+    {
+    case AF_TYPE_M:
+      return shift_map (value, delta_seconds);
+    case AF_TYPE_L:
+      return shift_list (value, delta_seconds);
+    case AF_TYPE_S:
+    case AF_TYPE_N:
+    case AF_TYPE_B:
+    case AF_TYPE_BOOL:
+    case AF_TYPE_NULL:
+    case AF_TYPE_SS:
+    case AF_TYPE_NS:
+    case AF_TYPE_BS:
+    default:
+      moved = shift_scalar (value, name, delta_seconds);
+      return moved != NULL ? moved : af_value_copy (value);
+    }
+}
+
+AfValue *
+af_demo_shift_item (const AfValue *item,
+                    gint64         delta_seconds)
+{
+  g_return_val_if_fail (item != NULL, NULL);
+  g_return_val_if_fail (af_value_get_kind (item) == AF_TYPE_M, NULL);
+
+  return shift_map (item, delta_seconds);
+}
+
+/* ---- Importing -------------------------------------------------------------- */
+
+static GPtrArray *
+list_table_files (const char  *demo_dir,
+                  GError     **error)
+{
+  g_autofree char *dir_path = g_build_filename (demo_dir, "dynamodb", NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  dir = g_dir_open (dir_path, 0, NULL);
+  if (dir == NULL)
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
+                   "The demo workspace has no dynamodb directory");
+      return NULL;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".json"))
+        g_ptr_array_add (files, g_build_filename (dir_path, name, NULL));
+    }
+  if (files->len == 0)
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
+                   "The demo workspace has no table files");
+      return NULL;
+    }
+  /* The directory order is the file system's; a sorted order keeps imports alike. */
+  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  return g_steal_pointer (&files);
+}
+
+/* Reads one table file, moves its dates and sorts its items into @by_table. */
+static gboolean
+collect_file (const char  *path,
+              gint64       delta_seconds,
+              GPtrArray   *by_table[AF_N_TABLES],
+              GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
+                   "%s: %s", base, local_error->message);
+      return FALSE;
+    }
+  items = af_codec_parse_items_page (contents, length, NULL, &local_error);
+  if (items == NULL)
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_MALFORMED,
+                   "%s: %s", base, local_error->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const AfValue *item = g_ptr_array_index (items, i);
+      AfTable table;
+
+      if (!af_table_guess_for_item (item, &table))
+        {
+          g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_MALFORMED,
+                       "%s: item %u belongs to no known table", base, i);
+          return FALSE;
+        }
+      g_ptr_array_add (by_table[table], af_demo_shift_item (item, delta_seconds));
+    }
+  return TRUE;
+}
+
+/* How far the fixture's dates move: from its as_of to now, in whole seconds so that
+ * ISO times, seconds and milliseconds all move by the same amount. The demo never
+ * moves back in time: a clock set before as_of leaves the dates as they are. */
+static gboolean
+compute_shift (const char  *demo_dir,
+               gint64      *out_delta,
+               GError     **error)
+{
+  gint64 as_of;
+
+  if (!af_demo_read_as_of (demo_dir, &as_of, error))
+    return FALSE;
+  *out_delta = MAX (af_clock_now_unix () - as_of, 0);
+  return TRUE;
+}
+
+static gboolean
+set_states (AfStore     *store,
+            const char  *demo_dir,
+            gint64       delta,
+            GError     **error)
+{
+  g_autofree char *delta_text = g_strdup_printf ("%" G_GINT64_FORMAT, delta);
+  g_autofree char *now = af_clock_now_iso ();
+
+  return af_store_set_state (store, AF_DEMO_STATE_DIR, demo_dir, error)
+         && af_store_set_state (store, AF_DEMO_STATE_SHIFT, delta_text, error)
+         && af_store_set_state (store, AF_DEMO_STATE_IMPORTED_AT, now, error)
+         && af_store_set_state (store, STATE_IMPORT, IMPORT_DONE, error);
+}
+
+/* Each table goes in its own transaction. "demo_import" = "done" is written last, so
+ * a crash half-way leaves a cache that the next open imports again: replacing the
+ * items that did arrive is harmless. */
+static gboolean
+import_demo (AfStore     *store,
+             const char  *demo_dir,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  GPtrArray *by_table[AF_N_TABLES];
+  gboolean ok = TRUE;
+  gint64 delta;
+
+  if (!compute_shift (demo_dir, &delta, error))
+    return FALSE;
+  files = list_table_files (demo_dir, error);
+  if (files == NULL)
+    return FALSE;
+  if (!af_store_set_state (store, AF_DEMO_STATE_WORKSPACE, AF_DEMO_WORKSPACE_DEMO, error))
+    return FALSE;
+
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    by_table[t] = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  for (guint i = 0; ok && i < files->len; i++)
+    ok = collect_file (g_ptr_array_index (files, i), delta, by_table, error);
+  for (guint t = 0; ok && t < AF_N_TABLES; t++)
+    {
+      if (by_table[t]->len > 0)
+        ok = af_store_put_remote_items (store, t, by_table[t], error);
+    }
+  if (ok)
+    ok = set_states (store, demo_dir, delta, error);
+
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    g_ptr_array_unref (by_table[t]);
+
+  if (ok)
+    g_debug ("Imported the demo workspace, dates moved by %" G_GINT64_FORMAT " s", delta);
+  return ok;
+}
+
+static gboolean
+store_is_empty (AfStore  *store,
+                GError  **error)
+{
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    {
+      AfQuery query = { .table = t, .limit = 1 };
+      gint64 count = af_store_count (store, &query, error);
+
+      if (count != 0)
+        return FALSE;
+    }
+  return af_store_outbox_length (store, error) == 0;
+}
+
+/* Whether the store at hand still needs the import; FALSE with @error set when it
+ * is not a demo cache at all. */
+static gboolean
+needs_import (AfStore   *store,
+              gboolean  *out_needed,
+              GError   **error)
+{
+  g_autofree char *workspace = NULL;
+  g_autofree char *import_state = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  workspace = af_store_get_state (store, AF_DEMO_STATE_WORKSPACE, error);
+  if (workspace == NULL && error != NULL && *error != NULL)
+    return FALSE;
+
+  if (g_strcmp0 (workspace, AF_DEMO_WORKSPACE_DEMO) == 0)
+    {
+      import_state = af_store_get_state (store, STATE_IMPORT, error);
+      if (import_state == NULL && error != NULL && *error != NULL)
+        return FALSE;
+      *out_needed = g_strcmp0 (import_state, IMPORT_DONE) != 0;
+      return TRUE;
+    }
+
+  /* No mark: a brand-new cache (or one that died before its first write) is taken;
+   * anything with data in it belongs to someone else and is left untouched. */
+  if (workspace == NULL && store_is_empty (store, &local_error))
+    {
+      *out_needed = TRUE;
+      return TRUE;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_DEMO,
+               "%s holds a workspace that is not the demo", af_store_get_path (store));
+  return FALSE;
+}
+
+AfStore *
+af_demo_open (const char  *demo_dir,
+              const char  *cache_path,
+              GError     **error)
+{
+  g_autoptr(AfStore) store = NULL;
+  g_autofree char *parent = NULL;
+  gboolean needed = FALSE;
+
+  g_return_val_if_fail (demo_dir != NULL, NULL);
+  g_return_val_if_fail (cache_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!is_demo_dir (demo_dir))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
+                   "%s holds no demo workspace", demo_dir);
+      return NULL;
+    }
+
+  parent = g_path_get_dirname (cache_path);
+  if (g_mkdir_with_parents (parent, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot create %s: %s", parent, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  store = af_store_open (cache_path, error);
+  if (store == NULL)
+    return NULL;
+  if (!needs_import (store, &needed, error))
+    return NULL;
+  if (needed && !import_demo (store, demo_dir, error))
+    return NULL;
+
+  return g_steal_pointer (&store);
+}
+
+gboolean
+af_demo_store_is_demo (AfStore *store)
+{
+  g_autofree char *workspace = NULL;
+
+  g_return_val_if_fail (AF_IS_STORE (store), FALSE);
+
+  workspace = af_store_get_state (store, AF_DEMO_STATE_WORKSPACE, NULL);
+  return g_strcmp0 (workspace, AF_DEMO_WORKSPACE_DEMO) == 0;
+}
+
+/* ---- Objects ---------------------------------------------------------------- */
+
+/* A manifest's "file" must be a plain relative path inside the demo directory. */
+static gboolean
+manifest_file_is_safe (const char *file)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (file == NULL || *file == '\0' || g_path_is_absolute (file) || strchr (file, '\\') != NULL)
+    return FALSE;
+
+  parts = g_strsplit (file, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0' || g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The path of @file under @demo_dir, with symbolic links resolved and checked to stay
+ * inside it. */
+static char *
+resolve_inside (const char  *demo_dir,
+                const char  *file,
+                GError     **error)
+{
+  g_autofree char *joined = g_build_filename (demo_dir, file, NULL);
+  g_autofree char *real_dir = realpath (demo_dir, NULL);
+  g_autofree char *real_file = realpath (joined, NULL);
+  g_autofree char *prefix = NULL;
+
+  if (real_dir == NULL || real_file == NULL
+      || !g_file_test (real_file, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
+                   "The demo file %s is missing", file);
+      return NULL;
+    }
+  prefix = g_strconcat (real_dir, G_DIR_SEPARATOR_S, NULL);
+  if (!g_str_has_prefix (real_file, prefix))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_UNSAFE_PATH,
+                   "The demo file %s lies outside the demo workspace", file);
+      return NULL;
+    }
+  return g_steal_pointer (&real_file);
+}
+
+/* The manifest entry of @bucket/@key; borrowed from @root. */
+static JsonObject *
+find_manifest_entry (JsonNode   *root,
+                     const char *bucket,
+                     const char *key,
+                     GError    **error)
+{
+  JsonNode *objects = json_object_get_member (json_node_get_object (root), "objects");
+  JsonArray *array;
+
+  if (objects == NULL || !JSON_NODE_HOLDS_ARRAY (objects))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_MALFORMED,
+                   "s3-manifest.json: no objects array");
+      return NULL;
+    }
+  array = json_node_get_array (objects);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *entry;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      entry = json_node_get_object (node);
+      if (g_strcmp0 (object_get_string (entry, "bucket"), bucket) == 0
+          && g_strcmp0 (object_get_string (entry, "key"), key) == 0)
+        return entry;
+    }
+
+  /* The key is not echoed: it may be anything a server sent. */
+  g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_UNKNOWN_OBJECT,
+               "The demo workspace has no such object in bucket %s", bucket);
+  return NULL;
+}
+
+char *
+af_demo_resolve_object (const char  *demo_dir,
+                        const char  *bucket,
+                        const char  *key,
+                        char       **out_content_type,
+                        GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *entry;
+  const char *file;
+  char *path;
+
+  g_return_val_if_fail (demo_dir != NULL, NULL);
+  g_return_val_if_fail (bucket != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  root = load_json (demo_dir, "s3-manifest.json", error);
+  if (root == NULL)
+    return NULL;
+  entry = find_manifest_entry (root, bucket, key, error);
+  if (entry == NULL)
+    return NULL;
+
+  file = object_get_string (entry, "file");
+  if (!manifest_file_is_safe (file))
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_UNSAFE_PATH,
+                   "s3-manifest.json: the file of an object in %s is not a safe relative path",
+                   bucket);
+      return NULL;
+    }
+  path = resolve_inside (demo_dir, file, error);
+  if (path != NULL && out_content_type != NULL)
+    *out_content_type = g_strdup (object_get_string (entry, "content_type"));
+  return path;
+}
+
+gboolean
+af_demo_parse_s3_url (const char  *url,
+                      char       **out_bucket,
+                      char       **out_key)
+{
+  const char *rest;
+  const char *slash;
+
+  if (url == NULL || !g_str_has_prefix (url, "s3://"))
+    return FALSE;
+  rest = url + strlen ("s3://");
+  slash = strchr (rest, '/');
+  if (slash == NULL || slash == rest || slash[1] == '\0')
+    return FALSE;
+
+  *out_bucket = g_strndup (rest, slash - rest);
+  *out_key = g_strdup (slash + 1);
+  return TRUE;
+}
+
+char *
+af_demo_resolve_item_object (const char     *demo_dir,
+                             const AfValue  *item,
+                             const char     *attribute,
+                             char          **out_content_type,
+                             GError        **error)
+{
+  g_autofree char *bucket = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  if (attribute == NULL)
+    {
+      bucket = g_strdup (af_item_get_s (item, "s3_bucket"));
+      key = g_strdup (af_item_get_s (item, "s3_key"));
+    }
+  else
+    {
+      af_demo_parse_s3_url (af_item_get_s (item, attribute), &bucket, &key);
+    }
+
+  if (bucket == NULL || key == NULL)
+    {
+      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_UNKNOWN_OBJECT,
+                   "The item names no S3 object in %s",
+                   attribute != NULL ? attribute : "s3_bucket/s3_key");
+      return NULL;
+    }
+  return af_demo_resolve_object (demo_dir, bucket, key, out_content_type, error);
+}
