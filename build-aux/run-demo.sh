@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# README command (1): install what is needed, build, and start the app on its demo workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash build-aux/install-deps.sh
+[ -d build ] || meson setup build
+ninja -C build
+
+# Run uninstalled: the schema compiled in the build tree, the demo data from the source tree.
+export GSETTINGS_SCHEMA_DIR="$PWD/build/data"
+exec ./build/src/app/auditflow-desk "$@"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# README command (2): install what the tests need and run every test, then the core
+# and CLI suites again under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash build-aux/install-deps.sh --tests
+if [ -x tests/peers/install.sh ]; then
+  bash tests/peers/install.sh
+fi
+
+# Tests must never touch the real home or start a stray session bus.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export HOME="$scratch/home" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache"
+export XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
+mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+
+meson setup build-ci --werror --wipe >/dev/null 2>&1 || meson setup build-ci --werror
+ninja -C build-ci
+dbus-run-session -- meson test -C build-ci --print-errorlogs --num-processes 2
+
+meson setup build-asan --werror -Dapp=false -Db_sanitize=address,undefined -Db_lundef=false \
+  --wipe >/dev/null 2>&1 || meson setup build-asan --werror -Dapp=false -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-errorlogs --num-processes 2
