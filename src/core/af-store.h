@@ -64,15 +64,35 @@ gboolean    af_store_import_file       (AfStore        *self,
                                         const char     *path,
                                         guint           out_counts[AF_N_TABLES],
                                         GError        **error);
+/* Idempotent: deleting an absent item succeeds. Outbox entries are kept. */
 gboolean    af_store_delete_item       (AfStore        *self,
                                         AfTable         table,
                                         const char     *id,
+                                        GError        **error);
+/* Retention: removes documents and audits whose `ttl`, and analyses whose
+ * `auto_delete_date`, is at or before @now_unix (use af_clock_now_unix()). */
+gboolean    af_store_purge_expired     (AfStore        *self,
+                                        gint64          now_unix,
+                                        guint          *out_removed,
+                                        GError        **error);
+/* Reading is tolerant: an indexed attribute of the wrong type (risk_score as S) is
+ * stored anyway, whole, with its column left empty, so the item is missing from the
+ * queries on that column. This names the first such attribute, for whoever reports
+ * it (AF_STORE_ERROR_INVALID); TRUE when every indexed attribute has its type. */
+gboolean    af_store_check_item        (AfTable         table,
+                                        const AfValue  *item,
                                         GError        **error);
 
 /* ---- Reading ------------------------------------------------------------------- */
 
 /* The item (local view) by its partition key; NULL with AF_STORE_ERROR_NOT_FOUND. */
 AfValue    *af_store_get_item          (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *id,
+                                        GError        **error);
+/* What the cloud last said (the base of conflict detection): the item without the
+ * local edits still in the outbox. */
+AfValue    *af_store_get_remote_item   (AfStore        *self,
                                         AfTable         table,
                                         const char     *id,
                                         GError        **error);
@@ -146,6 +166,10 @@ AfValue    *af_store_user_by_email         (AfStore     *self,
 
 /* ---- Local edits (each one item change + its outbox entry, one transaction) ---- */
 
+/* Review and appraisal notes are saved as one types: a note edit whose item's newest
+ * outbox entry is a note of the same kind that has never been tried (attempts 0)
+ * updates that entry instead of adding one, so the outbox holds the latest text once. */
+
 gboolean    af_store_set_review_notes  (AfStore        *self,
                                         const char     *audit_record_id,
                                         const char     *text,
@@ -196,6 +220,7 @@ typedef struct
   char     *created_at;   /* ISO 8601 */
   guint     attempts;
   char     *last_error;   /* nullable */
+  gint64    base_version; /* the remote `version` the edit was made against (absent = 0) */
 } AfOutboxEntry;
 
 void        af_outbox_entry_free       (AfOutboxEntry  *entry);
@@ -208,6 +233,12 @@ GPtrArray  *af_store_outbox_list       (AfStore        *self,
                                         GError        **error);
 gboolean    af_store_outbox_remove     (AfStore        *self,
                                         gint64          seq,
+                                        GError        **error);
+/* The push calls this BEFORE sending an entry (attempts + 1, @last_error may be NULL):
+ * a note entry that has been tried is never folded into by a later note edit. */
+gboolean    af_store_outbox_mark_attempt (AfStore      *self,
+                                        gint64          seq,
+                                        const char     *last_error,
                                         GError        **error);
 
 /* Key/value sync state (watermarks, last sync time). get returns NULL when unset. */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * af-store-private.h — what the files of AfStore share: the struct, the statement
+ * cache, transactions, and the row writer that every write path goes through.
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "af-store.h"
+
+G_BEGIN_DECLS
+
+struct _AfStore
+{
+  GObject     parent_instance;
+
+  /* owned references */
+  sqlite3    *db;           /* (owned) */
+  char       *path;         /* (owned) */
+  char       *identity;     /* (owned) (nullable) */
+  char       *inject_point; /* (owned) (nullable) */
+  GHashTable *statements;   /* (owned) SQL text -> sqlite3_stmt */
+};
+
+/* A cached statement, reset and unbound when it goes out of scope:
+ *   g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error); */
+typedef sqlite3_stmt AfStmt;
+
+void      af_stmt_release              (AfStmt         *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfStmt, af_stmt_release)
+
+AfStmt   *af_store_prepare             (AfStore        *self,
+                                        const char     *sql,
+                                        GError        **error);
+/* Steps a statement that returns no row. */
+gboolean  af_store_step_done           (AfStore        *self,
+                                        AfStmt         *stmt,
+                                        GError        **error);
+gboolean  af_store_exec                (AfStore        *self,
+                                        const char     *sql,
+                                        GError        **error);
+void      af_store_set_sqlite_error    (AfStore        *self,
+                                        GError        **error,
+                                        const char     *doing);
+
+/* BEGIN IMMEDIATE: the write lock is taken up front, so that a transaction never
+ * fails half-way with SQLITE_BUSY after it has read what it is about to change. */
+gboolean  af_store_begin               (AfStore        *self,
+                                        GError        **error);
+gboolean  af_store_commit              (AfStore        *self,
+                                        GError        **error);
+void      af_store_rollback            (AfStore        *self);
+
+/* Writes one row: the indexed columns are taken from @item (the local view), which is
+ * also stored whole; @remote_text is what the cloud last said, NULL when it equals
+ * the item (nothing pending), which keeps the file half the size. Both texts are
+ * (transfer full), even on error. */
+gboolean  af_store_write_row           (AfStore        *self,
+                                        AfTable         table,
+                                        const AfValue  *item,
+                                        char           *item_text,
+                                        char           *remote_text,
+                                        GError        **error);
+
+/* Applies one outbox entry's changes to @item, as the cloud will: SET for every
+ * attribute, except a correction, which appends to `corrections`. */
+void      af_store_apply_changes       (AfValue        *item,
+                                        AfOpKind        kind,
+                                        const AfValue  *changes);
+
+/* Pending outbox entries of one item, oldest first (GPtrArray of AfOutboxEntry). */
+GPtrArray *af_store_pending_for_item   (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *item_id,
+                                        GError        **error);
+
+/* Appends an outbox entry, or folds a note into the item's last entry when that is a
+ * note of the same kind nobody has tried to send yet (notes are saved as one types,
+ * and one entry per keystroke pause would flood the outbox). */
+gboolean  af_store_outbox_add          (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *item_id,
+                                        AfOpKind        kind,
+                                        const AfValue  *changes,
+                                        gint64          base_version,
+                                        GError        **error);
+
+gboolean  af_op_kind_from_string       (const char     *text,
+                                        AfOpKind       *out_kind);
+
+G_END_DECLS

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-store"
+
+#include <string.h>
+
+#include "af-codec.h"
+#include "af-store-private.h"
+
+/* ---- Rows to items ----------------------------------------------------------------- */
+
+static AfValue *
+item_from_column (AfStore  *self,
+                  AfStmt   *stmt,
+                  GError  **error)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, 0);
+  int length = sqlite3_column_bytes (stmt, 0);
+  g_autoptr(GError) local_error = NULL;
+  AfValue *item = af_codec_parse_item (text != NULL ? text : "", length, &local_error);
+
+  if (item == NULL)
+    g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_CORRUPT,
+                 "%s: a cached item does not parse: %s", self->path, local_error->message);
+  return item;
+}
+
+static GPtrArray *
+items_from_stmt (AfStore  *self,
+                 AfStmt   *stmt,
+                 GError  **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AfValue *item = item_from_column (self, stmt, error);
+
+      if (item == NULL)
+        return NULL;
+      g_ptr_array_add (items, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      af_store_set_sqlite_error (self, error, "querying");
+      return NULL;
+    }
+  return g_steal_pointer (&items);
+}
+
+/* ---- One item ---------------------------------------------------------------------- */
+
+static AfValue *
+get_column (AfStore     *self,
+            AfTable      table,
+            const char  *column_sql,
+            const char  *id,
+            GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s = ?", column_sql,
+                                          af_table_nick (table), af_table_key_name (table));
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return item_from_column (self, stmt, error);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NOT_FOUND, "no %s item with id %s",
+                 af_table_nick (table), id);
+  else
+    af_store_set_sqlite_error (self, error, "reading an item");
+  return NULL;
+}
+
+AfValue *
+af_store_get_item (AfStore     *self,
+                   AfTable      table,
+                   const char  *id,
+                   GError     **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (table < AF_N_TABLES, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return get_column (self, table, "item", id, error);
+}
+
+AfValue *
+af_store_get_remote_item (AfStore     *self,
+                          AfTable      table,
+                          const char  *id,
+                          GError     **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (table < AF_N_TABLES, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return get_column (self, table, "coalesce (remote, item)", id, error);
+}
+
+AfValue *
+af_store_find_item (AfStore     *self,
+                    const char  *id,
+                    AfTable     *out_table,
+                    GError     **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (AfTable table = 0; table < AF_N_TABLES; table++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      AfValue *item = af_store_get_item (self, table, id, &local_error);
+
+      if (item != NULL)
+        {
+          if (out_table != NULL)
+            *out_table = table;
+          return item;
+        }
+      if (!g_error_matches (local_error, AF_STORE_ERROR, AF_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NOT_FOUND,
+               "no audit, document, analysis or user with id %s", id);
+  return NULL;
+}
+
+/* ---- AfQuery to SQL ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GString   *where;     /* " WHERE a = ? AND …" or "" */
+  GPtrArray *texts;     /* (owned) what each ? is bound to, in order; NULL for a number */
+  GArray    *numbers;   /* double per ?, used where texts[i] is NULL */
+} Filter;
+
+static void
+filter_clear (Filter *filter)
+{
+  if (filter->where != NULL)
+    g_string_free (filter->where, TRUE);
+  g_clear_pointer (&filter->texts, g_ptr_array_unref);
+  g_clear_pointer (&filter->numbers, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Filter, filter_clear)
+
+static void
+filter_init (Filter *filter)
+{
+  filter->where = g_string_new (NULL);
+  filter->texts = g_ptr_array_new_with_free_func (g_free);
+  filter->numbers = g_array_new (FALSE, TRUE, sizeof (double));
+}
+
+static void
+filter_add (Filter     *filter,
+            const char *clause,
+            char       *text,
+            double      number)
+{
+  g_string_append (filter->where, filter->where->len == 0 ? " WHERE " : " AND ");
+  g_string_append (filter->where, clause);
+  for (const char *p = strchr (clause, '?'); p != NULL; p = strchr (p + 1, '?'))
+    {
+      g_ptr_array_add (filter->texts, g_strdup (text));
+      g_array_append_val (filter->numbers, number);
+    }
+  g_free (text);
+}
+
+/* A LIKE pattern matching @search anywhere, its own % and _ taken literally. */
+static char *
+like_pattern (const char *search)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = search; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
+static const char *
+search_clause (AfTable table)
+{
+  switch (table)
+    {
+    case AF_TABLE_DOCUMENTS:
+      return "(file_name LIKE ? ESCAPE '\\' OR loan_application_id LIKE ? ESCAPE '\\'"
+             " OR document_id LIKE ? ESCAPE '\\')";
+    case AF_TABLE_AUDITS:
+      return "(applicant_name LIKE ? ESCAPE '\\' OR loan_application_id LIKE ? ESCAPE '\\'"
+             " OR audit_record_id LIKE ? ESCAPE '\\')";
+    case AF_TABLE_ANALYSES:
+      return "(filename LIKE ? ESCAPE '\\' OR request_id LIKE ? ESCAPE '\\'"
+             " OR user_id LIKE ? ESCAPE '\\')";
+    case AF_TABLE_USERS:
+    case AF_N_TABLES:
+    default:
+      return "(email LIKE ? ESCAPE '\\' OR user_id LIKE ? ESCAPE '\\')";
+    }
+}
+
+static gboolean
+refuse_filter (const AfQuery  *query,
+               const char     *what,
+               GError        **error)
+{
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+               "the filter %s does not apply to %s", what, af_table_nick (query->table));
+  return FALSE;
+}
+
+static gboolean
+build_filter (const AfQuery  *query,
+              Filter         *filter,
+              GError        **error)
+{
+  AfTable table = query->table;
+  gboolean loans = table == AF_TABLE_DOCUMENTS || table == AF_TABLE_AUDITS;
+
+  if (query->status != NULL && table == AF_TABLE_USERS)
+    return refuse_filter (query, "status", error);
+  if (query->status != NULL)
+    filter_add (filter, table == AF_TABLE_DOCUMENTS ? "processing_status = ?" : "status = ?",
+                g_strdup (query->status), 0);
+  if (query->loan_id != NULL && !loans)
+    return refuse_filter (query, "loan", error);
+  if (query->loan_id != NULL)
+    filter_add (filter, "loan_application_id = ?", g_strdup (query->loan_id), 0);
+  if ((query->user_id != NULL || query->verdict != NULL) && table != AF_TABLE_ANALYSES)
+    return refuse_filter (query, "user/verdict", error);
+  if (query->user_id != NULL)
+    filter_add (filter, "user_id = ?", g_strdup (query->user_id), 0);
+  if (query->verdict != NULL)
+    filter_add (filter, "verdict = ?", g_strdup (query->verdict), 0);
+  if ((query->has_min_risk || query->reviewed != AF_REVIEWED_ANY) && table != AF_TABLE_AUDITS)
+    return refuse_filter (query, "risk/reviewed", error);
+  if (query->has_min_risk)
+    filter_add (filter, "risk_score > ?", NULL, query->min_risk);
+  if (query->reviewed != AF_REVIEWED_ANY)
+    filter_add (filter, query->reviewed == AF_REVIEWED_YES ? "reviewed_by IS NOT NULL"
+                                                           : "reviewed_by IS NULL", NULL, 0);
+  if (query->search != NULL && *query->search != '\0')
+    filter_add (filter, search_clause (table), like_pattern (query->search), 0);
+  return TRUE;
+}
+
+/* rowid breaks ties: it is in every index, so the order comes straight from the index,
+ * and it is stable across refreshes (rows are updated in place), so paging is stable. */
+static const char *
+order_clause (const AfQuery *query)
+{
+  switch (query->table)
+    {
+    case AF_TABLE_DOCUMENTS:
+      return " ORDER BY upload_timestamp, rowid";
+    case AF_TABLE_AUDITS:
+      if (query->has_min_risk || query->order_by_risk)
+        return " ORDER BY risk_score DESC, rowid DESC";
+      return " ORDER BY audit_timestamp DESC, rowid DESC";
+    case AF_TABLE_ANALYSES:
+      return " ORDER BY created_at DESC, rowid DESC";
+    case AF_TABLE_USERS:
+    case AF_N_TABLES:
+    default:
+      return " ORDER BY email, rowid";
+    }
+}
+
+static void
+bind_filter (AfStmt       *stmt,
+             const Filter *filter)
+{
+  for (guint i = 0; i < filter->texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (filter->texts, i);
+
+      if (text != NULL)
+        sqlite3_bind_text (stmt, i + 1, text, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_double (stmt, i + 1, g_array_index (filter->numbers, double, i));
+    }
+}
+
+GPtrArray *
+af_store_query (AfStore        *self,
+                const AfQuery  *query,
+                GError        **error)
+{
+  g_auto(Filter) filter = { NULL };
+  g_autoptr(AfStmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  guint n;
+
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL && query->table < AF_N_TABLES, NULL);
+
+  filter_init (&filter);
+  if (!build_filter (query, &filter, error))
+    return NULL;
+  sql = g_strdup_printf ("SELECT item FROM %s%s%s LIMIT ? OFFSET ?", af_table_nick (query->table),
+                         filter.where->str, order_clause (query));
+  stmt = af_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_filter (stmt, &filter);
+  n = filter.texts->len;
+  sqlite3_bind_int64 (stmt, n + 1, query->limit > 0 ? (gint64) query->limit : -1);
+  sqlite3_bind_int64 (stmt, n + 2, query->offset);
+  return items_from_stmt (self, stmt, error);
+}
+
+gint64
+af_store_count (AfStore        *self,
+                const AfQuery  *query,
+                GError        **error)
+{
+  g_auto(Filter) filter = { NULL };
+  g_autoptr(AfStmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (AF_IS_STORE (self), -1);
+  g_return_val_if_fail (query != NULL && query->table < AF_N_TABLES, -1);
+
+  filter_init (&filter);
+  if (!build_filter (query, &filter, error))
+    return -1;
+  sql = g_strdup_printf ("SELECT count(*) FROM %s%s", af_table_nick (query->table),
+                         filter.where->str);
+  stmt = af_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return -1;
+  bind_filter (stmt, &filter);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      af_store_set_sqlite_error (self, error, "counting");
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* ---- The seeds' query patterns ---------------------------------------------------- */
+
+GPtrArray *
+af_store_documents_for_loan (AfStore     *self,
+                             const char  *loan_id,
+                             GError     **error)
+{
+  AfQuery query = { .table = AF_TABLE_DOCUMENTS, .loan_id = loan_id };
+
+  g_return_val_if_fail (loan_id != NULL, NULL);
+  return af_store_query (self, &query, error);
+}
+
+GPtrArray *
+af_store_documents_by_status (AfStore     *self,
+                              const char  *status,
+                              GError     **error)
+{
+  AfQuery query = { .table = AF_TABLE_DOCUMENTS, .status = status };
+
+  g_return_val_if_fail (status != NULL, NULL);
+  return af_store_query (self, &query, error);
+}
+
+GPtrArray *
+af_store_audits_above_risk (AfStore     *self,
+                            const char  *status,
+                            double       threshold,
+                            GError     **error)
+{
+  AfQuery query = {
+    .table = AF_TABLE_AUDITS,
+    .status = status,
+    .has_min_risk = TRUE,
+    .min_risk = threshold,
+  };
+
+  return af_store_query (self, &query, error);
+}
+
+GPtrArray *
+af_store_audit_history (AfStore     *self,
+                        const char  *loan_id,
+                        GError     **error)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS, .loan_id = loan_id };
+
+  g_return_val_if_fail (loan_id != NULL, NULL);
+  return af_store_query (self, &query, error);
+}
+
+GPtrArray *
+af_store_analyses_by_status (AfStore     *self,
+                             const char  *status,
+                             GError     **error)
+{
+  AfQuery query = { .table = AF_TABLE_ANALYSES, .status = status };
+
+  g_return_val_if_fail (status != NULL, NULL);
+  return af_store_query (self, &query, error);
+}
+
+static gboolean
+parse_cursor (const char  *text,
+              gint64      *out_value,
+              GError     **error)
+{
+  char *end = NULL;
+
+  *out_value = g_ascii_strtoll (text, &end, 10);
+  if (end != text && *end == '\0')
+    return TRUE;
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+               "the page cursor '%s' is not a created_at (unix milliseconds)", text);
+  return FALSE;
+}
+
+/* The cursor is created_at alone, like the user-index's sort key; two analyses of one
+ * user created in the same millisecond on a page boundary would be split unevenly. */
+GPtrArray *
+af_store_analyses_for_user (AfStore     *self,
+                            const char  *user_id,
+                            const char  *before_created_at,
+                            guint        limit,
+                            GError     **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+  gint64 cursor = G_MAXINT64;
+
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  if (before_created_at != NULL && !parse_cursor (before_created_at, &cursor, error))
+    return NULL;
+  stmt = af_store_prepare (self, "SELECT item FROM analyses WHERE user_id = ? AND created_at < ? "
+                                 "ORDER BY created_at DESC, rowid DESC LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, cursor);
+  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
+  return items_from_stmt (self, stmt, error);
+}
+
+AfValue *
+af_store_user_by_email (AfStore     *self,
+                        const char  *email,
+                        GError     **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (email != NULL, NULL);
+
+  stmt = af_store_prepare (self, "SELECT item FROM users WHERE email = ?"
+                                 " ORDER BY rowid LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, email, -1, SQLITE_STATIC);
+  items = items_from_stmt (self, stmt, error);
+  if (items == NULL)
+    return NULL;
+  if (items->len == 0)
+    {
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NOT_FOUND, "no user with e-mail %s",
+                   email);
+      return NULL;
+    }
+  return af_value_ref (g_ptr_array_index (items, 0));
+}

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-store"
+
+#include <string.h>
+
+#include "af-codec.h"
+#include "af-store-private.h"
+
+/* The indexed columns of each table and the attribute each one is read from.
+ *
+ * Reading is tolerant: an attribute of the wrong type (risk_score as S, say) leaves
+ * its column NULL and the item is stored all the same, whole, so nothing is lost;
+ * the item then simply does not appear in the queries that filter on that column.
+ * af_store_check_item() names such attributes for whoever wants to report them. */
+typedef enum
+{
+  COLUMN_TEXT,    /* S */
+  COLUMN_REAL,    /* N, as a double for ordering */
+  COLUMN_INT,     /* N, integral (unix seconds or milliseconds) */
+} ColumnKind;
+
+typedef struct
+{
+  const char *column;
+  const char *attribute;
+  ColumnKind  kind;
+} Column;
+
+#define MAX_COLUMNS 8
+
+static const Column columns[AF_N_TABLES][MAX_COLUMNS] = {
+  [AF_TABLE_DOCUMENTS] = {
+    { "document_id", "document_id", COLUMN_TEXT },
+    { "loan_application_id", "loan_application_id", COLUMN_TEXT },
+    { "upload_timestamp", "upload_timestamp", COLUMN_TEXT },
+    { "processing_status", "processing_status", COLUMN_TEXT },
+    { "file_name", "file_name", COLUMN_TEXT },
+    { "expires_at", "ttl", COLUMN_INT },
+  },
+  [AF_TABLE_AUDITS] = {
+    { "audit_record_id", "audit_record_id", COLUMN_TEXT },
+    { "loan_application_id", "loan_application_id", COLUMN_TEXT },
+    { "audit_timestamp", "audit_timestamp", COLUMN_TEXT },
+    { "status", "status", COLUMN_TEXT },
+    { "risk_score", "risk_score", COLUMN_REAL },
+    { "applicant_name", "applicant_name", COLUMN_TEXT },
+    { "reviewed_by", "reviewed_by", COLUMN_TEXT },
+    { "expires_at", "ttl", COLUMN_INT },
+  },
+  [AF_TABLE_ANALYSES] = {
+    { "request_id", "request_id", COLUMN_TEXT },
+    { "created_at", "created_at", COLUMN_INT },
+    { "user_id", "user_id", COLUMN_TEXT },
+    { "status", "status", COLUMN_TEXT },
+    { "verdict", "verdict", COLUMN_TEXT },
+    { "filename", "filename", COLUMN_TEXT },
+    { "expires_at", "auto_delete_date", COLUMN_INT },
+  },
+  [AF_TABLE_USERS] = {
+    { "user_id", "user_id", COLUMN_TEXT },
+    { "email", "email", COLUMN_TEXT },
+  },
+};
+
+static guint
+n_columns (AfTable table)
+{
+  guint n = 0;
+
+  while (n < MAX_COLUMNS && columns[table][n].column != NULL)
+    n++;
+  return n;
+}
+
+/* INSERT … ON CONFLICT DO UPDATE rather than INSERT OR REPLACE: the row keeps its
+ * rowid, which the queries use to break ties, so a refresh does not reorder a list. */
+static char *
+build_upsert_sql (AfTable table)
+{
+  GString *sql = g_string_new ("INSERT INTO ");
+  guint n = n_columns (table);
+
+  g_string_append_printf (sql, "%s (", af_table_nick (table));
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (sql, "%s, ", columns[table][i].column);
+  g_string_append (sql, "item, remote) VALUES (");
+  for (guint i = 0; i < n + 2; i++)
+    g_string_append (sql, i == 0 ? "?" : ", ?");
+  g_string_append_printf (sql, ") ON CONFLICT (%s) DO UPDATE SET ", columns[table][0].column);
+  for (guint i = 1; i < n; i++)
+    g_string_append_printf (sql, "%s = excluded.%s, ", columns[table][i].column,
+                            columns[table][i].column);
+  g_string_append (sql, "item = excluded.item, remote = excluded.remote");
+  return g_string_free (sql, FALSE);
+}
+
+static const char *
+upsert_sql (AfTable table)
+{
+  static char *sql[AF_N_TABLES];
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint t = 0; t < AF_N_TABLES; t++)
+        sql[t] = build_upsert_sql (t);
+      g_once_init_leave (&initialized, 1);
+    }
+  return sql[table];
+}
+
+static void
+bind_column (AfStmt        *stmt,
+             int            index,
+             const Column  *column,
+             const AfValue *item)
+{
+  const char *text;
+
+  if (column->kind == COLUMN_TEXT)
+    text = af_item_get_s (item, column->attribute);
+  else
+    text = af_item_get_n (item, column->attribute);
+
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else if (column->kind == COLUMN_TEXT)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else if (column->kind == COLUMN_REAL)
+    sqlite3_bind_double (stmt, index, g_ascii_strtod (text, NULL));
+  else
+    sqlite3_bind_int64 (stmt, index, (gint64) g_ascii_strtod (text, NULL));
+}
+
+gboolean
+af_store_write_row (AfStore        *self,
+                    AfTable         table,
+                    const AfValue  *item,
+                    char           *item_text,
+                    char           *remote_text,
+                    GError        **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, upsert_sql (table), error);
+  guint n = n_columns (table);
+
+  if (stmt == NULL)
+    {
+      g_free (item_text);
+      g_free (remote_text);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    bind_column (stmt, i + 1, &columns[table][i], item);
+  sqlite3_bind_text (stmt, n + 1, item_text, -1, g_free);
+  if (remote_text != NULL)
+    sqlite3_bind_text (stmt, n + 2, remote_text, -1, g_free);
+  return af_store_step_done (self, stmt, error);
+}
+
+gboolean
+af_store_check_item (AfTable         table,
+                     const AfValue  *item,
+                     GError        **error)
+{
+  g_return_val_if_fail (table < AF_N_TABLES, FALSE);
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  if (af_value_get_kind (item) != AF_TYPE_M)
+    {
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID, "not an item (a map)");
+      return FALSE;
+    }
+  for (guint i = 0; i < n_columns (table); i++)
+    {
+      const Column *column = &columns[table][i];
+      AfValue *value = af_value_map_get (item, column->attribute);
+      AfType wanted = column->kind == COLUMN_TEXT ? AF_TYPE_S : AF_TYPE_N;
+
+      if (value != NULL && af_value_get_kind (value) != wanted)
+        {
+          g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                       "attribute '%s' is %s where %s belongs", column->attribute,
+                       af_type_to_tag (af_value_get_kind (value)), af_type_to_tag (wanted));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* ---- Remote items -------------------------------------------------------------------- */
+
+static gboolean
+outbox_is_empty (AfStore  *self,
+                 gboolean *out_empty,
+                 GError  **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, "SELECT EXISTS (SELECT 1 FROM outbox)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      af_store_set_sqlite_error (self, error, "reading the outbox");
+      return FALSE;
+    }
+  *out_empty = sqlite3_column_int (stmt, 0) == 0;
+  return TRUE;
+}
+
+/* The local view of a refreshed item: the new remote copy with every pending edit
+ * applied again, so that a pull never hides an edit. Entries up to the one whose op
+ * id the remote carries as last_op_id are already in it (the push got through before
+ * the entry could be removed); applying them again would append a correction twice. */
+static AfValue *
+reapply_pending (const AfValue *remote,
+                 GPtrArray     *pending)
+{
+  const char *last_op_id = af_item_get_s (remote, "last_op_id");
+  AfValue *local = af_value_copy (remote);
+  guint first = 0;
+
+  for (guint i = 0; last_op_id != NULL && i < pending->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (pending, i);
+
+      if (g_strcmp0 (entry->op_id, last_op_id) == 0)
+        first = i + 1;
+    }
+  for (guint i = first; i < pending->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (pending, i);
+
+      af_store_apply_changes (local, entry->kind, entry->changes);
+    }
+  return local;
+}
+
+static gboolean
+put_one (AfStore        *self,
+         AfTable         table,
+         const AfValue  *item,
+         gboolean        outbox_empty,
+         GError        **error)
+{
+  const char *id = af_item_get_s (item, af_table_key_name (table));
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(AfValue) local = NULL;
+
+  if (outbox_empty)
+    return af_store_write_row (self, table, item, af_codec_item_to_string (item), NULL, error);
+
+  pending = af_store_pending_for_item (self, table, id, error);
+  if (pending == NULL)
+    return FALSE;
+  if (pending->len == 0)
+    return af_store_write_row (self, table, item, af_codec_item_to_string (item), NULL, error);
+
+  local = reapply_pending (item, pending);
+  return af_store_write_row (self, table, local, af_codec_item_to_string (local),
+                             af_codec_item_to_string (item), error);
+}
+
+static gboolean
+check_key (AfTable         table,
+           const AfValue  *item,
+           guint           index,
+           GError        **error)
+{
+  const char *key = af_table_key_name (table);
+
+  if (af_value_get_kind (item) == AF_TYPE_M && af_item_get_s (item, key) != NULL)
+    return TRUE;
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+               "item %u: no string attribute '%s', the key of %s", index, key,
+               af_table_nick (table));
+  return FALSE;
+}
+
+/* Stores items[i] in tables[i] (or all in @table when @tables is NULL), all or nothing. */
+static gboolean
+put_items (AfStore    *self,
+           AfTable     table,
+           GPtrArray  *items,
+           AfTable    *tables,
+           GError    **error)
+{
+  gboolean outbox_empty = FALSE;
+
+  if (!af_store_begin (self, error))
+    return FALSE;
+  if (!outbox_is_empty (self, &outbox_empty, error))
+    goto failed;
+  for (guint i = 0; i < items->len; i++)
+    {
+      AfTable item_table = tables != NULL ? tables[i] : table;
+      const AfValue *item = g_ptr_array_index (items, i);
+
+      if (!check_key (item_table, item, i, error)
+          || !put_one (self, item_table, item, outbox_empty, error))
+        goto failed;
+    }
+  if (af_store_commit (self, error))
+    return TRUE;
+
+failed:
+  af_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+af_store_put_remote_items (AfStore    *self,
+                           AfTable     table,
+                           GPtrArray  *items,
+                           GError    **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (table < AF_N_TABLES, FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+
+  return put_items (self, table, items, NULL, error);
+}
+
+static AfTable *
+guess_tables (GPtrArray  *items,
+              GError    **error)
+{
+  g_autofree AfTable *tables = g_new (AfTable, MAX (items->len, 1));
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (!af_table_guess_for_item (g_ptr_array_index (items, i), &tables[i]))
+        {
+          g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                       "item %u: none of document_id, audit_record_id, request_id or user_id "
+                       "is there, so it belongs to no known table", i);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&tables);
+}
+
+static gboolean
+prefix_with_file (GError     **error,
+                  GError      *local_error,
+                  const char  *path)
+{
+  g_propagate_prefixed_error (error, local_error, "%s: ", path);
+  return FALSE;
+}
+
+gboolean
+af_store_import_file (AfStore     *self,
+                      const char  *path,
+                      guint        out_counts[AF_N_TABLES],
+                      GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree AfTable *tables = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  GError *local_error = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    return prefix_with_file (error, local_error, path);
+  items = af_codec_parse_items_page (contents, length, NULL, &local_error);
+  if (items == NULL)
+    return prefix_with_file (error, local_error, path);
+  tables = guess_tables (items, &local_error);
+  if (tables == NULL || !put_items (self, AF_N_TABLES, items, tables, &local_error))
+    return prefix_with_file (error, local_error, path);
+
+  if (out_counts != NULL)
+    {
+      memset (out_counts, 0, sizeof (guint) * AF_N_TABLES);
+      for (guint i = 0; i < items->len; i++)
+        out_counts[tables[i]]++;
+    }
+  return TRUE;
+}
+
+/* Deleting an item that is not there is not an error: a retried forget-user or a
+ * second notice of a remote deletion must succeed. Pending outbox entries are left
+ * for the sync engine to report; nothing is discarded silently. */
+gboolean
+af_store_delete_item (AfStore     *self,
+                      AfTable      table,
+                      const char  *id,
+                      GError     **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (table < AF_N_TABLES, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  sql = g_strdup_printf ("DELETE FROM %s WHERE %s = ?", af_table_nick (table),
+                         af_table_key_name (table));
+  stmt = af_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  return af_store_step_done (self, stmt, error);
+}
+
+/* Retention: items whose ttl / auto_delete_date lies at or before @now_unix leave
+ * the cache, in one transaction. Users have no expiry. */
+gboolean
+af_store_purge_expired (AfStore  *self,
+                        gint64    now_unix,
+                        guint    *out_removed,
+                        GError  **error)
+{
+  guint removed = 0;
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  if (!af_store_begin (self, error))
+    return FALSE;
+  for (AfTable t = 0; t < AF_TABLE_USERS; t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE expires_at <= ?",
+                                              af_table_nick (t));
+      g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, now_unix);
+      if (!af_store_step_done (self, stmt, error))
+        goto failed;
+      removed += sqlite3_changes (self->db);
+    }
+  if (!af_store_commit (self, error))
+    goto failed;
+  if (out_removed != NULL)
+    *out_removed = removed;
+  return TRUE;
+
+failed:
+  af_store_rollback (self);
+  return FALSE;
+}

@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-store"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "af-store-private.h"
+
+/* 'AFDC' in the header's application_id: tells our caches from other SQLite files. */
+#define AF_STORE_APPLICATION_ID 0x41464443
+
+/* PRAGMA quick_check reads every page; past this size it would make opening the app
+ * slow, so bigger caches get the header, schema and application-id checks only. */
+#define QUICK_CHECK_MAX_BYTES (64 * 1024 * 1024)
+
+G_DEFINE_QUARK (af-store-error-quark, af_store_error)
+
+G_DEFINE_FINAL_TYPE (AfStore, af_store, G_TYPE_OBJECT)
+
+/* migrations[i] takes the schema from version i to i + 1. Never edit a released one:
+ * add a new entry and bump AF_STORE_SCHEMA_VERSION. */
+static const char * const migrations[] = {
+  /* 1: the four tables, the outbox and the sync state.
+   *
+   * Each table keeps its key, the attributes the seeds' query patterns need as
+   * columns, expires_at (ttl or auto_delete_date, unix seconds) for retention, the
+   * local view `item` and, while local edits are pending, the cloud's `remote`. The
+   * indexes mirror the GSIs; the extra single-column ones serve the unfiltered lists. */
+  "CREATE TABLE documents ("
+  "  document_id TEXT PRIMARY KEY NOT NULL,"
+  "  loan_application_id TEXT,"
+  "  upload_timestamp TEXT,"
+  "  processing_status TEXT,"
+  "  file_name TEXT,"
+  "  expires_at INTEGER,"
+  "  item TEXT NOT NULL,"
+  "  remote TEXT);"
+  "CREATE INDEX documents_loan ON documents (loan_application_id, upload_timestamp);"
+  "CREATE INDEX documents_status ON documents (processing_status, upload_timestamp);"
+  "CREATE INDEX documents_upload ON documents (upload_timestamp);"
+  "CREATE TABLE audits ("
+  "  audit_record_id TEXT PRIMARY KEY NOT NULL,"
+  "  loan_application_id TEXT,"
+  "  audit_timestamp TEXT,"
+  "  status TEXT,"
+  "  risk_score REAL,"
+  "  applicant_name TEXT,"
+  "  reviewed_by TEXT,"
+  "  expires_at INTEGER,"
+  "  item TEXT NOT NULL,"
+  "  remote TEXT);"
+  "CREATE INDEX audits_loan ON audits (loan_application_id, audit_timestamp);"
+  "CREATE INDEX audits_status_risk ON audits (status, risk_score);"
+  "CREATE INDEX audits_status_time ON audits (status, audit_timestamp);"
+  "CREATE INDEX audits_risk ON audits (risk_score);"
+  "CREATE INDEX audits_time ON audits (audit_timestamp);"
+  "CREATE TABLE analyses ("
+  "  request_id TEXT PRIMARY KEY NOT NULL,"
+  "  created_at INTEGER,"
+  "  user_id TEXT,"
+  "  status TEXT,"
+  "  verdict TEXT,"
+  "  filename TEXT,"
+  "  expires_at INTEGER,"
+  "  item TEXT NOT NULL,"
+  "  remote TEXT);"
+  "CREATE INDEX analyses_user ON analyses (user_id, created_at);"
+  "CREATE INDEX analyses_status ON analyses (status, created_at);"
+  "CREATE INDEX analyses_created ON analyses (created_at);"
+  "CREATE TABLE users ("
+  "  user_id TEXT PRIMARY KEY NOT NULL,"
+  "  email TEXT,"
+  "  expires_at INTEGER,"
+  "  item TEXT NOT NULL,"
+  "  remote TEXT);"
+  "CREATE INDEX users_email ON users (email);"
+  "CREATE TABLE outbox ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  op_id TEXT NOT NULL UNIQUE,"
+  "  table_name TEXT NOT NULL,"
+  "  item_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  changes TEXT NOT NULL,"
+  "  base_version INTEGER NOT NULL DEFAULT 0,"
+  "  created_at TEXT NOT NULL,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT);"
+  "CREATE INDEX outbox_item ON outbox (table_name, item_id, seq);"
+  "CREATE TABLE sync_state ("
+  "  key TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT) WITHOUT ROWID;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AF_STORE_SCHEMA_VERSION);
+
+static void
+af_store_finalize (GObject *object)
+{
+  AfStore *self = AF_STORE (object);
+
+  /* Statements must be finalized before the connection can close. */
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->identity, g_free);
+  g_clear_pointer (&self->inject_point, g_free);
+
+  G_OBJECT_CLASS (af_store_parent_class)->finalize (object);
+}
+
+static void
+af_store_class_init (AfStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = af_store_finalize;
+}
+
+static void
+statement_free (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+static void
+af_store_init (AfStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
+}
+
+/* ---- Statements and transactions ------------------------------------------------ */
+
+void
+af_stmt_release (AfStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+void
+af_store_set_sqlite_error (AfStore     *self,
+                           GError     **error,
+                           const char  *doing)
+{
+  int code = sqlite3_extended_errcode (self->db) & 0xff;
+  AfStoreError store_code = AF_STORE_ERROR_SQLITE;
+
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    store_code = AF_STORE_ERROR_CORRUPT;
+  g_set_error (error, AF_STORE_ERROR, store_code, "%s: %s (%s)",
+               self->path, doing, sqlite3_errmsg (self->db));
+}
+
+AfStmt *
+af_store_prepare (AfStore     *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      af_store_set_sqlite_error (self, error, "preparing a statement");
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+gboolean
+af_store_step_done (AfStore  *self,
+                    AfStmt   *stmt,
+                    GError  **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, "writing");
+  return FALSE;
+}
+
+gboolean
+af_store_exec (AfStore     *self,
+               const char  *sql,
+               GError     **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+
+  return stmt != NULL && af_store_step_done (self, stmt, error);
+}
+
+gboolean
+af_store_begin (AfStore  *self,
+                GError  **error)
+{
+  return af_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+af_store_commit (AfStore  *self,
+                 GError  **error)
+{
+  return af_store_exec (self, "COMMIT", error);
+}
+
+void
+af_store_rollback (AfStore *self)
+{
+  /* A failed COMMIT or a statement error may already have ended the transaction. */
+  if (!sqlite3_get_autocommit (self->db))
+    af_store_exec (self, "ROLLBACK", NULL);
+}
+
+/* ---- Checking a file before anything writes to it ------------------------------- */
+
+static gboolean
+refuse_corrupt (const char  *path,
+                const char  *why,
+                GError     **error)
+{
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_CORRUPT,
+               "%s is not an AuditFlow Desk cache, or it is damaged (%s); "
+               "it was left untouched", path, why);
+  return FALSE;
+}
+
+/* The 100-byte SQLite header, read with plain I/O so that nothing can write. */
+static gboolean
+check_header (const char  *path,
+              gboolean    *out_empty,
+              GError     **error)
+{
+  guint8 header[100];
+  size_t length;
+  FILE *file = g_fopen (path, "rb");
+
+  if (file == NULL)
+    {
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE,
+                   "%s: cannot read: %s", path, g_strerror (errno));
+      return FALSE;
+    }
+  length = fread (header, 1, sizeof header, file);
+  fclose (file);
+
+  *out_empty = length == 0;
+  if (length == 0)
+    return TRUE;
+  if (length < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+    return refuse_corrupt (path, "not an SQLite database", error);
+  return TRUE;
+}
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql,
+           gboolean   *ok)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = 0;
+
+  *ok = FALSE;
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      value = sqlite3_column_int64 (stmt, 0);
+      *ok = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static gboolean
+quick_check_ok (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* immutable=1 makes SQLite take no lock and create no -wal/-shm beside the file; it
+ * is only right when there is no WAL to read, i.e. the last writer closed cleanly. */
+static sqlite3 *
+open_read_only (const char *path)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+  g_autofree char *full = NULL;
+  sqlite3 *db = NULL;
+
+  if (uri == NULL)
+    return NULL;
+  full = g_strconcat (uri, g_file_test (wal, G_FILE_TEST_EXISTS) ? "?mode=ro" : "?mode=ro&immutable=1",
+                      NULL);
+  if (sqlite3_open_v2 (full, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+  return db;
+}
+
+static gboolean
+check_schema (sqlite3     *db,
+              const char  *path,
+              gsize        size,
+              GError     **error)
+{
+  gboolean ok_version, ok_app, ok_tables;
+  gint64 version = query_int (db, "PRAGMA user_version", &ok_version);
+  gint64 app_id = query_int (db, "PRAGMA application_id", &ok_app);
+  gint64 tables = query_int (db, "SELECT count(*) FROM sqlite_master", &ok_tables);
+
+  if (!ok_version || !ok_app || !ok_tables)
+    return refuse_corrupt (path, sqlite3_errmsg (db), error);
+  if (version > AF_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NEWER_SCHEMA,
+                   "%s was written by a newer version of AuditFlow Desk (cache schema %"
+                   G_GINT64_FORMAT ", this version reads up to %d); it was left untouched",
+                   path, version, AF_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (app_id != 0 && app_id != AF_STORE_APPLICATION_ID)
+    return refuse_corrupt (path, "it belongs to another application", error);
+  if (app_id == 0 && tables > 0)
+    return refuse_corrupt (path, "an SQLite database of another application", error);
+  if (size <= QUICK_CHECK_MAX_BYTES && !quick_check_ok (db))
+    return refuse_corrupt (path, "the integrity check failed", error);
+  return TRUE;
+}
+
+static gboolean
+check_existing_file (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
+  gboolean empty = FALSE;
+  gboolean ok;
+  sqlite3 *db;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL,
+                            NULL);
+  if (info == NULL)
+    return TRUE;   /* no file yet: it will be created */
+  if (!check_header (path, &empty, error))
+    return FALSE;
+  if (empty)
+    return TRUE;
+
+  db = open_read_only (path);
+  if (db == NULL)
+    return refuse_corrupt (path, "SQLite cannot open it", error);
+  ok = check_schema (db, path, g_file_info_get_size (info), error);
+  sqlite3_close (db);
+  return ok;
+}
+
+/* ---- Opening, configuring, migrating --------------------------------------------- */
+
+static gboolean
+open_read_write (AfStore  *self,
+                 GError  **error)
+{
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+  if (sqlite3_open_v2 (self->path, &self->db, flags, NULL) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE, "%s: cannot open the cache: %s",
+               self->path, self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
+  return FALSE;
+}
+
+/* synchronous=FULL: a commit reaches the disk before the call returns, so that an
+ * edit the user saw saved survives a power loss, not just a crash of the app. */
+static gboolean
+configure (AfStore  *self,
+           GError  **error)
+{
+  static const char *pragmas =
+    "PRAGMA journal_mode = WAL;"
+    "PRAGMA synchronous = FULL;"
+    "PRAGMA temp_store = MEMORY;"
+    "PRAGMA cache_size = -32768;"
+    "PRAGMA wal_autocheckpoint = 4096;";
+
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, TRUE);
+  if (sqlite3_exec (self->db, pragmas, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, "configuring the cache");
+  return FALSE;
+}
+
+static gboolean
+run_migrations (AfStore  *self,
+                gint64    from,
+                GError  **error)
+{
+  g_autofree char *set_version = NULL;
+
+  for (gint64 v = from; v < AF_STORE_SCHEMA_VERSION; v++)
+    {
+      g_debug ("migrating %s to schema %" G_GINT64_FORMAT, self->path, v + 1);
+      if (sqlite3_exec (self->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+        {
+          af_store_set_sqlite_error (self, error, "migrating the cache");
+          return FALSE;
+        }
+    }
+  set_version = g_strdup_printf ("PRAGMA user_version = %d; PRAGMA application_id = %d;",
+                                 AF_STORE_SCHEMA_VERSION, AF_STORE_APPLICATION_ID);
+  if (sqlite3_exec (self->db, set_version, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, "migrating the cache");
+  return FALSE;
+}
+
+/* The version is read again under the write lock: another process may have migrated
+ * (or a newer app written) the file since it was checked. */
+static gboolean
+migrate (AfStore  *self,
+         GError  **error)
+{
+  gboolean ok;
+  gint64 version;
+
+  if (!af_store_begin (self, error))
+    return FALSE;
+  version = query_int (self->db, "PRAGMA user_version", &ok);
+  if (!ok || version > AF_STORE_SCHEMA_VERSION)
+    {
+      af_store_rollback (self);
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NEWER_SCHEMA,
+                   "%s was changed by a newer version of AuditFlow Desk", self->path);
+      return FALSE;
+    }
+  if (version < AF_STORE_SCHEMA_VERSION && !run_migrations (self, version, error))
+    {
+      af_store_rollback (self);
+      return FALSE;
+    }
+  if (af_store_commit (self, error))
+    return TRUE;
+  af_store_rollback (self);
+  return FALSE;
+}
+
+AfStore *
+af_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(AfStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_existing_file (path, error))
+    return NULL;
+
+  self = g_object_new (AF_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  if (!open_read_write (self, error) || !configure (self, error) || !migrate (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const char *
+af_store_get_path (AfStore *self)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  return self->path;
+}
+
+void
+af_store_set_identity (AfStore    *self,
+                       const char *email)
+{
+  g_return_if_fail (AF_IS_STORE (self));
+
+  g_free (self->identity);
+  self->identity = (email != NULL && *email != '\0') ? g_strdup (email) : NULL;
+}
+
+const char *
+af_store_get_identity (AfStore *self)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  return self->identity;
+}
+
+void
+af_store_inject_failure (AfStore    *self,
+                         const char *point)
+{
+  g_return_if_fail (AF_IS_STORE (self));
+
+  g_free (self->inject_point);
+  self->inject_point = g_strdup (point);
+}
+
+/* ---- Sync state -------------------------------------------------------------------- */
+
+char *
+af_store_get_state (AfStore     *self,
+                    const char  *key,
+                    GError     **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  stmt = af_store_prepare (self, "SELECT value FROM sync_state WHERE key = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    af_store_set_sqlite_error (self, error, "reading the sync state");
+  return NULL;
+}
+
+gboolean
+af_store_set_state (AfStore     *self,
+                    const char  *key,
+                    const char  *value,
+                    GError     **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (value == NULL)
+    stmt = af_store_prepare (self, "DELETE FROM sync_state WHERE key = ?", error);
+  else
+    stmt = af_store_prepare (self, "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  return af_store_step_done (self, stmt, error);
+}
