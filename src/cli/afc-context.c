@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afc-context"
+
+#include "afc-context.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <glib/gstdio.h>
+
+#include "af-config.h"
+
+struct _AfcContext
+{
+  /* owned */
+  char     *db_path;   /* (nullable): --db, else the default workspace */
+  char     *user;      /* (nullable): --user */
+  AfStore  *store;     /* (nullable): opened on first use */
+
+  gboolean  json;
+};
+
+AfcContext *
+afc_context_new (void)
+{
+  return g_new0 (AfcContext, 1);
+}
+
+void
+afc_context_free (AfcContext *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->user, g_free);
+  g_free (self);
+}
+
+void
+afc_context_set_db_path (AfcContext *self,
+                         const char *path)
+{
+  g_free (self->db_path);
+  self->db_path = g_strdup (path);
+}
+
+void
+afc_context_set_user (AfcContext *self,
+                      const char *email)
+{
+  g_free (self->user);
+  self->user = g_strdup (email);
+}
+
+void
+afc_context_set_json (AfcContext *self,
+                      gboolean    json)
+{
+  self->json = json;
+}
+
+gboolean
+afc_context_get_json (AfcContext *self)
+{
+  return self->json;
+}
+
+/* The default cache is the desktop app's own workspace, so that the CLI and the
+ * window see the same data unless --db says otherwise. */
+static char *
+default_db_path (GError **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "auditflow-desk", NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "cannot create %s: %s", dir, g_strerror (saved_errno));
+      return NULL;
+    }
+  return g_build_filename (dir, "workspace.db", NULL);
+}
+
+AfStore *
+afc_context_get_store (AfcContext  *self,
+                       GError     **error)
+{
+  g_autofree char *path = NULL;
+
+  if (self->store != NULL)
+    return self->store;
+
+  path = self->db_path != NULL ? g_strdup (self->db_path) : default_db_path (error);
+  if (path == NULL)
+    return NULL;
+
+  g_debug ("opening cache %s", path);
+  self->store = af_store_open (path, error);
+  return self->store;
+}
+
+gboolean
+afc_context_require_identity (AfcContext  *self,
+                              GError     **error)
+{
+  g_autofree char *email = NULL;
+  g_autofree char *config_path = NULL;
+  AfStore *store;
+
+  store = afc_context_get_store (self, error);
+  if (store == NULL)
+    return FALSE;
+
+  email = self->user != NULL ? g_strdup (self->user) : af_config_get_identity (error);
+  if (email == NULL)
+    {
+      /* An unreadable config file has already set the error; say which one it was. */
+      if (error != NULL && *error != NULL)
+        return FALSE;
+      config_path = af_config_get_path ();
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY,
+                   "no reviewer identity: pass --user EMAIL, set %s, or set email= "
+                   "under [identity] in %s", AF_CONFIG_ENV_USER, config_path);
+      return FALSE;
+    }
+
+  af_store_set_identity (store, email);
+  return TRUE;
+}
+
+void
+afc_context_write (AfcContext    *self,
+                   const GString *text)
+{
+  fwrite (text->str, 1, text->len, stdout);
+  fflush (stdout);
+}
+
+/* The contract is one line on stderr: a message that spans lines (an SQLite or
+ * parser message quoting input) is folded. */
+static void
+print_error_line (const char *message)
+{
+  g_autofree char *line = g_strdup (message);
+
+  g_strdelimit (line, "\r\n", ' ');
+  fprintf (stderr, "%s: %s\n", AFC_PROGRAM_NAME, line);
+  fflush (stderr);
+}
+
+int
+afc_context_fail (AfcContext   *self,
+                  const GError *error)
+{
+  print_error_line (error != NULL ? error->message : "unknown error");
+  return AFC_EXIT_FAILURE;
+}
+
+int
+afc_context_fail_message (AfcContext *self,
+                          const char *format,
+                          ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  print_error_line (message);
+  return AFC_EXIT_FAILURE;
+}
+
+int
+afc_context_usage_error (AfcContext *self,
+                         const char *command,
+                         const char *format,
+                         ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (command != NULL)
+    line = g_strdup_printf ("%s (try '%s %s --help')", message, AFC_PROGRAM_NAME, command);
+  else
+    line = g_strdup_printf ("%s (try '%s --help')", message, AFC_PROGRAM_NAME);
+  print_error_line (line);
+  return AFC_EXIT_USAGE;
+}
