@@ -1,0 +1,605 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-dynamodb"
+
+#include "af-codec.h"
+#include "af-dynamodb-private.h"
+
+/*
+ * The operations: each builds its request text, hands it to the transport, and reads
+ * the answer. The page operations use the codec's page parser, which reads Items and
+ * LastEvaluatedKey straight from the text without building a JSON tree: a 1 MB page of
+ * nested items is the hot path of a pull.
+ */
+
+void
+af_dynamodb_page_free (AfDynamodbPage *page)
+{
+  if (page == NULL)
+    return;
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  g_clear_pointer (&page->last_key, af_value_unref);
+  g_free (page);
+}
+
+static char *
+finish_body (GString *body)
+{
+  g_string_append_c (body, '}');
+  return g_string_free (body, FALSE);
+}
+
+/* An item member of the response ("Item", "Attributes"), NULL when absent. */
+static gboolean
+response_item (JsonNode    *root,
+               const char  *member,
+               AfValue    **out_item,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (json_node_get_object (root), member);
+  g_autoptr(GError) local_error = NULL;
+
+  *out_item = NULL;
+  if (node == NULL)
+    return TRUE;
+  *out_item = af_codec_item_from_node (node, &local_error);
+  if (*out_item == NULL)
+    {
+      g_set_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                   "DynamoDB sent an unreadable %s: %s", member, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- GetItem ------------------------------------------------------------------ */
+
+static void
+get_item_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  AfValue *item = NULL;
+  GError *error = NULL;
+
+  body = af_dynamodb_client_call_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  if (body != NULL)
+    root = af_dynamodb_parse_response (body, &error);
+  if (root == NULL || !response_item (root, "Item", &item, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, item, item ? (GDestroyNotify) af_value_unref : NULL);
+}
+
+void
+af_dynamodb_client_get_item_async (AfDynamodbClient       *self,
+                                   const char             *table,
+                                   const AfValue          *key,
+                                   const AfDynamodbParams *params,
+                                   GCancellable           *cancellable,
+                                   GAsyncReadyCallback     callback,
+                                   gpointer                user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GString *body = af_dynamodb_body_begin (table);
+  g_autofree char *text = NULL;
+
+  g_task_set_source_tag (task, af_dynamodb_client_get_item_async);
+  af_dynamodb_body_add_item (body, "Key", key);
+  af_dynamodb_body_add_params (body, params, TRUE);
+  text = finish_body (body);
+  af_dynamodb_client_call_async (self, "GetItem", text, cancellable, get_item_done_cb, task);
+}
+
+gboolean
+af_dynamodb_client_get_item_finish (AfDynamodbClient  *self,
+                                    GAsyncResult      *result,
+                                    AfValue          **out_item,
+                                    GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  AfValue *item;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  item = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (out_item != NULL)
+    *out_item = item;
+  else if (item != NULL)
+    af_value_unref (item);
+  return TRUE;
+}
+
+/* ---- PutItem, UpdateItem, DeleteItem ------------------------------------------ */
+
+typedef struct
+{
+  AfValue *item;    /* (owned) (nullable) Attributes, or the current item on a conflict */
+  GError  *error;   /* (owned) (nullable) */
+} WriteResult;
+
+static void
+write_result_free (WriteResult *write_result)
+{
+  g_clear_pointer (&write_result->item, af_value_unref);
+  g_clear_error (&write_result->error);
+  g_free (write_result);
+}
+
+/* A conditional failure with ReturnValuesOnConditionCheckFailure=ALL_OLD carries the
+ * item as it is now in the error body: the caller needs no second read to see what
+ * it conflicts with. */
+static void
+conflict_item (GBytes       *error_body,
+               WriteResult  *write_result)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) ignored = NULL;
+
+  if (error_body == NULL ||
+      !g_error_matches (write_result->error, AF_AWS_ERROR, AF_AWS_ERROR_CONFLICT))
+    return;
+  root = af_dynamodb_parse_response (error_body, &ignored);
+  if (root != NULL)
+    response_item (root, "Item", &write_result->item, &ignored);
+}
+
+static void
+write_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) error_body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  WriteResult *write_result = g_new0 (WriteResult, 1);
+
+  body = af_dynamodb_client_call_finish_full (AF_DYNAMODB_CLIENT (source), result,
+                                              &error_body, &write_result->error);
+  if (body != NULL)
+    root = af_dynamodb_parse_response (body, &write_result->error);
+  if (root != NULL)
+    response_item (root, "Attributes", &write_result->item, &write_result->error);
+  conflict_item (error_body, write_result);
+  g_task_return_pointer (task, write_result, (GDestroyNotify) write_result_free);
+}
+
+static void
+start_write (AfDynamodbClient       *self,
+             const char             *operation,
+             GString                *body,
+             const AfDynamodbParams *params,
+             GCancellable           *cancellable,
+             GAsyncReadyCallback     callback,
+             gpointer                user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *text = NULL;
+
+  g_task_set_source_tag (task, af_dynamodb_client_write_finish);
+  af_dynamodb_body_add_params (body, params, FALSE);
+  text = finish_body (body);
+  af_dynamodb_client_call_async (self, operation, text, cancellable, write_done_cb, task);
+}
+
+void
+af_dynamodb_client_put_item_async (AfDynamodbClient       *self,
+                                   const char             *table,
+                                   const AfValue          *item,
+                                   const AfDynamodbParams *params,
+                                   GCancellable           *cancellable,
+                                   GAsyncReadyCallback     callback,
+                                   gpointer                user_data)
+{
+  GString *body = af_dynamodb_body_begin (table);
+
+  af_dynamodb_body_add_item (body, "Item", item);
+  start_write (self, "PutItem", body, params, cancellable, callback, user_data);
+}
+
+void
+af_dynamodb_client_update_item_async (AfDynamodbClient       *self,
+                                      const char             *table,
+                                      const AfValue          *key,
+                                      const AfDynamodbParams *params,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data)
+{
+  GString *body = af_dynamodb_body_begin (table);
+
+  af_dynamodb_body_add_item (body, "Key", key);
+  start_write (self, "UpdateItem", body, params, cancellable, callback, user_data);
+}
+
+void
+af_dynamodb_client_delete_item_async (AfDynamodbClient       *self,
+                                      const char             *table,
+                                      const AfValue          *key,
+                                      const AfDynamodbParams *params,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data)
+{
+  GString *body = af_dynamodb_body_begin (table);
+
+  af_dynamodb_body_add_item (body, "Key", key);
+  start_write (self, "DeleteItem", body, params, cancellable, callback, user_data);
+}
+
+gboolean
+af_dynamodb_client_write_finish (AfDynamodbClient  *self,
+                                 GAsyncResult      *result,
+                                 AfValue          **out_item,
+                                 GError           **error)
+{
+  g_autoptr(GError) task_error = NULL;
+  WriteResult *write_result;
+  gboolean ok;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  write_result = g_task_propagate_pointer (G_TASK (result), &task_error);
+  if (write_result == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&task_error));
+      return FALSE;
+    }
+  if (out_item != NULL)
+    *out_item = g_steal_pointer (&write_result->item);
+  ok = write_result->error == NULL;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&write_result->error));
+  write_result_free (write_result);
+  return ok;
+}
+
+/* ---- Query and Scan pages ----------------------------------------------------- */
+
+static void
+page_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) codec_error = NULL;
+  AfDynamodbPage *page;
+  GError *error = NULL;
+  gsize length;
+  const char *data;
+
+  body = af_dynamodb_client_call_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data = g_bytes_get_data (body, &length);
+  page = g_new0 (AfDynamodbPage, 1);
+  page->bytes = length;
+  page->items = af_codec_parse_items_page (data, length, &page->last_key, &codec_error);
+  if (page->items == NULL)
+    {
+      af_dynamodb_page_free (page);
+      g_task_return_new_error (task, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                               "DynamoDB sent an unreadable page: %s", codec_error->message);
+      return;
+    }
+  g_task_return_pointer (task, page, (GDestroyNotify) af_dynamodb_page_free);
+}
+
+static void
+start_page (AfDynamodbClient       *self,
+            const char             *operation,
+            const char             *table,
+            const AfDynamodbParams *params,
+            GCancellable           *cancellable,
+            GAsyncReadyCallback     callback,
+            gpointer                user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GString *body = af_dynamodb_body_begin (table);
+  g_autofree char *text = NULL;
+
+  g_task_set_source_tag (task, af_dynamodb_client_page_finish);
+  af_dynamodb_body_add_params (body, params, TRUE);
+  text = finish_body (body);
+  af_dynamodb_client_call_async (self, operation, text, cancellable, page_done_cb, task);
+}
+
+void
+af_dynamodb_client_query_page_async (AfDynamodbClient       *self,
+                                     const char             *table,
+                                     const AfDynamodbParams *params,
+                                     GCancellable           *cancellable,
+                                     GAsyncReadyCallback     callback,
+                                     gpointer                user_data)
+{
+  start_page (self, "Query", table, params, cancellable, callback, user_data);
+}
+
+void
+af_dynamodb_client_scan_page_async (AfDynamodbClient       *self,
+                                    const char             *table,
+                                    const AfDynamodbParams *params,
+                                    GCancellable           *cancellable,
+                                    GAsyncReadyCallback     callback,
+                                    gpointer                user_data)
+{
+  start_page (self, "Scan", table, params, cancellable, callback, user_data);
+}
+
+AfDynamodbPage *
+af_dynamodb_client_page_finish (AfDynamodbClient  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Query and Scan to the end ------------------------------------------------ */
+
+typedef struct
+{
+  char             *operation;
+  char             *table;
+  AfDynamodbParams  params;      /* strings borrowed from the copies below */
+  char             *strings[7];  /* (owned) */
+  AfValue          *names;       /* (owned) (nullable) */
+  AfValue          *values;      /* (owned) (nullable) */
+  AfValue          *start_key;   /* (owned) (nullable) */
+  AfDynamodbPage   *all;         /* (owned) */
+} AllData;
+
+static void
+all_data_free (AllData *data)
+{
+  g_free (data->operation);
+  g_free (data->table);
+  for (guint i = 0; i < G_N_ELEMENTS (data->strings); i++)
+    g_free (data->strings[i]);
+  g_clear_pointer (&data->names, af_value_unref);
+  g_clear_pointer (&data->values, af_value_unref);
+  g_clear_pointer (&data->start_key, af_value_unref);
+  af_dynamodb_page_free (data->all);
+  g_free (data);
+}
+
+static const char *
+keep (AllData    *data,
+      guint       slot,
+      const char *text)
+{
+  data->strings[slot] = g_strdup (text);
+  return data->strings[slot];
+}
+
+/* The caller's params may not outlive this call; the loop needs them for every page. */
+static void
+copy_params (AllData                *data,
+             const AfDynamodbParams *params)
+{
+  if (params == NULL)
+    return;
+  data->params = *params;
+  data->params.index_name = keep (data, 0, params->index_name);
+  data->params.key_condition_expression = keep (data, 1, params->key_condition_expression);
+  data->params.filter_expression = keep (data, 2, params->filter_expression);
+  data->params.projection_expression = keep (data, 3, params->projection_expression);
+  data->params.condition_expression = NULL;
+  data->params.update_expression = NULL;
+  data->params.return_values = NULL;
+  data->names = params->names ? af_value_ref (params->names) : NULL;
+  data->values = params->values ? af_value_ref (params->values) : NULL;
+  data->start_key = params->exclusive_start_key ?
+                    af_value_ref (params->exclusive_start_key) : NULL;
+  data->params.names = data->names;
+  data->params.values = data->values;
+  data->params.exclusive_start_key = data->start_key;
+}
+
+static void next_page (GTask *task);
+
+static void
+all_page_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AllData *data = g_task_get_task_data (task);
+  g_autoptr(AfDynamodbPage) page = NULL;
+  GError *error = NULL;
+
+  page = af_dynamodb_client_page_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_ptr_array_extend_and_steal (data->all->items, g_steal_pointer (&page->items));
+  data->all->bytes += page->bytes;
+  g_clear_pointer (&data->start_key, af_value_unref);
+  data->start_key = g_steal_pointer (&page->last_key);
+  data->params.exclusive_start_key = data->start_key;
+
+  /* A present LastEvaluatedKey does not promise more items, only that the read
+   * stopped there: follow it until it is gone. */
+  if (data->start_key == NULL)
+    g_task_return_pointer (task, g_steal_pointer (&data->all),
+                           (GDestroyNotify) af_dynamodb_page_free);
+  else
+    next_page (g_steal_pointer (&task));
+}
+
+static void
+next_page (GTask *task)
+{
+  AfDynamodbClient *self = g_task_get_source_object (task);
+  AllData *data = g_task_get_task_data (task);
+
+  start_page (self, data->operation, data->table, &data->params,
+              g_task_get_cancellable (task), all_page_done_cb, task);
+}
+
+static void
+start_all (AfDynamodbClient       *self,
+           const char             *operation,
+           const char             *table,
+           const AfDynamodbParams *params,
+           GCancellable           *cancellable,
+           GAsyncReadyCallback     callback,
+           gpointer                user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  AllData *data = g_new0 (AllData, 1);
+
+  g_task_set_source_tag (task, af_dynamodb_client_page_finish);
+  data->operation = g_strdup (operation);
+  data->table = g_strdup (table);
+  data->all = g_new0 (AfDynamodbPage, 1);
+  data->all->items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  copy_params (data, params);
+  g_task_set_task_data (task, data, (GDestroyNotify) all_data_free);
+  next_page (task);
+}
+
+void
+af_dynamodb_client_query_all_async (AfDynamodbClient       *self,
+                                    const char             *table,
+                                    const AfDynamodbParams *params,
+                                    GCancellable           *cancellable,
+                                    GAsyncReadyCallback     callback,
+                                    gpointer                user_data)
+{
+  start_all (self, "Query", table, params, cancellable, callback, user_data);
+}
+
+void
+af_dynamodb_client_scan_all_async (AfDynamodbClient       *self,
+                                   const char             *table,
+                                   const AfDynamodbParams *params,
+                                   GCancellable           *cancellable,
+                                   GAsyncReadyCallback     callback,
+                                   gpointer                user_data)
+{
+  start_all (self, "Scan", table, params, cancellable, callback, user_data);
+}
+
+/* ---- DescribeTable, CreateTable, TransactWriteItems --------------------------- */
+
+static void
+table_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *member = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *node;
+  GError *error = NULL;
+
+  body = af_dynamodb_client_call_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  if (body != NULL)
+    root = af_dynamodb_parse_response (body, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  node = json_object_get_member (json_node_get_object (root), member);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    g_task_return_new_error (task, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                             "DynamoDB sent no %s object", member);
+  else
+    g_task_return_pointer (task, json_node_copy (node), (GDestroyNotify) json_node_unref);
+}
+
+void
+af_dynamodb_client_describe_table_async (AfDynamodbClient    *self,
+                                         const char          *table,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *text = finish_body (af_dynamodb_body_begin (table));
+
+  g_task_set_source_tag (task, af_dynamodb_client_table_finish);
+  g_task_set_task_data (task, (gpointer) "Table", NULL);
+  af_dynamodb_client_call_async (self, "DescribeTable", text, cancellable,
+                                 table_done_cb, task);
+}
+
+void
+af_dynamodb_client_create_table_async (AfDynamodbClient    *self,
+                                       const char          *definition,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, af_dynamodb_client_table_finish);
+  g_task_set_task_data (task, (gpointer) "TableDescription", NULL);
+  af_dynamodb_client_call_async (self, "CreateTable", definition, cancellable,
+                                 table_done_cb, task);
+}
+
+JsonNode *
+af_dynamodb_client_table_finish (AfDynamodbClient  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+transact_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  body = af_dynamodb_client_call_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  if (body == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+af_dynamodb_client_transact_write_async (AfDynamodbClient    *self,
+                                         const char          *body,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, af_dynamodb_client_transact_write_async);
+  af_dynamodb_client_call_async (self, "TransactWriteItems", body, cancellable,
+                                 transact_done_cb, task);
+}
+
+gboolean
+af_dynamodb_client_transact_write_finish (AfDynamodbClient  *self,
+                                          GAsyncResult      *result,
+                                          GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
