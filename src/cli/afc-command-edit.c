@@ -3,6 +3,8 @@
 
 #include "afc-commands.h"
 
+#include <string.h>
+
 /* The local edits. Each one is a single store call that changes the item and queues
  * its outbox entry in one transaction; nothing here talks to the network. */
 
@@ -53,8 +55,10 @@ find_target (AfcContext *context,
   else if (item == NULL)
     *out_exit = afc_context_fail (context, error);
   else if ((allowed & TABLE_BIT (*out_table)) == 0)
-    *out_exit = afc_context_fail_message (context, "'%s' is %s, not %s",
-                                          id, table_noun (*out_table), expected);
+    *out_exit = afc_context_fail_message (context, "'%s' is %s, not a%s %s",
+                                          id, table_noun (*out_table),
+                                          strchr ("aeiou", expected[0]) != NULL ? "n" : "",
+                                          expected);
   else
     return TRUE;
   return FALSE;
