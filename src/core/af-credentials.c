@@ -193,8 +193,8 @@ set_not_found (GError     **error,
 {
   if (keyring_error != NULL)
     g_set_error (error, AF_CREDENTIALS_ERROR, AF_CREDENTIALS_ERROR_NOT_FOUND,
-                 "No AWS credentials in the environment or profile “%s”, and the keyring "
-                 "could not be read: %s", profile, keyring_error->message);
+                 "No AWS credentials in the environment or profile “%s”. %s", profile,
+                 keyring_error->message);
   else
     g_set_error (error, AF_CREDENTIALS_ERROR, AF_CREDENTIALS_ERROR_NOT_FOUND,
                  "No AWS credentials in the environment, profile “%s” or the keyring",
