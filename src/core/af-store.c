@@ -377,7 +377,10 @@ open_read_write (AfStore  *self,
                  GError  **error)
 {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  g_autofree char *directory = g_path_get_dirname (self->path);
 
+  /* 0700: the cache holds personal data. */
+  g_mkdir_with_parents (directory, 0700);
   if (sqlite3_open_v2 (self->path, &self->db, flags, NULL) == SQLITE_OK)
     return TRUE;
   g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE, "%s: cannot open the cache: %s",
