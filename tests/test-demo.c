@@ -360,6 +360,41 @@ test_reopen_keeps_cache (void)
   g_assert_true (af_demo_store_is_demo (store));
 }
 
+/* Weeks later the demo is moved to the new now, so that retention never empties it;
+ * the user's edits are kept. */
+static void
+test_reopen_refreshes_stale_demo (void)
+{
+  g_autofree char *cache = temp_cache_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(AfValue) audit = NULL;
+  g_autoptr(GPtrArray) analyses = NULL;
+  g_autofree char *shift = NULL;
+
+  g_setenv ("AUDITFLOW_DESK_NOW", LATER, TRUE);
+  store = af_demo_open (demo_dir (), cache, &error);
+  g_assert_no_error (error);
+  af_store_set_identity (store, "demo.reviewer@example.com");
+  g_assert_true (af_store_set_review_notes (store, "913a8c14-2450-420b-bca7-1d4a1c988462",
+                                            "Checked in the demo", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* 40 days later: every artwork would be past its auto_delete_date otherwise */
+  g_setenv ("AUDITFLOW_DESK_NOW", "2026-04-24T12:34:56.789Z", TRUE);
+  store = af_demo_open (demo_dir (), cache, &error);
+  g_assert_no_error (error);
+  shift = get_state (store, AF_DEMO_STATE_SHIFT);
+  g_assert_cmpstr (shift, ==, "45977696");
+  audit = get_item (store, AF_TABLE_AUDITS, "913a8c14-2450-420b-bca7-1d4a1c988462");
+  g_assert_cmpstr (af_item_get_s (audit, "review_notes"), ==, "Checked in the demo");
+  g_assert_cmpstr (af_item_get_s (audit, "audit_timestamp"), ==, "2026-04-23T22:12:24.810Z");
+  analyses = all_items (store, AF_TABLE_ANALYSES);
+  g_assert_cmpuint (analyses->len, ==, 5);
+  assert_nothing_expired (store, FALSE);
+}
+
 /* An import that died half-way (no "done" mark) is completed on the next open. */
 static void
 test_reopen_after_interrupted_import (void)
@@ -643,6 +678,7 @@ main (int   argc,
   g_test_add_func ("/demo/open/later", test_open_later);
   g_test_add_func ("/demo/open/before-as-of", test_open_before_as_of);
   g_test_add_func ("/demo/open/reopen-keeps-cache", test_reopen_keeps_cache);
+  g_test_add_func ("/demo/open/refresh-stale", test_reopen_refreshes_stale_demo);
   g_test_add_func ("/demo/open/interrupted-import", test_reopen_after_interrupted_import);
   g_test_add_func ("/demo/open/real-workspace-refused", test_real_workspace_refused);
   g_test_add_func ("/demo/open/missing-dir", test_missing_demo_dir);

@@ -19,6 +19,12 @@ G_DEFINE_QUARK (af-demo-error-quark, af_demo_error)
 #define STATE_IMPORT       "demo_import"
 #define IMPORT_DONE        "done"
 
+/* A demo imported longer ago than this is imported again, dates moved to the new now.
+ * Its artworks expire 30 days after their creation, about 29 days after as_of: a week
+ * leaves every item three weeks of life even if the app stays open that long. The
+ * user's edits survive, as pending outbox entries re-applied on the fresh copy. */
+#define REFRESH_AFTER_SECONDS (G_GINT64_CONSTANT (7) * 24 * 3600)
+
 /* Unix times below this are not dates of this century's data (a count, a flag, a
  * YYYYMMDD number): they are left alone. 10^8 s is 1973. */
 #define MIN_PLAUSIBLE_SECONDS G_GINT64_CONSTANT (100000000)
@@ -509,6 +515,20 @@ store_is_empty (AfStore  *store,
   return af_store_outbox_length (store, error) == 0;
 }
 
+static gboolean
+import_is_stale (AfStore *store)
+{
+  g_autofree char *imported_at = af_store_get_state (store, AF_DEMO_STATE_IMPORTED_AT, NULL);
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) time = NULL;
+
+  if (imported_at != NULL)
+    time = g_date_time_new_from_iso8601 (imported_at, utc);
+  if (time == NULL)
+    return TRUE;
+  return af_clock_now_unix () - g_date_time_to_unix (time) > REFRESH_AFTER_SECONDS;
+}
+
 /* Whether the store at hand still needs the import; FALSE with @error set when it
  * is not a demo cache at all. */
 static gboolean
@@ -529,7 +549,7 @@ needs_import (AfStore   *store,
       import_state = af_store_get_state (store, STATE_IMPORT, error);
       if (import_state == NULL && error != NULL && *error != NULL)
         return FALSE;
-      *out_needed = g_strcmp0 (import_state, IMPORT_DONE) != 0;
+      *out_needed = g_strcmp0 (import_state, IMPORT_DONE) != 0 || import_is_stale (store);
       return TRUE;
     }
 

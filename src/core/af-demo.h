@@ -49,8 +49,12 @@ char      *af_demo_default_cache_path    (void);
 
 /* Opens the demo workspace cached at @cache_path (parent directories are created),
  * importing @demo_dir into it when the cache is new or its import never finished.
- * An existing demo cache is not imported again, so the user's edits stay. A cache
- * at @cache_path that belongs to a real workspace is refused (AF_DEMO_ERROR_NOT_DEMO). */
+ * An existing demo cache is not imported again — except once its import is more than
+ * a week old, when the items are replaced by copies dated from the new now (so that
+ * retention never empties the demo); the user's edits stay either way, as pending
+ * outbox entries. A cache at @cache_path that belongs to a real workspace is refused
+ * (AF_DEMO_ERROR_NOT_DEMO). The app should never sync a store for which
+ * af_demo_store_is_demo() is TRUE. */
 AfStore   *af_demo_open                  (const char     *demo_dir,
                                           const char     *cache_path,
                                           GError        **error);
