@@ -239,7 +239,9 @@ list_run (const AfcCommand  *command,
 
   bad_option = build_query (&options, &query);
   if (bad_option != NULL)
-    return afc_context_usage_error (context, command->name, "%s needs a number", bad_option);
+    return afc_context_usage_error (context, command->name, "%s needs %s", bad_option,
+                                    g_str_equal (bad_option, "--min-risk")
+                                      ? "a number" : "a whole number, 0 or more");
 
   return run_query (context, &query);
 }

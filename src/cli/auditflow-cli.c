@@ -64,6 +64,7 @@ describe_commands (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     g_string_append_printf (text, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
+  g_string_append_printf (text, "  %-9s %s\n", "help", "Show the help of a command (help COMMAND)");
   g_string_append (text, "\n'" AFC_PROGRAM_NAME " COMMAND --help' describes each command.\n"
                    "Exit status: 0 success, 1 failure, 2 usage error.");
   return g_string_free (text, FALSE);
