@@ -27,11 +27,60 @@ demo_dir (void)
   return dir;
 }
 
-static char *
-temp_cache_path (void)
+/* Each test's own scratch directory. (G_TEST_OPTION_ISOLATE_DIRS would do, but GLib
+ * 2.74 leaks its paths, which LeakSanitizer reports.) */
+typedef struct
 {
-  /* G_TEST_OPTION_ISOLATE_DIRS gives each test its own data dir. */
-  return g_build_filename (g_get_user_data_dir (), "demo", "cache.sqlite", NULL);
+  char *dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("test-demo-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GStatBuf info;
+
+  if (g_lstat (path, &info) == 0 && S_ISDIR (info.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    {
+      g_remove (path);
+    }
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+  g_setenv ("AUDITFLOW_DESK_NOW", AS_OF, TRUE);
+}
+
+static char *
+temp_cache_path (Fixture *fixture)
+{
+  return g_build_filename (fixture->dir, "demo", "cache.sqlite", NULL);
 }
 
 static AfValue *
@@ -245,10 +294,11 @@ assert_nothing_expired (AfStore  *store,
 }
 
 static void
-open_and_check (const char *now,
+open_and_check (Fixture    *fixture,
+                const char *now,
                 gint64      shift)
 {
-  g_autofree char *cache = temp_cache_path ();
+  g_autofree char *cache = temp_cache_path (fixture);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) store = NULL;
   g_autoptr(AfValue) audit = NULL;
@@ -280,14 +330,15 @@ open_and_check (const char *now,
 }
 
 static void
-test_open_at_as_of (void)
+test_open_at_as_of (Fixture       *fixture,
+                   gconstpointer  data)
 {
-  g_autofree char *cache = temp_cache_path ();
+  g_autofree char *cache = temp_cache_path (fixture);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) store = NULL;
   g_autoptr(AfValue) audit = NULL;
 
-  open_and_check (AS_OF, 0);
+  open_and_check (fixture, AS_OF, 0);
 
   store = af_store_open (cache, &error);
   g_assert_no_error (error);
@@ -296,15 +347,16 @@ test_open_at_as_of (void)
 }
 
 static void
-test_open_later (void)
+test_open_later (Fixture       *fixture,
+                gconstpointer  data)
 {
-  g_autofree char *cache = temp_cache_path ();
+  g_autofree char *cache = temp_cache_path (fixture);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) store = NULL;
   g_autoptr(AfValue) audit = NULL;
   g_autoptr(AfValue) analysis = NULL;
 
-  open_and_check (LATER, LATER_SHIFT);
+  open_and_check (fixture, LATER, LATER_SHIFT);
 
   store = af_store_open (cache, &error);
   g_assert_no_error (error);
@@ -319,15 +371,17 @@ test_open_later (void)
 
 /* A clock before as_of never moves the demo back in time. */
 static void
-test_open_before_as_of (void)
+test_open_before_as_of (Fixture       *fixture,
+                       gconstpointer  data)
 {
-  open_and_check ("2024-01-01T00:00:00.000Z", 0);
+  open_and_check (fixture, "2024-01-01T00:00:00.000Z", 0);
 }
 
 static void
-test_reopen_keeps_cache (void)
+test_reopen_keeps_cache (Fixture       *fixture,
+                        gconstpointer  data)
 {
-  g_autofree char *cache = temp_cache_path ();
+  g_autofree char *cache = temp_cache_path (fixture);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) store = NULL;
   g_autoptr(AfValue) audit = NULL;
@@ -363,9 +417,10 @@ test_reopen_keeps_cache (void)
 /* Weeks later the demo is moved to the new now, so that retention never empties it;
  * the user's edits are kept. */
 static void
-test_reopen_refreshes_stale_demo (void)
+test_reopen_refreshes_stale_demo (Fixture       *fixture,
+                                 gconstpointer  data)
 {
-  g_autofree char *cache = temp_cache_path ();
+  g_autofree char *cache = temp_cache_path (fixture);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) store = NULL;
   g_autoptr(AfValue) audit = NULL;
@@ -397,9 +452,10 @@ test_reopen_refreshes_stale_demo (void)
 
 /* An import that died half-way (no "done" mark) is completed on the next open. */
 static void
-test_reopen_after_interrupted_import (void)
+test_reopen_after_interrupted_import (Fixture       *fixture,
+                                     gconstpointer  data)
 {
-  g_autofree char *cache = temp_cache_path ();
+  g_autofree char *cache = temp_cache_path (fixture);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) store = NULL;
   g_autoptr(GPtrArray) users = NULL;
@@ -423,9 +479,10 @@ test_reopen_after_interrupted_import (void)
 }
 
 static void
-test_real_workspace_refused (void)
+test_real_workspace_refused (Fixture       *fixture,
+                            gconstpointer  data)
 {
-  g_autofree char *cache = temp_cache_path ();
+  g_autofree char *cache = temp_cache_path (fixture);
   g_autofree char *parent = g_path_get_dirname (cache);
   g_autofree char *users = g_build_filename (demo_dir (), "dynamodb", "artguard-users-dev.json",
                                              NULL);
@@ -447,9 +504,10 @@ test_real_workspace_refused (void)
 }
 
 static void
-test_missing_demo_dir (void)
+test_missing_demo_dir (Fixture       *fixture,
+                      gconstpointer  data)
 {
-  g_autofree char *cache = temp_cache_path ();
+  g_autofree char *cache = temp_cache_path (fixture);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) store = af_demo_open ("/nonexistent/demo", cache, &error);
 
@@ -583,12 +641,12 @@ test_resolve_hostile_keys (void)
 
 /* A demo directory of our own whose manifest is hostile. */
 static char *
-make_hostile_demo (void)
+make_hostile_demo (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  char *dir = g_build_filename (g_get_user_data_dir (), "hostile-demo", NULL);
+  char *dir = g_build_filename (fixture->dir, "hostile-demo", NULL);
   g_autofree char *objects = g_build_filename (dir, "s3", NULL);
-  g_autofree char *secret = g_build_filename (g_get_user_data_dir (), "secret.txt", NULL);
+  g_autofree char *secret = g_build_filename (fixture->dir, "secret.txt", NULL);
   g_autofree char *inside = g_build_filename (objects, "inside.txt", NULL);
   g_autofree char *link = g_build_filename (objects, "link.txt", NULL);
   g_autofree char *expected = g_build_filename (dir, "expected.json", NULL);
@@ -629,9 +687,10 @@ assert_hostile_refused (const char *dir,
 }
 
 static void
-test_resolve_hostile_manifest (void)
+test_resolve_hostile_manifest (Fixture       *fixture,
+                              gconstpointer  data)
 {
-  g_autofree char *dir = make_hostile_demo ();
+  g_autofree char *dir = make_hostile_demo (fixture);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
@@ -666,26 +725,33 @@ test_parse_s3_url (void)
   g_assert_false (af_demo_parse_s3_url (NULL, &bucket, &key));
 }
 
+static void
+add_test (const char *path,
+          void      (*func) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/demo/shift-item", test_shift_item);
   g_test_add_func ("/demo/as-of", test_as_of);
-  g_test_add_func ("/demo/open/at-as-of", test_open_at_as_of);
-  g_test_add_func ("/demo/open/later", test_open_later);
-  g_test_add_func ("/demo/open/before-as-of", test_open_before_as_of);
-  g_test_add_func ("/demo/open/reopen-keeps-cache", test_reopen_keeps_cache);
-  g_test_add_func ("/demo/open/refresh-stale", test_reopen_refreshes_stale_demo);
-  g_test_add_func ("/demo/open/interrupted-import", test_reopen_after_interrupted_import);
-  g_test_add_func ("/demo/open/real-workspace-refused", test_real_workspace_refused);
-  g_test_add_func ("/demo/open/missing-dir", test_missing_demo_dir);
+  add_test ("/demo/open/at-as-of", test_open_at_as_of);
+  add_test ("/demo/open/later", test_open_later);
+  add_test ("/demo/open/before-as-of", test_open_before_as_of);
+  add_test ("/demo/open/reopen-keeps-cache", test_reopen_keeps_cache);
+  add_test ("/demo/open/refresh-stale", test_reopen_refreshes_stale_demo);
+  add_test ("/demo/open/interrupted-import", test_reopen_after_interrupted_import);
+  add_test ("/demo/open/real-workspace-refused", test_real_workspace_refused);
+  add_test ("/demo/open/missing-dir", test_missing_demo_dir);
   g_test_add_func ("/demo/find-dir", test_find_dir);
   g_test_add_func ("/demo/objects/resolve", test_resolve_objects);
   g_test_add_func ("/demo/objects/hostile-keys", test_resolve_hostile_keys);
-  g_test_add_func ("/demo/objects/hostile-manifest", test_resolve_hostile_manifest);
+  add_test ("/demo/objects/hostile-manifest", test_resolve_hostile_manifest);
   g_test_add_func ("/demo/objects/s3-url", test_parse_s3_url);
 
   return g_test_run ();
