@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "afd-application.h"
+#include "afd-window.h"
+#include "afd-workspace.h"
+
+struct _AfdApplication
+{
+  AdwApplication  parent_instance;
+
+  /* owned references */
+  GSettings      *settings;
+  AfdWorkspace   *workspace;     /* (nullable) until the first window */
+  char           *db_path;       /* (nullable) --db */
+};
+
+G_DEFINE_FINAL_TYPE (AfdApplication, afd_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open this cache file instead of the usual workspace"), N_("FILE") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[ID…]") },
+  { NULL }
+};
+
+static GSettings *
+create_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaSource) build_source = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+
+  /* Run from the build tree, the schema is only compiled there. */
+  if (schema == NULL)
+    {
+      build_source = g_settings_schema_source_new_from_directory (AFD_BUILD_SCHEMA_DIR,
+                                                                  source, FALSE, NULL);
+      if (build_source != NULL)
+        schema = g_settings_schema_source_lookup (build_source, APP_ID, TRUE);
+    }
+  if (schema == NULL)
+    g_error ("The GSettings schema %s is not installed", APP_ID);
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+afd_application_dispose (GObject *object)
+{
+  AfdApplication *self = AFD_APPLICATION (object);
+
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->db_path, g_free);
+
+  G_OBJECT_CLASS (afd_application_parent_class)->dispose (object);
+}
+
+static int
+afd_application_handle_local_options (GApplication *application,
+                                      GVariantDict *options)
+{
+  AfdApplication *self = AFD_APPLICATION (application);
+  const char *db = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("auditflow-desk %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  /* Only the instance that becomes primary opens a cache; a remote one just passes
+   * its IDs on. */
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db))
+    self->db_path = g_canonicalize_filename (db, NULL);
+  return -1;
+}
+
+static AfdWindow *
+ensure_window (AfdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GError) error = NULL;
+
+  if (window != NULL)
+    return AFD_WINDOW (window);
+
+  if (self->workspace == NULL)
+    self->workspace = afd_workspace_open (self->db_path, self->settings, &error);
+  if (self->workspace == NULL)
+    g_warning ("Could not open the workspace: %s", error->message);
+
+  return afd_window_new (self, self->workspace, error);
+}
+
+static void
+afd_application_activate (GApplication *application)
+{
+  gtk_window_present (GTK_WINDOW (ensure_window (AFD_APPLICATION (application))));
+}
+
+static int
+afd_application_command_line (GApplication            *application,
+                              GApplicationCommandLine *command_line)
+{
+  AfdApplication *self = AFD_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autofree const char **ids = NULL;
+  AfdWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &ids))
+    for (guint i = 0; ids[i] != NULL; i++)
+      afd_window_open_id (window, ids[i]);
+  return 0;
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GApplication *application = G_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (application));
+
+  /* Closing the windows first lets each save its state and pending note. */
+  for (GList *l = windows; l != NULL; l = windows)
+    {
+      windows = l->next;
+      gtk_window_close (GTK_WINDOW (l->data));
+    }
+  g_application_quit (application);
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  static const char *developers[] = { "AuditFlow Desk contributors", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  adw_show_about_window (parent,
+                         "application-name", _("AuditFlow Desk"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("AuditFlow Desk contributors"),
+                         "developers", developers,
+                         "comments", _("Review loan audits and artwork analyses, offline too"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+color_scheme_changed (GSimpleAction *action,
+                      GVariant      *value,
+                      gpointer       user_data)
+{
+  const char *scheme = g_variant_get_string (value, NULL);
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+
+  if (g_strcmp0 (scheme, "light") == 0)
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_strcmp0 (scheme, "dark") == 0)
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  g_simple_action_set_state (action, value);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+  { "color-scheme", NULL, "s", "'default'", color_scheme_changed },
+};
+
+static void
+afd_application_startup (GApplication *application)
+{
+  AfdApplication *self = AFD_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *search_accels[] = { "<Control>f", NULL };
+
+  G_APPLICATION_CLASS (afd_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+
+  self->settings = create_settings ();
+}
+
+static void
+afd_application_class_init (AfdApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = afd_application_dispose;
+  app_class->startup = afd_application_startup;
+  app_class->activate = afd_application_activate;
+  app_class->command_line = afd_application_command_line;
+  app_class->handle_local_options = afd_application_handle_local_options;
+}
+
+static void
+afd_application_init (AfdApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[ID…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Open the audit, document or artwork analysis "
+                                              "with each ID given."));
+}
+
+AfdApplication *
+afd_application_new (void)
+{
+  return g_object_new (AFD_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       NULL);
+}
+
+GSettings *
+afd_application_get_settings (AfdApplication *self)
+{
+  g_return_val_if_fail (AFD_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

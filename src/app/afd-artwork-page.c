@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-artwork-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "afd-artwork-page.h"
+#include "afd-format.h"
+#include "afd-identity.h"
+#include "afd-texture-loader.h"
+
+#define NOTE_DEBOUNCE_MS 700
+#define IMAGE_SIZE 2048
+
+/* The dropdown's order: "Not set" first, then the verdicts. */
+static const char * const verdicts[] = { NULL, "AUTHENTIC", "SUSPICIOUS", "LIKELY_FORGED" };
+
+struct _AfdArtworkPage
+{
+  GtkWidget      parent_instance;
+
+  /* template widgets */
+  GtkStack      *image_stack;
+  GtkSpinner    *spinner;
+  GtkPicture    *picture;
+  AdwStatusPage *image_error_page;
+  GtkScrolledWindow *scroller;
+  GtkLabel      *name_label;
+  GtkLabel      *status_label;
+  GtkLabel      *verdict_label;
+  GtkLabel      *score_label;
+  GtkLabel      *error_label;
+  GtkLabel      *analysis_label;
+  AdwActionRow  *verdict_row;
+  GtkDropDown   *verdict_dropdown;
+  GtkTextView   *note_view;
+  GtkLabel      *note_status;
+  AdwActionRow  *model_row;
+  AdwActionRow  *type_row;
+  AdwActionRow  *size_row;
+  AdwActionRow  *created_row;
+  AdwActionRow  *analysed_row;
+  AdwActionRow  *delete_row;
+  AdwActionRow  *request_row;
+
+  /* owned references */
+  AfdWorkspace  *workspace;      /* (nullable) */
+  AfValue       *analysis;       /* (nullable) */
+  char          *request_id;     /* (nullable) */
+  char          *verdict_class;  /* (nullable) */
+  GCancellable  *cancellable;    /* (nullable) the image load in flight */
+
+  guint          note_timeout;
+  gboolean       loading;
+};
+
+G_DEFINE_FINAL_TYPE (AfdArtworkPage, afd_artwork_page, GTK_TYPE_WIDGET)
+
+static void
+toast (AfdArtworkPage *self,
+       const char     *text)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+}
+
+static void
+set_row (AdwActionRow *row,
+         char         *text)   /* (transfer full) (nullable) */
+{
+  adw_action_row_set_subtitle (row, text != NULL && *text != '\0' ? text : AFD_ABSENT);
+  g_free (text);
+}
+
+static void
+show_verdict (AfdArtworkPage *self)
+{
+  const char *verdict = af_item_get_s (self->analysis, "verdict");
+  double score = af_item_get_double (self->analysis, "forgery_score", -1);
+  g_autofree char *score_text = NULL;
+
+  if (self->verdict_class != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_label), self->verdict_class);
+  g_free (self->verdict_class);
+  self->verdict_class = g_strdup (afd_verdict_css_class (verdict));
+  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_label), self->verdict_class);
+  gtk_label_set_label (self->verdict_label, verdict != NULL ? afd_verdict_label (verdict)
+                                                            : _("No verdict"));
+
+  score_text = score >= 0 ? g_strdup_printf (_("Forgery score %s of 100"),
+                                             af_item_get_n (self->analysis, "forgery_score"))
+                          : g_strdup (_("No forgery score"));
+  gtk_label_set_label (self->score_label, score_text);
+}
+
+static void
+show_status (AfdArtworkPage *self)
+{
+  const char *status = af_item_get_s (self->analysis, "status");
+  const char *message = af_item_get_s (self->analysis, "error_message");
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (status, "PENDING") == 0)
+    text = g_strdup (_("Pending: the analysis has not finished yet"));
+  else
+    text = g_strdup_printf (_("Status: %s"), afd_status_label (status));
+  gtk_label_set_label (self->status_label, text);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label),
+                          g_strcmp0 (status, "FAILED") == 0 || message != NULL);
+  if (message != NULL || g_strcmp0 (status, "FAILED") == 0)
+    {
+      g_autofree char *error_text = g_strdup_printf (_("The analysis failed: %s"),
+                                                     message ?: _("no reason given"));
+      gtk_label_set_label (self->error_label, error_text);
+    }
+}
+
+static void
+show_details (AfdArtworkPage *self)
+{
+  const AfValue *a = self->analysis;
+  const char *analysis = af_item_get_s (a, "ai_analysis");
+
+  gtk_label_set_label (self->name_label, af_item_get_s (a, "filename") ?: AFD_ABSENT);
+  gtk_label_set_label (self->analysis_label,
+                       analysis != NULL ? analysis : _("No analysis text yet."));
+  set_row (self->model_row, g_strdup (af_item_get_s (a, "model")));
+  set_row (self->type_row, g_strdup (af_item_get_s (a, "content_type")));
+  set_row (self->size_row, afd_format_size (af_item_get_n (a, "size_bytes")));
+  set_row (self->created_row, afd_format_unix_time (af_item_get_n (a, "created_at"), TRUE));
+  set_row (self->analysed_row, afd_format_iso_time (af_item_get_s (a, "timestamp_iso")));
+  set_row (self->delete_row, afd_format_unix_time (af_item_get_n (a, "auto_delete_date"), FALSE));
+  set_row (self->request_row, g_strdup (self->request_id));
+}
+
+static void
+show_appraisal (AfdArtworkPage *self)
+{
+  const char *mine = af_item_get_s (self->analysis, "reviewer_verdict");
+  const char *by = af_item_get_s (self->analysis, "reviewed_by");
+  const char *note = af_item_get_s (self->analysis, "review_notes");
+  guint selected = 0;
+  g_autofree char *subtitle = NULL;
+
+  for (guint i = 1; i < G_N_ELEMENTS (verdicts); i++)
+    if (g_strcmp0 (mine, verdicts[i]) == 0)
+      selected = i;
+
+  self->loading = TRUE;
+  gtk_drop_down_set_selected (self->verdict_dropdown, selected);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), note ?: "", -1);
+  self->loading = FALSE;
+
+  if (mine != NULL && by != NULL)
+    {
+      g_autofree char *when = afd_format_iso_time (af_item_get_s (self->analysis,
+                                                                  "review_timestamp"));
+      subtitle = g_strdup_printf (_("Set by %s on %s"), by, when ?: AFD_ABSENT);
+    }
+  adw_action_row_set_subtitle (self->verdict_row, subtitle ?: _("Not appraised yet"));
+  gtk_label_set_label (self->note_status, _("Notes are saved on this computer as you type."));
+}
+
+static void
+image_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = afd_texture_loader_load_finish (result, &error);
+  AfdArtworkPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_ARTWORK_PAGE (user_data);
+  gtk_spinner_stop (self->spinner);
+
+  if (texture == NULL)
+    {
+      adw_status_page_set_description (self->image_error_page, error->message);
+      gtk_stack_set_visible_child_name (self->image_stack, "error");
+      return;
+    }
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  gtk_stack_set_visible_child_name (self->image_stack, "picture");
+}
+
+/* The processed copy is what the analysis looked at; the upload itself is the
+ * fall-back (a pending or failed analysis has no processed copy). */
+static char *
+resolve_image (AfdArtworkPage  *self,
+               GError         **error)
+{
+  g_autoptr(GError) processed_error = NULL;
+  char *path;
+
+  if (af_item_get_s (self->analysis, "processed_image_url") != NULL)
+    {
+      path = afd_workspace_resolve_object (self->workspace, self->analysis,
+                                           "processed_image_url", &processed_error);
+      if (path != NULL)
+        return path;
+    }
+  if (af_item_get_s (self->analysis, "raw_image_url") != NULL)
+    return afd_workspace_resolve_object (self->workspace, self->analysis, "raw_image_url", error);
+
+  if (processed_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&processed_error));
+  else
+    g_set_error_literal (error, AFD_WORKSPACE_ERROR, AFD_WORKSPACE_ERROR_NOT_OFFLINE,
+                         _("The analysis names no image."));
+  return NULL;
+}
+
+static void
+load_image (AfdArtworkPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = resolve_image (self, &error);
+
+  gtk_picture_set_paintable (self->picture, NULL);
+  if (path == NULL)
+    {
+      adw_status_page_set_description (self->image_error_page, error->message);
+      gtk_stack_set_visible_child_name (self->image_stack, "error");
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->image_stack, "loading");
+  afd_texture_loader_load_async (path, IMAGE_SIZE, self->cancellable, image_loaded_cb, self);
+}
+
+static gboolean
+reread (AfdArtworkPage  *self,
+        GError         **error)
+{
+  AfValue *analysis = af_store_get_item (afd_workspace_get_store (self->workspace),
+                                         AF_TABLE_ANALYSES, self->request_id, error);
+
+  if (analysis == NULL)
+    return FALSE;
+  g_clear_pointer (&self->analysis, af_value_unref);
+  self->analysis = analysis;
+  return TRUE;
+}
+
+static gboolean
+save_note (AfdArtworkPage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->note_view);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkTextIter start, end;
+
+  if (self->request_id == NULL || !afd_identity_ensure (GTK_WIDGET (self), self->workspace))
+    {
+      gtk_label_set_label (self->note_status, _("Not saved yet: your e-mail address is needed "
+                                                "to sign notes."));
+      return FALSE;
+    }
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (!af_store_set_appraisal_note (afd_workspace_get_store (self->workspace), self->request_id,
+                                    text, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not save the note: %s"),
+                                                  error->message);
+      gtk_label_set_label (self->note_status, message);
+      toast (self, message);
+      return FALSE;
+    }
+  gtk_label_set_label (self->note_status, _("Saved on this computer · waiting to sync"));
+  afd_workspace_changed (self->workspace);
+  return TRUE;
+}
+
+static gboolean
+note_timeout_cb (gpointer user_data)
+{
+  AfdArtworkPage *self = user_data;
+
+  self->note_timeout = 0;
+  save_note (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+note_changed_cb (AfdArtworkPage *self)
+{
+  if (self->loading)
+    return;
+  gtk_label_set_label (self->note_status, _("Editing…"));
+  g_clear_handle_id (&self->note_timeout, g_source_remove);
+  self->note_timeout = g_timeout_add (NOTE_DEBOUNCE_MS, note_timeout_cb, self);
+}
+
+void
+afd_artwork_page_flush (AfdArtworkPage *self)
+{
+  g_return_if_fail (AFD_IS_ARTWORK_PAGE (self));
+
+  if (self->note_timeout != 0)
+    {
+      g_clear_handle_id (&self->note_timeout, g_source_remove);
+      save_note (self);
+    }
+}
+
+static void
+verdict_selected_cb (AfdArtworkPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->verdict_dropdown);
+  g_autoptr(GError) error = NULL;
+
+  if (self->loading || self->analysis == NULL || selected == 0 ||
+      selected >= G_N_ELEMENTS (verdicts))
+    return;
+  if (!afd_identity_ensure (GTK_WIDGET (self), self->workspace))
+    {
+      show_appraisal (self);
+      return;
+    }
+  afd_artwork_page_flush (self);
+  if (!af_store_set_verdict (afd_workspace_get_store (self->workspace), self->request_id,
+                             verdicts[selected], &error) ||
+      !reread (self, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not save the verdict: %s"),
+                                                  error->message);
+      toast (self, message);
+      return;
+    }
+  show_appraisal (self);
+  toast (self, _("Verdict saved"));
+  afd_workspace_changed (self->workspace);
+}
+
+void
+afd_artwork_page_load (AfdArtworkPage *self,
+                       AfdWorkspace   *workspace,
+                       const char     *request_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (AFD_IS_ARTWORK_PAGE (self));
+
+  afd_artwork_page_flush (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_set_object (&self->workspace, workspace);
+  g_free (self->request_id);
+  self->request_id = g_strdup (request_id);
+
+  if (!reread (self, &error))
+    {
+      g_clear_pointer (&self->analysis, af_value_unref);
+      gtk_label_set_label (self->name_label, _("Analysis Not Found"));
+      gtk_label_set_label (self->status_label, error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->scroller), FALSE);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scroller), TRUE);
+  show_verdict (self);
+  show_status (self);
+  show_details (self);
+  show_appraisal (self);
+  load_image (self);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
+const char *
+afd_artwork_page_get_title (AfdArtworkPage *self)
+{
+  g_return_val_if_fail (AFD_IS_ARTWORK_PAGE (self), NULL);
+  return _("Artwork");
+}
+
+static void
+afd_artwork_page_dispose (GObject *object)
+{
+  AfdArtworkPage *self = AFD_ARTWORK_PAGE (object);
+
+  if (self->workspace != NULL)
+    afd_artwork_page_flush (self);
+  g_clear_handle_id (&self->note_timeout, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_ARTWORK_PAGE);
+  g_clear_object (&self->workspace);
+  g_clear_pointer (&self->analysis, af_value_unref);
+  g_clear_pointer (&self->request_id, g_free);
+  g_clear_pointer (&self->verdict_class, g_free);
+
+  G_OBJECT_CLASS (afd_artwork_page_parent_class)->dispose (object);
+}
+
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, AfdArtworkPage, name)
+
+static void
+afd_artwork_page_class_init (AfdArtworkPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = afd_artwork_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/auditflow/Desk/afd-artwork-page.ui");
+  BIND (image_stack);
+  BIND (spinner);
+  BIND (picture);
+  BIND (image_error_page);
+  BIND (scroller);
+  BIND (name_label);
+  BIND (status_label);
+  BIND (verdict_label);
+  BIND (score_label);
+  BIND (error_label);
+  BIND (analysis_label);
+  BIND (verdict_row);
+  BIND (verdict_dropdown);
+  BIND (note_view);
+  BIND (note_status);
+  BIND (model_row);
+  BIND (type_row);
+  BIND (size_row);
+  BIND (created_row);
+  BIND (analysed_row);
+  BIND (delete_row);
+  BIND (request_row);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+#undef BIND
+
+static void
+afd_artwork_page_init (AfdArtworkPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->note_view), "changed",
+                            G_CALLBACK (note_changed_cb), self);
+  g_signal_connect_swapped (self->verdict_dropdown, "notify::selected",
+                            G_CALLBACK (verdict_selected_cb), self);
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-document-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "afd-document-page.h"
+#include "afd-format.h"
+#include "afd-texture-loader.h"
+
+/* A first page sharp enough to read on a large screen. */
+#define PREVIEW_SIZE 1600
+
+struct _AfdDocumentPage
+{
+  GtkWidget      parent_instance;
+
+  /* template widgets */
+  GtkLabel      *name_label;
+  GtkLabel      *facts_label;
+  GtkLabel      *status_badge;
+  GtkLabel      *failed_label;
+  GtkStack      *preview_stack;
+  GtkSpinner    *spinner;
+  GtkPicture    *picture;
+  AdwStatusPage *error_page;
+
+  /* owned references */
+  GCancellable  *cancellable;   /* (nullable) the load in flight */
+  char          *title;         /* (nullable) */
+  char          *status_class;  /* (nullable) */
+};
+
+G_DEFINE_FINAL_TYPE (AfdDocumentPage, afd_document_page, GTK_TYPE_WIDGET)
+
+static void
+show_error (AfdDocumentPage *self,
+            const char      *message)
+{
+  gtk_spinner_stop (self->spinner);
+  adw_status_page_set_description (self->error_page, message);
+  gtk_stack_set_visible_child_name (self->preview_stack, "error");
+}
+
+static void
+load_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = afd_texture_loader_load_finish (result, &error);
+  AfdDocumentPage *self;
+
+  /* The page may be gone, or showing another document: then this result is stale. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_DOCUMENT_PAGE (user_data);
+
+  if (texture == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  gtk_spinner_stop (self->spinner);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  gtk_stack_set_visible_child_name (self->preview_stack, "picture");
+}
+
+static void
+set_status (AfdDocumentPage *self,
+            const char      *status)
+{
+  if (self->status_class != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_badge), self->status_class);
+  g_free (self->status_class);
+  self->status_class = g_strdup (g_strcmp0 (status, "FAILED") == 0 ? "level-critical"
+                                                                    : "level-none");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_badge), self->status_class);
+  gtk_label_set_label (self->status_badge, afd_status_label (status));
+  gtk_widget_set_visible (GTK_WIDGET (self->failed_label), g_strcmp0 (status, "FAILED") == 0);
+}
+
+static void
+show_facts (AfdDocumentPage *self,
+            const AfValue   *document)
+{
+  g_autofree char *size = afd_format_size (af_item_get_n (document, "file_size_bytes"));
+  g_autofree char *uploaded = afd_format_iso_time (af_item_get_s (document, "upload_timestamp"));
+  g_autofree char *facts = NULL;
+
+  self->title = g_strdup (afd_document_type_label (af_item_get_s (document, "document_type")));
+  gtk_label_set_label (self->name_label, af_item_get_s (document, "file_name") ?: AFD_ABSENT);
+  /* TRANSLATORS: document type · loan id · file format · size · upload time */
+  facts = g_strdup_printf (_("%s · %s · %s · %s · uploaded %s"), self->title,
+                           af_item_get_s (document, "loan_application_id") ?: AFD_ABSENT,
+                           af_item_get_s (document, "file_format") ?: AFD_ABSENT,
+                           size ?: AFD_ABSENT, uploaded ?: AFD_ABSENT);
+  gtk_label_set_label (self->facts_label, facts);
+  set_status (self, af_item_get_s (document, "processing_status"));
+}
+
+static void
+cancel_load (AfdDocumentPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+void
+afd_document_page_load (AfdDocumentPage *self,
+                        AfdWorkspace    *workspace,
+                        const char      *document_id)
+{
+  g_autoptr(AfValue) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (AFD_IS_DOCUMENT_PAGE (self));
+
+  cancel_load (self);
+  g_clear_pointer (&self->title, g_free);
+  gtk_picture_set_paintable (self->picture, NULL);
+
+  document = af_store_get_item (afd_workspace_get_store (workspace), AF_TABLE_DOCUMENTS,
+                                document_id, &error);
+  if (document == NULL)
+    {
+      gtk_label_set_label (self->name_label, _("Document Not Found"));
+      gtk_label_set_label (self->facts_label, document_id);
+      set_status (self, NULL);
+      show_error (self, error->message);
+      return;
+    }
+  show_facts (self, document);
+
+  path = afd_workspace_resolve_object (workspace, document, NULL, &error);
+  if (path == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->preview_stack, "loading");
+  afd_texture_loader_load_async (path, PREVIEW_SIZE, self->cancellable, load_cb, self);
+}
+
+const char *
+afd_document_page_get_title (AfdDocumentPage *self)
+{
+  g_return_val_if_fail (AFD_IS_DOCUMENT_PAGE (self), NULL);
+  return self->title != NULL ? self->title : _("Document");
+}
+
+static void
+afd_document_page_dispose (GObject *object)
+{
+  AfdDocumentPage *self = AFD_DOCUMENT_PAGE (object);
+
+  cancel_load (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_DOCUMENT_PAGE);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->status_class, g_free);
+
+  G_OBJECT_CLASS (afd_document_page_parent_class)->dispose (object);
+}
+
+static void
+afd_document_page_class_init (AfdDocumentPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = afd_document_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/auditflow/Desk/afd-document-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, facts_label);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, status_badge);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, failed_label);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, preview_stack);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, picture);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, error_page);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+afd_document_page_init (AfdDocumentPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-page-view-private.h — shared between the page view's layout (afd-page-view.c)
+ * and its drawing (afd-page-view-draw.c).
+ */
+#pragma once
+
+#include "afd-page-view.h"
+
+G_BEGIN_DECLS
+
+/* Around the pages and between them, in logical pixels. */
+#define AFD_PAGE_VIEW_MARGIN 16.0
+
+typedef struct
+{
+  double         width;          /* unrotated, in renderer units */
+  double         height;
+  double         y;              /* top in content coordinates at the current zoom */
+  GdkTexture    *texture;        /* (owned) (nullable) */
+  double         texture_scale;  /* the scale it was requested at */
+  GCancellable  *pending;        /* (owned) (nullable) a render in flight */
+  double         pending_scale;
+} AfdPageSlot;
+
+struct _AfdPageView
+{
+  GtkWidget         parent_instance;
+
+  /* owned references */
+  GtkAdjustment    *hadjustment;
+  GtkAdjustment    *vadjustment;
+  AfdPageRenderer  *renderer;      /* (nullable) */
+  AfFieldList      *fields;        /* (nullable) */
+  GArray           *pages;         /* (element-type AfdPageSlot) */
+
+  guint             hscroll_policy : 1;
+  guint             vscroll_policy : 1;
+  AfdZoomMode       zoom_mode;
+  double            zoom;
+  int               rotation;
+  int               hovered;
+  int               current_page;
+  double            content_width;
+  double            content_height;
+  double            pinch_start_zoom;
+  guint             update_source;
+};
+
+/* Page @index's top-left corner in widget coordinates and its drawn size. */
+void afd_page_view_page_geometry (AfdPageView *self,
+                                  guint        index,
+                                  double      *out_x,
+                                  double      *out_y,
+                                  double      *out_width,
+                                  double      *out_height);
+
+void afd_page_view_snapshot_pages (AfdPageView *self,
+                                   GtkSnapshot *snapshot);
+
+G_END_DECLS

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-queue-list"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "afd-queue-list.h"
+#include "afd-queue-row.h"
+
+struct _AfdQueueList
+{
+  GtkWidget           parent_instance;
+
+  /* template widgets */
+  GtkSearchEntry     *search_entry;
+  GtkStack           *stack;
+  GtkListView        *list_view;
+  AdwStatusPage      *empty_page;
+
+  /* owned references */
+  GtkSingleSelection *selection;
+  AfdQueueModel      *model;      /* (nullable) */
+
+  /* Set while the list changes under the user, so that no page is reopened. */
+  gboolean            quiet;
+};
+
+G_DEFINE_FINAL_TYPE (AfdQueueList, afd_queue_list, GTK_TYPE_WIDGET)
+
+enum {
+  ROW_SELECTED,
+  SEARCH_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+search_changed_cb (AfdQueueList *self)
+{
+  g_signal_emit (self, signals[SEARCH_CHANGED], 0);
+}
+
+static void
+selection_changed_cb (AfdQueueList *self)
+{
+  AfdQueueRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  if (!self->quiet && row != NULL)
+    g_signal_emit (self, signals[ROW_SELECTED], 0, row);
+}
+
+static void
+update_empty_state (AfdQueueList *self)
+{
+  gboolean empty = self->model == NULL ||
+                   g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
+  const GError *error = self->model != NULL ? afd_queue_model_get_error (self->model) : NULL;
+
+  if (error != NULL)
+    {
+      adw_status_page_set_icon_name (self->empty_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->empty_page, _("Could Not Read the Queue"));
+      adw_status_page_set_description (self->empty_page, error->message);
+    }
+  else if (empty && gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0')
+    {
+      adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Results"));
+      adw_status_page_set_description (self->empty_page, _("Try a name, a loan ID, a "
+                                                           "document ID or a file name."));
+    }
+  gtk_stack_set_visible_child_name (self->stack, empty || error != NULL ? "empty" : "list");
+}
+
+static void
+afd_queue_list_dispose (GObject *object)
+{
+  AfdQueueList *self = AFD_QUEUE_LIST (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_QUEUE_LIST);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+
+  G_OBJECT_CLASS (afd_queue_list_parent_class)->dispose (object);
+}
+
+static void
+afd_queue_list_class_init (AfdQueueListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = afd_queue_list_dispose;
+
+  signals[ROW_SELECTED] = g_signal_new ("row-selected", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, AFD_TYPE_QUEUE_ROW);
+  signals[SEARCH_CHANGED] = g_signal_new ("search-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/auditflow/Desk/afd-queue-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdQueueList, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AfdQueueList, stack);
+  gtk_widget_class_bind_template_child (widget_class, AfdQueueList, list_view);
+  gtk_widget_class_bind_template_child (widget_class, AfdQueueList, empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  g_type_ensure (AFD_TYPE_QUEUE_ROW);
+}
+
+static void
+afd_queue_list_init (AfdQueueList *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected",
+                            G_CALLBACK (selection_changed_cb), self);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+}
+
+void
+afd_queue_list_set_model (AfdQueueList  *self,
+                          AfdQueueModel *model,
+                          const char    *empty_title)
+{
+  g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+
+  self->quiet = TRUE;
+  g_set_object (&self->model, model);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->quiet = FALSE;
+
+  adw_status_page_set_icon_name (self->empty_page, "checkbox-checked-symbolic");
+  adw_status_page_set_title (self->empty_page, empty_title);
+  adw_status_page_set_description (self->empty_page, NULL);
+  update_empty_state (self);
+}
+
+void
+afd_queue_list_reload (AfdQueueList *self)
+{
+  guint position;
+  g_autofree char *selected_id = NULL;
+  g_autoptr(AfdQueueRow) row = NULL;
+
+  g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+
+  if (self->model == NULL)
+    return;
+
+  position = gtk_single_selection_get_selected (self->selection);
+  if (position != GTK_INVALID_LIST_POSITION)
+    selected_id = g_strdup (afd_queue_row_get_item_id (
+                              gtk_single_selection_get_selected_item (self->selection)));
+
+  self->quiet = TRUE;
+  afd_queue_model_reload (self->model);
+  if (selected_id != NULL && position < g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+    {
+      row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+      if (g_strcmp0 (afd_queue_row_get_item_id (row), selected_id) == 0)
+        gtk_single_selection_set_selected (self->selection, position);
+    }
+  self->quiet = FALSE;
+  update_empty_state (self);
+}
+
+const char *
+afd_queue_list_get_search_text (AfdQueueList *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+}
+
+void
+afd_queue_list_focus_search (AfdQueueList *self)
+{
+  g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+afd_queue_list_unselect (AfdQueueList *self)
+{
+  g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->quiet = FALSE;
+}
+
+guint
+afd_queue_list_get_n_items (AfdQueueList *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), 0);
+  return self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+}

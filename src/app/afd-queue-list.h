@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-queue-list.h — the middle pane: a search entry over a GtkListView of one queue.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "afd-queue-model.h"
+
+G_BEGIN_DECLS
+
+#define AFD_TYPE_QUEUE_LIST (afd_queue_list_get_type ())
+G_DECLARE_FINAL_TYPE (AfdQueueList, afd_queue_list, AFD, QUEUE_LIST, GtkWidget)
+
+/* Shows @model; @empty_title is what an empty queue says. */
+void        afd_queue_list_set_model        (AfdQueueList   *self,
+                                             AfdQueueModel  *model,
+                                             const char     *empty_title);
+/* Refreshes the model after an edit, keeping the selected item when it stays put. */
+void        afd_queue_list_reload           (AfdQueueList   *self);
+const char *afd_queue_list_get_search_text  (AfdQueueList   *self);
+void        afd_queue_list_focus_search     (AfdQueueList   *self);
+guint       afd_queue_list_get_n_items      (AfdQueueList   *self);
+void        afd_queue_list_unselect         (AfdQueueList   *self);
+
+G_END_DECLS

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-queue-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "af-value.h"
+#include "afd-format.h"
+#include "afd-queue-row.h"
+
+struct _AfdQueueRow
+{
+  GObject   parent_instance;
+
+  AfTable   table;
+  char     *item_id;      /* (owned) (nullable) */
+  char     *title;        /* (owned) */
+  char     *subtitle;     /* (owned) */
+  char     *badge;        /* (owned) */
+  GStrv     badge_classes; /* (owned) */
+  char     *accessible;   /* (owned) what a screen reader says for the whole row */
+};
+
+G_DEFINE_FINAL_TYPE (AfdQueueRow, afd_queue_row, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ITEM_ID,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  PROP_BADGE,
+  PROP_BADGE_CLASSES,
+  PROP_ACCESSIBLE_LABEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+afd_queue_row_finalize (GObject *object)
+{
+  AfdQueueRow *self = AFD_QUEUE_ROW (object);
+
+  g_clear_pointer (&self->item_id, g_free);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->subtitle, g_free);
+  g_clear_pointer (&self->badge, g_free);
+  g_clear_pointer (&self->badge_classes, g_strfreev);
+  g_clear_pointer (&self->accessible, g_free);
+
+  G_OBJECT_CLASS (afd_queue_row_parent_class)->finalize (object);
+}
+
+static void
+afd_queue_row_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  AfdQueueRow *self = AFD_QUEUE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM_ID:
+      g_value_set_string (value, self->item_id);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_SUBTITLE:
+      g_value_set_string (value, self->subtitle);
+      break;
+    case PROP_BADGE:
+      g_value_set_string (value, self->badge);
+      break;
+    case PROP_BADGE_CLASSES:
+      g_value_set_boxed (value, self->badge_classes);
+      break;
+    case PROP_ACCESSIBLE_LABEL:
+      g_value_set_string (value, self->accessible);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static GParamSpec *
+string_property (const char *name)
+{
+  return g_param_spec_string (name, NULL, NULL, NULL,
+                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
+
+static void
+afd_queue_row_class_init (AfdQueueRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = afd_queue_row_finalize;
+  object_class->get_property = afd_queue_row_get_property;
+
+  properties[PROP_ITEM_ID] = string_property ("item-id");
+  properties[PROP_TITLE] = string_property ("title");
+  properties[PROP_SUBTITLE] = string_property ("subtitle");
+  properties[PROP_BADGE] = string_property ("badge");
+  properties[PROP_BADGE_CLASSES] =
+    g_param_spec_boxed ("badge-classes", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCESSIBLE_LABEL] = string_property ("accessible-label");
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+afd_queue_row_init (AfdQueueRow *self)
+{
+}
+
+static char *
+dup_or_absent (const char *text)
+{
+  return g_strdup (text != NULL && *text != '\0' ? text : AFD_ABSENT);
+}
+
+static void
+set_badge (AfdQueueRow *self,
+           const char  *text,
+           const char  *css_class)
+{
+  const char *classes[] = { "badge", css_class, NULL };
+
+  self->badge = g_strdup (text);
+  self->badge_classes = g_strdupv ((char **) classes);
+}
+
+static void
+fill_audit (AfdQueueRow   *self,
+            const AfValue *item)
+{
+  double score = af_item_get_double (item, "risk_score", -1);
+  const char *level = afd_risk_level_normalize (af_item_get_s (item, "risk_level"), score);
+  g_autofree char *when = afd_format_iso_time (af_item_get_s (item, "audit_timestamp"));
+  g_autofree char *badge = NULL;
+
+  self->title = dup_or_absent (af_item_get_s (item, "applicant_name"));
+  self->subtitle = g_strdup_printf ("%s · %s",
+                                    af_item_get_s (item, "loan_application_id") ?: AFD_ABSENT,
+                                    when ?: AFD_ABSENT);
+  if (score >= 0)
+    badge = g_strdup_printf ("%s %.0f", afd_risk_level_label (level), score);
+  else
+    badge = g_strdup (afd_risk_level_label (level));
+  set_badge (self, badge, afd_level_css_class (level));
+}
+
+static void
+fill_document (AfdQueueRow   *self,
+               const AfValue *item)
+{
+  const char *status = af_item_get_s (item, "processing_status");
+
+  self->title = dup_or_absent (af_item_get_s (item, "file_name"));
+  self->subtitle = g_strdup_printf ("%s · %s",
+                                    afd_document_type_label (af_item_get_s (item, "document_type")),
+                                    af_item_get_s (item, "loan_application_id") ?: AFD_ABSENT);
+  set_badge (self, afd_status_label (status),
+             g_strcmp0 (status, "FAILED") == 0 ? "level-critical" : "level-none");
+}
+
+static void
+fill_analysis (AfdQueueRow   *self,
+               const AfValue *item)
+{
+  const char *verdict = af_item_get_s (item, "verdict");
+  const char *status = af_item_get_s (item, "status");
+  g_autofree char *when = afd_format_unix_time (af_item_get_n (item, "created_at"), TRUE);
+
+  self->title = dup_or_absent (af_item_get_s (item, "filename"));
+  self->subtitle = g_strdup_printf ("%s · %s", afd_status_label (status), when ?: AFD_ABSENT);
+  if (verdict != NULL)
+    set_badge (self, afd_verdict_label (verdict), afd_verdict_css_class (verdict));
+  else
+    set_badge (self, afd_status_label (status),
+               g_strcmp0 (status, "FAILED") == 0 ? "level-critical" : "level-none");
+}
+
+AfdQueueRow *
+afd_queue_row_new_for_item (AfTable        table,
+                            const AfValue *item)
+{
+  AfdQueueRow *self = g_object_new (AFD_TYPE_QUEUE_ROW, NULL);
+
+  self->table = table;
+  self->item_id = g_strdup (af_item_get_s (item, af_table_key_name (table)));
+  if (table == AF_TABLE_AUDITS)
+    fill_audit (self, item);
+  else if (table == AF_TABLE_DOCUMENTS)
+    fill_document (self, item);
+  else
+    fill_analysis (self, item);
+  self->accessible = g_strdup_printf ("%s, %s, %s", self->title, self->badge, self->subtitle);
+  return self;
+}
+
+AfdQueueRow *
+afd_queue_row_new_unreadable (AfTable table)
+{
+  AfdQueueRow *self = g_object_new (AFD_TYPE_QUEUE_ROW, NULL);
+
+  self->table = table;
+  self->title = g_strdup (_("Could not read this item"));
+  self->subtitle = g_strdup (AFD_ABSENT);
+  set_badge (self, AFD_ABSENT, "level-none");
+  self->accessible = g_strdup (self->title);
+  return self;
+}
+
+AfTable
+afd_queue_row_get_table (AfdQueueRow *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), AF_TABLE_AUDITS);
+  return self->table;
+}
+
+const char *
+afd_queue_row_get_item_id (AfdQueueRow *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
+  return self->item_id;
+}
+
+const char *
+afd_queue_row_get_title (AfdQueueRow *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
+  return self->title;
+}
+
+const char *
+afd_queue_row_get_subtitle (AfdQueueRow *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
+  return self->subtitle;
+}
+
+const char *
+afd_queue_row_get_badge (AfdQueueRow *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
+  return self->badge;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-queue-row.h — one entry of a queue: the few strings a list row shows.
+ *
+ * Rows are small on purpose: the queue model keeps a bounded number of them, and the
+ * page opened from a row reads the whole item from the cache again.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "af-table.h"
+
+G_BEGIN_DECLS
+
+#define AFD_TYPE_QUEUE_ROW (afd_queue_row_get_type ())
+G_DECLARE_FINAL_TYPE (AfdQueueRow, afd_queue_row, AFD, QUEUE_ROW, GObject)
+
+/* A row built from a cached item of @table. */
+AfdQueueRow  *afd_queue_row_new_for_item  (AfTable         table,
+                                           const AfValue  *item);
+/* A row standing for an item that could not be read. */
+AfdQueueRow  *afd_queue_row_new_unreadable (AfTable        table);
+
+AfTable       afd_queue_row_get_table     (AfdQueueRow    *self);
+const char   *afd_queue_row_get_item_id   (AfdQueueRow    *self);
+const char   *afd_queue_row_get_title     (AfdQueueRow    *self);
+const char   *afd_queue_row_get_subtitle  (AfdQueueRow    *self);
+const char   *afd_queue_row_get_badge     (AfdQueueRow    *self);
+
+G_END_DECLS

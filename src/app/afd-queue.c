@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-queue"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "afd-queue.h"
+
+typedef struct
+{
+  const char *id;
+  const char *title;
+  const char *icon_name;
+  const char *empty_title;
+} QueueInfo;
+
+static const QueueInfo queues[AFD_N_QUEUES] = {
+  [AFD_QUEUE_HIGH_RISK] = { "high-risk", N_("High Risk"), "dialog-warning-symbolic",
+                            N_("No High-Risk Audits") },
+  [AFD_QUEUE_IN_PROGRESS] = { "in-progress", N_("In Progress"), "content-loading-symbolic",
+                              N_("No Audits in Progress") },
+  [AFD_QUEUE_FAILED] = { "failed", N_("Failed"), "dialog-error-symbolic",
+                         N_("No Failed Audits") },
+  [AFD_QUEUE_PENDING_DOCUMENTS] = { "pending-documents", N_("Pending Documents"),
+                                    "document-open-recent-symbolic",
+                                    N_("No Pending Documents") },
+  [AFD_QUEUE_REVIEWED] = { "reviewed", N_("Reviewed"), "object-select-symbolic",
+                           N_("No Reviewed Audits") },
+  [AFD_QUEUE_ARTWORKS] = { "artworks", N_("All Artworks"), "image-x-generic-symbolic",
+                           N_("No Artworks") },
+  [AFD_QUEUE_ARTWORKS_FORGED] = { "artworks-forged", N_("Likely Forged"),
+                                  "security-low-symbolic", N_("No Likely Forged Artworks") },
+  [AFD_QUEUE_ARTWORKS_SUSPICIOUS] = { "artworks-suspicious", N_("Suspicious"),
+                                      "security-medium-symbolic",
+                                      N_("No Suspicious Artworks") },
+  [AFD_QUEUE_ARTWORKS_AUTHENTIC] = { "artworks-authentic", N_("Authentic"),
+                                     "security-high-symbolic", N_("No Authentic Artworks") },
+};
+
+const char *
+afd_queue_get_id (AfdQueue queue)
+{
+  g_return_val_if_fail (queue < AFD_N_QUEUES, NULL);
+  return queues[queue].id;
+}
+
+gboolean
+afd_queue_from_id (const char *id,
+                   AfdQueue   *out_queue)
+{
+  for (guint i = 0; id != NULL && i < AFD_N_QUEUES; i++)
+    {
+      if (g_strcmp0 (id, queues[i].id) == 0)
+        {
+          *out_queue = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+const char *
+afd_queue_get_title (AfdQueue queue)
+{
+  g_return_val_if_fail (queue < AFD_N_QUEUES, NULL);
+  return _(queues[queue].title);
+}
+
+const char *
+afd_queue_get_icon_name (AfdQueue queue)
+{
+  g_return_val_if_fail (queue < AFD_N_QUEUES, NULL);
+  return queues[queue].icon_name;
+}
+
+const char *
+afd_queue_get_empty_title (AfdQueue queue)
+{
+  g_return_val_if_fail (queue < AFD_N_QUEUES, NULL);
+  return _(queues[queue].empty_title);
+}
+
+gboolean
+afd_queue_is_artworks (AfdQueue queue)
+{
+  return queue >= AFD_QUEUE_ARTWORKS;
+}
+
+static const char *
+artwork_verdict (AfdQueue queue)
+{
+  switch (queue)
+    {
+    case AFD_QUEUE_ARTWORKS_FORGED:
+      return "LIKELY_FORGED";
+    case AFD_QUEUE_ARTWORKS_SUSPICIOUS:
+      return "SUSPICIOUS";
+    case AFD_QUEUE_ARTWORKS_AUTHENTIC:
+      return "AUTHENTIC";
+    default:
+      return NULL;
+    }
+}
+
+void
+afd_queue_build_query (AfdQueue    queue,
+                       double      risk_threshold,
+                       const char *search,
+                       AfQuery    *query)
+{
+  *query = (AfQuery) { .table = AF_TABLE_AUDITS, .search = search };
+
+  switch (queue)
+    {
+    case AFD_QUEUE_HIGH_RISK:
+      /* The seeds' high-risk pattern: completed audits above the threshold, the
+       * riskiest first. Reviewed ones stay, so a reviewer can come back to them. */
+      query->status = "COMPLETED";
+      query->has_min_risk = TRUE;
+      query->min_risk = risk_threshold;
+      query->order_by_risk = TRUE;
+      break;
+    case AFD_QUEUE_IN_PROGRESS:
+      query->status = "IN_PROGRESS";
+      break;
+    case AFD_QUEUE_FAILED:
+      query->status = "FAILED";
+      break;
+    case AFD_QUEUE_PENDING_DOCUMENTS:
+      query->table = AF_TABLE_DOCUMENTS;
+      query->status = "PENDING";
+      break;
+    case AFD_QUEUE_REVIEWED:
+      query->reviewed = AF_REVIEWED_YES;
+      break;
+    case AFD_QUEUE_ARTWORKS:
+    case AFD_QUEUE_ARTWORKS_FORGED:
+    case AFD_QUEUE_ARTWORKS_SUSPICIOUS:
+    case AFD_QUEUE_ARTWORKS_AUTHENTIC:
+      query->table = AF_TABLE_ANALYSES;
+      query->verdict = artwork_verdict (queue);
+      break;
+    case AFD_N_QUEUES:
+    default:
+      g_assert_not_reached ();
+    }
+}

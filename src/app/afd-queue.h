@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-queue.h — the review queues of the sidebar, and the cache query behind each.
+ */
+#pragma once
+
+#include "af-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AFD_QUEUE_HIGH_RISK,
+  AFD_QUEUE_IN_PROGRESS,
+  AFD_QUEUE_FAILED,
+  AFD_QUEUE_PENDING_DOCUMENTS,
+  AFD_QUEUE_REVIEWED,
+  AFD_QUEUE_ARTWORKS,
+  AFD_QUEUE_ARTWORKS_FORGED,
+  AFD_QUEUE_ARTWORKS_SUSPICIOUS,
+  AFD_QUEUE_ARTWORKS_AUTHENTIC,
+  AFD_N_QUEUES
+} AfdQueue;
+
+/* The stable name kept in the "last-queue" setting: "high-risk", "artworks", ... */
+const char *afd_queue_get_id          (AfdQueue     queue);
+gboolean    afd_queue_from_id         (const char  *id,
+                                       AfdQueue    *out_queue);
+const char *afd_queue_get_title       (AfdQueue     queue);
+const char *afd_queue_get_icon_name   (AfdQueue     queue);
+const char *afd_queue_get_empty_title (AfdQueue     queue);
+/* Whether the queue belongs to the loan reviews or to the artworks section. */
+gboolean    afd_queue_is_artworks     (AfdQueue     queue);
+
+/* Fills @query for @queue. @search (nullable, borrowed by @query) narrows it. */
+void        afd_queue_build_query     (AfdQueue     queue,
+                                       double       risk_threshold,
+                                       const char  *search,
+                                       AfQuery     *query);
+
+G_END_DECLS

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-sidebar"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "afd-sidebar.h"
+
+struct _AfdSidebar
+{
+  GtkWidget   parent_instance;
+
+  /* template widgets */
+  GtkListBox *list_box;
+};
+
+G_DEFINE_FINAL_TYPE (AfdSidebar, afd_sidebar, GTK_TYPE_WIDGET)
+
+enum {
+  QUEUE_SELECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GtkWidget *
+queue_child (AfdSidebar *self,
+             AfdQueue    queue,
+             const char *suffix)
+{
+  g_autofree char *name = g_strconcat (afd_queue_get_id (queue), suffix, NULL);
+
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), AFD_TYPE_SIDEBAR, name));
+}
+
+static gboolean
+row_queue (GtkListBoxRow *row,
+           AfdQueue      *out_queue)
+{
+  return row != NULL && afd_queue_from_id (gtk_widget_get_name (GTK_WIDGET (row)), out_queue);
+}
+
+static void
+row_selected_cb (AfdSidebar    *self,
+                 GtkListBoxRow *row)
+{
+  AfdQueue queue;
+
+  if (row_queue (row, &queue))
+    g_signal_emit (self, signals[QUEUE_SELECTED], 0, (guint) queue);
+}
+
+/* Two sections, "Loan Reviews" and "Artworks", each headed by a title. */
+static void
+header_func (GtkListBoxRow *row,
+             GtkListBoxRow *before,
+             gpointer       user_data)
+{
+  AfdQueue queue, previous;
+  GtkWidget *header = NULL;
+
+  if (!row_queue (row, &queue))
+    return;
+  if (before == NULL || (row_queue (before, &previous) &&
+                         afd_queue_is_artworks (previous) != afd_queue_is_artworks (queue)))
+    {
+      header = gtk_label_new (afd_queue_is_artworks (queue) ? _("Artworks") : _("Loan Reviews"));
+      gtk_label_set_xalign (GTK_LABEL (header), 0);
+      gtk_widget_add_css_class (header, "sidebar-heading");
+    }
+  gtk_list_box_row_set_header (row, header);
+}
+
+static void
+afd_sidebar_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), AFD_TYPE_SIDEBAR);
+
+  G_OBJECT_CLASS (afd_sidebar_parent_class)->dispose (object);
+}
+
+static void
+afd_sidebar_class_init (AfdSidebarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  char *name;
+
+  object_class->dispose = afd_sidebar_dispose;
+
+  signals[QUEUE_SELECTED] = g_signal_new ("queue-selected", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/auditflow/Desk/afd-sidebar.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdSidebar, list_box);
+  gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  /* The rows and their counts are looked up by name: "<queue id>-row", "-count". */
+  for (AfdQueue queue = 0; queue < AFD_N_QUEUES; queue++)
+    {
+      name = g_strconcat (afd_queue_get_id (queue), "-row", NULL);
+      gtk_widget_class_bind_template_child_full (widget_class, g_intern_string (name), FALSE, 0);
+      g_free (name);
+      name = g_strconcat (afd_queue_get_id (queue), "-count", NULL);
+      gtk_widget_class_bind_template_child_full (widget_class, g_intern_string (name), FALSE, 0);
+      g_free (name);
+    }
+}
+
+static void
+afd_sidebar_init (AfdSidebar *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_set_header_func (self->list_box, header_func, NULL, NULL);
+}
+
+void
+afd_sidebar_select (AfdSidebar *self,
+                    AfdQueue    queue)
+{
+  g_return_if_fail (AFD_IS_SIDEBAR (self));
+  g_return_if_fail (queue < AFD_N_QUEUES);
+
+  gtk_list_box_select_row (self->list_box, GTK_LIST_BOX_ROW (queue_child (self, queue, "-row")));
+}
+
+AfdQueue
+afd_sidebar_get_selected (AfdSidebar *self)
+{
+  AfdQueue queue = AFD_QUEUE_HIGH_RISK;
+
+  g_return_val_if_fail (AFD_IS_SIDEBAR (self), queue);
+
+  row_queue (gtk_list_box_get_selected_row (self->list_box), &queue);
+  return queue;
+}
+
+static void
+set_count (AfdSidebar *self,
+           AfdQueue    queue,
+           gint64      count)
+{
+  GtkWidget *label = queue_child (self, queue, "-count");
+  g_autofree char *text = count >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, count)
+                                     : g_strdup ("?");
+  g_autofree char *description = NULL;
+
+  gtk_label_set_label (GTK_LABEL (label), text);
+  /* TRANSLATORS: how many items a review queue holds, read out by screen readers */
+  description = g_strdup_printf (ngettext ("%s item", "%s items", count == 1 ? 1 : 2), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (queue_child (self, queue, "-row")),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
+void
+afd_sidebar_refresh_counts (AfdSidebar *self,
+                            AfStore    *store,
+                            double      risk_threshold)
+{
+  g_return_if_fail (AFD_IS_SIDEBAR (self));
+  g_return_if_fail (AF_IS_STORE (store));
+
+  for (AfdQueue queue = 0; queue < AFD_N_QUEUES; queue++)
+    {
+      g_autoptr(GError) error = NULL;
+      AfQuery query;
+      gint64 count;
+
+      afd_queue_build_query (queue, risk_threshold, NULL, &query);
+      count = af_store_count (store, &query, &error);
+      if (count < 0)
+        g_warning ("Could not count %s: %s", afd_queue_get_id (queue), error->message);
+      set_count (self, queue, count);
+    }
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-sidebar.h — the review queues, each with its count.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "af-store.h"
+#include "afd-queue.h"
+
+G_BEGIN_DECLS
+
+#define AFD_TYPE_SIDEBAR (afd_sidebar_get_type ())
+G_DECLARE_FINAL_TYPE (AfdSidebar, afd_sidebar, AFD, SIDEBAR, GtkWidget)
+
+void      afd_sidebar_select          (AfdSidebar  *self,
+                                       AfdQueue     queue);
+AfdQueue  afd_sidebar_get_selected    (AfdSidebar  *self);
+/* Counts every queue again. */
+void      afd_sidebar_refresh_counts  (AfdSidebar  *self,
+                                       AfStore     *store,
+                                       double       risk_threshold);
+
+G_END_DECLS

@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "afd-artwork-page.h"
+#include "afd-audit-page.h"
+#include "afd-document-page.h"
+#include "afd-queue-list.h"
+#include "afd-queue-row.h"
+#include "afd-sidebar.h"
+#include "afd-window.h"
+#include "afd-window-bench.h"
+
+struct _AfdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar_pane;
+  AdwWindowTitle       *sidebar_title;
+  AfdSidebar           *sidebar;
+  GtkWidget            *demo_label;
+  GtkImage             *outbox_icon;
+  GtkLabel             *outbox_label;
+  GtkWidget            *list_pane;
+  AdwWindowTitle       *list_title;
+  AfdQueueList         *queue_list;
+  GtkWidget            *detail_pane;
+  AdwWindowTitle       *detail_title;
+  GtkWidget            *back_button;
+  GtkWidget            *demo_banner;
+  GtkStack             *detail_stack;
+  AdwStatusPage        *empty_page;
+  AfdAuditPage         *audit_page;
+  AfdDocumentPage      *document_page;
+  AfdArtworkPage       *artwork_page;
+
+  /* owned references */
+  GSettings            *settings;
+  AfdWorkspace         *workspace;      /* (nullable) when it could not be opened */
+  char                 *back_page;      /* (nullable) the page "Back" returns to */
+
+  AfdQueue              queue;
+};
+
+G_DEFINE_FINAL_TYPE (AfdWindow, afd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static AfStore *
+get_store (AfdWindow *self)
+{
+  return afd_workspace_get_store (self->workspace);
+}
+
+static void
+toast (AfdWindow  *self,
+       const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 3);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+update_outbox (AfdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = af_store_outbox_length (get_store (self), &error);
+  g_autofree char *text = NULL;
+
+  if (n < 0)
+    text = g_strdup_printf (_("Cannot read the outbox: %s"), error->message);
+  else if (n == 0)
+    text = g_strdup (_("Nothing waiting to sync"));
+  else
+    /* TRANSLATORS: local edits not yet sent to the cloud */
+    text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " change waiting to sync",
+                                      "%" G_GINT64_FORMAT " changes waiting to sync", n), n);
+  gtk_label_set_label (self->outbox_label, text);
+  gtk_image_set_from_icon_name (self->outbox_icon, n == 0 ? "emblem-ok-symbolic"
+                                                          : "emblem-synchronizing-symbolic");
+}
+
+static double
+risk_threshold (AfdWindow *self)
+{
+  return g_settings_get_double (self->settings, "risk-threshold");
+}
+
+static void
+update_list_title (AfdWindow *self,
+                   guint      n_items)
+{
+  g_autofree char *subtitle = g_strdup_printf (ngettext ("%u item", "%u items", n_items), n_items);
+
+  adw_window_title_set_title (self->list_title, afd_queue_get_title (self->queue));
+  adw_window_title_set_subtitle (self->list_title, subtitle);
+}
+
+static void
+show_queue (AfdWindow *self)
+{
+  const char *search = afd_queue_list_get_search_text (self->queue_list);
+  g_autoptr(AfdQueueModel) model = NULL;
+  AfQuery query;
+
+  afd_queue_build_query (self->queue, risk_threshold (self),
+                         search != NULL && *search != '\0' ? search : NULL, &query);
+  model = afd_queue_model_new (get_store (self), &query);
+  afd_queue_list_set_model (self->queue_list, model, afd_queue_get_empty_title (self->queue));
+  update_list_title (self, g_list_model_get_n_items (G_LIST_MODEL (model)));
+}
+
+static void
+show_detail (AfdWindow  *self,
+             const char *page,
+             const char *title)
+{
+  gtk_stack_set_visible_child_name (self->detail_stack, page);
+  adw_window_title_set_title (self->detail_title, title);
+  gtk_widget_set_visible (self->back_button, self->back_page != NULL ||
+                                             adw_leaflet_get_folded (self->leaflet));
+  adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
+}
+
+static void
+open_item (AfdWindow  *self,
+           AfTable     table,
+           const char *id)
+{
+  g_clear_pointer (&self->back_page, g_free);
+  switch (table)
+    {
+    case AF_TABLE_AUDITS:
+      afd_audit_page_load (self->audit_page, self->workspace, id);
+      show_detail (self, "audit", afd_audit_page_get_title (self->audit_page));
+      break;
+    case AF_TABLE_DOCUMENTS:
+      afd_document_page_load (self->document_page, self->workspace, id);
+      show_detail (self, "document", afd_document_page_get_title (self->document_page));
+      break;
+    case AF_TABLE_ANALYSES:
+      afd_artwork_page_load (self->artwork_page, self->workspace, id);
+      show_detail (self, "artwork", afd_artwork_page_get_title (self->artwork_page));
+      break;
+    case AF_TABLE_USERS:
+    case AF_N_TABLES:
+    default:
+      toast (self, _("Users cannot be opened here"));
+      break;
+    }
+}
+
+static void
+sidebar_queue_selected_cb (AfdWindow *self,
+                           guint      queue)
+{
+  self->queue = queue;
+  g_settings_set_string (self->settings, "last-queue", afd_queue_get_id (queue));
+  show_queue (self);
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
+
+static void
+queue_list_row_selected_cb (AfdWindow   *self,
+                            AfdQueueRow *row)
+{
+  if (afd_queue_row_get_item_id (row) != NULL)
+    open_item (self, afd_queue_row_get_table (row), afd_queue_row_get_item_id (row));
+}
+
+static void
+queue_list_search_changed_cb (AfdWindow *self)
+{
+  show_queue (self);
+}
+
+static void
+workspace_changed_cb (AfdWindow *self)
+{
+  update_outbox (self);
+  afd_sidebar_refresh_counts (self->sidebar, get_store (self), risk_threshold (self));
+  afd_queue_list_reload (self->queue_list);
+  update_list_title (self, afd_queue_list_get_n_items (self->queue_list));
+}
+
+static void
+threshold_changed_cb (AfdWindow *self)
+{
+  afd_sidebar_refresh_counts (self->sidebar, get_store (self), risk_threshold (self));
+  show_queue (self);
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  toast (AFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_document_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+  const char *previous = gtk_stack_get_visible_child_name (self->detail_stack);
+
+  afd_document_page_load (self->document_page, self->workspace,
+                          g_variant_get_string (parameter, NULL));
+  g_free (self->back_page);
+  self->back_page = g_strdup (previous);
+  show_detail (self, "document", afd_document_page_get_title (self->document_page));
+}
+
+static void
+open_item_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  afd_window_open_id (AFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+  g_autofree char *page = g_steal_pointer (&self->back_page);
+
+  if (page == NULL)
+    {
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      return;
+    }
+  if (g_str_equal (page, "audit"))
+    show_detail (self, page, afd_audit_page_get_title (self->audit_page));
+  else if (g_str_equal (page, "artwork"))
+    show_detail (self, page, afd_artwork_page_get_title (self->artwork_page));
+  else
+    show_detail (self, page, NULL);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+  afd_queue_list_focus_search (self->queue_list);
+}
+
+static void
+show_queues_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar_pane);
+}
+
+static gboolean
+afd_window_close_request (GtkWindow *window)
+{
+  AfdWindow *self = AFD_WINDOW (window);
+  int width, height;
+
+  /* Typed notes still waiting for their debounce are saved now, not lost. */
+  afd_audit_page_flush (self->audit_page);
+  afd_artwork_page_flush (self->artwork_page);
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (!gtk_window_is_maximized (window))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (afd_window_parent_class)->close_request (window);
+}
+
+static void
+afd_window_dispose (GObject *object)
+{
+  AfdWindow *self = AFD_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_WINDOW);
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->back_page, g_free);
+
+  G_OBJECT_CLASS (afd_window_parent_class)->dispose (object);
+}
+
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, AfdWindow, name)
+
+static void
+afd_window_class_init (AfdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = afd_window_dispose;
+  window_class->close_request = afd_window_close_request;
+
+  g_type_ensure (AFD_TYPE_SIDEBAR);
+  g_type_ensure (AFD_TYPE_QUEUE_LIST);
+  g_type_ensure (AFD_TYPE_AUDIT_PAGE);
+  g_type_ensure (AFD_TYPE_DOCUMENT_PAGE);
+  g_type_ensure (AFD_TYPE_ARTWORK_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/auditflow/Desk/afd-window.ui");
+  BIND (toast_overlay);
+  BIND (leaflet);
+  BIND (sidebar_pane);
+  BIND (sidebar_title);
+  BIND (sidebar);
+  BIND (demo_label);
+  BIND (outbox_icon);
+  BIND (outbox_label);
+  BIND (list_pane);
+  BIND (list_title);
+  BIND (queue_list);
+  BIND (detail_pane);
+  BIND (detail_title);
+  BIND (back_button);
+  BIND (demo_banner);
+  BIND (detail_stack);
+  BIND (empty_page);
+  BIND (audit_page);
+  BIND (document_page);
+  BIND (artwork_page);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_queue_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, queue_list_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, queue_list_search_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.open-document", "s", open_document_action);
+  gtk_widget_class_install_action (widget_class, "win.open-item", "s", open_item_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-queues", NULL, show_queues_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+}
+
+#undef BIND
+
+static void
+afd_window_init (AfdWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_visible (self->back_button, FALSE);
+  afd_window_bench_watch_first_frame (GTK_WIDGET (self));
+}
+
+static void
+restore_state (AfdWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+show_workspace_error (AfdWindow    *self,
+                      const GError *error)
+{
+  adw_status_page_set_icon_name (self->empty_page, "dialog-error-symbolic");
+  adw_status_page_set_title (self->empty_page, _("Cannot Open the Workspace"));
+  adw_status_page_set_description (self->empty_page, error != NULL ? error->message : NULL);
+  gtk_widget_set_sensitive (self->sidebar_pane, FALSE);
+  gtk_widget_set_sensitive (self->list_pane, FALSE);
+}
+
+static void
+setup_workspace (AfdWindow *self)
+{
+  AfdQueue queue = AFD_QUEUE_HIGH_RISK;
+  g_autofree char *last = g_settings_get_string (self->settings, "last-queue");
+  gboolean demo = afd_workspace_is_demo (self->workspace);
+
+  gtk_widget_set_visible (self->demo_label, demo);
+  gtk_widget_set_visible (self->demo_banner, demo);
+  adw_window_title_set_subtitle (self->sidebar_title,
+                                 demo ? _("Demo workspace — sample data") : NULL);
+  if (demo)
+    gtk_window_set_title (GTK_WINDOW (self), _("AuditFlow Desk — Demo workspace"));
+
+  g_signal_connect_swapped (self->workspace, "changed", G_CALLBACK (workspace_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::risk-threshold",
+                            G_CALLBACK (threshold_changed_cb), self);
+  update_outbox (self);
+  afd_sidebar_refresh_counts (self->sidebar, get_store (self), risk_threshold (self));
+
+  afd_queue_from_id (last, &queue);
+  afd_sidebar_select (self->sidebar, queue);
+}
+
+AfdWindow *
+afd_window_new (AfdApplication *application,
+                AfdWorkspace   *workspace,
+                const GError   *error)
+{
+  AfdWindow *self = g_object_new (AFD_TYPE_WINDOW, "application", application, NULL);
+
+  self->settings = g_object_ref (afd_application_get_settings (application));
+  restore_state (self);
+  if (workspace == NULL)
+    {
+      show_workspace_error (self, error);
+      return self;
+    }
+  self->workspace = g_object_ref (workspace);
+  setup_workspace (self);
+  return self;
+}
+
+void
+afd_window_open_id (AfdWindow  *self,
+                    const char *id)
+{
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GError) error = NULL;
+  AfTable table;
+
+  g_return_if_fail (AFD_IS_WINDOW (self));
+
+  if (self->workspace == NULL)
+    return;
+  item = af_store_find_item (get_store (self), id, &table, &error);
+  if (item == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Nothing with the ID %s in this workspace"), id);
+
+      toast (self, text);
+      return;
+    }
+  afd_queue_list_unselect (self->queue_list);
+  open_item (self, table, id);
+}

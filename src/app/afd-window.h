@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-window.h — the main window: queues, the queue's items, and the page of one item.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "afd-application.h"
+#include "afd-workspace.h"
+
+G_BEGIN_DECLS
+
+#define AFD_TYPE_WINDOW (afd_window_get_type ())
+G_DECLARE_FINAL_TYPE (AfdWindow, afd_window, AFD, WINDOW, AdwApplicationWindow)
+
+/* @workspace NULL shows @error instead of the queues. */
+AfdWindow *afd_window_new      (AfdApplication *application,
+                                AfdWorkspace   *workspace,
+                                const GError   *error);
+/* Opens the audit, document or artwork analysis with that id. */
+void       afd_window_open_id  (AfdWindow      *self,
+                                const char     *id);
+
+G_END_DECLS

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-workspace"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "af-demo.h"
+#include "afd-workspace.h"
+
+struct _AfdWorkspace
+{
+  GObject   parent_instance;
+
+  /* owned references */
+  AfStore  *store;
+  char     *demo_dir;    /* (nullable) set on the demo only */
+};
+
+G_DEFINE_FINAL_TYPE (AfdWorkspace, afd_workspace, G_TYPE_OBJECT)
+G_DEFINE_QUARK (afd-workspace-error-quark, afd_workspace_error)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+afd_workspace_finalize (GObject *object)
+{
+  AfdWorkspace *self = AFD_WORKSPACE (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->demo_dir, g_free);
+
+  G_OBJECT_CLASS (afd_workspace_parent_class)->finalize (object);
+}
+
+static void
+afd_workspace_class_init (AfdWorkspaceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = afd_workspace_finalize;
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+afd_workspace_init (AfdWorkspace *self)
+{
+}
+
+static gboolean
+setting_is_set (GSettings  *settings,
+                const char *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *value = NULL;
+
+  if (settings == NULL)
+    return FALSE;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (!g_settings_schema_has_key (schema, key))
+    return FALSE;
+  value = g_settings_get_string (settings, key);
+  return value[0] != '\0';
+}
+
+/* Any sign that the user has an AWS account to work with: then the demo is not what
+ * they want on a first start. */
+static gboolean
+has_aws_configuration (GSettings *settings)
+{
+  static const char * const variables[] = {
+    "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3",
+  };
+  g_autofree char *credentials = g_build_filename (g_get_home_dir (), ".aws", "credentials",
+                                                   NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    if (g_getenv (variables[i]) != NULL && *g_getenv (variables[i]) != '\0')
+      return TRUE;
+  return setting_is_set (settings, "region") ||
+         setting_is_set (settings, "endpoint-dynamodb") ||
+         setting_is_set (settings, "endpoint-s3") ||
+         g_file_test (credentials, G_FILE_TEST_EXISTS);
+}
+
+static char *
+default_workspace_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "auditflow-desk", "workspace.db", NULL);
+}
+
+static AfStore *
+open_real (const char  *path,
+           GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
+      return NULL;
+    }
+  return af_store_open (path, error);
+}
+
+static gboolean
+open_demo (AfdWorkspace  *self,
+           GError       **error)
+{
+  g_autofree char *cache = af_demo_default_cache_path ();
+
+  self->demo_dir = af_demo_find_dir (error);
+  if (self->demo_dir == NULL)
+    return FALSE;
+  self->store = af_demo_open (self->demo_dir, cache, error);
+  return self->store != NULL;
+}
+
+/* An explicit cache may be a demo cache too: its objects are then the demo's. */
+static gboolean
+open_explicit (AfdWorkspace  *self,
+               const char    *path,
+               GError       **error)
+{
+  self->store = open_real (path, error);
+  if (self->store == NULL)
+    return FALSE;
+  if (af_demo_store_is_demo (self->store))
+    {
+      self->demo_dir = af_store_get_state (self->store, AF_DEMO_STATE_DIR, NULL);
+      if (self->demo_dir == NULL)
+        self->demo_dir = af_demo_find_dir (NULL);
+    }
+  return TRUE;
+}
+
+AfdWorkspace *
+afd_workspace_open (const char  *db_path,
+                    GSettings   *settings,
+                    GError     **error)
+{
+  g_autoptr(AfdWorkspace) self = g_object_new (AFD_TYPE_WORKSPACE, NULL);
+  g_autofree char *real_path = default_workspace_path ();
+  gboolean ok;
+
+  if (db_path != NULL)
+    ok = open_explicit (self, db_path, error);
+  else if (g_file_test (real_path, G_FILE_TEST_EXISTS) || has_aws_configuration (settings))
+    ok = (self->store = open_real (real_path, error)) != NULL;
+  else
+    ok = open_demo (self, error);
+
+  return ok ? g_steal_pointer (&self) : NULL;
+}
+
+AfStore *
+afd_workspace_get_store (AfdWorkspace *self)
+{
+  g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
+  return self->store;
+}
+
+gboolean
+afd_workspace_is_demo (AfdWorkspace *self)
+{
+  g_return_val_if_fail (AFD_IS_WORKSPACE (self), FALSE);
+  return self->demo_dir != NULL;
+}
+
+/* Objects of a real workspace live in the content-addressed object cache, named by
+ * the SHA-256 the item gives as its checksum. */
+static char *
+resolve_cached_object (const AfValue  *item,
+                       GError        **error)
+{
+  const char *checksum = af_item_get_s (item, "checksum");
+  g_autofree char *path = NULL;
+
+  if (checksum != NULL && strlen (checksum) == 64 &&
+      strspn (checksum, "0123456789abcdef") == 64)
+    {
+      path = g_build_filename (g_get_user_cache_dir (), "auditflow-desk", "objects",
+                               checksum, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  g_set_error_literal (error, AFD_WORKSPACE_ERROR, AFD_WORKSPACE_ERROR_NOT_OFFLINE,
+                       _("This file has not been downloaded for offline use yet."));
+  return NULL;
+}
+
+char *
+afd_workspace_resolve_object (AfdWorkspace   *self,
+                              const AfValue  *item,
+                              const char     *attribute,
+                              GError        **error)
+{
+  g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
+
+  if (self->demo_dir != NULL)
+    return af_demo_resolve_item_object (self->demo_dir, item, attribute, NULL, error);
+  return resolve_cached_object (item, error);
+}
+
+void
+afd_workspace_changed (AfdWorkspace *self)
+{
+  g_return_if_fail (AFD_IS_WORKSPACE (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
