@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "af-codec.h"
+#include "afc-output.h"
 
 /* What one file brought, for the summary. */
 typedef struct
@@ -26,7 +27,8 @@ append_counts_text (GString     *out,
     {
       if (counts[t] == 0)
         continue;
-      g_string_append_printf (out, "%s%u %s", any ? ", " : "", counts[t], af_table_nick (t));
+      g_string_append_printf (out, "%s%u %s", any ? ", " : "", counts[t],
+                              afc_output_table_noun (t, counts[t]));
       any = TRUE;
     }
   if (!any)

@@ -154,7 +154,8 @@ print_text (AfcContext    *context,
     g_string_append_printf (out, "%u of %" G_GINT64_FORMAT " %s (from %u)\n",
                             items->len, total, af_table_nick (query->table), query->offset);
   else
-    g_string_append_printf (out, "%u %s\n", items->len, af_table_nick (query->table));
+    g_string_append_printf (out, "%u %s\n", items->len,
+                            afc_output_table_noun (query->table, items->len));
   afc_context_write (context, out);
 }
 

@@ -81,6 +81,21 @@ afc_output_value_text (const AfValue *value)
 
 /* ---- Tables ------------------------------------------------------------------- */
 
+const char *
+afc_output_table_noun (AfTable table,
+                       guint   count)
+{
+  static const char * const singular[AF_N_TABLES] = {
+    [AF_TABLE_DOCUMENTS] = "document",
+    [AF_TABLE_AUDITS] = "audit",
+    [AF_TABLE_ANALYSES] = "analysis",
+    [AF_TABLE_USERS] = "user",
+  };
+
+  g_return_val_if_fail (table < AF_N_TABLES, NULL);
+  return count == 1 ? singular[table] : af_table_nick (table);
+}
+
 static void
 append_cell (GString    *out,
              const char *text,

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "af-table.h"
 #include "af-value.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,10 @@ G_BEGIN_DECLS
 /* The text of a scalar attribute for one table cell or dump line; containers as
  * compact plain JSON. Absent (NULL) prints as "-". */
 char *afc_output_value_text        (const AfValue      *value);
+
+/* "audit" or "audits" (and so on) for @count items of @table. */
+const char *afc_output_table_noun  (AfTable             table,
+                                    guint               count);
 
 /* @columns: attribute names, NULL-terminated; @items: AfValue maps. */
 void  afc_output_table             (GString            *out,
