@@ -387,7 +387,10 @@ test_reopen_keeps_cache (Fixture       *fixture,
   g_autoptr(AfValue) audit = NULL;
   g_autofree char *imported_at = NULL;
   g_autofree char *imported_again = NULL;
+  g_autofree char *imported_third = NULL;
   g_autofree char *shift = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *where = NULL;
 
   g_setenv ("AUDITFLOW_DESK_NOW", LATER, TRUE);
   store = af_demo_open (demo_dir (), cache, &error);
@@ -412,6 +415,17 @@ test_reopen_keeps_cache (Fixture       *fixture,
   g_assert_cmpstr (af_item_get_s (audit, "audit_timestamp"), ==, "2026-03-14T22:12:24.810Z");
   g_assert_cmpint (af_store_outbox_length (store, &error), ==, 1);
   g_assert_true (af_demo_store_is_demo (store));
+  g_clear_object (&store);
+
+  /* the same demo found elsewhere (installed after a run from the build tree) */
+  moved = g_build_filename (fixture->dir, "moved-demo", NULL);
+  g_assert_cmpint (symlink (demo_dir (), moved), ==, 0);
+  store = af_demo_open (moved, cache, &error);
+  g_assert_no_error (error);
+  where = get_state (store, AF_DEMO_STATE_DIR);
+  g_assert_cmpstr (where, ==, moved);
+  imported_third = get_state (store, AF_DEMO_STATE_IMPORTED_AT);
+  g_assert_cmpstr (imported_third, ==, imported_at);
 }
 
 /* Weeks later the demo is moved to the new now, so that retention never empties it;

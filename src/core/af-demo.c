@@ -607,6 +607,10 @@ af_demo_open (const char  *demo_dir,
     return NULL;
   if (needed && !import_demo (store, demo_dir, error))
     return NULL;
+  /* The same demo may be found elsewhere later (installed, after running from the
+   * build tree): its objects are looked up where it is now. */
+  if (!needed && !af_store_set_state (store, AF_DEMO_STATE_DIR, demo_dir, error))
+    return NULL;
 
   return g_steal_pointer (&store);
 }
