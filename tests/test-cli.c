@@ -751,10 +751,17 @@ test_note_and_review (Fixture       *fixture,
   g_auto(Run) status_text = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) status_root = NULL;
+  g_autoptr(JsonNode) printed = NULL;
   JsonObject *audit;
 
   CLI_OK (fixture, &note, "--user", REVIEWER, "note", HIGH_AUDIT, "Income checked – W-2 is wrong");
-  CLI_OK (fixture, &review, "--user", REVIEWER, "review", HIGH_AUDIT);
+  CLI_OK (fixture, &review, "--user", REVIEWER, "--json", "review", HIGH_AUDIT);
+  /* --json answers an edit with the edited item, as show --json prints it. */
+  printed = parse_json (review.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (printed), "reviewed_by"),
+                   ==, REVIEWER);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (printed),
+                                               "_pending_changes"), ==, 2);
 
   audit = show_object (fixture, HIGH_AUDIT, &root);
   g_assert_cmpstr (json_object_get_string_member (audit, "review_notes"), ==,

@@ -102,7 +102,15 @@ append_entry_text (GString             *out,
                           entry->seq, af_op_kind_to_string (entry->kind),
                           af_table_nick (entry->table), safe_id, entry->created_at);
   if (entry->attempts > 0)
-    g_string_append_printf (out, "  (%u attempts)", entry->attempts);
+    g_string_append_printf (out, "  (%u %s)", entry->attempts,
+                            entry->attempts == 1 ? "attempt" : "attempts");
+  if (entry->last_error != NULL)
+    {
+      g_autoptr(AfValue) last_error = af_value_new_s (entry->last_error);
+      g_autofree char *safe_error = afc_output_value_text (last_error);
+
+      g_string_append_printf (out, "\n      last error: %s", safe_error);
+    }
   g_string_append_c (out, '\n');
 }
 
