@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * af-demo.c — finding, importing and reopening the demo workspace.
+ */
 #define G_LOG_DOMAIN "af-demo"
 
 #include "config.h"
 
 #include "af-demo.h"
+#include "af-demo-private.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "af-clock.h"
 #include "af-codec.h"
@@ -24,12 +26,6 @@ G_DEFINE_QUARK (af-demo-error-quark, af_demo_error)
  * leaves every item three weeks of life even if the app stays open that long. The
  * user's edits survive, as pending outbox entries re-applied on the fresh copy. */
 #define REFRESH_AFTER_SECONDS (G_GINT64_CONSTANT (7) * 24 * 3600)
-
-/* Unix times below this are not dates of this century's data (a count, a flag, a
- * YYYYMMDD number): they are left alone. 10^8 s is 1973. */
-#define MIN_PLAUSIBLE_SECONDS G_GINT64_CONSTANT (100000000)
-/* A *_at number from 10^11 on is milliseconds: 10^11 s would be the year 5138. */
-#define MIN_MILLISECONDS      G_GINT64_CONSTANT (100000000000)
 
 /* ---- Finding the demo ------------------------------------------------------- */
 
@@ -76,10 +72,10 @@ af_demo_default_cache_path (void)
 
 /* ---- Reading the fixture's files -------------------------------------------- */
 
-static JsonNode *
-load_json (const char  *demo_dir,
-           const char  *name,
-           GError     **error)
+JsonNode *
+af_demo_load_json (const char  *demo_dir,
+                   const char  *name,
+                   GError     **error)
 {
   g_autofree char *path = g_build_filename (demo_dir, name, NULL);
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -106,10 +102,9 @@ load_json (const char  *demo_dir,
   return json_node_ref (json_parser_get_root (parser));
 }
 
-/* The string member @name of @object, or NULL when absent or not a string. */
-static const char *
-object_get_string (JsonObject *object,
-                   const char *name)
+const char *
+af_demo_json_get_string (JsonObject *object,
+                         const char *name)
 {
   JsonNode *node = json_object_get_member (object, name);
 
@@ -124,7 +119,7 @@ af_demo_read_as_of (const char  *demo_dir,
                     gint64      *out_unix,
                     GError     **error)
 {
-  g_autoptr(JsonNode) root = load_json (demo_dir, "expected.json", error);
+  g_autoptr(JsonNode) root = af_demo_load_json (demo_dir, "expected.json", error);
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr(GDateTime) as_of = NULL;
   const char *text;
@@ -132,7 +127,7 @@ af_demo_read_as_of (const char  *demo_dir,
   if (root == NULL)
     return FALSE;
 
-  text = object_get_string (json_node_get_object (root), "as_of");
+  text = af_demo_json_get_string (json_node_get_object (root), "as_of");
   if (text != NULL)
     as_of = g_date_time_new_from_iso8601 (text, utc);
   if (as_of == NULL)
@@ -143,211 +138,6 @@ af_demo_read_as_of (const char  *demo_dir,
     }
   *out_unix = g_date_time_to_unix (as_of);
   return TRUE;
-}
-
-/* ---- Moving dates ----------------------------------------------------------- */
-
-typedef enum
-{
-  DATE_NONE,
-  DATE_ISO,        /* S, ISO 8601 */
-  DATE_SECONDS,    /* N, unix seconds */
-  DATE_EPOCH_ANY,  /* N, unix seconds or milliseconds by magnitude */
-} DateKind;
-
-/* What kind of date an attribute named @name may hold. The shape of the value
- * decides afterwards; a name alone never makes a value a date. */
-static DateKind
-date_kind_for_name (const char *name)
-{
-  if (name == NULL)
-    return DATE_NONE;
-  if (g_str_equal (name, "ttl") || g_str_has_suffix (name, "_date"))
-    return DATE_SECONDS;
-  if (g_str_equal (name, "last_login") || g_str_has_suffix (name, "_at"))
-    return DATE_EPOCH_ANY;
-  if (g_str_equal (name, "timestamp") || g_str_has_suffix (name, "_timestamp")
-      || g_str_has_suffix (name, "_iso"))
-    return DATE_ISO;
-  return DATE_NONE;
-}
-
-/* A plain integer as DynamoDB writes it (no sign other than '-', no fraction, no
- * exponent) that fits in 18 digits; anything else is not a unix time. */
-static gboolean
-parse_integer (const char *text,
-               gint64     *out)
-{
-  const char *digits = text[0] == '-' ? text + 1 : text;
-  gsize len = strlen (digits);
-  char *end = NULL;
-
-  if (len == 0 || len > 18 || strspn (digits, "0123456789") != len)
-    return FALSE;
-  if (len > 1 && digits[0] == '0')
-    return FALSE;
-
-  errno = 0;
-  *out = g_ascii_strtoll (text, &end, 10);
-  return errno == 0 && end != NULL && *end == '\0';
-}
-
-static AfValue *
-shift_iso (const char *text,
-           gint64      delta_seconds)
-{
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) time = NULL;
-  g_autoptr(GDateTime) moved = NULL;
-  g_autoptr(GDateTime) moved_utc = NULL;
-
-  /* A date without a time of day ("2024-09-01") is a fact of a document (a
-   * statement period, a birthday), never a pipeline event: it is not parsed here. */
-  if (strchr (text, 'T') == NULL)
-    return NULL;
-  time = g_date_time_new_from_iso8601 (text, utc);
-  if (time == NULL)
-    return NULL;
-  moved = g_date_time_add_seconds (time, (gdouble) delta_seconds);
-  if (moved == NULL)
-    return NULL;
-
-  /* Keep the writer's precision: milliseconds when the original had a fraction. */
-  if (strchr (text, '.') != NULL)
-    {
-      g_autofree char *iso = af_clock_format_iso (moved);
-
-      return af_value_new_s (iso);
-    }
-  else
-    {
-      g_autofree char *iso = NULL;
-
-      moved_utc = g_date_time_to_utc (moved);
-      iso = g_date_time_format (moved_utc, "%Y-%m-%dT%H:%M:%SZ");
-      return af_value_new_s (iso);
-    }
-}
-
-static AfValue *
-shift_epoch (const char *text,
-             DateKind    kind,
-             gint64      delta_seconds)
-{
-  gint64 number;
-  gint64 delta = delta_seconds;
-
-  if (!parse_integer (text, &number) || number < MIN_PLAUSIBLE_SECONDS)
-    return NULL;
-  if (kind == DATE_EPOCH_ANY && number >= MIN_MILLISECONDS)
-    delta *= 1000;
-  if ((delta > 0 && number > G_MAXINT64 - delta) || number + delta < 0)
-    return NULL;
-  return af_value_new_n_int (number + delta);
-}
-
-/* The moved value of the scalar @value named @name, or NULL to keep it as it is. */
-static AfValue *
-shift_scalar (const AfValue *value,
-              const char    *name,
-              gint64         delta_seconds)
-{
-  DateKind kind = date_kind_for_name (name);
-
-  switch (af_value_get_kind (value))
-    {
-    case AF_TYPE_S:
-      /* *_at may also be written as ISO text (corrections' corrected_at). */
-      if (kind == DATE_ISO || kind == DATE_EPOCH_ANY)
-        return shift_iso (af_value_get_string (value), delta_seconds);
-      return NULL;
-    case AF_TYPE_N:
-      if (kind == DATE_SECONDS || kind == DATE_EPOCH_ANY)
-        return shift_epoch (af_value_get_string (value), kind, delta_seconds);
-      return NULL;
-    case AF_TYPE_B:
-    case AF_TYPE_BOOL:
-    case AF_TYPE_NULL:
-    case AF_TYPE_M:
-    case AF_TYPE_L:
-    case AF_TYPE_SS:
-    case AF_TYPE_NS:
-    case AF_TYPE_BS:
-    default:
-      return NULL;
-    }
-}
-
-static AfValue *shift_value (const AfValue *value,
-                             const char    *name,
-                             gint64         delta_seconds);
-
-static AfValue *
-shift_map (const AfValue *map,
-           gint64         delta_seconds)
-{
-  AfValue *copy = af_value_new_map ();
-  guint size = af_value_map_size (map);
-
-  for (guint i = 0; i < size; i++)
-    {
-      const char *member = af_value_map_name_at (map, i);
-
-      af_value_map_set (copy, member,
-                        shift_value (af_value_map_value_at (map, i), member, delta_seconds));
-    }
-  return copy;
-}
-
-/* The elements of a list carry no name of their own: only maps inside it are
- * looked into (a list of corrections, each with its corrected_at). */
-static AfValue *
-shift_list (const AfValue *list,
-            gint64         delta_seconds)
-{
-  AfValue *copy = af_value_new_list (AF_TYPE_L);
-  guint length = af_value_list_length (list);
-
-  for (guint i = 0; i < length; i++)
-    af_value_list_append (copy, shift_value (af_value_list_nth (list, i), NULL, delta_seconds));
-  return copy;
-}
-
-static AfValue *
-shift_value (const AfValue *value,
-             const char    *name,
-             gint64         delta_seconds)
-{
-  AfValue *moved;
-
-  switch (af_value_get_kind (value))
-    {
-    case AF_TYPE_M:
-      return shift_map (value, delta_seconds);
-    case AF_TYPE_L:
-      return shift_list (value, delta_seconds);
-    case AF_TYPE_S:
-    case AF_TYPE_N:
-    case AF_TYPE_B:
-    case AF_TYPE_BOOL:
-    case AF_TYPE_NULL:
-    case AF_TYPE_SS:
-    case AF_TYPE_NS:
-    case AF_TYPE_BS:
-    default:
-      moved = shift_scalar (value, name, delta_seconds);
-      return moved != NULL ? moved : af_value_copy (value);
-    }
-}
-
-AfValue *
-af_demo_shift_item (const AfValue *item,
-                    gint64         delta_seconds)
-{
-  g_return_val_if_fail (item != NULL, NULL);
-  g_return_val_if_fail (af_value_get_kind (item) == AF_TYPE_M, NULL);
-
-  return shift_map (item, delta_seconds);
 }
 
 /* ---- Importing -------------------------------------------------------------- */
@@ -624,178 +414,4 @@ af_demo_store_is_demo (AfStore *store)
 
   workspace = af_store_get_state (store, AF_DEMO_STATE_WORKSPACE, NULL);
   return g_strcmp0 (workspace, AF_DEMO_WORKSPACE_DEMO) == 0;
-}
-
-/* ---- Objects ---------------------------------------------------------------- */
-
-/* A manifest's "file" must be a plain relative path inside the demo directory. */
-static gboolean
-manifest_file_is_safe (const char *file)
-{
-  g_auto(GStrv) parts = NULL;
-
-  if (file == NULL || *file == '\0' || g_path_is_absolute (file) || strchr (file, '\\') != NULL)
-    return FALSE;
-
-  parts = g_strsplit (file, "/", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      if (*parts[i] == '\0' || g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* The path of @file under @demo_dir, with symbolic links resolved and checked to stay
- * inside it. */
-static char *
-resolve_inside (const char  *demo_dir,
-                const char  *file,
-                GError     **error)
-{
-  g_autofree char *joined = g_build_filename (demo_dir, file, NULL);
-  g_autofree char *real_dir = realpath (demo_dir, NULL);
-  g_autofree char *real_file = realpath (joined, NULL);
-  g_autofree char *prefix = NULL;
-
-  if (real_dir == NULL || real_file == NULL
-      || !g_file_test (real_file, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
-                   "The demo file %s is missing", file);
-      return NULL;
-    }
-  prefix = g_strconcat (real_dir, G_DIR_SEPARATOR_S, NULL);
-  if (!g_str_has_prefix (real_file, prefix))
-    {
-      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_UNSAFE_PATH,
-                   "The demo file %s lies outside the demo workspace", file);
-      return NULL;
-    }
-  return g_steal_pointer (&real_file);
-}
-
-/* The manifest entry of @bucket/@key; borrowed from @root. */
-static JsonObject *
-find_manifest_entry (JsonNode   *root,
-                     const char *bucket,
-                     const char *key,
-                     GError    **error)
-{
-  JsonNode *objects = json_object_get_member (json_node_get_object (root), "objects");
-  JsonArray *array;
-
-  if (objects == NULL || !JSON_NODE_HOLDS_ARRAY (objects))
-    {
-      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_MALFORMED,
-                   "s3-manifest.json: no objects array");
-      return NULL;
-    }
-  array = json_node_get_array (objects);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      JsonObject *entry;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      entry = json_node_get_object (node);
-      if (g_strcmp0 (object_get_string (entry, "bucket"), bucket) == 0
-          && g_strcmp0 (object_get_string (entry, "key"), key) == 0)
-        return entry;
-    }
-
-  /* The key is not echoed: it may be anything a server sent. */
-  g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_UNKNOWN_OBJECT,
-               "The demo workspace has no such object in bucket %s", bucket);
-  return NULL;
-}
-
-char *
-af_demo_resolve_object (const char  *demo_dir,
-                        const char  *bucket,
-                        const char  *key,
-                        char       **out_content_type,
-                        GError     **error)
-{
-  g_autoptr(JsonNode) root = NULL;
-  JsonObject *entry;
-  const char *file;
-  char *path;
-
-  g_return_val_if_fail (demo_dir != NULL, NULL);
-  g_return_val_if_fail (bucket != NULL, NULL);
-  g_return_val_if_fail (key != NULL, NULL);
-
-  root = load_json (demo_dir, "s3-manifest.json", error);
-  if (root == NULL)
-    return NULL;
-  entry = find_manifest_entry (root, bucket, key, error);
-  if (entry == NULL)
-    return NULL;
-
-  file = object_get_string (entry, "file");
-  if (!manifest_file_is_safe (file))
-    {
-      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_UNSAFE_PATH,
-                   "s3-manifest.json: the file of an object in %s is not a safe relative path",
-                   bucket);
-      return NULL;
-    }
-  path = resolve_inside (demo_dir, file, error);
-  if (path != NULL && out_content_type != NULL)
-    *out_content_type = g_strdup (object_get_string (entry, "content_type"));
-  return path;
-}
-
-gboolean
-af_demo_parse_s3_url (const char  *url,
-                      char       **out_bucket,
-                      char       **out_key)
-{
-  const char *rest;
-  const char *slash;
-
-  if (url == NULL || !g_str_has_prefix (url, "s3://"))
-    return FALSE;
-  rest = url + strlen ("s3://");
-  slash = strchr (rest, '/');
-  if (slash == NULL || slash == rest || slash[1] == '\0')
-    return FALSE;
-
-  *out_bucket = g_strndup (rest, slash - rest);
-  *out_key = g_strdup (slash + 1);
-  return TRUE;
-}
-
-char *
-af_demo_resolve_item_object (const char     *demo_dir,
-                             const AfValue  *item,
-                             const char     *attribute,
-                             char          **out_content_type,
-                             GError        **error)
-{
-  g_autofree char *bucket = NULL;
-  g_autofree char *key = NULL;
-
-  g_return_val_if_fail (item != NULL, NULL);
-
-  if (attribute == NULL)
-    {
-      bucket = g_strdup (af_item_get_s (item, "s3_bucket"));
-      key = g_strdup (af_item_get_s (item, "s3_key"));
-    }
-  else
-    {
-      af_demo_parse_s3_url (af_item_get_s (item, attribute), &bucket, &key);
-    }
-
-  if (bucket == NULL || key == NULL)
-    {
-      g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_UNKNOWN_OBJECT,
-                   "The item names no S3 object in %s",
-                   attribute != NULL ? attribute : "s3_bucket/s3_key");
-      return NULL;
-    }
-  return af_demo_resolve_object (demo_dir, bucket, key, out_content_type, error);
 }

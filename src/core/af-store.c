@@ -389,17 +389,23 @@ open_read_write (AfStore  *self,
 }
 
 /* synchronous=FULL: a commit reaches the disk before the call returns, so that an
- * edit the user saw saved survives a power loss, not just a crash of the app. */
+ * edit the user saw saved survives a power loss, not just a crash of the app.
+ * page_size only takes on a new file: items are 2-4 KiB, so 4 KiB pages would hold
+ * one row each and waste a third of the file; 16 KiB pages hold five. A checkpoint
+ * every 64 MiB of WAL (not the default 4 MiB) lets the index pages that a large pull
+ * touches again and again reach the file once instead of many times. */
 static gboolean
 configure (AfStore  *self,
            GError  **error)
 {
   static const char *pragmas =
+    "PRAGMA page_size = 16384;"
     "PRAGMA journal_mode = WAL;"
     "PRAGMA synchronous = FULL;"
     "PRAGMA temp_store = MEMORY;"
-    "PRAGMA cache_size = -32768;"
-    "PRAGMA wal_autocheckpoint = 4096;";
+    "PRAGMA cache_size = -65536;"
+    "PRAGMA wal_autocheckpoint = 4096;"
+    "PRAGMA journal_size_limit = 67108864;";
 
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, TRUE);
