@@ -116,6 +116,9 @@ run_cli_full (Fixture            *fixture,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   set_child_dirs (fixture, launcher);
+  /* Scripts and servers often run in the C locale: non-ASCII notes must still work,
+   * and the output must still be UTF-8 JSON. */
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
   if (fixture->user_env != NULL)
     g_subprocess_launcher_setenv (launcher, "AUDITFLOW_DESK_USER", fixture->user_env, TRUE);
   else

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <glib/gstdio.h>
 
 #include "af-config.h"
 

@@ -4,7 +4,6 @@
 #include "af-config.h"
 
 #include <errno.h>
-#include <glib/gstdio.h>
 
 #define CONFIG_DIR_NAME "auditflow-desk"
 #define CONFIG_FILE_NAME "config.ini"
