@@ -116,15 +116,26 @@ check_secure (GUri        *uri,
   return FALSE;
 }
 
-/* Keeps scheme, host and port: a path in an endpoint URL is not supported by S3's
- * path-style addressing, and DynamoDB posts to "/". */
+/* Keeps scheme, host and port, with the path "/": a path in an endpoint URL is not supported
+ * by S3's path-style addressing, and DynamoDB posts to "/". */
 static GUri *
 base_uri (GUri *uri)
 {
   g_autofree char *scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
 
   return g_uri_build (G_URI_FLAGS_ENCODED, scheme, NULL, g_uri_get_host (uri),
-                      g_uri_get_port (uri), "", NULL, NULL);
+                      g_uri_get_port (uri), "/", NULL, NULL);
+}
+
+/* "http://127.0.0.1:8000", without the trailing "/". */
+static char *
+base_url (GUri *uri)
+{
+  g_autofree char *text = g_uri_to_string (uri);
+
+  if (g_str_has_suffix (text, "/"))
+    text[strlen (text) - 1] = '\0';
+  return g_steal_pointer (&text);
 }
 
 static AfEndpoint *
@@ -144,7 +155,7 @@ endpoint_new (AfService    service,
   self->service = service;
   self->region = g_strdup (region);
   self->uri = base_uri (uri);
-  self->url = g_uri_to_string (self->uri);
+  self->url = base_url (self->uri);
   self->custom = custom;
   return self;
 }

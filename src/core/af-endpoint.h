@@ -52,8 +52,9 @@ AfEndpoint  *af_endpoint_new_for_url        (AfService      service,
 
 AfService    af_endpoint_get_service        (AfEndpoint    *self);
 const char  *af_endpoint_get_region         (AfEndpoint    *self);
-/* The base URI, without a trailing path ("http://127.0.0.1:8000"). */
+/* The base URI, path "/" ("http://127.0.0.1:8000/"): DynamoDB's request URI. */
 GUri        *af_endpoint_get_uri            (AfEndpoint    *self);
+/* The same as text, without the trailing "/" ("http://127.0.0.1:8000"). */
 const char  *af_endpoint_get_url            (AfEndpoint    *self);
 /* TRUE when the endpoint came from a variable or the settings, not from the region. */
 gboolean     af_endpoint_is_custom          (AfEndpoint    *self);

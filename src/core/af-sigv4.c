@@ -640,6 +640,18 @@ af_sigv4_sign_message_full (SoupMessage   *message,
   if (uri == NULL || g_uri_get_host (uri) == NULL)
     return FALSE;
 
+  /* An empty path goes out as "/" only if the URI says so: libsoup sends it as it is. */
+  if (*g_uri_get_path (uri) == '\0')
+    {
+      g_autoptr(GUri) rooted = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri),
+                                            g_uri_get_userinfo (uri), g_uri_get_host (uri),
+                                            g_uri_get_port (uri), "/", g_uri_get_query (uri),
+                                            g_uri_get_fragment (uri));
+
+      soup_message_set_uri (message, rooted);
+      uri = soup_message_get_uri (message);
+    }
+
   headers = soup_message_get_request_headers (message);
   clear_signing_headers (headers);
   /* Set Host ourselves: libsoup then sends exactly the value that was signed. */
