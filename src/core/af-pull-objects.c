@@ -167,13 +167,14 @@ af_pull_get_object_state (AfStore     *store,
 {
   g_autofree char *key = state_key (item_id, role);
   g_autofree char *text = af_store_get_state (store, key, NULL);
-  g_auto(GStrv) words = text ? g_strsplit (text, " ", 2) : NULL;
+  g_auto(GStrv) words = text ? g_strsplit (text, " ", 3) : NULL;
+  const char *rest = text ? strchr (text, ' ') : NULL;
   g_autofree char *path = NULL;
 
   if (out_path != NULL)
     *out_path = NULL;
   if (out_detail != NULL)
-    *out_detail = words && words[0] && words[1] ? g_strdup (words[1]) : NULL;
+    *out_detail = rest ? g_strdup (rest + 1) : NULL;
   if (words == NULL || words[0] == NULL)
     return AF_OBJECT_MISSING;
   if (strcmp (words[0], "integrity") == 0)

@@ -21,6 +21,7 @@ struct _AfPull
   char             *objects_dir;              /* (owned) */
   char             *only_id;                  /* (owned) (nullable) */
   gboolean          full;
+  guint             page_limit;
   guint             progress_items;
   guint64           progress_bytes;
 };
@@ -213,6 +214,13 @@ af_pull_set_full (AfPull   *self,
 }
 
 void
+af_pull_set_page_limit (AfPull *self,
+                        guint   limit)
+{
+  self->page_limit = limit;
+}
+
+void
 af_pull_set_objects_only (AfPull     *self,
                           const char *id)
 {
@@ -325,6 +333,27 @@ store_one_by_one (AfPull       *self,
   return TRUE;
 }
 
+/* A value of the wrong type (risk_score as S) is reported for its item; the store
+ * keeps the item whole anyway, so nothing is lost and the rest of the page goes on. */
+static void
+report_wrong_types (AfPullResult *result,
+                    AfTable       table,
+                    GPtrArray    *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      const AfValue *item = g_ptr_array_index (items, i);
+      g_autoptr(GError) error = NULL;
+
+      if (af_store_check_item (table, item, &error))
+        continue;
+      result->rejected[table]++;
+      af_pull_add_problem (result, "%s %s: %s", af_table_nick (table),
+                           af_item_get_s (item, af_table_key_name (table)) ?: "(no key)",
+                           error->message);
+    }
+}
+
 gboolean
 af_pull_store_items (AfPull        *self,
                      AfPullResult  *result,
@@ -337,6 +366,7 @@ af_pull_store_items (AfPull        *self,
 
   if (items->len == 0)
     return TRUE;
+  report_wrong_types (result, table, items);
   if (af_store_put_remote_items (self->store, table, items, &local_error))
     {
       result->pulled[table] += items->len;
@@ -347,7 +377,7 @@ af_pull_store_items (AfPull        *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  /* One bad item must not hold back the page: write the rest, report it. */
+  /* An item the store refuses (no key) must not hold back the page. */
   return store_one_by_one (self, result, table, items, error);
 }
 
@@ -565,7 +595,7 @@ request_page (GTask *task)
   g_autoptr(AfValue) values = af_value_new_map ();
   AfDynamodbParams params = {
     .index_name = job->index, .names = names, .values = values,
-    .exclusive_start_key = job->cursor,
+    .exclusive_start_key = job->cursor, .limit = self->page_limit,
     .key_condition_expression = job->watermark ? "#p = :p AND #s > :w" : "#p = :p",
   };
 

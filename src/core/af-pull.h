@@ -38,7 +38,7 @@ typedef struct
   guint      read[AF_N_TABLES];       /* items read by Query / BatchGetItem for new keys */
   guint      refreshed[AF_N_TABLES];  /* cached items checked with BatchGetItem */
   guint      deleted[AF_N_TABLES];    /* gone remotely, removed from the cache */
-  guint      rejected[AF_N_TABLES];   /* not stored: wrong types (see problems) */
+  guint      rejected[AF_N_TABLES];   /* reported: a wrong type, or refused (see problems) */
   guint      objects_fetched;         /* downloaded and verified */
   guint      objects_cached;          /* already in the cache, nothing downloaded */
   guint64    object_bytes;            /* bytes downloaded */
@@ -68,6 +68,9 @@ const char   *af_pull_get_objects_dir (AfPull           *self);
 /* Read every partition from its start, ignoring the watermarks. */
 void          af_pull_set_full        (AfPull           *self,
                                        gboolean          full);
+/* Items per Query page (0: DynamoDB's 1 MB pages); small pages exercise resumption. */
+void          af_pull_set_page_limit  (AfPull           *self,
+                                       guint             limit);
 /* Only the objects of this loan or analysis (the `offline` command); no table reads. */
 void          af_pull_set_objects_only (AfPull          *self,
                                         const char      *id);

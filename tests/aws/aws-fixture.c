@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "aws-fixture"
+
+#include <string.h>
+
+#include "aws-fixture.h"
+
+#include "af-codec.h"
+
+const char *
+aws_fixture_peer_url (const char *variable)
+{
+  const char *url = g_getenv (variable);
+
+  return url != NULL && *url != '\0' ? url : NULL;
+}
+
+static AfCredentials *
+peer_credentials (void)
+{
+  return af_credentials_new (g_getenv ("AF_PEER_ACCESS_KEY_ID"),
+                             g_getenv ("AF_PEER_SECRET_ACCESS_KEY"), NULL);
+}
+
+static const char *
+peer_region (void)
+{
+  return g_getenv ("AF_PEER_REGION") ? g_getenv ("AF_PEER_REGION") : "us-east-1";
+}
+
+AfDynamodbClient *
+aws_fixture_dynamodb (SoupSession *session,
+                      const char  *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfCredentials) credentials = peer_credentials ();
+  g_autoptr(AfEndpoint) endpoint = af_endpoint_new_for_url (AF_SERVICE_DYNAMODB, peer_region (),
+                                                            url, &error);
+
+  g_assert_no_error (error);
+  return af_dynamodb_client_new (session, endpoint, credentials);
+}
+
+AfS3Client *
+aws_fixture_s3 (SoupSession *session,
+                const char  *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfCredentials) credentials = peer_credentials ();
+  g_autoptr(AfEndpoint) endpoint = af_endpoint_new_for_url (AF_SERVICE_S3, peer_region (), url,
+                                                            &error);
+
+  g_assert_no_error (error);
+  return af_s3_client_new (session, endpoint, credentials);
+}
+
+void
+aws_fixture_store_result (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+GAsyncResult *
+aws_fixture_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* ---- Tables ------------------------------------------------------------------------ */
+
+static const char * const fixture_names[AF_N_TABLES] = {
+  "AuditFlow-Documents", "AuditFlow-AuditRecords", "artguard-image-analysis-dev",
+  "artguard-users-dev",
+};
+
+char *
+aws_fixture_table_name (AfTable     table,
+                        const char *suffix)
+{
+  return g_strdup_printf ("%s-%s", fixture_names[table], suffix);
+}
+
+void
+aws_fixture_name_tables (AfPull     *pull,
+                         const char *suffix)
+{
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      g_autofree char *name = aws_fixture_table_name (t, suffix);
+
+      af_pull_set_table_name (pull, t, name);
+    }
+}
+
+void
+aws_fixture_create_tables (AfDynamodbClient *client,
+                           const char       *suffix)
+{
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      g_autofree char *file = g_strconcat (fixture_names[t], ".json", NULL);
+      g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "tables", file,
+                                                NULL);
+      g_autofree char *name = aws_fixture_table_name (t, suffix);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(JsonNode) table = NULL;
+      g_autofree char *body = NULL;
+
+      json_parser_load_from_file (parser, path, &error);
+      g_assert_no_error (error);
+      json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                     "TableName", name);
+      body = json_to_string (json_parser_get_root (parser), FALSE);
+      af_dynamodb_client_create_table_async (client, body, NULL, aws_fixture_store_result,
+                                             &result);
+      table = af_dynamodb_client_table_finish (client, aws_fixture_wait (&result), &error);
+      g_assert_no_error (error);
+    }
+}
+
+GPtrArray *
+aws_fixture_items (AfTable table)
+{
+  g_autofree char *file = g_strconcat (fixture_names[table], ".json", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", file, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  GPtrArray *items;
+
+  g_file_get_contents (path, &text, &length, &error);
+  g_assert_no_error (error);
+  items = af_codec_parse_items_page (text, length, NULL, &error);
+  g_assert_no_error (error);
+  return items;
+}
+
+void
+aws_fixture_write_items (AfDynamodbClient *client,
+                         const char       *table_name,
+                         GPtrArray        *items)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  af_dynamodb_client_batch_write_async (client, table_name, items, NULL, NULL,
+                                        aws_fixture_store_result, &result);
+  af_dynamodb_client_batch_write_finish (client, aws_fixture_wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+void
+aws_fixture_load_tables (AfDynamodbClient *client,
+                         const char       *suffix)
+{
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      g_autoptr(GPtrArray) items = aws_fixture_items (t);
+      g_autofree char *name = aws_fixture_table_name (t, suffix);
+
+      aws_fixture_write_items (client, name, items);
+    }
+}
+
+/* ---- Objects ----------------------------------------------------------------------- */
+
+static JsonArray *
+manifest_objects (void)
+{
+  static JsonParser *parser = NULL;
+
+  if (parser == NULL)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "s3-manifest.json",
+                                                NULL);
+      g_autoptr(GError) error = NULL;
+
+      parser = json_parser_new ();
+      json_parser_load_from_file (parser, path, &error);
+      g_assert_no_error (error);
+    }
+  return json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "objects");
+}
+
+static gboolean
+has_dot_segment (const char *key)
+{
+  g_auto(GStrv) segments = g_strsplit (key, "/", -1);
+
+  for (guint i = 0; segments[i] != NULL; i++)
+    if (strcmp (segments[i], "..") == 0 || strcmp (segments[i], ".") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+void
+aws_fixture_upload_objects (AfS3Client *s3)
+{
+  JsonArray *objects = manifest_objects ();
+
+  for (guint i = 0; i < json_array_get_length (objects); i++)
+    {
+      JsonObject *object = json_array_get_object_element (objects, i);
+      const char *key = json_object_get_string_member (object, "key");
+      g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"),
+                                                json_object_get_string_member (object, "file"),
+                                                NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *etag = NULL;
+
+      if (has_dot_segment (key))
+        continue;
+      af_s3_client_put_file_async (s3, json_object_get_string_member (object, "bucket"), key,
+                                   file, json_object_get_string_member (object, "content_type"),
+                                   NULL, aws_fixture_store_result, &result);
+      etag = af_s3_client_put_finish (s3, aws_fixture_wait (&result), &error);
+      g_assert_no_error (error);
+    }
+}
+
+const char *
+aws_fixture_object_sha256 (const char *bucket,
+                           const char *key)
+{
+  JsonArray *objects = manifest_objects ();
+
+  for (guint i = 0; i < json_array_get_length (objects); i++)
+    {
+      JsonObject *object = json_array_get_object_element (objects, i);
+
+      if (strcmp (json_object_get_string_member (object, "bucket"), bucket) == 0 &&
+          strcmp (json_object_get_string_member (object, "key"), key) == 0)
+        return json_object_get_string_member (object, "sha256");
+    }
+  return NULL;
+}
+
+void
+aws_fixture_set_faults (SoupSession *session,
+                        const char  *front_url,
+                        const char  *json)
+{
+  g_autofree char *url = g_strconcat (front_url, "/__af-front/faults", NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_POST, url);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * aws-fixture.h — for the tests (and the benchmark) that run against the local peers
+ * started by tests/peers/start-peers.sh: clients signed with the peers' test keys, the
+ * fixture tables created and loaded under a suffix of their own, the fixture objects
+ * uploaded.
+ */
+#pragma once
+
+#include "af-dynamodb.h"
+#include "af-pull.h"
+#include "af-s3.h"
+
+G_BEGIN_DECLS
+
+/* The peer's front URL from the environment (AF_PEER_DYNAMODB_LOCAL_URL, …); NULL when
+ * the peers are not running (the test is then skipped). */
+const char       *aws_fixture_peer_url        (const char  *variable);
+
+AfDynamodbClient *aws_fixture_dynamodb        (SoupSession *session,
+                                               const char  *url);
+AfS3Client       *aws_fixture_s3              (SoupSession *session,
+                                               const char  *url);
+
+/* Waits on the thread-default main context for an async call's result. */
+GAsyncResult     *aws_fixture_wait            (GAsyncResult **slot);
+void              aws_fixture_store_result    (GObject      *source,
+                                               GAsyncResult *result,
+                                               gpointer      user_data);
+
+/* "AuditFlow-Documents-SUFFIX" etc.; also sets them on @pull when not NULL. */
+char             *aws_fixture_table_name      (AfTable      table,
+                                               const char  *suffix);
+void              aws_fixture_name_tables     (AfPull      *pull,
+                                               const char  *suffix);
+/* CreateTable for the four tables (from AF_FIXTURES_DIR/tables), renamed with @suffix. */
+void              aws_fixture_create_tables   (AfDynamodbClient *client,
+                                               const char       *suffix);
+/* The fixture items of @table (AF_FIXTURES_DIR/dynamodb). */
+GPtrArray        *aws_fixture_items           (AfTable      table);
+void              aws_fixture_write_items     (AfDynamodbClient *client,
+                                               const char       *table_name,
+                                               GPtrArray        *items);
+void              aws_fixture_load_tables     (AfDynamodbClient *client,
+                                               const char       *suffix);
+/* Every object of the manifest, under its exact key (keys with ".." segments skipped:
+ * s3rver would write them outside its directory). */
+void              aws_fixture_upload_objects  (AfS3Client  *s3);
+/* The manifest's sha256 of bucket/key, or NULL. */
+const char       *aws_fixture_object_sha256   (const char  *bucket,
+                                               const char  *key);
+
+/* POST {"throttle": …} to a front's /__af-front/faults. */
+void              aws_fixture_set_faults      (SoupSession *session,
+                                               const char  *front_url,
+                                               const char  *json);
+
+G_END_DECLS
