@@ -223,9 +223,12 @@ refuse_corrupt (const char  *path,
                 const char  *why,
                 GError     **error)
 {
+  /* SQLite quotes bytes of a damaged file in its messages; they need not be UTF-8. */
+  g_autofree char *valid = g_utf8_make_valid (why, -1);
+
   g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_CORRUPT,
                "%s is not an AuditFlow Desk cache, or it is damaged (%s); "
-               "it was left untouched", path, why);
+               "it was left untouched", path, valid);
   return FALSE;
 }
 
