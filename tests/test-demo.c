@@ -517,6 +517,81 @@ test_real_workspace_refused (Fixture       *fixture,
   g_assert_null (demo);
 }
 
+/* A demo directory of our own with one table file of @contents. */
+static char *
+make_small_demo (Fixture    *fixture,
+                 const char *expected,
+                 const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_build_filename (fixture->dir, "small-demo", NULL);
+  g_autofree char *tables = g_build_filename (dir, "dynamodb", NULL);
+  g_autofree char *expected_path = g_build_filename (dir, "expected.json", NULL);
+  g_autofree char *table_path = g_build_filename (tables, "table.json", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (tables, 0700), ==, 0);
+  g_file_set_contents (expected_path, expected, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (table_path, contents, -1, &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+test_malformed_demo (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *good_as_of = "{\"as_of\": \"" AS_OF "\"}";
+  const char *good_items = "{\"Items\": [{\"user_id\": {\"S\": \"u1\"},"
+                           " \"created_at\": {\"N\": \"1730984809890\"}}]}";
+  const struct { const char *expected; const char *items; int code; } cases[] = {
+    { "{\"as_of\": \"yesterday\"}", good_items, AF_DEMO_ERROR_MALFORMED },
+    { "{\"as_of\": 1731056400}", good_items, AF_DEMO_ERROR_MALFORMED },
+    { "[1, 2]", good_items, AF_DEMO_ERROR_MALFORMED },
+    { "{\"as_of\": ", good_items, AF_DEMO_ERROR_MALFORMED },
+    { good_as_of, "{\"Items\": [{\"user_id\": {\"N\": \"1e\"}}]}", AF_DEMO_ERROR_MALFORMED },
+    { good_as_of, "{\"Items\": [{\"nobody\": {\"S\": \"x\"}}]}", AF_DEMO_ERROR_MALFORMED },
+    { good_as_of, "not json", AF_DEMO_ERROR_MALFORMED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = make_small_demo (fixture, cases[i].expected, cases[i].items);
+      g_autofree char *cache = g_strdup_printf ("%s/bad-%u.sqlite", fixture->dir, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AfStore) store = af_demo_open (dir, cache, &error);
+
+      g_assert_error (error, AF_DEMO_ERROR, cases[i].code);
+      g_assert_null (store);
+    }
+}
+
+/* A table file fixed after a failed import is taken on the next open. */
+static void
+test_failed_import_retried (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *cache = temp_cache_path (fixture);
+  g_autofree char *dir = make_small_demo (fixture, "{\"as_of\": \"" AS_OF "\"}", "[");
+  g_autofree char *table = g_build_filename (dir, "dynamodb", "table.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_demo_open (dir, cache, &error);
+  g_autoptr(AfValue) user = NULL;
+
+  g_assert_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_MALFORMED);
+  g_assert_null (store);
+  g_clear_error (&error);
+
+  g_file_set_contents (table, "{\"Items\": [{\"user_id\": {\"S\": \"u1\"},"
+                              " \"last_login\": {\"N\": \"1731052503902\"}}]}", -1, &error);
+  g_assert_no_error (error);
+  store = af_demo_open (dir, cache, &error);
+  g_assert_no_error (error);
+  user = get_item (store, AF_TABLE_USERS, "u1");
+  g_assert_cmpstr (af_item_get_n (user, "last_login"), ==, "1731052503902");
+  g_assert_true (af_demo_store_is_demo (store));
+}
+
 static void
 test_missing_demo_dir (Fixture       *fixture,
                       gconstpointer  data)
@@ -579,7 +654,8 @@ test_resolve_objects (void)
     "W-2 Cobalt Ridge.pdf\"}}");
   g_autoptr(AfValue) analysis = parse_item (
     "{\"request_id\": {\"S\": \"8b865684-cf1a-463d-88a8-aa489fdc7dcb\"},"
-    " \"raw_image_url\": {\"S\": \"s3://artguard-images-raw-dev/audit/20241107_100409_8b8656.jpg\"},"
+    " \"raw_image_url\": {\"S\": \"s3://artguard-images-raw-dev/audit/"
+    "20241107_100409_8b8656.jpg\"},"
     " \"processed_image_url\": {\"S\": \"s3://artguard-images-processed-dev/inference/"
     "20241107_100409_8b8656.jpg\"}}");
 
@@ -762,6 +838,8 @@ main (int   argc,
   add_test ("/demo/open/interrupted-import", test_reopen_after_interrupted_import);
   add_test ("/demo/open/real-workspace-refused", test_real_workspace_refused);
   add_test ("/demo/open/missing-dir", test_missing_demo_dir);
+  add_test ("/demo/open/malformed", test_malformed_demo);
+  add_test ("/demo/open/failed-import-retried", test_failed_import_retried);
   g_test_add_func ("/demo/find-dir", test_find_dir);
   g_test_add_func ("/demo/objects/resolve", test_resolve_objects);
   g_test_add_func ("/demo/objects/hostile-keys", test_resolve_hostile_keys);
