@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-push"
+
+#include "af-conflict.h"
+#include "af-push.h"
+#include "af-store-sync.h"
+
+/* An item another writer keeps moving is left for the next sync after this many merges. */
+#define MAX_MERGES_PER_ENTRY 5
+#define DEFAULT_LANES 16
+
+struct _AfPush
+{
+  GObject           parent_instance;
+
+  /* owned references */
+  AfStore          *store;                      /* (owned) */
+  AfDynamodbClient *dynamodb;                   /* (owned) */
+  char             *table_names[AF_N_TABLES];   /* (owned) */
+  guint             lanes;
+};
+
+G_DEFINE_FINAL_TYPE (AfPush, af_push, G_TYPE_OBJECT)
+
+void
+af_push_result_free (AfPushResult *result)
+{
+  if (result == NULL)
+    return;
+  g_clear_pointer (&result->problems, g_ptr_array_unref);
+  g_free (result);
+}
+
+static void
+af_push_finalize (GObject *object)
+{
+  AfPush *self = AF_PUSH (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->dynamodb);
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    g_free (self->table_names[t]);
+  G_OBJECT_CLASS (af_push_parent_class)->finalize (object);
+}
+
+static void
+af_push_class_init (AfPushClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = af_push_finalize;
+}
+
+static void
+af_push_init (AfPush *self)
+{
+  self->lanes = DEFAULT_LANES;
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    self->table_names[t] = af_table_default_name (t, NULL);
+}
+
+AfPush *
+af_push_new (AfStore          *store,
+             AfDynamodbClient *dynamodb)
+{
+  AfPush *self;
+
+  g_return_val_if_fail (AF_IS_STORE (store), NULL);
+  g_return_val_if_fail (AF_IS_DYNAMODB_CLIENT (dynamodb), NULL);
+
+  self = g_object_new (AF_TYPE_PUSH, NULL);
+  self->store = g_object_ref (store);
+  self->dynamodb = g_object_ref (dynamodb);
+  return self;
+}
+
+void
+af_push_set_table_name (AfPush     *self,
+                        AfTable     table,
+                        const char *name)
+{
+  g_return_if_fail (AF_IS_PUSH (self));
+  g_return_if_fail (table < AF_N_TABLES && name != NULL);
+
+  g_free (self->table_names[table]);
+  self->table_names[table] = g_strdup (name);
+}
+
+void
+af_push_set_lanes (AfPush *self,
+                   guint   lanes)
+{
+  g_return_if_fail (AF_IS_PUSH (self));
+  self->lanes = MAX (lanes, 1);
+}
+
+/* ---- One run ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GPtrArray    *groups;         /* (owned) GPtrArray of GPtrArray of AfOutboxEntry, per item */
+  guint         next_group;
+  guint         active_lanes;
+  guint         requests_before;
+  AfPushResult *result;         /* (owned) */
+  GError       *fatal;          /* (owned) (nullable): the push stops */
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_clear_pointer (&run->groups, g_ptr_array_unref);
+  g_clear_pointer (&run->result, af_push_result_free);
+  g_clear_error (&run->fatal);
+  g_free (run);
+}
+
+typedef struct
+{
+  GTask     *task;     /* (owned) */
+  GPtrArray *group;    /* borrowed from the run */
+  guint      index;
+  guint      merges;
+  AfValue   *base;     /* (owned) (nullable) the cached remote copy the entry is sent against */
+} Lane;
+
+static void
+lane_free (Lane *lane)
+{
+  g_clear_object (&lane->task);
+  g_clear_pointer (&lane->base, af_value_unref);
+  g_free (lane);
+}
+
+static void lane_next_group (Lane *lane);
+static void lane_send_entry (Lane *lane);
+
+static AfPush *
+lane_push (Lane *lane)
+{
+  return g_task_get_source_object (lane->task);
+}
+
+static Run *
+lane_run (Lane *lane)
+{
+  return g_task_get_task_data (lane->task);
+}
+
+static AfOutboxEntry *
+lane_entry (Lane *lane)
+{
+  return g_ptr_array_index (lane->group, lane->index);
+}
+
+static void G_GNUC_PRINTF (2, 3)
+add_problem (Run        *run,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (run->result->problems, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static void
+set_fatal (Run    *run,
+           GError *error)
+{
+  if (run->fatal == NULL)
+    run->fatal = error;
+  else
+    g_error_free (error);
+}
+
+static void
+lane_finish (Lane *lane)
+{
+  Run *run = lane_run (lane);
+  AfPush *self = lane_push (lane);
+
+  if (--run->active_lanes > 0)
+    {
+      lane_free (lane);
+      return;
+    }
+  run->result->requests = af_dynamodb_client_get_request_count (self->dynamodb)
+                          - run->requests_before;
+  if (run->fatal != NULL)
+    g_task_return_error (lane->task, g_steal_pointer (&run->fatal));
+  else
+    g_task_return_pointer (lane->task, g_steal_pointer (&run->result),
+                           (GDestroyNotify) af_push_result_free);
+  lane_free (lane);
+}
+
+static void
+lane_next_group (Lane *lane)
+{
+  Run *run = lane_run (lane);
+
+  g_clear_pointer (&lane->base, af_value_unref);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (lane->task)))
+    set_fatal (run, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
+  if (run->fatal != NULL || run->next_group >= run->groups->len)
+    {
+      lane_finish (lane);
+      return;
+    }
+  lane->group = g_ptr_array_index (run->groups, run->next_group++);
+  lane->index = 0;
+  lane->merges = 0;
+  lane_send_entry (lane);
+}
+
+static void
+lane_next_entry (Lane *lane)
+{
+  g_clear_pointer (&lane->base, af_value_unref);
+  lane->index++;
+  lane->merges = 0;
+  if (lane->index >= lane->group->len)
+    lane_next_group (lane);
+  else
+    lane_send_entry (lane);
+}
+
+/* The rest of the item's entries wait: order per item is the contract. */
+static void
+lane_hold_item (Lane *lane,
+                guint from)
+{
+  lane_run (lane)->result->waiting += lane->group->len - from;
+  lane_next_group (lane);
+}
+
+/* A store failure stops the push: the cache is the one thing that must not diverge. */
+static gboolean
+lane_check_store (Lane    *lane,
+                  gboolean ok,
+                  GError  *error)
+{
+  if (ok)
+    return TRUE;
+  set_fatal (lane_run (lane), error);
+  lane_next_group (lane);
+  return FALSE;
+}
+
+static void
+lane_done (Lane          *lane,
+           const AfValue *remote,
+           gboolean       already)
+{
+  AfOutboxEntry *entry = lane_entry (lane);
+  GError *error = NULL;
+  gboolean ok = af_store_sync_rebase (lane_push (lane)->store, entry->table, entry->item_id,
+                                      remote, entry->seq, &error);
+
+  if (!lane_check_store (lane, ok, error))
+    return;
+  lane_run (lane)->result->pushed++;
+  if (already)
+    {
+      lane_run (lane)->result->already++;
+      g_debug ("%s %s: entry %s was already applied", af_table_nick (entry->table),
+               entry->item_id, entry->op_id);
+    }
+  lane_next_entry (lane);
+}
+
+/* ---- Building the UpdateItem ------------------------------------------------------ */
+
+static void
+add_name_value (AfValue    *names,
+                AfValue    *values,
+                const char *placeholder,
+                const char *name,
+                AfValue    *value)
+{
+  g_autofree char *hash = g_strconcat ("#", placeholder, NULL);
+  g_autofree char *colon = g_strconcat (":", placeholder, NULL);
+
+  if (name != NULL)
+    af_value_map_set (names, hash, af_value_new_s (name));
+  if (value != NULL)
+    af_value_map_set (values, colon, value);
+}
+
+static gint64
+version_of (const AfValue *item)
+{
+  const char *version = item != NULL ? af_item_get_n (item, "version") : NULL;
+
+  return version != NULL ? g_ascii_strtoll (version, NULL, 10) : 0;
+}
+
+/* SET only what the entry sets; the expected version is the base's, absent = 0. */
+static char *
+build_update (const AfOutboxEntry *entry,
+              AfTable              table,
+              gint64               expected,
+              AfValue             *names,
+              AfValue             *values,
+              char               **out_condition)
+{
+  GString *update = g_string_new ("SET ");
+
+  for (guint i = 0; i < af_value_map_size (entry->changes); i++)
+    {
+      g_autofree char *placeholder = g_strdup_printf ("a%u", i);
+      const char *name = af_value_map_name_at (entry->changes, i);
+      AfValue *value = af_value_map_value_at (entry->changes, i);
+
+      add_name_value (names, values, placeholder, name, af_value_copy (value));
+      if (entry->kind == AF_OP_CORRECTION && g_str_equal (name, "corrections"))
+        g_string_append_printf (update, "#%s = list_append(if_not_exists(#%s, :empty), :%s), ",
+                                placeholder, placeholder, placeholder);
+      else
+        g_string_append_printf (update, "#%s = :%s, ", placeholder, placeholder);
+    }
+  if (entry->kind == AF_OP_CORRECTION)
+    add_name_value (names, values, "empty", NULL, af_value_new_list (AF_TYPE_L));
+  add_name_value (names, values, "version", "version", af_value_new_n_int (expected));
+  add_name_value (names, values, "one", NULL, af_value_new_n_int (1));
+  add_name_value (names, values, "zero", NULL, af_value_new_n_int (0));
+  add_name_value (names, values, "op", "last_op_id", af_value_new_s (entry->op_id));
+  add_name_value (names, values, "key", af_table_key_name (table), NULL);
+  g_string_append (update, "#version = if_not_exists(#version, :zero) + :one, #op = :op");
+
+  /* attribute_exists(key): UpdateItem would otherwise create an item deleted remotely. */
+  *out_condition = g_strdup (expected == 0
+                             ? "attribute_exists(#key) AND "
+                               "(attribute_not_exists(#version) OR #version = :version)"
+                             : "attribute_exists(#key) AND #version = :version");
+  return g_string_free (update, FALSE);
+}
+
+static void update_done_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+lane_send_update (Lane    *lane,
+                  AfValue *key)
+{
+  AfPush *self = lane_push (lane);
+  AfOutboxEntry *entry = lane_entry (lane);
+  g_autoptr(AfValue) names = af_value_new_map ();
+  g_autoptr(AfValue) values = af_value_new_map ();
+  g_autofree char *condition = NULL;
+  g_autofree char *update = build_update (entry, entry->table, version_of (lane->base), names,
+                                          values, &condition);
+  AfDynamodbParams params = {
+    .update_expression = update, .condition_expression = condition,
+    .names = names, .values = values, .return_values = "ALL_NEW",
+    .return_old_on_condition_failure = TRUE,
+  };
+
+  af_dynamodb_client_update_item_async (self->dynamodb, self->table_names[entry->table], key,
+                                        &params, g_task_get_cancellable (lane->task),
+                                        update_done_cb, lane);
+}
+
+/* ---- One entry ---------------------------------------------------------------------- */
+
+static void
+lane_send_entry (Lane *lane)
+{
+  AfPush *self = lane_push (lane);
+  AfOutboxEntry *entry = lane_entry (lane);
+  g_autoptr(AfValue) key = NULL;
+  GError *error = NULL;
+
+  if (af_store_conflict_is_open (self->store, entry->table, entry->item_id, NULL))
+    {
+      lane_hold_item (lane, lane->index);
+      return;
+    }
+  g_clear_pointer (&lane->base, af_value_unref);
+  lane->base = af_store_get_remote_item (self->store, entry->table, entry->item_id, &error);
+  if (!lane_check_store (lane, lane->base != NULL, error))
+    return;
+  /* A run killed after the write, then a pull: the base already holds the entry, and
+   * sending it again on that version would apply it twice. */
+  if (af_conflict_already_applied (entry, lane->base))
+    {
+      g_autoptr(AfValue) base = af_value_ref (lane->base);
+
+      lane_done (lane, base, TRUE);
+      return;
+    }
+  key = af_store_sync_item_key (self->store, entry->table, entry->item_id, &error);
+  if (!lane_check_store (lane, key != NULL, error))
+    return;
+  /* Counted before sending: a note typed meanwhile must not fold into an entry that may
+   * already be in the cloud. */
+  if (!lane_check_store (lane, af_store_outbox_mark_attempt (self->store, entry->seq, NULL, &error),
+                         error))
+    return;
+  lane_send_update (lane, key);
+}
+
+static void
+lane_refuse_entry (Lane       *lane,
+                   const char *message)
+{
+  AfOutboxEntry *entry = lane_entry (lane);
+  Run *run = lane_run (lane);
+
+  af_store_sync_set_entry_error (lane_push (lane)->store, entry->seq, message, NULL);
+  run->result->errors++;
+  add_problem (run, "%s %s (%s): %s", af_table_nick (entry->table), entry->item_id,
+               af_op_kind_to_string (entry->kind), message);
+  lane_hold_item (lane, lane->index);
+}
+
+static void
+lane_conflict (Lane          *lane,
+               char         **attributes,
+               const AfValue *current)
+{
+  AfOutboxEntry *entry = lane_entry (lane);
+  GError *error = NULL;
+  gboolean ok = af_store_conflict_add (lane_push (lane)->store, entry,
+                                       (const char * const *) attributes, lane->base, current,
+                                       &error);
+
+  if (!lane_check_store (lane, ok, error))
+    return;
+  lane_run (lane)->result->conflicts++;
+  g_message ("%s %s: conflict on %s, waiting for the user", af_table_nick (entry->table),
+             entry->item_id, attributes[0]);
+  lane_hold_item (lane, lane->index);
+}
+
+static void
+lane_merge (Lane          *lane,
+            const AfValue *current)
+{
+  AfOutboxEntry *entry = lane_entry (lane);
+  GError *error = NULL;
+  gboolean ok;
+
+  if (++lane->merges > MAX_MERGES_PER_ENTRY)
+    {
+      lane_refuse_entry (lane, "the item keeps changing remotely; left for the next sync");
+      return;
+    }
+  ok = af_store_sync_rebase (lane_push (lane)->store, entry->table, entry->item_id, current, 0,
+                             &error);
+  if (!lane_check_store (lane, ok, error))
+    return;
+  lane_run (lane)->result->merged++;
+  g_message ("%s %s: changed remotely on other attributes; %s merged on version %" G_GINT64_FORMAT,
+             af_table_nick (entry->table), entry->item_id, af_op_kind_to_string (entry->kind),
+             version_of (current));
+  lane_send_entry (lane);
+}
+
+/* The item's version moved (or the item is gone): what does the cloud hold now? */
+static void
+lane_judge (Lane          *lane,
+            const AfValue *current)
+{
+  g_auto(GStrv) attributes = NULL;
+
+  if (current == NULL)
+    {
+      lane_refuse_entry (lane, "the item no longer exists remotely");
+      return;
+    }
+  switch (af_conflict_judge (lane_entry (lane), lane->base, current, &attributes))
+    {
+    case AF_JUDGEMENT_APPLIED:
+      lane_done (lane, current, TRUE);
+      break;
+    case AF_JUDGEMENT_MERGE:
+      lane_merge (lane, current);
+      break;
+    case AF_JUDGEMENT_CONFLICT:
+    default:
+      lane_conflict (lane, attributes, current);
+      break;
+    }
+}
+
+static void
+get_current_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Lane *lane = user_data;
+  g_autoptr(AfValue) current = NULL;
+  GError *error = NULL;
+
+  if (!af_dynamodb_client_get_item_finish (AF_DYNAMODB_CLIENT (source), result, &current, &error))
+    {
+      set_fatal (lane_run (lane), error);
+      lane_next_group (lane);
+      return;
+    }
+  lane_judge (lane, current);
+}
+
+/* dynalite ignores ReturnValuesOnConditionCheckFailure: read the item instead. */
+static void
+lane_read_current (Lane *lane)
+{
+  AfPush *self = lane_push (lane);
+  AfOutboxEntry *entry = lane_entry (lane);
+  g_autoptr(AfValue) key = af_store_sync_item_key (self->store, entry->table, entry->item_id, NULL);
+  AfDynamodbParams params = { .consistent_read = TRUE };
+
+  if (key == NULL)
+    {
+      lane_refuse_entry (lane, "the item left the cache");
+      return;
+    }
+  af_dynamodb_client_get_item_async (self->dynamodb, self->table_names[entry->table], key,
+                                     &params, g_task_get_cancellable (lane->task),
+                                     get_current_cb, lane);
+}
+
+/* Validation and malformed answers concern this entry; anything else (network, 5xx
+ * after every retry, credentials, a missing table) stops the push and keeps the rest
+ * queued. */
+static void
+lane_failed (Lane   *lane,
+             GError *error)
+{
+  AfOutboxEntry *entry = lane_entry (lane);
+
+  if (g_error_matches (error, AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION)
+      || g_error_matches (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED))
+    {
+      lane_refuse_entry (lane, error->message);
+      g_error_free (error);
+      return;
+    }
+  af_store_sync_set_entry_error (lane_push (lane)->store, entry->seq, error->message, NULL);
+  set_fatal (lane_run (lane), error);
+  lane_next_group (lane);
+}
+
+static void
+update_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Lane *lane = user_data;
+  g_autoptr(AfValue) item = NULL;
+  GError *error = NULL;
+
+  if (af_dynamodb_client_write_finish (AF_DYNAMODB_CLIENT (source), result, &item, &error))
+    {
+      if (item != NULL)
+        lane_done (lane, item, FALSE);
+      else
+        lane_read_current (lane);
+      return;
+    }
+  if (!g_error_matches (error, AF_AWS_ERROR, AF_AWS_ERROR_CONFLICT))
+    {
+      lane_failed (lane, error);
+      return;
+    }
+  g_error_free (error);
+  if (item != NULL)
+    lane_judge (lane, item);
+  else
+    lane_read_current (lane);
+}
+
+/* ---- Starting and finishing --------------------------------------------------------- */
+
+/* Entries grouped per item, each group in outbox order, groups in order of their first
+ * entry. */
+static GPtrArray *
+group_entries (GPtrArray *entries)
+{
+  g_autoptr(GHashTable) by_item = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  /* The entries move into their groups. */
+  g_ptr_array_set_free_func (entries, NULL);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *id = g_strdup_printf ("%s/%s", af_table_nick (entry->table), entry->item_id);
+      GPtrArray *group = g_hash_table_lookup (by_item, id);
+
+      if (group == NULL)
+        {
+          group = g_ptr_array_new_with_free_func ((GDestroyNotify) af_outbox_entry_free);
+          g_ptr_array_add (groups, group);
+          g_hash_table_insert (by_item, g_steal_pointer (&id), group);
+        }
+      g_ptr_array_add (group, entry);
+    }
+  return groups;
+}
+
+void
+af_push_run_async (AfPush              *self,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GError *error = NULL;
+  Run *run;
+  guint lanes;
+
+  g_return_if_fail (AF_IS_PUSH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_push_run_async);
+  entries = af_store_outbox_list (self->store, &error);
+  if (entries == NULL || !af_store_sync_prepare (self->store, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  run = g_new0 (Run, 1);
+  run->result = g_new0 (AfPushResult, 1);
+  run->result->problems = g_ptr_array_new_with_free_func (g_free);
+  run->groups = group_entries (entries);
+  run->requests_before = af_dynamodb_client_get_request_count (self->dynamodb);
+  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+
+  lanes = MAX (1, MIN (self->lanes, run->groups->len));
+  run->active_lanes = lanes;
+  for (guint i = 0; i < lanes; i++)
+    {
+      Lane *lane = g_new0 (Lane, 1);
+
+      lane->task = g_object_ref (task);
+      lane_next_group (lane);
+    }
+}
+
+AfPushResult *
+af_push_run_finish (AfPush        *self,
+                    GAsyncResult  *result,
+                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

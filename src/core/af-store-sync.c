@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-store-sync"
+
+#include "af-clock.h"
+#include "af-codec.h"
+#include "af-store-private.h"
+#include "af-store-sync.h"
+
+/* Kept out of AfStore's versioned migrations: these tables belong to the sync engine
+ * and appear in any cache the first time it runs. */
+static const char sync_schema[] =
+  "CREATE TABLE IF NOT EXISTS sync_conflicts ("
+  "  table_name TEXT NOT NULL,"
+  "  item_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  op_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  attributes TEXT NOT NULL,"
+  "  mine TEXT NOT NULL,"
+  "  theirs TEXT NOT NULL,"
+  "  base TEXT,"
+  "  created_at TEXT NOT NULL,"
+  "  PRIMARY KEY (table_name, item_id));"
+  "CREATE TABLE IF NOT EXISTS sync_submissions ("
+  "  request_id TEXT PRIMARY KEY NOT NULL,"
+  "  file_name TEXT NOT NULL,"
+  "  spool_path TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL,"
+  "  size_bytes INTEGER NOT NULL,"
+  "  content_type TEXT NOT NULL,"
+  "  save INTEGER NOT NULL,"
+  "  email TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  user_id TEXT,"
+  "  object_key TEXT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT);"
+  "CREATE TABLE IF NOT EXISTS sync_forget ("
+  "  user_id TEXT PRIMARY KEY NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  started_at TEXT NOT NULL);";
+
+gboolean
+af_store_sync_prepare (AfStore  *self,
+                       GError  **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  if (g_object_get_data (G_OBJECT (self), "af-sync-prepared") != NULL)
+    return TRUE;
+  if (sqlite3_exec (self->db, sync_schema, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      af_store_set_sqlite_error (self, error, "creating the sync tables");
+      return FALSE;
+    }
+  g_object_set_data (G_OBJECT (self), "af-sync-prepared", GINT_TO_POINTER (TRUE));
+  return TRUE;
+}
+
+AfValue *
+af_store_sync_item_key (AfStore     *self,
+                        AfTable      table,
+                        const char  *id,
+                        GError     **error)
+{
+  g_autoptr(AfValue) item = af_store_get_item (self, table, id, error);
+  AfValue *key;
+
+  if (item == NULL)
+    return NULL;
+  key = af_value_new_map ();
+  af_value_map_set (key, af_table_key_name (table), af_value_new_s (id));
+  if (table == AF_TABLE_ANALYSES)
+    {
+      AfValue *created_at = af_value_map_get (item, "created_at");
+
+      if (created_at == NULL)
+        {
+          af_value_unref (key);
+          g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                       "analysis %s has no created_at, the table's sort key", id);
+          return NULL;
+        }
+      af_value_map_set (key, "created_at", af_value_copy (created_at));
+    }
+  return key;
+}
+
+/* ---- Rebasing an item on what the cloud holds ------------------------------------ */
+
+/* Entries up to the one the remote names as last_op_id are in it already. */
+static AfValue *
+reapply_pending (const AfValue *remote,
+                 GPtrArray     *pending)
+{
+  const char *last_op_id = af_item_get_s (remote, "last_op_id");
+  AfValue *local = af_value_copy (remote);
+  guint first = 0;
+
+  for (guint i = 0; last_op_id != NULL && i < pending->len; i++)
+    if (g_strcmp0 (((AfOutboxEntry *) pending->pdata[i])->op_id, last_op_id) == 0)
+      first = i + 1;
+  for (guint i = first; i < pending->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (pending, i);
+
+      af_store_apply_changes (local, entry->kind, entry->changes);
+    }
+  return local;
+}
+
+static gboolean
+rebase_in_transaction (AfStore        *self,
+                       AfTable         table,
+                       const char     *id,
+                       const AfValue  *remote,
+                       GError        **error)
+{
+  g_autoptr(GPtrArray) pending = af_store_pending_for_item (self, table, id, error);
+  g_autoptr(AfValue) local = NULL;
+
+  if (pending == NULL)
+    return FALSE;
+  local = reapply_pending (remote, pending);
+  return af_store_write_row (self, table, local, af_codec_item_to_string (local),
+                             pending->len > 0 ? af_codec_item_to_string (remote) : NULL,
+                             error);
+}
+
+static gboolean
+delete_by_seq (AfStore     *self,
+               const char  *sql,
+               gint64       seq,
+               GError     **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  return af_store_step_done (self, stmt, error);
+}
+
+gboolean
+af_store_sync_rebase (AfStore        *self,
+                      AfTable         table,
+                      const char     *id,
+                      const AfValue  *remote,
+                      gint64          done_seq,
+                      GError        **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+
+  if (!af_store_begin (self, error))
+    return FALSE;
+  if ((done_seq <= 0 || delete_by_seq (self, "DELETE FROM outbox WHERE seq = ?", done_seq, error))
+      && rebase_in_transaction (self, table, id, remote, error)
+      && af_store_commit (self, error))
+    return TRUE;
+  af_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+af_store_sync_set_entry_error (AfStore     *self,
+                               gint64       seq,
+                               const char  *message,
+                               GError     **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, "UPDATE outbox SET last_error = ? WHERE seq = ?",
+                                             error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, message, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  return af_store_step_done (self, stmt, error);
+}
+
+/* ---- Conflicts ---------------------------------------------------------------------- */
+
+#define CONFLICT_COLUMNS \
+  "table_name, item_id, seq, op_id, kind, attributes, mine, theirs, base, created_at"
+
+void
+af_conflict_free (AfConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+  g_free (conflict->item_id);
+  g_free (conflict->op_id);
+  g_strfreev (conflict->attributes);
+  g_clear_pointer (&conflict->mine, af_value_unref);
+  g_clear_pointer (&conflict->theirs, af_value_unref);
+  g_clear_pointer (&conflict->base, af_value_unref);
+  g_free (conflict->created_at);
+  g_free (conflict);
+}
+
+static const char *
+column_text (AfStmt *stmt,
+             int     column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+static AfConflict *
+conflict_from_row (AfStore  *self,
+                   AfStmt   *stmt,
+                   GError  **error)
+{
+  g_autoptr(AfConflict) conflict = g_new0 (AfConflict, 1);
+
+  conflict->item_id = g_strdup (column_text (stmt, 1));
+  conflict->seq = sqlite3_column_int64 (stmt, 2);
+  conflict->op_id = g_strdup (column_text (stmt, 3));
+  conflict->attributes = g_strsplit (column_text (stmt, 5), " ", -1);
+  conflict->mine = af_codec_parse_item (column_text (stmt, 6), -1, NULL);
+  conflict->theirs = af_codec_parse_item (column_text (stmt, 7), -1, NULL);
+  if (column_text (stmt, 8) != NULL)
+    conflict->base = af_codec_parse_item (column_text (stmt, 8), -1, NULL);
+  conflict->created_at = g_strdup (column_text (stmt, 9));
+  if (!af_table_from_nick (column_text (stmt, 0), &conflict->table)
+      || !af_op_kind_from_string (column_text (stmt, 4), &conflict->kind)
+      || conflict->mine == NULL || conflict->theirs == NULL)
+    {
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_CORRUPT,
+                   "%s: the conflict of %s is unreadable", self->path, conflict->item_id);
+      return NULL;
+    }
+  return g_steal_pointer (&conflict);
+}
+
+static gboolean
+insert_conflict (AfStore              *self,
+                 const AfOutboxEntry  *entry,
+                 const char * const   *attributes,
+                 const AfValue        *base,
+                 const AfValue        *theirs,
+                 GError              **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, "INSERT OR REPLACE INTO sync_conflicts ("
+                                             CONFLICT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                             error);
+  g_autofree char *names = g_strjoinv (" ", (char **) attributes);
+  g_autofree char *now = af_clock_now_iso ();
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, af_table_nick (entry->table), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, entry->item_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, entry->seq);
+  sqlite3_bind_text (stmt, 4, entry->op_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, af_op_kind_to_string (entry->kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, names, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, af_codec_item_to_string (entry->changes), -1, g_free);
+  sqlite3_bind_text (stmt, 8, af_codec_item_to_string (theirs), -1, g_free);
+  if (base != NULL)
+    sqlite3_bind_text (stmt, 9, af_codec_item_to_string (base), -1, g_free);
+  sqlite3_bind_text (stmt, 10, now, -1, SQLITE_STATIC);
+  return af_store_step_done (self, stmt, error);
+}
+
+gboolean
+af_store_conflict_add (AfStore              *self,
+                       const AfOutboxEntry  *entry,
+                       const char * const   *attributes,
+                       const AfValue        *base,
+                       const AfValue        *theirs,
+                       GError              **error)
+{
+  if (!af_store_sync_prepare (self, error) || !af_store_begin (self, error))
+    return FALSE;
+  if (insert_conflict (self, entry, attributes, base, theirs, error)
+      && af_store_sync_set_entry_error (self, entry->seq, "conflict: waiting for the user", error)
+      && rebase_in_transaction (self, entry->table, entry->item_id, theirs, error)
+      && af_store_commit (self, error))
+    return TRUE;
+  af_store_rollback (self);
+  return FALSE;
+}
+
+gint64
+af_store_conflict_count (AfStore  *self,
+                         GError  **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+
+  if (!af_store_sync_prepare (self, error))
+    return -1;
+  stmt = af_store_prepare (self, "SELECT count(*) FROM sync_conflicts", error);
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      af_store_set_sqlite_error (self, error, "counting conflicts");
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static GPtrArray *
+conflicts_from_stmt (AfStore  *self,
+                     AfStmt   *stmt,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) af_conflict_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AfConflict *conflict = conflict_from_row (self, stmt, error);
+
+      if (conflict == NULL)
+        return NULL;
+      g_ptr_array_add (conflicts, conflict);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      af_store_set_sqlite_error (self, error, "reading conflicts");
+      return NULL;
+    }
+  return g_steal_pointer (&conflicts);
+}
+
+GPtrArray *
+af_store_conflict_list (AfStore  *self,
+                        GError  **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+
+  if (!af_store_sync_prepare (self, error))
+    return NULL;
+  stmt = af_store_prepare (self, "SELECT " CONFLICT_COLUMNS " FROM sync_conflicts "
+                                 "ORDER BY created_at, seq", error);
+  if (stmt == NULL)
+    return NULL;
+  return conflicts_from_stmt (self, stmt, error);
+}
+
+AfConflict *
+af_store_conflict_get (AfStore     *self,
+                       const char  *item_id,
+                       GError     **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  if (!af_store_sync_prepare (self, error))
+    return NULL;
+  stmt = af_store_prepare (self, "SELECT " CONFLICT_COLUMNS " FROM sync_conflicts "
+                                 "WHERE item_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, item_id, -1, SQLITE_STATIC);
+  found = conflicts_from_stmt (self, stmt, error);
+  if (found == NULL || found->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (found, 0);
+}
+
+gboolean
+af_store_conflict_is_open (AfStore     *self,
+                           AfTable      table,
+                           const char  *item_id,
+                           GError     **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+
+  if (!af_store_sync_prepare (self, error))
+    return FALSE;
+  stmt = af_store_prepare (self, "SELECT 1 FROM sync_conflicts WHERE table_name = ? AND item_id = ?",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, af_table_nick (table), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, item_id, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* ---- Resolving ---------------------------------------------------------------------- */
+
+static gboolean
+delete_conflict (AfStore           *self,
+                 const AfConflict  *conflict,
+                 GError           **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, "DELETE FROM sync_conflicts "
+                                                   "WHERE table_name = ? AND item_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, af_table_nick (conflict->table), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, conflict->item_id, -1, SQLITE_STATIC);
+  return af_store_step_done (self, stmt, error);
+}
+
+/* The merged text replaces ours in the entry; only text attributes can be edited. */
+static gboolean
+replace_changes (AfStore           *self,
+                 const AfConflict  *conflict,
+                 const char        *text,
+                 GError           **error)
+{
+  g_autoptr(AfValue) changes = af_value_copy (conflict->mine);
+  g_autoptr(AfStmt) stmt = NULL;
+
+  for (guint i = 0; conflict->attributes[i] != NULL; i++)
+    {
+      AfValue *value = af_value_map_get (changes, conflict->attributes[i]);
+
+      if (value == NULL || af_value_get_kind (value) != AF_TYPE_S || text == NULL)
+        {
+          g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                       "'%s' is not a text: only mine or theirs can resolve it",
+                       conflict->attributes[i]);
+          return FALSE;
+        }
+      af_value_map_set (changes, conflict->attributes[i], af_value_new_s (text));
+    }
+  stmt = af_store_prepare (self, "UPDATE outbox SET changes = ?, last_error = NULL WHERE seq = ?",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, af_codec_item_to_string (changes), -1, g_free);
+  sqlite3_bind_int64 (stmt, 2, conflict->seq);
+  return af_store_step_done (self, stmt, error);
+}
+
+static gboolean
+apply_resolution (AfStore           *self,
+                  const AfConflict  *conflict,
+                  AfResolution       resolution,
+                  const char        *text,
+                  GError           **error)
+{
+  g_autoptr(AfValue) remote = NULL;
+
+  if (!delete_conflict (self, conflict, error))
+    return FALSE;
+  if (resolution == AF_RESOLVE_MINE)
+    return af_store_sync_set_entry_error (self, conflict->seq, NULL, error);
+  if (resolution == AF_RESOLVE_THEIRS
+      && !delete_by_seq (self, "DELETE FROM outbox WHERE seq = ?", conflict->seq, error))
+    return FALSE;
+  if (resolution == AF_RESOLVE_EDIT && !replace_changes (self, conflict, text, error))
+    return FALSE;
+  remote = af_store_get_remote_item (self, conflict->table, conflict->item_id, NULL);
+  if (remote == NULL)
+    remote = af_value_ref (conflict->theirs);
+  return rebase_in_transaction (self, conflict->table, conflict->item_id, remote, error);
+}
+
+gboolean
+af_store_conflict_resolve (AfStore       *self,
+                           const char    *item_id,
+                           AfResolution   resolution,
+                           const char    *text,
+                           GError       **error)
+{
+  g_autoptr(AfConflict) conflict = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (item_id != NULL, FALSE);
+
+  conflict = af_store_conflict_get (self, item_id, &local_error);
+  if (conflict == NULL)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, AF_STORE_ERROR, AF_STORE_ERROR_NOT_FOUND,
+                     "%s has no conflict to resolve", item_id);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!af_store_begin (self, error))
+    return FALSE;
+  if (apply_resolution (self, conflict, resolution, text, error) && af_store_commit (self, error))
+    return TRUE;
+  af_store_rollback (self);
+  return FALSE;
+}
