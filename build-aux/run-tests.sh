@@ -30,4 +30,4 @@ ninja -C build-asan
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-  dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-errorlogs --num-processes 2
+dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-errorlogs --num-processes 2
