@@ -389,6 +389,10 @@ afd_artwork_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_ARTWORK_PAGE);
+  /* GTK 4.8 only drops the template children that are bound by name. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
+    gtk_widget_unparent (child);
   g_clear_object (&self->workspace);
   g_clear_pointer (&self->analysis, af_value_unref);
   g_clear_pointer (&self->request_id, g_free);

@@ -108,8 +108,8 @@ show_review_state (AfdAuditPage *self)
   else
     text = g_strdup (_("Not reviewed yet"));
   adw_action_row_set_subtitle (self->review_row, text);
-  gtk_button_set_label (self->review_button, by != NULL ? _("_Mark Reviewed Again")
-                                                        : _("_Mark Reviewed"));
+  gtk_button_set_label (self->review_button, by != NULL ? _("Mark Reviewed Again")
+                                                        : _("Mark Reviewed"));
 }
 
 static void
@@ -337,6 +337,10 @@ afd_audit_page_dispose (GObject *object)
     afd_audit_page_flush (self);
   g_clear_handle_id (&self->notes_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_AUDIT_PAGE);
+  /* GTK 4.8 only drops the template children that are bound by name. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
+    gtk_widget_unparent (child);
   g_clear_object (&self->workspace);
   g_clear_pointer (&self->audit, af_value_unref);
   g_clear_pointer (&self->documents, g_ptr_array_unref);

@@ -162,6 +162,10 @@ afd_document_page_dispose (GObject *object)
 
   cancel_load (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_DOCUMENT_PAGE);
+  /* GTK 4.8 only drops the template children that are bound by name. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->status_class, g_free);
 

@@ -130,7 +130,7 @@ format_date_time (GDateTime *utc)
   g_autoptr(GDateTime) local = g_date_time_to_local (utc);
 
   /* TRANSLATORS: a date and time, see g_date_time_format() */
-  return g_date_time_format (local, _("%e %b %Y, %H:%M"));
+  return g_date_time_format (local, _("%-d %b %Y, %H:%M"));
 }
 
 char *

@@ -153,7 +153,7 @@ render_pdf_page (AfdPageRenderer *self,
                  int              index,
                  double           scale)
 {
-  g_autoptr(PopplerPage) page = poppler_document_get_page (self->pdf, index);
+  PopplerPage *page = poppler_document_get_page (self->pdf, index);
   const PageSize *size = &g_array_index (self->sizes, PageSize, index);
   cairo_surface_t *surface;
   GdkTexture *texture;
@@ -168,8 +168,10 @@ render_pdf_page (AfdPageRenderer *self,
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_scale (cr, scale * POINTS_TO_UNITS, scale * POINTS_TO_UNITS);
-  poppler_page_render (page, cr);
+  if (page != NULL)
+    poppler_page_render (page, cr);
   cairo_destroy (cr);
+  g_clear_object (&page);
 
   texture = texture_from_surface (surface);
   cairo_surface_destroy (surface);
@@ -269,11 +271,13 @@ open_pdf (AfdPageRenderer  *self,
     }
   for (int i = 0; i < n; i++)
     {
-      g_autoptr(PopplerPage) page = poppler_document_get_page (self->pdf, i);
+      /* poppler-glib 22 has no autoptr for its types. */
+      PopplerPage *page = poppler_document_get_page (self->pdf, i);
       double width = 612, height = 792;
 
       if (page != NULL)
         poppler_page_get_size (page, &width, &height);
+      g_clear_object (&page);
       add_size (self, width * POINTS_TO_UNITS, height * POINTS_TO_UNITS);
     }
   return TRUE;

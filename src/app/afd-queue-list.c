@@ -81,6 +81,10 @@ afd_queue_list_dispose (GObject *object)
   AfdQueueList *self = AFD_QUEUE_LIST (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_QUEUE_LIST);
+  /* GTK 4.8 only drops the template children that are bound by name. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
 

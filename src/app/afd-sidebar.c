@@ -76,6 +76,10 @@ static void
 afd_sidebar_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), AFD_TYPE_SIDEBAR);
+  /* GTK 4.8 only drops the template children that are bound by name. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (object)); child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (object)))
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (afd_sidebar_parent_class)->dispose (object);
 }

@@ -126,7 +126,7 @@ read_directory (TIFF    *tiff,
       set_broken (error, _("Not enough memory to decode this TIFF page"));
       return NULL;
     }
-  if (!TIFFReadRGBAImageOriented (tiff, width, height, raster, ORIENTATION_TOPLEFT, 0))
+  if (!TIFFReadRGBAImageOriented (tiff, width, height, raster, ORIENTATION_TOPLEFT, 1))
     {
       g_free (raster);
       set_broken (error, _("This TIFF is damaged or incomplete and cannot be shown"));

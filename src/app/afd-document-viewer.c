@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-document-viewer"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "afd-document-viewer.h"
+#include "afd-page-renderer.h"
+#include "afd-thumbnails.h"
+
+/* Confirmations are the reviewer's own bookkeeping, not a change to the document, so
+ * they stay in the local cache's key/value state and are never pushed. */
+#define CONFIRMED_STATE_PREFIX "review-confirmed/"
+
+struct _AfdDocumentViewer
+{
+  GtkWidget        parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay *toasts;
+  GtkMenuButton   *zoom_button;
+  GtkLabel        *page_label;
+  GtkToggleButton *reveal_button;
+  AfdThumbnails   *thumbnails;
+  GtkStack        *page_stack;
+  GtkSpinner      *spinner;
+  AfdPageView     *page_view;
+  AdwStatusPage   *error_page;
+  AfdFieldsPanel  *fields_panel;
+
+  /* owned references */
+  AfStore         *store;         /* (nullable) */
+  AfFieldList     *fields;        /* (nullable) */
+  AfdPageRenderer *renderer;      /* (nullable) */
+  GCancellable    *cancellable;   /* the open in flight; cancelled on dispose */
+  char            *error_message; /* (nullable) */
+  char            *pending_field; /* (nullable) to reveal once the pages are shown */
+
+  gboolean         reveal_pii;
+};
+
+G_DEFINE_FINAL_TYPE (AfdDocumentViewer, afd_document_viewer, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_REVEAL_PII,
+  N_PROPS
+};
+
+enum {
+  LOADED,
+  CORRECTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+toast (AfdDocumentViewer *self,
+       const char        *message)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+}
+
+/* ---- confirmations ---- */
+
+static char *
+confirmed_key (AfdDocumentViewer *self)
+{
+  return g_strconcat (CONFIRMED_STATE_PREFIX, af_field_list_get_document_id (self->fields), NULL);
+}
+
+static void
+load_confirmed (AfdDocumentViewer *self)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *value = NULL;
+  g_auto(GStrv) names = NULL;
+
+  if (self->store == NULL || af_field_list_get_document_id (self->fields) == NULL)
+    return;
+  key = confirmed_key (self);
+  value = af_store_get_state (self->store, key, NULL);
+  names = value != NULL ? g_strsplit (value, "\n", -1) : NULL;
+  af_field_list_set_confirmed_names (self->fields, (const char * const *) names);
+}
+
+static void
+save_confirmed (AfdDocumentViewer *self)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *value = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL || af_field_list_get_document_id (self->fields) == NULL)
+    return;
+  key = confirmed_key (self);
+  names = af_field_list_dup_confirmed (self->fields);
+  value = g_strjoinv ("\n", names);
+  if (!af_store_set_state (self->store, key, value, &error))
+    toast (self, error->message);
+}
+
+/* ---- keyboard review ---- */
+
+static AfField *
+selected_field (AfdDocumentViewer *self)
+{
+  if (self->fields == NULL)
+    return NULL;
+  return af_field_list_get_field (self->fields, af_field_list_get_selected (self->fields));
+}
+
+static void
+select_and_reveal (AfdDocumentViewer *self,
+                   int                position)
+{
+  af_field_list_set_selected (self->fields, position);
+  if (afd_document_viewer_is_loaded (self))
+    afd_page_view_reveal_field (self->page_view, (guint) position);
+  afd_fields_panel_focus_selected (self->fields_panel);
+}
+
+static void
+step (AfdDocumentViewer *self,
+      gboolean           forward)
+{
+  int position;
+
+  if (self->fields == NULL)
+    return;
+  afd_fields_panel_cancel_edit (self->fields_panel);
+  position = af_field_list_step_low_confidence (self->fields,
+                                                af_field_list_get_selected (self->fields),
+                                                forward);
+  if (position < 0)
+    {
+      toast (self, _("This document has no low-confidence fields"));
+      return;
+    }
+  select_and_reveal (self, position);
+}
+
+static void
+confirm_field (AfdDocumentViewer *self,
+               AfField           *field)
+{
+  if (field == NULL)
+    return;
+  af_field_set_confirmed (field, TRUE);
+  save_confirmed (self);
+}
+
+static void
+on_confirm_requested (AfdFieldsPanel    *panel,
+                      guint              position,
+                      AfdDocumentViewer *self)
+{
+  af_field_list_set_selected (self->fields, (int) position);
+  confirm_field (self, af_field_list_get_field (self->fields, position));
+}
+
+static void
+apply_correction (AfdDocumentViewer *self,
+                  AfField           *field,
+                  const char        *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) item = NULL;
+  const char *document_id = af_field_list_get_document_id (self->fields);
+
+  if (self->store == NULL || document_id == NULL)
+    {
+      toast (self, _("This document is read-only here"));
+      return;
+    }
+  /* One transaction: the correction joins the item and its outbox entry together. */
+  if (!af_store_add_correction (self->store, document_id, af_field_get_name (field), value, NULL,
+                                &error))
+    {
+      if (g_error_matches (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY))
+        toast (self, _("Set your e-mail address in Preferences before correcting values"));
+      else
+        toast (self, error->message);
+      return;
+    }
+  item = af_store_get_item (self->store, AF_TABLE_DOCUMENTS, document_id, &error);
+  if (item != NULL)
+    af_field_list_apply_corrections (self->fields, item);
+  toast (self, _("Correction saved; the original value is kept"));
+  g_signal_emit (self, signals[CORRECTED], 0, af_field_get_name (field));
+}
+
+static void
+on_correction_requested (AfdFieldsPanel    *panel,
+                         guint              position,
+                         const char        *value,
+                         AfdDocumentViewer *self)
+{
+  AfField *field = af_field_list_get_field (self->fields, position);
+
+  if (field != NULL)
+    apply_correction (self, field, value);
+}
+
+static void
+review_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AfdDocumentViewer *self = AFD_DOCUMENT_VIEWER (widget);
+
+  if (g_str_equal (action_name, "review.next"))
+    step (self, TRUE);
+  else if (g_str_equal (action_name, "review.previous"))
+    step (self, FALSE);
+  else if (g_str_equal (action_name, "review.confirm"))
+    confirm_field (self, selected_field (self));
+  else if (g_str_equal (action_name, "review.edit"))
+    afd_fields_panel_begin_edit (self->fields_panel);
+  else if (g_str_equal (action_name, "review.cancel"))
+    afd_fields_panel_cancel_edit (self->fields_panel);
+}
+
+static void
+viewer_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AfdPageView *view = AFD_DOCUMENT_VIEWER (widget)->page_view;
+
+  if (g_str_equal (action_name, "viewer.zoom-in"))
+    afd_page_view_zoom_in (view);
+  else if (g_str_equal (action_name, "viewer.zoom-out"))
+    afd_page_view_zoom_out (view);
+  else if (g_str_equal (action_name, "viewer.zoom-fit-width"))
+    afd_page_view_set_zoom_mode (view, AFD_ZOOM_FIT_WIDTH);
+  else if (g_str_equal (action_name, "viewer.zoom-fit-page"))
+    afd_page_view_set_zoom_mode (view, AFD_ZOOM_FIT_PAGE);
+  else if (g_str_equal (action_name, "viewer.zoom-original"))
+    afd_page_view_set_zoom (view, 1.0);
+  else if (g_str_equal (action_name, "viewer.rotate-left"))
+    afd_page_view_set_rotation (view, afd_page_view_get_rotation (view) - 90);
+  else if (g_str_equal (action_name, "viewer.rotate-right"))
+    afd_page_view_set_rotation (view, afd_page_view_get_rotation (view) + 90);
+}
+
+/* ---- view state ---- */
+
+static void
+update_zoom_label (AfdDocumentViewer *self)
+{
+  g_autofree char *text = g_strdup_printf (_("%.0f %%"), afd_page_view_get_zoom (self->page_view) * 100);
+
+  gtk_menu_button_set_label (self->zoom_button, text);
+}
+
+static void
+update_page_label (AfdDocumentViewer *self)
+{
+  int n = afd_page_view_get_n_pages (self->page_view);
+  int current = afd_page_view_get_current_page (self->page_view);
+  g_autofree char *text = n > 0 ? g_strdup_printf (_("Page %d of %d"), current + 1, n) : g_strdup ("");
+
+  gtk_label_set_text (self->page_label, text);
+  afd_thumbnails_set_current_page (self->thumbnails, current);
+}
+
+static void
+on_page_activated (AfdThumbnails     *thumbnails,
+                   int                page,
+                   AfdDocumentViewer *self)
+{
+  afd_page_view_scroll_to_page (self->page_view, page);
+}
+
+/* A field selected by a click (on its box or its row) is brought into view only when
+ * its box is not wholly visible already, so that the page does not jump under the
+ * pointer. */
+static void
+on_selected_changed (AfFieldList       *fields,
+                     GParamSpec        *pspec,
+                     AfdDocumentViewer *self)
+{
+  int position = af_field_list_get_selected (fields);
+  graphene_rect_t rect, view;
+
+  if (position < 0 || !afd_page_view_get_field_rect (self->page_view, (guint) position, &rect))
+    return;
+  graphene_rect_init (&view, 0, 0, gtk_widget_get_width (GTK_WIDGET (self->page_view)),
+                      gtk_widget_get_height (GTK_WIDGET (self->page_view)));
+  if (!graphene_rect_contains_rect (&view, &rect))
+    afd_page_view_reveal_field (self->page_view, (guint) position);
+}
+
+/* ---- loading ---- */
+
+static void
+show_pages (AfdDocumentViewer *self)
+{
+  int n = afd_page_renderer_get_n_pages (self->renderer);
+
+  gtk_spinner_stop (self->spinner);
+  if (n != af_field_list_get_page_count (self->fields))
+    {
+      /* The file is the truth: re-judge every box against its real page count. */
+      af_field_list_set_page_count (self->fields, n);
+      afd_fields_panel_set_fields (self->fields_panel, self->fields);
+    }
+  afd_page_view_set_document (self->page_view, self->renderer, self->fields);
+  afd_thumbnails_set_renderer (self->thumbnails, self->renderer);
+  gtk_stack_set_visible_child_name (self->page_stack, "pages");
+  update_page_label (self);
+  if (self->pending_field != NULL)
+    {
+      g_autofree char *name = g_steal_pointer (&self->pending_field);
+
+      afd_document_viewer_reveal_field (self, name);
+    }
+}
+
+static void
+on_open_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AfdDocumentViewer *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!afd_page_renderer_open_finish (AFD_PAGE_RENDERER (source), result, &error))
+    {
+      /* Cancelled means the viewer moved on (or went away): touch nothing. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      afd_document_viewer_show_error (self, error->message);
+    }
+  else
+    show_pages (self);
+  g_signal_emit (self, signals[LOADED], 0);
+}
+
+static void
+reset (AfdDocumentViewer *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->fields != NULL)
+    g_signal_handlers_disconnect_by_data (self->fields, self);
+  afd_page_view_set_document (self->page_view, NULL, NULL);
+  afd_thumbnails_set_renderer (self->thumbnails, NULL);
+  g_clear_object (&self->renderer);
+  g_clear_object (&self->fields);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->pending_field, g_free);
+}
+
+void
+afd_document_viewer_set_document (AfdDocumentViewer *self,
+                                  AfStore           *store,
+                                  const AfValue     *item,
+                                  const char        *path)
+{
+  g_return_if_fail (AFD_IS_DOCUMENT_VIEWER (self));
+  g_return_if_fail (item != NULL);
+
+  reset (self);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
+  self->fields = af_field_list_new_from_item (item);
+  load_confirmed (self);
+  g_signal_connect (self->fields, "notify::selected", G_CALLBACK (on_selected_changed), self);
+  afd_fields_panel_set_fields (self->fields_panel, self->fields);
+  afd_fields_panel_set_revealed (self->fields_panel, self->reveal_pii);
+  update_page_label (self);
+  if (path == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (self->page_stack, "loading");
+  gtk_spinner_start (self->spinner);
+  self->cancellable = g_cancellable_new ();
+  self->renderer = afd_page_renderer_new ();
+  afd_page_renderer_open_async (self->renderer, path, af_item_get_s (item, "checksum"),
+                                self->cancellable, on_open_done, self);
+}
+
+void
+afd_document_viewer_show_error (AfdDocumentViewer *self,
+                                const char        *message)
+{
+  g_return_if_fail (AFD_IS_DOCUMENT_VIEWER (self));
+
+  g_free (self->error_message);
+  self->error_message = g_strdup (message);
+  gtk_spinner_stop (self->spinner);
+  adw_status_page_set_description (self->error_page, message);
+  gtk_stack_set_visible_child_name (self->page_stack, "error");
+  update_page_label (self);
+}
+
+gboolean
+afd_document_viewer_reveal_field (AfdDocumentViewer *self,
+                                  const char        *field_name)
+{
+  guint position;
+
+  g_return_val_if_fail (AFD_IS_DOCUMENT_VIEWER (self), FALSE);
+
+  if (self->fields == NULL || af_field_list_lookup (self->fields, field_name, &position) == NULL)
+    return FALSE;
+  if (!afd_document_viewer_is_loaded (self) && self->error_message == NULL)
+    {
+      g_free (self->pending_field);
+      self->pending_field = g_strdup (field_name);
+    }
+  select_and_reveal (self, (int) position);
+  return TRUE;
+}
+
+/* ---- accessors ---- */
+
+AfFieldList *
+afd_document_viewer_get_fields (AfdDocumentViewer *self)
+{
+  g_return_val_if_fail (AFD_IS_DOCUMENT_VIEWER (self), NULL);
+  return self->fields;
+}
+
+AfdPageView *
+afd_document_viewer_get_page_view (AfdDocumentViewer *self)
+{
+  g_return_val_if_fail (AFD_IS_DOCUMENT_VIEWER (self), NULL);
+  return self->page_view;
+}
+
+AfdFieldsPanel *
+afd_document_viewer_get_fields_panel (AfdDocumentViewer *self)
+{
+  g_return_val_if_fail (AFD_IS_DOCUMENT_VIEWER (self), NULL);
+  return self->fields_panel;
+}
+
+gboolean
+afd_document_viewer_is_loaded (AfdDocumentViewer *self)
+{
+  g_return_val_if_fail (AFD_IS_DOCUMENT_VIEWER (self), FALSE);
+  return self->renderer != NULL && afd_page_renderer_is_open (self->renderer) &&
+         afd_page_view_get_n_pages (self->page_view) > 0;
+}
+
+const char *
+afd_document_viewer_get_error_message (AfdDocumentViewer *self)
+{
+  g_return_val_if_fail (AFD_IS_DOCUMENT_VIEWER (self), NULL);
+  return self->error_message;
+}
+
+/* ---- the object ---- */
+
+static void
+load_css (void)
+{
+  static gboolean loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (loaded || gdk_display_get_default () == NULL)
+    return;
+  loaded = TRUE;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/auditflow/Desk/afd-document-viewer.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+afd_document_viewer_dispose (GObject *object)
+{
+  AfdDocumentViewer *self = AFD_DOCUMENT_VIEWER (object);
+
+  reset (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_DOCUMENT_VIEWER);
+
+  G_OBJECT_CLASS (afd_document_viewer_parent_class)->dispose (object);
+}
+
+static void
+afd_document_viewer_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_REVEAL_PII:
+      g_value_set_boolean (value, AFD_DOCUMENT_VIEWER (object)->reveal_pii);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+afd_document_viewer_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  AfdDocumentViewer *self = AFD_DOCUMENT_VIEWER (object);
+
+  switch (prop_id)
+    {
+    case PROP_REVEAL_PII:
+      if (self->reveal_pii == g_value_get_boolean (value))
+        break;
+      self->reveal_pii = g_value_get_boolean (value);
+      afd_fields_panel_set_revealed (self->fields_panel, self->reveal_pii);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+add_shortcuts (GtkWidgetClass *widget_class)
+{
+  static const struct { guint key; GdkModifierType mods; const char *action; } shortcuts[] = {
+    { GDK_KEY_F8, 0, "review.next" },
+    { GDK_KEY_F8, GDK_SHIFT_MASK, "review.previous" },
+    { GDK_KEY_Return, 0, "review.confirm" },
+    { GDK_KEY_KP_Enter, 0, "review.confirm" },
+    { GDK_KEY_F2, 0, "review.edit" },
+    { GDK_KEY_Escape, 0, "review.cancel" },
+    { GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "review.reveal-pii" },
+    { GDK_KEY_plus, GDK_CONTROL_MASK, "viewer.zoom-in" },
+    { GDK_KEY_equal, GDK_CONTROL_MASK, "viewer.zoom-in" },
+    { GDK_KEY_KP_Add, GDK_CONTROL_MASK, "viewer.zoom-in" },
+    { GDK_KEY_minus, GDK_CONTROL_MASK, "viewer.zoom-out" },
+    { GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "viewer.zoom-out" },
+    { GDK_KEY_0, GDK_CONTROL_MASK, "viewer.zoom-original" },
+    { GDK_KEY_w, 0, "viewer.zoom-fit-width" },
+    { GDK_KEY_f, 0, "viewer.zoom-fit-page" },
+    { GDK_KEY_Left, GDK_CONTROL_MASK, "viewer.rotate-left" },
+    { GDK_KEY_Right, GDK_CONTROL_MASK, "viewer.rotate-right" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_widget_class_add_binding_action (widget_class, shortcuts[i].key, shortcuts[i].mods,
+                                         shortcuts[i].action, NULL);
+}
+
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
+  const char *review[] = { "review.next", "review.previous", "review.confirm", "review.edit",
+                           "review.cancel" };
+  const char *viewer[] = { "viewer.zoom-in", "viewer.zoom-out", "viewer.zoom-fit-width",
+                           "viewer.zoom-fit-page", "viewer.zoom-original", "viewer.rotate-left",
+                           "viewer.rotate-right" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (review); i++)
+    gtk_widget_class_install_action (widget_class, review[i], NULL, review_action);
+  for (guint i = 0; i < G_N_ELEMENTS (viewer); i++)
+    gtk_widget_class_install_action (widget_class, viewer[i], NULL, viewer_action);
+  gtk_widget_class_install_property_action (widget_class, "review.reveal-pii", "reveal-pii");
+}
+
+static void
+afd_document_viewer_class_init (AfdDocumentViewerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = afd_document_viewer_dispose;
+  object_class->get_property = afd_document_viewer_get_property;
+  object_class->set_property = afd_document_viewer_set_property;
+
+  properties[PROP_REVEAL_PII] =
+    g_param_spec_boolean ("reveal-pii", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CORRECTED] = g_signal_new ("corrected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/auditflow/Desk/afd-document-viewer.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, toasts);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, page_label);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, reveal_button);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, thumbnails);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, spinner);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, page_view);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, error_page);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, fields_panel);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "afd-document-viewer");
+
+  install_actions (widget_class);
+  add_shortcuts (widget_class);
+}
+
+static void
+afd_document_viewer_init (AfdDocumentViewer *self)
+{
+  g_type_ensure (AFD_TYPE_PAGE_VIEW);
+  g_type_ensure (AFD_TYPE_THUMBNAILS);
+  g_type_ensure (AFD_TYPE_FIELDS_PANEL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  load_css ();
+
+  g_signal_connect_swapped (self->page_view, "notify::zoom", G_CALLBACK (update_zoom_label), self);
+  g_signal_connect_swapped (self->page_view, "notify::current-page", G_CALLBACK (update_page_label), self);
+  g_signal_connect (self->thumbnails, "page-activated", G_CALLBACK (on_page_activated), self);
+  g_signal_connect (self->fields_panel, "confirm-requested", G_CALLBACK (on_confirm_requested), self);
+  g_signal_connect (self->fields_panel, "correction-requested", G_CALLBACK (on_correction_requested), self);
+  g_object_bind_property (self->page_view, "hovered-field", self->fields_panel, "hovered-field",
+                          G_BINDING_BIDIRECTIONAL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Document review"), -1);
+}
+
+GtkWidget *
+afd_document_viewer_new (void)
+{
+  return g_object_new (AFD_TYPE_DOCUMENT_VIEWER, NULL);
+}

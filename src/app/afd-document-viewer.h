@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-document-viewer.h — the document review workspace: pages, thumbnails, fields.
+ *
+ * Embeddable in any page of the window. Give it the cache, the document item and the
+ * local file of its object; it checks the file (checksum, type, pixel limits), renders
+ * the pages off the main thread and shows the extracted fields beside them. Keyboard
+ * review: F8 / Shift+F8 step through the low-confidence fields, Enter confirms, F2
+ * corrects (Enter saves, Escape cancels). A correction goes to the cache and its outbox
+ * through af_store_add_correction(); ::corrected is emitted afterwards.
+ *
+ * A file that cannot be shown (integrity failure, damaged PDF, image too large) gives
+ * a message in place of the page; the fields are still shown.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "af-field-list.h"
+#include "af-store.h"
+#include "afd-fields-panel.h"
+#include "afd-page-view.h"
+
+G_BEGIN_DECLS
+
+#define AFD_TYPE_DOCUMENT_VIEWER (afd_document_viewer_get_type ())
+G_DECLARE_FINAL_TYPE (AfdDocumentViewer, afd_document_viewer, AFD, DOCUMENT_VIEWER, GtkWidget)
+
+GtkWidget      *afd_document_viewer_new               (void);
+
+/* @store: (nullable) without it the document is read-only. @path: (nullable) the
+ * object's local file; when NULL, call afd_document_viewer_show_error() to say why. */
+void            afd_document_viewer_set_document      (AfdDocumentViewer *self,
+                                                       AfStore           *store,
+                                                       const AfValue     *item,
+                                                       const char        *path);
+/* Shows @message in place of the page; the fields stay. */
+void            afd_document_viewer_show_error        (AfdDocumentViewer *self,
+                                                       const char        *message);
+
+/* Selects the field and brings its box into view (now, or once the file is open).
+ * This is how an inconsistency leads to its source. FALSE when there is no such field. */
+gboolean        afd_document_viewer_reveal_field      (AfdDocumentViewer *self,
+                                                       const char        *field_name);
+
+/* For the window and for tests. */
+AfFieldList    *afd_document_viewer_get_fields        (AfdDocumentViewer *self);
+AfdPageView    *afd_document_viewer_get_page_view     (AfdDocumentViewer *self);
+AfdFieldsPanel *afd_document_viewer_get_fields_panel  (AfdDocumentViewer *self);
+/* TRUE once the file is open and its pages are shown. */
+gboolean        afd_document_viewer_is_loaded         (AfdDocumentViewer *self);
+/* The message shown in place of the page, or NULL. */
+const char     *afd_document_viewer_get_error_message (AfdDocumentViewer *self);
+
+G_END_DECLS

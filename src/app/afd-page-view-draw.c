@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-page-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "af-bbox.h"
+#include "afd-page-view-private.h"
+
+/* The highlight palette, from the GNOME HIG colours. Colour is never the only cue:
+ * low-confidence boxes are also dashed and carry a text label, reviewed ones a tick. */
+static const GdkRGBA accent = { 0.208, 0.518, 0.894, 1 };   /* blue 3 */
+static const GdkRGBA warning = { 0.902, 0.380, 0.000, 1 };  /* orange 5 */
+static const GdkRGBA success = { 0.149, 0.635, 0.412, 1 };  /* green 5 */
+static const GdkRGBA page_border = { 0, 0, 0, 0.18 };
+static const GdkRGBA paper = { 1, 1, 1, 1 };
+
+static void
+set_source (cairo_t       *cr,
+            const GdkRGBA *colour,
+            double         alpha)
+{
+  cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, colour->alpha * alpha);
+}
+
+static const GdkRGBA *
+field_colour (AfField *field)
+{
+  if (af_field_is_reviewed (field))
+    return &success;
+  return af_field_is_low_confidence (field) ? &warning : &accent;
+}
+
+/* A small tag above the box: "⚠ employer ein", "✓ employer ein". */
+static void
+draw_label (AfdPageView           *self,
+            cairo_t               *cr,
+            AfField               *field,
+            const graphene_rect_t *box,
+            const graphene_rect_t *page)
+{
+  g_autofree char *title = af_field_dup_title (field);
+  g_autofree char *text = g_strdup_printf ("%s %s", af_field_is_reviewed (field) ? "✓" : "⚠", title);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 8");
+  int tw, th;
+  double x = box->origin.x - 2;
+  double y;
+
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  y = box->origin.y - th - 4;
+  if (y < page->origin.y)
+    y = box->origin.y + box->size.height + 3;
+  /* Keep the tag on the page: end it at the box's right edge when it would overflow. */
+  if (x + tw + 6 > page->origin.x + page->size.width)
+    x = MAX (page->origin.x, box->origin.x + box->size.width + 2 - (tw + 6));
+
+  set_source (cr, field_colour (field), 1);
+  cairo_rectangle (cr, x, y, tw + 6, th + 2);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_move_to (cr, x + 3, y + 1);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+draw_box (AfdPageView           *self,
+          cairo_t               *cr,
+          AfField               *field,
+          const graphene_rect_t *box,
+          const graphene_rect_t *page,
+          gboolean               selected,
+          gboolean               hovered)
+{
+  static const double dashes[] = { 5, 3 };
+  const GdkRGBA *colour = field_colour (field);
+  gboolean low = af_field_is_low_confidence (field) && !af_field_is_reviewed (field);
+  double pad = 2;
+
+  cairo_rectangle (cr, box->origin.x - pad, box->origin.y - pad,
+                   box->size.width + 2 * pad, box->size.height + 2 * pad);
+  set_source (cr, colour, selected ? 0.28 : hovered ? 0.2 : 0.08);
+  cairo_fill_preserve (cr);
+  set_source (cr, colour, low || selected || hovered ? 1 : 0.55);
+  cairo_set_line_width (cr, selected ? 3 : low ? 2 : 1);
+  cairo_set_dash (cr, dashes, low && !selected ? G_N_ELEMENTS (dashes) : 0, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  if (low || selected || hovered || af_field_is_reviewed (field))
+    draw_label (self, cr, field, box, page);
+}
+
+static void
+draw_highlights (AfdPageView *self,
+                 GtkSnapshot *snapshot,
+                 guint        page,
+                 double       page_x,
+                 double       page_y,
+                 double       page_w,
+                 double       page_h)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->fields));
+  int selected = af_field_list_get_selected (self->fields);
+  cairo_t *cr;
+
+  /* Labels may stick out above the page's top edge, hence the extra room. */
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (page_x - 8, page_y - 24,
+                                                                 page_w + 16, page_h + 48));
+  /* Selected and hovered last, so that they are drawn on top. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        AfField *field = af_field_list_get_field (self->fields, i);
+        gboolean on_top = (int) i == selected || (int) i == self->hovered;
+        graphene_rect_t box;
+
+        if (on_top != (pass == 1) || af_field_get_page (field) != (int) page + 1 ||
+            !afd_page_view_get_field_rect (self, i, &box))
+          continue;
+        draw_box (self, cr, field, &box, &GRAPHENE_RECT_INIT (page_x, page_y, page_w, page_h),
+                  (int) i == selected, (int) i == self->hovered);
+      }
+  cairo_destroy (cr);
+}
+
+static void
+draw_texture (AfdPageView       *self,
+              GtkSnapshot       *snapshot,
+              const AfdPageSlot *slot,
+              double             x,
+              double             y,
+              double             w,
+              double             h)
+{
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  /* Rotate clockwise about the corner, then move the page back into its box: the
+   * same transform af_bbox_to_device applies to the boxes. */
+  switch (self->rotation)
+    {
+    case 90:
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (w, 0));
+      break;
+    case 180:
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (w, h));
+      break;
+    case 270:
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, h));
+      break;
+    default:
+      break;
+    }
+  gtk_snapshot_rotate (snapshot, self->rotation);
+  gtk_snapshot_append_texture (snapshot, slot->texture,
+                               &GRAPHENE_RECT_INIT (0, 0, slot->width * self->zoom,
+                                                    slot->height * self->zoom));
+  gtk_snapshot_restore (snapshot);
+}
+
+void
+afd_page_view_snapshot_pages (AfdPageView *self,
+                              GtkSnapshot *snapshot)
+{
+  double view_h = gtk_widget_get_height (GTK_WIDGET (self));
+
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      const AfdPageSlot *slot = &g_array_index (self->pages, AfdPageSlot, i);
+      double x, y, w, h;
+
+      afd_page_view_page_geometry (self, i, &x, &y, &w, &h);
+      if (y + h < -24 || y > view_h + 24)
+        continue;
+      gtk_snapshot_append_color (snapshot, &page_border, &GRAPHENE_RECT_INIT (x - 1, y - 1, w + 2, h + 2));
+      gtk_snapshot_append_color (snapshot, &paper, &GRAPHENE_RECT_INIT (x, y, w, h));
+      if (slot->texture != NULL)
+        draw_texture (self, snapshot, slot, x, y, w, h);
+      if (self->fields != NULL)
+        draw_highlights (self, snapshot, i, x, y, w, h);
+    }
+}

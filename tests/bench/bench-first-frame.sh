@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# exec → first frame of auditflow-desk's main window over a cache of 100,000 audits,
+# beside a minimal GTK 4 + libadwaita window measured the same way in the same run,
+# and the app's RSS at its first frame. Targets: ≤ 1.5 × the minimal window, ≤ 200 MB.
+#   bench-first-frame.sh APP MINIMAL POPULATE [RUNS]
+set -eu
+
+app=$1
+minimal=$2
+populate=$3
+runs=${4:-7}
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/afd-bench.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT INT TERM
+mkdir -p "$scratch/run" && chmod 700 "$scratch/run"
+export HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache" \
+       XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
+export AFD_BENCH_FIRST_FRAME=exit GSETTINGS_BACKEND=memory
+
+db="$scratch/bench.db"
+start=$(date +%s%N)
+"$populate" "$db" 100000
+echo "# populated 100000 audits in $(( ($(date +%s%N) - start) / 1000000 )) ms ($(du -k "$db" | cut -f1) kB)"
+
+cat > "$scratch/measure.sh" <<'INNER'
+#!/bin/sh
+# One measurement: prints "<ms from exec to first frame> <rss kB>".
+before=$(date +%s%6N)
+line=$("$@" | grep '^first-frame')
+after=$(echo "$line" | sed 's/.*realtime-us=\([0-9]*\).*/\1/')
+rss=$(echo "$line" | sed 's/.*rss-kb=\([0-9-]*\).*/\1/')
+echo "$(( (after - before) / 1000 )) $rss"
+INNER
+chmod +x "$scratch/measure.sh"
+
+cat > "$scratch/all.sh" <<INNER
+#!/bin/sh
+set -e
+# Warm-up: the first GL run compiles shaders; both programs share that cache.
+"$scratch/measure.sh" "$minimal" >/dev/null
+"$scratch/measure.sh" "$app" --db "$db" >/dev/null
+i=0
+while [ \$i -lt $runs ]; do
+  echo "minimal \$("$scratch/measure.sh" "$minimal")"
+  echo "app \$("$scratch/measure.sh" "$app" --db "$db")"
+  i=\$((i + 1))
+done
+INNER
+chmod +x "$scratch/all.sh"
+
+xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- "$scratch/all.sh" \
+  2>/dev/null > "$scratch/results"
+
+median () {
+  sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+minimal_ms=$(awk '$1 == "minimal" { print $2 }' "$scratch/results" | median)
+app_ms=$(awk '$1 == "app" { print $2 }' "$scratch/results" | median)
+app_rss=$(awk '$1 == "app" { print $3 }' "$scratch/results" | median)
+minimal_rss=$(awk '$1 == "minimal" { print $3 }' "$scratch/results" | median)
+
+echo "# runs: $runs each, medians; raw: $(tr '\n' ';' < "$scratch/results")"
+echo "minimal window: exec → first frame ${minimal_ms} ms, RSS $((minimal_rss / 1024)) MB"
+echo "auditflow-desk (100,000 audits): exec → first frame ${app_ms} ms, RSS $((app_rss / 1024)) MB"
+ratio=$(awk -v a="$app_ms" -v m="$minimal_ms" 'BEGIN { printf "%.2f", a / m }')
+echo "ratio: ${ratio} × the minimal window (target ≤ 1.5); RSS target ≤ 200 MB"
+awk -v r="$ratio" -v rss="$app_rss" 'BEGIN { exit !(r <= 1.5 && rss <= 200 * 1024) }' \
+  && echo "PASS" || { echo "FAIL: over target"; exit 1; }

@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs a dogtail UI test under Xvfb and a private D-Bus session, with a throw-away HOME
+# so that the demo workspace is built fresh and nothing touches the real one.
+#   run-ui-test.sh TEST.py APP_BINARY DEMO_DIR
+set -eu
+
+test_script=$1
+binary=$2
+demo_dir=$3
+
+for tool in xvfb-run dbus-run-session gsettings; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool is not installed"; exit 77; }
+done
+/usr/bin/python3 -c 'import dogtail' 2>/dev/null || { echo "1..0 # SKIP python3-dogtail is not installed"; exit 77; }
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/afd-ui-test.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT INT TERM
+mkdir -p "$scratch/run" && chmod 700 "$scratch/run"
+
+# Exported before dbus-run-session, or dogtail reads the accessibility setting back false.
+export HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache" \
+       XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run" AFD_DEMO_DIR="$demo_dir"
+# The real settings backend (dconf over this private bus), so that the accessibility
+# switch is seen by dogtail and the window state survives the restart.
+unset GSETTINGS_BACKEND AUDITFLOW_DESK_USER
+for var in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$var"; done
+
+exec xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- sh -c '
+  gsettings set org.gnome.desktop.interface toolkit-accessibility true
+  exec /usr/bin/python3 "$0" "$1" "$2"' "$test_script" "$binary" "$demo_dir"

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The queue model serves 100,000 audits without holding them all: its count comes from
+ * the cache, rows are read in pages, and only a few pages stay in memory.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "af-store.h"
+#include "afd-queue.h"
+#include "afd-queue-model.h"
+#include "afd-queue-row.h"
+
+#define N_AUDITS 100000
+
+typedef struct
+{
+  char    *dir;
+  AfStore *store;
+} Fixture;
+
+static AfValue *
+audit_new (guint i)
+{
+  AfValue *item = af_value_new_map ();
+  g_autofree char *id = g_strdup_printf ("audit-%06u", i);
+  g_autofree char *loan = g_strdup_printf ("LOAN-2024-%06u", i);
+  g_autofree char *name = g_strdup_printf ("Applicant %u", i);
+  g_autofree char *when = g_strdup_printf ("2024-11-%02uT10:%02u:%02u.000Z", 1 + i % 28,
+                                          (i / 60) % 60, i % 60);
+
+  af_value_map_set (item, "audit_record_id", af_value_new_s (id));
+  af_value_map_set (item, "loan_application_id", af_value_new_s (loan));
+  af_value_map_set (item, "applicant_name", af_value_new_s (name));
+  af_value_map_set (item, "audit_timestamp", af_value_new_s (when));
+  af_value_map_set (item, "status", af_value_new_s (i % 10 == 0 ? "IN_PROGRESS" : "COMPLETED"));
+  /* Scores 0..100 spread over the items, so that the order is not the insertion order. */
+  af_value_map_set (item, "risk_score", af_value_new_n_int ((i * 7919) % 101));
+  return item;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("afd-queue-model-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "cache.db", NULL);
+  fixture->store = af_store_open (path, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < N_AUDITS; i++)
+    g_ptr_array_add (items, audit_new (i));
+  g_assert_true (af_store_put_remote_items (fixture->store, AF_TABLE_AUDITS, items, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_strdup (af_store_get_path (fixture->store));
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_clear_object (&fixture->store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+test_all_audits_bounded (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS };
+  g_autoptr(AfdQueueModel) model = afd_queue_model_new (fixture->store, &query);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_AUDITS);
+  /* Counting reads no rows. */
+  g_assert_cmpuint (afd_queue_model_get_n_loaded (model), ==, 0);
+
+  for (guint i = 0; i < 500; i++)
+    {
+      guint position = g_rand_int_range (rand, 0, N_AUDITS);
+      g_autoptr(AfdQueueRow) row = g_list_model_get_item (list, position);
+
+      g_assert_nonnull (row);
+      g_assert_nonnull (afd_queue_row_get_item_id (row));
+      g_assert_cmpuint (afd_queue_model_get_n_loaded (model), <=,
+                        AFD_QUEUE_MODEL_MAX_PAGES * AFD_QUEUE_MODEL_PAGE_SIZE);
+    }
+  g_assert_null (g_list_model_get_item (list, N_AUDITS));
+  g_test_message ("pages read: %u, rows held: %u", afd_queue_model_get_pages_read (model),
+                  afd_queue_model_get_n_loaded (model));
+}
+
+static void
+test_high_risk_order (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(AfdQueueModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  AfQuery query;
+  gint64 expected;
+  guint n;
+
+  afd_queue_build_query (AFD_QUEUE_HIGH_RISK, 50, NULL, &query);
+  expected = af_store_count (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  model = afd_queue_model_new (fixture->store, &query);
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpint (n, ==, expected);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <, N_AUDITS);
+
+  /* The riskiest first: a score of 100 heads the queue, and the tail is above 50. */
+  {
+    g_autoptr(AfdQueueRow) head = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_autoptr(AfdQueueRow) tail = g_list_model_get_item (G_LIST_MODEL (model), n - 1);
+
+    g_assert_cmpstr (afd_queue_row_get_badge (head), ==, "CRITICAL 100");
+    g_assert_cmpstr (afd_queue_row_get_badge (tail), ==, "HIGH 51");
+  }
+  g_assert_cmpuint (afd_queue_model_get_n_loaded (model), <=,
+                    AFD_QUEUE_MODEL_MAX_PAGES * AFD_QUEUE_MODEL_PAGE_SIZE);
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  AfQuery query;
+  g_autoptr(AfdQueueModel) model = NULL;
+  g_autoptr(AfdQueueRow) row = NULL;
+
+  afd_queue_build_query (AFD_QUEUE_REVIEWED, 50, NULL, &query);
+  query.reviewed = AF_REVIEWED_ANY;
+  query.search = "LOAN-2024-012345";
+  model = afd_queue_model_new (fixture->store, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (afd_queue_row_get_title (row), ==, "Applicant 12345");
+  g_assert_cmpstr (afd_queue_row_get_item_id (row), ==, "audit-012345");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/queue-model/100000-audits-bounded", Fixture, NULL,
+              fixture_set_up, test_all_audits_bounded, fixture_tear_down);
+  g_test_add ("/queue-model/high-risk-order", Fixture, NULL,
+              fixture_set_up, test_high_risk_order, fixture_tear_down);
+  g_test_add ("/queue-model/search", Fixture, NULL,
+              fixture_set_up, test_search, fixture_tear_down);
+
+  return g_test_run ();
+}

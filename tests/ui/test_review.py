@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A loan officer's review on the demo workspace, driven through the accessibility tree.
+
+Opens the High Risk queue, selects the riskiest audit (facts from the demo's
+expected.json), checks its risk level and an inconsistency, types a review note, marks
+the audit reviewed, restarts the app and finds the note and the review still there.
+
+Usage: test_review.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh, under Xvfb + D-Bus)
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+from dogtail.config import config
+
+config.searchShowingOnly = False
+config.searchCutoffCount = 40
+config.logDebugToFile = False
+
+from dogtail import tree  # noqa: E402  (after the config)
+
+APP_NAME = 'auditflow-desk'
+NOTE = 'Called the applicant: the 1040 SSN is a typo, corrected copy requested. (UI test)'
+IDENTITY = 'demo.reviewer@example.com'
+
+step_number = 0
+
+
+def step(text):
+    global step_number
+    step_number += 1
+    print(f'# step {step_number}: {text}', flush=True)
+
+
+def wait_for(what, predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as error:  # the tree changes under us while the app works
+            last_error = error
+        time.sleep(0.25)
+    raise AssertionError(f'timed out waiting for {what} (last error: {last_error})')
+
+
+def find_app(process):
+    def lookup():
+        for app in tree.root.applications():
+            if app.name == APP_NAME and app.get_process_id() == process.pid:
+                return app
+        return None
+    return wait_for('the application on the accessibility bus', lookup, timeout=30)
+
+
+def humanize(field):
+    """The app's label for a field name: 'annual_income' -> 'Annual income', 'ssn' -> 'SSN'."""
+    acronyms = {'ssn', 'ein', 'id', 'dob', 'w2', 'ocr', 'ai'}
+    words = [w.upper() if w in acronyms else w.lower() for w in field.split('_') if w]
+    text = ' '.join(words)
+    return text[:1].upper() + text[1:]
+
+
+def labels(node):
+    return [n.name for n in node.findChildren(lambda n: n.roleName == 'label')]
+
+
+def start(binary):
+    process = subprocess.Popen([binary])
+    app = find_app(process)
+    wait_for('the review queues', lambda: app.child(name='Review queues', roleName='list'))
+    return process, app
+
+
+def open_riskiest(app, expected):
+    step('open the High Risk queue')
+    queues = app.child(name='Review queues', roleName='list')
+    queues.child(name='High Risk', roleName='list item').select()
+    items = wait_for('queue items', lambda: app.child(name='Queue items', roleName='list'))
+    first = wait_for('a first row', lambda: items.children[0] if items.children else None)
+
+    step('the first row is the riskiest audit, %s' % expected['applicant_name'])
+    row = labels(first)
+    assert expected['applicant_name'] in row, row
+    badge = '%s %s' % (expected['risk_level'], expected['risk_score'])
+    assert badge in row, (badge, row)
+
+    step('select it')
+    first.select()
+    page = app.child(name='AfdAuditPage')
+    wait_for('the audit page', lambda: expected['applicant_name'] in labels(page))
+    return page
+
+
+def check_page(page, expected):
+    shown = labels(page)
+    step('risk level %s and score are shown as text' % expected['risk_level'])
+    assert expected['risk_level'] in shown, shown
+    assert 'Risk score %s of 100' % expected['risk_score'] in shown, shown
+
+    step('at least one inconsistency is shown, the most severe first')
+    ranked = sorted(expected['inconsistencies'],
+                    key=lambda i: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].index(i['severity']))
+    assert ranked, 'the fixture promises inconsistencies for this loan'
+    after_heading = shown[shown.index('Sorted by severity, most severe first') + 1:]
+    assert after_heading[:2] == [ranked[0]['severity'], humanize(ranked[0]['field'])], \
+        after_heading[:3]
+    for inconsistency in ranked:
+        assert humanize(inconsistency['field']) in after_heading, inconsistency
+
+    step('PII is masked in the inconsistency values')
+    assert any(s.startswith('***-**-') for s in shown), shown
+
+
+def review(page):
+    step('type a review note')
+    notes = page.child(name='Review notes', roleName='text')
+    notes.text = NOTE
+    wait_for('the note to be saved', lambda: 'Saved on this computer · waiting to sync' in labels(page))
+
+    step('mark the audit reviewed')
+    button = page.findChild(lambda n: n.roleName == 'push button' and
+                            n.name.startswith('Mark Reviewed'))
+    button.doActionNamed('click')
+    wait_for('the review to show who reviewed',
+             lambda: any(s.startswith('Reviewed by %s on ' % IDENTITY) for s in labels(page)))
+
+
+def close(process, app):
+    step('close the window (saving its state)')
+    frame = app.child(roleName='frame')
+    frame.child(name='Close', roleName='push button').doActionNamed('click')
+    process.wait(timeout=20)
+    assert process.returncode == 0, process.returncode
+
+
+def check_persisted(page):
+    step('after a restart, the note and the review are still there')
+    notes = page.child(name='Review notes', roleName='text')
+    wait_for('the note', lambda: notes.text == NOTE)
+    shown = labels(page)
+    assert any(s.startswith('Reviewed by %s on ' % IDENTITY) for s in shown), shown
+    outbox = [s for s in labels(page.parent.parent.parent.parent) if 'waiting to sync' in s]
+    print('# outbox:', outbox, flush=True)
+
+
+def riskiest_loan(demo_dir):
+    with open(os.path.join(demo_dir, 'expected.json'), encoding='utf-8') as f:
+        loans = json.load(f)['loan_applications']
+    return max(loans.values(), key=lambda loan: float(loan['risk_score']))
+
+
+def main():
+    binary, demo_dir = sys.argv[1], sys.argv[2]
+    expected = riskiest_loan(demo_dir)
+
+    process, app = start(binary)
+    try:
+        page = open_riskiest(app, expected)
+        check_page(page, expected)
+        review(page)
+        close(process, app)
+
+        process, app = start(binary)
+        page = open_riskiest(app, expected)
+        check_persisted(page)
+        close(process, app)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    print('ok - the review survives a restart', flush=True)
+
+
+if __name__ == '__main__':
+    main()
