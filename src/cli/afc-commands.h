@@ -22,6 +22,9 @@ extern const AfcCommand afc_command_correct;
 extern const AfcCommand afc_command_verdict;
 /* afc-command-status.c */
 extern const AfcCommand afc_command_status;
+/* afc-command-sync.c */
+extern const AfcCommand afc_command_sync;
+extern const AfcCommand afc_command_offline;
 
 /* afc-command-show.c: prints one item as `show` does (used by the edits' --json). */
 int afc_show_item (AfcContext *context,

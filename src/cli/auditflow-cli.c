@@ -28,6 +28,8 @@ static const AfcCommand * const commands[] = {
   &afc_command_correct,
   &afc_command_verdict,
   &afc_command_status,
+  &afc_command_sync,
+  &afc_command_offline,
 };
 
 typedef struct

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afc-aws"
+
+#include "config.h"
+
+#include "afc-aws.h"
+
+static const char * const table_variables[AF_N_TABLES] = {
+  "AUDITFLOW_DESK_TABLE_DOCUMENTS", "AUDITFLOW_DESK_TABLE_AUDITS",
+  "AUDITFLOW_DESK_TABLE_ANALYSES", "AUDITFLOW_DESK_TABLE_USERS",
+};
+
+void
+afc_aws_free (AfcAws *aws)
+{
+  if (aws == NULL)
+    return;
+  g_clear_object (&aws->dynamodb);
+  g_clear_object (&aws->s3);
+  g_clear_object (&aws->session);
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    g_free (aws->table_names[t]);
+  g_free (aws);
+}
+
+static void
+resolve_table_names (AfcAws *aws)
+{
+  const char *env = g_getenv ("AUDITFLOW_DESK_ENV");
+
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      const char *name = g_getenv (table_variables[t]);
+
+      aws->table_names[t] = name != NULL && *name != '\0'
+                            ? g_strdup (name)
+                            : af_table_default_name (t, env != NULL && *env ? env : NULL);
+    }
+}
+
+AfcAws *
+afc_aws_connect (GError **error)
+{
+  g_autoptr(AfcAws) aws = g_new0 (AfcAws, 1);
+  g_autoptr(AfCredentials) credentials = NULL;
+  g_autoptr(AfEndpoint) dynamodb = NULL;
+  g_autoptr(AfEndpoint) s3 = NULL;
+  g_autofree char *region = NULL;
+
+  credentials = af_credentials_resolve (NULL, NULL, error);
+  if (credentials == NULL)
+    return NULL;
+  region = af_credentials_resolve_region (NULL, NULL);
+  dynamodb = af_endpoint_resolve (AF_SERVICE_DYNAMODB, region, NULL, error);
+  if (dynamodb == NULL)
+    return NULL;
+  s3 = af_endpoint_resolve (AF_SERVICE_S3, region, NULL, error);
+  if (s3 == NULL)
+    return NULL;
+
+  aws->session = soup_session_new_with_options ("user-agent", "auditflow-cli/" PACKAGE_VERSION,
+                                                "timeout", 60, NULL);
+  aws->dynamodb = af_dynamodb_client_new (aws->session, dynamodb, credentials);
+  aws->s3 = af_s3_client_new (aws->session, s3, credentials);
+  resolve_table_names (aws);
+  return g_steal_pointer (&aws);
+}
+
+void
+afc_aws_store_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+GAsyncResult *
+afc_aws_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}

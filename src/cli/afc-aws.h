@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afc-aws.h — the AWS side of a CLI run (sync, offline): credentials, region and
+ * endpoints found the way the AWS SDKs find them (af-credentials.h, af-endpoint.h), one
+ * SoupSession, and the table names.
+ *
+ * Table names: the seeds' defaults, artguard's with the environment suffix
+ * AUDITFLOW_DESK_ENV (default "dev"); AUDITFLOW_DESK_TABLE_DOCUMENTS, _AUDITS, _ANALYSES
+ * and _USERS override one table each.
+ */
+#pragma once
+
+#include "af-dynamodb.h"
+#include "af-s3.h"
+#include "af-table.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  SoupSession      *session;                   /* (owned) */
+  AfDynamodbClient *dynamodb;                  /* (owned) */
+  AfS3Client       *s3;                        /* (owned) */
+  char             *table_names[AF_N_TABLES];  /* (owned) */
+} AfcAws;
+
+/* NULL with an error (no credentials, no region, an insecure endpoint…). Blocking: the
+ * CLI has nothing else to do meanwhile. */
+AfcAws *afc_aws_connect (GError **error);
+void    afc_aws_free    (AfcAws  *aws);
+
+/* Runs the thread-default main context until *@slot is set. */
+GAsyncResult *afc_aws_wait (GAsyncResult **slot);
+void          afc_aws_store_result (GObject      *source,
+                                    GAsyncResult *result,
+                                    gpointer      user_data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfcAws, afc_aws_free)
+
+G_END_DECLS
