@@ -196,6 +196,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   /* AF_TEST_KEYRING comes from the wrapper: never write into a user's real keyring. */
@@ -210,5 +212,11 @@ main (int   argc,
   g_test_add_func ("/credentials-keyring/async", test_async);
   g_test_add_func ("/credentials-keyring/resolve-chain", test_resolve_chain);
 
-  return g_test_run ();
+  status = g_test_run ();
+  /* libsecret keeps its service proxy for the life of the process, and D-Bus signals wait
+   * in the main context for someone to dispatch them: let both go. */
+  secret_service_disconnect ();
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return status;
 }
