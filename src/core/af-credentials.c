@@ -440,13 +440,16 @@ af_credentials_store_async (AfCredentials       *credentials,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autofree char *name = profile ? g_strdup (profile) : af_credentials_dup_profile_name ();
-  g_autofree char *label = keyring_label (name);
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+  GTask *task = NULL;
   char *secret;
 
   g_return_if_fail (AF_IS_CREDENTIALS (credentials));
 
+  name = profile ? g_strdup (profile) : af_credentials_dup_profile_name ();
+  label = keyring_label (name);
+  task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_credentials_store_async);
   secret = keyring_encode (credentials);
   secret_password_store (af_credentials_get_schema (), SECRET_COLLECTION_DEFAULT, label,
