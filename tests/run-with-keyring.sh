@@ -23,9 +23,14 @@ mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 # Tells the test that the keyring it sees is this private one.
 export AF_TEST_KEYRING=1
-# Under ASan: a libsecret leak that is not ours (see the file).
+# Under ASan: a libsecret leak that is not ours (see the file), added to the suppressions
+# the caller may already use (LeakSanitizer reads only one file).
 here=$(cd "$(dirname "$0")" && pwd)
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$here/lsan-keyring.supp"
+suppressions=$(printf %s "${LSAN_OPTIONS:-}" | tr ':' '\n' | sed -n 's/^suppressions=//p' | tail -n 1)
+cat ${suppressions:+"$suppressions"} "$here/lsan-keyring.supp" > "$tmp/lsan.supp"
+others=$(printf %s "${LSAN_OPTIONS:-}" | tr ':' '\n' | grep -v '^suppressions=' | grep -v '^$' \
+  | paste -sd: - || true)
+export LSAN_OPTIONS="${others:+$others:}suppressions=$tmp/lsan.supp"
 unset DBUS_SESSION_BUS_ADDRESS
 
 status=0
