@@ -86,6 +86,18 @@ gboolean  af_store_outbox_add          (AfStore        *self,
                                         gint64          base_version,
                                         GError        **error);
 
+/* The canonical texts of a batch of items, written on worker threads ahead of the
+ * inserts that consume them in order (af-store-serializer.c). */
+typedef struct _AfSerializer AfSerializer;
+
+AfSerializer *af_serializer_new        (GPtrArray      *items);
+/* The text of items[@index], (transfer full); waits for it when a worker writes it. */
+char         *af_serializer_take       (AfSerializer   *self,
+                                        guint           index);
+/* Stops the workers and frees what no one took. */
+void          af_serializer_free       (AfSerializer   *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfSerializer, af_serializer_free)
+
 gboolean  af_op_kind_from_string       (const char     *text,
                                         AfOpKind       *out_kind);
 

@@ -282,106 +282,6 @@ check_key (AfTable         table,
   return FALSE;
 }
 
-/* ---- Serialising on a second core ---------------------------------------------------
- *
- * Writing an item's canonical text costs about as much CPU as SQLite's insert of it,
- * so a large batch is serialised on a worker thread, a few items ahead of the inserts:
- * on two cores the import then runs at the speed of the slower of the two halves.
- * The items are only read meanwhile (AfValue is reference counted atomically). */
-
-#define PIPELINE_MIN_ITEMS 256
-#define PIPELINE_PUBLISH_EVERY 32
-
-typedef struct
-{
-  GPtrArray *items;      /* borrowed */
-  char     **texts;      /* (owned) one slot per item, emptied as the inserts take them */
-  GMutex     lock;
-  GCond      cond;
-  guint      ready;      /* under @lock: texts[0 .. ready) are written */
-  gint       cancelled;  /* atomic */
-  GThread   *thread;     /* (owned) (nullable): NULL when serialising inline */
-  gsize      size_hint;  /* inline only */
-} Serializer;
-
-/* Like af_codec_item_to_string(), but the buffer starts at the size of the previous
- * item's text: the items of one pull are alike, and growing a GString from 1 KiB to
- * 4 KiB for each of them is a good part of the cost of writing them. */
-static char *
-item_to_string (const AfValue *item,
-                gsize         *size_hint)
-{
-  GString *out = g_string_sized_new (*size_hint);
-
-  af_codec_write_item (out, item);
-  *size_hint = out->len + 64;
-  return g_string_free (out, FALSE);
-}
-
-static gpointer
-serializer_thread (gpointer data)
-{
-  Serializer *serializer = data;
-  guint n = serializer->items->len;
-  gsize size_hint = 1024;
-
-  for (guint i = 0; i < n && !g_atomic_int_get (&serializer->cancelled); i++)
-    {
-      serializer->texts[i] = item_to_string (g_ptr_array_index (serializer->items, i), &size_hint);
-      if ((i + 1) % PIPELINE_PUBLISH_EVERY == 0 || i + 1 == n)
-        {
-          g_mutex_lock (&serializer->lock);
-          serializer->ready = i + 1;
-          g_cond_signal (&serializer->cond);
-          g_mutex_unlock (&serializer->lock);
-        }
-    }
-  return NULL;
-}
-
-static void
-serializer_start (Serializer *serializer,
-                  GPtrArray  *items)
-{
-  serializer->items = items;
-  serializer->texts = g_new0 (char *, MAX (items->len, 1));
-  serializer->size_hint = 1024;
-  g_mutex_init (&serializer->lock);
-  g_cond_init (&serializer->cond);
-  if (items->len >= PIPELINE_MIN_ITEMS && g_get_num_processors () > 1)
-    serializer->thread = g_thread_new ("af-store-serialize", serializer_thread, serializer);
-}
-
-/* The canonical text of item @index, (transfer full). */
-static char *
-serializer_take (Serializer *serializer,
-                 guint       index)
-{
-  if (serializer->thread == NULL)
-    return item_to_string (g_ptr_array_index (serializer->items, index), &serializer->size_hint);
-
-  g_mutex_lock (&serializer->lock);
-  while (serializer->ready <= index)
-    g_cond_wait (&serializer->cond, &serializer->lock);
-  g_mutex_unlock (&serializer->lock);
-  return g_steal_pointer (&serializer->texts[index]);
-}
-
-static void
-serializer_finish (Serializer *serializer)
-{
-  if (serializer->thread != NULL)
-    {
-      g_atomic_int_set (&serializer->cancelled, TRUE);
-      g_thread_join (serializer->thread);
-    }
-  for (guint i = 0; i < serializer->items->len; i++)
-    g_free (serializer->texts[i]);
-  g_free (serializer->texts);
-  g_mutex_clear (&serializer->lock);
-  g_cond_clear (&serializer->cond);
-}
-
 /* Stores items[i] in tables[i] (or all in @table when @tables is NULL), all or nothing. */
 static gboolean
 put_items (AfStore    *self,
@@ -390,7 +290,7 @@ put_items (AfStore    *self,
            AfTable    *tables,
            GError    **error)
 {
-  Serializer serializer = { NULL };
+  g_autoptr(AfSerializer) serializer = NULL;
   gboolean outbox_empty = FALSE;
   gboolean failed = FALSE;
   gboolean ok = FALSE;
@@ -403,11 +303,10 @@ put_items (AfStore    *self,
   if (!outbox_is_empty (self, &outbox_empty, error))
     goto out;
 
-  serializer_start (&serializer, items);
+  serializer = af_serializer_new (items);
   for (guint i = 0; i < items->len && !failed; i++)
     failed = !put_one (self, tables != NULL ? tables[i] : table, g_ptr_array_index (items, i),
-                       serializer_take (&serializer, i), outbox_empty, error);
-  serializer_finish (&serializer);
+                       af_serializer_take (serializer, i), outbox_empty, error);
   ok = !failed && af_store_commit (self, error);
 
 out:

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * af-store-serializer.c — writing a large batch's canonical texts on every core.
+ *
+ * Writing an item's canonical DynamoDB JSON costs more CPU than SQLite's insert of
+ * it, so a pull's batch is written by worker threads (item i by worker i mod n), a
+ * little ahead of the inserts, which take the texts in order on the calling thread:
+ * the import then runs at the speed of SQLite rather than of the writer. The items
+ * are only read meanwhile (AfValue is reference counted atomically).
+ */
+#define G_LOG_DOMAIN "af-store"
+
+#include "af-codec.h"
+#include "af-store-private.h"
+
+/* Below this a thread costs more than it saves. */
+#define MIN_ITEMS_FOR_WORKERS 256
+#define MAX_WORKERS 4
+/* A worker announces its progress every this many items, not every item, so that
+ * the lock is not what the two sides spend their time on. */
+#define PUBLISH_EVERY 32
+
+typedef struct
+{
+  AfSerializer *serializer;  /* borrowed */
+  guint         first;       /* this worker writes first, first + n_workers, … */
+  guint         done;        /* under the lock: how many of those are written */
+  GThread      *thread;      /* (owned) */
+} Worker;
+
+struct _AfSerializer
+{
+  GPtrArray *items;          /* (owned) */
+  char     **texts;          /* (owned) one per item, emptied as they are taken */
+  GMutex     lock;
+  GCond      cond;
+  gint       cancelled;      /* atomic */
+  guint      n_workers;      /* 0: texts are written by af_serializer_take() */
+  Worker     workers[MAX_WORKERS];
+  gsize      size_hint;      /* without workers */
+};
+
+/* Like af_codec_item_to_string(), but the buffer starts at the size of the previous
+ * text: the items of one pull are alike, and growing a GString from 1 KiB to 4 KiB
+ * for each of them is a good part of the cost of writing them. */
+static char *
+item_to_string (const AfValue *item,
+                gsize         *size_hint)
+{
+  GString *out = g_string_sized_new (*size_hint);
+
+  af_codec_write_item (out, item);
+  *size_hint = out->len + 64;
+  return g_string_free (out, FALSE);
+}
+
+static void
+publish (Worker *worker,
+         guint   done)
+{
+  AfSerializer *self = worker->serializer;
+
+  g_mutex_lock (&self->lock);
+  worker->done = done;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+  AfSerializer *self = worker->serializer;
+  guint n = self->items->len;
+  gsize size_hint = 1024;
+  guint done = 0;
+
+  for (guint i = worker->first; i < n && !g_atomic_int_get (&self->cancelled); i += self->n_workers)
+    {
+      self->texts[i] = item_to_string (g_ptr_array_index (self->items, i), &size_hint);
+      done++;
+      if (done % PUBLISH_EVERY == 0 || i + self->n_workers >= n)
+        publish (worker, done);
+    }
+  return NULL;
+}
+
+AfSerializer *
+af_serializer_new (GPtrArray *items)
+{
+  AfSerializer *self = g_new0 (AfSerializer, 1);
+
+  self->items = g_ptr_array_ref (items);
+  self->texts = g_new0 (char *, MAX (items->len, 1));
+  self->size_hint = 1024;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  if (items->len >= MIN_ITEMS_FOR_WORKERS)
+    self->n_workers = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
+
+  for (guint w = 0; w < self->n_workers; w++)
+    {
+      self->workers[w].serializer = self;
+      self->workers[w].first = w;
+      self->workers[w].thread = g_thread_new ("af-store-write", worker_thread, &self->workers[w]);
+    }
+  return self;
+}
+
+char *
+af_serializer_take (AfSerializer *self,
+                    guint         index)
+{
+  Worker *worker;
+
+  g_return_val_if_fail (index < self->items->len, NULL);
+
+  if (self->n_workers == 0)
+    return item_to_string (g_ptr_array_index (self->items, index), &self->size_hint);
+
+  worker = &self->workers[index % self->n_workers];
+  g_mutex_lock (&self->lock);
+  while (worker->done <= index / self->n_workers)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+  return g_steal_pointer (&self->texts[index]);
+}
+
+void
+af_serializer_free (AfSerializer *self)
+{
+  if (self == NULL)
+    return;
+
+  g_atomic_int_set (&self->cancelled, TRUE);
+  for (guint w = 0; w < self->n_workers; w++)
+    g_thread_join (self->workers[w].thread);
+  for (guint i = 0; i < self->items->len; i++)
+    g_free (self->texts[i]);
+  g_free (self->texts);
+  g_ptr_array_unref (self->items);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}
