@@ -26,7 +26,10 @@ static const char * const migrations[] = {
    * Each table keeps its key, the attributes the seeds' query patterns need as
    * columns, expires_at (ttl or auto_delete_date, unix seconds) for retention, the
    * local view `item` and, while local edits are pending, the cloud's `remote`. The
-   * indexes mirror the GSIs; the extra single-column ones serve the unfiltered lists. */
+   * indexes mirror the GSIs, plus what the app's queues filter and sort on (audits by
+   * risk or time alone, reviewed audits, analyses by verdict or time). Documents are
+   * the bulk of a cache and only ever listed per loan or per status, so they carry
+   * the two GSIs alone: every index costs time on each item of a pull. */
   "CREATE TABLE documents ("
   "  document_id TEXT PRIMARY KEY NOT NULL,"
   "  loan_application_id TEXT,"
@@ -38,7 +41,6 @@ static const char * const migrations[] = {
   "  remote TEXT);"
   "CREATE INDEX documents_loan ON documents (loan_application_id, upload_timestamp);"
   "CREATE INDEX documents_status ON documents (processing_status, upload_timestamp);"
-  "CREATE INDEX documents_upload ON documents (upload_timestamp);"
   "CREATE TABLE audits ("
   "  audit_record_id TEXT PRIMARY KEY NOT NULL,"
   "  loan_application_id TEXT,"
@@ -55,6 +57,7 @@ static const char * const migrations[] = {
   "CREATE INDEX audits_status_time ON audits (status, audit_timestamp);"
   "CREATE INDEX audits_risk ON audits (risk_score);"
   "CREATE INDEX audits_time ON audits (audit_timestamp);"
+  "CREATE INDEX audits_reviewed ON audits (audit_timestamp) WHERE reviewed_by IS NOT NULL;"
   "CREATE TABLE analyses ("
   "  request_id TEXT PRIMARY KEY NOT NULL,"
   "  created_at INTEGER,"
@@ -68,6 +71,7 @@ static const char * const migrations[] = {
   "CREATE INDEX analyses_user ON analyses (user_id, created_at);"
   "CREATE INDEX analyses_status ON analyses (status, created_at);"
   "CREATE INDEX analyses_created ON analyses (created_at);"
+  "CREATE INDEX analyses_verdict ON analyses (verdict, created_at);"
   "CREATE TABLE users ("
   "  user_id TEXT PRIMARY KEY NOT NULL,"
   "  email TEXT,"

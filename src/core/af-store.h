@@ -9,6 +9,9 @@
  * `item` (remote plus the local edits not yet pushed).
  *
  * Every local edit changes the item and appends its outbox entry in ONE transaction.
+ *
+ * An AfStore is used from one thread at a time (open it on a worker, then hand it
+ * over, as AfdWorkspace does): its statement cache and transactions are not shared.
  */
 #pragma once
 
