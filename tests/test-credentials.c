@@ -465,6 +465,11 @@ test_object_uris (void)
   assert_object_uri (local, "b", "../../etc//passwd~", "partNumber=1",
                      "http://127.0.0.1:4569/b/../../etc//passwd~?partNumber=1");
   assert_object_uri (local, "b", NULL, "list-type=2", "http://127.0.0.1:4569/b?list-type=2");
+  /* a dotted bucket is not a host label under *.s3.…amazonaws.com's certificate */
+  assert_object_uri (aws, "my.bucket", "k", NULL,
+                     "https://s3.eu-west-1.amazonaws.com/my.bucket/k");
+  assert_object_uri (aws, "docs-dev", NULL, "list-type=2",
+                     "https://docs-dev.s3.eu-west-1.amazonaws.com/?list-type=2");
 }
 
 static void

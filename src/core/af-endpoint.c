@@ -252,6 +252,22 @@ af_endpoint_uses_path_style (AfEndpoint *self)
   return self->custom;
 }
 
+/* A bucket name that can be a host label under a wildcard certificate: no dots (they would
+ * add labels the certificate does not cover), no upper case or underscores. Others are
+ * addressed path-style even on AWS, as the SDKs do. */
+static gboolean
+bucket_is_virtual_hostable (const char *bucket)
+{
+  gsize length = strlen (bucket);
+
+  if (length < 3 || length > 63 || bucket[0] == '-' || bucket[length - 1] == '-')
+    return FALSE;
+  for (const char *p = bucket; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
 GUri *
 af_endpoint_build_object_uri (AfEndpoint *self,
                               const char *bucket,
@@ -266,7 +282,7 @@ af_endpoint_build_object_uri (AfEndpoint *self,
   g_return_val_if_fail (AF_IS_ENDPOINT (self), NULL);
   g_return_val_if_fail (bucket != NULL && *bucket != '\0', NULL);
 
-  if (self->custom)
+  if (self->custom || !bucket_is_virtual_hostable (bucket))
     {
       encoded_bucket = af_sigv4_uri_encode (bucket, TRUE);
       path = key ? g_strdup_printf ("/%s/%s", encoded_bucket, encoded_key)

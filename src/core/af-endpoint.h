@@ -62,6 +62,8 @@ gboolean     af_endpoint_is_custom          (AfEndpoint    *self);
 gboolean     af_endpoint_uses_path_style    (AfEndpoint    *self);
 
 /* The URI of an S3 object: @key is encoded once, its "/" kept (never normalised).
+ * Path-style for custom endpoints and for bucket names that cannot be a host label
+ * ("my.bucket"), virtual-hosted otherwise.
  * @key NULL = the bucket itself. @query: an encoded query string, or NULL. */
 GUri        *af_endpoint_build_object_uri   (AfEndpoint    *self,
                                              const char    *bucket,
