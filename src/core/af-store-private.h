@@ -21,6 +21,8 @@ struct _AfStore
   char       *identity;     /* (owned) (nullable) */
   char       *inject_point; /* (owned) (nullable) */
   GHashTable *statements;   /* (owned) SQL text -> sqlite3_stmt */
+  sqlite3_stmt *upserts[AF_N_TABLES]; /* (owned) (nullable) the row writers, hot enough in a
+                                       * pull that hashing their SQL shows */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope:

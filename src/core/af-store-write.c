@@ -132,6 +132,21 @@ bind_column (AfStmt        *stmt,
     sqlite3_bind_int64 (stmt, index, (gint64) g_ascii_strtod (text, NULL));
 }
 
+static AfStmt *
+prepare_upsert (AfStore  *self,
+                AfTable   table,
+                GError  **error)
+{
+  if (self->upserts[table] == NULL
+      && sqlite3_prepare_v3 (self->db, upsert_sql (table), -1, SQLITE_PREPARE_PERSISTENT,
+                             &self->upserts[table], NULL) != SQLITE_OK)
+    {
+      af_store_set_sqlite_error (self, error, "preparing a statement");
+      return NULL;
+    }
+  return self->upserts[table];
+}
+
 gboolean
 af_store_write_row (AfStore        *self,
                     AfTable         table,
@@ -140,7 +155,7 @@ af_store_write_row (AfStore        *self,
                     char           *remote_text,
                     GError        **error)
 {
-  g_autoptr(AfStmt) stmt = af_store_prepare (self, upsert_sql (table), error);
+  g_autoptr(AfStmt) stmt = prepare_upsert (self, table, error);
   guint n = n_columns (table);
 
   if (stmt == NULL)
