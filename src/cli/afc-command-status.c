@@ -4,6 +4,7 @@
 #include "afc-commands.h"
 
 #include "af-codec.h"
+#include "af-store-sync.h"
 #include "afc-output.h"
 
 /* The sync-state key the sync engine writes when a sync ran to the end. */
@@ -13,7 +14,7 @@ typedef struct
 {
   GPtrArray *outbox;      /* (owned): AfOutboxEntry */
   char      *last_sync;   /* (owned) (nullable): never synced when NULL */
-  guint      conflicts;   /* none can exist before the sync engine does */
+  guint      conflicts;   /* open conflicts (af-store-sync.h) */
 } Status;
 
 static void
@@ -35,6 +36,7 @@ load_status (AfStore  *store,
   status->outbox = af_store_outbox_list (store, error);
   if (status->outbox == NULL)
     return FALSE;
+  status->conflicts = MAX (af_store_conflict_count (store, NULL), 0);
 
   /* get_state returns NULL both when unset and on failure: only the error tells. */
   status->last_sync = af_store_get_state (store, LAST_SYNC_KEY, &local_error);
@@ -71,6 +73,7 @@ append_entry_json (GString             *out,
 
 static void
 print_json (AfcContext   *context,
+            AfStore      *store,
             const Status *status)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -87,6 +90,7 @@ print_json (AfcContext   *context,
     af_codec_write_json_string (out, status->last_sync);
   else
     g_string_append (out, "null");
+  afc_sync_write_status (store, out, TRUE);
   g_string_append (out, "}\n");
   afc_context_write (context, out);
 }
@@ -116,6 +120,7 @@ append_entry_text (GString             *out,
 
 static void
 print_text (AfcContext   *context,
+            AfStore      *store,
             const Status *status)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -127,6 +132,7 @@ print_text (AfcContext   *context,
   g_string_append_printf (out, "conflicts: %u\n", status->conflicts);
   g_string_append_printf (out, "last sync: %s\n",
                           status->last_sync != NULL ? status->last_sync : "never");
+  afc_sync_write_status (store, out, FALSE);
   afc_context_write (context, out);
 }
 
@@ -150,9 +156,9 @@ status_run (const AfcCommand  *command,
     return afc_context_fail (context, error);
 
   if (afc_context_get_json (context))
-    print_json (context, &status);
+    print_json (context, store, &status);
   else
-    print_text (context, &status);
+    print_text (context, store, &status);
   return AFC_EXIT_OK;
 }
 

@@ -150,10 +150,8 @@ run_sync (const AfcCommand  *command,
   if (pull_only && push_only)
     return afc_context_usage_error (context, command->name,
                                     "--pull-only and --push-only exclude each other");
-  /* The push (af-push.h) plugs in here; until it does, a sync is its pull. */
-  if (push_only)
-    return afc_context_fail_message (context, "pushing is not available in this build");
-  return run_pull (context, NULL, full);
+  /* Push then pull (af-sync.h), or either alone. */
+  return afc_sync_write_run (context, !pull_only, !push_only, full);
 }
 
 static int
@@ -173,8 +171,9 @@ run_offline (const AfcCommand  *command,
 const AfcCommand afc_command_sync = {
   .name = "sync",
   .parameter_string = NULL,
-  .summary = "Pull the tables and the offline objects from AWS into the cache",
-  .description = "Prints items pulled per table, objects fetched, integrity failures and "
+  .summary = "Send the outbox and submissions, then pull the tables and offline objects",
+  .description = "Prints edits pushed and merged, open conflicts, items pulled per table, "
+                 "objects fetched, integrity failures and "
                  "errors. Exit 0 when the sync ran to the end (problems with single items "
                  "are listed), 1 when it could not complete (network, credentials), 2 on a "
                  "usage error.",

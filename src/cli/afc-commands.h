@@ -25,10 +25,25 @@ extern const AfcCommand afc_command_status;
 /* afc-command-sync.c */
 extern const AfcCommand afc_command_sync;
 extern const AfcCommand afc_command_offline;
+/* afc-command-sync-write.c */
+extern const AfcCommand afc_command_conflicts;
+extern const AfcCommand afc_command_resolve;
+extern const AfcCommand afc_command_submit;
+extern const AfcCommand afc_command_forget_user;
 
 /* afc-command-show.c: prints one item as `show` does (used by the edits' --json). */
 int afc_show_item (AfcContext *context,
                    AfTable     table,
                    const char *id);
+
+/* afc-command-sync-write.c: the whole sync (push then pull) for `sync`, and the sync
+ * lines of `status` (offline, submissions, last error; JSON members when @json). */
+int  afc_sync_write_run    (AfcContext *context,
+                            gboolean    push,
+                            gboolean    pull,
+                            gboolean    full);
+void afc_sync_write_status (AfStore    *store,
+                            GString    *out,
+                            gboolean    json);
 
 G_END_DECLS

@@ -30,6 +30,10 @@ static const AfcCommand * const commands[] = {
   &afc_command_status,
   &afc_command_sync,
   &afc_command_offline,
+  &afc_command_conflicts,
+  &afc_command_resolve,
+  &afc_command_submit,
+  &afc_command_forget_user,
 };
 
 typedef struct
