@@ -15,7 +15,9 @@ struct _AfdApplication
 
   /* owned references */
   GSettings      *settings;
-  AfdWorkspace   *workspace;     /* (nullable) until the first window */
+  AfdWorkspace   *workspace;     /* (nullable) until it is open */
+  GError         *open_error;    /* (nullable) why it could not be opened */
+  GCancellable   *cancellable;   /* (nullable) the open in flight */
   char           *db_path;       /* (nullable) --db */
 };
 
@@ -58,7 +60,10 @@ afd_application_dispose (GObject *object)
 {
   AfdApplication *self = AFD_APPLICATION (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->workspace);
+  g_clear_error (&self->open_error);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->db_path, g_free);
 
@@ -84,21 +89,49 @@ afd_application_handle_local_options (GApplication *application,
   return -1;
 }
 
+static void
+workspace_opened_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(AfdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  AfdWorkspace *workspace = afd_workspace_open_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+  self->workspace = workspace;
+  if (workspace == NULL)
+    {
+      g_warning ("Could not open the workspace: %s", error->message);
+      self->open_error = g_steal_pointer (&error);
+    }
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (AFD_IS_WINDOW (l->data))
+      afd_window_set_workspace (l->data, self->workspace, self->open_error);
+}
+
 static AfdWindow *
 ensure_window (AfdApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  g_autoptr(GError) error = NULL;
+  AfdWindow *new_window;
 
   if (window != NULL)
     return AFD_WINDOW (window);
 
-  if (self->workspace == NULL)
-    self->workspace = afd_workspace_open (self->db_path, self->settings, &error);
-  if (self->workspace == NULL)
-    g_warning ("Could not open the workspace: %s", error->message);
-
-  return afd_window_new (self, self->workspace, error);
+  new_window = afd_window_new (self);
+  if (self->workspace != NULL || self->open_error != NULL)
+    afd_window_set_workspace (new_window, self->workspace, self->open_error);
+  else if (self->cancellable == NULL)
+    {
+      self->cancellable = g_cancellable_new ();
+      afd_workspace_open_async (self->db_path, self->settings, self->cancellable,
+                                workspace_opened_cb, g_object_ref (self));
+    }
+  return new_window;
 }
 
 static void

@@ -273,7 +273,7 @@ save_note (AfdArtworkPage *self)
       return FALSE;
     }
   gtk_label_set_label (self->note_status, _("Saved on this computer · waiting to sync"));
-  afd_workspace_changed (self->workspace);
+  afd_workspace_changed (self->workspace, FALSE);
   return TRUE;
 }
 
@@ -335,7 +335,7 @@ verdict_selected_cb (AfdArtworkPage *self)
     }
   show_appraisal (self);
   toast (self, _("Verdict saved"));
-  afd_workspace_changed (self->workspace);
+  afd_workspace_changed (self->workspace, TRUE);
 }
 
 void

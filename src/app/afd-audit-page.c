@@ -199,7 +199,7 @@ save_notes (AfdAuditPage *self)
     }
 
   gtk_label_set_label (self->notes_status, _("Saved on this computer · waiting to sync"));
-  afd_workspace_changed (self->workspace);
+  afd_workspace_changed (self->workspace, FALSE);
   return TRUE;
 }
 
@@ -258,7 +258,7 @@ mark_reviewed_cb (GtkWidget  *widget,
     }
   show_review_state (self);
   toast (self, _("Marked reviewed"));
-  afd_workspace_changed (self->workspace);
+  afd_workspace_changed (self->workspace, TRUE);
 }
 
 static void

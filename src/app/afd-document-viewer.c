@@ -20,7 +20,7 @@ struct _AfdDocumentViewer
 
   /* template widgets */
   AdwToastOverlay *toasts;
-  GtkMenuButton   *zoom_button;
+  GtkLabel        *zoom_label;
   GtkLabel        *page_label;
   GtkToggleButton *reveal_button;
   AfdThumbnails   *thumbnails;
@@ -39,6 +39,7 @@ struct _AfdDocumentViewer
   char            *pending_field; /* (nullable) to reveal once the pages are shown */
 
   gboolean         reveal_pii;
+  guint            zoom_label_source;
 };
 
 G_DEFINE_FINAL_TYPE (AfdDocumentViewer, afd_document_viewer, GTK_TYPE_WIDGET)
@@ -251,12 +252,24 @@ viewer_action (GtkWidget  *widget,
 
 /* ---- view state ---- */
 
-static void
-update_zoom_label (AfdDocumentViewer *self)
+static gboolean
+update_zoom_label (gpointer user_data)
 {
+  AfdDocumentViewer *self = user_data;
   g_autofree char *text = g_strdup_printf (_("%.0f %%"), afd_page_view_get_zoom (self->page_view) * 100);
 
-  gtk_menu_button_set_label (self->zoom_button, text);
+  self->zoom_label_source = 0;
+  gtk_label_set_text (self->zoom_label, text);
+  return G_SOURCE_REMOVE;
+}
+
+/* The zoom changes while the page view is being allocated (fit width follows the
+ * window's size); resizing the toolbar then would leave it unallocated for a frame. */
+static void
+queue_zoom_label (AfdDocumentViewer *self)
+{
+  if (self->zoom_label_source == 0)
+    self->zoom_label_source = g_idle_add (update_zoom_label, self);
 }
 
 static void
@@ -368,6 +381,9 @@ afd_document_viewer_set_document (AfdDocumentViewer *self,
   g_return_if_fail (AFD_IS_DOCUMENT_VIEWER (self));
   g_return_if_fail (item != NULL);
 
+  /* Out of the fields list before its rows go, so that no row inherits the focus. */
+  if (gtk_widget_get_focus_child (GTK_WIDGET (self)) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->page_view));
   reset (self);
   self->store = store != NULL ? g_object_ref (store) : NULL;
   self->fields = af_field_list_new_from_item (item);
@@ -479,9 +495,15 @@ static void
 afd_document_viewer_dispose (GObject *object)
 {
   AfdDocumentViewer *self = AFD_DOCUMENT_VIEWER (object);
+  GtkWidget *child;
 
   reset (self);
+  g_clear_handle_id (&self->zoom_label_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_DOCUMENT_VIEWER);
+  /* dispose_template only drops the bound pointers; the template's top child
+   * is still ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (afd_document_viewer_parent_class)->dispose (object);
 }
@@ -591,7 +613,7 @@ afd_document_viewer_class_init (AfdDocumentViewerClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-document-viewer.ui");
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, toasts);
-  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, page_label);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, thumbnails);
@@ -616,7 +638,7 @@ afd_document_viewer_init (AfdDocumentViewer *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css ();
 
-  g_signal_connect_swapped (self->page_view, "notify::zoom", G_CALLBACK (update_zoom_label), self);
+  g_signal_connect_swapped (self->page_view, "notify::zoom", G_CALLBACK (queue_zoom_label), self);
   g_signal_connect_swapped (self->page_view, "notify::current-page", G_CALLBACK (update_page_label), self);
   g_signal_connect (self->thumbnails, "page-activated", G_CALLBACK (on_page_activated), self);
   g_signal_connect (self->fields_panel, "confirm-requested", G_CALLBACK (on_confirm_requested), self);

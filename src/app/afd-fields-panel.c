@@ -253,9 +253,14 @@ static void
 afd_fields_panel_dispose (GObject *object)
 {
   AfdFieldsPanel *self = AFD_FIELDS_PANEL (object);
+  GtkWidget *child;
 
   disconnect_fields (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_FIELDS_PANEL);
+  /* dispose_template only drops the bound pointers; the template's top child
+   * is still ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (afd_fields_panel_parent_class)->dispose (object);
 }
@@ -358,7 +363,12 @@ afd_fields_panel_set_fields (AfdFieldsPanel *self,
   disconnect_fields (self);
   self->fields = g_object_ref (fields);
   self->hovered = -1;
+  /* Rebinding drops the focused row, and GtkListBox then selects whichever row takes
+   * the focus: that is not the reviewer's choice, so it must not reach the model. */
+  self->syncing = TRUE;
   gtk_list_box_bind_model (self->list, G_LIST_MODEL (fields), create_row, self, NULL);
+  gtk_list_box_unselect_all (self->list);
+  self->syncing = FALSE;
   g_signal_connect (fields, "notify::selected", G_CALLBACK (on_model_selected), self);
   n = g_list_model_get_n_items (G_LIST_MODEL (fields));
   for (guint i = 0; i < n; i++)

@@ -975,6 +975,27 @@ zoom_for_box (AfdPageView           *self,
 }
 
 gboolean
+afd_page_view_center_field (AfdPageView *self,
+                            guint        position)
+{
+  graphene_rect_t rect;
+
+  g_return_val_if_fail (AFD_IS_PAGE_VIEW (self), FALSE);
+
+  if (!afd_page_view_get_field_rect (self, position, &rect))
+    return FALSE;
+  /* Move the scroll position by the box centre's distance from the view's centre. */
+  configure_adjustments (self,
+                         adjustment_value (self->hadjustment) + rect.origin.x + rect.size.width / 2
+                         - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                         adjustment_value (self->vadjustment) + rect.origin.y + rect.size.height / 2
+                         - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+  update_renders (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+gboolean
 afd_page_view_reveal_field (AfdPageView *self,
                             guint        position)
 {
@@ -987,20 +1008,8 @@ afd_page_view_reveal_field (AfdPageView *self,
     return FALSE;
   zoom = zoom_for_box (self, &rect);
   if (fabs (zoom - self->zoom) > 1e-6)
-    {
-      set_free_zoom (self, zoom, 0, 0);
-      afd_page_view_get_field_rect (self, position, &rect);
-    }
-  /* Centre the box: move the scroll position by the box centre's distance from the
-   * centre of the view. */
-  configure_adjustments (self,
-                         adjustment_value (self->hadjustment) + rect.origin.x + rect.size.width / 2
-                         - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
-                         adjustment_value (self->vadjustment) + rect.origin.y + rect.size.height / 2
-                         - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
-  update_renders (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return TRUE;
+    set_free_zoom (self, zoom, 0, 0);
+  return afd_page_view_center_field (self, position);
 }
 
 int

@@ -63,6 +63,9 @@ void         afd_page_view_scroll_to_page   (AfdPageView      *self,
  * whole) so that the field's box is centred. FALSE when the field has no drawable box. */
 gboolean     afd_page_view_reveal_field     (AfdPageView      *self,
                                              guint             position);
+/* Only scrolls, so that the box is centred at the current zoom. */
+gboolean     afd_page_view_center_field     (AfdPageView      *self,
+                                             guint             position);
 
 /* Where the field's box is drawn, in the widget's coordinates. */
 gboolean     afd_page_view_get_field_rect   (AfdPageView      *self,

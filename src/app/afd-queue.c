@@ -146,3 +146,20 @@ afd_queue_build_query (AfdQueue    queue,
       g_assert_not_reached ();
     }
 }
+
+void
+afd_queue_count_all (AfStore *store,
+                     double   risk_threshold,
+                     gint64   counts[AFD_N_QUEUES])
+{
+  for (AfdQueue queue = 0; queue < AFD_N_QUEUES; queue++)
+    {
+      g_autoptr(GError) error = NULL;
+      AfQuery query;
+
+      afd_queue_build_query (queue, risk_threshold, NULL, &query);
+      counts[queue] = af_store_count (store, &query, &error);
+      if (counts[queue] < 0)
+        g_warning ("Could not count %s: %s", afd_queue_get_id (queue), error->message);
+    }
+}

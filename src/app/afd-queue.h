@@ -38,4 +38,9 @@ void        afd_queue_build_query     (AfdQueue     queue,
                                        const char  *search,
                                        AfQuery     *query);
 
+/* Counts every queue into @counts (-1 where counting failed). Blocking: SQLite. */
+void        afd_queue_count_all       (AfStore     *store,
+                                       double       risk_threshold,
+                                       gint64       counts[AFD_N_QUEUES]);
+
 G_END_DECLS

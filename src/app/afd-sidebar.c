@@ -161,23 +161,11 @@ set_count (AfdSidebar *self,
 }
 
 void
-afd_sidebar_refresh_counts (AfdSidebar *self,
-                            AfStore    *store,
-                            double      risk_threshold)
+afd_sidebar_set_counts (AfdSidebar   *self,
+                        const gint64  counts[AFD_N_QUEUES])
 {
   g_return_if_fail (AFD_IS_SIDEBAR (self));
-  g_return_if_fail (AF_IS_STORE (store));
 
   for (AfdQueue queue = 0; queue < AFD_N_QUEUES; queue++)
-    {
-      g_autoptr(GError) error = NULL;
-      AfQuery query;
-      gint64 count;
-
-      afd_queue_build_query (queue, risk_threshold, NULL, &query);
-      count = af_store_count (store, &query, &error);
-      if (count < 0)
-        g_warning ("Could not count %s: %s", afd_queue_get_id (queue), error->message);
-      set_count (self, queue, count);
-    }
+    set_count (self, queue, counts[queue]);
 }

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "afd-window-bench.h"
@@ -22,27 +21,55 @@ afd_window_bench_rss_kb (void)
 }
 
 static void
-after_paint_cb (GdkFrameClock *clock,
+report (const char *what)
+{
+  printf ("%s realtime-us=%" G_GINT64_FORMAT " rss-kb=%" G_GINT64_FORMAT "\n",
+          what, g_get_real_time (), afd_window_bench_rss_kb ());
+  fflush (stdout);
+}
+
+static void
+first_paint_cb (GdkFrameClock *clock,
                 GtkWidget     *window)
 {
-  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, window);
+  g_signal_handlers_disconnect_by_func (clock, first_paint_cb, window);
+  report ("first-frame");
+  g_object_set_data (G_OBJECT (window), "afd-bench-first-done", GINT_TO_POINTER (TRUE));
+}
 
-  printf ("first-frame realtime-us=%" G_GINT64_FORMAT " rss-kb=%" G_GINT64_FORMAT "\n",
-          g_get_real_time (), afd_window_bench_rss_kb ());
-  fflush (stdout);
-
+static void
+content_paint_cb (GdkFrameClock *clock,
+                  GtkWidget     *window)
+{
+  /* The content frame is the first one after the workspace arrived, never before
+   * the first frame itself. */
+  if (g_object_get_data (G_OBJECT (window), "afd-bench-first-done") == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (clock, content_paint_cb, window);
+  report ("content-frame");
   if (g_strcmp0 (g_getenv ("AFD_BENCH_FIRST_FRAME"), "exit") == 0)
     gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
-map_cb (GtkWidget *window)
+watch_paint (GtkWidget *window,
+             GCallback  callback)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
 
+  if (clock == NULL)
+    return;
+  g_signal_connect_object (clock, "after-paint", callback, window, 0);
+  gtk_widget_queue_draw (window);
+}
+
+static void
+map_cb (GtkWidget *window)
+{
   g_signal_handlers_disconnect_by_func (window, map_cb, NULL);
-  if (clock != NULL)
-    g_signal_connect_object (clock, "after-paint", G_CALLBACK (after_paint_cb), window, 0);
+  watch_paint (window, G_CALLBACK (first_paint_cb));
+  if (g_object_get_data (G_OBJECT (window), "afd-bench-content") != NULL)
+    watch_paint (window, G_CALLBACK (content_paint_cb));
 }
 
 void
@@ -51,4 +78,16 @@ afd_window_bench_watch_first_frame (GtkWidget *window)
   if (g_getenv ("AFD_BENCH_FIRST_FRAME") == NULL)
     return;
   g_signal_connect (window, "map", G_CALLBACK (map_cb), NULL);
+}
+
+void
+afd_window_bench_watch_content_frame (GtkWidget *window)
+{
+  if (g_getenv ("AFD_BENCH_FIRST_FRAME") == NULL)
+    return;
+  /* Before the window is mapped, map_cb connects both probes. */
+  if (!gtk_widget_get_mapped (window))
+    g_object_set_data (G_OBJECT (window), "afd-bench-content", GINT_TO_POINTER (TRUE));
+  else
+    watch_paint (window, G_CALLBACK (content_paint_cb));
 }

@@ -36,14 +36,17 @@ struct _AfdWindow
   GtkWidget            *demo_banner;
   GtkStack             *detail_stack;
   AdwStatusPage        *empty_page;
-  AfdAuditPage         *audit_page;
-  AfdDocumentPage      *document_page;
-  AfdArtworkPage       *artwork_page;
+
+  /* borrowed: the detail pages, built on first use so that the first frame is cheap */
+  AfdAuditPage         *audit_page;      /* (nullable) */
+  AfdDocumentPage      *document_page;   /* (nullable) */
+  AfdArtworkPage       *artwork_page;    /* (nullable) */
 
   /* owned references */
   GSettings            *settings;
   AfdWorkspace         *workspace;      /* (nullable) when it could not be opened */
   char                 *back_page;      /* (nullable) the page "Back" returns to */
+  GPtrArray            *pending_ids;    /* ids to open once the workspace is there */
 
   AfdQueue              queue;
 };
@@ -128,6 +131,29 @@ show_detail (AfdWindow  *self,
   adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
 }
 
+static gpointer
+ensure_page (AfdWindow  *self,
+             gpointer   *page,
+             GType       type,
+             const char *name)
+{
+  if (*page == NULL)
+    {
+      *page = g_object_new (type, NULL);
+      gtk_stack_add_named (self->detail_stack, GTK_WIDGET (*page), name);
+    }
+  return *page;
+}
+
+#define AUDIT_PAGE(self) \
+  AFD_AUDIT_PAGE (ensure_page (self, (gpointer *) &self->audit_page, AFD_TYPE_AUDIT_PAGE, "audit"))
+#define DOCUMENT_PAGE(self) \
+  AFD_DOCUMENT_PAGE (ensure_page (self, (gpointer *) &self->document_page, \
+                                  AFD_TYPE_DOCUMENT_PAGE, "document"))
+#define ARTWORK_PAGE(self) \
+  AFD_ARTWORK_PAGE (ensure_page (self, (gpointer *) &self->artwork_page, \
+                                 AFD_TYPE_ARTWORK_PAGE, "artwork"))
+
 static void
 open_item (AfdWindow  *self,
            AfTable     table,
@@ -137,15 +163,15 @@ open_item (AfdWindow  *self,
   switch (table)
     {
     case AF_TABLE_AUDITS:
-      afd_audit_page_load (self->audit_page, self->workspace, id);
+      afd_audit_page_load (AUDIT_PAGE (self), self->workspace, id);
       show_detail (self, "audit", afd_audit_page_get_title (self->audit_page));
       break;
     case AF_TABLE_DOCUMENTS:
-      afd_document_page_load (self->document_page, self->workspace, id);
+      afd_document_page_load (DOCUMENT_PAGE (self), self->workspace, id);
       show_detail (self, "document", afd_document_page_get_title (self->document_page));
       break;
     case AF_TABLE_ANALYSES:
-      afd_artwork_page_load (self->artwork_page, self->workspace, id);
+      afd_artwork_page_load (ARTWORK_PAGE (self), self->workspace, id);
       show_detail (self, "artwork", afd_artwork_page_get_title (self->artwork_page));
       break;
     case AF_TABLE_USERS:
@@ -181,10 +207,23 @@ queue_list_search_changed_cb (AfdWindow *self)
 }
 
 static void
-workspace_changed_cb (AfdWindow *self)
+refresh_counts (AfdWindow *self)
+{
+  gint64 counts[AFD_N_QUEUES];
+
+  afd_queue_count_all (get_store (self), risk_threshold (self), counts);
+  afd_sidebar_set_counts (self->sidebar, counts);
+}
+
+static void
+workspace_changed_cb (AfdWindow *self,
+                      gboolean   queues_changed)
 {
   update_outbox (self);
-  afd_sidebar_refresh_counts (self->sidebar, get_store (self), risk_threshold (self));
+  /* A note only grows the outbox; a review or a verdict can move items. */
+  if (!queues_changed)
+    return;
+  refresh_counts (self);
   afd_queue_list_reload (self->queue_list);
   update_list_title (self, afd_queue_list_get_n_items (self->queue_list));
 }
@@ -192,7 +231,7 @@ workspace_changed_cb (AfdWindow *self)
 static void
 threshold_changed_cb (AfdWindow *self)
 {
-  afd_sidebar_refresh_counts (self->sidebar, get_store (self), risk_threshold (self));
+  refresh_counts (self);
   show_queue (self);
 }
 
@@ -212,7 +251,7 @@ open_document_action (GtkWidget  *widget,
   AfdWindow *self = AFD_WINDOW (widget);
   const char *previous = gtk_stack_get_visible_child_name (self->detail_stack);
 
-  afd_document_page_load (self->document_page, self->workspace,
+  afd_document_page_load (DOCUMENT_PAGE (self), self->workspace,
                           g_variant_get_string (parameter, NULL));
   g_free (self->back_page);
   self->back_page = g_strdup (previous);
@@ -276,8 +315,10 @@ afd_window_close_request (GtkWindow *window)
   int width, height;
 
   /* Typed notes still waiting for their debounce are saved now, not lost. */
-  afd_audit_page_flush (self->audit_page);
-  afd_artwork_page_flush (self->artwork_page);
+  if (self->audit_page != NULL)
+    afd_audit_page_flush (self->audit_page);
+  if (self->artwork_page != NULL)
+    afd_artwork_page_flush (self->artwork_page);
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_delay (self->settings);
@@ -303,6 +344,7 @@ afd_window_dispose (GObject *object)
   g_clear_object (&self->workspace);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->back_page, g_free);
+  g_clear_pointer (&self->pending_ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (afd_window_parent_class)->dispose (object);
 }
@@ -321,9 +363,6 @@ afd_window_class_init (AfdWindowClass *klass)
 
   g_type_ensure (AFD_TYPE_SIDEBAR);
   g_type_ensure (AFD_TYPE_QUEUE_LIST);
-  g_type_ensure (AFD_TYPE_AUDIT_PAGE);
-  g_type_ensure (AFD_TYPE_DOCUMENT_PAGE);
-  g_type_ensure (AFD_TYPE_ARTWORK_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-window.ui");
@@ -344,9 +383,6 @@ afd_window_class_init (AfdWindowClass *klass)
   BIND (demo_banner);
   BIND (detail_stack);
   BIND (empty_page);
-  BIND (audit_page);
-  BIND (document_page);
-  BIND (artwork_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_queue_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_search_changed_cb);
@@ -367,6 +403,7 @@ afd_window_init (AfdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_visible (self->back_button, FALSE);
+  self->pending_ids = g_ptr_array_new_with_free_func (g_free);
   afd_window_bench_watch_first_frame (GTK_WIDGET (self));
 }
 
@@ -387,8 +424,6 @@ show_workspace_error (AfdWindow    *self,
   adw_status_page_set_icon_name (self->empty_page, "dialog-error-symbolic");
   adw_status_page_set_title (self->empty_page, _("Cannot Open the Workspace"));
   adw_status_page_set_description (self->empty_page, error != NULL ? error->message : NULL);
-  gtk_widget_set_sensitive (self->sidebar_pane, FALSE);
-  gtk_widget_set_sensitive (self->list_pane, FALSE);
 }
 
 static void
@@ -406,32 +441,49 @@ setup_workspace (AfdWindow *self)
     gtk_window_set_title (GTK_WINDOW (self), _("AuditFlow Desk — Demo workspace"));
 
   g_signal_connect_swapped (self->workspace, "changed", G_CALLBACK (workspace_changed_cb), self);
-  g_signal_connect_swapped (self->settings, "changed::risk-threshold",
-                            G_CALLBACK (threshold_changed_cb), self);
+  g_signal_connect_object (self->settings, "changed::risk-threshold",
+                           G_CALLBACK (threshold_changed_cb), self, G_CONNECT_SWAPPED);
   update_outbox (self);
-  afd_sidebar_refresh_counts (self->sidebar, get_store (self), risk_threshold (self));
+  afd_sidebar_set_counts (self->sidebar, afd_workspace_get_initial_counts (self->workspace));
 
   afd_queue_from_id (last, &queue);
   afd_sidebar_select (self->sidebar, queue);
 }
 
 AfdWindow *
-afd_window_new (AfdApplication *application,
-                AfdWorkspace   *workspace,
-                const GError   *error)
+afd_window_new (AfdApplication *application)
 {
   AfdWindow *self = g_object_new (AFD_TYPE_WINDOW, "application", application, NULL);
 
   self->settings = g_object_ref (afd_application_get_settings (application));
   restore_state (self);
+  return self;
+}
+
+void
+afd_window_set_workspace (AfdWindow    *self,
+                          AfdWorkspace *workspace,
+                          const GError *error)
+{
+  g_return_if_fail (AFD_IS_WINDOW (self));
+  g_return_if_fail (self->workspace == NULL);
+
+  gtk_widget_set_sensitive (self->sidebar_pane, workspace != NULL);
+  gtk_widget_set_sensitive (self->list_pane, workspace != NULL);
   if (workspace == NULL)
     {
       show_workspace_error (self, error);
-      return self;
+      return;
     }
   self->workspace = g_object_ref (workspace);
+  adw_status_page_set_title (self->empty_page, _("Nothing Selected"));
+  adw_status_page_set_description (self->empty_page, _("Choose an audit or an artwork from "
+                                                       "the queue to review it."));
   setup_workspace (self);
-  return self;
+  for (guint i = 0; i < self->pending_ids->len; i++)
+    afd_window_open_id (self, g_ptr_array_index (self->pending_ids, i));
+  g_ptr_array_set_size (self->pending_ids, 0);
+  afd_window_bench_watch_content_frame (GTK_WIDGET (self));
 }
 
 void
@@ -445,7 +497,10 @@ afd_window_open_id (AfdWindow  *self,
   g_return_if_fail (AFD_IS_WINDOW (self));
 
   if (self->workspace == NULL)
-    return;
+    {
+      g_ptr_array_add (self->pending_ids, g_strdup (id));
+      return;
+    }
   item = af_store_find_item (get_store (self), id, &table, &error);
   if (item == NULL)
     {

@@ -14,12 +14,15 @@ G_BEGIN_DECLS
 #define AFD_TYPE_WINDOW (afd_window_get_type ())
 G_DECLARE_FINAL_TYPE (AfdWindow, afd_window, AFD, WINDOW, AdwApplicationWindow)
 
+/* The window shows at once; its content comes with afd_window_set_workspace(). */
+AfdWindow *afd_window_new            (AfdApplication *application);
 /* @workspace NULL shows @error instead of the queues. */
-AfdWindow *afd_window_new      (AfdApplication *application,
-                                AfdWorkspace   *workspace,
-                                const GError   *error);
-/* Opens the audit, document or artwork analysis with that id. */
-void       afd_window_open_id  (AfdWindow      *self,
-                                const char     *id);
+void       afd_window_set_workspace  (AfdWindow      *self,
+                                      AfdWorkspace   *workspace,
+                                      const GError   *error);
+/* Opens the audit, document or artwork analysis with that id (once the workspace
+ * is open, when it is not yet). */
+void       afd_window_open_id        (AfdWindow      *self,
+                                      const char     *id);
 
 G_END_DECLS

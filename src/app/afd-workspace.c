@@ -17,6 +17,8 @@ struct _AfdWorkspace
   /* owned references */
   AfStore  *store;
   char     *demo_dir;    /* (nullable) set on the demo only */
+
+  gint64    initial_counts[AFD_N_QUEUES];
 };
 
 G_DEFINE_FINAL_TYPE (AfdWorkspace, afd_workspace, G_TYPE_OBJECT)
@@ -46,7 +48,7 @@ afd_workspace_class_init (AfdWorkspaceClass *klass)
   G_OBJECT_CLASS (klass)->finalize = afd_workspace_finalize;
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -145,23 +147,83 @@ open_explicit (AfdWorkspace  *self,
   return TRUE;
 }
 
-AfdWorkspace *
-afd_workspace_open (const char  *db_path,
-                    GSettings   *settings,
-                    GError     **error)
+typedef struct
 {
+  char     *db_path;          /* (nullable) */
+  gboolean  real_workspace;   /* decided on the main thread, where the settings live */
+  double    risk_threshold;
+} OpenData;
+
+static void
+open_data_free (gpointer data)
+{
+  OpenData *open = data;
+
+  g_free (open->db_path);
+  g_free (open);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenData *open = task_data;
   g_autoptr(AfdWorkspace) self = g_object_new (AFD_TYPE_WORKSPACE, NULL);
   g_autofree char *real_path = default_workspace_path ();
+  g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (db_path != NULL)
-    ok = open_explicit (self, db_path, error);
-  else if (g_file_test (real_path, G_FILE_TEST_EXISTS) || has_aws_configuration (settings))
-    ok = (self->store = open_real (real_path, error)) != NULL;
+  if (open->db_path != NULL)
+    ok = open_explicit (self, open->db_path, &error);
+  else if (open->real_workspace)
+    ok = (self->store = open_real (real_path, &error)) != NULL;
   else
-    ok = open_demo (self, error);
+    ok = open_demo (self, &error);
 
-  return ok ? g_steal_pointer (&self) : NULL;
+  if (!ok)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  afd_queue_count_all (self->store, open->risk_threshold, self->initial_counts);
+  g_task_return_pointer (task, g_steal_pointer (&self), g_object_unref);
+}
+
+void
+afd_workspace_open_async (const char          *db_path,
+                          GSettings           *settings,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *real_path = default_workspace_path ();
+  OpenData *open = g_new0 (OpenData, 1);
+
+  open->db_path = g_strdup (db_path);
+  open->real_workspace = g_file_test (real_path, G_FILE_TEST_EXISTS) ||
+                         has_aws_configuration (settings);
+  open->risk_threshold = g_settings_get_double (settings, "risk-threshold");
+  g_task_set_source_tag (task, afd_workspace_open_async);
+  g_task_set_task_data (task, open, open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+AfdWorkspace *
+afd_workspace_open_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const gint64 *
+afd_workspace_get_initial_counts (AfdWorkspace *self)
+{
+  g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
+  return self->initial_counts;
 }
 
 AfStore *
@@ -214,8 +276,9 @@ afd_workspace_resolve_object (AfdWorkspace   *self,
 }
 
 void
-afd_workspace_changed (AfdWorkspace *self)
+afd_workspace_changed (AfdWorkspace *self,
+                       gboolean      queues_changed)
 {
   g_return_if_fail (AFD_IS_WORKSPACE (self));
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[CHANGED], 0, queues_changed);
 }

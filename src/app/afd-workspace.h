@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "af-store.h"
+#include "afd-queue.h"
 
 G_BEGIN_DECLS
 
@@ -26,11 +27,21 @@ typedef enum
 #define AFD_TYPE_WORKSPACE (afd_workspace_get_type ())
 G_DECLARE_FINAL_TYPE (AfdWorkspace, afd_workspace, AFD, WORKSPACE, GObject)
 
-/* @db_path: an explicit cache (--db), or NULL to choose: the demo on a first start
- * with no AWS configuration, else $XDG_DATA_HOME/auditflow-desk/workspace.db. */
-AfdWorkspace *afd_workspace_open             (const char     *db_path,
-                                              GSettings      *settings,
-                                              GError        **error);
+/* Opens the workspace on a worker thread, and counts its queues there too (SQLite
+ * reads; a big cache takes a moment), so that the window shows at once.
+ * @db_path: an explicit cache (--db), or NULL to choose: the demo on a first start
+ * with no AWS configuration, else $XDG_DATA_HOME/auditflow-desk/workspace.db.
+ * The store is only ever used by one thread at a time: the worker until it returns,
+ * then the main thread. */
+void          afd_workspace_open_async       (const char           *db_path,
+                                              GSettings            *settings,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+AfdWorkspace *afd_workspace_open_finish      (GAsyncResult         *result,
+                                              GError              **error);
+/* The queue counts taken while opening (afd_queue_count_all()). */
+const gint64 *afd_workspace_get_initial_counts (AfdWorkspace *self);
 AfStore      *afd_workspace_get_store        (AfdWorkspace   *self);
 gboolean      afd_workspace_is_demo          (AfdWorkspace   *self);
 
@@ -41,7 +52,9 @@ char         *afd_workspace_resolve_object   (AfdWorkspace   *self,
                                               const char     *attribute,
                                               GError        **error);
 
-/* Pages call this after an edit; emits ::changed. */
-void          afd_workspace_changed          (AfdWorkspace   *self);
+/* Pages call this after an edit; emits ::changed. @queues_changed: the edit may
+ * move items between queues (a review, a verdict), not just add to the outbox. */
+void          afd_workspace_changed          (AfdWorkspace   *self,
+                                              gboolean        queues_changed);
 
 G_END_DECLS

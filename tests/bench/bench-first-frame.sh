@@ -3,6 +3,8 @@
 # exec → first frame of auditflow-desk's main window over a cache of 100,000 audits,
 # beside a minimal GTK 4 + libadwaita window measured the same way in the same run,
 # and the app's RSS at its first frame. Targets: ≤ 1.5 × the minimal window, ≤ 200 MB.
+# Also printed: exec → the first frame that shows the queues (the workspace opens and
+# counts its queues on a worker thread), and the RSS then.
 #   bench-first-frame.sh APP MINIMAL POPULATE [RUNS]
 set -eu
 
@@ -25,12 +27,16 @@ echo "# populated 100000 audits in $(( ($(date +%s%N) - start) / 1000000 )) ms (
 
 cat > "$scratch/measure.sh" <<'INNER'
 #!/bin/sh
-# One measurement: prints "<ms from exec to first frame> <rss kB>".
+# One measurement: prints "<ms to first frame> <rss kB> <ms to content frame> <rss kB>"
+# (the minimal window has no content frame: its first frame is repeated).
 before=$(date +%s%6N)
-line=$("$@" | grep '^first-frame')
-after=$(echo "$line" | sed 's/.*realtime-us=\([0-9]*\).*/\1/')
-rss=$(echo "$line" | sed 's/.*rss-kb=\([0-9-]*\).*/\1/')
-echo "$(( (after - before) / 1000 )) $rss"
+out=$("$@")
+field () {
+  line=$(echo "$out" | grep "^$1" || echo "$out" | grep '^first-frame')
+  echo "$line" | sed "s/.*$2=\([0-9-]*\).*/\1/"
+}
+echo "$(( ($(field first-frame realtime-us) - before) / 1000 )) $(field first-frame rss-kb)" \
+     "$(( ($(field content-frame realtime-us) - before) / 1000 )) $(field content-frame rss-kb)"
 INNER
 chmod +x "$scratch/measure.sh"
 
@@ -50,7 +56,7 @@ INNER
 chmod +x "$scratch/all.sh"
 
 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- "$scratch/all.sh" \
-  2>/dev/null > "$scratch/results"
+  2>/dev/null | grep -E '^(minimal|app) ' > "$scratch/results"
 
 median () {
   sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -59,11 +65,14 @@ minimal_ms=$(awk '$1 == "minimal" { print $2 }' "$scratch/results" | median)
 app_ms=$(awk '$1 == "app" { print $2 }' "$scratch/results" | median)
 app_rss=$(awk '$1 == "app" { print $3 }' "$scratch/results" | median)
 minimal_rss=$(awk '$1 == "minimal" { print $3 }' "$scratch/results" | median)
+content_ms=$(awk '$1 == "app" { print $4 }' "$scratch/results" | median)
+content_rss=$(awk '$1 == "app" { print $5 }' "$scratch/results" | median)
 
 echo "# runs: $runs each, medians; raw: $(tr '\n' ';' < "$scratch/results")"
 echo "minimal window: exec → first frame ${minimal_ms} ms, RSS $((minimal_rss / 1024)) MB"
 echo "auditflow-desk (100,000 audits): exec → first frame ${app_ms} ms, RSS $((app_rss / 1024)) MB"
+echo "auditflow-desk (100,000 audits): exec → queues shown ${content_ms} ms, RSS $((content_rss / 1024)) MB"
 ratio=$(awk -v a="$app_ms" -v m="$minimal_ms" 'BEGIN { printf "%.2f", a / m }')
-echo "ratio: ${ratio} × the minimal window (target ≤ 1.5); RSS target ≤ 200 MB"
-awk -v r="$ratio" -v rss="$app_rss" 'BEGIN { exit !(r <= 1.5 && rss <= 200 * 1024) }' \
+echo "ratio: ${ratio} × the minimal window (target ≤ 1.5); RSS with the queues shown: target ≤ 200 MB"
+awk -v r="$ratio" -v rss="$content_rss" 'BEGIN { exit !(r <= 1.5 && rss <= 200 * 1024) }' \
   && echo "PASS" || { echo "FAIL: over target"; exit 1; }

@@ -73,7 +73,8 @@ def labels(node):
 def start(binary):
     process = subprocess.Popen([binary])
     app = find_app(process)
-    wait_for('the review queues', lambda: app.child(name='Review queues', roleName='list'))
+    # The workspace opens on a worker thread; the title says when the demo is in.
+    wait_for('the demo workspace', lambda: 'Demo workspace' in app.child(roleName='frame').name)
     return process, app
 
 
