@@ -377,6 +377,66 @@ test_wrong_type_tolerated (void)
   g_assert_null (strstr (above_ids, id));
 }
 
+/* A batch large enough to be written on worker threads: every item lands whole, in
+ * its place, and an edit pending on one of them is kept on top of its new copy. */
+static void
+test_large_batch (void)
+{
+  g_autoptr(AfStore) store = open_with_fixtures ();
+  g_autoptr(GPtrArray) fixtures = fixture_items ("AuditFlow-AuditRecords.json");
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(AfValue) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  AfQuery all = { .table = AF_TABLE_AUDITS };
+  guint n = 1000;
+
+  g_assert_true (af_store_set_review_notes (store, LOW_RISK_AUDIT, "kept", &error));
+  for (guint i = 0; i < n; i++)
+    {
+      AfValue *item = af_value_copy (g_ptr_array_index (fixtures, i % fixtures->len));
+      g_autofree char *id = g_strdup_printf ("bulk-%04u", i);
+
+      if (i != 500)
+        af_value_map_set (item, "audit_record_id", af_value_new_s (id));
+      else
+        af_value_map_set (item, "audit_record_id", af_value_new_s (LOW_RISK_AUDIT));
+      af_value_map_set (item, "risk_score", af_value_new_n_int (i % 101));
+      g_ptr_array_add (batch, item);
+    }
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_AUDITS, batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (af_store_count (store, &all, NULL), ==, n + fixtures->len - 1);
+
+  for (guint i = 0; i < n; i += 37)
+    {
+      AfValue *item = g_ptr_array_index (batch, i);
+      g_autofree char *want = af_codec_item_to_string (item);
+      g_autofree char *got = item_string (store, AF_TABLE_AUDITS, af_item_get_s (item, "audit_record_id"));
+
+      if (i != 500)
+        g_assert_cmpstr (got, ==, want);
+    }
+  edited = get_item (store, AF_TABLE_AUDITS, LOW_RISK_AUDIT);
+  g_assert_cmpstr (af_item_get_s (edited, "review_notes"), ==, "kept");
+  g_assert_cmpstr (af_item_get_n (edited, "risk_score"), ==, "96");   /* 500 % 101 */
+
+  /* A failure half-way (the workers are ahead) leaves the cache as it was. */
+  for (guint i = 0; i < n; i++)
+    af_value_map_set (g_ptr_array_index (batch, i), "status", af_value_new_s ("FAILED"));
+  af_store_inject_failure (store, "during-put");
+  g_assert_false (af_store_put_remote_items (store, AF_TABLE_AUDITS, batch, &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INJECTED);
+  g_clear_error (&error);
+  all.status = "FAILED";
+  g_assert_cmpint (af_store_count (store, &all, NULL), ==, 0);
+
+  /* A bad item anywhere refuses the whole batch. */
+  af_value_map_remove (g_ptr_array_index (batch, 700), "audit_record_id");
+  g_assert_false (af_store_put_remote_items (store, AF_TABLE_AUDITS, batch, &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "item 700"));
+}
+
 /* ---- The seeds' query patterns against expected.json ------------------------------ */
 
 static void
@@ -1189,6 +1249,7 @@ main (int   argc,
   g_test_add_func ("/store/import/unknown-attributes", test_unknown_attributes);
   g_test_add_func ("/store/import/wrong-type", test_wrong_type_tolerated);
   g_test_add_func ("/store/import/malformed", test_malformed_import);
+  g_test_add_func ("/store/import/large-batch", test_large_batch);
   g_test_add_func ("/store/query/documents-for-loan", test_documents_for_loan);
   g_test_add_func ("/store/query/documents-by-status", test_documents_by_status);
   g_test_add_func ("/store/query/audits-above-risk", test_audits_above_risk);

@@ -72,18 +72,6 @@ base_version (const AfValue *item)
 }
 
 static gboolean
-injected (AfStore     *self,
-          const char  *point,
-          GError     **error)
-{
-  if (g_strcmp0 (self->inject_point, point) != 0)
-    return FALSE;
-  g_clear_pointer (&self->inject_point, g_free);
-  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INJECTED, "failure injected at %s", point);
-  return TRUE;
-}
-
-static gboolean
 edit_in_transaction (AfStore      *self,
                      AfTable       table,
                      const char   *id,
@@ -111,7 +99,7 @@ edit_in_transaction (AfStore      *self,
   if (!af_store_write_row (self, table, edited, af_codec_item_to_string (edited), remote_text,
                            error))
     return FALSE;
-  if (injected (self, "after-item-update", error))
+  if (af_store_injected (self, "after-item-update", error))
     return FALSE;
   return af_store_outbox_add (self, table, id, kind, changes, base_version (row.item), error);
 }

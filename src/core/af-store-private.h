@@ -100,6 +100,12 @@ char         *af_serializer_take       (AfSerializer   *self,
 void          af_serializer_free       (AfSerializer   *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfSerializer, af_serializer_free)
 
+/* Tests' failure points ("after-item-update", "during-put"): TRUE, with @error set,
+ * once, when af_store_inject_failure() named @point. */
+gboolean  af_store_injected            (AfStore        *self,
+                                        const char     *point,
+                                        GError        **error);
+
 gboolean  af_op_kind_from_string       (const char     *text,
                                         AfOpKind       *out_kind);
 

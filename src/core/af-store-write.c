@@ -320,8 +320,9 @@ put_items (AfStore    *self,
 
   serializer = af_serializer_new (items);
   for (guint i = 0; i < items->len && !failed; i++)
-    failed = !put_one (self, tables != NULL ? tables[i] : table, g_ptr_array_index (items, i),
-                       af_serializer_take (serializer, i), outbox_empty, error);
+    failed = (i == items->len / 2 && af_store_injected (self, "during-put", error))
+             || !put_one (self, tables != NULL ? tables[i] : table, g_ptr_array_index (items, i),
+                          af_serializer_take (serializer, i), outbox_empty, error);
   ok = !failed && af_store_commit (self, error);
 
 out:

@@ -531,6 +531,18 @@ af_store_inject_failure (AfStore    *self,
   self->inject_point = g_strdup (point);
 }
 
+gboolean
+af_store_injected (AfStore     *self,
+                   const char  *point,
+                   GError     **error)
+{
+  if (G_LIKELY (self->inject_point == NULL) || strcmp (self->inject_point, point) != 0)
+    return FALSE;
+  g_clear_pointer (&self->inject_point, g_free);
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INJECTED, "failure injected at %s", point);
+  return TRUE;
+}
+
 /* ---- Sync state -------------------------------------------------------------------- */
 
 char *
