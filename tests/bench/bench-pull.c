@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bench-pull — 10,000 audit records (~3.5 KB of nested DynamoDB JSON each, the fixtures'
+ * shape) pulled from DynamoDB Local into a fresh cache, against the AWS SDK for JavaScript
+ * and boto3 reading the same items with a paginated Query (into memory only). Prints
+ * items/s and the CPU seconds of each client process.
+ *
+ *   tests/peers/run-with-peers.sh build/tests/bench/bench-pull [--items N] [--rounds N]
+ *
+ * All three go straight to DynamoDB Local (not through the verifying front, which would
+ * add its own cost to everyone's figures); the SigV4 front is the integration tests' job.
+ */
+#include <glib/gstdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "aws-fixture.h"
+
+#include "af-codec.h"
+
+#define INDEX "status-audit_timestamp-index"
+
+typedef struct
+{
+  const char *name;
+  guint       items;
+  double      seconds;
+  double      cpu;
+} Figure;
+
+static double
+cpu_seconds (int who)
+{
+  struct rusage usage;
+
+  getrusage (who, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* The fixture's audits, repeated with new ids and timestamps, all COMPLETED. */
+static GPtrArray *
+make_items (guint count)
+{
+  g_autoptr(GPtrArray) templates = aws_fixture_items (AF_TABLE_AUDITS);
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GDateTime) base = g_date_time_new_utc (2024, 1, 1, 0, 0, 0);
+  gsize bytes = 0;
+
+  for (guint i = 0; i < count; i++)
+    {
+      AfValue *item = af_value_copy (g_ptr_array_index (templates, i % templates->len));
+      g_autoptr(GDateTime) when = g_date_time_add_seconds (base, i * 37.0);
+      g_autofree char *stamp = g_date_time_format (when, "%Y-%m-%dT%H:%M:%S.000Z");
+      g_autofree char *id = g_strdup_printf ("bench-%06u", i);
+      g_autofree char *loan = g_strdup_printf ("LOAN-BENCH-%05u", i / 3);
+      g_autofree char *text = NULL;
+
+      af_value_map_set (item, "audit_record_id", af_value_new_s (id));
+      af_value_map_set (item, "audit_timestamp", af_value_new_s (stamp));
+      af_value_map_set (item, "loan_application_id", af_value_new_s (loan));
+      af_value_map_set (item, "status", af_value_new_s ("COMPLETED"));
+      text = af_codec_item_to_string (item);
+      bytes += strlen (text);
+      g_ptr_array_add (items, item);
+    }
+  g_print ("# %u items, %.2f KB of DynamoDB JSON each on average\n", count,
+           bytes / 1024.0 / count);
+  return items;
+}
+
+static void
+load_items (AfDynamodbClient *client,
+            const char       *table,
+            GPtrArray        *items)
+{
+  enum { LANES = 8 };
+  GAsyncResult *results[LANES] = { NULL };
+  GPtrArray *lanes[LANES];
+
+  for (guint l = 0; l < LANES; l++)
+    {
+      lanes[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+      for (guint i = l; i < items->len; i += LANES)
+        g_ptr_array_add (lanes[l], af_value_ref (g_ptr_array_index (items, i)));
+      af_dynamodb_client_batch_write_async (client, table, lanes[l], NULL, NULL,
+                                            aws_fixture_store_result, &results[l]);
+    }
+  for (guint l = 0; l < LANES; l++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      af_dynamodb_client_batch_write_finish (client, aws_fixture_wait (&results[l]), &error);
+      g_assert_no_error (error);
+      g_object_unref (results[l]);
+      g_ptr_array_unref (lanes[l]);
+    }
+}
+
+static Figure
+run_pull (SoupSession *session,
+          const char  *url,
+          const char  *suffix,
+          const char  *dir,
+          guint        round)
+{
+  g_autofree char *path = g_strdup_printf ("%s/cache-%u.db", dir, round);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+  g_autoptr(AfDynamodbClient) client = aws_fixture_dynamodb (session, url);
+  g_autoptr(AfPull) pull = af_pull_new (store, client, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AfPullResult) pulled = NULL;
+  gint64 start;
+  double cpu;
+  Figure figure = { "auditflow pull (+ SQLite cache)" };
+
+  g_assert_no_error (error);
+  aws_fixture_name_tables (pull, suffix);
+  cpu = cpu_seconds (RUSAGE_SELF);
+  start = g_get_monotonic_time ();
+  af_pull_run_async (pull, NULL, aws_fixture_store_result, &result);
+  pulled = af_pull_run_finish (pull, aws_fixture_wait (&result), &error);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  figure.seconds = (g_get_monotonic_time () - start) / 1e6;
+  figure.cpu = cpu_seconds (RUSAGE_SELF) - cpu;
+  g_assert_no_error (error);
+  figure.items = pulled->pulled[AF_TABLE_AUDITS];
+  g_assert_cmpuint (af_store_count (store, &(AfQuery) { .table = AF_TABLE_AUDITS }, NULL), ==,
+                    figure.items);
+  return figure;
+}
+
+/* One SDK process; its CPU from the kernel's accounting of our children. */
+static Figure
+run_client (const char  *name,
+            char       **argv)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  Figure figure = { name };
+  double cpu = cpu_seconds (RUSAGE_CHILDREN);
+  gint64 start = g_get_monotonic_time ();
+  int status;
+  JsonObject *object;
+
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  figure.seconds = (g_get_monotonic_time () - start) / 1e6;
+  figure.cpu = cpu_seconds (RUSAGE_CHILDREN) - cpu;
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error) ||
+      !json_parser_load_from_data (parser, out, -1, &error))
+    {
+      g_printerr ("%s failed: %s\n%s", name, error->message, err);
+      return figure;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  figure.items = json_object_get_int_member (object, "items");
+  g_print ("#   %s: Query loop alone %.2f s (%.0f items/s)\n", name,
+           json_object_get_double_member (object, "seconds"),
+           figure.items / json_object_get_double_member (object, "seconds"));
+  return figure;
+}
+
+static void
+print_figure (const Figure *figure)
+{
+  g_print ("%-34s %6u items  %6.2f s  %8.0f items/s  CPU %6.2f s\n", figure->name,
+           figure->items, figure->seconds, figure->items / figure->seconds, figure->cpu);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int items = 10000;
+  int rounds = 2;
+  const GOptionEntry entries[] = {
+    { "items", 0, 0, G_OPTION_ARG_INT, &items, "Audit records to pull (10000)", "N" },
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds of the three clients (2)", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) options = g_option_context_new ("— the pull against the SDKs");
+  g_autoptr(GError) error = NULL;
+  const char *url = g_getenv ("AF_PEER_DYNAMODB_LOCAL_DIRECT_URL");
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(AfDynamodbClient) loader = NULL;
+  g_autoptr(GPtrArray) generated = NULL;
+  g_autofree char *suffix = g_strdup_printf ("bench%d", (int) getpid ());
+  g_autofree char *audits = aws_fixture_table_name (AF_TABLE_AUDITS, suffix);
+  g_autofree char *dir = NULL;
+  g_autofree char *here = g_getenv ("G_TEST_SRCDIR")
+                          ? g_build_filename (g_getenv ("G_TEST_SRCDIR"), "bench", NULL)
+                          : g_path_get_dirname (__FILE__);
+  g_autofree char *js = g_build_filename (here, "bench-pull-sdk.js", NULL);
+  g_autofree char *py = g_build_filename (here, "bench-pull-boto3.py", NULL);
+
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (url == NULL)
+    {
+      g_print ("1..0 # SKIP DynamoDB Local is not running (use tests/peers/run-with-peers.sh)\n");
+      return 0;
+    }
+  g_setenv ("AWS_ACCESS_KEY_ID", g_getenv ("AF_PEER_ACCESS_KEY_ID"), TRUE);
+  g_setenv ("AWS_SECRET_ACCESS_KEY", g_getenv ("AF_PEER_SECRET_ACCESS_KEY"), TRUE);
+  g_setenv ("AWS_REGION", g_getenv ("AF_PEER_REGION"), TRUE);
+  dir = g_dir_make_tmp ("af-bench-pull-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  session = soup_session_new ();
+  loader = aws_fixture_dynamodb (session, url);
+  aws_fixture_create_tables (loader, suffix);
+  generated = make_items (items);
+  load_items (loader, audits, generated);
+  g_print ("# loaded into %s at %s\n", audits, url);
+
+  /* Warm DynamoDB Local's JIT so that whoever goes first is not penalised. */
+  run_pull (session, url, suffix, dir, 0);
+
+  for (int round = 1; round <= rounds; round++)
+    {
+      char *js_argv[] = { (char *) "node", js, (char *) url, audits, (char *) INDEX,
+                          (char *) "status", (char *) "COMPLETED", NULL };
+      char *py_argv[] = { (char *) "/usr/bin/python3", py, (char *) url, audits,
+                          (char *) INDEX, (char *) "status", (char *) "COMPLETED", NULL };
+      Figure ours, sdk, boto;
+
+      g_print ("# round %d\n", round);
+      ours = run_pull (session, url, suffix, dir, round);
+      sdk = run_client ("AWS SDK for JavaScript v3 (Query)", js_argv);
+      boto = run_client ("boto3 (Query)", py_argv);
+      print_figure (&ours);
+      print_figure (&sdk);
+      print_figure (&boto);
+    }
+  for (int round = 0; round <= rounds; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("cache-%d.db", round);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_unlink (path);
+      g_unlink (wal);
+      g_unlink (shm);
+    }
+  g_rmdir (dir);
+  return 0;
+}
