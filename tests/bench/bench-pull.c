@@ -178,7 +178,10 @@ main (int   argc,
 {
   int items = 10000;
   int rounds = 2;
+  char *scripts = NULL;
   const GOptionEntry entries[] = {
+    { "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts,
+      "Where bench-pull-sdk.js and bench-pull-boto3.py are (tests/bench)", "DIR" },
     { "items", 0, 0, G_OPTION_ARG_INT, &items, "Audit records to pull (10000)", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds of the three clients (2)", "N" },
     { NULL }
@@ -192,11 +195,9 @@ main (int   argc,
   g_autofree char *suffix = g_strdup_printf ("bench%d", (int) getpid ());
   g_autofree char *audits = aws_fixture_table_name (AF_TABLE_AUDITS, suffix);
   g_autofree char *dir = NULL;
-  g_autofree char *here = g_getenv ("G_TEST_SRCDIR")
-                          ? g_build_filename (g_getenv ("G_TEST_SRCDIR"), "bench", NULL)
-                          : g_path_get_dirname (__FILE__);
-  g_autofree char *js = g_build_filename (here, "bench-pull-sdk.js", NULL);
-  g_autofree char *py = g_build_filename (here, "bench-pull-boto3.py", NULL);
+  g_autofree char *here = NULL;
+  g_autofree char *js = NULL;
+  g_autofree char *py = NULL;
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
@@ -204,6 +205,9 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  here = scripts ? g_strdup (scripts) : g_path_get_dirname (__FILE__);
+  js = g_build_filename (here, "bench-pull-sdk.js", NULL);
+  py = g_build_filename (here, "bench-pull-boto3.py", NULL);
   if (url == NULL)
     {
       g_print ("1..0 # SKIP DynamoDB Local is not running (use tests/peers/run-with-peers.sh)\n");
