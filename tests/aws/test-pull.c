@@ -262,6 +262,8 @@ test_pull_fixtures (Fixture       *fixture,
   g_assert_nonnull (strstr (g_ptr_array_index (result->problems, 0), "doc-wrong-type"));
 
   assert_cache_matches_fixtures (fixture->store);
+  /* every x-amz-crc32 matched: no request had to be sent again */
+  g_assert_cmpuint (af_dynamodb_client_get_retry_count (fixture->dynamodb), ==, 0);
   assert_cache_has (fixture->store, AF_TABLE_AUDITS, extra_audits);
   assert_cache_has (fixture->store, AF_TABLE_DOCUMENTS, extra_documents);
 }
