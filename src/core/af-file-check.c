@@ -65,32 +65,35 @@ read_be32 (const guint8 *p)
 }
 
 static gboolean
-set_truncated (GError **error)
+set_truncated (const char  *current_type,
+               GError     **error)
 {
-  g_set_error_literal (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_TRUNCATED,
-                       _("The image file is truncated: its header ends early"));
+  g_set_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_TRUNCATED,
+               _("The %s file is truncated: it ends before its own header does"), current_type);
   return FALSE;
 }
 
 static gboolean
-set_malformed (GError     **error,
+set_malformed (const char  *current_type,
+               GError     **error,
                const char  *what)
 {
   g_set_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_MALFORMED,
-               _("The image file is damaged: %s"), what);
+               _("The %s file is damaged: %s"), current_type, what);
   return FALSE;
 }
 
 static gboolean
-add_size (GArray   *sizes,
-          guint32   width,
-          guint32   height,
-          GError  **error)
+add_size (const char  *type,
+          GArray      *sizes,
+          guint32      width,
+          guint32      height,
+          GError     **error)
 {
   AfImageSize size = { width, height };
 
   if (width == 0 || height == 0)
-    return set_malformed (error, _("it declares an empty picture"));
+    return set_malformed (type, error, _("it declares an empty picture"));
   g_array_append_val (sizes, size);
   return TRUE;
 }
@@ -104,10 +107,10 @@ read_png (const guint8  *data,
           GError       **error)
 {
   if (length < 24)
-    return set_truncated (error);
+    return set_truncated ("PNG", error);
   if (memcmp (data + 12, "IHDR", 4) != 0)
-    return set_malformed (error, _("the PNG header chunk is missing"));
-  return add_size (sizes, read_be32 (data + 16), read_be32 (data + 20), error);
+    return set_malformed ("PNG", error, _("the PNG header chunk is missing"));
+  return add_size ("PNG", sizes, read_be32 (data + 16), read_be32 (data + 20), error);
 }
 
 /* ---- JPEG: walk the marker segments up to the first frame header (SOFn) ---- */
@@ -140,7 +143,7 @@ read_jpeg (const guint8  *data,
       guint32 segment;
 
       if (data[pos] != 0xff)
-        return set_malformed (error, _("a JPEG marker is missing"));
+        return set_malformed ("JPEG", error, _("a JPEG marker is missing"));
       while (pos < length && data[pos] == 0xff)
         pos++;   /* fill bytes */
       if (pos >= length)
@@ -149,21 +152,21 @@ read_jpeg (const guint8  *data,
       if (is_standalone_marker (marker))
         continue;
       if (marker == 0xd9 || marker == 0xda)
-        return set_malformed (error, _("the JPEG has no frame header"));
+        return set_malformed ("JPEG", error, _("the JPEG has no frame header"));
       if (pos + 2 > length)
         break;
       segment = read_be16 (data + pos);
       if (segment < 2)
-        return set_malformed (error, _("a JPEG segment has an impossible length"));
+        return set_malformed ("JPEG", error, _("a JPEG segment has an impossible length"));
       if (is_sof_marker (marker))
         {
           if (pos + 7 > length)
             break;
-          return add_size (sizes, read_be16 (data + pos + 5), read_be16 (data + pos + 3), error);
+          return add_size ("JPEG", sizes, read_be16 (data + pos + 5), read_be16 (data + pos + 3), error);
         }
       pos += segment;
     }
-  return set_truncated (error);
+  return set_truncated ("JPEG", error);
 }
 
 /* ---- TIFF: every IFD in the chain is a page ---- */
@@ -230,10 +233,10 @@ read_tiff_ifd (const TiffReader  *r,
   guint64 end;
 
   if (!tiff_read16 (r, ifd, &count))
-    return set_truncated (error);
+    return set_truncated ("TIFF", error);
   end = (guint64) ifd + 2 + (guint64) count * 12;
   if (!tiff_read32 (r, end, out_next))
-    return set_truncated (error);
+    return set_truncated ("TIFF", error);
 
   for (guint32 i = 0; i < count; i++)
     {
@@ -241,13 +244,13 @@ read_tiff_ifd (const TiffReader  *r,
       guint32 tag;
 
       if (!tiff_read16 (r, entry, &tag))
-        return set_truncated (error);
+        return set_truncated ("TIFF", error);
       if (tag == 256 && !tiff_entry_value (r, entry, &width))
-        return set_malformed (error, _("the TIFF image width is unreadable"));
+        return set_malformed ("TIFF", error, _("the TIFF image width is unreadable"));
       if (tag == 257 && !tiff_entry_value (r, entry, &height))
-        return set_malformed (error, _("the TIFF image height is unreadable"));
+        return set_malformed ("TIFF", error, _("the TIFF image height is unreadable"));
     }
-  return add_size (sizes, width, height, error);
+  return add_size ("TIFF", sizes, width, height, error);
 }
 
 static gboolean
@@ -261,9 +264,9 @@ read_tiff (const guint8  *data,
   guint32 ifd;
 
   if (!tiff_read32 (&r, 4, &ifd))
-    return set_truncated (error);
+    return set_truncated ("TIFF", error);
   if (ifd == 0)
-    return set_malformed (error, _("the TIFF has no pages"));
+    return set_malformed ("TIFF", error, _("the TIFF has no pages"));
 
   while (ifd != 0)
     {
@@ -271,7 +274,7 @@ read_tiff (const guint8  *data,
        * reader, not a document. */
       if (g_hash_table_contains (seen, GUINT_TO_POINTER (ifd)) ||
           g_hash_table_size (seen) >= AF_TIFF_MAX_PAGES)
-        return set_malformed (error, _("the TIFF page chain never ends"));
+        return set_malformed ("TIFF", error, _("the TIFF page chain never ends"));
       g_hash_table_add (seen, GUINT_TO_POINTER (ifd));
       if (!read_tiff_ifd (&r, ifd, sizes, &ifd, error))
         return FALSE;

@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The document review workspace in-process, under Xvfb, on the fixture documents:
+ * highlights land on the fixture's bbox (checked in the drawn pixels too) at two zooms
+ * and a rotation; F8 visits exactly the fields expected.json lists, in order, each
+ * brought into view; a correction made through the keyboard actions reaches the cache
+ * and its outbox with the original kept; bad files each give a message, never a crash.
+ */
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+#include "af-demo.h"
+#include "afd-document-viewer.h"
+#include "afd-page-view-private.h"
+
+#define TIMEOUT_SECONDS 20
+
+typedef struct
+{
+  AfStore           *store;
+  GtkWidget         *window;
+  AfdDocumentViewer *viewer;
+  char              *demo_dir;
+  char              *scratch;
+} Fixture;
+
+static const char *carter_w2 = "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb";
+
+/* ---- helpers ---- */
+
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+viewer_settled (gpointer data)
+{
+  AfdDocumentViewer *viewer = data;
+
+  return afd_document_viewer_is_loaded (viewer) || afd_document_viewer_get_error_message (viewer) != NULL;
+}
+
+static void
+drain (void)
+{
+  /* Let allocation and drawing catch up. */
+  for (int i = 0; i < 50; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static AfValue *
+get_document (Fixture    *f,
+              const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  AfValue *item = af_store_get_item (f->store, AF_TABLE_DOCUMENTS, id, &error);
+
+  g_assert_no_error (error);
+  return item;
+}
+
+static void
+open_document (Fixture       *f,
+               const AfValue *item,
+               const char    *path)
+{
+  afd_document_viewer_set_document (f->viewer, f->store, item, path);
+  wait_until (viewer_settled, f->viewer);
+  drain ();
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->viewer));
+}
+
+static void
+open_fixture_document (Fixture    *f,
+                       const char *id)
+{
+  g_autoptr(AfValue) item = get_document (f, id);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = af_demo_resolve_item_object (f->demo_dir, item, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  open_document (f, item, path);
+  g_assert_null (afd_document_viewer_get_error_message (f->viewer));
+  g_assert_true (afd_document_viewer_is_loaded (f->viewer));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = NULL;
+
+  f->scratch = g_dir_make_tmp ("afd-viewer-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->demo_dir = g_strdup (g_getenv ("AF_FIXTURES_DIR"));
+  cache = g_build_filename (f->scratch, "demo.sqlite", NULL);
+  f->store = af_demo_open (f->demo_dir, cache, &error);
+  g_assert_no_error (error);
+  af_store_set_identity (f->store, "officer@example.com");
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
+  f->viewer = AFD_DOCUMENT_VIEWER (afd_document_viewer_new ());
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->viewer));
+  gtk_window_present (GTK_WINDOW (f->window));
+  drain ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) scratch = g_file_new_for_path (f->scratch);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (scratch, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  GFile *child;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  drain ();
+  g_clear_object (&f->store);
+  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
+    g_file_delete (child, NULL, NULL);
+  g_file_delete (scratch, NULL, NULL);
+  g_free (f->scratch);
+  g_free (f->demo_dir);
+}
+
+/* ---- highlights at their true position ---- */
+
+/* The fixture's bbox on the page rectangle, rotated clockwise by @rotation: computed
+ * here from the fractions, independently of af_bbox_to_device(). */
+static graphene_rect_t
+expected_rect (const graphene_rect_t *page,
+               double l, double t, double w, double h,
+               int rotation)
+{
+  double pw = page->size.width, ph = page->size.height;
+
+  switch (rotation)
+    {
+    case 90:
+      return GRAPHENE_RECT_INIT (page->origin.x + (1 - t - h) * pw, page->origin.y + l * ph, h * pw, w * ph);
+    case 180:
+      return GRAPHENE_RECT_INIT (page->origin.x + (1 - l - w) * pw, page->origin.y + (1 - t - h) * ph, w * pw, h * ph);
+    default:
+      return GRAPHENE_RECT_INIT (page->origin.x + l * pw, page->origin.y + t * ph, w * pw, h * ph);
+    }
+}
+
+static void
+assert_rect_close (const graphene_rect_t *got,
+                   const graphene_rect_t *want)
+{
+  g_assert_cmpfloat (fabs (got->origin.x - want->origin.x), <=, 2);
+  g_assert_cmpfloat (fabs (got->origin.y - want->origin.y), <=, 2);
+  g_assert_cmpfloat (fabs (got->origin.x + got->size.width - want->origin.x - want->size.width), <=, 2);
+  g_assert_cmpfloat (fabs (got->origin.y + got->size.height - want->origin.y - want->size.height), <=, 2);
+}
+
+/* Draws the page view into a texture and returns its pixels (BGRA, premultiplied). */
+static GBytes *
+render_view (AfdPageView *view,
+             int         *out_width,
+             int         *out_height,
+             gsize       *out_stride)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (view)));
+  int width = gtk_widget_get_width (GTK_WIDGET (view));
+  int height = gtk_widget_get_height (GTK_WIDGET (view));
+  guchar *pixels;
+
+  afd_page_view_snapshot_pages (view, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (g_getenv ("AFD_TEST_SAVE_RENDER") != NULL)
+    gdk_texture_save_to_png (texture, g_getenv ("AFD_TEST_SAVE_RENDER"));
+  *out_stride = (gsize) width * 4;
+  pixels = g_malloc (*out_stride * height);
+  gdk_texture_download (texture, pixels, *out_stride);
+  *out_width = width;
+  *out_height = height;
+  return g_bytes_new_take (pixels, *out_stride * height);
+}
+
+static gboolean
+is_stroke_pixel (const guchar *p)
+{
+  /* The selected box's opaque outline: HIG orange 5 (230, 97, 0) for a low-confidence
+   * field, blue 3 (53, 132, 228) for the others. */
+  return (abs (p[2] - 230) < 40 && abs (p[1] - 97) < 45 && p[0] < 70) ||
+         (abs (p[2] - 53) < 30 && abs (p[1] - 132) < 30 && abs (p[0] - 228) < 30);
+}
+
+/* The centre of the outline's run crossing row @y nearest to @x. */
+static double
+find_stroke_x (GBytes *pixels, gsize stride, int width, int y, double x)
+{
+  const guchar *data = g_bytes_get_data (pixels, NULL);
+  int first = -1, last = -1;
+
+  for (int px = MAX (0, (int) x - 8); px <= MIN (width - 1, (int) x + 8); px++)
+    {
+      if (!is_stroke_pixel (data + y * stride + px * 4))
+        {
+          if (first >= 0)
+            break;
+          continue;
+        }
+      if (first < 0)
+        first = px;
+      last = px;
+    }
+  if (first < 0)
+    {
+      const guchar *p = data + y * stride + (int) x * 4;
+
+      g_test_message ("no outline near x=%.1f y=%d: pixel %u,%u,%u,%u", x, y, p[2], p[1], p[0], p[3]);
+    }
+  g_assert_cmpint (first, >=, 0);
+  return (first + last + 1) / 2.0;
+}
+
+static void
+check_field_geometry (Fixture *f,
+                      guint    position,
+                      double   zoom,
+                      int      rotation)
+{
+  AfdPageView *view = afd_document_viewer_get_page_view (f->viewer);
+  AfField *field = af_field_list_get_field (afd_document_viewer_get_fields (f->viewer), position);
+  const AfBbox *b = af_field_get_bbox (field);
+  graphene_rect_t page, got, want;
+  g_autoptr(GBytes) pixels = NULL;
+  int width, height, y;
+  gsize stride;
+
+  afd_document_viewer_reveal_field (f->viewer, af_field_get_name (field));
+  afd_page_view_set_rotation (view, rotation);
+  afd_page_view_set_zoom (view, zoom);
+  afd_page_view_center_field (view, position);
+  drain ();
+  g_assert_cmpfloat (afd_page_view_get_zoom (view), ==, zoom);
+  g_assert_cmpint (af_field_list_get_selected (afd_document_viewer_get_fields (f->viewer)), ==, position);
+
+  /* A US letter page is 612 × 792 pt, 816 × 1056 px at 100 % (96 dpi). */
+  g_assert_true (afd_page_view_get_page_rect (view, 0, &page));
+  g_assert_cmpfloat (fabs (page.size.width - (rotation % 180 ? 1056 : 816) * zoom), <=, 1);
+  g_assert_cmpfloat (fabs (page.size.height - (rotation % 180 ? 816 : 1056) * zoom), <=, 1);
+
+  g_assert_true (afd_page_view_get_field_rect (view, position, &got));
+  want = expected_rect (&page, b->left, b->top, b->width, b->height, rotation);
+  assert_rect_close (&got, &want);
+
+  /* And in the pixels: the selected box's outline is drawn 2 px outside the box. */
+  pixels = render_view (view, &width, &height, &stride);
+  y = (int) (want.origin.y + want.size.height / 2);
+  g_assert_cmpint (y, >, 0);
+  g_assert_cmpint (y, <, height);
+  g_assert_cmpfloat (fabs (find_stroke_x (pixels, stride, width, y, want.origin.x - 2) - (want.origin.x - 2)), <=, 2);
+  g_assert_cmpfloat (fabs (find_stroke_x (pixels, stride, width, y, want.origin.x + want.size.width + 2)
+                           - (want.origin.x + want.size.width + 2)), <=, 2);
+}
+
+static void
+test_highlight_geometry (Fixture       *f,
+                         gconstpointer  data)
+{
+  AfFieldList *fields;
+  guint ein, ssn;
+
+  open_fixture_document (f, carter_w2);
+  fields = afd_document_viewer_get_fields (f->viewer);
+  g_assert_nonnull (af_field_list_lookup (fields, "employer_ein", &ein));
+  g_assert_nonnull (af_field_list_lookup (fields, "employee_ssn", &ssn));
+
+  check_field_geometry (f, ein, 1.0, 0);
+  check_field_geometry (f, ein, 2.0, 0);
+  check_field_geometry (f, ein, 1.5, 90);
+  check_field_geometry (f, ssn, 1.25, 180);
+}
+
+/* ---- keyboard review ---- */
+
+static JsonObject *
+expected_documents (JsonParser *parser)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "expected.json", NULL);
+  g_autoptr(GError) error = NULL;
+  JsonObject *loans, *result = json_object_new ();
+  g_autoptr(GList) names = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  loans = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "loan_applications");
+  names = json_object_get_members (loans);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonArray *docs = json_object_get_array_member (json_object_get_object_member (loans, l->data), "documents");
+
+      for (guint i = 0; i < json_array_get_length (docs); i++)
+        {
+          JsonObject *doc = json_array_get_object_element (docs, i);
+
+          json_object_set_object_member (result, json_object_get_string_member (doc, "document_id"),
+                                         json_object_ref (doc));
+        }
+    }
+  return result;
+}
+
+static void
+assert_box_in_view (AfdPageView *view,
+                    guint        position)
+{
+  graphene_rect_t rect;
+  double w = gtk_widget_get_width (GTK_WIDGET (view));
+  double h = gtk_widget_get_height (GTK_WIDGET (view));
+
+  g_assert_true (afd_page_view_get_field_rect (view, position, &rect));
+  g_assert_cmpfloat (rect.origin.x, >=, 0);
+  g_assert_cmpfloat (rect.origin.y, >=, 0);
+  g_assert_cmpfloat (rect.origin.x + rect.size.width, <=, w);
+  g_assert_cmpfloat (rect.origin.y + rect.size.height, <=, h);
+  /* Readable: the text in the box is at least 14 px tall. */
+  g_assert_cmpfloat (MIN (rect.size.width, rect.size.height), >=, 13.9);
+}
+
+static void
+test_next_low_confidence (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonObject) expected = expected_documents (parser);
+  g_autoptr(GList) ids = json_object_get_members (expected);
+  guint visited_docs = 0;
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      JsonObject *doc = json_object_get_object_member (expected, l->data);
+      JsonArray *low = json_object_get_array_member (doc, "low_confidence_fields");
+      AfFieldList *fields;
+
+      if (g_strcmp0 (json_object_get_string_member (doc, "processing_status"), "FAILED") == 0)
+        continue;
+      open_fixture_document (f, l->data);
+      fields = afd_document_viewer_get_fields (f->viewer);
+      for (guint k = 0; k < json_array_get_length (low); k++)
+        {
+          int selected;
+
+          gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.next", NULL);
+          drain ();
+          selected = af_field_list_get_selected (fields);
+          g_assert_cmpint (selected, >=, 0);
+          g_assert_cmpstr (af_field_get_name (af_field_list_get_field (fields, selected)), ==,
+                           json_array_get_string_element (low, k));
+          assert_box_in_view (afd_document_viewer_get_page_view (f->viewer), selected);
+        }
+      /* Exactly those: one more F8 wraps round to the first (or stays on none). */
+      gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.next", NULL);
+      drain ();
+      g_assert_cmpint (af_field_list_get_selected (fields), ==, json_array_get_length (low) > 0 ? 0 : -1);
+      if (json_array_get_length (low) > 0)
+        {
+          gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.previous", NULL);
+          g_assert_cmpstr (af_field_get_name (af_field_list_get_field (fields, af_field_list_get_selected (fields))),
+                           ==, json_array_get_string_element (low, json_array_get_length (low) - 1));
+        }
+      visited_docs++;
+    }
+  g_assert_cmpuint (visited_docs, ==, 11);
+}
+
+/* ---- corrections through the keyboard path ---- */
+
+static AfValue *
+last_correction (Fixture *f)
+{
+  g_autoptr(AfValue) item = get_document (f, carter_w2);
+  AfValue *corrections = af_value_map_get (item, "corrections");
+
+  if (corrections == NULL)
+    return NULL;
+  return af_value_ref (af_value_list_nth (corrections, af_value_list_length (corrections) - 1));
+}
+
+static void
+test_keyboard_correction (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) correction = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  AfFieldList *fields;
+  AfdFieldRow *row;
+  AfField *ein;
+  gint64 before;
+
+  open_fixture_document (f, carter_w2);
+  fields = afd_document_viewer_get_fields (f->viewer);
+  before = af_store_outbox_length (f->store, &error);
+  g_assert_no_error (error);
+
+  /* F8 → employer_ein; F2; type; Escape: nothing is written. */
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.edit", NULL);
+  row = afd_fields_panel_get_selected_row (afd_document_viewer_get_fields_panel (f->viewer));
+  g_assert_true (afd_field_row_is_editing (row));
+  gtk_editable_set_text (afd_field_row_get_editable (row), "00-0000000");
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.cancel", NULL);
+  g_assert_false (afd_field_row_is_editing (row));
+  g_assert_cmpint (af_store_outbox_length (f->store, NULL), ==, before);
+
+  /* F2; type; Enter: a correction in the cache and in the outbox. */
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.edit", NULL);
+  gtk_editable_set_text (afd_field_row_get_editable (row), "46-5624256");
+  /* What Enter does in the entry: its text widget activates, and the entry with it. */
+  g_signal_emit_by_name (gtk_editable_get_delegate (afd_field_row_get_editable (row)), "activate");
+  drain ();
+  g_assert_false (afd_field_row_is_editing (row));
+
+  correction = last_correction (f);
+  g_assert_nonnull (correction);
+  g_assert_cmpstr (af_item_get_s (correction, "field"), ==, "employer_ein");
+  g_assert_cmpstr (af_item_get_s (correction, "original_value"), ==, "46-5624255");
+  g_assert_cmpstr (af_item_get_s (correction, "corrected_value"), ==, "46-5624256");
+  g_assert_cmpstr (af_item_get_s (correction, "corrected_by"), ==, "officer@example.com");
+
+  g_assert_cmpint (af_store_outbox_length (f->store, NULL), ==, before + 1);
+  outbox = af_store_outbox_list (f->store, &error);
+  g_assert_no_error (error);
+  {
+    AfOutboxEntry *entry = g_ptr_array_index (outbox, outbox->len - 1);
+
+    g_assert_cmpint (entry->kind, ==, AF_OP_CORRECTION);
+    g_assert_cmpstr (entry->item_id, ==, carter_w2);
+  }
+
+  /* The panel shows the corrected value, keeps the original, and the document is reviewed. */
+  ein = af_field_list_lookup (fields, "employer_ein", NULL);
+  g_assert_cmpstr (af_field_get_corrected_value (ein), ==, "46-5624256");
+  g_assert_cmpstr (af_field_get_value (ein), ==, "46-5624255");
+  g_assert_true (af_field_list_is_reviewed (fields));
+}
+
+static void
+test_keyboard_confirm (Fixture       *f,
+                       gconstpointer  data)
+{
+  AfFieldList *fields;
+
+  open_fixture_document (f, "38df24e7-2df3-49b7-9034-36c4664353bf");
+  fields = afd_document_viewer_get_fields (f->viewer);
+  g_assert_false (af_field_list_is_reviewed (fields));
+  for (int i = 0; i < 2; i++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.next", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.confirm", NULL);
+    }
+  g_assert_true (af_field_list_is_reviewed (fields));
+
+  /* Confirmations survive reopening the document. */
+  open_fixture_document (f, carter_w2);
+  open_fixture_document (f, "38df24e7-2df3-49b7-9034-36c4664353bf");
+  g_assert_true (af_field_list_is_reviewed (afd_document_viewer_get_fields (f->viewer)));
+}
+
+/* ---- bad files ---- */
+
+static char *
+write_scratch (Fixture      *f,
+               const char   *name,
+               const guint8 *data,
+               gsize         length)
+{
+  g_autofree char *path = g_build_filename (f->scratch, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, (const char *) data, (gssize) length, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static char *
+fixture_bytes (Fixture    *f,
+               const char *id,
+               gsize      *length)
+{
+  g_autoptr(AfValue) item = get_document (f, id);
+  g_autofree char *path = af_demo_resolve_item_object (f->demo_dir, item, NULL, NULL, NULL);
+  char *bytes = NULL;
+
+  g_assert_true (g_file_get_contents (path, &bytes, length, NULL));
+  return bytes;
+}
+
+/* Opens @data as document @id's object, with the item's checksum set to the file's
+ * own (so that the content check, not the checksum, is what must catch it) unless
+ * @keep_checksum. */
+static void
+open_bad (Fixture      *f,
+          const char   *id,
+          const char   *name,
+          const guint8 *data,
+          gsize         length,
+          gboolean      keep_checksum,
+          const char   *message_part)
+{
+  g_autoptr(AfValue) item = get_document (f, id);
+  g_autofree char *path = write_scratch (f, name, data, length);
+  g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+  const char *message;
+
+  if (!keep_checksum)
+    af_value_map_set (item, "checksum", af_value_new_s (sum));
+  open_document (f, item, path);
+  message = afd_document_viewer_get_error_message (f->viewer);
+  g_test_message ("%s: %s", name, message);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, message_part));
+  g_assert_false (afd_document_viewer_is_loaded (f->viewer));
+  /* The fields are still there to review. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (afd_document_viewer_get_fields (f->viewer))), >, 0);
+  g_assert_nonnull (afd_fields_panel_get_row (afd_document_viewer_get_fields_panel (f->viewer), 0));
+}
+
+static void
+test_bad_files (Fixture       *f,
+                gconstpointer  data)
+{
+  static const guint8 bomb[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+                                 'I', 'H', 'D', 'R', 0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0,
+                                 8, 6, 0, 0, 0, 0x12, 0x34, 0x56, 0x78,
+                                 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+  gsize pdf_length, tiff_length;
+  g_autofree char *pdf = fixture_bytes (f, carter_w2, &pdf_length);
+  g_autofree char *tiff = fixture_bytes (f, "f954ffcd-a67b-4d2e-8ca3-e61deafb0c0c", &tiff_length);
+  g_autofree char *corrupt = g_strdup (pdf);
+
+  /* A PDF cut in half and scribbled over: header intact, body and xref gone. */
+  memset (corrupt + pdf_length / 3, 'x', pdf_length / 3);
+  open_bad (f, carter_w2, "corrupt.pdf", (guint8 *) corrupt, pdf_length / 2, FALSE, "PDF");
+  open_bad (f, "f954ffcd-a67b-4d2e-8ca3-e61deafb0c0c", "truncated.tif", (guint8 *) tiff,
+            tiff_length / 3, FALSE, "TIFF");
+  open_bad (f, "23d8cc19-5eed-4d21-8e35-619a2ef6eeee", "bomb.png", bomb, sizeof bomb, FALSE,
+            "too large");
+  /* The right bytes for another document: the checksum names different ones. */
+  open_bad (f, "38df24e7-2df3-49b7-9034-36c4664353bf", "swapped.pdf", (guint8 *) pdf, pdf_length,
+            TRUE, "Integrity");
+
+  /* And a good document opens fine afterwards. */
+  open_fixture_document (f, carter_w2);
+}
+
+static void
+test_failed_document (Fixture       *f,
+                      gconstpointer  data)
+{
+  /* Processing FAILED, no extracted_data: the image is still shown. */
+  open_fixture_document (f, "d75b3a67-1fd3-40d8-b770-df99633123fb");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (afd_document_viewer_get_fields (f->viewer))), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.confirm", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.edit", NULL);
+  drain ();
+}
+
+static void
+test_zoom_and_pages (Fixture       *f,
+                     gconstpointer  data)
+{
+  AfdPageView *view;
+
+  /* A three-page statement: page n of m follows the scroll. */
+  open_fixture_document (f, "54a14ec9-1bf1-47c7-b873-37d703d4d921");
+  view = afd_document_viewer_get_page_view (f->viewer);
+  g_assert_cmpint (afd_page_view_get_n_pages (view), ==, 3);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "viewer.zoom-fit-page", NULL);
+  g_assert_cmpint (afd_page_view_get_zoom_mode (view), ==, AFD_ZOOM_FIT_PAGE);
+  afd_page_view_scroll_to_page (view, 2);
+  drain ();
+  g_assert_cmpint (afd_page_view_get_current_page (view), ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "viewer.zoom-original", NULL);
+  g_assert_cmpfloat (afd_page_view_get_zoom (view), ==, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "viewer.zoom-in", NULL);
+  g_assert_cmpfloat (afd_page_view_get_zoom (view), >, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "viewer.rotate-right", NULL);
+  g_assert_cmpint (afd_page_view_get_rotation (view), ==, 90);
+  drain ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: GTK needs the system's GSettings schemas; the
+   * runner gives the test a throw-away HOME and XDG directories instead. */
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display (run under xvfb-run)");
+      return 77;
+    }
+  adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/viewer/highlight-geometry", test_highlight_geometry);
+  ADD ("/viewer/next-low-confidence", test_next_low_confidence);
+  ADD ("/viewer/keyboard-correction", test_keyboard_correction);
+  ADD ("/viewer/keyboard-confirm", test_keyboard_confirm);
+  ADD ("/viewer/bad-files", test_bad_files);
+  ADD ("/viewer/failed-document", test_failed_document);
+  ADD ("/viewer/zoom-and-pages", test_zoom_and_pages);
+#undef ADD
+
+  return g_test_run ();
+}
