@@ -328,12 +328,13 @@ conflicts_run (const AfcCommand  *command,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GString) out = NULL;
-  gboolean json = afc_context_get_json (context);
+  gboolean json;
   AfStore *store;
   int exit_code;
 
   if (!afc_command_parse (command, context, NULL, 0, 0, argc, argv, &args, &exit_code))
     return exit_code;
+  json = afc_context_get_json (context);
   store = afc_context_get_store (context, &error);
   if (store == NULL || (conflicts = af_store_conflict_list (store, &error)) == NULL)
     return afc_context_fail (context, error);

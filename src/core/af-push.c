@@ -427,7 +427,7 @@ lane_conflict (Lane          *lane,
   if (!lane_check_store (lane, ok, error))
     return;
   lane_run (lane)->result->conflicts++;
-  g_message ("%s %s: conflict on %s, waiting for the user", af_table_nick (entry->table),
+  g_info ("%s %s: conflict on %s, waiting for the user", af_table_nick (entry->table),
              entry->item_id, attributes[0]);
   lane_hold_item (lane, lane->index);
 }
@@ -450,7 +450,7 @@ lane_merge (Lane          *lane,
   if (!lane_check_store (lane, ok, error))
     return;
   lane_run (lane)->result->merged++;
-  g_message ("%s %s: changed remotely on other attributes; %s merged on version %" G_GINT64_FORMAT,
+  g_info ("%s %s: changed remotely on other attributes; %s merged on version %" G_GINT64_FORMAT,
              af_table_nick (entry->table), entry->item_id, af_op_kind_to_string (entry->kind),
              version_of (current));
   lane_send_entry (lane);

@@ -7,8 +7,8 @@
 #include "af-sync.h"
 
 #define LAST_SYNC_KEY "last_sync"
-#define LAST_ERROR_KEY "last_error"
-#define OFFLINE_KEY "offline"
+#define LAST_ERROR_KEY "sync/last_error"
+#define OFFLINE_KEY "sync/unreachable"
 
 struct _AfSync
 {
