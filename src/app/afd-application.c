@@ -113,6 +113,18 @@ workspace_opened_cb (GObject      *source,
       afd_window_set_workspace (l->data, self->workspace, self->open_error);
 }
 
+/* Opening a big cache takes CPU the first frame needs, so it starts after that frame:
+ * the window shows at once, and fills in a moment later. */
+static void
+first_frame_cb (AfdApplication *self)
+{
+  if (self->workspace != NULL || self->open_error != NULL || self->cancellable != NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  afd_workspace_open_async (self->db_path, self->settings, self->cancellable,
+                            workspace_opened_cb, g_object_ref (self));
+}
+
 static AfdWindow *
 ensure_window (AfdApplication *self)
 {
@@ -125,12 +137,9 @@ ensure_window (AfdApplication *self)
   new_window = afd_window_new (self);
   if (self->workspace != NULL || self->open_error != NULL)
     afd_window_set_workspace (new_window, self->workspace, self->open_error);
-  else if (self->cancellable == NULL)
-    {
-      self->cancellable = g_cancellable_new ();
-      afd_workspace_open_async (self->db_path, self->settings, self->cancellable,
-                                workspace_opened_cb, g_object_ref (self));
-    }
+  else
+    g_signal_connect_object (new_window, "first-frame", G_CALLBACK (first_frame_cb), self,
+                             G_CONNECT_SWAPPED);
   return new_window;
 }
 

@@ -47,11 +47,23 @@ struct _AfdWindow
   AfdWorkspace         *workspace;      /* (nullable) when it could not be opened */
   char                 *back_page;      /* (nullable) the page "Back" returns to */
   GPtrArray            *pending_ids;    /* ids to open once the workspace is there */
+  AfdWorkspace         *pending_workspace; /* (nullable) waits for the first frame */
+
+  gboolean              painted;        /* the first frame is on screen */
 
   AfdQueue              queue;
 };
 
 G_DEFINE_FINAL_TYPE (AfdWindow, afd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void map_cb (AfdWindow *self);
+
+enum {
+  FIRST_FRAME,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static AfStore *
 get_store (AfdWindow *self)
@@ -345,6 +357,7 @@ afd_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->back_page, g_free);
   g_clear_pointer (&self->pending_ids, g_ptr_array_unref);
+  g_clear_object (&self->pending_workspace);
 
   G_OBJECT_CLASS (afd_window_parent_class)->dispose (object);
 }
@@ -360,6 +373,12 @@ afd_window_class_init (AfdWindowClass *klass)
 
   object_class->dispose = afd_window_dispose;
   window_class->close_request = afd_window_close_request;
+
+  /* Emitted once the window's first frame is on screen: a good moment to start work
+   * that would otherwise compete with it. */
+  signals[FIRST_FRAME] = g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 0);
 
   g_type_ensure (AFD_TYPE_SIDEBAR);
   g_type_ensure (AFD_TYPE_QUEUE_LIST);
@@ -404,6 +423,7 @@ afd_window_init (AfdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_visible (self->back_button, FALSE);
   self->pending_ids = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
   afd_window_bench_watch_first_frame (GTK_WIDGET (self));
 }
 
@@ -460,22 +480,13 @@ afd_window_new (AfdApplication *application)
   return self;
 }
 
-void
-afd_window_set_workspace (AfdWindow    *self,
-                          AfdWorkspace *workspace,
-                          const GError *error)
+static void
+apply_workspace (AfdWindow    *self,
+                 AfdWorkspace *workspace)
 {
-  g_return_if_fail (AFD_IS_WINDOW (self));
-  g_return_if_fail (self->workspace == NULL);
-
-  gtk_widget_set_sensitive (self->sidebar_pane, workspace != NULL);
-  gtk_widget_set_sensitive (self->list_pane, workspace != NULL);
-  if (workspace == NULL)
-    {
-      show_workspace_error (self, error);
-      return;
-    }
   self->workspace = g_object_ref (workspace);
+  gtk_widget_set_sensitive (self->sidebar_pane, TRUE);
+  gtk_widget_set_sensitive (self->list_pane, TRUE);
   adw_status_page_set_title (self->empty_page, _("Nothing Selected"));
   adw_status_page_set_description (self->empty_page, _("Choose an audit or an artwork from "
                                                        "the queue to review it."));
@@ -484,6 +495,45 @@ afd_window_set_workspace (AfdWindow    *self,
     afd_window_open_id (self, g_ptr_array_index (self->pending_ids, i));
   g_ptr_array_set_size (self->pending_ids, 0);
   afd_window_bench_watch_content_frame (GTK_WIDGET (self));
+}
+
+/* The window shows itself first and fills in after: filling the queues before the
+ * first frame would only delay it. */
+static void
+first_paint_cb (GdkFrameClock *clock,
+                AfdWindow     *self)
+{
+  g_autoptr(AfdWorkspace) workspace = g_steal_pointer (&self->pending_workspace);
+
+  g_signal_handlers_disconnect_by_func (clock, first_paint_cb, self);
+  self->painted = TRUE;
+  if (workspace != NULL)
+    apply_workspace (self, workspace);
+  g_signal_emit (self, signals[FIRST_FRAME], 0);
+}
+
+static void
+map_cb (AfdWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (self, map_cb, NULL);
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (first_paint_cb), self, 0);
+}
+
+void
+afd_window_set_workspace (AfdWindow    *self,
+                          AfdWorkspace *workspace,
+                          const GError *error)
+{
+  g_return_if_fail (AFD_IS_WINDOW (self));
+  g_return_if_fail (self->workspace == NULL);
+
+  if (workspace == NULL)
+    show_workspace_error (self, error);
+  else if (self->painted)
+    apply_workspace (self, workspace);
+  else
+    g_set_object (&self->pending_workspace, workspace);
 }
 
 void

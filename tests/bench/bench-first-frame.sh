@@ -27,7 +27,8 @@ echo "# populated 100000 audits in $(( ($(date +%s%N) - start) / 1000000 )) ms (
 
 cat > "$scratch/measure.sh" <<'INNER'
 #!/bin/sh
-# One measurement: prints "<ms to first frame> <rss kB> <ms to content frame> <rss kB>"
+# One measurement: prints "<ms to first frame> <rss kB> <ms to content frame> <rss kB>
+#   <cpu ms at first frame> <cpu ms at content frame>"
 # (the minimal window has no content frame: its first frame is repeated).
 before=$(date +%s%6N)
 out=$("$@")
@@ -36,7 +37,8 @@ field () {
   echo "$line" | sed "s/.*$2=\([0-9-]*\).*/\1/"
 }
 echo "$(( ($(field first-frame realtime-us) - before) / 1000 )) $(field first-frame rss-kb)" \
-     "$(( ($(field content-frame realtime-us) - before) / 1000 )) $(field content-frame rss-kb)"
+     "$(( ($(field content-frame realtime-us) - before) / 1000 )) $(field content-frame rss-kb)" \
+     "$(field first-frame cpu-ms) $(field content-frame cpu-ms)"
 INNER
 chmod +x "$scratch/measure.sh"
 
@@ -67,11 +69,15 @@ app_rss=$(awk '$1 == "app" { print $3 }' "$scratch/results" | median)
 minimal_rss=$(awk '$1 == "minimal" { print $3 }' "$scratch/results" | median)
 content_ms=$(awk '$1 == "app" { print $4 }' "$scratch/results" | median)
 content_rss=$(awk '$1 == "app" { print $5 }' "$scratch/results" | median)
+minimal_cpu=$(awk '$1 == "minimal" { print $6 }' "$scratch/results" | median)
+app_cpu=$(awk '$1 == "app" { print $6 }' "$scratch/results" | median)
+content_cpu=$(awk '$1 == "app" { print $7 }' "$scratch/results" | median)
 
 echo "# runs: $runs each, medians; raw: $(tr '\n' ';' < "$scratch/results")"
-echo "minimal window: exec → first frame ${minimal_ms} ms, RSS $((minimal_rss / 1024)) MB"
-echo "auditflow-desk (100,000 audits): exec → first frame ${app_ms} ms, RSS $((app_rss / 1024)) MB"
-echo "auditflow-desk (100,000 audits): exec → queues shown ${content_ms} ms, RSS $((content_rss / 1024)) MB"
+echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo "minimal window: exec → first frame ${minimal_ms} ms (CPU ${minimal_cpu} ms), RSS $((minimal_rss / 1024)) MB"
+echo "auditflow-desk (100,000 audits): exec → first frame ${app_ms} ms (CPU ${app_cpu} ms), RSS $((app_rss / 1024)) MB"
+echo "auditflow-desk (100,000 audits): exec → queues shown ${content_ms} ms (CPU ${content_cpu} ms), RSS $((content_rss / 1024)) MB"
 ratio=$(awk -v a="$app_ms" -v m="$minimal_ms" 'BEGIN { printf "%.2f", a / m }')
 echo "ratio: ${ratio} × the minimal window (target ≤ 1.5); RSS with the queues shown: target ≤ 200 MB"
 awk -v r="$ratio" -v rss="$content_rss" 'BEGIN { exit !(r <= 1.5 && rss <= 200 * 1024) }' \
