@@ -101,13 +101,14 @@ show_review_state (AfdAuditPage *self)
 {
   const char *by = af_item_get_s (self->audit, "reviewed_by");
   g_autofree char *when = afd_format_iso_time (af_item_get_s (self->audit, "review_timestamp"));
-  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
 
   if (by != NULL)
-    text = g_strdup_printf (_("Reviewed by %s on %s"), by, when ?: AFD_ABSENT);
-  else
-    text = g_strdup (_("Not reviewed yet"));
-  adw_action_row_set_subtitle (self->review_row, text);
+    title = g_strdup_printf (_("Reviewed by %s"), by);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->review_row),
+                                 title != NULL ? title : _("Not reviewed yet"));
+  adw_action_row_set_subtitle (self->review_row, by != NULL ? (when ?: AFD_ABSENT)
+                                                            : _("Review status"));
   gtk_button_set_label (self->review_button, by != NULL ? _("Mark Reviewed Again")
                                                         : _("Mark Reviewed"));
 }

@@ -295,7 +295,8 @@ golden_row_new (const char    *field,
     }
   if (confidence >= 0 && confidence < LOW_CONFIDENCE)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (_("Low confidence"), "level-high"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (percent, "weight"));
+  if (confidence >= 0)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (percent, "weight"));
   return row;
 }
 
@@ -372,7 +373,7 @@ document_facts (const AfValue *document)
 
       g_string_append (facts, " · ");
       /* TRANSLATORS: how sure the pipeline is of the document's type */
-      g_string_append_printf (facts, _("type %s sure"), percent);
+      g_string_append_printf (facts, _("classified at %s"), percent);
     }
   g_string_append (facts, " · ");
   g_string_append_printf (facts, ngettext ("%u low-confidence field",

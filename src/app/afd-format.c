@@ -149,6 +149,19 @@ afd_format_iso_time (const char *iso)
 }
 
 char *
+afd_format_iso_date (const char *iso)
+{
+  g_autoptr(GDateTime) time = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return NULL;
+  local = g_date_time_to_local (time);
+  /* TRANSLATORS: a date, see g_date_time_format() */
+  return g_date_time_format (local, _("%-d %b %Y"));
+}
+
+char *
 afd_format_unix_time (const char *number,
                       gboolean    milliseconds)
 {

@@ -29,6 +29,8 @@ const char *afd_document_type_label    (const char  *type);
 
 /* "6 Nov 2024, 18:47" in local time; NULL when @iso is NULL or not ISO 8601. */
 char       *afd_format_iso_time        (const char  *iso);
+/* "6 Nov 2024": the date alone, for lists. */
+char       *afd_format_iso_date        (const char  *iso);
 /* The same from unix seconds / milliseconds held in a number's text. */
 char       *afd_format_unix_time       (const char  *number,
                                         gboolean     milliseconds);

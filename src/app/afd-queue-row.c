@@ -140,7 +140,7 @@ fill_audit (AfdQueueRow   *self,
 {
   double score = af_item_get_double (item, "risk_score", -1);
   const char *level = afd_risk_level_normalize (af_item_get_s (item, "risk_level"), score);
-  g_autofree char *when = afd_format_iso_time (af_item_get_s (item, "audit_timestamp"));
+  g_autofree char *when = afd_format_iso_date (af_item_get_s (item, "audit_timestamp"));
   g_autofree char *badge = NULL;
 
   self->title = dup_or_absent (af_item_get_s (item, "applicant_name"));
