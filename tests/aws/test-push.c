@@ -36,7 +36,11 @@ typedef struct
   char  *names[AF_N_TABLES];
   char  *dynamodb_url;   /* (nullable) overrides the peer: a dead one is "offline" */
   char  *now;            /* (nullable) overrides AUDITFLOW_DESK_NOW */
+  const char *peer;      /* the DynamoDB peer's front: DynamoDB Local, or dynalite */
 } Fixture;
+
+/* The peer the checker talks to (set per test: the tests run one after the other). */
+static const char *checker_peer;
 
 /* ---- Running the CLI and the checker ------------------------------------------------ */
 
@@ -64,7 +68,7 @@ launcher_for (Fixture *fixture)
   g_subprocess_launcher_setenv (launcher, "AWS_REGION", g_getenv ("AF_PEER_REGION"), TRUE);
   g_subprocess_launcher_setenv (launcher, "AWS_ENDPOINT_URL_DYNAMODB",
                                 fixture->dynamodb_url ? fixture->dynamodb_url
-                                : g_getenv ("AF_PEER_DYNAMODB_LOCAL_URL"), TRUE);
+                                : fixture->peer, TRUE);
   g_subprocess_launcher_setenv (launcher, "AWS_ENDPOINT_URL_S3",
                                 fixture->dynamodb_url ? fixture->dynamodb_url
                                 : g_getenv ("AF_PEER_S3_URL"), TRUE);
@@ -172,6 +176,7 @@ check_argv (const char **args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "aws", "push-check.py", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -182,9 +187,11 @@ check_argv (const char **args)
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (checker_peer != NULL)
+    g_subprocess_launcher_setenv (launcher, "AF_PEER_DYNAMODB_LOCAL_URL", checker_peer, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
@@ -245,12 +252,13 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) done = NULL;
 
-  if (aws_fixture_peer_url ("AF_PEER_DYNAMODB_LOCAL_URL") == NULL
-      || aws_fixture_peer_url ("AF_PEER_S3_URL") == NULL)
+  fixture->peer = aws_fixture_peer_url (data != NULL ? data : "AF_PEER_DYNAMODB_LOCAL_URL");
+  if (fixture->peer == NULL || aws_fixture_peer_url ("AF_PEER_S3_URL") == NULL)
     {
-      g_test_skip ("DynamoDB Local and s3rver are not running (tests/peers/run-with-peers.sh)");
+      g_test_skip ("the local peers are not running (tests/peers/run-with-peers.sh)");
       return;
     }
+  checker_peer = fixture->peer;
   fixture->suffix = g_strdup_printf ("push%08x", g_random_int ());
   fixture->dir = g_dir_make_tmp ("af-push-XXXXXX", &error);
   g_assert_no_error (error);
@@ -986,6 +994,9 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/push/two-reviewers", Fixture, NULL, fixture_set_up, test_two_reviewers,
               fixture_tear_down);
+  /* dynalite ignores ReturnValuesOnConditionCheckFailure: the push reads the item. */
+  g_test_add ("/push/two-reviewers-dynalite", Fixture, "AF_PEER_DYNALITE_URL", fixture_set_up,
+              test_two_reviewers, fixture_tear_down);
   g_test_add ("/push/faults", Fixture, NULL, fixture_set_up, test_faults, fixture_tear_down);
   g_test_add ("/push/submit", Fixture, NULL, fixture_set_up, test_submit, fixture_tear_down);
   g_test_add ("/push/killed", Fixture, NULL, fixture_set_up, test_killed, fixture_tear_down);
