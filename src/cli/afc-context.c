@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "af-clock.h"
 #include "af-config.h"
+#include "af-retention.h"
 
 struct _AfcContext
 {
@@ -97,6 +99,10 @@ afc_context_get_store (AfcContext  *self,
 
   g_debug ("opening cache %s", path);
   self->store = af_store_open (path, error);
+  /* Retention at open (af-retention.h): expired items leave unless they hold unsent
+   * changes. A failure here must not stop the command: the next sync tries again. */
+  if (self->store != NULL)
+    af_retention_run (self->store, NULL, af_clock_now_unix (), NULL, NULL);
   return self->store;
 }
 
