@@ -40,6 +40,7 @@ struct _AfdPageView
   double            zoom;
   int               rotation;
   int               hovered;
+  int               pending_reveal;  /* a field to reveal once allocated, or -1 */
   int               current_page;
   double            content_width;
   double            content_height;

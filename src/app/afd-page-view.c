@@ -570,6 +570,13 @@ afd_page_view_size_allocate (GtkWidget *widget,
   compute_layout (self);
   configure_adjustments (self, adjustment_value (self->hadjustment),
                          adjustment_value (self->vadjustment));
+  if (self->pending_reveal >= 0)
+    {
+      int position = self->pending_reveal;
+
+      self->pending_reveal = -1;
+      afd_page_view_reveal_field (self, (guint) position);
+    }
   schedule_update (self);
 }
 
@@ -754,6 +761,7 @@ afd_page_view_init (AfdPageView *self)
   self->zoom = 1.0;
   self->zoom_mode = AFD_ZOOM_FIT_WIDTH;
   self->hovered = -1;
+  self->pending_reveal = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -798,6 +806,7 @@ afd_page_view_set_document (AfdPageView     *self,
     connect_fields (self, fields);
   load_pages (self);
   self->hovered = -1;
+  self->pending_reveal = -1;
   self->current_page = 0;
   compute_layout (self);
   configure_adjustments (self, 0, 0);
@@ -1006,6 +1015,13 @@ afd_page_view_reveal_field (AfdPageView *self,
 
   if (!afd_page_view_get_field_rect (self, position, &rect))
     return FALSE;
+  /* Not allocated yet (a document just opened): centring needs the view's size. */
+  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0 || gtk_widget_get_height (GTK_WIDGET (self)) <= 0)
+    {
+      self->pending_reveal = (int) position;
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+      return TRUE;
+    }
   zoom = zoom_for_box (self, &rect);
   if (fabs (zoom - self->zoom) > 1e-6)
     set_free_zoom (self, zoom, 0, 0);
