@@ -109,8 +109,9 @@ show_review_state (AfdAuditPage *self)
                                  title != NULL ? title : _("Not reviewed yet"));
   adw_action_row_set_subtitle (self->review_row, by != NULL ? (when ?: AFD_ABSENT)
                                                             : _("Review status"));
-  gtk_button_set_label (self->review_button, by != NULL ? _("Mark Reviewed Again")
-                                                        : _("Mark Reviewed"));
+  /* Marking again records this reviewer and now: the row above says who was before. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->review_button),
+                               by != NULL ? _("Record your own review of this audit") : NULL);
 }
 
 static void

@@ -208,3 +208,29 @@ afd_queue_list_get_n_items (AfdQueueList *self)
   g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), 0);
   return self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
 }
+
+void
+afd_queue_list_select_id (AfdQueueList *self,
+                          const char   *item_id)
+{
+  guint n;
+
+  g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+
+  if (self->model == NULL)
+    return;
+  /* Only the first page: looking further would read the whole queue. */
+  n = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->model)), AFD_QUEUE_MODEL_PAGE_SIZE);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AfdQueueRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), i);
+
+      if (g_strcmp0 (afd_queue_row_get_item_id (row), item_id) == 0)
+        {
+          self->quiet = TRUE;
+          gtk_single_selection_set_selected (self->selection, i);
+          self->quiet = FALSE;
+          return;
+        }
+    }
+}

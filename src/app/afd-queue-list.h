@@ -21,6 +21,9 @@ void        afd_queue_list_set_model        (AfdQueueList   *self,
 void        afd_queue_list_reload           (AfdQueueList   *self);
 const char *afd_queue_list_get_search_text  (AfdQueueList   *self);
 void        afd_queue_list_focus_search     (AfdQueueList   *self);
+/* Highlights the row of @item_id when it is among the first rows, without reopening it. */
+void        afd_queue_list_select_id        (AfdQueueList   *self,
+                                             const char     *item_id);
 guint       afd_queue_list_get_n_items      (AfdQueueList   *self);
 void        afd_queue_list_unselect         (AfdQueueList   *self);
 

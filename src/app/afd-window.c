@@ -497,19 +497,28 @@ apply_workspace (AfdWindow    *self,
   afd_window_bench_watch_content_frame (GTK_WIDGET (self));
 }
 
+static gboolean
+apply_pending_cb (gpointer user_data)
+{
+  AfdWindow *self = user_data;
+  g_autoptr(AfdWorkspace) workspace = g_steal_pointer (&self->pending_workspace);
+
+  if (workspace != NULL)
+    apply_workspace (self, workspace);
+  g_signal_emit (self, signals[FIRST_FRAME], 0);
+  return G_SOURCE_REMOVE;
+}
+
 /* The window shows itself first and fills in after: filling the queues before the
- * first frame would only delay it. */
+ * first frame would only delay it. The rest waits for the main loop, outside the
+ * frame clock's paint cycle. */
 static void
 first_paint_cb (GdkFrameClock *clock,
                 AfdWindow     *self)
 {
-  g_autoptr(AfdWorkspace) workspace = g_steal_pointer (&self->pending_workspace);
-
   g_signal_handlers_disconnect_by_func (clock, first_paint_cb, self);
   self->painted = TRUE;
-  if (workspace != NULL)
-    apply_workspace (self, workspace);
-  g_signal_emit (self, signals[FIRST_FRAME], 0);
+  g_idle_add_full (G_PRIORITY_DEFAULT, apply_pending_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -560,5 +569,6 @@ afd_window_open_id (AfdWindow  *self,
       return;
     }
   afd_queue_list_unselect (self->queue_list);
+  afd_queue_list_select_id (self->queue_list, id);
   open_item (self, table, id);
 }
