@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 /* Around the pages and between them, in logical pixels. */
 #define AFD_PAGE_VIEW_MARGIN 16.0
+/* One zoom step (keyboard, buttons, one notch of Ctrl+scroll). */
+#define ZOOM_STEP 1.2
 
 typedef struct
 {
@@ -56,7 +58,24 @@ void afd_page_view_page_geometry (AfdPageView *self,
                                   double      *out_width,
                                   double      *out_height);
 
-void afd_page_view_snapshot_pages (AfdPageView *self,
-                                   GtkSnapshot *snapshot);
+/* afd-page-view.c */
+void     afd_page_view_set_free_zoom        (AfdPageView *self,
+                                             double       zoom,
+                                             double       anchor_x,
+                                             double       anchor_y);
+void     afd_page_view_update_current_page  (AfdPageView *self);
+
+/* afd-page-view-render.c: asking the renderer for the pages in view */
+void     afd_page_view_schedule_update      (AfdPageView *self);
+gboolean afd_page_view_update_renders       (gpointer     user_data);
+void     afd_page_view_forget_page          (AfdPageSlot *slot,
+                                             gboolean     drop_texture);
+
+/* afd-page-view-input.c: pointer, scroll and pinch */
+void     afd_page_view_setup_controllers    (AfdPageView *self);
+
+/* afd-page-view-draw.c */
+void     afd_page_view_snapshot_pages       (AfdPageView *self,
+                                             GtkSnapshot *snapshot);
 
 G_END_DECLS

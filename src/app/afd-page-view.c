@@ -9,7 +9,6 @@
 #include "af-bbox.h"
 #include "afd-page-view-private.h"
 
-#define ZOOM_STEP 1.2
 /* A box is "readable" when its text is at least this tall on screen. */
 #define MIN_READABLE_BOX_HEIGHT 14.0
 
@@ -32,8 +31,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void schedule_update (AfdPageView *self);
 
 /* ---- layout ---- */
 
@@ -158,12 +155,12 @@ apply_zoom (AfdPageView *self,
   compute_layout (self);
   configure_adjustments (self, cx * ratio - anchor_x, cy * ratio - anchor_y);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-  schedule_update (self);
+  afd_page_view_schedule_update (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static void
-set_free_zoom (AfdPageView *self,
+void
+afd_page_view_set_free_zoom (AfdPageView *self,
                double       zoom,
                double       anchor_x,
                double       anchor_y)
@@ -176,119 +173,8 @@ set_free_zoom (AfdPageView *self,
   apply_zoom (self, zoom, anchor_x, anchor_y);
 }
 
-/* ---- rendering requests ---- */
-
-typedef struct
-{
-  AfdPageView  *view;         /* (owned) */
-  guint         index;
-  GCancellable *cancellable;  /* (owned) */
-  double        scale;
-} RenderRequest;
-
-static void
-render_request_free (RenderRequest *request)
-{
-  g_clear_object (&request->view);
-  g_clear_object (&request->cancellable);
-  g_free (request);
-}
-
-static void
-on_render_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  RenderRequest *request = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  AfdPageSlot *slot;
-
-  texture = afd_page_renderer_render_finish (AFD_PAGE_RENDERER (source), result, &error);
-  /* Cancelled: the page left the view, or the document changed. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      source != (GObject *) request->view->renderer || request->index >= request->view->pages->len)
-    {
-      render_request_free (request);
-      return;
-    }
-  slot = &g_array_index (request->view->pages, AfdPageSlot, request->index);
-  if (slot->pending == request->cancellable)
-    g_clear_object (&slot->pending);
-  if (texture != NULL)
-    {
-      g_set_object (&slot->texture, texture);
-      slot->texture_scale = request->scale;
-      gtk_widget_queue_draw (GTK_WIDGET (request->view));
-    }
-  else
-    g_warning ("Page %u: %s", request->index + 1, error->message);
-  render_request_free (request);
-}
-
-static void
-request_render (AfdPageView       *self,
-                guint              index,
-                double             scale,
-                AfdRenderPriority  priority)
-{
-  AfdPageSlot *slot = &g_array_index (self->pages, AfdPageSlot, index);
-  RenderRequest *request;
-
-  if (slot->texture != NULL && slot->texture_scale == scale)
-    return;
-  if (slot->pending != NULL && slot->pending_scale == scale)
-    return;
-  if (slot->pending != NULL)
-    g_cancellable_cancel (slot->pending);
-  g_set_object (&slot->pending, NULL);
-  slot->pending = g_cancellable_new ();
-  slot->pending_scale = scale;
-
-  request = g_new0 (RenderRequest, 1);
-  request->view = g_object_ref (self);
-  request->index = index;
-  request->cancellable = g_object_ref (slot->pending);
-  request->scale = scale;
-  afd_page_renderer_render_async (self->renderer, (int) index, scale, priority,
-                                  slot->pending, on_render_done, request);
-}
-
-static void
-forget_page (AfdPageSlot *slot,
-             gboolean     drop_texture)
-{
-  if (slot->pending != NULL)
-    g_cancellable_cancel (slot->pending);
-  g_clear_object (&slot->pending);
-  if (drop_texture)
-    g_clear_object (&slot->texture);
-}
-
-static void
-visible_range (AfdPageView *self,
-               int         *out_first,
-               int         *out_last)
-{
-  double view_h = gtk_widget_get_height (GTK_WIDGET (self));
-
-  *out_first = -1;
-  *out_last = -2;
-  for (guint i = 0; i < self->pages->len; i++)
-    {
-      double x, y, w, h;
-
-      afd_page_view_page_geometry (self, i, &x, &y, &w, &h);
-      if (y + h < 0 || y > view_h)
-        continue;
-      if (*out_first < 0)
-        *out_first = (int) i;
-      *out_last = (int) i;
-    }
-}
-
-static void
-update_current_page (AfdPageView *self)
+void
+afd_page_view_update_current_page (AfdPageView *self)
 {
   double centre = gtk_widget_get_height (GTK_WIDGET (self)) / 2;
   int current = 0;
@@ -306,40 +192,6 @@ update_current_page (AfdPageView *self)
       self->current_page = current;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_PAGE]);
     }
-}
-
-static gboolean
-update_renders (gpointer user_data)
-{
-  AfdPageView *self = user_data;
-  double scale = self->zoom * gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  int first, last;
-
-  self->update_source = 0;
-  if (self->renderer == NULL)
-    return G_SOURCE_REMOVE;
-
-  visible_range (self, &first, &last);
-  for (int i = 0; i < (int) self->pages->len; i++)
-    {
-      if (i >= first && i <= last)
-        request_render (self, (guint) i, scale, AFD_RENDER_PRIORITY_VISIBLE);
-      else if (i == first - 1 || i == last + 1)
-        request_render (self, (guint) i, scale, AFD_RENDER_PRIORITY_NEIGHBOUR);
-      else
-        /* Far pages give their memory back; near ones keep a texture to show while
-         * the sharper one renders. */
-        forget_page (&g_array_index (self->pages, AfdPageSlot, i), i < first - 2 || i > last + 2);
-    }
-  update_current_page (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_update (AfdPageView *self)
-{
-  if (self->update_source == 0)
-    self->update_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_renders, self, NULL);
 }
 
 /* ---- fields ---- */
@@ -377,156 +229,13 @@ connect_fields (AfdPageView *self,
                               G_CALLBACK (on_fields_changed), self);
 }
 
-/* The smallest drawable box under a widget point, or -1. */
-static int
-field_at (AfdPageView *self,
-          double       x,
-          double       y)
-{
-  guint n = self->fields != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->fields)) : 0;
-  double best_area = G_MAXDOUBLE;
-  int best = -1;
-
-  for (guint i = 0; i < n; i++)
-    {
-      graphene_rect_t rect;
-
-      if (!afd_page_view_get_field_rect (self, i, &rect))
-        continue;
-      /* A few pixels of slack: the boxes are tight around thin text. */
-      graphene_rect_inset (&rect, -3, -3);
-      if (!graphene_rect_contains_point (&rect, &GRAPHENE_POINT_INIT (x, y)))
-        continue;
-      if (rect.size.width * rect.size.height < best_area)
-        {
-          best_area = rect.size.width * rect.size.height;
-          best = (int) i;
-        }
-    }
-  return best;
-}
-
-/* ---- input ---- */
-
-static void
-on_motion (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           AfdPageView              *self)
-{
-  int field = field_at (self, x, y);
-
-  afd_page_view_set_hovered_field (self, field);
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), field >= 0 ? "pointer" : NULL);
-}
-
-static void
-on_leave (GtkEventControllerMotion *controller,
-          AfdPageView              *self)
-{
-  afd_page_view_set_hovered_field (self, -1);
-}
-
-static void
-on_click (GtkGestureClick *gesture,
-          int              n_press,
-          double           x,
-          double           y,
-          AfdPageView      *self)
-{
-  int field = field_at (self, x, y);
-
-  if (field >= 0 && self->fields != NULL)
-    {
-      af_field_list_set_selected (self->fields, field);
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-    }
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-}
-
-static gboolean
-on_scroll (GtkEventControllerScroll *controller,
-           double                    dx,
-           double                    dy,
-           AfdPageView              *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-  double x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-  double y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
-  GdkEvent *event;
-
-  if (!(state & GDK_CONTROL_MASK) || dy == 0)
-    return FALSE;
-  /* Zoom about the pointer, as every viewer does. */
-  event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
-  if (event != NULL)
-    {
-      double wx, wy;
-      GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
-      graphene_point_t p;
-
-      if (gdk_event_get_position (event, &wx, &wy) &&
-          gtk_widget_compute_point (GTK_WIDGET (native), GTK_WIDGET (self),
-                                    &GRAPHENE_POINT_INIT (wx, wy), &p))
-        {
-          x = p.x;
-          y = p.y;
-        }
-    }
-  set_free_zoom (self, self->zoom * pow (ZOOM_STEP, -dy), x, y);
-  return TRUE;
-}
-
-static void
-on_pinch_begin (GtkGesture       *gesture,
-                GdkEventSequence *sequence,
-                AfdPageView      *self)
-{
-  self->pinch_start_zoom = self->zoom;
-}
-
-static void
-on_pinch_scale_changed (GtkGestureZoom *gesture,
-                        double          scale,
-                        AfdPageView    *self)
-{
-  double x, y;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
-    {
-      x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-      y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
-    }
-  set_free_zoom (self, self->pinch_start_zoom * scale, x, y);
-}
-
-static void
-setup_controllers (AfdPageView *self)
-{
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
-  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-  GtkGesture *pinch = gtk_gesture_zoom_new ();
-
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_click), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-  g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
-  g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
-}
-
 /* ---- GtkScrollable ---- */
 
 static void
 on_adjustment_changed (GtkAdjustment *adjustment,
                        AfdPageView   *self)
 {
-  schedule_update (self);
+  afd_page_view_schedule_update (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -577,7 +286,7 @@ afd_page_view_size_allocate (GtkWidget *widget,
       self->pending_reveal = -1;
       afd_page_view_reveal_field (self, (guint) position);
     }
-  schedule_update (self);
+  afd_page_view_schedule_update (self);
 }
 
 static void
@@ -604,7 +313,7 @@ static void
 clear_pages (AfdPageView *self)
 {
   for (guint i = 0; i < self->pages->len; i++)
-    forget_page (&g_array_index (self->pages, AfdPageSlot, i), TRUE);
+    afd_page_view_forget_page (&g_array_index (self->pages, AfdPageSlot, i), TRUE);
   g_array_set_size (self->pages, 0);
 }
 
@@ -766,7 +475,7 @@ afd_page_view_init (AfdPageView *self)
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Document page"), -1);
-  setup_controllers (self);
+  afd_page_view_setup_controllers (self);
 }
 
 GtkWidget *
@@ -811,7 +520,7 @@ afd_page_view_set_document (AfdPageView     *self,
   compute_layout (self);
   configure_adjustments (self, 0, 0);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  schedule_update (self);
+  afd_page_view_schedule_update (self);
 }
 
 double
@@ -826,7 +535,7 @@ afd_page_view_set_zoom (AfdPageView *self,
                         double       zoom)
 {
   g_return_if_fail (AFD_IS_PAGE_VIEW (self));
-  set_free_zoom (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+  afd_page_view_set_free_zoom (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
                  gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
 
@@ -888,7 +597,7 @@ afd_page_view_set_rotation (AfdPageView *self,
                          adjustment_value (self->vadjustment));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROTATION]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-  schedule_update (self);
+  afd_page_view_schedule_update (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -916,7 +625,7 @@ afd_page_view_scroll_to_page (AfdPageView *self,
     return;
   configure_adjustments (self, adjustment_value (self->hadjustment),
                          g_array_index (self->pages, AfdPageSlot, page).y - AFD_PAGE_VIEW_MARGIN);
-  update_renders (self);
+  afd_page_view_update_renders (self);
 }
 
 gboolean
@@ -999,7 +708,7 @@ afd_page_view_center_field (AfdPageView *self,
                          - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
                          adjustment_value (self->vadjustment) + rect.origin.y + rect.size.height / 2
                          - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
-  update_renders (self);
+  afd_page_view_update_renders (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   return TRUE;
 }
@@ -1024,7 +733,7 @@ afd_page_view_reveal_field (AfdPageView *self,
     }
   zoom = zoom_for_box (self, &rect);
   if (fabs (zoom - self->zoom) > 1e-6)
-    set_free_zoom (self, zoom, 0, 0);
+    afd_page_view_set_free_zoom (self, zoom, 0, 0);
   return afd_page_view_center_field (self, position);
 }
 

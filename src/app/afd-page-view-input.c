@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-page-view"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "afd-page-view-private.h"
+
+/* ---- input ---- */
+
+/* The smallest drawable box under a widget point, or -1. */
+static int
+field_at (AfdPageView *self,
+          double       x,
+          double       y)
+{
+  guint n = self->fields != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->fields)) : 0;
+  double best_area = G_MAXDOUBLE;
+  int best = -1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      graphene_rect_t rect;
+
+      if (!afd_page_view_get_field_rect (self, i, &rect))
+        continue;
+      /* A few pixels of slack: the boxes are tight around thin text. */
+      graphene_rect_inset (&rect, -3, -3);
+      if (!graphene_rect_contains_point (&rect, &GRAPHENE_POINT_INIT (x, y)))
+        continue;
+      if (rect.size.width * rect.size.height < best_area)
+        {
+          best_area = rect.size.width * rect.size.height;
+          best = (int) i;
+        }
+    }
+  return best;
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           AfdPageView              *self)
+{
+  int field = field_at (self, x, y);
+
+  afd_page_view_set_hovered_field (self, field);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), field >= 0 ? "pointer" : NULL);
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          AfdPageView              *self)
+{
+  afd_page_view_set_hovered_field (self, -1);
+}
+
+static void
+on_click (GtkGestureClick *gesture,
+          int              n_press,
+          double           x,
+          double           y,
+          AfdPageView      *self)
+{
+  int field = field_at (self, x, y);
+
+  if (field >= 0 && self->fields != NULL)
+    {
+      af_field_list_set_selected (self->fields, field);
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           AfdPageView              *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  double x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+  double y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+  GdkEvent *event;
+
+  if (!(state & GDK_CONTROL_MASK) || dy == 0)
+    return FALSE;
+  /* Zoom about the pointer, as every viewer does. */
+  event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+  if (event != NULL)
+    {
+      double wx, wy;
+      GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+      graphene_point_t p;
+
+      if (gdk_event_get_position (event, &wx, &wy) &&
+          gtk_widget_compute_point (GTK_WIDGET (native), GTK_WIDGET (self),
+                                    &GRAPHENE_POINT_INIT (wx, wy), &p))
+        {
+          x = p.x;
+          y = p.y;
+        }
+    }
+  afd_page_view_set_free_zoom (self, self->zoom * pow (ZOOM_STEP, -dy), x, y);
+  return TRUE;
+}
+
+static void
+on_pinch_begin (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                AfdPageView      *self)
+{
+  self->pinch_start_zoom = self->zoom;
+}
+
+static void
+on_pinch_scale_changed (GtkGestureZoom *gesture,
+                        double          scale,
+                        AfdPageView    *self)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    {
+      x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+      y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+    }
+  afd_page_view_set_free_zoom (self, self->pinch_start_zoom * scale, x, y);
+}
+
+void
+afd_page_view_setup_controllers (AfdPageView *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  GtkGesture *pinch = gtk_gesture_zoom_new ();
+
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
+  g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
+}
+
