@@ -167,6 +167,33 @@ label_new (const char *text,
   return label;
 }
 
+/* The document's name, as a button that opens it when the cache holds it: a reviewer
+ * goes from the inconsistency to where it comes from. */
+static GtkWidget *
+document_link_new (GPtrArray  *documents,
+                   const char *document_id)
+{
+  g_autofree char *name = document_name (documents, document_id);
+  GtkWidget *label = label_new (name, NULL);
+  GtkWidget *button;
+
+  if (find_document (documents, document_id) == NULL)
+    {
+      gtk_widget_add_css_class (label, "dim-label");
+      return label;
+    }
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), label);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "document-link");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, _("Open this document"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-document");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", document_id);
+  return button;
+}
+
 static GtkWidget *
 inconsistency_values_grid (const AfValue *inconsistency,
                            GPtrArray     *documents,
@@ -176,18 +203,19 @@ inconsistency_values_grid (const AfValue *inconsistency,
   GtkWidget *grid = gtk_grid_new ();
 
   gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 0);
   for (guint i = 0; values != NULL && af_value_get_kind (values) == AF_TYPE_M &&
                     i < af_value_map_size (values); i++)
     {
       const char *document_id = af_value_map_name_at (values, i);
       const char *value = af_value_get_string (af_value_map_value_at (values, i));
-      g_autofree char *name = document_name (documents, document_id);
       g_autofree char *shown = mask_field != NULL ? afd_mask_pii (mask_field, value)
                                                   : g_strdup (value ?: AFD_ABSENT);
+      GtkWidget *value_label = label_new (shown, "monospace");
 
-      gtk_grid_attach (GTK_GRID (grid), label_new (name, "dim-label"), 0, i, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), label_new (shown, "monospace"), 1, i, 1, 1);
+      gtk_widget_set_valign (value_label, GTK_ALIGN_CENTER);
+      gtk_grid_attach (GTK_GRID (grid), document_link_new (documents, document_id), 0, i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), value_label, 1, i, 1, 1);
     }
   return grid;
 }

@@ -29,6 +29,8 @@ struct _AfdWindow
   GtkLabel             *outbox_label;
   GtkWidget            *list_pane;
   AdwWindowTitle       *list_title;
+  GtkWidget            *threshold_button;
+  GtkSpinButton        *threshold_spin;
   AfdQueueList         *queue_list;
   GtkWidget            *detail_pane;
   AdwWindowTitle       *detail_title;
@@ -115,6 +117,7 @@ update_list_title (AfdWindow *self,
 
   adw_window_title_set_title (self->list_title, afd_queue_get_title (self->queue));
   adw_window_title_set_subtitle (self->list_title, subtitle);
+  gtk_widget_set_visible (self->threshold_button, self->queue == AFD_QUEUE_HIGH_RISK);
 }
 
 static void
@@ -395,6 +398,8 @@ afd_window_class_init (AfdWindowClass *klass)
   BIND (outbox_label);
   BIND (list_pane);
   BIND (list_title);
+  BIND (threshold_button);
+  BIND (threshold_spin);
   BIND (queue_list);
   BIND (detail_pane);
   BIND (detail_title);
@@ -430,6 +435,10 @@ afd_window_init (AfdWindow *self)
 static void
 restore_state (AfdWindow *self)
 {
+  /* The queue follows the setting through its changed:: signal. */
+  g_settings_bind (self->settings, "risk-threshold",
+                   gtk_spin_button_get_adjustment (self->threshold_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
