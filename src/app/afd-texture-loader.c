@@ -105,7 +105,9 @@ load_pdf (const char  *path,
   document = poppler_document_new_from_file (uri, NULL, error);
   if (document == NULL)
     return NULL;
-  page = poppler_document_get_page (document, 0);
+  /* A damaged document may open with no pages at all. */
+  page = poppler_document_get_n_pages (document) > 0 ? poppler_document_get_page (document, 0)
+                                                     : NULL;
   if (page != NULL)
     {
       texture = render_page (page, max_size);
