@@ -136,11 +136,10 @@ show_details (AfdArtworkPage *self)
 }
 
 static void
-show_appraisal (AfdArtworkPage *self)
+show_verdict_choice (AfdArtworkPage *self)
 {
   const char *mine = af_item_get_s (self->analysis, "reviewer_verdict");
   const char *by = af_item_get_s (self->analysis, "reviewed_by");
-  const char *note = af_item_get_s (self->analysis, "review_notes");
   guint selected = 0;
   g_autofree char *subtitle = NULL;
 
@@ -150,7 +149,6 @@ show_appraisal (AfdArtworkPage *self)
 
   self->loading = TRUE;
   gtk_drop_down_set_selected (self->verdict_dropdown, selected);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), note ?: "", -1);
   self->loading = FALSE;
 
   if (mine != NULL && by != NULL)
@@ -160,6 +158,16 @@ show_appraisal (AfdArtworkPage *self)
       subtitle = g_strdup_printf (_("Set by %s on %s"), by, when ?: AFD_ABSENT);
     }
   adw_action_row_set_subtitle (self->verdict_row, subtitle ?: _("Not appraised yet"));
+}
+
+static void
+show_note (AfdArtworkPage *self)
+{
+  const char *note = af_item_get_s (self->analysis, "review_notes");
+
+  self->loading = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), note ?: "", -1);
+  self->loading = FALSE;
   gtk_label_set_label (self->note_status, _("Notes are saved on this computer as you type."));
 }
 
@@ -315,12 +323,17 @@ verdict_selected_cb (AfdArtworkPage *self)
   guint selected = gtk_drop_down_get_selected (self->verdict_dropdown);
   g_autoptr(GError) error = NULL;
 
-  if (self->loading || self->analysis == NULL || selected == 0 ||
-      selected >= G_N_ELEMENTS (verdicts))
+  if (self->loading || self->analysis == NULL || selected >= G_N_ELEMENTS (verdicts))
     return;
+  /* A verdict, once given, is changed, not withdrawn: show the recorded one again. */
+  if (selected == 0)
+    {
+      show_verdict_choice (self);
+      return;
+    }
   if (!afd_identity_ensure (GTK_WIDGET (self), self->workspace))
     {
-      show_appraisal (self);
+      show_verdict_choice (self);
       return;
     }
   afd_artwork_page_flush (self);
@@ -333,7 +346,7 @@ verdict_selected_cb (AfdArtworkPage *self)
       toast (self, message);
       return;
     }
-  show_appraisal (self);
+  show_verdict_choice (self);
   toast (self, _("Verdict saved"));
   afd_workspace_changed (self->workspace, TRUE);
 }
@@ -366,7 +379,8 @@ afd_artwork_page_load (AfdArtworkPage *self,
   show_verdict (self);
   show_status (self);
   show_details (self);
-  show_appraisal (self);
+  show_verdict_choice (self);
+  show_note (self);
   load_image (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }

@@ -135,14 +135,20 @@ show_queue (AfdWindow *self)
 }
 
 static void
+update_back_button (AfdWindow *self)
+{
+  gtk_widget_set_visible (self->back_button, self->back_page != NULL ||
+                                             adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
 show_detail (AfdWindow  *self,
              const char *page,
              const char *title)
 {
   gtk_stack_set_visible_child_name (self->detail_stack, page);
   adw_window_title_set_title (self->detail_title, title);
-  gtk_widget_set_visible (self->back_button, self->back_page != NULL ||
-                                             adw_leaflet_get_folded (self->leaflet));
+  update_back_button (self);
   adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
 }
 
@@ -428,6 +434,7 @@ afd_window_init (AfdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_visible (self->back_button, FALSE);
   self->pending_ids = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (update_back_button), self);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
   afd_window_bench_watch_first_frame (GTK_WIDGET (self));
 }
