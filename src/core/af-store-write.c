@@ -263,19 +263,19 @@ put_one (AfStore        *self,
   g_autoptr(GPtrArray) pending = NULL;
   g_autoptr(AfValue) local = NULL;
 
-  if (outbox_empty)
-    return af_store_write_row (self, table, item, remote_text, NULL, error);
-
-  pending = af_store_pending_for_item (self, table, id, error);
-  if (pending == NULL || pending->len == 0)
+  /* An empty outbox (the common case of a pull) spares a lookup per item. */
+  if (!outbox_empty)
     {
+      pending = af_store_pending_for_item (self, table, id, error);
       if (pending == NULL)
         {
           g_free (remote_text);
           return FALSE;
         }
-      return af_store_write_row (self, table, item, remote_text, NULL, error);
     }
+  if (pending == NULL || pending->len == 0)
+    return af_store_write_row (self, table, item, remote_text, NULL, error);
+
   local = reapply_pending (item, pending);
   return af_store_write_row (self, table, local, af_codec_item_to_string (local), remote_text,
                              error);
