@@ -150,6 +150,17 @@ cached_unseen (AfPull   *self,
   return cached;
 }
 
+static gboolean
+all_seen (AfPull  *self,
+          PullRun *run,
+          AfTable  table)
+{
+  AfQuery query = { .table = table };
+  gint64 cached = af_store_count (af_pull_get_store (self), &query, NULL);
+
+  return cached >= 0 && (guint64) cached <= g_hash_table_size (run->seen[table]);
+}
+
 /* Takes @task. */
 static void
 refresh_table (GTask *task)
@@ -173,6 +184,13 @@ refresh_table (GTask *task)
       return;
     }
 
+  /* Every cached item was just read by the queries (a first pull): nothing to load. */
+  if (all_seen (self, run, table))
+    {
+      run->refresh_table++;
+      refresh_table (task);
+      return;
+    }
   run->cached = cached_unseen (self, run, table, &error);
   if (run->cached == NULL)
     {

@@ -38,7 +38,9 @@ cpu_seconds (int who)
          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
-/* The fixture's audits, repeated with new ids and timestamps, all COMPLETED. */
+/* The fixture's audits, repeated with new ids and timestamps, all COMPLETED, plus an
+ * attribute the schema does not list (the pipeline's trace) to bring them from the
+ * fixtures' ~3.1 KB to the ~3.5 KB the benchmark is specified with. */
 static GPtrArray *
 make_items (guint count)
 {
@@ -46,6 +48,7 @@ make_items (guint count)
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   g_autoptr(GDateTime) base = g_date_time_new_utc (2024, 1, 1, 0, 0, 0);
   gsize bytes = 0;
+  g_autofree char *trace = g_strnfill (430, 't');
 
   for (guint i = 0; i < count; i++)
     {
@@ -60,6 +63,7 @@ make_items (guint count)
       af_value_map_set (item, "audit_timestamp", af_value_new_s (stamp));
       af_value_map_set (item, "loan_application_id", af_value_new_s (loan));
       af_value_map_set (item, "status", af_value_new_s ("COMPLETED"));
+      af_value_map_set (item, "pipeline_trace", af_value_new_s (trace));
       text = af_codec_item_to_string (item);
       bytes += strlen (text);
       g_ptr_array_add (items, item);
