@@ -430,6 +430,7 @@ test_keyboard_correction (Fixture       *f,
   /* F2; type; Enter: a correction in the cache and in the outbox. */
   gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.edit", NULL);
   gtk_editable_set_text (afd_field_row_get_editable (row), "46-5624256");
+  gtk_editable_set_text (afd_field_row_get_note_editable (row), "EIN checked against the IRS letter");
   /* What Enter does in the entry: its text widget activates, and the entry with it. */
   g_signal_emit_by_name (gtk_editable_get_delegate (afd_field_row_get_editable (row)), "activate");
   drain ();
@@ -441,6 +442,8 @@ test_keyboard_correction (Fixture       *f,
   g_assert_cmpstr (af_item_get_s (correction, "original_value"), ==, "46-5624255");
   g_assert_cmpstr (af_item_get_s (correction, "corrected_value"), ==, "46-5624256");
   g_assert_cmpstr (af_item_get_s (correction, "corrected_by"), ==, "officer@example.com");
+  g_assert_cmpstr (af_item_get_s (correction, "note"), ==, "EIN checked against the IRS letter");
+  g_assert_nonnull (af_item_get_s (correction, "corrected_at"));
 
   g_assert_cmpint (af_store_outbox_length (f->store, NULL), ==, before + 1);
   outbox = af_store_outbox_list (f->store, &error);

@@ -168,7 +168,8 @@ on_confirm_requested (AfdFieldsPanel    *panel,
 static void
 apply_correction (AfdDocumentViewer *self,
                   AfField           *field,
-                  const char        *value)
+                  const char        *value,
+                  const char        *note)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AfValue) item = NULL;
@@ -180,7 +181,7 @@ apply_correction (AfdDocumentViewer *self,
       return;
     }
   /* One transaction: the correction joins the item and its outbox entry together. */
-  if (!af_store_add_correction (self->store, document_id, af_field_get_name (field), value, NULL,
+  if (!af_store_add_correction (self->store, document_id, af_field_get_name (field), value, note,
                                 &error))
     {
       if (g_error_matches (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY))
@@ -200,12 +201,13 @@ static void
 on_correction_requested (AfdFieldsPanel    *panel,
                          guint              position,
                          const char        *value,
+                         const char        *note,
                          AfdDocumentViewer *self)
 {
   AfField *field = af_field_list_get_field (self->fields, position);
 
   if (field != NULL)
-    apply_correction (self, field, value);
+    apply_correction (self, field, value, note);
 }
 
 static void

@@ -22,6 +22,7 @@ struct _AfdFieldRow
   GtkLabel        *value_label;
   GtkToggleButton *reveal_button;
   GtkEntry        *value_entry;
+  GtkEntry        *note_entry;
   GtkLabel        *original_label;
   GtkLevelBar     *confidence_bar;
   GtkLabel        *confidence_label;
@@ -149,19 +150,22 @@ setup_static (AfdFieldRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reveal"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->value_entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Corrected value"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note on the correction"), -1);
 }
 
 static void
 on_entry_activate (GtkEntry    *entry,
                    AfdFieldRow *self)
 {
-  g_autofree char *value = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  g_autofree char *value = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
+  g_autofree char *note = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->note_entry))));
 
   gtk_stack_set_visible_child_name (self->value_stack, "display");
   gtk_widget_grab_focus (GTK_WIDGET (self));
   /* An unchanged value is not a correction. */
   if (g_strcmp0 (value, af_field_get_current_value (self->field)) != 0)
-    g_signal_emit (self, signals[EDIT_COMMITTED], 0, value);
+    g_signal_emit (self, signals[EDIT_COMMITTED], 0, value, note[0] != '\0' ? note : NULL);
 }
 
 static void
@@ -187,7 +191,7 @@ afd_field_row_class_init (AfdFieldRowClass *klass)
 
   signals[EDIT_COMMITTED] = g_signal_new ("edit-committed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 1, G_TYPE_STRING);
+                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-field-row.ui");
@@ -200,6 +204,7 @@ afd_field_row_class_init (AfdFieldRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, value_label);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, value_entry);
+  gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, note_entry);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, original_label);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, confidence_bar);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, confidence_label);
@@ -218,6 +223,7 @@ afd_field_row_init (AfdFieldRow *self)
                                   AF_LOW_CONFIDENCE_THRESHOLD - 0.0001);
   gtk_level_bar_add_offset_value (self->confidence_bar, GTK_LEVEL_BAR_OFFSET_HIGH, 0.95);
   g_signal_connect (self->value_entry, "activate", G_CALLBACK (on_entry_activate), self);
+  g_signal_connect (self->note_entry, "activate", G_CALLBACK (on_entry_activate), self);
   g_signal_connect_swapped (self->reveal_button, "toggled", G_CALLBACK (update_all), self);
 }
 
@@ -270,6 +276,7 @@ afd_field_row_begin_edit (AfdFieldRow *self)
 
   /* Editing shows the real value: correcting a masked one would be guesswork. */
   gtk_editable_set_text (GTK_EDITABLE (self->value_entry), af_field_get_current_value (self->field));
+  gtk_editable_set_text (GTK_EDITABLE (self->note_entry), "");
   gtk_stack_set_visible_child_name (self->value_stack, "edit");
   gtk_widget_grab_focus (GTK_WIDGET (self->value_entry));
   gtk_editable_select_region (GTK_EDITABLE (self->value_entry), 0, -1);
@@ -298,4 +305,11 @@ afd_field_row_get_editable (AfdFieldRow *self)
 {
   g_return_val_if_fail (AFD_IS_FIELD_ROW (self), NULL);
   return GTK_EDITABLE (self->value_entry);
+}
+
+GtkEditable *
+afd_field_row_get_note_editable (AfdFieldRow *self)
+{
+  g_return_val_if_fail (AFD_IS_FIELD_ROW (self), NULL);
+  return GTK_EDITABLE (self->note_entry);
 }

@@ -4,8 +4,8 @@
  *
  * Shows the value (masked when it is personal data, until revealed), the original
  * beside a correction, a confidence bar with its number, the page, and whether the
- * field needs a human, was confirmed or corrected. F2 turns the value into an entry;
- * Enter in the entry emits ::edit-committed.
+ * field needs a human, was confirmed or corrected. F2 turns the value into an entry
+ * (with an optional note); Enter emits ::edit-committed (value, note or NULL).
  */
 #pragma once
 
@@ -29,7 +29,8 @@ void       afd_field_row_set_hovered  (AfdFieldRow *self,
 void       afd_field_row_begin_edit   (AfdFieldRow *self);
 void       afd_field_row_cancel_edit  (AfdFieldRow *self);
 gboolean   afd_field_row_is_editing   (AfdFieldRow *self);
-/* What the entry holds (for tests that type into it). */
-GtkEditable *afd_field_row_get_editable (AfdFieldRow *self);
+/* The value and note entries (for tests that type into them). */
+GtkEditable *afd_field_row_get_editable      (AfdFieldRow *self);
+GtkEditable *afd_field_row_get_note_editable (AfdFieldRow *self);
 
 G_END_DECLS

@@ -85,10 +85,11 @@ on_row_leave (GtkEventControllerMotion *controller,
 static void
 on_edit_committed (AfdFieldRow    *row,
                    const char     *value,
+                   const char     *note,
                    AfdFieldsPanel *self)
 {
   g_signal_emit (self, signals[CORRECTION_REQUESTED], 0,
-                 (guint) gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)), value);
+                 (guint) gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)), value, note);
 }
 
 static GtkWidget *
@@ -317,7 +318,8 @@ afd_fields_panel_class_init (AfdFieldsPanelClass *klass)
                                              G_TYPE_NONE, 1, G_TYPE_UINT);
   signals[CORRECTION_REQUESTED] = g_signal_new ("correction-requested", G_TYPE_FROM_CLASS (klass),
                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+                                                G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING,
+                                                G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-fields-panel.ui");
