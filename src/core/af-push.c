@@ -8,6 +8,10 @@
 /* An item another writer keeps moving is left for the next sync after this many merges. */
 #define MAX_MERGES_PER_ENTRY 5
 #define DEFAULT_LANES 16
+/* Results are committed in groups: the disk, not the network, would otherwise bound
+ * the push. A run killed before a group is committed loses nothing: the cloud's
+ * last_op_id tells the next run which entries it already holds. */
+#define COMMIT_EVERY 64
 
 struct _AfPush
 {
@@ -101,6 +105,7 @@ typedef struct
   guint         active_lanes;
   guint         requests_before;
   AfPushResult *result;         /* (owned) */
+  GPtrArray    *done;           /* (owned) AfPushDone: results not yet committed */
   GError       *fatal;          /* (owned) (nullable): the push stops */
 } Run;
 
@@ -109,6 +114,7 @@ run_free (Run *run)
 {
   g_clear_pointer (&run->groups, g_ptr_array_unref);
   g_clear_pointer (&run->result, af_push_result_free);
+  g_clear_pointer (&run->done, g_ptr_array_unref);
   g_clear_error (&run->fatal);
   g_free (run);
 }
@@ -120,6 +126,7 @@ typedef struct
   guint      index;
   guint      merges;
   AfValue   *base;     /* (owned) (nullable) the cached remote copy the entry is sent against */
+  AfValue   *carry;    /* (owned) (nullable) the item after the previous entry (not committed yet) */
 } Lane;
 
 static void
@@ -127,11 +134,13 @@ lane_free (Lane *lane)
 {
   g_clear_object (&lane->task);
   g_clear_pointer (&lane->base, af_value_unref);
+  g_clear_pointer (&lane->carry, af_value_unref);
   g_free (lane);
 }
 
 static void lane_next_group (Lane *lane);
 static void lane_send_entry (Lane *lane);
+static void lane_refuse_entry (Lane *lane, const char *message);
 
 static AfPush *
 lane_push (Lane *lane)
@@ -173,6 +182,20 @@ set_fatal (Run    *run,
     g_error_free (error);
 }
 
+/* Commits the results gathered so far; a failure stops the push. */
+static gboolean
+run_flush (Run    *run,
+           AfPush *self)
+{
+  GError *error = NULL;
+  gboolean ok = af_store_sync_rebase_batch (self->store, run->done, &error);
+
+  g_ptr_array_set_size (run->done, 0);
+  if (!ok)
+    set_fatal (run, error);
+  return ok;
+}
+
 static void
 lane_finish (Lane *lane)
 {
@@ -184,6 +207,7 @@ lane_finish (Lane *lane)
       lane_free (lane);
       return;
     }
+  run_flush (run, self);
   run->result->requests = af_dynamodb_client_get_request_count (self->dynamodb)
                           - run->requests_before;
   if (run->fatal != NULL)
@@ -200,6 +224,7 @@ lane_next_group (Lane *lane)
   Run *run = lane_run (lane);
 
   g_clear_pointer (&lane->base, af_value_unref);
+  g_clear_pointer (&lane->carry, af_value_unref);
   if (g_cancellable_is_cancelled (g_task_get_cancellable (lane->task)))
     set_fatal (run, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
   if (run->fatal != NULL || run->next_group >= run->groups->len)
@@ -247,26 +272,57 @@ lane_check_store (Lane    *lane,
   return FALSE;
 }
 
+/* Entries lane->index .. @last are in the cloud, which now holds @remote. */
 static void
-lane_done (Lane          *lane,
-           const AfValue *remote,
-           gboolean       already)
+lane_done_through (Lane          *lane,
+                   guint          last,
+                   const AfValue *remote,
+                   gboolean       already)
 {
-  AfOutboxEntry *entry = lane_entry (lane);
-  GError *error = NULL;
-  gboolean ok = af_store_sync_rebase (lane_push (lane)->store, entry->table, entry->item_id,
-                                      remote, entry->seq, &error);
+  Run *run = lane_run (lane);
 
-  if (!lane_check_store (lane, ok, error))
-    return;
-  lane_run (lane)->result->pushed++;
-  if (already)
+  for (guint i = lane->index; i <= last; i++)
     {
-      lane_run (lane)->result->already++;
-      g_debug ("%s %s: entry %s was already applied", af_table_nick (entry->table),
-               entry->item_id, entry->op_id);
+      AfOutboxEntry *entry = g_ptr_array_index (lane->group, i);
+      AfPushDone *done = g_new0 (AfPushDone, 1);
+
+      done->table = entry->table;
+      done->item_id = g_strdup (entry->item_id);
+      done->remote = af_value_copy (remote);
+      done->done_seq = entry->seq;
+      g_ptr_array_add (run->done, done);
+      run->result->pushed++;
+      if (already)
+        {
+          run->result->already++;
+          g_debug ("%s %s: entry %s was already applied", af_table_nick (entry->table),
+                   entry->item_id, entry->op_id);
+        }
+    }
+  g_clear_pointer (&lane->carry, af_value_unref);
+  lane->carry = af_value_copy (remote);
+  lane->index = last;
+  if (run->done->len >= COMMIT_EVERY && !run_flush (run, lane_push (lane)))
+    {
+      lane_next_group (lane);
+      return;
     }
   lane_next_entry (lane);
+}
+
+/* The index of the item's entry the cloud names as last_op_id, -1 when none: that
+ * entry and every earlier one are in the cloud already (a lost answer, a run killed
+ * before it committed). */
+static gint
+lane_applied_through (Lane          *lane,
+                      const AfValue *item)
+{
+  const char *last_op_id = af_item_get_s (item, "last_op_id");
+
+  for (guint i = lane->index; last_op_id != NULL && i < lane->group->len; i++)
+    if (g_strcmp0 (((AfOutboxEntry *) lane->group->pdata[i])->op_id, last_op_id) == 0)
+      return i;
+  return -1;
 }
 
 /* ---- Building the UpdateItem ------------------------------------------------------ */
@@ -362,40 +418,80 @@ lane_send_update (Lane    *lane,
 
 /* ---- One entry ---------------------------------------------------------------------- */
 
+/* The item's key, from the base: it holds the partition key and, for analyses, the
+ * sort key (created_at). */
+static AfValue *
+key_from_base (AfTable        table,
+               const AfValue *base)
+{
+  const char *names[] = { af_table_key_name (table),
+                          table == AF_TABLE_ANALYSES ? "created_at" : NULL };
+  AfValue *key = af_value_new_map ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (names) && names[i] != NULL; i++)
+    {
+      AfValue *value = af_value_map_get (base, names[i]);
+
+      if (value == NULL)
+        {
+          af_value_unref (key);
+          return NULL;
+        }
+      af_value_map_set (key, names[i], af_value_copy (value));
+    }
+  return key;
+}
+
+/* The base: what the previous entry of this item left in the cloud (not committed yet),
+ * else the cached remote copy. */
+static gboolean
+lane_load_base (Lane *lane)
+{
+  AfOutboxEntry *entry = lane_entry (lane);
+  GError *error = NULL;
+
+  g_clear_pointer (&lane->base, af_value_unref);
+  if (lane->carry != NULL)
+    {
+      lane->base = g_steal_pointer (&lane->carry);
+      return TRUE;
+    }
+  lane->base = af_store_get_remote_item (lane_push (lane)->store, entry->table, entry->item_id,
+                                         &error);
+  return lane_check_store (lane, lane->base != NULL, error);
+}
+
 static void
 lane_send_entry (Lane *lane)
 {
   AfPush *self = lane_push (lane);
   AfOutboxEntry *entry = lane_entry (lane);
   g_autoptr(AfValue) key = NULL;
-  GError *error = NULL;
+  gint applied;
 
   if (af_store_conflict_is_open (self->store, entry->table, entry->item_id, NULL))
     {
       lane_hold_item (lane, lane->index);
       return;
     }
-  g_clear_pointer (&lane->base, af_value_unref);
-  lane->base = af_store_get_remote_item (self->store, entry->table, entry->item_id, &error);
-  if (!lane_check_store (lane, lane->base != NULL, error))
+  if (!lane_load_base (lane))
     return;
   /* A run killed after the write, then a pull: the base already holds the entry, and
    * sending it again on that version would apply it twice. */
-  if (af_conflict_already_applied (entry, lane->base))
+  applied = lane_applied_through (lane, lane->base);
+  if (applied >= 0 || af_conflict_already_applied (entry, lane->base))
     {
       g_autoptr(AfValue) base = af_value_ref (lane->base);
 
-      lane_done (lane, base, TRUE);
+      lane_done_through (lane, MAX (applied, (gint) lane->index), base, TRUE);
       return;
     }
-  key = af_store_sync_item_key (self->store, entry->table, entry->item_id, &error);
-  if (!lane_check_store (lane, key != NULL, error))
-    return;
-  /* Counted before sending: a note typed meanwhile must not fold into an entry that may
-   * already be in the cloud. */
-  if (!lane_check_store (lane, af_store_outbox_mark_attempt (self->store, entry->seq, NULL, &error),
-                         error))
-    return;
+  key = key_from_base (entry->table, lane->base);
+  if (key == NULL)
+    {
+      lane_refuse_entry (lane, "the cached item has no key");
+      return;
+    }
   lane_send_update (lane, key);
 }
 
@@ -420,10 +516,15 @@ lane_conflict (Lane          *lane,
 {
   AfOutboxEntry *entry = lane_entry (lane);
   GError *error = NULL;
-  gboolean ok = af_store_conflict_add (lane_push (lane)->store, entry,
-                                       (const char * const *) attributes, lane->base, current,
-                                       &error);
+  gboolean ok;
 
+  if (!run_flush (lane_run (lane), lane_push (lane)))
+    {
+      lane_next_group (lane);
+      return;
+    }
+  ok = af_store_conflict_add (lane_push (lane)->store, entry, (const char * const *) attributes,
+                              lane->base, current, &error);
   if (!lane_check_store (lane, ok, error))
     return;
   lane_run (lane)->result->conflicts++;
@@ -445,6 +546,12 @@ lane_merge (Lane          *lane,
       lane_refuse_entry (lane, "the item keeps changing remotely; left for the next sync");
       return;
     }
+  /* Committed results first: they must not land on top of this newer copy. */
+  if (!run_flush (lane_run (lane), lane_push (lane)))
+    {
+      lane_next_group (lane);
+      return;
+    }
   ok = af_store_sync_rebase (lane_push (lane)->store, entry->table, entry->item_id, current, 0,
                              &error);
   if (!lane_check_store (lane, ok, error))
@@ -463,15 +570,23 @@ lane_judge (Lane          *lane,
 {
   g_auto(GStrv) attributes = NULL;
 
+  gint applied;
+
   if (current == NULL)
     {
       lane_refuse_entry (lane, "the item no longer exists remotely");
       return;
     }
+  applied = lane_applied_through (lane, current);
+  if (applied >= 0)
+    {
+      lane_done_through (lane, applied, current, TRUE);
+      return;
+    }
   switch (af_conflict_judge (lane_entry (lane), lane->base, current, &attributes))
     {
     case AF_JUDGEMENT_APPLIED:
-      lane_done (lane, current, TRUE);
+      lane_done_through (lane, lane->index, current, TRUE);
       break;
     case AF_JUDGEMENT_MERGE:
       lane_merge (lane, current);
@@ -553,7 +668,7 @@ update_done_cb (GObject      *source,
   if (af_dynamodb_client_write_finish (AF_DYNAMODB_CLIENT (source), result, &item, &error))
     {
       if (item != NULL)
-        lane_done (lane, item, FALSE);
+        lane_done_through (lane, lane->index, item, FALSE);
       else
         lane_read_current (lane);
       return;
@@ -599,6 +714,25 @@ group_entries (GPtrArray *entries)
   return groups;
 }
 
+/* Counted before sending, in one transaction: a note typed meanwhile must not fold
+ * into an entry that may already be in the cloud. Entries behind a conflict wait. */
+static gboolean
+mark_attempts (AfPush     *self,
+               GPtrArray  *entries,
+               GError    **error)
+{
+  g_autoptr(GPtrArray) sendable = g_ptr_array_new ();
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (!af_store_conflict_is_open (self->store, entry->table, entry->item_id, NULL))
+        g_ptr_array_add (sendable, entry);
+    }
+  return af_store_sync_mark_attempts (self->store, sendable, error);
+}
+
 void
 af_push_run_async (AfPush              *self,
                    GCancellable        *cancellable,
@@ -616,7 +750,8 @@ af_push_run_async (AfPush              *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_push_run_async);
   entries = af_store_outbox_list (self->store, &error);
-  if (entries == NULL || !af_store_sync_prepare (self->store, &error))
+  if (entries == NULL || !af_store_sync_prepare (self->store, &error)
+      || !mark_attempts (self, entries, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -624,6 +759,7 @@ af_push_run_async (AfPush              *self,
   run = g_new0 (Run, 1);
   run->result = g_new0 (AfPushResult, 1);
   run->result->problems = g_ptr_array_new_with_free_func (g_free);
+  run->done = g_ptr_array_new_with_free_func ((GDestroyNotify) af_push_done_free);
   run->groups = group_entries (entries);
   run->requests_before = af_dynamodb_client_get_request_count (self->dynamodb);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);

@@ -163,6 +163,72 @@ af_store_sync_rebase (AfStore        *self,
   return FALSE;
 }
 
+void
+af_push_done_free (AfPushDone *done)
+{
+  if (done == NULL)
+    return;
+  g_free (done->item_id);
+  g_clear_pointer (&done->remote, af_value_unref);
+  g_free (done);
+}
+
+gboolean
+af_store_sync_rebase_batch (AfStore    *self,
+                            GPtrArray  *done,
+                            GError    **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  if (done->len == 0)
+    return TRUE;
+  if (!af_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < done->len; i++)
+    {
+      AfPushDone *one = g_ptr_array_index (done, i);
+
+      if ((one->done_seq > 0
+           && !delete_by_seq (self, "DELETE FROM outbox WHERE seq = ?", one->done_seq, error))
+          || !rebase_in_transaction (self, one->table, one->item_id, one->remote, error))
+        {
+          af_store_rollback (self);
+          return FALSE;
+        }
+    }
+  if (af_store_commit (self, error))
+    return TRUE;
+  af_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+af_store_sync_mark_attempts (AfStore    *self,
+                             GPtrArray  *entries,
+                             GError    **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  if (entries->len == 0)
+    return TRUE;
+  if (!af_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (!af_store_outbox_mark_attempt (self, entry->seq, NULL, error))
+        {
+          af_store_rollback (self);
+          return FALSE;
+        }
+    }
+  if (af_store_commit (self, error))
+    return TRUE;
+  af_store_rollback (self);
+  return FALSE;
+}
+
 gboolean
 af_store_sync_set_entry_error (AfStore     *self,
                                gint64       seq,

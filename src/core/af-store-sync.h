@@ -36,6 +36,29 @@ gboolean   af_store_sync_rebase           (AfStore              *self,
                                            gint64                done_seq,
                                            GError              **error);
 
+/* One finished outbox entry: what af_store_sync_rebase() takes, kept for a batch. */
+typedef struct
+{
+  AfTable  table;
+  char    *item_id;
+  AfValue *remote;     /* what the cloud held after the entry */
+  gint64   done_seq;
+} AfPushDone;
+
+void       af_push_done_free              (AfPushDone           *done);
+
+/* af_store_sync_rebase() for each of @done (AfPushDone), in order, in ONE transaction:
+ * a push commits its results in groups, since a commit per edit would make the disk,
+ * not the network, the measure of a sync. */
+gboolean   af_store_sync_rebase_batch     (AfStore              *self,
+                                           GPtrArray            *done,
+                                           GError              **error);
+/* af_store_outbox_mark_attempt() for every entry of @entries (AfOutboxEntry), in one
+ * transaction. */
+gboolean   af_store_sync_mark_attempts    (AfStore              *self,
+                                           GPtrArray            *entries,
+                                           GError              **error);
+
 /* Marks an entry with an error the user must see (attempts unchanged). */
 gboolean   af_store_sync_set_entry_error  (AfStore              *self,
                                            gint64                seq,
