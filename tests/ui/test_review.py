@@ -4,7 +4,8 @@
 
 Opens the High Risk queue, selects the riskiest audit (facts from the demo's
 expected.json), checks its risk level and an inconsistency, types a review note, marks
-the audit reviewed, restarts the app and finds the note and the review still there.
+the audit reviewed, writes an appraisal note on the forged artwork, checks the outbox
+indicator, restarts the app and finds the notes and the review still there.
 
 Usage: test_review.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh, under Xvfb + D-Bus)
 """
@@ -24,6 +25,7 @@ from dogtail import tree  # noqa: E402  (after the config)
 
 APP_NAME = 'auditflow-desk'
 NOTE = 'Called the applicant: the 1040 SSN is a typo, corrected copy requested. (UI test)'
+APPRAISAL = 'The second boat does not sit in the water; ask for provenance. (UI test)'
 IDENTITY = 'demo.reviewer@example.com'
 
 step_number = 0
@@ -132,6 +134,27 @@ def review(page):
              lambda: 'Reviewed by %s' % IDENTITY in labels(page))
 
 
+def open_forged_artwork(app, expected_artwork):
+    step('open the Likely Forged queue and its artwork, %s' % expected_artwork['filename'])
+    queues = app.child(name='Review queues', roleName='list')
+    queues.child(name='Likely Forged', roleName='list item').select()
+    items = app.child(name='Queue items', roleName='list')
+    first = wait_for('the artwork row', lambda: items.children[0] if items.children and
+                     expected_artwork['filename'] in labels(items.children[0]) else None)
+    first.select()
+    page = wait_for('the artwork page', lambda: app.child(name='AfdArtworkPage'))
+    wait_for('its verdict and score',
+             lambda: 'Likely forged' in labels(page) and
+             'Forgery score %s of 100' % expected_artwork['forgery_score'] in labels(page))
+    return page
+
+
+def appraise(page):
+    step('type an appraisal note')
+    page.child(name='Appraisal note', roleName='text').text = APPRAISAL
+    wait_for('the note to be saved', lambda: 'Saved on this computer · waiting to sync' in labels(page))
+
+
 def close(process, app):
     step('close the window (saving its state)')
     frame = app.child(roleName='frame')
@@ -146,35 +169,57 @@ def check_persisted(page):
     wait_for('the note', lambda: notes.text == NOTE)
     shown = labels(page)
     assert 'Reviewed by %s' % IDENTITY in shown, shown
-    outbox = [s for s in labels(page.parent.parent.parent.parent) if 'waiting to sync' in s]
-    print('# outbox:', outbox, flush=True)
 
 
-def riskiest_loan(demo_dir):
+def load_expected(demo_dir):
     with open(os.path.join(demo_dir, 'expected.json'), encoding='utf-8') as f:
-        loans = json.load(f)['loan_applications']
+        return json.load(f)
+
+
+def riskiest_loan(expected):
+    loans = expected['loan_applications']
     return max(loans.values(), key=lambda loan: float(loan['risk_score']))
+
+
+def forged_artwork(expected):
+    artworks = expected['artworks']
+    items = artworks.values() if isinstance(artworks, dict) else artworks
+    return next(a for a in items if a.get('verdict') == 'LIKELY_FORGED')
+
+
+def check_outbox(app, count):
+    step('the outbox indicator counts %d changes' % count)
+    wanted = '%d changes waiting to sync' % count
+    wait_for(wanted, lambda: wanted in labels(app.child(roleName='frame')))
 
 
 def main():
     binary, demo_dir = sys.argv[1], sys.argv[2]
-    expected = riskiest_loan(demo_dir)
+    facts = load_expected(demo_dir)
+    expected = riskiest_loan(facts)
+    artwork = forged_artwork(facts)
 
     process, app = start(binary)
     try:
         page = open_riskiest(app, expected)
         check_page(page, expected)
         review(page)
+        appraise(open_forged_artwork(app, artwork))
+        check_outbox(app, 3)
         close(process, app)
 
         process, app = start(binary)
         page = open_riskiest(app, expected)
         check_persisted(page)
+        step('the appraisal note is still there')
+        note = open_forged_artwork(app, artwork).child(name='Appraisal note', roleName='text')
+        wait_for('the appraisal note', lambda: note.text == APPRAISAL)
+        check_outbox(app, 3)
         close(process, app)
     finally:
         if process.poll() is None:
             process.kill()
-    print('ok - the review survives a restart', flush=True)
+    print('ok - the review and the appraisal survive a restart', flush=True)
 
 
 if __name__ == '__main__':
