@@ -20,7 +20,9 @@ mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 
 meson setup build-ci --werror --wipe >/dev/null 2>&1 || meson setup build-ci --werror
 ninja -C build-ci
-dbus-run-session -- meson test -C build-ci --print-errorlogs --num-processes 2
+# Both stages always run, so one failure does not hide another.
+status=0
+dbus-run-session -- meson test -C build-ci --print-errorlogs --num-processes 2 || status=1
 
 meson setup build-asan --werror -Dapp=false -Db_sanitize=address,undefined -Db_lundef=false \
   --wipe >/dev/null 2>&1 || meson setup build-asan --werror -Dapp=false -Db_sanitize=address,undefined -Db_lundef=false
@@ -30,4 +32,6 @@ ninja -C build-asan
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-errorlogs --num-processes 2
+dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-errorlogs \
+  --num-processes 2 || status=1
+exit $status
