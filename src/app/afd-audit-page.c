@@ -107,8 +107,7 @@ show_review_state (AfdAuditPage *self)
     title = g_strdup_printf (_("Reviewed by %s"), by);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->review_row),
                                  title != NULL ? title : _("Not reviewed yet"));
-  adw_action_row_set_subtitle (self->review_row, by != NULL ? (when ?: AFD_ABSENT)
-                                                            : _("Review status"));
+  adw_action_row_set_subtitle (self->review_row, by != NULL ? (when ?: AFD_ABSENT) : "");
   /* Marking again records this reviewer and now: the row above says who was before. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->review_button),
                                by != NULL ? _("Record your own review of this audit") : NULL);
