@@ -58,8 +58,11 @@ afc_aws_connect (GError **error)
   if (s3 == NULL)
     return NULL;
 
+  /* The push sends up to 16 items at a time; libsoup allows 2 connections a host by
+   * default, which would queue the rest. */
   aws->session = soup_session_new_with_options ("user-agent", "auditflow-cli/" PACKAGE_VERSION,
-                                                "timeout", 60, NULL);
+                                                "timeout", 60, "max-conns-per-host", 16,
+                                                "max-conns", 32, NULL);
   aws->dynamodb = af_dynamodb_client_new (aws->session, dynamodb, credentials);
   aws->s3 = af_s3_client_new (aws->session, s3, credentials);
   resolve_table_names (aws);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bench-push.c — pushing a large outbox against DynamoDB Local (through its verifying
- * front): 1,000 audit records, five edits each (note, review, note, review, note: none
- * folds into another), 5,000 entries. Prints edits per second and requests per edit
+ * front): 1,000 documents, five corrections each (a correction never folds into another,
+ * and each one changes the item), 5,000 entries. Prints edits per second and requests per edit
  * (the target: one request per edit, at least 500 edits/s on this machine).
  *
  *   tests/peers/run-with-peers.sh build/tests/aws/bench-push [N_ITEMS]
@@ -19,22 +19,33 @@
 #define EDITS_PER_ITEM 5
 
 static GPtrArray *
-make_audits (guint n)
+make_documents (guint n)
 {
-  g_autoptr(GPtrArray) fixtures = aws_fixture_items (AF_TABLE_AUDITS);
+  g_autoptr(GPtrArray) all = aws_fixture_items (AF_TABLE_DOCUMENTS);
+  g_autoptr(GPtrArray) fixtures = g_ptr_array_new ();
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  /* Only documents with extracted fields can be corrected. */
+  for (guint i = 0; i < all->len; i++)
+    {
+      AfValue *extracted = af_value_map_get (g_ptr_array_index (all, i), "extracted_data");
+
+      if (extracted != NULL && af_value_map_size (extracted) > 0)
+        g_ptr_array_add (fixtures, g_ptr_array_index (all, i));
+    }
 
   for (guint i = 0; i < n; i++)
     {
       AfValue *item = af_value_copy (g_ptr_array_index (fixtures, i % fixtures->len));
-      g_autofree char *id = g_strdup_printf ("bench-audit-%05u", i);
+      g_autofree char *id = g_strdup_printf ("bench-document-%05u", i);
 
-      af_value_map_set (item, "audit_record_id", af_value_new_s (id));
+      af_value_map_set (item, "document_id", af_value_new_s (id));
       g_ptr_array_add (items, item);
     }
   return items;
 }
 
+/* The first extracted field of each document, corrected five times. */
 static void
 queue_edits (AfStore   *store,
              GPtrArray *items)
@@ -42,14 +53,13 @@ queue_edits (AfStore   *store,
   for (guint e = 0; e < EDITS_PER_ITEM; e++)
     for (guint i = 0; i < items->len; i++)
       {
-        const char *id = af_item_get_s (g_ptr_array_index (items, i), "audit_record_id");
-        g_autofree char *text = g_strdup_printf ("bench note %u", e);
+        const AfValue *item = g_ptr_array_index (items, i);
+        const char *id = af_item_get_s (item, "document_id");
+        const char *field = af_value_map_name_at (af_value_map_get (item, "extracted_data"), 0);
+        g_autofree char *value = g_strdup_printf ("bench value %u", e);
         g_autoptr(GError) error = NULL;
 
-        if (e % 2 == 0)
-          af_store_set_review_notes (store, id, text, &error);
-        else
-          af_store_mark_reviewed (store, id, &error);
+        af_store_add_correction (store, id, field, value, NULL, &error);
         g_assert_no_error (error);
       }
 }
@@ -73,7 +83,7 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *db = NULL;
   g_autofree char *suffix = g_strdup_printf ("bench%u", g_random_int ());
-  g_autofree char *table = aws_fixture_table_name (AF_TABLE_AUDITS, suffix);
+  g_autofree char *table = aws_fixture_table_name (AF_TABLE_DOCUMENTS, suffix);
   gint64 outbox, start, elapsed;
 
   if (url == NULL)
@@ -83,7 +93,7 @@ main (int   argc,
     }
   client = aws_fixture_dynamodb (session, url);
   aws_fixture_create_tables (client, suffix);
-  items = make_audits (n_items);
+  items = make_documents (n_items);
   aws_fixture_write_items (client, table, items);
 
   dir = g_dir_make_tmp ("af-bench-push-XXXXXX", &error);
@@ -92,13 +102,13 @@ main (int   argc,
   store = af_store_open (db, &error);
   g_assert_no_error (error);
   af_store_set_identity (store, "bench@example.com");
-  af_store_put_remote_items (store, AF_TABLE_AUDITS, items, &error);
+  af_store_put_remote_items (store, AF_TABLE_DOCUMENTS, items, &error);
   g_assert_no_error (error);
   queue_edits (store, items);
   outbox = af_store_outbox_length (store, NULL);
 
   push = af_push_new (store, client);
-  af_push_set_table_name (push, AF_TABLE_AUDITS, table);
+  af_push_set_table_name (push, AF_TABLE_DOCUMENTS, table);
   start = g_get_monotonic_time ();
   af_push_run_async (push, NULL, aws_fixture_store_result, &result);
   pushed = af_push_run_finish (push, aws_fixture_wait (&result), &error);
