@@ -89,18 +89,27 @@ count_errors (const AfSyncResult *result)
 }
 
 static void
+append_counts_json (GString     *out,
+                    const char  *name,
+                    const guint *counts)
+{
+  g_string_append_printf (out, ",\"%s\":{", name);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    g_string_append_printf (out, "%s\"%s\":%u", t > 0 ? "," : "", af_table_nick (t),
+                            counts != NULL ? counts[t] : 0);
+  g_string_append_c (out, '}');
+}
+
+/* The members `sync --pull-only` has always printed, zero when nothing was pulled. */
+static void
 append_pull_json (GString            *out,
                   const AfPullResult *pull)
 {
-  g_string_append (out, ",\"pulled\":{");
-  for (AfTable t = 0; t < AF_N_TABLES; t++)
-    g_string_append_printf (out, "%s\"%s\":%u", t > 0 ? "," : "", af_table_nick (t),
-                            pull ? pull->pulled[t] : 0);
-  g_string_append (out, "},\"deleted\":{");
-  for (AfTable t = 0; t < AF_N_TABLES; t++)
-    g_string_append_printf (out, "%s\"%s\":%u", t > 0 ? "," : "", af_table_nick (t),
-                            pull ? pull->deleted[t] : 0);
-  g_string_append_printf (out, "},\"objects\":{\"fetched\":%u,\"cached\":%u,\"bytes\":%"
+  append_counts_json (out, "pulled", pull ? pull->pulled : NULL);
+  append_counts_json (out, "read", pull ? pull->read : NULL);
+  append_counts_json (out, "refreshed", pull ? pull->refreshed : NULL);
+  append_counts_json (out, "deleted", pull ? pull->deleted : NULL);
+  g_string_append_printf (out, ",\"objects\":{\"fetched\":%u,\"cached\":%u,\"bytes\":%"
                           G_GUINT64_FORMAT "},\"integrity_failures\":%u",
                           pull ? pull->objects_fetched : 0, pull ? pull->objects_cached : 0,
                           pull ? pull->object_bytes : 0, pull ? pull->integrity_failures : 0);

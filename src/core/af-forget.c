@@ -209,6 +209,21 @@ add_url (Run        *run,
     add_object (run, bucket, key);
 }
 
+/* Images the user queued and never sent: their spool copies go with the rows. */
+static void
+remove_spooled (AfStore    *store,
+                const char *user_id)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (store, "SELECT spool_path FROM sync_submissions "
+                                                    "WHERE user_id = ?", NULL);
+
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_unlink ((const char *) sqlite3_column_text (stmt, 0));
+}
+
 /* Local traces last: until the cloud has forgotten, the cache still knows what to ask. */
 static void
 erase_locally (GTask *task)
@@ -223,6 +238,7 @@ erase_locally (GTask *task)
   for (guint i = 0; i < run->analyses->len; i++)
     g_strv_builder_add (builder, af_item_get_s (run->analyses->pdata[i], "request_id"));
   ids = g_strv_builder_end (builder);
+  remove_spooled (self->store, run->user_id);
   if (!af_retention_erase_items (self->store, self->objects_dir, AF_TABLE_ANALYSES,
                                  (const char * const *) ids, &error)
       || !af_retention_erase_items (self->store, self->objects_dir, AF_TABLE_USERS, users, &error)
