@@ -58,26 +58,46 @@ forget_partial (GetData *data)
   g_clear_pointer (&data->etag, g_free);
 }
 
+/* Hashes @file into @checksum; the length read, or -1. */
+static gssize
+hash_file (GFile     *file,
+           GChecksum *checksum)
+{
+  g_autoptr(GFileInputStream) input = g_file_read (file, NULL, NULL);
+  g_autofree guint8 *buffer = NULL;
+  gssize total = 0;
+  gssize n;
+
+  if (input == NULL)
+    return -1;
+  buffer = g_malloc (CHUNK_SIZE);
+  while ((n = g_input_stream_read (G_INPUT_STREAM (input), buffer, CHUNK_SIZE, NULL, NULL)) > 0)
+    {
+      g_checksum_update (checksum, buffer, n);
+      total += n;
+    }
+  return n < 0 ? -1 : total;
+}
+
 /* What a previous attempt left: its bytes go into the checksum again, since the hash
  * must cover the whole object. Any doubt (no ETag kept, unreadable) means start over. */
 static void
 load_partial (GetData *data)
 {
-  g_autofree char *contents = NULL;
   g_autofree char *etag = NULL;
-  gsize length = 0;
+  gssize length = -1;
 
   g_checksum_reset (data->checksum);
   data->offset = 0;
   g_clear_pointer (&data->etag, g_free);
-  if (!g_file_load_contents (data->etag_file, NULL, &etag, NULL, NULL, NULL) ||
-      !g_file_load_contents (data->file, NULL, &contents, &length, NULL, NULL) ||
-      length == 0)
+  if (g_file_load_contents (data->etag_file, NULL, &etag, NULL, NULL, NULL))
+    length = hash_file (data->file, data->checksum);
+  if (length <= 0)
     {
+      g_checksum_reset (data->checksum);
       forget_partial (data);
       return;
     }
-  g_checksum_update (data->checksum, (const guint8 *) contents, length);
   data->offset = length;
   data->etag = g_steal_pointer (&etag);
 }

@@ -718,6 +718,64 @@ test_pull_resume (Fixture       *fixture,
   assert_cache_matches_fixtures (fixture->store);
 }
 
+/* ---- S3 on its own: multipart upload, and a conditional GET -------------------------------- */
+
+static void
+test_s3_multipart (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *bucket = "auditflow-documents-dev";
+  const char *key = "multipart/large object+(1).bin";
+  gsize size = 11 * 1024 * 1024 + 123;
+  g_autofree guint8 *bytes = g_malloc (size);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) again = NULL;
+  g_autoptr(AfS3ObjectInfo) info = NULL;
+  g_autoptr(AfS3ObjectInfo) unchanged = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before;
+
+  if (g_test_failed () || fixture->pull == NULL)
+    return;
+  for (gsize i = 0; i < size; i++)
+    bytes[i] = (guint8) g_random_int ();
+  body = g_bytes_new (bytes, size);
+  sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+
+  af_s3_client_set_multipart (fixture->s3, AF_S3_MIN_PART_SIZE, AF_S3_MIN_PART_SIZE);
+  before = af_s3_client_get_request_count (fixture->s3);
+  af_s3_client_put_bytes_async (fixture->s3, bucket, key, body, "application/octet-stream",
+                                NULL, aws_fixture_store_result, &result);
+  etag = af_s3_client_put_finish (fixture->s3, aws_fixture_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (etag);
+  /* create, 3 parts, complete */
+  g_assert_cmpuint (af_s3_client_get_request_count (fixture->s3) - before, ==, 5);
+
+  g_clear_object (&result);
+  path = g_build_filename (fixture->dir, "download", NULL);
+  file = g_file_new_for_path (path);
+  af_s3_client_get_object_async (fixture->s3, bucket, key, file, NULL, NULL,
+                                 aws_fixture_store_result, &result);
+  info = af_s3_client_object_finish (fixture->s3, aws_fixture_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->sha256, ==, sha);
+  g_assert_cmpuint (info->size, ==, size);
+
+  /* the same ETag again: 304, nothing written */
+  af_s3_client_get_object_async (fixture->s3, bucket, key, file, info->etag, NULL,
+                                 aws_fixture_store_result, &again);
+  unchanged = af_s3_client_object_finish (fixture->s3, aws_fixture_wait (&again), &error);
+  g_assert_no_error (error);
+  g_assert_true (unchanged->not_modified);
+  g_assert_cmpuint (unchanged->received, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -741,6 +799,8 @@ main (int   argc,
   g_test_add ("/aws/pull/bad-credentials", Fixture, NULL, fixture_setup,
               test_pull_bad_credentials, fixture_teardown);
   g_test_add ("/aws/pull/resume", Fixture, NULL, fixture_setup, test_pull_resume,
+              fixture_teardown);
+  g_test_add ("/aws/s3/multipart", Fixture, NULL, fixture_setup, test_s3_multipart,
               fixture_teardown);
   return g_test_run ();
 }
