@@ -484,6 +484,74 @@ test_keyboard_confirm (Fixture       *f,
   g_assert_true (af_field_list_is_reviewed (afd_document_viewer_get_fields (f->viewer)));
 }
 
+/* ---- copying the text under a box ---- */
+
+static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **slot = user_data;
+
+  *slot = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*slot == NULL)
+    *slot = g_strdup ("");
+}
+
+static gboolean
+string_arrived (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static gboolean
+clipboard_is_text (gpointer data)
+{
+  GdkContentFormats *formats = gdk_clipboard_get_formats (GDK_CLIPBOARD (data));
+
+  return gdk_content_formats_contain_gtype (formats, G_TYPE_STRING);
+}
+
+/* Drags a selection over the field's bbox (a little larger, as a hand would) and
+ * returns what reached the clipboard. */
+static char *
+copy_text_under (Fixture    *f,
+                 const char *field_name)
+{
+  AfField *field = af_field_list_lookup (afd_document_viewer_get_fields (f->viewer), field_name, NULL);
+  const AfBbox *b = af_field_get_bbox (field);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->viewer));
+  char *text = NULL;
+
+  gdk_clipboard_set_content (clipboard, NULL);
+  g_signal_emit_by_name (afd_document_viewer_get_page_view (f->viewer), "text-selected",
+                         af_field_get_page (field) - 1, b->left - 0.002, b->top - 0.002,
+                         b->left + b->width + 0.002, b->top + b->height + 0.002);
+  wait_until (clipboard_is_text, clipboard);
+  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &text);
+  wait_until (string_arrived, &text);
+  return text;
+}
+
+static void
+test_copy_text (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *ein = NULL;
+  g_autofree char *withheld = NULL;
+
+  open_fixture_document (f, carter_w2);
+  ein = copy_text_under (f, "employer_ein");
+  g_assert_cmpstr (g_strstrip (ein), ==, "46-5624255");
+
+  /* The planted OCR misread: the page says 11088.00 where the pipeline read 11088.80. */
+  open_fixture_document (f, "38df24e7-2df3-49b7-9034-36c4664353bf");
+  withheld = copy_text_under (f, "federal_tax_withheld");
+  g_assert_cmpstr (g_strstrip (withheld), ==, "11088.00");
+  g_assert_cmpstr (af_field_get_value (af_field_list_lookup (afd_document_viewer_get_fields (f->viewer),
+                                                             "federal_tax_withheld", NULL)), ==, "11088.80");
+}
+
 /* ---- bad files ---- */
 
 static char *
@@ -627,6 +695,7 @@ main (int    argc,
   ADD ("/viewer/next-low-confidence", test_next_low_confidence);
   ADD ("/viewer/keyboard-correction", test_keyboard_correction);
   ADD ("/viewer/keyboard-confirm", test_keyboard_confirm);
+  ADD ("/viewer/copy-text", test_copy_text);
   ADD ("/viewer/bad-files", test_bad_files);
   ADD ("/viewer/failed-document", test_failed_document);
   ADD ("/viewer/zoom-and-pages", test_zoom_and_pages);

@@ -210,6 +210,76 @@ on_correction_requested (AfdFieldsPanel    *panel,
     apply_correction (self, field, value, note);
 }
 
+/* ---- copying text ---- */
+
+static void
+copy_to_clipboard (AfdDocumentViewer *self,
+                   const char        *text)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *message = NULL;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  /* Say what was copied, briefly: a long selection is cut for the toast only. */
+  shown = g_utf8_strlen (text, -1) > 40 ? g_strconcat (g_utf8_substring (text, 0, 40), "…", NULL)
+                                        : g_strdup (text);
+  g_strdelimit (shown, "\n\r\t", ' ');
+  message = g_strdup_printf (_("Copied “%s”"), shown);
+  toast (self, message);
+}
+
+static void
+on_text_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = afd_page_renderer_get_text_finish (AFD_PAGE_RENDERER (source), result,
+                                                             &error);
+  AfdDocumentViewer *self = user_data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (text == NULL)
+    toast (self, error->message);
+  else if (g_strstrip (text)[0] == '\0')
+    toast (self, _("There is no text in the selected area"));
+  else
+    copy_to_clipboard (self, text);
+}
+
+static void
+on_text_selected (AfdPageView       *view,
+                  int                page,
+                  double             left,
+                  double             top,
+                  double             right,
+                  double             bottom,
+                  AfdDocumentViewer *self)
+{
+  if (self->renderer == NULL || self->cancellable == NULL)
+    return;
+  afd_page_renderer_get_text_async (self->renderer, page, left, top, right, bottom,
+                                    self->cancellable, on_text_read, self);
+}
+
+/* Ctrl+C: the text selected on the page, else the selected field's value — unless it
+ * is personal data still masked. */
+static void
+copy_selection (AfdDocumentViewer *self)
+{
+  AfField *field = selected_field (self);
+  double rect[4];
+  int page;
+
+  if (afd_page_view_get_text_selection (self->page_view, &page, rect))
+    on_text_selected (self->page_view, page, rect[0], rect[1], rect[2], rect[3], self);
+  else if (field != NULL && af_field_is_pii (field) && !self->reveal_pii)
+    toast (self, _("Reveal personal data (Ctrl+Shift+P) before copying it"));
+  else if (field != NULL)
+    copy_to_clipboard (self, af_field_get_current_value (field));
+}
+
 static void
 review_action (GtkWidget  *widget,
                const char *action_name,
@@ -250,6 +320,8 @@ viewer_action (GtkWidget  *widget,
     afd_page_view_set_rotation (view, afd_page_view_get_rotation (view) - 90);
   else if (g_str_equal (action_name, "viewer.rotate-right"))
     afd_page_view_set_rotation (view, afd_page_view_get_rotation (view) + 90);
+  else if (g_str_equal (action_name, "viewer.copy"))
+    copy_selection (AFD_DOCUMENT_VIEWER (widget));
 }
 
 /* ---- view state ---- */
@@ -569,6 +641,7 @@ add_shortcuts (GtkWidgetClass *widget_class)
     { GDK_KEY_f, 0, "viewer.zoom-fit-page" },
     { GDK_KEY_Left, GDK_CONTROL_MASK, "viewer.rotate-left" },
     { GDK_KEY_Right, GDK_CONTROL_MASK, "viewer.rotate-right" },
+    { GDK_KEY_c, GDK_CONTROL_MASK, "viewer.copy" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
@@ -583,7 +656,7 @@ install_actions (GtkWidgetClass *widget_class)
                            "review.cancel" };
   const char *viewer[] = { "viewer.zoom-in", "viewer.zoom-out", "viewer.zoom-fit-width",
                            "viewer.zoom-fit-page", "viewer.zoom-original", "viewer.rotate-left",
-                           "viewer.rotate-right" };
+                           "viewer.rotate-right", "viewer.copy" };
 
   for (guint i = 0; i < G_N_ELEMENTS (review); i++)
     gtk_widget_class_install_action (widget_class, review[i], NULL, review_action);
@@ -643,6 +716,7 @@ afd_document_viewer_init (AfdDocumentViewer *self)
   g_signal_connect_swapped (self->page_view, "notify::zoom", G_CALLBACK (queue_zoom_label), self);
   g_signal_connect_swapped (self->page_view, "notify::current-page", G_CALLBACK (update_page_label), self);
   g_signal_connect (self->thumbnails, "page-activated", G_CALLBACK (on_page_activated), self);
+  g_signal_connect (self->page_view, "text-selected", G_CALLBACK (on_text_selected), self);
   g_signal_connect (self->fields_panel, "confirm-requested", G_CALLBACK (on_confirm_requested), self);
   g_signal_connect (self->fields_panel, "correction-requested", G_CALLBACK (on_correction_requested), self);
   g_object_bind_property (self->page_view, "hovered-field", self->fields_panel, "hovered-field",

@@ -50,6 +50,7 @@ typedef enum
 {
   JOB_OPEN,
   JOB_RENDER,
+  JOB_TEXT,
 } JobKind;
 
 typedef struct
@@ -62,6 +63,7 @@ typedef struct
   double    scale;
   char     *path;        /* (owned) (nullable) JOB_OPEN */
   char     *checksum;    /* (owned) (nullable) JOB_OPEN */
+  double    rect[4];     /* JOB_TEXT: left, top, right, bottom as page fractions */
 } Job;
 
 static void
@@ -235,6 +237,62 @@ run_render (Job *job)
     g_task_return_pointer (job->task, texture, g_object_unref);
 }
 
+/* poppler's text "for an area" is a reading-order run from one corner of the area to
+ * the other, which takes in whole lines above and beside it; keep only the characters
+ * whose box has its centre inside the area, as a reviewer drawing a box expects. */
+static char *
+text_inside (PopplerPage      *page,
+             PopplerRectangle *area)
+{
+  g_autofree char *text = poppler_page_get_text_for_area (page, area);
+  g_autofree PopplerRectangle *boxes = NULL;
+  GString *inside = g_string_new (NULL);
+  guint n_boxes = 0, i = 0;
+
+  if (text == NULL || !poppler_page_get_text_layout_for_area (page, area, &boxes, &n_boxes))
+    return g_string_free (inside, FALSE);
+  for (const char *p = text; *p != '\0' && i < n_boxes; p = g_utf8_next_char (p), i++)
+    {
+      double cx = (boxes[i].x1 + boxes[i].x2) / 2, cy = (boxes[i].y1 + boxes[i].y2) / 2;
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        {
+          if (inside->len > 0 && inside->str[inside->len - 1] != '\n')
+            g_string_append_c (inside, '\n');
+        }
+      else if (cx >= area->x1 && cx <= area->x2 && cy >= area->y1 && cy <= area->y2)
+        g_string_append_unichar (inside, c);
+    }
+  return g_strchomp (g_string_free (inside, FALSE));
+}
+
+static void
+run_text (Job *job)
+{
+  AfdPageRenderer *self = g_task_get_source_object (job->task);
+  PopplerPage *page = poppler_document_get_page (self->pdf, job->page);
+  PopplerRectangle area;
+  double width = 0, height = 0;
+  char *text;
+
+  if (page == NULL)
+    {
+      g_task_return_new_error (job->task, AFD_PAGE_RENDERER_ERROR, AFD_PAGE_RENDERER_ERROR_NO_PAGE,
+                               _("Page %d cannot be read"), job->page + 1);
+      return;
+    }
+  /* In points, with the origin at the top-left, as poppler's text functions take it. */
+  poppler_page_get_size (page, &width, &height);
+  area.x1 = job->rect[0] * width;
+  area.y1 = job->rect[1] * height;
+  area.x2 = job->rect[2] * width;
+  area.y2 = job->rect[3] * height;
+  text = text_inside (page, &area);
+  g_object_unref (page);
+  g_task_return_pointer (job->task, text, g_free);
+}
+
 /* ---- opening ---- */
 
 static void
@@ -401,6 +459,8 @@ run_job (gpointer data,
     {
       if (job->kind == JOB_OPEN)
         run_open (job);
+      else if (job->kind == JOB_TEXT)
+        run_text (job);
       else
         run_render (job);
     }
@@ -522,6 +582,59 @@ afd_page_renderer_get_page_size (AfdPageRenderer *self,
   size = &g_array_index (self->sizes, PageSize, page);
   *out_width = size->width;
   *out_height = size->height;
+}
+
+gboolean
+afd_page_renderer_has_text (AfdPageRenderer *self)
+{
+  g_return_val_if_fail (AFD_IS_PAGE_RENDERER (self), FALSE);
+  return self->open && self->type == AF_FILE_TYPE_PDF;
+}
+
+void
+afd_page_renderer_get_text_async (AfdPageRenderer     *self,
+                                  int                  page,
+                                  double               left,
+                                  double               top,
+                                  double               right,
+                                  double               bottom,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (AFD_IS_PAGE_RENDERER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, afd_page_renderer_get_text_async);
+  if (!afd_page_renderer_has_text (self) || page < 0 || page >= (int) self->sizes->len)
+    {
+      g_task_return_new_error (task, AFD_PAGE_RENDERER_ERROR, AFD_PAGE_RENDERER_ERROR_NO_PAGE,
+                               _("This page is a picture: it has no text to copy"));
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_TEXT;
+  job->priority = AFD_RENDER_PRIORITY_VISIBLE;
+  job->task = g_steal_pointer (&task);
+  job->page = page;
+  job->rect[0] = MIN (left, right);
+  job->rect[1] = MIN (top, bottom);
+  job->rect[2] = MAX (left, right);
+  job->rect[3] = MAX (top, bottom);
+  push_job (job);
+}
+
+char *
+afd_page_renderer_get_text_finish (AfdPageRenderer  *self,
+                                   GAsyncResult     *result,
+                                   GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 double

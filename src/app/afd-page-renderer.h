@@ -75,6 +75,24 @@ GdkTexture      *afd_page_renderer_render_finish  (AfdPageRenderer      *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 
+/* The text of a PDF page inside a rectangle given in fractions of the page (top-left
+ * origin, as the bboxes are), read on the render thread. An image has no text layer:
+ * AFD_PAGE_RENDERER_ERROR_NO_PAGE. Returns a string, "" when nothing is there. */
+void             afd_page_renderer_get_text_async  (AfdPageRenderer     *self,
+                                                    int                  page,
+                                                    double               left,
+                                                    double               top,
+                                                    double               right,
+                                                    double               bottom,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+char            *afd_page_renderer_get_text_finish (AfdPageRenderer     *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* PDF pages have a text layer; scanned images do not. */
+gboolean         afd_page_renderer_has_text       (AfdPageRenderer      *self);
+
 /* The scale the texture of a render at @scale really has (large pages are capped). */
 double           afd_page_renderer_effective_scale (AfdPageRenderer     *self,
                                                     int                  page,

@@ -127,6 +127,28 @@ draw_highlights (AfdPageView *self,
   cairo_destroy (cr);
 }
 
+/* The text selection, as the text views of GNOME draw theirs: a translucent accent. */
+static void
+draw_selection (AfdPageView       *self,
+                GtkSnapshot       *snapshot,
+                const AfdPageSlot *slot,
+                double             x,
+                double             y)
+{
+  GdkRGBA colour = accent;
+  AfBbox box;
+  AfRect r;
+  double rect[4];
+  int page;
+
+  if (!afd_page_view_get_text_selection (self, &page, rect) || slot != &g_array_index (self->pages, AfdPageSlot, page))
+    return;
+  box = (AfBbox) { rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1] };
+  r = af_bbox_to_device (&box, slot->width, slot->height, self->zoom, self->rotation);
+  colour.alpha = 0.25;
+  gtk_snapshot_append_color (snapshot, &colour, &GRAPHENE_RECT_INIT (x + r.x, y + r.y, r.width, r.height));
+}
+
 static void
 draw_texture (AfdPageView       *self,
               GtkSnapshot       *snapshot,
@@ -179,6 +201,7 @@ afd_page_view_snapshot_pages (AfdPageView *self,
       gtk_snapshot_append_color (snapshot, &paper, &GRAPHENE_RECT_INIT (x, y, w, h));
       if (slot->texture != NULL)
         draw_texture (self, snapshot, slot, x, y, w, h);
+      draw_selection (self, snapshot, slot, x, y);
       if (self->fields != NULL)
         draw_highlights (self, snapshot, i, x, y, w, h);
     }

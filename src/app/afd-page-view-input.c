@@ -5,7 +5,11 @@
 
 #include <math.h>
 
+#include "af-bbox.h"
 #include "afd-page-view-private.h"
+
+/* A press that moves less than this is a click, not a selection. */
+#define DRAG_THRESHOLD 4.0
 
 /* ---- input ---- */
 
@@ -47,7 +51,12 @@ on_motion (GtkEventControllerMotion *controller,
   int field = field_at (self, x, y);
 
   afd_page_view_set_hovered_field (self, field);
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), field >= 0 ? "pointer" : NULL);
+  if (field >= 0)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
+  else if (self->renderer != NULL && afd_page_renderer_has_text (self->renderer))
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "text");
+  else
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), NULL);
 }
 
 static void
@@ -66,6 +75,7 @@ on_click (GtkGestureClick *gesture,
 {
   int field = field_at (self, x, y);
 
+  afd_page_view_clear_text_selection (self);
   if (field >= 0 && self->fields != NULL)
     {
       af_field_list_set_selected (self->fields, field);
@@ -130,9 +140,94 @@ on_pinch_scale_changed (GtkGestureZoom *gesture,
   afd_page_view_set_free_zoom (self, self->pinch_start_zoom * scale, x, y);
 }
 
+/* ---- text selection ---- */
+
+/* The page under a widget point and the point in fractions of the unrotated page,
+ * clamped to it. -1 when the point is on no page (and @clamp_page is -1). */
+static int
+point_on_page (AfdPageView *self,
+               double       x,
+               double       y,
+               int          clamp_page,
+               double      *out_fx,
+               double      *out_fy)
+{
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      AfdPageSlot *slot = &g_array_index (self->pages, AfdPageSlot, i);
+      double px, py, w, h;
+
+      if (clamp_page >= 0 && (int) i != clamp_page)
+        continue;
+      afd_page_view_page_geometry (self, i, &px, &py, &w, &h);
+      if (clamp_page < 0 && (x < px || y < py || x > px + w || y > py + h))
+        continue;
+      af_device_to_fraction (CLAMP (x - px, 0, w), CLAMP (y - py, 0, h), slot->width,
+                             slot->height, self->zoom, self->rotation, out_fx, out_fy);
+      *out_fx = CLAMP (*out_fx, 0, 1);
+      *out_fy = CLAMP (*out_fy, 0, 1);
+      return (int) i;
+    }
+  return -1;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               AfdPageView    *self)
+{
+  double fx, fy;
+  int page;
+
+  self->selection_shown = FALSE;
+  page = self->renderer != NULL && afd_page_renderer_has_text (self->renderer)
+         ? point_on_page (self, x, y, -1, &fx, &fy) : -1;
+  self->selection_page = page;
+  if (page < 0)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  self->selection[0] = self->selection[2] = fx;
+  self->selection[1] = self->selection[3] = fy;
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                AfdPageView    *self)
+{
+  double x, y;
+
+  if (self->selection_page < 0 || !gtk_gesture_drag_get_start_point (gesture, &x, &y))
+    return;
+  if (!self->selection_shown && hypot (dx, dy) < DRAG_THRESHOLD)
+    return;
+  self->selection_shown = TRUE;
+  point_on_page (self, x + dx, y + dy, self->selection_page, &self->selection[2], &self->selection[3]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             AfdPageView    *self)
+{
+  double rect[4];
+  int page;
+
+  if (afd_page_view_get_text_selection (self, &page, rect))
+    g_signal_emit_by_name (self, "text-selected", page, rect[0], rect[1], rect[2], rect[3]);
+}
+
 void
 afd_page_view_setup_controllers (AfdPageView *self)
 {
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkGesture *click = gtk_gesture_click_new ();
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
@@ -148,5 +243,9 @@ afd_page_view_setup_controllers (AfdPageView *self)
   g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
   g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 }
 

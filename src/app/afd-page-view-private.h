@@ -47,6 +47,10 @@ struct _AfdPageView
   double            content_width;
   double            content_height;
   double            pinch_start_zoom;
+  /* A text selection: a rectangle in fractions of one unrotated page. */
+  int               selection_page;      /* -1 when there is none */
+  double            selection[4];        /* left, top, right, bottom */
+  gboolean          selection_shown;     /* the drag went far enough to mean it */
   guint             update_source;
 };
 

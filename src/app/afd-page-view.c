@@ -454,6 +454,10 @@ afd_page_view_class_init (AfdPageViewClass *klass)
   properties[PROP_HOVERED_FIELD] = g_param_spec_int ("hovered-field", NULL, NULL, -1, G_MAXINT, -1, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_signal_new ("text-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                NULL, G_TYPE_NONE, 5, G_TYPE_INT, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_DOUBLE,
+                G_TYPE_DOUBLE);
+
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
   g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
   g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
@@ -471,6 +475,7 @@ afd_page_view_init (AfdPageView *self)
   self->zoom_mode = AFD_ZOOM_FIT_WIDTH;
   self->hovered = -1;
   self->pending_reveal = -1;
+  self->selection_page = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -516,6 +521,7 @@ afd_page_view_set_document (AfdPageView     *self,
   load_pages (self);
   self->hovered = -1;
   self->pending_reveal = -1;
+  self->selection_page = -1;
   self->current_page = 0;
   compute_layout (self);
   configure_adjustments (self, 0, 0);
@@ -735,6 +741,35 @@ afd_page_view_reveal_field (AfdPageView *self,
   if (fabs (zoom - self->zoom) > 1e-6)
     afd_page_view_set_free_zoom (self, zoom, 0, 0);
   return afd_page_view_center_field (self, position);
+}
+
+gboolean
+afd_page_view_get_text_selection (AfdPageView *self,
+                                  int         *out_page,
+                                  double       out_rect[4])
+{
+  g_return_val_if_fail (AFD_IS_PAGE_VIEW (self), FALSE);
+
+  if (self->selection_page < 0 || !self->selection_shown)
+    return FALSE;
+  *out_page = self->selection_page;
+  out_rect[0] = MIN (self->selection[0], self->selection[2]);
+  out_rect[1] = MIN (self->selection[1], self->selection[3]);
+  out_rect[2] = MAX (self->selection[0], self->selection[2]);
+  out_rect[3] = MAX (self->selection[1], self->selection[3]);
+  return TRUE;
+}
+
+void
+afd_page_view_clear_text_selection (AfdPageView *self)
+{
+  g_return_if_fail (AFD_IS_PAGE_VIEW (self));
+
+  if (self->selection_page < 0)
+    return;
+  self->selection_page = -1;
+  self->selection_shown = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 int

@@ -75,6 +75,13 @@ gboolean     afd_page_view_get_page_rect    (AfdPageView      *self,
                                              int               page,
                                              graphene_rect_t  *out_rect);
 
+/* The text selection made by dragging over a page: FALSE when there is none.
+ * ::text-selected (page, left, top, right, bottom) is emitted when a drag ends. */
+gboolean     afd_page_view_get_text_selection   (AfdPageView  *self,
+                                                 int          *out_page,
+                                                 double        out_rect[4]);
+void         afd_page_view_clear_text_selection (AfdPageView  *self);
+
 /* -1 for none. */
 int          afd_page_view_get_hovered_field (AfdPageView     *self);
 void         afd_page_view_set_hovered_field (AfdPageView     *self,
