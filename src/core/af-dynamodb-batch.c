@@ -177,8 +177,12 @@ get_done_cb (GObject      *source,
   if (!requeue (task, g_steal_pointer (&leftovers), &delay_ms))
     return;
   if (delay_ms > 0)
-    af_aws_sleep_async (delay_ms, g_task_get_cancellable (task), get_sleep_done_cb,
-                        g_steal_pointer (&task));
+    {
+      /* the cancellable first: argument order is unspecified */
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      af_aws_sleep_async (delay_ms, cancellable, get_sleep_done_cb, g_steal_pointer (&task));
+    }
   else
     get_next_call (g_steal_pointer (&task));
 }
@@ -338,8 +342,12 @@ write_done_cb (GObject      *source,
   if (!requeue (task, leftovers, &delay_ms))
     return;
   if (delay_ms > 0)
-    af_aws_sleep_async (delay_ms, g_task_get_cancellable (task), write_sleep_done_cb,
-                        g_steal_pointer (&task));
+    {
+      /* the cancellable first: argument order is unspecified */
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      af_aws_sleep_async (delay_ms, cancellable, write_sleep_done_cb, g_steal_pointer (&task));
+    }
   else
     write_next_call (g_steal_pointer (&task));
 }
