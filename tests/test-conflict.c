@@ -228,7 +228,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/conflict/changed-attributes", test_changed_attributes);
   g_test_add_func ("/conflict/judge", test_judge);
