@@ -96,8 +96,8 @@ update_outbox (AfdWindow *self)
     text = g_strdup (_("Nothing waiting to sync"));
   else
     /* TRANSLATORS: local edits not yet sent to the cloud */
-    text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " change waiting to sync",
-                                      "%" G_GINT64_FORMAT " changes waiting to sync", n), n);
+    text = g_strdup_printf (ngettext ("%d change waiting to sync",
+                                      "%d changes waiting to sync", (gulong) n), (int) n);
   gtk_label_set_label (self->outbox_label, text);
   gtk_image_set_from_icon_name (self->outbox_icon, n == 0 ? "emblem-ok-symbolic"
                                                           : "emblem-synchronizing-symbolic");
