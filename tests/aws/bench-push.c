@@ -5,7 +5,7 @@
  * and each one changes the item), 5,000 entries. Prints edits per second and requests per edit
  * (the target: one request per edit, at least 500 edits/s on this machine).
  *
- *   tests/peers/run-with-peers.sh build/tests/aws/bench-push [N_ITEMS]
+ *   tests/peers/run-with-peers.sh build/tests/aws/bench-push [N_ITEMS [LANES]]
  */
 #define G_LOG_DOMAIN "bench-push"
 
@@ -70,9 +70,10 @@ main (int   argc,
 {
   const char *url = aws_fixture_peer_url ("AF_PEER_DYNAMODB_LOCAL_URL");
   guint n_items = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 1000;
+  guint lanes = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 16;
   /* As many connections as the push has lanes (libsoup allows 2 a host by default). */
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 16,
-                                                                  "max-conns", 32, NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 64,
+                                                                  "max-conns", 64, NULL);
   g_autoptr(AfDynamodbClient) client = NULL;
   g_autoptr(AfStore) store = NULL;
   g_autoptr(AfPush) push = NULL;
@@ -109,13 +110,15 @@ main (int   argc,
 
   push = af_push_new (store, client);
   af_push_set_table_name (push, AF_TABLE_DOCUMENTS, table);
+  af_push_set_lanes (push, lanes);
   start = g_get_monotonic_time ();
   af_push_run_async (push, NULL, aws_fixture_store_result, &result);
   pushed = af_push_run_finish (push, aws_fixture_wait (&result), &error);
   elapsed = g_get_monotonic_time () - start;
   g_assert_no_error (error);
 
-  printf ("# push: %" G_GINT64_FORMAT " queued edits on %u items\n", outbox, n_items);
+  printf ("# push: %" G_GINT64_FORMAT " queued edits on %u items, %u lanes\n", outbox, n_items,
+          lanes);
   printf ("# pushed %u in %.2f s: %.0f edits/s, %.3f requests per edit (%u requests)\n",
           pushed->pushed, elapsed / 1e6, pushed->pushed / (elapsed / 1e6),
           (double) pushed->requests / MAX (pushed->pushed, 1), pushed->requests);
