@@ -32,17 +32,18 @@ field_colour (AfField *field)
   return af_field_is_low_confidence (field) ? &warning : &accent;
 }
 
-/* A small tag above the box: "⚠ employer ein", "✓ employer ein". */
-static void
-draw_label (AfdPageView           *self,
-            cairo_t               *cr,
-            AfField               *field,
-            const graphene_rect_t *box,
-            const graphene_rect_t *page)
+/* A small tag above the box: "⚠ Employer ein", "✓ Employer ein". Returns the layout
+ * and where it goes; kept on the page, below the box when there is no room above. */
+static PangoLayout *
+label_layout (AfdPageView           *self,
+              AfField               *field,
+              const graphene_rect_t *box,
+              const graphene_rect_t *page,
+              graphene_rect_t       *out_rect)
 {
   g_autofree char *title = af_field_dup_title (field);
   g_autofree char *text = g_strdup_printf ("%s %s", af_field_is_reviewed (field) ? "✓" : "⚠", title);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 8");
   int tw, th;
   double x = box->origin.x - 2;
@@ -54,21 +55,31 @@ draw_label (AfdPageView           *self,
   y = box->origin.y - th - 4;
   if (y < page->origin.y)
     y = box->origin.y + box->size.height + 3;
-  /* Keep the tag on the page: end it at the box's right edge when it would overflow. */
   if (x + tw + 6 > page->origin.x + page->size.width)
     x = MAX (page->origin.x, box->origin.x + box->size.width + 2 - (tw + 6));
-
-  set_source (cr, field_colour (field), 1);
-  cairo_rectangle (cr, x, y, tw + 6, th + 2);
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_move_to (cr, x + 3, y + 1);
-  pango_cairo_show_layout (cr, layout);
+  graphene_rect_init (out_rect, x, y, tw + 6, th + 2);
+  return layout;
 }
 
 static void
+draw_label (cairo_t               *cr,
+            AfField               *field,
+            PangoLayout           *layout,
+            const graphene_rect_t *rect)
+{
+  set_source (cr, field_colour (field), 1);
+  cairo_rectangle (cr, rect->origin.x, rect->origin.y, rect->size.width, rect->size.height);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_move_to (cr, rect->origin.x + 3, rect->origin.y + 1);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* One small cairo node per box (and its tag): a node the size of the page would be
+ * rasterised and uploaded again on every frame of a scroll. */
+static void
 draw_box (AfdPageView           *self,
-          cairo_t               *cr,
+          GtkSnapshot           *snapshot,
           AfField               *field,
           const graphene_rect_t *box,
           const graphene_rect_t *page,
@@ -78,8 +89,18 @@ draw_box (AfdPageView           *self,
   static const double dashes[] = { 5, 3 };
   const GdkRGBA *colour = field_colour (field);
   gboolean low = af_field_is_low_confidence (field) && !af_field_is_reviewed (field);
+  g_autoptr(PangoLayout) layout = NULL;
+  graphene_rect_t bounds, label;
   double pad = 2;
+  cairo_t *cr;
 
+  graphene_rect_inset_r (box, -(pad + 2), -(pad + 2), &bounds);
+  if (low || selected || hovered || af_field_is_reviewed (field))
+    {
+      layout = label_layout (self, field, box, page, &label);
+      graphene_rect_union (&bounds, &label, &bounds);
+    }
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   cairo_rectangle (cr, box->origin.x - pad, box->origin.y - pad,
                    box->size.width + 2 * pad, box->size.height + 2 * pad);
   set_source (cr, colour, selected ? 0.28 : hovered ? 0.2 : 0.08);
@@ -88,10 +109,9 @@ draw_box (AfdPageView           *self,
   cairo_set_line_width (cr, selected ? 3 : low ? 2 : 1);
   cairo_set_dash (cr, dashes, low && !selected ? G_N_ELEMENTS (dashes) : 0, 0);
   cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
-
-  if (low || selected || hovered || af_field_is_reviewed (field))
-    draw_label (self, cr, field, box, page);
+  if (layout != NULL)
+    draw_label (cr, field, layout, &label);
+  cairo_destroy (cr);
 }
 
 static void
@@ -105,11 +125,10 @@ draw_highlights (AfdPageView *self,
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->fields));
   int selected = af_field_list_get_selected (self->fields);
-  cairo_t *cr;
+  graphene_rect_t view, page_rect = GRAPHENE_RECT_INIT (page_x, page_y, page_w, page_h);
 
-  /* Labels may stick out above the page's top edge, hence the extra room. */
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (page_x - 8, page_y - 24,
-                                                                 page_w + 16, page_h + 48));
+  graphene_rect_init (&view, -32, -32, gtk_widget_get_width (GTK_WIDGET (self)) + 64,
+                      gtk_widget_get_height (GTK_WIDGET (self)) + 64);
   /* Selected and hovered last, so that they are drawn on top. */
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < n; i++)
@@ -119,12 +138,10 @@ draw_highlights (AfdPageView *self,
         graphene_rect_t box;
 
         if (on_top != (pass == 1) || af_field_get_page (field) != (int) page + 1 ||
-            !afd_page_view_get_field_rect (self, i, &box))
+            !afd_page_view_get_field_rect (self, i, &box) || !graphene_rect_intersection (&box, &view, NULL))
           continue;
-        draw_box (self, cr, field, &box, &GRAPHENE_RECT_INIT (page_x, page_y, page_w, page_h),
-                  (int) i == selected, (int) i == self->hovered);
+        draw_box (self, snapshot, field, &box, &page_rect, (int) i == selected, (int) i == self->hovered);
       }
-  cairo_destroy (cr);
 }
 
 /* The text selection, as the text views of GNOME draw theirs: a translucent accent. */

@@ -468,6 +468,14 @@ afd_page_view_class_init (AfdPageViewClass *klass)
 }
 
 static void
+on_scale_factor_changed (AfdPageView *self,
+                         GParamSpec  *pspec,
+                         gpointer     user_data)
+{
+  afd_page_view_schedule_update (self);
+}
+
+static void
 afd_page_view_init (AfdPageView *self)
 {
   self->pages = g_array_new (FALSE, TRUE, sizeof (AfdPageSlot));
@@ -481,6 +489,8 @@ afd_page_view_init (AfdPageView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Document page"), -1);
   afd_page_view_setup_controllers (self);
+  /* Moved to a HiDPI monitor (or back): the pages are re-rendered at the new scale. */
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_changed), NULL);
 }
 
 GtkWidget *
