@@ -639,8 +639,9 @@ add_shortcuts (GtkWidgetClass *widget_class)
     { GDK_KEY_0, GDK_CONTROL_MASK, "viewer.zoom-original" },
     { GDK_KEY_w, 0, "viewer.zoom-fit-width" },
     { GDK_KEY_f, 0, "viewer.zoom-fit-page" },
-    { GDK_KEY_Left, GDK_CONTROL_MASK, "viewer.rotate-left" },
-    { GDK_KEY_Right, GDK_CONTROL_MASK, "viewer.rotate-right" },
+    /* Not Ctrl+Left/Right: the scrolled window takes those to scroll sideways. */
+    { GDK_KEY_r, 0, "viewer.rotate-right" },
+    { GDK_KEY_R, GDK_SHIFT_MASK, "viewer.rotate-left" },
     { GDK_KEY_c, GDK_CONTROL_MASK, "viewer.copy" },
   };
 

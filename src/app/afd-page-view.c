@@ -427,6 +427,40 @@ afd_page_view_set_property (GObject      *object,
     }
 }
 
+/* Arrow keys, Page Up/Down, Home/End: the whole review can be done without a mouse. */
+static gboolean
+scroll_binding (GtkWidget *widget,
+                GVariant  *args,
+                gpointer   user_data)
+{
+  AfdPageView *self = AFD_PAGE_VIEW (widget);
+  double dx, dy;
+
+  g_variant_get (args, "(dd)", &dx, &dy);
+  /* Whole pages of the view for |d| == 1000 and more (Page Up/Down, Home/End). */
+  if (fabs (dy) >= 1000)
+    dy = dy / 1000 * gtk_widget_get_height (widget) * 0.9;
+  configure_adjustments (self, adjustment_value (self->hadjustment) + dx,
+                         adjustment_value (self->vadjustment) + dy);
+  return TRUE;
+}
+
+static void
+add_scroll_bindings (GtkWidgetClass *widget_class)
+{
+  static const struct { guint key; GdkModifierType mods; double dx, dy; } keys[] = {
+    { GDK_KEY_Up, 0, 0, -40 }, { GDK_KEY_Down, 0, 0, 40 },
+    { GDK_KEY_Left, 0, -40, 0 }, { GDK_KEY_Right, 0, 40, 0 },
+    { GDK_KEY_Page_Up, 0, 0, -1000 }, { GDK_KEY_Page_Down, 0, 0, 1000 },
+    { GDK_KEY_space, 0, 0, 1000 }, { GDK_KEY_space, GDK_SHIFT_MASK, 0, -1000 },
+    { GDK_KEY_Home, 0, 0, -1e9 }, { GDK_KEY_End, 0, 0, 1e9 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_widget_class_add_binding (widget_class, keys[i].key, keys[i].mods, scroll_binding,
+                                  "(dd)", keys[i].dx, keys[i].dy);
+}
+
 static void
 afd_page_view_class_init (AfdPageViewClass *klass)
 {
@@ -464,6 +498,7 @@ afd_page_view_class_init (AfdPageViewClass *klass)
   g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
   gtk_widget_class_set_css_name (widget_class, "afd-page-view");
+  add_scroll_bindings (widget_class);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
