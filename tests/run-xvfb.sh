@@ -15,6 +15,8 @@ mkdir -p "$scratch/run" && chmod 700 "$scratch/run"
 export HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache" \
        XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
 export GSETTINGS_BACKEND="${GSETTINGS_BACKEND:-memory}"
+# No AT-SPI bus: these tests do not read it, and its registry daemon writes to stdout.
+export GTK_A11Y="${GTK_A11Y:-none}"
 
 # dbus-daemon's own chatter goes to stderr; only the test speaks on stdout.
 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- "$@"

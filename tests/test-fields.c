@@ -282,6 +282,59 @@ test_bad_boxes_and_corrections (void)
                    AF_BBOX_OK);
 }
 
+/* Every inconsistency of the fixture audits leads to the field that holds the value
+ * it quotes, in each document it names. */
+static void
+test_inconsistency_sources (void)
+{
+  g_autoptr(GPtrArray) items = load_documents ();
+  g_autofree char *path = g_build_filename (fixtures_dir (), "dynamodb", "AuditFlow-AuditRecords.json", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(GPtrArray) audits = NULL;
+  g_autoptr(GError) error = NULL;
+  guint checked = 0;
+
+  g_file_get_contents (path, &json, NULL, &error);
+  g_assert_no_error (error);
+  audits = af_codec_parse_items_page (json, -1, NULL, &error);
+  g_assert_no_error (error);
+  for (guint a = 0; a < audits->len; a++)
+    {
+      AfValue *list = af_value_map_get (g_ptr_array_index (audits, a), "inconsistencies");
+
+      for (guint i = 0; list != NULL && i < af_value_list_length (list); i++)
+        {
+          AfValue *inconsistency = af_value_list_nth (list, i);
+          AfValue *values = af_value_map_get (inconsistency, "values");
+          const char *golden = af_item_get_s (inconsistency, "field");
+
+          for (guint v = 0; v < af_value_map_size (values); v++)
+            {
+              g_autoptr(AfFieldList) fields =
+                af_field_list_new_from_item (find_item (items, af_value_map_name_at (values, v)));
+              const char *value = af_value_get_string (af_value_map_value_at (values, v));
+              int position = af_field_list_find_source (fields, golden, value);
+
+              g_assert_cmpint (position, >=, 0);
+              g_assert_cmpstr (af_field_get_value (af_field_list_get_field (fields, position)), ==, value);
+              checked++;
+            }
+        }
+    }
+  g_assert_cmpuint (checked, ==, 14);
+
+  /* A value in two fields, or no value: the naming decides (income, not the AGI). */
+  {
+    g_autoptr(AfFieldList) fields = af_field_list_new_from_item (find_item (items, "3ba2f83e-2836-4f2d-bfcd-ce9ceea279cb"));
+    int position = af_field_list_find_source (fields, "annual_income", "81,590");
+
+    g_assert_cmpstr (af_field_get_name (af_field_list_get_field (fields, position)), ==, "total_income");
+    position = af_field_list_find_source (fields, "ssn", NULL);
+    g_assert_cmpstr (af_field_get_name (af_field_list_get_field (fields, position)), ==, "ssn");
+    g_assert_cmpint (af_field_list_find_source (fields, "employer", NULL), ==, -1);
+  }
+}
+
 /* ---- geometry ---- */
 
 /* The reference: rotate the four corners with a rotation matrix and take their
@@ -588,6 +641,7 @@ main (int    argc,
   g_test_add_func ("/fields/facts", test_field_facts);
   g_test_add_func ("/fields/failed-document", test_failed_document);
   g_test_add_func ("/fields/bad-boxes-and-corrections", test_bad_boxes_and_corrections);
+  g_test_add_func ("/fields/inconsistency-sources", test_inconsistency_sources);
   g_test_add_func ("/geometry/fixture-boxes", test_geometry_fixture_boxes);
   g_test_add_func ("/geometry/known-box", test_geometry_known_box);
   g_test_add_func ("/file-check/fixtures", test_fixture_files_pass);

@@ -484,6 +484,40 @@ test_keyboard_confirm (Fixture       *f,
   g_assert_true (af_field_list_is_reviewed (afd_document_viewer_get_fields (f->viewer)));
 }
 
+/* ---- inconsistencies lead to their source ---- */
+
+static void
+test_inconsistency_source (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* The CRITICAL ssn inconsistency of LOAN-2024-259508: the W-2 says 915-99-3776, the
+   * 1040 915-99-3767. Each document opens at its own box, revealed in view. */
+  struct { const char *document_id, *value, *field; } sources[] = {
+    { "094b4686-f66b-4f95-94fb-d3836b75ea53", "915-99-3776", "employee_ssn" },
+    { "3ba2f83e-2836-4f2d-bfcd-ce9ceea279cb", "915-99-3767", "ssn" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autoptr(AfValue) item = get_document (f, sources[i].document_id);
+      g_autofree char *path = af_demo_resolve_item_object (f->demo_dir, item, NULL, NULL, NULL);
+      AfFieldList *fields;
+      int selected;
+
+      /* Asked for before the file is open, as the audit page does. */
+      afd_document_viewer_set_document (f->viewer, f->store, item, path);
+      g_assert_true (afd_document_viewer_reveal_source (f->viewer, "ssn", sources[i].value));
+      wait_until (viewer_settled, f->viewer);
+      drain ();
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->viewer));
+      drain ();
+      fields = afd_document_viewer_get_fields (f->viewer);
+      selected = af_field_list_get_selected (fields);
+      g_assert_cmpstr (af_field_get_name (af_field_list_get_field (fields, selected)), ==, sources[i].field);
+      assert_box_in_view (afd_document_viewer_get_page_view (f->viewer), selected);
+    }
+}
+
 /* ---- copying the text under a box ---- */
 
 static void
@@ -695,6 +729,7 @@ main (int    argc,
   ADD ("/viewer/next-low-confidence", test_next_low_confidence);
   ADD ("/viewer/keyboard-correction", test_keyboard_correction);
   ADD ("/viewer/keyboard-confirm", test_keyboard_confirm);
+  ADD ("/viewer/inconsistency-source", test_inconsistency_source);
   ADD ("/viewer/copy-text", test_copy_text);
   ADD ("/viewer/bad-files", test_bad_files);
   ADD ("/viewer/failed-document", test_failed_document);

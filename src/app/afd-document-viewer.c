@@ -491,6 +491,19 @@ afd_document_viewer_show_error (AfdDocumentViewer *self,
   update_page_label (self);
 }
 
+static void
+reveal_position (AfdDocumentViewer *self,
+                 guint              position)
+{
+  /* Before the pages are shown the box cannot be centred: remember it. */
+  if (!afd_document_viewer_is_loaded (self) && self->error_message == NULL)
+    {
+      g_free (self->pending_field);
+      self->pending_field = g_strdup (af_field_get_name (af_field_list_get_field (self->fields, position)));
+    }
+  select_and_reveal (self, (int) position);
+}
+
 gboolean
 afd_document_viewer_reveal_field (AfdDocumentViewer *self,
                                   const char        *field_name)
@@ -501,12 +514,23 @@ afd_document_viewer_reveal_field (AfdDocumentViewer *self,
 
   if (self->fields == NULL || af_field_list_lookup (self->fields, field_name, &position) == NULL)
     return FALSE;
-  if (!afd_document_viewer_is_loaded (self) && self->error_message == NULL)
-    {
-      g_free (self->pending_field);
-      self->pending_field = g_strdup (field_name);
-    }
-  select_and_reveal (self, (int) position);
+  reveal_position (self, position);
+  return TRUE;
+}
+
+gboolean
+afd_document_viewer_reveal_source (AfdDocumentViewer *self,
+                                   const char        *golden_field,
+                                   const char        *value)
+{
+  int position;
+
+  g_return_val_if_fail (AFD_IS_DOCUMENT_VIEWER (self), FALSE);
+
+  position = self->fields != NULL ? af_field_list_find_source (self->fields, golden_field, value) : -1;
+  if (position < 0)
+    return FALSE;
+  reveal_position (self, (guint) position);
   return TRUE;
 }
 

@@ -43,6 +43,13 @@ void            afd_document_viewer_show_error        (AfdDocumentViewer *self,
 gboolean        afd_document_viewer_reveal_field      (AfdDocumentViewer *self,
                                                        const char        *field_name);
 
+/* The same for an audit's golden-record field (name, ssn, address, annual_income…)
+ * and the value an inconsistency records for this document (nullable): the field
+ * holding that value is revealed. FALSE when the document has no such field. */
+gboolean        afd_document_viewer_reveal_source     (AfdDocumentViewer *self,
+                                                       const char        *golden_field,
+                                                       const char        *value);
+
 /* For the window and for tests. */
 AfFieldList    *afd_document_viewer_get_fields        (AfdDocumentViewer *self);
 AfdPageView    *afd_document_viewer_get_page_view     (AfdDocumentViewer *self);

@@ -455,6 +455,65 @@ af_field_list_step_low_confidence (AfFieldList *self,
   return forward ? (position + 1) % n : (position + n - 1) % n;
 }
 
+/* The extracted fields that feed each golden-record field, across document types
+ * (W-2, driver's licence, bank statement, 1040), in order of preference. */
+static const struct
+{
+  const char *golden;
+  const char *fields[5];
+} golden_sources[] = {
+  { "name", { "employee_name", "full_name", "account_holder", "taxpayer_name" } },
+  { "ssn", { "employee_ssn", "ssn" } },
+  { "date_of_birth", { "date_of_birth" } },
+  { "address", { "employee_address", "address" } },
+  { "employer", { "employer_name" } },
+  { "annual_income", { "wages", "total_income", "total_deposits" } },
+  { "bank_account_number", { "account_number" } },
+};
+
+/* Rank of @name among the sources of @golden: 0 best; G_MAXINT when it is none. */
+static int
+source_rank (const char *golden,
+             const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (golden_sources); i++)
+    {
+      if (g_strcmp0 (golden_sources[i].golden, golden) != 0)
+        continue;
+      for (int k = 0; k < 5 && golden_sources[i].fields[k] != NULL; k++)
+        if (g_strcmp0 (golden_sources[i].fields[k], name) == 0)
+          return k;
+    }
+  /* A golden field spelt like the extracted one (a schema we do not know yet). */
+  return g_strcmp0 (golden, name) == 0 ? 100 : G_MAXINT;
+}
+
+int
+af_field_list_find_source (AfFieldList *self,
+                           const char  *golden_field,
+                           const char  *value)
+{
+  int best = -1, best_score = G_MAXINT;
+
+  g_return_val_if_fail (AF_IS_FIELD_LIST (self), -1);
+
+  for (guint i = 0; golden_field != NULL && i < self->fields->len; i++)
+    {
+      AfField *field = g_ptr_array_index (self->fields, i);
+      int rank = source_rank (golden_field, af_field_get_name (field));
+      gboolean same_value = value != NULL && g_strcmp0 (af_field_get_value (field), value) == 0;
+      /* The recorded value decides; the naming breaks ties and stands in without it. */
+      int score = same_value ? (rank == G_MAXINT ? 1000 : rank) : (rank == G_MAXINT ? G_MAXINT : 10000 + rank);
+
+      if (score < best_score)
+        {
+          best_score = score;
+          best = (int) i;
+        }
+    }
+  return best;
+}
+
 gboolean
 af_field_list_is_reviewed (AfFieldList *self)
 {

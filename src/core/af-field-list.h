@@ -57,6 +57,15 @@ int          af_field_list_step_low_confidence  (AfFieldList    *self,
                                                  int             position,
                                                  gboolean        forward);
 
+/* Where an audit's golden-record field (name, ssn, date_of_birth, address, employer,
+ * annual_income, bank_account_number) comes from in this document: the field whose
+ * value is @value when one is given (an inconsistency records each document's value),
+ * else the field the pipeline names for it in this document type. -1 when none. This
+ * is how an inconsistency leads to its source. */
+int          af_field_list_find_source          (AfFieldList    *self,
+                                                 const char     *golden_field,
+                                                 const char     *value);
+
 /* Every low-confidence field has been confirmed or corrected. */
 gboolean     af_field_list_is_reviewed          (AfFieldList    *self);
 
