@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "af-codec"
 
 #include "af-codec.h"
+#include "af-value-private.h"
 
 #include <string.h>
 
@@ -15,6 +16,7 @@ typedef struct
   const char *start;
   const char *p;
   const char *end;
+  GString    *scratch;   /* strings with escapes are decoded here */
 } Reader;
 
 static void
@@ -25,7 +27,17 @@ reader_init (Reader     *reader,
   reader->start = json;
   reader->p = json;
   reader->end = json + (length < 0 ? strlen (json) : (gsize) length);
+  reader->scratch = g_string_new (NULL);
 }
+
+static void
+reader_clear (Reader *reader)
+{
+  if (reader->scratch != NULL)
+    g_string_free (reader->scratch, TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
 
 static gboolean
 fail (Reader      *reader,
@@ -184,17 +196,20 @@ read_escape (Reader   *reader,
     }
 }
 
-/* Returns a newly allocated, UTF-8-validated string. The common case (no escapes)
- * is a single scan and copy. */
-static char *
-read_string (Reader  *reader,
-             GError **error)
+/* Reads a string into a span: *out points into the document itself when the string
+ * has no escapes (the common case: no copy at all), else into @reader's scratch
+ * buffer, valid until the next string. Either way it is validated UTF-8. */
+static gboolean
+read_string_span (Reader      *reader,
+                  const char **out,
+                  gsize       *out_length,
+                  GError     **error)
 {
   const char *begin;
-  g_autoptr(GString) decoded = NULL;
+  GString *decoded = reader->scratch;
 
   if (!expect (reader, '"', error))
-    return NULL;
+    return FALSE;
 
   begin = reader->p;
   while (reader->p < reader->end && *reader->p != '"' && *reader->p != '\\' &&
@@ -204,44 +219,49 @@ read_string (Reader  *reader,
   if (reader->p < reader->end && *reader->p == '"')
     {
       if (!g_utf8_validate (begin, reader->p - begin, NULL))
-        {
-          fail (reader, error, AF_CODEC_ERROR_MALFORMED, "string is not valid UTF-8");
-          return NULL;
-        }
-      return g_strndup (begin, reader->p++ - begin);
+        return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "string is not valid UTF-8");
+      *out = begin;
+      *out_length = reader->p++ - begin;
+      return TRUE;
     }
 
-  decoded = g_string_new_len (begin, reader->p - begin);
+  g_string_truncate (decoded, 0);
+  g_string_append_len (decoded, begin, reader->p - begin);
   while (reader->p < reader->end && *reader->p != '"')
     {
       if ((guchar) *reader->p < 0x20)
-        {
-          fail (reader, error, AF_CODEC_ERROR_MALFORMED, "control character in a string");
-          return NULL;
-        }
+        return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "control character in a string");
       if (*reader->p == '\\')
         {
           reader->p++;
           if (!read_escape (reader, decoded, error))
-            return NULL;
+            return FALSE;
         }
       else
         g_string_append_c (decoded, *reader->p++);
     }
 
   if (reader->p >= reader->end)
-    {
-      fail (reader, error, AF_CODEC_ERROR_MALFORMED, "unterminated string");
-      return NULL;
-    }
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "unterminated string");
   reader->p++;
 
   if (!g_utf8_validate (decoded->str, decoded->len, NULL))
-    {
-      fail (reader, error, AF_CODEC_ERROR_MALFORMED, "string is not valid UTF-8");
-      return NULL;
-    }
-  return g_string_free (g_steal_pointer (&decoded), FALSE);
+    return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "string is not valid UTF-8");
+  *out = decoded->str;
+  *out_length = decoded->len;
+  return TRUE;
+}
+
+static char *
+read_string (Reader  *reader,
+             GError **error)
+{
+  const char *text;
+  gsize length;
+
+  if (!read_string_span (reader, &text, &length, error))
+    return NULL;
+  return g_strndup (text, length);
 }
 
 static gboolean
@@ -287,22 +307,21 @@ read_text_value (Reader  *reader,
                  AfType   type,
                  GError **error)
 {
-  g_autofree char *text = NULL;
+  g_autoptr(AfValue) value = NULL;
+  const char *text;
+  gsize length;
 
   if (!peek (reader, '"'))
     {
       fail (reader, error, AF_CODEC_ERROR_TYPE, "%s needs a JSON string", af_type_to_tag (type));
       return NULL;
     }
-  text = read_string (reader, error);
-  if (text == NULL || !check_scalar (reader, type, text, error))
+  if (!read_string_span (reader, &text, &length, error))
     return NULL;
-
-  if (type == AF_TYPE_S)
-    return af_value_new_s (text);
-  if (type == AF_TYPE_N)
-    return af_value_new_n (text);
-  return af_value_new_b (text);
+  value = af_value_new_text_len (type, text, length);
+  if (!check_scalar (reader, type, af_value_get_string (value), error))
+    return NULL;
+  return g_steal_pointer (&value);
 }
 
 static AfValue *
@@ -340,10 +359,11 @@ read_members (Reader  *reader,
     {
       g_autofree char *name = read_string (reader, error);
       AfValue *member;
+      guint index;
 
       if (name == NULL || !expect (reader, ':', error))
         return NULL;
-      if (af_value_map_get (map, name) != NULL)
+      if (af_value_map_find (map, name, &index))
         {
           fail (reader, error, AF_CODEC_ERROR_MALFORMED, "attribute '%s' appears twice", name);
           return NULL;
@@ -354,7 +374,7 @@ read_members (Reader  *reader,
           g_prefix_error (error, "attribute '%s': ", name);
           return NULL;
         }
-      af_value_map_set (map, name, member);
+      af_value_map_insert_at (map, index, g_steal_pointer (&name), member);
     }
   while (peek (reader, ',') && reader->p++);
 
@@ -498,7 +518,7 @@ af_codec_parse_value (const char *json,
                       gssize      length,
                       GError    **error)
 {
-  Reader reader;
+  g_auto(Reader) reader = { 0 };
   g_autoptr(AfValue) value = NULL;
 
   g_return_val_if_fail (json != NULL, NULL);
@@ -527,7 +547,7 @@ af_codec_parse_item (const char *json,
                      gssize      length,
                      GError    **error)
 {
-  Reader reader;
+  g_auto(Reader) reader = { 0 };
   g_autoptr(AfValue) item = NULL;
 
   g_return_val_if_fail (json != NULL, NULL);
@@ -649,7 +669,7 @@ af_codec_parse_items_page (const char *json,
                            AfValue   **out_last_key,
                            GError    **error)
 {
-  Reader reader;
+  g_auto(Reader) reader = { 0 };
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   g_autoptr(AfValue) last_key = NULL;
   gboolean seen_items = FALSE;
