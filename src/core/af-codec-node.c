@@ -6,6 +6,9 @@
 #define G_LOG_DOMAIN "af-codec"
 
 #include "af-codec.h"
+#include "af-value-private.h"
+
+#include <string.h>
 
 static AfValue *value_from_node (JsonNode *node, guint depth, GError **error);
 
@@ -34,23 +37,20 @@ scalar_from_node (AfType     type,
                   GError   **error)
 {
   const char *text = node_string (node);
-  g_autofree char *json = NULL;
 
   if (text == NULL)
     return type_error (error, af_type_to_tag (type), "a JSON string");
-
-  /* Reuse the text reader's checks (number grammar, base64) by round-tripping
-   * through a tiny typed document. */
-  {
-    GString *doc = g_string_new ("{\"");
-
-    g_string_append (doc, af_type_to_tag (type));
-    g_string_append (doc, "\":");
-    af_codec_write_json_string (doc, text);
-    g_string_append_c (doc, '}');
-    json = g_string_free (doc, FALSE);
-  }
-  return af_codec_parse_value (json, -1, error);
+  if (type == AF_TYPE_N && !af_number_is_valid (text))
+    {
+      g_set_error (error, AF_CODEC_ERROR, AF_CODEC_ERROR_NUMBER, "'%s' is not a DynamoDB number", text);
+      return NULL;
+    }
+  if (type == AF_TYPE_B && !af_base64_is_valid (text))
+    {
+      g_set_error_literal (error, AF_CODEC_ERROR, AF_CODEC_ERROR_BASE64, "binary value is not base64");
+      return NULL;
+    }
+  return af_value_new_text_len (type, text, strlen (text));
 }
 
 static AfValue *

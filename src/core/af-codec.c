@@ -264,28 +264,6 @@ read_string (Reader  *reader,
   return g_strndup (text, length);
 }
 
-static gboolean
-base64_is_valid (const char *text)
-{
-  gsize length = strlen (text), padding = 0;
-
-  if (length % 4 != 0)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (c == '=')
-        {
-          padding++;
-          continue;
-        }
-      if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
-        return FALSE;
-    }
-  return padding <= 2;
-}
-
 /* Checks a scalar's text against its type: N must be a DynamoDB number, B base64. */
 static gboolean
 check_scalar (Reader     *reader,
@@ -295,7 +273,7 @@ check_scalar (Reader     *reader,
 {
   if ((type == AF_TYPE_N || type == AF_TYPE_NS) && !af_number_is_valid (text))
     return fail (reader, error, AF_CODEC_ERROR_NUMBER, "'%s' is not a DynamoDB number", text);
-  if ((type == AF_TYPE_B || type == AF_TYPE_BS) && !base64_is_valid (text))
+  if ((type == AF_TYPE_B || type == AF_TYPE_BS) && !af_base64_is_valid (text))
     return fail (reader, error, AF_CODEC_ERROR_BASE64, "binary value is not base64");
   return TRUE;
 }

@@ -22,4 +22,7 @@ void      af_value_map_insert_at  (AfValue       *map,
                                    char          *name,
                                    AfValue       *member);
 
+/* Standard base64 with its padding, as DynamoDB's B and BS carry binary. */
+gboolean  af_base64_is_valid      (const char    *text);
+
 G_END_DECLS

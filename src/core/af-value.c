@@ -530,3 +530,25 @@ af_number_is_valid (const char *text)
     }
   return *p == '\0';
 }
+
+gboolean
+af_base64_is_valid (const char *text)
+{
+  gsize length = strlen (text), padding = 0;
+
+  if (length % 4 != 0)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '=')
+        {
+          padding++;
+          continue;
+        }
+      if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
+        return FALSE;
+    }
+  return padding <= 2;
+}
