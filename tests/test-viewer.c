@@ -10,6 +10,10 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 
+#ifdef HAVE_LIBTIFF
+#include <tiffio.h>
+#endif
+
 #include "af-demo.h"
 #include "afd-document-viewer.h"
 #include "afd-page-view-private.h"
@@ -673,6 +677,83 @@ test_bad_files (Fixture       *f,
   open_fixture_document (f, carter_w2);
 }
 
+#ifdef HAVE_LIBTIFF
+/* A scan of several pages in one TIFF: every page is shown (gdk-pixbuf alone would
+ * read only the first). */
+static void
+write_tiff_page (TIFF *tiff, guint32 width, guint32 height, guint8 red, guint8 blue)
+{
+  g_autofree guint8 *row = g_malloc (width * 3);
+
+  for (guint32 x = 0; x < width; x++)
+    {
+      row[x * 3] = red;
+      row[x * 3 + 1] = 0;
+      row[x * 3 + 2] = blue;
+    }
+  TIFFSetField (tiff, TIFFTAG_IMAGEWIDTH, width);
+  TIFFSetField (tiff, TIFFTAG_IMAGELENGTH, height);
+  TIFFSetField (tiff, TIFFTAG_SAMPLESPERPIXEL, 3);
+  TIFFSetField (tiff, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField (tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_RGB);
+  TIFFSetField (tiff, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField (tiff, TIFFTAG_ROWSPERSTRIP, 16);
+  for (guint32 y = 0; y < height; y++)
+    TIFFWriteScanline (tiff, row, y, 0);
+  TIFFWriteDirectory (tiff);
+}
+
+static gboolean
+texture_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+on_rendered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+test_multi_page_tiff (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->scratch, "two-pages.tif", NULL);
+  g_autoptr(AfValue) item = get_document (f, "f954ffcd-a67b-4d2e-8ca3-e61deafb0c0c");
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *sum = NULL;
+  GAsyncResult *result = NULL;
+  AfdPageView *view;
+  gsize length;
+  TIFF *tiff = TIFFOpen (path, "w");
+
+  write_tiff_page (tiff, 200, 100, 255, 0);
+  write_tiff_page (tiff, 100, 300, 0, 255);
+  TIFFClose (tiff);
+  g_assert_true (g_file_get_contents (path, &bytes, &length, NULL));
+  sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guint8 *) bytes, length);
+  af_value_map_set (item, "checksum", af_value_new_s (sum));
+  af_value_map_set (item, "page_count", af_value_new_n_int (2));
+
+  open_document (f, item, path);
+  g_assert_null (afd_document_viewer_get_error_message (f->viewer));
+  view = afd_document_viewer_get_page_view (f->viewer);
+  g_assert_cmpint (afd_page_view_get_n_pages (view), ==, 2);
+
+  /* Page 2 itself, from the renderer: its own size, its own pixels. */
+  afd_page_renderer_render_async (view->renderer, 1, 1.0, AFD_RENDER_PRIORITY_VISIBLE, NULL,
+                                  on_rendered, &result);
+  wait_until (texture_arrived, &result);
+  texture = afd_page_renderer_render_finish (view->renderer, result, NULL);
+  g_object_unref (result);
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 100);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 300);
+}
+#endif
+
 static void
 test_failed_document (Fixture       *f,
                       gconstpointer  data)
@@ -733,6 +814,9 @@ main (int    argc,
   ADD ("/viewer/copy-text", test_copy_text);
   ADD ("/viewer/bad-files", test_bad_files);
   ADD ("/viewer/failed-document", test_failed_document);
+#ifdef HAVE_LIBTIFF
+  ADD ("/viewer/multi-page-tiff", test_multi_page_tiff);
+#endif
   ADD ("/viewer/zoom-and-pages", test_zoom_and_pages);
 #undef ADD
 
