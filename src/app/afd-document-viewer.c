@@ -13,6 +13,11 @@
 /* Confirmations are the reviewer's own bookkeeping, not a change to the document, so
  * they stay in the local cache's key/value state and are never pushed. */
 #define CONFIRMED_STATE_PREFIX "review-confirmed/"
+/* Narrower than this (the detail pane of a window on a laptop), the fields go under
+ * the page, the thumbnails go away and the toolbar keeps its essentials. */
+#define NARROW_WIDTH 900
+/* The least width the viewer asks for: the window's detail pane can be this narrow. */
+#define MIN_WIDTH 320
 
 struct _AfdDocumentViewer
 {
@@ -20,6 +25,15 @@ struct _AfdDocumentViewer
 
   /* template widgets */
   AdwToastOverlay *toasts;
+  GtkWidget       *zoom_out_button;
+  GtkWidget       *zoom_in_button;
+  GtkWidget       *zoom_separator;
+  GtkWidget       *rotate_left_button;
+  GtkWidget       *rotate_right_button;
+  GtkWidget       *rotate_separator;
+  AdwButtonContent *next_content;
+  GtkPaned        *paned;
+  GtkWidget       *thumbnails_separator;
   GtkLabel        *zoom_label;
   GtkLabel        *page_label;
   GtkToggleButton *reveal_button;
@@ -40,6 +54,10 @@ struct _AfdDocumentViewer
 
   gboolean         reveal_pii;
   guint            zoom_label_source;
+  gboolean         narrow;
+  guint            layout_source;
+  int              width;
+  int              height;
 };
 
 G_DEFINE_FINAL_TYPE (AfdDocumentViewer, afd_document_viewer, GTK_TYPE_WIDGET)
@@ -572,6 +590,69 @@ afd_document_viewer_get_error_message (AfdDocumentViewer *self)
   return self->error_message;
 }
 
+/* ---- wide and narrow ---- */
+
+static gboolean
+apply_layout (gpointer user_data)
+{
+  AfdDocumentViewer *self = user_data;
+  GtkWidget *wide_only[] = { self->zoom_out_button, self->zoom_in_button, self->zoom_separator,
+                             self->rotate_left_button, self->rotate_right_button,
+                             self->rotate_separator, GTK_WIDGET (self->thumbnails),
+                             self->thumbnails_separator };
+  gboolean narrow = self->width < NARROW_WIDTH;
+
+  self->layout_source = 0;
+  self->narrow = narrow;
+  for (guint i = 0; i < G_N_ELEMENTS (wide_only); i++)
+    gtk_widget_set_visible (wide_only[i], !narrow);
+  /* Everything hidden here stays reachable from the keyboard and the zoom menu. */
+  adw_button_content_set_label (self->next_content, narrow ? "" : _("_Next to Review"));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_size_request (GTK_WIDGET (self->fields_panel), narrow ? -1 : 340, narrow ? 200 : -1);
+  gtk_paned_set_position (self->paned, narrow ? self->height * 11 / 20 : self->width - 380);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+afd_document_viewer_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  gtk_widget_measure (child, orientation, for_size, minimum, natural, NULL, NULL);
+  /* Ask for little width, so that a narrow pane makes the viewer narrow instead of
+   * the window wide; the narrow layout follows (see size_allocate). */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = MIN (*minimum, MIN_WIDTH);
+}
+
+static void
+afd_document_viewer_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  AfdDocumentViewer *self = AFD_DOCUMENT_VIEWER (widget);
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+  int child_min;
+
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &child_min, NULL, NULL, NULL);
+  /* Until the narrow layout is in place the wide one is clipped, for one frame. */
+  gtk_widget_allocate (child, MAX (width, child_min), height, baseline, NULL);
+  self->width = width;
+  self->height = height;
+  /* Not now: changing widgets while they are being allocated leaves them unallocated. */
+  if ((width < NARROW_WIDTH) != self->narrow && self->layout_source == 0)
+    self->layout_source = g_idle_add (apply_layout, self);
+}
+
 /* ---- the object ---- */
 
 static void
@@ -597,6 +678,7 @@ afd_document_viewer_dispose (GObject *object)
 
   reset (self);
   g_clear_handle_id (&self->zoom_label_source, g_source_remove);
+  g_clear_handle_id (&self->layout_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_DOCUMENT_VIEWER);
   /* dispose_template only drops the bound pointers; the template's top child
    * is still ours to unparent. */
@@ -699,6 +781,8 @@ afd_document_viewer_class_init (AfdDocumentViewerClass *klass)
   object_class->dispose = afd_document_viewer_dispose;
   object_class->get_property = afd_document_viewer_get_property;
   object_class->set_property = afd_document_viewer_set_property;
+  widget_class->measure = afd_document_viewer_measure;
+  widget_class->size_allocate = afd_document_viewer_size_allocate;
 
   properties[PROP_REVEAL_PII] =
     g_param_spec_boolean ("reveal-pii", NULL, NULL, FALSE,
@@ -713,6 +797,15 @@ afd_document_viewer_class_init (AfdDocumentViewerClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-document-viewer.ui");
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, toasts);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, thumbnails_separator);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, paned);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, next_content);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, rotate_separator);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, rotate_right_button);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, rotate_left_button);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, zoom_separator);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, zoom_in_button);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, zoom_out_button);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, page_label);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, reveal_button);
@@ -722,7 +815,6 @@ afd_document_viewer_class_init (AfdDocumentViewerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, page_view);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, error_page);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, fields_panel);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "afd-document-viewer");
 
   install_actions (widget_class);
@@ -736,6 +828,7 @@ afd_document_viewer_init (AfdDocumentViewer *self)
   g_type_ensure (AFD_TYPE_THUMBNAILS);
   g_type_ensure (AFD_TYPE_FIELDS_PANEL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   load_css ();
 
   g_signal_connect_swapped (self->page_view, "notify::zoom", G_CALLBACK (queue_zoom_label), self);
