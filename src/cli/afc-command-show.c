@@ -66,6 +66,7 @@ print_text (AfcContext    *context,
   for (guint i = 0; i < pending->len; i++)
     g_string_append_printf (out, "%s%s", i == 0 ? " (" : ", ", (const char *) pending->pdata[i]);
   g_string_append (out, pending->len > 0 ? ")\n" : "\n");
+  afc_sync_write_show_conflict (afc_context_get_store (context, NULL), id, NULL, out);
   afc_context_write (context, out);
 }
 
@@ -95,6 +96,7 @@ afc_show_item (AfcContext *context,
       g_autoptr(GString) out = g_string_new (NULL);
       g_autoptr(AfValue) facts = build_facts (table, pending);
 
+      afc_sync_write_show_conflict (store, id, facts, NULL);
       afc_output_json_item (out, item, facts);
       afc_context_write (context, out);
     }

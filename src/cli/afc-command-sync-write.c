@@ -263,6 +263,41 @@ afc_sync_write_status (AfStore  *store,
     }
 }
 
+/* ---- show ----------------------------------------------------------------------- */
+
+void
+afc_sync_write_show_conflict (AfStore    *store,
+                              const char *id,
+                              AfValue    *facts,
+                              GString    *text)
+{
+  g_autoptr(AfConflict) conflict = af_store_conflict_get (store, id, NULL);
+  AfValue *attributes, *theirs;
+
+  if (conflict == NULL)
+    return;
+  if (text != NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", conflict->attributes);
+
+      g_string_append_printf (text, "conflict: %s changed on both sides (see '"
+                              AFC_PROGRAM_NAME " conflicts')\n", names);
+      return;
+    }
+  attributes = af_value_new_list (AF_TYPE_L);
+  theirs = af_value_new_map ();
+  for (guint i = 0; conflict->attributes[i] != NULL; i++)
+    {
+      AfValue *value = af_value_map_get (conflict->theirs, conflict->attributes[i]);
+
+      af_value_list_append (attributes, af_value_new_s (conflict->attributes[i]));
+      af_value_map_set (theirs, conflict->attributes[i],
+                        value != NULL ? af_value_copy (value) : af_value_new_null ());
+    }
+  af_value_map_set (facts, "_conflict_attributes", attributes);
+  af_value_map_set (facts, "_conflict_theirs", theirs);
+}
+
 /* ---- conflicts ------------------------------------------------------------------ */
 
 static void

@@ -45,5 +45,11 @@ int  afc_sync_write_run    (AfcContext *context,
 void afc_sync_write_status (AfStore    *store,
                             GString    *out,
                             gboolean    json);
+/* `show`: an open conflict of @id, as facts (_conflict_attributes, _conflict_theirs)
+ * or, when @text is not NULL, as a line of text. */
+void afc_sync_write_show_conflict (AfStore    *store,
+                                   const char *id,
+                                   AfValue    *facts,
+                                   GString    *text);
 
 G_END_DECLS

@@ -493,6 +493,14 @@ conflict_on_notes (Fixture    *fixture,
                                                   "review_notes"), ==, mine);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (conflict, "theirs"),
                                                   "review_notes"), ==, theirs);
+  /* The item says so itself. */
+  {
+    g_autoptr(JsonNode) shown = cli_json (fixture, "b", NULL, "show", AUDIT);
+    JsonArray *names = json_object_get_array_member (json_node_get_object (shown),
+                                                     "_conflict_attributes");
+
+    g_assert_cmpstr (json_array_get_string_element (names, 0), ==, "review_notes");
+  }
   /* Until resolved, neither side is overwritten: the table keeps theirs, b shows mine. */
   {
     g_autoptr(JsonObject) audit = remote (fixture, AF_TABLE_AUDITS, AUDIT);
