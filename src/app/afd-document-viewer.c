@@ -392,8 +392,16 @@ on_selected_changed (AfFieldList       *fields,
                      AfdDocumentViewer *self)
 {
   int position = af_field_list_get_selected (fields);
+  AfField *field = position >= 0 ? af_field_list_get_field (fields, position) : NULL;
+  g_autofree char *title = field != NULL ? af_field_dup_title (field) : NULL;
+  g_autofree char *description = NULL;
   graphene_rect_t rect, view;
 
+  /* A screen reader hears which box the page shows highlighted. */
+  if (field != NULL)
+    description = g_strdup_printf (_("%s highlighted on page %d"), title, af_field_get_page (field));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->page_view),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description ?: "", -1);
   if (position < 0 || !afd_page_view_get_field_rect (self->page_view, (guint) position, &rect))
     return;
   graphene_rect_init (&view, 0, 0, gtk_widget_get_width (GTK_WIDGET (self->page_view)),
