@@ -140,6 +140,33 @@ on_pinch_scale_changed (GtkGestureZoom *gesture,
   afd_page_view_set_free_zoom (self, self->pinch_start_zoom * scale, x, y);
 }
 
+/* The field under the pointer, its value (masked when personal) and confidence. */
+static gboolean
+on_query_tooltip (AfdPageView *self,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard,
+                  GtkTooltip  *tooltip,
+                  gpointer     user_data)
+{
+  int position = keyboard ? af_field_list_get_selected (self->fields) : field_at (self, x, y);
+  AfField *field = position >= 0 && self->fields != NULL ? af_field_list_get_field (self->fields, position) : NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *text = NULL;
+
+  if (field == NULL)
+    return FALSE;
+  title = af_field_dup_title (field);
+  value = af_field_dup_masked_value (field);
+  if (af_field_has_confidence (field))
+    text = g_strdup_printf ("%s: %s (%.0f %%)", title, value, af_field_get_confidence (field) * 100);
+  else
+    text = g_strdup_printf ("%s: %s", title, value);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 /* ---- text selection ---- */
 
 /* The page under a widget point and the point in fractions of the unrotated page,
@@ -243,6 +270,8 @@ afd_page_view_setup_controllers (AfdPageView *self)
   g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
   g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
