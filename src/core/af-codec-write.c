@@ -8,53 +8,99 @@
 
 #include <string.h>
 
+#include "af-value-private.h"
+
+typedef void (*WriteFunc) (GString *out, const AfValue *value);
+
+/* GLib 2.74's g_string_append_len() is a full g_string_insert_len() call, and an item
+ * is written as hundreds of short pieces: growing the buffer here and copying with
+ * memcpy() is a good part of what makes the writer fast. */
+static void
+grow (GString *out,
+      gsize    length)
+{
+  gsize len = out->len;
+
+  g_string_set_size (out, len + length);
+  out->len = len;
+}
+
+static inline void
+append (GString    *out,
+        const char *data,
+        gsize       length)
+{
+  if (G_UNLIKELY (out->len + length >= out->allocated_len))
+    grow (out, length);
+  memcpy (out->str + out->len, data, length);
+  out->len += length;
+  out->str[out->len] = '\0';
+}
+
+#define APPEND_LITERAL(out, literal) append ((out), (literal), sizeof (literal) - 1)
+
+/* The bytes a JSON string cannot hold as they are (the NUL ends the text): one table
+ * lookup per byte rather than three comparisons. */
+static const guint8 needs_escape[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+static void
+write_escape (GString *out,
+              guchar   c)
+{
+  switch (c)
+    {
+    case '"': APPEND_LITERAL (out, "\\\""); break;
+    case '\\': APPEND_LITERAL (out, "\\\\"); break;
+    case '\n': APPEND_LITERAL (out, "\\n"); break;
+    case '\r': APPEND_LITERAL (out, "\\r"); break;
+    case '\t': APPEND_LITERAL (out, "\\t"); break;
+    case '\b': APPEND_LITERAL (out, "\\b"); break;
+    case '\f': APPEND_LITERAL (out, "\\f"); break;
+    default: g_string_append_printf (out, "\\u%04x", c); break;
+    }
+}
+
+/* Copies the runs between escapes whole, so a text without any (nearly all of them)
+ * costs one scan and one copy. */
 void
 af_codec_write_json_string (GString    *out,
                             const char *text)
 {
-  const char *run = text;
+  const guchar *p = (const guchar *) text;
 
   g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
+  for (;;)
     {
-      guchar c = *p;
+      const guchar *run = p;
 
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-
-      g_string_append_len (out, run, p - run);
-      run = p + 1;
-      switch (c)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default: g_string_append_printf (out, "\\u%04x", c); break;
-        }
+      while (!needs_escape[*p])
+        p++;
+      append (out, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
+      write_escape (out, *p++);
     }
-  g_string_append (out, run);
   g_string_append_c (out, '"');
 }
 
 static void
 write_members (GString       *out,
                const AfValue *map,
-               void         (*write_member) (GString *, const AfValue *))
+               WriteFunc      write_member)
 {
-  guint n = af_value_map_size (map);
+  guint n;
+  const AfMember *members = af_value_map_members (map, &n);
 
   g_string_append_c (out, '{');
   for (guint i = 0; i < n; i++)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      af_codec_write_json_string (out, af_value_map_name_at (map, i));
+      af_codec_write_json_string (out, members[i].name);
       g_string_append_c (out, ':');
-      write_member (out, af_value_map_value_at (map, i));
+      write_member (out, members[i].value);
     }
   g_string_append_c (out, '}');
 }
@@ -62,16 +108,17 @@ write_members (GString       *out,
 static void
 write_elements (GString       *out,
                 const AfValue *list,
-                void         (*write_element) (GString *, const AfValue *))
+                WriteFunc      write_element)
 {
-  guint n = af_value_list_length (list);
+  guint n;
+  AfValue * const *elements = af_value_list_elements (list, &n);
 
   g_string_append_c (out, '[');
   for (guint i = 0; i < n; i++)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      write_element (out, af_value_list_nth (list, i));
+      write_element (out, elements[i]);
     }
   g_string_append_c (out, ']');
 }
@@ -94,10 +141,13 @@ write_payload (GString       *out,
       af_codec_write_json_string (out, af_value_get_string (value));
       break;
     case AF_TYPE_BOOL:
-      g_string_append (out, af_value_get_bool (value) ? "true" : "false");
+      if (af_value_get_bool (value))
+        APPEND_LITERAL (out, "true");
+      else
+        APPEND_LITERAL (out, "false");
       break;
     case AF_TYPE_NULL:
-      g_string_append (out, "true");
+      APPEND_LITERAL (out, "true");
       break;
     case AF_TYPE_M:
       write_members (out, value, af_codec_write_value);
@@ -111,13 +161,27 @@ write_payload (GString       *out,
     }
 }
 
+#define OPENER(tag) { "{\"" tag "\":", sizeof ("{\"" tag "\":") - 1 }
+
+/* '{"S":' and the like, with their lengths, so the tag costs one copy. */
+static const struct
+{
+  const char *text;
+  gsize       length;
+} openers[] = {
+  [AF_TYPE_S] = OPENER ("S"), [AF_TYPE_N] = OPENER ("N"), [AF_TYPE_B] = OPENER ("B"),
+  [AF_TYPE_BOOL] = OPENER ("BOOL"), [AF_TYPE_NULL] = OPENER ("NULL"), [AF_TYPE_M] = OPENER ("M"),
+  [AF_TYPE_L] = OPENER ("L"), [AF_TYPE_SS] = OPENER ("SS"), [AF_TYPE_NS] = OPENER ("NS"),
+  [AF_TYPE_BS] = OPENER ("BS"),
+};
+
 void
 af_codec_write_value (GString       *out,
                       const AfValue *value)
 {
-  g_string_append (out, "{\"");
-  g_string_append (out, af_type_to_tag (af_value_get_kind (value)));
-  g_string_append (out, "\":");
+  AfType type = af_value_get_kind (value);
+
+  append (out, openers[type].text, openers[type].length);
   write_payload (out, value);
   g_string_append_c (out, '}');
 }

@@ -8,6 +8,21 @@
 
 G_BEGIN_DECLS
 
+/* A member of an M, as the map keeps them: sorted by name. */
+typedef struct
+{
+  char    *name;   /* (owned) */
+  AfValue *value;  /* (owned) */
+} AfMember;
+
+/* The members of @map (M) and their number, for the writer's hot loop: one call per
+ * map rather than three checked calls per member. Valid until @map changes. */
+const AfMember  *af_value_map_members    (const AfValue *map,
+                                          guint         *out_n);
+/* The elements of @list (L, SS, NS, BS) and their number, likewise. */
+AfValue * const *af_value_list_elements  (const AfValue *list,
+                                          guint         *out_n);
+
 /* S, N or B from @length bytes of @text (not validated). */
 AfValue  *af_value_new_text_len   (AfType         type,
                                    const char    *text,

@@ -6,11 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct
-{
-  char    *name;
-  AfValue *value;
-} Member;
+typedef AfMember Member;
 
 struct _AfValue
 {
@@ -324,6 +320,22 @@ af_value_map_name_at (const AfValue *map,
   g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, NULL);
   g_return_val_if_fail (index < map->members->len, NULL);
   return g_array_index (map->members, Member, index).name;
+}
+
+const AfMember *
+af_value_map_members (const AfValue *map,
+                      guint         *out_n)
+{
+  *out_n = map->members->len;
+  return (const AfMember *) map->members->data;
+}
+
+AfValue * const *
+af_value_list_elements (const AfValue *list,
+                        guint         *out_n)
+{
+  *out_n = list->elements->len;
+  return (AfValue * const *) list->elements->pdata;
 }
 
 AfValue *
