@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "afd-application.h"
+#include "afd-preferences-window.h"
 #include "afd-window.h"
 #include "afd-workspace.h"
 
@@ -126,21 +127,26 @@ first_frame_cb (AfdApplication *self)
 }
 
 static AfdWindow *
-ensure_window (AfdApplication *self)
+ensure_window_new (AfdApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  AfdWindow *new_window;
+  AfdWindow *new_window = afd_window_new (self);
 
-  if (window != NULL)
-    return AFD_WINDOW (window);
-
-  new_window = afd_window_new (self);
   if (self->workspace != NULL || self->open_error != NULL)
     afd_window_set_workspace (new_window, self->workspace, self->open_error);
   else
     g_signal_connect_object (new_window, "first-frame", G_CALLBACK (first_frame_cb), self,
                              G_CONNECT_SWAPPED);
   return new_window;
+}
+
+static AfdWindow *
+ensure_window (AfdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    return AFD_WINDOW (window);
+  return ensure_window_new (self);
 }
 
 static void
@@ -219,8 +225,44 @@ color_scheme_changed (GSimpleAction *action,
   g_simple_action_set_state (action, value);
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  AfdApplication *self = AFD_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  gboolean demo = self->workspace != NULL && afd_workspace_is_demo (self->workspace);
+
+  gtk_window_present (GTK_WINDOW (afd_preferences_window_new (parent, self->settings, demo)));
+}
+
+/* Leaves the demo for the user's own workspace: a new window on workspace.db, made
+ * before the old ones close so that the application keeps running. */
+static void
+open_workspace_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  AfdApplication *self = AFD_APPLICATION (user_data);
+  g_autoptr(GList) old = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->workspace);
+  g_clear_error (&self->open_error);
+  g_free (self->db_path);
+  self->db_path = g_build_filename (g_get_user_data_dir (), "auditflow-desk", "workspace.db",
+                                    NULL);
+  gtk_window_present (GTK_WINDOW (ensure_window_new (self)));
+  for (GList *l = old; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "preferences", preferences_activated },
+  { "open-workspace", open_workspace_activated },
   { "about", about_activated },
   { "color-scheme", NULL, "s", "'default'", color_scheme_changed },
 };
@@ -232,6 +274,8 @@ afd_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *sync_accels[] = { "<Control>r", "F5", NULL };
 
   G_APPLICATION_CLASS (afd_application_parent_class)->startup (application);
 
@@ -240,6 +284,9 @@ afd_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync", sync_accels);
 
   self->settings = create_settings ();
 }

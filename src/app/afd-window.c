@@ -7,10 +7,15 @@
 
 #include "afd-artwork-page.h"
 #include "afd-audit-page.h"
+#include "afd-conflict-banner.h"
+#include "afd-conflict-list.h"
 #include "afd-document-page.h"
+#include "afd-forget-dialog.h"
 #include "afd-queue-list.h"
 #include "afd-queue-row.h"
 #include "afd-sidebar.h"
+#include "afd-submit-dialog.h"
+#include "afd-sync-panel.h"
 #include "afd-window.h"
 #include "afd-window-bench.h"
 
@@ -24,18 +29,22 @@ struct _AfdWindow
   GtkWidget            *sidebar_pane;
   AdwWindowTitle       *sidebar_title;
   AfdSidebar           *sidebar;
+  AfdConflictList      *conflict_list;
+  AfdSyncPanel         *sync_panel;
   GtkWidget            *demo_label;
   GtkImage             *outbox_icon;
   GtkLabel             *outbox_label;
   GtkWidget            *list_pane;
   AdwWindowTitle       *list_title;
   GtkWidget            *threshold_button;
+  GtkWidget            *submit_button;
   GtkSpinButton        *threshold_spin;
   AfdQueueList         *queue_list;
   GtkWidget            *detail_pane;
   AdwWindowTitle       *detail_title;
   GtkWidget            *back_button;
   GtkWidget            *demo_banner;
+  AfdConflictBanner    *conflict_banner;
   GtkStack             *detail_stack;
   AdwStatusPage        *empty_page;
 
@@ -48,6 +57,7 @@ struct _AfdWindow
   GSettings            *settings;
   AfdWorkspace         *workspace;      /* (nullable) when it could not be opened */
   char                 *back_page;      /* (nullable) the page "Back" returns to */
+  char                 *item_id;        /* (nullable) the item on show */
   GPtrArray            *pending_ids;    /* ids to open once the workspace is there */
   AfdWorkspace         *pending_workspace; /* (nullable) waits for the first frame */
 
@@ -118,6 +128,7 @@ update_list_title (AfdWindow *self,
   adw_window_title_set_title (self->list_title, afd_queue_get_title (self->queue));
   adw_window_title_set_subtitle (self->list_title, subtitle);
   gtk_widget_set_visible (self->threshold_button, self->queue == AFD_QUEUE_HIGH_RISK);
+  gtk_widget_set_visible (self->submit_button, afd_queue_is_artworks (self->queue));
 }
 
 static void
@@ -181,6 +192,9 @@ open_item (AfdWindow  *self,
            const char *id)
 {
   g_clear_pointer (&self->back_page, g_free);
+  g_free (self->item_id);
+  self->item_id = g_strdup (id);
+  afd_conflict_banner_set_item (self->conflict_banner, get_store (self), id);
   switch (table)
     {
     case AF_TABLE_AUDITS:
@@ -241,6 +255,7 @@ workspace_changed_cb (AfdWindow *self,
                       gboolean   queues_changed)
 {
   update_outbox (self);
+  afd_conflict_list_refresh (self->conflict_list, get_store (self));
   /* A note only grows the outbox; a review or a verdict can move items. */
   if (!queues_changed)
     return;
@@ -254,6 +269,55 @@ threshold_changed_cb (AfdWindow *self)
 {
   refresh_counts (self);
   show_queue (self);
+}
+
+static void
+sync_finished_cb (AfdWindow  *self,
+                  gboolean    success,
+                  const char *message)
+{
+  toast (self, message);
+}
+
+/* The page shows the value chosen: opened again from the cache. */
+static void
+conflict_resolved_cb (AfdWindow  *self,
+                      const char *item_id)
+{
+  afd_workspace_changed (self->workspace, TRUE);
+  if (g_strcmp0 (item_id, self->item_id) == 0)
+    afd_window_open_id (self, item_id);
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  afd_sync_panel_sync (AFD_WINDOW (widget)->sync_panel);
+}
+
+static void
+submit_artwork_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+
+  afd_submit_dialog_choose (GTK_WINDOW (self), self->workspace);
+}
+
+static void
+forget_user_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+  AfdForgetDialog *dialog = afd_forget_dialog_new (GTK_WINDOW (self), self->workspace,
+                                                   self->settings,
+                                                   g_variant_get_string (parameter, NULL));
+
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -365,6 +429,7 @@ afd_window_dispose (GObject *object)
   g_clear_object (&self->workspace);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->back_page, g_free);
+  g_clear_pointer (&self->item_id, g_free);
   g_clear_pointer (&self->pending_ids, g_ptr_array_unref);
   g_clear_object (&self->pending_workspace);
 
@@ -391,6 +456,9 @@ afd_window_class_init (AfdWindowClass *klass)
 
   g_type_ensure (AFD_TYPE_SIDEBAR);
   g_type_ensure (AFD_TYPE_QUEUE_LIST);
+  g_type_ensure (AFD_TYPE_CONFLICT_BANNER);
+  g_type_ensure (AFD_TYPE_CONFLICT_LIST);
+  g_type_ensure (AFD_TYPE_SYNC_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-window.ui");
@@ -399,23 +467,29 @@ afd_window_class_init (AfdWindowClass *klass)
   BIND (sidebar_pane);
   BIND (sidebar_title);
   BIND (sidebar);
+  BIND (conflict_list);
+  BIND (sync_panel);
   BIND (demo_label);
   BIND (outbox_icon);
   BIND (outbox_label);
   BIND (list_pane);
   BIND (list_title);
   BIND (threshold_button);
+  BIND (submit_button);
   BIND (threshold_spin);
   BIND (queue_list);
   BIND (detail_pane);
   BIND (detail_title);
   BIND (back_button);
   BIND (demo_banner);
+  BIND (conflict_banner);
   BIND (detail_stack);
   BIND (empty_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_queue_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sync_finished_cb);
+  gtk_widget_class_bind_template_callback (widget_class, conflict_resolved_cb);
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.open-document", "s", open_document_action);
@@ -423,6 +497,9 @@ afd_window_class_init (AfdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-queues", NULL, show_queues_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.submit-artwork", NULL, submit_artwork_action);
+  gtk_widget_class_install_action (widget_class, "win.forget-user", "s", forget_user_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
 }
 
@@ -433,6 +510,10 @@ afd_window_init (AfdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_visible (self->back_button, FALSE);
+  /* Nothing to sync, submit to or delete from until the workspace is open. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit-artwork", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-user", FALSE);
   self->pending_ids = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (update_back_button), self);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
@@ -480,6 +561,12 @@ setup_workspace (AfdWindow *self)
   g_signal_connect_object (self->settings, "changed::risk-threshold",
                            G_CALLBACK (threshold_changed_cb), self, G_CONNECT_SWAPPED);
   update_outbox (self);
+  /* The demo's data never leaves the computer: nothing to sync or delete remotely. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", !demo);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-user", !demo);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit-artwork", TRUE);
+  afd_sync_panel_set_workspace (self->sync_panel, self->workspace, self->settings);
+  afd_conflict_list_refresh (self->conflict_list, get_store (self));
   afd_sidebar_set_counts (self->sidebar, afd_workspace_get_initial_counts (self->workspace));
 
   afd_queue_from_id (last, &queue);

@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-cloud"
+
+#include "config.h"
+
+#include "afd-cloud.h"
+
+typedef enum
+{
+  JOB_SYNC,
+  JOB_TEST,
+  JOB_FORGET,
+} JobKind;
+
+typedef struct
+{
+  JobKind               kind;
+  AfdCloudConfig       *config;
+  char                 *user_id;        /* (nullable) forget */
+  GWeakRef              target;         /* progress goes to it */
+  AfdCloudProgressFunc  progress;
+  GMainContext         *main_context;   /* where progress is delivered */
+  GCancellable         *cancellable;    /* (nullable) */
+  GAsyncResult         *async_result;   /* the core's answer, on the worker */
+  AfForgetResult        forget_result;
+} Job;
+
+typedef struct
+{
+  SoupSession      *session;
+  AfDynamodbClient *dynamodb;
+  AfS3Client       *s3;
+  AfStore          *store;
+} Clients;
+
+static char *
+dup_nonempty (const char *text)
+{
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
+static char *
+dup_setting (GSettings  *settings,
+             const char *key)
+{
+  g_autofree char *value = g_settings_get_string (settings, key);
+
+  return dup_nonempty (value);
+}
+
+AfdCloudConfig *
+afd_cloud_config_new_from_settings (GSettings  *settings,
+                                    const char *db_path,
+                                    const char *identity_fallback)
+{
+  static const char * const keys[AF_N_TABLES] = {
+    "table-documents", "table-audits", "table-analyses", "table-users",
+  };
+  AfdCloudConfig *config = g_new0 (AfdCloudConfig, 1);
+
+  config->db_path = g_strdup (db_path);
+  config->region = dup_setting (settings, "region");
+  config->endpoint_dynamodb = dup_setting (settings, "endpoint-dynamodb");
+  config->endpoint_s3 = dup_setting (settings, "endpoint-s3");
+  config->env = dup_setting (settings, "env-suffix");
+  if (config->env == NULL)
+    config->env = g_strdup ("dev");
+  config->identity = dup_setting (settings, "identity");
+  if (config->identity == NULL)
+    config->identity = dup_nonempty (identity_fallback);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      config->tables[t] = dup_setting (settings, keys[t]);
+      if (config->tables[t] == NULL)
+        config->tables[t] = af_table_default_name (t, config->env);
+    }
+  return config;
+}
+
+static AfdCloudConfig *
+config_copy (const AfdCloudConfig *config)
+{
+  AfdCloudConfig *copy = g_new0 (AfdCloudConfig, 1);
+
+  copy->db_path = g_strdup (config->db_path);
+  copy->region = g_strdup (config->region);
+  copy->endpoint_dynamodb = g_strdup (config->endpoint_dynamodb);
+  copy->endpoint_s3 = g_strdup (config->endpoint_s3);
+  copy->env = g_strdup (config->env);
+  copy->identity = g_strdup (config->identity);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    copy->tables[t] = g_strdup (config->tables[t]);
+  return copy;
+}
+
+void
+afd_cloud_config_free (AfdCloudConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->db_path);
+  g_free (config->region);
+  g_free (config->endpoint_dynamodb);
+  g_free (config->endpoint_s3);
+  g_free (config->env);
+  g_free (config->identity);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    g_free (config->tables[t]);
+  g_free (config);
+}
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  afd_cloud_config_free (job->config);
+  g_free (job->user_id);
+  g_weak_ref_clear (&job->target);
+  g_main_context_unref (job->main_context);
+  g_clear_object (&job->cancellable);
+  g_clear_object (&job->async_result);
+  g_free (job);
+}
+
+static Job *
+job_new (JobKind               kind,
+         const AfdCloudConfig *config,
+         GCancellable         *cancellable)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->config = config_copy (config);
+  job->main_context = g_main_context_ref_thread_default ();
+  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  g_weak_ref_init (&job->target, NULL);
+  return job;
+}
+
+static void
+clients_clear (Clients *clients)
+{
+  g_clear_object (&clients->dynamodb);
+  g_clear_object (&clients->s3);
+  g_clear_object (&clients->session);
+  g_clear_object (&clients->store);
+}
+
+/* The same chain as the command line (afc-aws.c), with the settings in the middle:
+ * the environment first, then Preferences, then the region's own endpoint. */
+static gboolean
+clients_connect (Clients              *clients,
+                 const AfdCloudConfig *config,
+                 GCancellable         *cancellable,
+                 GError              **error)
+{
+  g_autoptr(AfCredentials) credentials = NULL;
+  g_autoptr(AfEndpoint) dynamodb = NULL;
+  g_autoptr(AfEndpoint) s3 = NULL;
+  g_autofree char *region = af_credentials_resolve_region (NULL, config->region);
+
+  if ((dynamodb = af_endpoint_resolve (AF_SERVICE_DYNAMODB, region, config->endpoint_dynamodb,
+                                       error)) == NULL ||
+      (s3 = af_endpoint_resolve (AF_SERVICE_S3, region, config->endpoint_s3, error)) == NULL ||
+      (credentials = af_credentials_resolve (NULL, cancellable, error)) == NULL)
+    return FALSE;
+
+  /* The push sends several items at once; libsoup's default of 2 a host would queue them. */
+  clients->session = soup_session_new_with_options ("user-agent", "auditflow-desk/" PACKAGE_VERSION,
+                                                    "timeout", 60, "max-conns-per-host", 16,
+                                                    "max-conns", 32, NULL);
+  clients->dynamodb = af_dynamodb_client_new (clients->session, dynamodb, credentials);
+  clients->s3 = af_s3_client_new (clients->session, s3, credentials);
+  return TRUE;
+}
+
+static gboolean
+clients_open_store (Clients              *clients,
+                    const AfdCloudConfig *config,
+                    GError              **error)
+{
+  clients->store = af_store_open (config->db_path, error);
+  if (clients->store == NULL)
+    return FALSE;
+  if (config->identity != NULL)
+    af_store_set_identity (clients->store, config->identity);
+  return TRUE;
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Job *job = user_data;
+
+  job->async_result = g_object_ref (result);
+}
+
+/* Runs the worker's context until the core answers, then lets whatever it queued
+ * (pages for the cache) finish before the objects go away. */
+static GAsyncResult *
+job_wait (Job          *job,
+          GMainContext *context)
+{
+  while (job->async_result == NULL)
+    g_main_context_iteration (context, TRUE);
+  while (g_main_context_pending (context))
+    g_main_context_iteration (context, FALSE);
+  return job->async_result;
+}
+
+/* ---- Progress ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  GObject              *target;
+  AfdCloudProgressFunc  func;
+  guint                 items;
+  guint64               bytes;
+} Progress;
+
+static gboolean
+deliver_progress (gpointer data)
+{
+  Progress *progress = data;
+
+  progress->func (progress->target, progress->items, progress->bytes);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_free (gpointer data)
+{
+  Progress *progress = data;
+
+  g_object_unref (progress->target);
+  g_free (progress);
+}
+
+static void
+pull_progress_cb (AfPull  *pull,
+                  guint    items,
+                  guint64  bytes,
+                  Job     *job)
+{
+  Progress *progress;
+  GObject *target = g_weak_ref_get (&job->target);
+
+  if (target == NULL || g_cancellable_is_cancelled (job->cancellable))
+    {
+      g_clear_object (&target);
+      return;
+    }
+  progress = g_new0 (Progress, 1);
+  progress->target = target;
+  progress->func = job->progress;
+  progress->items = items;
+  progress->bytes = bytes;
+  g_main_context_invoke_full (job->main_context, G_PRIORITY_DEFAULT, deliver_progress,
+                              progress, progress_free);
+}
+
+/* ---- The jobs ---------------------------------------------------------------------- */
+
+static AfSync *
+sync_new (Clients              *clients,
+          const AfdCloudConfig *config)
+{
+  g_autofree char *raw = g_strdup_printf ("artguard-images-raw-%s", config->env);
+  g_autofree char *processed = g_strdup_printf ("artguard-images-processed-%s", config->env);
+  AfSync *sync = af_sync_new (clients->store, clients->dynamodb, clients->s3);
+
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    af_sync_set_table_name (sync, t, config->tables[t]);
+  af_sync_set_buckets (sync, raw, processed);
+  return sync;
+}
+
+static void
+run_sync (GTask        *task,
+          Job          *job,
+          Clients      *clients,
+          GMainContext *context)
+{
+  g_autoptr(AfSync) sync = sync_new (clients, job->config);
+  g_autoptr(GError) error = NULL;
+  AfSyncResult *result;
+
+  if (job->progress != NULL)
+    g_signal_connect (af_sync_get_pull (sync), "progress", G_CALLBACK (pull_progress_cb), job);
+  af_sync_run_async (sync, job->cancellable, store_result_cb, job);
+  result = af_sync_run_finish (sync, job_wait (job, context), &error);
+  if (result == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) af_sync_result_free);
+}
+
+static char *
+describe_table (JsonNode *node)
+{
+  JsonObject *table = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *status = NULL;
+  gint64 items = 0;
+
+  if (table != NULL && json_object_has_member (table, "TableStatus"))
+    status = json_object_get_string_member_with_default (table, "TableStatus", NULL);
+  if (table != NULL && json_object_has_member (table, "ItemCount"))
+    items = json_object_get_int_member_with_default (table, "ItemCount", 0);
+  return g_strdup_printf ("%s, %" G_GINT64_FORMAT, status != NULL ? status : "?", items);
+}
+
+static void
+run_test (GTask        *task,
+          Job          *job,
+          Clients      *clients,
+          GMainContext *context)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  af_dynamodb_client_describe_table_async (clients->dynamodb, job->config->tables[AF_TABLE_AUDITS],
+                                           job->cancellable, store_result_cb, job);
+  node = af_dynamodb_client_table_finish (clients->dynamodb, job_wait (job, context), &error);
+  if (node == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, describe_table (node), g_free);
+}
+
+static void
+run_forget (GTask        *task,
+            Job          *job,
+            Clients      *clients,
+            GMainContext *context)
+{
+  g_autofree char *raw = g_strdup_printf ("artguard-images-raw-%s", job->config->env);
+  g_autofree char *processed = g_strdup_printf ("artguard-images-processed-%s", job->config->env);
+  g_autoptr(AfForget) forget = af_forget_new (clients->store, clients->dynamodb, clients->s3);
+  g_autoptr(GError) error = NULL;
+
+  af_forget_set_table_name (forget, AF_TABLE_ANALYSES, job->config->tables[AF_TABLE_ANALYSES]);
+  af_forget_set_table_name (forget, AF_TABLE_USERS, job->config->tables[AF_TABLE_USERS]);
+  af_forget_set_buckets (forget, raw, processed);
+  af_forget_run_async (forget, job->user_id, job->cancellable, store_result_cb, job);
+  if (af_forget_run_finish (forget, job_wait (job, context), &job->forget_result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  Clients clients = { NULL, };
+
+  g_main_context_push_thread_default (context);
+  if (!clients_connect (&clients, job->config, cancellable, &error) ||
+      (job->kind != JOB_TEST && !clients_open_store (&clients, job->config, &error)))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (job->kind == JOB_SYNC)
+    run_sync (task, job, &clients, context);
+  else if (job->kind == JOB_TEST)
+    run_test (task, job, &clients, context);
+  else
+    run_forget (task, job, &clients, context);
+  clients_clear (&clients);
+  /* The session's last callbacks belong to this context: let them run before it goes. */
+  while (g_main_context_pending (context))
+    g_main_context_iteration (context, FALSE);
+  g_main_context_pop_thread_default (context);
+}
+
+static void
+job_start (Job                 *job,
+           gpointer             source_tag,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, job->cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, job_free);
+  /* A cancelled run's answer is dropped, never shown over what followed. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, job_thread);
+}
+
+void
+afd_cloud_sync_async (const AfdCloudConfig *config,
+                      GObject              *target,
+                      AfdCloudProgressFunc  progress,
+                      GCancellable         *cancellable,
+                      GAsyncReadyCallback   callback,
+                      gpointer              user_data)
+{
+  Job *job = job_new (JOB_SYNC, config, cancellable);
+
+  g_weak_ref_set (&job->target, target);
+  job->progress = progress;
+  job_start (job, afd_cloud_sync_async, callback, user_data);
+}
+
+AfSyncResult *
+afd_cloud_sync_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+afd_cloud_test_async (const AfdCloudConfig *config,
+                      GCancellable         *cancellable,
+                      GAsyncReadyCallback   callback,
+                      gpointer              user_data)
+{
+  job_start (job_new (JOB_TEST, config, cancellable), afd_cloud_test_async, callback, user_data);
+}
+
+char *
+afd_cloud_test_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+afd_cloud_forget_async (const AfdCloudConfig *config,
+                        const char           *user_id,
+                        GCancellable         *cancellable,
+                        GAsyncReadyCallback   callback,
+                        gpointer              user_data)
+{
+  Job *job = job_new (JOB_FORGET, config, cancellable);
+
+  job->user_id = g_strdup (user_id);
+  job_start (job, afd_cloud_forget_async, callback, user_data);
+}
+
+gboolean
+afd_cloud_forget_finish (GAsyncResult    *result,
+                         AfForgetResult  *out_result,
+                         GError         **error)
+{
+  Job *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  job = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (out_result != NULL)
+    *out_result = job->forget_result;
+  return TRUE;
+}

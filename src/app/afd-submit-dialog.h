@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-submit-dialog.h — a new artwork for ArtGuard: the chosen file, whether to save
+ * the original, then af_submit_queue() on a worker (it reads and hashes the file).
+ * The submission waits in the cache and goes out with the next sync.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "afd-workspace.h"
+
+G_BEGIN_DECLS
+
+#define AFD_TYPE_SUBMIT_DIALOG (afd_submit_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (AfdSubmitDialog, afd_submit_dialog, AFD, SUBMIT_DIALOG, AdwMessageDialog)
+
+AfdSubmitDialog *afd_submit_dialog_new       (GtkWindow    *parent,
+                                              AfdWorkspace *workspace,
+                                              GFile        *file);
+
+/* Queues @path into the cache at @db_path on a worker thread; returns the request id. */
+void             afd_submit_queue_async      (const char          *db_path,
+                                              const char          *path,
+                                              gboolean             save,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+char            *afd_submit_queue_finish     (GAsyncResult        *result,
+                                              GError             **error);
+
+/* The file chooser, then the dialog, over @parent. */
+void             afd_submit_dialog_choose    (GtkWindow    *parent,
+                                              AfdWorkspace *workspace);
+
+G_END_DECLS

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-sync-panel"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "afd-cloud.h"
+#include "afd-sync-panel.h"
+
+/* After the network comes back, the first try waits a little (links flap), and each
+ * failed try doubles the wait up to the period. */
+#define BACKOFF_FIRST_SECONDS 5
+
+struct _AfdSyncPanel
+{
+  GtkWidget       parent_instance;
+
+  /* template widgets */
+  GtkImage       *status_icon;
+  GtkLabel       *status_label;
+  GtkWidget      *sync_button;
+  GtkProgressBar *progress_bar;
+
+  /* owned references */
+  AfdWorkspace   *workspace;      /* (nullable) */
+  GSettings      *settings;       /* (nullable) */
+  GCancellable   *cancellable;    /* (nullable) the sync in flight */
+
+  guint           period_id;
+  guint           retry_id;
+  guint           pulse_id;
+  guint           backoff;        /* seconds before the next automatic try */
+  gulong          network_id;
+};
+
+G_DEFINE_FINAL_TYPE (AfdSyncPanel, afd_sync_panel, GTK_TYPE_WIDGET)
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+is_demo (AfdSyncPanel *self)
+{
+  return self->workspace == NULL || afd_workspace_is_demo (self->workspace);
+}
+
+static char *
+waiting_text (const AfSyncStatus *status)
+{
+  gint64 waiting = status->outbox + status->submissions;
+
+  if (status->offline)
+    /* TRANSLATORS: the cloud did not answer; local edits wait to be sent */
+    return g_strdup_printf (ngettext ("Offline — %d change waiting", "Offline — %d changes waiting",
+                                      (gulong) waiting), (int) waiting);
+  if (status->last_error != NULL)
+    return g_strdup_printf (_("Last sync failed: %s"), status->last_error);
+  if (waiting > 0)
+    return g_strdup_printf (ngettext ("%d change to send", "%d changes to send", (gulong) waiting),
+                            (int) waiting);
+  if (status->last_sync != NULL)
+    return g_strdup (_("Up to date"));
+  return g_strdup (_("Not synced yet"));
+}
+
+static char *
+status_text (const AfSyncStatus *status)
+{
+  g_autofree char *waiting = waiting_text (status);
+
+  if (status->conflicts == 0)
+    return g_steal_pointer (&waiting);
+  return g_strdup_printf (ngettext ("%s · %d conflict", "%s · %d conflicts",
+                                    (gulong) status->conflicts), waiting, (int) status->conflicts);
+}
+
+static const char *
+status_icon_name (const AfSyncStatus *status)
+{
+  if (status->offline)
+    return "network-offline-symbolic";
+  if (status->last_error != NULL || status->conflicts > 0)
+    return "dialog-warning-symbolic";
+  return "network-idle-symbolic";
+}
+
+void
+afd_sync_panel_refresh_status (AfdSyncPanel *self)
+{
+  g_auto(AfSyncStatus) status = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (AFD_IS_SYNC_PANEL (self));
+
+  if (self->workspace == NULL || self->cancellable != NULL)
+    return;
+  if (is_demo (self))
+    {
+      gtk_label_set_label (self->status_label, _("The demo is never synced"));
+      return;
+    }
+  if (!af_sync_load_status (afd_workspace_get_store (self->workspace), &status, &error))
+    text = g_strdup_printf (_("Cannot read the sync state: %s"), error->message);
+  else
+    text = status_text (&status);
+  gtk_label_set_label (self->status_label, text);
+  gtk_image_set_from_icon_name (self->status_icon, status_icon_name (&status));
+}
+
+/* ---- Progress ------------------------------------------------------------------- */
+
+static gboolean
+pulse_cb (gpointer user_data)
+{
+  AfdSyncPanel *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+progress_cb (GObject *target,
+             guint    items,
+             guint64  bytes)
+{
+  AfdSyncPanel *self = AFD_SYNC_PANEL (target);
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *text = NULL;
+
+  if (self->cancellable == NULL)
+    return;
+  /* TRANSLATORS: items received from the cloud so far, and their size ("1.2 MB") */
+  text = g_strdup_printf (ngettext ("Received %u item (%s)", "Received %u items (%s)", items),
+                          items, size);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+set_running (AfdSyncPanel *self,
+             gboolean      running)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+  gtk_widget_set_sensitive (self->sync_button, !running);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  if (!running)
+    return;
+  gtk_progress_bar_set_text (self->progress_bar, _("Sending changes…"));
+  gtk_label_set_label (self->status_label, _("Syncing…"));
+  gtk_image_set_from_icon_name (self->status_icon, "emblem-synchronizing-symbolic");
+  self->pulse_id = g_timeout_add (150, pulse_cb, self);
+}
+
+/* ---- Running -------------------------------------------------------------------- */
+
+char *
+afd_sync_panel_describe_result (const AfSyncResult *result)
+{
+  guint sent = (result->push ? result->push->pushed : 0) +
+               (result->submit ? result->submit->submitted : 0);
+  guint received = 0;
+  guint conflicts = result->push ? result->push->conflicts : 0;
+
+  for (AfTable t = 0; result->pull != NULL && t < AF_N_TABLES; t++)
+    received += result->pull->pulled[t];
+  /* TRANSLATORS: counts of one sync: edits sent, items received, new conflicts */
+  return g_strdup_printf (_("Synced: %u sent, %u received, %u new conflicts"),
+                          sent, received, conflicts);
+}
+
+static void schedule_retry (AfdSyncPanel *self);
+
+static void
+synced_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(AfdSyncPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfSyncResult) sync = afd_cloud_sync_finish (result, &error);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+  set_running (self, FALSE);
+  if (sync != NULL)
+    {
+      self->backoff = 0;
+      text = afd_sync_panel_describe_result (sync);
+    }
+  else
+    {
+      text = g_strdup_printf (af_sync_error_is_offline (error) ? _("Offline: %s")
+                                                               : _("Sync failed: %s"),
+                              error->message);
+      if (af_sync_error_is_offline (error))
+        schedule_retry (self);
+    }
+  /* The window reloads its lists; the status line follows through ::changed. */
+  afd_workspace_changed (self->workspace, TRUE);
+  afd_sync_panel_refresh_status (self);
+  g_signal_emit (self, signals[FINISHED], 0, sync != NULL, text);
+}
+
+void
+afd_sync_panel_sync (AfdSyncPanel *self)
+{
+  AfStore *store;
+  g_autoptr(AfdCloudConfig) config = NULL;
+
+  g_return_if_fail (AFD_IS_SYNC_PANEL (self));
+
+  if (is_demo (self) || self->cancellable != NULL || self->settings == NULL)
+    return;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  store = afd_workspace_get_store (self->workspace);
+  config = afd_cloud_config_new_from_settings (self->settings, af_store_get_path (store),
+                                               af_store_get_identity (store));
+  self->cancellable = g_cancellable_new ();
+  set_running (self, TRUE);
+  afd_cloud_sync_async (config, G_OBJECT (self), progress_cb, self->cancellable, synced_cb,
+                        g_object_ref (self));
+}
+
+gboolean
+afd_sync_panel_is_running (AfdSyncPanel *self)
+{
+  g_return_val_if_fail (AFD_IS_SYNC_PANEL (self), FALSE);
+  return self->cancellable != NULL;
+}
+
+const char *
+afd_sync_panel_get_status_text (AfdSyncPanel *self)
+{
+  g_return_val_if_fail (AFD_IS_SYNC_PANEL (self), NULL);
+  return gtk_label_get_label (self->status_label);
+}
+
+/* ---- By itself -------------------------------------------------------------------- */
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  AfdSyncPanel *self = user_data;
+
+  self->retry_id = 0;
+  afd_sync_panel_sync (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (AfdSyncPanel *self)
+{
+  if (self->retry_id != 0)
+    return;
+  self->backoff = self->backoff == 0 ? BACKOFF_FIRST_SECONDS
+                                     : MIN (self->backoff * 2, AFD_SYNC_PERIOD_SECONDS);
+  self->retry_id = g_timeout_add_seconds (self->backoff, retry_cb, self);
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    AfdSyncPanel    *self)
+{
+  if (!available)
+    {
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      return;
+    }
+  self->backoff = 0;
+  schedule_retry (self);
+}
+
+static gboolean
+period_cb (gpointer user_data)
+{
+  AfdSyncPanel *self = user_data;
+
+  if (g_network_monitor_get_network_available (g_network_monitor_get_default ()))
+    afd_sync_panel_sync (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_watching (AfdSyncPanel *self)
+{
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+
+  self->network_id = g_signal_connect (monitor, "network-changed",
+                                       G_CALLBACK (network_changed_cb), self);
+  self->period_id = g_timeout_add_seconds (AFD_SYNC_PERIOD_SECONDS, period_cb, self);
+}
+
+/* ---- Life cycle ------------------------------------------------------------------- */
+
+static void
+afd_sync_panel_dispose (GObject *object)
+{
+  AfdSyncPanel *self = AFD_SYNC_PANEL (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_signal_handler (&self->network_id, g_network_monitor_get_default ());
+  g_clear_handle_id (&self->period_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_SYNC_PANEL);
+
+  G_OBJECT_CLASS (afd_sync_panel_parent_class)->dispose (object);
+}
+
+static void
+afd_sync_panel_class_init (AfdSyncPanelClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = afd_sync_panel_dispose;
+
+  /* (gboolean success, const char *message): for the window's toast */
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                    G_TYPE_BOOLEAN, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/auditflow/Desk/afd-sync-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, progress_bar);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+afd_sync_panel_init (AfdSyncPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+afd_sync_panel_set_workspace (AfdSyncPanel *self,
+                              AfdWorkspace *workspace,
+                              GSettings    *settings)
+{
+  g_return_if_fail (AFD_IS_SYNC_PANEL (self));
+  g_return_if_fail (self->workspace == NULL);
+
+  self->workspace = g_object_ref (workspace);
+  self->settings = g_object_ref (settings);
+  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (afd_sync_panel_refresh_status), self);
+  gtk_widget_set_tooltip_text (self->sync_button,
+                               is_demo (self) ? _("The demo workspace stays on this computer. "
+                                                  "Choose your own workspace in Preferences "
+                                                  "to sync.")
+                                              : _("Sync Now"));
+  afd_sync_panel_refresh_status (self);
+  if (!is_demo (self))
+    start_watching (self);
+}
