@@ -54,6 +54,24 @@ gboolean  af_store_commit              (AfStore        *self,
                                         GError        **error);
 void      af_store_rollback            (AfStore        *self);
 
+#define AF_STORE_MAX_COLUMNS 8
+
+/* A row as the serializer's workers prepare it ahead of the insert: the item's
+ * canonical text and the texts of its indexed columns (in the table's column order),
+ * so that the thread holding the transaction only binds and steps. */
+typedef struct
+{
+  char       *text;                             /* (owned) */
+  gsize       length;
+  const char *columns[AF_STORE_MAX_COLUMNS];    /* borrowed from the item; NULL when the
+                                                 * attribute is absent or of another type */
+} AfRow;
+
+/* Fills @row's columns from @item, a @table item; leaves its text alone. */
+void      af_store_row_init            (AfRow          *row,
+                                        AfTable         table,
+                                        const AfValue  *item);
+
 /* Writes one row: the indexed columns are taken from @item (the local view), which is
  * also stored whole; @remote_text is what the cloud last said, NULL when it equals
  * the item (nothing pending), which keeps the file half the size. Both texts are
@@ -88,14 +106,19 @@ gboolean  af_store_outbox_add          (AfStore        *self,
                                         gint64          base_version,
                                         GError        **error);
 
-/* The canonical texts of a batch of items, written on worker threads ahead of the
- * inserts that consume them in order (af-store-serializer.c). */
+/* The rows of a batch of items, prepared on worker threads ahead of the inserts that
+ * consume them in order (af-store-serializer.c). items[i] belongs to tables[i], or to
+ * @table when @tables is NULL. */
 typedef struct _AfSerializer AfSerializer;
 
-AfSerializer *af_serializer_new        (GPtrArray      *items);
-/* The text of items[@index], (transfer full); waits for it when a worker writes it. */
-char         *af_serializer_take       (AfSerializer   *self,
-                                        guint           index);
+AfSerializer *af_serializer_new        (GPtrArray      *items,
+                                        AfTable         table,
+                                        const AfTable  *tables);
+/* The row of items[@index], its text (transfer full); waits for it when a worker
+ * prepares it. */
+void          af_serializer_take       (AfSerializer   *self,
+                                        guint           index,
+                                        AfRow          *out_row);
 /* Stops the workers and frees what no one took. */
 void          af_serializer_free       (AfSerializer   *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfSerializer, af_serializer_free)

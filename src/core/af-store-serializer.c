@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * af-store-serializer.c — writing a large batch's canonical texts on every core.
+ * af-store-serializer.c — preparing a large batch's rows on the other cores.
  *
- * Writing an item's canonical DynamoDB JSON costs more CPU than SQLite's insert of
- * it, so a pull's batch is written by worker threads (item i by worker i mod n), a
- * little ahead of the inserts, which take the texts in order on the calling thread:
- * the import then runs at the speed of SQLite rather than of the writer. The items
- * are only read meanwhile (AfValue is reference counted atomically).
+ * The thread that holds the transaction is what limits an import: everything it does
+ * besides SQLite's insert makes the import slower. So a pull's rows — the canonical
+ * DynamoDB JSON of each item and the texts of its indexed columns — are prepared by
+ * worker threads (item i by worker i mod n), a little ahead of the inserts, which take
+ * them in order on the calling thread. The items are only read meanwhile (AfValue is
+ * reference counted atomically).
  */
 #define G_LOG_DOMAIN "af-store"
 
@@ -33,7 +34,9 @@ typedef struct
 struct _AfSerializer
 {
   GPtrArray *items;          /* (owned) */
-  char     **texts;          /* (owned) one per item, emptied as they are taken */
+  AfTable    table;          /* of every item, unless @tables */
+  const AfTable *tables;     /* (nullable) borrowed: one per item */
+  AfRow     *rows;           /* (owned) one per item, their texts taken as they are */
   GMutex     lock;
   GCond      cond;
   gint       cancelled;      /* atomic */
@@ -47,13 +50,27 @@ struct _AfSerializer
  * for each of them is a good part of the cost of writing them. */
 static char *
 item_to_string (const AfValue *item,
-                gsize         *size_hint)
+                gsize         *size_hint,
+                gsize         *out_length)
 {
   GString *out = g_string_sized_new (*size_hint);
 
   af_codec_write_item (out, item);
+  *out_length = out->len;
   *size_hint = out->len + 64;
   return g_string_free (out, FALSE);
+}
+
+static void
+prepare_row (AfSerializer *self,
+             guint         index,
+             gsize        *size_hint)
+{
+  const AfValue *item = g_ptr_array_index (self->items, index);
+  AfRow *row = &self->rows[index];
+
+  row->text = item_to_string (item, size_hint, &row->length);
+  af_store_row_init (row, self->tables != NULL ? self->tables[index] : self->table, item);
 }
 
 static void
@@ -79,7 +96,7 @@ worker_thread (gpointer data)
 
   for (guint i = worker->first; i < n && !g_atomic_int_get (&self->cancelled); i += self->n_workers)
     {
-      self->texts[i] = item_to_string (g_ptr_array_index (self->items, i), &size_hint);
+      prepare_row (self, i, &size_hint);
       done++;
       if (done % PUBLISH_EVERY == 0 || i + self->n_workers >= n)
         publish (worker, done);
@@ -88,12 +105,16 @@ worker_thread (gpointer data)
 }
 
 AfSerializer *
-af_serializer_new (GPtrArray *items)
+af_serializer_new (GPtrArray     *items,
+                   AfTable        table,
+                   const AfTable *tables)
 {
   AfSerializer *self = g_new0 (AfSerializer, 1);
 
   self->items = g_ptr_array_ref (items);
-  self->texts = g_new0 (char *, MAX (items->len, 1));
+  self->table = table;
+  self->tables = tables;
+  self->rows = g_new0 (AfRow, MAX (items->len, 1));
   self->size_hint = 1024;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
@@ -109,23 +130,31 @@ af_serializer_new (GPtrArray *items)
   return self;
 }
 
-char *
-af_serializer_take (AfSerializer *self,
-                    guint         index)
+static void
+wait_for_row (AfSerializer *self,
+              guint         index)
 {
-  Worker *worker;
+  Worker *worker = &self->workers[index % self->n_workers];
 
-  g_return_val_if_fail (index < self->items->len, NULL);
-
-  if (self->n_workers == 0)
-    return item_to_string (g_ptr_array_index (self->items, index), &self->size_hint);
-
-  worker = &self->workers[index % self->n_workers];
   g_mutex_lock (&self->lock);
   while ((guint) g_atomic_int_get (&worker->done) <= index / self->n_workers)
     g_cond_wait (&self->cond, &self->lock);
   g_mutex_unlock (&self->lock);
-  return g_steal_pointer (&self->texts[index]);
+}
+
+void
+af_serializer_take (AfSerializer *self,
+                    guint         index,
+                    AfRow        *out_row)
+{
+  g_return_if_fail (index < self->items->len);
+
+  if (self->n_workers == 0)
+    prepare_row (self, index, &self->size_hint);
+  else
+    wait_for_row (self, index);
+  *out_row = self->rows[index];
+  self->rows[index].text = NULL;
 }
 
 void
@@ -138,8 +167,8 @@ af_serializer_free (AfSerializer *self)
   for (guint w = 0; w < self->n_workers; w++)
     g_thread_join (self->workers[w].thread);
   for (guint i = 0; i < self->items->len; i++)
-    g_free (self->texts[i]);
-  g_free (self->texts);
+    g_free (self->rows[i].text);
+  g_free (self->rows);
   g_ptr_array_unref (self->items);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);

@@ -26,7 +26,7 @@ typedef struct
   ColumnKind  kind;
 } Column;
 
-#define MAX_COLUMNS 8
+#define MAX_COLUMNS AF_STORE_MAX_COLUMNS
 
 static const Column columns[AF_N_TABLES][MAX_COLUMNS] = {
   [AF_TABLE_DOCUMENTS] = {
@@ -109,19 +109,32 @@ upsert_sql (AfTable table)
   return sql[table];
 }
 
-static void
-bind_column (AfStmt        *stmt,
-             int            index,
-             const Column  *column,
+static const char *
+column_text (const Column  *column,
              const AfValue *item)
 {
-  const char *text;
-
   if (column->kind == COLUMN_TEXT)
-    text = af_item_get_s (item, column->attribute);
-  else
-    text = af_item_get_n (item, column->attribute);
+    return af_item_get_s (item, column->attribute);
+  return af_item_get_n (item, column->attribute);
+}
 
+void
+af_store_row_init (AfRow         *row,
+                   AfTable        table,
+                   const AfValue *item)
+{
+  guint n = n_columns (table);
+
+  for (guint i = 0; i < n; i++)
+    row->columns[i] = column_text (&columns[table][i], item);
+}
+
+static void
+bind_column (AfStmt       *stmt,
+             int           index,
+             const Column *column,
+             const char   *text)
+{
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
   else if (column->kind == COLUMN_TEXT)
@@ -147,6 +160,31 @@ prepare_upsert (AfStore  *self,
   return self->upserts[table];
 }
 
+/* The texts are (transfer full), even on error; a length of -1 means "up to the NUL". */
+static gboolean
+write_row (AfStore      *self,
+           AfTable       table,
+           const AfRow  *row,
+           char         *remote_text,
+           GError      **error)
+{
+  g_autoptr(AfStmt) stmt = prepare_upsert (self, table, error);
+  guint n = n_columns (table);
+
+  if (stmt == NULL)
+    {
+      g_free (row->text);
+      g_free (remote_text);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    bind_column (stmt, i + 1, &columns[table][i], row->columns[i]);
+  sqlite3_bind_text64 (stmt, n + 1, row->text, row->length, g_free, SQLITE_UTF8);
+  if (remote_text != NULL)
+    sqlite3_bind_text (stmt, n + 2, remote_text, -1, g_free);
+  return af_store_step_done (self, stmt, error);
+}
+
 gboolean
 af_store_write_row (AfStore        *self,
                     AfTable         table,
@@ -155,21 +193,10 @@ af_store_write_row (AfStore        *self,
                     char           *remote_text,
                     GError        **error)
 {
-  g_autoptr(AfStmt) stmt = prepare_upsert (self, table, error);
-  guint n = n_columns (table);
+  AfRow row = { .text = item_text, .length = strlen (item_text) };
 
-  if (stmt == NULL)
-    {
-      g_free (item_text);
-      g_free (remote_text);
-      return FALSE;
-    }
-  for (guint i = 0; i < n; i++)
-    bind_column (stmt, i + 1, &columns[table][i], item);
-  sqlite3_bind_text (stmt, n + 1, item_text, -1, g_free);
-  if (remote_text != NULL)
-    sqlite3_bind_text (stmt, n + 2, remote_text, -1, g_free);
-  return af_store_step_done (self, stmt, error);
+  af_store_row_init (&row, table, item);
+  return write_row (self, table, &row, remote_text, error);
 }
 
 gboolean
@@ -250,12 +277,12 @@ reapply_pending (const AfValue *remote,
   return local;
 }
 
-/* @remote_text is @item's canonical text, (transfer full). */
+/* @row is @item's, prepared by the serializer; its text is (transfer full). */
 static gboolean
 put_one (AfStore        *self,
          AfTable         table,
          const AfValue  *item,
-         char           *remote_text,
+         AfRow          *row,
          gboolean        outbox_empty,
          GError        **error)
 {
@@ -269,15 +296,16 @@ put_one (AfStore        *self,
       pending = af_store_pending_for_item (self, table, id, error);
       if (pending == NULL)
         {
-          g_free (remote_text);
+          g_free (row->text);
           return FALSE;
         }
     }
   if (pending == NULL || pending->len == 0)
-    return af_store_write_row (self, table, item, remote_text, NULL, error);
+    return write_row (self, table, row, NULL, error);
 
+  /* The item's own text becomes the remote copy; the row is the local view's. */
   local = reapply_pending (item, pending);
-  return af_store_write_row (self, table, local, af_codec_item_to_string (local), remote_text,
+  return af_store_write_row (self, table, local, af_codec_item_to_string (local), row->text,
                              error);
 }
 
@@ -318,11 +346,18 @@ put_items (AfStore    *self,
   if (!outbox_is_empty (self, &outbox_empty, error))
     goto out;
 
-  serializer = af_serializer_new (items);
+  serializer = af_serializer_new (items, table, tables);
   for (guint i = 0; i < items->len && !failed; i++)
-    failed = (i == items->len / 2 && af_store_injected (self, "during-put", error))
-             || !put_one (self, tables != NULL ? tables[i] : table, g_ptr_array_index (items, i),
-                          af_serializer_take (serializer, i), outbox_empty, error);
+    {
+      AfRow row;
+
+      failed = i == items->len / 2 && af_store_injected (self, "during-put", error);
+      if (failed)
+        break;
+      af_serializer_take (serializer, i, &row);
+      failed = !put_one (self, tables != NULL ? tables[i] : table, g_ptr_array_index (items, i),
+                         &row, outbox_empty, error);
+    }
   ok = !failed && af_store_commit (self, error);
 
 out:
