@@ -8,6 +8,17 @@
 
 typedef AfMember Member;
 
+/* An M's members and their count in one block: a GArray costs two allocations more
+ * per map and grows in more steps, and an item holds dozens of small maps. */
+typedef struct
+{
+  guint  len;
+  guint  allocated;
+  Member items[];
+} Members;
+
+#define MEMBERS_FIRST_SIZE 4
+
 struct _AfValue
 {
   gatomicrefcount  ref_count;
@@ -15,7 +26,7 @@ struct _AfValue
   union {
     char          *text;      /* S, N, B */
     gboolean       boolean;   /* BOOL */
-    GArray        *members;   /* M: Member, sorted by name */
+    Members       *members;   /* M: sorted by name */
     GPtrArray     *elements;  /* L, SS, NS, BS: AfValue */
   };
 };
@@ -73,13 +84,48 @@ value_alloc (AfType type)
   return value;
 }
 
-static void
-member_clear (gpointer data)
+static Members *
+members_new (guint allocated)
 {
-  Member *member = data;
+  Members *members = g_malloc (sizeof (Members) + allocated * sizeof (Member));
 
+  members->len = 0;
+  members->allocated = allocated;
+  return members;
+}
+
+static void
+member_clear (Member *member)
+{
   g_free (member->name);
   af_value_unref (member->value);
+}
+
+static void
+members_free (Members *members)
+{
+  for (guint i = 0; i < members->len; i++)
+    member_clear (&members->items[i]);
+  g_free (members);
+}
+
+static void
+members_insert (AfValue *map,
+                guint    index,
+                Member   added)
+{
+  Members *members = map->members;
+
+  if (members->len == members->allocated)
+    {
+      members->allocated = MAX (members->allocated * 2, MEMBERS_FIRST_SIZE);
+      members = g_realloc (members, sizeof (Members) + members->allocated * sizeof (Member));
+      map->members = members;
+    }
+  memmove (&members->items[index + 1], &members->items[index],
+           (members->len - index) * sizeof (Member));
+  members->items[index] = added;
+  members->len++;
 }
 
 AfValue *
@@ -100,7 +146,7 @@ af_value_unref (AfValue *value)
 
   /* The text of S, N and B lives in the same allocation as the value. */
   if (value->type == AF_TYPE_M)
-    g_array_unref (value->members);
+    members_free (value->members);
   else if (is_list_type (value->type))
     g_ptr_array_unref (value->elements);
   g_free (value);
@@ -179,8 +225,7 @@ af_value_new_map (void)
 {
   AfValue *value = value_alloc (AF_TYPE_M);
 
-  value->members = g_array_new (FALSE, FALSE, sizeof (Member));
-  g_array_set_clear_func (value->members, member_clear);
+  value->members = members_new (MEMBERS_FIRST_SIZE);
   return value;
 }
 
@@ -227,7 +272,7 @@ af_value_map_find (const AfValue *map,
   while (low < high)
     {
       guint mid = low + (high - low) / 2;
-      int cmp = strcmp (g_array_index (map->members, Member, mid).name, name);
+      int cmp = strcmp (map->members->items[mid].name, name);
 
       if (cmp == 0)
         {
@@ -251,7 +296,7 @@ af_value_map_insert_at (AfValue *map,
 {
   Member added = { name, member };
 
-  g_array_insert_val (map->members, index, added);
+  members_insert (map, index, added);
 }
 
 void
@@ -266,7 +311,7 @@ af_value_map_set (AfValue    *map,
 
   if (af_value_map_find (map, name, &index))
     {
-      Member *existing = &g_array_index (map->members, Member, index);
+      Member *existing = &map->members->items[index];
 
       af_value_unref (existing->value);
       existing->value = member;
@@ -275,7 +320,7 @@ af_value_map_set (AfValue    *map,
     {
       Member added = { g_strdup (name), member };
 
-      g_array_insert_val (map->members, index, added);
+      members_insert (map, index, added);
     }
 }
 
@@ -289,7 +334,10 @@ af_value_map_remove (AfValue    *map,
 
   if (!af_value_map_find (map, name, &index))
     return FALSE;
-  g_array_remove_index (map->members, index);
+  member_clear (&map->members->items[index]);
+  map->members->len--;
+  memmove (&map->members->items[index], &map->members->items[index + 1],
+           (map->members->len - index) * sizeof (Member));
   return TRUE;
 }
 
@@ -303,7 +351,7 @@ af_value_map_get (const AfValue *map,
     return NULL;
   if (!af_value_map_find (map, name, &index))
     return NULL;
-  return g_array_index (map->members, Member, index).value;
+  return map->members->items[index].value;
 }
 
 guint
@@ -319,7 +367,7 @@ af_value_map_name_at (const AfValue *map,
 {
   g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, NULL);
   g_return_val_if_fail (index < map->members->len, NULL);
-  return g_array_index (map->members, Member, index).name;
+  return map->members->items[index].name;
 }
 
 const AfMember *
@@ -327,7 +375,7 @@ af_value_map_members (const AfValue *map,
                       guint         *out_n)
 {
   *out_n = map->members->len;
-  return (const AfMember *) map->members->data;
+  return map->members->items;
 }
 
 AfValue * const *
@@ -344,7 +392,7 @@ af_value_map_value_at (const AfValue *map,
 {
   g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, NULL);
   g_return_val_if_fail (index < map->members->len, NULL);
-  return g_array_index (map->members, Member, index).value;
+  return map->members->items[index].value;
 }
 
 void
@@ -388,14 +436,16 @@ af_value_copy (const AfValue *value)
 
   if (value->type == AF_TYPE_M)
     {
-      copy = af_value_new_map ();
+      copy = value_alloc (AF_TYPE_M);
+      copy->members = members_new (MAX (value->members->len, 1));
       for (guint i = 0; i < value->members->len; i++)
         {
-          const Member *member = &g_array_index (value->members, Member, i);
-          Member added = { g_strdup (member->name), af_value_copy (member->value) };
+          const Member *member = &value->members->items[i];
 
-          g_array_append_val (copy->members, added);
+          copy->members->items[i].name = g_strdup (member->name);
+          copy->members->items[i].value = af_value_copy (member->value);
         }
+      copy->members->len = value->members->len;
       return copy;
     }
 
@@ -427,8 +477,8 @@ af_value_equal (const AfValue *a,
         return FALSE;
       for (guint i = 0; i < a->members->len; i++)
         {
-          const Member *ma = &g_array_index (a->members, Member, i);
-          const Member *mb = &g_array_index (b->members, Member, i);
+          const Member *ma = &a->members->items[i];
+          const Member *mb = &b->members->items[i];
 
           if (strcmp (ma->name, mb->name) != 0 || !af_value_equal (ma->value, mb->value))
             return FALSE;
