@@ -43,7 +43,7 @@ def untranslated(po_path):
         block = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.MULTILINE)
         msgid = ''.join(re.findall(r'"(.*)"', block.group(1)))[:80]
         fuzzy = re.search(r'^#,.*\bfuzzy\b', entry, re.MULTILINE)
-        empty = re.search(r'^msgstr(?:\[\d+\])? ""\n?(?!")', entry + '\n', re.MULTILINE)
+        empty = re.search(r'^msgstr(?:\[\d+\])? ""$(?!\n")', entry, re.MULTILINE)
         if fuzzy or empty:
             missing.append(msgid)
     return missing
