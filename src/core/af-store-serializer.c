@@ -118,8 +118,11 @@ af_serializer_new (GPtrArray     *items,
   self->size_hint = 1024;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  /* The inserting thread keeps a core of its own: preparing a row costs about half of
+   * inserting it, so on two cores one worker keeps ahead, and a second one only
+   * competes with the inserts for the CPU (measured: ~10 % slower). */
   if (items->len >= MIN_ITEMS_FOR_WORKERS)
-    self->n_workers = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
+    self->n_workers = CLAMP (g_get_num_processors () - 1, 1, MAX_WORKERS);
 
   for (guint w = 0; w < self->n_workers; w++)
     {
