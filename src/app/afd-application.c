@@ -234,7 +234,11 @@ preferences_activated (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   gboolean demo = self->workspace != NULL && afd_workspace_is_demo (self->workspace);
 
-  gtk_window_present (GTK_WINDOW (afd_preferences_window_new (parent, self->settings, demo)));
+  AfdPreferencesWindow *preferences = afd_preferences_window_new (parent, self->settings, demo);
+
+  /* "Use This Workspace" is an app action: the window must belong to the application. */
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 /* Leaves the demo for the user's own workspace: a new window on workspace.db, made

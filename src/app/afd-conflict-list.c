@@ -13,6 +13,7 @@ struct _AfdConflictList
   GtkWidget   parent_instance;
 
   /* template widgets */
+  GtkWidget  *box;
   GtkLabel   *count_label;
   GtkListBox *list_box;
 
@@ -88,6 +89,7 @@ afd_conflict_list_class_init (AfdConflictListClass *klass)
   G_OBJECT_CLASS (klass)->dispose = afd_conflict_list_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-conflict-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdConflictList, box);
   gtk_widget_class_bind_template_child (widget_class, AfdConflictList, count_label);
   gtk_widget_class_bind_template_child (widget_class, AfdConflictList, list_box);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);

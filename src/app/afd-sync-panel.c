@@ -17,6 +17,7 @@ struct _AfdSyncPanel
   GtkWidget       parent_instance;
 
   /* template widgets */
+  GtkWidget      *box;
   GtkImage       *status_icon;
   GtkLabel       *status_label;
   GtkWidget      *sync_button;
@@ -334,6 +335,7 @@ afd_sync_panel_class_init (AfdSyncPanelClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-sync-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, box);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, status_icon);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, sync_button);

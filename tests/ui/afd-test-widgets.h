@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-test-widgets.h — finding widgets the way a user does (by their title or label)
+ * in the in-process UI tests, and saving what a window shows as a PNG.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* The first AdwPreferencesRow titled @title under @root. */
+GtkWidget *afd_test_find_row    (GtkWidget  *root,
+                                 const char *title);
+/* The first GtkButton whose label is @label (mnemonic underscores included). */
+GtkWidget *afd_test_find_button (GtkWidget  *root,
+                                 const char *label);
+/* Iterates the main context for @ms milliseconds (animations, redraws). */
+void       afd_test_run_for     (guint       ms);
+/* Renders @widget's window into @path when AFD_SCREENSHOT_DIR is set (file @name). */
+void       afd_test_screenshot  (GtkWidget  *widget,
+                                 const char *name);
+
+G_END_DECLS

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-conflict-banner.c — a conflict recorded in the cache (as the push records it)
+ * shows the banner over its item and a row in the sidebar's conflict list; Keep Mine
+ * and Take Theirs resolve it through the store, and the Edit… dialog starts from both
+ * values. In-process under Xvfb.
+ *
+ * With AFD_CONFLICT_DB set, it also leaves a cache with the demo's audits and one
+ * conflict at that path, for a screenshot of the whole window.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "af-store-sync.h"
+#include "afd-conflict-banner.h"
+#include "afd-conflict-list.h"
+#include "afd-test-widgets.h"
+
+#define AUDIT "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa"
+
+typedef struct
+{
+  char      *dir;
+  AfStore   *store;
+  GtkWidget *window;
+  AfdConflictBanner *banner;
+  AfdConflictList   *list;
+  char      *resolved;
+} Fixture;
+
+static AfStore *
+store_with_conflict (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+  g_autofree char *audits = g_build_filename (AFD_DEMO_DIR, "dynamodb",
+                                              "AuditFlow-AuditRecords.json", NULL);
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(AfValue) base = NULL;
+  g_autoptr(AfValue) theirs = NULL;
+  g_autoptr(AfValue) changes = NULL;
+  const char *names[] = { "review_notes", NULL };
+
+  g_assert_no_error (error);
+  af_store_set_identity (store, "ann@example.com");
+  af_store_import_file (store, audits, NULL, &error);
+  g_assert_no_error (error);
+  af_store_set_review_notes (store, AUDIT, "Income verified against the W2.", &error);
+  g_assert_no_error (error);
+  outbox = af_store_outbox_list (store, &error);
+  g_assert_no_error (error);
+  base = af_store_get_remote_item (store, AF_TABLE_AUDITS, AUDIT, &error);
+  g_assert_no_error (error);
+  /* The other reviewer's copy: the same item, another note, one version on. */
+  theirs = af_value_copy (base);
+  af_value_map_set (theirs, "review_notes",
+                    af_value_new_s ("Bank statement balance does not match; asked for a new one."));
+  af_value_map_set (theirs, "version", af_value_new_n ("1"));
+  af_store_conflict_add (store, outbox->pdata[0], names, base, theirs, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&store);
+}
+
+static void
+resolved_cb (AfdConflictBanner *banner,
+             const char        *item_id,
+             Fixture           *fixture)
+{
+  g_free (fixture->resolved);
+  fixture->resolved = g_strdup (item_id);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  fixture->dir = g_dir_make_tmp ("afd-test-conflict-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (fixture->dir, "cache.db", NULL);
+  fixture->store = store_with_conflict (db);
+
+  fixture->banner = g_object_new (AFD_TYPE_CONFLICT_BANNER, NULL);
+  fixture->list = g_object_new (AFD_TYPE_CONFLICT_LIST, NULL);
+  g_signal_connect (fixture->banner, "resolved", G_CALLBACK (resolved_cb), fixture);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (fixture->list));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (fixture->banner));
+  fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 720, 300);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), box);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (fixture->dir, "cache.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->store);
+  g_unlink (db);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->resolved);
+}
+
+static const char *
+notes (Fixture  *fixture,
+       AfValue **holder)
+{
+  g_autoptr(GError) error = NULL;
+
+  *holder = af_store_get_item (fixture->store, AF_TABLE_AUDITS, AUDIT, &error);
+  g_assert_no_error (error);
+  return af_item_get_s (*holder, "review_notes");
+}
+
+static void
+test_shown (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *merge = NULL;
+
+  afd_conflict_banner_set_item (fixture->banner, fixture->store, AUDIT);
+  afd_conflict_list_refresh (fixture->list, fixture->store);
+  afd_test_run_for (400);
+  g_assert_true (afd_conflict_banner_is_revealed (fixture->banner));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->banner)));
+  g_assert_cmpuint (afd_conflict_list_get_count (fixture->list), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->list)));
+  g_assert_nonnull (afd_test_find_button (GTK_WIDGET (fixture->banner), "Keep _Mine"));
+  g_assert_nonnull (afd_test_find_button (GTK_WIDGET (fixture->banner), "Take _Theirs"));
+  /* The merged text starts from both values. */
+  merge = afd_conflict_banner_dup_merge_text (fixture->banner);
+  g_assert_nonnull (strstr (merge, "Income verified"));
+  g_assert_nonnull (strstr (merge, "Bank statement balance"));
+  afd_test_screenshot (GTK_WIDGET (fixture->banner), "conflict-banner.png");
+
+  /* Another item has no conflict: no banner. */
+  afd_conflict_banner_set_item (fixture->banner, fixture->store, "no-such-item");
+  g_assert_false (afd_conflict_banner_is_revealed (fixture->banner));
+}
+
+static void
+test_resolve (Fixture       *fixture,
+              gconstpointer  data)
+{
+  AfResolution resolution = GPOINTER_TO_INT (data);
+  g_autoptr(AfValue) local = NULL;
+  const char *action = resolution == AF_RESOLVE_MINE ? "conflict.keep-mine"
+                                                     : "conflict.take-theirs";
+
+  afd_conflict_banner_set_item (fixture->banner, fixture->store, AUDIT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->banner), action, NULL));
+  g_assert_cmpstr (fixture->resolved, ==, AUDIT);
+  g_assert_false (afd_conflict_banner_is_revealed (fixture->banner));
+  g_assert_cmpint (af_store_conflict_count (fixture->store, NULL), ==, 0);
+  g_assert_cmpstr (notes (fixture, &local), ==,
+                   resolution == AF_RESOLVE_MINE ? "Income verified against the W2."
+                                                 : "Bank statement balance does not match; "
+                                                   "asked for a new one.");
+  /* Mine goes out again over the new version; theirs leaves nothing to send. */
+  g_assert_cmpint (af_store_outbox_length (fixture->store, NULL), ==,
+                   resolution == AF_RESOLVE_MINE ? 1 : 0);
+  afd_conflict_list_refresh (fixture->list, fixture->store);
+  g_assert_cmpuint (afd_conflict_list_get_count (fixture->list), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->list)));
+}
+
+/* Not a test of its own: a cache to open the whole window on, for a screenshot. */
+static void
+write_screenshot_db (const char *path)
+{
+  g_autoptr(AfStore) store = store_with_conflict (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  if (g_getenv ("AFD_CONFLICT_DB") != NULL)
+    write_screenshot_db (g_getenv ("AFD_CONFLICT_DB"));
+  g_test_add ("/conflict-banner/shown", Fixture, NULL, fixture_set_up, test_shown,
+              fixture_tear_down);
+  g_test_add ("/conflict-banner/keep-mine", Fixture, GINT_TO_POINTER (AF_RESOLVE_MINE),
+              fixture_set_up, test_resolve, fixture_tear_down);
+  g_test_add ("/conflict-banner/take-theirs", Fixture, GINT_TO_POINTER (AF_RESOLVE_THEIRS),
+              fixture_set_up, test_resolve, fixture_tear_down);
+  return g_test_run ();
+}
