@@ -196,6 +196,12 @@ read_escape (Reader   *reader,
     }
 }
 
+/* The bytes that end a run of plain string content — the quote, the backslash and the
+ * control characters — so the scan costs one lookup per byte. */
+static const guint8 ends_run[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 /* Reads a string into a span: *out points into the document itself when the string
  * has no escapes (the common case: no copy at all), else into @reader's scratch
  * buffer, valid until the next string. Either way it is validated UTF-8. */
@@ -207,18 +213,19 @@ read_string_span (Reader      *reader,
 {
   const char *begin;
   GString *decoded = reader->scratch;
+  guchar seen = 0;
 
   if (!expect (reader, '"', error))
     return FALSE;
 
   begin = reader->p;
-  while (reader->p < reader->end && *reader->p != '"' && *reader->p != '\\' &&
-         (guchar) *reader->p >= 0x20)
-    reader->p++;
+  while (reader->p < reader->end && !ends_run[(guchar) *reader->p])
+    seen |= *reader->p++;
 
   if (reader->p < reader->end && *reader->p == '"')
     {
-      if (!g_utf8_validate (begin, reader->p - begin, NULL))
+      /* Plain ASCII is valid UTF-8; nearly every string of an item is. */
+      if ((seen & 0x80) != 0 && !g_utf8_validate (begin, reader->p - begin, NULL))
         return fail (reader, error, AF_CODEC_ERROR_MALFORMED, "string is not valid UTF-8");
       *out = begin;
       *out_length = reader->p++ - begin;
@@ -258,10 +265,15 @@ read_string (Reader  *reader,
 {
   const char *text;
   gsize length;
+  char *copy;
 
   if (!read_string_span (reader, &text, &length, error))
     return NULL;
-  return g_strndup (text, length);
+  /* Not g_strndup(): its strncpy() looks for a NUL, which the reader never lets in. */
+  copy = g_malloc (length + 1);
+  memcpy (copy, text, length);
+  copy[length] = '\0';
+  return copy;
 }
 
 /* Checks a scalar's text against its type: N must be a DynamoDB number, B base64. */
