@@ -51,6 +51,25 @@ is_demo (AfdSyncPanel *self)
 }
 
 static char *
+last_sync_text (const char *iso)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (iso, NULL);
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = NULL;
+
+  if (local == NULL)
+    return g_strdup (_("Synced"));
+  if (g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now) &&
+      g_date_time_get_year (local) == g_date_time_get_year (now))
+    when = g_date_time_format (local, "%H:%M");
+  else
+    when = g_date_time_format (local, "%e %b, %H:%M");
+  /* TRANSLATORS: %s is a time ("14:05") or a date and time ("4 Nov, 14:05") */
+  return g_strdup_printf (_("Last synced %s"), g_strstrip (when));
+}
+
+static char *
 waiting_text (const AfSyncStatus *status)
 {
   gint64 waiting = status->outbox + status->submissions;
@@ -61,11 +80,9 @@ waiting_text (const AfSyncStatus *status)
                                       (gulong) waiting), (int) waiting);
   if (status->last_error != NULL)
     return g_strdup_printf (_("Last sync failed: %s"), status->last_error);
-  if (waiting > 0)
-    return g_strdup_printf (ngettext ("%d change to send", "%d changes to send", (gulong) waiting),
-                            (int) waiting);
+  /* Online, the outbox line above already counts what waits: say when it last went. */
   if (status->last_sync != NULL)
-    return g_strdup (_("Up to date"));
+    return last_sync_text (status->last_sync);
   return g_strdup (_("Not synced yet"));
 }
 
