@@ -27,6 +27,7 @@ G_DEFINE_FINAL_TYPE (AfdSubmitDialog, afd_submit_dialog, ADW_TYPE_MESSAGE_DIALOG
 typedef struct
 {
   char     *db_path;
+  char     *identity;   /* (nullable) */
   char     *path;
   gboolean  save;
 } QueueData;
@@ -37,6 +38,7 @@ queue_data_free (gpointer data)
   QueueData *queue = data;
 
   g_free (queue->db_path);
+  g_free (queue->identity);
   g_free (queue->path);
   g_free (queue);
 }
@@ -54,6 +56,8 @@ queue_thread (GTask        *task,
   g_autoptr(AfStore) store = af_store_open (queue->db_path, &error);
   char *request_id = NULL;
 
+  if (store != NULL && queue->identity != NULL)
+    af_store_set_identity (store, queue->identity);
   if (store != NULL)
     request_id = af_submit_queue (store, queue->path, queue->save, &error);
   if (request_id == NULL)
@@ -64,6 +68,7 @@ queue_thread (GTask        *task,
 
 void
 afd_submit_queue_async (const char          *db_path,
+                        const char          *identity,
                         const char          *path,
                         gboolean             save,
                         GCancellable        *cancellable,
@@ -74,6 +79,7 @@ afd_submit_queue_async (const char          *db_path,
   QueueData *queue = g_new0 (QueueData, 1);
 
   queue->db_path = g_strdup (db_path);
+  queue->identity = g_strdup (identity);
   queue->path = g_strdup (path);
   queue->save = save;
   g_task_set_source_tag (task, afd_submit_queue_async);
@@ -143,6 +149,7 @@ afd_submit_dialog_response (AdwMessageDialog *dialog,
   AfdSubmitDialog *self = AFD_SUBMIT_DIALOG (dialog);
   g_autofree char *path = g_file_get_path (self->file);
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  AfStore *store;
   Reply *reply;
 
   if (ADW_MESSAGE_DIALOG_CLASS (afd_submit_dialog_parent_class)->response != NULL)
@@ -152,7 +159,8 @@ afd_submit_dialog_response (AdwMessageDialog *dialog,
   reply = g_new0 (Reply, 1);
   reply->parent = g_object_ref (parent);
   reply->workspace = g_object_ref (self->workspace);
-  afd_submit_queue_async (af_store_get_path (afd_workspace_get_store (self->workspace)), path,
+  store = afd_workspace_get_store (self->workspace);
+  afd_submit_queue_async (af_store_get_path (store), af_store_get_identity (store), path,
                           gtk_switch_get_active (self->save_switch), NULL, queued_cb, reply);
 }
 

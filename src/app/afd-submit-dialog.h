@@ -19,8 +19,10 @@ AfdSubmitDialog *afd_submit_dialog_new       (GtkWindow    *parent,
                                               AfdWorkspace *workspace,
                                               GFile        *file);
 
-/* Queues @path into the cache at @db_path on a worker thread; returns the request id. */
+/* Queues @path into the cache at @db_path on a worker thread, for the reviewer
+ * @identity (the ArtGuard user it is counted on); returns the request id. */
 void             afd_submit_queue_async      (const char          *db_path,
+                                              const char          *identity,
                                               const char          *path,
                                               gboolean             save,
                                               GCancellable        *cancellable,
@@ -29,7 +31,8 @@ void             afd_submit_queue_async      (const char          *db_path,
 char            *afd_submit_queue_finish     (GAsyncResult        *result,
                                               GError             **error);
 
-/* The file chooser, then the dialog, over @parent. */
+/* The file chooser, then the dialog, over @parent. The reviewer's e-mail must be known
+ * (afd_identity_ensure()): the submission is counted on that ArtGuard user. */
 void             afd_submit_dialog_choose    (GtkWindow    *parent,
                                               AfdWorkspace *workspace);
 

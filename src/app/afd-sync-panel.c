@@ -86,15 +86,23 @@ waiting_text (const AfSyncStatus *status)
   return g_strdup (_("Not synced yet"));
 }
 
+/* The outbox line above counts edits only; artworks queued for analysis are said here. */
 static char *
 status_text (const AfSyncStatus *status)
 {
   g_autofree char *waiting = waiting_text (status);
+  g_autoptr(GString) text = g_string_new (waiting);
 
-  if (status->conflicts == 0)
-    return g_steal_pointer (&waiting);
-  return g_strdup_printf (ngettext ("%s · %d conflict", "%s · %d conflicts",
-                                    (gulong) status->conflicts), waiting, (int) status->conflicts);
+  if (status->submissions > 0 && !status->offline)
+    /* TRANSLATORS: appended to the sync line: artworks queued, not yet sent */
+    g_string_append_printf (text, ngettext (" · %d artwork to submit", " · %d artworks to submit",
+                                            (gulong) status->submissions),
+                            (int) status->submissions);
+  if (status->conflicts > 0)
+    g_string_append_printf (text, ngettext (" · %d conflict", " · %d conflicts",
+                                            (gulong) status->conflicts),
+                            (int) status->conflicts);
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static const char *

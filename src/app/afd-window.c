@@ -11,6 +11,7 @@
 #include "afd-conflict-list.h"
 #include "afd-document-page.h"
 #include "afd-forget-dialog.h"
+#include "afd-identity.h"
 #include "afd-queue-list.h"
 #include "afd-queue-row.h"
 #include "afd-sidebar.h"
@@ -304,7 +305,10 @@ submit_artwork_action (GtkWidget  *widget,
 {
   AfdWindow *self = AFD_WINDOW (widget);
 
-  afd_submit_dialog_choose (GTK_WINDOW (self), self->workspace);
+  /* Counted on the ArtGuard user with the reviewer's e-mail: asked for first if unknown,
+   * and the user chooses the file again after. */
+  if (afd_identity_ensure (widget, self->workspace))
+    afd_submit_dialog_choose (GTK_WINDOW (self), self->workspace);
 }
 
 static void

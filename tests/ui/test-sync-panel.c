@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-sync-panel.c — the sidebar's sync line in-process under Xvfb: on a real
+ * workspace whose endpoint does not answer (a closed loopback port), a sync ends at
+ * once with a failure for the toast and the line "Offline — N changes waiting", and
+ * an edit afterwards updates the count. Nothing waits for a server. And an artwork
+ * queued from the window (afd_submit_queue_async) is refused with the core's message
+ * when it is bad, and shows in the line when it is good.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "af-submit.h"
+#include "afd-submit-dialog.h"
+#include "afd-sync-panel.h"
+#include "afd-test-widgets.h"
+
+typedef struct
+{
+  gboolean  finished;
+  gboolean  success;
+  char     *message;
+} Outcome;
+
+static GSettings *
+settings_new (void)
+{
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GError) error = NULL;
+
+  source = g_settings_schema_source_new_from_directory (AFD_BUILD_SCHEMA_DIR, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  schema = g_settings_schema_source_lookup (source, "io.github.auditflow.Desk", FALSE);
+  g_assert_nonnull (schema);
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* A loopback port nothing listens on: bound, then closed. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+opened_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AfdWorkspace **slot = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *slot = afd_workspace_open_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static AfdWorkspace *
+open_workspace (const char *db,
+                GSettings  *settings)
+{
+  AfdWorkspace *workspace = NULL;
+  g_autofree char *audits = g_build_filename (AFD_DEMO_DIR, "dynamodb",
+                                              "AuditFlow-AuditRecords.json", NULL);
+
+  afd_workspace_open_async (db, settings, NULL, opened_cb, &workspace);
+  while (workspace == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  af_store_set_identity (afd_workspace_get_store (workspace), "ann@example.com");
+  g_assert_true (af_store_import_file (afd_workspace_get_store (workspace), audits, NULL, NULL));
+  return workspace;
+}
+
+static void
+finished_cb (AfdSyncPanel *panel,
+             gboolean      success,
+             const char   *message,
+             Outcome      *outcome)
+{
+  outcome->finished = TRUE;
+  outcome->success = success;
+  g_free (outcome->message);
+  outcome->message = g_strdup (message);
+}
+
+static void
+test_offline (void)
+{
+  g_autoptr(GSettings) settings = settings_new ();
+  g_autofree char *dir = g_dir_make_tmp ("afd-test-sync-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "workspace.db", NULL);
+  g_autofree char *endpoint = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
+  g_autoptr(AfdWorkspace) workspace = NULL;
+  AfdSyncPanel *panel = g_object_new (AFD_TYPE_SYNC_PANEL, NULL);
+  GtkWidget *window = gtk_window_new ();
+  Outcome outcome = { FALSE, };
+
+  g_settings_set_string (settings, "region", "us-east-1");
+  g_settings_set_string (settings, "endpoint-dynamodb", endpoint);
+  g_settings_set_string (settings, "endpoint-s3", endpoint);
+  workspace = open_workspace (db, settings);
+  g_assert_true (af_store_set_review_notes (afd_workspace_get_store (workspace),
+                                            "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa", "mine",
+                                            NULL));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (panel));
+  gtk_window_present (GTK_WINDOW (window));
+  afd_sync_panel_set_workspace (panel, workspace, settings);
+  g_signal_connect (panel, "finished", G_CALLBACK (finished_cb), &outcome);
+
+  afd_sync_panel_sync (panel);
+  g_assert_true (afd_sync_panel_is_running (panel));
+  for (guint i = 0; i < 300 && !outcome.finished; i++)
+    afd_test_run_for (100);
+  g_assert_true (outcome.finished);
+  g_assert_false (outcome.success);
+  g_assert_false (afd_sync_panel_is_running (panel));
+  g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==, "Offline — 1 change waiting");
+
+  /* An edit while offline: the line follows. */
+  g_assert_true (af_store_mark_reviewed (afd_workspace_get_store (workspace),
+                                         "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa", NULL));
+  afd_workspace_changed (workspace, TRUE);
+  g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==, "Offline — 2 changes waiting");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&workspace);
+  g_free (outcome.message);
+}
+
+static void
+queued_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autofree char *request_id = afd_submit_queue_finish (result, error);
+
+  if (request_id != NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "queued");
+}
+
+/* Queues @path; the answer as an error, "queued" (G_IO_ERROR_EXISTS) on success. */
+static GError *
+queue (const char *db,
+       const char *path)
+{
+  GError *error = NULL;
+
+  afd_submit_queue_async (db, "ann@example.com", path, TRUE, NULL, queued_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return error;
+}
+
+static void
+test_submission (void)
+{
+  g_autoptr(GSettings) settings = settings_new ();
+  g_autofree char *dir = g_dir_make_tmp ("afd-test-submit-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "workspace.db", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.png", NULL);
+  g_autofree char *good = g_build_filename (dir, "artwork.png", NULL);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
+  g_autoptr(AfdWorkspace) workspace = NULL;
+  g_autoptr(GError) refused = NULL;
+  g_autoptr(GError) accepted = NULL;
+  AfdSyncPanel *panel = g_object_new (AFD_TYPE_SYNC_PANEL, NULL);
+  GtkWidget *window = gtk_window_new ();
+
+  g_settings_set_string (settings, "region", "us-east-1");
+  workspace = open_workspace (db, settings);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (panel));
+  afd_sync_panel_set_workspace (panel, workspace, settings);
+
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  refused = queue (db, empty);
+  g_assert_error (refused, AF_SUBMIT_ERROR, AF_SUBMIT_ERROR_EMPTY);
+  g_assert_cmpint (af_submit_count_pending (afd_workspace_get_store (workspace), NULL), ==, 0);
+
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, good, "png", NULL, NULL));
+  accepted = queue (db, good);
+  g_assert_error (accepted, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  afd_workspace_changed (workspace, FALSE);
+  g_assert_nonnull (strstr (afd_sync_panel_get_status_text (panel), "1 artwork to submit"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* Credentials from the environment, the first place looked: no keyring needed. */
+  g_setenv ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", TRUE);
+  g_setenv ("AWS_SECRET_ACCESS_KEY", "secret-for-a-server-that-is-not-there", TRUE);
+  g_unsetenv ("AWS_ENDPOINT_URL");
+  g_unsetenv ("AWS_ENDPOINT_URL_DYNAMODB");
+  g_unsetenv ("AWS_ENDPOINT_URL_S3");
+  g_unsetenv ("AWS_PROFILE");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/sync-panel/offline", test_offline);
+  g_test_add_func ("/sync-panel/submission", test_submission);
+  return g_test_run ();
+}
