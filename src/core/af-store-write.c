@@ -286,13 +286,14 @@ put_one (AfStore        *self,
          gboolean        outbox_empty,
          GError        **error)
 {
-  const char *id = af_item_get_s (item, af_table_key_name (table));
   g_autoptr(GPtrArray) pending = NULL;
   g_autoptr(AfValue) local = NULL;
 
   /* An empty outbox (the common case of a pull) spares a lookup per item. */
   if (!outbox_empty)
     {
+      const char *id = af_item_get_s (item, af_table_key_name (table));
+
       pending = af_store_pending_for_item (self, table, id, error);
       if (pending == NULL)
         {
