@@ -17,6 +17,8 @@ typedef struct
   const char *p;
   const char *end;
   GString    *scratch;   /* strings with escapes are decoded here */
+  GString    *name;      /* the attribute name being looked up in @names */
+  GHashTable *names;     /* GRefString, each its own key: the names seen so far */
 } Reader;
 
 static void
@@ -28,6 +30,9 @@ reader_init (Reader     *reader,
   reader->p = json;
   reader->end = json + (length < 0 ? strlen (json) : (gsize) length);
   reader->scratch = g_string_new (NULL);
+  reader->name = g_string_new (NULL);
+  reader->names = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                         (GDestroyNotify) g_ref_string_release);
 }
 
 static void
@@ -35,6 +40,9 @@ reader_clear (Reader *reader)
 {
   if (reader->scratch != NULL)
     g_string_free (reader->scratch, TRUE);
+  if (reader->name != NULL)
+    g_string_free (reader->name, TRUE);
+  g_clear_pointer (&reader->names, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
@@ -276,6 +284,30 @@ read_string (Reader  *reader,
   return copy;
 }
 
+/* An attribute name, shared with every earlier member of that name: the items of a
+ * page repeat the same few hundred names, and one reference instead of one copy per
+ * member spares the allocation, its free, and the memory. */
+static GRefString *
+read_name (Reader  *reader,
+           GError **error)
+{
+  const char *text;
+  gsize length;
+  GRefString *name;
+
+  if (!read_string_span (reader, &text, &length, error))
+    return NULL;
+  g_string_truncate (reader->name, 0);
+  g_string_append_len (reader->name, text, length);
+  name = g_hash_table_lookup (reader->names, reader->name->str);
+  if (name == NULL)
+    {
+      name = g_ref_string_new_len (text, length);
+      g_hash_table_add (reader->names, name);
+    }
+  return g_ref_string_acquire (name);
+}
+
 /* Checks a scalar's text against its type: N must be a DynamoDB number, B base64. */
 static gboolean
 check_scalar (Reader     *reader,
@@ -347,7 +379,7 @@ read_members (Reader  *reader,
 
   do
     {
-      g_autofree char *name = read_string (reader, error);
+      g_autoptr(GRefString) name = read_name (reader, error);
       AfValue *member;
       guint index;
 

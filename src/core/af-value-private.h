@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /* A member of an M, as the map keeps them: sorted by name. */
 typedef struct
 {
-  char    *name;   /* (owned) */
+  char    *name;   /* (owned) a GRefString: the items of a page share their names */
   AfValue *value;  /* (owned) */
 } AfMember;
 
@@ -31,7 +31,7 @@ AfValue  *af_value_new_text_len   (AfType         type,
 gboolean  af_value_map_find       (const AfValue *map,
                                    const char    *name,
                                    guint         *out_index);
-/* Inserts at an index af_value_map_find() gave; takes @name and @member. */
+/* Inserts at an index af_value_map_find() gave; takes @name (a GRefString) and @member. */
 void      af_value_map_insert_at  (AfValue       *map,
                                    guint          index,
                                    char          *name,

@@ -97,7 +97,7 @@ members_new (guint allocated)
 static void
 member_clear (Member *member)
 {
-  g_free (member->name);
+  g_ref_string_release (member->name);
   af_value_unref (member->value);
 }
 
@@ -318,7 +318,7 @@ af_value_map_set (AfValue    *map,
     }
   else
     {
-      Member added = { g_strdup (name), member };
+      Member added = { g_ref_string_new (name), member };
 
       members_insert (map, index, added);
     }
@@ -442,7 +442,7 @@ af_value_copy (const AfValue *value)
         {
           const Member *member = &value->members->items[i];
 
-          copy->members->items[i].name = g_strdup (member->name);
+          copy->members->items[i].name = g_ref_string_acquire (member->name);
           copy->members->items[i].value = af_value_copy (member->value);
         }
       copy->members->len = value->members->len;
