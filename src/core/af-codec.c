@@ -17,7 +17,7 @@ typedef struct
   const char *p;
   const char *end;
   GString    *scratch;   /* strings with escapes are decoded here */
-  GString    *name;      /* the attribute name being looked up in @names */
+  GString    *name;      /* the last name or type tag read_key() read */
   GHashTable *names;     /* GRefString, each its own key: the names seen so far */
 } Reader;
 
@@ -284,6 +284,22 @@ read_string (Reader  *reader,
   return copy;
 }
 
+/* A name or type tag, NUL-terminated in @reader's buffer until the next one: every
+ * value has a tag, and copying each into an allocation of its own showed. */
+static const char *
+read_key (Reader  *reader,
+          GError **error)
+{
+  const char *text;
+  gsize length;
+
+  if (!read_string_span (reader, &text, &length, error))
+    return NULL;
+  g_string_truncate (reader->name, 0);
+  g_string_append_len (reader->name, text, length);
+  return reader->name->str;
+}
+
 /* An attribute name, shared with every earlier member of that name: the items of a
  * page repeat the same few hundred names, and one reference instead of one copy per
  * member spares the allocation, its free, and the memory. */
@@ -291,18 +307,15 @@ static GRefString *
 read_name (Reader  *reader,
            GError **error)
 {
-  const char *text;
-  gsize length;
+  const char *text = read_key (reader, error);
   GRefString *name;
 
-  if (!read_string_span (reader, &text, &length, error))
+  if (text == NULL)
     return NULL;
-  g_string_truncate (reader->name, 0);
-  g_string_append_len (reader->name, text, length);
-  name = g_hash_table_lookup (reader->names, reader->name->str);
+  name = g_hash_table_lookup (reader->names, text);
   if (name == NULL)
     {
-      name = g_ref_string_new_len (text, length);
+      name = g_ref_string_new_len (text, reader->name->len);
       g_hash_table_add (reader->names, name);
     }
   return g_ref_string_acquire (name);
@@ -489,7 +502,7 @@ read_typed_value (Reader  *reader,
                   guint    depth,
                   GError **error)
 {
-  g_autofree char *tag = NULL;
+  const char *tag;
   g_autoptr(AfValue) value = NULL;
   AfType type;
 
@@ -499,7 +512,7 @@ read_typed_value (Reader  *reader,
       return NULL;
     }
   reader->p++;
-  tag = read_string (reader, error);
+  tag = read_key (reader, error);
   if (tag == NULL || !expect (reader, ':', error))
     return NULL;
   if (!af_type_from_tag (tag, &type))
