@@ -322,6 +322,9 @@ start_watching (AfdSyncPanel *self)
   self->network_id = g_signal_connect (monitor, "network-changed",
                                        G_CALLBACK (network_changed_cb), self);
   self->period_id = g_timeout_add_seconds (AFD_SYNC_PERIOD_SECONDS, period_cb, self);
+  /* A first sync shortly after opening, not during the first frames. */
+  if (g_network_monitor_get_network_available (monitor))
+    schedule_retry (self);
 }
 
 /* ---- Life cycle ------------------------------------------------------------------- */

@@ -4,7 +4,8 @@
  * Local and s3rver behind their signature-verifying fronts, run-with-peers.sh), under
  * Xvfb: "Test Connection" describes the audits table; a sync on its worker fills a
  * fresh workspace and reports progress; the sidebar's sync line sends an edit made in
- * the window's store and says so in its toast text.
+ * the window's store and says so in its toast text; forget-user removes a user's
+ * analyses remotely and from the workspace.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include "aws-fixture.h"
 
 #define AUDIT "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa"
+#define USER "9c88c2a4-ceb4-4e49-bbca-bd2d523cedc6"
 
 static const char * const table_keys[AF_N_TABLES] = {
   "table-documents", "table-audits", "table-analyses", "table-users",
@@ -147,6 +149,27 @@ test_first_sync (AfdCloudConfig *config)
 }
 
 static void
+test_forget (AfdCloudConfig *config,
+             AfStore        *store)
+{
+  Outcome outcome = { NULL, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  AfForgetResult result = { 0, };
+  AfQuery query = { .table = AF_TABLE_ANALYSES, .user_id = USER };
+
+  g_assert_cmpint (af_store_count (store, &query, NULL), >, 0);
+  afd_cloud_forget_async (config, USER, NULL, store_result_cb, &outcome);
+  wait_result (&outcome);
+  g_assert_true (afd_cloud_forget_finish (outcome.result, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.analyses, ==, 2);
+  g_assert_true (result.user);
+  g_assert_cmpint (af_store_count (store, &query, NULL), ==, 0);
+  g_clear_object (&outcome.result);
+}
+
+static void
 test_window_sync (void)
 {
   g_autofree char *suffix = g_strdup_printf ("w%08x", g_random_int ());
@@ -193,6 +216,7 @@ test_window_sync (void)
   g_assert_true (g_str_has_prefix (outcome.message, "Synced: 1 sent"));
   g_assert_cmpint (af_store_outbox_length (afd_workspace_get_store (workspace), NULL), ==, 0);
   g_assert_true (g_str_has_prefix (afd_sync_panel_get_status_text (panel), "Last synced"));
+  test_forget (config, afd_workspace_get_store (workspace));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_free (outcome.message);
@@ -218,6 +242,6 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_test_add_func ("/sync-window/connection-sync-push", test_window_sync);
+  g_test_add_func ("/sync-window/connection-sync-push-forget", test_window_sync);
   return g_test_run ();
 }
