@@ -180,6 +180,78 @@ assert_item_error (const char  *doc,
     g_error ("message '%s' does not mention '%s'", error->message, fragment);
 }
 
+/* The writer copies runs between escapes; every byte must still come out as JSON
+ * wants it: the two-letter escapes, \u00XX for the other control characters, and
+ * everything else (UTF-8 included) as it is. */
+static void
+test_string_escapes (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new ("\"");
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint c = 1; c < 0x80; c++)
+    {
+      g_string_append_c (text, c);
+      if (c == '"' || c == '\\')
+        g_string_append_printf (expected, "\\%c", c);
+      else if (c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f')
+        g_string_append_printf (expected, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r'
+                                                   : c == '\t' ? 't' : c == '\b' ? 'b' : 'f');
+      else if (c < 0x20)
+        g_string_append_printf (expected, "\\u%04x", c);
+      else
+        g_string_append_c (expected, c);
+    }
+  g_string_append (text, "caf\xc3\xa9 \xe2\x82\xac");
+  g_string_append (expected, "caf\xc3\xa9 \xe2\x82\xac\"");
+
+  af_codec_write_json_string (out, text->str);
+  g_assert_cmpstr (out->str, ==, expected->str);
+  g_assert_cmpuint (out->len, ==, strlen (out->str));
+}
+
+/* Strings are validated as UTF-8 only when a byte has its high bit; that must not let
+ * a broken sequence after plain ASCII through. */
+static void
+test_utf8_after_ascii (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) item = af_codec_parse_item ("{\"caf\xc3\xa9\":{\"S\":\"d\xc3\xa9j\xc3\xa0\"}}", -1,
+                                                 &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_item_get_s (item, "caf\xc3\xa9"), ==, "d\xc3\xa9j\xc3\xa0");
+  assert_item_error ("{\"a\":{\"S\":\"plain ascii then \xc3\"}}", AF_CODEC_ERROR_MALFORMED, "UTF-8");
+  assert_item_error ("{\"ascii \xe2\x82\":{\"S\":\"x\"}}", AF_CODEC_ERROR_MALFORMED, "UTF-8");
+}
+
+/* The items of a page share their attribute names; changing, copying or freeing one
+ * item must leave the others as they were. */
+static void
+test_page_shares_names (void)
+{
+  const char *page = "{\"Items\":[{\"id\":{\"S\":\"1\"},\"m\":{\"M\":{\"id\":{\"N\":\"2\"}}}},"
+                     "{\"m\":{\"M\":{\"id\":{\"N\":\"4\"}}},\"id\":{\"S\":\"3\"}}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = af_codec_parse_items_page (page, -1, NULL, &error);
+  g_autoptr(AfValue) copy = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 2);
+  copy = af_value_copy (g_ptr_array_index (items, 0));
+  af_value_map_remove (g_ptr_array_index (items, 0), "id");
+  af_value_map_set (g_ptr_array_index (items, 0), "id", af_value_new_s ("5"));
+  g_ptr_array_remove_index (items, 0);
+
+  first = af_codec_item_to_string (copy);
+  second = af_codec_item_to_string (g_ptr_array_index (items, 0));
+  g_assert_cmpstr (first, ==, "{\"id\":{\"S\":\"1\"},\"m\":{\"M\":{\"id\":{\"N\":\"2\"}}}}");
+  g_assert_cmpstr (second, ==, "{\"id\":{\"S\":\"3\"},\"m\":{\"M\":{\"id\":{\"N\":\"4\"}}}}");
+}
+
 static void
 test_malformed (void)
 {
@@ -293,6 +365,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/codec/every-type", test_every_type);
   g_test_add_func ("/codec/plain-numbers", test_plain_numbers);
   g_test_add_func ("/codec/numbers-validated", test_numbers_validated);
+  g_test_add_func ("/codec/string-escapes", test_string_escapes);
+  g_test_add_func ("/codec/utf8-after-ascii", test_utf8_after_ascii);
+  g_test_add_func ("/codec/page-shares-names", test_page_shares_names);
   g_test_add_func ("/codec/malformed", test_malformed);
   g_test_add_func ("/codec/depth", test_depth);
   g_test_add_func ("/codec/page-errors-name-the-item", test_page_errors_name_the_item);
