@@ -44,6 +44,8 @@ struct _AfdArtworkPage
   AdwActionRow  *analysed_row;
   AdwActionRow  *delete_row;
   AdwActionRow  *request_row;
+  AdwActionRow  *user_row;
+  GtkWidget     *forget_button;
 
   /* owned references */
   AfdWorkspace  *workspace;      /* (nullable) */
@@ -133,6 +135,11 @@ show_details (AfdArtworkPage *self)
   set_row (self->analysed_row, afd_format_iso_time (af_item_get_s (a, "timestamp_iso")));
   set_row (self->delete_row, afd_format_unix_time (af_item_get_n (a, "auto_delete_date"), FALSE));
   set_row (self->request_row, g_strdup (self->request_id));
+  set_row (self->user_row, g_strdup (af_item_get_s (a, "user_id")));
+  /* win.forget-user takes the user's id; the button goes with the id it would delete. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->forget_button), "s",
+                                    af_item_get_s (a, "user_id") ?: "");
+  gtk_widget_set_visible (self->forget_button, af_item_get_s (a, "user_id") != NULL);
 }
 
 static void
@@ -449,6 +456,8 @@ afd_artwork_page_class_init (AfdArtworkPageClass *klass)
   BIND (analysed_row);
   BIND (delete_row);
   BIND (request_row);
+  BIND (user_row);
+  BIND (forget_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
