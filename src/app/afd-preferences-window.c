@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "af-credentials.h"
 #include "af-endpoint.h"
@@ -28,12 +29,14 @@ struct _AfdPreferencesWindow
   AdwEntryRow          *token_row;
   AdwActionRow         *keyring_row;
   GtkWidget            *save_credentials_button;
+  GtkWidget            *remove_credentials_button;
   AdwEntryRow          *table_documents_row;
   AdwEntryRow          *table_audits_row;
   AdwEntryRow          *table_analyses_row;
   AdwEntryRow          *table_users_row;
   AdwEntryRow          *env_row;
   AdwEntryRow          *identity_row;
+  GtkWidget            *forget_group;
   AdwEntryRow          *forget_row;
 
   /* owned references */
@@ -163,6 +166,7 @@ credentials_looked_up_cb (GObject      *source,
                                                                     : _("Nothing stored"));
       return;
     }
+  gtk_widget_set_sensitive (self->remove_credentials_button, TRUE);
   /* Only the key id comes back into view; the secret stays in the keyring. */
   gtk_editable_set_text (GTK_EDITABLE (self->key_id_row),
                          af_credentials_get_access_key_id (credentials));
@@ -186,6 +190,7 @@ credentials_stored_cb (GObject      *source,
       return;
     }
   gtk_widget_set_sensitive (self->save_credentials_button, TRUE);
+  gtk_widget_set_sensitive (self->remove_credentials_button, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
   adw_action_row_set_subtitle (self->keyring_row, _("Credentials are stored"));
@@ -208,6 +213,32 @@ save_credentials_clicked_cb (AfdPreferencesWindow *self)
   credentials = af_credentials_new (key_id, secret, token);
   gtk_widget_set_sensitive (self->save_credentials_button, FALSE);
   af_credentials_store_async (credentials, NULL, self->cancellable, credentials_stored_cb,
+                              g_object_ref (self));
+}
+
+static void
+credentials_removed_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(AfdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!af_credentials_clear_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_action_row_set_subtitle (self->keyring_row, error->message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->key_id_row), "");
+  adw_action_row_set_subtitle (self->keyring_row, _("Nothing stored"));
+  gtk_widget_set_sensitive (self->remove_credentials_button, FALSE);
+}
+
+static void
+remove_credentials_clicked_cb (AfdPreferencesWindow *self)
+{
+  af_credentials_clear_async (NULL, self->cancellable, credentials_removed_cb,
                               g_object_ref (self));
 }
 
@@ -310,15 +341,18 @@ afd_preferences_window_class_init (AfdPreferencesWindowClass *klass)
   BIND (token_row);
   BIND (keyring_row);
   BIND (save_credentials_button);
+  BIND (remove_credentials_button);
   BIND (table_documents_row);
   BIND (table_audits_row);
   BIND (table_analyses_row);
   BIND (table_users_row);
   BIND (env_row);
   BIND (identity_row);
+  BIND (forget_group);
   BIND (forget_row);
   gtk_widget_class_bind_template_callback (widget_class, entry_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_credentials_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, remove_credentials_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, forget_clicked_cb);
 }
@@ -342,6 +376,9 @@ afd_preferences_window_new (GtkWindow *parent,
 
   self->settings = g_object_ref (settings);
   gtk_widget_set_visible (self->workspace_group, demo);
+  /* The demo's users are not in any cloud: nothing to delete on request. */
+  gtk_widget_set_visible (self->forget_group, !demo);
+  gtk_widget_set_sensitive (self->remove_credentials_button, FALSE);
   load_settings (self);
   af_credentials_lookup_async (NULL, self->cancellable, credentials_looked_up_cb,
                                g_object_ref (self));

@@ -3,8 +3,8 @@
  * test-preferences.c — the Preferences window in-process under Xvfb, against a private
  * unlocked keyring (run-with-keyring.sh): what is applied lands in the settings, an
  * insecure endpoint is refused with the endpoint module's message, the credentials go
- * to the keyring and nowhere else (no setting, no file under $HOME holds the secret),
- * and "Test Connection" shows its failure in the row.
+ * to the keyring and nowhere else (no setting, no file under $HOME holds the secret)
+ * and leave it with Remove, and "Test Connection" shows its failure in the row.
  */
 #include "config.h"
 
@@ -187,6 +187,16 @@ test_credentials_in_keyring (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (afd_test_find_row (GTK_WIDGET (window),
                                                                           "Secret Access Key"))),
                    ==, "");
+
+  /* Removed from the keyring with the Remove button. */
+  g_signal_emit_by_name (afd_test_find_button (GTK_WIDGET (window), "_Remove"), "clicked");
+  for (guint i = 0; i < 100 && stored != NULL; i++)
+    {
+      afd_test_run_for (100);
+      g_clear_object (&stored);
+      stored = af_credentials_lookup_sync (NULL, NULL, NULL);
+    }
+  g_assert_null (stored);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
