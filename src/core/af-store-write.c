@@ -160,7 +160,7 @@ prepare_upsert (AfStore  *self,
   return self->upserts[table];
 }
 
-/* The texts are (transfer full), even on error; a length of -1 means "up to the NUL". */
+/* @row's text and @remote_text are (transfer full), even on error. */
 static gboolean
 write_row (AfStore      *self,
            AfTable       table,
@@ -304,7 +304,7 @@ put_one (AfStore        *self,
   if (pending == NULL || pending->len == 0)
     return write_row (self, table, row, NULL, error);
 
-  /* The item's own text becomes the remote copy; the row is the local view's. */
+  /* The row holds the local view; the item's own text is kept as the remote copy. */
   local = reapply_pending (item, pending);
   return af_store_write_row (self, table, local, af_codec_item_to_string (local), row->text,
                              error);
