@@ -61,6 +61,8 @@ update (AfdConflictBanner *self)
 {
   gboolean open = self->conflict != NULL;
 
+  if (open)
+    gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
   gtk_revealer_set_reveal_child (self->revealer, open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-mine", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.take-theirs", open);
@@ -69,6 +71,14 @@ update (AfdConflictBanner *self)
                                  open && conflict_value (self->conflict, self->conflict->mine) != NULL);
   if (open)
     show_detail (self);
+}
+
+/* Hidden once folded away, so that screen readers do not find a banner nobody sees. */
+static void
+child_revealed_cb (AfdConflictBanner *self)
+{
+  if (!gtk_revealer_get_child_revealed (self->revealer) && self->conflict == NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 
 static void
@@ -204,6 +214,9 @@ static void
 afd_conflict_banner_init (AfdConflictBanner *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->revealer, "notify::child-revealed",
+                            G_CALLBACK (child_revealed_cb), self);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   update (self);
 }
 

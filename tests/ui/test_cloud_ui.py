@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The cloud side of the window, driven through the accessibility tree: an audit in
+conflict opens with its banner and a row in the sidebar's Conflicts list; Take Theirs
+resolves it (the server's note on the page, the list gone; that the banner folds away
+is checked in-process by test-conflict-banner); Preferences opens with its connection
+and credential rows.
+
+The cache with the conflict comes from test-conflict-banner (AFD_CONFLICT_DB), built
+beside the application.
+
+Usage: test_cloud_ui.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh, under Xvfb + D-Bus)
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from dogtail.config import config
+
+config.searchShowingOnly = False
+config.searchCutoffCount = 40
+config.logDebugToFile = False
+
+from dogtail import tree  # noqa: E402  (after the config)
+
+APP_NAME = 'auditflow-desk'
+AUDIT = '6e3077fc-9570-48ca-a0b3-dd673fa2a8aa'
+BANNER = 'This item changed on the server while you edited it'
+THEIRS = 'Bank statement balance does not match; asked for a new one.'
+
+
+def wait_for(what, predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as error:  # the tree changes under us while the app works
+            last_error = error
+        time.sleep(0.25)
+    raise AssertionError(f'timed out waiting for {what} (last error: {last_error})')
+
+
+def find_app(process):
+    def lookup():
+        for app in tree.root.applications():
+            if app.name == APP_NAME and app.get_process_id() == process.pid:
+                return app
+        return None
+    return wait_for('the application on the accessibility bus', lookup, timeout=30)
+
+
+def showing_label(node, text):
+    # Hidden widgets leave the accessibility tree (GTK 4.8 reports no "showing" state).
+    return node.findChild(lambda n: n.roleName == 'label' and n.name == text,
+                          retry=False, requireResult=False)
+
+
+def make_conflict_db(binary, path):
+    helper = os.path.join(os.path.dirname(binary), '..', '..', 'tests', 'ui',
+                          'test-conflict-banner')
+    env = dict(os.environ, AFD_CONFLICT_DB=path)
+    subprocess.run([helper, '-p', '/conflict-banner/shown'], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def main():
+    binary = sys.argv[1]
+    print('1..1', flush=True)
+    db = os.path.join(tempfile.mkdtemp(prefix='afd-cloud-ui-'), 'conflict.db')
+    make_conflict_db(binary, db)
+    process = subprocess.Popen([binary, '--db', db, AUDIT])
+    try:
+        app = find_app(process)
+        frame = wait_for('the window', lambda: app.child(roleName='frame'))
+        print('# the banner and the conflicts list', flush=True)
+        wait_for('the conflict banner', lambda: showing_label(frame, BANNER))
+        wait_for('the conflicts list', lambda: showing_label(frame, 'Conflicts'))
+        print('# Take Theirs', flush=True)
+        # GTK 4.8 names a mnemonic button "Take _Theirs Take Theirs".
+        button = frame.findChild(lambda n: n.roleName == 'push button' and
+                                 n.name.endswith('Take Theirs'))
+        button.doActionNamed('click')
+        wait_for("the server's note on the page",
+                 lambda: frame.findChild(lambda n: n.roleName == 'text' and THEIRS in (n.text or ''),
+                                         retry=False, requireResult=False))
+        wait_for('the conflicts list to go', lambda: showing_label(frame, 'Conflicts') is None)
+        print('# Preferences', flush=True)
+        subprocess.run(['gapplication', 'action', 'io.github.auditflow.Desk', 'preferences'],
+                       check=True)
+        preferences = wait_for('the Preferences window',
+                               lambda: app.child(name='Preferences', roleName='frame'))
+        for title in ('Region', 'DynamoDB Endpoint', 'Secret Access Key', 'Test Connection'):
+            wait_for(title, lambda: showing_label(preferences, title))
+        print('ok 1 conflict banner, conflicts list, Take Theirs, Preferences', flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+if __name__ == '__main__':
+    main()
