@@ -389,8 +389,6 @@ job_start (Job                 *job,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, job, job_free);
-  /* A cancelled run's answer is dropped, never shown over what followed. */
-  g_task_set_return_on_cancel (task, FALSE);
   g_task_run_in_thread (task, job_thread);
 }
 

@@ -32,6 +32,7 @@ struct _AfdSyncPanel
   guint           retry_id;
   guint           pulse_id;
   guint           backoff;        /* seconds before the next automatic try */
+  gboolean        automatic;      /* the sync in flight was not asked for */
   gulong          network_id;
 };
 
@@ -201,6 +202,18 @@ afd_sync_panel_describe_result (const AfSyncResult *result)
 
 static void schedule_retry (AfdSyncPanel *self);
 
+static gboolean
+anything_happened (const AfSyncResult *result)
+{
+  guint received = 0;
+
+  for (AfTable t = 0; result->pull != NULL && t < AF_N_TABLES; t++)
+    received += result->pull->pulled[t];
+  return received > 0 || (result->push != NULL && (result->push->pushed > 0 ||
+                                                   result->push->conflicts > 0)) ||
+         (result->submit != NULL && result->submit->submitted > 0);
+}
+
 static void
 synced_cb (GObject      *source,
            GAsyncResult *result,
@@ -231,20 +244,23 @@ synced_cb (GObject      *source,
   /* The window reloads its lists; the status line follows through ::changed. */
   afd_workspace_changed (self->workspace, TRUE);
   afd_sync_panel_refresh_status (self);
-  g_signal_emit (self, signals[FINISHED], 0, sync != NULL, text);
+  /* A sync nobody asked for speaks only when it brought something: its failures are in
+   * the status line already, and a toast every few minutes would be noise. */
+  if (!self->automatic || (sync != NULL && anything_happened (sync)))
+    g_signal_emit (self, signals[FINISHED], 0, sync != NULL, text);
 }
 
-void
-afd_sync_panel_sync (AfdSyncPanel *self)
+static void
+start_sync (AfdSyncPanel *self,
+            gboolean      automatic)
 {
   AfStore *store;
   g_autoptr(AfdCloudConfig) config = NULL;
 
-  g_return_if_fail (AFD_IS_SYNC_PANEL (self));
-
   if (is_demo (self) || self->cancellable != NULL || self->settings == NULL)
     return;
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->automatic = automatic;
   store = afd_workspace_get_store (self->workspace);
   config = afd_cloud_config_new_from_settings (self->settings, af_store_get_path (store),
                                                af_store_get_identity (store));
@@ -252,6 +268,13 @@ afd_sync_panel_sync (AfdSyncPanel *self)
   set_running (self, TRUE);
   afd_cloud_sync_async (config, G_OBJECT (self), progress_cb, self->cancellable, synced_cb,
                         g_object_ref (self));
+}
+
+void
+afd_sync_panel_sync (AfdSyncPanel *self)
+{
+  g_return_if_fail (AFD_IS_SYNC_PANEL (self));
+  start_sync (self, FALSE);
 }
 
 gboolean
@@ -276,7 +299,7 @@ retry_cb (gpointer user_data)
   AfdSyncPanel *self = user_data;
 
   self->retry_id = 0;
-  afd_sync_panel_sync (self);
+  start_sync (self, TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -310,7 +333,7 @@ period_cb (gpointer user_data)
   AfdSyncPanel *self = user_data;
 
   if (g_network_monitor_get_network_available (g_network_monitor_get_default ()))
-    afd_sync_panel_sync (self);
+    start_sync (self, TRUE);
   return G_SOURCE_CONTINUE;
 }
 

@@ -6,6 +6,9 @@
  * few minutes while online.
  *
  * It does not run on the demo workspace, whose data never leaves the computer.
+ *
+ * ::finished (gboolean success, const char *message) gives the toast: after every sync
+ * asked for, and after an automatic one only when it brought or sent something.
  */
 #pragma once
 
