@@ -3,7 +3,7 @@
  * test-conflict-banner.c — a conflict recorded in the cache (as the push records it)
  * shows the banner over its item and a row in the sidebar's conflict list; Keep Mine
  * and Take Theirs resolve it through the store, and the Edit… dialog starts from both
- * values. In-process under Xvfb.
+ * values and its text is what the item keeps. In-process under Xvfb.
  *
  * With AFD_CONFLICT_DB set, it also leaves a cache with the demo's audits and one
  * conflict at that path, for a screenshot of the whole window.
@@ -176,6 +176,52 @@ test_resolve (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->list)));
 }
 
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* Edit…: a dialog prefilled with both values; its text is what the item keeps. */
+static void
+test_edit (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(AfValue) local = NULL;
+  AdwMessageDialog *dialog;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *prefilled = NULL;
+
+  afd_conflict_banner_set_item (fixture->banner, fixture->store, AUDIT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->banner), "conflict.edit", NULL));
+  afd_test_run_for (200);
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (adw_message_dialog_get_extra_child (dialog)));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  prefilled = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_nonnull (strstr (prefilled, "Income verified"));
+  g_assert_nonnull (strstr (prefilled, "Bank statement balance"));
+
+  gtk_text_buffer_set_text (buffer, "Income verified; new bank statement requested.", -1);
+  adw_message_dialog_response (dialog, "apply");
+  afd_test_run_for (200);
+  g_assert_cmpstr (fixture->resolved, ==, AUDIT);
+  g_assert_cmpint (af_store_conflict_count (fixture->store, NULL), ==, 0);
+  g_assert_cmpstr (notes (fixture, &local), ==, "Income verified; new bank statement requested.");
+  g_assert_cmpint (af_store_outbox_length (fixture->store, NULL), ==, 1);
+}
+
 /* Not a test of its own: a cache to open the whole window on, for a screenshot. */
 static void
 write_screenshot_db (const char *path)
@@ -199,5 +245,7 @@ main (int   argc,
               fixture_set_up, test_resolve, fixture_tear_down);
   g_test_add ("/conflict-banner/take-theirs", Fixture, GINT_TO_POINTER (AF_RESOLVE_THEIRS),
               fixture_set_up, test_resolve, fixture_tear_down);
+  g_test_add ("/conflict-banner/edit", Fixture, NULL, fixture_set_up, test_edit,
+              fixture_tear_down);
   return g_test_run ();
 }
