@@ -4,7 +4,7 @@
 conflict opens with its banner and a row in the sidebar's Conflicts list; Take Theirs
 resolves it (the server's note on the page, the list gone; that the banner folds away
 is checked in-process by test-conflict-banner); Preferences opens with its connection
-and credential rows.
+and credential rows. On the demo, Sync Now is disabled.
 
 The cache with the conflict comes from test-conflict-banner (AFD_CONFLICT_DB), built
 beside the application.
@@ -70,7 +70,7 @@ def make_conflict_db(binary, path):
 
 def main():
     binary = sys.argv[1]
-    print('1..1', flush=True)
+    print('1..2', flush=True)
     db = os.path.join(tempfile.mkdtemp(prefix='afd-cloud-ui-'), 'conflict.db')
     make_conflict_db(binary, db)
     process = subprocess.Popen([binary, '--db', db, AUDIT])
@@ -97,6 +97,28 @@ def main():
         for title in ('Region', 'DynamoDB Endpoint', 'Secret Access Key', 'Test Connection'):
             wait_for(title, lambda: showing_label(preferences, title))
         print('ok 1 conflict banner, conflicts list, Take Theirs, Preferences', flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    check_demo(binary)
+
+
+def check_demo(binary):
+    """On the demo, whose data never leaves the computer, there is nothing to sync."""
+    print('# the demo: Sync Now disabled', flush=True)
+    process = subprocess.Popen([binary])
+    try:
+        app = find_app(process)
+        frame = wait_for('the demo workspace',
+                         lambda: 'Demo workspace' in app.child(roleName='frame').name and
+                         app.child(roleName='frame'))
+        wait_for('the demo status line', lambda: showing_label(frame, 'The demo is never synced'))
+        # The icon button is known by its tooltip (its accessible description), which
+        # says why it is off.
+        button = frame.findChild(lambda n: n.roleName == 'push button' and
+                                 'demo workspace stays on this computer' in (n.description or ''))
+        assert not button.sensitive, 'Sync Now is enabled on the demo'
+        print('ok 2 the demo is never synced', flush=True)
     finally:
         process.terminate()
         process.wait(timeout=10)
