@@ -23,6 +23,7 @@ typedef struct
   GCancellable         *cancellable;    /* (nullable) */
   GAsyncResult         *async_result;   /* the core's answer, on the worker */
   AfForgetResult        forget_result;
+  gint64                table_items;    /* test */
 } Job;
 
 typedef struct
@@ -298,18 +299,19 @@ run_sync (GTask        *task,
     g_task_return_pointer (task, result, (GDestroyNotify) af_sync_result_free);
 }
 
+/* The table's status, and its item count into @job; the node is checked, not trusted. */
 static char *
-describe_table (JsonNode *node)
+describe_table (Job      *job,
+                JsonNode *node)
 {
   JsonObject *table = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   const char *status = NULL;
-  gint64 items = 0;
 
   if (table != NULL && json_object_has_member (table, "TableStatus"))
     status = json_object_get_string_member_with_default (table, "TableStatus", NULL);
   if (table != NULL && json_object_has_member (table, "ItemCount"))
-    items = json_object_get_int_member_with_default (table, "ItemCount", 0);
-  return g_strdup_printf ("%s, %" G_GINT64_FORMAT, status != NULL ? status : "?", items);
+    job->table_items = json_object_get_int_member_with_default (table, "ItemCount", 0);
+  return g_strdup (status != NULL ? status : "?");
 }
 
 static void
@@ -327,7 +329,7 @@ run_test (GTask        *task,
   if (node == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, describe_table (node), g_free);
+    g_task_return_pointer (task, describe_table (job, node), g_free);
 }
 
 static void
@@ -426,9 +428,15 @@ afd_cloud_test_async (const AfdCloudConfig *config,
 
 char *
 afd_cloud_test_finish (GAsyncResult  *result,
+                       gint64        *out_items,
                        GError       **error)
 {
+  Job *job;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  job = g_task_get_task_data (G_TASK (result));
+  if (out_items != NULL)
+    *out_items = job->table_items;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

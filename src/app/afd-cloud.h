@@ -52,12 +52,14 @@ void            afd_cloud_sync_async          (const AfdCloudConfig  *config,
 AfSyncResult   *afd_cloud_sync_finish         (GAsyncResult          *result,
                                                GError               **error);
 
-/* DescribeTable on the audits table. Returns a short description ("ACTIVE, 12 items"). */
+/* DescribeTable on the audits table. Returns its TableStatus ("ACTIVE"), and its
+ * ItemCount (approximate: DynamoDB updates it every few hours) in @out_items. */
 void            afd_cloud_test_async          (const AfdCloudConfig  *config,
                                                GCancellable          *cancellable,
                                                GAsyncReadyCallback    callback,
                                                gpointer               user_data);
 char           *afd_cloud_test_finish         (GAsyncResult          *result,
+                                               gint64                *out_items,
                                                GError               **error);
 
 void            afd_cloud_forget_async        (const AfdCloudConfig  *config,

@@ -260,15 +260,18 @@ tested_cb (GObject      *source,
 {
   g_autoptr(AfdPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *description = afd_cloud_test_finish (result, &error);
+  gint64 items = 0;
+  g_autofree char *status = afd_cloud_test_finish (result, &items, &error);
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_testing (self, FALSE);
-  if (description != NULL)
-    /* TRANSLATORS: %s is the table's status and item count, "ACTIVE, 12" */
-    text = g_strdup_printf (_("Connected — audit records table: %s"), description);
+  if (status != NULL)
+    /* TRANSLATORS: %s is DynamoDB's table status (ACTIVE, UPDATING…), left in English */
+    text = g_strdup_printf (ngettext ("Connected: the audit records table is %s, about %d item",
+                                      "Connected: the audit records table is %s, about %d items",
+                                      (gulong) items), status, (int) items);
   else
     text = g_strdup_printf (_("Failed: %s"), error->message);
   adw_action_row_set_subtitle (self->test_row, text);

@@ -120,7 +120,7 @@ test_connection (AfdCloudConfig *config)
 
   afd_cloud_test_async (config, NULL, store_result_cb, &outcome);
   wait_result (&outcome);
-  description = afd_cloud_test_finish (outcome.result, &error);
+  description = afd_cloud_test_finish (outcome.result, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (description, "ACTIVE"));
   g_clear_object (&outcome.result);
