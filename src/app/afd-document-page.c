@@ -8,10 +8,7 @@
 
 #include "afd-document-page.h"
 #include "afd-format.h"
-#include "afd-texture-loader.h"
-
-/* A first page sharp enough to read on a large screen. */
-#define PREVIEW_SIZE 1600
+#include "afd-document-viewer.h"
 
 struct _AfdDocumentPage
 {
@@ -26,8 +23,10 @@ struct _AfdDocumentPage
   GtkSpinner    *spinner;
   GtkPicture    *picture;
   AdwStatusPage *error_page;
+  AfdDocumentViewer *viewer;
 
   /* owned references */
+  AfdWorkspace  *workspace;     /* (nullable) told when a correction is saved */
   GCancellable  *cancellable;   /* (nullable) the load in flight */
   char          *title;         /* (nullable) */
   char          *status_class;  /* (nullable) */
@@ -42,30 +41,6 @@ show_error (AfdDocumentPage *self,
   gtk_spinner_stop (self->spinner);
   adw_status_page_set_description (self->error_page, message);
   gtk_stack_set_visible_child_name (self->preview_stack, "error");
-}
-
-static void
-load_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = afd_texture_loader_load_finish (result, &error);
-  AfdDocumentPage *self;
-
-  /* The page may be gone, or showing another document: then this result is stale. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AFD_DOCUMENT_PAGE (user_data);
-
-  if (texture == NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
-  gtk_spinner_stop (self->spinner);
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
-  gtk_stack_set_visible_child_name (self->preview_stack, "picture");
 }
 
 static void
@@ -135,17 +110,33 @@ afd_document_page_load (AfdDocumentPage *self,
     }
   show_facts (self, document);
 
+  /* The review workspace: pages and fields. A file it cannot show is a message in
+   * place of the pages; the fields stay reviewable. */
+  g_set_object (&self->workspace, workspace);
   path = afd_workspace_resolve_object (workspace, document, NULL, &error);
+  afd_document_viewer_set_document (self->viewer, afd_workspace_get_store (workspace), document, path);
   if (path == NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
+    afd_document_viewer_show_error (self->viewer, error->message);
+  gtk_stack_set_visible_child_name (self->preview_stack, "viewer");
+}
 
-  self->cancellable = g_cancellable_new ();
-  gtk_spinner_start (self->spinner);
-  gtk_stack_set_visible_child_name (self->preview_stack, "loading");
-  afd_texture_loader_load_async (path, PREVIEW_SIZE, self->cancellable, load_cb, self);
+gboolean
+afd_document_page_reveal_source (AfdDocumentPage *self,
+                                 const char      *field,
+                                 const char      *value)
+{
+  g_return_val_if_fail (AFD_IS_DOCUMENT_PAGE (self), FALSE);
+
+  if (afd_document_viewer_reveal_field (self->viewer, field))
+    return TRUE;
+  return afd_document_viewer_reveal_source (self->viewer, field, value);
+}
+
+static void
+on_corrected (AfdDocumentPage *self)
+{
+  if (self->workspace != NULL)
+    afd_workspace_changed (self->workspace, FALSE);   /* a correction joins the outbox */
 }
 
 const char *
@@ -168,6 +159,7 @@ afd_document_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->status_class, g_free);
+  g_clear_object (&self->workspace);
 
   G_OBJECT_CLASS (afd_document_page_parent_class)->dispose (object);
 }
@@ -190,11 +182,14 @@ afd_document_page_class_init (AfdDocumentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, picture);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, viewer);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
 afd_document_page_init (AfdDocumentPage *self)
 {
+  g_type_ensure (AFD_TYPE_DOCUMENT_VIEWER);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->viewer, "corrected", G_CALLBACK (on_corrected), self);
 }

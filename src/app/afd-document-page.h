@@ -17,5 +17,11 @@ void        afd_document_page_load       (AfdDocumentPage *self,
                                           AfdWorkspace    *workspace,
                                           const char      *document_id);
 const char *afd_document_page_get_title  (AfdDocumentPage *self);
+/* Selects the extracted field @field — or the field holding @value (nullable) for an
+ * audit's golden-record field such as "ssn" — and brings its box into view. This is
+ * how an inconsistency leads to its source. */
+gboolean    afd_document_page_reveal_source (AfdDocumentPage *self,
+                                             const char      *field,
+                                             const char      *value);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "afd-document-viewer.h"
 #include "afd-page-renderer.h"
@@ -56,6 +57,7 @@ struct _AfdDocumentViewer
   guint            zoom_label_source;
   gboolean         narrow;
   guint            layout_source;
+  int              layout_height;  /* the height the narrow split was made for */
   int              width;
   int              height;
 };
@@ -618,8 +620,12 @@ apply_layout (gpointer user_data)
   adw_button_content_set_label (self->next_content, narrow ? "" : _("_Next to Review"));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
                                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
-  gtk_widget_set_size_request (GTK_WIDGET (self->fields_panel), narrow ? -1 : 340, narrow ? 200 : -1);
+  gtk_widget_set_size_request (GTK_WIDGET (self->fields_panel), narrow ? -1 : 340, narrow ? 160 : -1);
+  /* Side by side the fields keep their width; stacked, the page and the fields share
+   * the height. */
+  gtk_paned_set_resize_end_child (self->paned, narrow);
   gtk_paned_set_position (self->paned, narrow ? self->height * 11 / 20 : self->width - 380);
+  self->layout_height = self->height;
   return G_SOURCE_REMOVE;
 }
 
@@ -657,7 +663,8 @@ afd_document_viewer_size_allocate (GtkWidget *widget,
   self->width = width;
   self->height = height;
   /* Not now: changing widgets while they are being allocated leaves them unallocated. */
-  if ((width < NARROW_WIDTH) != self->narrow && self->layout_source == 0)
+  if (self->layout_source == 0 &&
+      ((width < NARROW_WIDTH) != self->narrow || (self->narrow && abs (height - self->layout_height) > 40)))
     self->layout_source = g_idle_add (apply_layout, self);
 }
 
