@@ -168,10 +168,13 @@ label_new (const char *text,
 }
 
 /* The document's name, as a button that opens it when the cache holds it: a reviewer
- * goes from the inconsistency to where it comes from. */
+ * goes from the inconsistency to where it comes from. With @field, the document opens
+ * scrolled to the field that holds @value. */
 static GtkWidget *
 document_link_new (GPtrArray  *documents,
-                   const char *document_id)
+                   const char *document_id,
+                   const char *field,
+                   const char *value)
 {
   g_autofree char *name = document_name (documents, document_id);
   GtkWidget *label = label_new (name, NULL);
@@ -189,8 +192,17 @@ document_link_new (GPtrArray  *documents,
   gtk_widget_add_css_class (button, "document-link");
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (button, _("Open this document"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-document");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", document_id);
+  if (field != NULL)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-document-at");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(sss)", document_id, field,
+                                        value != NULL ? value : "");
+    }
+  else
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-document");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", document_id);
+    }
   return button;
 }
 
@@ -212,9 +224,11 @@ inconsistency_values_grid (const AfValue *inconsistency,
       g_autofree char *shown = mask_field != NULL ? afd_mask_pii (mask_field, value)
                                                   : g_strdup (value ?: AFD_ABSENT);
       GtkWidget *value_label = label_new (shown, "monospace");
+      GtkWidget *link = document_link_new (documents, document_id,
+                                           af_item_get_s (inconsistency, "field"), value);
 
       gtk_widget_set_valign (value_label, GTK_ALIGN_CENTER);
-      gtk_grid_attach (GTK_GRID (grid), document_link_new (documents, document_id), 0, i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), link, 0, i, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), value_label, 1, i, 1, 1);
     }
   return grid;

@@ -333,18 +333,37 @@ toast_action (GtkWidget  *widget,
 }
 
 static void
+open_document (AfdWindow  *self,
+               const char *document_id)
+{
+  const char *previous = gtk_stack_get_visible_child_name (self->detail_stack);
+
+  afd_document_page_load (DOCUMENT_PAGE (self), self->workspace, document_id);
+  g_free (self->back_page);
+  self->back_page = g_strdup (previous);
+  show_detail (self, "document", afd_document_page_get_title (self->document_page));
+}
+
+static void
 open_document_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  AfdWindow *self = AFD_WINDOW (widget);
-  const char *previous = gtk_stack_get_visible_child_name (self->detail_stack);
+  open_document (AFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
 
-  afd_document_page_load (DOCUMENT_PAGE (self), self->workspace,
-                          g_variant_get_string (parameter, NULL));
-  g_free (self->back_page);
-  self->back_page = g_strdup (previous);
-  show_detail (self, "document", afd_document_page_get_title (self->document_page));
+/* From an inconsistency: the document, scrolled to the field that gives its value. */
+static void
+open_document_at_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+  const char *document_id, *field, *value;
+
+  g_variant_get (parameter, "(&s&s&s)", &document_id, &field, &value);
+  open_document (self, document_id);
+  afd_document_page_reveal_source (self->document_page, field, value);
 }
 
 static void
@@ -497,6 +516,8 @@ afd_window_class_init (AfdWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.open-document", "s", open_document_action);
+  gtk_widget_class_install_action (widget_class, "win.open-document-at", "(sss)",
+                                   open_document_at_action);
   gtk_widget_class_install_action (widget_class, "win.open-item", "s", open_item_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
