@@ -192,6 +192,8 @@ document_link_new (GPtrArray  *documents,
   gtk_widget_add_css_class (button, "document-link");
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (button, _("Open this document"));
+  /* A button with a label child has no accessible name of its own in GTK 4.8. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   if (field != NULL)
     {
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-document-at");

@@ -120,6 +120,29 @@ def check_page(page, expected):
     assert any(s.startswith('***-**-') for s in shown), shown
 
 
+def follow_inconsistency(app, page, expected):
+    """The most severe inconsistency's first document opens at the field it quotes."""
+    ranked = sorted(expected['inconsistencies'],
+                    key=lambda i: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].index(i['severity']))
+    step('follow the %s inconsistency to its first document' % ranked[0]['field'])
+    link = page.findChild(lambda n: n.roleName == 'push button' and
+                          n.description == 'Open this document')
+    document_name = link.name.split(' · ')[-1]
+    link.doActionNamed('click')
+    document = wait_for('the document page', lambda: app.child(name='AfdDocumentPage'))
+    wait_for('the document %s' % document_name, lambda: document_name in labels(document))
+
+    step('its field holding the quoted value is selected')
+    fields = wait_for('the fields list', lambda: document.findChild(
+        lambda n: n.roleName == 'list' and n.name == 'Extracted fields', retry=False))
+    wait_for('a selected field', lambda: any(row.selected for row in fields.children))
+    selected = [row.name for row in fields.children if row.selected][0]
+    assert humanize(ranked[0]['field']).split()[-1].lower() in selected.lower(), selected
+
+    step('back to the audit')
+    return open_riskiest(app, expected)
+
+
 def review(page):
     step('type a review note')
     notes = page.child(name='Review notes', roleName='text')
@@ -203,6 +226,7 @@ def main():
     try:
         page = open_riskiest(app, expected)
         check_page(page, expected)
+        page = follow_inconsistency(app, page, expected)
         review(page)
         appraise(open_forged_artwork(app, artwork))
         check_outbox(app, 3)
