@@ -379,3 +379,40 @@ af_aws_sleep_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ---- Retrying ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GTask            *task;     /* (owned) */
+  AfAwsAttemptFunc  attempt;
+} RetryData;
+
+static void
+retry_sleep_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  RetryData *retry = user_data;
+  g_autoptr(GTask) task = retry->task;
+  AfAwsAttemptFunc attempt = retry->attempt;
+  GError *error = NULL;
+
+  g_free (retry);
+  if (!af_aws_sleep_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    attempt (g_steal_pointer (&task));
+}
+
+void
+af_aws_retry_after (GTask            *task,
+                    guint             delay_ms,
+                    AfAwsAttemptFunc  attempt)
+{
+  RetryData *retry = g_new (RetryData, 1);
+
+  retry->task = task;
+  retry->attempt = attempt;
+  af_aws_sleep_async (delay_ms, g_task_get_cancellable (task), retry_sleep_done_cb, retry);
+}

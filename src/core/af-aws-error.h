@@ -96,4 +96,13 @@ void      af_aws_sleep_async                (guint                delay_ms,
 gboolean  af_aws_sleep_finish               (GAsyncResult        *result,
                                              GError             **error);
 
+/* One more attempt of a retry loop; takes @task. */
+typedef void (*AfAwsAttemptFunc) (GTask *task);
+
+/* Takes @task: after @delay_ms, runs @attempt on it again, or returns the sleep's error
+ * (G_IO_ERROR_CANCELLED) on it. */
+void      af_aws_retry_after                (GTask               *task,
+                                             guint                delay_ms,
+                                             AfAwsAttemptFunc     attempt);
+
 G_END_DECLS

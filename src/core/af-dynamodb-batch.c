@@ -40,7 +40,7 @@ batch_data_new (AfDynamodbClient *self,
 
   data->table = g_strdup (table);
   data->pending = g_ptr_array_new_with_free_func (free_func);
-  af_backoff_init (&data->backoff, af_dynamodb_client_get_retry_policy (self));
+  af_backoff_init (&data->backoff, af_aws_client_get_retry_policy (AF_AWS_CLIENT (self)));
   return data;
 }
 
@@ -99,20 +99,6 @@ child_array (JsonObject *parent,
 /* ---- BatchGetItem --------------------------------------------------------------- */
 
 static void get_next_call (GTask *task);
-
-static void
-get_sleep_done_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!af_aws_sleep_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    get_next_call (g_steal_pointer (&task));
-}
 
 static gboolean
 read_items (JsonArray  *array,
@@ -177,12 +163,7 @@ get_done_cb (GObject      *source,
   if (!requeue (task, g_steal_pointer (&leftovers), &delay_ms))
     return;
   if (delay_ms > 0)
-    {
-      /* the cancellable first: argument order is unspecified */
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      af_aws_sleep_async (delay_ms, cancellable, get_sleep_done_cb, g_steal_pointer (&task));
-    }
+    af_aws_retry_after (g_steal_pointer (&task), delay_ms, get_next_call);
   else
     get_next_call (g_steal_pointer (&task));
 }
@@ -289,20 +270,6 @@ af_dynamodb_client_batch_get_finish (AfDynamodbClient  *self,
 
 static void write_next_call (GTask *task);
 
-static void
-write_sleep_done_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!af_aws_sleep_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    write_next_call (g_steal_pointer (&task));
-}
-
 /* UnprocessedItems come back as the very requests we sent; keep them as text. */
 static GPtrArray *
 read_write_leftovers (JsonArray *array)
@@ -342,12 +309,7 @@ write_done_cb (GObject      *source,
   if (!requeue (task, leftovers, &delay_ms))
     return;
   if (delay_ms > 0)
-    {
-      /* the cancellable first: argument order is unspecified */
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      af_aws_sleep_async (delay_ms, cancellable, write_sleep_done_cb, g_steal_pointer (&task));
-    }
+    af_aws_retry_after (g_steal_pointer (&task), delay_ms, write_next_call);
   else
     write_next_call (g_steal_pointer (&task));
 }

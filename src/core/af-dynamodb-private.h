@@ -10,9 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* The retry policy the client was given (for loops that back off themselves). */
-const AfRetryPolicy *af_dynamodb_client_get_retry_policy (AfDynamodbClient *self);
-
 /* call_finish, plus the body of an error answer (NULL when there was none). */
 GBytes   *af_dynamodb_client_call_finish_full (AfDynamodbClient  *self,
                                                GAsyncResult      *result,

@@ -11,40 +11,14 @@
 
 struct _AfDynamodbClient
 {
-  GObject        parent_instance;
-
-  SoupSession   *session;       /* (owned) */
-  AfEndpoint    *endpoint;      /* (owned) */
-  AfCredentials *credentials;   /* (owned) */
-  AfRetryPolicy  retry_policy;
-  guint          request_count; /* atomic */
-  guint          retry_count;   /* atomic */
+  AfAwsClient parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (AfDynamodbClient, af_dynamodb_client, G_TYPE_OBJECT)
-
-static void
-af_dynamodb_client_finalize (GObject *object)
-{
-  AfDynamodbClient *self = AF_DYNAMODB_CLIENT (object);
-
-  g_clear_object (&self->session);
-  g_clear_object (&self->endpoint);
-  g_clear_object (&self->credentials);
-
-  G_OBJECT_CLASS (af_dynamodb_client_parent_class)->finalize (object);
-}
-
-static void
-af_dynamodb_client_class_init (AfDynamodbClientClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = af_dynamodb_client_finalize;
-}
+G_DEFINE_FINAL_TYPE (AfDynamodbClient, af_dynamodb_client, AF_TYPE_AWS_CLIENT)
 
 static void
 af_dynamodb_client_init (AfDynamodbClient *self)
 {
-  af_retry_policy_init_default (&self->retry_policy);
 }
 
 AfDynamodbClient *
@@ -52,17 +26,7 @@ af_dynamodb_client_new (SoupSession   *session,
                         AfEndpoint    *endpoint,
                         AfCredentials *credentials)
 {
-  AfDynamodbClient *self;
-
-  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
-  g_return_val_if_fail (AF_IS_ENDPOINT (endpoint), NULL);
-  g_return_val_if_fail (AF_IS_CREDENTIALS (credentials), NULL);
-
-  self = g_object_new (AF_TYPE_DYNAMODB_CLIENT, NULL);
-  self->session = g_object_ref (session);
-  self->endpoint = g_object_ref (endpoint);
-  self->credentials = g_object_ref (credentials);
-  return self;
+  return af_aws_client_new (AF_TYPE_DYNAMODB_CLIENT, session, endpoint, credentials);
 }
 
 void
@@ -70,25 +34,19 @@ af_dynamodb_client_set_retry_policy (AfDynamodbClient    *self,
                                      const AfRetryPolicy *policy)
 {
   g_return_if_fail (AF_IS_DYNAMODB_CLIENT (self));
-  self->retry_policy = *policy;
-}
-
-const AfRetryPolicy *
-af_dynamodb_client_get_retry_policy (AfDynamodbClient *self)
-{
-  return &self->retry_policy;
+  af_aws_client_set_retry_policy (AF_AWS_CLIENT (self), policy);
 }
 
 guint
 af_dynamodb_client_get_request_count (AfDynamodbClient *self)
 {
-  return g_atomic_int_get (&self->request_count);
+  return af_aws_client_get_request_count (AF_AWS_CLIENT (self));
 }
 
 guint
 af_dynamodb_client_get_retry_count (AfDynamodbClient *self)
 {
-  return g_atomic_int_get (&self->retry_count);
+  return af_aws_client_get_retry_count (AF_AWS_CLIENT (self));
 }
 
 /* ---- CRC32 ------------------------------------------------------------------ */
@@ -174,145 +132,92 @@ check_crc32 (SoupMessage  *message,
   return TRUE;
 }
 
-/* ---- One call, with retries ------------------------------------------------- */
+/* ---- One call ---------------------------------------------------------------- */
 
 typedef struct
 {
-  char      *operation;
-  GBytes    *body;        /* (owned) */
-  GBytes    *error_body;  /* (owned) (nullable) the last error answer */
-  AfBackoff  backoff;
-} CallData;
+  char   *operation;
+  GBytes *body;        /* (owned) */
+} Call;
 
 static void
-call_data_free (CallData *data)
+call_free (Call *call)
 {
-  g_free (data->operation);
-  g_bytes_unref (data->body);
-  g_clear_pointer (&data->error_body, g_bytes_unref);
-  g_free (data);
+  g_free (call->operation);
+  g_bytes_unref (call->body);
+  g_free (call);
 }
 
-static void send_attempt (GTask *task);
-
 static SoupMessage *
-build_message (AfDynamodbClient *self,
-               CallData         *data)
+build_message (AfAwsClient   *client,
+               gconstpointer  request)
 {
-  g_autofree char *target = g_strconcat (TARGET_PREFIX, data->operation, NULL);
+  const Call *call = request;
+  AfEndpoint *endpoint = af_aws_client_get_endpoint (client);
+  g_autofree char *target = g_strconcat (TARGET_PREFIX, call->operation, NULL);
   SoupMessage *message;
   SoupMessageHeaders *headers;
 
-  message = soup_message_new_from_uri (SOUP_METHOD_POST, af_endpoint_get_uri (self->endpoint));
+  message = soup_message_new_from_uri (SOUP_METHOD_POST, af_endpoint_get_uri (endpoint));
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "X-Amz-Target", target);
-  soup_message_set_request_body_from_bytes (message, "application/x-amz-json-1.0", data->body);
+  soup_message_set_request_body_from_bytes (message, "application/x-amz-json-1.0", call->body);
   /* x-amz-crc32 covers the bytes as sent; with gzip we would never see those bytes. */
   soup_message_disable_feature (message, SOUP_TYPE_CONTENT_DECODER);
-  af_sigv4_sign_message (message, data->body,
+  af_sigv4_sign_message (message, call->body,
                          af_service_signing_name (AF_SERVICE_DYNAMODB),
-                         af_endpoint_get_region (self->endpoint), self->credentials);
+                         af_endpoint_get_region (endpoint),
+                         af_aws_client_get_credentials (client));
   return message;
 }
 
-static void
-sleep_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+/* Anything but 200 is an error, and so is a body damaged on the way (retried). */
+static GError *
+check_answer (AfAwsClient *client,
+              SoupMessage *message,
+              GBytes      *body)
 {
-  g_autoptr(GTask) task = user_data;
+  guint status = soup_message_get_status (message);
   GError *error = NULL;
-
-  if (!af_aws_sleep_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    send_attempt (g_steal_pointer (&task));
-}
-
-/* Either schedules another attempt (and takes @task) or returns @error on it. */
-static void
-retry_or_fail (GTask  *task,
-               GError *error)
-{
-  AfDynamodbClient *self = g_task_get_source_object (task);
-  CallData *data = g_task_get_task_data (task);
-  guint delay_ms;
-
-  if (!af_aws_error_is_retryable (error) || !af_backoff_next (&data->backoff, &delay_ms))
-    {
-      if (data->backoff.attempt > 0)
-        g_prefix_error (&error, "%s failed after %u attempts: ", data->operation,
-                        data->backoff.attempt + 1);
-      else
-        g_prefix_error (&error, "%s failed: ", data->operation);
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  g_debug ("%s: %s; retrying in %u ms", data->operation, error->message, delay_ms);
-  g_atomic_int_inc (&self->retry_count);
-  g_error_free (error);
-  af_aws_sleep_async (delay_ms, g_task_get_cancellable (task), sleep_done_cb, task);
-}
-
-static void
-send_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
-  guint status;
   gsize length;
-  const char *data;
+  const char *data = g_bytes_get_data (body, &length);
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      error = af_aws_error_from_transport (error);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_task_return_error (task, error);
-          g_object_unref (task);
-          return;
-        }
-      retry_or_fail (task, error);
-      return;
-    }
-
-  status = soup_message_get_status (message);
-  data = g_bytes_get_data (body, &length);
   if (status != SOUP_STATUS_OK)
-    {
-      CallData *call = g_task_get_task_data (task);
-
-      g_clear_pointer (&call->error_body, g_bytes_unref);
-      call->error_body = g_bytes_ref (body);
-      retry_or_fail (task, af_aws_error_new_from_dynamodb (status, data, length));
-    }
-  else if (!check_crc32 (message, body, &error))
-    retry_or_fail (task, error);
-  else
-    {
-      g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
-      g_object_unref (task);
-    }
+    return af_aws_error_new_from_dynamodb (status, data, length);
+  check_crc32 (message, body, &error);
+  return error;
 }
 
-/* Takes @task. Each attempt is a new message signed now: a signature is only good for
- * a few minutes, and the backoff may have lasted a while. */
 static void
-send_attempt (GTask *task)
+prefix_error (AfAwsClient   *client,
+              gconstpointer  request,
+              guint          attempts,
+              GError       **error)
 {
-  AfDynamodbClient *self = g_task_get_source_object (task);
-  g_autoptr(SoupMessage) message = build_message (self, g_task_get_task_data (task));
+  const Call *call = request;
 
-  g_atomic_int_inc (&self->request_count);
-  soup_session_send_and_read_async (self->session, message, g_task_get_priority (task),
-                                    g_task_get_cancellable (task), send_done_cb, task);
+  if (attempts > 1)
+    g_prefix_error (error, "%s failed after %u attempts: ", call->operation, attempts);
+  else
+    g_prefix_error (error, "%s failed: ", call->operation);
+}
+
+static const char *
+describe (AfAwsClient   *client,
+          gconstpointer  request)
+{
+  return ((const Call *) request)->operation;
+}
+
+static void
+af_dynamodb_client_class_init (AfDynamodbClientClass *klass)
+{
+  AfAwsClientClass *client_class = AF_AWS_CLIENT_CLASS (klass);
+
+  client_class->build_message = build_message;
+  client_class->check_answer = check_answer;
+  client_class->prefix_error = prefix_error;
+  client_class->describe = describe;
 }
 
 void
@@ -323,21 +228,16 @@ af_dynamodb_client_call_async (AfDynamodbClient    *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  GTask *task;
-  CallData *data;
+  Call *call;
 
   g_return_if_fail (AF_IS_DYNAMODB_CLIENT (self));
   g_return_if_fail (operation != NULL && body != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_dynamodb_client_call_async);
-  data = g_new0 (CallData, 1);
-  data->operation = g_strdup (operation);
-  data->body = g_bytes_new (body, strlen (body));
-  af_backoff_init (&data->backoff, &self->retry_policy);
-  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
-
-  send_attempt (task);
+  call = g_new0 (Call, 1);
+  call->operation = g_strdup (operation);
+  call->body = g_bytes_new (body, strlen (body));
+  af_aws_client_send_async (AF_AWS_CLIENT (self), call, (GDestroyNotify) call_free,
+                            cancellable, callback, user_data);
 }
 
 GBytes *
@@ -354,13 +254,12 @@ af_dynamodb_client_call_finish_full (AfDynamodbClient  *self,
                                      GBytes           **out_error_body,
                                      GError           **error)
 {
-  CallData *data;
+  g_autoptr(SoupMessage) message = NULL;
+  GBytes *body = NULL;
 
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  data = g_task_get_task_data (G_TASK (result));
-  if (out_error_body != NULL)
-    *out_error_body = data->error_body ? g_bytes_ref (data->error_body) : NULL;
-  return g_task_propagate_pointer (G_TASK (result), error);
+  message = af_aws_client_send_finish (AF_AWS_CLIENT (self), result, &body, out_error_body,
+                                       error);
+  return body;
 }
 
 /* ---- Request and response helpers --------------------------------------------- */

@@ -14,7 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "af-aws-error.h"
+#include "af-aws-client.h"
 #include "af-credentials.h"
 #include "af-endpoint.h"
 #include "af-value.h"
@@ -56,7 +56,7 @@ void af_dynamodb_page_free (AfDynamodbPage *page);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfDynamodbPage, af_dynamodb_page_free)
 
 #define AF_TYPE_DYNAMODB_CLIENT (af_dynamodb_client_get_type ())
-G_DECLARE_FINAL_TYPE (AfDynamodbClient, af_dynamodb_client, AF, DYNAMODB_CLIENT, GObject)
+G_DECLARE_FINAL_TYPE (AfDynamodbClient, af_dynamodb_client, AF, DYNAMODB_CLIENT, AfAwsClient)
 
 AfDynamodbClient *af_dynamodb_client_new (SoupSession   *session,
                                           AfEndpoint    *endpoint,

@@ -111,20 +111,6 @@ close_streams (GetData *data)
   g_clear_object (&data->input);
 }
 
-static void
-sleep_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!af_aws_sleep_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    get_attempt (g_steal_pointer (&task));
-}
-
 /* Takes @task and @error. The partial file stays for the next attempt. */
 static void
 retry_or_fail (GTask  *task,
@@ -145,7 +131,7 @@ retry_or_fail (GTask  *task,
     }
   g_debug ("GET: %s; retrying in %u ms", error->message, delay_ms);
   g_error_free (error);
-  af_aws_sleep_async (delay_ms, g_task_get_cancellable (task), sleep_done_cb, task);
+  af_aws_retry_after (task, delay_ms, get_attempt);
 }
 
 static void
@@ -349,9 +335,9 @@ get_attempt (GTask *task)
   request.range = range;
 
   message = af_s3_client_build_message (self, &request);
-  af_s3_client_count_request (self);
-  soup_session_send_async (af_s3_client_get_session (self), message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), sent_cb, task);
+  af_aws_client_count_request (AF_AWS_CLIENT (self));
+  soup_session_send_async (af_aws_client_get_session (AF_AWS_CLIENT (self)), message,
+                           G_PRIORITY_DEFAULT, g_task_get_cancellable (task), sent_cb, task);
 }
 
 void
@@ -377,7 +363,7 @@ af_s3_client_get_object_async (AfS3Client          *self,
   data->etag_file = g_file_new_for_path (etag_path);
   data->checksum = g_checksum_new (G_CHECKSUM_SHA256);
   data->info = g_new0 (AfS3ObjectInfo, 1);
-  af_backoff_init (&data->backoff, af_s3_client_get_retry_policy (self));
+  af_backoff_init (&data->backoff, af_aws_client_get_retry_policy (AF_AWS_CLIENT (self)));
   g_task_set_task_data (task, data, (GDestroyNotify) get_data_free);
   get_attempt (task);
 }

@@ -26,9 +26,6 @@ typedef struct
 /* A signed message for @request (the signature covers the body's SHA-256). */
 SoupMessage         *af_s3_client_build_message     (AfS3Client        *self,
                                                      const AfS3Request *request);
-const AfRetryPolicy *af_s3_client_get_retry_policy  (AfS3Client        *self);
-void                 af_s3_client_count_request     (AfS3Client        *self);
-SoupSession         *af_s3_client_get_session       (AfS3Client        *self);
 guint64              af_s3_client_get_threshold     (AfS3Client        *self);
 gsize                af_s3_client_get_part_size     (AfS3Client        *self);
 

@@ -8,41 +8,17 @@
 
 struct _AfS3Client
 {
-  GObject        parent_instance;
+  AfAwsClient parent_instance;
 
-  SoupSession   *session;       /* (owned) */
-  AfEndpoint    *endpoint;      /* (owned) */
-  AfCredentials *credentials;   /* (owned) */
-  AfRetryPolicy  retry_policy;
-  guint64        threshold;
-  gsize          part_size;
-  guint          request_count; /* atomic */
+  guint64     threshold;
+  gsize       part_size;
 };
 
-G_DEFINE_FINAL_TYPE (AfS3Client, af_s3_client, G_TYPE_OBJECT)
-
-static void
-af_s3_client_finalize (GObject *object)
-{
-  AfS3Client *self = AF_S3_CLIENT (object);
-
-  g_clear_object (&self->session);
-  g_clear_object (&self->endpoint);
-  g_clear_object (&self->credentials);
-
-  G_OBJECT_CLASS (af_s3_client_parent_class)->finalize (object);
-}
-
-static void
-af_s3_client_class_init (AfS3ClientClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = af_s3_client_finalize;
-}
+G_DEFINE_FINAL_TYPE (AfS3Client, af_s3_client, AF_TYPE_AWS_CLIENT)
 
 static void
 af_s3_client_init (AfS3Client *self)
 {
-  af_retry_policy_init_default (&self->retry_policy);
   self->threshold = AF_S3_DEFAULT_MULTIPART_THRESHOLD;
   self->part_size = 8 * 1024 * 1024;
 }
@@ -52,24 +28,14 @@ af_s3_client_new (SoupSession   *session,
                   AfEndpoint    *endpoint,
                   AfCredentials *credentials)
 {
-  AfS3Client *self;
-
-  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
-  g_return_val_if_fail (AF_IS_ENDPOINT (endpoint), NULL);
-  g_return_val_if_fail (AF_IS_CREDENTIALS (credentials), NULL);
-
-  self = g_object_new (AF_TYPE_S3_CLIENT, NULL);
-  self->session = g_object_ref (session);
-  self->endpoint = g_object_ref (endpoint);
-  self->credentials = g_object_ref (credentials);
-  return self;
+  return af_aws_client_new (AF_TYPE_S3_CLIENT, session, endpoint, credentials);
 }
 
 void
 af_s3_client_set_retry_policy (AfS3Client          *self,
                                const AfRetryPolicy *policy)
 {
-  self->retry_policy = *policy;
+  af_aws_client_set_retry_policy (AF_AWS_CLIENT (self), policy);
 }
 
 void
@@ -85,25 +51,7 @@ af_s3_client_set_multipart (AfS3Client *self,
 guint
 af_s3_client_get_request_count (AfS3Client *self)
 {
-  return g_atomic_int_get (&self->request_count);
-}
-
-const AfRetryPolicy *
-af_s3_client_get_retry_policy (AfS3Client *self)
-{
-  return &self->retry_policy;
-}
-
-void
-af_s3_client_count_request (AfS3Client *self)
-{
-  g_atomic_int_inc (&self->request_count);
-}
-
-SoupSession *
-af_s3_client_get_session (AfS3Client *self)
-{
-  return self->session;
+  return af_aws_client_get_request_count (AF_AWS_CLIENT (self));
 }
 
 guint64
@@ -147,7 +95,8 @@ SoupMessage *
 af_s3_client_build_message (AfS3Client        *self,
                             const AfS3Request *request)
 {
-  g_autoptr(GUri) uri = af_endpoint_build_object_uri (self->endpoint, request->bucket,
+  AfEndpoint *endpoint = af_aws_client_get_endpoint (AF_AWS_CLIENT (self));
+  g_autoptr(GUri) uri = af_endpoint_build_object_uri (endpoint, request->bucket,
                                                       request->key, request->query);
   SoupMessage *message = soup_message_new_from_uri (request->method, uri);
   SoupMessageHeaders *headers = soup_message_get_request_headers (message);
@@ -169,7 +118,8 @@ af_s3_client_build_message (AfS3Client        *self,
   /* We hash what we store: a transparently decoded body would not be the object. */
   soup_message_disable_feature (message, SOUP_TYPE_CONTENT_DECODER);
   af_sigv4_sign_message (message, request->body, af_service_signing_name (AF_SERVICE_S3),
-                         af_endpoint_get_region (self->endpoint), self->credentials);
+                         af_endpoint_get_region (endpoint),
+                         af_aws_client_get_credentials (AF_AWS_CLIENT (self)));
   return message;
 }
 
@@ -212,110 +162,68 @@ typedef struct
 {
   AfS3Request  request;       /* strings below are owned copies */
   char        *strings[5];
-  AfBackoff    backoff;
-  GBytes      *body;          /* (owned) (nullable) the answer */
-} ExchangeData;
+} Exchange;
 
 static void
-exchange_data_free (ExchangeData *data)
+exchange_free (Exchange *exchange)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (data->strings); i++)
-    g_free (data->strings[i]);
-  g_clear_pointer (&data->request.body, g_bytes_unref);
-  g_clear_pointer (&data->body, g_bytes_unref);
-  g_free (data);
+  for (guint i = 0; i < G_N_ELEMENTS (exchange->strings); i++)
+    g_free (exchange->strings[i]);
+  g_clear_pointer (&exchange->request.body, g_bytes_unref);
+  g_free (exchange);
 }
 
-static void exchange_attempt (GTask *task);
-
-static void
-exchange_sleep_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+static SoupMessage *
+build_message (AfAwsClient   *client,
+               gconstpointer  request)
 {
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!af_aws_sleep_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    exchange_attempt (g_steal_pointer (&task));
+  return af_s3_client_build_message (AF_S3_CLIENT (client),
+                                     &((const Exchange *) request)->request);
 }
 
-/* Takes @task and @error. */
-static void
-exchange_retry_or_fail (GTask  *task,
-                        GError *error)
+/* 304 answers a conditional GET: not an error, the caller looks at the status. */
+static GError *
+check_answer (AfAwsClient *client,
+              SoupMessage *message,
+              GBytes      *body)
 {
-  ExchangeData *data = g_task_get_task_data (task);
-  guint delay_ms;
+  guint status = soup_message_get_status (message);
+  gsize length;
+  const char *text = g_bytes_get_data (body, &length);
 
-  if (!af_aws_error_is_retryable (error) || !af_backoff_next (&data->backoff, &delay_ms))
-    {
-      g_prefix_error (&error, "%s s3://%s/%s: ", data->request.method, data->request.bucket,
-                      data->request.key ? data->request.key : "");
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  g_debug ("%s: %s; retrying in %u ms", data->request.method, error->message, delay_ms);
-  g_error_free (error);
-  af_aws_sleep_async (delay_ms, g_task_get_cancellable (task), exchange_sleep_cb, task);
-}
-
-static void
-exchange_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GTask *task = user_data;
-  ExchangeData *data = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  GError *error = NULL;
-  GBytes *body;
-  guint status;
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      error = af_aws_error_from_transport (error);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_task_return_error (task, error);
-          g_object_unref (task);
-        }
-      else
-        exchange_retry_or_fail (task, error);
-      return;
-    }
-
-  status = soup_message_get_status (message);
   if (status >= 300 && status != SOUP_STATUS_NOT_MODIFIED)
-    {
-      gsize length;
-      const char *text = g_bytes_get_data (body, &length);
-
-      error = af_aws_error_new_from_s3 (status, text, length);
-      g_bytes_unref (body);
-      exchange_retry_or_fail (task, error);
-      return;
-    }
-  g_clear_pointer (&data->body, g_bytes_unref);
-  data->body = body;
-  g_task_return_pointer (task, g_object_ref (message), g_object_unref);
-  g_object_unref (task);
+    return af_aws_error_new_from_s3 (status, text, length);
+  return NULL;
 }
 
 static void
-exchange_attempt (GTask *task)
+prefix_error (AfAwsClient   *client,
+              gconstpointer  request,
+              guint          attempts,
+              GError       **error)
 {
-  AfS3Client *self = g_task_get_source_object (task);
-  ExchangeData *data = g_task_get_task_data (task);
-  g_autoptr(SoupMessage) message = af_s3_client_build_message (self, &data->request);
+  const AfS3Request *s3_request = &((const Exchange *) request)->request;
 
-  af_s3_client_count_request (self);
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), exchange_done_cb, task);
+  g_prefix_error (error, "%s s3://%s/%s: ", s3_request->method, s3_request->bucket,
+                  s3_request->key ? s3_request->key : "");
+}
+
+static const char *
+describe (AfAwsClient   *client,
+          gconstpointer  request)
+{
+  return ((const Exchange *) request)->request.method;
+}
+
+static void
+af_s3_client_class_init (AfS3ClientClass *klass)
+{
+  AfAwsClientClass *client_class = AF_AWS_CLIENT_CLASS (klass);
+
+  client_class->build_message = build_message;
+  client_class->check_answer = check_answer;
+  client_class->prefix_error = prefix_error;
+  client_class->describe = describe;
 }
 
 void
@@ -325,37 +233,26 @@ af_s3_client_exchange_async (AfS3Client          *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  ExchangeData *data = g_new0 (ExchangeData, 1);
+  Exchange *exchange = g_new0 (Exchange, 1);
 
-  g_task_set_source_tag (task, af_s3_client_exchange_async);
-  data->request = *request;
-  data->request.method = data->strings[0] = g_strdup (request->method);
-  data->request.bucket = data->strings[1] = g_strdup (request->bucket);
-  data->request.key = data->strings[2] = g_strdup (request->key);
-  data->request.query = data->strings[3] = g_strdup (request->query);
-  data->request.content_type = data->strings[4] = g_strdup (request->content_type);
-  data->request.body = request->body ? g_bytes_ref (request->body) : NULL;
-  af_backoff_init (&data->backoff, &self->retry_policy);
-  g_task_set_task_data (task, data, (GDestroyNotify) exchange_data_free);
-  exchange_attempt (task);
+  exchange->request = *request;
+  exchange->request.method = exchange->strings[0] = g_strdup (request->method);
+  exchange->request.bucket = exchange->strings[1] = g_strdup (request->bucket);
+  exchange->request.key = exchange->strings[2] = g_strdup (request->key);
+  exchange->request.query = exchange->strings[3] = g_strdup (request->query);
+  exchange->request.content_type = exchange->strings[4] = g_strdup (request->content_type);
+  exchange->request.body = request->body ? g_bytes_ref (request->body) : NULL;
+  af_aws_client_send_async (AF_AWS_CLIENT (self), exchange, (GDestroyNotify) exchange_free,
+                            cancellable, callback, user_data);
 }
 
 SoupMessage *
-af_s3_client_exchange_finish (AfS3Client  *self,
+af_s3_client_exchange_finish (AfS3Client   *self,
                               GAsyncResult *result,
-                              GBytes     **out_body,
-                              GError     **error)
+                              GBytes      **out_body,
+                              GError      **error)
 {
-  ExchangeData *data;
-  SoupMessage *message;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  data = g_task_get_task_data (G_TASK (result));
-  message = g_task_propagate_pointer (G_TASK (result), error);
-  if (message != NULL && out_body != NULL)
-    *out_body = g_steal_pointer (&data->body);
-  return message;
+  return af_aws_client_send_finish (AF_AWS_CLIENT (self), result, out_body, NULL, error);
 }
 
 /* ---- HeadObject and DeleteObject ---------------------------------------------- */

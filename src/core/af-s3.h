@@ -11,7 +11,7 @@
 
 #include <libsoup/soup.h>
 
-#include "af-aws-error.h"
+#include "af-aws-client.h"
 #include "af-credentials.h"
 #include "af-endpoint.h"
 
@@ -35,7 +35,7 @@ void af_s3_object_info_free (AfS3ObjectInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfS3ObjectInfo, af_s3_object_info_free)
 
 #define AF_TYPE_S3_CLIENT (af_s3_client_get_type ())
-G_DECLARE_FINAL_TYPE (AfS3Client, af_s3_client, AF, S3_CLIENT, GObject)
+G_DECLARE_FINAL_TYPE (AfS3Client, af_s3_client, AF, S3_CLIENT, AfAwsClient)
 
 AfS3Client *af_s3_client_new                     (SoupSession         *session,
                                                   AfEndpoint          *endpoint,
