@@ -265,17 +265,27 @@ pull_progress_cb (AfPull  *pull,
 
 /* ---- The jobs ---------------------------------------------------------------------- */
 
+static AfWorkspaceNames *
+workspace_names (const AfdCloudConfig *config)
+{
+  AfWorkspaceNames *names = af_workspace_names_new (config->env);
+
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    af_workspace_names_set_table (names, t, config->tables[t]);
+  return names;
+}
+
 static AfSync *
 sync_new (Clients              *clients,
           const AfdCloudConfig *config)
 {
-  g_autofree char *raw = g_strdup_printf ("artguard-images-raw-%s", config->env);
-  g_autofree char *processed = g_strdup_printf ("artguard-images-processed-%s", config->env);
+  g_autoptr(AfWorkspaceNames) names = workspace_names (config);
   AfSync *sync = af_sync_new (clients->store, clients->dynamodb, clients->s3);
 
   for (AfTable t = 0; t < AF_N_TABLES; t++)
-    af_sync_set_table_name (sync, t, config->tables[t]);
-  af_sync_set_buckets (sync, raw, processed);
+    af_sync_set_table_name (sync, t, af_workspace_names_get_table (names, t));
+  af_sync_set_buckets (sync, af_workspace_names_get_raw_bucket (names),
+                       af_workspace_names_get_processed_bucket (names));
   return sync;
 }
 
@@ -338,14 +348,11 @@ run_forget (GTask        *task,
             Clients      *clients,
             GMainContext *context)
 {
-  g_autofree char *raw = g_strdup_printf ("artguard-images-raw-%s", job->config->env);
-  g_autofree char *processed = g_strdup_printf ("artguard-images-processed-%s", job->config->env);
+  g_autoptr(AfWorkspaceNames) names = workspace_names (job->config);
   g_autoptr(AfForget) forget = af_forget_new (clients->store, clients->dynamodb, clients->s3);
   g_autoptr(GError) error = NULL;
 
-  af_forget_set_table_name (forget, AF_TABLE_ANALYSES, job->config->tables[AF_TABLE_ANALYSES]);
-  af_forget_set_table_name (forget, AF_TABLE_USERS, job->config->tables[AF_TABLE_USERS]);
-  af_forget_set_buckets (forget, raw, processed);
+  af_forget_set_names (forget, names);
   af_forget_run_async (forget, job->user_id, job->cancellable, store_result_cb, job);
   if (af_forget_run_finish (forget, job_wait (job, context), &job->forget_result, &error))
     g_task_return_boolean (task, TRUE);

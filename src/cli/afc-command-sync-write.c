@@ -19,16 +19,27 @@
 
 /* ---- Connecting ------------------------------------------------------------------ */
 
-static char *
-bucket_name (const char *variable,
-             const char *stem)
+/* NULL when unset or empty. */
+static const char *
+nonempty_env (const char *variable)
 {
-  const char *name = g_getenv (variable);
-  const char *env = g_getenv ("AUDITFLOW_DESK_ENV");
+  const char *value = g_getenv (variable);
 
-  if (name != NULL && *name != '\0')
-    return g_strdup (name);
-  return g_strdup_printf ("%s-%s", stem, env != NULL && *env != '\0' ? env : "dev");
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+/* The tables afc_aws_connect() resolved; the buckets follow AUDITFLOW_DESK_ENV unless
+ * AUDITFLOW_DESK_RAW_BUCKET / AUDITFLOW_DESK_PROCESSED_BUCKET name them. */
+static AfWorkspaceNames *
+workspace_names (AfcAws *aws)
+{
+  AfWorkspaceNames *names = af_workspace_names_new (nonempty_env ("AUDITFLOW_DESK_ENV"));
+
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    af_workspace_names_set_table (names, t, aws->table_names[t]);
+  af_workspace_names_set_buckets (names, nonempty_env ("AUDITFLOW_DESK_RAW_BUCKET"),
+                                  nonempty_env ("AUDITFLOW_DESK_PROCESSED_BUCKET"));
+  return names;
 }
 
 /* The same endpoints, tables and buckets for every write command. */
@@ -38,17 +49,17 @@ connect_sync (AfcAws  **out_aws,
               GError  **error)
 {
   g_autoptr(AfcAws) aws = afc_aws_connect (error);
-  g_autofree char *raw = bucket_name ("AUDITFLOW_DESK_RAW_BUCKET", "artguard-images-raw");
-  g_autofree char *processed = bucket_name ("AUDITFLOW_DESK_PROCESSED_BUCKET",
-                                            "artguard-images-processed");
+  g_autoptr(AfWorkspaceNames) names = NULL;
   AfSync *sync;
 
   if (aws == NULL)
     return NULL;
+  names = workspace_names (aws);
   sync = af_sync_new (store, aws->dynamodb, aws->s3);
   for (AfTable t = 0; t < AF_N_TABLES; t++)
-    af_sync_set_table_name (sync, t, aws->table_names[t]);
-  af_sync_set_buckets (sync, raw, processed);
+    af_sync_set_table_name (sync, t, af_workspace_names_get_table (names, t));
+  af_sync_set_buckets (sync, af_workspace_names_get_raw_bucket (names),
+                       af_workspace_names_get_processed_bucket (names));
   *out_aws = g_steal_pointer (&aws);
   return sync;
 }
@@ -549,9 +560,7 @@ forget_run (const AfcCommand  *command,
   g_autoptr(GAsyncResult) async_result = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   AfForgetResult result = { 0 };
-  g_autofree char *raw = bucket_name ("AUDITFLOW_DESK_RAW_BUCKET", "artguard-images-raw");
-  g_autofree char *processed = bucket_name ("AUDITFLOW_DESK_PROCESSED_BUCKET",
-                                            "artguard-images-processed");
+  g_autoptr(AfWorkspaceNames) names = NULL;
   AfStore *store;
   int exit_code;
 
@@ -560,10 +569,9 @@ forget_run (const AfcCommand  *command,
   store = afc_context_get_store (context, &error);
   if (store == NULL || (aws = afc_aws_connect (&error)) == NULL)
     return afc_context_fail (context, error);
+  names = workspace_names (aws);
   forget = af_forget_new (store, aws->dynamodb, aws->s3);
-  af_forget_set_table_name (forget, AF_TABLE_ANALYSES, aws->table_names[AF_TABLE_ANALYSES]);
-  af_forget_set_table_name (forget, AF_TABLE_USERS, aws->table_names[AF_TABLE_USERS]);
-  af_forget_set_buckets (forget, raw, processed);
+  af_forget_set_names (forget, names);
   af_forget_run_async (forget, args[0], NULL, afc_aws_store_result, &async_result);
   if (!af_forget_run_finish (forget, afc_aws_wait (&async_result), &result, &error))
     return afc_context_fail_message (context, "%s (the request is kept: the next sync or "

@@ -18,10 +18,7 @@ struct _AfForget
   AfStore          *store;          /* (owned) */
   AfDynamodbClient *dynamodb;       /* (owned) */
   AfS3Client       *s3;             /* (owned) */
-  char             *analyses;       /* (owned) table name */
-  char             *users;          /* (owned) table name */
-  char             *raw_bucket;     /* (owned) */
-  char             *processed_bucket; /* (owned) */
+  AfWorkspaceNames *names;          /* (owned) */
   char             *objects_dir;    /* (owned) (nullable) */
 };
 
@@ -45,10 +42,7 @@ af_forget_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->dynamodb);
   g_clear_object (&self->s3);
-  g_free (self->analyses);
-  g_free (self->users);
-  g_free (self->raw_bucket);
-  g_free (self->processed_bucket);
+  g_clear_object (&self->names);
   g_free (self->objects_dir);
   G_OBJECT_CLASS (af_forget_parent_class)->finalize (object);
 }
@@ -62,10 +56,7 @@ af_forget_class_init (AfForgetClass *klass)
 static void
 af_forget_init (AfForget *self)
 {
-  self->analyses = af_table_default_name (AF_TABLE_ANALYSES, NULL);
-  self->users = af_table_default_name (AF_TABLE_USERS, NULL);
-  self->raw_bucket = g_strdup ("artguard-images-raw-dev");
-  self->processed_bucket = g_strdup ("artguard-images-processed-dev");
+  self->names = af_workspace_names_new (NULL);
 }
 
 AfForget *
@@ -82,14 +73,19 @@ af_forget_new (AfStore          *store,
 }
 
 void
+af_forget_set_names (AfForget         *self,
+                     AfWorkspaceNames *names)
+{
+  g_return_if_fail (AF_IS_WORKSPACE_NAMES (names));
+  g_set_object (&self->names, names);
+}
+
+void
 af_forget_set_table_name (AfForget   *self,
                           AfTable     table,
                           const char *name)
 {
-  if (table == AF_TABLE_ANALYSES)
-    replace_str (&self->analyses, name);
-  else if (table == AF_TABLE_USERS)
-    replace_str (&self->users, name);
+  af_workspace_names_set_table (self->names, table, name);
 }
 
 void
@@ -97,8 +93,7 @@ af_forget_set_buckets (AfForget   *self,
                        const char *raw,
                        const char *processed)
 {
-  replace_str (&self->raw_bucket, raw);
-  replace_str (&self->processed_bucket, processed);
+  af_workspace_names_set_buckets (self->names, raw, processed);
 }
 
 void
@@ -106,6 +101,19 @@ af_forget_set_objects_dir (AfForget   *self,
                            const char *path)
 {
   replace_str (&self->objects_dir, path);
+}
+
+static const char *
+table_name (AfForget *self,
+            AfTable   table)
+{
+  return af_workspace_names_get_table (self->names, table);
+}
+
+static const char *
+raw_bucket (AfForget *self)
+{
+  return af_workspace_names_get_raw_bucket (self->names);
 }
 
 /* ---- The request row -------------------------------------------------------------- */
@@ -293,7 +301,7 @@ delete_user (GTask *task)
   AfDynamodbParams params = { .return_values = "ALL_OLD" };
 
   af_value_map_set (key, "user_id", af_value_new_s (run->user_id));
-  af_dynamodb_client_delete_item_async (self->dynamodb, self->users, key, &params,
+  af_dynamodb_client_delete_item_async (self->dynamodb, table_name (self, AF_TABLE_USERS), key, &params,
                                         g_task_get_cancellable (task), user_deleted_cb, task);
 }
 
@@ -335,8 +343,9 @@ delete_next_analysis (GTask *task)
   af_value_map_set (key, "request_id", af_value_new_s (af_item_get_s (item, "request_id")));
   if (af_value_map_get (item, "created_at") != NULL)
     af_value_map_set (key, "created_at", af_value_copy (af_value_map_get (item, "created_at")));
-  af_dynamodb_client_delete_item_async (self->dynamodb, self->analyses, key, &params,
-                                        g_task_get_cancellable (task), analysis_deleted_cb, task);
+  af_dynamodb_client_delete_item_async (self->dynamodb, table_name (self, AF_TABLE_ANALYSES), key,
+                                        &params, g_task_get_cancellable (task),
+                                        analysis_deleted_cb, task);
 }
 
 static void
@@ -393,7 +402,7 @@ listed_cb (GObject      *source,
   if (return_if_failed (task, error))
     return;
   for (guint i = 0; keys != NULL && i < keys->len; i++)
-    add_object (run, self->raw_bucket, keys->pdata[i]);
+    add_object (run, raw_bucket (self), keys->pdata[i]);
   for (guint i = 0; i < run->analyses->len; i++)
     {
       add_url (run, af_item_get_s (run->analyses->pdata[i], "raw_image_url"));
@@ -433,7 +442,7 @@ analyses_found_cb (GObject      *source,
     add_analysis (run, g_ptr_array_index (page->items, i));
   add_cached_analyses (self, run);
   prefix = g_strdup_printf ("inference/%s/", run->user_id);
-  af_s3_client_list_keys_async (self->s3, self->raw_bucket, prefix, g_task_get_cancellable (task),
+  af_s3_client_list_keys_async (self->s3, raw_bucket (self), prefix, g_task_get_cancellable (task),
                                 listed_cb, task);
 }
 
@@ -476,8 +485,8 @@ af_forget_run_async (AfForget            *self,
     }
   af_value_map_set (names, "#u", af_value_new_s ("user_id"));
   af_value_map_set (values, ":u", af_value_new_s (user_id));
-  af_dynamodb_client_query_all_async (self->dynamodb, self->analyses, &params, cancellable,
-                                      analyses_found_cb, task);
+  af_dynamodb_client_query_all_async (self->dynamodb, table_name (self, AF_TABLE_ANALYSES),
+                                      &params, cancellable, analyses_found_cb, task);
 }
 
 gboolean

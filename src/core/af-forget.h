@@ -17,6 +17,7 @@
 #include "af-dynamodb.h"
 #include "af-s3.h"
 #include "af-store.h"
+#include "af-workspace-names.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,9 @@ G_DECLARE_FINAL_TYPE (AfForget, af_forget, AF, FORGET, GObject)
 AfForget  *af_forget_new             (AfStore             *store,
                                       AfDynamodbClient    *dynamodb,
                                       AfS3Client          *s3);
+/* Uses @names (shared, not copied): the analyses and users tables, the buckets. */
+void       af_forget_set_names       (AfForget            *self,
+                                      AfWorkspaceNames    *names);
 void       af_forget_set_table_name  (AfForget            *self,
                                       AfTable              table,
                                       const char          *name);

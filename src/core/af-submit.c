@@ -16,9 +16,7 @@ struct _AfSubmit
   AfStore          *store;         /* (owned) */
   AfDynamodbClient *dynamodb;      /* (owned) */
   AfS3Client       *s3;            /* (owned) */
-  char             *analyses;      /* (owned) table name */
-  char             *users;         /* (owned) table name */
-  char             *raw_bucket;    /* (owned) */
+  AfWorkspaceNames *names;         /* (owned) */
 };
 
 G_DEFINE_FINAL_TYPE (AfSubmit, af_submit, G_TYPE_OBJECT)
@@ -51,9 +49,7 @@ af_submit_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->dynamodb);
   g_clear_object (&self->s3);
-  g_free (self->analyses);
-  g_free (self->users);
-  g_free (self->raw_bucket);
+  g_clear_object (&self->names);
   G_OBJECT_CLASS (af_submit_parent_class)->finalize (object);
 }
 
@@ -66,9 +62,7 @@ af_submit_class_init (AfSubmitClass *klass)
 static void
 af_submit_init (AfSubmit *self)
 {
-  self->analyses = af_table_default_name (AF_TABLE_ANALYSES, NULL);
-  self->users = af_table_default_name (AF_TABLE_USERS, NULL);
-  self->raw_bucket = g_strdup ("artguard-images-raw-dev");
+  self->names = af_workspace_names_new (NULL);
 }
 
 AfSubmit *
@@ -85,16 +79,22 @@ af_submit_new (AfStore          *store,
 }
 
 void
+af_submit_set_names (AfSubmit         *self,
+                     AfWorkspaceNames *names)
+{
+  g_return_if_fail (AF_IS_SUBMIT (self));
+  g_return_if_fail (AF_IS_WORKSPACE_NAMES (names));
+
+  g_set_object (&self->names, names);
+}
+
+void
 af_submit_set_table_name (AfSubmit   *self,
                           AfTable     table,
                           const char *name)
 {
   g_return_if_fail (AF_IS_SUBMIT (self));
-
-  if (table == AF_TABLE_ANALYSES)
-    replace_str (&self->analyses, name);
-  else if (table == AF_TABLE_USERS)
-    replace_str (&self->users, name);
+  af_workspace_names_set_table (self->names, table, name);
 }
 
 void
@@ -102,7 +102,20 @@ af_submit_set_raw_bucket (AfSubmit   *self,
                           const char *bucket)
 {
   g_return_if_fail (AF_IS_SUBMIT (self));
-  replace_str (&self->raw_bucket, bucket);
+  af_workspace_names_set_buckets (self->names, bucket, NULL);
+}
+
+static const char *
+table_name (AfSubmit *self,
+            AfTable   table)
+{
+  return af_workspace_names_get_table (self->names, table);
+}
+
+static const char *
+raw_bucket (AfSubmit *self)
+{
+  return af_workspace_names_get_raw_bucket (self->names);
 }
 
 /* ---- What is sent, derived from the row alone ---------------------------------------- */
@@ -132,7 +145,7 @@ analysis_item (AfSubmit           *self,
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (submission->created_at / 1000);
   g_autoptr(GDateTime) exact = g_date_time_add (time, (submission->created_at % 1000) * 1000);
   g_autofree char *iso = af_clock_format_iso (exact);
-  g_autofree char *url = g_strdup_printf ("s3://%s/%s", self->raw_bucket, submission->object_key);
+  g_autofree char *url = g_strdup_printf ("s3://%s/%s", raw_bucket (self), submission->object_key);
 
   af_value_map_set (item, "request_id", af_value_new_s (submission->request_id));
   af_value_map_set (item, "created_at", af_value_new_n_int (submission->created_at));
@@ -160,12 +173,12 @@ transaction_body (AfSubmit           *self,
   g_autoptr(AfValue) item = analysis_item (self, submission);
   GString *body = g_string_new ("{\"TransactItems\":[{\"Put\":{\"TableName\":");
 
-  af_codec_write_json_string (body, self->analyses);
+  af_codec_write_json_string (body, table_name (self, AF_TABLE_ANALYSES));
   g_string_append (body, ",\"Item\":");
   af_codec_write_item (body, item);
   g_string_append (body, ",\"ConditionExpression\":\"attribute_not_exists(request_id)\"}},"
                          "{\"Update\":{\"TableName\":");
-  af_codec_write_json_string (body, self->users);
+  af_codec_write_json_string (body, table_name (self, AF_TABLE_USERS));
   g_string_append (body, ",\"Key\":{\"user_id\":{\"S\":");
   af_codec_write_json_string (body, submission->user_id);
   g_string_append_printf (body, "}},\"UpdateExpression\":\"ADD total_uploads :one, quota_used :one "
@@ -352,7 +365,7 @@ upload (GTask *task)
   submission->attempts++;
   if (!save_state (task, "uploading"))
     return;
-  af_s3_client_put_file_async (self->s3, self->raw_bucket, submission->object_key, file,
+  af_s3_client_put_file_async (self->s3, raw_bucket (self), submission->object_key, file,
                                submission->content_type, g_task_get_cancellable (task),
                                put_done_cb, task);
 }
@@ -393,7 +406,7 @@ start_upload (GTask *task)
       upload (task);
       return;
     }
-  af_s3_client_head_object_async (self->s3, self->raw_bucket, submission->object_key,
+  af_s3_client_head_object_async (self->s3, raw_bucket (self), submission->object_key,
                                   g_task_get_cancellable (task), head_done_cb, task);
 }
 
@@ -442,7 +455,7 @@ find_user (GTask *task)
 
   af_value_map_set (names, "#e", af_value_new_s ("email"));
   af_value_map_set (values, ":e", af_value_new_s (current (task)->email));
-  af_dynamodb_client_query_all_async (self->dynamodb, self->users, &params,
+  af_dynamodb_client_query_all_async (self->dynamodb, table_name (self, AF_TABLE_USERS), &params,
                                       g_task_get_cancellable (task), user_done_cb, task);
 }
 

@@ -21,6 +21,7 @@
 #include "af-dynamodb.h"
 #include "af-s3.h"
 #include "af-store.h"
+#include "af-workspace-names.h"
 
 G_BEGIN_DECLS
 
@@ -67,6 +68,9 @@ G_DECLARE_FINAL_TYPE (AfSubmit, af_submit, AF, SUBMIT, GObject)
 AfSubmit       *af_submit_new            (AfStore            *store,
                                           AfDynamodbClient   *dynamodb,
                                           AfS3Client         *s3);
+/* Uses @names (shared, not copied): the analyses and users tables, the raw bucket. */
+void            af_submit_set_names      (AfSubmit           *self,
+                                          AfWorkspaceNames   *names);
 void            af_submit_set_table_name (AfSubmit           *self,
                                           AfTable             table,
                                           const char         *name);
