@@ -51,27 +51,99 @@ response_item (JsonNode    *root,
   return TRUE;
 }
 
-/* ---- GetItem ------------------------------------------------------------------ */
+/* ---- One operation: send its request, read its answer ----------------------------- */
+
+typedef struct _Operation Operation;
+
+/* How to read one operation's answer into what its _finish returns. */
+struct _Operation
+{
+  const char     *name;         /* the X-Amz-Target operation */
+  const char     *member;       /* (nullable) the member of the answer that holds it */
+  gboolean      (*read_answer) (const Operation  *op,
+                                GBytes           *body,
+                                gpointer         *out_answer,
+                                GError          **error);
+  GDestroyNotify  free_answer;
+};
 
 static void
-get_item_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+operation_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  const Operation *op = g_task_get_task_data (task);
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  AfValue *item = NULL;
+  gpointer answer = NULL;
   GError *error = NULL;
 
   body = af_dynamodb_client_call_finish (AF_DYNAMODB_CLIENT (source), result, &error);
-  if (body != NULL)
-    root = af_dynamodb_parse_response (body, &error);
-  if (root == NULL || !response_item (root, "Item", &item, &error))
+  if (body == NULL || !op->read_answer (op, body, &answer, &error))
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, item, item ? (GDestroyNotify) af_value_unref : NULL);
+    g_task_return_pointer (task, answer, answer ? op->free_answer : NULL);
 }
+
+static void
+start_operation (AfDynamodbClient    *self,
+                 const Operation     *op,
+                 const char          *text,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, (gpointer) op, NULL);
+  af_dynamodb_client_call_async (self, op->name, text, cancellable, operation_done_cb, task);
+}
+
+/* FALSE with @error when the operation failed; else TRUE and its answer, which may be
+ * NULL (GetItem of a missing item, TransactWriteItems). */
+static gboolean
+operation_finish (AfDynamodbClient  *self,
+                  GAsyncResult      *result,
+                  gpointer          *out_answer,
+                  GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gpointer answer;
+  const Operation *op;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  op = g_task_get_task_data (G_TASK (result));
+  answer = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (out_answer != NULL)
+    *out_answer = answer;
+  else if (answer != NULL)
+    op->free_answer (answer);
+  return TRUE;
+}
+
+/* ---- GetItem ------------------------------------------------------------------ */
+
+static gboolean
+read_item (const Operation  *op,
+           GBytes           *body,
+           gpointer         *out_answer,
+           GError          **error)
+{
+  g_autoptr(JsonNode) root = af_dynamodb_parse_response (body, error);
+
+  return root != NULL && response_item (root, op->member, (AfValue **) out_answer, error);
+}
+
+static const Operation get_item_op = {
+  "GetItem", "Item", read_item, (GDestroyNotify) af_value_unref,
+};
 
 void
 af_dynamodb_client_get_item_async (AfDynamodbClient       *self,
@@ -82,15 +154,14 @@ af_dynamodb_client_get_item_async (AfDynamodbClient       *self,
                                    GAsyncReadyCallback     callback,
                                    gpointer                user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   GString *body = af_dynamodb_body_begin (table);
   g_autofree char *text = NULL;
 
-  g_task_set_source_tag (task, af_dynamodb_client_get_item_async);
   af_dynamodb_body_add_item (body, "Key", key);
   af_dynamodb_body_add_params (body, params, TRUE);
   text = finish_body (body);
-  af_dynamodb_client_call_async (self, "GetItem", text, cancellable, get_item_done_cb, task);
+  start_operation (self, &get_item_op, text, af_dynamodb_client_get_item_async,
+                   cancellable, callback, user_data);
 }
 
 gboolean
@@ -99,21 +170,7 @@ af_dynamodb_client_get_item_finish (AfDynamodbClient  *self,
                                     AfValue          **out_item,
                                     GError           **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  AfValue *item;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  item = g_task_propagate_pointer (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (out_item != NULL)
-    *out_item = item;
-  else if (item != NULL)
-    af_value_unref (item);
-  return TRUE;
+  return operation_finish (self, result, (gpointer *) out_item, error);
 }
 
 /* ---- PutItem, UpdateItem, DeleteItem ------------------------------------------ */
@@ -262,57 +319,52 @@ af_dynamodb_client_write_finish (AfDynamodbClient  *self,
 
 /* ---- Query and Scan pages ----------------------------------------------------- */
 
-static void
-page_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+static gboolean
+read_page (const Operation  *op,
+           GBytes           *body,
+           gpointer         *out_answer,
+           GError          **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) codec_error = NULL;
-  AfDynamodbPage *page;
-  GError *error = NULL;
+  g_autoptr(AfDynamodbPage) page = g_new0 (AfDynamodbPage, 1);
   gsize length;
-  const char *data;
+  const char *data = g_bytes_get_data (body, &length);
 
-  body = af_dynamodb_client_call_finish (AF_DYNAMODB_CLIENT (source), result, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  data = g_bytes_get_data (body, &length);
-  page = g_new0 (AfDynamodbPage, 1);
   page->bytes = length;
   page->items = af_codec_parse_items_page (data, length, &page->last_key, &codec_error);
   if (page->items == NULL)
     {
-      af_dynamodb_page_free (page);
-      g_task_return_new_error (task, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
-                               "DynamoDB sent an unreadable page: %s", codec_error->message);
-      return;
+      g_set_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                   "DynamoDB sent an unreadable page: %s", codec_error->message);
+      return FALSE;
     }
-  g_task_return_pointer (task, page, (GDestroyNotify) af_dynamodb_page_free);
+  *out_answer = g_steal_pointer (&page);
+  return TRUE;
 }
+
+static const Operation query_op = {
+  "Query", NULL, read_page, (GDestroyNotify) af_dynamodb_page_free,
+};
+static const Operation scan_op = {
+  "Scan", NULL, read_page, (GDestroyNotify) af_dynamodb_page_free,
+};
 
 static void
 start_page (AfDynamodbClient       *self,
-            const char             *operation,
+            const Operation        *op,
             const char             *table,
             const AfDynamodbParams *params,
             GCancellable           *cancellable,
             GAsyncReadyCallback     callback,
             gpointer                user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   GString *body = af_dynamodb_body_begin (table);
   g_autofree char *text = NULL;
 
-  g_task_set_source_tag (task, af_dynamodb_client_page_finish);
   af_dynamodb_body_add_params (body, params, TRUE);
   text = finish_body (body);
-  af_dynamodb_client_call_async (self, operation, text, cancellable, page_done_cb, task);
+  start_operation (self, op, text, af_dynamodb_client_page_finish, cancellable, callback,
+                   user_data);
 }
 
 void
@@ -323,7 +375,7 @@ af_dynamodb_client_query_page_async (AfDynamodbClient       *self,
                                      GAsyncReadyCallback     callback,
                                      gpointer                user_data)
 {
-  start_page (self, "Query", table, params, cancellable, callback, user_data);
+  start_page (self, &query_op, table, params, cancellable, callback, user_data);
 }
 
 void
@@ -334,7 +386,7 @@ af_dynamodb_client_scan_page_async (AfDynamodbClient       *self,
                                     GAsyncReadyCallback     callback,
                                     gpointer                user_data)
 {
-  start_page (self, "Scan", table, params, cancellable, callback, user_data);
+  start_page (self, &scan_op, table, params, cancellable, callback, user_data);
 }
 
 AfDynamodbPage *
@@ -342,15 +394,17 @@ af_dynamodb_client_page_finish (AfDynamodbClient  *self,
                                 GAsyncResult      *result,
                                 GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  AfDynamodbPage *page = NULL;
+
+  operation_finish (self, result, (gpointer *) &page, error);
+  return page;
 }
 
 /* ---- Query and Scan to the end ------------------------------------------------ */
 
 typedef struct
 {
-  char             *operation;
+  const Operation  *op;
   char             *table;
   AfDynamodbParams  params;      /* strings borrowed from the copies below */
   char             *strings[7];  /* (owned) */
@@ -363,7 +417,6 @@ typedef struct
 static void
 all_data_free (AllData *data)
 {
-  g_free (data->operation);
   g_free (data->table);
   for (guint i = 0; i < G_N_ELEMENTS (data->strings); i++)
     g_free (data->strings[i]);
@@ -447,13 +500,13 @@ next_page (GTask *task)
   AfDynamodbClient *self = g_task_get_source_object (task);
   AllData *data = g_task_get_task_data (task);
 
-  start_page (self, data->operation, data->table, &data->params,
+  start_page (self, data->op, data->table, &data->params,
               g_task_get_cancellable (task), all_page_done_cb, task);
 }
 
 static void
 start_all (AfDynamodbClient       *self,
-           const char             *operation,
+           const Operation        *op,
            const char             *table,
            const AfDynamodbParams *params,
            GCancellable           *cancellable,
@@ -464,7 +517,7 @@ start_all (AfDynamodbClient       *self,
   AllData *data = g_new0 (AllData, 1);
 
   g_task_set_source_tag (task, af_dynamodb_client_page_finish);
-  data->operation = g_strdup (operation);
+  data->op = op;
   data->table = g_strdup (table);
   data->all = g_new0 (AfDynamodbPage, 1);
   data->all->items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
@@ -481,7 +534,7 @@ af_dynamodb_client_query_all_async (AfDynamodbClient       *self,
                                     GAsyncReadyCallback     callback,
                                     gpointer                user_data)
 {
-  start_all (self, "Query", table, params, cancellable, callback, user_data);
+  start_all (self, &query_op, table, params, cancellable, callback, user_data);
 }
 
 void
@@ -492,38 +545,52 @@ af_dynamodb_client_scan_all_async (AfDynamodbClient       *self,
                                    GAsyncReadyCallback     callback,
                                    gpointer                user_data)
 {
-  start_all (self, "Scan", table, params, cancellable, callback, user_data);
+  start_all (self, &scan_op, table, params, cancellable, callback, user_data);
 }
 
 /* ---- DescribeTable, CreateTable, TransactWriteItems --------------------------- */
 
-static void
-table_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+static gboolean
+read_table (const Operation  *op,
+            GBytes           *body,
+            gpointer         *out_answer,
+            GError          **error)
 {
-  g_autoptr(GTask) task = user_data;
-  const char *member = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root = af_dynamodb_parse_response (body, error);
   JsonNode *node;
-  GError *error = NULL;
 
-  body = af_dynamodb_client_call_finish (AF_DYNAMODB_CLIENT (source), result, &error);
-  if (body != NULL)
-    root = af_dynamodb_parse_response (body, &error);
   if (root == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  node = json_object_get_member (json_node_get_object (root), member);
+    return FALSE;
+  node = json_object_get_member (json_node_get_object (root), op->member);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    g_task_return_new_error (task, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
-                             "DynamoDB sent no %s object", member);
-  else
-    g_task_return_pointer (task, json_node_copy (node), (GDestroyNotify) json_node_unref);
+    {
+      g_set_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                   "DynamoDB sent no %s object", op->member);
+      return FALSE;
+    }
+  *out_answer = json_node_copy (node);
+  return TRUE;
 }
+
+/* TransactWriteItems answers nothing we need: a 200 is the whole news. */
+static gboolean
+read_nothing (const Operation  *op,
+              GBytes           *body,
+              gpointer         *out_answer,
+              GError          **error)
+{
+  return TRUE;
+}
+
+static const Operation describe_table_op = {
+  "DescribeTable", "Table", read_table, (GDestroyNotify) json_node_unref,
+};
+static const Operation create_table_op = {
+  "CreateTable", "TableDescription", read_table, (GDestroyNotify) json_node_unref,
+};
+static const Operation transact_write_op = {
+  "TransactWriteItems", NULL, read_nothing, NULL,
+};
 
 void
 af_dynamodb_client_describe_table_async (AfDynamodbClient    *self,
@@ -532,13 +599,10 @@ af_dynamodb_client_describe_table_async (AfDynamodbClient    *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *text = finish_body (af_dynamodb_body_begin (table));
 
-  g_task_set_source_tag (task, af_dynamodb_client_table_finish);
-  g_task_set_task_data (task, (gpointer) "Table", NULL);
-  af_dynamodb_client_call_async (self, "DescribeTable", text, cancellable,
-                                 table_done_cb, task);
+  start_operation (self, &describe_table_op, text, af_dynamodb_client_table_finish,
+                   cancellable, callback, user_data);
 }
 
 void
@@ -548,12 +612,8 @@ af_dynamodb_client_create_table_async (AfDynamodbClient    *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, af_dynamodb_client_table_finish);
-  g_task_set_task_data (task, (gpointer) "TableDescription", NULL);
-  af_dynamodb_client_call_async (self, "CreateTable", definition, cancellable,
-                                 table_done_cb, task);
+  start_operation (self, &create_table_op, definition, af_dynamodb_client_table_finish,
+                   cancellable, callback, user_data);
 }
 
 JsonNode *
@@ -561,24 +621,10 @@ af_dynamodb_client_table_finish (AfDynamodbClient  *self,
                                  GAsyncResult      *result,
                                  GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
+  JsonNode *node = NULL;
 
-static void
-transact_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
-
-  body = af_dynamodb_client_call_finish (AF_DYNAMODB_CLIENT (source), result, &error);
-  if (body == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  operation_finish (self, result, (gpointer *) &node, error);
+  return node;
 }
 
 void
@@ -588,11 +634,8 @@ af_dynamodb_client_transact_write_async (AfDynamodbClient    *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, af_dynamodb_client_transact_write_async);
-  af_dynamodb_client_call_async (self, "TransactWriteItems", body, cancellable,
-                                 transact_done_cb, task);
+  start_operation (self, &transact_write_op, body, af_dynamodb_client_transact_write_async,
+                   cancellable, callback, user_data);
 }
 
 gboolean
@@ -600,6 +643,5 @@ af_dynamodb_client_transact_write_finish (AfDynamodbClient  *self,
                                           GAsyncResult      *result,
                                           GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return operation_finish (self, result, NULL, error);
 }
