@@ -111,7 +111,7 @@ read_directory (TIFF    *tiff,
 {
   guint32 width = 0, height = 0;
   guint32 *raster;
-  GBytes *bytes;
+  g_autoptr(GBytes) bytes = NULL;
 
   if (!TIFFGetField (tiff, TIFFTAG_IMAGEWIDTH, &width) ||
       !TIFFGetField (tiff, TIFFTAG_IMAGELENGTH, &height) ||
@@ -136,7 +136,8 @@ read_directory (TIFF    *tiff,
   for (gsize i = 0; i < (gsize) width * height; i++)
     raster[i] = GUINT32_SWAP_LE_BE (raster[i]);
 #endif
-  /* Each pixel is 0xAABBGGRR, that is R, G, B, A in memory: what GdkPixbuf wants. */
+  /* Each pixel is 0xAABBGGRR, that is R, G, B, A in memory: what GdkPixbuf wants. The
+   * pixbuf takes its own reference to the bytes. */
   bytes = g_bytes_new_take (raster, (gsize) width * height * 4);
   return gdk_pixbuf_new_from_bytes (bytes, GDK_COLORSPACE_RGB, TRUE, 8, (int) width,
                                     (int) height, (int) width * 4);
