@@ -183,10 +183,12 @@ tiff_read16 (const TiffReader *r,
              guint64           offset,
              guint32          *out)
 {
-  const guint8 *p = r->data + offset;
+  const guint8 *p;
 
+  /* Checked before the pointer is formed: further than one past the data is undefined. */
   if (offset + 2 > r->length)
     return FALSE;
+  p = r->data + offset;
   *out = r->big_endian ? read_be16 (p) : ((guint32) p[1] << 8 | p[0]);
   return TRUE;
 }
@@ -196,10 +198,12 @@ tiff_read32 (const TiffReader *r,
              guint64           offset,
              guint32          *out)
 {
-  const guint8 *p = r->data + offset;
+  const guint8 *p;
 
+  /* Checked before the pointer is formed: further than one past the data is undefined. */
   if (offset + 4 > r->length)
     return FALSE;
+  p = r->data + offset;
   *out = r->big_endian ? read_be32 (p)
                        : ((guint32) p[3] << 24 | (guint32) p[2] << 16 | (guint32) p[1] << 8 | p[0]);
   return TRUE;
