@@ -4,7 +4,8 @@
  * highlights land on the fixture's bbox (checked in the drawn pixels too) at two zooms
  * and a rotation; F8 visits exactly the fields expected.json lists, in order, each
  * brought into view; a correction made through the keyboard actions reaches the cache
- * and its outbox with the original kept; bad files each give a message, never a crash.
+ * and its outbox with the original kept; bad files each give a message, never a crash
+ * (build-aux/run-tests.sh also runs this test under ASan and UBSan).
  */
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
@@ -649,6 +650,46 @@ open_bad (Fixture      *f,
   g_assert_nonnull (afd_fields_panel_get_row (afd_document_viewer_get_fields_panel (f->viewer), 0));
 }
 
+/* A 64 × 64 grey TIFF whose header and directory are whole but whose one strip is cut
+ * after 1000 of its 4096 bytes: the file check passes it, so libtiff's decoder is what
+ * must refuse it. */
+static GByteArray *
+tiff_with_cut_strip (void)
+{
+  static const guint16 entries[][3] = {
+    { 256, 4, 64 },     /* ImageWidth, LONG */
+    { 257, 4, 64 },     /* ImageLength */
+    { 258, 3, 8 },      /* BitsPerSample, SHORT */
+    { 259, 3, 1 },      /* Compression: none */
+    { 262, 3, 1 },      /* Photometric: black is zero */
+    { 273, 4, 122 },    /* StripOffsets: right after the directory */
+    { 277, 3, 1 },      /* SamplesPerPixel */
+    { 278, 4, 64 },     /* RowsPerStrip */
+    { 279, 4, 4096 },   /* StripByteCounts */
+  };
+  GByteArray *tiff = g_byte_array_new ();
+  guint8 header[] = { 'I', 'I', 42, 0, 8, 0, 0, 0, G_N_ELEMENTS (entries), 0 };
+  guint8 zeros[4] = { 0 };
+
+  g_byte_array_append (tiff, header, sizeof header);
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      guint8 entry[12] = { entries[i][0] & 0xff, entries[i][0] >> 8, entries[i][1], 0, 1, 0, 0, 0,
+                           entries[i][2] & 0xff, entries[i][2] >> 8, 0, 0 };
+
+      g_byte_array_append (tiff, entry, sizeof entry);
+    }
+  g_byte_array_append (tiff, zeros, sizeof zeros);   /* no next directory */
+  g_assert_cmpuint (tiff->len, ==, 122);
+  for (guint i = 0; i < 1000; i++)
+    {
+      guint8 grey = i % 251;
+
+      g_byte_array_append (tiff, &grey, 1);
+    }
+  return tiff;
+}
+
 static void
 test_bad_files (Fixture       *f,
                 gconstpointer  data)
@@ -660,6 +701,7 @@ test_bad_files (Fixture       *f,
   gsize pdf_length, tiff_length;
   g_autofree char *pdf = fixture_bytes (f, carter_w2, &pdf_length);
   g_autofree char *tiff = fixture_bytes (f, "f954ffcd-a67b-4d2e-8ca3-e61deafb0c0c", &tiff_length);
+  g_autoptr(GByteArray) cut_strip = tiff_with_cut_strip ();
   g_autofree char *corrupt = g_strdup (pdf);
 
   /* A PDF cut in half and scribbled over: header intact, body and xref gone. */
@@ -667,6 +709,10 @@ test_bad_files (Fixture       *f,
   open_bad (f, carter_w2, "corrupt.pdf", (guint8 *) corrupt, pdf_length / 2, FALSE, "PDF");
   open_bad (f, "f954ffcd-a67b-4d2e-8ca3-e61deafb0c0c", "truncated.tif", (guint8 *) tiff,
             tiff_length / 3, FALSE, "TIFF");
+#ifdef HAVE_LIBTIFF
+  open_bad (f, "f954ffcd-a67b-4d2e-8ca3-e61deafb0c0c", "cut-strip.tif", cut_strip->data, cut_strip->len,
+            FALSE, "TIFF");
+#endif
   open_bad (f, "23d8cc19-5eed-4d21-8e35-619a2ef6eeee", "bomb.png", bomb, sizeof bomb, FALSE,
             "too large");
   /* The right bytes for another document: the checksum names different ones. */
