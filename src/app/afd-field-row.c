@@ -161,11 +161,16 @@ on_entry_activate (GtkEntry    *entry,
   g_autofree char *value = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
   g_autofree char *note = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->note_entry))));
 
-  gtk_stack_set_visible_child_name (self->value_stack, "display");
-  gtk_widget_grab_focus (GTK_WIDGET (self));
   /* An unchanged value is not a correction. */
   if (g_strcmp0 (value, af_field_get_current_value (self->field)) != 0)
     g_signal_emit (self, signals[EDIT_COMMITTED], 0, value, note[0] != '\0' ? note : NULL);
+  /* Not saved (the document is read-only here, or there is no name yet to sign the
+   * correction with; the viewer says why): the editor stays open with what was typed,
+   * so that Enter can save it again instead of the reviewer typing it anew. */
+  if (g_strcmp0 (value, af_field_get_current_value (self->field)) != 0)
+    return;
+  gtk_stack_set_visible_child_name (self->value_stack, "display");
+  gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
 static void
