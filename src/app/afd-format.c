@@ -124,6 +124,14 @@ afd_document_type_label (const char *type)
   return type != NULL ? type : _("Document");
 }
 
+char *
+afd_document_name (const AfValue *document)
+{
+  return g_strdup_printf ("%s · %s",
+                          afd_document_type_label (af_item_get_s (document, "document_type")),
+                          af_item_get_s (document, "file_name") ?: AFD_ABSENT);
+}
+
 static char *
 format_date_time (GDateTime *utc)
 {
@@ -277,4 +285,67 @@ afd_mask_pii (const char *field,
         masked[i] = '*';
     }
   return g_steal_pointer (&masked);
+}
+
+/* How many characters (not bytes) @a and @b share at their start, or at their end. */
+static glong
+shared_chars (const char *a,
+              const char *b,
+              gboolean    from_end)
+{
+  const char *pa = from_end ? a + strlen (a) : a;
+  const char *pb = from_end ? b + strlen (b) : b;
+  glong n = 0;
+
+  while (from_end ? (pa > a && pb > b) : (*pa != '\0' && *pb != '\0'))
+    {
+      const char *na = from_end ? g_utf8_prev_char (pa) : pa;
+      const char *nb = from_end ? g_utf8_prev_char (pb) : pb;
+
+      if (g_utf8_get_char (na) != g_utf8_get_char (nb))
+        break;
+      pa = from_end ? na : g_utf8_next_char (pa);
+      pb = from_end ? nb : g_utf8_next_char (pb);
+      n++;
+    }
+  return n;
+}
+
+char *
+afd_markup_difference (const char         *value,
+                       const char * const *values)
+{
+  glong length, prefix, suffix;
+  gboolean compared = FALSE;
+  const char *start, *end;
+  g_autofree char *head = NULL, *middle = NULL, *tail = NULL;
+
+  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+    return g_markup_escape_text (value ?: AFD_ABSENT, -1);
+  length = prefix = suffix = g_utf8_strlen (value, -1);
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      glong shortest, start_shared;
+
+      if (g_strcmp0 (values[i], value) == 0 || !g_utf8_validate (values[i], -1, NULL))
+        continue;
+      compared = TRUE;
+      shortest = MIN (length, g_utf8_strlen (values[i], -1));
+      start_shared = shared_chars (value, values[i], FALSE);
+      prefix = MIN (prefix, start_shared);
+      /* "1000" beside "10000": what the start shares is not shared again by the end,
+       * so the longer one has its extra "0" marked. */
+      suffix = MIN (suffix, MIN (shared_chars (value, values[i], TRUE), shortest - start_shared));
+    }
+  if (!compared || prefix + suffix >= length)
+    return g_markup_escape_text (value, -1);
+
+  start = g_utf8_offset_to_pointer (value, prefix);
+  end = g_utf8_offset_to_pointer (value, length - suffix);
+  head = g_markup_escape_text (value, start - value);
+  middle = g_markup_escape_text (start, end - start);
+  tail = g_markup_escape_text (end, -1);
+  /* A "low" underline: GTK 4.8 draws no single underline under monospace digits. */
+  return g_strdup_printf ("%s<span weight=\"heavy\" underline=\"low\">%s</span>%s",
+                          head, middle, tail);
 }

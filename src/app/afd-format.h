@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "af-value.h"
+
 G_BEGIN_DECLS
 
 /* What the UI shows for an attribute the item does not have. */
@@ -26,6 +28,8 @@ const char *afd_verdict_label          (const char  *verdict);
 const char *afd_verdict_css_class      (const char  *verdict);
 const char *afd_status_label           (const char  *status);
 const char *afd_document_type_label    (const char  *type);
+/* "W-2 · w2-2023.pdf": a document item's type and file name, as lists show it. */
+char       *afd_document_name          (const AfValue *document);
 
 /* "6 Nov 2024, 18:47" in local time; NULL when @iso is NULL or not ISO 8601. */
 char       *afd_format_iso_time        (const char  *iso);
@@ -45,5 +49,11 @@ gboolean    afd_field_is_pii           (const char  *field);
  * separators kept; a date of birth is hidden whole. */
 char       *afd_mask_pii               (const char  *field,
                                         const char  *value);
+/* Pango markup of @value with the stretch that sets it apart from the other @values
+ * (the text between what all of them share at the start and at the end) in bold and
+ * underlined, so that "915-99-3776" beside "915-99-3767" shows where they part —
+ * not by colour alone. Values equal to @value are not counted as others. */
+char       *afd_markup_difference      (const char  *value,
+                                        const char * const *values);
 
 G_END_DECLS

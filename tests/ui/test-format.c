@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * How the app shows values: PII masks, risk levels from text or score, names of
- * fields, and absent values (never a crash).
+ * fields, where disagreeing values part, and absent values (never a crash).
  */
 #include "config.h"
 
@@ -112,6 +112,40 @@ test_row_of_bare_items (void)
   g_assert_cmpstr (afd_queue_row_get_badge (analysis_row), ==, "Failed");
 }
 
+/* The part of each disagreeing value that sets it apart is marked; markup in a value
+ * is text, never markup. */
+#define MARK_START "<span weight=\"heavy\" underline=\"low\">"
+#define MARK_END "</span>"
+
+static void
+test_markup_difference (void)
+{
+  const char *ssns[] = { "915-99-3776", "915-99-3767", NULL };
+  const char *names[] = { "Jon A. Smith", "JOHN SMITH", NULL };
+  const char *incomes[] = { "1000", "10000", NULL };
+  const char *hostile[] = { "<b>x</b>", "<b>y</b>", NULL };
+  const char *same[] = { "Élodie", "Élodie", NULL };
+  const char *accents[] = { "Zoë Brandt", "Zoe Brandt", NULL };
+  struct { const char *value; const char * const *values; const char *markup; } cases[] = {
+    { "915-99-3776", ssns, "915-99-37" MARK_START "76" MARK_END "" },
+    { "915-99-3767", ssns, "915-99-37" MARK_START "67" MARK_END "" },
+    { "Jon A. Smith", names, "J" MARK_START "on A. Smith" MARK_END "" },
+    { "1000", incomes, "1000" },
+    { "10000", incomes, "1000" MARK_START "0" MARK_END "" },
+    { "<b>x</b>", hostile, "&lt;b&gt;" MARK_START "x" MARK_END "&lt;/b&gt;" },
+    { "Élodie", same, "Élodie" },
+    { "Zoë Brandt", accents, "Zo" MARK_START "ë" MARK_END " Brandt" },
+    { NULL, ssns, "—" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = afd_markup_difference (cases[i].value, cases[i].values);
+
+      g_assert_cmpstr (markup, ==, cases[i].markup);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -119,6 +153,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/format/mask-pii", test_mask_pii);
+  g_test_add_func ("/format/markup-difference", test_markup_difference);
   g_test_add_func ("/format/risk-levels", test_risk_levels);
   g_test_add_func ("/format/humanize", test_humanize);
   g_test_add_func ("/format/absent-values", test_absent_values);
