@@ -58,6 +58,8 @@ struct _AfdDocumentViewer
   gboolean         narrow;
   guint            layout_source;
   int              layout_height;  /* the height the narrow split was made for */
+  gboolean         recenter;       /* the layout changed: bring the selected box back */
+  guint            recenter_source;
   int              width;
   int              height;
 };
@@ -626,6 +628,19 @@ apply_layout (gpointer user_data)
   gtk_paned_set_resize_end_child (self->paned, narrow);
   gtk_paned_set_position (self->paned, narrow ? self->height * 11 / 20 : self->width - 380);
   self->layout_height = self->height;
+  /* The page area changed size under the box the reviewer was led to. */
+  self->recenter = selected_field (self) != NULL;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+recenter_selected (gpointer user_data)
+{
+  AfdDocumentViewer *self = user_data;
+
+  self->recenter_source = 0;
+  if (afd_document_viewer_is_loaded (self) && selected_field (self) != NULL)
+    afd_page_view_reveal_field (self->page_view, (guint) af_field_list_get_selected (self->fields));
   return G_SOURCE_REMOVE;
 }
 
@@ -666,6 +681,12 @@ afd_document_viewer_size_allocate (GtkWidget *widget,
   if (self->layout_source == 0 &&
       ((width < NARROW_WIDTH) != self->narrow || (self->narrow && abs (height - self->layout_height) > 40)))
     self->layout_source = g_idle_add (apply_layout, self);
+  /* Once the new layout has its sizes. */
+  else if (self->layout_source == 0 && self->recenter && self->recenter_source == 0)
+    {
+      self->recenter = FALSE;
+      self->recenter_source = g_idle_add (recenter_selected, self);
+    }
 }
 
 /* ---- the object ---- */
@@ -694,6 +715,7 @@ afd_document_viewer_dispose (GObject *object)
   reset (self);
   g_clear_handle_id (&self->zoom_label_source, g_source_remove);
   g_clear_handle_id (&self->layout_source, g_source_remove);
+  g_clear_handle_id (&self->recenter_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_DOCUMENT_VIEWER);
   /* dispose_template only drops the bound pointers; the template's top child
    * is still ours to unparent. */
