@@ -90,9 +90,7 @@ document_name (GPtrArray  *documents,
 
   if (document == NULL)
     return g_strdup_printf (_("Document %s"), document_id);
-  return g_strdup_printf ("%s · %s",
-                          afd_document_type_label (af_item_get_s (document, "document_type")),
-                          af_item_get_s (document, "file_name") ?: AFD_ABSENT);
+  return afd_document_name (document);
 }
 
 void
@@ -139,17 +137,6 @@ afd_audit_sections_fill_alerts (GtkListBox    *list,
                                  gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
       gtk_list_box_append (list, row);
     }
-}
-
-static int
-compare_severity (gconstpointer a,
-                  gconstpointer b)
-{
-  const AfValue *x = *(AfValue **) a;
-  const AfValue *y = *(AfValue **) b;
-
-  return afd_severity_rank (af_item_get_s (x, "severity")) -
-         afd_severity_rank (af_item_get_s (y, "severity"));
 }
 
 static GtkWidget *
@@ -236,13 +223,50 @@ inconsistency_values_grid (const AfValue *inconsistency,
   return grid;
 }
 
+/* Every document the inconsistency names, side by side, each at its field. */
 static GtkWidget *
-inconsistency_row_new (const AfValue *inconsistency,
+compare_button_new (const char *audit_id,
+                    guint       index,
+                    gboolean    reveal)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *content = adw_button_content_new ();
+
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "view-dual-symbolic");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Compare Documents"));
+  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+  gtk_button_set_child (GTK_BUTTON (button), content);
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, _("Open the documents together, each at the value it gives"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.compare-inconsistency");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(sub)", audit_id, index, reveal);
+  gtk_widget_add_css_class (button, "compare-button");
+  return button;
+}
+
+static guint
+count_known_documents (const AfValue *inconsistency,
+                       GPtrArray     *documents)
+{
+  AfValue *values = af_value_map_get (inconsistency, "values");
+  guint n = 0;
+
+  for (guint i = 0; values != NULL && af_value_get_kind (values) == AF_TYPE_M &&
+                    i < af_value_map_size (values); i++)
+    n += find_document (documents, af_value_map_name_at (values, i)) != NULL;
+  return n;
+}
+
+static GtkWidget *
+inconsistency_row_new (const AfValue *audit,
+                       guint          index,
                        GPtrArray     *documents,
                        gboolean       reveal)
 {
+  const AfValue *inconsistency = af_value_list_nth (list_attribute (audit, "inconsistencies"), index);
   const char *field = af_item_get_s (inconsistency, "field");
   const char *severity = afd_risk_level_normalize (af_item_get_s (inconsistency, "severity"), -1);
+  const char *audit_id = af_item_get_s (audit, "audit_record_id");
   g_autofree char *title = afd_humanize (field);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
@@ -257,10 +281,27 @@ inconsistency_row_new (const AfValue *inconsistency,
   gtk_box_append (GTK_BOX (box), inconsistency_values_grid (inconsistency, documents,
                                                             !reveal && afd_field_is_pii (field)
                                                             ? field : NULL));
+  /* Comparing needs two documents on this computer. */
+  if (audit_id != NULL && count_known_documents (inconsistency, documents) >= 2)
+    gtk_box_append (GTK_BOX (box), compare_button_new (audit_id, index, reveal));
   gtk_widget_add_css_class (box, "inconsistency");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   return row;
+}
+
+/* Sorts positions in @user_data, the inconsistencies list, by severity. */
+static int
+compare_severity (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const AfValue *list = user_data;
+  AfValue *x = af_value_list_nth (list, GPOINTER_TO_UINT (*(gpointer *) a));
+  AfValue *y = af_value_list_nth (list, GPOINTER_TO_UINT (*(gpointer *) b));
+
+  return afd_severity_rank (af_item_get_s (x, "severity")) -
+         afd_severity_rank (af_item_get_s (y, "severity"));
 }
 
 void
@@ -270,21 +311,19 @@ afd_audit_sections_fill_inconsistencies (GtkListBox    *list,
                                          gboolean       reveal)
 {
   AfValue *inconsistencies = list_attribute (audit, "inconsistencies");
+  /* Positions in the pipeline's list: the compare button names its inconsistency so. */
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
 
   afd_list_box_clear (list);
   set_placeholder (list, _("The documents agree with each other"));
   for (guint i = 0; inconsistencies != NULL && i < af_value_list_length (inconsistencies); i++)
-    {
-      AfValue *inconsistency = af_value_list_nth (inconsistencies, i);
-
-      if (af_value_get_kind (inconsistency) == AF_TYPE_M)
-        g_ptr_array_add (sorted, inconsistency);
-    }
+    if (af_value_get_kind (af_value_list_nth (inconsistencies, i)) == AF_TYPE_M)
+      g_ptr_array_add (sorted, GUINT_TO_POINTER (i));
   /* Stable, so that equal severities keep the pipeline's order. */
-  g_ptr_array_sort (sorted, compare_severity);
+  g_ptr_array_sort_with_data (sorted, compare_severity, inconsistencies);
   for (guint i = 0; i < sorted->len; i++)
-    gtk_list_box_append (list, inconsistency_row_new (g_ptr_array_index (sorted, i),
+    gtk_list_box_append (list, inconsistency_row_new (audit,
+                                                      GPOINTER_TO_UINT (g_ptr_array_index (sorted, i)),
                                                       documents, reveal));
 }
 

@@ -146,6 +146,13 @@ afd_document_page_get_title (AfdDocumentPage *self)
   return self->title != NULL ? self->title : _("Document");
 }
 
+AfdDocumentViewer *
+afd_document_page_get_viewer (AfdDocumentPage *self)
+{
+  g_return_val_if_fail (AFD_IS_DOCUMENT_PAGE (self), NULL);
+  return self->viewer;
+}
+
 static void
 afd_document_page_dispose (GObject *object)
 {

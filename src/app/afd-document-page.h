@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "afd-document-viewer.h"
 #include "afd-workspace.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,8 @@ void        afd_document_page_load       (AfdDocumentPage *self,
                                           AfdWorkspace    *workspace,
                                           const char      *document_id);
 const char *afd_document_page_get_title  (AfdDocumentPage *self);
+/* The pages and fields, for the comparison of documents and for tests. */
+AfdDocumentViewer *afd_document_page_get_viewer (AfdDocumentPage *self);
 /* Selects the extracted field @field — or the field holding @value (nullable) for an
  * audit's golden-record field such as "ssn" — and brings its box into view. This is
  * how an inconsistency leads to its source. */

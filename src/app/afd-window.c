@@ -7,6 +7,7 @@
 
 #include "afd-artwork-page.h"
 #include "afd-audit-page.h"
+#include "afd-compare-page.h"
 #include "afd-conflict-banner.h"
 #include "afd-conflict-list.h"
 #include "afd-document-page.h"
@@ -52,6 +53,7 @@ struct _AfdWindow
   /* borrowed: the detail pages, built on first use so that the first frame is cheap */
   AfdAuditPage         *audit_page;      /* (nullable) */
   AfdDocumentPage      *document_page;   /* (nullable) */
+  AfdComparePage       *compare_page;    /* (nullable) */
   AfdArtworkPage       *artwork_page;    /* (nullable) */
 
   /* owned references */
@@ -180,6 +182,9 @@ ensure_page (AfdWindow  *self,
 
 #define AUDIT_PAGE(self) \
   AFD_AUDIT_PAGE (ensure_page (self, (gpointer *) &self->audit_page, AFD_TYPE_AUDIT_PAGE, "audit"))
+#define COMPARE_PAGE(self) \
+  AFD_COMPARE_PAGE (ensure_page (self, (gpointer *) &self->compare_page, \
+                                 AFD_TYPE_COMPARE_PAGE, "compare"))
 #define DOCUMENT_PAGE(self) \
   AFD_DOCUMENT_PAGE (ensure_page (self, (gpointer *) &self->document_page, \
                                   AFD_TYPE_DOCUMENT_PAGE, "document"))
@@ -332,15 +337,20 @@ toast_action (GtkWidget  *widget,
   toast (AFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* "Back" returns to the page on show before this one (the audit a document came from). */
+static void
+remember_back_page (AfdWindow *self)
+{
+  g_free (self->back_page);
+  self->back_page = g_strdup (gtk_stack_get_visible_child_name (self->detail_stack));
+}
+
 static void
 open_document (AfdWindow  *self,
                const char *document_id)
 {
-  const char *previous = gtk_stack_get_visible_child_name (self->detail_stack);
-
   afd_document_page_load (DOCUMENT_PAGE (self), self->workspace, document_id);
-  g_free (self->back_page);
-  self->back_page = g_strdup (previous);
+  remember_back_page (self);
   show_detail (self, "document", afd_document_page_get_title (self->document_page));
 }
 
@@ -364,6 +374,24 @@ open_document_at_action (GtkWidget  *widget,
   g_variant_get (parameter, "(&s&s&s)", &document_id, &field, &value);
   open_document (self, document_id);
   afd_document_page_reveal_source (self->document_page, field, value);
+}
+
+/* From an inconsistency: every document it names, each at the field giving its value,
+ * with the values together. */
+static void
+compare_inconsistency_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+  const char *audit_id;
+  guint32 index;
+  gboolean reveal;
+
+  g_variant_get (parameter, "(&sub)", &audit_id, &index, &reveal);
+  afd_compare_page_load (COMPARE_PAGE (self), self->workspace, audit_id, index, reveal);
+  remember_back_page (self);
+  show_detail (self, "compare", afd_compare_page_get_title (self->compare_page));
 }
 
 static void
@@ -391,6 +419,8 @@ back_action (GtkWidget  *widget,
     show_detail (self, page, afd_audit_page_get_title (self->audit_page));
   else if (g_str_equal (page, "artwork"))
     show_detail (self, page, afd_artwork_page_get_title (self->artwork_page));
+  else if (g_str_equal (page, "compare"))
+    show_detail (self, page, afd_compare_page_get_title (self->compare_page));
   else
     show_detail (self, page, NULL);
 }
@@ -518,6 +548,8 @@ afd_window_class_init (AfdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-document", "s", open_document_action);
   gtk_widget_class_install_action (widget_class, "win.open-document-at", "(sss)",
                                    open_document_at_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-inconsistency", "(sub)",
+                                   compare_inconsistency_action);
   gtk_widget_class_install_action (widget_class, "win.open-item", "s", open_item_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);

@@ -3,7 +3,8 @@
 """A loan officer's review on the demo workspace, driven through the accessibility tree.
 
 Opens the High Risk queue, selects the riskiest audit (facts from the demo's
-expected.json), checks its risk level and an inconsistency, types a review note, marks
+expected.json), checks its risk level and an inconsistency, follows it to one document
+and then compares all the documents it names, types a review note, marks
 the audit reviewed, writes an appraisal note on the forged artwork, checks the outbox
 indicator, restarts the app and finds the notes and the review still there.
 
@@ -143,6 +144,70 @@ def follow_inconsistency(app, page, expected):
     return open_riskiest(app, expected)
 
 
+def audit_item(demo_dir, audit_id):
+    """The audit as the demo's DynamoDB export holds it (with the values that disagree)."""
+    path = os.path.join(demo_dir, 'dynamodb', 'AuditFlow-AuditRecords.json')
+    with open(path, encoding='utf-8') as f:
+        items = json.load(f)
+    items = items.get('Items', items) if isinstance(items, dict) else items
+    return next(i for i in items if i['audit_record_id']['S'] == audit_id)
+
+
+def mask(value):
+    """The app's PII mask: letters and digits hidden but the last four."""
+    hidden = len([c for c in value if c.isalnum()]) - 4
+    out = []
+    for c in value:
+        if c.isalnum() and hidden > 0:
+            out.append('*')
+            hidden -= 1
+        else:
+            out.append(c)
+    return ''.join(out)
+
+
+def compare_inconsistency(app, page, expected, demo_dir):
+    """The most severe inconsistency opens all its documents, each at its field, with
+    the disagreeing values listed together."""
+    audit = audit_item(demo_dir, expected['risk_source_audit_record_id'])
+    ssn = next(i['M'] for i in audit['inconsistencies']['L'] if i['M']['field']['S'] == 'ssn')
+    values = {doc: v['S'] for doc, v in ssn['values']['M'].items()}
+    names = {d['document_id']: d['file_name'] for d in expected['documents']}
+
+    step('compare the documents of the SSN inconsistency')
+    button = page.findChild(lambda n: n.roleName == 'push button' and
+                            n.name == 'Compare Documents')
+    button.doActionNamed('click')
+    compare = wait_for('the comparison', lambda: app.child(name='AfdComparePage'))
+
+    step('the values are listed together, masked, each beside its document')
+    listed = wait_for('the values list', lambda: compare.findChild(
+        lambda n: n.roleName == 'list' and n.name == 'Disagreeing values', retry=False))
+    shown = labels(listed)
+    for document_id, value in values.items():
+        assert mask(value) in shown, (mask(value), shown)
+        assert any(names[document_id] in s for s in shown), (names[document_id], shown)
+
+    step('each document is open at its SSN field, highlighted on its page')
+    fields = wait_for('one fields list a document', lambda: (lambda found: found
+                      if len(found) == len(values) else None)(compare.findChildren(
+                          lambda n: n.roleName == 'list' and n.name == 'Extracted fields')))
+    selected_values = set()
+    for document_fields in fields:
+        wait_for('a selected field', lambda: any(r.selected for r in document_fields.children))
+        selected = [row.name for row in document_fields.children if row.selected][0]
+        assert 'ssn' in selected.lower(), selected
+        selected_values.update(v for v in map(mask, values.values()) if v in selected)
+    assert selected_values == set(map(mask, values.values())), (selected_values, values)
+    highlighted = [n.description for n in compare.findChildren(
+        lambda n: n.description is not None and
+        n.description.lower().startswith(('ssn highlighted', 'employee ssn highlighted')))]
+    assert len(highlighted) == len(values), highlighted
+
+    step('back to the audit')
+    return open_riskiest(app, expected)
+
+
 def review(page):
     step('type a review note')
     notes = page.child(name='Review notes', roleName='text')
@@ -227,6 +292,7 @@ def main():
         page = open_riskiest(app, expected)
         check_page(page, expected)
         page = follow_inconsistency(app, page, expected)
+        page = compare_inconsistency(app, page, expected, demo_dir)
         review(page)
         appraise(open_forged_artwork(app, artwork))
         check_outbox(app, 3)
