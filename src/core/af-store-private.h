@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* Copies the WAL back into the database on a thread and a connection of its own
+ * (af-store.c), so that the thread writing a large pull does not stop for it. */
+typedef struct _AfCheckpointer AfCheckpointer;
+
 struct _AfStore
 {
   GObject     parent_instance;
@@ -23,6 +27,7 @@ struct _AfStore
   GHashTable *statements;   /* (owned) SQL text -> sqlite3_stmt */
   sqlite3_stmt *upserts[AF_N_TABLES]; /* (owned) (nullable) the row writers, hot enough in a
                                        * pull that hashing their SQL shows */
+  AfCheckpointer *checkpointer;       /* (owned) (nullable) started by the first large WAL */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope:

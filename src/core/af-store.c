@@ -100,12 +100,143 @@ static const char * const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AF_STORE_SCHEMA_VERSION);
 
+/* ---- Checkpoints ------------------------------------------------------------------ */
+
+/* A checkpoint copies the WAL's pages into the database and waits for the disk twice;
+ * done by the committing thread (SQLite's wal_autocheckpoint), it stopped a large pull
+ * for about a third of its time. So once the WAL holds CHECKPOINT_PAGES pages, a thread
+ * with a connection of its own copies them (PASSIVE: it never blocks a writer or a
+ * reader) while the writer goes on. A writer that outruns it is held back at
+ * CHECKPOINT_PAGES_MAX pages, where it checkpoints itself, so the WAL stays bounded.
+ * Pages are 16 KiB: 4096 of them are 64 MiB. */
+#define CHECKPOINT_PAGES 4096
+#define CHECKPOINT_PAGES_MAX (4 * CHECKPOINT_PAGES)
+
+struct _AfCheckpointer
+{
+  char    *path;       /* (owned) */
+  GThread *thread;     /* (owned) */
+  GMutex   lock;
+  GCond    cond;
+  gboolean requested;  /* under @lock */
+  gboolean stopping;   /* under @lock */
+};
+
+static sqlite3 *
+checkpointer_open (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    {
+      g_debug ("%s: the checkpoint thread cannot open it: %s", path,
+               db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  /* FULL: the WAL reaches the disk before its pages are copied, and they before the
+   * WAL may be reused. */
+  sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+  return db;
+}
+
+static gpointer
+checkpointer_thread (gpointer data)
+{
+  AfCheckpointer *self = data;
+  sqlite3 *db = NULL;
+
+  g_mutex_lock (&self->lock);
+  for (;;)
+    {
+      while (!self->requested && !self->stopping)
+        g_cond_wait (&self->cond, &self->lock);
+      if (self->stopping)
+        break;
+      self->requested = FALSE;
+      g_mutex_unlock (&self->lock);
+
+      if (db == NULL)
+        db = checkpointer_open (self->path);
+      if (db != NULL
+          && sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) != SQLITE_OK)
+        g_debug ("%s: checkpoint: %s", self->path, sqlite3_errmsg (db));
+
+      g_mutex_lock (&self->lock);
+    }
+  g_mutex_unlock (&self->lock);
+  sqlite3_close (db);
+  return NULL;
+}
+
+static AfCheckpointer *
+checkpointer_new (const char *path)
+{
+  AfCheckpointer *self = g_new0 (AfCheckpointer, 1);
+
+  self->path = g_strdup (path);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->thread = g_thread_new ("af-store-checkpoint", checkpointer_thread, self);
+  return self;
+}
+
+/* Asks for a checkpoint, or with @stop for the thread to end. */
+static void
+checkpointer_signal (AfCheckpointer *self,
+                     gboolean        stop)
+{
+  g_mutex_lock (&self->lock);
+  if (stop)
+    self->stopping = TRUE;
+  else
+    self->requested = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Waits for a checkpoint under way, if any; what is left is checkpointed when the
+ * store's own connection closes. */
+static void
+checkpointer_free (AfCheckpointer *self)
+{
+  checkpointer_signal (self, TRUE);
+  g_thread_join (self->thread);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self->path);
+  g_free (self);
+}
+
+/* Called by SQLite after each commit, with the WAL's length in pages. */
+static int
+wal_hook (void       *data,
+          sqlite3    *db,
+          const char *name,
+          int         pages)
+{
+  AfStore *self = data;
+
+  if (pages >= CHECKPOINT_PAGES_MAX)
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  else if (pages >= CHECKPOINT_PAGES)
+    {
+      if (self->checkpointer == NULL)
+        self->checkpointer = checkpointer_new (self->path);
+      checkpointer_signal (self->checkpointer, FALSE);
+    }
+  return SQLITE_OK;
+}
+
 static void
 af_store_finalize (GObject *object)
 {
   AfStore *self = AF_STORE (object);
 
   /* Statements must be finalized before the connection can close. */
+  /* Its connection must be closed first, so that ours, the last, removes the WAL. */
+  g_clear_pointer (&self->checkpointer, checkpointer_free);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   for (guint t = 0; t < AF_N_TABLES; t++)
     g_clear_pointer (&self->upserts[t], sqlite3_finalize);
@@ -387,7 +518,9 @@ static gboolean
 open_read_write (AfStore  *self,
                  GError  **error)
 {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  /* NOMUTEX: an AfStore is used from one thread at a time (af-store.h), so SQLite's
+   * per-call connection mutex only costs (a few per cent of a large pull). */
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   g_autofree char *directory = g_path_get_dirname (self->path);
 
   /* 0700: the cache holds personal data. */
@@ -400,11 +533,12 @@ open_read_write (AfStore  *self,
 }
 
 /* synchronous=FULL: a commit reaches the disk before the call returns, so that an
- * edit the user saw saved survives a power loss, not just a crash of the app.
- * page_size only takes on a new file: items are 2-4 KiB, so 4 KiB pages would hold
- * one row each and waste a third of the file; 16 KiB pages hold five. A checkpoint
- * every 64 MiB of WAL (not the default 4 MiB) lets the index pages that a large pull
- * touches again and again reach the file once instead of many times. */
+ * edit the user saw saved survives a power loss, not just a crash of the app (a
+ * pull's pages relax it, see af-store-write.c). page_size only takes on a new file:
+ * items are 2-4 KiB, so 4 KiB pages would hold one row each and waste a third of the
+ * file; 16 KiB pages hold five. A checkpoint every 64 MiB of WAL (not the default
+ * 4 MiB) lets the index pages that a large pull touches again and again reach the
+ * file once instead of many times; it runs on a thread of its own (wal_hook()). */
 static gboolean
 configure (AfStore  *self,
            GError  **error)
@@ -415,13 +549,16 @@ configure (AfStore  *self,
     "PRAGMA synchronous = FULL;"
     "PRAGMA temp_store = MEMORY;"
     "PRAGMA cache_size = -65536;"
-    "PRAGMA wal_autocheckpoint = 4096;"
     "PRAGMA journal_size_limit = 67108864;";
 
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, TRUE);
   if (sqlite3_exec (self->db, pragmas, NULL, NULL, NULL) == SQLITE_OK)
-    return TRUE;
+    {
+      /* Replaces SQLite's own wal_autocheckpoint. */
+      sqlite3_wal_hook (self->db, wal_hook, self);
+      return TRUE;
+    }
   af_store_set_sqlite_error (self, error, "configuring the cache");
   return FALSE;
 }
