@@ -437,6 +437,65 @@ test_large_batch (void)
   g_assert_nonnull (strstr (error->message, "item 700"));
 }
 
+/* @n copies of the fixtures' audits, named page-0000…, all of @status. */
+static GPtrArray *
+audit_page (guint       n,
+            const char *status)
+{
+  g_autoptr(GPtrArray) fixtures = fixture_items ("AuditFlow-AuditRecords.json");
+  GPtrArray *page = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      AfValue *item = af_value_copy (g_ptr_array_index (fixtures, i % fixtures->len));
+      g_autofree char *id = g_strdup_printf ("page-%04u", i);
+
+      af_value_map_set (item, "audit_record_id", af_value_new_s (id));
+      af_value_map_set (item, "status", af_value_new_s (status));
+      g_ptr_array_add (page, item);
+    }
+  return page;
+}
+
+/* A pull's page and its watermark are one transaction: both or neither. */
+static void
+test_page_with_state (void)
+{
+  g_autoptr(AfStore) store = open_with_fixtures ();
+  g_autoptr(GPtrArray) page = audit_page (300, "FAILED");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  AfQuery failed = { .table = AF_TABLE_AUDITS, .status = "FAILED" };
+
+  g_assert_true (af_store_put_remote_page (store, AF_TABLE_AUDITS, page, "pull/test", "w1", &error));
+  g_assert_no_error (error);
+  state = af_store_get_state (store, "pull/test", NULL);
+  g_assert_cmpstr (state, ==, "w1");
+  g_assert_cmpint (af_store_count (store, &failed, NULL), ==, 300);
+
+  for (guint i = 0; i < page->len; i++)
+    af_value_map_set (g_ptr_array_index (page, i), "status", af_value_new_s ("COMPLETED"));
+  af_store_inject_failure (store, "during-put");
+  g_assert_false (af_store_put_remote_page (store, AF_TABLE_AUDITS, page, "pull/test", "w2", &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INJECTED);
+  g_clear_error (&error);
+  g_clear_pointer (&state, g_free);
+  state = af_store_get_state (store, "pull/test", NULL);
+  g_assert_cmpstr (state, ==, "w1");
+  g_assert_cmpint (af_store_count (store, &failed, NULL), ==, 300);
+
+  /* The store goes on as usual afterwards: an edit, then a page that clears the state. */
+  g_assert_true (af_store_set_review_notes (store, "page-0007", "after", &error));
+  g_assert_no_error (error);
+  g_assert_true (af_store_put_remote_page (store, AF_TABLE_AUDITS, page, "pull/test", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&state, g_free);
+  state = af_store_get_state (store, "pull/test", NULL);
+  g_assert_null (state);
+  g_assert_cmpint (af_store_count (store, &failed, NULL), ==, 0);
+  g_assert_cmpint (af_store_outbox_length (store, NULL), ==, 1);
+}
+
 /* ---- The seeds' query patterns against expected.json ------------------------------ */
 
 static void
@@ -1250,6 +1309,7 @@ main (int   argc,
   g_test_add_func ("/store/import/wrong-type", test_wrong_type_tolerated);
   g_test_add_func ("/store/import/malformed", test_malformed_import);
   g_test_add_func ("/store/import/large-batch", test_large_batch);
+  g_test_add_func ("/store/import/page-with-state", test_page_with_state);
   g_test_add_func ("/store/query/documents-for-loan", test_documents_for_loan);
   g_test_add_func ("/store/query/documents-by-status", test_documents_by_status);
   g_test_add_func ("/store/query/audits-above-risk", test_audits_above_risk);

@@ -354,20 +354,23 @@ report_wrong_types (AfPullResult *result,
     }
 }
 
-gboolean
-af_pull_store_items (AfPull        *self,
-                     AfPullResult  *result,
-                     AfTable        table,
-                     GPtrArray     *items,
-                     GError       **error)
+/* @state_key (nullable) is set to @state_value in the page's transaction. */
+static gboolean
+store_page (AfPull        *self,
+            AfPullResult  *result,
+            AfTable        table,
+            GPtrArray     *items,
+            const char    *state_key,
+            const char    *state_value,
+            GError       **error)
 {
   g_autoptr(GPtrArray) owned = items;
   g_autoptr(GError) local_error = NULL;
 
   if (items->len == 0)
-    return TRUE;
+    return state_key == NULL || af_store_set_state (self->store, state_key, state_value, error);
   report_wrong_types (result, table, items);
-  if (af_store_put_remote_items (self->store, table, items, &local_error))
+  if (af_store_put_remote_page (self->store, table, items, state_key, state_value, &local_error))
     {
       result->pulled[table] += items->len;
       return TRUE;
@@ -378,9 +381,22 @@ af_pull_store_items (AfPull        *self,
       return FALSE;
     }
   /* An item the store refuses (no key) must not hold back the page. */
-  return store_one_by_one (self, result, table, items, error);
+  return store_one_by_one (self, result, table, items, error)
+         && (state_key == NULL || af_store_set_state (self->store, state_key, state_value, error));
 }
 
+gboolean
+af_pull_store_items (AfPull        *self,
+                     AfPullResult  *result,
+                     AfTable        table,
+                     GPtrArray     *items,
+                     GError       **error)
+{
+  return store_page (self, result, table, items, NULL, NULL, error);
+}
+
+/* The page and the partition's watermark go in one transaction: one commit per page,
+ * and a crash between them can no longer leave the page without its watermark. */
 static gboolean
 write_one_pending (GTask *task)
 {
@@ -389,11 +405,8 @@ write_one_pending (GTask *task)
   PendingWrite *write = g_queue_pop_head (&run->writes);
   gboolean ok;
 
-  ok = af_pull_store_items (self, run->result, write->table, g_steal_pointer (&write->items),
-                            &run->write_error) &&
-       (write->state_key == NULL ||
-        af_store_set_state (self->store, write->state_key, write->state_value,
-                            &run->write_error));
+  ok = store_page (self, run->result, write->table, g_steal_pointer (&write->items),
+                   write->state_key, write->state_value, &run->write_error);
   pending_write_free (write);
   return ok;
 }

@@ -326,13 +326,37 @@ check_key (AfTable         table,
   return FALSE;
 }
 
+/* How a batch is committed. */
+typedef struct
+{
+  gboolean    durable;      /* FALSE: what the cloud said, which a pull can fetch again */
+  const char *state_key;    /* (nullable) a sync state set in the same transaction */
+  const char *state_value;  /* (nullable) */
+} PutOptions;
+
+/* A copy of what the cloud holds can always be fetched again, so its commit does not
+ * wait for the disk (synchronous=NORMAL): a power loss may take back the last pages of
+ * a pull, together with the watermarks written with them, and the next pull reads
+ * them again; the cache is consistent either way (the WAL is replayed in order, and
+ * any later durable commit — an edit — syncs what came before it). This halves what
+ * a large pull waits for. Everything else, edits first, stays synchronous=FULL. */
+static gboolean
+set_durable (AfStore   *self,
+             gboolean   durable,
+             GError   **error)
+{
+  return af_store_exec (self, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+                        error);
+}
+
 /* Stores items[i] in tables[i] (or all in @table when @tables is NULL), all or nothing. */
 static gboolean
-put_items (AfStore    *self,
-           AfTable     table,
-           GPtrArray  *items,
-           AfTable    *tables,
-           GError    **error)
+put_items (AfStore          *self,
+           AfTable           table,
+           GPtrArray        *items,
+           AfTable          *tables,
+           const PutOptions *options,
+           GError          **error)
 {
   g_autoptr(AfSerializer) serializer = NULL;
   gboolean outbox_empty = FALSE;
@@ -342,8 +366,10 @@ put_items (AfStore    *self,
   for (guint i = 0; i < items->len; i++)
     if (!check_key (tables != NULL ? tables[i] : table, g_ptr_array_index (items, i), i, error))
       return FALSE;
-  if (!af_store_begin (self, error))
+  if (!options->durable && !set_durable (self, FALSE, error))
     return FALSE;
+  if (!af_store_begin (self, error))
+    goto out;
   if (!outbox_is_empty (self, &outbox_empty, error))
     goto out;
 
@@ -359,11 +385,17 @@ put_items (AfStore    *self,
       failed = !put_one (self, tables != NULL ? tables[i] : table, g_ptr_array_index (items, i),
                          &row, outbox_empty, error);
     }
-  ok = !failed && af_store_commit (self, error);
+  ok = !failed
+       && (options->state_key == NULL
+           || af_store_set_state (self, options->state_key, options->state_value, error))
+       && af_store_commit (self, error);
 
 out:
   if (!ok)
     af_store_rollback (self);
+  /* Back to the default even after a failure: an edit must never commit NORMAL. */
+  if (!options->durable && !set_durable (self, TRUE, ok ? error : NULL))
+    ok = FALSE;
   return ok;
 }
 
@@ -377,7 +409,24 @@ af_store_put_remote_items (AfStore    *self,
   g_return_val_if_fail (table < AF_N_TABLES, FALSE);
   g_return_val_if_fail (items != NULL, FALSE);
 
-  return put_items (self, table, items, NULL, error);
+  return put_items (self, table, items, NULL, &(PutOptions) { .durable = FALSE }, error);
+}
+
+gboolean
+af_store_put_remote_page (AfStore     *self,
+                          AfTable      table,
+                          GPtrArray   *items,
+                          const char  *state_key,
+                          const char  *state_value,
+                          GError     **error)
+{
+  PutOptions options = { .durable = FALSE, .state_key = state_key, .state_value = state_value };
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (table < AF_N_TABLES, FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+
+  return put_items (self, table, items, NULL, &options, error);
 }
 
 static AfTable *
@@ -429,7 +478,10 @@ af_store_import_file (AfStore     *self,
   if (items == NULL)
     return prefix_with_file (error, local_error, path);
   tables = guess_tables (items, &local_error);
-  if (tables == NULL || !put_items (self, AF_N_TABLES, items, tables, &local_error))
+  /* Durable: nothing else holds what a file import brought, and it is one commit. */
+  if (tables == NULL
+      || !put_items (self, AF_N_TABLES, items, tables, &(PutOptions) { .durable = TRUE },
+                     &local_error))
     return prefix_with_file (error, local_error, path);
 
   if (out_counts != NULL)

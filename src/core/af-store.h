@@ -55,10 +55,22 @@ const char *af_store_get_identity      (AfStore        *self);
 /* ---- Writing what the cloud says ---------------------------------------------- */
 
 /* Inserts or replaces @items (all of @table) in one transaction: all or nothing.
- * Local edits still in the outbox are re-applied on top of the new remote copy. */
+ * Local edits still in the outbox are re-applied on top of the new remote copy.
+ * The commit does not wait for the disk: a crash of the app loses nothing committed,
+ * a power loss may take back the last batches (never half of one), which the next
+ * pull fetches again. */
 gboolean    af_store_put_remote_items  (AfStore        *self,
                                         AfTable         table,
                                         GPtrArray      *items,
+                                        GError        **error);
+/* af_store_put_remote_items(), and in the same transaction the sync state @state_key
+ * set to @state_value (NULL removes it): a pull's page and the watermark saying it was
+ * read are one write, so neither can be found without the other after a crash. */
+gboolean    af_store_put_remote_page   (AfStore        *self,
+                                        AfTable         table,
+                                        GPtrArray      *items,
+                                        const char     *state_key,
+                                        const char     *state_value,
                                         GError        **error);
 /* Reads a DynamoDB JSON file ({"Items": [...]}) and stores every item in one
  * transaction; each item's table is judged by its keys. Errors name the file and
