@@ -58,8 +58,8 @@ struct _AfdDocumentViewer
   gboolean         narrow;
   guint            layout_source;
   int              layout_height;  /* the height the narrow split was made for */
-  gboolean         recenter;       /* the layout changed: bring the selected box back */
-  guint            recenter_source;
+  GdkFrameClock   *recenter_clock;   /* (nullable) waits for the new layout's first frame */
+  gulong           recenter_handler;
   int              width;
   int              height;
 };
@@ -414,6 +414,8 @@ on_selected_changed (AfFieldList       *fields,
     afd_page_view_reveal_field (self->page_view, (guint) position);
 }
 
+static void schedule_recenter (AfdDocumentViewer *self);
+
 /* ---- loading ---- */
 
 static void
@@ -437,6 +439,8 @@ show_pages (AfdDocumentViewer *self)
       g_autofree char *name = g_steal_pointer (&self->pending_field);
 
       afd_document_viewer_reveal_field (self, name);
+      /* The pages just replaced the spinner: centred again once they are laid out. */
+      schedule_recenter (self);
     }
 }
 
@@ -604,6 +608,38 @@ afd_document_viewer_get_error_message (AfdDocumentViewer *self)
 
 /* ---- wide and narrow ---- */
 
+static void
+cancel_recenter (AfdDocumentViewer *self)
+{
+  if (self->recenter_clock != NULL)
+    g_clear_signal_handler (&self->recenter_handler, self->recenter_clock);
+  g_clear_object (&self->recenter_clock);
+}
+
+static void
+recenter_after_paint (GdkFrameClock     *clock,
+                      AfdDocumentViewer *self)
+{
+  cancel_recenter (self);
+  if (afd_document_viewer_is_loaded (self) && selected_field (self) != NULL)
+    afd_page_view_reveal_field (self->page_view, (guint) af_field_list_get_selected (self->fields));
+}
+
+/* The page area changes size under the box the reviewer was led to: once the new
+ * layout has been drawn (its sizes are only known then), the box is centred again. */
+static void
+schedule_recenter (AfdDocumentViewer *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL || selected_field (self) == NULL || self->recenter_clock != NULL)
+    return;
+  self->recenter_clock = g_object_ref (clock);
+  self->recenter_handler = g_signal_connect (clock, "after-paint",
+                                             G_CALLBACK (recenter_after_paint), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+}
+
 static gboolean
 apply_layout (gpointer user_data)
 {
@@ -628,22 +664,9 @@ apply_layout (gpointer user_data)
   gtk_paned_set_resize_end_child (self->paned, narrow);
   gtk_paned_set_position (self->paned, narrow ? self->height * 11 / 20 : self->width - 380);
   self->layout_height = self->height;
-  /* The page area changed size under the box the reviewer was led to. */
-  self->recenter = selected_field (self) != NULL;
+  schedule_recenter (self);
   return G_SOURCE_REMOVE;
 }
-
-static gboolean
-recenter_selected (gpointer user_data)
-{
-  AfdDocumentViewer *self = user_data;
-
-  self->recenter_source = 0;
-  if (afd_document_viewer_is_loaded (self) && selected_field (self) != NULL)
-    afd_page_view_reveal_field (self->page_view, (guint) af_field_list_get_selected (self->fields));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 afd_document_viewer_measure (GtkWidget      *widget,
                              GtkOrientation  orientation,
@@ -681,12 +704,6 @@ afd_document_viewer_size_allocate (GtkWidget *widget,
   if (self->layout_source == 0 &&
       ((width < NARROW_WIDTH) != self->narrow || (self->narrow && abs (height - self->layout_height) > 40)))
     self->layout_source = g_idle_add (apply_layout, self);
-  /* Once the new layout has its sizes. */
-  else if (self->layout_source == 0 && self->recenter && self->recenter_source == 0)
-    {
-      self->recenter = FALSE;
-      self->recenter_source = g_idle_add (recenter_selected, self);
-    }
 }
 
 /* ---- the object ---- */
@@ -715,7 +732,7 @@ afd_document_viewer_dispose (GObject *object)
   reset (self);
   g_clear_handle_id (&self->zoom_label_source, g_source_remove);
   g_clear_handle_id (&self->layout_source, g_source_remove);
-  g_clear_handle_id (&self->recenter_source, g_source_remove);
+  cancel_recenter (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_DOCUMENT_VIEWER);
   /* dispose_template only drops the bound pointers; the template's top child
    * is still ours to unparent. */
