@@ -60,6 +60,8 @@ struct _AfdDocumentViewer
   int              layout_height;  /* the height the narrow split was made for */
   GdkFrameClock   *recenter_clock;   /* (nullable) waits for the new layout's first frame */
   gulong           recenter_handler;
+  int              recenter_width;   /* the page area's size when last centred */
+  int              recenter_height;
   int              width;
   int              height;
 };
@@ -616,13 +618,25 @@ cancel_recenter (AfdDocumentViewer *self)
   g_clear_object (&self->recenter_clock);
 }
 
+/* After each frame the box is centred again, until the page area keeps its size from
+ * one frame to the next: a new layout can take more than one frame to settle. */
 static void
 recenter_after_paint (GdkFrameClock     *clock,
                       AfdDocumentViewer *self)
 {
-  cancel_recenter (self);
-  if (afd_document_viewer_is_loaded (self) && selected_field (self) != NULL)
-    afd_page_view_reveal_field (self->page_view, (guint) af_field_list_get_selected (self->fields));
+  int width = gtk_widget_get_width (GTK_WIDGET (self->page_view));
+  int height = gtk_widget_get_height (GTK_WIDGET (self->page_view));
+
+  if ((width == self->recenter_width && height == self->recenter_height) ||
+      !afd_document_viewer_is_loaded (self) || selected_field (self) == NULL)
+    {
+      cancel_recenter (self);
+      return;
+    }
+  self->recenter_width = width;
+  self->recenter_height = height;
+  afd_page_view_reveal_field (self->page_view, (guint) af_field_list_get_selected (self->fields));
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
 /* The page area changes size under the box the reviewer was led to: once the new
@@ -632,11 +646,15 @@ schedule_recenter (AfdDocumentViewer *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (clock == NULL || selected_field (self) == NULL || self->recenter_clock != NULL)
+  if (clock == NULL || selected_field (self) == NULL)
     return;
-  self->recenter_clock = g_object_ref (clock);
-  self->recenter_handler = g_signal_connect (clock, "after-paint",
-                                             G_CALLBACK (recenter_after_paint), self);
+  self->recenter_width = self->recenter_height = -1;
+  if (self->recenter_clock == NULL)
+    {
+      self->recenter_clock = g_object_ref (clock);
+      self->recenter_handler = g_signal_connect (clock, "after-paint",
+                                                 G_CALLBACK (recenter_after_paint), self);
+    }
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
@@ -704,6 +722,15 @@ afd_document_viewer_size_allocate (GtkWidget *widget,
   if (self->layout_source == 0 &&
       ((width < NARROW_WIDTH) != self->narrow || (self->narrow && abs (height - self->layout_height) > 40)))
     self->layout_source = g_idle_add (apply_layout, self);
+}
+
+/* Shown again (a document brought forward among others compared): while it was
+ * hidden its page area was not laid out, so the box it was led to is centred now. */
+static void
+afd_document_viewer_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (afd_document_viewer_parent_class)->map (widget);
+  schedule_recenter (AFD_DOCUMENT_VIEWER (widget));
 }
 
 /* ---- the object ---- */
@@ -837,6 +864,7 @@ afd_document_viewer_class_init (AfdDocumentViewerClass *klass)
   object_class->set_property = afd_document_viewer_set_property;
   widget_class->measure = afd_document_viewer_measure;
   widget_class->size_allocate = afd_document_viewer_size_allocate;
+  widget_class->map = afd_document_viewer_map;
 
   properties[PROP_REVEAL_PII] =
     g_param_spec_boolean ("reveal-pii", NULL, NULL, FALSE,

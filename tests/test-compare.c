@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Comparing the documents of an inconsistency, in-process under Xvfb on the demo
+ * workspace: every document it names opens at the field that gives its value, the box
+ * in view; side by side when wide, one after another when narrow; an inconsistency
+ * that is gone, or a document that is not on this computer, is said, never a crash.
+ */
+#include <adwaita.h>
+
+#include "af-demo.h"
+#include "afd-compare-page.h"
+#include "afd-page-view-private.h"
+
+#define TIMEOUT_SECONDS 30
+
+/* LOAN-2024-259508: the CRITICAL ssn inconsistency is the first in the audit's list.
+ * The W-2 gives 915-99-3776 in employee_ssn, the 1040 915-99-3767 in ssn. */
+static const char *okafor_audit = "fe11c43f-ccc8-4dca-a010-e19e7a19a348";
+static const char *okafor_w2 = "094b4686-f66b-4f95-94fb-d3836b75ea53";
+
+typedef struct
+{
+  char           *scratch;
+  AfdWorkspace   *workspace;
+  GtkWidget      *window;
+  AfdComparePage *page;
+} Fixture;
+
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* A few frames, so that allocation, the after-paint re-centring and drawing settle. */
+static void
+settle (GtkWidget *widget)
+{
+  for (int i = 0; i < 5; i++)
+    {
+      gtk_test_widget_wait_for_draw (widget);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+static void
+on_open (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AfdWorkspace **slot = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *slot = afd_workspace_open_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(AfStore) store = NULL;
+  g_autofree char *cache = NULL;
+
+  f->scratch = g_dir_make_tmp ("afd-compare-XXXXXX", &error);
+  g_assert_no_error (error);
+  cache = g_build_filename (f->scratch, "demo.sqlite", NULL);
+  /* The demo's cache, made here and opened by the workspace as an explicit one. */
+  store = af_demo_open (g_getenv ("AF_FIXTURES_DIR"), cache, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  settings = g_settings_new ("io.github.auditflow.Desk");
+  afd_workspace_open_async (cache, settings, NULL, on_open, &f->workspace);
+  wait_until (pointer_set, &f->workspace);
+
+  f->window = gtk_window_new ();
+  f->page = g_object_new (AFD_TYPE_COMPARE_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->page));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) scratch = g_file_new_for_path (f->scratch);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (scratch, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  GFile *child;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->workspace);
+  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
+    g_file_delete (child, NULL, NULL);
+  g_file_delete (scratch, NULL, NULL);
+  g_free (f->scratch);
+}
+
+static gboolean
+documents_settled (gpointer data)
+{
+  AfdComparePage *page = data;
+
+  for (guint i = 0; i < afd_compare_page_get_n_documents (page); i++)
+    {
+      AfdDocumentViewer *viewer = afd_document_page_get_viewer (afd_compare_page_get_document (page, i));
+
+      if (!afd_document_viewer_is_loaded (viewer) && afd_document_viewer_get_error_message (viewer) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+open_ssn_inconsistency (Fixture *f,
+                        int      width,
+                        guint    n_documents)
+{
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  afd_compare_page_load (f->page, f->workspace, okafor_audit, 0, FALSE);
+  g_assert_cmpstr (afd_compare_page_get_title (f->page), ==, "SSN");
+  g_assert_cmpuint (afd_compare_page_get_n_documents (f->page), ==, n_documents);
+  wait_until (documents_settled, f->page);
+  settle (f->window);
+}
+
+/* The selected field of the document at @position, and its box wholly on screen. */
+static const char *
+revealed_field (AfdComparePage *page,
+                guint           position)
+{
+  AfdDocumentViewer *viewer = afd_document_page_get_viewer (afd_compare_page_get_document (page, position));
+  AfdPageView *view = afd_document_viewer_get_page_view (viewer);
+  AfFieldList *fields = afd_document_viewer_get_fields (viewer);
+  int selected = af_field_list_get_selected (fields);
+  graphene_rect_t rect;
+
+  g_assert_cmpint (selected, >=, 0);
+  g_assert_true (afd_page_view_get_field_rect (view, (guint) selected, &rect));
+  g_assert_cmpfloat (rect.origin.x, >=, 0);
+  g_assert_cmpfloat (rect.origin.y, >=, 0);
+  g_assert_cmpfloat (rect.origin.x + rect.size.width, <=, gtk_widget_get_width (GTK_WIDGET (view)));
+  g_assert_cmpfloat (rect.origin.y + rect.size.height, <=, gtk_widget_get_height (GTK_WIDGET (view)));
+  return af_field_get_name (af_field_list_get_field (fields, selected));
+}
+
+static gboolean
+is_on_screen (GtkWidget *widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static void
+test_side_by_side (Fixture       *f,
+                   gconstpointer  data)
+{
+  open_ssn_inconsistency (f, 1500, 2);
+
+  /* Wide: both documents on screen at once, each at its own field. */
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (is_on_screen (GTK_WIDGET (afd_compare_page_get_document (f->page, i))));
+  g_assert_cmpstr (revealed_field (f->page, 0), ==, "employee_ssn");
+  g_assert_cmpstr (revealed_field (f->page, 1), ==, "ssn");
+}
+
+static void
+test_one_after_another (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *first, *second;
+
+  open_ssn_inconsistency (f, 600, 2);
+  first = GTK_WIDGET (afd_compare_page_get_document (f->page, 0));
+  second = GTK_WIDGET (afd_compare_page_get_document (f->page, 1));
+
+  /* Narrow: one at a time, the first first; moving on shows the second at its field. */
+  g_assert_true (is_on_screen (first));
+  g_assert_false (gtk_widget_get_child_visible (second) && is_on_screen (second));
+  g_assert_cmpstr (revealed_field (f->page, 0), ==, "employee_ssn");
+  afd_compare_page_show_document (f->page, 1);
+  settle (f->window);
+  g_assert_true (is_on_screen (second));
+  g_assert_cmpstr (revealed_field (f->page, 1), ==, "ssn");
+}
+
+static void
+test_inconsistency_gone (Fixture       *f,
+                         gconstpointer  data)
+{
+  gtk_window_present (GTK_WINDOW (f->window));
+  /* Past the end of the list, and an audit that does not exist. */
+  afd_compare_page_load (f->page, f->workspace, okafor_audit, 99, FALSE);
+  g_assert_cmpuint (afd_compare_page_get_n_documents (f->page), ==, 0);
+  afd_compare_page_load (f->page, f->workspace, "no-such-audit", 0, FALSE);
+  g_assert_cmpuint (afd_compare_page_get_n_documents (f->page), ==, 0);
+  g_assert_cmpstr (afd_compare_page_get_title (f->page), ==, "Inconsistency");
+  settle (f->window);
+}
+
+static void
+test_document_not_here (Fixture       *f,
+                        gconstpointer  data)
+{
+  AfStore *store = afd_workspace_get_store (f->workspace);
+  g_autoptr(GError) error = NULL;
+
+  /* The W-2 leaves the cache (retention, forget-user): the 1040 is still compared. */
+  g_assert_true (af_store_delete_item (store, AF_TABLE_DOCUMENTS, okafor_w2, &error));
+  g_assert_no_error (error);
+  open_ssn_inconsistency (f, 1500, 1);
+  g_assert_cmpstr (revealed_field (f->page, 0), ==, "ssn");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_SCHEMA_DIR", AFD_BUILD_SCHEMA_DIR, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display (run under xvfb-run)");
+      return 77;
+    }
+  adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/compare/side-by-side", test_side_by_side);
+  ADD ("/compare/one-after-another", test_one_after_another);
+  ADD ("/compare/inconsistency-gone", test_inconsistency_gone);
+  ADD ("/compare/document-not-here", test_document_not_here);
+#undef ADD
+
+  return g_test_run ();
+}
