@@ -363,6 +363,9 @@ afd_compare_page_load (AfdComparePage *self,
   collect_sources (self, inconsistency);
   add_sources (self, workspace);
   layout_changed_cb (self);
+  /* The keyboard reviews the first document; a row of the values list moves it on. */
+  if (afd_compare_page_get_n_documents (self) > 0)
+    afd_document_viewer_focus_review (afd_document_page_get_viewer (afd_compare_page_get_document (self, 0)));
 }
 
 const char *
@@ -408,7 +411,7 @@ afd_compare_page_show_document (AfdComparePage *self,
   g_return_if_fail (page != NULL);
   adw_leaflet_set_visible_child (self->documents, GTK_WIDGET (page));
   /* The keyboard follows, so that F8 and Enter review the document now shown. */
-  gtk_widget_child_focus (GTK_WIDGET (page), GTK_DIR_TAB_FORWARD);
+  afd_document_viewer_focus_review (afd_document_page_get_viewer (page));
 }
 
 static void

@@ -54,6 +54,7 @@ struct _AfdDocumentViewer
   char            *pending_field; /* (nullable) to reveal once the pages are shown */
 
   gboolean         reveal_pii;
+  gboolean         focus_pending;   /* the keyboard goes to the review once it is shown */
   guint            zoom_label_source;
   gboolean         narrow;
   guint            layout_source;
@@ -204,6 +205,12 @@ apply_correction (AfdDocumentViewer *self,
       toast (self, _("This document is read-only here"));
       return;
     }
+  /* Corrections are signed like every other edit, and who signs is known where the
+   * workspace is: the demo's reviewer, or the user, asked once. */
+  if (af_store_get_identity (self->store) == NULL &&
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.ensure-identity", NULL) &&
+      af_store_get_identity (self->store) == NULL)
+    return;   /* a dialog asks; the editor keeps what was typed meanwhile */
   /* One transaction: the correction joins the item and its outbox entry together. */
   if (!af_store_add_correction (self->store, document_id, af_field_get_name (field), value, note,
                                 &error))
@@ -418,6 +425,20 @@ on_selected_changed (AfFieldList       *fields,
 
 static void schedule_recenter (AfdDocumentViewer *self);
 
+/* The keyboard in the review: on the selected field's row, else on the page (F8 then
+ * starts the review), else, when the file cannot be shown, on the fields. */
+static void
+take_focus (AfdDocumentViewer *self)
+{
+  self->focus_pending = FALSE;
+  if (afd_fields_panel_get_selected_row (self->fields_panel) != NULL)
+    afd_fields_panel_focus_selected (self->fields_panel);
+  else if (afd_document_viewer_is_loaded (self))
+    gtk_widget_grab_focus (GTK_WIDGET (self->page_view));
+  else
+    gtk_widget_child_focus (GTK_WIDGET (self->fields_panel), GTK_DIR_TAB_FORWARD);
+}
+
 /* ---- loading ---- */
 
 static void
@@ -444,6 +465,8 @@ show_pages (AfdDocumentViewer *self)
       /* The pages just replaced the spinner: centred again once they are laid out. */
       schedule_recenter (self);
     }
+  if (self->focus_pending)
+    take_focus (self);
 }
 
 static void
@@ -469,6 +492,7 @@ on_open_done (GObject      *source,
 static void
 reset (AfdDocumentViewer *self)
 {
+  self->focus_pending = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->fields != NULL)
@@ -525,6 +549,19 @@ afd_document_viewer_show_error (AfdDocumentViewer *self,
   adw_status_page_set_description (self->error_page, message);
   gtk_stack_set_visible_child_name (self->page_stack, "error");
   update_page_label (self);
+  if (self->focus_pending)
+    take_focus (self);
+}
+
+void
+afd_document_viewer_focus_review (AfdDocumentViewer *self)
+{
+  g_return_if_fail (AFD_IS_DOCUMENT_VIEWER (self));
+
+  if (afd_document_viewer_is_loaded (self) || self->error_message != NULL)
+    take_focus (self);
+  else
+    self->focus_pending = TRUE;
 }
 
 static void
@@ -811,8 +848,6 @@ static void
 add_shortcuts (GtkWidgetClass *widget_class)
 {
   static const struct { guint key; GdkModifierType mods; const char *action; } shortcuts[] = {
-    { GDK_KEY_F8, 0, "review.next" },
-    { GDK_KEY_F8, GDK_SHIFT_MASK, "review.previous" },
     { GDK_KEY_Return, 0, "review.confirm" },
     { GDK_KEY_KP_Enter, 0, "review.confirm" },
     { GDK_KEY_F2, 0, "review.edit" },
@@ -835,6 +870,25 @@ add_shortcuts (GtkWidgetClass *widget_class)
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
     gtk_widget_class_add_binding_action (widget_class, shortcuts[i].key, shortcuts[i].mods,
                                          shortcuts[i].action, NULL);
+}
+
+/* F8 and Shift+F8, caught before anything inside sees them: GtkPaned binds them to
+ * moving the focus to its handle, and the pages, the fields and the thumbnails all sit
+ * inside the viewer's paned. */
+static void
+add_review_step_shortcuts (AfdDocumentViewer *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F8, 0),
+                                                          gtk_named_action_new ("review.next")));
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F8, GDK_SHIFT_MASK),
+                                                          gtk_named_action_new ("review.previous")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
@@ -912,6 +966,7 @@ afd_document_viewer_init (AfdDocumentViewer *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   load_css ();
+  add_review_step_shortcuts (self);
 
   g_signal_connect_swapped (self->page_view, "notify::zoom", G_CALLBACK (queue_zoom_label), self);
   g_signal_connect_swapped (self->page_view, "notify::current-page", G_CALLBACK (update_page_label), self);

@@ -7,7 +7,9 @@
  * the pages off the main thread and shows the extracted fields beside them. Keyboard
  * review: F8 / Shift+F8 step through the low-confidence fields, Enter confirms, F2
  * corrects (Enter saves, Escape cancels). A correction goes to the cache and its outbox
- * through af_store_add_correction(); ::corrected is emitted afterwards.
+ * through af_store_add_correction(); ::corrected is emitted afterwards. A correction
+ * with no reviewer's name to sign it activates `win.ensure-identity` first, so that
+ * the window can ask for one (the editor keeps what was typed meanwhile).
  *
  * A file that cannot be shown (integrity failure, damaged PDF, image too large) gives
  * a message in place of the page; the fields are still shown.
@@ -37,6 +39,10 @@ void            afd_document_viewer_set_document      (AfdDocumentViewer *self,
 /* Shows @message in place of the page; the fields stay. */
 void            afd_document_viewer_show_error        (AfdDocumentViewer *self,
                                                        const char        *message);
+
+/* Puts the keyboard in the review (the selected field, else the page), now or once
+ * the file is open, so that a document opened on purpose is reviewed without the mouse. */
+void            afd_document_viewer_focus_review      (AfdDocumentViewer *self);
 
 /* Selects the field and brings its box into view (now, or once the file is open).
  * This is how an inconsistency leads to its source. FALSE when there is no such field. */

@@ -333,13 +333,6 @@ afd_fields_panel_class_init (AfdFieldsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdFieldsPanel, list);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "afd-fields-panel");
-
-  /* The panel sits inside the viewer's GtkPaned, which binds F8 and Shift+F8 to moving
-   * the focus to its handle: a key pressed in a field row would stop there and never
-   * reach the viewer's own F8. Bound here, below the paned, they go to the review. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "review.next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, GDK_SHIFT_MASK,
-                                       "review.previous", NULL);
 }
 
 static void

@@ -250,24 +250,6 @@ on_drag_end (GtkGestureDrag *gesture,
     g_signal_emit_by_name (self, "text-selected", page, rect[0], rect[1], rect[2], rect[3]);
 }
 
-/* The page view sits inside the document viewer's GtkPaned, which binds F8 and
- * Shift+F8 to moving the focus to its handle; caught here first, they step through
- * the low-confidence fields as they do everywhere else in the viewer. */
-static GtkEventController *
-review_step_shortcuts (void)
-{
-  GtkShortcutController *controller = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
-
-  gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F8, 0),
-                                                          gtk_named_action_new ("review.next")));
-  gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F8,
-                                                                                  GDK_SHIFT_MASK),
-                                                          gtk_named_action_new ("review.previous")));
-  return GTK_EVENT_CONTROLLER (controller);
-}
-
 void
 afd_page_view_setup_controllers (AfdPageView *self)
 {
@@ -294,6 +276,5 @@ afd_page_view_setup_controllers (AfdPageView *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-  gtk_widget_add_controller (GTK_WIDGET (self), review_step_shortcuts ());
 }
 

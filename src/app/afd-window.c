@@ -329,6 +329,18 @@ forget_user_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A correction needs a name to sign it: the demo's reviewer, or the user's, asked once. */
+static void
+ensure_identity_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+
+  if (self->workspace != NULL)
+    afd_identity_ensure (widget, self->workspace);
+}
+
 static void
 toast_action (GtkWidget  *widget,
               const char *action_name,
@@ -352,6 +364,8 @@ open_document (AfdWindow  *self,
   afd_document_page_load (DOCUMENT_PAGE (self), self->workspace, document_id);
   remember_back_page (self);
   show_detail (self, "document", afd_document_page_get_title (self->document_page));
+  /* Opened on purpose: the keyboard follows, so that F8 starts the review. */
+  afd_document_viewer_focus_review (afd_document_page_get_viewer (self->document_page));
 }
 
 static void
@@ -545,6 +559,7 @@ afd_window_class_init (AfdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, conflict_resolved_cb);
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.ensure-identity", NULL, ensure_identity_action);
   gtk_widget_class_install_action (widget_class, "win.open-document", "s", open_document_action);
   gtk_widget_class_install_action (widget_class, "win.open-document-at", "(sss)",
                                    open_document_at_action);
