@@ -673,6 +673,7 @@ recenter_after_paint (GdkFrameClock     *clock,
   self->recenter_width = width;
   self->recenter_height = height;
   afd_page_view_reveal_field (self->page_view, (guint) af_field_list_get_selected (self->fields));
+  afd_fields_panel_scroll_to_selected (self->fields_panel);
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 

@@ -397,6 +397,29 @@ afd_fields_panel_get_selected_row (AfdFieldsPanel *self)
 }
 
 void
+afd_fields_panel_scroll_to_selected (AfdFieldsPanel *self)
+{
+  GtkWidget *row = (GtkWidget *) afd_fields_panel_get_selected_row (self);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->list), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double value, page;
+
+  g_return_if_fail (AFD_IS_FIELDS_PANEL (self));
+
+  if (row == NULL || scrolled == NULL || !gtk_widget_compute_bounds (row, GTK_WIDGET (self->list), &bounds))
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  /* The list is the scrolled content: its coordinates are the adjustment's. */
+  if (bounds.origin.y < value)
+    gtk_adjustment_set_value (adjustment, bounds.origin.y);
+  else if (bounds.origin.y + bounds.size.height > value + page)
+    gtk_adjustment_set_value (adjustment, bounds.origin.y + bounds.size.height - page);
+}
+
+void
 afd_fields_panel_focus_selected (AfdFieldsPanel *self)
 {
   AfdFieldRow *row = afd_fields_panel_get_selected_row (self);

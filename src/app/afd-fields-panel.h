@@ -28,6 +28,8 @@ AfdFieldRow *afd_fields_panel_get_selected_row (AfdFieldsPanel *self);
 AfdFieldRow *afd_fields_panel_get_row          (AfdFieldsPanel *self,
                                                 guint           position);
 void         afd_fields_panel_focus_selected   (AfdFieldsPanel *self);
+/* The selected row into view without taking the focus (another document may have it). */
+void         afd_fields_panel_scroll_to_selected (AfdFieldsPanel *self);
 gboolean     afd_fields_panel_begin_edit       (AfdFieldsPanel *self);
 /* TRUE when an edit was in progress and is now abandoned. */
 gboolean     afd_fields_panel_cancel_edit      (AfdFieldsPanel *self);
