@@ -338,8 +338,9 @@ typedef struct
  * wait for the disk (synchronous=NORMAL): a power loss may take back the last pages of
  * a pull, together with the watermarks written with them, and the next pull reads
  * them again; the cache is consistent either way (the WAL is replayed in order, and
- * any later durable commit — an edit — syncs what came before it). This halves what
- * a large pull waits for. Everything else, edits first, stays synchronous=FULL. */
+ * any later durable commit — an edit — syncs what came before it). So a large pull
+ * no longer waits for the disk at each page. Everything else, edits first, stays
+ * synchronous=FULL. */
 static gboolean
 set_durable (AfStore   *self,
              gboolean   durable,
