@@ -15,43 +15,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
-from dogtail.config import config
+from afd_ui import find_app, wait_for
 
-config.searchShowingOnly = False
-config.searchCutoffCount = 40
-config.logDebugToFile = False
-
-from dogtail import tree  # noqa: E402  (after the config)
-
-APP_NAME = 'auditflow-desk'
 AUDIT = '6e3077fc-9570-48ca-a0b3-dd673fa2a8aa'
 BANNER = 'This item changed on the server while you edited it'
 THEIRS = 'Bank statement balance does not match; asked for a new one.'
-
-
-def wait_for(what, predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    last_error = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception as error:  # the tree changes under us while the app works
-            last_error = error
-        time.sleep(0.25)
-    raise AssertionError(f'timed out waiting for {what} (last error: {last_error})')
-
-
-def find_app(process):
-    def lookup():
-        for app in tree.root.applications():
-            if app.name == APP_NAME and app.get_process_id() == process.pid:
-                return app
-        return None
-    return wait_for('the application on the accessibility bus', lookup, timeout=30)
 
 
 def showing_label(node, text):

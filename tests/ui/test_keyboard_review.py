@@ -19,20 +19,15 @@ import json
 import os
 import subprocess
 import sys
-import time
 
+from afd_ui import find_app, labels, step, wait_for
+from dogtail import rawinput
 from dogtail.config import config
 
-config.searchShowingOnly = False
-config.searchCutoffCount = 40
-config.logDebugToFile = False
 # XTest events land in the app's queue at once; a short pause per key is enough.
 config.typingDelay = 0.05
 config.defaultDelay = 0.2
 
-from dogtail import rawinput, tree  # noqa: E402  (after the config)
-
-APP_NAME = 'auditflow-desk'
 IDENTITY = 'demo.reviewer@example.com'
 # John Smith's W-2: two low-confidence fields, one of them read wrongly by the OCR.
 DOCUMENT_ID = '38df24e7-2df3-49b7-9034-36c4664353bf'
@@ -40,34 +35,6 @@ NOTE = 'Page shows the amount (keyboard test)'
 # Typed and then abandoned with Escape: it must reach neither the row nor the cache.
 ABANDONED = '99999.99'
 MAX_TABS = 60
-
-step_number = 0
-
-
-def step(text):
-    global step_number
-    step_number += 1
-    print(f'# step {step_number}: {text}', flush=True)
-
-
-def wait_for(what, predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    last_error = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception as error:  # the tree changes under us while the app works
-            last_error = error
-        time.sleep(0.2)
-    raise AssertionError(f'timed out waiting for {what} (last error: {last_error})')
-
-
-def labels(node):
-    """The labels of visible widgets: GTK 4.8 leaves hidden ones out of the tree, but
-    keeps a stack's pages that are not shown and never sets the 'showing' state."""
-    return [n.name for n in node.findChildren(lambda n: n.roleName == 'label')]
 
 
 def humanize(field):
@@ -77,17 +44,6 @@ def humanize(field):
 
 
 # ---- the application ----
-
-def find_app(process):
-    def lookup():
-        if process.poll() is not None:
-            raise SystemExit('the app exited at start with status %d' % process.returncode)
-        for app in tree.root.applications():
-            if app.name == APP_NAME and app.get_process_id() == process.pid:
-                return app
-        return None
-    return wait_for('the application on the accessibility bus', lookup, timeout=30)
-
 
 def start(binary, item_id):
     step('start the app on the demo workspace with the document %s' % item_id)

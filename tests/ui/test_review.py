@@ -14,52 +14,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 
-from dogtail.config import config
+from afd_ui import find_app, labels, step, wait_for
 
-config.searchShowingOnly = False
-config.searchCutoffCount = 40
-config.logDebugToFile = False
-
-from dogtail import tree  # noqa: E402  (after the config)
-
-APP_NAME = 'auditflow-desk'
 NOTE = 'Called the applicant: the 1040 SSN is a typo, corrected copy requested. (UI test)'
 APPRAISAL = 'The second boat does not sit in the water; ask for provenance. (UI test)'
 IDENTITY = 'demo.reviewer@example.com'
-
-step_number = 0
-
-
-def step(text):
-    global step_number
-    step_number += 1
-    print(f'# step {step_number}: {text}', flush=True)
-
-
-def wait_for(what, predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    last_error = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception as error:  # the tree changes under us while the app works
-            last_error = error
-        time.sleep(0.25)
-    raise AssertionError(f'timed out waiting for {what} (last error: {last_error})')
-
-
-def find_app(process):
-    def lookup():
-        for app in tree.root.applications():
-            if app.name == APP_NAME and app.get_process_id() == process.pid:
-                return app
-        return None
-    return wait_for('the application on the accessibility bus', lookup, timeout=30)
-
 
 def humanize(field):
     """The app's label for a field name: 'annual_income' -> 'Annual income', 'ssn' -> 'SSN'."""
@@ -67,10 +27,6 @@ def humanize(field):
     words = [w.upper() if w in acronyms else w.lower() for w in field.split('_') if w]
     text = ' '.join(words)
     return text[:1].upper() + text[1:]
-
-
-def labels(node):
-    return [n.name for n in node.findChildren(lambda n: n.roleName == 'label')]
 
 
 def start(binary):

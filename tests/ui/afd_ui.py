@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the dogtail UI tests share: dogtail's settings, numbered steps, waiting for the
+accessibility tree to catch up with the app, finding the app, and reading labels.
+
+Imported by the test scripts beside it (Python puts a script's folder on its path).
+"""
+import time
+
+from dogtail.config import config
+
+config.searchShowingOnly = False
+config.searchCutoffCount = 40
+config.logDebugToFile = False
+
+from dogtail import tree  # noqa: E402  (after the config)
+
+APP_NAME = 'auditflow-desk'
+
+_step_number = 0
+
+
+def step(text):
+    """Says what the test does next, as a TAP comment."""
+    global _step_number
+    _step_number += 1
+    print(f'# step {_step_number}: {text}', flush=True)
+
+
+def wait_for(what, predicate, timeout=20.0):
+    """The first true value of predicate(); the tree changes under us while the app
+    works, so errors are retried until the time is up."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as error:
+            last_error = error
+        time.sleep(0.2)
+    raise AssertionError(f'timed out waiting for {what} (last error: {last_error})')
+
+
+def find_app(process):
+    """The app started as process, once it is on the accessibility bus."""
+    def lookup():
+        if process.poll() is not None:
+            raise SystemExit('the app exited at start with status %d' % process.returncode)
+        for app in tree.root.applications():
+            if app.name == APP_NAME and app.get_process_id() == process.pid:
+                return app
+        return None
+    return wait_for('the application on the accessibility bus', lookup, timeout=30)
+
+
+def labels(node):
+    """The labels of visible widgets: GTK 4.8 leaves hidden ones out of the tree, but
+    keeps a stack's pages that are not shown and never sets the 'showing' state."""
+    return [n.name for n in node.findChildren(lambda n: n.roleName == 'label')]
