@@ -10,6 +10,7 @@
 #include "af-demo.h"
 #include "afd-compare-page.h"
 #include "afd-page-view-private.h"
+#include "ui/afd-test-widgets.h"
 
 #define TIMEOUT_SECONDS 30
 
@@ -25,19 +26,6 @@ typedef struct
   GtkWidget      *window;
   AfdComparePage *page;
 } Fixture;
-
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 /* A few frames, so that allocation, the after-paint re-centring and drawing settle. */
 static void
@@ -88,7 +76,7 @@ fixture_set_up (Fixture       *f,
 
   settings = g_settings_new ("io.github.auditflow.Desk");
   afd_workspace_open_async (cache, settings, NULL, on_open, &f->workspace);
-  wait_until (pointer_set, &f->workspace);
+  afd_test_wait_until (pointer_set, &f->workspace, TIMEOUT_SECONDS);
 
   f->window = gtk_window_new ();
   f->page = g_object_new (AFD_TYPE_COMPARE_PAGE, NULL);
@@ -99,18 +87,12 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GFile) scratch = g_file_new_for_path (f->scratch);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (scratch, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  GFile *child;
 
   gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f->workspace);
-  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
-    g_file_delete (child, NULL, NULL);
-  g_file_delete (scratch, NULL, NULL);
+  afd_test_remove_dir (f->scratch);
   g_free (f->scratch);
 }
 
@@ -139,7 +121,7 @@ open_ssn_inconsistency (Fixture *f,
   afd_compare_page_load (f->page, f->workspace, okafor_audit, 0, FALSE);
   g_assert_cmpstr (afd_compare_page_get_title (f->page), ==, "SSN");
   g_assert_cmpuint (afd_compare_page_get_n_documents (f->page), ==, n_documents);
-  wait_until (documents_settled, f->page);
+  afd_test_wait_until (documents_settled, f->page, TIMEOUT_SECONDS);
   settle (f->window);
 }
 

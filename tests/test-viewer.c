@@ -18,6 +18,7 @@
 #include "af-demo.h"
 #include "afd-document-viewer.h"
 #include "afd-page-view-private.h"
+#include "ui/afd-test-widgets.h"
 
 #define TIMEOUT_SECONDS 20
 
@@ -33,19 +34,6 @@ typedef struct
 static const char *carter_w2 = "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb";
 
 /* ---- helpers ---- */
-
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static gboolean
 viewer_settled (gpointer data)
@@ -81,7 +69,7 @@ open_document (Fixture       *f,
                const char    *path)
 {
   afd_document_viewer_set_document (f->viewer, f->store, item, path);
-  wait_until (viewer_settled, f->viewer);
+  afd_test_wait_until (viewer_settled, f->viewer, TIMEOUT_SECONDS);
   drain ();
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->viewer));
 }
@@ -127,17 +115,11 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GFile) scratch = g_file_new_for_path (f->scratch);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (scratch, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  GFile *child;
 
   gtk_window_destroy (GTK_WINDOW (f->window));
   drain ();
   g_clear_object (&f->store);
-  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
-    g_file_delete (child, NULL, NULL);
-  g_file_delete (scratch, NULL, NULL);
+  afd_test_remove_dir (f->scratch);
   g_free (f->scratch);
   g_free (f->demo_dir);
 }
@@ -512,7 +494,7 @@ test_inconsistency_source (Fixture       *f,
       /* Asked for before the file is open, as the audit page does. */
       afd_document_viewer_set_document (f->viewer, f->store, item, path);
       g_assert_true (afd_document_viewer_reveal_source (f->viewer, "ssn", sources[i].value));
-      wait_until (viewer_settled, f->viewer);
+      afd_test_wait_until (viewer_settled, f->viewer, TIMEOUT_SECONDS);
       drain ();
       gtk_test_widget_wait_for_draw (GTK_WIDGET (f->viewer));
       drain ();
@@ -566,9 +548,9 @@ copy_text_under (Fixture    *f,
   g_signal_emit_by_name (afd_document_viewer_get_page_view (f->viewer), "text-selected",
                          af_field_get_page (field) - 1, b->left - 0.002, b->top - 0.002,
                          b->left + b->width + 0.002, b->top + b->height + 0.002);
-  wait_until (clipboard_is_text, clipboard);
+  afd_test_wait_until (clipboard_is_text, clipboard, TIMEOUT_SECONDS);
   gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &text);
-  wait_until (string_arrived, &text);
+  afd_test_wait_until (string_arrived, &text, TIMEOUT_SECONDS);
   return text;
 }
 
@@ -791,7 +773,7 @@ test_multi_page_tiff (Fixture       *f,
   /* Page 2 itself, from the renderer: its own size, its own pixels. */
   afd_page_renderer_render_async (view->renderer, 1, 1.0, AFD_RENDER_PRIORITY_VISIBLE, NULL,
                                   on_rendered, &result);
-  wait_until (texture_arrived, &result);
+  afd_test_wait_until (texture_arrived, &result, TIMEOUT_SECONDS);
   texture = afd_page_renderer_render_finish (view->renderer, result, NULL);
   g_object_unref (result);
   g_assert_nonnull (texture);

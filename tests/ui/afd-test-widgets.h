@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * afd-test-widgets.h — finding widgets the way a user does (by their title or label)
- * in the in-process UI tests, and saving what a window shows as a PNG.
+ * in the in-process UI tests, waiting for the app, scratch folders, and saving what a
+ * window shows as a PNG.
  */
 #pragma once
 
@@ -15,6 +16,13 @@ GtkWidget *afd_test_find_row    (GtkWidget  *root,
 /* The first GtkButton whose label is @label (mnemonic underscores included). */
 GtkWidget *afd_test_find_button (GtkWidget  *root,
                                  const char *label);
+/* Iterates the main context until @done (@data) is TRUE; fails the test after
+ * @seconds. */
+void       afd_test_wait_until  (gboolean  (*done) (gpointer),
+                                 gpointer    data,
+                                 guint       seconds);
+/* Deletes the files in @dir, then @dir (a test's scratch folder, one level deep). */
+void       afd_test_remove_dir  (const char *dir);
 /* Iterates the main context for @ms milliseconds (animations, redraws). */
 void       afd_test_run_for     (guint       ms);
 /* Renders @widget's window into @path when AFD_SCREENSHOT_DIR is set (file @name). */
