@@ -16,7 +16,7 @@ typedef struct
   GHashTable   *seen[AF_N_TABLES];       /* (owned) ids read by the queries this run */
   GQueue        jobs;                    /* (owned) PullJob, the partitions left */
   GQueue        writes;                  /* (owned) PendingWrite, not yet in the cache */
-  guint         write_source;            /* idle source writing them */
+  GSource      *write_source;           /* (owned) (nullable) the idle writing them */
   GError       *write_error;             /* (owned) (nullable) the cache failed */
   void        (*drained) (GTask *task);  /* called once @writes is empty */
   AfTable       refresh_table;           /* the table the refresh is at */

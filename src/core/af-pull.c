@@ -120,7 +120,9 @@ pull_run_free (PullRun *run)
     g_clear_pointer (&run->seen[t], g_hash_table_unref);
   g_queue_clear_full (&run->jobs, (GDestroyNotify) pull_job_free);
   g_queue_clear_full (&run->writes, (GDestroyNotify) pending_write_free);
-  g_clear_handle_id (&run->write_source, g_source_remove);
+  if (run->write_source != NULL)
+    g_source_destroy (run->write_source);
+  g_clear_pointer (&run->write_source, g_source_unref);
   g_clear_error (&run->write_error);
   g_clear_pointer (&run->objects, g_ptr_array_unref);
   g_clear_pointer (&run->cached, g_hash_table_unref);
@@ -427,7 +429,7 @@ write_idle_cb (gpointer user_data)
   if (!g_queue_is_empty (&run->writes))
     return G_SOURCE_CONTINUE;
 
-  run->write_source = 0;
+  g_clear_pointer (&run->write_source, g_source_unref);
   drained = run->drained;
   run->drained = NULL;
   if (drained != NULL)
@@ -452,8 +454,14 @@ queue_write (GTask      *task,
   write->state_key = g_strdup (state_key);
   write->state_value = state_value;
   g_queue_push_tail (&run->writes, write);
-  if (run->write_source == 0)
-    run->write_source = g_idle_add (write_idle_cb, g_object_ref (task));
+  /* On the task's own context: in the app a sync runs on a worker thread, and an idle
+   * on the default context would write from the main thread while the worker works. */
+  if (run->write_source == NULL)
+    {
+      run->write_source = g_idle_source_new ();
+      g_source_set_callback (run->write_source, write_idle_cb, g_object_ref (task), NULL);
+      g_source_attach (run->write_source, g_task_get_context (task));
+    }
 }
 
 /* Takes @task; calls @then once every queued page is in the cache. */
@@ -463,7 +471,7 @@ when_written (GTask  *task,
 {
   PullRun *run = g_task_get_task_data (task);
 
-  if (run->write_source == 0)
+  if (run->write_source == NULL)
     {
       then (task);
       return;
