@@ -81,22 +81,6 @@ af_forget_set_names (AfForget         *self,
 }
 
 void
-af_forget_set_table_name (AfForget   *self,
-                          AfTable     table,
-                          const char *name)
-{
-  af_workspace_names_set_table (self->names, table, name);
-}
-
-void
-af_forget_set_buckets (AfForget   *self,
-                       const char *raw,
-                       const char *processed)
-{
-  af_workspace_names_set_buckets (self->names, raw, processed);
-}
-
-void
 af_forget_set_objects_dir (AfForget   *self,
                            const char *path)
 {

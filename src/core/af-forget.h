@@ -35,16 +35,10 @@ G_DECLARE_FINAL_TYPE (AfForget, af_forget, AF, FORGET, GObject)
 AfForget  *af_forget_new             (AfStore             *store,
                                       AfDynamodbClient    *dynamodb,
                                       AfS3Client          *s3);
-/* Uses @names (shared, not copied): the analyses and users tables, the buckets. */
+/* Uses @names (shared, not copied): the analyses and users tables, the buckets.
+ * Default: the seeds' names for "dev". */
 void       af_forget_set_names       (AfForget            *self,
                                       AfWorkspaceNames    *names);
-void       af_forget_set_table_name  (AfForget            *self,
-                                      AfTable              table,
-                                      const char          *name);
-/* Defaults: artguard-images-raw-dev, artguard-images-processed-dev. */
-void       af_forget_set_buckets     (AfForget            *self,
-                                      const char          *raw,
-                                      const char          *processed);
 /* Where AfPull keeps objects (default: its default). */
 void       af_forget_set_objects_dir (AfForget            *self,
                                       const char          *path);

@@ -88,23 +88,6 @@ af_submit_set_names (AfSubmit         *self,
   g_set_object (&self->names, names);
 }
 
-void
-af_submit_set_table_name (AfSubmit   *self,
-                          AfTable     table,
-                          const char *name)
-{
-  g_return_if_fail (AF_IS_SUBMIT (self));
-  af_workspace_names_set_table (self->names, table, name);
-}
-
-void
-af_submit_set_raw_bucket (AfSubmit   *self,
-                          const char *bucket)
-{
-  g_return_if_fail (AF_IS_SUBMIT (self));
-  af_workspace_names_set_buckets (self->names, bucket, NULL);
-}
-
 static const char *
 table_name (AfSubmit *self,
             AfTable   table)

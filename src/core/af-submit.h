@@ -68,15 +68,10 @@ G_DECLARE_FINAL_TYPE (AfSubmit, af_submit, AF, SUBMIT, GObject)
 AfSubmit       *af_submit_new            (AfStore            *store,
                                           AfDynamodbClient   *dynamodb,
                                           AfS3Client         *s3);
-/* Uses @names (shared, not copied): the analyses and users tables, the raw bucket. */
+/* Uses @names (shared, not copied): the analyses and users tables, the raw bucket.
+ * Default: the seeds' names for "dev". */
 void            af_submit_set_names      (AfSubmit           *self,
                                           AfWorkspaceNames   *names);
-void            af_submit_set_table_name (AfSubmit           *self,
-                                          AfTable             table,
-                                          const char         *name);
-/* Default: artguard-images-raw-dev. */
-void            af_submit_set_raw_bucket (AfSubmit           *self,
-                                          const char         *bucket);
 
 void            af_submit_run_async      (AfSubmit           *self,
                                           GCancellable       *cancellable,

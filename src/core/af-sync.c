@@ -5,6 +5,7 @@
 #include "af-retention.h"
 #include "af-store-sync.h"
 #include "af-sync.h"
+#include "af-workspace-names.h"
 
 #define LAST_SYNC_KEY "last_sync"
 #define LAST_ERROR_KEY "sync/last_error"
@@ -22,7 +23,7 @@ struct _AfSync
   AfPull           *pull;        /* (owned) */
   AfSubmit         *submit;      /* (owned) */
   AfForget         *forget;      /* (owned) */
-  char             *probe_table; /* (owned) */
+  AfWorkspaceNames *names;       /* (owned) shared with submit and forget */
   char             *objects_dir; /* (owned) (nullable) */
   AfSyncMode        mode;
 };
@@ -90,7 +91,7 @@ af_sync_finalize (GObject *object)
   g_clear_object (&self->pull);
   g_clear_object (&self->submit);
   g_clear_object (&self->forget);
-  g_free (self->probe_table);
+  g_clear_object (&self->names);
   g_free (self->objects_dir);
   G_OBJECT_CLASS (af_sync_parent_class)->finalize (object);
 }
@@ -105,7 +106,7 @@ static void
 af_sync_init (AfSync *self)
 {
   self->mode = AF_SYNC_BOTH;
-  self->probe_table = af_table_default_name (AF_TABLE_AUDITS, NULL);
+  self->names = af_workspace_names_new (NULL);
 }
 
 AfSync *
@@ -127,6 +128,8 @@ af_sync_new (AfStore          *store,
   self->pull = af_pull_new (store, dynamodb, s3);
   self->submit = af_submit_new (store, dynamodb, s3);
   self->forget = af_forget_new (store, dynamodb, s3);
+  af_submit_set_names (self->submit, self->names);
+  af_forget_set_names (self->forget, self->names);
   return self;
 }
 
@@ -147,13 +150,7 @@ af_sync_set_table_name (AfSync     *self,
 
   af_push_set_table_name (self->push, table, name);
   af_pull_set_table_name (self->pull, table, name);
-  af_submit_set_table_name (self->submit, table, name);
-  af_forget_set_table_name (self->forget, table, name);
-  if (table == AF_TABLE_AUDITS)
-    {
-      g_free (self->probe_table);
-      self->probe_table = g_strdup (name);
-    }
+  af_workspace_names_set_table (self->names, table, name);
 }
 
 void
@@ -163,8 +160,7 @@ af_sync_set_buckets (AfSync     *self,
 {
   g_return_if_fail (AF_IS_SYNC (self));
 
-  af_submit_set_raw_bucket (self->submit, raw);
-  af_forget_set_buckets (self->forget, raw, processed);
+  af_workspace_names_set_buckets (self->names, raw, processed);
 }
 
 void
@@ -413,7 +409,8 @@ probe (GTask *task)
   policy.max_attempts = 2;
   policy.budget_ms = MIN (policy.budget_ms, 2000);
   af_dynamodb_client_set_retry_policy (self->dynamodb, &policy);
-  af_dynamodb_client_describe_table_async (self->dynamodb, self->probe_table,
+  af_dynamodb_client_describe_table_async (self->dynamodb,
+                                           af_workspace_names_get_table (self->names, AF_TABLE_AUDITS),
                                            g_task_get_cancellable (task), probe_done_cb, task);
 }
 
