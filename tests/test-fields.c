@@ -3,7 +3,8 @@
  * The document review model, without a display: fields read from the fixture items,
  * review order against expected.json, bbox validation, the bbox → device geometry at
  * every rotation, and the file checks (type sniffing, pixel limits read from headers,
- * checksums) on the fixture files and on bad files made here.
+ * whole PNG chunk chains and JPEG scans, checksums) on the fixture files and on bad
+ * files made here, most of them from the fixtures' own bytes.
  */
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -504,8 +505,13 @@ test_png_bomb (void)
   g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "100000 × 100000"));
   g_clear_error (&error);
-  g_assert_true (af_image_check_limits (fine->data, fine->len, AF_IMAGE_MAX_PIXELS, NULL, &error));
+  /* Within the limits, but a made-up header (its CRC is 0xdeadbeef) is no picture. */
+  g_clear_pointer (&sizes, g_array_unref);
+  sizes = af_image_read_sizes (fine->data, fine->len, &error);
   g_assert_no_error (error);
+  g_assert_false (af_image_check_limits (fine->data, fine->len, AF_IMAGE_MAX_PIXELS, NULL, &error));
+  g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_MALFORMED);
+  g_clear_error (&error);
 
   /* Cut inside IHDR. */
   g_assert_false (af_image_check_limits (bomb->data, 20, AF_IMAGE_MAX_PIXELS, NULL, &error));
@@ -599,6 +605,245 @@ test_tiff_headers (void)
   g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_TRUNCATED);
 }
 
+/* ---- whole files: PNG chunk chains, JPEG scans ---- */
+
+static GBytes *
+demo_object (const char *relative)
+{
+  g_autofree char *path = g_build_filename (fixtures_dir (), "s3", relative, NULL);
+  g_autoptr(GError) error = NULL;
+  char *bytes = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &bytes, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (bytes, length);
+}
+
+#define DEMO_PNG "auditflow-documents-dev/loans/LOAN-2024-072470/" \
+                 "23d8cc19-5eed-4d21-8e35-619a2ef6eeee/drivers_license_front.png"
+#define DEMO_JPEG "auditflow-documents-dev/loans/LOAN-2024-259508/" \
+                  "d75b3a67-1fd3-40d8-b770-df99633123fb/IMG_4821.JPG"
+#define DEMO_ARTWORK "artguard-images-raw-dev/inference/b954ed57-756b-4913-b520-0e02397bfa11/" \
+                     "c8a9fada-faf4-4a04-b5ec-fa640c9e43cd/harbour_boats_1889.jpg"
+
+/* Checks exactly @length bytes of @data, copied so that AddressSanitizer sees any read
+ * past them, and returns the error code, or -1 when the file passes. */
+static int
+check_code (const guint8 *data,
+            gsize         length)
+{
+  g_autofree guint8 *copy = g_memdup2 (data, length);
+  g_autoptr(GError) error = NULL;
+
+  if (af_image_check_limits (copy, length, AF_IMAGE_MAX_PIXELS, NULL, &error))
+    return -1;
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == AF_FILE_CHECK_ERROR);
+  g_test_message ("%" G_GSIZE_FORMAT " bytes: %s", length, error->message);
+  return error->code;
+}
+
+/* Every prefix is refused: a stride through the file and the last bytes one by one. */
+static void
+assert_every_cut_refused (const guint8 *data,
+                          gsize         length)
+{
+  for (gsize cut = 0; cut < length; cut += cut + 40 < length ? 997 : 1)
+    g_assert_cmpint (check_code (data, cut), !=, -1);
+}
+
+/* The offset of the first chunk of @type in a PNG whose chain is whole. */
+static gsize
+png_chunk (const guint8 *png,
+           gsize         length,
+           const char   *type)
+{
+  for (gsize pos = 8; pos + 12 <= length;
+       pos += 12 + ((guint32) png[pos] << 24 | png[pos + 1] << 16 | png[pos + 2] << 8 | png[pos + 3]))
+    if (memcmp (png + pos + 4, type, 4) == 0)
+      return pos;
+  g_assert_not_reached ();
+}
+
+static void
+set_be32 (guint8 *p, guint32 v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
+
+static void
+test_png_complete (void)
+{
+  g_autoptr(GBytes) bytes = demo_object (DEMO_PNG);
+  gsize length;
+  const guint8 *png = g_bytes_get_data (bytes, &length);
+  gsize idat = png_chunk (png, length, "IDAT");
+  gsize iend = png_chunk (png, length, "IEND");
+  g_autoptr(GByteArray) edited = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* The fixture, whole, and with bytes after IEND that no decoder reads. */
+  g_assert_true (af_image_check_complete (png, length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (check_code (png, length), ==, -1);
+  g_byte_array_append (edited, png, length);
+  g_byte_array_append (edited, (const guint8 *) "\0\0\0\0trailing", 12);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, -1);
+
+  /* Cut in half: the header is whole, the data is not. */
+  g_assert_false (af_image_check_limits (png, length / 2, AF_IMAGE_MAX_PIXELS, NULL, &error));
+  g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, "PNG"));
+  g_clear_error (&error);
+  /* Every chunk whole, but no IEND. */
+  g_assert_cmpuint (iend + 12, ==, length);
+  g_assert_cmpint (check_code (png, iend), ==, AF_FILE_CHECK_ERROR_TRUNCATED);
+  assert_every_cut_refused (png, length);
+
+  /* An IDAT whose length points one byte past the end of the file. */
+  g_byte_array_set_size (edited, 0);
+  g_byte_array_append (edited, png, length);
+  set_be32 (edited->data + idat, length - idat - 12 + 1);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_TRUNCATED);
+  /* The largest length the specification allows, then hostile ones past it. */
+  set_be32 (edited->data + idat, 0x7fffffff);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_TRUNCATED);
+  set_be32 (edited->data + idat, 0x80000000);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_MALFORMED);
+  set_be32 (edited->data + idat, 0xffffffff);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_MALFORMED);
+  /* Same with IEND's own length: the chain must end inside the file too. */
+  g_byte_array_set_size (edited, 0);
+  g_byte_array_append (edited, png, length);
+  set_be32 (edited->data + iend, 0xffffffff);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_MALFORMED);
+
+  /* One byte of the image data changed: its chunk's CRC no longer matches. */
+  g_byte_array_set_size (edited, 0);
+  g_byte_array_append (edited, png, length);
+  edited->data[idat + 8 + 100] ^= 0x01;
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_MALFORMED);
+
+  /* Signature, IHDR, the rest up to IDAT, then IEND straight away: nothing to show. */
+  g_byte_array_set_size (edited, 0);
+  g_byte_array_append (edited, png, idat);
+  g_byte_array_append (edited, png + iend, 12);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_MALFORMED);
+}
+
+static void
+test_jpeg_complete (void)
+{
+  g_autoptr(GBytes) bytes = demo_object (DEMO_JPEG);
+  g_autoptr(GBytes) other = demo_object (DEMO_ARTWORK);
+  gsize length, other_length;
+  const guint8 *jpeg = g_bytes_get_data (bytes, &length);
+  const guint8 *second = g_bytes_get_data (other, &other_length);
+  /* An APP1 segment holding a little JPEG of its own, as an EXIF thumbnail does. */
+  static const guint8 thumbnail[] = { 0xff, 0xe1, 0, 14, 'E', 'x', 'i', 'f', 0, 0,
+                                      0xff, 0xd8, 0xff, 0xda, 0xff, 0xd9 };
+  g_autoptr(GByteArray) edited = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  gsize sos = 0;
+
+  g_assert_true (af_image_check_complete (jpeg, length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (check_code (jpeg, length), ==, -1);
+  g_assert_cmpint (check_code (second, other_length), ==, -1);
+
+  /* Cut in half, and cut just before its EOI. */
+  g_assert_false (af_image_check_limits (jpeg, length / 2, AF_IMAGE_MAX_PIXELS, NULL, &error));
+  g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, "JPEG"));
+  g_clear_error (&error);
+  g_assert_cmpint (check_code (jpeg, length - 2), ==, AF_FILE_CHECK_ERROR_TRUNCATED);
+  g_assert_cmpint (check_code (jpeg, length - 1), ==, AF_FILE_CHECK_ERROR_TRUNCATED);
+  assert_every_cut_refused (jpeg, length);
+
+  /* After EOI anything goes, as cameras write it: a second image (MPF), zero padding,
+   * a few stray bytes. The decoder stops at EOI, so none of it is shown. */
+  g_byte_array_append (edited, jpeg, length);
+  g_byte_array_append (edited, second, other_length);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, -1);
+  g_byte_array_set_size (edited, length + 4096);
+  memset (edited->data + length, 0, 4096);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, -1);
+  g_byte_array_set_size (edited, length);
+  g_byte_array_append (edited, (const guint8 *) "\r\nxyz", 5);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, -1);
+  /* But a whole second image does not make up for a first one cut in half. */
+  g_byte_array_set_size (edited, 0);
+  g_byte_array_append (edited, jpeg, length / 2);
+  g_byte_array_append (edited, second, other_length);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_TRUNCATED);
+
+  /* The thumbnail's EOI is inside a segment: it does not pass a main image cut short. */
+  g_byte_array_set_size (edited, 0);
+  g_byte_array_append (edited, jpeg, 2);
+  g_byte_array_append (edited, thumbnail, sizeof thumbnail);
+  g_byte_array_append (edited, jpeg + 2, length - 2);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, -1);
+  g_assert_cmpint (check_code (edited->data, edited->len / 2), ==, AF_FILE_CHECK_ERROR_TRUNCATED);
+
+  /* Every header up to the scan, then EOI: no image data at all. */
+  for (gsize i = 2; i + 1 < length && sos == 0; i++)
+    if (jpeg[i] == 0xff && jpeg[i + 1] == 0xda)
+      sos = i;
+  g_assert_cmpuint (sos, >, 0);
+  g_byte_array_set_size (edited, 0);
+  g_byte_array_append (edited, jpeg, sos);
+  g_byte_array_append (edited, (const guint8 *) "\xff\xd9", 2);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_MALFORMED);
+  /* And a segment whose length runs past the end of the file. */
+  g_byte_array_set_size (edited, 0);
+  g_byte_array_append (edited, jpeg, sos + 2);
+  g_byte_array_append (edited, (const guint8 *) "\xff\xff", 2);
+  g_assert_cmpint (check_code (edited->data, edited->len), ==, AF_FILE_CHECK_ERROR_TRUNCATED);
+}
+
+/* Every PNG and JPEG of the demo workspace, artworks included, is whole. */
+static void
+collect_images (const char *dir,
+                GPtrArray  *paths)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *lower = g_ascii_strdown (name, -1);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        collect_images (path, paths);
+      else if (g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".jpg") ||
+               g_str_has_suffix (lower, ".jpeg"))
+        g_ptr_array_add (paths, g_steal_pointer (&path));
+    }
+}
+
+static void
+test_demo_images_complete (void)
+{
+  g_autofree char *root = g_build_filename (fixtures_dir (), "s3", NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  collect_images (root, paths);
+  g_assert_cmpuint (paths->len, >=, 10);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autofree char *bytes = NULL;
+      gsize length = 0;
+      g_autoptr(GError) error = NULL;
+
+      g_file_get_contents (path, &bytes, &length, &error);
+      g_assert_no_error (error);
+      if (!af_image_check_limits ((guint8 *) bytes, length, AF_IMAGE_MAX_PIXELS, NULL, &error))
+        g_test_message ("%s: %s", path, error->message);
+      g_assert_no_error (error);
+    }
+}
+
 static void
 test_sniff (void)
 {
@@ -648,6 +893,9 @@ main (int    argc,
   g_test_add_func ("/file-check/png-bomb", test_png_bomb);
   g_test_add_func ("/file-check/jpeg", test_jpeg_headers);
   g_test_add_func ("/file-check/tiff", test_tiff_headers);
+  g_test_add_func ("/file-check/png-complete", test_png_complete);
+  g_test_add_func ("/file-check/jpeg-complete", test_jpeg_complete);
+  g_test_add_func ("/file-check/demo-images-complete", test_demo_images_complete);
   g_test_add_func ("/file-check/sniff", test_sniff);
   g_test_add_func ("/file-check/checksum", test_checksum);
 

@@ -15,6 +15,11 @@ G_DEFINE_QUARK (af-file-check-error-quark, af_file_check_error)
 
 static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
+/* The PNG specification caps a chunk's length at 2^31 - 1: anything above is not a PNG. */
+#define PNG_MAX_CHUNK_LENGTH 0x7fffffffu
+/* A chunk's length, type and CRC around its data. */
+#define PNG_CHUNK_OVERHEAD 12
+
 AfFileType
 af_file_sniff (const guint8 *data,
                gsize         length)
@@ -286,6 +291,205 @@ read_tiff (const guint8  *data,
   return TRUE;
 }
 
+/* ---- Whole files: headers can be intact while the data after them is cut ---- */
+
+static gboolean
+set_incomplete (const char  *type,
+                GError     **error,
+                gint         code,
+                const char  *what)
+{
+  g_set_error (error, AF_FILE_CHECK_ERROR, code,
+               _("This %s is damaged or incomplete and cannot be shown (%s)"), type, what);
+  return FALSE;
+}
+
+static gboolean
+set_cut (const char  *type,
+         GError     **error)
+{
+  return set_incomplete (type, error, AF_FILE_CHECK_ERROR_TRUNCATED,
+                         _("its image data stops before its end"));
+}
+
+/* CRC-32 as PNG (and zlib) compute it. The core does not link zlib, and the table is a
+ * few lines; next to the SHA-256 every file already gets, it costs little. */
+static guint32
+png_crc (const guint8 *data,
+         gsize         length)
+{
+  static guint32 table[256];
+  static gsize table_ready = 0;
+  guint32 crc = 0xffffffff;
+
+  if (g_once_init_enter (&table_ready))
+    {
+      for (guint32 n = 0; n < 256; n++)
+        {
+          guint32 c = n;
+
+          for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xedb88320 ^ (c >> 1) : c >> 1;
+          table[n] = c;
+        }
+      g_once_init_leave (&table_ready, 1);
+    }
+  for (gsize i = 0; i < length; i++)
+    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
+  return crc ^ 0xffffffff;
+}
+
+/* Walks the chunk chain from the signature to IEND. gdk-pixbuf's PNG loader shows the
+ * rows it got from a file that stops early without a word, so a PNG whose chain does not
+ * reach IEND inside the file is refused here. Bytes after IEND are never decoded and
+ * are let through, as every decoder does. Every length is checked against what is left
+ * before it is used, so a hostile length can neither overflow nor read past the end. */
+static gboolean
+check_png_chunks (const guint8  *data,
+                  gsize          length,
+                  GError       **error)
+{
+  gsize pos = sizeof png_signature;
+  gboolean has_data = FALSE;
+
+  while (length - pos >= PNG_CHUNK_OVERHEAD)
+    {
+      guint32 size = read_be32 (data + pos);
+      const guint8 *type = data + pos + 4;
+
+      if (size > PNG_MAX_CHUNK_LENGTH)
+        return set_incomplete ("PNG", error, AF_FILE_CHECK_ERROR_MALFORMED,
+                               _("a chunk claims an impossible length"));
+      if (size > length - pos - PNG_CHUNK_OVERHEAD)
+        return set_cut ("PNG", error);
+      /* The CRC covers the type and the data. */
+      if (png_crc (type, (gsize) size + 4) != read_be32 (type + 4 + size))
+        return set_incomplete ("PNG", error, AF_FILE_CHECK_ERROR_MALFORMED,
+                               _("a chunk’s checksum does not match its data"));
+      if (memcmp (type, "IDAT", 4) == 0)
+        has_data = TRUE;
+      else if (memcmp (type, "IEND", 4) == 0 && !has_data)
+        return set_incomplete ("PNG", error, AF_FILE_CHECK_ERROR_MALFORMED,
+                               _("it holds no image data"));
+      else if (memcmp (type, "IEND", 4) == 0)
+        return TRUE;
+      pos += PNG_CHUNK_OVERHEAD + (gsize) size;
+    }
+  return set_cut ("PNG", error);
+}
+
+static gboolean
+is_rst_marker (guint8 marker)
+{
+  return marker >= 0xd0 && marker <= 0xd7;
+}
+
+/* The offset of the marker that ends the entropy-coded data starting at @pos, or
+ * @length if the file ends first. Inside a scan a 0xFF is followed by 0x00 (a stuffed
+ * byte) or by RSTn; any other byte after it starts a marker. */
+static gsize
+skip_jpeg_scan (const guint8 *data,
+                gsize         length,
+                gsize         pos)
+{
+  while (pos < length)
+    {
+      const guint8 *ff = memchr (data + pos, 0xff, length - pos);
+
+      if (ff == NULL || (gsize) (ff - data) + 1 >= length)
+        return length;
+      pos = ff - data;
+      if (ff[1] != 0x00 && !is_rst_marker (ff[1]))
+        return pos;
+      pos += 2;
+    }
+  return length;
+}
+
+/* Walks the segments by their lengths and the scans' data up to EOI (FF D9).
+ *
+ * How lenient to be: the decoder stops at EOI, so bytes after it are never shown and
+ * cannot make the picture partial or wrong. Phones and cameras put real data there (a
+ * second image or depth map after the MPF APP2, vendor trailers), and some tools pad
+ * with zeros; refusing those would refuse genuine scans for nothing. What must not pass
+ * is a scan cut before its EOI, which gdk-pixbuf's JPEG loader (Debian 12) shows in part
+ * without an error, as its PNG loader does. So an EOI is required AFTER a scan (SOS), and
+ * anything may follow it. It is found by walking the segments, not by searching for
+ * FF D9 anywhere: the EXIF thumbnail in APP1 ends with an EOI of its own, which would
+ * pass a main image cut in half. Inside a scan FF D9 cannot occur by chance (0xFF is
+ * always stuffed), so the one found is the real end of the image. A new SOI before it
+ * means the image was cut and another one begins. */
+static gboolean
+check_jpeg_segments (const guint8  *data,
+                     gsize          length,
+                     GError       **error)
+{
+  gsize pos = 2;
+  gboolean scanned = FALSE;
+
+  while (pos < length)
+    {
+      guint8 marker;
+      guint32 segment;
+
+      if (data[pos] != 0xff)
+        return set_incomplete ("JPEG", error, AF_FILE_CHECK_ERROR_MALFORMED,
+                               _("a JPEG marker is missing"));
+      while (pos < length && data[pos] == 0xff)
+        pos++;   /* fill bytes */
+      if (pos >= length)
+        break;
+      marker = data[pos++];
+      if (marker == 0xd9 && !scanned)
+        return set_incomplete ("JPEG", error, AF_FILE_CHECK_ERROR_MALFORMED,
+                               _("it holds no image data"));
+      if (marker == 0xd9)
+        return TRUE;   /* whatever follows is not decoded */
+      if (marker == 0xd8)
+        return set_cut ("JPEG", error);   /* another image begins before this one ended */
+      if (is_standalone_marker (marker))
+        continue;
+      if (length - pos < 2)
+        break;
+      segment = read_be16 (data + pos);
+      if (segment < 2)
+        return set_incomplete ("JPEG", error, AF_FILE_CHECK_ERROR_MALFORMED,
+                               _("a JPEG segment has an impossible length"));
+      if (segment > length - pos)
+        break;
+      pos += segment;
+      if (marker == 0xda)
+        {
+          scanned = TRUE;
+          pos = skip_jpeg_scan (data, length, pos);
+        }
+    }
+  return set_cut ("JPEG", error);
+}
+
+gboolean
+af_image_check_complete (const guint8  *data,
+                         gsize          length,
+                         GError       **error)
+{
+  switch (af_file_sniff (data, length))
+    {
+    case AF_FILE_TYPE_PNG:
+      return check_png_chunks (data, length, error);
+    case AF_FILE_TYPE_JPEG:
+      return check_jpeg_segments (data, length, error);
+    case AF_FILE_TYPE_TIFF:
+      /* Its strips are left to libtiff's decoder (afd-tiff-pages.c), which reports a cut. */
+      return TRUE;
+    case AF_FILE_TYPE_PDF:
+    case AF_FILE_TYPE_UNKNOWN:
+    default:
+      g_set_error_literal (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_UNKNOWN_TYPE,
+                           _("The file is not a JPEG, PNG or TIFF image"));
+      return FALSE;
+    }
+}
+
 GArray *
 af_image_read_sizes (const guint8  *data,
                      gsize          length,
@@ -342,6 +546,9 @@ af_image_check_limits (const guint8  *data,
                    size->width, size->height, max_pixels / 1000000, AF_IMAGE_MAX_SIDE);
       return FALSE;
     }
+  /* After the sizes, so that a bomb is called a bomb whatever follows its header. */
+  if (!af_image_check_complete (data, length, error))
+    return FALSE;
   if (out_n_pages != NULL)
     *out_n_pages = sizes->len;
   return TRUE;

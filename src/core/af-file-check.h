@@ -5,8 +5,9 @@
  * A file is judged by its bytes, never by its name or its declared format. Images are
  * measured from their headers (PNG IHDR, JPEG SOFn, every TIFF IFD) BEFORE any decoder
  * sees them, so that a small file claiming a huge canvas (a decompression bomb) is
- * refused with a clear message instead of exhausting memory. The SHA-256 of the bytes
- * is compared with the item's `checksum`: a mismatch is an integrity failure.
+ * refused with a clear message instead of exhausting memory. A PNG or JPEG whose data
+ * stops before its end marker is refused too, rather than shown in part. The SHA-256 of
+ * the bytes is compared with the item's `checksum`: a mismatch is an integrity failure.
  */
 #pragma once
 
@@ -61,11 +62,20 @@ GArray      *af_image_read_sizes        (const guint8  *data,
                                          GError       **error);
 
 /* Reads the sizes and refuses any page over @max_pixels pixels or a side over
- * AF_IMAGE_MAX_SIDE. @out_n_pages (nullable) receives the page count. */
+ * AF_IMAGE_MAX_SIDE, then an image that is not whole (af_image_check_complete).
+ * @out_n_pages (nullable) receives the page count. */
 gboolean     af_image_check_limits      (const guint8  *data,
                                          gsize          length,
                                          guint64        max_pixels,
                                          guint         *out_n_pages,
+                                         GError       **error);
+
+/* Refuses a PNG whose chunk chain does not reach IEND inside the file or whose chunk
+ * has a wrong CRC, and a JPEG with no EOI after its scans: a decoder would show part of
+ * the picture without saying so. Bytes after IEND or EOI are allowed. TIFF passes (its
+ * strips are libtiff's to check). */
+gboolean     af_image_check_complete    (const guint8  *data,
+                                         gsize          length,
                                          GError       **error);
 
 /* SHA-256 of @data against @expected (64 hex digits, any case). A NULL or empty
