@@ -479,7 +479,7 @@ af_image_check_complete (const guint8  *data,
     case AF_FILE_TYPE_JPEG:
       return check_jpeg_segments (data, length, error);
     case AF_FILE_TYPE_TIFF:
-      /* Its strips are left to libtiff's decoder (afd-tiff-pages.c), which reports a cut. */
+      /* Its strips are left to libtiff (afd-tiff-pages.c), which reports a cut. */
       return TRUE;
     case AF_FILE_TYPE_PDF:
     case AF_FILE_TYPE_UNKNOWN:
