@@ -91,33 +91,6 @@ check_type (const char  *name,
   return TRUE;
 }
 
-/* Headers can be whole while the data is cut: a JPEG ends with EOI, a PNG with IEND. */
-static gboolean
-check_complete (const char    *name,
-                AfFileType     type,
-                const guint8  *data,
-                gsize          length,
-                GError       **error)
-{
-  gboolean complete = TRUE;
-
-  if (type == AF_FILE_TYPE_JPEG)
-    {
-      gsize from = length > 4096 ? length - 4096 : 0;
-
-      complete = FALSE;
-      for (gsize i = length - 1; i > from && !complete; i--)
-        complete = data[i - 1] == 0xFF && data[i] == 0xD9;
-    }
-  else if (type == AF_FILE_TYPE_PNG)
-    complete = length >= 12 && memcmp (data + length - 8, "IEND", 4) == 0;
-  if (!complete)
-    g_set_error (error, AF_SUBMIT_ERROR, AF_SUBMIT_ERROR_TRUNCATED,
-                 "%s is truncated: the %s image ends before its data does", name,
-                 af_file_type_to_string (type));
-  return complete;
-}
-
 static gboolean
 check_image (const char    *name,
              const guint8  *data,
@@ -142,12 +115,13 @@ check_image (const char    *name,
   *out_type = af_file_sniff (data, length);
   if (!check_type (name, *out_type, error))
     return FALSE;
+  /* The pixel limits, and that the data is whole (a PNG reaches IEND, a JPEG its EOI). */
   if (!af_image_check_limits (data, length, AF_IMAGE_MAX_PIXELS, NULL, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", name);
       return FALSE;
     }
-  return check_complete (name, *out_type, data, length, error);
+  return TRUE;
 }
 
 /* ---- Queueing ------------------------------------------------------------------------- */

@@ -33,7 +33,6 @@ typedef enum
   AF_SUBMIT_ERROR_EMPTY,       /* a file of 0 bytes */
   AF_SUBMIT_ERROR_TOO_BIG,     /* over AF_SUBMIT_MAX_BYTES */
   AF_SUBMIT_ERROR_TYPE,        /* not a JPEG, PNG or TIFF, or not the type its name says */
-  AF_SUBMIT_ERROR_TRUNCATED,   /* the image ends before its data does */
   AF_SUBMIT_ERROR_NO_USER,     /* no ArtGuard user with the reviewer's e-mail */
 } AfSubmitError;
 
