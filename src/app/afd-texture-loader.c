@@ -7,6 +7,7 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "af-file-check.h"
 #include "afd-texture-loader.h"
 
 /* 100 megapixels: far above any scan or photo we expect, far below what would
@@ -120,6 +121,29 @@ load_pdf (const char  *path,
   return texture;
 }
 
+/* A PNG or JPEG cut short decodes without an error as part of a picture: refused here,
+ * as the document viewer does (af_image_check_complete). */
+static GdkTexture *
+load_whole_image (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, error);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (mapped == NULL)
+    return NULL;
+  bytes = g_mapped_file_get_bytes (mapped);
+  if (!af_image_check_complete (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                &local_error))
+    {
+      g_set_error_literal (error, AFD_TEXTURE_LOADER_ERROR, AFD_TEXTURE_LOADER_ERROR_BROKEN,
+                           local_error->message);
+      return NULL;
+    }
+  return gdk_texture_new_from_bytes (bytes, error);
+}
+
 static GdkTexture *
 load_image (const char  *path,
             GError     **error)
@@ -138,7 +162,7 @@ load_image (const char  *path,
                    _("The image is too large to show safely (%d × %d pixels)."), width, height);
       return NULL;
     }
-  return gdk_texture_new_from_filename (path, error);
+  return load_whole_image (path, error);
 }
 
 static void

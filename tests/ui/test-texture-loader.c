@@ -114,6 +114,26 @@ test_not_an_image (void)
 }
 
 /* A PNG header that claims 60000 × 60000 pixels: refused before any decoding. */
+/* Cut in half, a JPEG still decodes, as the top of the picture: refused instead. */
+static void
+test_truncated_image (void)
+{
+  g_autofree char *source = fixture ("s3/artguard-images-processed-dev/inference/20241107_101818_c8a9fa.jpg");
+  g_autofree char *data = NULL;
+  g_autofree char *path = NULL;
+  gsize length = 0;
+  Result result;
+
+  g_assert_true (g_file_get_contents (source, &data, &length, NULL));
+  path = scratch_file ("afd-half.jpg", data, length / 2);
+  result = load (path);
+  g_assert_null (result.texture);
+  g_assert_error (result.error, AFD_TEXTURE_LOADER_ERROR, AFD_TEXTURE_LOADER_ERROR_BROKEN);
+  g_test_message ("%s", result.error->message);
+  g_error_free (result.error);
+  g_unlink (path);
+}
+
 static void
 test_decompression_bomb (void)
 {
@@ -154,6 +174,7 @@ main (int   argc,
   g_test_add_func ("/texture-loader/good-files", test_good_files);
   g_test_add_func ("/texture-loader/damaged-pdf", test_damaged_pdf);
   g_test_add_func ("/texture-loader/not-an-image", test_not_an_image);
+  g_test_add_func ("/texture-loader/truncated-image", test_truncated_image);
   g_test_add_func ("/texture-loader/decompression-bomb", test_decompression_bomb);
   g_test_add_func ("/texture-loader/missing-file", test_missing_file);
 
