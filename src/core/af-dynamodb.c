@@ -164,6 +164,11 @@ build_message (AfAwsClient   *client,
   soup_message_set_request_body_from_bytes (message, "application/x-amz-json-1.0", call->body);
   /* x-amz-crc32 covers the bytes as sent; with gzip we would never see those bytes. */
   soup_message_disable_feature (message, SOUP_TYPE_CONTENT_DECODER);
+  /* libsoup sends a POST on a kept-alive connection only when told it may send it
+   * again; every write here already is (conditions on last_op_id, client request
+   * tokens) and our own retries resend anyway. Without it each request opened a new
+   * connection: bench-push made 16 instead of 5,100 and ran 1.5–1.9× faster. */
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
   af_sigv4_sign_message (message, call->body,
                          af_service_signing_name (AF_SERVICE_DYNAMODB),
                          af_endpoint_get_region (endpoint),
