@@ -5,6 +5,7 @@
 
 #include "af-clock.h"
 #include "af-forget.h"
+#include "af-glib-compat.h"
 #include "af-retention.h"
 #include "af-s3-list.h"
 #include "af-store-private.h"
@@ -23,16 +24,6 @@ struct _AfForget
 };
 
 G_DEFINE_FINAL_TYPE (AfForget, af_forget, G_TYPE_OBJECT)
-
-static void
-replace_str (char       **slot,
-             const char  *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*slot);
-  *slot = copy;
-}
 
 static void
 af_forget_finalize (GObject *object)
@@ -84,7 +75,7 @@ void
 af_forget_set_objects_dir (AfForget   *self,
                            const char *path)
 {
-  replace_str (&self->objects_dir, path);
+  af_set_str (&self->objects_dir, path);
 }
 
 static const char *

@@ -6,6 +6,7 @@
 
 #include "af-clock.h"
 #include "af-codec.h"
+#include "af-glib-compat.h"
 #include "af-submit-private.h"
 
 struct _AfSubmit
@@ -20,17 +21,6 @@ struct _AfSubmit
 };
 
 G_DEFINE_FINAL_TYPE (AfSubmit, af_submit, G_TYPE_OBJECT)
-
-/* g_set_str() is GLib 2.76; we build against 2.74. */
-static void
-replace_str (char       **slot,
-             const char  *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*slot);
-  *slot = copy;
-}
 
 void
 af_submit_result_free (AfSubmitResult *result)
@@ -237,7 +227,7 @@ save_state (GTask       *task,
   AfSubmission *submission = current (task);
   GError *error = NULL;
 
-  replace_str (&submission->state, state);
+  af_set_str (&submission->state, state);
   if (af_submit_update (self->store, submission, NULL, &error))
     return TRUE;
   g_task_return_error (task, error);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "af-workspace-names"
 
+#include "af-glib-compat.h"
 #include "af-workspace-names.h"
 
 struct _AfWorkspaceNames
@@ -13,17 +14,6 @@ struct _AfWorkspaceNames
 };
 
 G_DEFINE_FINAL_TYPE (AfWorkspaceNames, af_workspace_names, G_TYPE_OBJECT)
-
-/* g_set_str() is GLib 2.76; we build against 2.74. */
-static void
-replace_str (char       **slot,
-             const char  *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*slot);
-  *slot = copy;
-}
 
 static void
 af_workspace_names_finalize (GObject *object)
@@ -81,7 +71,7 @@ af_workspace_names_set_table (AfWorkspaceNames *self,
   g_return_if_fail (AF_IS_WORKSPACE_NAMES (self));
   g_return_if_fail (table < AF_N_TABLES);
 
-  replace_str (&self->tables[table], name);
+  af_set_str (&self->tables[table], name);
 }
 
 const char *
@@ -108,7 +98,7 @@ af_workspace_names_set_buckets (AfWorkspaceNames *self,
   g_return_if_fail (AF_IS_WORKSPACE_NAMES (self));
 
   if (raw != NULL)
-    replace_str (&self->raw_bucket, raw);
+    af_set_str (&self->raw_bucket, raw);
   if (processed != NULL)
-    replace_str (&self->processed_bucket, processed);
+    af_set_str (&self->processed_bucket, processed);
 }
