@@ -8,12 +8,14 @@ packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   libjson-glib-dev libpoppler-glib-dev libsqlite3-dev libsecret-1-dev libsodium-dev libtiff-dev
+  libgexiv2-dev libjpeg-dev
   desktop-file-utils appstream gsettings-desktop-schemas adwaita-icon-theme
   dbus dbus-x11
 )
 test_packages=(
   xvfb xauth imagemagick at-spi2-core gnome-keyring python3-dogtail
   python3-boto3 python3-botocore openjdk-17-jre-headless nodejs npm curl ca-certificates
+  clang libclang-rt-14-dev libimage-exiftool-perl libjpeg-turbo-progs poppler-utils
 )
 
 if [ "${1:-}" = "--tests" ]; then
