@@ -39,7 +39,7 @@ dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-er
 # The viewer under ASan + UBSan: bad files (corrupt PDF, truncated TIFFs, PNG bomb,
 # checksum mismatch), multi-page TIFF, highlights, keyboard review, and an
 # inconsistency's documents compared. Only test-viewer, test-compare and what they link
-# are built (~70 objects), not the whole app; meson test runs them through
+# (the core's and the app's libraries, ~85 objects) are built; meson test runs them through
 # tests/run-xvfb.sh with the suite's environment (tests/meson.build).
 meson setup build-asan-app --werror -Dapp=true -Db_sanitize=address,undefined -Db_lundef=false \
   --wipe >/dev/null 2>&1 || meson setup build-asan-app --werror -Dapp=true -Db_sanitize=address,undefined -Db_lundef=false
