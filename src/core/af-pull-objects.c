@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "af-object-path.h"
 #include "af-pull-private.h"
 
 /*
@@ -130,13 +131,12 @@ af_pull_unmark_offline (AfStore     *store,
 
 /* ---- Where objects live ----------------------------------------------------------- */
 
+/* NULL unless @sha256 is 64 lower-case hex digits (af-object-path.h). */
 static char *
 content_path (const char *objects_dir,
               const char *sha256)
 {
-  char prefix[3] = { sha256[0], sha256[1], '\0' };
-
-  return g_build_filename (objects_dir, prefix, sha256, NULL);
+  return af_object_path (objects_dir, sha256);
 }
 
 static char *
@@ -144,17 +144,6 @@ state_key (const char *item_id,
            const char *role)
 {
   return g_strdup_printf ("object/%s/%s", item_id, role);
-}
-
-static gboolean
-is_sha256_hex (const char *text)
-{
-  if (text == NULL || strlen (text) != 64)
-    return FALSE;
-  for (guint i = 0; i < 64; i++)
-    if (!g_ascii_isxdigit (text[i]))
-      return FALSE;
-  return TRUE;
 }
 
 AfObjectState
@@ -181,7 +170,7 @@ af_pull_get_object_state (AfStore     *store,
     return AF_OBJECT_INTEGRITY;
   if (strcmp (words[0], "error") == 0)
     return AF_OBJECT_ERROR;
-  if (words[1] == NULL || !is_sha256_hex (words[1]) ||
+  if (words[1] == NULL || !af_sha256_hex_is_valid (words[1]) ||
       !g_file_test ((path = content_path (objects_dir, words[1])), G_FILE_TEST_IS_REGULAR))
     return AF_OBJECT_MISSING;
   if (out_path != NULL)
@@ -219,14 +208,23 @@ add_document (GPtrArray     *targets,
   const char *id = af_item_get_s (item, "document_id");
   const char *bucket = af_item_get_s (item, "s3_bucket");
   const char *key = af_item_get_s (item, "s3_key");
+  const char *checksum = af_item_get_s (item, "checksum");
+  g_autofree char *expected = checksum ? g_ascii_strdown (checksum, -1) : NULL;
 
   if (bucket == NULL || key == NULL)
     {
       af_pull_add_problem (result, "documents %s: no s3_bucket / s3_key", id);
       return;
     }
-  add_target (targets, AF_TABLE_DOCUMENTS, id, "document", bucket, key,
-              af_item_get_s (item, "checksum"));
+  /* The checksum names the cached file and goes into the sync state: anything but a
+   * SHA-256 in hex could name a path outside the cache. */
+  if (expected != NULL && !af_sha256_hex_is_valid (expected))
+    {
+      af_pull_add_problem (result, "documents %s: the checksum is not a SHA-256 "
+                           "(64 hex digits); the document is not downloaded", id);
+      return;
+    }
+  add_target (targets, AF_TABLE_DOCUMENTS, id, "document", bucket, key, expected);
 }
 
 static void
@@ -429,7 +427,7 @@ held_etag (AfPull       *self,
   g_autofree char *path = NULL;
 
   if (words == NULL || g_strv_length (words) != 3 || strcmp (words[0], "ok") != 0 ||
-      !is_sha256_hex (words[1]) || *words[2] == '\0')
+      !af_sha256_hex_is_valid (words[1]) || *words[2] == '\0')
     return NULL;
   path = content_path (af_pull_get_objects_dir (self), words[1]);
   return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_strdup (words[2]) : NULL;
@@ -460,7 +458,7 @@ fetch_next (GTask *task)
   target = g_ptr_array_index (run->objects, run->object_index);
 
   /* A document whose bytes we already hold (by its checksum) needs no request. */
-  if (target->expected != NULL && is_sha256_hex (target->expected) &&
+  if (target->expected != NULL && af_sha256_hex_is_valid (target->expected) &&
       g_file_test ((path = content_path (af_pull_get_objects_dir (self), target->expected)),
                    G_FILE_TEST_IS_REGULAR))
     {

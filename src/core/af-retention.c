@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "af-object-path.h"
 #include "af-retention.h"
 #include "af-store-private.h"
 #include "af-store-sync.h"
@@ -47,7 +48,9 @@ expired_ids (AfStore  *store,
   return g_steal_pointer (&ids);
 }
 
-/* AfPull's object state rows: "object/ID/ROLE" = "ok SHA256" (or an error). */
+/* AfPull's object state rows: "object/ID/ROLE" = "ok SHA256 ETAG" names a cached file;
+ * "integrity EXPECTED ACTUAL" and "error MESSAGE" name none (the bytes were thrown
+ * away), and their words are not to be trusted as hashes. */
 static gboolean
 collect_objects (AfStore     *store,
                  const char  *id,
@@ -65,10 +68,11 @@ collect_objects (AfStore     *store,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *value = (const char *) sqlite3_column_text (stmt, 0);
-      const char *space = value != NULL ? strchr (value, ' ') : NULL;
+      g_auto(GStrv) words = value != NULL ? g_strsplit (value, " ", 3) : NULL;
 
-      if (space != NULL && strlen (space + 1) >= 64)
-        g_ptr_array_add (sha256s, g_strndup (space + 1, 64));
+      if (words != NULL && g_strv_length (words) >= 2 && strcmp (words[0], "ok") == 0 &&
+          af_sha256_hex_is_valid (words[1]))
+        g_ptr_array_add (sha256s, g_strdup (words[1]));
     }
   return rc == SQLITE_DONE;
 }
@@ -137,14 +141,13 @@ remove_files (AfStore    *store,
   for (guint i = 0; i < sha256s->len; i++)
     {
       const char *sha256 = g_ptr_array_index (sha256s, i);
-      char prefix[3] = { sha256[0], sha256[1], '\0' };
       g_autofree char *path = NULL;
 
       if (still_named (store, sha256))
         continue;
-      path = g_build_filename (objects_dir != NULL ? objects_dir : fallback, prefix, sha256, NULL);
-      if (g_unlink (path) == 0)
-        g_debug ("removed %s", path);
+      path = af_object_path (objects_dir != NULL ? objects_dir : fallback, sha256);
+      if (path != NULL && g_unlink (path) == 0)
+        g_debug ("removed the cached object %s", sha256);
     }
 }
 
