@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The sync engine against hostile servers (issue 11): a scripted DynamoDB and S3 on
+ * loopback (SoupServer) that answers what a compromised or broken endpoint could —
+ * redirects to another host, 100,000-deep JSON, lone surrogates, a cursor that never
+ * ends, ttl 1e300, a checksum shaped like a path — and what the client must do with each.
+ * Every test here failed on the code before the fix it guards.
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "af-codec.h"
+#include "af-dynamodb.h"
+#include "af-pull.h"
+#include "af-retention.h"
+#include "af-s3.h"
+#include "af-store.h"
+
+#define DOCUMENTS "AuditFlow-Documents"
+#define DOC_ID "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
+
+typedef struct _Fixture Fixture;
+
+/* Answers one DynamoDB call: sets *status and returns the body (owned). NULL: the
+ * default answer (an empty page, no item). */
+typedef char *(*DynamodbScript) (Fixture    *fixture,
+                                 const char *operation,
+                                 JsonObject *request,
+                                 guint      *status);
+
+struct _Fixture
+{
+  char             *dir;          /* the test's own folder */
+  SoupServer       *server;       /* the scripted endpoint */
+  SoupServer       *elsewhere;    /* a second host a redirect points to */
+  char             *url;
+  char             *elsewhere_url;
+  guint             elsewhere_hits;
+  GHashTable       *calls;        /* operation -> GUINT count */
+  DynamodbScript    script;
+  gpointer          script_data;
+  GHashTable       *objects;      /* "/bucket/key" -> GBytes */
+  guint             object_gets;
+  SoupSession      *session;
+  AfDynamodbClient *dynamodb;
+  AfS3Client       *s3;
+  AfStore          *store;
+  char             *objects_dir;
+};
+
+/* ---- The scripted servers ----------------------------------------------------------- */
+
+static void
+count_call (Fixture    *fixture,
+            const char *operation)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (fixture->calls, operation));
+
+  g_hash_table_insert (fixture->calls, g_strdup (operation), GUINT_TO_POINTER (n + 1));
+}
+
+static guint
+calls (Fixture    *fixture,
+       const char *operation)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (fixture->calls, operation));
+}
+
+static char *
+default_answer (const char *operation)
+{
+  if (g_str_equal (operation, "Query") || g_str_equal (operation, "Scan"))
+    return g_strdup ("{\"Items\":[],\"Count\":0}");
+  if (g_str_equal (operation, "BatchGetItem"))
+    return g_strdup ("{\"Responses\":{},\"UnprocessedKeys\":{}}");
+  return g_strdup ("{}");
+}
+
+static void
+answer_dynamodb (Fixture           *fixture,
+                 SoupServerMessage *message,
+                 const char        *target)
+{
+  SoupMessageBody *request = soup_server_message_get_request_body (message);
+  const char *operation = strchr (target, '.') ? strchr (target, '.') + 1 : target;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *body = NULL;
+  guint status = 200;
+
+  count_call (fixture, operation);
+  g_assert_true (json_parser_load_from_data (parser, request->data, request->length, NULL));
+  if (fixture->script != NULL)
+    body = fixture->script (fixture, operation,
+                            json_node_get_object (json_parser_get_root (parser)), &status);
+  if (body == NULL)
+    body = default_answer (operation);
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, "application/x-amz-json-1.0", SOUP_MEMORY_COPY,
+                                    body, strlen (body));
+}
+
+static void
+answer_s3 (Fixture           *fixture,
+           SoupServerMessage *message,
+           const char        *path)
+{
+  GBytes *bytes = g_hash_table_lookup (fixture->objects, path);
+  static const char not_found[] = "<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code>"
+                                  "<Message>The specified key does not exist.</Message></Error>";
+
+  fixture->object_gets++;
+  if (bytes == NULL)
+    {
+      soup_server_message_set_status (message, 404, NULL);
+      soup_server_message_set_response (message, "application/xml", SOUP_MEMORY_STATIC,
+                                        not_found, strlen (not_found));
+      return;
+    }
+  soup_server_message_set_status (message, 200, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (message), "ETag",
+                                "\"0123\"");
+  soup_server_message_set_response (message, "application/octet-stream", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *message,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *target = soup_message_headers_get_one (headers, "X-Amz-Target");
+
+  g_assert_nonnull (soup_message_headers_get_one (headers, "Authorization"));
+  if (target != NULL)
+    answer_dynamodb (fixture, message, target);
+  else
+    answer_s3 (fixture, message, path);
+}
+
+/* The host a redirect sends the client to: it must never hear from it. */
+static void
+elsewhere_handler (SoupServer        *server,
+                   SoupServerMessage *message,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->elsewhere_hits++;
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/x-amz-json-1.0", SOUP_MEMORY_STATIC,
+                                    "{}", 2);
+}
+
+static char *
+listen (SoupServer         *server,
+        SoupServerCallback  callback,
+        Fixture            *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+
+  soup_server_add_handler (server, NULL, callback, fixture, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  return g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+}
+
+/* ---- Fixture ------------------------------------------------------------------------ */
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfCredentials) credentials = af_credentials_new ("AKIDTEST", "secret", "token");
+  g_autoptr(AfEndpoint) dynamodb = NULL;
+  g_autoptr(AfEndpoint) s3 = NULL;
+  g_autofree char *db = NULL;
+  AfRetryPolicy policy = { .base_ms = 1, .cap_ms = 5, .budget_ms = 200 };
+
+  fixture->dir = g_dir_make_tmp ("test-hostile-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->server = soup_server_new (NULL, NULL);
+  fixture->elsewhere = soup_server_new (NULL, NULL);
+  fixture->url = listen (fixture->server, handler, fixture);
+  fixture->elsewhere_url = listen (fixture->elsewhere, elsewhere_handler, fixture);
+  fixture->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fixture->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_bytes_unref);
+
+  dynamodb = af_endpoint_new_for_url (AF_SERVICE_DYNAMODB, "us-east-1", fixture->url, &error);
+  g_assert_no_error (error);
+  s3 = af_endpoint_new_for_url (AF_SERVICE_S3, "us-east-1", fixture->url, &error);
+  g_assert_no_error (error);
+  fixture->session = soup_session_new ();
+  fixture->dynamodb = af_dynamodb_client_new (fixture->session, dynamodb, credentials);
+  af_dynamodb_client_set_retry_policy (fixture->dynamodb, &policy);
+  fixture->s3 = af_s3_client_new (fixture->session, s3, credentials);
+  af_s3_client_set_retry_policy (fixture->s3, &policy);
+
+  db = g_build_filename (fixture->dir, "cache.db", NULL);
+  fixture->store = af_store_open (db, &error);
+  g_assert_no_error (error);
+  fixture->objects_dir = g_build_filename (fixture->dir, "cache", "objects", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->dynamodb);
+  g_clear_object (&fixture->s3);
+  g_clear_object (&fixture->session);
+  g_clear_object (&fixture->store);
+  soup_server_disconnect (fixture->server);
+  soup_server_disconnect (fixture->elsewhere);
+  g_clear_object (&fixture->server);
+  g_clear_object (&fixture->elsewhere);
+  g_hash_table_unref (fixture->calls);
+  g_hash_table_unref (fixture->objects);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->url);
+  g_free (fixture->elsewhere_url);
+  g_free (fixture->objects_dir);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static AfPull *
+new_pull (Fixture *fixture)
+{
+  AfPull *pull = af_pull_new (fixture->store, fixture->dynamodb, fixture->s3);
+
+  af_pull_set_table_name (pull, AF_TABLE_DOCUMENTS, DOCUMENTS);
+  af_pull_set_objects_dir (pull, fixture->objects_dir);
+  return pull;
+}
+
+static AfPullResult *
+run_pull (AfPull  *pull,
+          GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  af_pull_run_async (pull, NULL, store_result, &result);
+  return af_pull_run_finish (pull, wait_for (&result), error);
+}
+
+static gboolean
+problems_mention (AfPullResult *result,
+                  const char   *a,
+                  const char   *b)
+{
+  for (guint i = 0; i < result->problems->len; i++)
+    {
+      const char *line = g_ptr_array_index (result->problems, i);
+
+      if (strstr (line, a) != NULL && (b == NULL || strstr (line, b) != NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A document item as the Query of its partition returns it; @extra is more attributes
+ * in DynamoDB JSON (",\"ttl\":{…}"). */
+static char *
+document_json (const char *extra)
+{
+  return g_strdup_printf ("{\"document_id\":{\"S\":\"" DOC_ID "\"},"
+                          "\"loan_application_id\":{\"S\":\"LOAN-1\"},"
+                          "\"upload_timestamp\":{\"S\":\"2024-11-04T13:08:59.945Z\"},"
+                          "\"processing_status\":{\"S\":\"COMPLETED\"},"
+                          "\"s3_bucket\":{\"S\":\"raw\"},"
+                          "\"s3_key\":{\"S\":\"loans/LOAN-1/Carter_W2.pdf\"}%s}",
+                          extra ? extra : "");
+}
+
+/* The COMPLETED documents' partition answers the fixture's page; others are empty. */
+static char *
+script_documents (Fixture    *fixture,
+                  const char *operation,
+                  JsonObject *request,
+                  guint      *status)
+{
+  JsonObject *values;
+
+  if (!g_str_equal (operation, "Query") ||
+      !g_str_equal (json_object_get_string_member (request, "TableName"), DOCUMENTS))
+    return NULL;
+  values = json_object_get_object_member (request, "ExpressionAttributeValues");
+  if (!g_str_equal (json_object_get_string_member (json_object_get_object_member (values, ":p"),
+                                                   "S"), "COMPLETED"))
+    return NULL;
+  return g_strdup_printf ("{\"Items\":[%s],\"Count\":1}", (const char *) fixture->script_data);
+}
+
+/* ---- Finding 1: a checksum never becomes a path --------------------------------------- */
+
+/* "../" then "./" up to 64 characters, ending in the victim's name: the old retention
+ * took the 64 characters after "integrity " as a hash and unlinked objects/<2>/<64>. */
+static char *
+traversal_checksum (void)
+{
+  GString *text = g_string_new ("../");
+
+  while (text->len + strlen ("victim") < 64)
+    g_string_append (text, text->len + strlen ("victim") == 63 ? "/" : "./");
+  g_string_append (text, "victim");
+  g_assert_cmpuint (text->len, ==, 64);
+  return g_string_free (text, FALSE);
+}
+
+static char *
+write_victim (Fixture *fixture)
+{
+  char *victim = g_build_filename (fixture->dir, "victim", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* OBJECTS/<first two>/<64> is cache/objects/../../././…/victim: the test's folder. */
+  g_assert_cmpint (g_mkdir_with_parents (fixture->objects_dir, 0700), ==, 0);
+  g_file_set_contents (victim, "precious", -1, &error);
+  g_assert_no_error (error);
+  return victim;
+}
+
+/* A sync state left by a version that recorded the checksum as it came: retention must
+ * not take it for a hash. */
+static void
+test_retention_ignores_traversal (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *victim = write_victim (fixture);
+  g_autofree char *checksum = traversal_checksum ();
+  g_autofree char *json = document_json (",\"ttl\":{\"N\":\"1000\"}");
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autofree char *state = NULL;
+  g_autoptr(GError) error = NULL;
+  guint removed = 0;
+
+  item = af_codec_parse_item (json, -1, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (items, g_steal_pointer (&item));
+  g_assert_true (af_store_put_remote_items (fixture->store, AF_TABLE_DOCUMENTS, items, &error));
+  g_assert_no_error (error);
+  state = g_strdup_printf ("integrity %s %s", checksum,
+                           "6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b");
+  g_assert_true (af_store_set_state (fixture->store, "object/" DOC_ID "/document", state, &error));
+
+  g_assert_true (af_retention_run (fixture->store, fixture->objects_dir, 2000, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed, ==, 1);
+  g_assert_true (g_file_test (victim, G_FILE_TEST_EXISTS));
+}
+
+/* The pull refuses the checksum for its item: nothing downloaded, nothing recorded. */
+static void
+test_pull_refuses_traversal_checksum (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autofree char *victim = write_victim (fixture);
+  g_autofree char *checksum = traversal_checksum ();
+  g_autofree char *extra = g_strdup_printf (",\"checksum\":{\"S\":\"%s\"},\"ttl\":{\"N\":\"1000\"}",
+                                            checksum);
+  g_autofree char *json = document_json (extra);
+  g_autoptr(AfPull) pull = new_pull (fixture);
+  g_autoptr(AfPullResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  guint removed = 0;
+
+  fixture->script = script_documents;
+  fixture->script_data = json;
+  g_hash_table_insert (fixture->objects, g_strdup ("/raw/loans/LOAN-1/Carter_W2.pdf"),
+                       g_bytes_new_static ("%PDF-1.4\n", 9));
+  result = run_pull (pull, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->pulled[AF_TABLE_DOCUMENTS], ==, 1);
+  g_assert_cmpuint (calls (fixture, "Query"), >, 1);
+  g_assert_true (af_pull_mark_offline (fixture->store, DOC_ID, &error));
+  g_clear_pointer (&result, af_pull_result_free);
+
+  af_pull_set_objects_only (pull, DOC_ID);
+  result = run_pull (pull, &error);
+  g_assert_no_error (error);
+  g_assert_true (problems_mention (result, DOC_ID, "checksum"));
+  g_assert_cmpuint (fixture->object_gets, ==, 0);
+  g_assert_cmpint (af_pull_get_object_state (fixture->store, fixture->objects_dir, DOC_ID,
+                                             "document", NULL, &detail), ==, AF_OBJECT_MISSING);
+
+  g_assert_true (af_retention_run (fixture->store, fixture->objects_dir, 2000, &removed, &error));
+  g_assert_cmpuint (removed, ==, 1);
+  g_assert_true (g_file_test (victim, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/hostile/checksum/retention", Fixture, NULL, fixture_setup,
+              test_retention_ignores_traversal, fixture_teardown);
+  g_test_add ("/hostile/checksum/pull", Fixture, NULL, fixture_setup,
+              test_pull_refuses_traversal_checksum, fixture_teardown);
+  return g_test_run ();
+}
