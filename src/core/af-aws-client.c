@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "af-aws"
 
+#include <string.h>
+
 #include "af-aws-client.h"
 
 typedef struct
@@ -195,6 +197,39 @@ af_aws_client_count_request (AfAwsClient *self)
   AfAwsClientPrivate *priv = af_aws_client_get_instance_private (self);
 
   g_atomic_int_inc (&priv->request_count);
+}
+
+/* ---- Messages ---------------------------------------------------------------- */
+
+SoupMessage *
+af_aws_message_new (const char *method,
+                    GUri       *uri)
+{
+  SoupMessage *message = soup_message_new_from_uri (method, uri);
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  return message;
+}
+
+GError *
+af_aws_redirect_error (SoupMessage *message)
+{
+  guint status = soup_message_get_status (message);
+  const char *region;
+
+  if (!SOUP_STATUS_IS_REDIRECTION (status) || status == SOUP_STATUS_NOT_MODIFIED)
+    return NULL;
+  region = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                         "x-amz-bucket-region");
+  /* The region is shown to the user: only a region-shaped word. */
+  if (region != NULL && *region != '\0' && strlen (region) < 32 &&
+      strspn (region, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen (region))
+    return g_error_new (AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION,
+                        "The bucket is in region %s (HTTP %u, a redirect, not followed): "
+                        "set the region to %s", region, status, region);
+  return g_error_new (AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION,
+                      "The endpoint answered with a redirect (HTTP %u), which is never "
+                      "followed: check the endpoint URL and the region", status);
 }
 
 /* ---- One request, with retries ------------------------------------------------ */

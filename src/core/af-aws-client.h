@@ -43,6 +43,15 @@ struct _AfAwsClientClass
                                  gconstpointer  request);
 };
 
+/* A request to an AWS service: never redirected. libsoup follows 301/302/303/307 by
+ * itself, to any host and over plain HTTP, forwarding the signed headers (and the
+ * session token), and turns a POST into a GET; neither DynamoDB nor S3 needs it. */
+SoupMessage         *af_aws_message_new              (const char          *method,
+                                                      GUri                *uri);
+/* NULL unless @message was answered with a redirect; else an AF_AWS_ERROR_VALIDATION
+ * error saying so — with the region to use when S3 names it (x-amz-bucket-region). */
+GError              *af_aws_redirect_error           (SoupMessage         *message);
+
 /* For a subclass's constructor: a @type client on @session, talking to @endpoint. */
 gpointer             af_aws_client_new               (GType                type,
                                                       SoupSession         *session,

@@ -158,7 +158,7 @@ build_message (AfAwsClient   *client,
   SoupMessage *message;
   SoupMessageHeaders *headers;
 
-  message = soup_message_new_from_uri (SOUP_METHOD_POST, af_endpoint_get_uri (endpoint));
+  message = af_aws_message_new (SOUP_METHOD_POST, af_endpoint_get_uri (endpoint));
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "X-Amz-Target", target);
   soup_message_set_request_body_from_bytes (message, "application/x-amz-json-1.0", call->body);
@@ -187,6 +187,8 @@ check_answer (AfAwsClient *client,
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
+  if ((error = af_aws_redirect_error (message)) != NULL)
+    return error;
   if (status != SOUP_STATUS_OK)
     return af_aws_error_new_from_dynamodb (status, data, length);
   check_crc32 (message, body, &error);

@@ -289,6 +289,12 @@ sent_cb (GObject      *source,
       g_object_unref (task);
       return;
     }
+  if ((error = af_aws_redirect_error (message)) != NULL)
+    {
+      close_streams (data);
+      retry_or_fail (task, error);
+      return;
+    }
   if (must_restart (data, status) && !data->restarted)
     {
       g_debug ("GET %s: the partial download cannot be resumed; starting over", data->key);

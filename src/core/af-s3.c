@@ -98,7 +98,7 @@ af_s3_client_build_message (AfS3Client        *self,
   AfEndpoint *endpoint = af_aws_client_get_endpoint (AF_AWS_CLIENT (self));
   g_autoptr(GUri) uri = af_endpoint_build_object_uri (endpoint, request->bucket,
                                                       request->key, request->query);
-  SoupMessage *message = soup_message_new_from_uri (request->method, uri);
+  SoupMessage *message = af_aws_message_new (request->method, uri);
   SoupMessageHeaders *headers = soup_message_get_request_headers (message);
 
   if (request->body != NULL)
@@ -190,7 +190,10 @@ check_answer (AfAwsClient *client,
   guint status = soup_message_get_status (message);
   gsize length;
   const char *text = g_bytes_get_data (body, &length);
+  GError *redirect = af_aws_redirect_error (message);
 
+  if (redirect != NULL)
+    return redirect;
   if (status >= 300 && status != SOUP_STATUS_NOT_MODIFIED)
     return af_aws_error_new_from_s3 (status, text, length);
   return NULL;
