@@ -39,6 +39,8 @@ struct _Fixture
   GHashTable       *calls;        /* operation -> GUINT count */
   DynamodbScript    script;
   gpointer          script_data;
+  guint             redirect;     /* non-zero: every answer is this redirect … */
+  const char       *bucket_region; /* (nullable) … with x-amz-bucket-region */
   GHashTable       *objects;      /* "/bucket/key" -> GBytes */
   guint             object_gets;
   SoupSession      *session;
@@ -123,6 +125,22 @@ answer_s3 (Fixture           *fixture,
                                     g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
+/* To the same path on the other listener, as a hijacked endpoint would. */
+static void
+answer_redirect (Fixture           *fixture,
+                 SoupServerMessage *message,
+                 const char        *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  g_autofree char *location = g_strconcat (fixture->elsewhere_url, path, NULL);
+
+  count_call (fixture, "redirected");
+  soup_message_headers_replace (headers, "Location", location);
+  if (fixture->bucket_region != NULL)
+    soup_message_headers_replace (headers, "x-amz-bucket-region", fixture->bucket_region);
+  soup_server_message_set_status (message, fixture->redirect, NULL);
+}
+
 static void
 handler (SoupServer        *server,
          SoupServerMessage *message,
@@ -135,7 +153,9 @@ handler (SoupServer        *server,
   const char *target = soup_message_headers_get_one (headers, "X-Amz-Target");
 
   g_assert_nonnull (soup_message_headers_get_one (headers, "Authorization"));
-  if (target != NULL)
+  if (fixture->redirect != 0)
+    answer_redirect (fixture, message, path);
+  else if (target != NULL)
     answer_dynamodb (fixture, message, target);
   else
     answer_s3 (fixture, message, path);
@@ -433,6 +453,75 @@ test_pull_refuses_traversal_checksum (Fixture       *fixture,
   g_assert_true (g_file_test (victim, G_FILE_TEST_EXISTS));
 }
 
+/* ---- Finding 2: redirects are never followed -------------------------------------- */
+
+static AfValue *
+document_key (void)
+{
+  AfValue *key = af_value_new_map ();
+
+  af_value_map_set (key, "document_id", af_value_new_s (DOC_ID));
+  return key;
+}
+
+static void
+test_redirect_dynamodb (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const guint statuses[] = { 301, 302, 303, 307, 308 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autoptr(AfValue) key = document_key ();
+      g_autoptr(AfValue) item = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      fixture->redirect = statuses[i];
+      af_dynamodb_client_get_item_async (fixture->dynamodb, DOCUMENTS, key, NULL, NULL,
+                                         store_result, &result);
+      g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, wait_for (&result),
+                                                          &item, &error));
+      g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION);
+      g_assert_nonnull (strstr (error->message, "redirect"));
+      g_assert_cmpuint (calls (fixture, "redirected"), ==, i + 1);   /* not retried */
+    }
+  g_assert_cmpuint (fixture->elsewhere_hits, ==, 0);
+}
+
+/* S3's wrong-region answer names the region to use; the object is never fetched from
+ * the other host, streamed (GET) or read whole (HEAD). */
+static void
+test_redirect_s3 (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "download", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) get = NULL;
+  g_autoptr(GAsyncResult) head = NULL;
+  g_autoptr(AfS3ObjectInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->redirect = 301;
+  fixture->bucket_region = "eu-west-1";
+  af_s3_client_get_object_async (fixture->s3, "raw", "a/b.pdf", file, NULL, NULL,
+                                 store_result, &get);
+  info = af_s3_client_object_finish (fixture->s3, wait_for (&get), &error);
+  g_assert_null (info);
+  g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION);
+  g_assert_nonnull (strstr (error->message, "region eu-west-1"));
+  g_clear_error (&error);
+
+  fixture->redirect = 307;
+  fixture->bucket_region = NULL;
+  af_s3_client_head_object_async (fixture->s3, "raw", "a/b.pdf", NULL, store_result, &head);
+  info = af_s3_client_object_finish (fixture->s3, wait_for (&head), &error);
+  g_assert_null (info);
+  g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION);
+  g_assert_cmpuint (fixture->elsewhere_hits, ==, 0);
+  g_assert_cmpuint (calls (fixture, "redirected"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,5 +532,9 @@ main (int   argc,
               test_retention_ignores_traversal, fixture_teardown);
   g_test_add ("/hostile/checksum/pull", Fixture, NULL, fixture_setup,
               test_pull_refuses_traversal_checksum, fixture_teardown);
+  g_test_add ("/hostile/redirect/dynamodb", Fixture, NULL, fixture_setup,
+              test_redirect_dynamodb, fixture_teardown);
+  g_test_add ("/hostile/redirect/s3", Fixture, NULL, fixture_setup,
+              test_redirect_s3, fixture_teardown);
   return g_test_run ();
 }
