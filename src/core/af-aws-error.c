@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "af-aws-error.h"
+#include "af-codec.h"
 
 G_DEFINE_QUARK (af-aws-error-quark, af_aws_error)
 
@@ -138,7 +139,7 @@ af_aws_error_new_from_dynamodb (guint       status,
   JsonObject *object;
   const char *message;
 
-  if (body == NULL || length == 0 ||
+  if (body == NULL || length == 0 || !af_codec_check_json_depth (body, length, NULL) ||
       !json_parser_load_from_data (parser, body, length, NULL))
     return af_aws_error_new_from_service (status, NULL, NULL);
 

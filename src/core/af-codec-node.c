@@ -181,3 +181,36 @@ af_codec_item_from_node (JsonNode *node,
     }
   return members_from_object (json_node_get_object (node), 1, error);
 }
+
+gboolean
+af_codec_check_json_depth (const char  *json,
+                           gsize        length,
+                           GError     **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = json[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;   /* whatever is escaped cannot end the string */
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '{' || c == '[') && ++depth > AF_CODEC_MAX_JSON_DEPTH)
+        {
+          g_set_error (error, AF_CODEC_ERROR, AF_CODEC_ERROR_DEPTH,
+                       "JSON nested deeper than %d levels", AF_CODEC_MAX_JSON_DEPTH);
+          return FALSE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}

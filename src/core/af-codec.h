@@ -43,6 +43,18 @@ GPtrArray *af_codec_parse_items_page  (const char     *json,
                                        AfValue       **out_last_key,
                                        GError        **error);
 
+/* How deep any JSON the client reads may nest: an item's AF_VALUE_MAX_DEPTH levels
+ * (two JSON levels each: {"M": {…}}) inside a response's envelope. */
+#define AF_CODEC_MAX_JSON_DEPTH (AF_VALUE_MAX_DEPTH * 2 + 8)
+
+/* Refuses (AF_CODEC_ERROR_DEPTH) a document whose objects and arrays nest deeper than
+ * AF_CODEC_MAX_JSON_DEPTH, without parsing it: json-glib recurses without a limit, and
+ * a 100,000-deep body from a server would overflow the stack. Run it on every JSON
+ * text before json-glib sees it. Other errors are left to the parser. */
+gboolean   af_codec_check_json_depth  (const char     *json,
+                                       gsize           length,
+                                       GError        **error);
+
 /* From a json-glib node (for envelopes already parsed with json-glib). */
 AfValue   *af_codec_value_from_node   (JsonNode       *node,
                                        GError        **error);

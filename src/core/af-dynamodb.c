@@ -361,7 +361,8 @@ af_dynamodb_parse_response (GBytes  *body,
   const char *data = g_bytes_get_data (body, &length);
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!af_codec_check_json_depth (data, length, &local_error) ||
+      !json_parser_load_from_data (parser, data, length, &local_error))
     {
       g_set_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
                    "DynamoDB sent a response that is not JSON: %s", local_error->message);
