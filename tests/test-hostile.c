@@ -522,6 +522,57 @@ test_redirect_s3 (Fixture       *fixture,
   g_assert_cmpuint (calls (fixture, "redirected"), ==, 2);
 }
 
+/* ---- Finding 3: deep JSON is refused before json-glib recurses --------------------- */
+
+static char *
+deep_json (guint depth)
+{
+  GString *text = g_string_sized_new (depth * 2 + 32);
+
+  g_string_append (text, "{\"__type\":\"x#ValidationException\",\"message\":");
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
+static char *
+script_deep (Fixture    *fixture,
+             const char *operation,
+             JsonObject *request,
+             guint      *status)
+{
+  *status = GPOINTER_TO_UINT (fixture->script_data);
+  return deep_json (100000);
+}
+
+/* As an error body (400) and as a GetItem answer (200): a clear error, no crash. */
+static void
+test_deep_json (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const guint statuses[] = { 400, 200 };
+
+  fixture->script = script_deep;
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autoptr(AfValue) key = document_key ();
+      g_autoptr(AfValue) item = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      fixture->script_data = GUINT_TO_POINTER (statuses[i]);
+      af_dynamodb_client_get_item_async (fixture->dynamodb, DOCUMENTS, key, NULL, NULL,
+                                         store_result, &result);
+      g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, wait_for (&result),
+                                                          &item, &error));
+      g_assert_nonnull (error);
+      g_assert_null (item);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -536,5 +587,7 @@ main (int   argc,
               test_redirect_dynamodb, fixture_teardown);
   g_test_add ("/hostile/redirect/s3", Fixture, NULL, fixture_setup,
               test_redirect_s3, fixture_teardown);
+  g_test_add ("/hostile/json/deep", Fixture, NULL, fixture_setup, test_deep_json,
+              fixture_teardown);
   return g_test_run ();
 }
