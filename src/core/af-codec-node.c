@@ -40,6 +40,13 @@ scalar_from_node (AfType     type,
 
   if (text == NULL)
     return type_error (error, af_type_to_tag (type), "a JSON string");
+  /* json-glib decodes a lone surrogate ("\ud800") into bytes that are not UTF-8. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error_literal (error, AF_CODEC_ERROR, AF_CODEC_ERROR_MALFORMED,
+                           "string is not valid UTF-8");
+      return NULL;
+    }
   if (type == AF_TYPE_N && !af_number_is_valid (text))
     {
       g_set_error (error, AF_CODEC_ERROR, AF_CODEC_ERROR_NUMBER, "'%s' is not a DynamoDB number", text);
@@ -66,8 +73,15 @@ members_from_object (JsonObject *object,
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &member_node))
     {
-      AfValue *member = value_from_node (member_node, depth, error);
+      AfValue *member;
 
+      if (!g_utf8_validate (name, -1, NULL))
+        {
+          g_set_error_literal (error, AF_CODEC_ERROR, AF_CODEC_ERROR_MALFORMED,
+                               "an attribute name is not valid UTF-8");
+          return NULL;
+        }
+      member = value_from_node (member_node, depth, error);
       if (member == NULL)
         {
           g_prefix_error (error, "attribute '%s': ", name);

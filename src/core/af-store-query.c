@@ -24,22 +24,29 @@ item_from_column (AfStore  *self,
   return item;
 }
 
+/* A cached item that does not read back (written by an older version that let a
+ * server's invalid UTF-8 through) is skipped and reported, not allowed to make the whole
+ * table unreadable. The report names no value: items hold borrowers' data. */
 static GPtrArray *
 items_from_stmt (AfStore  *self,
                  AfStmt   *stmt,
                  GError  **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  guint skipped = 0;
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      AfValue *item = item_from_column (self, stmt, error);
+      AfValue *item = item_from_column (self, stmt, NULL);
 
       if (item == NULL)
-        return NULL;
-      g_ptr_array_add (items, item);
+        skipped++;
+      else
+        g_ptr_array_add (items, item);
     }
+  if (skipped > 0)
+    g_warning ("%s: skipped %u cached item(s) that cannot be read back", self->path, skipped);
   if (rc != SQLITE_DONE)
     {
       af_store_set_sqlite_error (self, error, "querying");
