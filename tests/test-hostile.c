@@ -7,6 +7,7 @@
  * Every test here failed on the code before the fix it guards.
  */
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "af-codec.h"
@@ -573,6 +574,95 @@ test_deep_json (Fixture       *fixture,
     }
 }
 
+/* ---- Finding 4: a lone surrogate never reaches the cache ------------------------------ */
+
+#define SURROGATE_ITEM "{\"document_id\":{\"S\":\"" DOC_ID "\"},\"file_name\":{\"S\":\"a\\ud800b\"}}"
+
+static char *
+script_surrogate (Fixture    *fixture,
+                  const char *operation,
+                  JsonObject *request,
+                  guint      *status)
+{
+  if (g_str_equal (operation, "GetItem"))
+    return g_strdup ("{\"Item\":" SURROGATE_ITEM "}");
+  if (g_str_equal (operation, "BatchGetItem"))
+    return g_strdup ("{\"Responses\":{\"" DOCUMENTS "\":[" SURROGATE_ITEM "]}}");
+  return g_strdup ("{\"Items\":[" SURROGATE_ITEM "],\"Count\":1}");
+}
+
+static void
+test_lone_surrogate (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(AfValue) key = document_key ();
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(AfDynamodbPage) page = NULL;
+  g_autoptr(GAsyncResult) get = NULL;
+  g_autoptr(GAsyncResult) batch = NULL;
+  g_autoptr(GAsyncResult) query = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->script = script_surrogate;
+  af_dynamodb_client_get_item_async (fixture->dynamodb, DOCUMENTS, key, NULL, NULL,
+                                     store_result, &get);
+  g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, wait_for (&get),
+                                                      &item, &error));
+  g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
+  g_assert_null (item);
+  g_clear_error (&error);
+
+  g_ptr_array_add (keys, document_key ());
+  af_dynamodb_client_batch_get_async (fixture->dynamodb, DOCUMENTS, keys, NULL, NULL,
+                                      store_result, &batch);
+  items = af_dynamodb_client_batch_get_finish (fixture->dynamodb, wait_for (&batch), &error);
+  g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
+  g_assert_null (items);
+  g_clear_error (&error);
+
+  af_dynamodb_client_query_page_async (fixture->dynamodb, DOCUMENTS, NULL, NULL, store_result,
+                                       &query);
+  page = af_dynamodb_client_page_finish (fixture->dynamodb, wait_for (&query), &error);
+  g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
+  g_assert_null (page);
+}
+
+/* A cache written before the fix holds such an item: the others still read. */
+static void
+test_unreadable_cached_item (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *good = document_json (NULL);
+  g_autoptr(AfValue) item = af_codec_parse_item (good, -1, NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *db = g_build_filename (fixture->dir, "cache.db", NULL);
+  AfQuery all = { .table = AF_TABLE_DOCUMENTS };
+  g_autoptr(GError) error = NULL;
+  sqlite3 *raw = NULL;
+  static const char bad[] = "{\"document_id\":{\"S\":\"bad\"},\"file_name\":{\"S\":\"a\xed\xa0\x80\"}}";
+  sqlite3_stmt *stmt = NULL;
+
+  g_ptr_array_add (items, g_steal_pointer (&item));
+  g_assert_true (af_store_put_remote_items (fixture->store, AF_TABLE_DOCUMENTS, items, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "INSERT INTO documents (document_id, item) "
+                                            "VALUES ('bad', ?)", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, bad, sizeof bad - 1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+
+  g_test_expect_message ("af-store", G_LOG_LEVEL_WARNING, "*skipped 1 cached item*");
+  found = af_store_query (fixture->store, &all, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -589,5 +679,9 @@ main (int   argc,
               test_redirect_s3, fixture_teardown);
   g_test_add ("/hostile/json/deep", Fixture, NULL, fixture_setup, test_deep_json,
               fixture_teardown);
+  g_test_add ("/hostile/json/lone-surrogate", Fixture, NULL, fixture_setup,
+              test_lone_surrogate, fixture_teardown);
+  g_test_add ("/hostile/store/unreadable-item", Fixture, NULL, fixture_setup,
+              test_unreadable_cached_item, fixture_teardown);
   return g_test_run ();
 }
