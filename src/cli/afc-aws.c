@@ -86,3 +86,45 @@ afc_aws_wait (GAsyncResult **slot)
     g_main_context_iteration (NULL, TRUE);
   return *slot;
 }
+
+/* NULL when unset or empty. */
+static const char *
+nonempty_env (const char *variable)
+{
+  const char *value = g_getenv (variable);
+
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+AfWorkspaceNames *
+afc_aws_workspace_names (AfcAws *aws)
+{
+  AfWorkspaceNames *names = af_workspace_names_new (nonempty_env ("AUDITFLOW_DESK_ENV"));
+
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    af_workspace_names_set_table (names, t, aws->table_names[t]);
+  af_workspace_names_set_buckets (names, nonempty_env ("AUDITFLOW_DESK_RAW_BUCKET"),
+                                  nonempty_env ("AUDITFLOW_DESK_PROCESSED_BUCKET"));
+  return names;
+}
+
+AfSync *
+afc_aws_connect_sync (AfcAws  **out_aws,
+                      AfStore  *store,
+                      GError  **error)
+{
+  g_autoptr(AfcAws) aws = afc_aws_connect (error);
+  g_autoptr(AfWorkspaceNames) names = NULL;
+  AfSync *sync;
+
+  if (aws == NULL)
+    return NULL;
+  names = afc_aws_workspace_names (aws);
+  sync = af_sync_new (store, aws->dynamodb, aws->s3);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    af_sync_set_table_name (sync, t, af_workspace_names_get_table (names, t));
+  af_sync_set_buckets (sync, af_workspace_names_get_raw_bucket (names),
+                       af_workspace_names_get_processed_bucket (names));
+  *out_aws = g_steal_pointer (&aws);
+  return sync;
+}

@@ -12,6 +12,7 @@
 
 #include "af-dynamodb.h"
 #include "af-s3.h"
+#include "af-sync.h"
 #include "af-table.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,14 @@ void          afc_aws_store_result (GObject      *source,
                                     gpointer      user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfcAws, afc_aws_free)
+
+/* The tables @aws resolved; the buckets follow AUDITFLOW_DESK_ENV unless
+ * AUDITFLOW_DESK_RAW_BUCKET / AUDITFLOW_DESK_PROCESSED_BUCKET name them. */
+AfWorkspaceNames *afc_aws_workspace_names (AfcAws   *aws);
+/* A sync over @store with the same endpoints, tables and buckets for every write
+ * command; the connection it uses comes back in @out_aws. */
+AfSync           *afc_aws_connect_sync    (AfcAws  **out_aws,
+                                           AfStore  *store,
+                                           GError  **error);
 
 G_END_DECLS

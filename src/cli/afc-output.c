@@ -4,6 +4,7 @@
 #include "afc-output.h"
 
 #include "af-codec.h"
+#include "afc-context.h"
 
 #define ABSENT "-"
 #define COLUMN_GAP "  "
@@ -263,6 +264,78 @@ afc_output_dump (GString       *out,
 /* ---- JSON --------------------------------------------------------------------- */
 
 void
+afc_output_json (GString     *out,
+                 JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_string_append (out, text);
+  g_string_append_c (out, '\n');
+}
+
+void
+afc_output_json_add_counts (JsonBuilder *builder,
+                            const char  *name,
+                            const guint *counts)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      json_builder_set_member_name (builder, af_table_nick (t));
+      json_builder_add_int_value (builder, counts != NULL ? counts[t] : 0);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_int_member (JsonBuilder *builder,
+                const char  *name,
+                gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+afc_output_json_add_pull (JsonBuilder        *builder,
+                          const AfPullResult *pull)
+{
+  afc_output_json_add_counts (builder, "pulled", pull ? pull->pulled : NULL);
+  afc_output_json_add_counts (builder, "read", pull ? pull->read : NULL);
+  afc_output_json_add_counts (builder, "refreshed", pull ? pull->refreshed : NULL);
+  afc_output_json_add_counts (builder, "deleted", pull ? pull->deleted : NULL);
+  json_builder_set_member_name (builder, "objects");
+  json_builder_begin_object (builder);
+  add_int_member (builder, "fetched", pull ? pull->objects_fetched : 0);
+  add_int_member (builder, "cached", pull ? pull->objects_cached : 0);
+  /* A cache's bytes stay far below 2^63: the int64 node holds them exactly. */
+  add_int_member (builder, "bytes", pull ? (gint64) pull->object_bytes : 0);
+  json_builder_end_object (builder);
+  add_int_member (builder, "integrity_failures", pull ? pull->integrity_failures : 0);
+}
+
+void
+afc_output_json_add_strings (JsonBuilder *builder,
+                             GPtrArray   *strings)
+{
+  for (guint i = 0; strings != NULL && i < strings->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (strings, i));
+}
+
+void
+afc_output_json_value (GString       *out,
+                       const AfValue *value)
+{
+  af_codec_write_plain (out, value);
+  g_string_append_c (out, '\n');
+}
+
+void
 afc_output_json_items (GString   *out,
                        GPtrArray *items)
 {
@@ -305,4 +378,82 @@ afc_output_json_item (GString       *out,
   if (facts != NULL)
     append_json_members (out, facts, &first);
   g_string_append (out, "}\n");
+}
+
+/* ---- Conflicts ------------------------------------------------------------------ */
+
+AfValue *
+afc_output_conflict_side (const AfConflict *conflict,
+                          const AfValue    *side)
+{
+  AfValue *values = af_value_new_map ();
+
+  for (guint i = 0; conflict->attributes[i] != NULL; i++)
+    {
+      AfValue *value = af_value_map_get (side, conflict->attributes[i]);
+
+      af_value_map_set (values, conflict->attributes[i],
+                        value != NULL ? af_value_copy (value) : af_value_new_null ());
+    }
+  return values;
+}
+
+static AfValue *
+attribute_list (const AfConflict *conflict)
+{
+  AfValue *attributes = af_value_new_list (AF_TYPE_L);
+
+  for (guint i = 0; conflict->attributes[i] != NULL; i++)
+    af_value_list_append (attributes, af_value_new_s (conflict->attributes[i]));
+  return attributes;
+}
+
+AfValue *
+afc_output_conflict_value (const AfConflict *conflict)
+{
+  AfValue *value = af_value_new_map ();
+
+  af_value_map_set (value, "id", af_value_new_s (conflict->item_id));
+  af_value_map_set (value, "table", af_value_new_s (af_table_nick (conflict->table)));
+  af_value_map_set (value, "kind", af_value_new_s (af_op_kind_to_string (conflict->kind)));
+  af_value_map_set (value, "attributes", attribute_list (conflict));
+  af_value_map_set (value, "mine", afc_output_conflict_side (conflict, conflict->mine));
+  af_value_map_set (value, "theirs", afc_output_conflict_side (conflict, conflict->theirs));
+  af_value_map_set (value, "detected_at", af_value_new_s (conflict->created_at));
+  return value;
+}
+
+void
+afc_output_conflict_text (GString          *out,
+                          const AfConflict *conflict)
+{
+  g_string_append_printf (out, "%s  %s  %s\n", conflict->item_id, af_table_nick (conflict->table),
+                          af_op_kind_to_string (conflict->kind));
+  for (guint i = 0; conflict->attributes[i] != NULL; i++)
+    {
+      const char *name = conflict->attributes[i];
+      g_autofree char *mine = afc_output_value_text (af_value_map_get (conflict->mine, name));
+      g_autofree char *theirs = afc_output_value_text (af_value_map_get (conflict->theirs, name));
+
+      g_string_append_printf (out, "  %s\n    mine:   %s\n    theirs: %s\n", name, mine, theirs);
+    }
+}
+
+void
+afc_output_conflict_line (GString          *out,
+                          const AfConflict *conflict)
+{
+  g_autofree char *names = g_strjoinv (", ", conflict->attributes);
+
+  g_string_append_printf (out, "conflict: %s changed on both sides (see '"
+                          AFC_PROGRAM_NAME " conflicts')\n", names);
+}
+
+void
+afc_output_conflict_facts (AfValue          *facts,
+                           const AfConflict *conflict)
+{
+  af_value_map_set (facts, "_conflict_attributes", attribute_list (conflict));
+  af_value_map_set (facts, "_conflict_theirs",
+                    afc_output_conflict_side (conflict, conflict->theirs));
 }

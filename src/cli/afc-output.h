@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * afc-output.h — how auditflow-cli writes items: a table for lists, an indented dump
- * for one item, plain JSON for --json.
+ * afc-output.h — how auditflow-cli writes what it prints: a table for lists, an
+ * indented dump for one item, conflicts, and JSON for --json.
  *
  * Everything printed for humans goes through a filter that replaces control
  * characters: the text comes from the cloud and must not drive the terminal.
  * JSON output needs no such filter, JSON's own escapes cover it.
+ *
+ * JSON: the CLI's own documents (counts, summaries) are built with JsonBuilder and
+ * written by JsonGenerator. A document that carries remote attribute values (items,
+ * conflicts, the outbox's changes) is an AfValue written by the codec's plain writer:
+ * a DynamoDB number keeps all its digits (up to 38), which a JsonNode (int64 or
+ * double) cannot hold.
  */
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
+#include "af-pull.h"
+#include "af-store-sync.h"
 #include "af-table.h"
 #include "af-value.h"
 
@@ -34,6 +43,26 @@ void  afc_output_dump              (GString            *out,
                                     const AfValue      *map,
                                     guint               indent);
 
+/* ---- JSON ---- */
+
+/* The document built in @builder, on one line. */
+void  afc_output_json              (GString            *out,
+                                    JsonBuilder        *builder);
+/* A member @name: {"documents": n, "audits": n, …}; all zero when @counts is NULL. */
+void  afc_output_json_add_counts   (JsonBuilder        *builder,
+                                    const char         *name,
+                                    const guint        *counts);
+/* The pull's members (pulled, read, refreshed, deleted, objects, integrity_failures),
+ * zero when @pull is NULL (a push-only sync). */
+void  afc_output_json_add_pull     (JsonBuilder        *builder,
+                                    const AfPullResult *pull);
+/* Each of @strings (NULL: none) as a string value of the array being built. */
+void  afc_output_json_add_strings  (JsonBuilder        *builder,
+                                    GPtrArray          *strings);
+
+/* An AfValue document (an item, or a map holding remote values), on one line. */
+void  afc_output_json_value        (GString            *out,
+                                    const AfValue      *value);
 /* A JSON array of items, one item per line. */
 void  afc_output_json_items        (GString            *out,
                                     GPtrArray          *items);
@@ -42,5 +71,23 @@ void  afc_output_json_items        (GString            *out,
 void  afc_output_json_item         (GString            *out,
                                     const AfValue      *item,
                                     const AfValue      *facts);
+
+/* ---- Conflicts ---- */
+
+/* @conflict's values on one side (@side: its mine or theirs map) for each of its
+ * attributes, null where that side has none. */
+AfValue *afc_output_conflict_side  (const AfConflict   *conflict,
+                                    const AfValue      *side);
+/* {id, table, kind, attributes, mine, theirs, detected_at}, for `conflicts --json`. */
+AfValue *afc_output_conflict_value (const AfConflict   *conflict);
+/* The item, its table and kind, then each attribute with mine and theirs. */
+void  afc_output_conflict_text     (GString            *out,
+                                    const AfConflict   *conflict);
+/* `show`: the conflict as one line of text… */
+void  afc_output_conflict_line     (GString            *out,
+                                    const AfConflict   *conflict);
+/* …or as the facts _conflict_attributes and _conflict_theirs added to @facts. */
+void  afc_output_conflict_facts    (AfValue            *facts,
+                                    const AfConflict   *conflict);
 
 G_END_DECLS
