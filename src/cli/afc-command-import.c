@@ -36,16 +36,6 @@ append_counts_text (GString     *out,
 }
 
 static void
-append_counts_json (GString     *out,
-                    const guint  counts[AF_N_TABLES])
-{
-  g_string_append_c (out, '{');
-  for (guint t = 0; t < AF_N_TABLES; t++)
-    g_string_append_printf (out, "%s\"%s\":%u", t > 0 ? "," : "", af_table_nick (t), counts[t]);
-  g_string_append_c (out, '}');
-}
-
-static void
 print_text (AfcContext       *context,
             const FileResult *results,
             guint             n_results,
@@ -73,27 +63,30 @@ print_json (AfcContext       *context,
             guint             n_results,
             const guint       totals[AF_N_TABLES])
 {
-  g_autoptr(GString) out = g_string_new ("{\"imported\":");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
 
-  append_counts_json (out, totals);
-  g_string_append (out, ",\"files\":[");
+  json_builder_begin_object (builder);
+  afc_output_json_add_counts (builder, "imported", totals);
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
   for (guint i = 0; i < n_results; i++)
     {
-      g_string_append (out, i > 0 ? ",{\"file\":" : "{\"file\":");
-      af_codec_write_json_string (out, results[i].display_name);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, results[i].display_name);
       if (results[i].error != NULL)
         {
-          g_string_append (out, ",\"error\":");
-          af_codec_write_json_string (out, results[i].error);
+          json_builder_set_member_name (builder, "error");
+          json_builder_add_string_value (builder, results[i].error);
         }
       else
-        {
-          g_string_append (out, ",\"imported\":");
-          append_counts_json (out, results[i].counts);
-        }
-      g_string_append_c (out, '}');
+        afc_output_json_add_counts (builder, "imported", results[i].counts);
+      json_builder_end_object (builder);
     }
-  g_string_append (out, "]}\n");
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  afc_output_json (out, builder);
   afc_context_write (context, out);
 }
 

@@ -3,6 +3,7 @@
 
 #include "afc-commands.h"
 
+#include "af-store-sync.h"
 #include "afc-output.h"
 
 /* The outbox entries that concern one item, in outbox order. */
@@ -48,11 +49,12 @@ build_facts (AfTable    table,
 }
 
 static void
-print_text (AfcContext    *context,
-            AfTable        table,
-            const char    *id,
-            const AfValue *item,
-            GPtrArray     *pending)
+print_text (AfcContext       *context,
+            AfTable           table,
+            const char       *id,
+            const AfValue    *item,
+            GPtrArray        *pending,
+            const AfConflict *conflict)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *safe_id = NULL;
@@ -66,7 +68,8 @@ print_text (AfcContext    *context,
   for (guint i = 0; i < pending->len; i++)
     g_string_append_printf (out, "%s%s", i == 0 ? " (" : ", ", (const char *) pending->pdata[i]);
   g_string_append (out, pending->len > 0 ? ")\n" : "\n");
-  afc_sync_write_show_conflict (afc_context_get_store (context, NULL), id, NULL, out);
+  if (conflict != NULL)
+    afc_output_conflict_line (out, conflict);
   afc_context_write (context, out);
 }
 
@@ -78,6 +81,7 @@ afc_show_item (AfcContext *context,
   g_autoptr(GError) error = NULL;
   g_autoptr(AfValue) item = NULL;
   g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(AfConflict) conflict = NULL;
   AfStore *store;
 
   store = afc_context_get_store (context, &error);
@@ -90,18 +94,21 @@ afc_show_item (AfcContext *context,
   pending = pending_for_item (store, table, id, &error);
   if (pending == NULL)
     return afc_context_fail (context, error);
+  /* An open conflict of the item, if any. */
+  conflict = af_store_conflict_get (store, id, NULL);
 
   if (afc_context_get_json (context))
     {
       g_autoptr(GString) out = g_string_new (NULL);
       g_autoptr(AfValue) facts = build_facts (table, pending);
 
-      afc_sync_write_show_conflict (store, id, facts, NULL);
+      if (conflict != NULL)
+        afc_output_conflict_facts (facts, conflict);
       afc_output_json_item (out, item, facts);
       afc_context_write (context, out);
     }
   else
-    print_text (context, table, id, item, pending);
+    print_text (context, table, id, item, pending, conflict);
   return AFC_EXIT_OK;
 }
 

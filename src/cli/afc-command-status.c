@@ -3,8 +3,8 @@
 
 #include "afc-commands.h"
 
-#include "af-codec.h"
 #include "af-store-sync.h"
+#include "af-sync.h"
 #include "afc-output.h"
 
 /* The sync-state key the sync engine writes when a sync ran to the end. */
@@ -48,27 +48,45 @@ load_status (AfStore  *store,
   return TRUE;
 }
 
-static void
-append_entry_json (GString             *out,
-                   const AfOutboxEntry *entry)
+/* NULL as JSON's null. */
+static AfValue *
+string_or_null (const char *text)
 {
-  g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"op_id\":", entry->seq);
-  af_codec_write_json_string (out, entry->op_id);
-  g_string_append_printf (out, ",\"table\":\"%s\",\"item_id\":", af_table_nick (entry->table));
-  af_codec_write_json_string (out, entry->item_id);
-  g_string_append_printf (out, ",\"kind\":\"%s\",\"changes\":", af_op_kind_to_string (entry->kind));
-  if (entry->changes != NULL)
-    af_codec_write_plain (out, entry->changes);
-  else
-    g_string_append (out, "null");
-  g_string_append (out, ",\"created_at\":");
-  af_codec_write_json_string (out, entry->created_at);
-  g_string_append_printf (out, ",\"attempts\":%u,\"last_error\":", entry->attempts);
-  if (entry->last_error != NULL)
-    af_codec_write_json_string (out, entry->last_error);
-  else
-    g_string_append (out, "null");
-  g_string_append_c (out, '}');
+  return text != NULL ? af_value_new_s (text) : af_value_new_null ();
+}
+
+/* An AfValue rather than a JsonBuilder document: the changes may hold numbers with
+ * more digits than a JsonNode keeps (afc-output.h). */
+static AfValue *
+entry_value (const AfOutboxEntry *entry)
+{
+  AfValue *value = af_value_new_map ();
+
+  af_value_map_set (value, "seq", af_value_new_n_int (entry->seq));
+  af_value_map_set (value, "op_id", af_value_new_s (entry->op_id));
+  af_value_map_set (value, "table", af_value_new_s (af_table_nick (entry->table)));
+  af_value_map_set (value, "item_id", af_value_new_s (entry->item_id));
+  af_value_map_set (value, "kind", af_value_new_s (af_op_kind_to_string (entry->kind)));
+  af_value_map_set (value, "changes", entry->changes != NULL ? af_value_copy (entry->changes)
+                                                             : af_value_new_null ());
+  af_value_map_set (value, "created_at", af_value_new_s (entry->created_at));
+  af_value_map_set (value, "attempts", af_value_new_n_int (entry->attempts));
+  af_value_map_set (value, "last_error", string_or_null (entry->last_error));
+  return value;
+}
+
+/* The sync engine's own lines: offline, submissions waiting, the last error. */
+static void
+add_sync_status (AfValue *document,
+                 AfStore *store)
+{
+  g_auto(AfSyncStatus) status = { 0 };
+
+  if (!af_sync_load_status (store, &status, NULL))
+    return;
+  af_value_map_set (document, "offline", af_value_new_bool (status.offline));
+  af_value_map_set (document, "submissions", af_value_new_n_int (status.submissions));
+  af_value_map_set (document, "last_error", string_or_null (status.last_error));
 }
 
 static void
@@ -77,22 +95,42 @@ print_json (AfcContext   *context,
             const Status *status)
 {
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(AfValue) document = af_value_new_map ();
+  AfValue *pending = af_value_new_list (AF_TYPE_L);
 
-  g_string_append_printf (out, "{\"outbox_length\":%u,\"pending\":[", status->outbox->len);
   for (guint i = 0; i < status->outbox->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      append_entry_json (out, status->outbox->pdata[i]);
-    }
-  g_string_append_printf (out, "],\"conflicts\":%u,\"last_sync\":", status->conflicts);
-  if (status->last_sync != NULL)
-    af_codec_write_json_string (out, status->last_sync);
-  else
-    g_string_append (out, "null");
-  afc_sync_write_status (store, out, TRUE);
-  g_string_append (out, "}\n");
+    af_value_list_append (pending, entry_value (status->outbox->pdata[i]));
+  af_value_map_set (document, "outbox_length", af_value_new_n_int (status->outbox->len));
+  af_value_map_set (document, "pending", pending);
+  af_value_map_set (document, "conflicts", af_value_new_n_int (status->conflicts));
+  af_value_map_set (document, "last_sync", string_or_null (status->last_sync));
+  add_sync_status (document, store);
+  afc_output_json_value (out, document);
   afc_context_write (context, out);
+}
+
+static void
+append_sync_status_text (GString *out,
+                         AfStore *store)
+{
+  g_auto(AfSyncStatus) status = { 0 };
+  gint64 waiting;
+
+  if (!af_sync_load_status (store, &status, NULL))
+    return;
+  waiting = status.outbox + status.submissions;
+  if (status.offline)
+    g_string_append_printf (out, "offline — %" G_GINT64_FORMAT " %s waiting\n",
+                            waiting, waiting == 1 ? "change" : "changes");
+  if (status.submissions > 0)
+    g_string_append_printf (out, "submissions: %" G_GINT64_FORMAT " waiting\n", status.submissions);
+  if (status.last_error != NULL)
+    {
+      g_autoptr(AfValue) value = af_value_new_s (status.last_error);
+      g_autofree char *safe = afc_output_value_text (value);
+
+      g_string_append_printf (out, "last error: %s\n", safe);
+    }
 }
 
 static void
@@ -132,7 +170,7 @@ print_text (AfcContext   *context,
   g_string_append_printf (out, "conflicts: %u\n", status->conflicts);
   g_string_append_printf (out, "last sync: %s\n",
                           status->last_sync != NULL ? status->last_sync : "never");
-  afc_sync_write_status (store, out, FALSE);
+  append_sync_status_text (out, store);
   afc_context_write (context, out);
 }
 

@@ -2,9 +2,10 @@
 /*
  * afc-command.h — one auditflow-cli command: its name, its help, and its entry point.
  *
- * Each command group lives in its own afc-command-*.c and exports its AfcCommand
- * descriptors through afc-commands.h; auditflow-cli.c keeps the table. Adding a
- * command is a new file, one line in afc-commands.h and one in the table.
+ * Each command (or small group, such as the edits) lives in its own afc-command-*.c
+ * and exports its AfcCommand descriptor; afc-commands.h lists them all in
+ * AFC_COMMANDS, from which auditflow-cli.c builds its table. Adding a command is a
+ * new file and one line in AFC_COMMANDS.
  */
 #pragma once
 

@@ -18,23 +18,12 @@
 
 #include "afc-commands.h"
 
-/* The command table. A new command group adds its descriptors here. */
+/* The command table, in AFC_COMMANDS's order (afc-commands.h). */
+#define AFC_COMMAND_ENTRY(descriptor) &afc_command_##descriptor,
 static const AfcCommand * const commands[] = {
-  &afc_command_import,
-  &afc_command_list,
-  &afc_command_show,
-  &afc_command_note,
-  &afc_command_review,
-  &afc_command_correct,
-  &afc_command_verdict,
-  &afc_command_status,
-  &afc_command_sync,
-  &afc_command_offline,
-  &afc_command_conflicts,
-  &afc_command_resolve,
-  &afc_command_submit,
-  &afc_command_forget_user,
+  AFC_COMMANDS (AFC_COMMAND_ENTRY)
 };
+#undef AFC_COMMAND_ENTRY
 
 typedef struct
 {
