@@ -400,6 +400,29 @@ af_dynamodb_client_page_finish (AfDynamodbClient  *self,
   return page;
 }
 
+gboolean
+af_dynamodb_cursor_advances (const AfValue  *sent,
+                             const AfValue  *received,
+                             guint           pages,
+                             GError        **error)
+{
+  if (sent != NULL && af_value_equal (sent, received))
+    {
+      g_set_error_literal (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                           "DynamoDB sent back the LastEvaluatedKey it was given; "
+                           "the read stops there");
+      return FALSE;
+    }
+  if (pages >= AF_DYNAMODB_MAX_PAGES)
+    {
+      g_set_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                   "DynamoDB kept sending a LastEvaluatedKey after %u pages; the read stops "
+                   "there", pages);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- Query and Scan to the end ------------------------------------------------ */
 
 typedef struct
@@ -412,6 +435,7 @@ typedef struct
   AfValue          *values;      /* (owned) (nullable) */
   AfValue          *start_key;   /* (owned) (nullable) */
   AfDynamodbPage   *all;         /* (owned) */
+  guint             pages;
 } AllData;
 
 static void
@@ -479,6 +503,12 @@ all_page_done_cb (GObject      *source,
       return;
     }
 
+  if (page->last_key != NULL &&
+      !af_dynamodb_cursor_advances (data->start_key, page->last_key, ++data->pages, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_ptr_array_extend_and_steal (data->all->items, g_steal_pointer (&page->items));
   data->all->bytes += page->bytes;
   g_clear_pointer (&data->start_key, af_value_unref);

@@ -53,6 +53,18 @@ typedef struct
 } AfDynamodbPage;
 
 void af_dynamodb_page_free (AfDynamodbPage *page);
+
+/* Pages one Query or Scan is followed for at most: 10,000 pages of up to 1 MB. */
+#define AF_DYNAMODB_MAX_PAGES 10000
+
+/* Whether a reader may follow @received, the LastEvaluatedKey of its @pages-th page,
+ * asked for with @sent (NULL for the first page). A server that hands back the cursor
+ * it was given, or that never stops, would have us send the same Query forever: an
+ * AF_AWS_ERROR_MALFORMED error instead. */
+gboolean af_dynamodb_cursor_advances (const AfValue  *sent,
+                                      const AfValue  *received,
+                                      guint           pages,
+                                      GError        **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfDynamodbPage, af_dynamodb_page_free)
 
 #define AF_TYPE_DYNAMODB_CLIENT (af_dynamodb_client_get_type ())

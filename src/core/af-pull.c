@@ -72,6 +72,7 @@ typedef struct
   char       *watermark;   /* (owned) (nullable) sort key: read only what is newer */
   char       *max_seen;    /* (owned) (nullable) newest sort key read so far */
   AfValue    *cursor;      /* (owned) (nullable) where the next page starts */
+  guint       pages;       /* read this run */
 } PullJob;
 
 static void
@@ -549,6 +550,25 @@ sort_value (PullJob    *job,
   return job->range_type == AF_TYPE_N ? af_value_new_n (text) : af_value_new_s (text);
 }
 
+/* Takes @task and @error: a partition whose pages do not end is reported for its table
+ * and left; its saved position does not move, the rest of the pull goes on. */
+static void
+stop_job (GTask     *task,
+          GPtrArray *items,
+          GError    *error)
+{
+  AfPull *self = g_task_get_source_object (task);
+  PullRun *run = g_task_get_task_data (task);
+  PullJob *job = g_queue_pop_head (&run->jobs);
+
+  af_pull_add_problem (run->result, "%s (%s = %s): %s", self->table_names[job->table],
+                       job->hash, job->value, error->message);
+  g_error_free (error);
+  queue_write (task, job->table, items, NULL, NULL);
+  pull_job_free (job);
+  next_job (task);
+}
+
 static void
 page_cb (GObject      *source,
          GAsyncResult *result,
@@ -591,6 +611,12 @@ page_cb (GObject      *source,
   self->progress_bytes += page->bytes;
   af_pull_emit_progress (self);
 
+  if (page->last_key != NULL &&
+      !af_dynamodb_cursor_advances (job->cursor, page->last_key, ++job->pages, &error))
+    {
+      stop_job (task, g_steal_pointer (&page->items), error);
+      return;
+    }
   g_clear_pointer (&job->cursor, af_value_unref);
   job->cursor = page->last_key ? af_value_ref (page->last_key) : NULL;
   queue_write (task, job->table, g_steal_pointer (&page->items), job->state_key,
