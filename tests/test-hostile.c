@@ -663,6 +663,56 @@ test_unreadable_cached_item (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 1);
 }
 
+/* ---- Finding 6: a cursor that does not move ends the partition ---------------------- */
+
+#define REPEATED_CURSOR "{\"document_id\":{\"S\":\"" DOC_ID "\"}}"
+
+/* The COMPLETED partition hands back the same cursor 50 times (the old pull sent the
+ * same Query each time), then stops, so that the old code ends too. */
+static char *
+script_repeating_cursor (Fixture    *fixture,
+                         const char *operation,
+                         JsonObject *request,
+                         guint      *status)
+{
+  g_autofree char *page = script_documents (fixture, operation, request, status);
+  guint *served = &fixture->object_gets;   /* unused by this test otherwise */
+
+  if (page == NULL || ++*served > 50)
+    return g_steal_pointer (&page);
+  page[strlen (page) - 1] = '\0';
+  return g_strconcat (page, ",\"LastEvaluatedKey\":" REPEATED_CURSOR "}", NULL);
+}
+
+static void
+test_repeating_cursor (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *json = document_json (NULL);
+  g_autoptr(AfPull) pull = new_pull (fixture);
+  g_autoptr(AfPullResult) result = NULL;
+  g_autoptr(AfValue) a = af_codec_parse_item (REPEATED_CURSOR, -1, NULL);
+  g_autoptr(AfValue) b = af_codec_parse_item ("{\"document_id\":{\"S\":\"b\"}}", -1, NULL);
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->script = script_repeating_cursor;
+  fixture->script_data = json;
+  result = run_pull (pull, &error);
+  g_assert_no_error (error);
+  /* The first page's cursor is followed once; its repetition stops the partition. */
+  g_assert_cmpuint (fixture->object_gets, ==, 2);
+  g_assert_true (problems_mention (result, DOCUMENTS, "LastEvaluatedKey"));
+  item = af_store_get_item (fixture->store, AF_TABLE_DOCUMENTS, DOC_ID, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+
+  /* A cursor that moves forever stops at the page limit. */
+  g_assert_true (af_dynamodb_cursor_advances (a, b, AF_DYNAMODB_MAX_PAGES - 1, NULL));
+  g_assert_false (af_dynamodb_cursor_advances (a, b, AF_DYNAMODB_MAX_PAGES, &error));
+  g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -683,5 +733,7 @@ main (int   argc,
               test_lone_surrogate, fixture_teardown);
   g_test_add ("/hostile/store/unreadable-item", Fixture, NULL, fixture_setup,
               test_unreadable_cached_item, fixture_teardown);
+  g_test_add ("/hostile/pull/repeating-cursor", Fixture, NULL, fixture_setup,
+              test_repeating_cursor, fixture_teardown);
   return g_test_run ();
 }
