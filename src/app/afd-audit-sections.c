@@ -439,10 +439,14 @@ static char *
 document_facts (const AfValue *document)
 {
   GString *facts = g_string_new (afd_status_label (af_item_get_s (document, "processing_status")));
-  double pages = af_item_get_double (document, "page_count", -1);
+  const char *page_count = af_item_get_n (document, "page_count");
+  gint64 pages = -1;
   double confidence = af_item_get_double (document, "classification_confidence", -1);
   guint low = count_low_confidence (document);
 
+  /* A number from the server: converted only when it is a count in range. */
+  if (page_count != NULL)
+    af_number_to_int64 (page_count, 0, G_MAXUINT, &pages);
   if (pages >= 0)
     {
       g_string_append (facts, " · ");

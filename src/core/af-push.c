@@ -348,8 +348,12 @@ static gint64
 version_of (const AfValue *item)
 {
   const char *version = item != NULL ? af_item_get_n (item, "version") : NULL;
+  gint64 number = 0;
 
-  return version != NULL ? g_ascii_strtoll (version, NULL, 10) : 0;
+  /* Out of range or not an integer: 0, whose condition then fails as a conflict. */
+  if (version != NULL)
+    af_number_to_int64 (version, 0, AF_NUMBER_INT_MAX, &number);
+  return number;
 }
 
 /* SET only what the entry sets; the expected version is the base's, absent = 0. */

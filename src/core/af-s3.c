@@ -134,7 +134,12 @@ af_s3_object_info_from_headers (SoupMessageHeaders *headers)
   info->size = (guint64) soup_message_headers_get_content_length (headers);
   /* "bytes 100-199/1000": the object is 1000 bytes, whatever this response holds */
   if (range != NULL && strchr (range, '/') != NULL)
-    info->size = g_ascii_strtoull (strchr (range, '/') + 1, NULL, 10);
+    {
+      guint64 size;
+
+      if (g_ascii_string_to_unsigned (strchr (range, '/') + 1, 10, 0, G_MAXINT64, &size, NULL))
+        info->size = size;
+    }
   return info;
 }
 

@@ -67,8 +67,12 @@ static gint64
 base_version (const AfValue *item)
 {
   const char *version = af_item_get_n (item, "version");
+  gint64 number = 0;
 
-  return version != NULL ? g_ascii_strtoll (version, NULL, 10) : 0;
+  /* Out of range or not an integer: 0, whose condition then fails as a conflict. */
+  if (version != NULL)
+    af_number_to_int64 (version, 0, AF_NUMBER_INT_MAX, &number);
+  return number;
 }
 
 static gboolean

@@ -129,20 +129,27 @@ af_store_row_init (AfRow         *row,
     row->columns[i] = column_text (&columns[table][i], item);
 }
 
+/* An integral column (an expiry, a creation time) whose number is not an integer in
+ * range stays NULL: af_store_check_item () reports it, and a NULL expiry never
+ * expires, where a wrapped one would have had retention delete the item. */
 static void
 bind_column (AfStmt       *stmt,
              int           index,
              const Column *column,
              const char   *text)
 {
+  gint64 integer;
+
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
   else if (column->kind == COLUMN_TEXT)
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
   else if (column->kind == COLUMN_REAL)
     sqlite3_bind_double (stmt, index, g_ascii_strtod (text, NULL));
+  else if (af_number_to_int64 (text, AF_NUMBER_INT_MIN, AF_NUMBER_INT_MAX, &integer))
+    sqlite3_bind_int64 (stmt, index, integer);
   else
-    sqlite3_bind_int64 (stmt, index, (gint64) g_ascii_strtod (text, NULL));
+    sqlite3_bind_null (stmt, index);   /* no expiry rather than a wrong one */
 }
 
 static AfStmt *
@@ -204,6 +211,8 @@ af_store_check_item (AfTable         table,
                      const AfValue  *item,
                      GError        **error)
 {
+  gint64 integer;
+
   g_return_val_if_fail (table < AF_N_TABLES, FALSE);
   g_return_val_if_fail (item != NULL, FALSE);
 
@@ -223,6 +232,15 @@ af_store_check_item (AfTable         table,
           g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
                        "attribute '%s' is %s where %s belongs", column->attribute,
                        af_type_to_tag (af_value_get_kind (value)), af_type_to_tag (wanted));
+          return FALSE;
+        }
+      if (value != NULL && column->kind == COLUMN_INT &&
+          !af_number_to_int64 (af_value_get_string (value), AF_NUMBER_INT_MIN,
+                               AF_NUMBER_INT_MAX, &integer))
+        {
+          g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                       "attribute '%s' is not an integer within range; it is ignored",
+                       column->attribute);
           return FALSE;
         }
     }

@@ -4,6 +4,7 @@
 #include "af-value-private.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 typedef AfMember Member;
@@ -613,4 +614,32 @@ af_base64_is_valid (const char *text)
         return FALSE;
     }
   return padding <= 2;
+}
+
+gboolean
+af_number_to_int64 (const char *text,
+                    gint64      min,
+                    gint64      max,
+                    gint64     *out)
+{
+  gint64 plain;
+  double value;
+
+  g_return_val_if_fail (min <= max, FALSE);
+
+  if (!af_number_is_valid (text))
+    return FALSE;
+  if (g_ascii_string_to_signed (text + (*text == '+'), 10, min, max, &plain, NULL))
+    {
+      *out = plain;
+      return TRUE;
+    }
+  /* A fraction or an exponent: integral and in range as a double, compared before any
+   * cast (the bounds of an int64 are not all doubles, so stay within 2^53 there). */
+  value = g_ascii_strtod (text, NULL);
+  if (!isfinite (value) || value != floor (value) ||
+      value < (double) MAX (min, AF_NUMBER_INT_MIN) || value > (double) MIN (max, AF_NUMBER_INT_MAX))
+    return FALSE;
+  *out = (gint64) value;
+  return TRUE;
 }

@@ -101,6 +101,18 @@ gboolean     af_item_get_bool         (const AfValue  *item,
 /* A DynamoDB number: optional sign, digits, optional fraction, optional exponent,
  * at most 38 significant digits. */
 gboolean     af_number_is_valid       (const char     *text);
+/* A DynamoDB number that is an integer within [@min, @max] ("1700000000", "1.7e9"),
+ * into *@out. FALSE for anything else — "1e300", "2.5", "abc" — with *@out untouched:
+ * casting a double out of range is undefined behaviour, and a huge `ttl` once became
+ * INT64_MIN and had retention delete the item. */
+gboolean     af_number_to_int64       (const char     *text,
+                                       gint64          min,
+                                       gint64          max,
+                                       gint64         *out);
+/* The range of an integral N read as a timestamp, size, count or version: what a double
+ * holds exactly, far beyond any real one. */
+#define AF_NUMBER_INT_MIN (-(G_GINT64_CONSTANT (1) << 53))
+#define AF_NUMBER_INT_MAX (G_GINT64_CONSTANT (1) << 53)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfValue, af_value_unref)
 
