@@ -713,6 +713,46 @@ test_repeating_cursor (Fixture       *fixture,
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
 }
 
+/* ---- Finding 7: a ttl out of range is reported, never a deletion ----------------------- */
+
+static void
+test_huge_ttl (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *json = document_json (",\"ttl\":{\"N\":\"1e300\"}");
+  g_autoptr(AfPull) pull = new_pull (fixture);
+  g_autoptr(AfPullResult) result = NULL;
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GError) error = NULL;
+  guint removed = G_MAXUINT;
+  gint64 out = 7;
+
+  fixture->script = script_documents;
+  fixture->script_data = json;
+  result = run_pull (pull, &error);
+  g_assert_no_error (error);
+  g_assert_true (problems_mention (result, DOC_ID, "'ttl'"));
+
+  g_assert_true (af_retention_run (fixture->store, fixture->objects_dir, 1733000000, &removed,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed, ==, 0);
+  item = af_store_get_item (fixture->store, AF_TABLE_DOCUMENTS, DOC_ID, &error);
+  g_assert_no_error (error);
+
+  /* The parser behind it. */
+  g_assert_false (af_number_to_int64 ("1e300", AF_NUMBER_INT_MIN, AF_NUMBER_INT_MAX, &out));
+  g_assert_false (af_number_to_int64 ("-1e300", AF_NUMBER_INT_MIN, AF_NUMBER_INT_MAX, &out));
+  g_assert_false (af_number_to_int64 ("99999999999999999999", 0, G_MAXINT64, &out));
+  g_assert_false (af_number_to_int64 ("2.5", 0, 10, &out));
+  g_assert_false (af_number_to_int64 ("11", 0, 10, &out));
+  g_assert_cmpint (out, ==, 7);
+  g_assert_true (af_number_to_int64 ("1.7e9", 0, G_MAXINT64, &out));
+  g_assert_cmpint (out, ==, 1700000000);
+  g_assert_true (af_number_to_int64 ("-12", -20, 0, &out));
+  g_assert_cmpint (out, ==, -12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -735,5 +775,7 @@ main (int   argc,
               test_unreadable_cached_item, fixture_teardown);
   g_test_add ("/hostile/pull/repeating-cursor", Fixture, NULL, fixture_setup,
               test_repeating_cursor, fixture_teardown);
+  g_test_add ("/hostile/pull/huge-ttl", Fixture, NULL, fixture_setup, test_huge_ttl,
+              fixture_teardown);
   return g_test_run ();
 }
