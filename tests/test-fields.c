@@ -605,6 +605,40 @@ test_tiff_headers (void)
   g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_TRUNCATED);
 }
 
+/* A 16×16 TIFF that first says 23000×23000: libtiff decodes the first of two equal
+ * tags, so the check must not measure the last (issue 11, finding 5). */
+static void
+test_tiff_duplicate_tags (void)
+{
+  guint8 tiff[8 + 2 + 4 * 12 + 4] = { 'I', 'I', 42, 0 };
+  const guint32 tags[4][2] = { { 256, 23000 }, { 257, 23000 }, { 256, 16 }, { 257, 16 } };
+  g_autoptr(GError) error = NULL;
+
+  put32 (tiff + 4, 8);
+  put16 (tiff + 8, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      guint8 *entry = tiff + 10 + i * 12;
+
+      put16 (entry, tags[i][0]); put16 (entry + 2, 4); put32 (entry + 4, 1);
+      put32 (entry + 8, tags[i][1]);
+    }
+  g_assert_false (af_image_check_limits (tiff, sizeof tiff, AF_IMAGE_MAX_PIXELS, NULL, &error));
+  g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  /* Out of order (height before width) is refused as well; in order, the size holds. */
+  put16 (tiff + 10, 257); put16 (tiff + 22, 256);
+  put16 (tiff + 8, 2);
+  g_assert_false (af_image_check_limits (tiff, sizeof tiff, AF_IMAGE_MAX_PIXELS, NULL, &error));
+  g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_MALFORMED);
+  g_clear_error (&error);
+  put16 (tiff + 10, 256); put16 (tiff + 22, 257);
+  put32 (tiff + 10 + 2 * 12, 0);   /* no next page */
+  g_assert_false (af_image_check_limits (tiff, sizeof tiff, AF_IMAGE_MAX_PIXELS, NULL, &error));
+  g_assert_error (error, AF_FILE_CHECK_ERROR, AF_FILE_CHECK_ERROR_TOO_LARGE);
+}
+
 /* ---- whole files: PNG chunk chains, JPEG scans ---- */
 
 static GBytes *
@@ -893,6 +927,7 @@ main (int    argc,
   g_test_add_func ("/file-check/png-bomb", test_png_bomb);
   g_test_add_func ("/file-check/jpeg", test_jpeg_headers);
   g_test_add_func ("/file-check/tiff", test_tiff_headers);
+  g_test_add_func ("/file-check/tiff-duplicate-tags", test_tiff_duplicate_tags);
   g_test_add_func ("/file-check/png-complete", test_png_complete);
   g_test_add_func ("/file-check/jpeg-complete", test_jpeg_complete);
   g_test_add_func ("/file-check/demo-images-complete", test_demo_images_complete);

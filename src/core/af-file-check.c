@@ -247,13 +247,18 @@ read_tiff_ifd (const TiffReader  *r,
   if (!tiff_read32 (r, end, out_next))
     return set_truncated ("TIFF", error);
 
-  for (guint32 i = 0; i < count; i++)
+  for (guint32 i = 0, previous = 0, tag = 0; i < count; i++, previous = tag)
     {
       guint64 entry = (guint64) ifd + 2 + (guint64) i * 12;
-      guint32 tag;
 
       if (!tiff_read16 (r, entry, &tag))
         return set_truncated ("TIFF", error);
+      /* The format wants tags in ascending order. libtiff keeps the first of two equal
+       * tags where a plain loop keeps the last: a 16×16 after a 23000×23000 passed
+       * here and was decoded as the latter. Any other order is read differently by
+       * different readers, so it is refused too. */
+      if (i > 0 && tag <= previous)
+        return set_malformed ("TIFF", error, _("the TIFF repeats a tag or lists them out of order"));
       if (tag == 256 && !tiff_entry_value (r, entry, &width))
         return set_malformed ("TIFF", error, _("the TIFF image width is unreadable"));
       if (tag == 257 && !tiff_entry_value (r, entry, &height))
