@@ -341,17 +341,43 @@ open_pdf (AfdPageRenderer  *self,
   return TRUE;
 }
 
+/* The decoder's own reading of the size, whatever the headers said to the file check:
+ * a size of 0×0 tells the loader to stop before it allocates the picture. */
+static void
+size_prepared_cb (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  gboolean *too_large = user_data;
+
+  if (width > AF_IMAGE_MAX_SIDE || height > AF_IMAGE_MAX_SIDE ||
+      (guint64) width * (guint64) height > AF_IMAGE_MAX_PIXELS)
+    {
+      *too_large = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
+    }
+}
+
 static GdkPixbuf *
 decode_image (GBytes  *bytes,
               GError **error)
 {
   g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
   g_autoptr(GError) local_error = NULL;
+  gboolean too_large = FALSE;
   gboolean ok;
 
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), &too_large);
   ok = gdk_pixbuf_loader_write_bytes (loader, bytes, &local_error);
   /* close must always run, even after a failed write, or the loader complains. */
   ok = gdk_pixbuf_loader_close (loader, ok ? &local_error : NULL) && ok;
+  if (too_large)
+    {
+      g_set_error_literal (error, AFD_PAGE_RENDERER_ERROR, AFD_PAGE_RENDERER_ERROR_BROKEN,
+                           _("This image is larger than its header says and too large to show"));
+      return NULL;
+    }
   if (!ok)
     {
       g_set_error (error, AFD_PAGE_RENDERER_ERROR, AFD_PAGE_RENDERER_ERROR_BROKEN,
