@@ -9,10 +9,9 @@
 #include "afd-artwork-page.h"
 #include "afd-format.h"
 #include "afd-identity.h"
-#include "afd-texture-loader.h"
+#include "afd-image-workbench.h"
 
 #define NOTE_DEBOUNCE_MS 700
-#define IMAGE_SIZE 2048
 
 /* The dropdown's order: "Not set" first, then the verdicts. */
 static const char * const verdicts[] = { NULL, "AUTHENTIC", "SUSPICIOUS", "LIKELY_FORGED" };
@@ -22,10 +21,7 @@ struct _AfdArtworkPage
   GtkWidget      parent_instance;
 
   /* template widgets */
-  GtkStack      *image_stack;
-  GtkSpinner    *spinner;
-  GtkPicture    *picture;
-  AdwStatusPage *image_error_page;
+  AfdImageWorkbench *workbench;
   GtkScrolledWindow *scroller;
   GtkLabel      *name_label;
   GtkLabel      *status_label;
@@ -178,51 +174,29 @@ show_note (AfdArtworkPage *self)
   gtk_label_set_label (self->note_status, _("Notes are saved on this computer as you type."));
 }
 
-static void
-image_loaded_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = afd_texture_loader_load_finish (result, &error);
-  AfdArtworkPage *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AFD_ARTWORK_PAGE (user_data);
-  gtk_spinner_stop (self->spinner);
-
-  if (texture == NULL)
-    {
-      adw_status_page_set_description (self->image_error_page, error->message);
-      gtk_stack_set_visible_child_name (self->image_stack, "error");
-      return;
-    }
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
-  gtk_stack_set_visible_child_name (self->image_stack, "picture");
-}
-
-/* The processed copy is what the analysis looked at; the upload itself is the
- * fall-back (a pending or failed analysis has no processed copy). */
+/* The upload itself is what the appraiser inspects: full resolution, its own metadata
+ * and compression (the processed copy is resized and re-encoded by the pipeline). The
+ * processed copy is the fall-back when the upload is not here. */
 static char *
 resolve_image (AfdArtworkPage  *self,
                GError         **error)
 {
-  g_autoptr(GError) processed_error = NULL;
+  g_autoptr(GError) raw_error = NULL;
   char *path;
 
-  if (af_item_get_s (self->analysis, "processed_image_url") != NULL)
+  if (af_item_get_s (self->analysis, "raw_image_url") != NULL)
     {
       path = afd_workspace_resolve_object (self->workspace, self->analysis,
-                                           "processed_image_url", &processed_error);
+                                           "raw_image_url", &raw_error);
       if (path != NULL)
         return path;
     }
-  if (af_item_get_s (self->analysis, "raw_image_url") != NULL)
-    return afd_workspace_resolve_object (self->workspace, self->analysis, "raw_image_url", error);
+  if (af_item_get_s (self->analysis, "processed_image_url") != NULL)
+    return afd_workspace_resolve_object (self->workspace, self->analysis,
+                                         "processed_image_url", error);
 
-  if (processed_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&processed_error));
+  if (raw_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&raw_error));
   else
     g_set_error_literal (error, AFD_WORKSPACE_ERROR, AFD_WORKSPACE_ERROR_NOT_OFFLINE,
                          _("The analysis names no image."));
@@ -235,17 +209,10 @@ load_image (AfdArtworkPage *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = resolve_image (self, &error);
 
-  gtk_picture_set_paintable (self->picture, NULL);
   if (path == NULL)
-    {
-      adw_status_page_set_description (self->image_error_page, error->message);
-      gtk_stack_set_visible_child_name (self->image_stack, "error");
-      return;
-    }
-  self->cancellable = g_cancellable_new ();
-  gtk_spinner_start (self->spinner);
-  gtk_stack_set_visible_child_name (self->image_stack, "loading");
-  afd_texture_loader_load_async (path, IMAGE_SIZE, self->cancellable, image_loaded_cb, self);
+    afd_image_workbench_show_error (self->workbench, error->message);
+  else
+    afd_image_workbench_load (self->workbench, path);
 }
 
 static gboolean
@@ -432,12 +399,10 @@ afd_artwork_page_class_init (AfdArtworkPageClass *klass)
 
   object_class->dispose = afd_artwork_page_dispose;
 
+  g_type_ensure (AFD_TYPE_IMAGE_WORKBENCH);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-artwork-page.ui");
-  BIND (image_stack);
-  BIND (spinner);
-  BIND (picture);
-  BIND (image_error_page);
+  BIND (workbench);
   BIND (scroller);
   BIND (name_label);
   BIND (status_label);

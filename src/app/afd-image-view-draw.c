@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-image-view"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "afd-image-view-private.h"
+
+/* Regions are outlined in a bright colour over a dark one, visible on any picture. */
+static const GdkRGBA region_light = { 1.0, 0.80, 0.0, 1.0 };
+static const GdkRGBA region_dark = { 0.0, 0.0, 0.0, 0.65 };
+/* A region is never drawn smaller than this, in logical pixels, at any zoom. */
+#define MIN_REGION_SIZE 8.0
+
+/* The part of the picture inside the widget rectangle @visible, in image pixels. */
+static void
+visible_area (AfdImageView          *self,
+              double                 scale,
+              double                 origin_x,
+              double                 origin_y,
+              const graphene_rect_t *visible,
+              graphene_rect_t       *area)
+{
+  graphene_rect_init (area, (visible->origin.x - origin_x) / scale,
+                      (visible->origin.y - origin_y) / scale,
+                      visible->size.width / scale, visible->size.height / scale);
+}
+
+/* The picture (and its overlay) with its origin at (@origin_x, @origin_y). */
+static guint
+draw_picture (AfdImageView          *self,
+              GtkSnapshot           *snapshot,
+              double                 scale,
+              double                 origin_x,
+              double                 origin_y,
+              const graphene_rect_t *visible)
+{
+  int factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  graphene_rect_t area;
+  guint n;
+
+  visible_area (self, scale, origin_x, origin_y, visible, &area);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (origin_x, origin_y));
+  n = afd_image_tiles_snapshot (self->tiles, snapshot, scale, factor, &area);
+  if (self->overlay != NULL && self->overlay_opacity > 0)
+    {
+      /* The overlay may be smaller than the picture: it is stretched onto it. */
+      double ratio = (double) afd_image_tiles_get_width (self->tiles)
+                     / afd_image_tiles_get_width (self->overlay);
+      graphene_rect_t overlay_area;
+
+      graphene_rect_scale (&area, 1 / ratio, 1 / ratio, &overlay_area);
+      gtk_snapshot_push_opacity (snapshot, self->overlay_opacity);
+      n += afd_image_tiles_snapshot (self->overlay, snapshot, scale * ratio, factor, &overlay_area);
+      gtk_snapshot_pop (snapshot);
+    }
+  gtk_snapshot_restore (snapshot);
+  return n;
+}
+
+static void
+outline (GtkSnapshot           *snapshot,
+         const graphene_rect_t *rect,
+         float                  width,
+         const GdkRGBA         *color)
+{
+  GskRoundedRect border;
+  const float widths[4] = { width, width, width, width };
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  gsk_rounded_rect_init_from_rect (&border, rect, 0);
+  gtk_snapshot_append_border (snapshot, &border, widths, colors);
+}
+
+/* A straight line from @a to @b: a thin rectangle, rotated. */
+static void
+line (GtkSnapshot            *snapshot,
+      const graphene_point_t *a,
+      const graphene_point_t *b,
+      float                   width,
+      const GdkRGBA          *color)
+{
+  float length = graphene_point_distance (a, b, NULL, NULL);
+  float angle = atan2f (b->y - a->y, b->x - a->x) * 180.f / G_PI;
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, a);
+  gtk_snapshot_rotate (snapshot, angle);
+  gtk_snapshot_append_color (snapshot, color,
+                             &GRAPHENE_RECT_INIT (0, -width / 2, length, width));
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+region_on_screen (AfdImageView    *self,
+                  guint            index,
+                  double           origin_x,
+                  double           origin_y,
+                  graphene_rect_t *rect)
+{
+  graphene_point_t centre;
+
+  graphene_rect_scale (&g_array_index (self->regions, graphene_rect_t, index),
+                       self->zoom, self->zoom, rect);
+  graphene_rect_offset (rect, origin_x, origin_y);
+  graphene_rect_get_center (rect, &centre);
+  if (rect->size.width < MIN_REGION_SIZE || rect->size.height < MIN_REGION_SIZE)
+    graphene_rect_init (rect, centre.x - MAX (rect->size.width, MIN_REGION_SIZE) / 2,
+                        centre.y - MAX (rect->size.height, MIN_REGION_SIZE) / 2,
+                        MAX (rect->size.width, MIN_REGION_SIZE),
+                        MAX (rect->size.height, MIN_REGION_SIZE));
+}
+
+/* Dark strokes first, then the light ones on top: one pass each. */
+static void
+draw_regions (AfdImageView *self,
+              GtkSnapshot  *snapshot,
+              double        origin_x,
+              double        origin_y)
+{
+  graphene_rect_t rects[2];
+  graphene_point_t centres[2];
+  guint n = MIN (self->regions->len, 2);
+
+  for (guint i = 0; i < n; i++)
+    {
+      region_on_screen (self, i, origin_x, origin_y, &rects[i]);
+      graphene_rect_get_center (&rects[i], &centres[i]);
+    }
+  for (int pass = 0; pass < 2; pass++)
+    {
+      const GdkRGBA *color = pass == 0 ? &region_dark : &region_light;
+
+      if (n == 2)
+        line (snapshot, &centres[0], &centres[1], pass == 0 ? 4 : 2, color);
+      for (guint i = 0; i < n; i++)
+        {
+          graphene_rect_t rect = rects[i];
+
+          if (pass == 0)
+            graphene_rect_inset (&rect, -1, -1);
+          outline (snapshot, &rect, pass == 0 ? 4 : 2, color);
+        }
+    }
+}
+
+static void
+draw_loupe (AfdImageView *self,
+            GtkSnapshot  *snapshot,
+            double        origin_x,
+            double        origin_y)
+{
+  double radius = AFD_IMAGE_VIEW_LOUPE_RADIUS;
+  double scale = self->zoom * AFD_IMAGE_VIEW_LOUPE_MAGNIFICATION;
+  double cx = origin_x + self->loupe_x * self->zoom;
+  double cy = origin_y + self->loupe_y * self->zoom;
+  graphene_rect_t circle = GRAPHENE_RECT_INIT (cx - radius, cy - radius, 2 * radius, 2 * radius);
+  GskRoundedRect clip;
+  const GdkRGBA ring = { 1, 1, 1, 0.9 };
+
+  gsk_rounded_rect_init_from_rect (&clip, &circle, radius);
+  gtk_snapshot_push_rounded_clip (snapshot, &clip);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.1, 0.1, 0.1, 1 }, &circle);
+  /* The point under the loupe stays at its centre, magnified. */
+  draw_picture (self, snapshot, scale, cx - self->loupe_x * scale, cy - self->loupe_y * scale,
+                &circle);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_outset_shadow (snapshot, &clip, &region_dark, 0, 1, 1, 6);
+  gtk_snapshot_append_border (snapshot, &clip, (float[4]) { 3, 3, 3, 3 },
+                              (GdkRGBA[4]) { ring, ring, ring, ring });
+}
+
+void
+afd_image_view_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  AfdImageView *self = AFD_IMAGE_VIEW (widget);
+  graphene_rect_t visible = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                gtk_widget_get_height (widget));
+  double origin_x, origin_y;
+
+  if (self->tiles == NULL)
+    return;
+  afd_image_view_origin (self, &origin_x, &origin_y);
+  self->last_tiles_drawn = draw_picture (self, snapshot, self->zoom, origin_x, origin_y, &visible);
+  draw_regions (self, snapshot, origin_x, origin_y);
+  if (self->loupe && self->loupe_shown)
+    draw_loupe (self, snapshot, origin_x, origin_y);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-image-workbench.h — the appraiser's view of one picture: a toolbar (zoom, fit,
+ * 100 %, loupe, error level analysis and its settings, the inspection's progress) over
+ * an AfdImageView. The picture is decoded off the main thread.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "afd-image-view.h"
+
+G_BEGIN_DECLS
+
+#define AFD_TYPE_IMAGE_WORKBENCH (afd_image_workbench_get_type ())
+G_DECLARE_FINAL_TYPE (AfdImageWorkbench, afd_image_workbench, AFD, IMAGE_WORKBENCH, GtkWidget)
+
+/* Decodes and shows @path (cancelling what was loading); emits ::loaded when shown. */
+void          afd_image_workbench_load        (AfdImageWorkbench *self,
+                                               const char        *path);
+/* Shows @message in place of the picture. */
+void          afd_image_workbench_show_error  (AfdImageWorkbench *self,
+                                               const char        *message);
+gboolean      afd_image_workbench_is_loaded   (AfdImageWorkbench *self);
+/* The message shown in place of the picture, or NULL. */
+const char   *afd_image_workbench_get_error_message (AfdImageWorkbench *self);
+AfdImageView *afd_image_workbench_get_view    (AfdImageWorkbench *self);
+
+G_END_DECLS

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The appraiser's workbench in-process, under Xvfb, on the demo workspace's forged
+ * artwork: the picture opens fitted, goes to 100 % and zooms with the keys the help
+ * lists, the loupe magnifies 4× where the keyboard puts it (checked in the drawn
+ * pixels), a 40-megapixel picture is drawn from a few tiles of the right level,
+ * a bomb and a cut JPEG give a message in place.
+ */
+#include <adwaita.h>
+#include <math.h>
+
+#include "af-demo.h"
+#include "afd-artwork-page.h"
+#include "afd-image-view-private.h"
+#include "afd-image-workbench.h"
+#include "ui/afd-test-widgets.h"
+
+#define TIMEOUT_SECONDS 30
+
+/* harbour_boats_1889.jpg, LIKELY_FORGED in the demo: 1400 × 1050 pixels uploaded. */
+static const char *forged_artwork = "c8a9fada-faf4-4a04-b5ec-fa640c9e43cd";
+
+typedef struct
+{
+  char           *scratch;
+  AfdWorkspace   *workspace;
+  GtkWidget      *window;
+  AfdArtworkPage *page;
+} Fixture;
+
+static void
+settle (GtkWidget *widget)
+{
+  for (int i = 0; i < 4; i++)
+    {
+      gtk_test_widget_wait_for_draw (widget);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+static void
+on_open (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AfdWorkspace **slot = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *slot = afd_workspace_open_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(AfStore) store = NULL;
+  g_autofree char *cache = NULL;
+
+  f->scratch = g_dir_make_tmp ("afd-workbench-XXXXXX", &error);
+  g_assert_no_error (error);
+  cache = g_build_filename (f->scratch, "demo.sqlite", NULL);
+  store = af_demo_open (g_getenv ("AF_FIXTURES_DIR"), cache, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  settings = g_settings_new ("io.github.auditflow.Desk");
+  afd_workspace_open_async (cache, settings, NULL, on_open, &f->workspace);
+  afd_test_wait_until (pointer_set, &f->workspace, TIMEOUT_SECONDS);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 780);
+  f->page = g_object_new (AFD_TYPE_ARTWORK_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->page));
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->workspace);
+  afd_test_remove_dir (f->scratch);
+  g_free (f->scratch);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+
+
+static gboolean
+workbench_settled (gpointer data)
+{
+  AfdImageWorkbench *workbench = data;
+
+  return afd_image_workbench_is_loaded (workbench)
+         || afd_image_workbench_get_error_message (workbench) != NULL;
+}
+
+static AfdImageWorkbench *
+open_artwork (Fixture    *f,
+              const char *request_id)
+{
+  AfdImageWorkbench *workbench;
+
+  afd_artwork_page_load (f->page, f->workspace, request_id);
+  workbench = AFD_IMAGE_WORKBENCH (find_widget (GTK_WIDGET (f->page), AFD_TYPE_IMAGE_WORKBENCH));
+  g_assert_nonnull (workbench);
+  afd_test_wait_until (workbench_settled, workbench, TIMEOUT_SECONDS);
+  settle (f->window);
+  return workbench;
+}
+
+/* Presses @keyval on @widget: the widget's own key table (its class shortcuts) says
+ * which action the key runs, and that action runs. Fails when the key is not bound. */
+static void
+press (GtkWidget       *widget,
+       guint            keyval,
+       GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (!GTK_IS_KEYVAL_TRIGGER (trigger) || !GTK_IS_NAMED_ACTION (action)
+              || gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) != keyval
+              || gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) != modifiers)
+            continue;
+          g_assert_true (gtk_widget_activate_action_variant (
+            widget, gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+            gtk_shortcut_get_arguments (shortcut)));
+          settle (widget);
+          return;
+        }
+    }
+  g_error ("no key binding for %s", gdk_keyval_name (keyval));
+}
+
+/* ---- the image view on pictures made here ---- */
+
+#define BLOCK 50
+
+/* Blocks of BLOCK pixels, each its own colour: a pixel's block is known from its colour. */
+static GdkPixbuf *
+make_blocks (int width,
+             int height)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guchar *p = pixels + y * stride + x * 3;
+
+        p[0] = (x / BLOCK) * 37 % 256;
+        p[1] = (y / BLOCK) * 53 % 256;
+        p[2] = ((x / BLOCK) + (y / BLOCK)) % 2 ? 200 : 40;
+      }
+  return pixbuf;
+}
+
+static char *
+save_blocks (const char *dir,
+             int         width,
+             int         height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = make_blocks (width, height);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "blocks.png", NULL);
+
+  gdk_pixbuf_save (pixbuf, path, "png", &error, "compression", "1", NULL);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The view's drawing, read back: the colour at widget point (@x, @y). */
+static guint32
+pixel_at (GtkWidget *widget,
+          int        x,
+          int        y)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autofree guchar *data = g_malloc ((gsize) width * height * 4);
+  guchar *p;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, data, width * 4);
+  p = data + (y * width + x) * 4;   /* B G R A, premultiplied (opaque here) */
+  return (p[2] << 16) | (p[1] << 8) | p[0];
+}
+
+typedef struct
+{
+  GtkWidget     *window;
+  AfdImageView  *view;
+  AfdImageTiles *tiles;
+  GError        *error;
+  gboolean       done;
+} ViewFixture;
+
+static void
+on_tiles (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ViewFixture *v = user_data;
+
+  v->tiles = afd_image_tiles_load_finish (result, &v->error);
+  v->done = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+view_open (ViewFixture *v,
+           const char  *path)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  v->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (v->window), 800, 600);
+  v->view = AFD_IMAGE_VIEW (afd_image_view_new ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (v->view));
+  gtk_window_set_child (GTK_WINDOW (v->window), scroller);
+  gtk_window_present (GTK_WINDOW (v->window));
+  afd_image_tiles_load_async (path, NULL, on_tiles, v);
+  afd_test_wait_until (flag_set, &v->done, TIMEOUT_SECONDS);
+  if (v->tiles != NULL)
+    afd_image_view_set_image (v->view, v->tiles);
+  settle (v->window);
+}
+
+static void
+view_close (ViewFixture *v)
+{
+  gtk_window_destroy (GTK_WINDOW (v->window));
+  g_clear_object (&v->tiles);
+  g_clear_error (&v->error);
+}
+
+/* Widget coordinates of image point (@x, @y). */
+static void
+to_widget (AfdImageView *view,
+           double        x,
+           double        y,
+           int          *wx,
+           int          *wy)
+{
+  double origin_x, origin_y;
+
+  afd_image_view_origin (view, &origin_x, &origin_y);
+  *wx = (int) round (origin_x + x * afd_image_view_get_zoom (view));
+  *wy = (int) round (origin_y + y * afd_image_view_get_zoom (view));
+}
+
+static void
+test_keys_and_loupe (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("afd-workbench-XXXXXX", &error);
+  g_autofree char *path = save_blocks (dir, 3000, 2000);
+  ViewFixture v = { 0 };
+  GtkWidget *widget;
+  double zoom, lx, ly;
+  int wx, wy;
+  guint32 under, beside, far, magnified;
+
+  view_open (&v, path);
+  g_assert_no_error (v.error);
+  widget = GTK_WIDGET (v.view);
+  /* 3000 × 2000 is halved to 1500, 750, 375: four levels. */
+  g_assert_cmpuint (afd_image_tiles_get_n_levels (v.tiles), ==, 4);
+  g_assert_true (afd_image_view_get_fit (v.view));
+  zoom = afd_image_view_get_zoom (v.view);
+  g_assert_cmpfloat (fabs (zoom - MIN (800.0 / 3000, 600.0 / 2000)), <, 0.01);
+  /* Fitted, the 750-pixel level is drawn (one level pixel or more per screen pixel). */
+  g_assert_cmpuint (afd_image_tiles_level_for_scale (v.tiles, zoom), ==, 1);
+
+  press (widget, GDK_KEY_1, 0);
+  g_assert_cmpfloat (afd_image_view_get_zoom (v.view), ==, 1.0);
+  g_assert_false (afd_image_view_get_fit (v.view));
+  /* At 100 % only the tiles in sight are drawn: at most 3 × 3 of the 6 × 4. */
+  g_assert_cmpuint (v.view->last_tiles_drawn, <=, 9);
+  g_assert_cmpuint (v.view->last_tiles_drawn, >=, 2);
+  press (widget, GDK_KEY_plus, 0);
+  g_assert_cmpfloat (afd_image_view_get_zoom (v.view), >, 1.0);
+  press (widget, GDK_KEY_minus, 0);
+  press (widget, GDK_KEY_minus, 0);
+  g_assert_cmpfloat (afd_image_view_get_zoom (v.view), <, 1.0);
+  press (widget, GDK_KEY_0, 0);
+  g_assert_true (afd_image_view_get_fit (v.view));
+  press (widget, GDK_KEY_1, 0);
+
+  /* The arrows pan. */
+  {
+    GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (v.view));
+    double before = gtk_adjustment_get_value (h);
+
+    press (widget, GDK_KEY_Right, 0);
+    g_assert_cmpfloat (gtk_adjustment_get_value (h), >, before);
+  }
+
+  /* The loupe, from the keyboard: at the point, 4×. A point in the right part of a block:
+   * 20 screen pixels to its right is the next block without the loupe, 80 with it. */
+  afd_image_view_set_loupe_point (v.view, 1640, 1025);
+  to_widget (v.view, 1640, 1025, &wx, &wy);
+  under = pixel_at (widget, wx, wy);
+  beside = pixel_at (widget, wx + 20, wy);
+  far = pixel_at (widget, wx + 80, wy);
+  g_assert_cmpuint (beside, !=, under);
+  g_assert_cmpuint (far, !=, beside);
+  press (widget, GDK_KEY_l, 0);
+  g_assert_true (afd_image_view_get_loupe (v.view));
+  g_assert_true (afd_image_view_get_loupe_point (v.view, &lx, &ly));
+  g_assert_cmpfloat (lx, ==, 1640);
+  to_widget (v.view, lx, ly, &wx, &wy);
+  magnified = pixel_at (widget, wx + 80, wy);
+  g_assert_cmpuint (magnified, ==, beside);
+  g_assert_cmpuint (pixel_at (widget, wx, wy), ==, under);
+  afd_test_screenshot (widget, "workbench-loupe.png");
+  /* With the loupe on, the arrows move it (and it stays 4×). */
+  press (widget, GDK_KEY_Right, 0);
+  g_assert_true (afd_image_view_get_loupe_point (v.view, &lx, &ly));
+  g_assert_cmpfloat (lx, ==, 1640 + 40);
+  press (widget, GDK_KEY_l, 0);
+  g_assert_false (afd_image_view_get_loupe (v.view));
+
+  view_close (&v);
+  afd_test_remove_dir (dir);
+}
+
+/* A decompression bomb and a cut JPEG: a message, no picture, no crash. */
+static void
+test_bad_pictures (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("afd-workbench-XXXXXX", &error);
+  g_autofree char *bomb = g_build_filename (dir, "bomb.png", NULL);
+  g_autofree char *cut = g_build_filename (dir, "cut.jpg", NULL);
+  g_autoptr(GdkPixbuf) small = make_blocks (300, 200);
+  g_autofree char *jpeg = NULL;
+  gsize length;
+  /* A PNG header claiming 60000 × 60000 pixels (3.6 gigapixels), and nothing after. */
+  static const guint8 bomb_bytes[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    0, 0, 0xea, 0x60, 0, 0, 0xea, 0x60, 8, 2, 0, 0, 0, 0x00, 0x00, 0x00, 0x00,
+  };
+  ViewFixture v = { 0 };
+
+  g_assert_true (g_file_set_contents (bomb, (const char *) bomb_bytes, sizeof bomb_bytes, NULL));
+  g_assert_true (gdk_pixbuf_save_to_buffer (small, &jpeg, &length, "jpeg", &error, NULL));
+  g_assert_true (g_file_set_contents (cut, jpeg, length / 2, NULL));
+
+  view_open (&v, bomb);
+  g_assert_null (v.tiles);
+  g_assert_nonnull (v.error);
+  g_test_message ("bomb: %s", v.error->message);
+  view_close (&v);
+
+  v = (ViewFixture) { 0 };
+  view_open (&v, cut);
+  g_assert_null (v.tiles);
+  g_assert_nonnull (v.error);
+  g_test_message ("cut: %s", v.error->message);
+  view_close (&v);
+  afd_test_remove_dir (dir);
+}
+
+/* ---- the artwork page ---- */
+
+static void
+test_artwork_opens (Fixture       *f,
+                    gconstpointer  data)
+{
+  AfdImageWorkbench *workbench = open_artwork (f, forged_artwork);
+  AfdImageView *view = afd_image_workbench_get_view (workbench);
+  AfdImageTiles *tiles = afd_image_view_get_image (view);
+
+  g_assert_nonnull (tiles);
+  /* The upload, not the 1024-pixel processed copy. */
+  g_assert_cmpint (afd_image_tiles_get_width (tiles), ==, 1400);
+  g_assert_cmpint (afd_image_tiles_get_height (tiles), ==, 1050);
+  g_assert_true (afd_image_view_get_fit (view));
+  g_assert_cmpfloat (afd_image_view_get_zoom (view), <, 1.0);
+  afd_test_screenshot (GTK_WIDGET (f->page), "workbench-fit.png");
+  press (GTK_WIDGET (view), GDK_KEY_1, 0);
+  g_assert_cmpfloat (afd_image_view_get_zoom (view), ==, 1.0);
+  afd_test_screenshot (GTK_WIDGET (f->page), "workbench-100.png");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("GSETTINGS_SCHEMA_DIR", AFD_BUILD_SCHEMA_DIR, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/workbench/view/keys-and-loupe", test_keys_and_loupe);
+  g_test_add_func ("/workbench/view/bad-pictures", test_bad_pictures);
+  g_test_add ("/workbench/artwork/opens", Fixture, NULL, fixture_set_up, test_artwork_opens,
+              fixture_tear_down);
+  return g_test_run ();
+}
