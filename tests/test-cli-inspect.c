@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * `auditflow-cli inspect` end to end on pictures made here: the JSON members the issue
+ * names, a copy-move with both regions, the ELA written at the picture's size, and a
+ * file that is not a picture refused with its name.
+ */
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <json-glib/json-glib.h>
+
+#include "forensics-images.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_cli (Run                *run,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("AF_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+static JsonArray *
+find_finding (JsonArray  *findings,
+              const char *kind,
+              JsonObject **out)
+{
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *finding = json_array_get_object_element (findings, i);
+
+      if (g_strcmp0 (json_object_get_string_member (finding, "kind"), kind) == 0)
+        {
+          *out = finding;
+          if (!json_object_has_member (finding, "source"))
+            return NULL;
+          return json_object_get_array_member (finding, "source");
+        }
+    }
+  *out = NULL;
+  return NULL;
+}
+
+static void
+test_inspect_json (void)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_WOOD, 480, 360, 4);
+  AfImageRect from = { 37, 201, 90, 80 };
+  const char * const tags[] = { "Exif.Image.Software", "Adobe Photoshop 25.1 (Windows)",
+                                "Exif.Image.Make", "Nikon", NULL };
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root, *metadata, *copy_move = NULL, *editor = NULL;
+  JsonArray *findings, *source;
+  Run run = { 0 };
+
+  forensics_copy_region (image, &from, 301, 43);
+  jpeg = forensics_jpeg (image, 90);
+  path = forensics_write_temp (jpeg, "wood.jpg");
+  forensics_set_metadata (path, tags, NULL);
+  g_bytes_unref (jpeg);
+  jpeg = forensics_read_file (path);
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, jpeg);
+  run_cli (&run, (const char * const[]) { "inspect", path, "--json", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  json_parser_load_from_data (parser, run.out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "JPEG");
+  g_assert_cmpint (json_object_get_int_member (root, "width"), ==, 480);
+  g_assert_cmpint (json_object_get_int_member (root, "height"), ==, 360);
+  g_assert_cmpstr (json_object_get_string_member (root, "sha256"), ==, sha256);
+  g_assert_cmpint (ABS (json_object_get_int_member (root, "jpeg_quality") - 90), <=, 3);
+  metadata = json_object_get_object_member (root, "metadata");
+  g_assert_cmpstr (json_object_get_string_member (metadata, "Exif.Image.Make"), ==, "Nikon");
+  findings = json_object_get_array_member (root, "findings");
+  source = find_finding (findings, "copy_move", &copy_move);
+  g_assert_nonnull (copy_move);
+  g_assert_cmpuint (json_array_get_length (source), ==, 4);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (copy_move, "target")), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (copy_move, "severity"), ==, "warning");
+  find_finding (findings, "editing_software", &editor);
+  g_assert_nonnull (editor);
+  g_assert_nonnull (strstr (json_object_get_string_member (editor, "message"), "Photoshop"));
+  run_clear (&run);
+}
+
+static void
+test_inspect_ela (void)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_FRACTAL, 320, 240, 8);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 85);
+  g_autofree char *path = forensics_write_temp (jpeg, "fractal.jpg");
+  g_autofree char *out = g_strconcat (path, ".ela.png", NULL);
+  g_autoptr(GdkPixbuf) ela = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run = { 0 };
+
+  run_cli (&run, (const char * const[]) { "inspect", path, "--ela-quality", "70", "--ela", out,
+                                          NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  ela = gdk_pixbuf_new_from_file (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (ela), ==, 320);
+  g_assert_cmpint (gdk_pixbuf_get_height (ela), ==, 240);
+  run_clear (&run);
+}
+
+static void
+test_inspect_not_an_image (void)
+{
+  g_autoptr(GBytes) text = g_bytes_new_static ("%PDF-1.4 not a picture\n", 23);
+  g_autofree char *path = forensics_write_temp (text, "scan.jpg");
+  Run run = { 0 };
+
+  run_cli (&run, (const char * const[]) { "inspect", path, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, "auditflow-cli: "));
+  g_assert_nonnull (strstr (run.err, "scan.jpg"));
+  g_assert_cmpstr (run.out, ==, "");
+  run_clear (&run);
+  run_cli (&run, (const char * const[]) { "inspect", path, "--ela-quality", "101", NULL });
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("AF_CLI") == NULL)
+    {
+      g_print ("1..0 # SKIP AF_CLI must be set (meson test sets it)\n");
+      return 0;
+    }
+  g_test_add_func ("/cli/inspect/json", test_inspect_json);
+  g_test_add_func ("/cli/inspect/ela", test_inspect_ela);
+  g_test_add_func ("/cli/inspect/not-an-image", test_inspect_not_an_image);
+  return g_test_run ();
+}
