@@ -7,6 +7,7 @@
  * cache of the asynchronous inspection.
  */
 #include <gio/gio.h>
+#include <string.h>
 
 #include "af-forensics.h"
 #include "forensics-images.h"
@@ -170,11 +171,386 @@ test_ela_patch (void)
   g_assert_cmpfloat (inside, >=, 2 * outside);
 }
 
+/* Each tag as exiftool prints it (exiftool -S), read by exiftool itself. */
+static GHashTable *
+exiftool_read (const char         *path,
+               const char * const *names)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "exiftool");
+  g_ptr_array_add (argv, (gpointer) "-S");
+  g_ptr_array_add (argv, (gpointer) "-charset");
+  g_ptr_array_add (argv, (gpointer) "utf8");
+  for (guint i = 0; names[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strconcat ("-", names[i], NULL));
+  g_ptr_array_add (argv, (gpointer) path);
+  g_ptr_array_add (argv, NULL);
+  /* exiftool is a test dependency (build-aux/install-deps.sh --tests): missing, it fails. */
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  for (guint i = 0; names[i] != NULL; i++)
+    g_free (argv->pdata[4 + i]);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon = strstr (lines[i], ": ");
+
+      if (colon != NULL)
+        g_hash_table_insert (values, g_strndup (lines[i], colon - lines[i]), g_strdup (colon + 2));
+    }
+  return values;
+}
+
+/* Tags written with gexiv2, read back by us and by exiftool: the same text. */
+static void
+test_metadata_like_exiftool (void)
+{
+  const char * const tags[] = {
+    "Exif.Image.Make", "Canon", "Exif.Image.Model", "Canon EOS R5",
+    "Exif.Image.Software", "Firmware Version 1.8.1", "Exif.Image.Artist", "Jeanne Dupont",
+    "Exif.Image.Copyright", "(c) 2024 Galerie Nord", "Exif.Image.ImageDescription", "Still life",
+    "Exif.Image.DateTime", "2024:03:01 10:00:00", "Exif.Photo.DateTimeOriginal", "2024:03:01 09:59:58",
+    "Exif.Photo.ExposureTime", "1/250", "Exif.Photo.FNumber", "28/10",
+    "Exif.Photo.FocalLength", "50/1", "Exif.Image.Orientation", "6",
+    "Exif.Image.XResolution", "300/1", "Exif.Image.ResolutionUnit", "2",
+    "Exif.Photo.ISOSpeedRatings", "400", "Exif.Photo.ColorSpace", "1",
+    "Xmp.xmp.CreatorTool", "Canon EOS R5 Firmware 1.8.1",
+    "Xmp.iptcExt.DigitalSourceType", "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture",
+    "Iptc.Application2.City", "Lyon", "Iptc.Application2.ObjectName", "Nature morte",
+    NULL
+  };
+  /* The same tags in exiftool's names, in the order above. */
+  const char * const exiftool_names[] = {
+    "Make", "Model", "Software", "Artist", "Copyright", "ImageDescription", "ModifyDate",
+    "DateTimeOriginal", "ExposureTime", "FNumber", "FocalLength", "Orientation", "XResolution",
+    "ResolutionUnit", "ISO", "ColorSpace", "CreatorTool", "DigitalSourceType", "City",
+    "ObjectName", NULL
+  };
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_WOOD, 160, 120, 2);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 90);
+  g_autofree char *path = forensics_write_temp (jpeg, "tags.jpg");
+  g_autoptr(GBytes) tagged = NULL;
+  g_autoptr(AfImageMetadata) metadata = NULL;
+  g_autoptr(GHashTable) reference = NULL;
+  g_autoptr(GError) error = NULL;
+
+  forensics_set_metadata (path, tags, NULL);
+  tagged = forensics_read_file (path);
+  metadata = af_image_metadata_new_from_bytes (tagged, &error);
+  g_assert_no_error (error);
+  reference = exiftool_read (path, exiftool_names);
+  for (guint i = 0; exiftool_names[i] != NULL; i++)
+    {
+      const char *ours = af_image_metadata_lookup (metadata, tags[2 * i]);
+      const char *theirs = g_hash_table_lookup (reference, exiftool_names[i]);
+
+      g_test_message ("%s: ours '%s', exiftool '%s'", tags[2 * i], ours, theirs);
+      g_assert_nonnull (theirs);
+      g_assert_cmpstr (ours, ==, theirs);
+    }
+  g_assert_cmpstr (af_image_metadata_get_camera (metadata), ==, "Canon Canon EOS R5");
+  g_assert_cmpstr (af_image_metadata_get_capture_date (metadata), ==, "2024:03:01 09:59:58");
+  g_assert_cmpstr (af_image_metadata_get_modification_date (metadata), ==, "2024:03:01 10:00:00");
+  g_assert_cmpstr (af_image_metadata_get_colour_profile (metadata), ==, "sRGB");
+  g_assert_cmpstr (af_image_metadata_get_digital_source_code (metadata), ==, "digitalCapture");
+  g_assert_null (af_image_metadata_dup_editors (metadata));
+}
+
+/* Captured, thumbnail made, then edited much later in an editor that kept the old
+ * thumbnail: the thumbnail, the dates and the software all say so. */
+static void
+test_edited_after_capture (void)
+{
+  g_autoptr(AfImageBuffer) original = forensics_texture (TEXTURE_FRACTAL, 640, 480, 31);
+  g_autoptr(AfImageBuffer) small = forensics_reduce (original, 160, 120);
+  g_autoptr(GBytes) thumbnail = forensics_jpeg (small, 80);
+  g_autoptr(AfImageBuffer) object = forensics_texture (TEXTURE_BLOBS, 330, 300, 8);
+  const char * const tags[] = {
+    "Exif.Image.Make", "Nikon", "Exif.Photo.DateTimeOriginal", "2023:05:01 10:00:00",
+    "Exif.Image.DateTime", "2023:06:20 09:00:00", "Exif.Image.Software", "GIMP 2.10.34", NULL
+  };
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) edited = NULL;
+  g_autoptr(AfForensicsReport) report = NULL;
+
+  forensics_paste (original, object, 250, 100);
+  jpeg = forensics_jpeg (original, 92);
+  path = forensics_write_temp (jpeg, "edited.jpg");
+  forensics_set_metadata (path, tags, thumbnail);
+  edited = forensics_read_file (path);
+  report = inspect_bytes (edited, 0);
+  g_assert_nonnull (af_image_metadata_get_thumbnail (af_forensics_report_get_metadata (report)));
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_THUMBNAIL_MISMATCH), ==, 1);
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_EDITING_SOFTWARE), ==, 1);
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_DATE_MISMATCH), ==, 1);
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_NO_METADATA), ==, 0);
+}
+
+/* The same picture with its own thumbnail and no editor: none of those findings. */
+static void
+test_untouched_with_thumbnail (void)
+{
+  g_autoptr(AfImageBuffer) original = forensics_texture (TEXTURE_FRACTAL, 640, 480, 31);
+  g_autoptr(AfImageBuffer) small = forensics_reduce (original, 160, 120);
+  g_autoptr(GBytes) thumbnail = forensics_jpeg (small, 80);
+  const char * const tags[] = {
+    "Exif.Image.Make", "Nikon", "Exif.Photo.DateTimeOriginal", "2023:05:01 10:00:00",
+    "Exif.Image.DateTime", "2023:05:01 10:00:00", "Exif.Image.Software", "Ver.1.10", NULL
+  };
+  g_autoptr(GBytes) jpeg = forensics_jpeg (original, 92);
+  g_autofree char *path = forensics_write_temp (jpeg, "untouched.jpg");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AfForensicsReport) report = NULL;
+  g_autoptr(AfImageBuffer) decoded = NULL;
+  double similarity = 0;
+
+  forensics_set_metadata (path, tags, thumbnail);
+  bytes = forensics_read_file (path);
+  report = inspect_bytes (bytes, 0);
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_THUMBNAIL_MISMATCH), ==, 0);
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_EDITING_SOFTWARE), ==, 0);
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_DATE_MISMATCH), ==, 0);
+  decoded = af_forensics_decode (bytes, NULL, NULL);
+  g_assert_true (af_forensics_compare_thumbnail (decoded, thumbnail, &similarity, NULL));
+  g_assert_cmpfloat (similarity, >, 0.95);
+}
+
+static void
+test_ai_generated (void)
+{
+  const char * const tags[] = {
+    "Xmp.iptcExt.DigitalSourceType",
+    "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", NULL
+  };
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_FOLIAGE, 320, 240, 6);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 90);
+  g_autofree char *path = forensics_write_temp (jpeg, "generated.jpg");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AfForensicsReport) report = NULL;
+  g_autoptr(AfFinding) finding = NULL;
+
+  forensics_set_metadata (path, tags, NULL);
+  bytes = forensics_read_file (path);
+  report = inspect_bytes (bytes, 0);
+  finding = first_of_kind (report, AF_FINDING_KIND_AI_GENERATED);
+  g_assert_nonnull (finding);
+  g_assert_cmpuint (af_finding_get_severity (finding), ==, AF_FINDING_SEVERITY_WARNING);
+  g_assert_null (af_finding_get_region (finding));
+  g_assert_cmpstr (af_image_metadata_get_digital_source_code (af_forensics_report_get_metadata (report)),
+                   ==, "trainedAlgorithmicMedia");
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_NO_METADATA), ==, 0);
+}
+
+static void
+test_no_metadata (void)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_WOOD, 320, 240, 6);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 90);
+  g_autoptr(AfForensicsReport) report = inspect_bytes (jpeg, 0);
+  g_autoptr(AfFinding) finding = first_of_kind (report, AF_FINDING_KIND_NO_METADATA);
+
+  g_assert_nonnull (finding);
+  g_assert_cmpuint (af_finding_get_severity (finding), ==, AF_FINDING_SEVERITY_INFO);
+  g_assert_true (af_image_metadata_is_empty (af_forensics_report_get_metadata (report)));
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_EDITING_SOFTWARE), ==, 0);
+}
+
+/* A JPEG with @segment (marker, then its bytes without the length) right after SOI. */
+static GBytes *
+jpeg_with_segment (guint8        marker,
+                   const guint8 *segment,
+                   gsize         length)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_FRACTAL, 64, 48, 1);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 90);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (jpeg, &size);
+  GByteArray *out = g_byte_array_new ();
+  guint8 header[4] = { 0xff, marker, (guint8) ((length + 2) >> 8), (guint8) (length + 2) };
+
+  g_assert_cmpuint (length + 2, <=, 0xffff);
+  g_byte_array_append (out, data, 2);
+  g_byte_array_append (out, header, 4);
+  g_byte_array_append (out, segment, (guint) length);
+  g_byte_array_append (out, data + 2, (guint) (size - 2));
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* Big-endian TIFF in an Exif APP1: IFD0 at @ifd0, with one entry @tag of type LONG. */
+static GBytes *
+hostile_exif (guint32 ifd0,
+              guint16 tag,
+              guint32 value,
+              guint32 next_ifd)
+{
+  guint8 app1[64] = { 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42 };
+  guint8 *tiff = app1 + 6;
+
+  tiff[4] = ifd0 >> 24, tiff[5] = ifd0 >> 16, tiff[6] = ifd0 >> 8, tiff[7] = ifd0;
+  /* IFD at 8: one entry, then the next IFD's offset. */
+  tiff[8] = 0, tiff[9] = 1;
+  tiff[10] = tag >> 8, tiff[11] = tag & 0xff, tiff[12] = 0, tiff[13] = 4;   /* LONG */
+  tiff[14] = 0, tiff[15] = 0, tiff[16] = 0, tiff[17] = 1;                   /* count 1 */
+  tiff[18] = value >> 24, tiff[19] = value >> 16, tiff[20] = value >> 8, tiff[21] = value;
+  tiff[22] = next_ifd >> 24, tiff[23] = next_ifd >> 16, tiff[24] = next_ifd >> 8, tiff[25] = next_ifd;
+  return jpeg_with_segment (0xe1, app1, 6 + 30);
+}
+
+/* XMP nested @depth deep. */
+static GBytes *
+deep_xmp (guint depth)
+{
+  g_autoptr(GString) xmp = g_string_new ("http://ns.adobe.com/xap/1.0/");
+
+  g_string_append_c (xmp, '\0');
+  g_string_append (xmp, "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf="
+                        "\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+                        "xmlns:a=\"http://example.com/a/\">");
+  for (guint i = 0; i < depth; i++)
+    g_string_append (xmp, "<a:b><rdf:Bag><rdf:li>");
+  for (guint i = 0; i < depth; i++)
+    g_string_append (xmp, "</rdf:li></rdf:Bag></a:b>");
+  g_string_append (xmp, "</rdf:Description></rdf:RDF></x:xmpmeta>");
+  return jpeg_with_segment (0xe1, (const guint8 *) xmp->str, MIN (xmp->len, 0xfff0));
+}
+
+/* Bad input: a message, never a crash (and, under ASan in CI, never a bad access). */
+static void
+test_hostile_input (void)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_FRACTAL, 256, 192, 1);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 90);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  /* SOF0 of 40000 × 40000 in a 200-byte file. */
+  static const guint8 sof_bomb[] = {
+    0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x9c, 0x40, 0x9c, 0x40, 0x03, 0x01, 0x22, 0x00,
+    0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xd9,
+  };
+  static const guint8 png_bomb[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 8, 2, 0, 0, 0, 0, 0, 0, 0,
+  };
+
+  g_ptr_array_add (inputs, g_bytes_new_from_bytes (jpeg, 0, g_bytes_get_size (jpeg) / 2));
+  g_ptr_array_add (inputs, g_bytes_new_static (sof_bomb, sizeof sof_bomb));
+  g_ptr_array_add (inputs, g_bytes_new_static (png_bomb, sizeof png_bomb));
+  g_ptr_array_add (inputs, g_bytes_new_static ("GIF89a not ours", 15));
+  g_ptr_array_add (inputs, g_bytes_new_static ("", 0));
+  g_ptr_array_add (inputs, hostile_exif (0xffffff00, 0x010f, 0, 0));          /* IFD0 past the end */
+  g_ptr_array_add (inputs, hostile_exif (8, 0x0201, 26, 0xfffffff0));          /* next IFD past the end */
+  g_ptr_array_add (inputs, hostile_exif (8, 0x0202, 0xfffffff0, 0));           /* thumbnail length */
+  g_ptr_array_add (inputs, deep_xmp (1500));
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AfForensicsReport) report =
+        af_forensics_inspect (g_ptr_array_index (inputs, i), 0, NULL, NULL, NULL, &error);
+
+      g_test_message ("input %u: %s", i, report != NULL ? "inspected" : error->message);
+      g_assert_true ((report == NULL) != (error == NULL));
+      if (error != NULL)
+        g_assert_cmpstr (error->message, !=, "");
+    }
+}
+
+typedef struct
+{
+  GArray            *fractions;
+  AfForensicsReport *report;
+  GError            *error;
+  gboolean           done;
+} AsyncRun;
+
+static void
+record_progress (double      fraction,
+                 const char *step,
+                 gpointer    user_data)
+{
+  AsyncRun *run = user_data;
+
+  g_assert_false (run->done);
+  g_array_append_val (run->fractions, fraction);
+}
+
+static void
+inspected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->report = af_forensics_inspect_finish (result, &run->error);
+  run->done = TRUE;
+}
+
+static void
+run_async (GBytes       *bytes,
+           GCancellable *cancellable,
+           AsyncRun     *run)
+{
+  run->fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  af_forensics_inspect_async (bytes, 0, cancellable, record_progress, run, NULL, inspected_cb, run);
+  while (!run->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* On a worker thread, with progress on this thread in order, and the result cached by
+ * the bytes' SHA-256; a cancelled inspection says so. */
+static void
+test_async_progress_cache (void)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_FOLIAGE, 400, 300, 12);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 88);
+  g_autoptr(GBytes) copy = g_bytes_new (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(AfForensicsReport) again = NULL;
+  AsyncRun first = { 0 }, cancelled = { 0 };
+
+  af_forensics_cache_clear ();
+  run_async (jpeg, NULL, &first);
+  g_assert_no_error (first.error);
+  g_assert_nonnull (first.report);
+  g_assert_cmpuint (first.fractions->len, >=, 3);
+  for (guint i = 1; i < first.fractions->len; i++)
+    g_assert_cmpfloat (g_array_index (first.fractions, double, i), >=,
+                       g_array_index (first.fractions, double, i - 1));
+  /* Other GBytes with the same content: the same report, from the cache. */
+  again = inspect_bytes (copy, 0);
+  g_assert_true (again == first.report);
+
+  af_forensics_cache_clear ();
+  g_cancellable_cancel (cancellable);
+  run_async (jpeg, cancellable, &cancelled);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (cancelled.report);
+
+  g_array_unref (first.fractions);
+  g_array_unref (cancelled.fractions);
+  g_object_unref (first.report);
+  g_error_free (cancelled.error);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/forensics/metadata/like-exiftool", test_metadata_like_exiftool);
+  g_test_add_func ("/forensics/findings/edited-after-capture", test_edited_after_capture);
+  g_test_add_func ("/forensics/findings/untouched-with-thumbnail", test_untouched_with_thumbnail);
+  g_test_add_func ("/forensics/findings/ai-generated", test_ai_generated);
+  g_test_add_func ("/forensics/findings/no-metadata", test_no_metadata);
+  g_test_add_func ("/forensics/hostile-input", test_hostile_input);
+  g_test_add_func ("/forensics/async/progress-cache-cancel", test_async_progress_cache);
   g_test_add_data_func ("/forensics/copy-move/fractal", GINT_TO_POINTER (TEXTURE_FRACTAL),
                         test_copy_move_found);
   g_test_add_data_func ("/forensics/copy-move/foliage", GINT_TO_POINTER (TEXTURE_FOLIAGE),
