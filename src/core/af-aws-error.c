@@ -7,6 +7,7 @@
 
 #include "af-aws-error.h"
 #include "af-codec.h"
+#include "af-xml.h"
 
 G_DEFINE_QUARK (af-aws-error-quark, af_aws_error)
 
@@ -157,42 +158,17 @@ af_aws_error_new_from_dynamodb (guint       status,
                                         message);
 }
 
-/* The text between <tag> and </tag>; S3 error documents are small and flat, so a
- * search is enough and avoids pulling in an XML parser for two elements. */
-static char *
-xml_element_text (const char *body,
-                  gsize       length,
-                  const char *tag)
-{
-  g_autofree char *open = g_strdup_printf ("<%s>", tag);
-  g_autofree char *close = g_strdup_printf ("</%s>", tag);
-  g_autofree char *text = g_strndup (body, length);
-  const char *start = strstr (text, open);
-  const char *end;
-
-  if (start == NULL)
-    return NULL;
-  start += strlen (open);
-  end = strstr (start, close);
-  if (end == NULL)
-    return NULL;
-  return g_strndup (start, end - start);
-}
-
 GError *
 af_aws_error_new_from_s3 (guint       status,
                           const char *body,
                           gsize       length)
 {
-  g_autofree char *code = NULL;
-  g_autofree char *message = NULL;
+  g_autoptr(AfXml) xml = body != NULL && length > 0 ? af_xml_parse (body, length, NULL) : NULL;
 
-  if (body != NULL && length > 0)
-    {
-      code = xml_element_text (body, length, "Code");
-      message = xml_element_text (body, length, "Message");
-    }
-  return af_aws_error_new_from_service (status, code, message);
+  if (xml == NULL)
+    return af_aws_error_new_from_service (status, NULL, NULL);
+  return af_aws_error_new_from_service (status, af_xml_first (xml, "Error/Code"),
+                                        af_xml_first (xml, "Error/Message"));
 }
 
 GError *

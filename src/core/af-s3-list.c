@@ -3,8 +3,10 @@
 
 #include <string.h>
 
+#include "af-glib-compat.h"
 #include "af-s3-list.h"
 #include "af-s3-private.h"
+#include "af-xml.h"
 
 typedef struct
 {
@@ -24,83 +26,6 @@ list_data_free (ListData *data)
   g_free (data);
 }
 
-/* The five entities XML predefines, and numeric references (S3 writes &#x…; for control
- * characters in keys). */
-static char *
-xml_unescape (const char *text,
-              gsize       length)
-{
-  GString *out = g_string_sized_new (length);
-  static const struct { const char *name; char c; } entities[] = {
-    { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
-  };
-
-  for (gsize i = 0; i < length; i++)
-    {
-      gboolean matched = FALSE;
-
-      for (guint e = 0; text[i] == '&' && e < G_N_ELEMENTS (entities) && !matched; e++)
-        {
-          gsize n = strlen (entities[e].name);
-
-          if (i + n <= length && strncmp (text + i, entities[e].name, n) == 0)
-            {
-              g_string_append_c (out, entities[e].c);
-              i += n - 1;
-              matched = TRUE;
-            }
-        }
-      if (!matched && text[i] == '&' && i + 2 < length && text[i + 1] == '#')
-        {
-          const char *end = memchr (text + i, ';', length - i);
-          gboolean hex = text[i + 2] == 'x';
-
-          if (end != NULL)
-            {
-              g_string_append_unichar (out, (gunichar) g_ascii_strtoull (text + i + (hex ? 3 : 2),
-                                                                          NULL, hex ? 16 : 10));
-              i = end - text;
-              matched = TRUE;
-            }
-        }
-      if (!matched)
-        g_string_append_c (out, text[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* Each <NAME>…</NAME> of @body in order, unescaped. */
-static GPtrArray *
-elements (const char *body,
-          const char *name)
-{
-  g_autofree char *open = g_strdup_printf ("<%s>", name);
-  g_autofree char *close = g_strdup_printf ("</%s>", name);
-  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
-  const char *p = body;
-
-  while ((p = strstr (p, open)) != NULL)
-    {
-      const char *start = p + strlen (open);
-      const char *end = strstr (start, close);
-
-      if (end == NULL)
-        break;
-      g_ptr_array_add (found, xml_unescape (start, end - start));
-      p = end + strlen (close);
-    }
-  return found;
-}
-
-static char *
-first_element (const char *body,
-               const char *name)
-{
-  g_autoptr(GPtrArray) found = elements (body, name);
-
-  return found->len > 0 ? g_strdup (found->pdata[0]) : NULL;
-}
-
 static void request_page (GTask *task);
 
 static void
@@ -112,9 +37,9 @@ page_done_cb (GObject      *source,
   ListData *data = g_task_get_task_data (task);
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *truncated = NULL;
+  g_autoptr(AfXml) xml = NULL;
   g_autoptr(GPtrArray) keys = NULL;
+  const char *truncated;
   GError *error = NULL;
 
   message = af_s3_client_exchange_finish (AF_S3_CLIENT (source), result, &body, &error);
@@ -123,14 +48,22 @@ page_done_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  text = body != NULL ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body))
-                      : g_strdup ("");
-  keys = elements (text, "Key");
+  xml = body != NULL ? af_xml_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                     &error)
+                     : NULL;
+  if (xml == NULL)
+    {
+      g_task_return_new_error (task, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                               "S3 sent a key list that cannot be read: %s",
+                               error ? error->message : "no body");
+      g_clear_error (&error);
+      return;
+    }
+  keys = af_xml_all (xml, "ListBucketResult/Contents/Key");
   for (guint i = 0; i < keys->len; i++)
-    g_ptr_array_add (data->keys, g_steal_pointer (&keys->pdata[i]));
-  truncated = first_element (text, "IsTruncated");
-  g_clear_pointer (&data->token, g_free);
-  data->token = first_element (text, "NextContinuationToken");
+    g_ptr_array_add (data->keys, g_strdup (keys->pdata[i]));
+  truncated = af_xml_first (xml, "ListBucketResult/IsTruncated");
+  af_set_str (&data->token, af_xml_first (xml, "ListBucketResult/NextContinuationToken"));
   if (g_strcmp0 (truncated, "true") == 0 && data->token != NULL)
     request_page (g_steal_pointer (&task));
   else

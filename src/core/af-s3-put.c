@@ -5,6 +5,7 @@
 
 #include "af-s3-private.h"
 #include "af-sigv4.h"
+#include "af-xml.h"
 
 /*
  * PutObject, and the multipart upload for large objects: CreateMultipartUpload, one
@@ -42,23 +43,17 @@ put_data_free (PutData *data)
   g_free (data);
 }
 
+/* The text at @path of an XML answer (af-xml.h), or NULL. */
 static char *
 xml_text (GBytes     *body,
-          const char *tag)
+          const char *path)
 {
-  g_autofree char *open = g_strdup_printf ("<%s>", tag);
-  g_autofree char *close = g_strdup_printf ("</%s>", tag);
-  gsize length;
-  const char *data = body ? g_bytes_get_data (body, &length) : NULL;
-  g_autofree char *text = data ? g_strndup (data, length) : NULL;
-  const char *start = text ? strstr (text, open) : NULL;
-  const char *end;
+  g_autoptr(AfXml) xml = NULL;
 
-  if (start == NULL)
+  if (body == NULL)
     return NULL;
-  start += strlen (open);
-  end = strstr (start, close);
-  return end != NULL ? g_strndup (start, end - start) : NULL;
+  xml = af_xml_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  return xml != NULL ? g_strdup (af_xml_first (xml, path)) : NULL;
 }
 
 static char *
@@ -167,7 +162,7 @@ complete_done_cb (GObject      *source,
       return;
     }
   /* CompleteMultipartUpload can answer 200 and still fail, with an <Error> body. */
-  error_code = xml_text (body, "Code");
+  error_code = xml_text (body, "Error/Code");
   if (error_code != NULL)
     {
       gsize length;
@@ -176,14 +171,7 @@ complete_done_cb (GObject      *source,
       multipart_fail (task, af_aws_error_new_from_s3 (500, text, length));
       return;
     }
-  etag = xml_text (body, "ETag");
-  if (etag != NULL)
-    {
-      g_auto(GStrv) parts = g_strsplit (etag, "&quot;", -1);
-
-      g_free (etag);
-      etag = g_strjoinv ("\"", parts);
-    }
+  etag = xml_text (body, "CompleteMultipartUploadResult/ETag");
   g_task_return_pointer (task, etag, g_free);
   g_object_unref (task);
 }
@@ -291,7 +279,7 @@ create_done_cb (GObject      *source,
 
   message = af_s3_client_exchange_finish (AF_S3_CLIENT (source), result, &body, &error);
   if (message != NULL)
-    data->upload_id = xml_text (body, "UploadId");
+    data->upload_id = xml_text (body, "InitiateMultipartUploadResult/UploadId");
   if (message != NULL && data->upload_id == NULL)
     error = g_error_new (AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
                          "CreateMultipartUpload sent no UploadId");
