@@ -15,6 +15,7 @@
 #include "af-pull.h"
 #include "af-retention.h"
 #include "af-s3.h"
+#include "af-s3-list.h"
 #include "af-store.h"
 
 #define DOCUMENTS "AuditFlow-Documents"
@@ -43,6 +44,7 @@ struct _Fixture
   guint             redirect;     /* non-zero: every answer is this redirect … */
   const char       *bucket_region; /* (nullable) … with x-amz-bucket-region */
   GHashTable       *objects;      /* "/bucket/key" -> GBytes */
+  const char       *list_body;    /* (nullable) the answer to ListObjectsV2 */
   guint             object_gets;
   SoupSession      *session;
   AfDynamodbClient *dynamodb;
@@ -158,6 +160,13 @@ handler (SoupServer        *server,
     answer_redirect (fixture, message, path);
   else if (target != NULL)
     answer_dynamodb (fixture, message, target);
+  else if (query != NULL && g_hash_table_contains (query, "list-type") &&
+           fixture->list_body != NULL)
+    {
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "application/xml", SOUP_MEMORY_COPY,
+                                        fixture->list_body, strlen (fixture->list_body));
+    }
   else
     answer_s3 (fixture, message, path);
 }
@@ -753,6 +762,27 @@ test_huge_ttl (Fixture       *fixture,
   g_assert_cmpint (out, ==, -12);
 }
 
+/* ---- Finding 10: &#0; in a key list ----------------------------------------------------- */
+
+/* forget-user deletes what the list names: a key cut at a NUL would be another key. */
+static void
+test_list_nul_key (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->list_body = "<?xml version=\"1.0\"?><ListBucketResult><IsTruncated>false</IsTruncated>"
+                       "<Contents><Key>users/u1/keep</Key></Contents>"
+                       "<Contents><Key>users/u1/keep&#0;/gone.jpg</Key></Contents>"
+                       "</ListBucketResult>";
+  af_s3_client_list_keys_async (fixture->s3, "raw", "users/u1/", NULL, store_result, &result);
+  keys = af_s3_client_list_keys_finish (fixture->s3, wait_for (&result), &error);
+  g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
+  g_assert_null (keys);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -776,6 +806,8 @@ main (int   argc,
   g_test_add ("/hostile/pull/repeating-cursor", Fixture, NULL, fixture_setup,
               test_repeating_cursor, fixture_teardown);
   g_test_add ("/hostile/pull/huge-ttl", Fixture, NULL, fixture_setup, test_huge_ttl,
+              fixture_teardown);
+  g_test_add ("/hostile/s3/list-nul-key", Fixture, NULL, fixture_setup, test_list_nul_key,
               fixture_teardown);
   return g_test_run ();
 }
