@@ -9,6 +9,7 @@
 
 #include "afd-document-viewer.h"
 #include "afd-page-renderer.h"
+#include "afd-pii-mask.h"
 #include "afd-thumbnails.h"
 
 /* Confirmations are the reviewer's own bookkeeping, not a change to the document, so
@@ -54,6 +55,7 @@ struct _AfdDocumentViewer
   char            *pending_field; /* (nullable) to reveal once the pages are shown */
 
   gboolean         reveal_pii;
+  gboolean         copy_withheld;   /* the text being read lies partly under a PII block */
   gboolean         focus_pending;   /* the keyboard goes to the review once it is shown */
   guint            zoom_label_source;
   gboolean         narrow;
@@ -273,7 +275,9 @@ on_text_read (GObject      *source,
     return;
   if (text == NULL)
     toast (self, error->message);
-  else if (g_strstrip (text)[0] == '\0')
+  else if (g_strstrip (text)[0] == '\0' && self->copy_withheld)
+    toast (self, _("Personal data is hidden: reveal it (Ctrl+Shift+P) before copying it"));
+  else if (text[0] == '\0')
     toast (self, _("There is no text in the selected area"));
   else
     copy_to_clipboard (self, text);
@@ -288,9 +292,24 @@ on_text_selected (AfdPageView       *view,
                   double             bottom,
                   AfdDocumentViewer *self)
 {
+  g_autoptr(GArray) hidden = NULL;
+  double width, height;
+
   if (self->renderer == NULL || self->cancellable == NULL)
     return;
-  afd_page_renderer_get_text_async (self->renderer, page, left, top, right, bottom,
+  /* What is covered on the page stays covered in the clipboard. */
+  afd_page_renderer_get_page_size (self->renderer, page, &width, &height);
+  hidden = afd_pii_mask_dup_areas (self->fields, page, width, height, self->reveal_pii);
+  self->copy_withheld = FALSE;
+  for (guint i = 0; i + 3 < hidden->len; i += 4)
+    {
+      const double *r = &g_array_index (hidden, double, i);
+
+      if (r[2] >= MIN (left, right) && r[0] <= MAX (left, right) &&
+          r[3] >= MIN (top, bottom) && r[1] <= MAX (top, bottom))
+        self->copy_withheld = TRUE;
+    }
+  afd_page_renderer_get_text_async (self->renderer, page, left, top, right, bottom, hidden,
                                     self->cancellable, on_text_read, self);
 }
 
@@ -454,7 +473,7 @@ show_pages (AfdDocumentViewer *self)
       afd_fields_panel_set_fields (self->fields_panel, self->fields);
     }
   afd_page_view_set_document (self->page_view, self->renderer, self->fields);
-  afd_thumbnails_set_renderer (self->thumbnails, self->renderer);
+  afd_thumbnails_set_document (self->thumbnails, self->renderer, self->fields);
   gtk_stack_set_visible_child_name (self->page_stack, "pages");
   update_page_label (self);
   if (self->pending_field != NULL)
@@ -467,6 +486,26 @@ show_pages (AfdDocumentViewer *self)
     }
   if (self->focus_pending)
     take_focus (self);
+}
+
+/* The fields panel, the pages and the thumbnails show the same reveal state. */
+static void
+apply_reveal (AfdDocumentViewer *self)
+{
+  afd_fields_panel_set_revealed (self->fields_panel, self->reveal_pii);
+  afd_page_view_set_pii_revealed (self->page_view, self->reveal_pii);
+  afd_thumbnails_set_pii_revealed (self->thumbnails, self->reveal_pii);
+}
+
+static void
+set_reveal_pii (AfdDocumentViewer *self,
+                gboolean           reveal)
+{
+  if (self->reveal_pii == !!reveal)
+    return;
+  self->reveal_pii = !!reveal;
+  apply_reveal (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVEAL_PII]);
 }
 
 static void
@@ -498,7 +537,7 @@ reset (AfdDocumentViewer *self)
   if (self->fields != NULL)
     g_signal_handlers_disconnect_by_data (self->fields, self);
   afd_page_view_set_document (self->page_view, NULL, NULL);
-  afd_thumbnails_set_renderer (self->thumbnails, NULL);
+  afd_thumbnails_set_document (self->thumbnails, NULL, NULL);
   g_clear_object (&self->renderer);
   g_clear_object (&self->fields);
   g_clear_object (&self->store);
@@ -518,13 +557,17 @@ afd_document_viewer_set_document (AfdDocumentViewer *self,
   /* Out of the fields list before its rows go, so that no row inherits the focus. */
   if (gtk_widget_get_focus_child (GTK_WIDGET (self)) != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->page_view));
+  /* One reveal per document: another document opens with its personal data covered. */
+  if (self->fields == NULL ||
+      g_strcmp0 (af_field_list_get_document_id (self->fields), af_item_get_s (item, "document_id")) != 0)
+    set_reveal_pii (self, FALSE);
   reset (self);
   self->store = store != NULL ? g_object_ref (store) : NULL;
   self->fields = af_field_list_new_from_item (item);
   load_confirmed (self);
   g_signal_connect (self->fields, "notify::selected", G_CALLBACK (on_selected_changed), self);
   afd_fields_panel_set_fields (self->fields_panel, self->fields);
-  afd_fields_panel_set_revealed (self->fields_panel, self->reveal_pii);
+  apply_reveal (self);
   update_page_label (self);
   if (path == NULL)
     return;
@@ -834,11 +877,7 @@ afd_document_viewer_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_REVEAL_PII:
-      if (self->reveal_pii == g_value_get_boolean (value))
-        break;
-      self->reveal_pii = g_value_get_boolean (value);
-      afd_fields_panel_set_revealed (self->fields_panel, self->reveal_pii);
-      g_object_notify_by_pspec (object, pspec);
+      set_reveal_pii (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

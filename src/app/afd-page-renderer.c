@@ -64,6 +64,7 @@ typedef struct
   char     *path;        /* (owned) (nullable) JOB_OPEN */
   char     *checksum;    /* (owned) (nullable) JOB_OPEN */
   double    rect[4];     /* JOB_TEXT: left, top, right, bottom as page fractions */
+  GArray   *hidden;      /* (owned) (nullable) JOB_TEXT: rectangles left out, the same way */
 } Job;
 
 static void
@@ -72,6 +73,7 @@ job_free (Job *job)
   g_clear_object (&job->task);
   g_free (job->path);
   g_free (job->checksum);
+  g_clear_pointer (&job->hidden, g_array_unref);
   g_free (job);
 }
 
@@ -240,9 +242,25 @@ run_render (Job *job)
 /* poppler's text "for an area" is a reading-order run from one corner of the area to
  * the other, which takes in whole lines above and beside it; keep only the characters
  * whose box has its centre inside the area, as a reviewer drawing a box expects. */
+/* Does the character's box touch one of the hidden rectangles (in points)? */
+static gboolean
+is_hidden (const PopplerRectangle *box,
+           GArray                 *hidden)
+{
+  for (guint i = 0; hidden != NULL && i + 3 < hidden->len; i += 4)
+    {
+      const double *r = &g_array_index (hidden, double, i);
+
+      if (box->x2 >= r[0] && box->x1 <= r[2] && box->y2 >= r[1] && box->y1 <= r[3])
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static char *
 text_inside (PopplerPage      *page,
-             PopplerRectangle *area)
+             PopplerRectangle *area,
+             GArray           *hidden)
 {
   g_autofree char *text = poppler_page_get_text_for_area (page, area);
   g_autofree PopplerRectangle *boxes = NULL;
@@ -261,7 +279,8 @@ text_inside (PopplerPage      *page,
           if (inside->len > 0 && inside->str[inside->len - 1] != '\n')
             g_string_append_c (inside, '\n');
         }
-      else if (cx >= area->x1 && cx <= area->x2 && cy >= area->y1 && cy <= area->y2)
+      else if (cx >= area->x1 && cx <= area->x2 && cy >= area->y1 && cy <= area->y2 &&
+               !is_hidden (&boxes[i], hidden))
         g_string_append_unichar (inside, c);
     }
   return g_strchomp (g_string_free (inside, FALSE));
@@ -288,7 +307,10 @@ run_text (Job *job)
   area.y1 = job->rect[1] * height;
   area.x2 = job->rect[2] * width;
   area.y2 = job->rect[3] * height;
-  text = text_inside (page, &area);
+  /* The hidden rectangles in points too. */
+  for (guint i = 0; job->hidden != NULL && i < job->hidden->len; i++)
+    g_array_index (job->hidden, double, i) *= i % 2 == 0 ? width : height;
+  text = text_inside (page, &area, job->hidden);
   g_object_unref (page);
   g_task_return_pointer (job->task, text, g_free);
 }
@@ -624,6 +646,7 @@ afd_page_renderer_get_text_async (AfdPageRenderer     *self,
                                   double               top,
                                   double               right,
                                   double               bottom,
+                                  GArray              *hidden,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
@@ -632,6 +655,7 @@ afd_page_renderer_get_text_async (AfdPageRenderer     *self,
   Job *job;
 
   g_return_if_fail (AFD_IS_PAGE_RENDERER (self));
+  g_return_if_fail (hidden == NULL || g_array_get_element_size (hidden) == sizeof (double));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, afd_page_renderer_get_text_async);
@@ -651,6 +675,12 @@ afd_page_renderer_get_text_async (AfdPageRenderer     *self,
   job->rect[1] = MIN (top, bottom);
   job->rect[2] = MAX (left, right);
   job->rect[3] = MAX (top, bottom);
+  /* A copy: the render thread scales it to points. */
+  if (hidden != NULL && hidden->len > 0)
+    {
+      job->hidden = g_array_sized_new (FALSE, FALSE, sizeof (double), hidden->len);
+      g_array_append_vals (job->hidden, hidden->data, hidden->len);
+    }
   push_job (job);
 }
 

@@ -77,13 +77,17 @@ GdkTexture      *afd_page_renderer_render_finish  (AfdPageRenderer      *self,
 
 /* The text of a PDF page inside a rectangle given in fractions of the page (top-left
  * origin, as the bboxes are), read on the render thread. An image has no text layer:
- * AFD_PAGE_RENDERER_ERROR_NO_PAGE. Returns a string, "" when nothing is there. */
+ * AFD_PAGE_RENDERER_ERROR_NO_PAGE. Returns a string, "" when nothing is there.
+ * @hidden: (nullable) rectangles (left, top, right, bottom fractions, 4 doubles each)
+ * whose characters are left out — a character touching one is never returned, so
+ * that personal data covered on the page cannot be copied from under its block. */
 void             afd_page_renderer_get_text_async  (AfdPageRenderer     *self,
                                                     int                  page,
                                                     double               left,
                                                     double               top,
                                                     double               right,
                                                     double               bottom,
+                                                    GArray              *hidden,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);

@@ -7,6 +7,7 @@
 
 #include "af-bbox.h"
 #include "afd-page-view-private.h"
+#include "afd-pii-mask.h"
 
 /* The highlight palette, from the GNOME HIG colours. Colour is never the only cue:
  * low-confidence boxes are also dashed and carry a text label, reviewed ones a tick. */
@@ -89,12 +90,16 @@ draw_box (AfdPageView           *self,
   static const double dashes[] = { 5, 3 };
   const GdkRGBA *colour = field_colour (field);
   gboolean low = af_field_is_low_confidence (field) && !af_field_is_reviewed (field);
+  gboolean covered = afd_pii_mask_covers (field, self->pii_revealed);
   g_autoptr(PangoLayout) layout = NULL;
   graphene_rect_t bounds, label;
   double pad = 2;
   cairo_t *cr;
 
   graphene_rect_inset_r (box, -(pad + 2), -(pad + 2), &bounds);
+  /* A covered box is its own frame; an outline round it would make a button of it. */
+  if (covered && !low && !selected && !hovered)
+    return;
   if (low || selected || hovered || af_field_is_reviewed (field))
     {
       layout = label_layout (self, field, box, page, &label);
@@ -103,8 +108,12 @@ draw_box (AfdPageView           *self,
   cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   cairo_rectangle (cr, box->origin.x - pad, box->origin.y - pad,
                    box->size.width + 2 * pad, box->size.height + 2 * pad);
-  set_source (cr, colour, selected ? 0.28 : hovered ? 0.2 : 0.08);
-  cairo_fill_preserve (cr);
+  /* A covered box keeps its outline and tag, but no tint over the block. */
+  if (!covered)
+    {
+      set_source (cr, colour, selected ? 0.28 : hovered ? 0.2 : 0.08);
+      cairo_fill_preserve (cr);
+    }
   set_source (cr, colour, low || selected || hovered ? 1 : 0.55);
   cairo_set_line_width (cr, selected ? 3 : low ? 2 : 1);
   cairo_set_dash (cr, dashes, low && !selected ? G_N_ELEMENTS (dashes) : 0, 0);
@@ -166,14 +175,17 @@ draw_selection (AfdPageView       *self,
   gtk_snapshot_append_color (snapshot, &colour, &GRAPHENE_RECT_INIT (x + r.x, y + r.y, r.width, r.height));
 }
 
+/* The page's pixels, then the blocks over its personal data, both in the page's own
+ * (unrotated, zoomed) coordinates so that they turn and scale together. */
 static void
-draw_texture (AfdPageView       *self,
-              GtkSnapshot       *snapshot,
-              const AfdPageSlot *slot,
-              double             x,
-              double             y,
-              double             w,
-              double             h)
+draw_page (AfdPageView       *self,
+           GtkSnapshot       *snapshot,
+           guint              index,
+           const AfdPageSlot *slot,
+           double             x,
+           double             y,
+           double             w,
+           double             h)
 {
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
@@ -194,9 +206,12 @@ draw_texture (AfdPageView       *self,
       break;
     }
   gtk_snapshot_rotate (snapshot, self->rotation);
-  gtk_snapshot_append_texture (snapshot, slot->texture,
-                               &GRAPHENE_RECT_INIT (0, 0, slot->width * self->zoom,
-                                                    slot->height * self->zoom));
+  if (slot->texture != NULL)
+    gtk_snapshot_append_texture (snapshot, slot->texture,
+                                 &GRAPHENE_RECT_INIT (0, 0, slot->width * self->zoom,
+                                                      slot->height * self->zoom));
+  afd_pii_mask_snapshot_page (snapshot, self->fields, (int) index, slot->width, slot->height,
+                              self->zoom, self->pii_revealed);
   gtk_snapshot_restore (snapshot);
 }
 
@@ -216,8 +231,7 @@ afd_page_view_snapshot_pages (AfdPageView *self,
         continue;
       gtk_snapshot_append_color (snapshot, &page_border, &GRAPHENE_RECT_INIT (x - 1, y - 1, w + 2, h + 2));
       gtk_snapshot_append_color (snapshot, &paper, &GRAPHENE_RECT_INIT (x, y, w, h));
-      if (slot->texture != NULL)
-        draw_texture (self, snapshot, slot, x, y, w, h);
+      draw_page (self, snapshot, i, slot, x, y, w, h);
       draw_selection (self, snapshot, slot, x, y);
       if (self->fields != NULL)
         draw_highlights (self, snapshot, i, x, y, w, h);

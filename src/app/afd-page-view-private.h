@@ -51,6 +51,7 @@ struct _AfdPageView
   int               selection_page;      /* -1 when there is none */
   double            selection[4];        /* left, top, right, bottom */
   gboolean          selection_shown;     /* the drag went far enough to mean it */
+  gboolean          pii_revealed;        /* else personal data is covered on the pages */
   guint             update_source;
 };
 

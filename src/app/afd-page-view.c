@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -323,6 +324,7 @@ afd_page_view_dispose (GObject *object)
   AfdPageView *self = AFD_PAGE_VIEW (object);
 
   g_clear_handle_id (&self->update_source, g_source_remove);
+  g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
   clear_pages (self);
   disconnect_fields (self);
   g_clear_object (&self->renderer);
@@ -524,6 +526,11 @@ afd_page_view_init (AfdPageView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Document page"), -1);
   afd_page_view_setup_controllers (self);
+  /* The blocks over personal data follow the light or dark style. */
+  g_signal_connect_swapped (adw_style_manager_get_default (), "notify::dark",
+                            G_CALLBACK (gtk_widget_queue_draw), self);
+  g_signal_connect_swapped (adw_style_manager_get_default (), "notify::high-contrast",
+                            G_CALLBACK (gtk_widget_queue_draw), self);
   /* Moved to a HiDPI monitor (or back): the pages are re-rendered at the new scale. */
   g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_changed), NULL);
 }
@@ -572,6 +579,25 @@ afd_page_view_set_document (AfdPageView     *self,
   configure_adjustments (self, 0, 0);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   afd_page_view_schedule_update (self);
+}
+
+void
+afd_page_view_set_pii_revealed (AfdPageView *self,
+                                gboolean     revealed)
+{
+  g_return_if_fail (AFD_IS_PAGE_VIEW (self));
+
+  if (self->pii_revealed == !!revealed)
+    return;
+  self->pii_revealed = !!revealed;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+afd_page_view_get_pii_revealed (AfdPageView *self)
+{
+  g_return_val_if_fail (AFD_IS_PAGE_VIEW (self), FALSE);
+  return self->pii_revealed;
 }
 
 double

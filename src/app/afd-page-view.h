@@ -7,7 +7,9 @@
  * neighbours next, at the zoom × the monitor's scale factor (sharp on HiDPI), and
  * cancels what scrolls away. Each field's bbox is drawn where it is on the page at any
  * zoom and rotation; low-confidence boxes are dashed and labelled, so that they do not
- * rely on colour alone. The selection lives in the AfFieldList it observes.
+ * rely on colour alone. The selection lives in the AfFieldList it observes. Each PII
+ * field's box is covered by an opaque block naming it (afd-pii-mask.h) until the
+ * document's personal data is revealed.
  */
 #pragma once
 
@@ -37,6 +39,11 @@ GtkWidget   *afd_page_view_new              (void);
 void         afd_page_view_set_document     (AfdPageView      *self,
                                              AfdPageRenderer  *renderer,
                                              AfFieldList      *fields);
+
+/* Uncovers (or covers again) every PII field's box on the pages. */
+void         afd_page_view_set_pii_revealed (AfdPageView      *self,
+                                             gboolean          revealed);
+gboolean     afd_page_view_get_pii_revealed (AfdPageView      *self);
 
 double       afd_page_view_get_zoom         (AfdPageView      *self);
 /* Sets a free zoom, keeping the centre of the view where it is. */

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "afd-masked-page.h"
 #include "afd-thumbnails.h"
 
 #define THUMBNAIL_WIDTH 96
@@ -19,8 +20,11 @@ struct _AfdThumbnails
 
   /* owned references */
   AfdPageRenderer *renderer;     /* (nullable) */
+  AfFieldList     *fields;       /* (nullable) */
+  GPtrArray       *pages;        /* (element-type AfdMaskedPage) one a thumbnail */
   GCancellable    *cancellable;  /* cancelled with the document */
   gboolean         syncing;
+  gboolean         revealed;
 };
 
 G_DEFINE_FINAL_TYPE (AfdThumbnails, afd_thumbnails, GTK_TYPE_WIDGET)
@@ -37,13 +41,13 @@ on_thumbnail_rendered (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(GtkPicture) picture = user_data;
+  g_autoptr(AfdMaskedPage) page = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = afd_page_renderer_render_finish (AFD_PAGE_RENDERER (source),
                                                                    result, &error);
 
   if (texture != NULL)
-    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+    afd_masked_page_set_texture (page, texture);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Thumbnail: %s", error->message);
 }
@@ -56,9 +60,14 @@ create_thumbnail (AfdThumbnails *self,
   GtkWidget *picture = gtk_picture_new ();
   g_autofree char *number = g_strdup_printf ("%d", page + 1);
   g_autofree char *name = g_strdup_printf (_("Page %d"), page + 1);
+  g_autoptr(AfdMaskedPage) masked = NULL;
   double width, height;
 
   afd_page_renderer_get_page_size (self->renderer, page, &width, &height);
+  masked = afd_masked_page_new (self->fields, page, width, height);
+  afd_masked_page_set_revealed (masked, self->revealed);
+  g_ptr_array_add (self->pages, g_object_ref (masked));
+  gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (masked));
   gtk_widget_set_size_request (picture, THUMBNAIL_WIDTH,
                                width > 0 ? (int) (THUMBNAIL_WIDTH * height / width) : THUMBNAIL_WIDTH);
   gtk_widget_add_css_class (picture, "afd-thumbnail");
@@ -74,7 +83,7 @@ create_thumbnail (AfdThumbnails *self,
     afd_page_renderer_render_async (self->renderer, page,
                                     THUMBNAIL_WIDTH * gtk_widget_get_scale_factor (GTK_WIDGET (self)) / width,
                                     AFD_RENDER_PRIORITY_THUMBNAIL, self->cancellable,
-                                    on_thumbnail_rendered, g_object_ref (picture));
+                                    on_thumbnail_rendered, g_object_ref (masked));
   return box;
 }
 
@@ -95,6 +104,8 @@ clear (AfdThumbnails *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->renderer);
+  g_clear_object (&self->fields);
+  g_ptr_array_set_size (self->pages, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 }
@@ -107,6 +118,7 @@ afd_thumbnails_dispose (GObject *object)
   if (self->list != NULL)
     clear (self);
   g_clear_pointer (&self->scrolled, gtk_widget_unparent);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
   self->list = NULL;
 
   G_OBJECT_CLASS (afd_thumbnails_parent_class)->dispose (object);
@@ -129,6 +141,7 @@ afd_thumbnails_class_init (AfdThumbnailsClass *klass)
 static void
 afd_thumbnails_init (AfdThumbnails *self)
 {
+  self->pages = g_ptr_array_new_with_free_func (g_object_unref);
   self->scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
@@ -148,8 +161,9 @@ afd_thumbnails_new (void)
 }
 
 void
-afd_thumbnails_set_renderer (AfdThumbnails   *self,
-                             AfdPageRenderer *renderer)
+afd_thumbnails_set_document (AfdThumbnails   *self,
+                             AfdPageRenderer *renderer,
+                             AfFieldList     *fields)
 {
   int n;
 
@@ -159,6 +173,7 @@ afd_thumbnails_set_renderer (AfdThumbnails   *self,
   if (renderer == NULL)
     return;
   self->renderer = g_object_ref (renderer);
+  self->fields = fields != NULL ? g_object_ref (fields) : NULL;
   self->cancellable = g_cancellable_new ();
   n = afd_page_renderer_get_n_pages (renderer);
   for (int i = 0; i < n; i++)
@@ -178,4 +193,15 @@ afd_thumbnails_set_current_page (AfdThumbnails *self,
   if (row != NULL)
     gtk_list_box_select_row (self->list, row);
   self->syncing = FALSE;
+}
+
+void
+afd_thumbnails_set_pii_revealed (AfdThumbnails *self,
+                                 gboolean       revealed)
+{
+  g_return_if_fail (AFD_IS_THUMBNAILS (self));
+
+  self->revealed = revealed;
+  for (guint i = 0; i < self->pages->len; i++)
+    afd_masked_page_set_revealed (g_ptr_array_index (self->pages, i), revealed);
 }
