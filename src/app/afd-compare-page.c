@@ -259,9 +259,10 @@ add_document (AfdComparePage *self,
   adw_leaflet_append (self->documents, page);
   source->page = AFD_DOCUMENT_PAGE (page);
   afd_document_page_load (source->page, workspace, source->document_id);
+  /* One reveal for the audit: Ctrl+Shift+P in any document reveals them all. */
   g_object_bind_property (self->reveal_button, "active",
                           afd_document_page_get_viewer (source->page), "reveal-pii",
-                          G_BINDING_SYNC_CREATE);
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   /* Asked for now; done once the file is open. */
   afd_document_page_reveal_source (source->page, self->field, source->value);
 }
