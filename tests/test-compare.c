@@ -151,6 +151,30 @@ is_on_screen (GtkWidget *widget)
   return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
 }
 
+static AfdPageView *
+page_view_at (AfdComparePage *page,
+              guint           position)
+{
+  return afd_document_viewer_get_page_view (afd_document_page_get_viewer (afd_compare_page_get_document (page, position)));
+}
+
+/* One reveal for the audit: the SSN is covered on both pages until Ctrl+Shift+P in
+ * either document, which uncovers both; again, covers both. */
+static void
+assert_one_reveal (Fixture *f)
+{
+  AfdDocumentViewer *first = afd_document_page_get_viewer (afd_compare_page_get_document (f->page, 0));
+
+  for (guint i = 0; i < 2; i++)
+    g_assert_false (afd_page_view_get_pii_revealed (page_view_at (f->page, i)));
+  gtk_widget_activate_action (GTK_WIDGET (first), "review.reveal-pii", NULL);
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (afd_page_view_get_pii_revealed (page_view_at (f->page, i)));
+  gtk_widget_activate_action (GTK_WIDGET (first), "review.reveal-pii", NULL);
+  for (guint i = 0; i < 2; i++)
+    g_assert_false (afd_page_view_get_pii_revealed (page_view_at (f->page, i)));
+}
+
 static void
 test_side_by_side (Fixture       *f,
                    gconstpointer  data)
@@ -162,6 +186,7 @@ test_side_by_side (Fixture       *f,
     g_assert_true (is_on_screen (GTK_WIDGET (afd_compare_page_get_document (f->page, i))));
   g_assert_cmpstr (revealed_field (f->page, 0), ==, "employee_ssn");
   g_assert_cmpstr (revealed_field (f->page, 1), ==, "ssn");
+  assert_one_reveal (f);
 }
 
 static void

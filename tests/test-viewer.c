@@ -5,7 +5,8 @@
  * and a rotation; F8 visits exactly the fields expected.json lists, in order, each
  * brought into view; a correction made through the keyboard actions reaches the cache
  * and its outbox with the original kept; bad files each give a message, never a crash
- * (build-aux/run-tests.sh also runs this test under ASan and UBSan).
+ * (build-aux/run-tests.sh also runs this test under ASan and UBSan). Personal data is
+ * covered on the page, its thumbnails and in what is copied until it is revealed.
  */
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
@@ -17,7 +18,9 @@
 
 #include "af-demo.h"
 #include "afd-document-viewer.h"
+#include "afd-masked-page.h"
 #include "afd-page-view-private.h"
+#include "afd-pii-mask.h"
 #include "ui/afd-test-widgets.h"
 
 #define TIMEOUT_SECONDS 20
@@ -573,6 +576,385 @@ test_copy_text (Fixture       *f,
                                                              "federal_tax_withheld", NULL)), ==, "11088.80");
 }
 
+/* ---- personal data covered on the page ---- */
+
+typedef struct
+{
+  GBytes *bytes;
+  int     width;
+  int     height;
+  gsize   stride;
+} Pixels;
+
+static void
+pixels_clear (Pixels *p)
+{
+  g_clear_pointer (&p->bytes, g_bytes_unref);
+}
+
+static const guchar *
+pixel_at (const Pixels *p,
+          int           x,
+          int           y)
+{
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, p->width);
+  g_assert_cmpint (y, <, p->height);
+  return (const guchar *) g_bytes_get_data (p->bytes, NULL) + y * p->stride + x * 4;
+}
+
+/* BGRA against a colour, each channel within @tolerance of 255. */
+static gboolean
+pixel_is (const guchar  *px,
+          const GdkRGBA *colour,
+          int            tolerance)
+{
+  return abs (px[2] - (int) round (colour->red * 255)) <= tolerance &&
+         abs (px[1] - (int) round (colour->green * 255)) <= tolerance &&
+         abs (px[0] - (int) round (colour->blue * 255)) <= tolerance;
+}
+
+static gboolean
+pixels_close (const guchar *a,
+              const guchar *b,
+              int           tolerance)
+{
+  return abs (a[0] - b[0]) <= tolerance && abs (a[1] - b[1]) <= tolerance && abs (a[2] - b[2]) <= tolerance;
+}
+
+static gboolean
+is_ink (const guchar *px)
+{
+  return px[0] + px[1] + px[2] < 3 * 110;
+}
+
+static gboolean
+page_rendered (gpointer data)
+{
+  AfdPageView *view = data;
+  AfdPageSlot *slot = &g_array_index (view->pages, AfdPageSlot, 0);
+
+  return slot->texture != NULL && slot->pending == NULL;
+}
+
+static void
+render_pixels (AfdPageView *view,
+               Pixels      *out)
+{
+  drain ();
+  pixels_clear (out);
+  out->bytes = render_view (view, &out->width, &out->height, &out->stride);
+}
+
+/* The page's own pixels under the view's pixel (@x, @y): the renderer's texture, as
+ * the view draws it at this zoom. */
+static void
+document_pixel (AfdPageView           *view,
+                const Pixels          *texture,
+                const graphene_rect_t *page,
+                int                    x,
+                int                    y,
+                guchar                 out[4])
+{
+  AfdPageSlot *slot = &g_array_index (view->pages, AfdPageSlot, 0);
+  double units_x = (x + 0.5 - page->origin.x) / view->zoom;
+  double units_y = (y + 0.5 - page->origin.y) / view->zoom;
+  int tx = (int) (units_x * texture->width / slot->width);
+  int ty = (int) (units_y * texture->height / slot->height);
+
+  memcpy (out, pixel_at (texture, CLAMP (tx, 0, texture->width - 1), CLAMP (ty, 0, texture->height - 1)), 4);
+}
+
+static void
+download (GdkTexture *texture,
+          Pixels     *out)
+{
+  guchar *data;
+
+  out->width = gdk_texture_get_width (texture);
+  out->height = gdk_texture_get_height (texture);
+  out->stride = (gsize) out->width * 4;
+  data = g_malloc (out->stride * out->height);
+  gdk_texture_download (texture, data, out->stride);
+  out->bytes = g_bytes_new_take (data, out->stride * out->height);
+}
+
+/* Masked, the bbox is the block: its two ends wholly the fill colour (the label sits
+ * in the middle), most of it that colour, and where the document has ink (the SSN's
+ * digits) the block's fill, not the ink, is drawn. */
+static void
+assert_masked (AfdPageView           *view,
+               const Pixels          *shown,
+               const Pixels          *texture,
+               const graphene_rect_t *box,
+               const graphene_rect_t *page,
+               const GdkRGBA         *fill)
+{
+  int x0 = (int) ceil (box->origin.x) + 1, x1 = (int) floor (box->origin.x + box->size.width) - 1;
+  int y0 = (int) ceil (box->origin.y) + 1, y1 = (int) floor (box->origin.y + box->size.height) - 1;
+  int band = MAX (1, (int) (box->size.width * 0.1));
+  guint n = 0, n_fill = 0, n_ink = 0, n_ink_covered = 0;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        const guchar *px = pixel_at (shown, x, y);
+        guchar doc[4];
+
+        if (x < x0 + band || x > x1 - band)
+          {
+            if (!pixel_is (px, fill, 3))
+              g_test_message ("(%d, %d) is %u,%u,%u", x, y, px[2], px[1], px[0]);
+            g_assert_true (pixel_is (px, fill, 3));
+          }
+        n++;
+        n_fill += pixel_is (px, fill, 3);
+        document_pixel (view, texture, page, x, y, doc);
+        if (is_ink (doc))
+          {
+            n_ink++;
+            n_ink_covered += pixel_is (px, fill, 3);
+          }
+      }
+  g_test_message ("masked: %u of %u pixels the fill, %u of %u ink pixels covered", n_fill, n, n_ink_covered, n_ink);
+  g_assert_cmpuint (n_ink, >, 40);
+  g_assert_cmpuint (n_fill * 10, >=, n * 6);
+  g_assert_cmpuint (n_ink_covered * 10, >=, n_ink * 7);
+}
+
+/* Revealed, the bbox shows the document: each pixel the page's own (under the faint
+ * tint every box has), none the fill colour. */
+static void
+assert_revealed (AfdPageView           *view,
+                 const Pixels          *shown,
+                 const Pixels          *texture,
+                 const graphene_rect_t *box,
+                 const graphene_rect_t *page,
+                 const GdkRGBA         *fill)
+{
+  guint n = 0, n_same = 0, n_ink = 0;
+
+  for (int y = (int) ceil (box->origin.y) + 1; y < (int) floor (box->origin.y + box->size.height) - 1; y++)
+    for (int x = (int) ceil (box->origin.x) + 1; x < (int) floor (box->origin.x + box->size.width) - 1; x++)
+      {
+        const guchar *px = pixel_at (shown, x, y);
+        guchar doc[4];
+
+        document_pixel (view, texture, page, x, y, doc);
+        n++;
+        n_same += pixels_close (px, doc, 40);
+        n_ink += is_ink (px);
+      }
+  g_test_message ("revealed: %u of %u pixels the document's, %u ink", n_same, n, n_ink);
+  g_assert_cmpuint (n_ink, >, 40);
+  g_assert_cmpuint (n_same * 100, >=, n * 95);
+}
+
+static void
+collect_thumbnails (GtkWidget *widget,
+                    GPtrArray *found)
+{
+  if (GTK_IS_PICTURE (widget) && gtk_widget_has_css_class (widget, "afd-thumbnail"))
+    g_ptr_array_add (found, gtk_picture_get_paintable (GTK_PICTURE (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_thumbnails (child, found);
+}
+
+static gboolean
+thumbnail_rendered (gpointer data)
+{
+  return afd_masked_page_get_texture (data) != NULL;
+}
+
+/* The first page's thumbnail drawn as its picture draws it (@width wide). */
+static void
+render_thumbnail (Fixture      *f,
+                  GdkPaintable *paintable,
+                  double        width,
+                  Pixels       *out)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  /* A renderer of its own: the window's GL renderer may answer from its cache for a
+   * node at the address of one it drew before. */
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  double height = width / gdk_paintable_get_intrinsic_aspect_ratio (paintable);
+
+  gsk_renderer_realize (renderer, gtk_native_get_surface (GTK_NATIVE (f->window)), &error);
+  g_assert_no_error (error);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  pixels_clear (out);
+  download (texture, out);
+}
+
+static void
+check_thumbnail (Fixture       *f,
+                 AfField       *ssn,
+                 gboolean       revealed,
+                 const GdkRGBA *fill)
+{
+  g_autoptr(GPtrArray) thumbnails = g_ptr_array_new ();
+  const AfBbox *b = af_field_get_bbox (ssn);
+  Pixels shown = { 0 };
+  GdkPaintable *first;
+
+  collect_thumbnails (GTK_WIDGET (f->viewer), thumbnails);
+  g_assert_cmpuint (thumbnails->len, ==, 1);
+  first = g_ptr_array_index (thumbnails, 0);
+  g_assert_true (AFD_IS_MASKED_PAGE (first));
+  afd_test_wait_until (thumbnail_rendered, first, TIMEOUT_SECONDS);
+  g_assert_cmpint (afd_masked_page_get_revealed (AFD_MASKED_PAGE (first)), ==, revealed);
+  /* At the strip's own width, the middle of the box; and larger, all of it. */
+  for (guint k = 0; k < 2; k++)
+    {
+      const guchar *px;
+
+      render_thumbnail (f, first, k == 0 ? 96 : 400, &shown);
+      px = pixel_at (&shown, (int) ((b->left + b->width / 2) * shown.width),
+                     (int) ((b->top + b->height / 2) * shown.height));
+      g_test_message ("thumbnail %d px wide: %u,%u,%u in the box", shown.width, px[2], px[1], px[0]);
+      g_assert_cmpint (pixel_is (px, fill, 3), ==, !revealed);
+    }
+  pixels_clear (&shown);
+}
+
+static void
+on_barrier_text (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(char **) user_data = afd_page_renderer_get_text_finish (AFD_PAGE_RENDERER (source), result, NULL);
+}
+
+/* Every text read asked for so far has been answered, and its answer handled: the
+ * render thread takes jobs of one priority in order, and their answers come back to
+ * the main context in that order. */
+static void
+wait_for_text_reads (AfdPageView *view)
+{
+  g_autofree char *text = NULL;
+
+  afd_page_renderer_get_text_async (view->renderer, 0, 0, 0, 0.01, 0.01, NULL, NULL,
+                                    on_barrier_text, &text);
+  afd_test_wait_until (string_arrived, &text, TIMEOUT_SECONDS);
+  drain ();
+}
+
+static char *
+read_clipboard (GdkClipboard *clipboard)
+{
+  char *text = NULL;
+
+  afd_test_wait_until (clipboard_is_text, clipboard, TIMEOUT_SECONDS);
+  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &text);
+  afd_test_wait_until (string_arrived, &text, TIMEOUT_SECONDS);
+  return text;
+}
+
+/* Masked, a drag over the SSN copies nothing (the clipboard keeps what it had), and a
+ * drag over the whole page copies the rest but not the SSN; revealed, it copies. */
+static void
+check_copy (Fixture *f,
+            AfField *ssn)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->viewer));
+  AfdPageView *view = afd_document_viewer_get_page_view (f->viewer);
+  const AfBbox *b = af_field_get_bbox (ssn);
+  g_autofree char *kept = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *revealed = NULL;
+  const char *value = af_field_get_value (ssn);
+
+  gdk_clipboard_set_text (clipboard, "what was there");
+  g_signal_emit_by_name (view, "text-selected", 0, b->left - 0.002, b->top - 0.002,
+                         b->left + b->width + 0.002, b->top + b->height + 0.002);
+  wait_for_text_reads (view);
+  kept = read_clipboard (clipboard);
+  g_assert_cmpstr (kept, ==, "what was there");
+
+  gdk_clipboard_set_content (clipboard, NULL);
+  g_signal_emit_by_name (view, "text-selected", 0, 0.0, 0.0, 1.0, 1.0);
+  page = read_clipboard (clipboard);
+  g_assert_nonnull (strstr (page, "46-5624255"));
+  g_assert_null (strstr (page, value));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.reveal-pii", NULL);
+  revealed = copy_text_under (f, af_field_get_name (ssn));
+  g_assert_cmpstr (g_strstrip (revealed), ==, value);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.reveal-pii", NULL);
+}
+
+static void
+test_pii_masked (Fixture       *f,
+                 gconstpointer  data)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  AfdPageView *view;
+  AfField *ssn;
+  AfdPiiMaskStyle light, dark;
+  graphene_rect_t box, page;
+  Pixels shown = { 0 }, texture = { 0 };
+  guint position;
+  gboolean revealed = TRUE;
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  open_fixture_document (f, carter_w2);
+  view = afd_document_viewer_get_page_view (f->viewer);
+  ssn = af_field_list_lookup (afd_document_viewer_get_fields (f->viewer), "employee_ssn", &position);
+  g_assert_nonnull (ssn);
+  g_assert_true (af_field_is_pii (ssn));
+  g_object_get (f->viewer, "reveal-pii", &revealed, NULL);
+  g_assert_false (revealed);
+  g_assert_false (afd_page_view_get_pii_revealed (view));
+
+  /* Nothing selected or hovered on the SSN, at a zoom that is not the fit. */
+  afd_page_view_set_zoom (view, 1.5);
+  afd_page_view_center_field (view, position);
+  afd_test_wait_until (page_rendered, view, TIMEOUT_SECONDS);
+  download (g_array_index (view->pages, AfdPageSlot, 0).texture, &texture);
+  g_assert_true (afd_page_view_get_field_rect (view, position, &box));
+  g_assert_true (afd_page_view_get_page_rect (view, 0, &page));
+  afd_pii_mask_style_for (FALSE, FALSE, &light);
+  afd_pii_mask_style_for (TRUE, FALSE, &dark);
+  g_assert_false (gdk_rgba_equal (&light.fill, &dark.fill));
+
+  render_pixels (view, &shown);
+  assert_masked (view, &shown, &texture, &box, &page, &light.fill);
+  check_thumbnail (f, ssn, FALSE, &light.fill);
+
+  /* The dark style: the dark block. */
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  render_pixels (view, &shown);
+  assert_masked (view, &shown, &texture, &box, &page, &dark.fill);
+  check_thumbnail (f, ssn, FALSE, &dark.fill);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  /* One reveal for the document: Ctrl+Shift+P's action uncovers page and thumbnails. */
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.reveal-pii", NULL);
+  g_assert_true (afd_page_view_get_pii_revealed (view));
+  render_pixels (view, &shown);
+  assert_revealed (view, &shown, &texture, &box, &page, &light.fill);
+  check_thumbnail (f, ssn, TRUE, &light.fill);
+
+  /* Another document opens covered; coming back, this one is covered again. */
+  open_fixture_document (f, "38df24e7-2df3-49b7-9034-36c4664353bf");
+  g_assert_false (afd_page_view_get_pii_revealed (view));
+  open_fixture_document (f, carter_w2);
+  g_assert_false (afd_page_view_get_pii_revealed (view));
+  check_copy (f, af_field_list_lookup (afd_document_viewer_get_fields (f->viewer), "employee_ssn", NULL));
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  pixels_clear (&shown);
+  pixels_clear (&texture);
+}
+
 /* ---- bad files ---- */
 
 static char *
@@ -840,6 +1222,7 @@ main (int    argc,
   ADD ("/viewer/keyboard-confirm", test_keyboard_confirm);
   ADD ("/viewer/inconsistency-source", test_inconsistency_source);
   ADD ("/viewer/copy-text", test_copy_text);
+  ADD ("/viewer/pii-masked", test_pii_masked);
   ADD ("/viewer/bad-files", test_bad_files);
   ADD ("/viewer/failed-document", test_failed_document);
 #ifdef HAVE_LIBTIFF
