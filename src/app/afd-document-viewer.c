@@ -249,13 +249,15 @@ static void
 copy_to_clipboard (AfdDocumentViewer *self,
                    const char        *text)
 {
+  g_autofree char *start = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *message = NULL;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
   /* Say what was copied, briefly: a long selection is cut for the toast only. */
-  shown = g_utf8_strlen (text, -1) > 40 ? g_strconcat (g_utf8_substring (text, 0, 40), "…", NULL)
-                                        : g_strdup (text);
+  if (g_utf8_strlen (text, -1) > 40)
+    start = g_utf8_substring (text, 0, 40);
+  shown = start != NULL ? g_strconcat (start, "…", NULL) : g_strdup (text);
   g_strdelimit (shown, "\n\r\t", ' ');
   message = g_strdup_printf (_("Copied “%s”"), shown);
   toast (self, message);
