@@ -6,6 +6,7 @@
  * AI-generated declaration, a file without metadata; the progress, cancellation and
  * cache of the asynchronous inspection.
  */
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <string.h>
 
@@ -445,10 +446,12 @@ test_hostile_input (void)
   g_ptr_array_add (inputs, g_bytes_new_static (png_bomb, sizeof png_bomb));
   g_ptr_array_add (inputs, g_bytes_new_static ("GIF89a not ours", 15));
   g_ptr_array_add (inputs, g_bytes_new_static ("", 0));
+  /* From here on the picture itself is sound: it is inspected whatever its metadata. */
   g_ptr_array_add (inputs, hostile_exif (0xffffff00, 0x010f, 0, 0));          /* IFD0 past the end */
   g_ptr_array_add (inputs, hostile_exif (8, 0x0201, 26, 0xfffffff0));          /* next IFD past the end */
   g_ptr_array_add (inputs, hostile_exif (8, 0x0202, 0xfffffff0, 0));           /* thumbnail length */
   g_ptr_array_add (inputs, deep_xmp (1500));
+  g_ptr_array_add (inputs, deep_xmp (2700));
   for (guint i = 0; i < inputs->len; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -457,9 +460,58 @@ test_hostile_input (void)
 
       g_test_message ("input %u: %s", i, report != NULL ? "inspected" : error->message);
       g_assert_true ((report == NULL) != (error == NULL));
+      g_assert_true ((report != NULL) == (i >= 5));
       if (error != NULL)
         g_assert_cmpstr (error->message, !=, "");
     }
+}
+
+/* EXIF whose first directory lies past the end: exiv2 refuses it, and that is said. */
+static void
+test_unreadable_exif (void)
+{
+  g_autoptr(GBytes) bytes = hostile_exif (0xffffff00, 0x010f, 0, 0);
+  g_autoptr(AfForensicsReport) report = inspect_bytes (bytes, 0);
+  g_autoptr(AfFinding) finding = first_of_kind (report, AF_FINDING_KIND_NO_METADATA);
+
+  g_assert_nonnull (finding);
+  g_assert_cmpuint (af_finding_get_severity (finding), ==, AF_FINDING_SEVERITY_CHECK);
+  g_assert_nonnull (strstr (af_finding_get_message (finding), "metadata"));
+  g_assert_cmpint (af_forensics_report_get_width (report), ==, 64);
+}
+
+/* A PNG through gdk-pixbuf: no JPEG quality, the ELA at the fallback quality. Its XMP
+ * (iTXt, which has no 64 KiB cap as a JPEG segment has) is 60,000 levels deep. */
+static void
+test_png_deep_xmp (void)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_FRACTAL, 96, 64, 4);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GString) xmp = g_string_new ("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+                                         "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+                                         "<rdf:Description xmlns:a=\"http://example.com/a/\">");
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(AfForensicsReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append (xmp, "<a:b><rdf:Bag><rdf:li>");
+  for (guint i = 0; i < 60000; i++)
+    g_string_append (xmp, "</rdf:li></rdf:Bag></a:b>");
+  g_string_append (xmp, "</rdf:Description></rdf:RDF></x:xmpmeta>");
+  path = forensics_write_temp (empty, "deep.png");
+  pixbuf = gdk_pixbuf_new_from_data (af_image_buffer_get_data (image), GDK_COLORSPACE_RGB, FALSE, 8,
+                                     96, 64, (int) af_image_buffer_get_stride (image), NULL, NULL);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, "tEXt::XML:com.adobe.xmp", xmp->str, NULL);
+  g_assert_no_error (error);
+  png = forensics_read_file (path);
+  report = inspect_bytes (png, 0);
+  g_assert_cmpstr (af_forensics_report_get_format (report), ==, "PNG");
+  g_assert_cmpint (af_forensics_report_get_jpeg_quality (report), ==, -1);
+  g_assert_cmpint (af_forensics_report_get_ela_quality (report), ==, AF_ELA_FALLBACK_QUALITY);
+  g_assert_cmpint (af_image_buffer_get_width (af_forensics_report_get_ela (report)), ==, 96);
 }
 
 typedef struct
@@ -550,6 +602,8 @@ main (int    argc,
   g_test_add_func ("/forensics/findings/ai-generated", test_ai_generated);
   g_test_add_func ("/forensics/findings/no-metadata", test_no_metadata);
   g_test_add_func ("/forensics/hostile-input", test_hostile_input);
+  g_test_add_func ("/forensics/hostile-input/unreadable-exif", test_unreadable_exif);
+  g_test_add_func ("/forensics/hostile-input/png-deep-xmp", test_png_deep_xmp);
   g_test_add_func ("/forensics/async/progress-cache-cancel", test_async_progress_cache);
   g_test_add_data_func ("/forensics/copy-move/fractal", GINT_TO_POINTER (TEXTURE_FRACTAL),
                         test_copy_move_found);

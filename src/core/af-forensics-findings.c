@@ -28,11 +28,18 @@ add (GPtrArray         *findings,
 
 static void
 add_metadata_findings (AfImageMetadata *metadata,
+                       const char      *problem,
                        GPtrArray       *findings)
 {
   g_autofree char *editors = NULL;
   const char *code;
 
+  if (problem != NULL)
+    {
+      /* Not "none": there is metadata, in a shape no reader accepts. */
+      add (findings, AF_FINDING_KIND_NO_METADATA, AF_FINDING_SEVERITY_CHECK, problem, NULL);
+      return;
+    }
   if (af_image_metadata_is_empty (metadata))
     {
       add (findings, AF_FINDING_KIND_NO_METADATA, AF_FINDING_SEVERITY_INFO,
@@ -148,7 +155,7 @@ af_forensics_build_findings (const AfForensicsEvidence *evidence)
 {
   GPtrArray *findings = g_ptr_array_new_with_free_func (g_object_unref);
 
-  add_metadata_findings (evidence->metadata, findings);
+  add_metadata_findings (evidence->metadata, evidence->metadata_problem, findings);
   add_date_finding (evidence->metadata, findings);
   add_thumbnail_finding (evidence, findings);
   add_clone_findings (evidence->clones, findings);

@@ -77,6 +77,7 @@ static AfForensicsReport *
 analyse (GBytes          *bytes,
          AfImageBuffer   *image,
          AfImageMetadata *metadata,
+         const char      *metadata_problem,
          int              ela_quality,
          const char      *sha256,
          GCancellable    *cancellable,
@@ -86,7 +87,7 @@ analyse (GBytes          *bytes,
   g_autoptr(AfImageBuffer) ela = NULL;
   g_autoptr(GPtrArray) clones = NULL;
   g_autoptr(GPtrArray) findings = NULL;
-  AfForensicsEvidence evidence = { metadata, NULL, NULL, FALSE, 1.0 };
+  AfForensicsEvidence evidence = { metadata, metadata_problem, NULL, NULL, FALSE, 1.0 };
   int jpeg_quality = af_forensics_jpeg_quality (bytes);
   int quality = choose_ela_quality (ela_quality, jpeg_quality);
   gsize length = 0;
@@ -122,6 +123,7 @@ inspect (GBytes          *bytes,
   g_autofree char *key = cache_key (sha256, ela_quality);
   g_autoptr(AfImageBuffer) image = NULL;
   g_autoptr(AfImageMetadata) metadata = NULL;
+  g_autoptr(GError) metadata_error = NULL;
   AfForensicsReport *report;
 
   if (!check_quality (ela_quality, error))
@@ -134,10 +136,12 @@ inspect (GBytes          *bytes,
   if (image == NULL)
     return NULL;
   report_progress (progress, 0.3, "metadata");
-  metadata = af_image_metadata_new_from_bytes (bytes, error);
+  metadata = af_image_metadata_new_from_bytes (bytes, &metadata_error);
+  /* Metadata exiv2 refuses (a hostile EXIF) is a finding; the pixels are still analysed. */
   if (metadata == NULL)
-    return NULL;
-  report = analyse (bytes, image, metadata, ela_quality, sha256, cancellable, progress, error);
+    metadata = af_image_metadata_new_empty ();
+  report = analyse (bytes, image, metadata, metadata_error ? metadata_error->message : NULL,
+                    ela_quality, sha256, cancellable, progress, error);
   if (report == NULL)
     return NULL;
   report_progress (progress, 1.0, "done");

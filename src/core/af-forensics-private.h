@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   AfImageMetadata *metadata;             /* (unowned) */
+  const char      *metadata_problem;     /* (nullable) why exiv2 refused the metadata */
   AfImageBuffer   *ela;                  /* (unowned) raw difference */
   GPtrArray       *clones;               /* (unowned) of AfClonePair */
   gboolean         has_thumbnail_check;

@@ -203,6 +203,12 @@ af_image_metadata_new_from_bytes (GBytes  *bytes,
   return g_steal_pointer (&self);
 }
 
+AfImageMetadata *
+af_image_metadata_new_empty (void)
+{
+  return g_object_new (AF_TYPE_IMAGE_METADATA, NULL);
+}
+
 gboolean
 af_image_metadata_is_empty (AfImageMetadata *self)
 {

@@ -40,6 +40,10 @@ G_DECLARE_FINAL_TYPE (AfImageMetadata, af_image_metadata, AF, IMAGE_METADATA, GO
 AfImageMetadata       *af_image_metadata_new_from_bytes   (GBytes           *bytes,
                                                            GError          **error);
 
+/* No entries: for a file whose metadata exiv2 refused (the pixels can still be
+ * analysed). */
+AfImageMetadata       *af_image_metadata_new_empty        (void);
+
 gboolean               af_image_metadata_is_empty         (AfImageMetadata  *self);
 guint                  af_image_metadata_get_n_entries    (AfImageMetadata  *self);
 /* Entries in the order EXIF, XMP, IPTC, each group in exiv2's order. */
