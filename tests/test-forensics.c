@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "af-forensics.h"
+#include "af-icc.h"
 #include "forensics-images.h"
 
 static AfForensicsReport *
@@ -263,6 +264,126 @@ test_metadata_like_exiftool (void)
   g_assert_cmpstr (af_image_metadata_get_colour_profile (metadata), ==, "sRGB");
   g_assert_cmpstr (af_image_metadata_get_digital_source_code (metadata), ==, "digitalCapture");
   g_assert_null (af_image_metadata_dup_editors (metadata));
+}
+
+static void
+put_be32 (GByteArray *out,
+          gsize       at,
+          guint32     value)
+{
+  out->data[at] = value >> 24, out->data[at + 1] = value >> 16;
+  out->data[at + 2] = value >> 8, out->data[at + 3] = value;
+}
+
+/* A display profile with nothing but its name: a v2 'desc' or a v4 'mluc'. */
+static GBytes *
+icc_profile (const char *name,
+             gboolean    version4)
+{
+  GByteArray *out = g_byte_array_new ();
+  gsize tag_at = 128 + 4 + 12;
+  gsize tag_size;
+
+  g_byte_array_set_size (out, tag_at);
+  memset (out->data, 0, out->len);
+  memcpy (out->data + 12, "mntrRGB XYZ ", 12);
+  memcpy (out->data + 36, "acsp", 4);
+  put_be32 (out, 8, version4 ? 0x04300000 : 0x02100000);
+  put_be32 (out, 128, 1);
+  memcpy (out->data + 132, "desc", 4);
+  if (version4)
+    {
+      gsize n = strlen (name);
+
+      tag_size = 28 + 2 * n;
+      g_byte_array_set_size (out, tag_at + tag_size);
+      memset (out->data + tag_at, 0, tag_size);
+      memcpy (out->data + tag_at, "mluc", 4);
+      put_be32 (out, tag_at + 8, 1);
+      put_be32 (out, tag_at + 12, 12);
+      memcpy (out->data + tag_at + 16, "enUS", 4);
+      put_be32 (out, tag_at + 20, (guint32) (2 * n));
+      put_be32 (out, tag_at + 24, 28);
+      for (gsize i = 0; i < n; i++)
+        out->data[tag_at + 28 + 2 * i + 1] = (guint8) name[i];
+    }
+  else
+    {
+      tag_size = 12 + strlen (name) + 1 + 8 + 3 + 67;
+      g_byte_array_set_size (out, tag_at + tag_size);
+      memset (out->data + tag_at, 0, tag_size);
+      memcpy (out->data + tag_at, "desc", 4);
+      put_be32 (out, tag_at + 8, (guint32) strlen (name) + 1);
+      memcpy (out->data + tag_at + 12, name, strlen (name));
+    }
+  put_be32 (out, 136, (guint32) tag_at);
+  put_be32 (out, 140, (guint32) tag_size);
+  put_be32 (out, 0, out->len);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The colour profile's name as exiftool reads it (ProfileDescription), v2 and v4. */
+static void
+test_colour_profile (void)
+{
+  for (int version4 = 0; version4 <= 1; version4++)
+    {
+      const char *name = version4 ? "Studio Display P3 v4" : "Gallery sRGB v2";
+      const char * const names[] = { "ProfileDescription", NULL };
+      g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_WOOD, 96, 64, 2);
+      g_autoptr(GBytes) jpeg = forensics_jpeg (image, 90);
+      g_autoptr(GBytes) icc = icc_profile (name, version4);
+      g_autofree char *path = forensics_write_temp (jpeg, "profile.jpg");
+      g_autofree char *icc_path = forensics_write_temp (icc, "profile.icc");
+      g_autofree char *assign = g_strconcat ("-ICC_Profile<=", icc_path, NULL);
+      const char *argv[] = { "exiftool", "-q", "-overwrite_original", assign, path, NULL };
+      g_autoptr(GHashTable) reference = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(AfImageMetadata) metadata = NULL;
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                    &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      reference = exiftool_read (path, names);
+      bytes = forensics_read_file (path);
+      metadata = af_image_metadata_new_from_bytes (bytes, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (g_hash_table_lookup (reference, "ProfileDescription"), ==, name);
+      g_assert_cmpstr (af_image_metadata_get_colour_profile (metadata), ==, name);
+    }
+}
+
+/* Every cut of a profile, and offsets and counts made huge: a name or NULL, never a
+ * read past the end (ASan in CI). */
+static void
+test_icc_hostile (void)
+{
+  for (int version4 = 0; version4 <= 1; version4++)
+    {
+      g_autoptr(GBytes) icc = icc_profile ("Cut", version4);
+      gsize size = 0;
+      const guint8 *data = g_bytes_get_data (icc, &size);
+
+      for (gsize cut = 0; cut <= size; cut++)
+        {
+          g_autofree guint8 *copy = g_memdup2 (data, MAX (cut, 1));
+          g_autofree char *name = af_icc_describe (copy, cut);
+
+          g_assert_true (cut == size ? name != NULL : TRUE);
+        }
+      for (gsize at = 128; at + 4 <= size; at += 4)
+        {
+          g_autofree guint8 *copy = g_memdup2 (data, size);
+          g_autofree char *name = NULL;
+
+          memset (copy + at, 0xff, 4);
+          name = af_icc_describe (copy, size);
+          g_assert_true (name == NULL || g_utf8_validate (name, -1, NULL));
+        }
+    }
 }
 
 /* Captured, thumbnail made, then edited much later in an editor that kept the old
@@ -597,6 +718,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/forensics/metadata/like-exiftool", test_metadata_like_exiftool);
+  g_test_add_func ("/forensics/metadata/colour-profile", test_colour_profile);
+  g_test_add_func ("/forensics/hostile-input/icc", test_icc_hostile);
   g_test_add_func ("/forensics/findings/edited-after-capture", test_edited_after_capture);
   g_test_add_func ("/forensics/findings/untouched-with-thumbnail", test_untouched_with_thumbnail);
   g_test_add_func ("/forensics/findings/ai-generated", test_ai_generated);

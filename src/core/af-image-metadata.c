@@ -9,7 +9,9 @@
 #include <gexiv2/gexiv2.h>
 
 #include "af-forensics.h"
+#include "af-icc.h"
 #include "af-image-metadata.h"
+#include "af-jpeg.h"
 #include "af-metadata-values.h"
 
 /* No value we show is longer than this; a file may carry megabytes in one tag. */
@@ -151,19 +153,39 @@ read_thumbnail (AfImageMetadata *self,
     g_free (buffer);
 }
 
+static const char *lookup_first (AfImageMetadata    *self,
+                                 const char * const *keys);
+
+/* The profile's own name first: it is what the pixels are in. */
+static char *
+describe_colour (AfImageMetadata *self,
+                 GBytes          *bytes)
+{
+  static const char * const keys[] = { "Xmp.photoshop.ICCProfile", "Exif.Photo.ColorSpace", NULL };
+  g_autoptr(GBytes) profile = af_jpeg_read_icc_profile (g_bytes_get_data (bytes, NULL),
+                                                        g_bytes_get_size (bytes));
+  char *name = NULL;
+
+  if (profile != NULL)
+    {
+      g_autofree char *raw = af_icc_describe (g_bytes_get_data (profile, NULL),
+                                              g_bytes_get_size (profile));
+
+      name = raw != NULL ? clean_text (raw) : NULL;
+    }
+  return name != NULL ? name : g_strdup (lookup_first (self, keys));
+}
+
 static void
 read_summary (AfImageMetadata *self)
 {
   const char *make = af_image_metadata_lookup (self, "Exif.Image.Make");
   const char *model = af_image_metadata_lookup (self, "Exif.Image.Model");
-  const char *icc = af_image_metadata_lookup (self, "Xmp.photoshop.ICCProfile");
-  const char *space = af_image_metadata_lookup (self, "Exif.Photo.ColorSpace");
 
   if (make != NULL && model != NULL)
     self->camera = g_strdup_printf ("%s %s", make, model);
   else
     self->camera = g_strdup (make != NULL ? make : model);
-  self->colour = g_strdup (icc != NULL ? icc : space);
 }
 
 AfImageMetadata *
@@ -200,6 +222,7 @@ af_image_metadata_new_from_bytes (GBytes  *bytes,
   index_entries (self);
   read_thumbnail (self, exiv2);
   read_summary (self);
+  self->colour = describe_colour (self, bytes);
   return g_steal_pointer (&self);
 }
 

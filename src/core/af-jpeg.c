@@ -437,3 +437,34 @@ af_jpeg_encode (AfImageBuffer  *image,
   /* jpeg_mem_dest allocates with malloc: hand it to GBytes with free. */
   return g_bytes_new_with_free_func (buffer, size, free, buffer);
 }
+
+GBytes *
+af_jpeg_read_icc_profile (const guint8 *data,
+                          gsize         length)
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegGuard guard;
+  JOCTET *volatile profile = NULL;
+  unsigned int size = 0;
+  GBytes *volatile bytes = NULL;
+
+  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return NULL;
+  guard_init (&guard, NULL);
+  cinfo.err = &guard.manager;
+  jpeg_create_decompress (&cinfo);
+  if (setjmp (guard.escape) != 0)
+    {
+      free (profile);
+      jpeg_destroy_decompress (&cinfo);
+      return NULL;
+    }
+  jpeg_mem_src (&cinfo, data, length);
+  jpeg_save_markers (&cinfo, JPEG_APP0 + 2, 0xffff);
+  jpeg_read_header (&cinfo, TRUE);
+  if (jpeg_read_icc_profile (&cinfo, (JOCTET **) &profile, &size) && profile != NULL)
+    bytes = g_bytes_new (profile, size);
+  free (profile);
+  jpeg_destroy_decompress (&cinfo);
+  return bytes;
+}

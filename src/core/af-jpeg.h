@@ -54,4 +54,9 @@ guint          af_jpeg_read_tables     (const guint8   *data,
 int            af_jpeg_estimate_quality (const guint16  luma[64],
                                          const guint16 *chroma);
 
+/* The embedded ICC profile (APP2 ICC_PROFILE segments, reassembled by libjpeg), or
+ * NULL when there is none or it is malformed. */
+GBytes        *af_jpeg_read_icc_profile (const guint8  *data,
+                                         gsize          length);
+
 G_END_DECLS
