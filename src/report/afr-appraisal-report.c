@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afr-appraisal-report"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "af-demo.h"
+#include "af-pull.h"
+#include "afd-format.h"
+#include "afr-appraisal-report.h"
+#include "afr-build-private.h"
+#include "afr-picture.h"
+
+/* The picture as uploaded first, the cloud's processed copy when that is all there is. */
+static const struct { const char *attribute; const char *role; } pictures[] = {
+  { "raw_image_url", "raw" },
+  { "processed_image_url", "processed" },
+};
+
+static char *
+resolve_demo_picture (const AfValue  *analysis,
+                      GError        **error)
+{
+  g_autofree char *demo_dir = af_demo_find_dir (error);
+
+  if (demo_dir == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (pictures); i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      char *path = af_demo_resolve_item_object (demo_dir, analysis, pictures[i].attribute, NULL,
+                                                &local_error);
+
+      if (path != NULL)
+        return path;
+    }
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _("The demo has no picture for this analysis."));
+  return NULL;
+}
+
+static char *
+resolve_cached_picture (AfStore        *store,
+                        const AfValue  *analysis,
+                        GError        **error)
+{
+  g_autofree char *objects_dir = g_build_filename (g_get_user_cache_dir (), "auditflow-desk",
+                                                   "objects", NULL);
+  const char *id = af_item_get_s (analysis, "request_id");
+  gboolean damaged = FALSE;
+
+  for (guint i = 0; id != NULL && i < G_N_ELEMENTS (pictures); i++)
+    {
+      char *path = NULL;
+      AfObjectState state = af_pull_get_object_state (store, objects_dir, id, pictures[i].role,
+                                                      &path, NULL);
+
+      if (state == AF_OBJECT_OK)
+        return path;
+      damaged = damaged || state == AF_OBJECT_INTEGRITY;
+    }
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       damaged ? _("The downloaded picture failed its integrity check.")
+                               : _("The picture has not been downloaded for offline use."));
+  return NULL;
+}
+
+static void
+add_picture (AfrReport     *report,
+             AfStore       *store,
+             const AfValue *analysis)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = af_demo_store_is_demo (store)
+                          ? resolve_demo_picture (analysis, &error)
+                          : resolve_cached_picture (store, analysis, &error);
+  cairo_surface_t *picture = path != NULL ? afr_picture_load (path, NULL, NULL, &error) : NULL;
+  g_autofree char *text = NULL;
+
+  if (picture != NULL)
+    {
+      afr_report_add_image (report, picture, af_item_get_s (analysis, "filename"), NULL);
+      cairo_surface_destroy (picture);
+      return;
+    }
+  /* Translators: %s says why (not downloaded, damaged, not an image). */
+  text = g_strdup_printf (_("The artwork picture is missing from this report: %s"), error->message);
+  afr_report_add_notice (report, text);
+}
+
+static void
+add_flags (AfrReport     *report,
+           AfStore       *store,
+           const char    *request_id)
+{
+  guint pending = afr_build_pending_kinds (store, request_id);
+
+  if (pending & (1u << AF_OP_APPRAISAL_NOTE))
+    afr_report_add_notice (report, _("Pending: the appraisal note below has not been sent to "
+                                     "the cloud yet."));
+  if (pending & (1u << AF_OP_VERDICT))
+    afr_report_add_notice (report, _("Pending: the appraiser's verdict below has not been sent "
+                                     "to the cloud yet."));
+  afr_build_conflict_notice (report, store, AF_TABLE_ANALYSES, request_id, _("this analysis"));
+}
+
+static void
+add_file_facts (AfrReport     *report,
+                const AfValue *a)
+{
+  g_autoptr(AfrTable) facts = afr_table_new (2);
+  g_autofree char *size = afd_format_size (af_item_get_n (a, "size_bytes"));
+  g_autofree char *created = afd_format_unix_time (af_item_get_n (a, "created_at"), TRUE);
+  g_autofree char *analysed = afd_format_iso_time (af_item_get_s (a, "timestamp_iso"));
+  g_autofree char *deleted = afd_format_unix_time (af_item_get_n (a, "auto_delete_date"), FALSE);
+
+  afr_table_set_column (facts, 1, NULL, 2.6);
+  afr_table_add_row (facts, FALSE, _("File name"), afr_build_or_absent (af_item_get_s (a, "filename")), NULL);
+  afr_table_add_row (facts, FALSE, _("Type"), afr_build_or_absent (af_item_get_s (a, "content_type")), NULL);
+  afr_table_add_row (facts, FALSE, _("Size"), afr_build_or_absent (size), NULL);
+  afr_table_add_row (facts, FALSE, _("Uploaded"), afr_build_or_absent (created), NULL);
+  afr_table_add_row (facts, FALSE, _("Analysed"), afr_build_or_absent (analysed), NULL);
+  afr_table_add_row (facts, FALSE, _("Deleted from the cloud after"), afr_build_or_absent (deleted), NULL);
+  afr_table_add_row (facts, FALSE, _("Analysis request"), afr_build_or_absent (af_item_get_s (a, "request_id")), NULL);
+  afr_table_add_row (facts, FALSE, _("Status"), afd_status_label (af_item_get_s (a, "status")), NULL);
+  afr_report_add_table (report, g_steal_pointer (&facts));
+}
+
+static void
+add_cloud_analysis (AfrReport     *report,
+                    const AfValue *a)
+{
+  g_autoptr(AfrTable) facts = afr_table_new (2);
+  const char *score = af_item_get_n (a, "forgery_score");
+  const char *verdict = af_item_get_s (a, "verdict");
+  const char *text = af_item_get_s (a, "ai_analysis");
+  const char *failure = af_item_get_s (a, "error_message");
+  /* Translators: a forgery score, "91.4 of 100". */
+  g_autofree char *score_text = score != NULL ? g_strdup_printf (_("%s of 100"), score) : NULL;
+
+  afr_report_add_heading (report, _("The cloud's analysis"));
+  afr_table_set_column (facts, 1, NULL, 2.6);
+  afr_table_add_row (facts, FALSE, _("Forgery score"), afr_build_or_absent (score_text), NULL);
+  afr_table_add_row (facts, FALSE, _("Verdict"),
+                     verdict != NULL ? afd_verdict_label (verdict) : _("No verdict"), NULL);
+  afr_table_add_row (facts, FALSE, _("Model"), afr_build_or_absent (af_item_get_s (a, "model")), NULL);
+  afr_report_add_table (report, g_steal_pointer (&facts));
+  if (failure != NULL)
+    {
+      g_autofree char *line = g_strdup_printf (_("The analysis failed: %s"), failure);
+
+      afr_report_add_notice (report, line);
+    }
+  afr_report_add_paragraph (report, text != NULL ? text : _("No analysis text."));
+}
+
+static void
+add_appraisal (AfrReport     *report,
+               const AfValue *a)
+{
+  g_autoptr(AfrTable) facts = afr_table_new (2);
+  const char *verdict = af_item_get_s (a, "reviewer_verdict");
+  const char *note = af_item_get_s (a, "review_notes");
+  g_autofree char *when = afd_format_iso_time (af_item_get_s (a, "review_timestamp"));
+
+  afr_report_add_heading (report, _("The appraiser's review"));
+  afr_table_set_column (facts, 1, NULL, 2.6);
+  afr_table_add_row (facts, FALSE, _("Appraiser's verdict"),
+                     verdict != NULL ? afd_verdict_label (verdict) : _("Not given yet"), NULL);
+  afr_table_add_row (facts, FALSE, _("Appraiser"),
+                     afr_build_or_absent (af_item_get_s (a, "reviewed_by")), NULL);
+  afr_table_add_row (facts, FALSE, _("Reviewed"), afr_build_or_absent (when), NULL);
+  afr_table_add_row (facts, FALSE, _("Appraisal note"),
+                     note != NULL && *note != '\0' ? note : _("No note."), NULL);
+  afr_report_add_table (report, g_steal_pointer (&facts));
+}
+
+static const char *
+mark_label (const char *status)
+{
+  if (g_strcmp0 (status, "OK") == 0)
+    return C_("finding mark", "OK");
+  if (g_strcmp0 (status, "CHECK") == 0)
+    return C_("finding mark", "To check");
+  if (g_strcmp0 (status, "WARNING") == 0)
+    return C_("finding mark", "Warning");
+  return afr_build_or_absent (status);
+}
+
+/* The appraiser's marks on the local forensic findings, one row each. */
+static void
+add_findings (AfrReport     *report,
+              const AfValue *a)
+{
+  AfValue *findings = af_value_map_get (a, "appraisal_findings");
+  g_autoptr(AfrTable) table = afr_table_new (5);
+
+  afr_report_add_heading (report, _("Findings"));
+  afr_table_set_column (table, 0, _("Finding"), 1.6);
+  afr_table_set_column (table, 1, _("Mark"), 1);
+  afr_table_set_column (table, 2, _("Comment"), 3);
+  afr_table_set_column (table, 3, _("Marked by"), 1.8);
+  afr_table_set_column (table, 4, _("When"), 1.2);
+  for (guint i = 0; findings != NULL && i < af_value_list_length (findings); i++)
+    {
+      AfValue *finding = af_value_list_nth (findings, i);
+      g_autofree char *kind = afd_humanize (af_item_get_s (finding, "kind"));
+      g_autofree char *when = afd_format_iso_time (af_item_get_s (finding, "marked_at"));
+
+      afr_table_add_row (table, FALSE, afr_build_or_absent (kind),
+                         mark_label (af_item_get_s (finding, "status")),
+                         afr_build_or_absent (af_item_get_s (finding, "comment")),
+                         afr_build_or_absent (af_item_get_s (finding, "marked_by")),
+                         afr_build_or_absent (when), NULL);
+    }
+  if (afr_table_get_n_rows (table) > 0)
+    afr_report_add_table (report, g_steal_pointer (&table));
+  else
+    afr_report_add_paragraph (report, _("The appraiser has not marked any finding."));
+}
+
+AfrReport *
+afr_appraisal_report_build (AfStore     *store,
+                            const char  *request_id,
+                            GError     **error)
+{
+  g_autoptr(AfValue) analysis = af_store_get_item (store, AF_TABLE_ANALYSES, request_id, error);
+  g_autoptr(AfrReport) report = NULL;
+
+  if (analysis == NULL)
+    return NULL;
+  report = afr_report_new ();
+  afr_build_footer (report, store);
+  afr_report_add_title (report, _("Appraisal report"),
+                        afr_build_or_absent (af_item_get_s (analysis, "filename")));
+  add_flags (report, store, request_id);
+  add_picture (report, store, analysis);
+  add_file_facts (report, analysis);
+  add_cloud_analysis (report, analysis);
+  add_appraisal (report, analysis);
+  add_findings (report, analysis);
+  return g_steal_pointer (&report);
+}
