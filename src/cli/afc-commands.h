@@ -29,6 +29,7 @@ G_BEGIN_DECLS
   X (submit)            \
   X (forget_user)       \
   X (inspect)           \
+  X (report)            \
   /* end of the list: every entry above ends with a backslash */
 
 #define AFC_DECLARE_COMMAND(descriptor) extern const AfcCommand afc_command_##descriptor;
