@@ -139,9 +139,13 @@ add_correction_row (AfrTable      *table,
   gboolean pii = field_is_pii (document, field);
   g_autofree char *name = afd_document_name (document);
   g_autofree char *title = afd_humanize (field);
+  g_autofree char *where = g_strdup_printf ("%s\n%s", afr_build_or_absent (title), name);
   g_autofree char *original = afr_build_field_value (field, af_item_get_s (correction, "original_value"), pii);
   g_autofree char *corrected = afr_build_field_value (field, af_item_get_s (correction, "corrected_value"), pii);
   g_autofree char *when = afd_format_iso_time (af_item_get_s (correction, "corrected_at"));
+  g_autofree char *who = g_strdup_printf ("%s\n%s",
+                                          afr_build_or_absent (af_item_get_s (correction, "corrected_by")),
+                                          afr_build_or_absent (when));
   const char *note = af_item_get_s (correction, "note");
   g_autofree char *note_text = NULL;
 
@@ -149,9 +153,7 @@ add_correction_row (AfrTable      *table,
   note_text = pending ? g_strdup_printf ("%s%s%s", _("PENDING, not yet sent."),
                                          note != NULL ? "\n" : "", note != NULL ? note : "")
                       : g_strdup (note != NULL ? note : "");
-  afr_table_add_row (table, pending, name, afr_build_or_absent (title), original, corrected,
-                     afr_build_or_absent (af_item_get_s (correction, "corrected_by")),
-                     afr_build_or_absent (when), note_text, NULL);
+  afr_table_add_row (table, pending, where, original, corrected, who, note_text, NULL);
 }
 
 static guint
@@ -185,17 +187,15 @@ afr_audit_report_add_corrections (AfrReport *report,
                                   AfStore   *store,
                                   GPtrArray *documents)
 {
-  g_autoptr(AfrTable) table = afr_table_new (7);
+  g_autoptr(AfrTable) table = afr_table_new (5);
   guint pending = 0;
 
   afr_report_add_heading (report, _("Corrections"));
-  afr_table_set_column (table, 0, _("Document"), 1.7);
-  afr_table_set_column (table, 1, _("Field"), 1.2);
-  afr_table_set_column (table, 2, _("Original value"), 1.4);
-  afr_table_set_column (table, 3, _("Corrected value"), 1.4);
-  afr_table_set_column (table, 4, _("By"), 1.6);
-  afr_table_set_column (table, 5, _("When"), 1.1);
-  afr_table_set_column (table, 6, _("Note"), 1.6);
+  afr_table_set_column (table, 0, _("Field and document"), 1.6);
+  afr_table_set_column (table, 1, _("Original value"), 1.4);
+  afr_table_set_column (table, 2, _("Corrected value"), 1.4);
+  afr_table_set_column (table, 3, _("By, when"), 1.7);
+  afr_table_set_column (table, 4, _("Note"), 1.7);
   for (guint i = 0; i < documents->len; i++)
     pending += add_document_corrections (table, store, g_ptr_array_index (documents, i));
 

@@ -54,8 +54,12 @@ render (AfrReport       *report,
   cairo_t *cr = cairo_create (surface);
   PangoContext *context = pango_cairo_create_context (cr);
   g_autoptr(AfrLayout) layout = afr_layout_new (report, width, height);
-  guint n_pages = afr_layout_paginate (layout, context);
+  guint n_pages;
   cairo_status_t status;
+
+  /* The surface's unit is the point: "Sans 9" must be 9 of them, not 9 at 96 dpi. */
+  pango_cairo_context_set_resolution (context, 72);
+  n_pages = afr_layout_paginate (layout, context);
 
   for (guint page = 0; page < n_pages; page++)
     {
