@@ -10,6 +10,7 @@
 #include "afd-format.h"
 #include "afd-identity.h"
 #include "afd-image-workbench.h"
+#include "afd-report-export.h"
 
 #define NOTE_DEBOUNCE_MS 700
 
@@ -389,6 +390,33 @@ afd_artwork_page_dispose (GObject *object)
   G_OBJECT_CLASS (afd_artwork_page_parent_class)->dispose (object);
 }
 
+/* The report includes a note typed a moment ago: it is saved first. */
+static void
+export_report_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AfdArtworkPage *self = AFD_ARTWORK_PAGE (widget);
+
+  if (self->request_id == NULL || self->analysis == NULL)
+    return;
+  afd_artwork_page_flush (self);
+  afd_report_export (widget, self->workspace, AF_TABLE_ANALYSES, self->analysis, self->request_id);
+}
+
+static void
+print_report_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AfdArtworkPage *self = AFD_ARTWORK_PAGE (widget);
+
+  if (self->request_id == NULL)
+    return;
+  afd_artwork_page_flush (self);
+  afd_report_print (widget, self->workspace, self->request_id);
+}
+
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, AfdArtworkPage, name)
 
 static void
@@ -423,6 +451,8 @@ afd_artwork_page_class_init (AfdArtworkPageClass *klass)
   BIND (request_row);
   BIND (user_row);
   BIND (forget_button);
+  gtk_widget_class_install_action (widget_class, "artwork.export-report", NULL, export_report_cb);
+  gtk_widget_class_install_action (widget_class, "artwork.print-report", NULL, print_report_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -10,6 +10,7 @@
 #include "afd-audit-sections.h"
 #include "afd-format.h"
 #include "afd-identity.h"
+#include "afd-report-export.h"
 
 /* Notes are saved this long after the last keystroke: often enough that nothing is
  * lost, rarely enough that the outbox is not flooded with one entry per letter. */
@@ -329,6 +330,33 @@ afd_audit_page_get_title (AfdAuditPage *self)
   return self->title != NULL ? self->title : _("Audit");
 }
 
+/* The report includes notes typed a moment ago: they are saved first. */
+static void
+export_report_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AfdAuditPage *self = AFD_AUDIT_PAGE (widget);
+
+  if (self->audit_id == NULL || self->audit == NULL)
+    return;
+  afd_audit_page_flush (self);
+  afd_report_export (widget, self->workspace, AF_TABLE_AUDITS, self->audit, self->audit_id);
+}
+
+static void
+print_report_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AfdAuditPage *self = AFD_AUDIT_PAGE (widget);
+
+  if (self->audit_id == NULL)
+    return;
+  afd_audit_page_flush (self);
+  afd_report_print (widget, self->workspace, self->audit_id);
+}
+
 static void
 afd_audit_page_dispose (GObject *object)
 {
@@ -385,6 +413,8 @@ afd_audit_page_class_init (AfdAuditPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "audit.mark-reviewed", NULL, mark_reviewed_cb);
+  gtk_widget_class_install_action (widget_class, "audit.export-report", NULL, export_report_cb);
+  gtk_widget_class_install_action (widget_class, "audit.print-report", NULL, print_report_cb);
 }
 
 static void
