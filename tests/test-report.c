@@ -643,6 +643,8 @@ run_cli (Fixture            *fixture,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, out_err, &error);
   g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_test_message ("auditflow-cli said: %s", *out_err);
   return g_subprocess_get_exit_status (process);
 }
 

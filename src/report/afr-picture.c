@@ -71,6 +71,7 @@ afr_picture_load (const char  *path,
   GdkPixbufFormat *format = gdk_pixbuf_get_file_info (path, &width, &height);
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GdkPixbuf) oriented = NULL;
+  g_autofree char *format_name = NULL;
   gboolean whole;
   cairo_surface_t *surface;
 
@@ -95,8 +96,8 @@ afr_picture_load (const char  *path,
   /* An EXIF orientation would turn the drawn picture away from the embedded JPEG. */
   oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   surface = surface_from_pixbuf (oriented);
-  if (whole && gdk_pixbuf_get_width (oriented) == width &&
-      g_strcmp0 (gdk_pixbuf_format_get_name (format), "jpeg") == 0)
+  format_name = gdk_pixbuf_format_get_name (format);
+  if (whole && gdk_pixbuf_get_width (oriented) == width && g_strcmp0 (format_name, "jpeg") == 0)
     attach_jpeg (surface, path);
   if (out_width != NULL)
     *out_width = width;
