@@ -1052,6 +1052,63 @@ test_edit_appraisal (void)
   g_assert_cmpint (af_store_outbox_length (store, NULL), ==, 1);
 }
 
+/* The appraiser's marks on findings: one list, each mark signed, a finding's mark
+ * replaced (two of one kind told apart by their region), untried edits folded. */
+static void
+test_edit_finding_marks (void)
+{
+  g_autoptr(AfStore) store = open_with_fixtures ();
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(AfOutboxEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  static const int first[4] = { 10, 20, 30, 40 };
+  static const int second[4] = { 300, 20, 30, 40 };
+  AfValue *marks, *mark;
+
+  g_assert_false (af_store_mark_finding (store, PENDING_ANALYSIS, "copy_move", first, "OK", "",
+                                         &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY);
+  g_clear_error (&error);
+  af_store_set_identity (store, REVIEWER);
+  g_assert_false (af_store_mark_finding (store, PENDING_ANALYSIS, "copy_move", first, "FINE", "",
+                                         &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (af_store_mark_finding (store, PENDING_ANALYSIS, "copy_move", first, "WARNING",
+                                        "the boat is cloned", &error));
+  g_assert_true (af_store_mark_finding (store, PENDING_ANALYSIS, "copy_move", second, "OK",
+                                        "a second mast, painted so", &error));
+  g_assert_true (af_store_mark_finding (store, PENDING_ANALYSIS, "no_metadata", NULL, "CHECK",
+                                        "", &error));
+  g_assert_true (af_store_mark_finding (store, PENDING_ANALYSIS, "copy_move", first, "CHECK",
+                                        "ask for provenance", &error));
+  g_assert_no_error (error);
+
+  item = get_item (store, AF_TABLE_ANALYSES, PENDING_ANALYSIS);
+  marks = af_value_map_get (item, "appraisal_findings");
+  g_assert_nonnull (marks);
+  g_assert_cmpuint (af_value_list_length (marks), ==, 3);
+  mark = af_value_list_nth (marks, 2);   /* the re-marked one goes last */
+  g_assert_cmpstr (af_item_get_s (mark, "kind"), ==, "copy_move");
+  g_assert_cmpstr (af_item_get_s (mark, "status"), ==, "CHECK");
+  g_assert_cmpstr (af_item_get_s (mark, "comment"), ==, "ask for provenance");
+  g_assert_cmpstr (af_item_get_s (mark, "marked_by"), ==, REVIEWER);
+  g_assert_cmpstr (af_item_get_s (mark, "marked_at"), ==, g_getenv ("AUDITFLOW_DESK_NOW"));
+  g_assert_cmpstr (af_item_get_s (af_value_list_nth (marks, 0), "comment"), ==,
+                   "a second mast, painted so");
+  g_assert_cmpstr (af_item_get_s (af_value_list_nth (marks, 1), "kind"), ==, "no_metadata");
+  g_assert_null (af_value_map_get (af_value_list_nth (marks, 1), "region"));
+
+  /* Four marks, never sent: one outbox entry holding the whole list. */
+  g_assert_cmpint (af_store_outbox_length (store, NULL), ==, 1);
+  entry = last_entry (store);
+  g_assert_cmpint (entry->kind, ==, AF_OP_APPRAISAL_FINDINGS);
+  g_assert_cmpstr (af_op_kind_to_string (entry->kind), ==, "appraisal-findings");
+  g_assert_cmpuint (af_value_map_size (entry->changes), ==, 1);
+  g_assert_true (af_value_equal (af_value_map_get (entry->changes, "appraisal_findings"), marks));
+}
+
 /* A pull replaces the remote copy; pending edits stay visible on top of it, except
  * those the remote already carries (its last_op_id). */
 static void
@@ -1324,6 +1381,7 @@ main (int   argc,
   g_test_add_func ("/store/edit/note", test_edit_note);
   g_test_add_func ("/store/edit/review", test_edit_review);
   g_test_add_func ("/store/edit/correction", test_edit_correction);
+  g_test_add_func ("/store/edit/finding-marks", test_edit_finding_marks);
   g_test_add_func ("/store/edit/appraisal", test_edit_appraisal);
   g_test_add_func ("/store/edit/pull-keeps-edits", test_pull_keeps_edits);
   g_test_add_func ("/store/open/newer-schema", test_newer_schema_refused);

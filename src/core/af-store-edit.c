@@ -313,3 +313,116 @@ af_store_set_verdict (AfStore     *self,
   af_value_map_set (extra, "reviewer_verdict", af_value_new_s (verdict));
   return edit (self, AF_TABLE_ANALYSES, request_id, AF_OP_VERDICT, review_changes, extra, error);
 }
+
+/* ---- The appraiser's marks on the local forensic findings ---------------------- */
+
+typedef struct
+{
+  const char *kind;
+  const int  *region;   /* (nullable) x, y, width, height */
+  const char *status;
+  const char *comment;
+} FindingMark;
+
+static gboolean
+status_is_valid (const char *status)
+{
+  return g_strcmp0 (status, "OK") == 0 || g_strcmp0 (status, "CHECK") == 0
+         || g_strcmp0 (status, "WARNING") == 0;
+}
+
+static AfValue *
+region_value (const int *region)
+{
+  AfValue *list = af_value_new_list (AF_TYPE_L);
+
+  for (int i = 0; i < 4; i++)
+    af_value_list_append (list, af_value_new_n_int (region[i]));
+  return list;
+}
+
+static gboolean
+same_region (const AfValue *region,
+             const int     *mark)
+{
+  g_autoptr(AfValue) wanted = NULL;
+
+  if (region == NULL || mark == NULL)
+    return region == NULL && mark == NULL;
+  wanted = region_value (mark);
+  return af_value_equal (region, wanted);
+}
+
+/* The item's marks with @mark's finding signed again (replaced, or added at the end).
+ * Two findings of one kind are told apart by their region (two copy-move pairs). */
+static AfValue *
+findings_changes (AfStore        *self,
+                  const AfValue  *item,
+                  gconstpointer   data)
+{
+  const FindingMark *mark = data;
+  AfValue *current = af_value_map_get (item, "appraisal_findings");
+  AfValue *list = af_value_new_list (AF_TYPE_L);
+  g_autofree char *now = af_clock_now_iso ();
+  AfValue *entry = af_value_new_map ();
+  AfValue *changes = af_value_new_map ();
+
+  af_value_map_set (entry, "kind", af_value_new_s (mark->kind));
+  af_value_map_set (entry, "status", af_value_new_s (mark->status));
+  af_value_map_set (entry, "comment", af_value_new_s (mark->comment));
+  af_value_map_set (entry, "marked_by", af_value_new_s (self->identity));
+  af_value_map_set (entry, "marked_at", af_value_new_s (now));
+  if (mark->region != NULL)
+    af_value_map_set (entry, "region", region_value (mark->region));
+
+  for (guint i = 0; current != NULL && af_value_get_kind (current) == AF_TYPE_L
+                    && i < af_value_list_length (current); i++)
+    {
+      const AfValue *old = af_value_list_nth (current, i);
+
+      if (af_value_get_kind (old) == AF_TYPE_M
+          && g_strcmp0 (af_item_get_s (old, "kind"), mark->kind) == 0
+          && same_region (af_value_map_get (old, "region"), mark->region))
+        continue;
+      af_value_list_append (list, af_value_copy (old));
+    }
+  af_value_list_append (list, entry);
+  af_value_map_set (changes, "appraisal_findings", list);
+  return changes;
+}
+
+static AfValue *
+findings_changes_cb (AfStore        *self,
+                     const AfValue  *item,
+                     gconstpointer   data,
+                     GError        **error)
+{
+  return findings_changes (self, item, data);
+}
+
+gboolean
+af_store_mark_finding (AfStore     *self,
+                       const char  *request_id,
+                       const char  *kind,
+                       const int   *region,
+                       const char  *status,
+                       const char  *comment,
+                       GError     **error)
+{
+  FindingMark mark = { kind, region, status, comment != NULL ? comment : "" };
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (request_id != NULL && kind != NULL, FALSE);
+
+  if (!status_is_valid (status))
+    {
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                   "'%s' is not a finding's mark: use OK, CHECK or WARNING",
+                   status != NULL ? status : "");
+      return FALSE;
+    }
+  if (!require_identity (self, error))
+    return FALSE;
+  return edit (self, AF_TABLE_ANALYSES, request_id, AF_OP_APPRAISAL_FINDINGS,
+               findings_changes_cb, &mark, error);
+}

@@ -14,6 +14,7 @@ static const char * const op_kinds[] = {
   [AF_OP_CORRECTION] = "correction",
   [AF_OP_APPRAISAL_NOTE] = "appraisal-note",
   [AF_OP_VERDICT] = "verdict",
+  [AF_OP_APPRAISAL_FINDINGS] = "appraisal-findings",
 };
 
 const char *
@@ -202,10 +203,11 @@ af_store_outbox_mark_attempt (AfStore     *self,
 
 /* ---- Adding entries (inside the caller's transaction) ------------------------------ */
 
+/* Edits that replace one attribute as a whole: an untried one is folded into. */
 static gboolean
 is_note (AfOpKind kind)
 {
-  return kind == AF_OP_NOTE || kind == AF_OP_APPRAISAL_NOTE;
+  return kind == AF_OP_NOTE || kind == AF_OP_APPRAISAL_NOTE || kind == AF_OP_APPRAISAL_FINDINGS;
 }
 
 /* The seq of the item's newest entry when it is an untried note of @kind, else 0. */

@@ -210,6 +210,19 @@ gboolean    af_store_set_verdict       (AfStore        *self,
                                         const char     *verdict,
                                         GError        **error);
 
+/* The appraiser's mark on one local forensic finding: sets `appraisal_findings`, the
+ * item's list of {kind, status, comment, marked_by, marked_at} (status OK, CHECK or
+ * WARNING), replaced as a whole like the note. The mark of the same finding (its kind,
+ * and its @region [x, y, width, height] when it has one, kept in the entry as `region`)
+ * is replaced; marked_by is the identity, marked_at now. */
+gboolean    af_store_mark_finding      (AfStore        *self,
+                                        const char     *request_id,
+                                        const char     *kind,
+                                        const int      *region,
+                                        const char     *status,
+                                        const char     *comment,
+                                        GError        **error);
+
 /* ---- Outbox and sync state ----------------------------------------------------- */
 
 typedef enum
@@ -219,6 +232,7 @@ typedef enum
   AF_OP_CORRECTION,       /* documents: list_append to corrections */
   AF_OP_APPRAISAL_NOTE,   /* analyses: review_notes */
   AF_OP_VERDICT,          /* analyses: reviewer_verdict, reviewed_by, review_timestamp */
+  AF_OP_APPRAISAL_FINDINGS, /* analyses: appraisal_findings */
 } AfOpKind;
 
 const char *af_op_kind_to_string       (AfOpKind        kind);
