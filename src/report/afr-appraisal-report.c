@@ -8,7 +8,7 @@
 #include "af-demo.h"
 #include "af-pull.h"
 #include "afd-format.h"
-#include "afr-appraisal-report.h"
+#include "afr-appraisal-report-private.h"
 #include "afr-build-private.h"
 #include "afr-picture.h"
 
@@ -66,21 +66,35 @@ resolve_cached_picture (AfStore        *store,
   return NULL;
 }
 
-static void
-add_picture (AfrReport     *report,
-             AfStore       *store,
-             const AfValue *analysis)
+/* The picture file of @analysis; NULL with a reason for the reader when there is none. */
+static char *
+find_picture (AfStore        *store,
+              const AfValue  *analysis,
+              GError        **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = af_demo_store_is_demo (store)
-                          ? resolve_demo_picture (analysis, &error)
-                          : resolve_cached_picture (store, analysis, &error);
-  cairo_surface_t *picture = path != NULL ? afr_picture_load (path, NULL, NULL, &error) : NULL;
+  return af_demo_store_is_demo (store) ? resolve_demo_picture (analysis, error)
+                                       : resolve_cached_picture (store, analysis, error);
+}
+
+/* The artwork, with the regions of the local inspection's findings drawn on it. */
+static void
+add_picture (AfrReport         *report,
+             const AfValue     *analysis,
+             const char        *path,
+             const GError      *missing,
+             AfForensicsReport *forensics)
+{
+  g_autoptr(GError) error = missing != NULL ? g_error_copy (missing) : NULL;
+  int width = 0;
+  cairo_surface_t *picture = path != NULL ? afr_picture_load (path, &width, NULL, &error) : NULL;
   g_autofree char *text = NULL;
 
   if (picture != NULL)
     {
-      afr_report_add_image (report, picture, af_item_get_s (analysis, "filename"), NULL);
+      double scale = (double) cairo_image_surface_get_width (picture) / MAX (width, 1);
+      g_autoptr(GArray) regions = forensics != NULL ? afr_appraisal_regions (forensics, scale) : NULL;
+
+      afr_report_add_image (report, picture, af_item_get_s (analysis, "filename"), regions);
       cairo_surface_destroy (picture);
       return;
     }
@@ -176,50 +190,6 @@ add_appraisal (AfrReport     *report,
   afr_report_add_table (report, g_steal_pointer (&facts));
 }
 
-static const char *
-mark_label (const char *status)
-{
-  if (g_strcmp0 (status, "OK") == 0)
-    return C_("finding mark", "OK");
-  if (g_strcmp0 (status, "CHECK") == 0)
-    return C_("finding mark", "To check");
-  if (g_strcmp0 (status, "WARNING") == 0)
-    return C_("finding mark", "Warning");
-  return afr_build_or_absent (status);
-}
-
-/* The appraiser's marks on the local forensic findings, one row each. */
-static void
-add_findings (AfrReport     *report,
-              const AfValue *a)
-{
-  AfValue *findings = af_value_map_get (a, "appraisal_findings");
-  g_autoptr(AfrTable) table = afr_table_new (5);
-
-  afr_report_add_heading (report, _("Findings"));
-  afr_table_set_column (table, 0, _("Finding"), 1.6);
-  afr_table_set_column (table, 1, _("Mark"), 1);
-  afr_table_set_column (table, 2, _("Comment"), 3);
-  afr_table_set_column (table, 3, _("Marked by"), 1.8);
-  afr_table_set_column (table, 4, _("When"), 1.2);
-  for (guint i = 0; findings != NULL && i < af_value_list_length (findings); i++)
-    {
-      AfValue *finding = af_value_list_nth (findings, i);
-      g_autofree char *kind = afd_humanize (af_item_get_s (finding, "kind"));
-      g_autofree char *when = afd_format_iso_time (af_item_get_s (finding, "marked_at"));
-
-      afr_table_add_row (table, FALSE, afr_build_or_absent (kind),
-                         mark_label (af_item_get_s (finding, "status")),
-                         afr_build_or_absent (af_item_get_s (finding, "comment")),
-                         afr_build_or_absent (af_item_get_s (finding, "marked_by")),
-                         afr_build_or_absent (when), NULL);
-    }
-  if (afr_table_get_n_rows (table) > 0)
-    afr_report_add_table (report, g_steal_pointer (&table));
-  else
-    afr_report_add_paragraph (report, _("The appraiser has not marked any finding."));
-}
-
 AfrReport *
 afr_appraisal_report_build (AfStore     *store,
                             const char  *request_id,
@@ -227,18 +197,33 @@ afr_appraisal_report_build (AfStore     *store,
 {
   g_autoptr(AfValue) analysis = af_store_get_item (store, AF_TABLE_ANALYSES, request_id, error);
   g_autoptr(AfrReport) report = NULL;
+  g_autoptr(GError) missing = NULL;
+  g_autoptr(GError) inspection_error = NULL;
+  g_autoptr(AfForensicsReport) forensics = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *why = NULL;
 
   if (analysis == NULL)
     return NULL;
+  path = find_picture (store, analysis, &missing);
+  forensics = afr_appraisal_inspect (analysis, path, &inspection_error);
+  if (inspection_error != NULL)
+    /* Translators: %s is the inspection's own message. */
+    why = g_strdup_printf (_("The local inspection could not run on the picture: %s"),
+                           inspection_error->message);
+  else if (path == NULL && af_value_map_get (analysis, "appraisal_findings") != NULL)
+    why = g_strdup (_("Without the picture, the local inspection's findings and regions "
+                      "are not in this report; the appraiser's marks are."));
+
   report = afr_report_new ();
   afr_build_footer (report, store);
   afr_report_add_title (report, _("Appraisal report"),
                         afr_build_or_absent (af_item_get_s (analysis, "filename")));
   add_flags (report, store, request_id);
-  add_picture (report, store, analysis);
+  add_picture (report, analysis, path, missing, forensics);
   add_file_facts (report, analysis);
   add_cloud_analysis (report, analysis);
   add_appraisal (report, analysis);
-  add_findings (report, analysis);
+  afr_appraisal_add_findings (report, analysis, forensics, why);
   return g_steal_pointer (&report);
 }

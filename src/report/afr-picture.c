@@ -106,15 +106,35 @@ afr_picture_load (const char  *path,
   return surface;
 }
 
+/* @surface drawn @scale (< 1) times its size onto a new surface. */
+static cairo_surface_t *
+scale_down (cairo_surface_t *surface,
+            double           scale)
+{
+  int width = MAX (1, (int) (cairo_image_surface_get_width (surface) * scale));
+  int height = MAX (1, (int) (cairo_image_surface_get_height (surface) * scale));
+  cairo_surface_t *small = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (small);
+
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return small;
+}
+
 cairo_surface_t *
 afr_picture_from_rgb (const guint8 *pixels,
                       int           width,
                       int           height,
-                      int           stride)
+                      int           stride,
+                      int           max_side)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   guint8 *out = cairo_image_surface_get_data (surface);
   int out_stride = cairo_image_surface_get_stride (surface);
+  cairo_surface_t *small;
 
   cairo_surface_flush (surface);
   for (int y = 0; y < height; y++)
@@ -125,5 +145,9 @@ afr_picture_from_rgb (const guint8 *pixels,
         set_pixel (out + y * out_stride + x * 4, p[0], p[1], p[2], 255);
       }
   cairo_surface_mark_dirty (surface);
-  return surface;
+  if (MAX (width, height) <= max_side)
+    return surface;
+  small = scale_down (surface, (double) max_side / MAX (width, height));
+  cairo_surface_destroy (surface);
+  return small;
 }

@@ -25,10 +25,12 @@ cairo_surface_t *afr_picture_load (const char  *path,
                                    int         *out_height,
                                    GError     **error);
 
-/* A picture drawn by the core (an ELA map: RGB, 3 bytes a pixel, @stride bytes a row). */
+/* A picture drawn by the core (an ELA map: RGB, 3 bytes a pixel, @stride bytes a row),
+ * brought down to at most @max_side pixels on its longer side. */
 cairo_surface_t *afr_picture_from_rgb (const guint8 *pixels,
                                        int           width,
                                        int           height,
-                                       int           stride);
+                                       int           stride,
+                                       int           max_side);
 
 G_END_DECLS
