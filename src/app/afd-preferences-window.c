@@ -37,6 +37,7 @@ struct _AfdPreferencesWindow
   AdwEntryRow          *env_row;
   AdwEntryRow          *identity_row;
   GtkWidget            *forget_group;
+  AdwComboRow          *paper_row;
   AdwEntryRow          *forget_row;
 
   /* owned references */
@@ -352,6 +353,7 @@ afd_preferences_window_class_init (AfdPreferencesWindowClass *klass)
   BIND (env_row);
   BIND (identity_row);
   BIND (forget_group);
+  BIND (paper_row);
   BIND (forget_row);
   gtk_widget_class_bind_template_callback (widget_class, entry_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_credentials_clicked_cb);
@@ -369,6 +371,36 @@ afd_preferences_window_init (AfdPreferencesWindow *self)
   self->cancellable = g_cancellable_new ();
 }
 
+/* The paper row lists auto, a4, letter in the order of the setting's choices. */
+static const char * const papers[] = { "auto", "a4", "letter" };
+
+static gboolean
+paper_get_mapping (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  const char *paper = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (papers); i++)
+    if (g_strcmp0 (paper, papers[i]) == 0)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  g_value_set_uint (value, 0);
+  return TRUE;
+}
+
+static GVariant *
+paper_set_mapping (const GValue       *value,
+                   const GVariantType *expected_type,
+                   gpointer            user_data)
+{
+  guint index = g_value_get_uint (value);
+
+  return g_variant_new_string (papers[index < G_N_ELEMENTS (papers) ? index : 0]);
+}
+
 AfdPreferencesWindow *
 afd_preferences_window_new (GtkWindow *parent,
                             GSettings *settings,
@@ -383,6 +415,9 @@ afd_preferences_window_new (GtkWindow *parent,
   gtk_widget_set_visible (self->forget_group, !demo);
   gtk_widget_set_sensitive (self->remove_credentials_button, FALSE);
   load_settings (self);
+  g_settings_bind_with_mapping (settings, "report-paper", self->paper_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, paper_get_mapping, paper_set_mapping,
+                                NULL, NULL);
   af_credentials_lookup_async (NULL, self->cancellable, credentials_looked_up_cb,
                                g_object_ref (self));
   return self;

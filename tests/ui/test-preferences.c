@@ -78,6 +78,25 @@ test_settings_saved (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The paper of the reports: the row and the setting follow each other. */
+static void
+test_report_paper (void)
+{
+  g_autoptr(GSettings) settings = settings_new ();
+  AfdPreferencesWindow *window = open_window (settings);
+  GtkWidget *row = afd_test_find_row (GTK_WIDGET (window), "Paper Size");
+  g_autofree char *paper = NULL;
+
+  g_assert_true (ADW_IS_COMBO_ROW (row));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, 0);   /* auto */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 2);
+  paper = g_settings_get_string (settings, "report-paper");
+  g_assert_cmpstr (paper, ==, "letter");
+  g_settings_set_string (settings, "report-paper", "a4");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Plain http to a host that is not loopback: refused, the setting unchanged. */
 static void
 test_insecure_refused (void)
@@ -257,6 +276,7 @@ main (int   argc,
     }
   g_test_add_func ("/preferences/settings-saved", test_settings_saved);
   g_test_add_func ("/preferences/insecure-refused", test_insecure_refused);
+  g_test_add_func ("/preferences/report-paper", test_report_paper);
   g_test_add_func ("/preferences/credentials-in-keyring", test_credentials_in_keyring);
   g_test_add_func ("/preferences/connection-failure-shown", test_connection_failure_shown);
   return g_test_run ();
