@@ -114,15 +114,45 @@ marked_by_text (const AfValue *mark)
                           afr_build_or_absent (when));
 }
 
+/* TRUE when a mark's `region` ([x, y, width, height], absent for a finding with none)
+ * is @rect: two findings of one kind (two copy-move pairs) are told apart by it. */
+static gboolean
+same_region (const AfValue     *region,
+             const AfImageRect *rect)
+{
+  const int wanted[4] = { rect ? rect->x : 0, rect ? rect->y : 0,
+                          rect ? rect->width : 0, rect ? rect->height : 0 };
+
+  if (region == NULL || rect == NULL)
+    return region == NULL && rect == NULL;
+  if (af_value_get_kind (region) != AF_TYPE_L || af_value_list_length (region) != 4)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *number = af_value_get_string (af_value_list_nth (region, i));
+
+      if (number == NULL || g_ascii_strtoll (number, NULL, 10) != wanted[i])
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The appraiser's mark of @finding: same kind and same region. */
 static AfValue *
-mark_for_kind (const AfValue *analysis,
-               const char    *kind)
+mark_for_finding (const AfValue *analysis,
+                  AfFinding     *finding)
 {
   AfValue *marks = af_value_map_get (analysis, "appraisal_findings");
+  const char *kind = af_finding_kind_to_string (af_finding_get_kind (finding));
 
   for (guint i = 0; marks != NULL && i < af_value_list_length (marks); i++)
-    if (g_strcmp0 (af_item_get_s (af_value_list_nth (marks, i), "kind"), kind) == 0)
-      return af_value_list_nth (marks, i);
+    {
+      AfValue *mark = af_value_list_nth (marks, i);
+
+      if (g_strcmp0 (af_item_get_s (mark, "kind"), kind) == 0 &&
+          same_region (af_value_map_get (mark, "region"), af_finding_get_region (finding)))
+        return mark;
+    }
   return NULL;
 }
 
@@ -184,24 +214,25 @@ fill_from_inspection (AfrTable          *table,
 {
   GListModel *findings = af_forensics_report_get_findings (forensics);
   AfValue *marks = af_value_map_get (analysis, "appraisal_findings");
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) shown = g_hash_table_new (NULL, NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
     {
       g_autoptr(AfFinding) finding = g_list_model_get_item (findings, i);
-      const char *kind = af_finding_kind_to_string (af_finding_get_kind (finding));
+      AfValue *mark = mark_for_finding (analysis, finding);
       g_autofree char *number = g_strdup_printf ("%u", i + 1);
 
-      g_hash_table_add (seen, (gpointer) kind);
-      add_row (table, number, kind, af_finding_get_message (finding), mark_for_kind (analysis, kind));
+      if (mark != NULL)
+        g_hash_table_add (shown, mark);
+      add_row (table, number, af_finding_kind_to_string (af_finding_get_kind (finding)),
+               af_finding_get_message (finding), mark);
     }
   for (guint i = 0; marks != NULL && i < af_value_list_length (marks); i++)
     {
       AfValue *mark = af_value_list_nth (marks, i);
-      const char *kind = af_item_get_s (mark, "kind");
 
-      if (kind != NULL && !g_hash_table_contains (seen, kind))
-        add_row (table, NULL, kind, _("Not found by this inspection"), mark);
+      if (!g_hash_table_contains (shown, mark))
+        add_row (table, NULL, af_item_get_s (mark, "kind"), _("Not found by this inspection"), mark);
     }
 }
 

@@ -113,6 +113,9 @@ add_flags (AfrReport     *report,
   if (pending & (1u << AF_OP_APPRAISAL_NOTE))
     afr_report_add_notice (report, _("Pending: the appraisal note below has not been sent to "
                                      "the cloud yet."));
+  if (pending & (1u << AF_OP_APPRAISAL_FINDINGS))
+    afr_report_add_notice (report, _("Pending: the appraiser's marks on the findings have not "
+                                     "been sent to the cloud yet."));
   if (pending & (1u << AF_OP_VERDICT))
     afr_report_add_notice (report, _("Pending: the appraiser's verdict below has not been sent "
                                      "to the cloud yet."));
