@@ -8,6 +8,7 @@
  */
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "af-forensics.h"
@@ -712,6 +713,96 @@ test_async_progress_cache (void)
   g_error_free (cancelled.error);
 }
 
+static void
+check_demo_exif (AfForensicsReport *report,
+                 JsonObject        *exif)
+{
+  AfImageMetadata *metadata = af_forensics_report_get_metadata (report);
+
+  if (exif == NULL)
+    {
+      g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_NO_METADATA), ==, 1);
+      return;
+    }
+  g_assert_cmpstr (af_image_metadata_lookup (metadata, "Exif.Image.Make"), ==,
+                   json_object_get_string_member (exif, "make"));
+  g_assert_cmpstr (af_image_metadata_lookup (metadata, "Exif.Image.Model"), ==,
+                   json_object_get_string_member (exif, "model"));
+  g_assert_cmpstr (af_image_metadata_get_software (metadata), ==,
+                   json_object_get_string_member (exif, "software"));
+  g_assert_cmpstr (af_image_metadata_get_capture_date (metadata), ==,
+                   json_object_get_string_member (exif, "dt_original"));
+  g_assert_cmpstr (af_image_metadata_get_modification_date (metadata), ==,
+                   json_object_get_string_member (exif, "dt_modified"));
+}
+
+static void
+check_demo_splice (AfForensicsReport *report,
+                   JsonObject        *splice)
+{
+  GListModel *findings = af_forensics_report_get_findings (report);
+  JsonObject *rect_px;
+  AfImageRect truth;
+  double best = 0;
+
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_COPY_MOVE), ==, 0);
+  if (splice == NULL)
+    {
+      g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_ELA_REGION), ==, 0);
+      return;
+    }
+  rect_px = json_object_get_object_member (splice, "rect_px");
+  truth = (AfImageRect) { json_object_get_int_member (rect_px, "left"),
+                          json_object_get_int_member (rect_px, "top"),
+                          json_object_get_int_member (rect_px, "width"),
+                          json_object_get_int_member (rect_px, "height") };
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(AfFinding) finding = g_list_model_get_item (findings, i);
+
+      if (af_finding_get_kind (finding) == AF_FINDING_KIND_ELA_REGION)
+        best = MAX (best, forensics_iou (af_finding_get_region (finding), &truth));
+    }
+  g_test_message ("best ELA region IoU with the splice: %.2f", best);
+  g_assert_cmpfloat (best, >=, 0.5);
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_EDITING_SOFTWARE), ==, 1);
+}
+
+/* The demo workspace's artworks (data/demo, facts in expected.json): the planted splices
+ * are found by the ELA, the authentic and unlabelled pictures have no region and no
+ * copy-move, and the EXIF read is the one the generator wrote. */
+static void
+test_demo_artworks (void)
+{
+  g_autofree char *expected = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "expected.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) ids = NULL;
+  JsonObject *artworks;
+
+  json_parser_load_from_file (parser, expected, &error);
+  g_assert_no_error (error);
+  artworks = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                            "artworks");
+  ids = json_object_get_members (artworks);
+  g_assert_cmpuint (g_list_length (ids), >=, 3);
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      JsonObject *artwork = json_object_get_object_member (artworks, l->data);
+      g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"),
+                                                json_object_get_string_member (artwork, "raw_manifest_file"),
+                                                NULL);
+      g_autoptr(GBytes) bytes = forensics_read_file (path);
+      g_autoptr(AfForensicsReport) report = inspect_bytes (bytes, 0);
+      JsonNode *exif = json_object_get_member (artwork, "exif");
+      JsonNode *splice = json_object_get_member (artwork, "splice");
+
+      g_test_message ("%s", json_object_get_string_member (artwork, "filename"));
+      check_demo_exif (report, JSON_NODE_HOLDS_OBJECT (exif) ? json_node_get_object (exif) : NULL);
+      check_demo_splice (report, JSON_NODE_HOLDS_OBJECT (splice) ? json_node_get_object (splice) : NULL);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -739,5 +830,7 @@ main (int    argc,
   g_test_add_func ("/forensics/copy-move/clean-textures", test_clean_textures);
   g_test_add_func ("/forensics/jpeg-quality", test_jpeg_quality);
   g_test_add_func ("/forensics/ela/patch", test_ela_patch);
+  if (g_getenv ("AF_FIXTURES_DIR") != NULL)
+    g_test_add_func ("/forensics/demo-artworks", test_demo_artworks);
   return g_test_run ();
 }

@@ -7,6 +7,11 @@
  * differently) changes more. The error is averaged over blocks, blocks far above the
  * picture's typical block are grouped into connected areas, and each area's bounding box
  * is a region.
+ *
+ * The regions are looked for at one fixed quality (AF_ELA_REGION_QUALITY), whatever the
+ * quality of the ELA shown: re-compressing at the file's own high quality leaves errors
+ * under a grey level, where rounding noise forms "regions" in untouched pictures. The
+ * difference is summed per block as the re-compressed rows are decoded, never stored.
  */
 #define G_LOG_DOMAIN "af-forensics"
 
@@ -15,13 +20,16 @@
 #include <string.h>
 
 #include "af-forensics-private.h"
+#include "af-jpeg.h"
 
 #define BLOCK 16
-/* A block stands out at this many times the median block error, and by this much. */
-#define OUTLIER_RATIO 3.0
-#define OUTLIER_MARGIN 3.0
+/* A block stands out at this many times the median block error, and by this much
+ * (after averaging each block with its neighbours: one busy block is texture, an area
+ * is a different history). */
+#define OUTLIER_RATIO 2.5
+#define OUTLIER_MARGIN 0.6
 /* An area must have this many blocks to be a region… */
-#define MIN_REGION_BLOCKS 4
+#define MIN_REGION_BLOCKS 12
 /* …and cover less than this share of the picture (more is the picture's own texture). */
 #define MAX_REGION_SHARE 0.25
 
@@ -32,35 +40,85 @@ typedef struct
   float  *means;   /* (owned) per block: mean of the largest channel error */
 } BlockGrid;
 
-static void
-block_means (AfImageBuffer *ela,
-             BlockGrid     *grid)
+typedef struct
 {
-  int width = af_image_buffer_get_width (ela);
-  int height = af_image_buffer_get_height (ela);
-  const guint8 *data = af_image_buffer_get_data (ela);
-  gsize stride = af_image_buffer_get_stride (ela);
-  g_autofree guint32 *counts = NULL;
+  AfImageBuffer *image;    /* (unowned) the original */
+  BlockGrid     *grid;
+  guint32       *counts;   /* (owned) pixels per block */
+} BlockSums;
 
-  grid->columns = (width + BLOCK - 1) / BLOCK;
-  grid->rows = (height + BLOCK - 1) / BLOCK;
-  grid->means = g_new0 (float, (gsize) grid->columns * grid->rows);
-  counts = g_new0 (guint32, (gsize) grid->columns * grid->rows);
-  for (int y = 0; y < height; y++)
+/* One row of the re-compressed picture: each pixel's largest channel error added to its
+ * block. The difference image itself is never stored. */
+static void
+add_row (int           y,
+         const guint8 *row,
+         gpointer      user_data)
+{
+  BlockSums *sums = user_data;
+  int width = af_image_buffer_get_width (sums->image);
+  const guint8 *original;
+  gsize base;
+
+  if (y >= af_image_buffer_get_height (sums->image))
+    return;
+  original = af_image_buffer_get_data (sums->image) + (gsize) y * af_image_buffer_get_stride (sums->image);
+  base = (gsize) (y / BLOCK) * sums->grid->columns;
+  for (int x = 0; x < width; x++)
     {
-      const guint8 *row = data + (gsize) y * stride;
-      gsize base = (gsize) (y / BLOCK) * grid->columns;
+      const guint8 *a = original + 3 * x, *b = row + 3 * x;
+      int error = MAX (ABS (a[0] - b[0]), MAX (ABS (a[1] - b[1]), ABS (a[2] - b[2])));
 
-      for (int x = 0; x < width; x++)
-        {
-          const guint8 *p = row + 3 * x;
-
-          grid->means[base + x / BLOCK] += MAX (p[0], MAX (p[1], p[2]));
-          counts[base + x / BLOCK]++;
-        }
+      sums->grid->means[base + x / BLOCK] += (float) error;
+      sums->counts[base + x / BLOCK]++;
     }
-  for (gsize i = 0; i < (gsize) grid->columns * grid->rows; i++)
-    grid->means[i] /= MAX (counts[i], 1);
+}
+
+static gboolean
+block_means (AfImageBuffer  *image,
+             int             quality,
+             BlockGrid      *grid,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autoptr(GBytes) recompressed = af_jpeg_encode (image, quality, error);
+  BlockSums sums = { image, grid, NULL };
+  gsize n, length = 0;
+  const guint8 *data;
+  gboolean ok;
+
+  if (recompressed == NULL)
+    return FALSE;
+  grid->columns = (af_image_buffer_get_width (image) + BLOCK - 1) / BLOCK;
+  grid->rows = (af_image_buffer_get_height (image) + BLOCK - 1) / BLOCK;
+  n = (gsize) grid->columns * grid->rows;
+  grid->means = g_new0 (float, n);
+  sums.counts = g_new0 (guint32, n);
+  data = g_bytes_get_data (recompressed, &length);
+  ok = af_jpeg_decode_rows (data, length, cancellable, add_row, &sums, NULL, NULL, error);
+  for (gsize i = 0; i < n; i++)
+    grid->means[i] /= MAX (sums.counts[i], 1);
+  g_free (sums.counts);
+  return ok;
+}
+
+/* Each block's mean with its 8 neighbours'. */
+static void
+smooth_blocks (BlockGrid *grid)
+{
+  gsize n = (gsize) grid->columns * grid->rows;
+  g_autofree float *copy = g_memdup2 (grid->means, n * sizeof (float));
+
+  for (int y = 0; y < grid->rows; y++)
+    for (int x = 0; x < grid->columns; x++)
+      {
+        float sum = 0;
+        int count = 0;
+
+        for (int v = MAX (0, y - 1); v <= MIN (grid->rows - 1, y + 1); v++)
+          for (int u = MAX (0, x - 1); u <= MIN (grid->columns - 1, x + 1); u++)
+            sum += copy[(gsize) v * grid->columns + u], count++;
+        grid->means[(gsize) y * grid->columns + x] = sum / count;
+      }
 }
 
 static int
@@ -137,19 +195,22 @@ by_area (gconstpointer a,
 
 static AfImageRect *
 to_pixels (const AfImageRect *blocks,
-           AfImageBuffer     *ela)
+           AfImageBuffer     *image)
 {
   AfImageRect *r = g_new (AfImageRect, 1);
 
   r->x = blocks->x * BLOCK;
   r->y = blocks->y * BLOCK;
-  r->width = MIN (blocks->width * BLOCK, af_image_buffer_get_width (ela) - r->x);
-  r->height = MIN (blocks->height * BLOCK, af_image_buffer_get_height (ela) - r->y);
+  r->width = MIN (blocks->width * BLOCK, af_image_buffer_get_width (image) - r->x);
+  r->height = MIN (blocks->height * BLOCK, af_image_buffer_get_height (image) - r->y);
   return r;
 }
 
 GPtrArray *
-af_forensics_ela_regions (AfImageBuffer *ela)
+af_forensics_ela_regions (AfImageBuffer  *image,
+                          int             quality,
+                          GCancellable   *cancellable,
+                          GError        **error)
 {
   GPtrArray *regions = g_ptr_array_new_with_free_func (g_free);
   BlockGrid grid = { 0 };
@@ -158,9 +219,16 @@ af_forensics_ela_regions (AfImageBuffer *ela)
   gsize n;
   float threshold;
 
-  block_means (ela, &grid);
+  if (!block_means (image, quality, &grid, cancellable, error))
+    {
+      g_free (grid.means);
+      g_ptr_array_unref (regions);
+      return NULL;
+    }
+  smooth_blocks (&grid);
   n = (gsize) grid.columns * grid.rows;
   threshold = MAX (median_of (&grid) * OUTLIER_RATIO, median_of (&grid) + OUTLIER_MARGIN);
+  g_debug ("ELA block median %.2f, threshold %.2f", median_of (&grid), threshold);
   outlier = g_new0 (guint8, n);
   visited = g_new0 (guint8, n);
   for (gsize i = 0; i < n; i++)
@@ -174,7 +242,7 @@ af_forensics_ela_regions (AfImageBuffer *ela)
         continue;
       count = flood (outlier, visited, &grid, i, &box);
       if (count >= MIN_REGION_BLOCKS && count < MAX_REGION_SHARE * n)
-        g_ptr_array_add (regions, to_pixels (&box, ela));
+        g_ptr_array_add (regions, to_pixels (&box, image));
     }
   g_free (grid.means);
   g_ptr_array_sort (regions, by_area);

@@ -119,17 +119,16 @@ add_clone_findings (GPtrArray *clones,
 }
 
 static void
-add_ela_findings (AfImageBuffer *ela,
-                  GPtrArray     *findings)
+add_ela_findings (GPtrArray *regions,
+                  GPtrArray *findings)
 {
-  g_autoptr(GPtrArray) regions = af_forensics_ela_regions (ela);
-
   for (guint i = 0; i < regions->len && i < MAX_ELA_FINDINGS; i++)
     {
       const AfImageRect *r = g_ptr_array_index (regions, i);
       g_autofree char *message =
         g_strdup_printf (_("The error level of the area of %d × %d pixels at (%d, %d) stands "
-                           "out from the rest of the picture"), r->width, r->height, r->x, r->y);
+                           "out from the rest of the picture (re-compressed at quality %d)"),
+                         r->width, r->height, r->x, r->y, AF_ELA_REGION_QUALITY);
 
       add (findings, AF_FINDING_KIND_ELA_REGION, AF_FINDING_SEVERITY_CHECK, message, r);
     }
@@ -159,7 +158,7 @@ af_forensics_build_findings (const AfForensicsEvidence *evidence)
   add_date_finding (evidence->metadata, findings);
   add_thumbnail_finding (evidence, findings);
   add_clone_findings (evidence->clones, findings);
-  if (evidence->ela != NULL)
-    add_ela_findings (evidence->ela, findings);
+  if (evidence->ela_regions != NULL)
+    add_ela_findings (evidence->ela_regions, findings);
   return sort_by_severity (findings);
 }

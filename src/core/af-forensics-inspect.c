@@ -86,6 +86,7 @@ analyse (GBytes          *bytes,
 {
   g_autoptr(AfImageBuffer) ela = NULL;
   g_autoptr(GPtrArray) clones = NULL;
+  g_autoptr(GPtrArray) ela_regions = NULL;
   g_autoptr(GPtrArray) findings = NULL;
   AfForensicsEvidence evidence = { metadata, metadata_problem, NULL, NULL, FALSE, 1.0 };
   int jpeg_quality = af_forensics_jpeg_quality (bytes);
@@ -97,13 +98,17 @@ analyse (GBytes          *bytes,
   ela = af_forensics_ela (image, quality, cancellable, error);
   if (ela == NULL)
     return NULL;
-  report_progress (progress, 0.55, "clones");
+  report_progress (progress, 0.5, "ela-regions");
+  ela_regions = af_forensics_ela_regions (image, AF_ELA_REGION_QUALITY, cancellable, error);
+  if (ela_regions == NULL)
+    return NULL;
+  report_progress (progress, 0.65, "clones");
   clones = af_forensics_find_clones (image, cancellable, error);
   if (clones == NULL)
     return NULL;
   report_progress (progress, 0.9, "thumbnail");
   check_thumbnail (image, metadata, &evidence);
-  evidence.ela = ela;
+  evidence.ela_regions = ela_regions;
   evidence.clones = clones;
   findings = af_forensics_build_findings (&evidence);
   return af_forensics_report_new (af_file_type_to_string (af_file_sniff (data, length)),

@@ -10,12 +10,15 @@
 
 G_BEGIN_DECLS
 
+/* The quality the ELA regions (findings) are looked for at. */
+#define AF_ELA_REGION_QUALITY 90
+
 /* What af_forensics_inspect measured, for the findings. */
 typedef struct
 {
   AfImageMetadata *metadata;             /* (unowned) */
   const char      *metadata_problem;     /* (nullable) why exiv2 refused the metadata */
-  AfImageBuffer   *ela;                  /* (unowned) raw difference */
+  GPtrArray       *ela_regions;          /* (unowned) (nullable) of AfImageRect */
   GPtrArray       *clones;               /* (unowned) of AfClonePair */
   gboolean         has_thumbnail_check;
   double           thumbnail_similarity;
@@ -24,8 +27,12 @@ typedef struct
 /* Returns a GPtrArray of AfFinding, most severe first. */
 GPtrArray         *af_forensics_build_findings (const AfForensicsEvidence *evidence);
 
-/* Regions (AfImageRect, g_free) of @ela whose error stands out, largest first. */
-GPtrArray         *af_forensics_ela_regions    (AfImageBuffer             *ela);
+/* Regions (AfImageRect, g_free) of @image whose error, re-compressed at @quality,
+ * stands out; largest first. NULL on cancellation. */
+GPtrArray         *af_forensics_ela_regions    (AfImageBuffer             *image,
+                                                int                        quality,
+                                                GCancellable              *cancellable,
+                                                GError                   **error);
 
 /* The cache (thread-safe); @key is "sha256/quality". */
 AfForensicsReport *af_forensics_cache_lookup   (const char                *key);
