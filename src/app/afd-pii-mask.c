@@ -13,9 +13,11 @@
 /* Around the bbox, in page units: a box drawn tight to the glyphs would leave their
  * anti-aliased edges showing. */
 #define MARGIN 2.0
-/* The label's height in page units at most, and its least size on screen, in device
- * pixels, under which it is left out (a thumbnail): a smudge of text reads as damage. */
+/* The label's height in page units at most; the size on screen it is given when the
+ * block has room for it (a page zoomed out); and the least, under which it is left out
+ * (a thumbnail): a smudge of text reads as damage. */
 #define MAX_FONT_UNITS 13.0
+#define READABLE_FONT_PIXELS 8.0
 #define MIN_FONT_PIXELS 5.0
 /* The block's height on screen under which it has no border. */
 #define MIN_BORDER_PIXELS 8.0
@@ -166,8 +168,8 @@ label_layout (cairo_t    *cr,
   return layout;
 }
 
-/* The padlock and the label, as large as the block allows (no larger than the page's
- * own text), centred; left out when too small to read. */
+/* The padlock and the label, centred, as large as the block allows (no larger than the
+ * page's own text); left out when too small to read. */
 static void
 draw_label (cairo_t               *cr,
             const AfdPiiMaskStyle *style,
@@ -176,7 +178,8 @@ draw_label (cairo_t               *cr,
             double                 h,
             double                 scale)
 {
-  double size = MIN (h * 0.5, MAX_FONT_UNITS);
+  /* Half the block's height, or readable on screen if the block allows. */
+  double size = MIN (MAX (h * 0.5, READABLE_FONT_PIXELS / scale), MIN (h * 0.75, MAX_FONT_UNITS));
   g_autoptr(PangoLayout) layout = label_layout (cr, text, size);
   PangoRectangle ink, logical;
   double room = w - h * 0.5, group, icon, x;
