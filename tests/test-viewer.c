@@ -929,6 +929,40 @@ test_pii_masked (Fixture       *f,
   assert_masked (view, &shown, &texture, &box, &page, &light.fill);
   check_thumbnail (f, ssn, FALSE, &light.fill);
 
+  /* The block turns and scales with the page: at each zoom and rotation the box is
+   * largely the fill and nowhere the paper (the light block's colours are all darker
+   * than white). */
+  {
+    static const struct { double zoom; int rotation; } views[] = { { 3.0, 0 }, { 1.5, 90 }, { 1.0, 180 } };
+
+    for (guint k = 0; k < G_N_ELEMENTS (views); k++)
+      {
+        graphene_rect_t turned;
+        guint n = 0, n_fill = 0, n_paper = 0;
+        static const GdkRGBA paper = { 1, 1, 1, 1 };
+
+        afd_page_view_set_rotation (view, views[k].rotation);
+        afd_page_view_set_zoom (view, views[k].zoom);
+        afd_page_view_center_field (view, position);
+        render_pixels (view, &shown);
+        g_assert_true (afd_page_view_get_field_rect (view, position, &turned));
+        for (int y = (int) ceil (turned.origin.y) + 1; y < (int) (turned.origin.y + turned.size.height) - 1; y++)
+          for (int x = (int) ceil (turned.origin.x) + 1; x < (int) (turned.origin.x + turned.size.width) - 1; x++, n++)
+            {
+              n_fill += pixel_is (pixel_at (&shown, x, y), &light.fill, 3);
+              n_paper += pixel_is (pixel_at (&shown, x, y), &paper, 12);
+            }
+        g_test_message ("%.0f %%, %d°: %u of %u pixels the fill, %u the paper", views[k].zoom * 100,
+                        views[k].rotation, n_fill, n, n_paper);
+        g_assert_cmpuint (n, >, 0);
+        g_assert_cmpuint (n_fill * 100, >=, n * 45);
+        g_assert_cmpuint (n_paper, ==, 0);
+      }
+    afd_page_view_set_rotation (view, 0);
+    afd_page_view_set_zoom (view, 1.5);
+    afd_page_view_center_field (view, position);
+  }
+
   /* The dark style: the dark block. */
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
   render_pixels (view, &shown);
