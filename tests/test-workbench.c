@@ -8,6 +8,7 @@
  */
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "af-demo.h"
 #include "afd-artwork-page.h"
@@ -19,6 +20,7 @@
 
 /* harbour_boats_1889.jpg, LIKELY_FORGED in the demo: 1400 × 1050 pixels uploaded. */
 static const char *forged_artwork = "c8a9fada-faf4-4a04-b5ec-fa640c9e43cd";
+static const char *appraiser = "appraiser@example.com";
 
 typedef struct
 {
@@ -416,6 +418,111 @@ test_bad_pictures (void)
   afd_test_remove_dir (dir);
 }
 
+static gboolean
+overlay_shown (gpointer data)
+{
+  return AFD_IMAGE_VIEW (data)->overlay != NULL;
+}
+
+/* Texture everywhere (a clone detector matches flat areas with anything): smooth
+ * random waves and grain, then a 96-pixel block copied off the 8 × 8 grid. */
+static char *
+save_copy_move (const char *dir)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 480);
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "copy-move.jpg", NULL);
+
+  for (int y = 0; y < 480; y++)
+    for (int x = 0; x < 640; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          double v = 128 + 50 * sin (x * (0.05 + 0.02 * c) + y * 0.031) * cos (y * 0.043 - x * 0.017 * c)
+                     + g_rand_double_range (rand, -40, 40);
+
+          pixels[y * stride + x * 3 + c] = (guchar) CLAMP (v, 0, 255);
+        }
+  for (int y = 0; y < 96; y++)
+    memmove (pixels + (261 + y) * stride + 403 * 3, pixels + (125 + y) * stride + 107 * 3, 96 * 3);
+  gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "92", NULL);
+  g_assert_no_error (error);
+  return path;
+}
+
+static gboolean
+workbench_inspected (gpointer data)
+{
+  AfdImageWorkbench *workbench = data;
+
+  return afd_image_workbench_is_loaded (workbench) && !afd_image_workbench_is_inspecting (workbench);
+}
+
+/* The workbench inspects what it shows: a copy-move finding is outlined as a pair
+ * joined by a line, in sight, over the ELA. */
+static void
+test_copy_move_shown (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("afd-workbench-XXXXXX", &error);
+  g_autofree char *path = save_copy_move (dir);
+  GtkWidget *window = gtk_window_new ();
+  AfdImageWorkbench *workbench = g_object_new (AFD_TYPE_IMAGE_WORKBENCH, NULL);
+  AfdImageView *view = afd_image_workbench_get_view (workbench);
+  AfForensicsReport *report;
+  GListModel *findings;
+  AfFinding *pair = NULL;
+  graphene_rect_t bounds;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (workbench));
+  gtk_window_present (GTK_WINDOW (window));
+  afd_image_workbench_load (workbench, path);
+  afd_test_wait_until (workbench_inspected, workbench, TIMEOUT_SECONDS);
+  report = afd_image_workbench_get_report (workbench);
+  g_assert_nonnull (report);
+  g_assert_cmpint (af_forensics_report_get_jpeg_quality (report), >=, 89);
+  g_assert_cmpint (af_forensics_report_get_jpeg_quality (report), <=, 95);
+  findings = af_forensics_report_get_findings (report);
+  for (guint i = 0; i < g_list_model_get_n_items (findings) && pair == NULL; i++)
+    {
+      g_autoptr(AfFinding) finding = g_list_model_get_item (findings, i);
+
+      if (af_finding_get_kind (finding) == AF_FINDING_KIND_COPY_MOVE)
+        pair = finding;
+    }
+  g_assert_nonnull (pair);
+
+  gtk_widget_activate_action (GTK_WIDGET (workbench), "workbench.toggle-ela", NULL);
+  afd_test_wait_until (overlay_shown, view, TIMEOUT_SECONDS);
+  press (GTK_WIDGET (view), GDK_KEY_1, 0);
+  afd_image_workbench_show_finding (workbench, pair);
+  settle (window);
+  g_assert_cmpuint (afd_image_view_get_n_regions (view), ==, 2);
+  g_assert_true (afd_image_view_get_regions_bounds (view, &bounds));
+  /* Both regions, as found, at 100 %: their union spans source to target. */
+  {
+    const AfImageRect *source = af_finding_get_source (pair), *target = af_finding_get_target (pair);
+    double origin_x, origin_y;
+
+    afd_image_view_origin (view, &origin_x, &origin_y);
+    g_assert_cmpfloat (bounds.origin.x, ==, origin_x + MIN (source->x, target->x));
+    g_assert_cmpfloat (bounds.size.width, ==,
+                       MAX (source->x + source->width, target->x + target->width) - MIN (source->x, target->x));
+  }
+  g_assert_true (graphene_rect_intersection (&bounds, &GRAPHENE_RECT_INIT (0, 0,
+                   gtk_widget_get_width (GTK_WIDGET (view)), gtk_widget_get_height (GTK_WIDGET (view))),
+                   NULL));
+  afd_test_screenshot (GTK_WIDGET (workbench), "workbench-copy-move.png");
+  afd_image_workbench_show_finding (workbench, NULL);
+  g_assert_cmpuint (afd_image_view_get_n_regions (view), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  afd_test_remove_dir (dir);
+}
+
 /* ---- the artwork page ---- */
 
 static void
@@ -438,6 +545,107 @@ test_artwork_opens (Fixture       *f,
   afd_test_screenshot (GTK_WIDGET (f->page), "workbench-100.png");
 }
 
+static gboolean
+inspected (gpointer data)
+{
+  AfdImageWorkbench *workbench = data;
+
+  return !afd_image_workbench_is_inspecting (workbench);
+}
+
+/* The mark is written by a worker on its own connection: the window's sees it committed. */
+static gboolean
+outbox_filled (gpointer data)
+{
+  return af_store_outbox_length (data, NULL) > 0;
+}
+
+/* The whole appraisal on the forged artwork: 100 %, loupe on, ELA on, a finding with a
+ * region activated and outlined, a mark saved and found in the outbox. */
+static void
+test_artwork_appraisal (Fixture       *f,
+                        gconstpointer  data)
+{
+  AfdImageWorkbench *workbench = open_artwork (f, forged_artwork);
+  AfdImageView *view = afd_image_workbench_get_view (workbench);
+  AfdFindingsList *list = afd_artwork_page_get_findings_list (f->page);
+  AfdMetadataView *metadata = afd_artwork_page_get_metadata_view (f->page);
+  AfForensicsReport *report;
+  GListModel *findings;
+  AfFinding *finding;
+  guint index = 0, n_tags;
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  AfOutboxEntry *entry;
+  AfValue *marks, *mark;
+
+  af_store_set_identity (afd_workspace_get_store (f->workspace), appraiser);
+  afd_test_wait_until (inspected, workbench, TIMEOUT_SECONDS);
+  report = afd_image_workbench_get_report (workbench);
+  g_assert_nonnull (report);
+  findings = af_forensics_report_get_findings (report);
+  g_assert_cmpuint (afd_findings_list_get_n_findings (list), ==, g_list_model_get_n_items (findings));
+  g_assert_cmpuint (g_list_model_get_n_items (findings), >, 0);
+
+  /* 100 %, the loupe, the error level analysis. */
+  press (GTK_WIDGET (view), GDK_KEY_1, 0);
+  g_assert_cmpfloat (afd_image_view_get_zoom (view), ==, 1.0);
+  press (GTK_WIDGET (view), GDK_KEY_l, 0);
+  g_assert_true (afd_image_view_get_loupe (view));
+  gtk_widget_activate_action (GTK_WIDGET (workbench), "workbench.toggle-ela", NULL);
+  afd_test_wait_until (overlay_shown, view, TIMEOUT_SECONDS);
+  g_assert_cmpint (afd_image_tiles_get_width (view->overlay), ==, 1400);
+
+  /* The demo's findings here are the metadata's (editing software, dates): no region,
+   * so activating one clears the outlines (regions: /workbench/inspection/copy-move). */
+  finding = g_list_model_get_item (findings, index);
+  g_object_unref (finding);   /* the report keeps it */
+  afd_findings_list_activate (list, index);
+  settle (f->window);
+  g_assert_cmpuint (afd_image_view_get_n_regions (view), ==, 0);
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_STACK)),
+                                    "findings");
+  settle (f->window);
+  afd_test_screenshot (GTK_WIDGET (f->page), "workbench-findings.png");
+
+  /* The metadata: searchable; a value copied. */
+  n_tags = afd_metadata_view_get_n_visible (metadata);
+  g_assert_cmpuint (n_tags, >, 0);
+  afd_metadata_view_set_search (metadata, "exif.image.software");
+  g_assert_cmpuint (afd_metadata_view_get_n_visible (metadata), ==, 1);
+  g_assert_true (afd_metadata_view_copy_value (metadata, "Exif.Image.Software"));
+  afd_metadata_view_set_search (metadata, NULL);
+  g_assert_cmpuint (afd_metadata_view_get_n_visible (metadata), ==, n_tags);
+
+  /* The appraiser's mark, saved through the outbox. */
+  afd_findings_list_set_mark (list, index, "WARNING", "pasted from another picture (UI test)");
+  afd_test_wait_until (outbox_filled, afd_workspace_get_store (f->workspace), TIMEOUT_SECONDS);
+  store = af_store_open (af_store_get_path (afd_workspace_get_store (f->workspace)), &error);
+  g_assert_no_error (error);
+  outbox = af_store_outbox_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  entry = g_ptr_array_index (outbox, 0);
+  g_assert_cmpint (entry->kind, ==, AF_OP_APPRAISAL_FINDINGS);
+  g_assert_cmpstr (entry->item_id, ==, forged_artwork);
+  marks = af_value_map_get (entry->changes, "appraisal_findings");
+  g_assert_cmpuint (af_value_list_length (marks), ==, 1);
+  mark = af_value_list_nth (marks, 0);
+  g_assert_cmpstr (af_item_get_s (mark, "kind"), ==,
+                   af_finding_kind_to_string (af_finding_get_kind (finding)));
+  g_assert_cmpstr (af_item_get_s (mark, "status"), ==, "WARNING");
+  g_assert_cmpstr (af_item_get_s (mark, "comment"), ==, "pasted from another picture (UI test)");
+  g_assert_cmpstr (af_item_get_s (mark, "marked_by"), ==, appraiser);
+  g_assert_nonnull (af_item_get_s (mark, "marked_at"));
+
+  /* Opened again, the mark is shown on its finding. */
+  afd_artwork_page_load (f->page, f->workspace, forged_artwork);
+  afd_test_wait_until (workbench_settled, workbench, TIMEOUT_SECONDS);
+  afd_test_wait_until (inspected, workbench, TIMEOUT_SECONDS);
+  g_assert_cmpstr (afd_findings_list_get_status (list, index), ==, "WARNING");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -448,7 +656,10 @@ main (int    argc,
 
   g_test_add_func ("/workbench/view/keys-and-loupe", test_keys_and_loupe);
   g_test_add_func ("/workbench/view/bad-pictures", test_bad_pictures);
+  g_test_add_func ("/workbench/inspection/copy-move", test_copy_move_shown);
   g_test_add ("/workbench/artwork/opens", Fixture, NULL, fixture_set_up, test_artwork_opens,
               fixture_tear_down);
+  g_test_add ("/workbench/artwork/appraisal", Fixture, NULL, fixture_set_up,
+              test_artwork_appraisal, fixture_tear_down);
   return g_test_run ();
 }

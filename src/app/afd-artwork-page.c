@@ -9,7 +9,10 @@
 #include "afd-artwork-page.h"
 #include "afd-format.h"
 #include "afd-identity.h"
+#include "afd-findings-list.h"
 #include "afd-image-workbench.h"
+#include "afd-mark-saver.h"
+#include "afd-metadata-view.h"
 #include "afd-report-export.h"
 
 #define NOTE_DEBOUNCE_MS 700
@@ -23,6 +26,10 @@ struct _AfdArtworkPage
 
   /* template widgets */
   AfdImageWorkbench *workbench;
+  GtkStack      *side_stack;
+  AfdFindingsList *findings_list;
+  GtkLabel      *marks_status;
+  AfdMetadataView *metadata_view;
   GtkScrolledWindow *scroller;
   GtkLabel      *name_label;
   GtkLabel      *status_label;
@@ -49,7 +56,7 @@ struct _AfdArtworkPage
   AfValue       *analysis;       /* (nullable) */
   char          *request_id;     /* (nullable) */
   char          *verdict_class;  /* (nullable) */
-  GCancellable  *cancellable;    /* (nullable) the image load in flight */
+  AfdMarkSaver  *saver;          /* (nullable) for the workspace's file */
 
   guint          note_timeout;
   gboolean       loading;
@@ -204,14 +211,136 @@ resolve_image (AfdArtworkPage  *self,
   return NULL;
 }
 
+/* ---- the local inspection: findings and metadata ---- */
+
+static void
+inspected_cb (AfdArtworkPage    *self,
+              AfForensicsReport *report,
+              const char        *message)
+{
+  const AfValue *marks = self->analysis != NULL ? af_value_map_get (self->analysis,
+                                                                    "appraisal_findings") : NULL;
+
+  afd_metadata_view_set_report (self->metadata_view, report, message);
+  if (report == NULL)
+    {
+      afd_findings_list_set_findings (self->findings_list, NULL, NULL);
+      afd_findings_list_set_message (self->findings_list, message);
+      return;
+    }
+  afd_findings_list_set_findings (self->findings_list, af_forensics_report_get_findings (report),
+                                  marks);
+}
+
+static void
+finding_activated_cb (AfdArtworkPage *self,
+                      AfFinding      *finding)
+{
+  afd_image_workbench_show_finding (self->workbench, finding);
+}
+
+static void
+mark_changed_cb (AfdArtworkPage *self,
+                 AfFinding      *finding,
+                 const char     *status,
+                 const char     *comment)
+{
+  const AfImageRect *rect = af_finding_get_region (finding);
+  int region[4];
+
+  if (self->request_id == NULL || self->saver == NULL
+      || !afd_identity_ensure (GTK_WIDGET (self), self->workspace))
+    {
+      gtk_label_set_label (self->marks_status, _("Not saved: your e-mail address is needed "
+                                                 "to sign your marks."));
+      return;
+    }
+  if (rect != NULL)
+    {
+      region[0] = rect->x;
+      region[1] = rect->y;
+      region[2] = rect->width;
+      region[3] = rect->height;
+    }
+  gtk_label_set_label (self->marks_status, _("Saving…"));
+  afd_mark_saver_save (self->saver, af_store_get_identity (afd_workspace_get_store (self->workspace)),
+                       self->request_id, af_finding_kind_to_string (af_finding_get_kind (finding)),
+                       rect != NULL ? region : NULL, status, comment);
+}
+
+static void
+mark_saved_cb (AfdArtworkPage *self,
+               const char     *request_id)
+{
+  if (afd_mark_saver_get_pending (self->saver) > 1)
+    return;
+  gtk_label_set_label (self->marks_status, _("Your marks are saved on this computer · waiting to sync"));
+  afd_workspace_changed (self->workspace, FALSE);
+}
+
+static void
+mark_failed_cb (AfdArtworkPage *self,
+                const char     *request_id,
+                const char     *message)
+{
+  g_autofree char *text = g_strdup_printf (_("Could not save your mark: %s"), message);
+
+  gtk_label_set_label (self->marks_status, text);
+  toast (self, text);
+}
+
+static void
+set_workspace (AfdArtworkPage *self,
+               AfdWorkspace   *workspace)
+{
+  if (!g_set_object (&self->workspace, workspace))
+    return;
+  if (self->saver != NULL)
+    g_signal_handlers_disconnect_by_data (self->saver, self);
+  g_clear_object (&self->saver);
+  if (workspace == NULL)
+    return;
+  self->saver = afd_mark_saver_new (af_store_get_path (afd_workspace_get_store (workspace)));
+  g_signal_connect_swapped (self->saver, "saved", G_CALLBACK (mark_saved_cb), self);
+  g_signal_connect_swapped (self->saver, "failed", G_CALLBACK (mark_failed_cb), self);
+}
+
+AfdImageWorkbench *
+afd_artwork_page_get_workbench (AfdArtworkPage *self)
+{
+  g_return_val_if_fail (AFD_IS_ARTWORK_PAGE (self), NULL);
+  return self->workbench;
+}
+
+AfdFindingsList *
+afd_artwork_page_get_findings_list (AfdArtworkPage *self)
+{
+  g_return_val_if_fail (AFD_IS_ARTWORK_PAGE (self), NULL);
+  return self->findings_list;
+}
+
+AfdMetadataView *
+afd_artwork_page_get_metadata_view (AfdArtworkPage *self)
+{
+  g_return_val_if_fail (AFD_IS_ARTWORK_PAGE (self), NULL);
+  return self->metadata_view;
+}
+
 static void
 load_image (AfdArtworkPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = resolve_image (self, &error);
 
+  afd_findings_list_set_findings (self->findings_list, NULL, NULL);
+  afd_findings_list_set_message (self->findings_list, _("Inspecting the picture…"));
+  afd_metadata_view_set_report (self->metadata_view, NULL, _("Inspecting the picture…"));
+  gtk_label_set_label (self->marks_status, "");
   if (path == NULL)
-    afd_image_workbench_show_error (self->workbench, error->message);
+    {
+      afd_image_workbench_show_error (self->workbench, error->message);
+      inspected_cb (self, NULL, error->message);
+    }
   else
     afd_image_workbench_load (self->workbench, path);
 }
@@ -336,9 +465,7 @@ afd_artwork_page_load (AfdArtworkPage *self,
   g_return_if_fail (AFD_IS_ARTWORK_PAGE (self));
 
   afd_artwork_page_flush (self);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_set_object (&self->workspace, workspace);
+  set_workspace (self, workspace);
   g_free (self->request_id);
   self->request_id = g_strdup (request_id);
 
@@ -375,8 +502,7 @@ afd_artwork_page_dispose (GObject *object)
   if (self->workspace != NULL)
     afd_artwork_page_flush (self);
   g_clear_handle_id (&self->note_timeout, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  set_workspace (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_ARTWORK_PAGE);
   /* GTK 4.8 only drops the template children that are bound by name. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
@@ -428,9 +554,15 @@ afd_artwork_page_class_init (AfdArtworkPageClass *klass)
   object_class->dispose = afd_artwork_page_dispose;
 
   g_type_ensure (AFD_TYPE_IMAGE_WORKBENCH);
+  g_type_ensure (AFD_TYPE_FINDINGS_LIST);
+  g_type_ensure (AFD_TYPE_METADATA_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-artwork-page.ui");
   BIND (workbench);
+  BIND (side_stack);
+  BIND (findings_list);
+  BIND (marks_status);
+  BIND (metadata_view);
   BIND (scroller);
   BIND (name_label);
   BIND (status_label);
@@ -467,4 +599,9 @@ afd_artwork_page_init (AfdArtworkPage *self)
                             G_CALLBACK (note_changed_cb), self);
   g_signal_connect_swapped (self->verdict_dropdown, "notify::selected",
                             G_CALLBACK (verdict_selected_cb), self);
+  g_signal_connect_swapped (self->workbench, "inspected", G_CALLBACK (inspected_cb), self);
+  g_signal_connect_swapped (self->findings_list, "finding-activated",
+                            G_CALLBACK (finding_activated_cb), self);
+  g_signal_connect_swapped (self->findings_list, "mark-changed", G_CALLBACK (mark_changed_cb),
+                            self);
 }

@@ -23,6 +23,7 @@ struct _AfdImageTiles
   GObject  parent_instance;
 
   GArray  *levels;    /* (element-type Level) full size first */
+  GBytes  *file;      /* (owned) (nullable) the file's bytes, when decoded from one */
 };
 
 G_DEFINE_FINAL_TYPE (AfdImageTiles, afd_image_tiles, G_TYPE_OBJECT)
@@ -161,9 +162,13 @@ load_thread (GTask        *task,
     }
   tiles = build_pyramid (pixbuf, cancellable);
   if (tiles == NULL)
-    g_task_return_error_if_cancelled (task);
-  else
-    g_task_return_pointer (task, tiles, g_object_unref);
+    {
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+  /* Kept for the inspection, which reads the same bytes (one read of the file). */
+  tiles->file = g_steal_pointer (&bytes);
+  g_task_return_pointer (task, tiles, g_object_unref);
 }
 
 void
@@ -191,6 +196,13 @@ afd_image_tiles_load_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == afd_image_tiles_load_async,
                         NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+afd_image_tiles_get_file_bytes (AfdImageTiles *self)
+{
+  g_return_val_if_fail (AFD_IS_IMAGE_TILES (self), NULL);
+  return self->file;
 }
 
 static Level *
@@ -278,6 +290,7 @@ afd_image_tiles_finalize (GObject *object)
   AfdImageTiles *self = AFD_IMAGE_TILES (object);
 
   g_clear_pointer (&self->levels, g_array_unref);
+  g_clear_pointer (&self->file, g_bytes_unref);
   G_OBJECT_CLASS (afd_image_tiles_parent_class)->finalize (object);
 }
 

@@ -32,6 +32,8 @@ AfdImageTiles *afd_image_tiles_load_finish   (GAsyncResult         *result,
 /* Any thread: pixels already decoded (an analysis' overlay). Takes a reference. */
 AfdImageTiles *afd_image_tiles_new_for_pixbuf (GdkPixbuf           *pixbuf);
 
+/* The bytes of the file the tiles were decoded from (mapped), or NULL. */
+GBytes        *afd_image_tiles_get_file_bytes (AfdImageTiles       *self);
 int            afd_image_tiles_get_width     (AfdImageTiles        *self);
 int            afd_image_tiles_get_height    (AfdImageTiles        *self);
 guint          afd_image_tiles_get_n_levels  (AfdImageTiles        *self);

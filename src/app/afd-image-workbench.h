@@ -2,12 +2,16 @@
 /*
  * afd-image-workbench.h — the appraiser's view of one picture: a toolbar (zoom, fit,
  * 100 %, loupe, error level analysis and its settings, the inspection's progress) over
- * an AfdImageView. The picture is decoded off the main thread.
+ * an AfdImageView. The picture is decoded off the main thread, then inspected
+ * (af_forensics_inspect_async) with progress and a stop button; ::inspected hands the
+ * report over. The error level analysis is drawn over the picture at the quality, gain
+ * and opacity the controls set, each recomputation on a worker thread.
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
+#include "af-forensics.h"
 #include "afd-image-view.h"
 
 G_BEGIN_DECLS
@@ -24,6 +28,12 @@ void          afd_image_workbench_show_error  (AfdImageWorkbench *self,
 gboolean      afd_image_workbench_is_loaded   (AfdImageWorkbench *self);
 /* The message shown in place of the picture, or NULL. */
 const char   *afd_image_workbench_get_error_message (AfdImageWorkbench *self);
+/* The last inspection's report, or NULL (running, failed, stopped). */
+AfForensicsReport *afd_image_workbench_get_report (AfdImageWorkbench *self);
+gboolean      afd_image_workbench_is_inspecting (AfdImageWorkbench *self);
+/* Outlines @finding's region(s) on the picture (NULL: none). */
+void          afd_image_workbench_show_finding (AfdImageWorkbench *self,
+                                                AfFinding         *finding);
 AfdImageView *afd_image_workbench_get_view    (AfdImageWorkbench *self);
 
 G_END_DECLS
