@@ -338,10 +338,9 @@ accept_download (AfPull           *self,
     {
       g_file_delete (partial, NULL, NULL);
       run->result->integrity_failures++;
-      af_pull_add_problem (run->result, "%s %s: integrity failure: s3://%s/%s has SHA-256 %s, "
+      af_pull_add_problem (run->result, "%s %s: integrity failure: its object has SHA-256 %s, "
                            "the item's checksum is %s", af_table_nick (target->table),
-                           target->item_id, target->bucket, target->key, info->sha256,
-                           target->expected);
+                           target->item_id, info->sha256, target->expected);
       set_object_state (af_pull_get_store (self), target, "integrity %s %s", target->expected,
                         info->sha256);
       return TRUE;

@@ -124,7 +124,11 @@ retry_or_fail (GTask  *task,
       !af_aws_error_is_retryable (error) || !af_backoff_next (&data->backoff, &delay_ms))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_prefix_error (&error, "GET s3://%s/%s: ", data->bucket, data->key);
+        {
+          g_autofree char *label = af_s3_object_label (data->bucket, data->key);
+
+          g_prefix_error (&error, "GET %s: ", label);
+        }
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -297,7 +301,7 @@ sent_cb (GObject      *source,
     }
   if (must_restart (data, status) && !data->restarted)
     {
-      g_debug ("GET %s: the partial download cannot be resumed; starting over", data->key);
+      g_debug ("GET: the partial download cannot be resumed; starting over");
       data->restarted = TRUE;
       close_streams (data);
       forget_partial (data);

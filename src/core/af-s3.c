@@ -91,6 +91,15 @@ af_s3_sha256_base64 (GBytes *data)
   return g_base64_encode (digest, digest_length);
 }
 
+char *
+af_s3_object_label (const char *bucket,
+                    const char *key)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key ? key : "", -1);
+
+  return g_strdup_printf ("s3://%s/(key %.12s)", bucket, digest);
+}
+
 SoupMessage *
 af_s3_client_build_message (AfS3Client        *self,
                             const AfS3Request *request)
@@ -211,9 +220,9 @@ prefix_error (AfAwsClient   *client,
               GError       **error)
 {
   const AfS3Request *s3_request = &((const Exchange *) request)->request;
+  g_autofree char *label = af_s3_object_label (s3_request->bucket, s3_request->key);
 
-  g_prefix_error (error, "%s s3://%s/%s: ", s3_request->method, s3_request->bucket,
-                  s3_request->key ? s3_request->key : "");
+  g_prefix_error (error, "%s %s: ", s3_request->method, label);
 }
 
 static const char *

@@ -32,6 +32,12 @@ typedef struct
 } AfS3ObjectInfo;
 
 void af_s3_object_info_free (AfS3ObjectInfo *info);
+
+/* How an object is named in errors and logs: its bucket and a digest of its key,
+ * "s3://BUCKET/(key 0123456789ab)", never the key itself — keys hold borrowers' and
+ * artists' names. Whoever knows the item names it by its id. */
+char *af_s3_object_label (const char *bucket,
+                          const char *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfS3ObjectInfo, af_s3_object_info_free)
 
 #define AF_TYPE_S3_CLIENT (af_s3_client_get_type ())

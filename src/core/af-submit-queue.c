@@ -216,7 +216,7 @@ af_submit_queue (AfStore     *store,
         g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create %s", dir);
       return NULL;
     }
-  g_debug ("queued %s as %s", submission->file_name, submission->request_id);
+  g_debug ("queued an image as %s", submission->request_id);
   return g_strdup (submission->request_id);
 }
 
