@@ -783,6 +783,53 @@ test_list_nul_key (Fixture       *fixture,
   g_assert_null (keys);
 }
 
+/* ---- Finding 9: an object is named by its item, never by its key ----------------------- */
+
+static void
+log_catcher (const char     *domain,
+             GLogLevelFlags  level,
+             const char     *message,
+             gpointer        user_data)
+{
+  if (strstr (message, "Carter") != NULL)
+    (*(guint *) user_data)++;
+}
+
+static void
+test_no_names_in_messages (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *json = document_json (",\"checksum\":{\"S\":\""
+                                         "02a44f7894db787144810c2f48614f73bd15f8b6fe2176bd1d7f0b856bf2660b\"}");
+  g_autoptr(AfPull) pull = new_pull (fixture);
+  g_autoptr(AfPullResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint named = 0;
+  GLogFunc previous = g_log_set_default_handler (log_catcher, &named);
+
+  fixture->script = script_documents;
+  fixture->script_data = json;
+  g_hash_table_insert (fixture->objects, g_strdup ("/raw/loans/LOAN-1/Carter_W2.pdf"),
+                       g_bytes_new_static ("%PDF-1.4\n", 9));
+  result = run_pull (pull, &error);
+  g_assert_no_error (error);
+  g_assert_true (af_pull_mark_offline (fixture->store, DOC_ID, &error));
+
+  /* Bytes that do not match the checksum, then no object at all (404). */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_clear_pointer (&result, af_pull_result_free);
+      af_pull_set_objects_only (pull, DOC_ID);
+      result = run_pull (pull, &error);
+      g_assert_no_error (error);
+      g_assert_true (problems_mention (result, DOC_ID, round == 0 ? "integrity" : "NoSuchKey"));
+      g_assert_false (problems_mention (result, "Carter", NULL));
+      g_hash_table_remove_all (fixture->objects);
+    }
+  g_log_set_default_handler (previous, NULL);
+  g_assert_cmpuint (named, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -809,5 +856,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/hostile/s3/list-nul-key", Fixture, NULL, fixture_setup, test_list_nul_key,
               fixture_teardown);
+  g_test_add ("/hostile/messages/no-key", Fixture, NULL, fixture_setup,
+              test_no_names_in_messages, fixture_teardown);
   return g_test_run ();
 }
