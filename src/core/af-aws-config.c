@@ -105,6 +105,10 @@ af_aws_config_parse (const char *text)
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
+      /* The lengths before parsing: parse_property () cuts the line at its "=", and
+       * g_strstrip () moves the text left; both would hide the secret's bytes from a
+       * wipe measured afterwards. */
+      gsize raw_length = strlen (lines[i]);
       g_autofree char *line = g_strstrip (g_strdup (lines[i]));
 
       if (is_comment_or_blank (line))
@@ -116,8 +120,8 @@ af_aws_config_parse (const char *text)
         }
       else
         parse_property (section, lines[i], line, &in_nested);
-      af_secret_memory_wipe (lines[i], strlen (lines[i]));
-      af_secret_memory_wipe (line, strlen (line));
+      af_secret_memory_wipe (lines[i], raw_length);
+      af_secret_memory_wipe (line, raw_length);
     }
   return sections;
 }

@@ -53,7 +53,8 @@ pair_free (gpointer data)
   Pair *pair = data;
 
   g_free (pair->name);
-  g_free (pair->value);
+  /* One of them may be X-Amz-Security-Token. */
+  af_secret_memory_free (pair->value);
   g_free (pair);
 }
 
@@ -100,7 +101,7 @@ af_sigv4_signature_free (AfSigv4Signature *self)
   g_free (self->content_sha256);
   g_free (self->signature);
   g_free (self->signed_headers);
-  g_free (self->canonical_request);
+  af_secret_memory_free (self->canonical_request);   /* holds the session token */
   g_free (self->string_to_sign);
   g_free (self);
 }
@@ -411,13 +412,20 @@ canonical_headers (GPtrArray  *headers,
     {
       const Pair *pair = g_ptr_array_index (sorted, i);
 
+      /* Appends, not printf: g_string_append_printf formats into a buffer of its own
+       * and frees it unwiped, and a value may be the session token. */
       if (previous != NULL && g_str_equal (previous, pair->name))
         {
           g_string_truncate (canonical, canonical->len - 1);
-          g_string_append_printf (canonical, ",%s\n", pair->value);
+          g_string_append_c (canonical, ',');
+          g_string_append (canonical, pair->value);
+          g_string_append_c (canonical, '\n');
           continue;
         }
-      g_string_append_printf (canonical, "%s:%s\n", pair->name, pair->value);
+      g_string_append (canonical, pair->name);
+      g_string_append_c (canonical, ':');
+      g_string_append (canonical, pair->value);
+      g_string_append_c (canonical, '\n');
       g_string_append_printf (signed_names, "%s%s", previous ? ";" : "", pair->name);
       previous = pair->name;
     }
@@ -497,22 +505,60 @@ add_signing_headers (AfSigv4Signature *result,
     g_ptr_array_add (headers, g_ptr_array_index (owned, i));
 }
 
+/* Room for every header's "name:value\n": a GString that grows frees its old buffer,
+ * and the canonical headers hold the session token. */
+static gsize
+canonical_headers_size (GPtrArray *headers)
+{
+  gsize size = 1;
+
+  for (guint i = 0; i < headers->len; i++)
+    {
+      const Pair *pair = g_ptr_array_index (headers, i);
+
+      size += strlen (pair->name) + strlen (pair->value) + 2;
+    }
+  return size;
+}
+
+static void
+secret_string_free (GString *text)
+{
+  af_secret_memory_wipe (text->str, text->allocated_len);
+  g_string_free (text, TRUE);
+}
+
 static char *
 build_canonical_request (AfSigv4Request   *self,
                          AfSigv4Signature *result)
 {
   g_autoptr(GPtrArray) headers = headers_to_sign (self);
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (pair_free);
-  g_autoptr(GString) canonical = g_string_new (NULL);
   g_autoptr(GString) signed_names = g_string_new (NULL);
   g_autofree char *uri = canonical_uri (self);
   g_autofree char *query = canonical_query (self);
+  const char *parts[6];
+  GString *canonical;
+  GString *request;
 
   add_signing_headers (result, headers, owned);
+  canonical = g_string_sized_new (canonical_headers_size (headers));
   canonical_headers (headers, canonical, signed_names);
   result->signed_headers = g_strdup (signed_names->str);
-  return g_strdup_printf ("%s\n%s\n%s\n%s\n%s\n%s", self->method, uri, query,
-                          canonical->str, signed_names->str, self->payload_hash);
+
+  parts[0] = self->method, parts[1] = uri, parts[2] = query;
+  parts[3] = canonical->str, parts[4] = signed_names->str, parts[5] = self->payload_hash;
+  request = g_string_sized_new (strlen (self->method) + strlen (uri) + strlen (query) +
+                                canonical->len + signed_names->len +
+                                strlen (self->payload_hash) + 6);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      if (i > 0)
+        g_string_append_c (request, '\n');
+      g_string_append (request, parts[i]);
+    }
+  secret_string_free (canonical);
+  return g_string_free (request, FALSE);
 }
 
 static char *
