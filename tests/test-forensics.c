@@ -803,6 +803,53 @@ test_demo_artworks (void)
     }
 }
 
+static void
+cancel_on_progress (double      fraction,
+                    const char *step,
+                    gpointer    user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static void
+cancelled_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->report = af_forensics_inspect_finish (result, &run->error);
+  run->done = TRUE;
+}
+
+/* Cancelled while it runs (at its first progress report): the worker stops early and
+ * the result says cancelled. */
+static void
+test_async_cancel_midway (void)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_FRACTAL, 2400, 1800, 5);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 88);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncRun run = { 0 };
+
+  af_forensics_cache_clear ();
+  af_forensics_inspect_async (jpeg, 0, cancellable, cancel_on_progress,
+                              g_object_ref (cancellable), g_object_unref, cancelled_cb, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (run.report);
+  g_error_free (run.error);
+  /* The worker has returned (the task completes only then): had it run to the end, its
+   * report would be cached and this inspection would report no progress at all. */
+  run = (AsyncRun) { g_array_new (FALSE, FALSE, sizeof (double)), NULL, NULL, FALSE };
+  run.report = af_forensics_inspect (jpeg, 0, NULL, record_progress, &run, NULL);
+  g_assert_nonnull (run.report);
+  g_assert_cmpuint (run.fractions->len, >, 0);
+  g_object_unref (run.report);
+  g_array_unref (run.fractions);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -819,6 +866,7 @@ main (int    argc,
   g_test_add_func ("/forensics/hostile-input/unreadable-exif", test_unreadable_exif);
   g_test_add_func ("/forensics/hostile-input/png-deep-xmp", test_png_deep_xmp);
   g_test_add_func ("/forensics/async/progress-cache-cancel", test_async_progress_cache);
+  g_test_add_func ("/forensics/async/cancel-midway", test_async_cancel_midway);
   g_test_add_data_func ("/forensics/copy-move/fractal", GINT_TO_POINTER (TEXTURE_FRACTAL),
                         test_copy_move_found);
   g_test_add_data_func ("/forensics/copy-move/foliage", GINT_TO_POINTER (TEXTURE_FOLIAGE),
