@@ -14,6 +14,7 @@
 #include "afd-artwork-page.h"
 #include "afd-image-view-private.h"
 #include "afd-image-workbench.h"
+#include "afd-submit-dialog.h"
 #include "ui/afd-test-widgets.h"
 
 #define TIMEOUT_SECONDS 30
@@ -523,6 +524,48 @@ test_copy_move_shown (void)
   afd_test_remove_dir (dir);
 }
 
+static gboolean
+dialog_inspected (gpointer data)
+{
+  return afd_submit_dialog_get_report (data) != NULL;
+}
+
+/* The submit dialog inspects the new picture before it is sent: its findings are shown
+ * (without marks: nothing to mark before the analysis exists), and the report is the one
+ * the artwork page gets again from the cache while the cloud's analysis is PENDING. */
+static void
+test_submit_dialog_inspects (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("afd-workbench-XXXXXX", &error);
+  g_autofree char *path = save_copy_move (dir);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AfForensicsReport) again = NULL;
+  AfdSubmitDialog *dialog = afd_submit_dialog_new (GTK_WINDOW (f->window), f->workspace, file);
+  AfForensicsReport *report;
+  AfdFindingsList *list = afd_submit_dialog_get_findings_list (dialog);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  afd_test_wait_until (dialog_inspected, dialog, TIMEOUT_SECONDS);
+  settle (GTK_WIDGET (dialog));
+  report = afd_submit_dialog_get_report (dialog);
+  g_assert_cmpuint (afd_findings_list_get_n_findings (list), ==,
+                    g_list_model_get_n_items (af_forensics_report_get_findings (report)));
+  g_assert_cmpuint (afd_findings_list_get_n_findings (list), >, 0);
+  g_assert_null (afd_findings_list_get_status (list, 0));
+  afd_test_screenshot (GTK_WIDGET (dialog), "workbench-submit.png");
+
+  bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  again = af_forensics_inspect (bytes, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (again == report);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  afd_test_remove_dir (dir);
+}
+
 /* ---- the artwork page ---- */
 
 static void
@@ -659,6 +702,8 @@ main (int    argc,
   g_test_add_func ("/workbench/inspection/copy-move", test_copy_move_shown);
   g_test_add ("/workbench/artwork/opens", Fixture, NULL, fixture_set_up, test_artwork_opens,
               fixture_tear_down);
+  g_test_add ("/workbench/submit/inspects", Fixture, NULL, fixture_set_up,
+              test_submit_dialog_inspects, fixture_tear_down);
   g_test_add ("/workbench/artwork/appraisal", Fixture, NULL, fixture_set_up,
               test_artwork_appraisal, fixture_tear_down);
   return g_test_run ();

@@ -34,6 +34,15 @@ struct _AfdFindingsList
 
 enum
 {
+  PROP_0,
+  PROP_READ_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
   SIGNAL_FINDING_ACTIVATED,
   SIGNAL_MARK_CHANGED,
   N_SIGNALS
@@ -208,7 +217,8 @@ show_mark (Row           *row,
 /* ---- rows ---- */
 
 static GtkWidget *
-make_heading (AfFinding *finding)
+make_heading (AfFinding *finding,
+              gboolean   read_only)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *badge = gtk_label_new (severity_label (af_finding_get_severity (finding)));
@@ -221,7 +231,7 @@ make_heading (AfFinding *finding)
   gtk_label_set_xalign (GTK_LABEL (kind), 0);
   gtk_box_append (GTK_BOX (box), badge);
   gtk_box_append (GTK_BOX (box), kind);
-  if (af_finding_get_region (finding) != NULL)
+  if (af_finding_get_region (finding) != NULL && !read_only)
     {
       GtkWidget *where = gtk_image_new_from_icon_name ("find-location-symbolic");
 
@@ -277,11 +287,12 @@ make_row (AfdFindingsList *self,
   gtk_widget_set_margin_end (box, 12);
   gtk_label_set_wrap (GTK_LABEL (message), TRUE);
   gtk_label_set_xalign (GTK_LABEL (message), 0);
-  gtk_box_append (GTK_BOX (box), make_heading (row->finding));
+  gtk_box_append (GTK_BOX (box), make_heading (row->finding, self->read_only));
   gtk_box_append (GTK_BOX (box), message);
   if (!self->read_only)
     gtk_box_append (GTK_BOX (box), make_mark_controls (row));
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (list_row), !self->read_only);
   gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   return list_row;
 }
@@ -407,10 +418,31 @@ row_activated_cb (GtkListBox      *box,
 GtkWidget *
 afd_findings_list_new (gboolean read_only)
 {
-  AfdFindingsList *self = g_object_new (AFD_TYPE_FINDINGS_LIST, NULL);
+  return g_object_new (AFD_TYPE_FINDINGS_LIST, "read-only", read_only, NULL);
+}
 
-  self->read_only = read_only;
-  return GTK_WIDGET (self);
+static void
+afd_findings_list_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  if (prop_id == PROP_READ_ONLY)
+    g_value_set_boolean (value, AFD_FINDINGS_LIST (object)->read_only);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+afd_findings_list_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  if (prop_id == PROP_READ_ONLY)
+    AFD_FINDINGS_LIST (object)->read_only = g_value_get_boolean (value);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -435,6 +467,14 @@ afd_findings_list_class_init (AfdFindingsListClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = afd_findings_list_dispose;
+  object_class->get_property = afd_findings_list_get_property;
+  object_class->set_property = afd_findings_list_set_property;
+
+  /* Without the marks' controls (the submit dialog: nothing to mark yet). */
+  properties[PROP_READ_ONLY] =
+    g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_FINDING_ACTIVATED] =
     g_signal_new ("finding-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

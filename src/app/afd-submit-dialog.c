@@ -5,7 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "af-forensics.h"
 #include "af-submit.h"
+#include "afd-findings-list.h"
 #include "afd-submit-dialog.h"
 
 struct _AfdSubmitDialog
@@ -14,10 +16,13 @@ struct _AfdSubmitDialog
 
   /* template widgets */
   GtkSwitch        *save_switch;
+  AfdFindingsList  *findings_list;
 
   /* owned references */
   AfdWorkspace     *workspace;
   GFile            *file;
+  GCancellable     *inspection;   /* reading and inspecting the file */
+  AfForensicsReport *report;      /* (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (AfdSubmitDialog, afd_submit_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -164,11 +169,76 @@ afd_submit_dialog_response (AdwMessageDialog *dialog,
                           gtk_switch_get_active (self->save_switch), NULL, queued_cb, reply);
 }
 
+/* ---- The local inspection, while the appraiser decides ---------------------------- */
+
+static void
+inspected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfForensicsReport) report = af_forensics_inspect_finish (result, &error);
+  AfdSubmitDialog *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_SUBMIT_DIALOG (user_data);
+  if (report == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The picture could not be inspected: %s"),
+                                                  error->message);
+
+      afd_findings_list_set_message (self->findings_list, message);
+      return;
+    }
+  g_set_object (&self->report, report);
+  afd_findings_list_set_findings (self->findings_list, af_forensics_report_get_findings (report),
+                                  NULL);
+}
+
+static void
+file_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  AfdSubmitDialog *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_SUBMIT_DIALOG (user_data);
+  if (bytes == NULL)
+    {
+      afd_findings_list_set_message (self->findings_list, error->message);
+      return;
+    }
+  /* Cached by the bytes' SHA-256: the artwork page reopens this report at once. */
+  af_forensics_inspect_async (bytes, 0, self->inspection, NULL, NULL, NULL, inspected_cb, self);
+}
+
+AfForensicsReport *
+afd_submit_dialog_get_report (AfdSubmitDialog *self)
+{
+  g_return_val_if_fail (AFD_IS_SUBMIT_DIALOG (self), NULL);
+  return self->report;
+}
+
+AfdFindingsList *
+afd_submit_dialog_get_findings_list (AfdSubmitDialog *self)
+{
+  g_return_val_if_fail (AFD_IS_SUBMIT_DIALOG (self), NULL);
+  return self->findings_list;
+}
+
 static void
 afd_submit_dialog_dispose (GObject *object)
 {
   AfdSubmitDialog *self = AFD_SUBMIT_DIALOG (object);
 
+  g_cancellable_cancel (self->inspection);
+  g_clear_object (&self->inspection);
+  g_clear_object (&self->report);
   g_clear_object (&self->workspace);
   g_clear_object (&self->file);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_SUBMIT_DIALOG);
@@ -187,12 +257,15 @@ afd_submit_dialog_class_init (AfdSubmitDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-submit-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, AfdSubmitDialog, save_switch);
+  gtk_widget_class_bind_template_child (widget_class, AfdSubmitDialog, findings_list);
 }
 
 static void
 afd_submit_dialog_init (AfdSubmitDialog *self)
 {
+  g_type_ensure (AFD_TYPE_FINDINGS_LIST);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->inspection = g_cancellable_new ();
 }
 
 AfdSubmitDialog *
@@ -207,6 +280,7 @@ afd_submit_dialog_new (GtkWindow    *parent,
   self->workspace = g_object_ref (workspace);
   self->file = g_object_ref (file);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), name);
+  g_file_load_bytes_async (file, self->inspection, file_read_cb, self);
   return self;
 }
 

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "af-forensics-report.h"
+#include "afd-findings-list.h"
 #include "afd-workspace.h"
 
 G_BEGIN_DECLS
@@ -18,6 +20,12 @@ G_DECLARE_FINAL_TYPE (AfdSubmitDialog, afd_submit_dialog, AFD, SUBMIT_DIALOG, Ad
 AfdSubmitDialog *afd_submit_dialog_new       (GtkWindow    *parent,
                                               AfdWorkspace *workspace,
                                               GFile        *file);
+
+/* The local inspection of the file, shown in the dialog while the appraiser decides
+ * (and, being cached, on the artwork page while the cloud's analysis is PENDING);
+ * NULL until it is done. */
+AfForensicsReport *afd_submit_dialog_get_report        (AfdSubmitDialog *self);
+AfdFindingsList   *afd_submit_dialog_get_findings_list (AfdSubmitDialog *self);
 
 /* Queues @path into the cache at @db_path on a worker thread, for the reviewer
  * @identity (the ArtGuard user it is counted on); returns the request id. */
