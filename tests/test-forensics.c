@@ -228,6 +228,11 @@ test_metadata_like_exiftool (void)
     "Xmp.xmp.CreatorTool", "Canon EOS R5 Firmware 1.8.1",
     "Xmp.iptcExt.DigitalSourceType", "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture",
     "Iptc.Application2.City", "Lyon", "Iptc.Application2.ObjectName", "Nature morte",
+    "Exif.Photo.ExifVersion", "48 50 51 50", "Exif.Photo.FlashpixVersion", "48 49 48 48",
+    "Exif.Photo.ComponentsConfiguration", "1 2 3 0", "Exif.Image.YCbCrPositioning", "2",
+    "Exif.Photo.ExposureProgram", "3", "Exif.Photo.MeteringMode", "5", "Exif.Photo.Flash", "16",
+    "Exif.Photo.WhiteBalance", "0", "Exif.Photo.ExposureMode", "1",
+    "Exif.Photo.SceneCaptureType", "0", "Exif.Photo.ShutterSpeedValue", "7965784/1000000",
     NULL
   };
   /* The same tags in exiftool's names, in the order above. */
@@ -235,7 +240,9 @@ test_metadata_like_exiftool (void)
     "Make", "Model", "Software", "Artist", "Copyright", "ImageDescription", "ModifyDate",
     "DateTimeOriginal", "ExposureTime", "FNumber", "FocalLength", "Orientation", "XResolution",
     "ResolutionUnit", "ISO", "ColorSpace", "CreatorTool", "DigitalSourceType", "City",
-    "ObjectName", NULL
+    "ObjectName", "ExifVersion", "FlashpixVersion", "ComponentsConfiguration",
+    "YCbCrPositioning", "ExposureProgram", "MeteringMode", "Flash", "WhiteBalance",
+    "ExposureMode", "SceneCaptureType", "ShutterSpeedValue", NULL
   };
   g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_WOOD, 160, 120, 2);
   g_autoptr(GBytes) jpeg = forensics_jpeg (image, 90);

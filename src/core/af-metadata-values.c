@@ -118,6 +118,85 @@ colour_space_name (int value)
     }
 }
 
+typedef struct
+{
+  const char *tag;     /* the last part of the exiv2 key */
+  int         value;
+  const char *text;    /* as exiftool prints it */
+} NamedValue;
+
+/* exiftool's names of the enumerated EXIF values a camera writes most. */
+static const NamedValue named_values[] = {
+  { "YCbCrPositioning", 1, "Centered" }, { "YCbCrPositioning", 2, "Co-sited" },
+  { "ExposureProgram", 0, "Not Defined" }, { "ExposureProgram", 1, "Manual" },
+  { "ExposureProgram", 2, "Program AE" }, { "ExposureProgram", 3, "Aperture-priority AE" },
+  { "ExposureProgram", 4, "Shutter speed priority AE" },
+  { "ExposureProgram", 5, "Creative (Slow speed)" }, { "ExposureProgram", 6, "Action (High speed)" },
+  { "ExposureProgram", 7, "Portrait" }, { "ExposureProgram", 8, "Landscape" },
+  { "MeteringMode", 0, "Unknown" }, { "MeteringMode", 1, "Average" },
+  { "MeteringMode", 2, "Center-weighted average" }, { "MeteringMode", 3, "Spot" },
+  { "MeteringMode", 4, "Multi-spot" }, { "MeteringMode", 5, "Multi-segment" },
+  { "MeteringMode", 6, "Partial" }, { "MeteringMode", 255, "Other" },
+  { "WhiteBalance", 0, "Auto" }, { "WhiteBalance", 1, "Manual" },
+  { "ExposureMode", 0, "Auto" }, { "ExposureMode", 1, "Manual" },
+  { "ExposureMode", 2, "Auto bracket" },
+  { "SceneCaptureType", 0, "Standard" }, { "SceneCaptureType", 1, "Landscape" },
+  { "SceneCaptureType", 2, "Portrait" }, { "SceneCaptureType", 3, "Night" },
+  { "Flash", 0x00, "No Flash" }, { "Flash", 0x01, "Fired" },
+  { "Flash", 0x05, "Fired, Return not detected" }, { "Flash", 0x07, "Fired, Return detected" },
+  { "Flash", 0x08, "On, Did not fire" }, { "Flash", 0x09, "On, Fired" },
+  { "Flash", 0x10, "Off, Did not fire" }, { "Flash", 0x18, "Auto, Did not fire" },
+  { "Flash", 0x19, "Auto, Fired" }, { "Flash", 0x20, "No flash function" },
+};
+
+static const char *
+named_value (const char *tag,
+             int         value)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (named_values); i++)
+    if (named_values[i].value == value && strcmp (named_values[i].tag, tag) == 0)
+      return named_values[i].text;
+  return NULL;
+}
+
+/* Undefined tags holding ASCII digits (ExifVersion "48 50 51 50" is "0232"). */
+static char *
+version_text (const char *raw)
+{
+  g_auto(GStrv) bytes = g_strsplit (raw, " ", 8);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; bytes[i] != NULL; i++)
+    {
+      guint64 c = g_ascii_strtoull (bytes[i], NULL, 10);
+
+      if (c < 0x20 || c > 0x7e)
+        return (void) g_string_free (text, TRUE), NULL;
+      g_string_append_c (text, (char) c);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* ComponentsConfiguration "1 2 3 0" is "Y, Cb, Cr, -". */
+static char *
+components_text (const char *raw)
+{
+  static const char * const names[] = { "-", "Y", "Cb", "Cr", "R", "G", "B" };
+  g_auto(GStrv) parts = g_strsplit (raw, " ", 8);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 c = g_ascii_strtoull (parts[i], NULL, 10);
+
+      if (c >= G_N_ELEMENTS (names))
+        return NULL;
+      g_ptr_array_add (shown, (gpointer) names[c]);
+    }
+  g_ptr_array_add (shown, NULL);
+  return g_strjoinv (", ", (char **) shown->pdata);
+}
+
 /* The EXIF tags whose exiftool print differs from exiv2's raw value; the others (text,
  * dates, plain numbers) print the same. */
 static char *
@@ -125,10 +204,19 @@ exif_print (const char *key,
             const char *raw)
 {
   const char *name = strrchr (key, '.') + 1;
+  char *printed;
   double number;
 
+  if (g_str_has_suffix (name, "Version") && (printed = version_text (raw)) != NULL)
+    return printed;
+  if (strcmp (name, "ComponentsConfiguration") == 0)
+    return components_text (raw);
   if (!parse_rational (raw, &number))
     return NULL;
+  if (named_value (name, (int) number) != NULL)
+    return g_strdup (named_value (name, (int) number));
+  if (strcmp (name, "ShutterSpeedValue") == 0)
+    return exposure_time (exp2 (-number));
   if (strcmp (name, "ExposureTime") == 0)
     return exposure_time (number);
   if (strcmp (name, "FNumber") == 0 || strcmp (name, "ApertureValue") == 0)
