@@ -168,8 +168,35 @@ label_layout (cairo_t    *cr,
   return layout;
 }
 
-/* The padlock and the label, centred, as large as the block allows (no larger than the
- * page's own text); left out when too small to read. */
+/* The label's layout at the largest size that fits a block @w × @h units drawn at
+ * @scale: half the block's height, or readable on screen if the block allows, and
+ * smaller when the block is narrower than the padlock and the label. */
+static PangoLayout *
+fit_label (cairo_t    *cr,
+           const char *text,
+           double      w,
+           double      h,
+           double      scale,
+           double     *out_size)
+{
+  double size = MIN (MAX (h * 0.5, READABLE_FONT_PIXELS / scale), MIN (h * 0.75, MAX_FONT_UNITS));
+  PangoLayout *layout = label_layout (cr, text, size);
+  double room = w - h * 0.5, group;
+  PangoRectangle ink;
+
+  pango_layout_get_extents (layout, &ink, NULL);
+  group = ink.width / (double) PANGO_SCALE + size * 1.2;
+  if (group > room && group > 0)
+    {
+      size *= MAX (room, 0) / group;
+      g_object_unref (layout);
+      layout = label_layout (cr, text, size);
+    }
+  *out_size = size;
+  return layout;
+}
+
+/* The padlock and the label, centred; left out when too small to read. */
 static void
 draw_label (cairo_t               *cr,
             const AfdPiiMaskStyle *style,
@@ -178,30 +205,19 @@ draw_label (cairo_t               *cr,
             double                 h,
             double                 scale)
 {
-  /* Half the block's height, or readable on screen if the block allows. */
-  double size = MIN (MAX (h * 0.5, READABLE_FONT_PIXELS / scale), MIN (h * 0.75, MAX_FONT_UNITS));
-  g_autoptr(PangoLayout) layout = label_layout (cr, text, size);
+  double size, icon, gap, x;
+  g_autoptr(PangoLayout) layout = fit_label (cr, text, w, h, scale, &size);
   PangoRectangle ink, logical;
-  double room = w - h * 0.5, group, icon, x;
 
-  pango_layout_get_extents (layout, &ink, &logical);
-  group = (ink.width / (double) PANGO_SCALE) + size * 1.2;
-  /* Narrower than the label: smaller type, down to the least readable size. */
-  if (group > room && group > 0)
-    {
-      size *= room / group;
-      g_clear_object (&layout);
-      layout = label_layout (cr, text, size);
-      pango_layout_get_extents (layout, &ink, &logical);
-    }
   if (size * scale < MIN_FONT_PIXELS)
     return;
+  pango_layout_get_extents (layout, &ink, &logical);
   icon = size * 0.9;
-  group = ink.width / (double) PANGO_SCALE + icon + size * 0.35;
-  x = (w - group) / 2;
+  gap = size * 0.35;
+  x = (w - (ink.width / (double) PANGO_SCALE + icon + gap)) / 2;
   gdk_cairo_set_source_rgba (cr, &style->text);
   draw_padlock (cr, x, (h - icon) / 2, icon);
-  cairo_move_to (cr, x + icon + size * 0.35 - ink.x / (double) PANGO_SCALE,
+  cairo_move_to (cr, x + icon + gap - ink.x / (double) PANGO_SCALE,
                  (h - logical.height / (double) PANGO_SCALE) / 2 - logical.y / (double) PANGO_SCALE);
   pango_cairo_show_layout (cr, layout);
 }
