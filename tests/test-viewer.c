@@ -536,6 +536,17 @@ clipboard_is_text (gpointer data)
   return gdk_content_formats_contain_gtype (formats, G_TYPE_STRING);
 }
 
+static char *
+read_clipboard (GdkClipboard *clipboard)
+{
+  char *text = NULL;
+
+  afd_test_wait_until (clipboard_is_text, clipboard, TIMEOUT_SECONDS);
+  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &text);
+  afd_test_wait_until (string_arrived, &text, TIMEOUT_SECONDS);
+  return text;
+}
+
 /* Drags a selection over the field's bbox (a little larger, as a hand would) and
  * returns what reached the clipboard. */
 static char *
@@ -545,16 +556,12 @@ copy_text_under (Fixture    *f,
   AfField *field = af_field_list_lookup (afd_document_viewer_get_fields (f->viewer), field_name, NULL);
   const AfBbox *b = af_field_get_bbox (field);
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->viewer));
-  char *text = NULL;
 
   gdk_clipboard_set_content (clipboard, NULL);
   g_signal_emit_by_name (afd_document_viewer_get_page_view (f->viewer), "text-selected",
                          af_field_get_page (field) - 1, b->left - 0.002, b->top - 0.002,
                          b->left + b->width + 0.002, b->top + b->height + 0.002);
-  afd_test_wait_until (clipboard_is_text, clipboard, TIMEOUT_SECONDS);
-  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &text);
-  afd_test_wait_until (string_arrived, &text, TIMEOUT_SECONDS);
-  return text;
+  return read_clipboard (clipboard);
 }
 
 static void
@@ -845,17 +852,6 @@ wait_for_text_reads (AfdPageView *view)
                                     on_barrier_text, &text);
   afd_test_wait_until (string_arrived, &text, TIMEOUT_SECONDS);
   drain ();
-}
-
-static char *
-read_clipboard (GdkClipboard *clipboard)
-{
-  char *text = NULL;
-
-  afd_test_wait_until (clipboard_is_text, clipboard, TIMEOUT_SECONDS);
-  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &text);
-  afd_test_wait_until (string_arrived, &text, TIMEOUT_SECONDS);
-  return text;
 }
 
 /* Masked, a drag over the SSN copies nothing (the clipboard keeps what it had), and a
