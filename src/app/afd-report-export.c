@@ -115,12 +115,12 @@ export_response_cb (GtkNativeDialog *dialog,
     return;
   /* The toast names the file, not the item: the id is no longer needed after this. */
   {
-    g_autofree char *name = g_file_get_basename (file);
     g_autofree char *id = g_steal_pointer (&request->id);
+    Request *owned = g_steal_pointer (&request);
 
-    request->id = g_steal_pointer (&name);
-    afr_export_write_async (request->db_path, request->identity, id, request->paper, file, NULL,
-                            written_cb, g_steal_pointer (&request));
+    owned->id = g_file_get_basename (file);
+    afr_export_write_async (owned->db_path, owned->identity, id, owned->paper, file, NULL,
+                            written_cb, owned);
   }
 }
 
