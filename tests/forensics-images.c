@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <gexiv2/gexiv2.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -258,20 +259,40 @@ forensics_reduce (AfImageBuffer *image,
   return out;
 }
 
+static char *temp_folder;
+
+void
+forensics_remove_temp (void)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (temp_folder == NULL)
+    return;
+  dir = g_dir_open (temp_folder, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (temp_folder, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (temp_folder);
+  g_clear_pointer (&temp_folder, g_free);
+}
+
 char *
 forensics_write_temp (GBytes     *bytes,
                       const char *name)
 {
   g_autoptr(GError) error = NULL;
-  static char *folder;
   char *path;
 
-  if (folder == NULL)
+  if (temp_folder == NULL)
     {
-      folder = g_dir_make_tmp ("af-forensics-XXXXXX", &error);
+      temp_folder = g_dir_make_tmp ("af-forensics-XXXXXX", &error);
       g_assert_no_error (error);
     }
-  path = g_build_filename (folder, name, NULL);
+  path = g_build_filename (temp_folder, name, NULL);
   g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
                        &error);
   g_assert_no_error (error);

@@ -47,6 +47,8 @@ AfImageBuffer *forensics_reduce         (AfImageBuffer *image,
 /* Writes @bytes to a new file in a temporary folder; returns its path. */
 char          *forensics_write_temp     (GBytes        *bytes,
                                          const char    *name);
+/* Removes that folder and its files (at the end of a test program). */
+void           forensics_remove_temp    (void);
 /* Sets each "key", "value" pair of @tags (NULL-terminated) on the file with gexiv2, and
  * the EXIF thumbnail when @thumbnail is not NULL. */
 void           forensics_set_metadata   (const char    *path,

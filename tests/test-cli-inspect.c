@@ -20,17 +20,25 @@ static void
 run_cli (Run                *run,
          const char * const *args)
 {
+  const char * const variables[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+                                     "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autofree char *marker = forensics_write_temp (empty, "home-marker");
+  g_autofree char *home = g_path_get_dirname (marker);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Nothing of the child reaches the real home: its cache and settings are the test's. */
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    g_subprocess_launcher_setenv (launcher, variables[i], home, TRUE);
   g_ptr_array_add (argv, (gpointer) g_getenv ("AF_CLI"));
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
@@ -151,10 +159,29 @@ test_inspect_not_an_image (void)
   run_clear (&run);
 }
 
+/* An analysis whose image was never downloaded: refused, naming the id. */
+static void
+test_inspect_request_not_downloaded (void)
+{
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autofree char *placeholder = forensics_write_temp (empty, "placeholder");
+  g_autofree char *db = g_strconcat (placeholder, ".db", NULL);
+  Run run = { 0 };
+
+  run_cli (&run, (const char * const[]) { "--db", db, "inspect",
+                                          "c8a9fada-faf4-4a04-b5ec-fa640c9e43cd", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "c8a9fada-faf4-4a04-b5ec-fa640c9e43cd"));
+  g_assert_nonnull (strstr (run.err, "downloaded"));
+  run_clear (&run);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
   if (g_getenv ("AF_CLI") == NULL)
     {
@@ -164,5 +191,8 @@ main (int    argc,
   g_test_add_func ("/cli/inspect/json", test_inspect_json);
   g_test_add_func ("/cli/inspect/ela", test_inspect_ela);
   g_test_add_func ("/cli/inspect/not-an-image", test_inspect_not_an_image);
-  return g_test_run ();
+  g_test_add_func ("/cli/inspect/request-not-downloaded", test_inspect_request_not_downloaded);
+  status = g_test_run ();
+  forensics_remove_temp ();
+  return status;
 }

@@ -861,6 +861,8 @@ int
 main (int    argc,
       char **argv)
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/forensics/metadata/like-exiftool", test_metadata_like_exiftool);
   g_test_add_func ("/forensics/metadata/colour-profile", test_colour_profile);
@@ -887,5 +889,7 @@ main (int    argc,
   g_test_add_func ("/forensics/ela/patch", test_ela_patch);
   if (g_getenv ("AF_FIXTURES_DIR") != NULL)
     g_test_add_func ("/forensics/demo-artworks", test_demo_artworks);
-  return g_test_run ();
+  status = g_test_run ();
+  forensics_remove_temp ();
+  return status;
 }
