@@ -55,4 +55,7 @@ if ninja -C build-asan-app tests/test-viewer tests/test-compare src/app/gschemas
 else
   status=1
 fi
+# The libFuzzer targets (tests/fuzz), each for a bounded time under ASan + UBSan: about
+# 3 minutes of fuzzing plus the clang build. A crash, leak or sanitizer report fails.
+bash build-aux/run-fuzz.sh || status=1
 exit $status

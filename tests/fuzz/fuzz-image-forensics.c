@@ -9,13 +9,8 @@
  * that each run stays fast; the limits themselves are exercised on every input.
  *
  * Seeds: tests/fuzz/corpus/image-forensics (a plain JPEG, PNG and TIFF, and a JPEG with
- * EXIF, XMP, IPTC and a thumbnail). Until the meson wiring of tests/fuzz exists, by hand:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core -Ibuild \
- *     tests/fuzz/fuzz-image-forensics.c src/core/af-{forensics,forensics-inspect,\
- *     forensics-cache,forensics-findings,forensics-report,jpeg,icc,image-buffer,\
- *     image-metadata,metadata-values,finding,clone-detect,ela-regions,file-check}.c \
- *     $(pkg-config --cflags --libs gio-2.0 gexiv2 libjpeg gdk-pixbuf-2.0) -lm -o fuzz
- *   ./fuzz -max_total_time=60 CORPUS_COPY tests/fuzz/corpus/image-forensics
+ * EXIF, XMP, IPTC and a thumbnail). Built and run by build-aux/run-fuzz.sh
+ * (tests/fuzz/README.md).
  */
 #include <stdint.h>
 
