@@ -4,13 +4,13 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "af-file-check.h"
 #include "afd-image-tiles.h"
 
 typedef struct
 {
-  GdkPixbuf *pixbuf;  /* (owned) the level's pixels, shared by its tiles */
   int        width;
   int        height;
   int        columns;
@@ -33,14 +33,13 @@ level_clear (gpointer data)
 {
   Level *level = data;
 
-  g_clear_object (&level->pixbuf);
   g_clear_pointer (&level->tiles, g_ptr_array_unref);
 }
 
-/* A tile is a window on the level's pixels: same rows, an offset and a shorter length. */
+/* A tile gets its own packed rows (copied here, on the worker): the renderer then
+ * uploads it in one call, where rows of the level's stride would go one by one. */
 static GdkTexture *
 cut_tile (GdkPixbuf *pixbuf,
-          GBytes    *pixels,
           int        x,
           int        y)
 {
@@ -48,28 +47,31 @@ cut_tile (GdkPixbuf *pixbuf,
   int height = MIN (AFD_IMAGE_TILE_SIZE, gdk_pixbuf_get_height (pixbuf) - y);
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
   gboolean alpha = gdk_pixbuf_get_has_alpha (pixbuf);
-  int bpp = alpha ? 4 : 3;
-  gsize offset = (gsize) y * stride + (gsize) x * bpp;
-  gsize length = (gsize) (height - 1) * stride + (gsize) width * bpp;
-  g_autoptr(GBytes) window = g_bytes_new_from_bytes (pixels, offset, length);
+  gsize row = (gsize) width * (alpha ? 4 : 3);
+  const guchar *source = gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * stride
+                         + (gsize) x * (alpha ? 4 : 3);
+  guchar *data = g_malloc (row * height);
+  g_autoptr(GBytes) bytes = NULL;
 
+  for (int i = 0; i < height; i++)
+    memcpy (data + i * row, source + (gsize) i * stride, row);
+  bytes = g_bytes_new_take (data, row * height);
   return gdk_memory_texture_new (width, height,
                                  alpha ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
-                                 window, stride);
+                                 bytes, row);
 }
 
 static Level
-make_level (GdkPixbuf *pixbuf)   /* (transfer full) */
+make_level (GdkPixbuf *pixbuf)
 {
-  Level level = { pixbuf, gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf) };
-  g_autoptr(GBytes) pixels = gdk_pixbuf_read_pixel_bytes (pixbuf);
+  Level level = { gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf) };
 
   level.columns = (level.width + AFD_IMAGE_TILE_SIZE - 1) / AFD_IMAGE_TILE_SIZE;
   level.rows = (level.height + AFD_IMAGE_TILE_SIZE - 1) / AFD_IMAGE_TILE_SIZE;
   level.tiles = g_ptr_array_new_full (level.columns * level.rows, g_object_unref);
   for (int row = 0; row < level.rows; row++)
     for (int column = 0; column < level.columns; column++)
-      g_ptr_array_add (level.tiles, cut_tile (pixbuf, pixels, column * AFD_IMAGE_TILE_SIZE,
+      g_ptr_array_add (level.tiles, cut_tile (pixbuf, column * AFD_IMAGE_TILE_SIZE,
                                               row * AFD_IMAGE_TILE_SIZE));
   return level;
 }
@@ -86,18 +88,20 @@ build_pyramid (GdkPixbuf    *pixbuf,
     {
       int width = gdk_pixbuf_get_width (current);
       int height = gdk_pixbuf_get_height (current);
-      Level level = make_level (g_object_ref (current));
+      Level level = make_level (current);
+      GdkPixbuf *smaller;
 
       g_array_append_val (self->levels, level);
       if (MAX (width, height) <= AFD_IMAGE_TILE_SIZE)
         break;
       if (g_cancellable_is_cancelled (cancellable))
         return NULL;
-      g_set_object (&current, NULL);
-      current = gdk_pixbuf_scale_simple (level.pixbuf, MAX (1, width / 2), MAX (1, height / 2),
+      smaller = gdk_pixbuf_scale_simple (current, MAX (1, width / 2), MAX (1, height / 2),
                                          GDK_INTERP_BILINEAR);
-      if (current == NULL)
+      if (smaller == NULL)
         break;   /* out of memory for a smaller level: the larger ones still draw */
+      g_set_object (&current, NULL);
+      current = smaller;
     }
   return g_steal_pointer (&self);
 }
