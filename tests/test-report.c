@@ -17,6 +17,7 @@
 #include "afr-export.h"
 #include "afr-paper.h"
 #include "afr-pdf.h"
+#include "afr-picture.h"
 
 /* poppler-glib 22.12 declares no autoptr cleanups. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
@@ -690,6 +691,32 @@ test_write_async (Fixture       *fixture,
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* A picture that is not one, and a PNG whose header claims 20,000 × 20,000 pixels (a
+ * decompression bomb: IHDR, gAMA, the start of its data): refused with a reason, the
+ * second before any pixel is decoded. */
+static void
+test_bad_pictures (void)
+{
+  static const guint8 bomb[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x4e, 0x20, 0x00, 0x00, 0x4e, 0x20, 0x08, 0x02, 0x00, 0x00,
+    0x00, 0x6c, 0x12, 0xd1, 0x6e, 0x00, 0x00, 0x00, 0x04, 0x67, 0x41, 0x4d, 0x41, 0x00,
+    0x00, 0xb1, 0x8f, 0x0b, 0xfc, 0x61, 0x05, 0x00, 0x00, 0x00, 0x64, 0x49, 0x44, 0x41,
+    0x54, 0x78, 0x9c, 0x63, 0x60, 0xa0, 0x0c, 0x00, 0x00,
+  };
+  g_autoptr(GBytes) junk = g_bytes_new_static ("%PDF-1.4 not a picture", 22);
+  g_autoptr(GBytes) large = g_bytes_new_static (bomb, sizeof bomb);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (afr_picture_load (junk, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "not an image"));
+  g_clear_error (&error);
+  g_assert_null (afr_picture_load (large, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "20000 × 20000"));
+}
+
 /* ---- Ids, paper, names ------------------------------------------------------------- */
 
 static void
@@ -869,5 +896,6 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/report/paper", test_paper);
   g_test_add_func ("/report/appraisal/regions", test_regions);
+  g_test_add_func ("/report/appraisal/bad-pictures", test_bad_pictures);
   return g_test_run ();
 }

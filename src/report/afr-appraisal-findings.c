@@ -24,18 +24,11 @@ has_marks (const AfValue *analysis)
 
 AfForensicsReport *
 afr_appraisal_inspect (const AfValue  *analysis,
-                       const char     *path,
+                       GBytes         *bytes,
                        GError        **error)
 {
-  char *contents = NULL;
-  gsize length = 0;
-  g_autoptr(GBytes) bytes = NULL;
-
-  if (!has_marks (analysis) || path == NULL)
+  if (!has_marks (analysis) || bytes == NULL)
     return NULL;
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  bytes = g_bytes_new_take (contents, length);
   /* Quality 0: estimated from the file, as the workbench does by default. */
   return af_forensics_inspect (bytes, 0, NULL, NULL, NULL, error);
 }

@@ -11,10 +11,11 @@
 
 G_BEGIN_DECLS
 
-/* The local inspection of the picture at @path, when the appraiser has marked findings
- * (the workbench has run on it); NULL with no error when there are no marks. */
+/* The local inspection of the picture (@bytes, nullable), when the appraiser has marked
+ * findings (the workbench has run on it); NULL with no error when there are no marks
+ * or no picture. */
 AfForensicsReport *afr_appraisal_inspect        (const AfValue      *analysis,
-                                                 const char         *path,
+                                                 GBytes             *bytes,
                                                  GError            **error);
 
 /* The regions of @forensics' findings, numbered as the findings table numbers them,

@@ -66,27 +66,35 @@ resolve_cached_picture (AfStore        *store,
   return NULL;
 }
 
-/* The picture file of @analysis; NULL with a reason for the reader when there is none. */
-static char *
-find_picture (AfStore        *store,
+/* The picture of @analysis, read whole; NULL with a reason for the reader when there
+ * is none. */
+static GBytes *
+read_picture (AfStore        *store,
               const AfValue  *analysis,
               GError        **error)
 {
-  return af_demo_store_is_demo (store) ? resolve_demo_picture (analysis, error)
-                                       : resolve_cached_picture (store, analysis, error);
+  g_autofree char *path = af_demo_store_is_demo (store)
+                          ? resolve_demo_picture (analysis, error)
+                          : resolve_cached_picture (store, analysis, error);
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (path == NULL || !g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return g_bytes_new_take (contents, length);
 }
 
 /* The artwork, with the regions of the local inspection's findings drawn on it. */
 static void
 add_picture (AfrReport         *report,
              const AfValue     *analysis,
-             const char        *path,
+             GBytes            *bytes,
              const GError      *missing,
              AfForensicsReport *forensics)
 {
   g_autoptr(GError) error = missing != NULL ? g_error_copy (missing) : NULL;
   int width = 0;
-  cairo_surface_t *picture = path != NULL ? afr_picture_load (path, &width, NULL, &error) : NULL;
+  cairo_surface_t *picture = bytes != NULL ? afr_picture_load (bytes, &width, NULL, &error) : NULL;
   g_autofree char *text = NULL;
 
   if (picture != NULL)
@@ -203,18 +211,18 @@ afr_appraisal_report_build (AfStore     *store,
   g_autoptr(GError) missing = NULL;
   g_autoptr(GError) inspection_error = NULL;
   g_autoptr(AfForensicsReport) forensics = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(GBytes) picture = NULL;
   g_autofree char *why = NULL;
 
   if (analysis == NULL)
     return NULL;
-  path = find_picture (store, analysis, &missing);
-  forensics = afr_appraisal_inspect (analysis, path, &inspection_error);
+  picture = read_picture (store, analysis, &missing);
+  forensics = afr_appraisal_inspect (analysis, picture, &inspection_error);
   if (inspection_error != NULL)
     /* Translators: %s is the inspection's own message. */
     why = g_strdup_printf (_("The local inspection could not run on the picture: %s"),
                            inspection_error->message);
-  else if (path == NULL && af_value_map_get (analysis, "appraisal_findings") != NULL)
+  else if (picture == NULL && af_value_map_get (analysis, "appraisal_findings") != NULL)
     why = g_strdup (_("Without the picture, the local inspection's findings and regions "
                       "are not in this report; the appraiser's marks are."));
 
@@ -223,7 +231,7 @@ afr_appraisal_report_build (AfStore     *store,
   afr_report_add_title (report, _("Appraisal report"),
                         afr_build_or_absent (af_item_get_s (analysis, "filename")));
   add_flags (report, store, request_id);
-  add_picture (report, analysis, path, missing, forensics);
+  add_picture (report, analysis, picture, missing, forensics);
   add_file_facts (report, analysis);
   add_cloud_analysis (report, analysis);
   add_appraisal (report, analysis);

@@ -46,63 +46,103 @@ surface_from_pixbuf (GdkPixbuf *pixbuf)
   return surface;
 }
 
-/* Hands cairo the file's JPEG bytes, which the PDF then holds as they are. */
+/* Hands cairo the JPEG as it is, which the PDF then holds without re-encoding it. */
 static void
 attach_jpeg (cairo_surface_t *surface,
-             const char      *path)
+             GBytes          *bytes)
 {
-  char *bytes = NULL;
   gsize length = 0;
+  const guchar *data = g_bytes_get_data (bytes, &length);
 
-  if (!g_file_get_contents (path, &bytes, &length, NULL))
+  if (cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG, data, length,
+                                   (cairo_destroy_func_t) g_bytes_unref,
+                                   g_bytes_ref (bytes)) != CAIRO_STATUS_SUCCESS)
+    g_bytes_unref (bytes);
+}
+
+typedef struct
+{
+  int      width;     /* the picture's own size */
+  int      height;
+  gboolean refused;   /* over AFR_PICTURE_MAX_PIXELS: never decoded */
+} Size;
+
+/* Before any pixel is decoded: refuse a decompression bomb, bring a large picture down. */
+static void
+size_prepared_cb (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  Size *size = user_data;
+  double scale;
+
+  size->width = width;
+  size->height = height;
+  if ((gint64) width * height > AFR_PICTURE_MAX_PIXELS || width <= 0 || height <= 0)
+    {
+      size->refused = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 1, 1);
+      return;
+    }
+  if (MAX (width, height) <= AFR_PICTURE_MAX_SIDE)
     return;
-  if (cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG, (const guchar *) bytes,
-                                   length, g_free, bytes) != CAIRO_STATUS_SUCCESS)
-    g_free (bytes);
+  scale = (double) AFR_PICTURE_MAX_SIDE / MAX (width, height);
+  gdk_pixbuf_loader_set_size (loader, MAX (1, (int) (width * scale)), MAX (1, (int) (height * scale)));
+}
+
+static GdkPixbuf *
+decode (GBytes   *bytes,
+        Size     *size,
+        char    **out_format,
+        GError  **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) local_error = NULL;
+  GdkPixbufFormat *format;
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), size);
+  if (!gdk_pixbuf_loader_write_bytes (loader, bytes, &local_error) ||
+      !gdk_pixbuf_loader_close (loader, &local_error) || size->refused)
+    {
+      if (!size->refused)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("The picture is not an image this app can read."));
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("The picture is too large to include (%d × %d pixels)."),
+                     size->width, size->height);
+      return NULL;
+    }
+  format = gdk_pixbuf_loader_get_format (loader);
+  *out_format = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
 }
 
 cairo_surface_t *
-afr_picture_load (const char  *path,
-                  int         *out_width,
-                  int         *out_height,
-                  GError     **error)
+afr_picture_load (GBytes  *bytes,
+                  int     *out_width,
+                  int     *out_height,
+                  GError **error)
 {
-  int width = 0, height = 0;
-  GdkPixbufFormat *format = gdk_pixbuf_get_file_info (path, &width, &height);
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  Size size = { 0, 0, FALSE };
+  g_autofree char *format = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = decode (bytes, &size, &format, error);
   g_autoptr(GdkPixbuf) oriented = NULL;
-  g_autofree char *format_name = NULL;
-  gboolean whole;
   cairo_surface_t *surface;
 
-  if (format == NULL || width <= 0 || height <= 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("The picture is not an image this app can read."));
-      return NULL;
-    }
-  if ((gint64) width * height > AFR_PICTURE_MAX_PIXELS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The picture is too large to include (%d × %d pixels)."), width, height);
-      return NULL;
-    }
-  whole = MAX (width, height) <= AFR_PICTURE_MAX_SIDE;
-  pixbuf = whole ? gdk_pixbuf_new_from_file (path, error)
-                 : gdk_pixbuf_new_from_file_at_size (path, AFR_PICTURE_MAX_SIDE,
-                                                     AFR_PICTURE_MAX_SIDE, error);
   if (pixbuf == NULL)
     return NULL;
   /* An EXIF orientation would turn the drawn picture away from the embedded JPEG. */
   oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   surface = surface_from_pixbuf (oriented);
-  format_name = gdk_pixbuf_format_get_name (format);
-  if (whole && gdk_pixbuf_get_width (oriented) == width && g_strcmp0 (format_name, "jpeg") == 0)
-    attach_jpeg (surface, path);
+  if (gdk_pixbuf_get_width (oriented) == size.width &&
+      gdk_pixbuf_get_height (oriented) == size.height && g_strcmp0 (format, "jpeg") == 0)
+    attach_jpeg (surface, bytes);
   if (out_width != NULL)
-    *out_width = width;
+    *out_width = size.width;
   if (out_height != NULL)
-    *out_height = height;
+    *out_height = size.height;
   return surface;
 }
 

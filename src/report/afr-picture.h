@@ -18,9 +18,10 @@ G_BEGIN_DECLS
 /* Larger pictures are not decoded at all. */
 #define AFR_PICTURE_MAX_PIXELS (100 * 1000 * 1000)
 
-/* @out_width/@out_height (nullable): the file's own size in pixels, which the
- * surface may be smaller than. */
-cairo_surface_t *afr_picture_load (const char  *path,
+/* @bytes: the picture file's contents (read by the caller, who knows whether the file is
+ * sealed in the object cache). @out_width/@out_height (nullable): the picture's own size
+ * in pixels, which the surface may be smaller than. */
+cairo_surface_t *afr_picture_load (GBytes      *bytes,
                                    int         *out_width,
                                    int         *out_height,
                                    GError     **error);
