@@ -31,7 +31,9 @@ print_result (AfcContext *context,
               const char *id,
               GFile      *file)
 {
-  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *local = g_file_get_path (file);
+  /* A file name may be any bytes: what is printed (and put in JSON) is UTF-8. */
+  g_autofree char *path = g_filename_display_name (local != NULL ? local : "");
   g_autoptr(GString) out = g_string_new (NULL);
 
   if (afc_context_get_json (context))
