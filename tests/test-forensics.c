@@ -811,6 +811,47 @@ test_demo_artworks (void)
 }
 
 static void
+ela_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AfImageBuffer **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = af_forensics_ela_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static AfImageBuffer *
+ela_async_wait (GBytes *bytes,
+                int     quality)
+{
+  AfImageBuffer *ela = NULL;
+
+  af_forensics_ela_async (bytes, quality, NULL, ela_done_cb, &ela);
+  while (ela == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return ela;
+}
+
+/* The view's quality control: the ELA alone at another quality, off the thread, the same
+ * pixels as the synchronous one, cached. */
+static void
+test_ela_async (void)
+{
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_WOOD, 200, 150, 3);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 85);
+  g_autoptr(AfImageBuffer) decoded = af_forensics_decode (jpeg, NULL, NULL);
+  g_autoptr(AfImageBuffer) expected = af_forensics_ela (decoded, 70, NULL, NULL);
+  g_autoptr(AfImageBuffer) first = ela_async_wait (jpeg, 70);
+  g_autoptr(AfImageBuffer) second = ela_async_wait (jpeg, 70);
+  gsize size = af_image_buffer_get_stride (expected) * af_image_buffer_get_height (expected);
+
+  g_assert_cmpmem (af_image_buffer_get_data (first), size, af_image_buffer_get_data (expected), size);
+  g_assert_true (first == second);
+}
+
+static void
 cancel_on_progress (double      fraction,
                     const char *step,
                     gpointer    user_data)
@@ -876,6 +917,7 @@ main (int    argc,
   g_test_add_func ("/forensics/hostile-input/png-deep-xmp", test_png_deep_xmp);
   g_test_add_func ("/forensics/async/progress-cache-cancel", test_async_progress_cache);
   g_test_add_func ("/forensics/async/cancel-midway", test_async_cancel_midway);
+  g_test_add_func ("/forensics/async/ela", test_ela_async);
   g_test_add_data_func ("/forensics/copy-move/fractal", GINT_TO_POINTER (TEXTURE_FRACTAL),
                         test_copy_move_found);
   g_test_add_data_func ("/forensics/copy-move/foliage", GINT_TO_POINTER (TEXTURE_FOLIAGE),

@@ -168,7 +168,8 @@ af_forensics_inspect (GBytes                  *bytes,
   return inspect (bytes, ela_quality, cancellable, &sink, error);
 }
 
-/* The asynchronous form: progress crosses from the worker to the caller's context. */
+/* The asynchronous forms (the ELA alone uses the bytes and quality only): progress
+ * crosses from the worker to the caller's context. */
 typedef struct
 {
   GBytes                  *bytes;            /* (owned) */
@@ -249,6 +250,29 @@ inspect_thread (GTask        *task,
     g_task_return_pointer (task, report, g_object_unref);
 }
 
+/* Runs @thread_func on a worker thread for @bytes at @quality, with @data (owned; the
+ * caller has set its progress members) as the task data. */
+static void
+run_task (gpointer             source_tag,
+          GBytes              *bytes,
+          int                  quality,
+          GCancellable        *cancellable,
+          GTaskThreadFunc      thread_func,
+          InspectData         *data,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, TRUE);
+  data->bytes = g_bytes_ref (bytes);
+  data->quality = quality;
+  data->context = g_main_context_ref_thread_default ();
+  g_task_set_task_data (task, data, (GDestroyNotify) inspect_data_free);
+  g_task_run_in_thread (task, thread_func);
+}
+
 void
 af_forensics_inspect_async (GBytes                  *bytes,
                             int                      ela_quality,
@@ -259,20 +283,14 @@ af_forensics_inspect_async (GBytes                  *bytes,
                             GAsyncReadyCallback      callback,
                             gpointer                 user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   InspectData *data = g_new0 (InspectData, 1);
 
   g_return_if_fail (bytes != NULL);
-  g_task_set_source_tag (task, af_forensics_inspect_async);
-  g_task_set_check_cancellable (task, TRUE);
-  data->bytes = g_bytes_ref (bytes);
-  data->quality = ela_quality;
   data->progress = progress;
   data->progress_data = progress_data;
   data->progress_destroy = progress_destroy;
-  data->context = g_main_context_ref_thread_default ();
-  g_task_set_task_data (task, data, (GDestroyNotify) inspect_data_free);
-  g_task_run_in_thread (task, inspect_thread);
+  run_task (af_forensics_inspect_async, bytes, ela_quality, cancellable, inspect_thread, data,
+            callback, user_data);
 }
 
 AfForensicsReport *
@@ -282,19 +300,6 @@ af_forensics_inspect_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_async_result_is_tagged (result, af_forensics_inspect_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-typedef struct
-{
-  GBytes *bytes;    /* (owned) */
-  int     quality;
-} ElaData;
-
-static void
-ela_data_free (ElaData *data)
-{
-  g_bytes_unref (data->bytes);
-  g_free (data);
 }
 
 static AfImageBuffer *
@@ -325,7 +330,7 @@ ela_thread (GTask        *task,
             gpointer      task_data,
             GCancellable *cancellable)
 {
-  ElaData *data = task_data;
+  InspectData *data = task_data;
   GError *error = NULL;
   AfImageBuffer *ela = ela_for_bytes (data->bytes, data->quality, cancellable, &error);
 
@@ -342,16 +347,9 @@ af_forensics_ela_async (GBytes              *bytes,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  ElaData *data = g_new0 (ElaData, 1);
-
   g_return_if_fail (bytes != NULL);
-  g_task_set_source_tag (task, af_forensics_ela_async);
-  g_task_set_check_cancellable (task, TRUE);
-  data->bytes = g_bytes_ref (bytes);
-  data->quality = quality;
-  g_task_set_task_data (task, data, (GDestroyNotify) ela_data_free);
-  g_task_run_in_thread (task, ela_thread);
+  run_task (af_forensics_ela_async, bytes, quality, cancellable, ela_thread,
+            g_new0 (InspectData, 1), callback, user_data);
 }
 
 AfImageBuffer *
