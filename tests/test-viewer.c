@@ -32,6 +32,7 @@ typedef struct
   AfdDocumentViewer *viewer;
   char              *demo_dir;
   char              *scratch;
+  GPtrArray         *toasts;   /* what the viewer asked the window to show */
 } Fixture;
 
 static const char *carter_w2 = "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb";
@@ -91,6 +92,37 @@ open_fixture_document (Fixture    *f,
   g_assert_true (afd_document_viewer_is_loaded (f->viewer));
 }
 
+/* Stands in for the window's win.toast: the viewer's toasts are recorded. */
+static void
+record_toast (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->toasts, g_variant_dup_string (parameter, NULL));
+}
+
+static void
+install_toast_recorder (Fixture *f)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
+
+  f->toasts = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (action, "activate", G_CALLBACK (record_toast), f);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (f->window, "win", G_ACTION_GROUP (group));
+}
+
+static void
+assert_no_toast_holds (Fixture    *f,
+                       const char *value)
+{
+  for (guint i = 0; i < f->toasts->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (f->toasts, i), value));
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -110,6 +142,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
   f->viewer = AFD_DOCUMENT_VIEWER (afd_document_viewer_new ());
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->viewer));
+  install_toast_recorder (f);
   gtk_window_present (GTK_WINDOW (f->window));
   drain ();
 }
@@ -122,6 +155,7 @@ fixture_tear_down (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   drain ();
   g_clear_object (&f->store);
+  g_clear_pointer (&f->toasts, g_ptr_array_unref);
   afd_test_remove_dir (f->scratch);
   g_free (f->scratch);
   g_free (f->demo_dir);
@@ -866,6 +900,7 @@ check_copy (Fixture *f,
   g_autofree char *kept = NULL;
   g_autofree char *page = NULL;
   g_autofree char *revealed = NULL;
+  g_autofree char *expected = NULL;
   const char *value = af_field_get_value (ssn);
 
   gdk_clipboard_set_text (clipboard, "what was there");
@@ -883,6 +918,9 @@ check_copy (Fixture *f,
 
   gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.reveal-pii", NULL);
   revealed = copy_text_under (f, af_field_get_name (ssn));
+  /* The toast says how much was copied, never the SSN itself. */
+  expected = g_strdup_printf ("Copied %ld characters", g_utf8_strlen (revealed, -1));
+  g_assert_cmpstr (g_ptr_array_index (f->toasts, f->toasts->len - 1), ==, expected);
   g_assert_cmpstr (g_strstrip (revealed), ==, value);
   gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.reveal-pii", NULL);
 }
@@ -979,6 +1017,8 @@ test_pii_masked (Fixture       *f,
   open_fixture_document (f, carter_w2);
   g_assert_false (afd_page_view_get_pii_revealed (view));
   check_copy (f, af_field_list_lookup (afd_document_viewer_get_fields (f->viewer), "employee_ssn", NULL));
+  assert_no_toast_holds (f, af_field_get_value (af_field_list_lookup (afd_document_viewer_get_fields (f->viewer),
+                                                                      "employee_ssn", NULL)));
 
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
   pixels_clear (&shown);

@@ -26,7 +26,6 @@ struct _AfdDocumentViewer
   GtkWidget        parent_instance;
 
   /* template widgets */
-  AdwToastOverlay *toasts;
   GtkWidget       *zoom_out_button;
   GtkWidget       *zoom_in_button;
   GtkWidget       *zoom_separator;
@@ -86,11 +85,14 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* The window's one overlay shows toasts in turn: an overlay of our own would put a
+ * second toast on top of the window's (a correction's and the sync count's). */
 static void
 toast (AfdDocumentViewer *self,
        const char        *message)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message))
+    g_debug ("No window to show a toast in");
 }
 
 /* ---- confirmations ---- */
@@ -249,17 +251,13 @@ static void
 copy_to_clipboard (AfdDocumentViewer *self,
                    const char        *text)
 {
-  g_autofree char *start = NULL;
-  g_autofree char *shown = NULL;
   g_autofree char *message = NULL;
+  glong length = g_utf8_strlen (text, -1);
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  /* Say what was copied, briefly: a long selection is cut for the toast only. */
-  if (g_utf8_strlen (text, -1) > 40)
-    start = g_utf8_substring (text, 0, 40);
-  shown = start != NULL ? g_strconcat (start, "…", NULL) : g_strdup (text);
-  g_strdelimit (shown, "\n\r\t", ' ');
-  message = g_strdup_printf (_("Copied “%s”"), shown);
+  /* Say how much was copied, never what: the text may be an SSN (toasts carry no PII). */
+  message = g_strdup_printf (ngettext ("Copied %ld character",
+                                       "Copied %ld characters", length), length);
   toast (self, message);
 }
 
@@ -974,7 +972,6 @@ afd_document_viewer_class_init (AfdDocumentViewerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-document-viewer.ui");
-  gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, toasts);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, thumbnails_separator);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, paned);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentViewer, next_content);
