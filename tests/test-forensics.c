@@ -852,6 +852,46 @@ test_ela_async (void)
 }
 
 static void
+count_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  guint *remaining = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfForensicsReport) report = af_forensics_inspect_finish (result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_kind (report, AF_FINDING_KIND_EDITING_SOFTWARE), ==, 1);
+  (*remaining)--;
+}
+
+/* Several pictures with metadata inspected at once (the submit dialog and the artwork
+ * page do): each worker reads its own tags right. */
+static void
+test_async_concurrent (void)
+{
+  const char * const tags[] = { "Exif.Image.Software", "GIMP 2.10.36",
+                                "Xmp.xmp.CreatorTool", "GIMP 2.10.36", NULL };
+  guint remaining = 4;
+
+  af_forensics_cache_clear ();
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(AfImageBuffer) image = forensics_texture (i % N_TEXTURES, 240, 180, 40 + i);
+      g_autoptr(GBytes) jpeg = forensics_jpeg (image, 85);
+      g_autofree char *name = g_strdup_printf ("concurrent-%u.jpg", i);
+      g_autofree char *path = forensics_write_temp (jpeg, name);
+      g_autoptr(GBytes) bytes = NULL;
+
+      forensics_set_metadata (path, tags, NULL);
+      bytes = forensics_read_file (path);
+      af_forensics_inspect_async (bytes, 0, NULL, NULL, NULL, NULL, count_done_cb, &remaining);
+    }
+  while (remaining > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
 cancel_on_progress (double      fraction,
                     const char *step,
                     gpointer    user_data)
@@ -918,6 +958,7 @@ main (int    argc,
   g_test_add_func ("/forensics/async/progress-cache-cancel", test_async_progress_cache);
   g_test_add_func ("/forensics/async/cancel-midway", test_async_cancel_midway);
   g_test_add_func ("/forensics/async/ela", test_ela_async);
+  g_test_add_func ("/forensics/async/concurrent", test_async_concurrent);
   g_test_add_data_func ("/forensics/copy-move/fractal", GINT_TO_POINTER (TEXTURE_FRACTAL),
                         test_copy_move_found);
   g_test_add_data_func ("/forensics/copy-move/foliage", GINT_TO_POINTER (TEXTURE_FOLIAGE),

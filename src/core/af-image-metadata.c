@@ -30,6 +30,8 @@ struct _AfImageMetadata
 
 G_DEFINE_FINAL_TYPE (AfImageMetadata, af_image_metadata, G_TYPE_OBJECT)
 
+static GMutex exiv2_lock;
+
 static void
 clear_entry (AfMetadataEntry *entry)
 {
@@ -206,8 +208,21 @@ af_image_metadata_new_from_bytes (GBytes  *bytes,
                            _("The file is empty"));
       return NULL;
     }
+  self = g_object_new (AF_TYPE_IMAGE_METADATA, NULL);
+  /* Adobe's XMP toolkit inside exiv2 keeps global state and is initialised without a
+   * lock: one file at a time (reading tags takes milliseconds; the pixels take seconds). */
+  g_mutex_lock (&exiv2_lock);
   exiv2 = gexiv2_metadata_new ();
-  if (!gexiv2_metadata_open_buf (exiv2, data, (glong) length, &local_error))
+  if (gexiv2_metadata_open_buf (exiv2, data, (glong) length, &local_error))
+    {
+      add_group (self, exiv2, AF_METADATA_GROUP_EXIF, gexiv2_metadata_get_exif_tags (exiv2));
+      add_group (self, exiv2, AF_METADATA_GROUP_XMP, gexiv2_metadata_get_xmp_tags (exiv2));
+      add_group (self, exiv2, AF_METADATA_GROUP_IPTC, gexiv2_metadata_get_iptc_tags (exiv2));
+      read_thumbnail (self, exiv2);
+    }
+  g_clear_object (&exiv2);
+  g_mutex_unlock (&exiv2_lock);
+  if (local_error != NULL)
     {
       g_autofree char *reason = clean_text (local_error->message);
 
@@ -215,12 +230,7 @@ af_image_metadata_new_from_bytes (GBytes  *bytes,
                    _("The metadata cannot be read: %s"), reason);
       return NULL;
     }
-  self = g_object_new (AF_TYPE_IMAGE_METADATA, NULL);
-  add_group (self, exiv2, AF_METADATA_GROUP_EXIF, gexiv2_metadata_get_exif_tags (exiv2));
-  add_group (self, exiv2, AF_METADATA_GROUP_XMP, gexiv2_metadata_get_xmp_tags (exiv2));
-  add_group (self, exiv2, AF_METADATA_GROUP_IPTC, gexiv2_metadata_get_iptc_tags (exiv2));
   index_entries (self);
-  read_thumbnail (self, exiv2);
   read_summary (self);
   self->colour = describe_colour (self, bytes);
   return g_steal_pointer (&self);
