@@ -13,6 +13,7 @@ typedef struct
   AfRetryPolicy  retry_policy;
   guint          request_count; /* atomic */
   guint          retry_count;   /* atomic */
+  guint64        bytes_received; /* response bodies, errors included (main context only) */
 } AfAwsClientPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (AfAwsClient, af_aws_client, G_TYPE_OBJECT)
@@ -191,6 +192,14 @@ af_aws_client_get_retry_count (AfAwsClient *self)
   return g_atomic_int_get (&priv->retry_count);
 }
 
+guint64
+af_aws_client_get_bytes_received (AfAwsClient *self)
+{
+  AfAwsClientPrivate *priv = af_aws_client_get_instance_private (self);
+
+  return priv->bytes_received;
+}
+
 void
 af_aws_client_count_request (AfAwsClient *self)
 {
@@ -313,6 +322,8 @@ send_done_cb (GObject      *source,
       transport_failed (task, error);
       return;
     }
+  ((AfAwsClientPrivate *) af_aws_client_get_instance_private (self))->bytes_received +=
+    g_bytes_get_size (body);
 
   error = AF_AWS_CLIENT_GET_CLASS (self)->check_answer (self, message, body);
   if (error != NULL)

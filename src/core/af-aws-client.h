@@ -69,6 +69,8 @@ const AfRetryPolicy *af_aws_client_get_retry_policy  (AfAwsClient         *self)
 /* HTTP requests sent (retries included) and retries, since creation. */
 guint                af_aws_client_get_request_count (AfAwsClient         *self);
 guint                af_aws_client_get_retry_count   (AfAwsClient         *self);
+/* Bytes of the response bodies read whole (what a sync's cost is measured in). */
+guint64              af_aws_client_get_bytes_received (AfAwsClient        *self);
 /* For a subclass that sends a message itself (a streamed download). */
 void                 af_aws_client_count_request     (AfAwsClient         *self);
 

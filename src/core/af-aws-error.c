@@ -40,6 +40,8 @@ static const struct
   { "InvalidRequest", AF_AWS_ERROR_VALIDATION },
   { "MalformedXML", AF_AWS_ERROR_VALIDATION },
   { "ResourceNotFoundException", AF_AWS_ERROR_NOT_FOUND },
+  { "TrimmedDataAccessException", AF_AWS_ERROR_EXPIRED },
+  { "ExpiredIteratorException", AF_AWS_ERROR_EXPIRED },
   { "NoSuchKey", AF_AWS_ERROR_NOT_FOUND },
   { "NoSuchBucket", AF_AWS_ERROR_NOT_FOUND },
   { "NoSuchUpload", AF_AWS_ERROR_NOT_FOUND },
@@ -209,6 +211,7 @@ af_aws_error_is_retryable (const GError *error)
     case AF_AWS_ERROR_AUTH:
     case AF_AWS_ERROR_MALFORMED:
     case AF_AWS_ERROR_INSECURE:
+    case AF_AWS_ERROR_EXPIRED:
     default:
       return FALSE;
     }

@@ -31,6 +31,8 @@ typedef enum
   AF_AWS_ERROR_INTEGRITY,    /* x-amz-crc32 mismatch, truncated body (retryable) */
   AF_AWS_ERROR_MALFORMED,    /* an answer we cannot read */
   AF_AWS_ERROR_INSECURE,     /* TLS certificate refused: never retried */
+  AF_AWS_ERROR_EXPIRED,      /* a stream position the stream no longer keeps (trimmed
+                                records, an expired shard iterator) */
 } AfAwsError;
 
 /* @status: the HTTP status; @code: the service's error name (NULL when none came);
