@@ -16,6 +16,16 @@ GBytes   *af_dynamodb_client_call_finish_full (AfDynamodbClient  *self,
                                                GBytes           **out_error_body,
                                                GError           **error);
 
+/* af_dynamodb_client_call_async() with another X-Amz-Target prefix (DynamoDB Streams:
+ * "DynamoDBStreams_20120810."; a static string). */
+void      af_dynamodb_client_call_target_async (AfDynamodbClient    *self,
+                                                const char          *target_prefix,
+                                                const char          *operation,
+                                                const char          *body,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+
 /* Request text: {"TableName": "…" … — the caller closes the object. */
 GString  *af_dynamodb_body_begin      (const char             *table);
 void      af_dynamodb_body_add_item   (GString                *body,

@@ -49,6 +49,12 @@ af_dynamodb_client_get_retry_count (AfDynamodbClient *self)
   return af_aws_client_get_retry_count (AF_AWS_CLIENT (self));
 }
 
+guint64
+af_dynamodb_client_get_bytes_received (AfDynamodbClient *self)
+{
+  return af_aws_client_get_bytes_received (AF_AWS_CLIENT (self));
+}
+
 /* ---- CRC32 ------------------------------------------------------------------ */
 
 /* Slice-by-8: eight tables, eight bytes a step. A pull checks every byte it reads (a
@@ -136,8 +142,9 @@ check_crc32 (SoupMessage  *message,
 
 typedef struct
 {
-  char   *operation;
-  GBytes *body;        /* (owned) */
+  const char *target_prefix;  /* DynamoDB's, or DynamoDB Streams' */
+  char       *operation;
+  GBytes     *body;           /* (owned) */
 } Call;
 
 static void
@@ -154,7 +161,7 @@ build_message (AfAwsClient   *client,
 {
   const Call *call = request;
   AfEndpoint *endpoint = af_aws_client_get_endpoint (client);
-  g_autofree char *target = g_strconcat (TARGET_PREFIX, call->operation, NULL);
+  g_autofree char *target = g_strconcat (call->target_prefix, call->operation, NULL);
   SoupMessage *message;
   SoupMessageHeaders *headers;
 
@@ -235,12 +242,28 @@ af_dynamodb_client_call_async (AfDynamodbClient    *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  af_dynamodb_client_call_target_async (self, TARGET_PREFIX, operation, body, cancellable,
+                                        callback, user_data);
+}
+
+/* Streams share DynamoDB's endpoint, signing name and JSON protocol; only the target
+ * prefix differs. */
+void
+af_dynamodb_client_call_target_async (AfDynamodbClient    *self,
+                                      const char          *target_prefix,
+                                      const char          *operation,
+                                      const char          *body,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
   Call *call;
 
   g_return_if_fail (AF_IS_DYNAMODB_CLIENT (self));
   g_return_if_fail (operation != NULL && body != NULL);
 
   call = g_new0 (Call, 1);
+  call->target_prefix = target_prefix;
   call->operation = g_strdup (operation);
   call->body = g_bytes_new (body, strlen (body));
   af_aws_client_send_async (AF_AWS_CLIENT (self), call, (GDestroyNotify) call_free,

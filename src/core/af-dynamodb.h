@@ -80,6 +80,7 @@ void     af_dynamodb_client_set_retry_policy (AfDynamodbClient    *self,
  * benchmark count them. */
 guint    af_dynamodb_client_get_request_count (AfDynamodbClient *self);
 guint    af_dynamodb_client_get_retry_count   (AfDynamodbClient *self);
+guint64  af_dynamodb_client_get_bytes_received (AfDynamodbClient *self);
 
 /* Any operation: @body is the request's JSON text. Returns the response body. */
 void     af_dynamodb_client_call_async   (AfDynamodbClient    *self,
