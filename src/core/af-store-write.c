@@ -350,6 +350,7 @@ typedef struct
   gboolean    durable;      /* FALSE: what the cloud said, which a pull can fetch again */
   const char *state_key;    /* (nullable) a sync state set in the same transaction */
   const char *state_value;  /* (nullable) */
+  GPtrArray  *deleted;      /* (nullable) (element-type utf8) ids to delete first */
 } PutOptions;
 
 /* A copy of what the cloud holds can always be fetched again, so its commit does not
@@ -391,6 +392,9 @@ put_items (AfStore          *self,
     goto out;
   if (!outbox_is_empty (self, &outbox_empty, error))
     goto out;
+  for (guint i = 0; options->deleted != NULL && i < options->deleted->len; i++)
+    if (!af_store_delete_item (self, table, g_ptr_array_index (options->deleted, i), error))
+      goto out;
 
   serializer = af_serializer_new (items, table, tables);
   for (guint i = 0; i < items->len && !failed; i++)
@@ -440,6 +444,25 @@ af_store_put_remote_page (AfStore     *self,
                           GError     **error)
 {
   PutOptions options = { .durable = FALSE, .state_key = state_key, .state_value = state_value };
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (table < AF_N_TABLES, FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+
+  return put_items (self, table, items, NULL, &options, error);
+}
+
+gboolean
+af_store_apply_remote_changes (AfStore     *self,
+                               AfTable      table,
+                               GPtrArray   *items,
+                               GPtrArray   *deleted_ids,
+                               const char  *state_key,
+                               const char  *state_value,
+                               GError     **error)
+{
+  PutOptions options = { .durable = FALSE, .state_key = state_key, .state_value = state_value,
+                         .deleted = deleted_ids };
 
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
   g_return_val_if_fail (table < AF_N_TABLES, FALSE);

@@ -72,6 +72,17 @@ gboolean    af_store_put_remote_page   (AfStore        *self,
                                         const char     *state_key,
                                         const char     *state_value,
                                         GError        **error);
+/* af_store_put_remote_page(), after deleting the items @deleted_ids (nullable,
+ * element-type utf8) in the same transaction: a batch of a table's change feed and the
+ * position after it are one write. The caller keeps items with unsent edits out of
+ * @deleted_ids. */
+gboolean    af_store_apply_remote_changes (AfStore     *self,
+                                        AfTable         table,
+                                        GPtrArray      *items,
+                                        GPtrArray      *deleted_ids,
+                                        const char     *state_key,
+                                        const char     *state_value,
+                                        GError        **error);
 /* Reads a DynamoDB JSON file ({"Items": [...]}) and stores every item in one
  * transaction; each item's table is judged by its keys. Errors name the file and
  * the index of the item. @out_counts (may be NULL) receives per-table counts. */
