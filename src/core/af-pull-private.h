@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * af-pull-private.h — the parts of AfPull: the run and the index queries (af-pull.c),
- * the refresh of cached items (af-pull-refresh.c) and the objects (af-pull-objects.c).
+ * the change feed of tables with a DynamoDB Stream (af-pull-stream.c), the refresh of
+ * cached items (af-pull-refresh.c) and the objects (af-pull-objects.c).
+ *
+ * A run: each table's stream is looked up and, where a checkpoint holds, read
+ * (af_pull_streams_start); then the index queries of the tables without one, or whose
+ * checkpoint was lost (af_pull_queries_start); the refresh; the streams of the tables
+ * read in full, from the positions noted before their queries (af_pull_streams_finish);
+ * the objects.
  */
 #pragma once
 
 #include "af-pull.h"
 
 G_BEGIN_DECLS
+
+typedef struct _PullStream PullStream;   /* af-pull-stream.c */
 
 /* One run's state, the task data of af_pull_run_async's task. */
 typedef struct
@@ -23,6 +32,10 @@ typedef struct
   GHashTable   *cached;                  /* (owned) (nullable) id -> AfValue, refreshed */
   GPtrArray    *objects;                 /* (owned) (nullable) ObjectTarget, to fetch */
   guint         object_index;
+  PullStream   *streams[AF_N_TABLES];    /* (owned) (nullable) tables with a stream */
+  AfTable       stream_table;            /* the table the stream phase is at */
+  guint         charged_requests;        /* the client's counters when last charged */
+  guint64       charged_bytes;
 } PullRun;
 
 AfStore          *af_pull_get_store      (AfPull       *self);
@@ -31,11 +44,18 @@ AfS3Client       *af_pull_get_s3         (AfPull       *self);
 const char       *af_pull_get_table_name (AfPull       *self,
                                           AfTable       table);
 const char       *af_pull_get_only_id    (AfPull       *self);
+gboolean          af_pull_get_full       (AfPull       *self);
 
 void  af_pull_add_problem    (AfPullResult *result,
                               const char   *format,
                               ...) G_GNUC_PRINTF (2, 3);
-void  af_pull_emit_progress  (AfPull       *self);
+void  af_pull_add_notice     (AfPullResult *result,
+                              const char   *format,
+                              ...) G_GNUC_PRINTF (2, 3);
+/* Counts @items and @bytes more and emits "progress". */
+void  af_pull_add_progress   (AfPull       *self,
+                              guint         items,
+                              guint64       bytes);
 
 /* Writes @items (stolen) to the cache in one transaction; if some item cannot be
  * stored (a wrong type), the others are written one by one and it is reported.
@@ -46,7 +66,34 @@ gboolean af_pull_store_items (AfPull       *self,
                               GPtrArray    *items,
                               GError      **error);
 
-/* The phases after the queries; each takes @task and moves on to the next. */
+/* af_pull_store_items() with @deleted ids (nullable) removed and @state_key set to
+ * @state_value in the same transaction. */
+gboolean af_pull_store_changes (AfPull       *self,
+                                AfPullResult *result,
+                                AfTable       table,
+                                GPtrArray    *items,
+                                GPtrArray    *deleted,
+                                const char   *state_key,
+                                const char   *state_value,
+                                GError      **error);
+
+/* The ids of @table's items with outbox entries not yet sent. */
+GHashTable *af_pull_pending_ids (AfStore  *store,
+                                 AfTable   table,
+                                 GError  **error);
+
+/* The requests and bytes the DynamoDB client used since the last charge, to @table. */
+void  af_pull_charge          (GTask        *task,
+                               AfTable       table);
+/* Takes @task and returns @error on it. */
+void  af_pull_fail            (GTask        *task,
+                               GError       *error);
+
+/* The phases; each takes @task and moves on to the next. */
+void  af_pull_streams_start  (GTask        *task);
+void  af_pull_queries_start  (GTask        *task);
+void  af_pull_streams_finish (GTask        *task);
+void  af_pull_stream_free    (PullStream   *stream);
 void  af_pull_refresh_start  (GTask        *task);
 void  af_pull_objects_start  (GTask        *task);
 /* The last step: returns the result on @task. */

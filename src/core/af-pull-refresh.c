@@ -14,36 +14,6 @@
 
 static void refresh_table (GTask *task);
 
-static GHashTable *
-pending_ids (AfStore  *store,
-             AfTable   table,
-             GError  **error)
-{
-  g_autoptr(GPtrArray) outbox = af_store_outbox_list (store, error);
-  GHashTable *ids;
-
-  if (outbox == NULL)
-    return NULL;
-  ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < outbox->len; i++)
-    {
-      AfOutboxEntry *entry = g_ptr_array_index (outbox, i);
-
-      if (entry->table == table)
-        g_hash_table_add (ids, g_strdup (entry->item_id));
-    }
-  return ids;
-}
-
-/* Takes @task. */
-static void
-fail (GTask  *task,
-      GError *error)
-{
-  g_task_return_error (task, error);
-  g_object_unref (task);
-}
-
 static gboolean
 remove_deleted (GTask       *task,
                 AfTable      table,
@@ -52,7 +22,7 @@ remove_deleted (GTask       *task,
 {
   AfPull *self = g_task_get_source_object (task);
   PullRun *run = g_task_get_task_data (task);
-  g_autoptr(GHashTable) pending = pending_ids (af_pull_get_store (self), table, error);
+  g_autoptr(GHashTable) pending = af_pull_pending_ids (af_pull_get_store (self), table, error);
   GHashTableIter iter;
   const char *id;
 
@@ -91,11 +61,12 @@ batch_cb (GObject      *source,
   GError *error = NULL;
 
   items = af_dynamodb_client_batch_get_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  af_pull_charge (task, table);
   if (items == NULL)
     {
       g_ptr_array_unref (changed);
       g_prefix_error (&error, "Refreshing %s: ", af_pull_get_table_name (self, table));
-      fail (task, error);
+      af_pull_fail (task, error);
       return;
     }
 
@@ -116,7 +87,7 @@ batch_cb (GObject      *source,
   if (!af_pull_store_items (self, run->result, table, changed, &error) ||
       !remove_deleted (task, table, remote, &error))
     {
-      fail (task, error);
+      af_pull_fail (task, error);
       return;
     }
   g_clear_pointer (&run->cached, g_hash_table_unref);
@@ -180,12 +151,13 @@ refresh_table (GTask *task)
     }
   if (table >= AF_N_TABLES)
     {
-      af_pull_objects_start (task);
+      af_pull_streams_finish (task);
       return;
     }
 
-  /* Every cached item was just read by the queries (a first pull): nothing to load. */
-  if (all_seen (self, run, table))
+  /* Every cached item was just read by the queries (a first pull): nothing to load. A
+   * table read from its stream has had its changes already. */
+  if (run->result->path[table] == AF_PULL_PATH_STREAM || all_seen (self, run, table))
     {
       run->refresh_table++;
       refresh_table (task);
@@ -194,7 +166,7 @@ refresh_table (GTask *task)
   run->cached = cached_unseen (self, run, table, &error);
   if (run->cached == NULL)
     {
-      fail (task, error);
+      af_pull_fail (task, error);
       return;
     }
   keys = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);

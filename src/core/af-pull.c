@@ -110,6 +110,7 @@ af_pull_result_free (AfPullResult *result)
   if (result == NULL)
     return;
   g_clear_pointer (&result->problems, g_ptr_array_unref);
+  g_clear_pointer (&result->notices, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -127,7 +128,18 @@ pull_run_free (PullRun *run)
   g_clear_error (&run->write_error);
   g_clear_pointer (&run->objects, g_ptr_array_unref);
   g_clear_pointer (&run->cached, g_hash_table_unref);
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    g_clear_pointer (&run->streams[t], af_pull_stream_free);
   g_free (run);
+}
+
+const char *
+af_pull_path_to_string (AfPullPath path)
+{
+  static const char * const names[] = { "none", "full", "refresh", "stream" };
+
+  g_return_val_if_fail (path < G_N_ELEMENTS (names), NULL);
+  return names[path];
 }
 
 /* ---- GObject ----------------------------------------------------------------------- */
@@ -237,6 +249,12 @@ af_pull_get_store (AfPull *self)
   return self->store;
 }
 
+gboolean
+af_pull_get_full (AfPull *self)
+{
+  return self->full;
+}
+
 AfDynamodbClient *
 af_pull_get_dynamodb (AfPull *self)
 {
@@ -279,8 +297,27 @@ af_pull_add_problem (AfPullResult *result,
 }
 
 void
-af_pull_emit_progress (AfPull *self)
+af_pull_add_notice (AfPullResult *result,
+                    const char   *format,
+                    ...)
 {
+  va_list args;
+  char *line;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_debug ("%s", line);
+  g_ptr_array_add (result->notices, line);
+}
+
+void
+af_pull_add_progress (AfPull  *self,
+                      guint    items,
+                      guint64  bytes)
+{
+  self->progress_items += items;
+  self->progress_bytes += bytes;
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, self->progress_items,
                  self->progress_bytes);
 }
@@ -298,6 +335,52 @@ af_pull_item_key (AfTable        table,
   if (table == AF_TABLE_ANALYSES && af_value_map_get (item, "created_at") != NULL)
     af_value_map_set (key, "created_at", af_value_ref (af_value_map_get (item, "created_at")));
   return key;
+}
+
+/* One request is in flight at a time per run, so what the counters moved since the
+ * last charge belongs to the table whose answer just came. */
+void
+af_pull_charge (GTask   *task,
+                AfTable  table)
+{
+  AfPull *self = g_task_get_source_object (task);
+  PullRun *run = g_task_get_task_data (task);
+  guint requests = af_dynamodb_client_get_request_count (self->dynamodb);
+  guint64 bytes = af_dynamodb_client_get_bytes_received (self->dynamodb);
+
+  run->result->requests[table] += requests - run->charged_requests;
+  run->result->bytes[table] += bytes - run->charged_bytes;
+  run->charged_requests = requests;
+  run->charged_bytes = bytes;
+}
+
+void
+af_pull_fail (GTask  *task,
+              GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+GHashTable *
+af_pull_pending_ids (AfStore  *store,
+                     AfTable   table,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) outbox = af_store_outbox_list (store, error);
+  GHashTable *ids;
+
+  if (outbox == NULL)
+    return NULL;
+  ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (outbox, i);
+
+      if (entry->table == table)
+        g_hash_table_add (ids, g_strdup (entry->item_id));
+    }
+  return ids;
 }
 
 /* ---- Writing pages ----------------------------------------------------------------- */
@@ -357,12 +440,26 @@ report_wrong_types (AfPullResult *result,
     }
 }
 
-/* @state_key (nullable) is set to @state_value in the page's transaction. */
+static gboolean
+delete_each (AfPull     *self,
+             AfTable     table,
+             GPtrArray  *ids,
+             GError    **error)
+{
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    if (!af_store_delete_item (self->store, table, g_ptr_array_index (ids, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+/* @state_key (nullable) is set to @state_value in the page's transaction; @deleted
+ * (nullable) ids leave the cache in it too. */
 static gboolean
 store_page (AfPull        *self,
             AfPullResult  *result,
             AfTable        table,
             GPtrArray     *items,
+            GPtrArray     *deleted,
             const char    *state_key,
             const char    *state_value,
             GError       **error)
@@ -370,12 +467,14 @@ store_page (AfPull        *self,
   g_autoptr(GPtrArray) owned = items;
   g_autoptr(GError) local_error = NULL;
 
-  if (items->len == 0)
+  if (items->len == 0 && (deleted == NULL || deleted->len == 0))
     return state_key == NULL || af_store_set_state (self->store, state_key, state_value, error);
   report_wrong_types (result, table, items);
-  if (af_store_put_remote_page (self->store, table, items, state_key, state_value, &local_error))
+  if (af_store_apply_remote_changes (self->store, table, items, deleted, state_key, state_value,
+                                     &local_error))
     {
       result->pulled[table] += items->len;
+      result->deleted[table] += deleted ? deleted->len : 0;
       return TRUE;
     }
   if (!g_error_matches (local_error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID))
@@ -384,6 +483,9 @@ store_page (AfPull        *self,
       return FALSE;
     }
   /* An item the store refuses (no key) must not hold back the page. */
+  if (!delete_each (self, table, deleted, error))
+    return FALSE;
+  result->deleted[table] += deleted ? deleted->len : 0;
   return store_one_by_one (self, result, table, items, error)
          && (state_key == NULL || af_store_set_state (self->store, state_key, state_value, error));
 }
@@ -393,9 +495,22 @@ af_pull_store_items (AfPull        *self,
                      AfPullResult  *result,
                      AfTable        table,
                      GPtrArray     *items,
-                     GError       **error)
+                     GError      **error)
 {
-  return store_page (self, result, table, items, NULL, NULL, error);
+  return store_page (self, result, table, items, NULL, NULL, NULL, error);
+}
+
+gboolean
+af_pull_store_changes (AfPull        *self,
+                       AfPullResult  *result,
+                       AfTable        table,
+                       GPtrArray     *items,
+                       GPtrArray     *deleted,
+                       const char    *state_key,
+                       const char    *state_value,
+                       GError       **error)
+{
+  return store_page (self, result, table, items, deleted, state_key, state_value, error);
 }
 
 /* The page and the partition's watermark go in one transaction: one commit per page,
@@ -408,7 +523,7 @@ write_one_pending (GTask *task)
   PendingWrite *write = g_queue_pop_head (&run->writes);
   gboolean ok;
 
-  ok = store_page (self, run->result, write->table, g_steal_pointer (&write->items),
+  ok = store_page (self, run->result, write->table, g_steal_pointer (&write->items), NULL,
                    write->state_key, write->state_value, &run->write_error);
   pending_write_free (write);
   return ok;
@@ -487,8 +602,9 @@ when_written (GTask  *task,
 /* The partition state: "watermark \n newest sort key read \n LastEvaluatedKey JSON",
  * in one value, so that moving the watermark and dropping the cursor is one write. */
 static void
-load_job_state (AfPull  *self,
-                PullJob *job)
+load_job_state (AfPull   *self,
+                PullJob  *job,
+                gboolean  from_start)
 {
   g_autofree char *text = af_store_get_state (self->store, job->state_key, NULL);
   g_auto(GStrv) lines = text ? g_strsplit (text, "\n", 3) : NULL;
@@ -504,6 +620,13 @@ load_job_state (AfPull  *self,
     job->max_seen = g_strdup (job->watermark);
   if (self->full && job->cursor == NULL)
     g_clear_pointer (&job->watermark, g_free);
+  /* A table read in full for its stream starts over: pages read before a crash came
+   * before the stream positions just noted, and changes after them would be missed. */
+  if (from_start)
+    {
+      g_clear_pointer (&job->cursor, af_value_unref);
+      g_clear_pointer (&job->watermark, g_free);
+    }
 }
 
 static char *
@@ -525,7 +648,12 @@ queue_partitions (AfPull  *self,
   for (guint p = 0; p < G_N_ELEMENTS (partitions); p++)
     for (guint v = 0; partitions[p].values[v] != NULL; v++)
       {
-        PullJob *job = g_new0 (PullJob, 1);
+        AfTable table = partitions[p].table;
+        PullJob *job;
+
+        if (run->result->path[table] == AF_PULL_PATH_STREAM)
+          continue;
+        job = g_new0 (PullJob, 1);
 
         job->table = partitions[p].table;
         job->index = partitions[p].index;
@@ -535,7 +663,7 @@ queue_partitions (AfPull  *self,
         job->value = g_strdup (partitions[p].values[v]);
         job->state_key = g_strdup_printf ("pull/%s/%s/%s", self->table_names[job->table],
                                           job->index, job->value);
-        load_job_state (self, job);
+        load_job_state (self, job, run->streams[table] != NULL);
         g_queue_push_tail (&run->jobs, job);
       }
 }
@@ -583,6 +711,7 @@ page_cb (GObject      *source,
   AfValue *last;
 
   page = af_dynamodb_client_page_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  af_pull_charge (task, job->table);
   if (page == NULL)
     {
       g_prefix_error (&error, "Reading %s (%s = %s): ", self->table_names[job->table],
@@ -607,9 +736,7 @@ page_cb (GObject      *source,
       job->max_seen = g_strdup (af_value_get_string (af_value_map_get (last, job->range)));
     }
   run->result->read[job->table] += page->items->len;
-  self->progress_items += page->items->len;
-  self->progress_bytes += page->bytes;
-  af_pull_emit_progress (self);
+  af_pull_add_progress (self, page->items->len, page->bytes);
 
   if (page->last_key != NULL &&
       !af_dynamodb_cursor_advances (job->cursor, page->last_key, ++job->pages, &error))
@@ -670,6 +797,7 @@ new_users_cb (GObject      *source,
   GPtrArray *items;
 
   items = af_dynamodb_client_batch_get_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  af_pull_charge (task, AF_TABLE_USERS);
   if (items == NULL)
     {
       g_task_return_error (task, error);
@@ -705,6 +833,7 @@ user_keys_cb (GObject      *source,
   GError *error = NULL;
 
   page = af_dynamodb_client_page_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  af_pull_charge (task, AF_TABLE_USERS);
   if (page == NULL)
     {
       g_prefix_error (&error, "Reading %s: ", self->table_names[AF_TABLE_USERS]);
@@ -795,11 +924,11 @@ af_pull_run_async (AfPull              *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   PullRun *run = g_new0 (PullRun, 1);
-  PullJob *users;
 
   g_task_set_source_tag (task, af_pull_run_async);
   run->result = g_new0 (AfPullResult, 1);
   run->result->problems = g_ptr_array_new_with_free_func (g_free);
+  run->result->notices = g_ptr_array_new_with_free_func (g_free);
   for (AfTable t = 0; t < AF_N_TABLES; t++)
     run->seen[t] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&run->jobs);
@@ -808,15 +937,32 @@ af_pull_run_async (AfPull              *self,
   self->progress_items = 0;
   self->progress_bytes = 0;
 
+  run->charged_requests = af_dynamodb_client_get_request_count (self->dynamodb);
+  run->charged_bytes = af_dynamodb_client_get_bytes_received (self->dynamodb);
+
   if (self->only_id != NULL)
     {
       af_pull_objects_start (task);
       return;
     }
+  af_pull_streams_start (task);
+}
+
+/* The index queries and the users' scan, for the tables not read from a stream. */
+void
+af_pull_queries_start (GTask *task)
+{
+  AfPull *self = g_task_get_source_object (task);
+  PullRun *run = g_task_get_task_data (task);
+
   queue_partitions (self, run);
-  users = g_new0 (PullJob, 1);
-  users->table = AF_TABLE_USERS;
-  g_queue_push_tail (&run->jobs, users);
+  if (run->result->path[AF_TABLE_USERS] != AF_PULL_PATH_STREAM)
+    {
+      PullJob *users = g_new0 (PullJob, 1);
+
+      users->table = AF_TABLE_USERS;
+      g_queue_push_tail (&run->jobs, users);
+    }
   next_job (task);
 }
 

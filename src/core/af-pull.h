@@ -32,10 +32,28 @@
 
 G_BEGIN_DECLS
 
+/* How a table was read in one pull. */
+typedef enum
+{
+  AF_PULL_PATH_NONE,      /* not read (objects only) */
+  AF_PULL_PATH_FULL,      /* every index partition from its start (first pull, --full, or a
+                             stream checkpoint lost) */
+  AF_PULL_PATH_REFRESH,   /* no stream: the watermark queries, then the cached items */
+  AF_PULL_PATH_STREAM,    /* the table's DynamoDB Stream from its checkpoint */
+} AfPullPath;
+
+/* "none", "full", "refresh", "stream": what `sync --json` prints. */
+const char *af_pull_path_to_string (AfPullPath path);
+
 typedef struct
 {
+  AfPullPath path[AF_N_TABLES];       /* how each table was read */
+  gboolean   reset[AF_N_TABLES];      /* the stream checkpoint was lost: read in full again */
+  guint      requests[AF_N_TABLES];   /* DynamoDB (and Streams) requests, retries included */
+  guint64    bytes[AF_N_TABLES];      /* bytes of their answers */
   guint      pulled[AF_N_TABLES];     /* items new or changed, written to the cache */
-  guint      read[AF_N_TABLES];       /* items read by Query / BatchGetItem for new keys */
+  guint      read[AF_N_TABLES];       /* items read by Query / BatchGetItem for new keys, and
+                                         stream records */
   guint      refreshed[AF_N_TABLES];  /* cached items checked with BatchGetItem */
   guint      deleted[AF_N_TABLES];    /* gone remotely, removed from the cache */
   guint      rejected[AF_N_TABLES];   /* reported: a wrong type, or refused (see problems) */
@@ -45,6 +63,8 @@ typedef struct
   guint      integrity_failures;
   guint      errors;                  /* per-item problems, the run went on */
   GPtrArray *problems;                /* (element-type utf8) one line per problem */
+  GPtrArray *notices;                 /* (element-type utf8) what the user should know that
+                                         is no problem: a table read in full again */
 } AfPullResult;
 
 void af_pull_result_free (AfPullResult *result);
