@@ -50,24 +50,6 @@ af_stream_sequence_is_valid (const char *sequence)
   return TRUE;
 }
 
-/* Numeric order of two valid sequence numbers, leading zeros or not. */
-int
-af_stream_sequence_compare (const char *a,
-                            const char *b)
-{
-  gsize la, lb;
-
-  while (*a == '0' && a[1] != '\0')
-    a++;
-  while (*b == '0' && b[1] != '\0')
-    b++;
-  la = strlen (a);
-  lb = strlen (b);
-  if (la != lb)
-    return la < lb ? -1 : 1;
-  return strcmp (a, b);
-}
-
 static const char *
 member_string (JsonObject *object,
                const char *name)

@@ -25,10 +25,8 @@ gboolean af_dynamodb_table_stream (JsonNode    *table,
                                    char       **out_arn,
                                    char       **out_view_type);
 
-/* Sequence numbers are decimal strings of 21 to 40 digits; they order numerically. */
+/* Sequence numbers are decimal strings of 21 to 40 digits. */
 gboolean af_stream_sequence_is_valid (const char *sequence);
-int      af_stream_sequence_compare  (const char *a,
-                                      const char *b);
 
 typedef struct
 {

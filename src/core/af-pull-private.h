@@ -45,6 +45,7 @@ const char       *af_pull_get_table_name (AfPull       *self,
                                           AfTable       table);
 const char       *af_pull_get_only_id    (AfPull       *self);
 gboolean          af_pull_get_full       (AfPull       *self);
+guint             af_pull_get_page_limit (AfPull       *self);
 
 void  af_pull_add_problem    (AfPullResult *result,
                               const char   *format,

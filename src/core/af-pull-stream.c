@@ -378,7 +378,8 @@ get_records (GTask      *task,
 
   if (return_if_cancelled (task))
     return;
-  af_dynamodb_client_get_records_async (af_pull_get_dynamodb (self), iterator, RECORDS_PER_CALL,
+  af_dynamodb_client_get_records_async (af_pull_get_dynamodb (self), iterator,
+                                        af_pull_get_page_limit (self) ?: RECORDS_PER_CALL,
                                         g_task_get_cancellable (task), records_cb, task);
 }
 

@@ -255,6 +255,12 @@ af_pull_get_full (AfPull *self)
   return self->full;
 }
 
+guint
+af_pull_get_page_limit (AfPull *self)
+{
+  return self->page_limit;
+}
+
 AfDynamodbClient *
 af_pull_get_dynamodb (AfPull *self)
 {

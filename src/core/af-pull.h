@@ -88,7 +88,8 @@ const char   *af_pull_get_objects_dir (AfPull           *self);
 /* Read every partition from its start, ignoring the watermarks. */
 void          af_pull_set_full        (AfPull           *self,
                                        gboolean          full);
-/* Items per Query page (0: DynamoDB's 1 MB pages); small pages exercise resumption. */
+/* Items per Query page and records per GetRecords (0: DynamoDB's 1 MB pages, 1,000
+ * records); small pages exercise resumption. */
 void          af_pull_set_page_limit  (AfPull           *self,
                                        guint             limit);
 /* Only the objects of this loan or analysis (the `offline` command); no table reads. */
