@@ -36,6 +36,15 @@ void              aws_fixture_name_tables     (AfPull      *pull,
 /* CreateTable for the four tables (from AF_FIXTURES_DIR/tables), renamed with @suffix. */
 void              aws_fixture_create_tables   (AfDynamodbClient *client,
                                                const char       *suffix);
+/* The same with a stream on each table (@view_type: NEW_AND_OLD_IMAGES, KEYS_ONLY…;
+ * NULL: none). */
+void              aws_fixture_create_tables_with_stream (AfDynamodbClient *client,
+                                                         const char       *suffix,
+                                                         const char       *view_type);
+/* @count audit records of ~3.5 KB (ids bench-000000…), @out_bytes (nullable) their size
+ * as DynamoDB JSON. */
+GPtrArray        *aws_fixture_make_audits     (guint        count,
+                                               gsize       *out_bytes);
 /* The fixture items of @table (AF_FIXTURES_DIR/dynamodb). */
 GPtrArray        *aws_fixture_items           (AfTable      table);
 void              aws_fixture_write_items     (AfDynamodbClient *client,

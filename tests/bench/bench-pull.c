@@ -38,36 +38,12 @@ cpu_seconds (int who)
          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
-/* The fixture's audits, repeated with new ids and timestamps, all COMPLETED, plus an
- * attribute the schema does not list (the pipeline's trace) to bring them from the
- * fixtures' ~3.1 KB to the ~3.5 KB the benchmark is specified with. */
 static GPtrArray *
 make_items (guint count)
 {
-  g_autoptr(GPtrArray) templates = aws_fixture_items (AF_TABLE_AUDITS);
-  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
-  g_autoptr(GDateTime) base = g_date_time_new_utc (2024, 1, 1, 0, 0, 0);
-  gsize bytes = 0;
-  g_autofree char *trace = g_strnfill (430, 't');
+  gsize bytes;
+  GPtrArray *items = aws_fixture_make_audits (count, &bytes);
 
-  for (guint i = 0; i < count; i++)
-    {
-      AfValue *item = af_value_copy (g_ptr_array_index (templates, i % templates->len));
-      g_autoptr(GDateTime) when = g_date_time_add_seconds (base, i * 37.0);
-      g_autofree char *stamp = g_date_time_format (when, "%Y-%m-%dT%H:%M:%S.000Z");
-      g_autofree char *id = g_strdup_printf ("bench-%06u", i);
-      g_autofree char *loan = g_strdup_printf ("LOAN-BENCH-%05u", i / 3);
-      g_autofree char *text = NULL;
-
-      af_value_map_set (item, "audit_record_id", af_value_new_s (id));
-      af_value_map_set (item, "audit_timestamp", af_value_new_s (stamp));
-      af_value_map_set (item, "loan_application_id", af_value_new_s (loan));
-      af_value_map_set (item, "status", af_value_new_s ("COMPLETED"));
-      af_value_map_set (item, "pipeline_trace", af_value_new_s (trace));
-      text = af_codec_item_to_string (item);
-      bytes += strlen (text);
-      g_ptr_array_add (items, item);
-    }
   g_print ("# %u items, %.2f KB of DynamoDB JSON each on average\n", count,
            bytes / 1024.0 / count);
   return items;
