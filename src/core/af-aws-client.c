@@ -241,6 +241,15 @@ af_aws_redirect_error (SoupMessage *message)
                       "followed: check the endpoint URL and the region", status);
 }
 
+gboolean
+af_aws_client_refresh_credentials (AfAwsClient  *self,
+                                   GError      **error)
+{
+  AfAwsClientPrivate *priv = af_aws_client_get_instance_private (self);
+
+  return af_credentials_refresh (priv->credentials, g_get_real_time () / G_USEC_PER_SEC, error);
+}
+
 /* ---- One request, with retries ------------------------------------------------ */
 
 typedef struct
@@ -347,7 +356,14 @@ send_attempt (GTask *task)
   AfAwsClientPrivate *priv = af_aws_client_get_instance_private (self);
   SendData *data = g_task_get_task_data (task);
   g_autoptr(SoupMessage) message = NULL;
+  GError *error = NULL;
 
+  if (!af_aws_client_refresh_credentials (self, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
   message = AF_AWS_CLIENT_GET_CLASS (self)->build_message (self, data->request);
   g_atomic_int_inc (&priv->request_count);
   soup_session_send_and_read_async (priv->session, message, G_PRIORITY_DEFAULT,

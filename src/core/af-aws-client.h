@@ -52,6 +52,11 @@ SoupMessage         *af_aws_message_new              (const char          *metho
  * error saying so — with the region to use when S3 names it (x-amz-bucket-region). */
 GError              *af_aws_redirect_error           (SoupMessage         *message);
 
+/* Before a request is signed: credentials from a credential_process that are about to
+ * expire are fetched again (af_credentials_refresh ()). */
+gboolean             af_aws_client_refresh_credentials (AfAwsClient       *self,
+                                                        GError           **error);
+
 /* For a subclass's constructor: a @type client on @session, talking to @endpoint. */
 gpointer             af_aws_client_new               (GType                type,
                                                       SoupSession         *session,

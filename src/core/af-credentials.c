@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "af-aws-config.h"
+#include "af-credential-process.h"
 #include "af-credentials.h"
 #include "af-secret-memory.h"
 
@@ -16,6 +17,15 @@ struct _AfCredentials
   char                *session_token;      /* (owned) (nullable) wiped on finalize */
   char                *profile;            /* (owned) (nullable) */
   AfCredentialsSource  source;
+
+  /* From a credential_process: the keys above change on refresh, under @lock. The keys
+   * they replace stay (wiped) until finalize, so that a pointer a getter returned stays
+   * valid. */
+  GMutex               lock;
+  char                *command;            /* (owned) (nullable) */
+  gint64               expiration;         /* unix seconds, 0 = never */
+  gint64               obtained;           /* unix seconds */
+  GPtrArray           *retired;            /* (owned) (nullable) secrets, wiped */
 };
 
 G_DEFINE_FINAL_TYPE (AfCredentials, af_credentials, G_TYPE_OBJECT)
@@ -34,6 +44,9 @@ af_credentials_finalize (GObject *object)
   af_secret_memory_free (self->secret_access_key);
   af_secret_memory_free (self->session_token);
   g_free (self->profile);
+  g_free (self->command);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (af_credentials_parent_class)->finalize (object);
 }
@@ -49,6 +62,7 @@ af_credentials_class_init (AfCredentialsClass *klass)
 static void
 af_credentials_init (AfCredentials *self)
 {
+  g_mutex_init (&self->lock);
 }
 
 static AfCredentials *
@@ -84,22 +98,37 @@ af_credentials_new (const char *access_key_id,
 const char *
 af_credentials_get_access_key_id (AfCredentials *self)
 {
+  const char *value;
+
   g_return_val_if_fail (AF_IS_CREDENTIALS (self), NULL);
-  return self->access_key_id;
+  g_mutex_lock (&self->lock);
+  value = self->access_key_id;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 const char *
 af_credentials_get_secret_access_key (AfCredentials *self)
 {
+  const char *value;
+
   g_return_val_if_fail (AF_IS_CREDENTIALS (self), NULL);
-  return self->secret_access_key;
+  g_mutex_lock (&self->lock);
+  value = self->secret_access_key;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 const char *
 af_credentials_get_session_token (AfCredentials *self)
 {
+  const char *value;
+
   g_return_val_if_fail (AF_IS_CREDENTIALS (self), NULL);
-  return self->session_token;
+  g_mutex_lock (&self->lock);
+  value = self->session_token;
+  g_mutex_unlock (&self->lock);
+  return value;
 }
 
 AfCredentialsSource
@@ -114,6 +143,118 @@ af_credentials_get_profile (AfCredentials *self)
 {
   g_return_val_if_fail (AF_IS_CREDENTIALS (self), NULL);
   return self->profile;
+}
+
+/* ---- From a credential_process --------------------------------------------------- */
+
+/* Takes @keys' strings; the old ones are kept (see the struct). Under @lock. */
+static void
+replace_keys (AfCredentials *self,
+              AfProcessKeys *keys,
+              gint64         now_unix)
+{
+  if (self->retired == NULL)
+    self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) af_secret_memory_free);
+  g_ptr_array_add (self->retired, g_steal_pointer (&self->access_key_id));
+  g_ptr_array_add (self->retired, g_steal_pointer (&self->secret_access_key));
+  if (self->session_token != NULL)
+    g_ptr_array_add (self->retired, g_steal_pointer (&self->session_token));
+  self->access_key_id = g_steal_pointer (&keys->access_key_id);
+  self->secret_access_key = g_steal_pointer (&keys->secret_access_key);
+  self->session_token = g_steal_pointer (&keys->session_token);
+  self->expiration = keys->expiration;
+  self->obtained = now_unix;
+}
+
+AfCredentials *
+af_credentials_new_from_process (const char  *command,
+                                 const char  *profile,
+                                 GError     **error)
+{
+  AfProcessKeys keys = { 0 };
+  AfCredentials *self;
+
+  g_return_val_if_fail (command != NULL, NULL);
+
+  if (!af_credential_process_run (command, &keys, error))
+    {
+      g_prefix_error (error, "Profile “%s”: ", profile ? profile : "default");
+      return NULL;
+    }
+  self = credentials_new_full ("", "", NULL, AF_CREDENTIALS_SOURCE_PROCESS, profile);
+  self->command = g_strdup (command);
+  replace_keys (self, &keys, g_get_real_time () / G_USEC_PER_SEC);
+  af_process_keys_clear (&keys);
+  return self;
+}
+
+gint64
+af_credentials_get_expiration (AfCredentials *self)
+{
+  gint64 expiration;
+
+  g_return_val_if_fail (AF_IS_CREDENTIALS (self), 0);
+  g_mutex_lock (&self->lock);
+  expiration = self->expiration;
+  g_mutex_unlock (&self->lock);
+  return expiration;
+}
+
+/* Five minutes ahead, as the SDKs do; a credential living less than ten minutes is
+ * refreshed when half its life is gone. */
+static gboolean
+expires_soon (AfCredentials *self,
+              gint64         now_unix)
+{
+  gint64 margin = MIN (300, (self->expiration - self->obtained) / 2);
+
+  return self->expiration != 0 && now_unix >= self->expiration - margin;
+}
+
+gboolean
+af_credentials_refresh (AfCredentials  *self,
+                        gint64          now_unix,
+                        GError        **error)
+{
+  AfProcessKeys keys = { 0 };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (AF_IS_CREDENTIALS (self), FALSE);
+
+  if (self->command == NULL)
+    return TRUE;
+  /* One refresh at a time; the others wait for it and find the new keys. */
+  g_mutex_lock (&self->lock);
+  if (expires_soon (self, now_unix))
+    {
+      g_debug ("credentials of profile %s expire at %" G_GINT64_FORMAT "; running its "
+               "credential_process", self->profile, self->expiration);
+      ok = af_credential_process_run (self->command, &keys, error);
+      if (ok)
+        replace_keys (self, &keys, now_unix);
+      else
+        g_prefix_error (error, "Refreshing the credentials of profile “%s”: ", self->profile);
+      af_process_keys_clear (&keys);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+AfCredentials *
+af_credentials_dup_current (AfCredentials *self)
+{
+  AfCredentials *copy;
+
+  g_return_val_if_fail (AF_IS_CREDENTIALS (self), NULL);
+
+  if (self->command == NULL)
+    return g_object_ref (self);
+  g_mutex_lock (&self->lock);
+  copy = credentials_new_full (self->access_key_id, self->secret_access_key,
+                               self->session_token, self->source, self->profile);
+  copy->expiration = self->expiration;
+  g_mutex_unlock (&self->lock);
+  return copy;
 }
 
 static gboolean
@@ -180,8 +321,14 @@ af_credentials_from_profile (const char  *profile,
                            g_hash_table_lookup (values, "aws_secret_access_key"),
                            g_hash_table_lookup (values, "aws_session_token"),
                            AF_CREDENTIALS_SOURCE_PROFILE, name, where, error);
+  /* Static keys first, then the process: botocore's order. */
+  if (credentials == NULL && (error == NULL || *error == NULL) &&
+      is_set (g_hash_table_lookup (values, "credential_process")))
+    return af_credentials_new_from_process (g_hash_table_lookup (values, "credential_process"),
+                                            name, error);
   if (credentials == NULL && g_hash_table_size (values) > 0)
-    g_debug ("profile %s has no static keys (SSO and roles are not supported)", name);
+    g_debug ("profile %s has neither static keys nor credential_process (SSO and roles "
+             "are not supported)", name);
   return credentials;
 }
 

@@ -4,8 +4,14 @@
  *
  * Order: the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN),
  * then the profile AWS_PROFILE (else "default") in ~/.aws/credentials and ~/.aws/config
- * (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE move them), then the keyring (libsecret,
- * schema "io.github.auditflow.Desk.Credentials", attribute "profile").
+ * (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE move them): its static keys, else its
+ * credential_process (af-credential-process.h), then the keyring (libsecret, schema
+ * "io.github.auditflow.Desk.Credentials", attribute "profile").
+ *
+ * Credentials from a credential_process expire: af_credentials_refresh () runs the
+ * command again shortly before they do (the clients call it before each request, so a
+ * long sync keeps going), and af_credentials_dup_current () gives one consistent set of
+ * keys to sign with.
  *
  * The secret never reaches a log line, a property or a plain file, and its memory is wiped
  * when the object goes away.
@@ -24,6 +30,7 @@ typedef enum
   AF_CREDENTIALS_ERROR_NOT_FOUND,  /* no source had credentials */
   AF_CREDENTIALS_ERROR_INVALID,    /* a source had half of them (a key id without secret…) */
   AF_CREDENTIALS_ERROR_KEYRING,    /* the secret service failed (not "nothing stored") */
+  AF_CREDENTIALS_ERROR_PROCESS,    /* credential_process failed or printed no credentials */
 } AfCredentialsError;
 
 typedef enum
@@ -32,6 +39,7 @@ typedef enum
   AF_CREDENTIALS_SOURCE_ENVIRONMENT,
   AF_CREDENTIALS_SOURCE_PROFILE,      /* a shared credentials or config file */
   AF_CREDENTIALS_SOURCE_KEYRING,
+  AF_CREDENTIALS_SOURCE_PROCESS,      /* a profile's credential_process */
 } AfCredentialsSource;
 
 #define AF_TYPE_CREDENTIALS (af_credentials_get_type ())
@@ -50,6 +58,21 @@ const char          *af_credentials_get_session_token     (AfCredentials        
 AfCredentialsSource  af_credentials_get_source            (AfCredentials        *self);
 /* The profile they came from (PROFILE and KEYRING sources), else NULL. */
 const char          *af_credentials_get_profile           (AfCredentials        *self);
+
+/* Runs @command now (blocking); the credentials it prints, refreshed by running it again. */
+AfCredentials       *af_credentials_new_from_process      (const char           *command,
+                                                           const char           *profile,
+                                                           GError              **error);
+/* When they expire (unix seconds); 0 = never. */
+gint64               af_credentials_get_expiration        (AfCredentials        *self);
+/* Runs the credential_process again when the credentials expire within five minutes (or
+ * within half their lifetime, for short ones) of @now_unix. TRUE at once for credentials
+ * that do not come from a process or do not expire. Blocking, thread-safe. */
+gboolean             af_credentials_refresh               (AfCredentials        *self,
+                                                           gint64                now_unix,
+                                                           GError              **error);
+/* The keys as they are now, in a new object that never changes (for one signature). */
+AfCredentials       *af_credentials_dup_current           (AfCredentials        *self);
 
 /* AWS_PROFILE, else "default". */
 char                *af_credentials_dup_profile_name      (void);

@@ -336,7 +336,14 @@ get_attempt (GTask *task)
   g_autoptr(SoupMessage) message = NULL;
   AfS3Request request = { .method = SOUP_METHOD_GET, .bucket = data->bucket,
                           .key = data->key };
+  GError *error = NULL;
 
+  if (!af_aws_client_refresh_credentials (AF_AWS_CLIENT (self), &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
   load_partial (data);
   if (data->offset > 0)
     range = g_strdup_printf ("bytes=%" G_GUINT64_FORMAT "-", data->offset);

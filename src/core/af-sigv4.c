@@ -598,12 +598,17 @@ af_sigv4_request_sign (AfSigv4Request *self,
                        AfCredentials  *credentials)
 {
   g_autoptr(AfSigv4Signature) result = g_new0 (AfSigv4Signature, 1);
+  g_autoptr(AfCredentials) current = NULL;
   const char *token = NULL;
   g_autofree char *date = NULL;
   g_autofree char *scope = NULL;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (AF_IS_CREDENTIALS (credentials), NULL);
+
+  /* One set of keys for the whole signature, even if a refresh replaces them meanwhile. */
+  current = af_credentials_dup_current (credentials);
+  credentials = current;
 
   token = af_credentials_get_session_token (credentials);
   result->amz_date = format_amz_date (self);
