@@ -1349,6 +1349,34 @@ test_retention (void)
   g_assert_cmpint (af_store_count (store, &analyses, NULL), ==, 0);
 }
 
+/* One key rule for push, pull, forget and the store: the partition key, plus created_at
+ * for analyses; half a key is no key. */
+static void
+test_item_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) audit = af_codec_parse_item (
+    "{\"audit_record_id\":{\"S\":\"a1\"},\"risk_score\":{\"N\":\"72\"}}", -1, &error);
+  g_autoptr(AfValue) analysis = af_codec_parse_item (
+    "{\"request_id\":{\"S\":\"r1\"},\"created_at\":{\"N\":\"1730000000\"},"
+    "\"status\":{\"S\":\"COMPLETED\"}}", -1, &error);
+  g_autoptr(AfValue) undated = af_codec_parse_item ("{\"request_id\":{\"S\":\"r2\"}}", -1,
+                                                    &error);
+  g_autoptr(AfValue) audit_key = af_table_item_key (AF_TABLE_AUDITS, audit);
+  g_autoptr(AfValue) analysis_key = af_table_item_key (AF_TABLE_ANALYSES, analysis);
+  g_autofree char *audit_json = NULL;
+  g_autofree char *analysis_json = NULL;
+
+  g_assert_no_error (error);
+  audit_json = af_codec_item_to_string (audit_key);
+  analysis_json = af_codec_item_to_string (analysis_key);
+  g_assert_cmpstr (audit_json, ==, "{\"audit_record_id\":{\"S\":\"a1\"}}");
+  g_assert_cmpstr (analysis_json, ==,
+                   "{\"created_at\":{\"N\":\"1730000000\"},\"request_id\":{\"S\":\"r1\"}}");
+  g_assert_null (af_table_item_key (AF_TABLE_ANALYSES, undated));
+  g_assert_null (af_table_item_key (AF_TABLE_DOCUMENTS, audit));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1388,6 +1416,7 @@ main (int   argc,
   g_test_add_func ("/store/open/corrupt", test_corrupt_refused);
   g_test_add_func ("/store/open/reopen", test_reopen_keeps_data);
   g_test_add_func ("/store/retention", test_retention);
+  g_test_add_func ("/store/item-key", test_item_key);
 
   status = g_test_run ();
   remove_tree (scratch_dir);

@@ -314,10 +314,13 @@ delete_next_analysis (GTask *task)
       return;
     }
   item = g_ptr_array_index (run->analyses, run->index);
-  key = af_value_new_map ();
-  af_value_map_set (key, "request_id", af_value_new_s (af_item_get_s (item, "request_id")));
-  if (af_value_map_get (item, "created_at") != NULL)
-    af_value_map_set (key, "created_at", af_value_copy (af_value_map_get (item, "created_at")));
+  key = af_table_item_key (AF_TABLE_ANALYSES, item);
+  if (key == NULL)
+    {
+      return_if_failed (task, g_error_new (AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION,
+                                           "an analysis of the user has no created_at"));
+      return;
+    }
   af_dynamodb_client_delete_item_async (self->dynamodb, table_name (self, AF_TABLE_ANALYSES), key,
                                         &params, g_task_get_cancellable (task),
                                         analysis_deleted_cb, task);

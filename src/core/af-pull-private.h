@@ -100,8 +100,5 @@ void  af_pull_objects_start  (GTask        *task);
 /* The last step: returns the result on @task. */
 void  af_pull_finish_run     (GTask        *task);
 
-/* The key of @item in @table: the partition key, plus created_at for analyses. */
-AfValue *af_pull_item_key    (AfTable        table,
-                              const AfValue *item);
 
 G_END_DECLS

@@ -172,7 +172,15 @@ refresh_table (GTask *task)
   keys = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   g_hash_table_iter_init (&iter, run->cached);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
-    g_ptr_array_add (keys, af_pull_item_key (table, item));
+    {
+      AfValue *key = af_table_item_key (table, item);
+
+      /* Without its whole key the cloud cannot be asked about it: left as it is. */
+      if (key != NULL)
+        g_ptr_array_add (keys, key);
+      else
+        g_hash_table_iter_remove (&iter);
+    }
   run->result->refreshed[table] = keys->len;
 
   if (keys->len == 0)

@@ -328,21 +328,6 @@ af_pull_add_progress (AfPull  *self,
                  self->progress_bytes);
 }
 
-AfValue *
-af_pull_item_key (AfTable        table,
-                  const AfValue *item)
-{
-  const char *name = af_table_key_name (table);
-  AfValue *key = af_value_new_map ();
-  AfValue *id = af_value_map_get (item, name);
-
-  if (id != NULL)
-    af_value_map_set (key, name, af_value_ref (id));
-  if (table == AF_TABLE_ANALYSES && af_value_map_get (item, "created_at") != NULL)
-    af_value_map_set (key, "created_at", af_value_ref (af_value_map_get (item, "created_at")));
-  return key;
-}
-
 /* One request is in flight at a time per run, so what the counters moved since the
  * last charge belongs to the table whose answer just came. */
 void

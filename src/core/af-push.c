@@ -423,30 +423,6 @@ lane_send_update (Lane    *lane,
 
 /* ---- One entry ---------------------------------------------------------------------- */
 
-/* The item's key, from the base: it holds the partition key and, for analyses, the
- * sort key (created_at). */
-static AfValue *
-key_from_base (AfTable        table,
-               const AfValue *base)
-{
-  const char *names[] = { af_table_key_name (table),
-                          table == AF_TABLE_ANALYSES ? "created_at" : NULL };
-  AfValue *key = af_value_new_map ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (names) && names[i] != NULL; i++)
-    {
-      AfValue *value = af_value_map_get (base, names[i]);
-
-      if (value == NULL)
-        {
-          af_value_unref (key);
-          return NULL;
-        }
-      af_value_map_set (key, names[i], af_value_copy (value));
-    }
-  return key;
-}
-
 /* The base: what the previous entry of this item left in the cloud (not committed yet),
  * else the cached remote copy. */
 static gboolean
@@ -491,7 +467,8 @@ lane_send_entry (Lane *lane)
       lane_done_through (lane, MAX (applied, (gint) lane->index), base, TRUE);
       return;
     }
-  key = key_from_base (entry->table, lane->base);
+  /* The base holds the partition key and, for analyses, the sort key. */
+  key = af_table_item_key (entry->table, lane->base);
   if (key == NULL)
     {
       lane_refuse_entry (lane, "the cached item has no key");

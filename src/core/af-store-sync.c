@@ -69,21 +69,11 @@ af_store_sync_item_key (AfStore     *self,
 
   if (item == NULL)
     return NULL;
-  key = af_value_new_map ();
-  af_value_map_set (key, af_table_key_name (table), af_value_new_s (id));
-  if (table == AF_TABLE_ANALYSES)
-    {
-      AfValue *created_at = af_value_map_get (item, "created_at");
-
-      if (created_at == NULL)
-        {
-          af_value_unref (key);
-          g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
-                       "analysis %s has no created_at, the table's sort key", id);
-          return NULL;
-        }
-      af_value_map_set (key, "created_at", af_value_copy (created_at));
-    }
+  key = af_table_item_key (table, item);
+  if (key == NULL)
+    g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                 "%s %s lacks part of its key (an analysis needs created_at, the sort key)",
+                 af_table_nick (table), id);
   return key;
 }
 

@@ -7,15 +7,16 @@ typedef struct
 {
   const char *nick;
   const char *key_name;
+  const char *sort_key_name;    /* (nullable) */
   const char *default_name;
   gboolean    has_env_suffix;   /* the seeds' {env}: "-dev", "-prod", … */
 } TableInfo;
 
 static const TableInfo tables[AF_N_TABLES] = {
-  [AF_TABLE_DOCUMENTS] = { "documents", "document_id", "AuditFlow-Documents", FALSE },
-  [AF_TABLE_AUDITS] = { "audits", "audit_record_id", "AuditFlow-AuditRecords", FALSE },
-  [AF_TABLE_ANALYSES] = { "analyses", "request_id", "artguard-image-analysis", TRUE },
-  [AF_TABLE_USERS] = { "users", "user_id", "artguard-users", TRUE },
+  [AF_TABLE_DOCUMENTS] = { "documents", "document_id", NULL, "AuditFlow-Documents", FALSE },
+  [AF_TABLE_AUDITS] = { "audits", "audit_record_id", NULL, "AuditFlow-AuditRecords", FALSE },
+  [AF_TABLE_ANALYSES] = { "analyses", "request_id", "created_at", "artguard-image-analysis", TRUE },
+  [AF_TABLE_USERS] = { "users", "user_id", NULL, "artguard-users", TRUE },
 };
 
 const char *
@@ -45,6 +46,25 @@ af_table_key_name (AfTable table)
 {
   g_return_val_if_fail (table < AF_N_TABLES, NULL);
   return tables[table].key_name;
+}
+
+AfValue *
+af_table_item_key (AfTable        table,
+                   const AfValue *item)
+{
+  const char *names[] = { af_table_key_name (table), tables[table].sort_key_name };
+  g_autoptr(AfValue) key = af_value_new_map ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (names) && names[i] != NULL; i++)
+    {
+      AfValue *value = af_value_map_get (item, names[i]);
+
+      /* Half a key addresses nothing: DynamoDB refuses the request. */
+      if (value == NULL)
+        return NULL;
+      af_value_map_set (key, names[i], af_value_ref (value));
+    }
+  return g_steal_pointer (&key);
 }
 
 char *

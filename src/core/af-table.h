@@ -23,6 +23,11 @@ gboolean    af_table_from_nick      (const char     *nick,
                                      AfTable        *out_table);
 /* The partition key attribute: document_id, audit_record_id, request_id, user_id. */
 const char *af_table_key_name       (AfTable         table);
+/* @item's DynamoDB key: its partition key and, for analyses, its sort key created_at;
+ * NULL when @item lacks either (such an item cannot be addressed in the cloud). The one
+ * place a key is built: push, pull, forget and the store ask here. */
+AfValue    *af_table_item_key       (AfTable         table,
+                                     const AfValue  *item);
 /* The seeds' default remote name; @env fills artguard's {env} (NULL = "dev"). */
 char       *af_table_default_name   (AfTable         table,
                                      const char     *env);
