@@ -318,12 +318,7 @@ static gint
 lane_applied_through (Lane          *lane,
                       const AfValue *item)
 {
-  const char *last_op_id = af_item_get_s (item, "last_op_id");
-
-  for (guint i = lane->index; last_op_id != NULL && i < lane->group->len; i++)
-    if (g_strcmp0 (((AfOutboxEntry *) lane->group->pdata[i])->op_id, last_op_id) == 0)
-      return i;
-  return -1;
+  return af_outbox_applied_through (lane->group, lane->index, item);
 }
 
 /* ---- Building the UpdateItem ------------------------------------------------------ */

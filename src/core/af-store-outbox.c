@@ -52,6 +52,19 @@ af_outbox_entry_free (AfOutboxEntry *entry)
   g_free (entry);
 }
 
+gint
+af_outbox_applied_through (GPtrArray     *entries,
+                           guint          from,
+                           const AfValue *item)
+{
+  const char *last_op_id = af_item_get_s (item, "last_op_id");
+
+  for (guint i = from; last_op_id != NULL && i < entries->len; i++)
+    if (g_strcmp0 (((AfOutboxEntry *) entries->pdata[i])->op_id, last_op_id) == 0)
+      return i;
+  return -1;
+}
+
 static char *
 column_dup (AfStmt *stmt,
             int     column)
@@ -335,4 +348,19 @@ af_store_apply_changes (AfValue        *item,
       else
         af_value_map_set (item, name, af_value_copy (value));
     }
+}
+
+AfValue *
+af_store_reapply_pending (const AfValue *remote,
+                          GPtrArray     *pending)
+{
+  AfValue *local = af_value_copy (remote);
+
+  for (guint i = af_outbox_applied_through (pending, 0, remote) + 1; i < pending->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (pending, i);
+
+      af_store_apply_changes (local, entry->kind, entry->changes);
+    }
+  return local;
 }

@@ -94,6 +94,14 @@ void      af_store_apply_changes       (AfValue        *item,
                                         AfOpKind        kind,
                                         const AfValue  *changes);
 
+/* The local view of @remote, an item the cloud holds: a copy with every entry of
+ * @pending (the item's, oldest first) applied again, so that a pull never hides an
+ * edit. The entries up to the one @remote names as last_op_id are in it already
+ * (the push got through before the entry could be removed): applying them again would
+ * append a correction twice. */
+AfValue  *af_store_reapply_pending     (const AfValue  *remote,
+                                        GPtrArray      *pending);
+
 /* Pending outbox entries of one item, oldest first (GPtrArray of AfOutboxEntry). */
 GPtrArray *af_store_pending_for_item   (AfStore        *self,
                                         AfTable         table,

@@ -79,27 +79,6 @@ af_store_sync_item_key (AfStore     *self,
 
 /* ---- Rebasing an item on what the cloud holds ------------------------------------ */
 
-/* Entries up to the one the remote names as last_op_id are in it already. */
-static AfValue *
-reapply_pending (const AfValue *remote,
-                 GPtrArray     *pending)
-{
-  const char *last_op_id = af_item_get_s (remote, "last_op_id");
-  AfValue *local = af_value_copy (remote);
-  guint first = 0;
-
-  for (guint i = 0; last_op_id != NULL && i < pending->len; i++)
-    if (g_strcmp0 (((AfOutboxEntry *) pending->pdata[i])->op_id, last_op_id) == 0)
-      first = i + 1;
-  for (guint i = first; i < pending->len; i++)
-    {
-      AfOutboxEntry *entry = g_ptr_array_index (pending, i);
-
-      af_store_apply_changes (local, entry->kind, entry->changes);
-    }
-  return local;
-}
-
 static gboolean
 rebase_in_transaction (AfStore        *self,
                        AfTable         table,
@@ -112,7 +91,7 @@ rebase_in_transaction (AfStore        *self,
 
   if (pending == NULL)
     return FALSE;
-  local = reapply_pending (remote, pending);
+  local = af_store_reapply_pending (remote, pending);
   return af_store_write_row (self, table, local, af_codec_item_to_string (local),
                              pending->len > 0 ? af_codec_item_to_string (remote) : NULL,
                              error);

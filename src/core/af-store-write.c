@@ -267,34 +267,6 @@ outbox_is_empty (AfStore  *self,
   return TRUE;
 }
 
-/* The local view of a refreshed item: the new remote copy with every pending edit
- * applied again, so that a pull never hides an edit. Entries up to the one whose op
- * id the remote carries as last_op_id are already in it (the push got through before
- * the entry could be removed); applying them again would append a correction twice. */
-static AfValue *
-reapply_pending (const AfValue *remote,
-                 GPtrArray     *pending)
-{
-  const char *last_op_id = af_item_get_s (remote, "last_op_id");
-  AfValue *local = af_value_copy (remote);
-  guint first = 0;
-
-  for (guint i = 0; last_op_id != NULL && i < pending->len; i++)
-    {
-      AfOutboxEntry *entry = g_ptr_array_index (pending, i);
-
-      if (g_strcmp0 (entry->op_id, last_op_id) == 0)
-        first = i + 1;
-    }
-  for (guint i = first; i < pending->len; i++)
-    {
-      AfOutboxEntry *entry = g_ptr_array_index (pending, i);
-
-      af_store_apply_changes (local, entry->kind, entry->changes);
-    }
-  return local;
-}
-
 /* @row is @item's, prepared by the serializer; its text is (transfer full). */
 static gboolean
 put_one (AfStore        *self,
@@ -323,7 +295,7 @@ put_one (AfStore        *self,
     return write_row (self, table, row, NULL, error);
 
   /* The row holds the local view; the item's own text is kept as the remote copy. */
-  local = reapply_pending (item, pending);
+  local = af_store_reapply_pending (item, pending);
   return af_store_write_row (self, table, local, af_codec_item_to_string (local), row->text,
                              error);
 }

@@ -266,6 +266,13 @@ typedef struct
 void        af_outbox_entry_free       (AfOutboxEntry  *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfOutboxEntry, af_outbox_entry_free)
 
+/* The index, from @from on, of the entry of @entries (AfOutboxEntry, one item's, in
+ * order) whose op id @item carries as last_op_id, -1 when none: that entry and every
+ * earlier one are in @item already (a lost answer, a run killed before it committed). */
+gint        af_outbox_applied_through  (GPtrArray      *entries,
+                                        guint           from,
+                                        const AfValue  *item);
+
 gint64      af_store_outbox_length     (AfStore        *self,
                                         GError        **error);
 /* Entries in order (GPtrArray of AfOutboxEntry). */
