@@ -5,6 +5,8 @@
 
 #include "afd-cloud.h"
 
+#include "af-connection.h"
+
 typedef enum
 {
   JOB_SYNC,
@@ -28,10 +30,8 @@ typedef struct
 
 typedef struct
 {
-  SoupSession      *session;
-  AfDynamodbClient *dynamodb;
-  AfS3Client       *s3;
-  AfStore          *store;
+  AfConnection *connection;
+  AfStore      *store;
 } Clients;
 
 static char *
@@ -142,38 +142,22 @@ job_new (JobKind               kind,
 static void
 clients_clear (Clients *clients)
 {
-  g_clear_object (&clients->dynamodb);
-  g_clear_object (&clients->s3);
-  g_clear_object (&clients->session);
+  g_clear_pointer (&clients->connection, af_connection_free);
   g_clear_object (&clients->store);
 }
 
-/* The same chain as the command line (afc-aws.c), with the settings in the middle:
- * the environment first, then Preferences, then the region's own endpoint. */
+/* The same connection as the command line's, with the settings in the middle: the
+ * environment first, then Preferences, then the region's own endpoint. */
 static gboolean
 clients_connect (Clients              *clients,
                  const AfdCloudConfig *config,
                  GCancellable         *cancellable,
                  GError              **error)
 {
-  g_autoptr(AfCredentials) credentials = NULL;
-  g_autoptr(AfEndpoint) dynamodb = NULL;
-  g_autoptr(AfEndpoint) s3 = NULL;
-  g_autofree char *region = af_credentials_resolve_region (NULL, config->region);
-
-  if ((dynamodb = af_endpoint_resolve (AF_SERVICE_DYNAMODB, region, config->endpoint_dynamodb,
-                                       error)) == NULL ||
-      (s3 = af_endpoint_resolve (AF_SERVICE_S3, region, config->endpoint_s3, error)) == NULL ||
-      (credentials = af_credentials_resolve (NULL, cancellable, error)) == NULL)
-    return FALSE;
-
-  /* The push sends several items at once; libsoup's default of 2 a host would queue them. */
-  clients->session = soup_session_new_with_options ("user-agent", "auditflow-desk/" PACKAGE_VERSION,
-                                                    "timeout", 60, "max-conns-per-host", 16,
-                                                    "max-conns", 32, NULL);
-  clients->dynamodb = af_dynamodb_client_new (clients->session, dynamodb, credentials);
-  clients->s3 = af_s3_client_new (clients->session, s3, credentials);
-  return TRUE;
+  clients->connection = af_connection_open ("auditflow-desk", config->region,
+                                            config->endpoint_dynamodb, config->endpoint_s3,
+                                            cancellable, error);
+  return clients->connection != NULL;
 }
 
 static gboolean
@@ -275,27 +259,14 @@ workspace_names (const AfdCloudConfig *config)
   return names;
 }
 
-static AfSync *
-sync_new (Clients              *clients,
-          const AfdCloudConfig *config)
-{
-  g_autoptr(AfWorkspaceNames) names = workspace_names (config);
-  AfSync *sync = af_sync_new (clients->store, clients->dynamodb, clients->s3);
-
-  for (AfTable t = 0; t < AF_N_TABLES; t++)
-    af_sync_set_table_name (sync, t, af_workspace_names_get_table (names, t));
-  af_sync_set_buckets (sync, af_workspace_names_get_raw_bucket (names),
-                       af_workspace_names_get_processed_bucket (names));
-  return sync;
-}
-
 static void
 run_sync (GTask        *task,
           Job          *job,
           Clients      *clients,
           GMainContext *context)
 {
-  g_autoptr(AfSync) sync = sync_new (clients, job->config);
+  g_autoptr(AfWorkspaceNames) names = workspace_names (job->config);
+  g_autoptr(AfSync) sync = af_connection_new_sync (clients->connection, clients->store, names);
   g_autoptr(GError) error = NULL;
   AfSyncResult *result;
 
@@ -333,9 +304,9 @@ run_test (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
 
-  af_dynamodb_client_describe_table_async (clients->dynamodb, job->config->tables[AF_TABLE_AUDITS],
+  af_dynamodb_client_describe_table_async (clients->connection->dynamodb, job->config->tables[AF_TABLE_AUDITS],
                                            job->cancellable, store_result_cb, job);
-  node = af_dynamodb_client_table_finish (clients->dynamodb, job_wait (job, context), &error);
+  node = af_dynamodb_client_table_finish (clients->connection->dynamodb, job_wait (job, context), &error);
   if (node == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -349,7 +320,8 @@ run_forget (GTask        *task,
             GMainContext *context)
 {
   g_autoptr(AfWorkspaceNames) names = workspace_names (job->config);
-  g_autoptr(AfForget) forget = af_forget_new (clients->store, clients->dynamodb, clients->s3);
+  AfConnection *connection = clients->connection;
+  g_autoptr(AfForget) forget = af_forget_new (clients->store, connection->dynamodb, connection->s3);
   g_autoptr(GError) error = NULL;
 
   af_forget_set_names (forget, names);

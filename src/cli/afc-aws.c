@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "afc-aws.h"
+#include "afc-context.h"
 
 static const char * const table_variables[AF_N_TABLES] = {
   "AUDITFLOW_DESK_TABLE_DOCUMENTS", "AUDITFLOW_DESK_TABLE_AUDITS",
@@ -15,9 +16,7 @@ afc_aws_free (AfcAws *aws)
 {
   if (aws == NULL)
     return;
-  g_clear_object (&aws->dynamodb);
-  g_clear_object (&aws->s3);
-  g_clear_object (&aws->session);
+  g_clear_pointer (&aws->connection, af_connection_free);
   for (guint t = 0; t < AF_N_TABLES; t++)
     g_free (aws->table_names[t]);
   g_free (aws);
@@ -42,29 +41,10 @@ AfcAws *
 afc_aws_connect (GError **error)
 {
   g_autoptr(AfcAws) aws = g_new0 (AfcAws, 1);
-  g_autoptr(AfCredentials) credentials = NULL;
-  g_autoptr(AfEndpoint) dynamodb = NULL;
-  g_autoptr(AfEndpoint) s3 = NULL;
-  g_autofree char *region = NULL;
 
-  credentials = af_credentials_resolve (NULL, NULL, error);
-  if (credentials == NULL)
+  aws->connection = af_connection_open (AFC_PROGRAM_NAME, NULL, NULL, NULL, NULL, error);
+  if (aws->connection == NULL)
     return NULL;
-  region = af_credentials_resolve_region (NULL, NULL);
-  dynamodb = af_endpoint_resolve (AF_SERVICE_DYNAMODB, region, NULL, error);
-  if (dynamodb == NULL)
-    return NULL;
-  s3 = af_endpoint_resolve (AF_SERVICE_S3, region, NULL, error);
-  if (s3 == NULL)
-    return NULL;
-
-  /* The push sends up to 16 items at a time; libsoup allows 2 connections a host by
-   * default, which would queue the rest. */
-  aws->session = soup_session_new_with_options ("user-agent", "auditflow-cli/" PACKAGE_VERSION,
-                                                "timeout", 60, "max-conns-per-host", 16,
-                                                "max-conns", 32, NULL);
-  aws->dynamodb = af_dynamodb_client_new (aws->session, dynamodb, credentials);
-  aws->s3 = af_s3_client_new (aws->session, s3, credentials);
   resolve_table_names (aws);
   return g_steal_pointer (&aws);
 }
@@ -120,11 +100,7 @@ afc_aws_connect_sync (AfcAws  **out_aws,
   if (aws == NULL)
     return NULL;
   names = afc_aws_workspace_names (aws);
-  sync = af_sync_new (store, aws->dynamodb, aws->s3);
-  for (AfTable t = 0; t < AF_N_TABLES; t++)
-    af_sync_set_table_name (sync, t, af_workspace_names_get_table (names, t));
-  af_sync_set_buckets (sync, af_workspace_names_get_raw_bucket (names),
-                       af_workspace_names_get_processed_bucket (names));
+  sync = af_connection_new_sync (aws->connection, store, names);
   *out_aws = g_steal_pointer (&aws);
   return sync;
 }

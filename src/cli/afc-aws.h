@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * afc-aws.h — the AWS side of a CLI run (sync, offline): credentials, region and
- * endpoints found the way the AWS SDKs find them (af-credentials.h, af-endpoint.h), one
- * SoupSession, and the table names.
+ * afc-aws.h — the AWS side of a CLI run (sync, offline, forget-user): the connection
+ * the app makes too (af-connection.h), and the table names.
  *
  * Table names: the seeds' defaults, artguard's with the environment suffix
  * AUDITFLOW_DESK_ENV (default "dev"); AUDITFLOW_DESK_TABLE_DOCUMENTS, _AUDITS, _ANALYSES
@@ -10,19 +9,15 @@
  */
 #pragma once
 
-#include "af-dynamodb.h"
-#include "af-s3.h"
-#include "af-sync.h"
+#include "af-connection.h"
 #include "af-table.h"
 
 G_BEGIN_DECLS
 
 typedef struct
 {
-  SoupSession      *session;                   /* (owned) */
-  AfDynamodbClient *dynamodb;                  /* (owned) */
-  AfS3Client       *s3;                        /* (owned) */
-  char             *table_names[AF_N_TABLES];  /* (owned) */
+  AfConnection *connection;                  /* (owned) */
+  char         *table_names[AF_N_TABLES];  /* (owned) */
 } AfcAws;
 
 /* NULL with an error (no credentials, no region, an insecure endpoint…). Blocking: the

@@ -52,7 +52,7 @@ forget_run (const AfcCommand  *command,
   if (store == NULL || (aws = afc_aws_connect (&error)) == NULL)
     return afc_context_fail (context, error);
   names = afc_aws_workspace_names (aws);
-  forget = af_forget_new (store, aws->dynamodb, aws->s3);
+  forget = af_forget_new (store, aws->connection->dynamodb, aws->connection->s3);
   af_forget_set_names (forget, names);
   af_forget_run_async (forget, args[0], NULL, afc_aws_store_result, &async_result);
   if (!af_forget_run_finish (forget, afc_aws_wait (&async_result), &result, &error))

@@ -89,7 +89,7 @@ run_pull (AfcContext *context,
   if (aws == NULL)
     return afc_context_fail (context, error);
 
-  pull = af_pull_new (store, aws->dynamodb, aws->s3);
+  pull = af_pull_new (store, aws->connection->dynamodb, aws->connection->s3);
   for (AfTable t = 0; t < AF_N_TABLES; t++)
     af_pull_set_table_name (pull, t, aws->table_names[t]);
   af_pull_set_full (pull, full);

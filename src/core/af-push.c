@@ -7,7 +7,6 @@
 
 /* An item another writer keeps moving is left for the next sync after this many merges. */
 #define MAX_MERGES_PER_ENTRY 5
-#define DEFAULT_LANES 16
 /* Results are committed in groups: the disk, not the network, would otherwise bound
  * the push. A run killed before a group is committed loses nothing: the cloud's
  * last_op_id tells the next run which entries it already holds. */
@@ -56,7 +55,7 @@ af_push_class_init (AfPushClass *klass)
 static void
 af_push_init (AfPush *self)
 {
-  self->lanes = DEFAULT_LANES;
+  self->lanes = AF_PUSH_DEFAULT_LANES;
   for (guint t = 0; t < AF_N_TABLES; t++)
     self->table_names[t] = af_table_default_name (t, NULL);
 }

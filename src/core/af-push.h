@@ -37,6 +37,10 @@ typedef struct
 void af_push_result_free (AfPushResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfPushResult, af_push_result_free)
 
+/* Items pushed at the same time unless af_push_set_lanes() says otherwise; a session
+ * for the push allows as many connections a host (af-connection.c). */
+#define AF_PUSH_DEFAULT_LANES 16
+
 #define AF_TYPE_PUSH (af_push_get_type ())
 G_DECLARE_FINAL_TYPE (AfPush, af_push, AF, PUSH, GObject)
 
@@ -46,7 +50,7 @@ AfPush       *af_push_new             (AfStore             *store,
 void          af_push_set_table_name  (AfPush              *self,
                                        AfTable              table,
                                        const char          *name);
-/* Items pushed at the same time (default 16). Entries of one item never overlap. */
+/* Items pushed at the same time (default AF_PUSH_DEFAULT_LANES). Entries of one item never overlap. */
 void          af_push_set_lanes       (AfPush              *self,
                                        guint                lanes);
 
