@@ -239,14 +239,8 @@ on_field_reviewed (AfdFieldsPanel *self)
 static void
 disconnect_fields (AfdFieldsPanel *self)
 {
-  guint n;
-
-  if (self->fields == NULL)
-    return;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->fields));
-  for (guint i = 0; i < n; i++)
-    g_signal_handlers_disconnect_by_data (af_field_list_get_field (self->fields, i), self);
-  g_signal_handlers_disconnect_by_data (self->fields, self);
+  if (self->fields != NULL)
+    af_field_list_disconnect_by_data (self->fields, self);
   g_clear_object (&self->fields);
 }
 

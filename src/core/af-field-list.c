@@ -398,6 +398,17 @@ af_field_list_get_field (AfFieldList *self,
   return position < self->fields->len ? g_ptr_array_index (self->fields, position) : NULL;
 }
 
+void
+af_field_list_disconnect_by_data (AfFieldList *self,
+                                  gpointer     data)
+{
+  g_return_if_fail (AF_IS_FIELD_LIST (self));
+
+  for (guint i = 0; i < self->fields->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->fields, i), data);
+  g_signal_handlers_disconnect_by_data (self, data);
+}
+
 AfField *
 af_field_list_lookup (AfFieldList *self,
                       const char  *name,

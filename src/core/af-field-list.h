@@ -44,6 +44,10 @@ void         af_field_list_set_page_count       (AfFieldList    *self,
 /* Borrowed. */
 AfField     *af_field_list_get_field            (AfFieldList    *self,
                                                  guint           position);
+/* Disconnects every handler with @data from the list and from each of its fields: a
+ * view that watched them lets go of them in one call. */
+void         af_field_list_disconnect_by_data   (AfFieldList    *self,
+                                                 gpointer        data);
 AfField     *af_field_list_lookup               (AfFieldList    *self,
                                                  const char     *name,
                                                  guint          *out_position);
