@@ -177,13 +177,6 @@ value_from_node (JsonNode *node,
 }
 
 AfValue *
-af_codec_value_from_node (JsonNode *node,
-                          GError  **error)
-{
-  return value_from_node (node, 1, error);
-}
-
-AfValue *
 af_codec_item_from_node (JsonNode *node,
                          GError  **error)
 {

@@ -27,10 +27,6 @@ typedef enum
   AF_CODEC_ERROR_BASE64,      /* a B that is not base64 */
 } AfCodecError;
 
-/* One typed value: {"S": "text"}, {"M": {...}}, ... */
-AfValue   *af_codec_parse_value       (const char     *json,
-                                       gssize          length,
-                                       GError        **error);
 /* One item: {"name": {"S": "..."}, ...}; returns a value of type M. */
 AfValue   *af_codec_parse_item        (const char     *json,
                                        gssize          length,
@@ -55,9 +51,6 @@ gboolean   af_codec_check_json_depth  (const char     *json,
                                        gsize           length,
                                        GError        **error);
 
-/* From a json-glib node (for envelopes already parsed with json-glib). */
-AfValue   *af_codec_value_from_node   (JsonNode       *node,
-                                       GError        **error);
 AfValue   *af_codec_item_from_node    (JsonNode       *node,
                                        GError        **error);
 

@@ -143,12 +143,6 @@ void            af_dynamodb_client_query_page_async  (AfDynamodbClient       *se
                                                       GCancellable           *cancellable,
                                                       GAsyncReadyCallback     callback,
                                                       gpointer                user_data);
-void            af_dynamodb_client_scan_page_async   (AfDynamodbClient       *self,
-                                                      const char             *table,
-                                                      const AfDynamodbParams *params,
-                                                      GCancellable           *cancellable,
-                                                      GAsyncReadyCallback     callback,
-                                                      gpointer                user_data);
 AfDynamodbPage *af_dynamodb_client_page_finish       (AfDynamodbClient       *self,
                                                       GAsyncResult           *result,
                                                       GError                **error);

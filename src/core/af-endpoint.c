@@ -210,13 +210,6 @@ af_endpoint_resolve (AfService    service,
   return endpoint_new (service, region, url, FALSE, error);
 }
 
-AfService
-af_endpoint_get_service (AfEndpoint *self)
-{
-  g_return_val_if_fail (AF_IS_ENDPOINT (self), AF_SERVICE_DYNAMODB);
-  return self->service;
-}
-
 const char *
 af_endpoint_get_region (AfEndpoint *self)
 {

@@ -50,7 +50,6 @@ AfEndpoint  *af_endpoint_new_for_url        (AfService      service,
                                              const char    *url,
                                              GError       **error);
 
-AfService    af_endpoint_get_service        (AfEndpoint    *self);
 const char  *af_endpoint_get_region         (AfEndpoint    *self);
 /* The base URI, path "/" ("http://127.0.0.1:8000/"): DynamoDB's request URI. */
 GUri        *af_endpoint_get_uri            (AfEndpoint    *self);

@@ -111,24 +111,6 @@ af_pull_mark_offline (AfStore     *store,
   return save_offline (store, updated, error);
 }
 
-gboolean
-af_pull_unmark_offline (AfStore     *store,
-                        const char  *id,
-                        GError     **error)
-{
-  g_auto(GStrv) ids = af_pull_list_offline (store, error);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) updated = NULL;
-
-  if (ids == NULL)
-    return FALSE;
-  for (guint i = 0; ids[i] != NULL; i++)
-    if (strcmp (ids[i], id) != 0)
-      g_strv_builder_add (builder, ids[i]);
-  updated = g_strv_builder_end (builder);
-  return save_offline (store, updated, error);
-}
-
 /* ---- Where objects live ----------------------------------------------------------- */
 
 /* NULL unless @sha256 is 64 lower-case hex digits (af-object-path.h). */

@@ -114,9 +114,6 @@ AfPullResult *af_pull_run_finish      (AfPull           *self,
 gboolean      af_pull_mark_offline    (AfStore          *store,
                                        const char       *id,
                                        GError          **error);
-gboolean      af_pull_unmark_offline  (AfStore          *store,
-                                       const char       *id,
-                                       GError          **error);
 /* The ids marked (owned, NULL-terminated). */
 char        **af_pull_list_offline    (AfStore          *store,
                                        GError          **error);

@@ -320,15 +320,6 @@ af_sigv4_request_set_payload_hash (AfSigv4Request *self,
 }
 
 void
-af_sigv4_request_set_content_sha256_header (AfSigv4Request *self,
-                                            gboolean        send)
-{
-  g_return_if_fail (self != NULL);
-
-  self->content_sha256_header = !!send;
-}
-
-void
 af_sigv4_request_set_time (AfSigv4Request *self,
                            GDateTime      *time)
 {

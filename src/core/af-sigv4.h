@@ -77,9 +77,6 @@ void               af_sigv4_request_set_payload       (AfSigv4Request   *self,
 /* Or its hex SHA-256 computed elsewhere, or AF_SIGV4_UNSIGNED_PAYLOAD. */
 void               af_sigv4_request_set_payload_hash  (AfSigv4Request   *self,
                                                        const char       *hex_sha256);
-/* Add and sign X-Amz-Content-Sha256 (default: TRUE for "s3" only). */
-void               af_sigv4_request_set_content_sha256_header (AfSigv4Request *self,
-                                                               gboolean        send);
 /* Tests: a fixed signing time instead of now. */
 void               af_sigv4_request_set_time          (AfSigv4Request   *self,
                                                        GDateTime        *time);

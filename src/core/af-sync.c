@@ -24,7 +24,6 @@ struct _AfSync
   AfSubmit         *submit;      /* (owned) */
   AfForget         *forget;      /* (owned) */
   AfWorkspaceNames *names;       /* (owned) shared with submit and forget */
-  char             *objects_dir; /* (owned) (nullable) */
   AfSyncMode        mode;
 };
 
@@ -92,7 +91,6 @@ af_sync_finalize (GObject *object)
   g_clear_object (&self->submit);
   g_clear_object (&self->forget);
   g_clear_object (&self->names);
-  g_free (self->objects_dir);
   G_OBJECT_CLASS (af_sync_parent_class)->finalize (object);
 }
 
@@ -163,30 +161,11 @@ af_sync_set_buckets (AfSync     *self,
   af_workspace_names_set_buckets (self->names, raw, processed);
 }
 
-void
-af_sync_set_objects_dir (AfSync     *self,
-                         const char *path)
-{
-  g_return_if_fail (AF_IS_SYNC (self));
-
-  g_free (self->objects_dir);
-  self->objects_dir = g_strdup (path);
-  af_pull_set_objects_dir (self->pull, path);
-  af_forget_set_objects_dir (self->forget, path);
-}
-
 AfPull *
 af_sync_get_pull (AfSync *self)
 {
   g_return_val_if_fail (AF_IS_SYNC (self), NULL);
   return self->pull;
-}
-
-AfPush *
-af_sync_get_push (AfSync *self)
-{
-  g_return_val_if_fail (AF_IS_SYNC (self), NULL);
-  return self->push;
 }
 
 /* ---- One run ------------------------------------------------------------------------ */
@@ -236,7 +215,8 @@ apply_retention (GTask *task)
   GError *error = NULL;
   guint removed = 0;
 
-  if (!af_retention_run (self->store, self->objects_dir, af_clock_now_unix (), &removed, &error))
+  /* NULL: the objects are where AfPull keeps them by default. */
+  if (!af_retention_run (self->store, NULL, af_clock_now_unix (), &removed, &error))
     {
       run_failed (task, error);
       return FALSE;

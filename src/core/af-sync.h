@@ -71,11 +71,8 @@ void          af_sync_set_table_name  (AfSync             *self,
 void          af_sync_set_buckets     (AfSync             *self,
                                        const char         *raw,
                                        const char         *processed);
-void          af_sync_set_objects_dir (AfSync             *self,
-                                       const char         *path);
 /* The pull it runs, to tune (af_pull_set_full…). */
 AfPull       *af_sync_get_pull        (AfSync             *self);
-AfPush       *af_sync_get_push        (AfSync             *self);
 
 void          af_sync_run_async       (AfSync             *self,
                                        GCancellable       *cancellable,

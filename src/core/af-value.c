@@ -192,12 +192,6 @@ af_value_new_n (const char *decimal)
 }
 
 AfValue *
-af_value_new_b (const char *base64)
-{
-  return new_text (AF_TYPE_B, base64);
-}
-
-AfValue *
 af_value_new_n_int (gint64 number)
 {
   char buffer[32];

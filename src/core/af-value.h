@@ -46,7 +46,6 @@ void         af_value_unref           (AfValue        *value);
  * when the text comes from outside. */
 AfValue     *af_value_new_s           (const char     *text);
 AfValue     *af_value_new_n           (const char     *decimal);
-AfValue     *af_value_new_b           (const char     *base64);
 AfValue     *af_value_new_bool        (gboolean        boolean);
 AfValue     *af_value_new_null        (void);
 AfValue     *af_value_new_n_int       (gint64          number);
