@@ -65,8 +65,14 @@ update_zoom_label (gpointer user_data)
   g_autofree char *label = g_strdup_printf ("%.0f %%",
                                             afd_image_view_get_zoom (self->image_view) * 100);
 
+  g_autofree char *name = NULL;
+
   self->zoom_label_source = 0;
   gtk_button_set_label (self->zoom_button, label);
+  /* Translators: the zoom button's name for screen readers; %s is "38 %". */
+  name = g_strdup_printf (_("Zoom %s, activate for 100 %%"), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   return G_SOURCE_REMOVE;
 }
 
@@ -98,7 +104,7 @@ forget_inspection (AfdImageWorkbench *self)
   g_clear_object (&self->report);
   g_clear_pointer (&self->difference, af_image_buffer_unref);
   gtk_widget_set_visible (self->progress_box, FALSE);
-  gtk_widget_set_visible (self->ela_box, FALSE);
+  gtk_widget_set_sensitive (self->ela_box, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->quality_label), FALSE);
   gtk_toggle_button_set_active (self->ela_button, FALSE);
 }
@@ -214,7 +220,7 @@ show_report (AfdImageWorkbench *self)
   self->updating = TRUE;
   gtk_spin_button_set_value (self->ela_quality_spin, af_forensics_report_get_ela_quality (self->report));
   self->updating = FALSE;
-  gtk_widget_set_visible (self->ela_box, TRUE);
+  gtk_widget_set_sensitive (self->ela_box, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->quality_label), quality > 0);
   if (quality > 0)
     {
@@ -432,7 +438,7 @@ toggle_ela_action (GtkWidget  *widget,
 {
   AfdImageWorkbench *self = AFD_IMAGE_WORKBENCH (widget);
 
-  if (gtk_widget_get_visible (self->ela_box))
+  if (gtk_widget_get_sensitive (self->ela_box))
     gtk_toggle_button_set_active (self->ela_button, !gtk_toggle_button_get_active (self->ela_button));
 }
 
