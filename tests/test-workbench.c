@@ -566,6 +566,51 @@ test_submit_dialog_inspects (Fixture       *f,
   afd_test_remove_dir (dir);
 }
 
+static void
+on_inspected (AfdImageWorkbench *workbench,
+              AfForensicsReport *report,
+              const char        *message,
+              char             **out_message)
+{
+  g_assert_null (report);
+  *out_message = g_strdup (message);
+}
+
+/* The stop button ends an inspection in flight: no report, a message, the ELA
+ * controls left off; the picture stays. The help lists the picture's keys. */
+static void
+test_inspection_stopped (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("afd-workbench-XXXXXX", &error);
+  g_autofree char *path = save_copy_move (dir);
+  g_autofree char *message = NULL;
+  g_autoptr(GtkBuilder) help = NULL;
+  GtkWidget *window = gtk_window_new ();
+  AfdImageWorkbench *workbench = g_object_new (AFD_TYPE_IMAGE_WORKBENCH, NULL);
+
+  af_forensics_cache_clear ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (workbench));
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (workbench, "inspected", G_CALLBACK (on_inspected), &message);
+  afd_image_workbench_load (workbench, path);
+  afd_test_wait_until ((gboolean (*) (gpointer)) afd_image_workbench_is_loaded, workbench,
+                       TIMEOUT_SECONDS);
+  g_assert_true (afd_image_workbench_is_inspecting (workbench));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (workbench), "workbench.cancel-inspection", NULL));
+  g_assert_false (afd_image_workbench_is_inspecting (workbench));
+  g_assert_null (afd_image_workbench_get_report (workbench));
+  g_assert_cmpstr (message, ==, "The inspection was stopped.");
+  afd_test_run_for (300);
+  g_assert_null (afd_image_workbench_get_report (workbench));
+  g_assert_nonnull (afd_image_view_get_image (afd_image_workbench_get_view (workbench)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  afd_test_remove_dir (dir);
+
+  help = gtk_builder_new_from_resource ("/io/github/auditflow/Desk/gtk/help-overlay.ui");
+  g_assert_nonnull (gtk_builder_get_object (help, "help_overlay"));
+}
+
 /* ---- the artwork page ---- */
 
 static void
@@ -700,6 +745,7 @@ main (int    argc,
   g_test_add_func ("/workbench/view/keys-and-loupe", test_keys_and_loupe);
   g_test_add_func ("/workbench/view/bad-pictures", test_bad_pictures);
   g_test_add_func ("/workbench/inspection/copy-move", test_copy_move_shown);
+  g_test_add_func ("/workbench/inspection/stopped", test_inspection_stopped);
   g_test_add ("/workbench/artwork/opens", Fixture, NULL, fixture_set_up, test_artwork_opens,
               fixture_tear_down);
   g_test_add ("/workbench/submit/inspects", Fixture, NULL, fixture_set_up,
