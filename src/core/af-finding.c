@@ -137,19 +137,6 @@ af_finding_kind_to_string (AfFindingKind kind)
   return kind_names[kind];
 }
 
-gboolean
-af_finding_kind_from_string (const char    *text,
-                             AfFindingKind *out_kind)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    if (g_strcmp0 (text, kind_names[i]) == 0)
-      {
-        *out_kind = (AfFindingKind) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 const char *
 af_finding_severity_to_string (AfFindingSeverity severity)
 {

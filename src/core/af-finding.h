@@ -60,8 +60,6 @@ const AfImageRect  *af_finding_get_target        (AfFinding           *self);
  * "editing_software", "ai_generated", "date_mismatch", "thumbnail_mismatch",
  * "copy_move", "ela_region", "no_metadata"; "info", "check", "warning". */
 const char         *af_finding_kind_to_string     (AfFindingKind       kind);
-gboolean            af_finding_kind_from_string   (const char         *text,
-                                                   AfFindingKind      *out_kind);
 const char         *af_finding_severity_to_string (AfFindingSeverity   severity);
 
 G_END_DECLS
