@@ -141,6 +141,7 @@ merge_view_new (const char *text)
   GtkWidget *view = gtk_text_view_new ();
 
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);   /* Tab moves focus on */
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
   gtk_widget_set_size_request (view, 360, 160);
   gtk_widget_add_css_class (view, "card");

@@ -345,8 +345,9 @@ review_action (GtkWidget  *widget,
     confirm_field (self, selected_field (self));
   else if (g_str_equal (action_name, "review.edit"))
     afd_fields_panel_begin_edit (self->fields_panel);
-  else if (g_str_equal (action_name, "review.cancel"))
-    afd_fields_panel_cancel_edit (self->fields_panel);
+  else if (g_str_equal (action_name, "review.cancel") &&
+           !afd_fields_panel_cancel_edit (self->fields_panel))
+    gtk_widget_activate_action (widget, "win.back", NULL);   /* nothing to cancel: leave */
 }
 
 static void

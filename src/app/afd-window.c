@@ -426,7 +426,9 @@ back_action (GtkWidget  *widget,
 
   if (page == NULL)
     {
-      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      /* Unfolded, the sidebar is already beside the page: there is nowhere back to go. */
+      if (adw_leaflet_get_folded (self->leaflet))
+        adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
       return;
     }
   if (g_str_equal (page, "audit"))
@@ -572,7 +574,22 @@ afd_window_class_init (AfdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.submit-artwork", NULL, submit_artwork_action);
   gtk_widget_class_install_action (widget_class, "win.forget-user", "s", forget_user_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  /* Escape only once no widget inside wanted it (an editor, a popover, the search). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
+}
+
+/* Alt+Left is caught before the leaflets see it: theirs would show the sidebar (or the
+ * compare page's other document) and move the focus there instead of going back. */
+static void
+add_back_shortcut (AfdWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Left, GDK_ALT_MASK),
+                                                          gtk_named_action_new ("win.back")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 #undef BIND
@@ -581,6 +598,7 @@ static void
 afd_window_init (AfdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_back_shortcut (self);
   gtk_widget_set_visible (self->back_button, FALSE);
   /* Nothing to sync, submit to or delete from until the workspace is open. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
