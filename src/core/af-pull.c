@@ -22,6 +22,7 @@ struct _AfPull
   char             *only_id;                  /* (owned) (nullable) */
   gboolean          full;
   guint             page_limit;
+  guint             refresh_interval;
   guint             progress_items;
   guint64           progress_bytes;
 };
@@ -259,6 +260,20 @@ guint
 af_pull_get_page_limit (AfPull *self)
 {
   return self->page_limit;
+}
+
+void
+af_pull_set_refresh_interval (AfPull *self,
+                              guint   seconds)
+{
+  g_return_if_fail (AF_IS_PULL (self));
+  self->refresh_interval = seconds;
+}
+
+guint
+af_pull_get_refresh_interval (AfPull *self)
+{
+  return self->refresh_interval;
 }
 
 AfDynamodbClient *

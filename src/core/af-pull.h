@@ -92,6 +92,11 @@ void          af_pull_set_full        (AfPull           *self,
  * records); small pages exercise resumption. */
 void          af_pull_set_page_limit  (AfPull           *self,
                                        guint             limit);
+/* Tables without a stream: their cached items are refreshed at most once per @seconds
+ * (0, the default: at every pull; --full always refreshes). */
+void          af_pull_set_refresh_interval (AfPull      *self,
+                                        guint            seconds);
+guint         af_pull_get_refresh_interval (AfPull      *self);
 /* Only the objects of this loan or analysis (the `offline` command); no table reads. */
 void          af_pull_set_objects_only (AfPull          *self,
                                         const char      *id);

@@ -27,13 +27,22 @@ typedef struct
 } Fixture;
 
 static guint fixture_counter;
+
+/* AF_TEST_DYNAMODB=dynalite: the same tests on dynalite, which has no streams. */
+static const char *
+dynamodb_variable (void)
+{
+  if (g_strcmp0 (g_getenv ("AF_TEST_DYNAMODB"), "dynalite") == 0)
+    return "AF_PEER_DYNALITE_URL";
+  return "AF_PEER_DYNAMODB_LOCAL_URL";
+}
 static gboolean objects_uploaded;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  const char *dynamodb_url = aws_fixture_peer_url ("AF_PEER_DYNAMODB_LOCAL_URL");
+  const char *dynamodb_url = aws_fixture_peer_url (dynamodb_variable ());
   const char *s3_url = aws_fixture_peer_url ("AF_PEER_S3_URL");
   g_autofree char *db = NULL;
   g_autofree char *objects = NULL;
@@ -354,6 +363,66 @@ test_pull_incremental (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+static guint64
+pull_bytes (const AfPullResult *result)
+{
+  guint64 bytes = 0;
+
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    bytes += result->bytes[t];
+  return bytes;
+}
+
+/* Without a stream: the refresh reads a signature of each cached item, so a sync with
+ * nothing changed costs a fraction of the first pull; and it runs no more often than
+ * its period. */
+static void
+test_pull_refresh_period (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(AfPullResult) first = NULL;
+  g_autoptr(AfPullResult) second = NULL;
+  g_autoptr(AfPullResult) third = NULL;
+  g_autoptr(AfPullResult) fourth = NULL;
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_failed () || fixture->pull == NULL)
+    return;
+  first = pull_ok (fixture->pull);
+  g_assert_cmpstr (af_pull_path_to_string (first->path[AF_TABLE_DOCUMENTS]), ==, "full");
+  second = pull_ok (fixture->pull);
+  g_assert_cmpstr (af_pull_path_to_string (second->path[AF_TABLE_DOCUMENTS]), ==, "refresh");
+  g_assert_cmpuint (second->refreshed[AF_TABLE_DOCUMENTS], ==, 12);
+  g_assert_cmpuint (second->read[AF_TABLE_DOCUMENTS], ==, 0);
+  g_test_message ("bytes: first pull %" G_GUINT64_FORMAT ", refresh %" G_GUINT64_FORMAT,
+                  pull_bytes (first), pull_bytes (second));
+  g_assert_cmpuint (pull_bytes (second) * 2, <, pull_bytes (first));
+
+  /* a status change under an old timestamp: only the refresh sees it, once it is due */
+  af_pull_set_refresh_interval (fixture->pull, 3600);
+  remote_write (fixture, "update", AF_TABLE_DOCUMENTS,
+                "{\"document_id\":{\"S\":\"d75b3a67-1fd3-40d8-b770-df99633123fb\"}}",
+                "SET processing_status = :v|{\":v\":{\"S\":\"COMPLETED\"}}");
+  third = pull_ok (fixture->pull);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    g_assert_cmpuint (third->refreshed[t], ==, 0);
+  item = af_store_get_item (fixture->store, AF_TABLE_DOCUMENTS,
+                            "d75b3a67-1fd3-40d8-b770-df99633123fb", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_item_get_s (item, "processing_status"), !=, "COMPLETED");
+  g_clear_pointer (&item, af_value_unref);
+
+  af_pull_set_refresh_interval (fixture->pull, 0);
+  fourth = pull_ok (fixture->pull);
+  g_assert_cmpuint (fourth->refreshed[AF_TABLE_DOCUMENTS], ==, 12);
+  g_assert_cmpuint (fourth->pulled[AF_TABLE_DOCUMENTS], ==, 1);
+  item = af_store_get_item (fixture->store, AF_TABLE_DOCUMENTS,
+                            "d75b3a67-1fd3-40d8-b770-df99633123fb", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_item_get_s (item, "processing_status"), ==, "COMPLETED");
+}
+
 /* ---- Objects -------------------------------------------------------------------------- */
 
 #define CARTER_W2 "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb"
@@ -598,7 +667,7 @@ test_pull_faults (Fixture       *fixture,
     return;
 
   af_pull_set_page_limit (fixture->pull, 3);
-  aws_fixture_set_faults (fixture->session, g_getenv ("AF_PEER_DYNAMODB_LOCAL_URL"), faults);
+  aws_fixture_set_faults (fixture->session, g_getenv (dynamodb_variable ()), faults);
   aws_fixture_set_faults (fixture->session, g_getenv ("AF_PEER_S3_URL"), faults);
   result = run_pull (fixture->pull, &error);
   if (result != NULL && error == NULL)
@@ -608,7 +677,7 @@ test_pull_faults (Fixture       *fixture,
       g_clear_pointer (&result, af_pull_result_free);
       result = run_pull (fixture->pull, &error);
     }
-  aws_fixture_set_faults (fixture->session, g_getenv ("AF_PEER_DYNAMODB_LOCAL_URL"), "{"
+  aws_fixture_set_faults (fixture->session, g_getenv (dynamodb_variable ()), "{"
                           "\"throttle\":0,\"500\":0,\"drop\":0,\"drop-after\":0,\"truncate\":0,"
                           "\"500-after\":0}");
   aws_fixture_set_faults (fixture->session, g_getenv ("AF_PEER_S3_URL"), "{"
@@ -663,7 +732,7 @@ test_pull_bad_credentials (Fixture       *fixture,
     return;
   credentials = af_credentials_new (g_getenv ("AF_PEER_ACCESS_KEY_ID"), "not-the-secret", NULL);
   endpoint = af_endpoint_new_for_url (AF_SERVICE_DYNAMODB, g_getenv ("AF_PEER_REGION"),
-                                      g_getenv ("AF_PEER_DYNAMODB_LOCAL_URL"), &error);
+                                      g_getenv (dynamodb_variable ()), &error);
   g_assert_no_error (error);
   client = af_dynamodb_client_new (fixture->session, endpoint, credentials);
   pull = af_pull_new (fixture->store, client, NULL);
@@ -789,6 +858,8 @@ main (int   argc,
   g_test_add ("/aws/pull/fixtures", Fixture, NULL, fixture_setup, test_pull_fixtures,
               fixture_teardown);
   g_test_add ("/aws/pull/incremental", Fixture, NULL, fixture_setup, test_pull_incremental,
+              fixture_teardown);
+  g_test_add ("/aws/pull/refresh-period", Fixture, NULL, fixture_setup, test_pull_refresh_period,
               fixture_teardown);
   g_test_add ("/aws/pull/objects", Fixture, NULL, fixture_setup, test_pull_objects,
               fixture_teardown);
