@@ -67,6 +67,7 @@ afd_cloud_config_new_from_settings (GSettings  *settings,
   if (config->env == NULL)
     config->env = g_strdup ("dev");
   config->identity = dup_setting (settings, "identity");
+  config->refresh_interval = g_settings_get_uint (settings, "refresh-interval");
   if (config->identity == NULL)
     config->identity = dup_nonempty (identity_fallback);
   for (AfTable t = 0; t < AF_N_TABLES; t++)
@@ -89,6 +90,7 @@ config_copy (const AfdCloudConfig *config)
   copy->endpoint_s3 = g_strdup (config->endpoint_s3);
   copy->env = g_strdup (config->env);
   copy->identity = g_strdup (config->identity);
+  copy->refresh_interval = config->refresh_interval;
   for (AfTable t = 0; t < AF_N_TABLES; t++)
     copy->tables[t] = g_strdup (config->tables[t]);
   return copy;
@@ -270,6 +272,7 @@ run_sync (GTask        *task,
   g_autoptr(GError) error = NULL;
   AfSyncResult *result;
 
+  af_pull_set_refresh_interval (af_sync_get_pull (sync), job->config->refresh_interval);
   if (job->progress != NULL)
     g_signal_connect (af_sync_get_pull (sync), "progress", G_CALLBACK (pull_progress_cb), job);
   af_sync_run_async (sync, job->cancellable, store_result_cb, job);

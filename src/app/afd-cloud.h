@@ -28,6 +28,7 @@ typedef struct
   char *env;                        /* ArtGuard's environment suffix */
   char *identity;                   /* (nullable) the reviewer's e-mail */
   char *tables[AF_N_TABLES];        /* resolved names */
+  guint refresh_interval;           /* seconds between refreshes of tables without a stream */
 } AfdCloudConfig;
 
 /* @identity_fallback: used when the setting is empty (the store may know it). */

@@ -6,6 +6,8 @@
 #include "afc-aws.h"
 #include "afc-context.h"
 
+#include "af-config.h"
+
 static const char * const table_variables[AF_N_TABLES] = {
   "AUDITFLOW_DESK_TABLE_DOCUMENTS", "AUDITFLOW_DESK_TABLE_AUDITS",
   "AUDITFLOW_DESK_TABLE_ANALYSES", "AUDITFLOW_DESK_TABLE_USERS",
@@ -101,6 +103,7 @@ afc_aws_connect_sync (AfcAws  **out_aws,
     return NULL;
   names = afc_aws_workspace_names (aws);
   sync = af_connection_new_sync (aws->connection, store, names);
+  af_pull_set_refresh_interval (af_sync_get_pull (sync), af_config_get_refresh_interval ());
   *out_aws = g_steal_pointer (&aws);
   return sync;
 }

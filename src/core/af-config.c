@@ -76,6 +76,22 @@ af_config_get_identity (GError **error)
   return normalize_email (email);
 }
 
+guint
+af_config_get_refresh_interval (void)
+{
+  g_autofree char *path = af_config_get_path ();
+  g_autoptr(GKeyFile) key_file = load_key_file (path, NULL);
+  g_autoptr(GError) error = NULL;
+  gint value;
+
+  if (key_file == NULL)
+    return AF_CONFIG_DEFAULT_REFRESH_INTERVAL;
+  value = g_key_file_get_integer (key_file, "sync", "refresh-interval", &error);
+  if (error != NULL || value < 0)
+    return AF_CONFIG_DEFAULT_REFRESH_INTERVAL;
+  return value;
+}
+
 static gboolean
 ensure_parent_directory (const char  *path,
                          GError     **error)

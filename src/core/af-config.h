@@ -42,4 +42,11 @@ char     *af_config_get_identity  (GError     **error);
 gboolean  af_config_set_identity  (const char  *email,
                                    GError     **error);
 
+/* [sync] refresh-interval: seconds between refreshes of the tables without a stream
+ * (AF_CONFIG_DEFAULT_REFRESH_INTERVAL when the file or the key is missing or unreadable).
+ * The command line refreshes at every `sync` unless told otherwise (a script that asks for
+ * a sync expects one); the window, which syncs on its own, has its own setting. */
+#define AF_CONFIG_DEFAULT_REFRESH_INTERVAL 0
+guint     af_config_get_refresh_interval (void);
+
 G_END_DECLS
