@@ -201,6 +201,7 @@ print_sync_text (AfcContext         *context,
       g_string_append_printf (out, "\nobjects: %u fetched (%s), %u already cached\n"
                               "integrity failures: %u\n", result->pull->objects_fetched, bytes,
                               result->pull->objects_cached, result->pull->integrity_failures);
+      afc_output_text_add_pull_cost (out, result->pull);
     }
   g_string_append_printf (out, "conflicts: %" G_GINT64_FORMAT "%s\n", open_conflicts,
                           open_conflicts > 0 ? " (see 'auditflow-cli conflicts')" : "");

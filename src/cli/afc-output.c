@@ -301,6 +301,30 @@ add_int_member (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+/* Per table: how it was read (stream, refresh or full) and what that cost. */
+static void
+add_pull_tables (JsonBuilder        *builder,
+                 const AfPullResult *pull)
+{
+  json_builder_set_member_name (builder, "tables");
+  json_builder_begin_object (builder);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      json_builder_set_member_name (builder, af_table_nick (t));
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder,
+                                     af_pull_path_to_string (pull ? pull->path[t]
+                                                                  : AF_PULL_PATH_NONE));
+      add_int_member (builder, "requests", pull ? pull->requests[t] : 0);
+      add_int_member (builder, "bytes", pull ? (gint64) pull->bytes[t] : 0);
+      json_builder_set_member_name (builder, "reset");
+      json_builder_add_boolean_value (builder, pull ? pull->reset[t] : FALSE);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+}
+
 void
 afc_output_json_add_pull (JsonBuilder        *builder,
                           const AfPullResult *pull)
@@ -317,6 +341,29 @@ afc_output_json_add_pull (JsonBuilder        *builder,
   add_int_member (builder, "bytes", pull ? (gint64) pull->object_bytes : 0);
   json_builder_end_object (builder);
   add_int_member (builder, "integrity_failures", pull ? pull->integrity_failures : 0);
+  add_pull_tables (builder, pull);
+  json_builder_set_member_name (builder, "notices");
+  json_builder_begin_array (builder);
+  afc_output_json_add_strings (builder, pull ? pull->notices : NULL);
+  json_builder_end_array (builder);
+}
+
+void
+afc_output_text_add_pull_cost (GString            *out,
+                               const AfPullResult *pull)
+{
+  g_string_append (out, "read:");
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      g_autofree char *bytes = g_format_size (pull->bytes[t]);
+
+      g_string_append_printf (out, "%s %s %s (%u requests, %s)", t > 0 ? "," : "",
+                              af_table_nick (t), af_pull_path_to_string (pull->path[t]),
+                              pull->requests[t], bytes);
+    }
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < pull->notices->len; i++)
+    g_string_append_printf (out, "note: %s\n", (const char *) g_ptr_array_index (pull->notices, i));
 }
 
 void

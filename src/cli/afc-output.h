@@ -56,6 +56,9 @@ void  afc_output_json_add_counts   (JsonBuilder        *builder,
  * zero when @pull is NULL (a push-only sync). */
 void  afc_output_json_add_pull     (JsonBuilder        *builder,
                                     const AfPullResult *pull);
+/* "read: documents stream (3 requests, 2.9 kB), …" and a "note:" line per notice. */
+void afc_output_text_add_pull_cost (GString            *out,
+                                    const AfPullResult *pull);
 /* Each of @strings (NULL: none) as a string value of the array being built. */
 void  afc_output_json_add_strings  (JsonBuilder        *builder,
                                     GPtrArray          *strings);

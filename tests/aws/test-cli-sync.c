@@ -171,6 +171,16 @@ test_sync_and_offline (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (pulled, "analyses"), ==, 5);
   g_assert_cmpint (json_object_get_int_member (pulled, "users"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (object, "errors"), ==, 0);
+  /* per table, how it was read and what it cost (the fixture tables have no stream) */
+  {
+    JsonObject *tables = json_object_get_object_member (object, "tables");
+    JsonObject *audits = json_object_get_object_member (tables, "audits");
+
+    g_assert_cmpstr (json_object_get_string_member (audits, "path"), ==, "full");
+    g_assert_cmpint (json_object_get_int_member (audits, "requests"), >=, 4);
+    g_assert_cmpint (json_object_get_int_member (audits, "bytes"), >, 5000);
+    g_assert_false (json_object_get_boolean_member (audits, "reset"));
+  }
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -190,6 +200,7 @@ test_sync_and_offline (Fixture       *fixture,
   g_assert_nonnull (strstr (out, "objects: 0 fetched"));
   g_assert_nonnull (strstr (out, "4 already cached"));
   g_assert_nonnull (strstr (out, "integrity failures: 0"));
+  g_assert_nonnull (strstr (out, "read: documents refresh ("));
 }
 
 static void
