@@ -192,12 +192,16 @@ signatures_cb (GObject      *source,
       AfValue *signature = g_ptr_array_index (items, i);
       const char *id = af_item_get_s (signature, af_table_key_name (table));
       AfValue *cached = id ? g_hash_table_lookup (run->cached, id) : NULL;
+      AfValue *key;
 
       if (id == NULL)
         continue;
       g_hash_table_add (remote, (gpointer) id);
-      if (cached == NULL || !same_signature (table, cached, signature))
-        g_ptr_array_add (moved, af_pull_item_key (table, signature));
+      if (cached == NULL || same_signature (table, cached, signature))
+        continue;
+      key = af_table_item_key (table, signature);
+      if (key != NULL)
+        g_ptr_array_add (moved, key);
     }
   if (!remove_deleted (task, table, remote, &error))
     {
