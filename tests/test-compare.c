@@ -40,43 +40,14 @@ settle (GtkWidget *widget)
 }
 
 static void
-on_open (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  AfdWorkspace **slot = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *slot = afd_workspace_open_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSettings) settings = NULL;
-  g_autoptr(AfStore) store = NULL;
-  g_autofree char *cache = NULL;
 
   f->scratch = g_dir_make_tmp ("afd-compare-XXXXXX", &error);
   g_assert_no_error (error);
-  cache = g_build_filename (f->scratch, "demo.sqlite", NULL);
-  /* The demo's cache, made here and opened by the workspace as an explicit one. */
-  store = af_demo_open (g_getenv ("AF_FIXTURES_DIR"), cache, &error);
-  g_assert_no_error (error);
-  g_clear_object (&store);
-
-  settings = g_settings_new ("io.github.auditflow.Desk");
-  afd_workspace_open_async (cache, settings, NULL, on_open, &f->workspace);
-  afd_test_wait_until (pointer_set, &f->workspace, TIMEOUT_SECONDS);
+  f->workspace = afd_test_open_demo (f->scratch, TIMEOUT_SECONDS);
 
   f->window = gtk_window_new ();
   f->page = g_object_new (AFD_TYPE_COMPARE_PAGE, NULL);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "af-demo.h"
 #include "afd-test-widgets.h"
 
 GtkWidget *
@@ -106,4 +107,40 @@ afd_test_screenshot (GtkWidget  *widget,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_build_filename (dir, name, NULL);
   gdk_texture_save_to_png (texture, path);
+}
+
+static void
+workspace_opened_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AfdWorkspace **slot = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *slot = afd_workspace_open_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+AfdWorkspace *
+afd_test_open_demo (const char *scratch,
+                    guint       seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.auditflow.Desk");
+  g_autofree char *cache = g_build_filename (scratch, "demo.sqlite", NULL);
+  g_autoptr(AfStore) store = af_demo_open (g_getenv ("AF_FIXTURES_DIR"), cache, &error);
+  AfdWorkspace *workspace = NULL;
+
+  g_assert_no_error (error);
+  /* Closed before the workspace opens it as an explicit cache. */
+  g_clear_object (&store);
+  afd_workspace_open_async (cache, settings, NULL, workspace_opened_cb, &workspace);
+  afd_test_wait_until (pointer_set, &workspace, seconds);
+  return workspace;
 }

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "afd-workspace.h"
+
 G_BEGIN_DECLS
 
 /* The first AdwPreferencesRow titled @title under @root. */
@@ -28,5 +30,10 @@ void       afd_test_run_for     (guint       ms);
 /* Renders @widget's window into @path when AFD_SCREENSHOT_DIR is set (file @name). */
 void       afd_test_screenshot  (GtkWidget  *widget,
                                  const char *name);
+
+/* The demo workspace: its cache made in @scratch from AF_FIXTURES_DIR, then opened as
+ * the window opens it (afd_workspace_open_async); fails the test after @seconds. */
+AfdWorkspace *afd_test_open_demo (const char *scratch,
+                                  guint       seconds);
 
 G_END_DECLS
