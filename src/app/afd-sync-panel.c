@@ -20,6 +20,7 @@ struct _AfdSyncPanel
   GtkWidget      *box;
   GtkImage       *status_icon;
   GtkLabel       *status_label;
+  GtkLabel       *cost_label;
   GtkWidget      *sync_button;
   GtkProgressBar *progress_bar;
 
@@ -200,6 +201,42 @@ afd_sync_panel_describe_result (const AfSyncResult *result)
                           sent, received, conflicts);
 }
 
+char *
+afd_sync_panel_describe_cost (const AfSyncResult *result)
+{
+  guint requests = 0;
+  guint64 bytes = 0;
+  guint paths[AF_PULL_PATH_STREAM + 1] = { 0 };
+  g_autofree char *size = NULL;
+
+  if (result->pull == NULL)
+    return NULL;
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      requests += result->pull->requests[t];
+      bytes += result->pull->bytes[t];
+      paths[result->pull->path[t]]++;
+    }
+  size = g_format_size (bytes);
+  /* TRANSLATORS: what the last sync read: bytes, requests, and how many tables were
+   * followed through their stream, refreshed, or read in full */
+  return g_strdup_printf (_("Last sync read %s in %u requests · tables: %u by stream, "
+                            "%u refreshed, %u in full"), size, requests,
+                          paths[AF_PULL_PATH_STREAM], paths[AF_PULL_PATH_REFRESH],
+                          paths[AF_PULL_PATH_FULL]);
+}
+
+/* The cost of the last sync stays under the status until the next one. */
+static void
+show_cost (AfdSyncPanel       *self,
+           const AfSyncResult *result)
+{
+  g_autofree char *cost = result ? afd_sync_panel_describe_cost (result) : NULL;
+
+  gtk_label_set_label (self->cost_label, cost ? cost : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->cost_label), cost != NULL);
+}
+
 static void schedule_retry (AfdSyncPanel *self);
 
 static gboolean
@@ -228,6 +265,7 @@ synced_cb (GObject      *source,
     return;
   g_clear_object (&self->cancellable);
   set_running (self, FALSE);
+  show_cost (self, sync);
   if (sync != NULL)
     {
       self->backoff = 0;
@@ -389,6 +427,7 @@ afd_sync_panel_class_init (AfdSyncPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, box);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, status_icon);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, cost_label);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, sync_button);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, progress_bar);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

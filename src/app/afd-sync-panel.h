@@ -36,5 +36,8 @@ const char *afd_sync_panel_get_status_text (AfdSyncPanel *self);
 
 /* The toast text for a finished sync. */
 char     *afd_sync_panel_describe_result (const AfSyncResult *result);
+/* What the sync read (bytes, requests, tables by stream / refreshed / in full); NULL
+ * when it did not pull. */
+char     *afd_sync_panel_describe_cost   (const AfSyncResult *result);
 
 G_END_DECLS

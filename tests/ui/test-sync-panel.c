@@ -196,6 +196,27 @@ test_submission (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The last sync's cost, as the panel says it under the status line. */
+static void
+test_cost (void)
+{
+  AfSyncResult sync = { NULL };
+  AfPullResult pull = { .path = { AF_PULL_PATH_STREAM, AF_PULL_PATH_STREAM,
+                                  AF_PULL_PATH_REFRESH, AF_PULL_PATH_FULL },
+                        .requests = { 3, 3, 4, 9 }, .bytes = { 2000, 3000, 5000, 1200000 } };
+  g_autofree char *none = NULL;
+  g_autofree char *text = NULL;
+
+  none = afd_sync_panel_describe_cost (&sync);
+  g_assert_null (none);
+  sync.pull = &pull;
+  text = afd_sync_panel_describe_cost (&sync);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "read 1.2"));  /* g_format_size: 1.2 MB, a no-break space */
+  g_assert_nonnull (strstr (text, "19 requests"));
+  g_assert_nonnull (strstr (text, "2 by stream, 1 refreshed, 1 in full"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -213,5 +234,6 @@ main (int   argc,
 
   g_test_add_func ("/sync-panel/offline", test_offline);
   g_test_add_func ("/sync-panel/submission", test_submission);
+  g_test_add_func ("/sync-panel/cost", test_cost);
   return g_test_run ();
 }
