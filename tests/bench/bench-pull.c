@@ -26,6 +26,8 @@ typedef struct
   guint       items;
   double      seconds;
   double      cpu;
+  guint       requests;
+  guint64     bytes;
 } Figure;
 
 static double
@@ -78,13 +80,12 @@ load_items (AfDynamodbClient *client,
 }
 
 static Figure
-run_pull (SoupSession *session,
-          const char  *url,
-          const char  *suffix,
-          const char  *dir,
-          guint        round)
+pull_into (SoupSession *session,
+           const char  *url,
+           const char  *suffix,
+           const char  *path,
+           guint        refresh_interval)
 {
-  g_autofree char *path = g_strdup_printf ("%s/cache-%u.db", dir, round);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) store = af_store_open (path, &error);
   g_autoptr(AfDynamodbClient) client = aws_fixture_dynamodb (session, url);
@@ -97,6 +98,7 @@ run_pull (SoupSession *session,
 
   g_assert_no_error (error);
   aws_fixture_name_tables (pull, suffix);
+  af_pull_set_refresh_interval (pull, refresh_interval);
   cpu = cpu_seconds (RUSAGE_SELF);
   start = g_get_monotonic_time ();
   af_pull_run_async (pull, NULL, aws_fixture_store_result, &result);
@@ -107,9 +109,51 @@ run_pull (SoupSession *session,
   figure.cpu = cpu_seconds (RUSAGE_SELF) - cpu;
   g_assert_no_error (error);
   figure.items = pulled->pulled[AF_TABLE_AUDITS];
+  figure.requests = af_dynamodb_client_get_request_count (client);
+  figure.bytes = af_dynamodb_client_get_bytes_received (client);
+  g_print ("#   paths: %s %s %s %s\n", af_pull_path_to_string (pulled->path[0]),
+           af_pull_path_to_string (pulled->path[1]), af_pull_path_to_string (pulled->path[2]),
+           af_pull_path_to_string (pulled->path[3]));
+  return figure;
+}
+
+static Figure
+run_pull (SoupSession *session,
+          const char  *url,
+          const char  *suffix,
+          const char  *dir,
+          guint        round)
+{
+  g_autofree char *path = g_strdup_printf ("%s/cache-%u.db", dir, round);
+  Figure figure = pull_into (session, url, suffix, path, 0);
+  g_autoptr(AfStore) store = af_store_open (path, NULL);
+
   g_assert_cmpuint (af_store_count (store, &(AfQuery) { .table = AF_TABLE_AUDITS }, NULL), ==,
                     figure.items);
   return figure;
+}
+
+/* A first pull into a fresh cache, then a sync with nothing changed: its requests,
+ * bytes, wall time and CPU as shares of the first. */
+static void
+nothing_changed (SoupSession *session,
+                 const char  *url,
+                 const char  *suffix,
+                 const char  *dir,
+                 const char  *label)
+{
+  static guint n;
+  g_autofree char *path = g_strdup_printf ("%s/cache-nc%u.db", dir, n++);
+  Figure first = pull_into (session, url, suffix, path, 0);
+  Figure again = pull_into (session, url, suffix, path, 0);
+
+  g_print ("%-34s first pull %u requests %.1f MB %.2f s CPU %.2f s\n", label, first.requests,
+           first.bytes / 1e6, first.seconds, first.cpu);
+  g_print ("%-34s nothing changed %u requests %.3f MB %.2f s CPU %.2f s\n", label,
+           again.requests, again.bytes / 1e6, again.seconds, again.cpu);
+  g_print ("%-34s shares: requests %.1f %%, bytes %.2f %%, wall %.1f %%, CPU %.1f %%\n", label,
+           100.0 * again.requests / first.requests, 100.0 * again.bytes / first.bytes,
+           100.0 * again.seconds / first.seconds, 100.0 * again.cpu / first.cpu);
 }
 
 /* One SDK process; its CPU from the kernel's accounting of our children. */
@@ -158,17 +202,20 @@ main (int   argc,
 {
   int items = 10000;
   int rounds = 2;
+  char *server = NULL;
   char *scripts = NULL;
   const GOptionEntry entries[] = {
     { "scripts", 0, 0, G_OPTION_ARG_FILENAME, &scripts,
       "Where bench-pull-sdk.js and bench-pull-boto3.py are (tests/bench)", "DIR" },
     { "items", 0, 0, G_OPTION_ARG_INT, &items, "Audit records to pull (10000)", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds of the three clients (2)", "N" },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server,
+      "dynamodb-local (default; also a table with a stream) or dynalite", "NAME" },
     { NULL }
   };
   g_autoptr(GOptionContext) options = g_option_context_new ("— the pull against the SDKs");
   g_autoptr(GError) error = NULL;
-  const char *url = g_getenv ("AF_PEER_DYNAMODB_LOCAL_DIRECT_URL");
+  const char *url = NULL;
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(AfDynamodbClient) loader = NULL;
   g_autoptr(GPtrArray) generated = NULL;
@@ -185,6 +232,8 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  url = g_getenv (g_strcmp0 (server, "dynalite") == 0 ? "AF_PEER_DYNALITE_DIRECT_URL"
+                                                      : "AF_PEER_DYNAMODB_LOCAL_DIRECT_URL");
   here = scripts ? g_strdup (scripts) : g_path_get_dirname (__FILE__);
   js = g_build_filename (here, "bench-pull-sdk.js", NULL);
   py = g_build_filename (here, "bench-pull-boto3.py", NULL);
@@ -225,9 +274,21 @@ main (int   argc,
       print_figure (&sdk);
       print_figure (&boto);
     }
-  for (int round = 0; round <= rounds; round++)
+  g_print ("# a sync with nothing changed, as shares of the first pull\n");
+  nothing_changed (session, url, suffix, dir, "no stream (refresh)");
+  if (g_strcmp0 (server, "dynalite") != 0)
     {
-      g_autofree char *name = g_strdup_printf ("cache-%d.db", round);
+      g_autofree char *streamed = g_strdup_printf ("bench%ds", (int) getpid ());
+      g_autofree char *streamed_audits = aws_fixture_table_name (AF_TABLE_AUDITS, streamed);
+
+      aws_fixture_create_tables_with_stream (loader, streamed, "NEW_AND_OLD_IMAGES");
+      load_items (loader, streamed_audits, generated);
+      nothing_changed (session, url, streamed, dir, "with a stream");
+    }
+  for (int round = 0; round <= rounds + 2; round++)
+    {
+      g_autofree char *name = round <= rounds ? g_strdup_printf ("cache-%d.db", round)
+                                              : g_strdup_printf ("cache-nc%d.db", round - rounds - 1);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       g_autofree char *wal = g_strconcat (path, "-wal", NULL);
       g_autofree char *shm = g_strconcat (path, "-shm", NULL);
