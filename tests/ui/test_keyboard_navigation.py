@@ -8,6 +8,8 @@
    accessibility tree (GTK 4.8 leaves hidden widgets out) says the audit is shown again.
 2. Tab in Review notes moves the focus on and types no tab character; Shift+Tab comes
    back.
+4. On the audit, document and compare pages every button has a name for assistive
+   technology (an icon-only one is not announced as "GtkImage" or as nothing).
 
 Usage: test_keyboard_navigation.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh)
 """
@@ -48,6 +50,18 @@ def focused(root):
     return found[0] if found else None
 
 
+BUTTON_ROLES = ('push button', 'toggle button', 'menu button')
+
+
+def check_button_names(frame, what):
+    step('every button on the %s has a name' % what)
+    buttons = frame.findChildren(lambda n: n.roleName in BUTTON_ROLES)
+    unnamed = [(b.roleName, b.name, b.description, b.parent.name, b.parent.parent.name, [c.name for c in b.children]) for b in buttons
+               if not b.name.strip() or b.name.startswith('Gtk')]
+    print('#   %d buttons' % len(buttons), flush=True)
+    assert buttons and not unnamed, unnamed
+
+
 def audit_page(app, name):
     page = wait_for('the audit page', lambda: app.child(name='AfdAuditPage'))
     wait_for('the audit of %s' % name, lambda: name in labels(page))
@@ -68,6 +82,7 @@ def check_back(app, frame, key, open_page, what):
     step('%s from the %s goes back to the audit' % (key, what))
     open_page()
     wait_for('the Back button on the %s' % what, lambda: back_buttons(frame))
+    check_button_names(frame, what)
     press(key)
     wait_for('the audit again (no Back button) after %s' % key, lambda: not back_buttons(frame))
 
@@ -105,6 +120,7 @@ def main():
         frame = app.child(roleName='frame')
         page = audit_page(app, name)
         assert not back_buttons(frame), 'a Back button on the first page'
+        check_button_names(frame, 'audit page')
         check_back(app, frame, '<Alt>Left', lambda: open_document(app, page), 'document page')
         check_back(app, frame, 'Escape', lambda: open_document(app, page), 'document page')
         check_back(app, frame, '<Alt>Left', lambda: compare(app, page), 'compare page')
