@@ -220,7 +220,7 @@ afd_sync_panel_describe_cost (const AfSyncResult *result)
   size = g_format_size (bytes);
   /* TRANSLATORS: what the last sync read: bytes, requests, and how many tables were
    * followed through their stream, refreshed, or read in full */
-  return g_strdup_printf (_("Last sync read %s in %u requests · tables: %u by stream, "
+  return g_strdup_printf (_("Last sync: %s, %u requests · tables: %u by stream, "
                             "%u refreshed, %u in full"), size, requests,
                           paths[AF_PULL_PATH_STREAM], paths[AF_PULL_PATH_REFRESH],
                           paths[AF_PULL_PATH_FULL]);
@@ -327,6 +327,14 @@ afd_sync_panel_get_status_text (AfdSyncPanel *self)
 {
   g_return_val_if_fail (AFD_IS_SYNC_PANEL (self), NULL);
   return gtk_label_get_label (self->status_label);
+}
+
+/* The last sync's cost line; "" before any sync. */
+const char *
+afd_sync_panel_get_cost_text (AfdSyncPanel *self)
+{
+  g_return_val_if_fail (AFD_IS_SYNC_PANEL (self), NULL);
+  return gtk_label_get_label (self->cost_label);
 }
 
 /* ---- By itself -------------------------------------------------------------------- */

@@ -33,6 +33,7 @@ gboolean  afd_sync_panel_is_running      (AfdSyncPanel *self);
 /* Reads the outbox, conflicts and offline state again (after an edit). */
 void      afd_sync_panel_refresh_status  (AfdSyncPanel *self);
 const char *afd_sync_panel_get_status_text (AfdSyncPanel *self);
+const char *afd_sync_panel_get_cost_text   (AfdSyncPanel *self);
 
 /* The toast text for a finished sync. */
 char     *afd_sync_panel_describe_result (const AfSyncResult *result);

@@ -212,8 +212,8 @@ test_cost (void)
   sync.pull = &pull;
   text = afd_sync_panel_describe_cost (&sync);
   g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "read 1.2"));  /* g_format_size: 1.2 MB, a no-break space */
-  g_assert_nonnull (strstr (text, "19 requests"));
+  g_assert_nonnull (strstr (text, "sync: 1.2"));  /* g_format_size: 1.2 MB, a no-break space */
+  g_assert_nonnull (strstr (text, ", 19 requests"));
   g_assert_nonnull (strstr (text, "2 by stream, 1 refreshed, 1 in full"));
 }
 

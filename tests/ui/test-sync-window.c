@@ -216,6 +216,12 @@ test_window_sync (void)
   g_assert_true (g_str_has_prefix (outcome.message, "Synced: 1 sent"));
   g_assert_cmpint (af_store_outbox_length (afd_workspace_get_store (workspace), NULL), ==, 0);
   g_assert_true (g_str_has_prefix (afd_sync_panel_get_status_text (panel), "Last synced"));
+  /* what that sync read, under the status (the fixture tables have no stream) */
+  g_test_message ("%s", afd_sync_panel_get_cost_text (panel));
+  g_assert_true (g_str_has_prefix (afd_sync_panel_get_cost_text (panel), "Last sync: "));
+  g_assert_nonnull (strstr (afd_sync_panel_get_cost_text (panel), "0 by stream, 4 refreshed"));
+  afd_test_run_for (300);
+  afd_test_screenshot (GTK_WIDGET (panel), "sync-panel-cost.png");
   test_forget (config, afd_workspace_get_store (workspace));
 
   gtk_window_destroy (GTK_WINDOW (window));
