@@ -11,6 +11,7 @@
 
 #include "af-codec.h"
 #include "af-store.h"
+#include "af-store-test-private.h"
 
 static const char * const fixture_files[] = {
   "AuditFlow-Documents.json",

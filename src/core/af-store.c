@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "af-store-private.h"
+#include "af-store-test-private.h"
 
 /* 'AFDC' in the header's application_id: tells our caches from other SQLite files. */
 #define AF_STORE_APPLICATION_ID 0x41464443

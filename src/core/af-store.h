@@ -297,9 +297,4 @@ gboolean    af_store_set_state         (AfStore        *self,
                                         const char     *value,
                                         GError        **error);
 
-/* Tests only: "after-item-update" makes the next edit fail between the item update
- * and the outbox insert; "during-put" makes the next put/import fail half-way. */
-void        af_store_inject_failure    (AfStore        *self,
-                                        const char     *point);
-
 G_END_DECLS
