@@ -8,11 +8,13 @@
  * (build-aux/run-tests.sh also runs this test under ASan and UBSan). Personal data is
  * covered on the page, its thumbnails and in what is copied until it is revealed.
  */
+#include "config.h"
+
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 
-#ifdef HAVE_LIBTIFF
+#if HAVE_LIBTIFF
 #include <tiffio.h>
 #endif
 
@@ -1143,7 +1145,7 @@ test_bad_files (Fixture       *f,
   open_bad (f, carter_w2, "corrupt.pdf", (guint8 *) corrupt, pdf_length / 2, FALSE, "PDF");
   open_bad (f, "f954ffcd-a67b-4d2e-8ca3-e61deafb0c0c", "truncated.tif", (guint8 *) tiff,
             tiff_length / 3, FALSE, "TIFF");
-#ifdef HAVE_LIBTIFF
+#if HAVE_LIBTIFF
   open_bad (f, "f954ffcd-a67b-4d2e-8ca3-e61deafb0c0c", "cut-strip.tif", cut_strip->data, cut_strip->len,
             FALSE, "TIFF");
 #endif
@@ -1157,7 +1159,7 @@ test_bad_files (Fixture       *f,
   open_fixture_document (f, carter_w2);
 }
 
-#ifdef HAVE_LIBTIFF
+#if HAVE_LIBTIFF
 /* A scan of several pages in one TIFF: every page is shown (gdk-pixbuf alone would
  * read only the first). */
 static void
@@ -1295,7 +1297,7 @@ main (int    argc,
   ADD ("/viewer/pii-masked", test_pii_masked);
   ADD ("/viewer/bad-files", test_bad_files);
   ADD ("/viewer/failed-document", test_failed_document);
-#ifdef HAVE_LIBTIFF
+#if HAVE_LIBTIFF
   ADD ("/viewer/multi-page-tiff", test_multi_page_tiff);
 #endif
   ADD ("/viewer/zoom-and-pages", test_zoom_and_pages);

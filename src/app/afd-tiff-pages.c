@@ -10,7 +10,7 @@
 #include "afd-page-renderer.h"
 #include "afd-tiff-pages.h"
 
-#ifdef HAVE_LIBTIFF
+#if HAVE_LIBTIFF
 #include <tiffio.h>
 
 /* libtiff reads through these callbacks from the bytes already verified, so the file
