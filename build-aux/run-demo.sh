@@ -5,7 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash build-aux/install-deps.sh
-[ -d build ] || meson setup build
+# A build folder left by another checkout or an older meson is set up again, not trusted.
+if [ -d build ]; then
+  meson setup --reconfigure build >/dev/null 2>&1 || meson setup --wipe build
+else
+  meson setup build
+fi
 ninja -C build
 
 # Run uninstalled: the schema compiled in the build tree, the demo data from the source tree.
