@@ -259,6 +259,9 @@ typedef struct
   AfBackoff       backoff;
   GBytes         *body;         /* (owned) (nullable) the successful answer */
   GBytes         *error_body;   /* (owned) (nullable) the last error answer */
+  SoupMessage    *message;      /* (owned) (nullable) the attempt being read */
+  GInputStream   *input;        /* (owned) (nullable) its body */
+  GByteArray     *received;     /* (owned) (nullable) what has come of it */
 } SendData;
 
 static void
@@ -267,6 +270,9 @@ send_data_free (SendData *data)
   data->request_free (data->request);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_clear_pointer (&data->error_body, g_bytes_unref);
+  g_clear_object (&data->message);
+  g_clear_object (&data->input);
+  g_clear_pointer (&data->received, g_byte_array_unref);
   g_free (data);
 }
 
@@ -313,27 +319,18 @@ transport_failed (GTask  *task,
   g_object_unref (task);
 }
 
+/* Takes @task and @body: the whole answer of the attempt. */
 static void
-send_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+answer_received (GTask   *task,
+                 GBytes  *body)
 {
-  GTask *task = user_data;
   AfAwsClient *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  GError *error = NULL;
-  GBytes *body;
+  g_autoptr(SoupMessage) message = g_steal_pointer (&data->message);
+  GError *error;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      transport_failed (task, error);
-      return;
-    }
   ((AfAwsClientPrivate *) af_aws_client_get_instance_private (self))->bytes_received +=
     g_bytes_get_size (body);
-
   error = AF_AWS_CLIENT_GET_CLASS (self)->check_answer (self, message, body);
   if (error != NULL)
     {
@@ -346,6 +343,92 @@ send_done_cb (GObject      *source,
   data->body = body;
   g_task_return_pointer (task, g_object_ref (message), g_object_unref);
   g_object_unref (task);
+}
+
+/* No answer is read past what its operation can legitimately return: a server that
+ * never stops sending would otherwise fill the memory. */
+static gsize
+max_answer (AfAwsClient *self)
+{
+  gsize max = AF_AWS_CLIENT_GET_CLASS (self)->max_answer_bytes;
+
+  return max > 0 ? max : AF_AWS_CLIENT_DEFAULT_MAX_ANSWER;
+}
+
+static GError *
+too_large (AfAwsClient *self)
+{
+  return g_error_new (AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                      "The answer is larger than the %zu MiB this request can return",
+                      max_answer (self) / (1024 * 1024));
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  AfAwsClient *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk != NULL && g_bytes_get_size (chunk) == 0)
+    {
+      g_clear_object (&data->input);
+      answer_received (task, g_byte_array_free_to_bytes (g_steal_pointer (&data->received)));
+      return;
+    }
+  if (chunk != NULL && data->received->len + g_bytes_get_size (chunk) > max_answer (self))
+    error = too_large (self);
+  if (error != NULL)
+    {
+      g_clear_object (&data->input);
+      g_clear_object (&data->message);
+      g_clear_pointer (&data->received, g_byte_array_unref);
+      if (error->domain == AF_AWS_ERROR)
+        retry_or_fail (task, error);
+      else
+        transport_failed (task, error);
+      return;
+    }
+  g_byte_array_append (data->received, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  g_input_stream_read_bytes_async (data->input, 64 * 1024, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), read_cb, task);
+}
+
+static void
+send_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  AfAwsClient *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  goffset length;
+
+  data->input = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (data->input == NULL)
+    {
+      g_clear_object (&data->message);
+      transport_failed (task, error);
+      return;
+    }
+  length = soup_message_headers_get_content_length (
+    soup_message_get_response_headers (data->message));
+  if (length > 0 && (guint64) length > max_answer (self))
+    {
+      g_clear_object (&data->input);
+      g_clear_object (&data->message);
+      retry_or_fail (task, too_large (self));
+      return;
+    }
+  data->received = g_byte_array_sized_new (length > 0 ? (guint) length : 4096);
+  g_input_stream_read_bytes_async (data->input, 64 * 1024, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), read_cb, task);
 }
 
 /* Takes @task. */
@@ -366,8 +449,9 @@ send_attempt (GTask *task)
     }
   message = AF_AWS_CLIENT_GET_CLASS (self)->build_message (self, data->request);
   g_atomic_int_inc (&priv->request_count);
-  soup_session_send_and_read_async (priv->session, message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), send_done_cb, task);
+  g_set_object (&data->message, message);
+  soup_session_send_async (priv->session, message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), send_done_cb, task);
 }
 
 void

@@ -41,7 +41,12 @@ struct _AfAwsClientClass
   /* A short name for the debug log ("GetItem", "PUT"). */
   const char  *(*describe)      (AfAwsClient   *self,
                                  gconstpointer  request);
+  /* The largest answer read whole (0: AF_AWS_CLIENT_DEFAULT_MAX_ANSWER); a longer one is
+   * an AF_AWS_ERROR_MALFORMED error, its rest never read. */
+  gsize          max_answer_bytes;
 };
+
+#define AF_AWS_CLIENT_DEFAULT_MAX_ANSWER (32 * 1024 * 1024)
 
 /* A request to an AWS service: never redirected. libsoup follows 301/302/303/307 by
  * itself, to any host and over plain HTTP, forwarding the signed headers (and the

@@ -232,6 +232,8 @@ af_dynamodb_client_class_init (AfDynamodbClientClass *klass)
   client_class->check_answer = check_answer;
   client_class->prefix_error = prefix_error;
   client_class->describe = describe;
+  /* BatchGetItem returns up to 16 MB of items; their JSON can be about twice that. */
+  client_class->max_answer_bytes = 48 * 1024 * 1024;
 }
 
 void

@@ -191,6 +191,16 @@ chunk_read_cb (GObject      *source,
       finish_download (task);
       return;
     }
+  if (data->written + length > AF_S3_MAX_DOWNLOAD)
+    {
+      close_streams (data);
+      forget_partial (data);
+      g_task_return_new_error (task, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+                               "The object is larger than %" G_GUINT64_FORMAT " MiB; it is "
+                               "not downloaded", AF_S3_MAX_DOWNLOAD >> 20);
+      g_object_unref (task);
+      return;
+    }
   g_checksum_update (data->checksum, bytes, length);
   /* A local write of 64 KiB: short, and keeping it synchronous keeps the order simple. */
   if (!g_output_stream_write_all (data->output, bytes, length, NULL, NULL, &error))

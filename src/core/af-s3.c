@@ -241,6 +241,9 @@ af_s3_client_class_init (AfS3ClientClass *klass)
   client_class->check_answer = check_answer;
   client_class->prefix_error = prefix_error;
   client_class->describe = describe;
+  /* What is read whole: key lists (1,000 keys of at most 1 KB), multipart answers and
+   * errors. Objects are streamed to disk instead (af-s3-get.c). */
+  client_class->max_answer_bytes = 8 * 1024 * 1024;
 }
 
 void

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 
 #define AF_S3_DEFAULT_MULTIPART_THRESHOLD (100 * 1024 * 1024)
 #define AF_S3_MIN_PART_SIZE               (5 * 1024 * 1024)
+/* The largest object GetObject writes: a scanned loan document or an artwork's picture
+ * is far smaller; a server sending more is refused before the disk fills. */
+#define AF_S3_MAX_DOWNLOAD                (G_GUINT64_CONSTANT (1) << 30)
 
 typedef struct
 {
