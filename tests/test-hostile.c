@@ -833,6 +833,42 @@ test_no_names_in_messages (Fixture       *fixture,
   g_assert_cmpuint (named, ==, 0);
 }
 
+/* ---- Finding 10: answers are read only as far as their operation allows ------------- */
+
+static char *
+script_endless (Fixture    *fixture,
+                const char *operation,
+                JsonObject *request,
+                guint      *status)
+{
+  gsize size = 50 * 1024 * 1024;
+  char *body = g_malloc (size + 3);
+
+  /* Valid JSON all the same: 50 MiB of blanks, then an empty object. */
+  memset (body, ' ', size);
+  memcpy (body + size, "{}", 3);
+  return body;
+}
+
+static void
+test_answer_size_cap (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(AfValue) key = document_key ();
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->script = script_endless;
+  af_dynamodb_client_get_item_async (fixture->dynamodb, DOCUMENTS, key, NULL, NULL,
+                                     store_result, &result);
+  g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, wait_for (&result),
+                                                      &item, &error));
+  g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "larger than"));
+  g_assert_cmpuint (calls (fixture, "GetItem"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -861,5 +897,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/hostile/messages/no-key", Fixture, NULL, fixture_setup,
               test_no_names_in_messages, fixture_teardown);
+  g_test_add ("/hostile/size/answer-cap", Fixture, NULL, fixture_setup, test_answer_size_cap,
+              fixture_teardown);
   return g_test_run ();
 }
