@@ -26,7 +26,8 @@ def app_window(app, name):
 def button(node, label):
     # GTK 4.8 names a button with a mnemonic "_Label Label": match the shown words.
     return wait_for('the button ' + label, lambda: node.findChild(
-        lambda n: n.roleName == 'push button' and n.name.endswith(' ' + label), retry=False))
+        lambda n: n.roleName == 'push button' and (n.name == label or n.name.endswith(' ' + label)),
+        retry=False))
 
 
 def main():
