@@ -23,6 +23,8 @@ struct _AfStore
   sqlite3    *db;           /* (owned) */
   char       *path;         /* (owned) */
   char       *identity;     /* (owned) (nullable) */
+  AfCacheKey *key;          /* (owned) (nullable) NULL: nothing is encrypted (benchmarks) */
+  char       *objects_dir;  /* (owned) (nullable) */
   char       *inject_point; /* (owned) (nullable) */
   GHashTable *statements;   /* (owned) SQL text -> sqlite3_stmt */
   sqlite3_stmt *upserts[AF_N_TABLES]; /* (owned) (nullable) the row writers, hot enough in a
@@ -144,5 +146,15 @@ gboolean  af_store_injected            (AfStore        *self,
 
 gboolean  af_op_kind_from_string       (const char     *text,
                                         AfOpKind       *out_kind);
+
+/* The cache WITHOUT encryption: only for benchmarks that measure what encryption
+ * costs against the same work without it. Never used by the app or the CLI. */
+AfStore  *af_store_open_unencrypted    (const char     *path,
+                                        GError        **error);
+
+/* Encrypts what a cache of schema 1 holds in clear, when crypto/migration says it is
+ * due; resumable (af-store-migrate.c). TRUE at once when nothing is due. */
+gboolean  af_store_finish_migration    (AfStore        *self,
+                                        GError        **error);
 
 G_END_DECLS

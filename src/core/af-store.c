@@ -2,9 +2,12 @@
 #define G_LOG_DOMAIN "af-store"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "af-crypto.h"
 #include "af-store-private.h"
 #include "af-store-test-private.h"
 
@@ -97,6 +100,12 @@ static const char * const migrations[] = {
   "CREATE TABLE sync_state ("
   "  key TEXT PRIMARY KEY NOT NULL,"
   "  value TEXT) WITHOUT ROWID;",
+  /* 2: encryption at rest. `check` holds a known text sealed with the cache's key, so
+   * that a wrong key is told before anything is written; `migration` is there while
+   * the personal data of a cache from schema 1 is being encrypted (af-store-migrate.c). */
+  "CREATE TABLE crypto ("
+  "  name TEXT PRIMARY KEY NOT NULL,"
+  "  value BLOB NOT NULL) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AF_STORE_SCHEMA_VERSION);
@@ -244,6 +253,8 @@ af_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->objects_dir, g_free);
+  g_clear_pointer (&self->key, af_cache_key_unref);
   g_clear_pointer (&self->identity, g_free);
   g_clear_pointer (&self->inject_point, g_free);
 
@@ -486,8 +497,40 @@ check_schema (sqlite3     *db,
   return TRUE;
 }
 
+/* What the read-only look at an existing file found. */
+typedef struct
+{
+  gboolean  exists;     /* a non-empty cache is there */
+  GBytes   *key_check;  /* (owned) (nullable) the sealed check text (schema 2 on) */
+} Existing;
+
+static void
+existing_clear (Existing *existing)
+{
+  g_clear_pointer (&existing->key_check, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Existing, existing_clear)
+
+static GBytes *
+read_key_check (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  GBytes *check = NULL;
+
+  /* Schema 1 has no crypto table: the prepare fails, and there is no check. */
+  if (sqlite3_prepare_v2 (db, "SELECT value FROM crypto WHERE name = 'check'", -1, &stmt,
+                          NULL) != SQLITE_OK)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    check = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  return check;
+}
+
 static gboolean
 check_existing_file (const char  *path,
+                     Existing    *existing,
                      GError     **error)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -509,8 +552,96 @@ check_existing_file (const char  *path,
   if (db == NULL)
     return refuse_corrupt (path, "SQLite cannot open it", error);
   ok = check_schema (db, path, g_file_info_get_size (info), error);
+  if (ok)
+    {
+      existing->exists = TRUE;
+      existing->key_check = read_key_check (db);
+    }
   sqlite3_close (db);
   return ok;
+}
+
+/* ---- The key -------------------------------------------------------------------------- */
+
+#define KEY_CHECK_TEXT "AuditFlow Desk cache key check"
+#define KEY_CHECK_AD "crypto/check"
+
+/* Before anything may write: a cache sealed with another key is refused untouched. */
+static gboolean
+verify_key (AfCacheKey   *key,
+            GBytes       *check,
+            const char   *path,
+            GError      **error)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (check, &length);
+  g_autoptr(GBytes) plain = af_crypto_open (key, data, length, KEY_CHECK_AD, NULL);
+
+  if (plain != NULL && g_bytes_get_size (plain) == strlen (KEY_CHECK_TEXT)
+      && memcmp (g_bytes_get_data (plain, NULL), KEY_CHECK_TEXT, strlen (KEY_CHECK_TEXT)) == 0)
+    return TRUE;
+  g_set_error (error, AF_CACHE_KEY_ERROR, AF_CACHE_KEY_ERROR_WRONG,
+               "The key from the %s does not open the cache %s (it was encrypted with "
+               "another key); the cache was left untouched", af_cache_key_get_origin (key), path);
+  return FALSE;
+}
+
+static gboolean
+write_key_check (AfStore  *self,
+                 GError  **error)
+{
+  g_autoptr(GBytes) sealed = af_crypto_seal (self->key, KEY_CHECK_TEXT, strlen (KEY_CHECK_TEXT),
+                                             KEY_CHECK_AD);
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, "INSERT OR IGNORE INTO crypto (name, value) "
+                                                   "VALUES ('check', ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
+                     SQLITE_TRANSIENT);
+  return af_store_step_done (self, stmt, error);
+}
+
+/* ---- File modes -------------------------------------------------------------------------- */
+
+/* SQLite creates a database 0644 minus the umask, and its -wal and -shm with the
+ * database's own mode: so the database is made 0600 before SQLite first opens it,
+ * and whatever an older version left looser is tightened. */
+static gboolean
+secure_file_modes (const char  *path,
+                   GError     **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autofree char *directory = g_path_get_dirname (path);
+  int fd;
+
+  /* mkdir's mode only loses bits to the umask, never gains any: 0700 at most. */
+  if (g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE, "%s: cannot create: %s",
+                   directory, g_strerror (errno));
+      return FALSE;
+    }
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE, "%s: cannot open the cache: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  close (fd);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_chmod (file, 0600) != 0 && errno != ENOENT)
+        {
+          g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE, "%s: cannot make it "
+                       "private (chmod 600): %s", file, g_strerror (errno));
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* ---- Opening, configuring, migrating --------------------------------------------- */
@@ -522,10 +653,9 @@ open_read_write (AfStore  *self,
   /* NOMUTEX: an AfStore is used from one thread at a time (af-store.h), so SQLite's
    * per-call connection mutex only costs (a few per cent of a large pull). */
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  g_autofree char *directory = g_path_get_dirname (self->path);
 
-  /* 0700: the cache holds personal data. */
-  g_mkdir_with_parents (directory, 0700);
+  if (!secure_file_modes (self->path, error))
+    return FALSE;
   if (sqlite3_open_v2 (self->path, &self->db, flags, NULL) == SQLITE_OK)
     return TRUE;
   g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE, "%s: cannot open the cache: %s",
@@ -539,7 +669,10 @@ open_read_write (AfStore  *self,
  * items are 2-4 KiB, so 4 KiB pages would hold one row each and waste a third of the
  * file; 16 KiB pages hold five. A checkpoint every 64 MiB of WAL (not the default
  * 4 MiB) lets the index pages that a large pull touches again and again reach the
- * file once instead of many times; it runs on a thread of its own (wal_hook()). */
+ * file once instead of many times; it runs on a thread of its own (wal_hook()).
+ * secure_delete: a freed page (an item replaced, a value re-encrypted) is zeroed, so
+ * that no old plaintext survives in the file; temp_store = MEMORY keeps SQLite's own
+ * temporary files (sorts, VACUUM's copy) off the disk. */
 static gboolean
 configure (AfStore  *self,
            GError  **error)
@@ -548,6 +681,7 @@ configure (AfStore  *self,
     "PRAGMA page_size = 16384;"
     "PRAGMA journal_mode = WAL;"
     "PRAGMA synchronous = FULL;"
+    "PRAGMA secure_delete = ON;"
     "PRAGMA temp_store = MEMORY;"
     "PRAGMA cache_size = -65536;"
     "PRAGMA journal_size_limit = 67108864;";
@@ -612,29 +746,81 @@ migrate (AfStore  *self,
       af_store_rollback (self);
       return FALSE;
     }
+  /* A cache of schema 1 holds personal data in clear: its encryption is recorded as
+   * due in the same transaction, so that it is resumed if it is cut short. */
+  if ((version == 1 && !af_store_exec (self, "INSERT OR IGNORE INTO crypto (name, value) "
+                                             "VALUES ('migration', 'pending')", error))
+      || (self->key != NULL && !write_key_check (self, error)))
+    {
+      af_store_rollback (self);
+      return FALSE;
+    }
   if (af_store_commit (self, error))
     return TRUE;
   af_store_rollback (self);
   return FALSE;
 }
 
+static gboolean
+open_with_key (AfStore     *self,
+               AfCacheKey  *key,
+               GError     **error)
+{
+  self->key = key != NULL ? af_cache_key_ref (key) : NULL;
+  return open_read_write (self, error) && configure (self, error) && migrate (self, error)
+         && af_store_finish_migration (self, error);
+}
+
+static AfStore *
+open_store (const char  *path,
+            gboolean     encrypted,
+            GError     **error)
+{
+  g_autoptr(AfStore) self = NULL;
+  g_autoptr(AfCacheKey) key = NULL;
+  g_auto(Existing) existing = { FALSE, NULL };
+
+  if (!check_existing_file (path, &existing, error))
+    return NULL;
+  if (encrypted)
+    {
+      /* A new key only for a cache that has none yet: an encrypted cache whose key
+       * is lost must be told, not silently given a new one. */
+      key = af_cache_key_load (path, existing.key_check == NULL, error);
+      if (key == NULL)
+        return NULL;
+      if (existing.key_check != NULL && !verify_key (key, existing.key_check, path, error))
+        return NULL;
+    }
+  self = g_object_new (AF_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  if (!open_with_key (self, key, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+AfStore *
+af_store_open_unencrypted (const char  *path,
+                           GError     **error)
+{
+  return open_store (path, FALSE, error);
+}
+
 AfStore *
 af_store_open (const char  *path,
                GError     **error)
 {
-  g_autoptr(AfStore) self = NULL;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_existing_file (path, error))
-    return NULL;
+  return open_store (path, TRUE, error);
+}
 
-  self = g_object_new (AF_TYPE_STORE, NULL);
-  self->path = g_strdup (path);
-  if (!open_read_write (self, error) || !configure (self, error) || !migrate (self, error))
-    return NULL;
-  return g_steal_pointer (&self);
+AfCacheKey *
+af_store_get_key (AfStore *self)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  return self->key;
 }
 
 const char *

@@ -17,6 +17,7 @@
 
 #include <gio/gio.h>
 
+#include "af-cache-key.h"
 #include "af-table.h"
 #include "af-value.h"
 
@@ -36,16 +37,24 @@ typedef enum
   AF_STORE_ERROR_INJECTED,       /* a test's failure point fired */
 } AfStoreError;
 
-#define AF_STORE_SCHEMA_VERSION 1
+#define AF_STORE_SCHEMA_VERSION 2
 
 #define AF_TYPE_STORE (af_store_get_type ())
 G_DECLARE_FINAL_TYPE (AfStore, af_store, AF, STORE, GObject)
 
 /* Opens (creating or migrating) the cache at @path. A file from a newer schema, or one
- * that is not a healthy cache, is refused with an error and left untouched. */
+ * that is not a healthy cache, is refused with an error and left untouched.
+ *
+ * Personal data is encrypted at rest with the cache's key (af-cache-key.h): found in
+ * AUDITFLOW_DESK_KEY_FILE or the keyring, made on first use. A wrong or missing key,
+ * a key file others may read, or no key store at all is an AF_CACHE_KEY_ERROR, with
+ * the file left untouched. The file is made 0600 (with its -wal and -shm), its
+ * folder 0700 when created. A cache from schema 1 is encrypted in place (resumable). */
 AfStore    *af_store_open              (const char     *path,
                                         GError        **error);
 const char *af_store_get_path          (AfStore        *self);
+/* The cache's key; NULL only for af_store_open_unencrypted() (benchmarks). */
+AfCacheKey *af_store_get_key           (AfStore        *self);
 
 /* The reviewer's e-mail, recorded as reviewed_by / corrected_by. */
 void        af_store_set_identity      (AfStore        *self,

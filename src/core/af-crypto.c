@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-crypto"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "af-crypto.h"
+
+G_DEFINE_QUARK (af-crypto-error-quark, af_crypto_error)
+
+#define VALUE_MAGIC "AFS1"
+#define VALUE_MAGIC_LENGTH 4
+#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+#define FILE_MAGIC "AFDOBJ1\n"
+#define FILE_MAGIC_LENGTH 8
+#define HEADER_BYTES crypto_secretstream_xchacha20poly1305_HEADERBYTES
+#define STREAM_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
+/* Plaintext per message: large enough that the 17 bytes each costs do not matter. */
+#define CHUNK (64 * 1024)
+
+/* ---- Values ------------------------------------------------------------------------- */
+
+gboolean
+af_crypto_is_sealed (const guint8 *data,
+                     gsize         length)
+{
+  return length >= VALUE_MAGIC_LENGTH + NONCE_BYTES + TAG_BYTES
+         && memcmp (data, VALUE_MAGIC, VALUE_MAGIC_LENGTH) == 0;
+}
+
+GBytes *
+af_crypto_seal (AfCacheKey *key,
+                const void *plain,
+                gsize       length,
+                const char *ad)
+{
+  gsize total = VALUE_MAGIC_LENGTH + NONCE_BYTES + length + TAG_BYTES;
+  guint8 *out = g_malloc (total);
+  guint8 *nonce = out + VALUE_MAGIC_LENGTH;
+  unsigned long long written = 0;
+
+  memcpy (out, VALUE_MAGIC, VALUE_MAGIC_LENGTH);
+  randombytes_buf (nonce, NONCE_BYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (nonce + NONCE_BYTES, &written, plain, length,
+                                              (const guint8 *) ad, strlen (ad), NULL, nonce,
+                                              af_cache_key_get_bytes (key));
+  g_assert (written == length + TAG_BYTES);
+  return g_bytes_new_take (out, total);
+}
+
+GBytes *
+af_crypto_open (AfCacheKey    *key,
+                const guint8  *sealed,
+                gsize          length,
+                const char    *ad,
+                GError       **error)
+{
+  const guint8 *nonce = sealed + VALUE_MAGIC_LENGTH;
+  const guint8 *cipher = nonce + NONCE_BYTES;
+  gsize cipher_length;
+  unsigned long long plain_length = 0;
+  guint8 *plain;
+
+  if (!af_crypto_is_sealed (sealed, length))
+    {
+      g_set_error_literal (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_FORMAT, "not a sealed value");
+      return NULL;
+    }
+  cipher_length = length - VALUE_MAGIC_LENGTH - NONCE_BYTES;
+  plain = g_malloc (cipher_length - TAG_BYTES + 1);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (plain, &plain_length, NULL, cipher,
+                                                  cipher_length, (const guint8 *) ad, strlen (ad),
+                                                  nonce, af_cache_key_get_bytes (key)) != 0)
+    {
+      g_free (plain);
+      g_set_error_literal (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_INTEGRITY,
+                           "an encrypted value failed its integrity check");
+      return NULL;
+    }
+  plain[plain_length] = '\0';   /* convenient for text; not counted in the length */
+  return g_bytes_new_take (plain, plain_length);
+}
+
+/* ---- Writing files -------------------------------------------------------------------- */
+
+struct _AfCryptoWriter
+{
+  int      fd;
+  char    *path;     /* (owned) */
+  char    *ad;       /* (owned) */
+  guint8  *buffer;   /* (owned) CHUNK bytes of plaintext, wiped before it is freed */
+  gsize    filled;
+  guint8  *cipher;   /* (owned) CHUNK + STREAM_ABYTES */
+  crypto_secretstream_xchacha20poly1305_state state;
+};
+
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         length)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_io_error (GError     **error,
+              const char  *path,
+              const char  *doing)
+{
+  int saved = errno;
+
+  g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_IO, "%s: cannot %s: %s", path, doing,
+               g_strerror (saved));
+  return FALSE;
+}
+
+AfCryptoWriter *
+af_crypto_writer_new (AfCacheKey  *key,
+                      const char  *path,
+                      const char  *ad,
+                      GError     **error)
+{
+  g_autoptr(AfCryptoWriter) self = g_new0 (AfCryptoWriter, 1);
+  guint8 header[FILE_MAGIC_LENGTH + HEADER_BYTES];
+
+  self->path = g_strdup (path);
+  self->ad = g_strdup (ad);
+  self->fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (self->fd < 0)
+    {
+      set_io_error (error, path, "create");
+      return NULL;
+    }
+  self->buffer = g_malloc (CHUNK);
+  self->cipher = g_malloc (CHUNK + STREAM_ABYTES);
+  memcpy (header, FILE_MAGIC, FILE_MAGIC_LENGTH);
+  crypto_secretstream_xchacha20poly1305_init_push (&self->state, header + FILE_MAGIC_LENGTH,
+                                                   af_cache_key_get_bytes (key));
+  /* 0600 whatever the umask: the file was perhaps there before, looser. */
+  if (fchmod (self->fd, 0600) != 0 || !write_all (self->fd, header, sizeof header))
+    {
+      set_io_error (error, path, "write");
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+push (AfCryptoWriter  *self,
+      guint8           tag,
+      GError         **error)
+{
+  unsigned long long length = 0;
+
+  crypto_secretstream_xchacha20poly1305_push (&self->state, self->cipher, &length, self->buffer,
+                                              self->filled, (const guint8 *) self->ad,
+                                              strlen (self->ad), tag);
+  sodium_memzero (self->buffer, self->filled);
+  self->filled = 0;
+  if (write_all (self->fd, self->cipher, length))
+    return TRUE;
+  return set_io_error (error, self->path, "write");
+}
+
+gboolean
+af_crypto_writer_write (AfCryptoWriter  *self,
+                        const void      *data,
+                        gsize            length,
+                        GError         **error)
+{
+  const guint8 *bytes = data;
+
+  while (length > 0)
+    {
+      gsize n = MIN (length, CHUNK - self->filled);
+
+      memcpy (self->buffer + self->filled, bytes, n);
+      self->filled += n;
+      bytes += n;
+      length -= n;
+      /* A full buffer goes out at once, so the FINAL message is always shorter than a
+       * chunk: the reader then knows every message's length without a length field. */
+      if (self->filled == CHUNK && !push (self, crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
+                                          error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+af_crypto_writer_finish (AfCryptoWriter  *self,
+                         GError         **error)
+{
+  gboolean ok = push (self, crypto_secretstream_xchacha20poly1305_TAG_FINAL, error);
+
+  if (ok && fsync (self->fd) != 0)
+    ok = set_io_error (error, self->path, "sync");
+  if (close (self->fd) != 0 && ok)
+    ok = set_io_error (error, self->path, "close");
+  self->fd = -1;
+  if (!ok)
+    g_unlink (self->path);
+  g_clear_pointer (&self->path, g_free);
+  af_crypto_writer_free (self);
+  return ok;
+}
+
+void
+af_crypto_writer_free (AfCryptoWriter *self)
+{
+  if (self == NULL)
+    return;
+  if (self->fd >= 0)
+    close (self->fd);
+  if (self->path != NULL && self->fd >= 0)
+    g_unlink (self->path);
+  if (self->buffer != NULL)
+    sodium_memzero (self->buffer, CHUNK);
+  sodium_memzero (&self->state, sizeof self->state);
+  g_free (self->buffer);
+  g_free (self->cipher);
+  g_free (self->path);
+  g_free (self->ad);
+  g_free (self);
+}
+
+gboolean
+af_crypto_write_file (AfCacheKey  *key,
+                      const char  *path,
+                      const char  *ad,
+                      const void  *data,
+                      gsize        length,
+                      GError     **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.%u.tmp", path, (guint) getpid ());
+  AfCryptoWriter *writer = af_crypto_writer_new (key, tmp, ad, error);
+
+  if (writer == NULL)
+    return FALSE;
+  if (!af_crypto_writer_write (writer, data, length, error))
+    {
+      af_crypto_writer_free (writer);
+      return FALSE;
+    }
+  if (!af_crypto_writer_finish (writer, error))
+    return FALSE;
+  if (g_rename (tmp, path) == 0)
+    return TRUE;
+  set_io_error (error, path, "rename into place");
+  g_unlink (tmp);
+  return FALSE;
+}
+
+/* ---- Reading files -------------------------------------------------------------------- */
+
+gboolean
+af_crypto_file_is_sealed (const char *path)
+{
+  char magic[FILE_MAGIC_LENGTH];
+  FILE *file = g_fopen (path, "rb");
+  gboolean sealed;
+
+  if (file == NULL)
+    return FALSE;
+  sealed = fread (magic, 1, sizeof magic, file) == sizeof magic
+           && memcmp (magic, FILE_MAGIC, FILE_MAGIC_LENGTH) == 0;
+  fclose (file);
+  return sealed;
+}
+
+static gboolean
+integrity_error (GError     **error,
+                 const char  *path,
+                 const char  *why)
+{
+  g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_INTEGRITY,
+               "%s: integrity failure of the encrypted file (%s)", path, why);
+  return FALSE;
+}
+
+/* Opens every message of @cipher into @plain (sized for it); the last must be FINAL. */
+static gboolean
+open_messages (crypto_secretstream_xchacha20poly1305_state *state,
+               const guint8                                *cipher,
+               gsize                                        length,
+               const char                                  *ad,
+               guint8                                      *plain,
+               gsize                                       *out_length,
+               const char                                  *path,
+               GError                                     **error)
+{
+  gsize done = 0;
+
+  *out_length = 0;
+  while (length > 0)
+    {
+      gsize n = MIN (length, CHUNK + STREAM_ABYTES);
+      unsigned long long got = 0;
+      guint8 tag = 0;
+
+      if (n < STREAM_ABYTES
+          || crypto_secretstream_xchacha20poly1305_pull (state, plain + done, &got, &tag, cipher, n,
+                                                         (const guint8 *) ad, strlen (ad)) != 0)
+        return integrity_error (error, path, "a part does not authenticate");
+      cipher += n;
+      length -= n;
+      done += got;
+      if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != (length == 0))
+        return integrity_error (error, path, "cut short or extended");
+    }
+  *out_length = done;
+  return TRUE;
+}
+
+GBytes *
+af_crypto_read_file (AfCacheKey  *key,
+                     const char  *path,
+                     const char  *ad,
+                     GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  crypto_secretstream_xchacha20poly1305_state state;
+  const guint8 *data;
+  gsize length, plain_length = 0;
+  guint8 *plain;
+  GError *local_error = NULL;
+
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_IO, "%s", local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  if (length < FILE_MAGIC_LENGTH + HEADER_BYTES + STREAM_ABYTES
+      || memcmp (data, FILE_MAGIC, FILE_MAGIC_LENGTH) != 0)
+    {
+      g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_FORMAT,
+                   "%s: not an encrypted cache object", path);
+      return NULL;
+    }
+  if (crypto_secretstream_xchacha20poly1305_init_pull (&state, data + FILE_MAGIC_LENGTH,
+                                                       af_cache_key_get_bytes (key)) != 0)
+    {
+      integrity_error (error, path, "bad header");
+      return NULL;
+    }
+  data += FILE_MAGIC_LENGTH + HEADER_BYTES;
+  length -= FILE_MAGIC_LENGTH + HEADER_BYTES;
+  plain = g_malloc (length);
+  if (!open_messages (&state, data, length, ad, plain, &plain_length, path, error))
+    {
+      sodium_memzero (plain, length);
+      g_free (plain);
+      return NULL;
+    }
+  return g_bytes_new_take (plain, plain_length);
+}
