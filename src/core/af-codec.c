@@ -548,6 +548,23 @@ expect_end (Reader  *reader,
   return TRUE;
 }
 
+AfValue *
+af_codec_parse_value (const char *json,
+                      gssize      length,
+                      GError    **error)
+{
+  g_auto(Reader) reader = { 0 };
+  g_autoptr(AfValue) value = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  reader_init (&reader, json, length);
+  value = read_typed_value (&reader, 1, error);
+  if (value == NULL || !expect_end (&reader, error))
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
 static AfValue *
 read_item (Reader  *reader,
            GError **error)

@@ -27,6 +27,10 @@ typedef enum
   AF_CODEC_ERROR_BASE64,      /* a B that is not base64 */
 } AfCodecError;
 
+/* One typed value: {"S": "text"}, {"M": {...}}, ... (a sealed value's plaintext, af-pii.c) */
+AfValue   *af_codec_parse_value       (const char     *json,
+                                       gssize          length,
+                                       GError        **error);
 /* One item: {"name": {"S": "..."}, ...}; returns a value of type M. */
 AfValue   *af_codec_parse_item        (const char     *json,
                                        gssize          length,

@@ -449,6 +449,13 @@ lane_send_entry (Lane *lane)
       lane_hold_item (lane, lane->index);
       return;
     }
+  /* A tampered cache: what the entry would send cannot be trusted, so nothing is. */
+  if (entry->integrity_failed)
+    {
+      lane_refuse_entry (lane, "integrity failure: its encrypted values do not authenticate; "
+                               "not sent");
+      return;
+    }
   if (!lane_load_base (lane))
     return;
   /* A run killed after the write, then a pull: the base already holds the entry, and

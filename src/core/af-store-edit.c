@@ -57,8 +57,9 @@ load_row (AfStore     *self,
     }
   row->item_text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   row->remote_text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  row->item = af_codec_parse_item (row->item_text, -1, error);
-  return row->item != NULL;
+  row->item = af_store_open_text (self, row->item_text, -1, NULL, error);
+  /* An item whose sealed values failed is never edited: the edit would build on "***". */
+  return row->item != NULL && af_store_check_integrity (row->item, error);
 }
 
 /* The remote `version` the edit was made against (absent means 0), the base of the
@@ -100,7 +101,8 @@ edit_in_transaction (AfStore      *self,
   /* The first pending edit turns the row's single copy into the remote base. */
   remote_text = row.remote_text != NULL ? g_steal_pointer (&row.remote_text)
                                         : g_steal_pointer (&row.item_text);
-  if (!af_store_write_row (self, table, edited, af_codec_item_to_string (edited), remote_text,
+  if (!af_store_write_row (self, table, edited, af_store_seal_text (self, table, edited, NULL),
+                           remote_text,
                            error))
     return FALSE;
   if (af_store_injected (self, "after-item-update", error))

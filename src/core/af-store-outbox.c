@@ -90,10 +90,16 @@ entry_from_row (AfStore  *self,
   entry->created_at = column_dup (stmt, 7);
   entry->attempts = sqlite3_column_int (stmt, 8);
   entry->last_error = column_dup (stmt, 9);
-  entry->changes = af_codec_parse_item (changes != NULL ? changes : "", -1, &local_error);
+  if (af_table_from_nick ((const char *) sqlite3_column_text (stmt, 2), &entry->table))
+    {
+      g_autofree char *ad = af_store_outbox_ad (entry->table, entry->item_id);
+
+      entry->changes = af_store_open_text (self, changes, -1, ad, &local_error);
+      entry->integrity_failed = entry->changes != NULL
+                                && !af_store_check_integrity (entry->changes, NULL);
+    }
 
   if (entry->changes == NULL
-      || !af_table_from_nick ((const char *) sqlite3_column_text (stmt, 2), &entry->table)
       || !af_op_kind_from_string ((const char *) sqlite3_column_text (stmt, 4), &entry->kind))
     {
       g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_CORRUPT,
@@ -304,7 +310,8 @@ af_store_outbox_add (AfStore        *self,
                      gint64          base_version,
                      GError        **error)
 {
-  g_autofree char *changes_text = af_codec_item_to_string (changes);
+  g_autofree char *ad = af_store_outbox_ad (table, item_id);
+  g_autofree char *changes_text = af_store_seal_text (self, table, changes, ad);
   g_autofree char *now = af_clock_now_iso ();
   gint64 seq = foldable_entry (self, table, item_id, kind, error);
 

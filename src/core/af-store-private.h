@@ -24,7 +24,6 @@ struct _AfStore
   char       *path;         /* (owned) */
   char       *identity;     /* (owned) (nullable) */
   AfCacheKey *key;          /* (owned) (nullable) NULL: nothing is encrypted (benchmarks) */
-  char       *objects_dir;  /* (owned) (nullable) */
   char       *inject_point; /* (owned) (nullable) */
   GHashTable *statements;   /* (owned) SQL text -> sqlite3_stmt */
   sqlite3_stmt *upserts[AF_N_TABLES]; /* (owned) (nullable) the row writers, hot enough in a
@@ -123,12 +122,13 @@ gboolean  af_store_outbox_add          (AfStore        *self,
 
 /* The rows of a batch of items, prepared on worker threads ahead of the inserts that
  * consume them in order (af-store-serializer.c). items[i] belongs to tables[i], or to
- * @table when @tables is NULL. */
+ * @table when @tables is NULL. With @key, the texts have their personal values sealed. */
 typedef struct _AfSerializer AfSerializer;
 
 AfSerializer *af_serializer_new        (GPtrArray      *items,
                                         AfTable         table,
-                                        const AfTable  *tables);
+                                        const AfTable  *tables,
+                                        AfCacheKey     *key);
 /* The row of items[@index], its text (transfer full); waits for it when a worker
  * prepares it. */
 void          af_serializer_take       (AfSerializer   *self,
@@ -146,6 +146,31 @@ gboolean  af_store_injected            (AfStore        *self,
 
 gboolean  af_op_kind_from_string       (const char     *text,
                                         AfOpKind       *out_kind);
+
+/* ---- Sealing (af-store-seal.c) ---- */
+
+/* Where an item's sealed values are bound: "documents/ID" (table judged by its keys). */
+char     *af_store_item_ad             (const AfValue  *item);
+/* Where an outbox entry's (or a conflict's) sealed values are bound. */
+char     *af_store_outbox_ad           (AfTable         table,
+                                        const char     *item_id);
+/* The text stored for @value (an item of @table, or an outbox entry's changes): its
+ * personal values sealed, bound to @ad (NULL: af_store_item_ad()). */
+char     *af_store_seal_text           (AfStore        *self,
+                                        AfTable         table,
+                                        const AfValue  *value,
+                                        const char     *ad);
+/* A stored text parsed, its sealed values opened; a value that fails authentication
+ * reads "***" and is listed under AF_PII_INTEGRITY_ATTRIBUTE. */
+AfValue  *af_store_open_text           (AfStore        *self,
+                                        const char     *text,
+                                        gssize          length,
+                                        const char     *ad,
+                                        GError        **error);
+/* FALSE, with AF_STORE_ERROR_INTEGRITY naming the item, when some of its sealed values
+ * failed: such an item is shown masked and never edited or sent. */
+gboolean  af_store_check_integrity     (const AfValue  *item,
+                                        GError        **error);
 
 /* The cache WITHOUT encryption: only for benchmarks that measure what encryption
  * costs against the same work without it. Never used by the app or the CLI. */

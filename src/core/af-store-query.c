@@ -15,13 +15,8 @@ item_from_column (AfStore  *self,
 {
   const char *text = (const char *) sqlite3_column_text (stmt, 0);
   int length = sqlite3_column_bytes (stmt, 0);
-  g_autoptr(GError) local_error = NULL;
-  AfValue *item = af_codec_parse_item (text != NULL ? text : "", length, &local_error);
 
-  if (item == NULL)
-    g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_CORRUPT,
-                 "%s: a cached item does not parse: %s", self->path, local_error->message);
-  return item;
+  return af_store_open_text (self, text, length, NULL, error);
 }
 
 /* A cached item that does not read back (written by an older version that let a

@@ -12,6 +12,7 @@
 #define G_LOG_DOMAIN "af-store"
 
 #include "af-codec.h"
+#include "af-pii.h"
 #include "af-store-private.h"
 
 /* Below this a thread costs more than it saves. */
@@ -36,6 +37,7 @@ struct _AfSerializer
   GPtrArray *items;          /* (owned) */
   AfTable    table;          /* of every item, unless @tables */
   const AfTable *tables;     /* (nullable) borrowed: one per item */
+  AfCacheKey *key;           /* (owned) (nullable) seals the personal values */
   AfRow     *rows;           /* (owned) one per item, their texts taken as they are */
   GMutex     lock;
   GCond      cond;
@@ -67,10 +69,19 @@ prepare_row (AfSerializer *self,
              gsize        *size_hint)
 {
   const AfValue *item = g_ptr_array_index (self->items, index);
+  AfTable table = self->tables != NULL ? self->tables[index] : self->table;
   AfRow *row = &self->rows[index];
 
-  row->text = item_to_string (item, size_hint, &row->length);
-  af_store_row_init (row, self->tables != NULL ? self->tables[index] : self->table, item);
+  if (self->key != NULL)
+    {
+      g_autofree char *ad = af_store_item_ad (item);
+      g_autoptr(AfValue) sealed = af_pii_seal (self->key, table, item, ad);
+
+      row->text = item_to_string (sealed, size_hint, &row->length);
+    }
+  else
+    row->text = item_to_string (item, size_hint, &row->length);
+  af_store_row_init (row, table, item);
 }
 
 static void
@@ -107,10 +118,12 @@ worker_thread (gpointer data)
 AfSerializer *
 af_serializer_new (GPtrArray     *items,
                    AfTable        table,
-                   const AfTable *tables)
+                   const AfTable *tables,
+                   AfCacheKey    *key)
 {
   AfSerializer *self = g_new0 (AfSerializer, 1);
 
+  self->key = key != NULL ? af_cache_key_ref (key) : NULL;
   self->items = g_ptr_array_ref (items);
   self->table = table;
   self->tables = tables;
@@ -173,6 +186,7 @@ af_serializer_free (AfSerializer *self)
     g_free (self->rows[i].text);
   g_free (self->rows);
   g_ptr_array_unref (self->items);
+  af_cache_key_unref (self->key);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   g_free (self);

@@ -92,8 +92,9 @@ rebase_in_transaction (AfStore        *self,
   if (pending == NULL)
     return FALSE;
   local = af_store_reapply_pending (remote, pending);
-  return af_store_write_row (self, table, local, af_codec_item_to_string (local),
-                             pending->len > 0 ? af_codec_item_to_string (remote) : NULL,
+  return af_store_write_row (self, table, local, af_store_seal_text (self, table, local, NULL),
+                             pending->len > 0 ? af_store_seal_text (self, table, remote, NULL)
+                                              : NULL,
                              error);
 }
 
@@ -247,17 +248,20 @@ conflict_from_row (AfStore  *self,
                    GError  **error)
 {
   g_autoptr(AfConflict) conflict = g_new0 (AfConflict, 1);
+  g_autofree char *ad = NULL;
+  gboolean known_table = af_table_from_nick (column_text (stmt, 0), &conflict->table);
 
   conflict->item_id = g_strdup (column_text (stmt, 1));
   conflict->seq = sqlite3_column_int64 (stmt, 2);
   conflict->op_id = g_strdup (column_text (stmt, 3));
   conflict->attributes = g_strsplit (column_text (stmt, 5), " ", -1);
-  conflict->mine = af_codec_parse_item (column_text (stmt, 6), -1, NULL);
-  conflict->theirs = af_codec_parse_item (column_text (stmt, 7), -1, NULL);
+  ad = af_store_outbox_ad (conflict->table, conflict->item_id);
+  conflict->mine = af_store_open_text (self, column_text (stmt, 6), -1, ad, NULL);
+  conflict->theirs = af_store_open_text (self, column_text (stmt, 7), -1, NULL, NULL);
   if (column_text (stmt, 8) != NULL)
-    conflict->base = af_codec_parse_item (column_text (stmt, 8), -1, NULL);
+    conflict->base = af_store_open_text (self, column_text (stmt, 8), -1, NULL, NULL);
   conflict->created_at = g_strdup (column_text (stmt, 9));
-  if (!af_table_from_nick (column_text (stmt, 0), &conflict->table)
+  if (!known_table
       || !af_op_kind_from_string (column_text (stmt, 4), &conflict->kind)
       || conflict->mine == NULL || conflict->theirs == NULL)
     {
@@ -281,6 +285,7 @@ insert_conflict (AfStore              *self,
                                              error);
   g_autofree char *names = g_strjoinv (" ", (char **) attributes);
   g_autofree char *now = af_clock_now_iso ();
+  g_autofree char *ad = af_store_outbox_ad (entry->table, entry->item_id);
 
   if (stmt == NULL)
     return FALSE;
@@ -290,10 +295,11 @@ insert_conflict (AfStore              *self,
   sqlite3_bind_text (stmt, 4, entry->op_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, af_op_kind_to_string (entry->kind), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, names, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, af_codec_item_to_string (entry->changes), -1, g_free);
-  sqlite3_bind_text (stmt, 8, af_codec_item_to_string (theirs), -1, g_free);
+  sqlite3_bind_text (stmt, 7, af_store_seal_text (self, entry->table, entry->changes, ad), -1,
+                     g_free);
+  sqlite3_bind_text (stmt, 8, af_store_seal_text (self, entry->table, theirs, NULL), -1, g_free);
   if (base != NULL)
-    sqlite3_bind_text (stmt, 9, af_codec_item_to_string (base), -1, g_free);
+    sqlite3_bind_text (stmt, 9, af_store_seal_text (self, entry->table, base, NULL), -1, g_free);
   sqlite3_bind_text (stmt, 10, now, -1, SQLITE_STATIC);
   return af_store_step_done (self, stmt, error);
 }
@@ -441,6 +447,7 @@ replace_changes (AfStore           *self,
 {
   g_autoptr(AfValue) changes = af_value_copy (conflict->mine);
   g_autoptr(AfStmt) stmt = NULL;
+  g_autofree char *ad = af_store_outbox_ad (conflict->table, conflict->item_id);
 
   for (guint i = 0; conflict->attributes[i] != NULL; i++)
     {
@@ -459,7 +466,7 @@ replace_changes (AfStore           *self,
                            error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, af_codec_item_to_string (changes), -1, g_free);
+  sqlite3_bind_text (stmt, 1, af_store_seal_text (self, conflict->table, changes, ad), -1, g_free);
   sqlite3_bind_int64 (stmt, 2, conflict->seq);
   return af_store_step_done (self, stmt, error);
 }

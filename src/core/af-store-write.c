@@ -296,7 +296,8 @@ put_one (AfStore        *self,
 
   /* The row holds the local view; the item's own text is kept as the remote copy. */
   local = af_store_reapply_pending (item, pending);
-  return af_store_write_row (self, table, local, af_codec_item_to_string (local), row->text,
+  return af_store_write_row (self, table, local, af_store_seal_text (self, table, local, NULL),
+                             row->text,
                              error);
 }
 
@@ -368,7 +369,7 @@ put_items (AfStore          *self,
     if (!af_store_delete_item (self, table, g_ptr_array_index (options->deleted, i), error))
       goto out;
 
-  serializer = af_serializer_new (items, table, tables);
+  serializer = af_serializer_new (items, table, tables, self->key);
   for (guint i = 0; i < items->len && !failed; i++)
     {
       AfRow row;

@@ -253,7 +253,6 @@ af_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->objects_dir, g_free);
   g_clear_pointer (&self->key, af_cache_key_unref);
   g_clear_pointer (&self->identity, g_free);
   g_clear_pointer (&self->inject_point, g_free);

@@ -35,6 +35,7 @@ typedef enum
   AF_STORE_ERROR_INVALID,        /* an item or an argument that cannot be stored */
   AF_STORE_ERROR_NO_IDENTITY,    /* an edit needs the reviewer's e-mail */
   AF_STORE_ERROR_INJECTED,       /* a test's failure point fired */
+  AF_STORE_ERROR_INTEGRITY,      /* an item's encrypted values do not authenticate */
 } AfStoreError;
 
 #define AF_STORE_SCHEMA_VERSION 2
@@ -270,6 +271,7 @@ typedef struct
   guint     attempts;
   char     *last_error;   /* nullable */
   gint64    base_version; /* the remote `version` the edit was made against (absent = 0) */
+  gboolean  integrity_failed; /* its sealed values do not authenticate: never sent */
 } AfOutboxEntry;
 
 void        af_outbox_entry_free       (AfOutboxEntry  *entry);

@@ -192,6 +192,12 @@ af_value_new_n (const char *decimal)
 }
 
 AfValue *
+af_value_new_b (const char *base64)
+{
+  return new_text (AF_TYPE_B, base64);
+}
+
+AfValue *
 af_value_new_n_int (gint64 number)
 {
   char buffer[32];
@@ -447,6 +453,46 @@ af_value_copy (const AfValue *value)
   copy = af_value_new_list (value->type);
   for (guint i = 0; i < value->elements->len; i++)
     g_ptr_array_add (copy->elements, af_value_copy (g_ptr_array_index (value->elements, i)));
+  return copy;
+}
+
+AfValue *
+af_value_with_member (const AfValue *map,
+                      const char    *name,
+                      AfValue       *member)
+{
+  AfValue *copy;
+
+  g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, NULL);
+
+  copy = value_alloc (AF_TYPE_M);
+  copy->members = members_new (MAX (map->members->len, 1));
+  for (guint i = 0; i < map->members->len; i++)
+    {
+      const Member *source = &map->members->items[i];
+
+      copy->members->items[i].name = g_ref_string_acquire (source->name);
+      copy->members->items[i].value = af_value_ref (source->value);
+    }
+  copy->members->len = map->members->len;
+  af_value_map_set (copy, name, member);
+  return copy;
+}
+
+AfValue *
+af_value_with_element (const AfValue *list,
+                       guint          index,
+                       AfValue       *element)
+{
+  AfValue *copy;
+
+  g_return_val_if_fail (list != NULL && is_list_type (list->type), NULL);
+  g_return_val_if_fail (index < list->elements->len, NULL);
+
+  copy = af_value_new_list (list->type);
+  for (guint i = 0; i < list->elements->len; i++)
+    g_ptr_array_add (copy->elements, i == index ? element
+                                                : af_value_ref (g_ptr_array_index (list->elements, i)));
   return copy;
 }
 

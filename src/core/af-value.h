@@ -46,6 +46,7 @@ void         af_value_unref           (AfValue        *value);
  * when the text comes from outside. */
 AfValue     *af_value_new_s           (const char     *text);
 AfValue     *af_value_new_n           (const char     *decimal);
+AfValue     *af_value_new_b           (const char     *base64);
 AfValue     *af_value_new_bool        (gboolean        boolean);
 AfValue     *af_value_new_null        (void);
 AfValue     *af_value_new_n_int       (gint64          number);
@@ -81,6 +82,14 @@ AfValue     *af_value_list_nth        (const AfValue  *list,
                                        guint           index);
 
 AfValue     *af_value_copy            (const AfValue  *value);
+/* A new map (list) sharing every member (element) of @map (@list) but one, which is
+ * @member (@element, taken): changing one leaf of a large item without copying it. */
+AfValue     *af_value_with_member     (const AfValue  *map,
+                                       const char     *name,
+                                       AfValue        *member);
+AfValue     *af_value_with_element    (const AfValue  *list,
+                                       guint           index,
+                                       AfValue        *element);
 gboolean     af_value_equal           (const AfValue  *a,
                                        const AfValue  *b);
 

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * af-pii.h — which values of an item are a borrower's personal data, and what is done
+ * to them: sealed at rest (af-crypto.h), masked where they are shown.
+ *
+ * Personal values (the product's rule, README "Security"):
+ * - documents: extracted_data.F.value when F's `pii` is true, or when F is a field the
+ *   item's `pii_detected` names (ssn, dob, account_number, …); the original_value and
+ *   corrected_value of every entry of `corrections`;
+ * - audits: golden_record.F.value for ssn, date_of_birth, bank_account_number and
+ *   whatever `pii_detected` names; every entry of inconsistencies[i].values when that
+ *   inconsistency's `field` is one of those.
+ * Names, ids, file names, statuses and scores are not: queues and search use them.
+ */
+#pragma once
+
+#include "af-cache-key.h"
+#include "af-table.h"
+#include "af-value.h"
+
+G_BEGIN_DECLS
+
+/* The attribute an item gets (at its top level, app-local) when some of its sealed
+ * values failed authentication: an L of the paths. Such values read as "***". */
+#define AF_PII_INTEGRITY_ATTRIBUTE "_integrity_failures"
+
+/* Called for each personal leaf; returns its replacement (transfer full). @path is
+ * like "extracted_data.employee_ssn.value" or "corrections[0].original_value". */
+typedef AfValue *(*AfPiiLeafFunc) (const AfValue *leaf,
+                                   const char    *path,
+                                   gpointer       data);
+
+/* @value (an item of @table, or an outbox entry's changes) with every personal leaf
+ * replaced by @func's answer; untouched subtrees are shared. (transfer full) */
+AfValue  *af_pii_transform     (AfTable         table,
+                                const AfValue  *value,
+                                AfPiiLeafFunc   func,
+                                gpointer        data);
+
+/* Every personal leaf sealed; @ad names where the value is stored ("documents/ID"),
+ * the leaf's path is appended to it. A leaf sealed already is left alone. */
+AfValue  *af_pii_seal          (AfCacheKey     *key,
+                                AfTable         table,
+                                const AfValue  *value,
+                                const char     *ad);
+/* Every sealed leaf opened (wherever it is: the rule may have changed since). A leaf
+ * that fails authentication becomes "***" and its path is listed under
+ * AF_PII_INTEGRITY_ATTRIBUTE, when @value is a map. (transfer full) */
+AfValue  *af_pii_open          (AfCacheKey     *key,
+                                const AfValue  *value,
+                                const char     *ad,
+                                guint          *out_failures);
+/* Whether @value holds any sealed leaf (a migration resumed, a test). */
+gboolean  af_pii_has_sealed    (const AfValue  *value);
+
+/* Personal leaves shown masked: every letter and digit but the last four becomes '*'
+ * ("980-21-9185" -> "***-**-9185"); a short value is masked whole. */
+char     *af_pii_mask_text     (const char     *text);
+AfValue  *af_pii_mask          (AfTable         table,
+                                const AfValue  *value);
+
+G_END_DECLS

@@ -1,0 +1,674 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Personal data at rest: after an import and a PII correction under umask 000, no byte
+ * of the cache (db, -wal, -shm) holds any fixture PII value in UTF-8, UTF-16LE, base64
+ * or hex, while every read gives the values back; a tampered or moved ciphertext is an
+ * integrity failure for that item (shown "***", never edited, its outbox entry never
+ * sent); a cache written by the previous version (tests/data/cache-schema1.db) and its
+ * plaintext objects are encrypted in place, also when killed at random points; masking.
+ */
+#define _GNU_SOURCE  /* memmem */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "af-codec.h"
+#include "af-crypto.h"
+#include "af-objects.h"
+#include "af-pii.h"
+#include "af-store.h"
+
+#define W2_DOCUMENT "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb"
+#define W2_SSN "980-21-9185"
+#define OTHER_W2 "38df24e7-2df3-49b7-9034-36c4664353bf"
+#define TAX_FORM "7cb9a36e-0cb8-4d62-b9ce-ec804ba8f25b"
+#define REVIEWER "reviewer@example.com"
+
+static char *scratch_dir;
+
+static char *
+scratch (const char *name)
+{
+  g_autofree char *test = g_strdelimit (g_strdup (g_test_get_path ()), "/", '_');
+  g_autofree char *dir = g_build_filename (scratch_dir, test, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return g_build_filename (dir, name, NULL);
+}
+
+static char *
+fixture_path (const char *name)
+{
+  return g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", name, NULL);
+}
+
+/* ---- The fixtures' personal values, read independently of the code under test ---- */
+
+static void
+add_s_member (GPtrArray  *values,
+              JsonObject *typed,
+              const char *name)
+{
+  JsonObject *member = json_object_has_member (typed, name)
+                       ? json_object_get_object_member (typed, name) : NULL;
+
+  if (member != NULL && json_object_has_member (member, "S"))
+    g_ptr_array_add (values, g_strdup (json_object_get_string_member (member, "S")));
+}
+
+static void
+collect_documents (GPtrArray *values)
+{
+  g_autofree char *path = fixture_path ("AuditFlow-Documents.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *items;
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  items = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "Items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      JsonObject *data, *fields;
+      GList *names;
+
+      if (!json_object_has_member (item, "extracted_data"))
+        continue;
+      data = json_object_get_object_member (item, "extracted_data");
+      fields = json_object_get_object_member (data, "M");
+      names = json_object_get_members (fields);
+
+      for (GList *m = names; m != NULL; m = m->next)
+        {
+          JsonObject *field = json_object_get_object_member (
+            json_object_get_object_member (fields, m->data), "M");
+
+          if (json_object_has_member (field, "pii"))
+            add_s_member (values, field, "value");
+        }
+      g_list_free (names);
+    }
+}
+
+static void
+collect_audits (GPtrArray *values)
+{
+  static const char * const personal[] = { "ssn", "date_of_birth", "bank_account_number" };
+  g_autofree char *path = fixture_path ("AuditFlow-AuditRecords.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *items;
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  items = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "Items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      JsonObject *golden = json_object_get_object_member (
+        json_object_get_object_member (item, "golden_record"), "M");
+      JsonArray *list = json_object_has_member (item, "inconsistencies")
+        ? json_object_get_array_member (json_object_get_object_member (item, "inconsistencies"), "L")
+        : NULL;
+
+      for (guint p = 0; p < G_N_ELEMENTS (personal); p++)
+        if (json_object_has_member (golden, personal[p]))
+          add_s_member (values, json_object_get_object_member (
+                                  json_object_get_object_member (golden, personal[p]), "M"), "value");
+      for (guint j = 0; list != NULL && j < json_array_get_length (list); j++)
+        {
+          JsonObject *inc = json_object_get_object_member (json_array_get_object_element (list, j), "M");
+          const char *field = json_object_get_string_member (json_object_get_object_member (inc, "field"), "S");
+          JsonObject *vals = json_object_get_object_member (json_object_get_object_member (inc, "values"), "M");
+          GList *names;
+
+          if (!g_strv_contains ((const char * const *) personal, field))
+            continue;
+          names = json_object_get_members (vals);
+
+          for (GList *m = names; m != NULL; m = m->next)
+            add_s_member (values, vals, m->data);
+          g_list_free (names);
+        }
+    }
+}
+
+static GPtrArray *
+fixture_pii (void)
+{
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+
+  collect_documents (values);
+  collect_audits (values);
+  /* The correction the tests make. */
+  g_ptr_array_add (values, g_strdup ("980-21-9158"));
+  g_assert_cmpuint (values->len, >=, 20);
+  return values;
+}
+
+/* ---- Scanning bytes -------------------------------------------------------------------- */
+
+/* @value as its bytes would appear in UTF-8, UTF-16LE, base64 (at each of the three
+ * alignments, the part that does not depend on the neighbours) and hex (both cases). */
+static GPtrArray *
+encodings (const char *value)
+{
+  GPtrArray *forms = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gsize length = strlen (value);
+  GString *utf16 = g_string_new (NULL);
+  GString *hex = g_string_new (NULL);
+  g_autofree char *upper = NULL;
+
+  g_ptr_array_add (forms, g_bytes_new (value, length));
+  for (gsize i = 0; i < length; i++)
+    {
+      g_string_append_c (utf16, value[i]);
+      g_string_append_c (utf16, '\0');
+      g_string_append_printf (hex, "%02x", (guchar) value[i]);
+    }
+  g_ptr_array_add (forms, g_bytes_new (utf16->str, utf16->len));
+  g_ptr_array_add (forms, g_bytes_new (hex->str, hex->len));
+  upper = g_ascii_strup (hex->str, -1);
+  g_ptr_array_add (forms, g_bytes_new (upper, strlen (upper)));
+  for (guint pad = 0; pad < 3; pad++)
+    {
+      g_autofree char *padded = g_strnfill (pad, 'x');
+      g_autofree char *joined = g_strconcat (padded, value, NULL);
+      g_autofree char *b64 = g_base64_encode ((const guchar *) joined, strlen (joined));
+      /* Characters 0..4*ceil(pad/3) hold the padding, the last 4 may mix in '='. */
+      gsize skip = pad == 0 ? 0 : 4;
+      gsize stable = (strlen (joined) / 3) * 4;
+
+      if (stable > skip + 4)
+        g_ptr_array_add (forms, g_bytes_new (b64 + skip, stable - skip));
+    }
+  g_string_free (utf16, TRUE);
+  g_string_free (hex, TRUE);
+  return forms;
+}
+
+static guint
+hits_in_file (const char *path,
+              GPtrArray  *values)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  guint hits = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return 0;
+  for (guint v = 0; v < values->len; v++)
+    {
+      g_autoptr(GPtrArray) forms = encodings (g_ptr_array_index (values, v));
+
+      for (guint f = 0; f < forms->len; f++)
+        {
+          gsize n;
+          const void *needle = g_bytes_get_data (g_ptr_array_index (forms, f), &n);
+
+          if (memmem (contents, length, needle, n) != NULL)
+            {
+              g_test_message ("%s holds a fixture PII value (form %u)", path, f);
+              hits++;
+            }
+        }
+    }
+  return hits;
+}
+
+static guint
+scan_cache (const char *db,
+            GPtrArray  *values)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm" };
+  guint hits = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+
+      hits += hits_in_file (path, values);
+    }
+  return hits;
+}
+
+/* ---- Helpers ------------------------------------------------------------------------- */
+
+static AfStore *
+open_at (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  AfStore *store = af_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static void
+import_documents_and_audits (AfStore *store)
+{
+  static const char * const files[] = { "AuditFlow-Documents.json", "AuditFlow-AuditRecords.json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = fixture_path (files[i]);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (af_store_import_file (store, path, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static const char *
+extracted_value (const AfValue *item,
+                 const char    *field)
+{
+  AfValue *data = af_value_map_get (item, "extracted_data");
+  AfValue *entry = data != NULL ? af_value_map_get (data, field) : NULL;
+
+  return entry != NULL ? af_item_get_s (entry, "value") : NULL;
+}
+
+/* Runs SQL on the file with a connection of its own (the test plays the attacker). */
+static void
+exec_sql (const char *db,
+          const char *sql)
+{
+  sqlite3 *handle = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  if (sqlite3_exec (handle, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (handle);
+}
+
+/* Changes one character in the middle of the first sealed value of the row @select
+ * finds (rowid, text), written back with @update (text, rowid). */
+static void
+tamper (const char *db,
+        const char *select,
+        const char *update)
+{
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *text = NULL;
+  gint64 rowid;
+  char *sealed;
+
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, select, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  rowid = sqlite3_column_int64 (stmt, 0);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  sealed = strstr (text, "\"B\":\"QUZTM");
+  g_assert_nonnull (sealed);
+  sealed += 40;
+  *sealed = *sealed == 'A' ? 'B' : 'A';
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, update, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, rowid);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+}
+
+/* ---- Tests --------------------------------------------------------------------------- */
+
+static void
+test_no_plaintext_at_rest (void)
+{
+  g_autofree char *db = scratch ("cache.db");
+  g_autoptr(GPtrArray) values = fixture_pii ();
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  mode_t old = umask (0);
+
+  store = open_at (db);
+  import_documents_and_audits (store);
+  af_store_set_identity (store, REVIEWER);
+  g_assert_true (af_store_add_correction (store, W2_DOCUMENT, "employee_ssn", "980-21-9158", NULL,
+                                          &error));
+  g_assert_no_error (error);
+  umask (old);
+
+  /* While the store is open (the WAL holds the latest pages) and after it closed. */
+  g_assert_cmpuint (scan_cache (db, values), ==, 0);
+
+  /* Reads give everything back. */
+  item = af_store_get_item (store, AF_TABLE_DOCUMENTS, W2_DOCUMENT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (extracted_value (item, "employee_ssn"), ==, W2_SSN);
+  g_assert_null (af_value_map_get (item, AF_PII_INTEGRITY_ATTRIBUTE));
+  outbox = af_store_outbox_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  {
+    AfOutboxEntry *entry = g_ptr_array_index (outbox, 0);
+    AfValue *correction = af_value_list_nth (af_value_map_get (entry->changes, "corrections"), 0);
+
+    g_assert_false (entry->integrity_failed);
+    g_assert_cmpstr (af_item_get_s (correction, "original_value"), ==, W2_SSN);
+    g_assert_cmpstr (af_item_get_s (correction, "corrected_value"), ==, "980-21-9158");
+  }
+  g_clear_object (&store);
+  g_assert_cmpuint (scan_cache (db, values), ==, 0);
+  /* The scan does find them where they are in clear: it is not blind. */
+  {
+    g_autofree char *fixture = fixture_path ("AuditFlow-Documents.json");
+
+    g_assert_cmpuint (hits_in_file (fixture, values), >, 0);
+  }
+}
+
+static void
+test_tampered_value (void)
+{
+  g_autofree char *db = scratch ("cache.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(AfValue) other = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  AfStore *store = open_at (db);
+  AfValue *failures;
+
+  import_documents_and_audits (store);
+  af_store_set_identity (store, REVIEWER);
+  g_assert_true (af_store_add_correction (store, OTHER_W2, "employee_ssn", "916-12-4628", NULL,
+                                          &error));
+  g_assert_no_error (error);
+  g_object_unref (store);
+
+  /* One character in the middle of the W-2's sealed SSN changed; the same in the
+   * sealed values of the other W-2's outbox entry. */
+  tamper (db, "SELECT rowid, item FROM documents WHERE document_id = '" W2_DOCUMENT "'",
+          "UPDATE documents SET item = ? WHERE rowid = ?");
+  tamper (db, "SELECT rowid, changes FROM outbox WHERE item_id = '" OTHER_W2 "'",
+          "UPDATE outbox SET changes = ? WHERE rowid = ?");
+
+  store = open_at (db);
+  item = af_store_get_item (store, AF_TABLE_DOCUMENTS, W2_DOCUMENT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (extracted_value (item, "employee_ssn"), ==, "***");
+  g_assert_nonnull (af_value_map_get (item, AF_PII_INTEGRITY_ATTRIBUTE));
+  /* The rest of the item is there. */
+  g_assert_cmpstr (extracted_value (item, "employee_name"), ==, "Emily R. Carter");
+
+  outbox = af_store_outbox_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (((AfOutboxEntry *) g_ptr_array_index (outbox, 0))->integrity_failed);
+  g_object_unref (store);
+
+  /* A sealed value moved from one document to another does not open there: the 1040's
+   * row gets the W-2's text with only its key changed. */
+  exec_sql (db, "UPDATE documents SET item = replace((SELECT item FROM documents WHERE "
+                "document_id = '" TAX_FORM "'), '\"S\":\"" TAX_FORM "\"', '\"S\":\"" OTHER_W2 "\"') "
+                "WHERE document_id = '" OTHER_W2 "'");
+  store = open_at (db);
+  af_store_set_identity (store, REVIEWER);
+  other = af_store_get_item (store, AF_TABLE_DOCUMENTS, OTHER_W2, &error);
+  g_assert_no_error (error);
+  failures = af_value_map_get (other, AF_PII_INTEGRITY_ATTRIBUTE);
+  g_assert_nonnull (failures);
+  g_assert_cmpuint (af_value_list_length (failures), >=, 1);
+  g_assert_cmpstr (extracted_value (other, "ssn"), ==, "***");
+  /* Such an item is not edited: the correction would carry "***" as the original. */
+  g_assert_false (af_store_add_correction (store, OTHER_W2, "employee_name", "X", NULL, &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INTEGRITY);
+  g_assert_null (strstr (error->message, W2_SSN));
+  g_object_unref (store);
+}
+
+static void
+test_mask (void)
+{
+  g_autofree char *db = scratch ("cache.db");
+  g_autoptr(AfStore) store = open_at (db);
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(AfValue) masked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  char *m;
+
+  m = af_pii_mask_text ("980-21-9185");
+  g_assert_cmpstr (m, ==, "***-**-9185");
+  g_free (m);
+  m = af_pii_mask_text ("07/22/1991");
+  g_assert_cmpstr (m, ==, "**/**/1991");
+  g_free (m);
+  m = af_pii_mask_text ("1234");
+  g_assert_cmpstr (m, ==, "****");
+  g_free (m);
+
+  import_documents_and_audits (store);
+  item = af_store_get_item (store, AF_TABLE_DOCUMENTS, W2_DOCUMENT, &error);
+  g_assert_no_error (error);
+  masked = af_pii_mask (AF_TABLE_DOCUMENTS, item);
+  g_assert_cmpstr (extracted_value (masked, "employee_ssn"), ==, "***-**-9185");
+  g_assert_cmpstr (extracted_value (masked, "employee_name"), ==, "Emily R. Carter");
+  text = af_codec_item_to_string (masked);
+  g_assert_null (strstr (text, W2_SSN));
+}
+
+/* ---- Migration ------------------------------------------------------------------------- */
+
+static const char *
+signature_of (const guint8 *data,
+              gsize         length)
+{
+  if (length >= 4 && memcmp (data, "%PDF", 4) == 0)
+    return "PDF";
+  if (length >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    return "JPEG";
+  if (length >= 4 && memcmp (data, "\x89PNG", 4) == 0)
+    return "PNG";
+  if (length >= 4 && (memcmp (data, "II*\0", 4) == 0 || memcmp (data, "MM\0*", 4) == 0))
+    return "TIFF";
+  return NULL;
+}
+
+/* Plants the demo's loan documents in the object cache as the previous version kept
+ * them: in clear, named by their SHA-256. */
+static GPtrArray *
+plant_plain_objects (const char *objects_dir)
+{
+  g_autofree char *manifest = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "s3-manifest.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GPtrArray *hashes = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *objects;
+
+  g_assert_true (json_parser_load_from_file (parser, manifest, NULL));
+  objects = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "objects");
+  for (guint i = 0; i < json_array_get_length (objects); i++)
+    {
+      JsonObject *object = json_array_get_object_element (objects, i);
+      const char *sha256 = json_object_get_string_member (object, "sha256");
+      g_autofree char *source = g_build_filename (g_getenv ("AF_FIXTURES_DIR"),
+                                                  json_object_get_string_member (object, "file"), NULL);
+      g_autofree char *path = af_objects_path (objects_dir, sha256);
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (!g_str_equal (json_object_get_string_member (object, "bucket"), "auditflow-documents-dev"))
+        continue;
+      g_assert_true (g_file_get_contents (source, &contents, &length, NULL));
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      g_assert_true (g_file_set_contents (path, contents, length, NULL));
+      g_ptr_array_add (hashes, g_strdup (sha256));
+    }
+  return hashes;
+}
+
+static void
+assert_objects_sealed (const char *objects_dir,
+                       AfCacheKey *key,
+                       GPtrArray  *hashes)
+{
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      g_autofree char *path = af_objects_path (objects_dir, g_ptr_array_index (hashes, i));
+      g_autofree char *contents = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_assert_null (signature_of ((const guint8 *) contents, length));
+      bytes = af_objects_read (key, objects_dir, g_ptr_array_index (hashes, i), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (signature_of (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+    }
+}
+
+static void
+assert_migrated (const char *db,
+                 const char *objects_dir,
+                 GPtrArray  *hashes)
+{
+  g_autoptr(GPtrArray) values = fixture_pii ();
+  g_autoptr(AfStore) store = open_at (db);
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  AfQuery query = { .table = AF_TABLE_DOCUMENTS };
+
+  g_assert_cmpint (af_store_count (store, &query, &error), ==, 12);
+  query.table = AF_TABLE_AUDITS;
+  g_assert_cmpint (af_store_count (store, &query, &error), ==, 4);
+  item = af_store_get_item (store, AF_TABLE_DOCUMENTS, W2_DOCUMENT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (extracted_value (item, "employee_ssn"), ==, W2_SSN);
+  g_assert_null (af_value_map_get (item, AF_PII_INTEGRITY_ATTRIBUTE));
+  outbox = af_store_outbox_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  assert_objects_sealed (objects_dir, af_store_get_key (store), hashes);
+  g_clear_object (&store);
+  g_assert_cmpuint (scan_cache (db, values), ==, 0);
+}
+
+static char *
+copy_schema1 (void)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "cache-schema1.db", NULL);
+  g_autofree char *contents = NULL;
+  char *db = scratch ("cache.db");
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (source, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (db, contents, length, NULL));
+  return db;
+}
+
+static void
+reset_objects (const char *objects_dir)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", objects_dir);
+
+  g_assert_cmpint (system (command), ==, 0);
+}
+
+static void
+test_migration (void)
+{
+  g_autofree char *db = copy_schema1 ();
+  g_autofree char *objects_dir = af_objects_default_dir ();
+  g_autoptr(GPtrArray) values = fixture_pii ();
+  g_autoptr(GPtrArray) hashes = NULL;
+
+  reset_objects (objects_dir);
+  hashes = plant_plain_objects (objects_dir);
+  /* The fixture really is in clear (else this test proves nothing). */
+  g_assert_cmpuint (scan_cache (db, values), >, 0);
+  assert_migrated (db, objects_dir, hashes);
+}
+
+/* The CLI opening (and so migrating) the cache, killed with SIGKILL after @delay_us. */
+static void
+open_and_kill (const char *db,
+               guint       delay_us)
+{
+  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "status", NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  int status = 0;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                                | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  g_usleep (delay_us);
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+}
+
+static void
+test_migration_killed (void)
+{
+  g_autofree char *db = copy_schema1 ();
+  g_autofree char *objects_dir = af_objects_default_dir ();
+  g_autoptr(GPtrArray) hashes = NULL;
+
+  if (g_getenv ("AF_CLI") == NULL)
+    {
+      g_test_fail_printf ("AF_CLI is not set: the CLI to kill is unknown");
+      return;
+    }
+  reset_objects (objects_dir);
+  hashes = plant_plain_objects (objects_dir);
+  /* Killed at random points of the migration (it takes some tens of milliseconds, more
+   * under the sanitizers), each time resumed by the next run. */
+  for (guint i = 0; i < 12; i++)
+    open_and_kill (db, g_test_rand_int_range (1000, 60000));
+  assert_migrated (db, objects_dir, hashes);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *cache_home = NULL;
+  int status;
+
+  scratch_dir = g_dir_make_tmp ("test-pii-XXXXXX", NULL);
+  /* Before GLib reads it: the migration seals the objects of $XDG_CACHE_HOME. */
+  cache_home = g_build_filename (scratch_dir, "cache-home", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/pii/no-plaintext-at-rest", test_no_plaintext_at_rest);
+  g_test_add_func ("/pii/tampered", test_tampered_value);
+  g_test_add_func ("/pii/mask", test_mask);
+  g_test_add_func ("/pii/migration", test_migration);
+  g_test_add_func ("/pii/migration-killed", test_migration_killed);
+
+  status = g_test_run ();
+  remove_tree (scratch_dir);
+  g_free (scratch_dir);
+  return status;
+}
