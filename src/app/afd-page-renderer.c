@@ -8,6 +8,7 @@
 #include <poppler.h>
 
 #include "af-file-check.h"
+#include "af-objects.h"
 #include "afd-page-renderer.h"
 #include "afd-tiff-pages.h"
 
@@ -447,18 +448,18 @@ read_and_verify (AfdPageRenderer  *self,
                  GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (job->path, FALSE, &local_error);
   gsize length;
   const guint8 *data;
 
-  if (mapped == NULL)
+  /* In memory (decrypted when it is a cached object), so that a file changed on disk
+   * later cannot change what was verified. */
+  self->bytes = af_objects_load_file (job->path, &local_error);
+  if (self->bytes == NULL)
     {
       g_set_error (error, AFD_PAGE_RENDERER_ERROR, AFD_PAGE_RENDERER_ERROR_UNREADABLE,
                    _("The document’s file cannot be read (%s)"), local_error->message);
       return FALSE;
     }
-  /* A copy, so that a file changed on disk later cannot change what was verified. */
-  self->bytes = g_bytes_new (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped));
   data = g_bytes_get_data (self->bytes, &length);
   if (!af_file_verify_checksum (data, length, job->checksum, error))
     return FALSE;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "af-file-check.h"
+#include "af-objects.h"
 #include "afd-texture-loader.h"
 
 /* 100 megapixels: far above any scan or photo we expect, far below what would
@@ -35,19 +36,12 @@ load_data_free (gpointer data)
 }
 
 static gboolean
-file_is_pdf (const char  *path,
-             GError     **error)
+bytes_are_pdf (GBytes *bytes)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, error);
-  char magic[5] = { 0 };
-  gsize n_read = 0;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
 
-  if (stream == NULL ||
-      !g_input_stream_read_all (G_INPUT_STREAM (stream), magic, sizeof magic, &n_read,
-                                NULL, error))
-    return FALSE;
-  return n_read == sizeof magic && memcmp (magic, "%PDF-", sizeof magic) == 0;
+  return length >= 5 && memcmp (data, "%PDF-", 5) == 0;
 }
 
 static GdkTexture *
@@ -90,20 +84,17 @@ render_page (PopplerPage *page,
 }
 
 static GdkTexture *
-load_pdf (const char  *path,
-          int          max_size,
-          GError     **error)
+load_pdf (GBytes  *bytes,
+          int      max_size,
+          GError **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&poppler_lock);
-  g_autofree char *uri = g_filename_to_uri (path, NULL, error);
   PopplerDocument *document;
   PopplerPage *page;
   GdkTexture *texture = NULL;
 
-  if (uri == NULL)
-    return NULL;
   /* poppler-glib 22.x declares no autoptr cleanups, hence the explicit unrefs. */
-  document = poppler_document_new_from_file (uri, NULL, error);
+  document = poppler_document_new_from_bytes (bytes, NULL, error);
   if (document == NULL)
     return NULL;
   /* A damaged document may open with no pages at all. */
@@ -124,16 +115,11 @@ load_pdf (const char  *path,
 /* A PNG or JPEG cut short decodes without an error as part of a picture: refused here,
  * as the document viewer does (af_image_check_complete). */
 static GdkTexture *
-load_whole_image (const char  *path,
-                  GError     **error)
+load_whole_image (GBytes  *bytes,
+                  GError **error)
 {
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, error);
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (mapped == NULL)
-    return NULL;
-  bytes = g_mapped_file_get_bytes (mapped);
   if (!af_image_check_complete (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                 &local_error))
     {
@@ -144,13 +130,32 @@ load_whole_image (const char  *path,
   return gdk_texture_new_from_bytes (bytes, error);
 }
 
+/* The first picture's size from its headers, before any decoder runs. */
+static gboolean
+image_size (GBytes *bytes,
+            int    *out_width,
+            int    *out_height)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  g_autoptr(GArray) sizes = af_image_read_sizes (data, length, NULL);
+  const AfImageSize *first;
+
+  if (sizes == NULL || sizes->len == 0)
+    return FALSE;
+  first = &g_array_index (sizes, AfImageSize, 0);
+  *out_width = first->width;
+  *out_height = first->height;
+  return TRUE;
+}
+
 static GdkTexture *
-load_image (const char  *path,
-            GError     **error)
+load_image (GBytes  *bytes,
+            GError **error)
 {
   int width = 0, height = 0;
 
-  if (gdk_pixbuf_get_file_info (path, &width, &height) == NULL)
+  if (!image_size (bytes, &width, &height))
     {
       g_set_error_literal (error, AFD_TEXTURE_LOADER_ERROR, AFD_TEXTURE_LOADER_ERROR_UNSUPPORTED,
                            _("This file is neither a PDF nor an image that can be shown."));
@@ -162,7 +167,7 @@ load_image (const char  *path,
                    _("The image is too large to show safely (%d × %d pixels)."), width, height);
       return NULL;
     }
-  return load_whole_image (path, error);
+  return load_whole_image (bytes, error);
 }
 
 static void
@@ -174,9 +179,10 @@ load_thread (GTask        *task,
   LoadData *load = task_data;
   g_autoptr(GError) error = NULL;
   GdkTexture *texture = NULL;
-  gboolean pdf = file_is_pdf (load->path, &error);
+  /* Decrypted in memory when it is a cached object (af-objects.h). */
+  g_autoptr(GBytes) bytes = af_objects_load_file (load->path, &error);
 
-  if (error != NULL)
+  if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -184,10 +190,10 @@ load_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (pdf)
-    texture = load_pdf (load->path, load->max_size, &error);
+  if (bytes_are_pdf (bytes))
+    texture = load_pdf (bytes, load->max_size, &error);
   else
-    texture = load_image (load->path, &error);
+    texture = load_image (bytes, &error);
 
   if (texture != NULL)
     g_task_return_pointer (task, texture, g_object_unref);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "af-demo.h"
+#include "af-object-path.h"
+#include "af-objects.h"
 #include "afd-workspace.h"
 
 struct _AfdWorkspace
@@ -99,6 +101,20 @@ default_workspace_path (void)
   return g_build_filename (g_get_user_data_dir (), "auditflow-desk", "workspace.db", NULL);
 }
 
+/* The object cache's files are sealed with this cache's key: the viewers find it
+ * registered for that folder. */
+static AfStore *
+open_and_register (const char  *path,
+                   GError     **error)
+{
+  AfStore *store = af_store_open (path, error);
+  g_autofree char *objects_dir = af_objects_default_dir ();
+
+  if (store != NULL)
+    af_objects_register_dir (objects_dir, af_store_get_key (store));
+  return store;
+}
+
 static AfStore *
 open_real (const char  *path,
            GError     **error)
@@ -113,7 +129,7 @@ open_real (const char  *path,
                    _("Could not create %s: %s"), dir, g_strerror (saved_errno));
       return NULL;
     }
-  return af_store_open (path, error);
+  return open_and_register (path, error);
 }
 
 static gboolean
@@ -247,16 +263,13 @@ resolve_cached_object (const AfValue  *item,
                        GError        **error)
 {
   const char *checksum = af_item_get_s (item, "checksum");
-  g_autofree char *path = NULL;
+  g_autofree char *objects_dir = af_objects_default_dir ();
+  g_autofree char *path = af_object_path (objects_dir, checksum);
 
-  if (checksum != NULL && strlen (checksum) == 64 &&
-      strspn (checksum, "0123456789abcdef") == 64)
-    {
-      path = g_build_filename (g_get_user_cache_dir (), "auditflow-desk", "objects",
-                               checksum, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-    }
+  /* Sealed: the viewers read it through af_objects_load_file(), which decrypts it
+   * with the key open_real() registered. */
+  if (path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&path);
   g_set_error_literal (error, AFD_WORKSPACE_ERROR, AFD_WORKSPACE_ERROR_NOT_OFFLINE,
                        _("This file has not been downloaded for offline use yet."));
   return NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "af-crypto.h"
+#include "af-object-path.h"
 #include "af-objects.h"
 
 char *
@@ -14,32 +15,11 @@ af_objects_default_dir (void)
   return g_build_filename (g_get_user_cache_dir (), "auditflow-desk", "objects", NULL);
 }
 
-static gboolean
-is_sha256 (const char *text)
-{
-  return text != NULL && strlen (text) == 64 && strspn (text, "0123456789abcdef") == 64;
-}
-
-char *
-af_objects_path (const char *objects_dir,
-                 const char *sha256)
-{
-  char prefix[3];
-
-  g_return_val_if_fail (objects_dir != NULL, NULL);
-  if (!is_sha256 (sha256))
-    return NULL;
-  prefix[0] = sha256[0];
-  prefix[1] = sha256[1];
-  prefix[2] = '\0';
-  return g_build_filename (objects_dir, prefix, sha256, NULL);
-}
-
 gboolean
 af_objects_contains (const char *objects_dir,
                      const char *sha256)
 {
-  g_autofree char *path = af_objects_path (objects_dir, sha256);
+  g_autofree char *path = af_object_path (objects_dir, sha256);
 
   return path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
@@ -64,7 +44,7 @@ af_objects_read_path (AfCacheKey  *key,
 
   g_return_val_if_fail (key != NULL && path != NULL, NULL);
 
-  if (!is_sha256 (sha256))
+  if (!af_sha256_hex_is_valid (sha256))
     {
       g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_FORMAT,
                    "%s is not a cached object", path);
@@ -96,7 +76,7 @@ af_objects_read (AfCacheKey  *key,
                  const char  *sha256,
                  GError     **error)
 {
-  g_autofree char *path = af_objects_path (objects_dir, sha256);
+  g_autofree char *path = af_object_path (objects_dir, sha256);
 
   if (path == NULL)
     {
@@ -114,7 +94,7 @@ af_objects_write (AfCacheKey   *key,
                   GBytes       *data,
                   GError      **error)
 {
-  g_autofree char *path = af_objects_path (objects_dir, sha256);
+  g_autofree char *path = af_object_path (objects_dir, sha256);
   g_autofree char *dir = NULL;
   g_autofree char *ad = NULL;
 
@@ -131,6 +111,67 @@ af_objects_write (AfCacheKey   *key,
   ad = object_ad (sha256);
   return af_crypto_write_file (key, path, ad, g_bytes_get_data (data, NULL),
                                g_bytes_get_size (data), error);
+}
+
+/* ---- Registered object caches --------------------------------------------------------- */
+
+static GMutex registry_lock;
+static GHashTable *registry;   /* canonical dir -> AfCacheKey, under registry_lock */
+
+void
+af_objects_register_dir (const char *objects_dir,
+                         AfCacheKey *key)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&registry_lock);
+
+  g_return_if_fail (objects_dir != NULL);
+
+  if (registry == NULL)
+    registry = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) af_cache_key_unref);
+  if (key != NULL)
+    g_hash_table_replace (registry, g_canonicalize_filename (objects_dir, NULL),
+                          af_cache_key_ref (key));
+  else
+    {
+      g_autofree char *canonical = g_canonicalize_filename (objects_dir, NULL);
+
+      g_hash_table_remove (registry, canonical);
+    }
+}
+
+/* The key of the registered cache @path lies in (OBJECTS_DIR/ab/NAME), or NULL. */
+static AfCacheKey *
+key_for_path (const char *path)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&registry_lock);
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+  g_autofree char *prefix_dir = g_path_get_dirname (canonical);
+  g_autofree char *objects_dir = g_path_get_dirname (prefix_dir);
+  AfCacheKey *key;
+
+  if (registry == NULL)
+    return NULL;
+  key = g_hash_table_lookup (registry, objects_dir);
+  return key != NULL ? af_cache_key_ref (key) : NULL;
+}
+
+GBytes *
+af_objects_load_file (const char  *path,
+                      GError     **error)
+{
+  g_autoptr(AfCacheKey) key = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  key = key_for_path (path);
+  if (key != NULL)
+    return af_objects_read_path (key, path, error);
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&contents), length);
 }
 
 /* ---- Sealing what an older version left in clear -------------------------------------- */
@@ -182,7 +223,7 @@ seal_prefix_dir (AfCacheKey  *key,
     {
       g_autofree char *path = g_build_filename (folder, name, NULL);
 
-      if (!is_sha256 (name))
+      if (!af_sha256_hex_is_valid (name))
         {
           /* A temporary sealed file of an interrupted run. */
           if (g_str_has_suffix (name, ".tmp"))
