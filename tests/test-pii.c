@@ -18,9 +18,11 @@
 
 #include "af-codec.h"
 #include "af-crypto.h"
+#include "af-object-path.h"
 #include "af-objects.h"
 #include "af-pii.h"
 #include "af-store.h"
+#include "pii-scan.h"
 
 #define W2_DOCUMENT "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb"
 #define W2_SSN "980-21-9185"
@@ -46,177 +48,6 @@ fixture_path (const char *name)
   return g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", name, NULL);
 }
 
-/* ---- The fixtures' personal values, read independently of the code under test ---- */
-
-static void
-add_s_member (GPtrArray  *values,
-              JsonObject *typed,
-              const char *name)
-{
-  JsonObject *member = json_object_has_member (typed, name)
-                       ? json_object_get_object_member (typed, name) : NULL;
-
-  if (member != NULL && json_object_has_member (member, "S"))
-    g_ptr_array_add (values, g_strdup (json_object_get_string_member (member, "S")));
-}
-
-static void
-collect_documents (GPtrArray *values)
-{
-  g_autofree char *path = fixture_path ("AuditFlow-Documents.json");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonArray *items;
-
-  g_assert_true (json_parser_load_from_file (parser, path, NULL));
-  items = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "Items");
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-      JsonObject *data, *fields;
-      GList *names;
-
-      if (!json_object_has_member (item, "extracted_data"))
-        continue;
-      data = json_object_get_object_member (item, "extracted_data");
-      fields = json_object_get_object_member (data, "M");
-      names = json_object_get_members (fields);
-
-      for (GList *m = names; m != NULL; m = m->next)
-        {
-          JsonObject *field = json_object_get_object_member (
-            json_object_get_object_member (fields, m->data), "M");
-
-          if (json_object_has_member (field, "pii"))
-            add_s_member (values, field, "value");
-        }
-      g_list_free (names);
-    }
-}
-
-static void
-collect_audits (GPtrArray *values)
-{
-  static const char * const personal[] = { "ssn", "date_of_birth", "bank_account_number" };
-  g_autofree char *path = fixture_path ("AuditFlow-AuditRecords.json");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonArray *items;
-
-  g_assert_true (json_parser_load_from_file (parser, path, NULL));
-  items = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "Items");
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-      JsonObject *golden = json_object_get_object_member (
-        json_object_get_object_member (item, "golden_record"), "M");
-      JsonArray *list = json_object_has_member (item, "inconsistencies")
-        ? json_object_get_array_member (json_object_get_object_member (item, "inconsistencies"), "L")
-        : NULL;
-
-      for (guint p = 0; p < G_N_ELEMENTS (personal); p++)
-        if (json_object_has_member (golden, personal[p]))
-          add_s_member (values, json_object_get_object_member (
-                                  json_object_get_object_member (golden, personal[p]), "M"), "value");
-      for (guint j = 0; list != NULL && j < json_array_get_length (list); j++)
-        {
-          JsonObject *inc = json_object_get_object_member (json_array_get_object_element (list, j), "M");
-          const char *field = json_object_get_string_member (json_object_get_object_member (inc, "field"), "S");
-          JsonObject *vals = json_object_get_object_member (json_object_get_object_member (inc, "values"), "M");
-          GList *names;
-
-          if (!g_strv_contains ((const char * const *) personal, field))
-            continue;
-          names = json_object_get_members (vals);
-
-          for (GList *m = names; m != NULL; m = m->next)
-            add_s_member (values, vals, m->data);
-          g_list_free (names);
-        }
-    }
-}
-
-static GPtrArray *
-fixture_pii (void)
-{
-  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
-
-  collect_documents (values);
-  collect_audits (values);
-  /* The correction the tests make. */
-  g_ptr_array_add (values, g_strdup ("980-21-9158"));
-  g_assert_cmpuint (values->len, >=, 20);
-  return values;
-}
-
-/* ---- Scanning bytes -------------------------------------------------------------------- */
-
-/* @value as its bytes would appear in UTF-8, UTF-16LE, base64 (at each of the three
- * alignments, the part that does not depend on the neighbours) and hex (both cases). */
-static GPtrArray *
-encodings (const char *value)
-{
-  GPtrArray *forms = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  gsize length = strlen (value);
-  GString *utf16 = g_string_new (NULL);
-  GString *hex = g_string_new (NULL);
-  g_autofree char *upper = NULL;
-
-  g_ptr_array_add (forms, g_bytes_new (value, length));
-  for (gsize i = 0; i < length; i++)
-    {
-      g_string_append_c (utf16, value[i]);
-      g_string_append_c (utf16, '\0');
-      g_string_append_printf (hex, "%02x", (guchar) value[i]);
-    }
-  g_ptr_array_add (forms, g_bytes_new (utf16->str, utf16->len));
-  g_ptr_array_add (forms, g_bytes_new (hex->str, hex->len));
-  upper = g_ascii_strup (hex->str, -1);
-  g_ptr_array_add (forms, g_bytes_new (upper, strlen (upper)));
-  for (guint pad = 0; pad < 3; pad++)
-    {
-      g_autofree char *padded = g_strnfill (pad, 'x');
-      g_autofree char *joined = g_strconcat (padded, value, NULL);
-      g_autofree char *b64 = g_base64_encode ((const guchar *) joined, strlen (joined));
-      /* Characters 0..4*ceil(pad/3) hold the padding, the last 4 may mix in '='. */
-      gsize skip = pad == 0 ? 0 : 4;
-      gsize stable = (strlen (joined) / 3) * 4;
-
-      if (stable > skip + 4)
-        g_ptr_array_add (forms, g_bytes_new (b64 + skip, stable - skip));
-    }
-  g_string_free (utf16, TRUE);
-  g_string_free (hex, TRUE);
-  return forms;
-}
-
-static guint
-hits_in_file (const char *path,
-              GPtrArray  *values)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  guint hits = 0;
-
-  if (!g_file_get_contents (path, &contents, &length, NULL))
-    return 0;
-  for (guint v = 0; v < values->len; v++)
-    {
-      g_autoptr(GPtrArray) forms = encodings (g_ptr_array_index (values, v));
-
-      for (guint f = 0; f < forms->len; f++)
-        {
-          gsize n;
-          const void *needle = g_bytes_get_data (g_ptr_array_index (forms, f), &n);
-
-          if (memmem (contents, length, needle, n) != NULL)
-            {
-              g_test_message ("%s holds a fixture PII value (form %u)", path, f);
-              hits++;
-            }
-        }
-    }
-  return hits;
-}
-
 static guint
 scan_cache (const char *db,
             GPtrArray  *values)
@@ -228,7 +59,7 @@ scan_cache (const char *db,
     {
       g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
 
-      hits += hits_in_file (path, values);
+      hits += pii_scan_file (path, values);
     }
   return hits;
 }
@@ -322,7 +153,7 @@ static void
 test_no_plaintext_at_rest (void)
 {
   g_autofree char *db = scratch ("cache.db");
-  g_autoptr(GPtrArray) values = fixture_pii ();
+  g_autoptr(GPtrArray) values = pii_scan_fixture_values ();
   g_autoptr(AfStore) store = NULL;
   g_autoptr(AfValue) item = NULL;
   g_autoptr(GPtrArray) outbox = NULL;
@@ -362,7 +193,7 @@ test_no_plaintext_at_rest (void)
   {
     g_autofree char *fixture = fixture_path ("AuditFlow-Documents.json");
 
-    g_assert_cmpuint (hits_in_file (fixture, values), >, 0);
+    g_assert_cmpuint (pii_scan_file (fixture, values), >, 0);
   }
 }
 
@@ -490,7 +321,7 @@ plant_plain_objects (const char *objects_dir)
       const char *sha256 = json_object_get_string_member (object, "sha256");
       g_autofree char *source = g_build_filename (g_getenv ("AF_FIXTURES_DIR"),
                                                   json_object_get_string_member (object, "file"), NULL);
-      g_autofree char *path = af_objects_path (objects_dir, sha256);
+      g_autofree char *path = af_object_path (objects_dir, sha256);
       g_autofree char *dir = g_path_get_dirname (path);
       g_autofree char *contents = NULL;
       gsize length = 0;
@@ -512,7 +343,7 @@ assert_objects_sealed (const char *objects_dir,
 {
   for (guint i = 0; i < hashes->len; i++)
     {
-      g_autofree char *path = af_objects_path (objects_dir, g_ptr_array_index (hashes, i));
+      g_autofree char *path = af_object_path (objects_dir, g_ptr_array_index (hashes, i));
       g_autofree char *contents = NULL;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;
@@ -531,7 +362,7 @@ assert_migrated (const char *db,
                  const char *objects_dir,
                  GPtrArray  *hashes)
 {
-  g_autoptr(GPtrArray) values = fixture_pii ();
+  g_autoptr(GPtrArray) values = pii_scan_fixture_values ();
   g_autoptr(AfStore) store = open_at (db);
   g_autoptr(AfValue) item = NULL;
   g_autoptr(GPtrArray) outbox = NULL;
@@ -579,7 +410,7 @@ test_migration (void)
 {
   g_autofree char *db = copy_schema1 ();
   g_autofree char *objects_dir = af_objects_default_dir ();
-  g_autoptr(GPtrArray) values = fixture_pii ();
+  g_autoptr(GPtrArray) values = pii_scan_fixture_values ();
   g_autoptr(GPtrArray) hashes = NULL;
 
   reset_objects (objects_dir);

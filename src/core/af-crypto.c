@@ -376,3 +376,61 @@ af_crypto_read_file (AfCacheKey  *key,
     }
   return g_bytes_new_take (plain, plain_length);
 }
+
+/* ---- Records -------------------------------------------------------------------------------- */
+
+#define RECORD_AD "partial download"
+#define MAX_RECORD (16 * 1024 * 1024)
+
+gboolean
+af_crypto_record_write (GOutputStream  *output,
+                        AfCacheKey     *key,
+                        const void     *data,
+                        gsize           length,
+                        GError        **error)
+{
+  g_autoptr(GBytes) sealed = af_crypto_seal (key, data, length, RECORD_AD);
+  gsize size = g_bytes_get_size (sealed);
+  guint32 prefix = GUINT32_TO_LE ((guint32) size);
+
+  return g_output_stream_write_all (output, &prefix, sizeof prefix, NULL, NULL, error)
+         && g_output_stream_write_all (output, g_bytes_get_data (sealed, NULL), size, NULL, NULL,
+                                       error);
+}
+
+gssize
+af_crypto_records_read (AfCacheKey         *key,
+                        const char         *path,
+                        AfCryptoRecordFunc  func,
+                        gpointer            user_data)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+  const guint8 *data;
+  gsize length, offset = 0;
+  gssize plain = 0;
+
+  if (mapped == NULL)
+    return -1;
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  while (offset + 4 <= length)
+    {
+      guint32 size;
+      g_autoptr(GBytes) opened = NULL;
+
+      memcpy (&size, data + offset, 4);
+      size = GUINT32_FROM_LE (size);
+      if (size > MAX_RECORD || offset + 4 + size > length)
+        break;
+      opened = af_crypto_open (key, data + offset + 4, size, RECORD_AD, NULL);
+      if (opened == NULL)
+        break;
+      func (g_bytes_get_data (opened, NULL), g_bytes_get_size (opened), user_data);
+      plain += g_bytes_get_size (opened);
+      offset += 4 + size;
+    }
+  /* A torn tail (the power went mid-write) goes; the next append starts clean. */
+  if (offset < length && truncate (path, offset) != 0)
+    return -1;
+  return plain;
+}

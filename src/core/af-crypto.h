@@ -78,6 +78,27 @@ GBytes   *af_crypto_read_file        (AfCacheKey    *key,
 /* Whether @path starts like a sealed file (nothing is decrypted). */
 gboolean  af_crypto_file_is_sealed   (const char    *path);
 
+/* ---- Records: an appendable sealed file ------------------------------------------- */
+
+/* A download that may break off and resume is written as records, each one sealed on
+ * its own ([length, 4 bytes LE][sealed value]), so that it can be appended to later
+ * and read back up to its last whole record: nothing of it is ever in clear on disk. */
+gboolean  af_crypto_record_write     (GOutputStream *output,
+                                      AfCacheKey    *key,
+                                      const void    *data,
+                                      gsize          length,
+                                      GError       **error);
+typedef void (*AfCryptoRecordFunc) (const guint8 *data,
+                                    gsize         length,
+                                    gpointer      user_data);
+/* Calls @func with each record's plaintext, in order, up to the first record that is
+ * cut or does not open; the file is then truncated after the last good one. Returns
+ * the plaintext length read, or -1 when @path cannot be read. */
+gssize    af_crypto_records_read     (AfCacheKey         *key,
+                                      const char         *path,
+                                      AfCryptoRecordFunc  func,
+                                      gpointer            user_data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfCryptoWriter, af_crypto_writer_free)
 
 G_END_DECLS

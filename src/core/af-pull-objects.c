@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "af-object-path.h"
+#include "af-crypto.h"
+#include "af-objects.h"
 #include "af-pull-private.h"
 
 /*
@@ -302,6 +304,69 @@ set_object_state (AfStore      *store,
     g_warning ("could not record the state of %s: %s", key, error->message);
 }
 
+static void
+append_record (const guint8 *data,
+               gsize         length,
+               gpointer      array)
+{
+  g_byte_array_append (array, data, length);
+}
+
+GBytes *
+af_pull_read_partial (GFile       *partial,
+                      AfCacheKey  *key,
+                      GError     **error)
+{
+  char *contents = NULL;
+  gsize length = 0;
+  g_autofree char *path = NULL;
+  g_autoptr(GByteArray) plain = NULL;
+
+  if (key == NULL)
+    {
+      if (!g_file_load_contents (partial, NULL, &contents, &length, NULL, error))
+        return NULL;
+      return g_bytes_new_take (contents, length);
+    }
+  path = g_file_get_path (partial);
+  plain = g_byte_array_new ();
+  if (af_crypto_records_read (key, path, append_record, plain) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot read the download %s", path);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&plain));
+}
+
+/* Verified bytes go to their content address, sealed with the cache's key
+ * (af-objects.h); the download is deleted. Without a key (benchmarks only) the file
+ * moves there as it is. */
+gboolean
+af_pull_store_object (const char  *objects_dir,
+                      AfCacheKey  *key,
+                      GFile       *partial,
+                      const char  *sha256,
+                      GError     **error)
+{
+  g_autofree char *path = af_object_path (objects_dir, sha256);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GFile) destination = g_file_new_for_path (path);
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot create %s", dir);
+      return FALSE;
+    }
+  if (key == NULL)
+    return g_file_move (partial, destination, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error);
+  bytes = af_pull_read_partial (partial, key, error);
+  if (bytes == NULL || !af_objects_write (key, objects_dir, sha256, bytes, error))
+    return FALSE;
+  g_file_delete (partial, NULL, NULL);
+  return TRUE;
+}
+
 /* Verified bytes move to their content address; anything else is deleted. */
 static gboolean
 accept_download (AfPull           *self,
@@ -312,9 +377,7 @@ accept_download (AfPull           *self,
                  GError          **error)
 {
   const char *objects_dir = af_pull_get_objects_dir (self);
-  g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
-  g_autoptr(GFile) destination = NULL;
+  AfCacheKey *key = af_store_get_key (af_pull_get_store (self));
 
   if (target->expected != NULL && strcmp (target->expected, info->sha256) != 0)
     {
@@ -328,16 +391,8 @@ accept_download (AfPull           *self,
       return TRUE;
     }
 
-  path = content_path (objects_dir, info->sha256);
-  dir = g_path_get_dirname (path);
-  destination = g_file_new_for_path (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_file_move (partial, destination, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot create %s", dir);
-      return FALSE;
-    }
+  if (!af_pull_store_object (objects_dir, key, partial, info->sha256, error))
+    return FALSE;
   run->result->objects_fetched++;
   run->result->object_bytes += info->received;
   set_object_state (af_pull_get_store (self), target, "ok %s %s", info->sha256,
@@ -473,6 +528,8 @@ af_pull_objects_start (GTask *task)
       af_pull_finish_run (task);
       return;
     }
+  /* Downloads are written sealed from their first byte (af-s3.h). */
+  af_s3_client_set_download_key (af_pull_get_s3 (self), af_store_get_key (af_pull_get_store (self)));
   if (af_pull_get_only_id (self) != NULL)
     ids = g_strdupv ((char *[]) { (char *) af_pull_get_only_id (self), NULL });
   else

@@ -100,5 +100,16 @@ void  af_pull_objects_start  (GTask        *task);
 /* The last step: returns the result on @task. */
 void  af_pull_finish_run     (GTask        *task);
 
+/* A verified download moved into the object cache at its content address, sealed with
+ * @key (af-objects.h; NULL: as it is, benchmarks only); the download is removed. */
+gboolean af_pull_store_object (const char   *objects_dir,
+                               AfCacheKey   *key,
+                               GFile        *partial,
+                               const char   *sha256,
+                               GError      **error);
+/* The bytes of a finished download. */
+GBytes  *af_pull_read_partial (GFile        *partial,
+                               AfCacheKey   *key,
+                               GError      **error);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "af-crypto.h"
 #include "af-s3-private.h"
 
 /*
@@ -30,6 +31,7 @@ typedef struct
   GOutputStream     *output;         /* (owned) (nullable) */
   AfS3ObjectInfo    *info;           /* (owned) */
   gboolean           restarted;
+  AfCacheKey        *seal_key;       /* (owned) (nullable) the file is sealed records */
 } GetData;
 
 static void
@@ -45,6 +47,7 @@ get_data_free (GetData *data)
   g_clear_object (&data->input);
   g_clear_object (&data->output);
   af_s3_object_info_free (data->info);
+  g_clear_pointer (&data->seal_key, af_cache_key_unref);
   g_free (data);
 }
 
@@ -58,16 +61,33 @@ forget_partial (GetData *data)
   g_clear_pointer (&data->etag, g_free);
 }
 
-/* Hashes @file into @checksum; the length read, or -1. */
-static gssize
-hash_file (GFile     *file,
-           GChecksum *checksum)
+static void
+hash_record (const guint8 *data,
+             gsize         length,
+             gpointer      checksum)
 {
-  g_autoptr(GFileInputStream) input = g_file_read (file, NULL, NULL);
+  g_checksum_update (checksum, data, length);
+}
+
+/* Hashes @file into @checksum; the length read, or -1. A sealed file is read up to
+ * its last whole record (a torn one is cut off, so the download resumes after it). */
+static gssize
+hash_file (GFile      *file,
+           AfCacheKey *key,
+           GChecksum  *checksum)
+{
+  g_autoptr(GFileInputStream) input = NULL;
   g_autofree guint8 *buffer = NULL;
   gssize total = 0;
   gssize n;
 
+  if (key != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      return af_crypto_records_read (key, path, hash_record, checksum);
+    }
+  input = g_file_read (file, NULL, NULL);
   if (input == NULL)
     return -1;
   buffer = g_malloc (CHUNK_SIZE);
@@ -91,7 +111,7 @@ load_partial (GetData *data)
   data->offset = 0;
   g_clear_pointer (&data->etag, g_free);
   if (g_file_load_contents (data->etag_file, NULL, &etag, NULL, NULL, NULL))
-    length = hash_file (data->file, data->checksum);
+    length = hash_file (data->file, data->seal_key, data->checksum);
   if (length <= 0)
     {
       g_checksum_reset (data->checksum);
@@ -203,7 +223,9 @@ chunk_read_cb (GObject      *source,
     }
   g_checksum_update (data->checksum, bytes, length);
   /* A local write of 64 KiB: short, and keeping it synchronous keeps the order simple. */
-  if (!g_output_stream_write_all (data->output, bytes, length, NULL, NULL, &error))
+  if (data->seal_key != NULL
+      ? !af_crypto_record_write (data->output, data->seal_key, bytes, length, &error)
+      : !g_output_stream_write_all (data->output, bytes, length, NULL, NULL, &error))
     {
       close_streams (data);
       g_task_return_error (task, error);
@@ -390,6 +412,8 @@ af_s3_client_get_object_async (AfS3Client          *self,
   data->etag_file = g_file_new_for_path (etag_path);
   data->checksum = g_checksum_new (G_CHECKSUM_SHA256);
   data->info = g_new0 (AfS3ObjectInfo, 1);
+  if (af_s3_client_get_download_key (self) != NULL)
+    data->seal_key = af_cache_key_ref (af_s3_client_get_download_key (self));
   af_backoff_init (&data->backoff, af_aws_client_get_retry_policy (AF_AWS_CLIENT (self)));
   g_task_set_task_data (task, data, (GDestroyNotify) get_data_free);
   get_attempt (task);

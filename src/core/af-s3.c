@@ -12,6 +12,7 @@ struct _AfS3Client
 
   guint64     threshold;
   gsize       part_size;
+  AfCacheKey *download_key;  /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (AfS3Client, af_s3_client, AF_TYPE_AWS_CLIENT)
@@ -36,6 +37,24 @@ af_s3_client_set_retry_policy (AfS3Client          *self,
                                const AfRetryPolicy *policy)
 {
   af_aws_client_set_retry_policy (AF_AWS_CLIENT (self), policy);
+}
+
+void
+af_s3_client_set_download_key (AfS3Client *self,
+                               AfCacheKey *key)
+{
+  g_return_if_fail (AF_IS_S3_CLIENT (self));
+
+  if (key != NULL)
+    af_cache_key_ref (key);
+  g_clear_pointer (&self->download_key, af_cache_key_unref);
+  self->download_key = key;
+}
+
+AfCacheKey *
+af_s3_client_get_download_key (AfS3Client *self)
+{
+  return self->download_key;
 }
 
 void
@@ -233,10 +252,20 @@ describe (AfAwsClient   *client,
 }
 
 static void
+af_s3_client_finalize (GObject *object)
+{
+  AfS3Client *self = AF_S3_CLIENT (object);
+
+  g_clear_pointer (&self->download_key, af_cache_key_unref);
+  G_OBJECT_CLASS (af_s3_client_parent_class)->finalize (object);
+}
+
+static void
 af_s3_client_class_init (AfS3ClientClass *klass)
 {
   AfAwsClientClass *client_class = AF_AWS_CLIENT_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = af_s3_client_finalize;
   client_class->build_message = build_message;
   client_class->check_answer = check_answer;
   client_class->prefix_error = prefix_error;

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "af-aws-client.h"
+#include "af-cache-key.h"
 #include "af-credentials.h"
 #include "af-endpoint.h"
 
@@ -51,6 +52,12 @@ AfS3Client *af_s3_client_new                     (SoupSession         *session,
                                                   AfCredentials       *credentials);
 void        af_s3_client_set_retry_policy        (AfS3Client          *self,
                                                   const AfRetryPolicy *policy);
+/* With a key, GetObject writes its file as sealed records (af_crypto_record_write()),
+ * so that a download in progress is never in clear on disk; read it back with
+ * af_crypto_records_read(). */
+void        af_s3_client_set_download_key        (AfS3Client          *self,
+                                                  AfCacheKey          *key);
+AfCacheKey *af_s3_client_get_download_key        (AfS3Client          *self);
 /* Objects of @threshold bytes or more go up in parts of @part_size (≥ 5 MiB). */
 void        af_s3_client_set_multipart           (AfS3Client          *self,
                                                   guint64              threshold,
