@@ -62,7 +62,7 @@ collect_documents (GPtrArray *values)
 static void
 collect_audits (GPtrArray *values)
 {
-  static const char * const personal[] = { "ssn", "date_of_birth", "bank_account_number" };
+  static const char * const personal[] = { "ssn", "date_of_birth", "bank_account_number", NULL };
   g_autofree char *path = fixture_path ("AuditFlow-AuditRecords.json");
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *items;
@@ -78,7 +78,7 @@ collect_audits (GPtrArray *values)
         ? json_object_get_array_member (json_object_get_object_member (item, "inconsistencies"), "L")
         : NULL;
 
-      for (guint p = 0; p < G_N_ELEMENTS (personal); p++)
+      for (guint p = 0; personal[p] != NULL; p++)
         if (json_object_has_member (golden, personal[p]))
           add_s_member (values, json_object_get_object_member (
                                   json_object_get_object_member (golden, personal[p]), "M"), "value");

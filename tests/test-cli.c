@@ -641,7 +641,8 @@ assert_item_shown (Fixture    *fixture,
   guint remote_members = 0;
   g_auto(Run) run = { 0 };
 
-  CLI_OK (fixture, &run, "--json", "show", id);
+  /* Revealed: every value is compared with the fixture's (masking: test-cli-pii.c). */
+  CLI_OK (fixture, &run, "--json", "--reveal-pii", "show", id);
   shown = parse_json (run.out);
   for (GList *l = names; l != NULL; l = l->next)
     {
@@ -739,7 +740,7 @@ show_object (Fixture    *fixture,
 {
   g_auto(Run) run = { 0 };
 
-  CLI_OK (fixture, &run, "--json", "show", id);
+  CLI_OK (fixture, &run, "--json", "--reveal-pii", "show", id);
   *out_root = parse_json (run.out);
   return json_node_get_object (*out_root);
 }

@@ -34,6 +34,20 @@ print_text (AfcContext *context,
   afc_context_write (context, out);
 }
 
+/* Both sides masked (***-**-6575) unless --reveal-pii. */
+static void
+mask_conflict (AfcContext *context,
+               AfConflict *conflict)
+{
+  AfValue *mine = afc_context_shown (context, conflict->table, conflict->mine);
+  AfValue *theirs = afc_context_shown (context, conflict->table, conflict->theirs);
+
+  af_value_unref (conflict->mine);
+  conflict->mine = mine;
+  af_value_unref (conflict->theirs);
+  conflict->theirs = theirs;
+}
+
 static int
 conflicts_run (const AfcCommand  *command,
                AfcContext        *context,
@@ -52,6 +66,8 @@ conflicts_run (const AfcCommand  *command,
   if (store == NULL || (conflicts = af_store_conflict_list (store, &error)) == NULL)
     return afc_context_fail (context, error);
 
+  for (guint i = 0; i < conflicts->len; i++)
+    mask_conflict (context, conflicts->pdata[i]);
   if (afc_context_get_json (context))
     print_json (context, conflicts);
   else

@@ -175,6 +175,14 @@ run_query (AfcContext    *context,
   items = af_store_query (store, query, &error);
   if (items == NULL)
     return afc_context_fail (context, error);
+  /* Masked (***-**-6575) unless --reveal-pii. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      AfValue *shown = afc_context_shown (context, query->table, items->pdata[i]);
+
+      af_value_unref (items->pdata[i]);
+      items->pdata[i] = shown;
+    }
 
   if (afc_context_get_json (context))
     {

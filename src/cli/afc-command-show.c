@@ -91,6 +91,13 @@ afc_show_item (AfcContext *context,
   item = af_store_get_item (store, table, id, &error);
   if (item == NULL)
     return afc_context_fail (context, error);
+  /* Masked (***-**-6575) unless --reveal-pii. */
+  {
+    AfValue *shown = afc_context_shown (context, table, item);
+
+    af_value_unref (item);
+    item = shown;
+  }
   pending = pending_for_item (store, table, id, &error);
   if (pending == NULL)
     return afc_context_fail (context, error);

@@ -8,6 +8,7 @@
 
 #include "af-clock.h"
 #include "af-config.h"
+#include "af-pii.h"
 #include "af-retention.h"
 
 struct _AfcContext
@@ -18,6 +19,7 @@ struct _AfcContext
   AfStore  *store;     /* (nullable): opened on first use */
 
   gboolean  json;
+  gboolean  reveal_pii;
 };
 
 AfcContext *
@@ -58,6 +60,23 @@ afc_context_set_json (AfcContext *self,
                       gboolean    json)
 {
   self->json = json;
+}
+
+void
+afc_context_set_reveal_pii (AfcContext *self,
+                            gboolean    reveal)
+{
+  self->reveal_pii = reveal;
+}
+
+AfValue *
+afc_context_shown (AfcContext    *self,
+                   AfTable        table,
+                   const AfValue *value)
+{
+  if (self->reveal_pii)
+    return af_value_ref ((AfValue *) value);
+  return af_pii_mask (table, value);
 }
 
 gboolean

@@ -34,6 +34,14 @@ void        afc_context_set_user         (AfcContext   *self,
 void        afc_context_set_json         (AfcContext   *self,
                                           gboolean      json);
 gboolean    afc_context_get_json         (AfcContext   *self);
+/* --reveal-pii: personal values (af-pii.h) are printed as they are; else masked. */
+void        afc_context_set_reveal_pii   (AfcContext   *self,
+                                          gboolean      reveal);
+/* @value (an item of @table, or changes) as it may be printed: masked unless
+ * --reveal-pii. (transfer full) */
+AfValue    *afc_context_shown            (AfcContext   *self,
+                                          AfTable       table,
+                                          const AfValue *value);
 
 /* The cache of this run, opened (and created) on first use. Borrowed. */
 AfStore    *afc_context_get_store        (AfcContext   *self,

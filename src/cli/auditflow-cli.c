@@ -30,6 +30,7 @@ typedef struct
   char     *db_path;   /* (owned) (nullable) */
   char     *user;      /* (owned) (nullable) */
   gboolean  json;
+  gboolean  reveal_pii;
   gboolean  help;
   gboolean  version;
 } GlobalOptions;
@@ -72,6 +73,8 @@ build_global_context (GlobalOptions *options)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db_path,
       "The cache file (default: $XDG_DATA_HOME/auditflow-desk/workspace.db)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json, "Print machine-readable JSON", NULL },
+    { "reveal-pii", 0, 0, G_OPTION_ARG_NONE, &options->reveal_pii,
+      "Print SSNs, dates of birth and account numbers in full (masked otherwise)", NULL },
     /* Bytes, checked as UTF-8 afterwards: see afc-command.c. */
     { "user", 0, 0, G_OPTION_ARG_FILENAME, &options->user,
       "The reviewer's e-mail for this run (otherwise from the settings)", "EMAIL" },
@@ -130,6 +133,7 @@ apply_global_options (AfcContext          *context,
   afc_context_set_db_path (context, options->db_path);
   afc_context_set_user (context, options->user);
   afc_context_set_json (context, options->json);
+  afc_context_set_reveal_pii (context, options->reveal_pii);
   return AFC_EXIT_OK;
 }
 
