@@ -194,7 +194,27 @@ golden_test (const AfValue *item,
   return golden_is_personal (item, name);
 }
 
-/* corrections[i].original_value / corrected_value, every entry. */
+/* Whether a correction of @field holds personal values: when the item has its
+ * extracted_data, as that field's rule says; an outbox entry's changes carry no
+ * extracted_data, so every correction there counts as personal. */
+static gboolean
+correction_is_personal (const AfValue *item,
+                        const char    *field)
+{
+  AfValue *data = af_value_map_get (item, "extracted_data");
+  AfValue *entry;
+
+  if (data == NULL || af_value_get_kind (data) != AF_TYPE_M)
+    return TRUE;
+  if (field == NULL)
+    return TRUE;
+  entry = af_value_map_get (data, field);
+  if (entry != NULL && af_value_get_kind (entry) == AF_TYPE_M)
+    return extracted_is_personal (item, field, entry);
+  return detected (item, field);
+}
+
+/* corrections[i].original_value / corrected_value of the entries about personal fields. */
 static AfValue *
 transform_corrections (Transform     *t,
                        const AfValue *list)
@@ -208,7 +228,8 @@ transform_corrections (Transform     *t,
       g_autoptr(AfValue) changed = NULL;
       gsize saved;
 
-      if (af_value_get_kind (entry) != AF_TYPE_M)
+      if (af_value_get_kind (entry) != AF_TYPE_M
+          || !correction_is_personal (t->item, af_item_get_s (entry, "field")))
         continue;
       path_push_index (t, i, &saved);
       for (guint l = 0; l < G_N_ELEMENTS (leaves); l++)

@@ -6,7 +6,8 @@
  * Personal values (the product's rule, README "Security"):
  * - documents: extracted_data.F.value when F's `pii` is true, or when F is a field the
  *   item's `pii_detected` names (ssn, dob, account_number, …); the original_value and
- *   corrected_value of every entry of `corrections`;
+ *   corrected_value of the `corrections` entries about such a field (in an outbox
+ *   entry's changes, which carry no extracted_data to tell, of every entry);
  * - audits: golden_record.F.value for ssn, date_of_birth, bank_account_number and
  *   whatever `pii_detected` names; every entry of inconsistencies[i].values when that
  *   inconsistency's `field` is one of those.
