@@ -544,6 +544,42 @@ test_inconsistency_source (Fixture       *f,
     }
 }
 
+/* ---- field names ---- */
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The fields list says "Employer EIN", not "Employer ein"; the raw name is its tooltip. */
+static void
+test_field_labels (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *ein, *ssn;
+
+  open_fixture_document (f, carter_w2);
+  ein = find_label (GTK_WIDGET (f->viewer), "Employer EIN");
+  ssn = find_label (GTK_WIDGET (f->viewer), "Employee SSN");
+  g_assert_nonnull (ein);
+  g_assert_nonnull (ssn);
+  g_assert_null (find_label (GTK_WIDGET (f->viewer), "Employer ein"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (ein), ==, "employer_ein");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (ssn), ==, "employee_ssn");
+}
+
 /* ---- copying the text under a box ---- */
 
 static void
@@ -1294,6 +1330,7 @@ main (int    argc,
   ADD ("/viewer/keyboard-confirm", test_keyboard_confirm);
   ADD ("/viewer/inconsistency-source", test_inconsistency_source);
   ADD ("/viewer/copy-text", test_copy_text);
+  ADD ("/viewer/field-labels", test_field_labels);
   ADD ("/viewer/pii-masked", test_pii_masked);
   ADD ("/viewer/bad-files", test_bad_files);
   ADD ("/viewer/failed-document", test_failed_document);

@@ -267,7 +267,7 @@ inconsistency_row_new (const AfValue *audit,
   const char *field = af_item_get_s (inconsistency, "field");
   const char *severity = afd_risk_level_normalize (af_item_get_s (inconsistency, "severity"), -1);
   const char *audit_id = af_item_get_s (audit, "audit_record_id");
-  g_autofree char *title = afd_humanize (field);
+  g_autofree char *title = afd_field_label (field);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
   GtkWidget *row = gtk_list_box_row_new ();
@@ -333,24 +333,13 @@ static const char * const golden_fields[] = {
   "bank_account_number",
 };
 
-static const char *
-golden_field_label (const char *field)
+static gboolean
+is_golden_field (const char *field)
 {
-  if (g_strcmp0 (field, "name") == 0)
-    return _("Name");
-  if (g_strcmp0 (field, "ssn") == 0)
-    return _("Social Security number");
-  if (g_strcmp0 (field, "date_of_birth") == 0)
-    return _("Date of birth");
-  if (g_strcmp0 (field, "address") == 0)
-    return _("Address");
-  if (g_strcmp0 (field, "employer") == 0)
-    return _("Employer");
-  if (g_strcmp0 (field, "annual_income") == 0)
-    return _("Annual income");
-  if (g_strcmp0 (field, "bank_account_number") == 0)
-    return _("Bank account number");
-  return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (golden_fields); i++)
+    if (g_strcmp0 (field, golden_fields[i]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static GtkWidget *
@@ -362,8 +351,7 @@ golden_row_new (const char    *field,
   const char *value = entry != NULL ? af_item_get_s (entry, "value") : NULL;
   double confidence = entry != NULL ? af_item_get_double (entry, "confidence", -1) : -1;
   const char *source = entry != NULL ? af_item_get_s (entry, "source_document_id") : NULL;
-  g_autofree char *title = golden_field_label (field) ? g_strdup (golden_field_label (field))
-                                                      : afd_humanize (field);
+  g_autofree char *title = afd_field_label (field);
   g_autofree char *shown = !reveal && afd_field_is_pii (field) ? afd_mask_pii (field, value)
                                                                : g_strdup (value ?: AFD_ABSENT);
   g_autofree char *percent = afd_format_percent (confidence);
@@ -408,7 +396,7 @@ afd_audit_sections_fill_golden_record (GtkListBox    *list,
     {
       const char *field = af_value_map_name_at (record, i);
 
-      if (golden_field_label (field) == NULL)
+      if (!is_golden_field (field))
         gtk_list_box_append (list, golden_row_new (field, af_value_map_value_at (record, i),
                                                    documents, reveal));
     }

@@ -149,7 +149,7 @@ show_summary (AfdComparePage *self,
   const char *severity = afd_risk_level_normalize (af_item_get_s (inconsistency, "severity"), -1);
 
   self->field = g_strdup (af_item_get_s (inconsistency, "field"));
-  self->title = afd_humanize (self->field);
+  self->title = afd_field_label (self->field);
   gtk_label_set_label (self->title_label, self->title);
   gtk_label_set_label (self->description_label,
                        af_item_get_s (inconsistency, "description") ?: AFD_ABSENT);

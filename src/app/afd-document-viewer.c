@@ -11,6 +11,7 @@
 #include "afd-page-renderer.h"
 #include "afd-pii-mask.h"
 #include "afd-thumbnails.h"
+#include "afd-format.h"
 
 /* Confirmations are the reviewer's own bookkeeping, not a change to the document, so
  * they stay in the local cache's key/value state and are never pushed. */
@@ -426,7 +427,7 @@ on_selected_changed (AfFieldList       *fields,
 {
   int position = af_field_list_get_selected (fields);
   AfField *field = position >= 0 ? af_field_list_get_field (fields, position) : NULL;
-  g_autofree char *title = field != NULL ? af_field_dup_title (field) : NULL;
+  g_autofree char *title = field != NULL ? afd_field_label (af_field_get_name (field)) : NULL;
   g_autofree char *description = NULL;
   graphene_rect_t rect, view;
 

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "afd-field-row.h"
+#include "afd-format.h"
 
 struct _AfdFieldRow
 {
@@ -114,7 +115,7 @@ update_confidence (AfdFieldRow *self)
 static void
 update_accessible (AfdFieldRow *self)
 {
-  g_autofree char *title = af_field_dup_title (self->field);
+  g_autofree char *title = afd_field_label (af_field_get_name (self->field));
   g_autofree char *value = display_value (self);
   g_autofree char *label = NULL;
 
@@ -138,11 +139,13 @@ update_all (AfdFieldRow *self)
 static void
 setup_static (AfdFieldRow *self)
 {
-  g_autofree char *title = af_field_dup_title (self->field);
+  g_autofree char *title = afd_field_label (af_field_get_name (self->field));
   g_autofree char *page = g_strdup_printf (_("Page %d"), af_field_get_page (self->field));
   AfBboxProblem problem = af_field_get_problem (self->field);
 
   gtk_label_set_text (self->name_label, title);
+  /* The name as the pipeline and the CLI write it, for whoever needs to look it up. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), af_field_get_name (self->field));
   gtk_label_set_text (self->page_label, af_field_get_page (self->field) > 0 ? page : "");
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != AF_BBOX_OK);
   gtk_label_set_text (self->problem_label, af_bbox_problem_to_string (problem));

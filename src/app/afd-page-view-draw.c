@@ -8,6 +8,7 @@
 #include "af-bbox.h"
 #include "afd-page-view-private.h"
 #include "afd-pii-mask.h"
+#include "afd-format.h"
 
 /* The highlight palette, from the GNOME HIG colours. Colour is never the only cue:
  * low-confidence boxes are also dashed and carry a text label, reviewed ones a tick. */
@@ -42,7 +43,7 @@ label_layout (AfdPageView           *self,
               const graphene_rect_t *page,
               graphene_rect_t       *out_rect)
 {
-  g_autofree char *title = af_field_dup_title (field);
+  g_autofree char *title = afd_field_label (af_field_get_name (field));
   g_autofree char *text = g_strdup_printf ("%s %s", af_field_is_reviewed (field) ? "✓" : "⚠", title);
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 8");

@@ -7,6 +7,7 @@
 
 #include "af-bbox.h"
 #include "afd-page-view-private.h"
+#include "afd-format.h"
 
 /* A press that moves less than this is a click, not a selection. */
 #define DRAG_THRESHOLD 4.0
@@ -157,7 +158,7 @@ on_query_tooltip (AfdPageView *self,
 
   if (field == NULL)
     return FALSE;
-  title = af_field_dup_title (field);
+  title = afd_field_label (af_field_get_name (field));
   value = af_field_dup_masked_value (field);
   if (af_field_has_confidence (field))
     text = g_strdup_printf ("%s: %s (%.0f %%)", title, value, af_field_get_confidence (field) * 100);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "afd-pii-mask.h"
+#include "afd-format.h"
 
 /* Around the bbox, in page units: a box drawn tight to the glyphs would leave their
  * anti-aliased edges showing. */
@@ -104,7 +105,7 @@ afd_pii_mask_dup_label (AfField *field)
     return g_strdup (_("Account number hidden"));
   if (strstr (name, "license_number") != NULL || strstr (name, "licence_number") != NULL)
     return g_strdup (_("License number hidden"));
-  title = af_field_dup_title (field);
+  title = afd_field_label (af_field_get_name (field));
   /* TRANSLATORS: on the block that hides a personal value on the page; %s is the field */
   return g_strdup_printf (_("%s hidden"), title);
 }

@@ -380,15 +380,3 @@ af_field_set_correction (AfField    *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVIEWED]);
 }
 
-char *
-af_field_dup_title (AfField *self)
-{
-  g_autofree char *title = NULL;
-
-  g_return_val_if_fail (AF_IS_FIELD (self), NULL);
-
-  title = g_strdelimit (g_strdup (self->name), "_", ' ');
-  if (title[0] != '\0')
-    title[0] = g_ascii_toupper (title[0]);
-  return g_steal_pointer (&title);
-}

@@ -65,6 +65,5 @@ void           af_field_set_page_count      (AfField        *self,
                                              int             page_count);
 
 /* Prettified name for the panel: "employer_ein" → "Employer ein". */
-char          *af_field_dup_title           (AfField        *self);
 
 G_END_DECLS

@@ -243,6 +243,46 @@ afd_humanize (const char *identifier)
   return g_string_free (out, FALSE);
 }
 
+/* The labels people read for the pipeline's field names: the one table of them (the
+ * raw name stays available as a tooltip). Any other name is humanized. */
+static const struct
+{
+  const char *name;
+  const char *label;
+} field_labels[] = {
+  { "name", N_("Name") },
+  { "full_name", N_("Full name") },
+  { "ssn", N_("SSN") },
+  { "employee_ssn", N_("Employee SSN") },
+  { "employer_ein", N_("Employer EIN") },
+  { "date_of_birth", N_("Date of birth") },
+  { "address", N_("Address") },
+  { "employee_address", N_("Employee address") },
+  { "employer", N_("Employer") },
+  { "employer_name", N_("Employer name") },
+  { "employee_name", N_("Employee name") },
+  { "annual_income", N_("Annual income") },
+  { "bank_account_number", N_("Bank account number") },
+  { "account_number", N_("Account number") },
+  { "account_holder", N_("Account holder") },
+  { "bank_name", N_("Bank name") },
+  { "adjusted_gross_income", N_("Adjusted gross income") },
+  { "federal_tax_withheld", N_("Federal tax withheld") },
+  { "wages", N_("Wages") },
+  { "tax_year", N_("Tax year") },
+  { "license_number", N_("License number") },
+  { "expiration_date", N_("Expiration date") },
+};
+
+char *
+afd_field_label (const char *field)
+{
+  for (guint i = 0; field != NULL && i < G_N_ELEMENTS (field_labels); i++)
+    if (g_str_equal (field, field_labels[i].name))
+      return g_strdup (_(field_labels[i].label));
+  return afd_humanize (field);
+}
+
 static gboolean
 field_is_date_of_birth (const char *field)
 {

@@ -42,6 +42,7 @@ char       *afd_format_size            (const char  *bytes);
 char       *afd_format_percent         (double       fraction);
 /* "annual_income" → "Annual income", "SSN_MISMATCH" → "SSN mismatch". */
 char       *afd_humanize               (const char  *identifier);
+char       *afd_field_label            (const char  *field);
 
 /* Fields that hold PII (ssn, dates of birth, account, licence and routing numbers). */
 gboolean    afd_field_is_pii           (const char  *field);

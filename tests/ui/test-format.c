@@ -76,6 +76,27 @@ test_humanize (void)
     }
 }
 
+/* Field names read as people write them (from the one table), others humanized. */
+static void
+test_field_label (void)
+{
+  struct { const char *in, *out; } cases[] = {
+    { "ssn", "SSN" },
+    { "employer_ein", "Employer EIN" },
+    { "employee_ssn", "Employee SSN" },
+    { "date_of_birth", "Date of birth" },
+    { "federal_tax_withheld", "Federal tax withheld" },
+    { "some_new_field", "Some new field" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = afd_field_label (cases[i].in);
+
+      g_assert_cmpstr (text, ==, cases[i].out);
+    }
+}
+
 static void
 test_absent_values (void)
 {
@@ -156,6 +177,7 @@ main (int   argc,
   g_test_add_func ("/format/markup-difference", test_markup_difference);
   g_test_add_func ("/format/risk-levels", test_risk_levels);
   g_test_add_func ("/format/humanize", test_humanize);
+  g_test_add_func ("/format/field-label", test_field_label);
   g_test_add_func ("/format/absent-values", test_absent_values);
   g_test_add_func ("/format/row-of-bare-items", test_row_of_bare_items);
 
