@@ -39,21 +39,23 @@ dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-er
   --num-processes 2 || status=1
 /usr/bin/python3 build-aux/check-no-skips.py build-asan || status=1
 
-# The viewer under ASan + UBSan: bad files (corrupt PDF, truncated TIFFs, PNG bomb,
+# The viewer and the appraiser's workbench under ASan + UBSan: bad files (corrupt PDF, truncated TIFFs, PNG bomb,
 # checksum mismatch), multi-page TIFF, highlights, keyboard review, and an
-# inconsistency's documents compared. Only test-viewer, test-compare and what they link
+# inconsistency's documents compared, the workbench (~95 s here: tiles, loupe, inspection, ELA,
+# marks, a bomb and a cut JPEG). Only test-viewer, test-compare, test-workbench and what they link
 # (the core's and the app's libraries, ~85 objects) are built; meson test runs them through
 # tests/run-xvfb.sh with the suite's environment (tests/meson.build).
 meson setup build-asan-app --werror -Dapp=true -Db_sanitize=address,undefined -Db_lundef=false \
   --wipe >/dev/null 2>&1 || meson setup build-asan-app --werror -Dapp=true -Db_sanitize=address,undefined -Db_lundef=false
-if ninja -C build-asan-app tests/test-viewer tests/test-compare src/app/gschemas.compiled; then
+if ninja -C build-asan-app tests/test-viewer tests/test-compare tests/test-workbench \
+     src/app/gschemas.compiled; then
   # GSK_RENDERER=cairo: GL on Mesa's llvmpipe under ASan did not finish the first test in
   # ten minutes; cairo runs all ten in ~1.5 min of CPU. Leaks stay fatal, with the
   # platform's own (fontconfig, via pango's caches) in tests/lsan-gtk.supp. The slower
   # machine gets three times the test's timeout.
   GSK_RENDERER=cairo LSAN_OPTIONS="suppressions=$PWD/tests/lsan-gtk.supp:print_suppressions=0" \
     meson test -C build-asan-app --no-rebuild --print-errorlogs --timeout-multiplier 3 \
-    test-viewer test-compare \
+    test-viewer test-compare test-workbench \
     || status=1
 else
   status=1
