@@ -550,6 +550,24 @@ take_latest (GTask *task)
                                                g_task_get_cancellable (task), latest_cb, task);
 }
 
+/* DescribeStream's answer into @stream; FALSE (and @task failed) when it failed. */
+static gboolean
+described (GTask        *task,
+           GObject      *source,
+           GAsyncResult *result)
+{
+  PullStream *stream = current (task);
+  GError *error = NULL;
+
+  stream->description = af_dynamodb_client_describe_stream_finish (AF_DYNAMODB_CLIENT (source),
+                                                                   result, &error);
+  af_pull_charge (task, stream->table);
+  if (stream->description != NULL)
+    return TRUE;
+  fail_reading (task, error);
+  return FALSE;
+}
+
 static void
 baseline_described_cb (GObject      *source,
                        GAsyncResult *result,
@@ -557,17 +575,10 @@ baseline_described_cb (GObject      *source,
 {
   GTask *task = user_data;
   PullStream *stream = current (task);
-  GError *error = NULL;
   GPtrArray *shards;
 
-  stream->description = af_dynamodb_client_describe_stream_finish (AF_DYNAMODB_CLIENT (source),
-                                                                   result, &error);
-  af_pull_charge (task, stream->table);
-  if (stream->description == NULL)
-    {
-      fail_reading (task, error);
-      return;
-    }
+  if (!described (task, source, result))
+    return;
   /* A closed shard holds only what the full read is about to see. */
   shards = stream->description->shards;
   stream->open_shards = g_ptr_array_new_with_free_func ((GDestroyNotify) af_stream_shard_free);
@@ -631,18 +642,9 @@ stream_described_cb (GObject      *source,
                      gpointer      user_data)
 {
   GTask *task = user_data;
-  PullStream *stream = current (task);
-  GError *error = NULL;
 
-  stream->description = af_dynamodb_client_describe_stream_finish (AF_DYNAMODB_CLIENT (source),
-                                                                   result, &error);
-  af_pull_charge (task, stream->table);
-  if (stream->description == NULL)
-    {
-      fail_reading (task, error);
-      return;
-    }
-  read_stream (task);
+  if (described (task, source, result))
+    read_stream (task);
 }
 
 /* From the checkpoint when there is a usable one, else in full. */

@@ -301,19 +301,27 @@ af_pull_get_only_id (AfPull *self)
   return self->only_id;
 }
 
+static void
+add_line (GPtrArray  *lines,
+          const char *format,
+          va_list     args)
+{
+  char *line = g_strdup_vprintf (format, args);
+
+  g_debug ("%s", line);
+  g_ptr_array_add (lines, line);
+}
+
 void
 af_pull_add_problem (AfPullResult *result,
                      const char   *format,
                      ...)
 {
   va_list args;
-  char *line;
 
   va_start (args, format);
-  line = g_strdup_vprintf (format, args);
+  add_line (result->problems, format, args);
   va_end (args);
-  g_debug ("%s", line);
-  g_ptr_array_add (result->problems, line);
   result->errors++;
 }
 
@@ -323,13 +331,10 @@ af_pull_add_notice (AfPullResult *result,
                     ...)
 {
   va_list args;
-  char *line;
 
   va_start (args, format);
-  line = g_strdup_vprintf (format, args);
+  add_line (result->notices, format, args);
   va_end (args);
-  g_debug ("%s", line);
-  g_ptr_array_add (result->notices, line);
 }
 
 void
