@@ -580,6 +580,25 @@ test_field_labels (Fixture       *f,
   g_assert_cmpstr (gtk_widget_get_tooltip_text (ssn), ==, "employee_ssn");
 }
 
+/* The tag on the page warns only at low confidence: the SSN read at 96 % gets none. */
+static void
+test_box_labels (Fixture       *f,
+                 gconstpointer  data)
+{
+  AfFieldList *fields;
+  g_autofree char *ein = NULL;
+  g_autofree char *ssn = NULL;
+
+  open_fixture_document (f, carter_w2);
+  fields = afd_document_viewer_get_fields (f->viewer);
+  g_assert_true (af_field_is_low_confidence (af_field_list_lookup (fields, "employer_ein", NULL)));
+  g_assert_false (af_field_is_low_confidence (af_field_list_lookup (fields, "employee_ssn", NULL)));
+  ein = afd_page_view_dup_box_label (af_field_list_lookup (fields, "employer_ein", NULL));
+  ssn = afd_page_view_dup_box_label (af_field_list_lookup (fields, "employee_ssn", NULL));
+  g_assert_cmpstr (ein, ==, "⚠ Employer EIN");
+  g_assert_cmpstr (ssn, ==, "Employee SSN");
+}
+
 /* ---- copying the text under a box ---- */
 
 static void
@@ -1331,6 +1350,7 @@ main (int    argc,
   ADD ("/viewer/inconsistency-source", test_inconsistency_source);
   ADD ("/viewer/copy-text", test_copy_text);
   ADD ("/viewer/field-labels", test_field_labels);
+  ADD ("/viewer/box-labels", test_box_labels);
   ADD ("/viewer/pii-masked", test_pii_masked);
   ADD ("/viewer/bad-files", test_bad_files);
   ADD ("/viewer/failed-document", test_failed_document);

@@ -34,7 +34,21 @@ field_colour (AfField *field)
   return af_field_is_low_confidence (field) ? &warning : &accent;
 }
 
-/* A small tag above the box: "⚠ Employer ein", "✓ Employer ein". Returns the layout
+/* The tag's text: "⚠" only for low confidence (a selected field at 95 % is no warning),
+ * "✓" once reviewed, else the label alone. */
+char *
+afd_page_view_dup_box_label (AfField *field)
+{
+  g_autofree char *title = afd_field_label (af_field_get_name (field));
+
+  if (af_field_is_reviewed (field))
+    return g_strconcat ("✓ ", title, NULL);
+  if (af_field_is_low_confidence (field))
+    return g_strconcat ("⚠ ", title, NULL);
+  return g_steal_pointer (&title);
+}
+
+/* A small tag above the box: "⚠ Employer EIN", "✓ Employer EIN". Returns the layout
  * and where it goes; kept on the page, below the box when there is no room above. */
 static PangoLayout *
 label_layout (AfdPageView           *self,
@@ -43,8 +57,7 @@ label_layout (AfdPageView           *self,
               const graphene_rect_t *page,
               graphene_rect_t       *out_rect)
 {
-  g_autofree char *title = afd_field_label (af_field_get_name (field));
-  g_autofree char *text = g_strdup_printf ("%s %s", af_field_is_reviewed (field) ? "✓" : "⚠", title);
+  g_autofree char *text = afd_page_view_dup_box_label (field);
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 8");
   int tw, th;

@@ -80,6 +80,7 @@ void     afd_page_view_forget_page          (AfdPageSlot *slot,
 void     afd_page_view_setup_controllers    (AfdPageView *self);
 
 /* afd-page-view-draw.c */
+char    *afd_page_view_dup_box_label        (AfField     *field);
 void     afd_page_view_snapshot_pages       (AfdPageView *self,
                                              GtkSnapshot *snapshot);
 
