@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "af-cache-key.h"
+#include "af-crypto.h"
 
 #define KEY_FILE_ENV "AUDITFLOW_DESK_KEY_FILE"
 #define HEX_LENGTH (AF_CACHE_KEY_BYTES * 2)
@@ -189,25 +190,6 @@ open_key_file (const char  *path,
   return key;
 }
 
-static gboolean
-write_all (int          fd,
-           const char  *data,
-           gsize        length)
-{
-  while (length > 0)
-    {
-      ssize_t n = write (fd, data, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      data += n;
-      length -= n;
-    }
-  return TRUE;
-}
-
 /* Written beside it under a temporary name, then linked into place: link() fails when
  * another process made the file meanwhile, and whoever loses reads the winner's key,
  * so two processes starting at once never hold different keys. 0600 whatever the
@@ -220,8 +202,8 @@ create_key_file (const char  *path,
   g_autofree char *tmp = g_strdup_printf ("%s.%u.tmp", path, (guint) getpid ());
   char *hex = key_to_hex (key);
   int fd = g_open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  gboolean ok = fd >= 0 && fchmod (fd, 0600) == 0 && write_all (fd, hex, HEX_LENGTH)
-                && write_all (fd, "\n", 1) && fsync (fd) == 0;
+  gboolean ok = fd >= 0 && fchmod (fd, 0600) == 0 && af_crypto_write_all (fd, hex, HEX_LENGTH)
+                && af_crypto_write_all (fd, "\n", 1) && fsync (fd) == 0;
   int saved = errno;
 
   sodium_free (hex);

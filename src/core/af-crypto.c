@@ -101,11 +101,13 @@ struct _AfCryptoWriter
   crypto_secretstream_xchacha20poly1305_state state;
 };
 
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         length)
+gboolean
+af_crypto_write_all (int         fd,
+                     const void *buffer,
+                     gsize       length)
 {
+  const guint8 *data = buffer;
+
   while (length > 0)
     {
       ssize_t n = write (fd, data, length);
@@ -155,7 +157,7 @@ af_crypto_writer_new (AfCacheKey  *key,
   crypto_secretstream_xchacha20poly1305_init_push (&self->state, header + FILE_MAGIC_LENGTH,
                                                    af_cache_key_get_bytes (key));
   /* 0600 whatever the umask: the file was perhaps there before, looser. */
-  if (fchmod (self->fd, 0600) != 0 || !write_all (self->fd, header, sizeof header))
+  if (fchmod (self->fd, 0600) != 0 || !af_crypto_write_all (self->fd, header, sizeof header))
     {
       set_io_error (error, path, "write");
       return NULL;
@@ -175,7 +177,7 @@ push (AfCryptoWriter  *self,
                                               strlen (self->ad), tag);
   sodium_memzero (self->buffer, self->filled);
   self->filled = 0;
-  if (write_all (self->fd, self->cipher, length))
+  if (af_crypto_write_all (self->fd, self->cipher, length))
     return TRUE;
   return set_io_error (error, self->path, "write");
 }

@@ -43,6 +43,11 @@ GBytes   *af_crypto_open             (AfCacheKey    *key,
                                       const char    *ad,
                                       GError       **error);
 
+/* write(2) until all of @length is written (EINTR retried); FALSE with errno set. */
+gboolean  af_crypto_write_all        (int            fd,
+                                      const void    *buffer,
+                                      gsize          length);
+
 /* ---- Files ---------------------------------------------------------------------------- */
 
 typedef struct _AfCryptoWriter AfCryptoWriter;
