@@ -247,6 +247,13 @@ main (int   argc,
   g_setenv ("AWS_REGION", g_getenv ("AF_PEER_REGION"), TRUE);
   dir = g_dir_make_tmp ("af-bench-pull-XXXXXX", &error);
   g_assert_no_error (error);
+  /* The caches are encrypted at rest: headless, their key comes from a file. */
+  if (g_getenv ("AUDITFLOW_DESK_KEY_FILE") == NULL)
+    {
+      g_autofree char *key = g_build_filename (dir, "cache.key", NULL);
+
+      g_setenv ("AUDITFLOW_DESK_KEY_FILE", key, TRUE);
+    }
 
   session = soup_session_new ();
   loader = aws_fixture_dynamodb (session, url);
@@ -297,6 +304,11 @@ main (int   argc,
       g_unlink (wal);
       g_unlink (shm);
     }
+  {
+    g_autofree char *key = g_build_filename (dir, "cache.key", NULL);
+
+    g_unlink (key);
+  }
   g_rmdir (dir);
   return 0;
 }
