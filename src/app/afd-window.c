@@ -107,6 +107,11 @@ update_outbox (AfdWindow *self)
     text = g_strdup_printf (_("Cannot read the outbox: %s"), error->message);
   else if (n == 0)
     text = g_strdup (_("Nothing waiting to sync"));
+  else if (afd_workspace_is_demo (self->workspace))
+    /* TRANSLATORS: edits on the demo workspace, which is never sent anywhere */
+    text = g_strdup_printf (ngettext ("%d change kept on this computer (the demo never syncs)",
+                                      "%d changes kept on this computer (the demo never syncs)",
+                                      (gulong) n), (int) n);
   else
     /* TRANSLATORS: local edits not yet sent to the cloud */
     text = g_strdup_printf (ngettext ("%d change waiting to sync",

@@ -230,7 +230,7 @@ def correct(app, page, fields, field, original, value, n_low, screenshot):
     assert 'Extracted: %s · corrected by %s' % (original, IDENTITY) in shown, shown
     wait_for('the progress line', lambda: 'Reviewed: all %d low-confidence fields are confirmed or '
              'corrected' % n_low in labels(page))
-    wait_for('the outbox indicator', lambda: '1 change waiting to sync'
+    wait_for('the outbox indicator', lambda: '1 change kept on this computer (the demo never syncs)'
              in labels(app.child(roleName='frame')))
 
 
