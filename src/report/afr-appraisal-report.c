@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "af-demo.h"
+#include "af-objects.h"
 #include "af-pull.h"
 #include "afd-format.h"
 #include "afr-appraisal-report-private.h"
@@ -73,15 +74,17 @@ read_picture (AfStore        *store,
               const AfValue  *analysis,
               GError        **error)
 {
-  g_autofree char *path = af_demo_store_is_demo (store)
-                          ? resolve_demo_picture (analysis, error)
-                          : resolve_cached_picture (store, analysis, error);
-  char *contents = NULL;
-  gsize length = 0;
+  g_autofree char *path = NULL;
 
-  if (path == NULL || !g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  return g_bytes_new_take (contents, length);
+  /* The demo's pictures are files in clear; the object cache's are sealed with the
+   * cache's key and decrypted in memory, never written out in clear. */
+  if (af_demo_store_is_demo (store))
+    {
+      path = resolve_demo_picture (analysis, error);
+      return path != NULL ? af_objects_load_file (path, error) : NULL;
+    }
+  path = resolve_cached_picture (store, analysis, error);
+  return path != NULL ? af_objects_read_path (af_store_get_key (store), path, error) : NULL;
 }
 
 /* The artwork, with the regions of the local inspection's findings drawn on it. */
