@@ -14,7 +14,7 @@ fi
 ninja -C build
 
 # Run uninstalled: the schema compiled in the build tree, the demo data from the source tree.
-export GSETTINGS_SCHEMA_DIR="$PWD/build/data"
+export GSETTINGS_SCHEMA_DIR="$PWD/build/data" AFD_DEMO_DIR="$PWD/data/demo"
 # The cache is encrypted with a key kept in the keyring; a session without one (a bare
 # console, a container) keeps it in a key file instead (README, "Security").
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${AUDITFLOW_DESK_KEY_FILE:-}" ]; then

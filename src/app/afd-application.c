@@ -32,26 +32,19 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
+/* Run from the build tree, `meson devenv` (or build-aux/run-demo.sh) points
+ * GSETTINGS_SCHEMA_DIR at the schema compiled there; no build path is baked in. */
 static GSettings *
 create_settings (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettingsSchemaSource) build_source = NULL;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-
-  /* Run from the build tree, the schema is only compiled there. */
   if (schema == NULL)
-    {
-      build_source = g_settings_schema_source_new_from_directory (AFD_BUILD_SCHEMA_DIR,
-                                                                  source, FALSE, NULL);
-      if (build_source != NULL)
-        schema = g_settings_schema_source_lookup (build_source, APP_ID, TRUE);
-    }
-  if (schema == NULL)
-    g_error ("The GSettings schema %s is not installed", APP_ID);
+    g_error ("The GSettings schema %s is not installed (uninstalled, run the app "
+             "through `meson devenv`)", APP_ID);
 
   return g_settings_new_full (schema, NULL, NULL);
 }

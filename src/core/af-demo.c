@@ -54,10 +54,9 @@ af_demo_find_dir (GError **error)
       return NULL;
     }
 
+  /* Uninstalled, `meson devenv` (or build-aux/run-demo.sh) sets AFD_DEMO_DIR. */
   if (is_demo_dir (installed))
     return g_steal_pointer (&installed);
-  if (is_demo_dir (DEMO_SOURCE_DIR))
-    return g_strdup (DEMO_SOURCE_DIR);
 
   g_set_error (error, AF_DEMO_ERROR, AF_DEMO_ERROR_NOT_FOUND,
                "The demo workspace is not installed (looked in %s)", installed);
