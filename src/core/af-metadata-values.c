@@ -213,7 +213,8 @@ exif_print (const char *key,
     return components_text (raw);
   if (!parse_rational (raw, &number))
     return NULL;
-  if (named_value (name, (int) number) != NULL)
+  /* The number is the file's: cast only what an int holds (found by fuzz-image-forensics). */
+  if (number >= G_MININT && number <= G_MAXINT && named_value (name, (int) number) != NULL)
     return g_strdup (named_value (name, (int) number));
   if (strcmp (name, "ShutterSpeedValue") == 0)
     return exposure_time (exp2 (-number));
