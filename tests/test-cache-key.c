@@ -13,6 +13,7 @@
 #include "af-cache-key.h"
 #include "af-codec.h"
 #include "af-store.h"
+#include "af-test-util.h"
 
 static char *scratch_dir;
 
@@ -296,24 +297,6 @@ test_secure_delete (void)
   g_assert_null (memmem (contents, length, "UNIQUE-MARKER-7f3a9c", 20));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -333,7 +316,7 @@ main (int   argc,
   g_test_add_func ("/cache-key/secure-delete", test_secure_delete);
 
   status = g_test_run ();
-  remove_tree (scratch_dir);
+  af_test_remove_tree (scratch_dir);
   g_free (scratch_dir);
   return status;
 }

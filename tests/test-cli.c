@@ -14,6 +14,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "af-test-util.h"
+
 #define FIXED_NOW "2024-11-08T09:00:00.000Z"
 #define REVIEWER "tester@example.com"
 
@@ -242,28 +244,10 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_remove (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  g_assert_true (af_test_remove_tree (fixture->dir));
   g_clear_pointer (&fixture->dir, g_free);
   g_clear_pointer (&fixture->db, g_free);
   g_clear_pointer (&fixture->user_env, g_free);

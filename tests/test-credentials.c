@@ -10,6 +10,7 @@
 
 #include "af-credentials.h"
 #include "af-endpoint.h"
+#include "af-test-util.h"
 
 static const char * const aws_variables[] = {
   "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
@@ -486,25 +487,6 @@ test_loopback (void)
   g_assert_false (af_endpoint_host_is_loopback ("localhost."));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (
-    file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL
-         && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      remove_tree (child);
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -543,6 +525,6 @@ main (int   argc,
   g_test_add_func ("/credentials/resolve-async", test_resolve_async);
 
   status = g_test_run ();
-  remove_tree (home);
+  af_test_remove_tree (home);
   return status;
 }

@@ -11,6 +11,7 @@
 #include "af-codec.h"
 #include "af-demo.h"
 #include "af-store.h"
+#include "af-test-util.h"
 
 /* The fixture's as_of, and a later "now" with a fraction of a second. */
 #define AS_OF       "2024-11-08T09:00:00.000Z"
@@ -45,34 +46,10 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  GStatBuf info;
-
-  if (g_lstat (path, &info) == 0 && S_ISDIR (info.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_remove (path);
-    }
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  af_test_remove_tree (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
   g_setenv ("AUDITFLOW_DESK_NOW", AS_OF, TRUE);
 }

@@ -17,6 +17,7 @@
 #include "af-s3.h"
 #include "af-s3-list.h"
 #include "af-store.h"
+#include "af-test-util.h"
 
 #define DOCUMENTS "AuditFlow-Documents"
 #define DOC_ID "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
@@ -245,24 +246,6 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -276,7 +259,7 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->elsewhere);
   g_hash_table_unref (fixture->calls);
   g_hash_table_unref (fixture->objects);
-  remove_tree (fixture->dir);
+  af_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->url);
   g_free (fixture->elsewhere_url);

@@ -23,6 +23,7 @@
 #include "af-pii.h"
 #include "af-store.h"
 #include "pii-scan.h"
+#include "af-test-util.h"
 
 #define W2_DOCUMENT "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb"
 #define W2_SSN "980-21-9185"
@@ -461,24 +462,6 @@ test_migration_killed (void)
   assert_migrated (db, objects_dir, hashes);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -499,7 +482,7 @@ main (int   argc,
   g_test_add_func ("/pii/migration-killed", test_migration_killed);
 
   status = g_test_run ();
-  remove_tree (scratch_dir);
+  af_test_remove_tree (scratch_dir);
   g_free (scratch_dir);
   return status;
 }

@@ -18,6 +18,7 @@
 #include "afr-paper.h"
 #include "afr-pdf.h"
 #include "afr-picture.h"
+#include "af-test-util.h"
 
 /* poppler-glib 22.12 declares no autoptr cleanups. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
@@ -56,28 +57,6 @@ pdf_clear (Pdf *pdf)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Pdf, pdf_clear)
 
 static void
-remove_tree (const char *path)
-{
-  GStatBuf info;
-
-  if (g_lstat (path, &info) == 0 && S_ISDIR (info.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -97,7 +76,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  af_test_remove_tree (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
 }
 

@@ -12,6 +12,7 @@
 #include "af-codec.h"
 #include "af-store.h"
 #include "af-store-test-private.h"
+#include "af-test-util.h"
 
 static const char * const fixture_files[] = {
   "AuditFlow-Documents.json",
@@ -46,24 +47,6 @@ cache_path (const char *name)
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   return g_build_filename (dir, name, NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static JsonObject *
@@ -1420,7 +1403,7 @@ main (int   argc,
   g_test_add_func ("/store/item-key", test_item_key);
 
   status = g_test_run ();
-  remove_tree (scratch_dir);
+  af_test_remove_tree (scratch_dir);
   g_free (scratch_dir);
   return status;
 }

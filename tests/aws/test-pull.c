@@ -16,6 +16,7 @@
 #include "af-codec.h"
 #include "af-crypto.h"
 #include "af-objects.h"
+#include "af-test-util.h"
 
 typedef struct
 {
@@ -81,24 +82,6 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -108,7 +91,7 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->dynamodb);
   g_clear_object (&fixture->session);
   if (fixture->dir != NULL)
-    remove_tree (fixture->dir);
+    af_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->suffix);
 }

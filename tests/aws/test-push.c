@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "aws-fixture.h"
+#include "af-test-util.h"
 
 #define AUDIT "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa"
 #define AUDIT_2 "05bd8eaa-22f1-4159-b15c-b4d0c5ebbda4"
@@ -268,29 +269,11 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   if (fixture->dir != NULL)
-    remove_tree (fixture->dir);
+    af_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->suffix);
   g_free (fixture->dynamodb_url);

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-test-util"
+
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "af-test-util.h"
+
+gboolean
+af_test_remove_tree (const char *path)
+{
+  GStatBuf info;
+  gboolean ok = TRUE;
+
+  if (g_lstat (path, &info) != 0)
+    return FALSE;
+  if (S_ISDIR (info.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          ok = af_test_remove_tree (child) && ok;
+        }
+      return g_rmdir (path) == 0 && ok;
+    }
+  return g_unlink (path) == 0;
+}
+
+static char *scratch_dir;
+
+const char *
+af_test_scratch_init (const char *template)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (scratch_dir);
+  scratch_dir = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+  return scratch_dir;
+}
+
+char *
+af_test_scratch (const char *name)
+{
+  g_autofree char *test = g_strdelimit (g_strdup (g_test_get_path ()), "/", '_');
+  g_autofree char *dir = g_build_filename (scratch_dir, test, NULL);
+
+  g_assert_nonnull (scratch_dir);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return g_build_filename (dir, name, NULL);
+}
+
+void
+af_test_scratch_remove (void)
+{
+  if (scratch_dir != NULL)
+    af_test_remove_tree (scratch_dir);
+  g_clear_pointer (&scratch_dir, g_free);
+}
+
+void
+af_test_store_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+GAsyncResult *
+af_test_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+char *
+af_test_server_listen (SoupServer         *server,
+                       SoupServerCallback  callback,
+                       gpointer            user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+
+  soup_server_add_handler (server, NULL, callback, user_data, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  return g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+}
+
+static AfEndpoint *
+test_endpoint (AfService   service,
+               const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  AfEndpoint *endpoint = af_endpoint_new_for_url (service, "us-east-1", url, &error);
+
+  g_assert_no_error (error);
+  return endpoint;
+}
+
+AfDynamodbClient *
+af_test_dynamodb_client (SoupSession         *session,
+                         const char          *url,
+                         const AfRetryPolicy *policy)
+{
+  g_autoptr(AfCredentials) credentials = af_credentials_new ("AKIDTEST", "secret", NULL);
+  g_autoptr(AfEndpoint) endpoint = test_endpoint (AF_SERVICE_DYNAMODB, url);
+  AfDynamodbClient *client = af_dynamodb_client_new (session, endpoint, credentials);
+
+  if (policy != NULL)
+    af_dynamodb_client_set_retry_policy (client, policy);
+  return client;
+}
+
+AfS3Client *
+af_test_s3_client (SoupSession         *session,
+                   const char          *url,
+                   const AfRetryPolicy *policy)
+{
+  g_autoptr(AfCredentials) credentials = af_credentials_new ("AKIDTEST", "secret", NULL);
+  g_autoptr(AfEndpoint) endpoint = test_endpoint (AF_SERVICE_S3, url);
+  AfS3Client *client = af_s3_client_new (session, endpoint, credentials);
+
+  if (policy != NULL)
+    af_s3_client_set_retry_policy (client, policy);
+  return client;
+}
+
+AfPullResult *
+af_test_run_pull (AfPull        *pull,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  AfPullResult *pull_result;
+
+  af_pull_run_async (pull, cancellable, af_test_store_result, &result);
+  pull_result = af_pull_run_finish (pull, af_test_wait (&result), error);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  return pull_result;
+}
+
+AfPullResult *
+af_test_pull_ok (AfPull *pull)
+{
+  g_autoptr(GError) error = NULL;
+  AfPullResult *result = af_test_run_pull (pull, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  for (guint i = 0; i < result->problems->len; i++)
+    g_test_message ("problem: %s", (char *) g_ptr_array_index (result->problems, i));
+  for (guint i = 0; i < result->notices->len; i++)
+    g_test_message ("notice: %s", (char *) g_ptr_array_index (result->notices, i));
+  return result;
+}

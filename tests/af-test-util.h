@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * af-test-util.h — what several tests need alike: a scratch folder per run (one
+ * subfolder per test), removing a tree, waiting on an async result, a scripted
+ * server on loopback with the clients pointed at it, and running a pull.
+ */
+#pragma once
+
+#include "af-dynamodb.h"
+#include "af-pull.h"
+#include "af-s3.h"
+
+G_BEGIN_DECLS
+
+/* Removes @path and all below it, never following a link; FALSE if anything stayed. */
+gboolean          af_test_remove_tree          (const char   *path);
+
+/* One scratch folder for the run (made from @template, "name-XXXXXX"), one subfolder
+ * per test path, removed by af_test_scratch_remove (). Not G_TEST_OPTION_ISOLATE_DIRS:
+ * GLib 2.74 leaks its paths, and the core suite runs under LeakSanitizer. */
+const char       *af_test_scratch_init         (const char   *template);
+char             *af_test_scratch              (const char   *name);
+void              af_test_scratch_remove       (void);
+
+/* A GAsyncReadyCallback that keeps a reference to the result in *(GAsyncResult **)
+ * @user_data; af_test_wait () iterates the thread-default context until it is there. */
+void              af_test_store_result         (GObject      *source,
+                                                GAsyncResult *result,
+                                                gpointer      user_data);
+GAsyncResult     *af_test_wait                 (GAsyncResult **slot);
+
+/* Serves @callback on a free loopback port; returns "http://127.0.0.1:PORT". */
+char             *af_test_server_listen        (SoupServer         *server,
+                                                SoupServerCallback  callback,
+                                                gpointer            user_data);
+/* Clients for the scripted server at @url, signed with test keys, retrying after
+ * @policy (nullable: the default). */
+AfDynamodbClient *af_test_dynamodb_client      (SoupSession         *session,
+                                                const char          *url,
+                                                const AfRetryPolicy *policy);
+AfS3Client       *af_test_s3_client            (SoupSession         *session,
+                                                const char          *url,
+                                                const AfRetryPolicy *policy);
+
+/* Runs @pull to its end, then lets the pages still queued for the cache go in. */
+AfPullResult     *af_test_run_pull             (AfPull        *pull,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+/* The same, asserting success; each problem and notice goes to the test's log. */
+AfPullResult     *af_test_pull_ok              (AfPull        *pull);
+
+G_END_DECLS
