@@ -15,18 +15,6 @@
 #include "af-store.h"
 #include "af-test-util.h"
 
-static char *scratch_dir;
-
-static char *
-scratch (const char *name)
-{
-  g_autofree char *test = g_strdelimit (g_strdup (g_test_get_path ()), "/", '_');
-  g_autofree char *dir = g_build_filename (scratch_dir, test, NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  return g_build_filename (dir, name, NULL);
-}
-
 static guint
 file_mode (const char *path)
 {
@@ -80,8 +68,8 @@ use_key_file (const char *path)
 static void
 test_key_file_created_private (void)
 {
-  g_autofree char *key_path = scratch ("cache.key");
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *key_path = af_test_scratch ("cache.key");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autoptr(AfCacheKey) first = NULL;
   g_autoptr(AfCacheKey) second = NULL;
   g_autoptr(GError) error = NULL;
@@ -114,8 +102,8 @@ test_key_file_created_private (void)
 static void
 test_key_file_loose_refused (void)
 {
-  g_autofree char *key_path = scratch ("loose.key");
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *key_path = af_test_scratch ("loose.key");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autoptr(AfStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -145,8 +133,8 @@ test_key_file_loose_refused (void)
 static void
 test_key_file_invalid (void)
 {
-  g_autofree char *key_path = scratch ("bad.key");
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *key_path = af_test_scratch ("bad.key");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autoptr(AfStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -161,10 +149,10 @@ test_key_file_invalid (void)
 static void
 test_wrong_key_untouched (void)
 {
-  g_autofree char *right = scratch ("right.key");
-  g_autofree char *wrong = scratch ("wrong.key");
-  g_autofree char *missing = scratch ("missing.key");
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *right = af_test_scratch ("right.key");
+  g_autofree char *wrong = af_test_scratch ("wrong.key");
+  g_autofree char *missing = af_test_scratch ("missing.key");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autofree char *wal = g_strconcat (db, "-wal", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after_wrong = NULL;
@@ -212,7 +200,7 @@ test_wrong_key_untouched (void)
 static void
 test_no_key_store (void)
 {
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autofree char *saved_bus = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
   g_autoptr(AfStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -235,8 +223,8 @@ test_no_key_store (void)
 static void
 test_modes_under_umask_000 (void)
 {
-  g_autofree char *key_path = scratch ("cache.key");
-  g_autofree char *folder = scratch ("new-folder");
+  g_autofree char *key_path = af_test_scratch ("cache.key");
+  g_autofree char *folder = af_test_scratch ("new-folder");
   g_autofree char *db = g_build_filename (folder, "deeper", "cache.db", NULL);
   g_autofree char *parent = g_path_get_dirname (db);
   g_autofree char *wal = g_strconcat (db, "-wal", NULL);
@@ -260,8 +248,8 @@ test_modes_under_umask_000 (void)
 static void
 test_existing_loose_file_tightened (void)
 {
-  g_autofree char *key_path = scratch ("cache.key");
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *key_path = af_test_scratch ("cache.key");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autoptr(GError) error = NULL;
   AfStore *store;
 
@@ -280,8 +268,8 @@ test_existing_loose_file_tightened (void)
 static void
 test_secure_delete (void)
 {
-  g_autofree char *key_path = scratch ("cache.key");
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *key_path = af_test_scratch ("cache.key");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
   gsize length = 0;
@@ -304,7 +292,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  scratch_dir = g_dir_make_tmp ("test-cache-key-XXXXXX", NULL);
+  af_test_scratch_init ("test-cache-key-XXXXXX");
 
   g_test_add_func ("/cache-key/file-created-private", test_key_file_created_private);
   g_test_add_func ("/cache-key/file-loose-refused", test_key_file_loose_refused);
@@ -316,7 +304,6 @@ main (int   argc,
   g_test_add_func ("/cache-key/secure-delete", test_secure_delete);
 
   status = g_test_run ();
-  af_test_remove_tree (scratch_dir);
-  g_free (scratch_dir);
+  af_test_scratch_remove ();
   return status;
 }

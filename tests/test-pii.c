@@ -31,18 +31,6 @@
 #define TAX_FORM "7cb9a36e-0cb8-4d62-b9ce-ec804ba8f25b"
 #define REVIEWER "reviewer@example.com"
 
-static char *scratch_dir;
-
-static char *
-scratch (const char *name)
-{
-  g_autofree char *test = g_strdelimit (g_strdup (g_test_get_path ()), "/", '_');
-  g_autofree char *dir = g_build_filename (scratch_dir, test, NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  return g_build_filename (dir, name, NULL);
-}
-
 static char *
 fixture_path (const char *name)
 {
@@ -153,7 +141,7 @@ tamper (const char *db,
 static void
 test_no_plaintext_at_rest (void)
 {
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autoptr(GPtrArray) values = pii_scan_fixture_values ();
   g_autoptr(AfStore) store = NULL;
   g_autoptr(AfValue) item = NULL;
@@ -201,7 +189,7 @@ test_no_plaintext_at_rest (void)
 static void
 test_tampered_value (void)
 {
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autoptr(GError) error = NULL;
   g_autoptr(AfValue) item = NULL;
   g_autoptr(AfValue) other = NULL;
@@ -259,7 +247,7 @@ test_tampered_value (void)
 static void
 test_mask (void)
 {
-  g_autofree char *db = scratch ("cache.db");
+  g_autofree char *db = af_test_scratch ("cache.db");
   g_autoptr(AfStore) store = open_at (db);
   g_autoptr(AfValue) item = NULL;
   g_autoptr(AfValue) masked = NULL;
@@ -390,7 +378,7 @@ copy_schema1 (void)
 {
   g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "cache-schema1.db", NULL);
   g_autofree char *contents = NULL;
-  char *db = scratch ("cache.db");
+  char *db = af_test_scratch ("cache.db");
   gsize length = 0;
 
   g_assert_true (g_file_get_contents (source, &contents, &length, NULL));
@@ -469,9 +457,8 @@ main (int   argc,
   g_autofree char *cache_home = NULL;
   int status;
 
-  scratch_dir = g_dir_make_tmp ("test-pii-XXXXXX", NULL);
   /* Before GLib reads it: the migration seals the objects of $XDG_CACHE_HOME. */
-  cache_home = g_build_filename (scratch_dir, "cache-home", NULL);
+  cache_home = g_build_filename (af_test_scratch_init ("test-pii-XXXXXX"), "cache-home", NULL);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
@@ -482,7 +469,6 @@ main (int   argc,
   g_test_add_func ("/pii/migration-killed", test_migration_killed);
 
   status = g_test_run ();
-  af_test_remove_tree (scratch_dir);
-  g_free (scratch_dir);
+  af_test_scratch_remove ();
   return status;
 }

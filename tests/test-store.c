@@ -34,20 +34,6 @@ fixture_path (const char *name)
   return g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", name, NULL);
 }
 
-/* One scratch directory for the run, one subdirectory per test, removed at the end.
- * (Not G_TEST_OPTION_ISOLATE_DIRS: GLib 2.74 leaks its paths, and the core suite runs
- * under LeakSanitizer.) */
-static char *scratch_dir;
-
-static char *
-cache_path (const char *name)
-{
-  g_autofree char *test = g_strdelimit (g_strdup (g_test_get_path ()), "/", '_');
-  g_autofree char *dir = g_build_filename (scratch_dir, test, NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  return g_build_filename (dir, name, NULL);
-}
 
 static JsonObject *
 expected (void)
@@ -75,7 +61,7 @@ expected_member (const char *name)
 static AfStore *
 open_store (const char *name)
 {
-  g_autofree char *path = cache_path (name);
+  g_autofree char *path = af_test_scratch (name);
   g_autoptr(GError) error = NULL;
   AfStore *store = af_store_open (path, &error);
 
@@ -1179,7 +1165,7 @@ assert_refused_untouched (const char *path,
 static void
 test_newer_schema_refused (void)
 {
-  g_autofree char *path = cache_path ("newer.db");
+  g_autofree char *path = af_test_scratch ("newer.db");
   sqlite3 *db = NULL;
   g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d;"
                                           "CREATE TABLE future (x);"
@@ -1195,9 +1181,9 @@ test_newer_schema_refused (void)
 static void
 test_corrupt_refused (void)
 {
-  g_autofree char *garbage = cache_path ("garbage.db");
-  g_autofree char *damaged = cache_path ("damaged.db");
-  g_autofree char *foreign = cache_path ("foreign.db");
+  g_autofree char *garbage = af_test_scratch ("garbage.db");
+  g_autofree char *damaged = af_test_scratch ("damaged.db");
+  g_autofree char *foreign = af_test_scratch ("foreign.db");
   g_autofree char *text = g_strnfill (8192, 'x');
   g_autoptr(GBytes) good = NULL;
   g_autofree guint8 *broken = NULL;
@@ -1259,7 +1245,7 @@ test_malformed_import (void)
   for (guint i = 0; i < G_N_ELEMENTS (bad_items); i++)
     {
       g_autofree char *name = g_strdup_printf ("bad-%u.json", i);
-      g_autofree char *path = cache_path (name);
+      g_autofree char *path = af_test_scratch (name);
       g_autoptr(AfStore) store = open_store ("cache.db");
       g_autoptr(GError) error = NULL;
       AfQuery all = { .table = AF_TABLE_AUDITS };
@@ -1365,12 +1351,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  scratch_dir = g_dir_make_tmp ("test-store-XXXXXX", &error);
-  g_assert_no_error (error);
+  af_test_scratch_init ("test-store-XXXXXX");
 
   g_test_add_func ("/store/import/fixtures", test_import_fixtures);
   g_test_add_func ("/store/import/items-survive", test_items_survive);
@@ -1403,7 +1387,6 @@ main (int   argc,
   g_test_add_func ("/store/item-key", test_item_key);
 
   status = g_test_run ();
-  af_test_remove_tree (scratch_dir);
-  g_free (scratch_dir);
+  af_test_scratch_remove ();
   return status;
 }
