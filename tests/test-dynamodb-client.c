@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "af-dynamodb.h"
+#include "af-test-util.h"
 
 typedef struct
 {
@@ -83,24 +84,13 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AfCredentials) credentials = af_credentials_new ("AKIDTEST", "secret", NULL);
-  g_autoptr(AfEndpoint) endpoint = NULL;
-  g_autoslist(GUri) uris = NULL;
   g_autofree char *url = NULL;
   AfRetryPolicy policy = { .base_ms = 1, .cap_ms = 5, .budget_ms = 1000 };
 
   fixture->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (fixture->server, NULL, handler, fixture, NULL);
-  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fixture->server);
-  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  endpoint = af_endpoint_new_for_url (AF_SERVICE_DYNAMODB, "us-east-1", url, &error);
-  g_assert_no_error (error);
+  url = af_test_server_listen (fixture->server, handler, fixture);
   fixture->session = soup_session_new ();
-  fixture->client = af_dynamodb_client_new (fixture->session, endpoint, credentials);
-  af_dynamodb_client_set_retry_policy (fixture->client, &policy);
+  fixture->client = af_test_dynamodb_client (fixture->session, url, &policy);
   fixture->targets = g_ptr_array_new_with_free_func (g_free);
   fixture->bodies = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&fixture->answers);
@@ -117,22 +107,6 @@ fixture_teardown (Fixture       *fixture,
   g_ptr_array_unref (fixture->targets);
   g_ptr_array_unref (fixture->bodies);
   g_queue_clear_full (&fixture->answers, (GDestroyNotify) answer_free);
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
 }
 
 static AfValue *
@@ -165,9 +139,9 @@ test_batch_get_unprocessed (Fixture       *fixture,
                                "[{\"id\":{\"S\":\"k002\"}}]}}}");
   script (fixture, 200, FALSE, "{\"Responses\":{\"T\":[{\"id\":{\"S\":\"k002\"}}]},"
                                "\"UnprocessedKeys\":{}}");
-  af_dynamodb_client_batch_get_async (fixture->client, "T", keys, NULL, NULL, store_result,
+  af_dynamodb_client_batch_get_async (fixture->client, "T", keys, NULL, NULL, af_test_store_result,
                                       &result);
-  items = af_dynamodb_client_batch_get_finish (fixture->client, wait_for (&result), &error);
+  items = af_dynamodb_client_batch_get_finish (fixture->client, af_test_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 3);
   /* 150 keys: 100, then the leftover k002 first with the other 50 */
@@ -196,9 +170,9 @@ test_batch_write_unprocessed (Fixture       *fixture,
   script (fixture, 200, FALSE, "{\"UnprocessedItems\":{\"T\":[{\"PutRequest\":{\"Item\":"
                                "{\"id\":{\"S\":\"w07\"}}}}]}}");
   script (fixture, 200, FALSE, "{\"UnprocessedItems\":{}}");
-  af_dynamodb_client_batch_write_async (fixture->client, "T", puts, NULL, NULL, store_result,
-                                        &result);
-  af_dynamodb_client_batch_write_finish (fixture->client, wait_for (&result), &error);
+  af_dynamodb_client_batch_write_async (fixture->client, "T", puts, NULL, NULL,
+                                        af_test_store_result, &result);
+  af_dynamodb_client_batch_write_finish (fixture->client, af_test_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->targets->len, ==, 2);
   for (guint i = 0; i < fixture->bodies->len; i++)
@@ -225,9 +199,9 @@ test_crc_mismatch_retried (Fixture       *fixture,
                                "{\"id\":{\"S\":\"a\"}}}");
   script (fixture, 200, FALSE, "{\"Items\":[],\"LastEvaluatedKey\":{\"id\":{\"S\":\"a2\"}}}");
   script (fixture, 200, FALSE, "{\"Items\":[{\"id\":{\"S\":\"b\"}},{\"id\":{\"N\":\"1e3\"}}]}");
-  af_dynamodb_client_query_all_async (fixture->client, "T", &params, NULL, store_result,
+  af_dynamodb_client_query_all_async (fixture->client, "T", &params, NULL, af_test_store_result,
                                       &result);
-  page = af_dynamodb_client_page_finish (fixture->client, wait_for (&result), &error);
+  page = af_dynamodb_client_page_finish (fixture->client, af_test_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (page->items->len, ==, 3);
   g_assert_null (page->last_key);
@@ -248,8 +222,9 @@ test_validation_not_retried (Fixture       *fixture,
 
   script (fixture, 400, FALSE, "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
                                "\"message\":\"Invalid KeyConditionExpression\"}");
-  af_dynamodb_client_query_page_async (fixture->client, "T", NULL, NULL, store_result, &result);
-  page = af_dynamodb_client_page_finish (fixture->client, wait_for (&result), &error);
+  af_dynamodb_client_query_page_async (fixture->client, "T", NULL, NULL,
+                                       af_test_store_result, &result);
+  page = af_dynamodb_client_page_finish (fixture->client, af_test_wait (&result), &error);
   g_assert_null (page);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION);
   g_assert_nonnull (strstr (error->message, "Invalid KeyConditionExpression"));
@@ -272,9 +247,9 @@ test_conflict_brings_item (Fixture       *fixture,
                                "ConditionalCheckFailedException\",\"message\":\"The conditional "
                                "request failed\",\"Item\":{\"id\":{\"S\":\"x\"},\"version\":"
                                "{\"N\":\"7\"}}}");
-  af_dynamodb_client_update_item_async (fixture->client, "T", id, &params, NULL, store_result,
-                                        &result);
-  g_assert_false (af_dynamodb_client_write_finish (fixture->client, wait_for (&result),
+  af_dynamodb_client_update_item_async (fixture->client, "T", id, &params, NULL,
+                                        af_test_store_result, &result);
+  g_assert_false (af_dynamodb_client_write_finish (fixture->client, af_test_wait (&result),
                                                    &current, &error));
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_CONFLICT);
   g_assert_nonnull (current);
@@ -296,8 +271,8 @@ test_gives_up (Fixture       *fixture,
   /* nothing scripted: every answer is a 500 */
   af_dynamodb_client_set_retry_policy (fixture->client, &policy);
   af_dynamodb_client_call_async (fixture->client, "DescribeTable", "{\"TableName\":\"T\"}", NULL,
-                                 store_result, &result);
-  body = af_dynamodb_client_call_finish (fixture->client, wait_for (&result), &error);
+                                 af_test_store_result, &result);
+  body = af_dynamodb_client_call_finish (fixture->client, af_test_wait (&result), &error);
   g_assert_null (body);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_SERVER);
   g_assert_nonnull (strstr (error->message, "after 4 attempts"));

@@ -191,21 +191,6 @@ elsewhere_handler (SoupServer        *server,
                                     "{}", 2);
 }
 
-static char *
-listen (SoupServer         *server,
-        SoupServerCallback  callback,
-        Fixture            *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
-  soup_server_add_handler (server, NULL, callback, fixture, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  return g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-}
-
 /* ---- Fixture ------------------------------------------------------------------------ */
 
 static void
@@ -213,9 +198,6 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AfCredentials) credentials = af_credentials_new ("AKIDTEST", "secret", "token");
-  g_autoptr(AfEndpoint) dynamodb = NULL;
-  g_autoptr(AfEndpoint) s3 = NULL;
   g_autofree char *db = NULL;
   AfRetryPolicy policy = { .base_ms = 1, .cap_ms = 5, .budget_ms = 200 };
 
@@ -223,21 +205,16 @@ fixture_setup (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->server = soup_server_new (NULL, NULL);
   fixture->elsewhere = soup_server_new (NULL, NULL);
-  fixture->url = listen (fixture->server, handler, fixture);
-  fixture->elsewhere_url = listen (fixture->elsewhere, elsewhere_handler, fixture);
+  fixture->url = af_test_server_listen (fixture->server, handler, fixture);
+  fixture->elsewhere_url = af_test_server_listen (fixture->elsewhere, elsewhere_handler,
+                                                  fixture);
   fixture->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fixture->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_bytes_unref);
 
-  dynamodb = af_endpoint_new_for_url (AF_SERVICE_DYNAMODB, "us-east-1", fixture->url, &error);
-  g_assert_no_error (error);
-  s3 = af_endpoint_new_for_url (AF_SERVICE_S3, "us-east-1", fixture->url, &error);
-  g_assert_no_error (error);
   fixture->session = soup_session_new ();
-  fixture->dynamodb = af_dynamodb_client_new (fixture->session, dynamodb, credentials);
-  af_dynamodb_client_set_retry_policy (fixture->dynamodb, &policy);
-  fixture->s3 = af_s3_client_new (fixture->session, s3, credentials);
-  af_s3_client_set_retry_policy (fixture->s3, &policy);
+  fixture->dynamodb = af_test_dynamodb_client (fixture->session, fixture->url, &policy);
+  fixture->s3 = af_test_s3_client (fixture->session, fixture->url, &policy);
 
   db = g_build_filename (fixture->dir, "cache.db", NULL);
   fixture->store = af_store_open (db, &error);
@@ -266,22 +243,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->objects_dir);
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static AfPull *
 new_pull (Fixture *fixture)
 {
@@ -290,16 +251,6 @@ new_pull (Fixture *fixture)
   af_pull_set_table_name (pull, AF_TABLE_DOCUMENTS, DOCUMENTS);
   af_pull_set_objects_dir (pull, fixture->objects_dir);
   return pull;
-}
-
-static AfPullResult *
-run_pull (AfPull  *pull,
-          GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  af_pull_run_async (pull, NULL, store_result, &result);
-  return af_pull_run_finish (pull, wait_for (&result), error);
 }
 
 static gboolean
@@ -429,7 +380,7 @@ test_pull_refuses_traversal_checksum (Fixture       *fixture,
   fixture->script_data = json;
   g_hash_table_insert (fixture->objects, g_strdup ("/raw/loans/LOAN-1/Carter_W2.pdf"),
                        g_bytes_new_static ("%PDF-1.4\n", 9));
-  result = run_pull (pull, &error);
+  result = af_test_run_pull (pull, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->pulled[AF_TABLE_DOCUMENTS], ==, 1);
   g_assert_cmpuint (calls (fixture, "Query"), >, 1);
@@ -437,7 +388,7 @@ test_pull_refuses_traversal_checksum (Fixture       *fixture,
   g_clear_pointer (&result, af_pull_result_free);
 
   af_pull_set_objects_only (pull, DOC_ID);
-  result = run_pull (pull, &error);
+  result = af_test_run_pull (pull, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (problems_mention (result, DOC_ID, "checksum"));
   g_assert_cmpuint (fixture->object_gets, ==, 0);
@@ -475,8 +426,8 @@ test_redirect_dynamodb (Fixture       *fixture,
 
       fixture->redirect = statuses[i];
       af_dynamodb_client_get_item_async (fixture->dynamodb, DOCUMENTS, key, NULL, NULL,
-                                         store_result, &result);
-      g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, wait_for (&result),
+                                         af_test_store_result, &result);
+      g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, af_test_wait (&result),
                                                           &item, &error));
       g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION);
       g_assert_nonnull (strstr (error->message, "redirect"));
@@ -501,8 +452,8 @@ test_redirect_s3 (Fixture       *fixture,
   fixture->redirect = 301;
   fixture->bucket_region = "eu-west-1";
   af_s3_client_get_object_async (fixture->s3, "raw", "a/b.pdf", file, NULL, NULL,
-                                 store_result, &get);
-  info = af_s3_client_object_finish (fixture->s3, wait_for (&get), &error);
+                                 af_test_store_result, &get);
+  info = af_s3_client_object_finish (fixture->s3, af_test_wait (&get), &error);
   g_assert_null (info);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION);
   g_assert_nonnull (strstr (error->message, "region eu-west-1"));
@@ -510,8 +461,8 @@ test_redirect_s3 (Fixture       *fixture,
 
   fixture->redirect = 307;
   fixture->bucket_region = NULL;
-  af_s3_client_head_object_async (fixture->s3, "raw", "a/b.pdf", NULL, store_result, &head);
-  info = af_s3_client_object_finish (fixture->s3, wait_for (&head), &error);
+  af_s3_client_head_object_async (fixture->s3, "raw", "a/b.pdf", NULL, af_test_store_result, &head);
+  info = af_s3_client_object_finish (fixture->s3, af_test_wait (&head), &error);
   g_assert_null (info);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_VALIDATION);
   g_assert_cmpuint (fixture->elsewhere_hits, ==, 0);
@@ -561,8 +512,8 @@ test_deep_json (Fixture       *fixture,
 
       fixture->script_data = GUINT_TO_POINTER (statuses[i]);
       af_dynamodb_client_get_item_async (fixture->dynamodb, DOCUMENTS, key, NULL, NULL,
-                                         store_result, &result);
-      g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, wait_for (&result),
+                                         af_test_store_result, &result);
+      g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, af_test_wait (&result),
                                                           &item, &error));
       g_assert_nonnull (error);
       g_assert_null (item);
@@ -602,8 +553,8 @@ test_lone_surrogate (Fixture       *fixture,
 
   fixture->script = script_surrogate;
   af_dynamodb_client_get_item_async (fixture->dynamodb, DOCUMENTS, key, NULL, NULL,
-                                     store_result, &get);
-  g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, wait_for (&get),
+                                     af_test_store_result, &get);
+  g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, af_test_wait (&get),
                                                       &item, &error));
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
   g_assert_null (item);
@@ -611,15 +562,15 @@ test_lone_surrogate (Fixture       *fixture,
 
   g_ptr_array_add (keys, document_key ());
   af_dynamodb_client_batch_get_async (fixture->dynamodb, DOCUMENTS, keys, NULL, NULL,
-                                      store_result, &batch);
-  items = af_dynamodb_client_batch_get_finish (fixture->dynamodb, wait_for (&batch), &error);
+                                      af_test_store_result, &batch);
+  items = af_dynamodb_client_batch_get_finish (fixture->dynamodb, af_test_wait (&batch), &error);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
   g_assert_null (items);
   g_clear_error (&error);
 
-  af_dynamodb_client_query_page_async (fixture->dynamodb, DOCUMENTS, NULL, NULL, store_result,
-                                       &query);
-  page = af_dynamodb_client_page_finish (fixture->dynamodb, wait_for (&query), &error);
+  af_dynamodb_client_query_page_async (fixture->dynamodb, DOCUMENTS, NULL, NULL,
+                                       af_test_store_result, &query);
+  page = af_dynamodb_client_page_finish (fixture->dynamodb, af_test_wait (&query), &error);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
   g_assert_null (page);
 }
@@ -693,7 +644,7 @@ test_repeating_cursor (Fixture       *fixture,
 
   fixture->script = script_repeating_cursor;
   fixture->script_data = json;
-  result = run_pull (pull, &error);
+  result = af_test_run_pull (pull, NULL, &error);
   g_assert_no_error (error);
   /* The first page's cursor is followed once; its repetition stops the partition. */
   g_assert_cmpuint (fixture->object_gets, ==, 2);
@@ -724,7 +675,7 @@ test_huge_ttl (Fixture       *fixture,
 
   fixture->script = script_documents;
   fixture->script_data = json;
-  result = run_pull (pull, &error);
+  result = af_test_run_pull (pull, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (problems_mention (result, DOC_ID, "'ttl'"));
 
@@ -763,8 +714,9 @@ test_list_nul_key (Fixture       *fixture,
                        "<Contents><Key>users/u1/keep</Key></Contents>"
                        "<Contents><Key>users/u1/keep&#0;/gone.jpg</Key></Contents>"
                        "</ListBucketResult>";
-  af_s3_client_list_keys_async (fixture->s3, "raw", "users/u1/", NULL, store_result, &result);
-  keys = af_s3_client_list_keys_finish (fixture->s3, wait_for (&result), &error);
+  af_s3_client_list_keys_async (fixture->s3, "raw", "users/u1/", NULL,
+                                af_test_store_result, &result);
+  keys = af_s3_client_list_keys_finish (fixture->s3, af_test_wait (&result), &error);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
   g_assert_null (keys);
 }
@@ -797,7 +749,7 @@ test_no_names_in_messages (Fixture       *fixture,
   fixture->script_data = json;
   g_hash_table_insert (fixture->objects, g_strdup ("/raw/loans/LOAN-1/Carter_W2.pdf"),
                        g_bytes_new_static ("%PDF-1.4\n", 9));
-  result = run_pull (pull, &error);
+  result = af_test_run_pull (pull, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (af_pull_mark_offline (fixture->store, DOC_ID, &error));
 
@@ -806,7 +758,7 @@ test_no_names_in_messages (Fixture       *fixture,
     {
       g_clear_pointer (&result, af_pull_result_free);
       af_pull_set_objects_only (pull, DOC_ID);
-      result = run_pull (pull, &error);
+      result = af_test_run_pull (pull, NULL, &error);
       g_assert_no_error (error);
       g_assert_true (problems_mention (result, DOC_ID, round == 0 ? "integrity" : "NoSuchKey"));
       g_assert_false (problems_mention (result, "Carter", NULL));
@@ -844,8 +796,8 @@ test_answer_size_cap (Fixture       *fixture,
 
   fixture->script = script_endless;
   af_dynamodb_client_get_item_async (fixture->dynamodb, DOCUMENTS, key, NULL, NULL,
-                                     store_result, &result);
-  g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, wait_for (&result),
+                                     af_test_store_result, &result);
+  g_assert_false (af_dynamodb_client_get_item_finish (fixture->dynamodb, af_test_wait (&result),
                                                       &item, &error));
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED);
   g_assert_nonnull (strstr (error->message, "larger than"));

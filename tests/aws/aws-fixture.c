@@ -54,24 +54,6 @@ aws_fixture_s3 (SoupSession *session,
   return af_s3_client_new (session, endpoint, credentials);
 }
 
-void
-aws_fixture_store_result (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-GAsyncResult *
-aws_fixture_wait (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 /* ---- Tables ------------------------------------------------------------------------ */
 
 static const char * const fixture_names[AF_N_TABLES] = {
@@ -141,9 +123,9 @@ aws_fixture_create_tables_with_stream (AfDynamodbClient *client,
       if (view_type != NULL)
         add_stream (json_node_get_object (json_parser_get_root (parser)), view_type);
       body = json_to_string (json_parser_get_root (parser), FALSE);
-      af_dynamodb_client_create_table_async (client, body, NULL, aws_fixture_store_result,
+      af_dynamodb_client_create_table_async (client, body, NULL, af_test_store_result,
                                              &result);
-      table = af_dynamodb_client_table_finish (client, aws_fixture_wait (&result), &error);
+      table = af_dynamodb_client_table_finish (client, af_test_wait (&result), &error);
       g_assert_no_error (error);
     }
 }
@@ -174,8 +156,8 @@ aws_fixture_write_items (AfDynamodbClient *client,
   g_autoptr(GError) error = NULL;
 
   af_dynamodb_client_batch_write_async (client, table_name, items, NULL, NULL,
-                                        aws_fixture_store_result, &result);
-  af_dynamodb_client_batch_write_finish (client, aws_fixture_wait (&result), &error);
+                                        af_test_store_result, &result);
+  af_dynamodb_client_batch_write_finish (client, af_test_wait (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -281,8 +263,8 @@ aws_fixture_upload_objects (AfS3Client *s3)
         continue;
       af_s3_client_put_file_async (s3, json_object_get_string_member (object, "bucket"), key,
                                    file, json_object_get_string_member (object, "content_type"),
-                                   NULL, aws_fixture_store_result, &result);
-      etag = af_s3_client_put_finish (s3, aws_fixture_wait (&result), &error);
+                                   NULL, af_test_store_result, &result);
+      etag = af_s3_client_put_finish (s3, af_test_wait (&result), &error);
       g_assert_no_error (error);
     }
 }

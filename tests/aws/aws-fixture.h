@@ -10,6 +10,7 @@
 #include "af-dynamodb.h"
 #include "af-pull.h"
 #include "af-s3.h"
+#include "af-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -21,12 +22,6 @@ AfDynamodbClient *aws_fixture_dynamodb        (SoupSession *session,
                                                const char  *url);
 AfS3Client       *aws_fixture_s3              (SoupSession *session,
                                                const char  *url);
-
-/* Waits on the thread-default main context for an async call's result. */
-GAsyncResult     *aws_fixture_wait            (GAsyncResult **slot);
-void              aws_fixture_store_result    (GObject      *source,
-                                               GAsyncResult *result,
-                                               gpointer      user_data);
 
 /* "AuditFlow-Documents-SUFFIX" etc.; also sets them on @pull when not NULL. */
 char             *aws_fixture_table_name      (AfTable      table,

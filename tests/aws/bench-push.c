@@ -182,8 +182,8 @@ run_push (AfDynamodbClient *client,
   cpu = cpu_seconds ();
   peers = peers_cpu_seconds ();
   start = g_get_monotonic_time ();
-  af_push_run_async (push, NULL, aws_fixture_store_result, &result);
-  pushed = af_push_run_finish (push, aws_fixture_wait (&result), &error);
+  af_push_run_async (push, NULL, af_test_store_result, &result);
+  pushed = af_push_run_finish (push, af_test_wait (&result), &error);
   figure.seconds = (g_get_monotonic_time () - start) / 1e6;
   figure.cpu = cpu_seconds () - cpu;
   figure.peers_cpu = peers_cpu_seconds () - peers;

@@ -233,8 +233,8 @@ test_at_rest (void)
         missing = g_ptr_array_index (keys, i);
     g_assert_nonnull (missing);
     af_s3_client_delete_object_async (s3, "auditflow-documents-dev", missing, NULL,
-                                      aws_fixture_store_result, &result);
-    g_assert_true (af_s3_client_delete_finish (s3, aws_fixture_wait (&result), &error));
+                                      af_test_store_result, &result);
+    g_assert_true (af_s3_client_delete_finish (s3, af_test_wait (&result), &error));
     g_assert_no_error (error);
   }
 

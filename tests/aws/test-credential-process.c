@@ -74,9 +74,9 @@ list_tables (AfDynamodbClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  af_dynamodb_client_call_async (client, "ListTables", "{}", NULL, aws_fixture_store_result,
+  af_dynamodb_client_call_async (client, "ListTables", "{}", NULL, af_test_store_result,
                                  &result);
-  return af_dynamodb_client_call_finish (client, aws_fixture_wait (&result), error);
+  return af_dynamodb_client_call_finish (client, af_test_wait (&result), error);
 }
 
 static void

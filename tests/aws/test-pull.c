@@ -98,34 +98,6 @@ fixture_teardown (Fixture       *fixture,
 
 /* ---- Helpers ------------------------------------------------------------------------ */
 
-static AfPullResult *
-run_pull (AfPull   *pull,
-          GError  **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  AfPullResult *pull_result;
-
-  af_pull_run_async (pull, NULL, aws_fixture_store_result, &result);
-  pull_result = af_pull_run_finish (pull, aws_fixture_wait (&result), error);
-  /* let the pages still queued for the cache go in */
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-  return pull_result;
-}
-
-static AfPullResult *
-pull_ok (AfPull *pull)
-{
-  g_autoptr(GError) error = NULL;
-  AfPullResult *result = run_pull (pull, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  for (guint i = 0; i < result->problems->len; i++)
-    g_test_message ("problem: %s", (char *) g_ptr_array_index (result->problems, i));
-  return result;
-}
-
 static char *
 table_name (Fixture *fixture,
             AfTable  table)
@@ -192,10 +164,10 @@ remote_write (Fixture    *fixture,
 
   if (strcmp (operation, "put") == 0)
     af_dynamodb_client_put_item_async (fixture->dynamodb, name, key, NULL, NULL,
-                                       aws_fixture_store_result, &result);
+                                       af_test_store_result, &result);
   else if (strcmp (operation, "delete") == 0)
     af_dynamodb_client_delete_item_async (fixture->dynamodb, name, key, NULL, NULL,
-                                          aws_fixture_store_result, &result);
+                                          af_test_store_result, &result);
   else
     {
       /* "update": @update is "SET a = :v" with :v given as the text after '|' */
@@ -205,9 +177,9 @@ remote_write (Fixture    *fixture,
       params.update_expression = parts[0];
       params.values = values;
       af_dynamodb_client_update_item_async (fixture->dynamodb, name, key, &params, NULL,
-                                            aws_fixture_store_result, &result);
+                                            af_test_store_result, &result);
     }
-  af_dynamodb_client_write_finish (fixture->dynamodb, aws_fixture_wait (&result), NULL, &error);
+  af_dynamodb_client_write_finish (fixture->dynamodb, af_test_wait (&result), NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -245,7 +217,7 @@ test_pull_fixtures (Fixture       *fixture,
   aws_fixture_write_items (fixture->dynamodb, audits, extra_audits);
   aws_fixture_write_items (fixture->dynamodb, documents, extra_documents);
 
-  result = pull_ok (fixture->pull);
+  result = af_test_pull_ok (fixture->pull);
   g_assert_cmpuint (result->pulled[AF_TABLE_DOCUMENTS], ==, 13);
   g_assert_cmpuint (result->pulled[AF_TABLE_AUDITS], ==, 5);
   g_assert_cmpuint (result->pulled[AF_TABLE_ANALYSES], ==, 5);
@@ -275,12 +247,12 @@ test_pull_incremental (Fixture       *fixture,
 
   if (g_test_failed () || fixture->pull == NULL)
     return;
-  first = pull_ok (fixture->pull);
+  first = af_test_pull_ok (fixture->pull);
   g_assert_cmpuint (first->read[AF_TABLE_AUDITS], ==, 4);
 
   /* Nothing changed: the index queries read nothing, nothing is written. */
   requests = af_dynamodb_client_get_request_count (fixture->dynamodb);
-  second = pull_ok (fixture->pull);
+  second = af_test_pull_ok (fixture->pull);
   for (AfTable t = 0; t < AF_N_TABLES; t++)
     {
       g_assert_cmpuint (second->read[t], ==, 0);
@@ -315,7 +287,7 @@ test_pull_incremental (Fixture       *fixture,
   remote_write (fixture, "put", AF_TABLE_USERS,
                 "{\"user_id\":{\"S\":\"new-user\"},\"email\":{\"S\":\"new@example.net\"}}", NULL);
 
-  third = pull_ok (fixture->pull);
+  third = af_test_pull_ok (fixture->pull);
   g_assert_cmpuint (third->read[AF_TABLE_AUDITS], ==, 2);   /* the new one + the noted one */
   g_assert_cmpuint (third->read[AF_TABLE_USERS], ==, 1);
   g_assert_cmpuint (third->pulled[AF_TABLE_DOCUMENTS], ==, 1);
@@ -374,9 +346,9 @@ test_pull_refresh_period (Fixture       *fixture,
 
   if (g_test_failed () || fixture->pull == NULL)
     return;
-  first = pull_ok (fixture->pull);
+  first = af_test_pull_ok (fixture->pull);
   g_assert_cmpstr (af_pull_path_to_string (first->path[AF_TABLE_DOCUMENTS]), ==, "full");
-  second = pull_ok (fixture->pull);
+  second = af_test_pull_ok (fixture->pull);
   g_assert_cmpstr (af_pull_path_to_string (second->path[AF_TABLE_DOCUMENTS]), ==, "refresh");
   g_assert_cmpuint (second->refreshed[AF_TABLE_DOCUMENTS], ==, 12);
   g_assert_cmpuint (second->read[AF_TABLE_DOCUMENTS], ==, 0);
@@ -389,7 +361,7 @@ test_pull_refresh_period (Fixture       *fixture,
   remote_write (fixture, "update", AF_TABLE_DOCUMENTS,
                 "{\"document_id\":{\"S\":\"d75b3a67-1fd3-40d8-b770-df99633123fb\"}}",
                 "SET processing_status = :v|{\":v\":{\"S\":\"COMPLETED\"}}");
-  third = pull_ok (fixture->pull);
+  third = af_test_pull_ok (fixture->pull);
   for (AfTable t = 0; t < AF_N_TABLES; t++)
     g_assert_cmpuint (third->refreshed[t], ==, 0);
   item = af_store_get_item (fixture->store, AF_TABLE_DOCUMENTS,
@@ -399,7 +371,7 @@ test_pull_refresh_period (Fixture       *fixture,
   g_clear_pointer (&item, af_value_unref);
 
   af_pull_set_refresh_interval (fixture->pull, 0);
-  fourth = pull_ok (fixture->pull);
+  fourth = af_test_pull_ok (fixture->pull);
   g_assert_cmpuint (fourth->refreshed[AF_TABLE_DOCUMENTS], ==, 12);
   g_assert_cmpuint (fourth->pulled[AF_TABLE_DOCUMENTS], ==, 1);
   item = af_store_get_item (fixture->store, AF_TABLE_DOCUMENTS,
@@ -439,8 +411,8 @@ put_object (Fixture    *fixture,
   g_autofree char *etag = NULL;
 
   af_s3_client_put_bytes_async (fixture->s3, bucket, key, bytes, "application/pdf", NULL,
-                                aws_fixture_store_result, &result);
-  etag = af_s3_client_put_finish (fixture->s3, aws_fixture_wait (&result), &error);
+                                af_test_store_result, &result);
+  etag = af_s3_client_put_finish (fixture->s3, af_test_wait (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -564,13 +536,13 @@ test_pull_objects (Fixture       *fixture,
   add_document (fixture, "doc-traversal", TRAVERSAL_KEY,
                 "00000000000000000000000000000000000000000000000000000000000000aa");
 
-  first = pull_ok (fixture->pull);
+  first = af_test_pull_ok (fixture->pull);
   g_assert_true (af_pull_mark_offline (fixture->store, "LOAN-2024-072470", &error));
   g_assert_true (af_pull_mark_offline (fixture->store, "LOAN-2024-259508", &error));
   g_assert_true (af_pull_mark_offline (fixture->store, MEADOW, &error));
   g_assert_no_error (error);
   g_clear_pointer (&first, af_pull_result_free);
-  first = pull_ok (fixture->pull);
+  first = af_test_pull_ok (fixture->pull);
 
   /* 3 + hostile of the first loan, 4 of the second, 2 images of the artwork */
   g_assert_cmpuint (first->objects_fetched, ==, 10);
@@ -599,7 +571,7 @@ test_pull_objects (Fixture       *fixture,
   g_assert_false (g_file_test (escape, G_FILE_TEST_EXISTS));
 
   /* Again: documents known by checksum need no request, images get 304. */
-  second = pull_ok (fixture->pull);
+  second = af_test_pull_ok (fixture->pull);
   g_assert_cmpuint (second->objects_fetched, ==, 0);
   g_assert_cmpuint (second->objects_cached, ==, 10);
   g_assert_cmpuint (second->integrity_failures, ==, 1);
@@ -621,9 +593,9 @@ test_pull_objects (Fixture       *fixture,
     g_autoptr(AfS3ObjectInfo) info = NULL;
     const char *sha = aws_fixture_object_sha256 (bucket, key);
 
-    af_s3_client_head_object_async (fixture->s3, bucket, key, NULL, aws_fixture_store_result,
+    af_s3_client_head_object_async (fixture->s3, bucket, key, NULL, af_test_store_result,
                                     &result);
-    info = af_s3_client_object_finish (fixture->s3, aws_fixture_wait (&result), &error);
+    info = af_s3_client_object_finish (fixture->s3, af_test_wait (&result), &error);
     g_assert_no_error (error);
     done = g_build_filename (af_pull_get_objects_dir (fixture->pull), "1e", sha, NULL);
     g_unlink (done);
@@ -650,7 +622,7 @@ test_pull_objects (Fixture       *fixture,
     g_assert_true (af_store_set_state (fixture->store, "object/" MEADOW "/raw", NULL, NULL));
 
     af_pull_set_objects_only (fixture->pull, MEADOW);
-    resumed = pull_ok (fixture->pull);
+    resumed = af_test_pull_ok (fixture->pull);
     g_assert_cmpuint (resumed->objects_fetched, ==, 1);
     g_assert_cmpuint (resumed->object_bytes, ==, g_bytes_get_size (image) - 100000);
     assert_object (fixture, MEADOW, "raw", AF_OBJECT_OK, sha);
@@ -675,13 +647,13 @@ test_pull_faults (Fixture       *fixture,
   af_pull_set_page_limit (fixture->pull, 3);
   aws_fixture_set_faults (fixture->session, g_getenv (dynamodb_variable ()), faults);
   aws_fixture_set_faults (fixture->session, g_getenv ("AF_PEER_S3_URL"), faults);
-  result = run_pull (fixture->pull, &error);
+  result = af_test_run_pull (fixture->pull, NULL, &error);
   if (result != NULL && error == NULL)
     {
       /* now the loan is cached: mark it and pull its objects through the faults */
       g_assert_true (af_pull_mark_offline (fixture->store, "LOAN-2024-163671", &error));
       g_clear_pointer (&result, af_pull_result_free);
-      result = run_pull (fixture->pull, &error);
+      result = af_test_run_pull (fixture->pull, NULL, &error);
     }
   aws_fixture_set_faults (fixture->session, g_getenv (dynamodb_variable ()), "{"
                           "\"throttle\":0,\"500\":0,\"drop\":0,\"drop-after\":0,\"truncate\":0,"
@@ -713,7 +685,7 @@ test_pull_not_found (Fixture       *fixture,
     return;
   af_pull_set_table_name (fixture->pull, AF_TABLE_DOCUMENTS, "no-such-table");
   before = af_dynamodb_client_get_request_count (fixture->dynamodb);
-  result = run_pull (fixture->pull, &error);
+  result = af_test_run_pull (fixture->pull, NULL, &error);
   g_assert_null (result);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_NOT_FOUND);
   g_test_message ("%s", error->message);
@@ -743,7 +715,7 @@ test_pull_bad_credentials (Fixture       *fixture,
   client = af_dynamodb_client_new (fixture->session, endpoint, credentials);
   pull = af_pull_new (fixture->store, client, NULL);
   aws_fixture_name_tables (pull, fixture->suffix);
-  result = run_pull (pull, &error);
+  result = af_test_run_pull (pull, NULL, &error);
   g_assert_null (result);
   g_assert_error (error, AF_AWS_ERROR, AF_AWS_ERROR_AUTH);
   g_test_message ("%s", error->message);
@@ -779,15 +751,15 @@ test_pull_resume (Fixture       *fixture,
   af_pull_set_page_limit (fixture->pull, 2);
   handler = g_signal_connect (fixture->pull, "progress", G_CALLBACK (cancel_after_first_page),
                               cancellable);
-  af_pull_run_async (fixture->pull, cancellable, aws_fixture_store_result, &result);
-  first = af_pull_run_finish (fixture->pull, aws_fixture_wait (&result), &error);
+  af_pull_run_async (fixture->pull, cancellable, af_test_store_result, &result);
+  first = af_pull_run_finish (fixture->pull, af_test_wait (&result), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (first);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
   g_signal_handler_disconnect (fixture->pull, handler);
 
-  second = pull_ok (fixture->pull);
+  second = af_test_pull_ok (fixture->pull);
   /* resumed where the first stopped: the two pages written before are not read again */
   g_assert_cmpuint (second->read[AF_TABLE_DOCUMENTS], <=, 12 - 4);
   assert_cache_matches_fixtures (fixture->store);
@@ -825,8 +797,8 @@ test_s3_multipart (Fixture       *fixture,
   af_s3_client_set_multipart (fixture->s3, AF_S3_MIN_PART_SIZE, AF_S3_MIN_PART_SIZE);
   before = af_s3_client_get_request_count (fixture->s3);
   af_s3_client_put_bytes_async (fixture->s3, bucket, key, body, "application/octet-stream",
-                                NULL, aws_fixture_store_result, &result);
-  etag = af_s3_client_put_finish (fixture->s3, aws_fixture_wait (&result), &error);
+                                NULL, af_test_store_result, &result);
+  etag = af_s3_client_put_finish (fixture->s3, af_test_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (etag);
   /* create, 3 parts, complete */
@@ -836,16 +808,16 @@ test_s3_multipart (Fixture       *fixture,
   path = g_build_filename (fixture->dir, "download", NULL);
   file = g_file_new_for_path (path);
   af_s3_client_get_object_async (fixture->s3, bucket, key, file, NULL, NULL,
-                                 aws_fixture_store_result, &result);
-  info = af_s3_client_object_finish (fixture->s3, aws_fixture_wait (&result), &error);
+                                 af_test_store_result, &result);
+  info = af_s3_client_object_finish (fixture->s3, af_test_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (info->sha256, ==, sha);
   g_assert_cmpuint (info->size, ==, size);
 
   /* the same ETag again: 304, nothing written */
   af_s3_client_get_object_async (fixture->s3, bucket, key, file, info->etag, NULL,
-                                 aws_fixture_store_result, &again);
-  unchanged = af_s3_client_object_finish (fixture->s3, aws_fixture_wait (&again), &error);
+                                 af_test_store_result, &again);
+  unchanged = af_s3_client_object_finish (fixture->s3, af_test_wait (&again), &error);
   g_assert_no_error (error);
   g_assert_true (unchanged->not_modified);
   g_assert_cmpuint (unchanged->received, ==, 0);

@@ -103,21 +103,6 @@ fixture_teardown (Fixture       *fixture,
 
 /* ---- Helpers ------------------------------------------------------------------------ */
 
-static AfPullResult *
-run_pull (AfPull        *pull,
-          GCancellable  *cancellable,
-          GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  AfPullResult *pull_result;
-
-  af_pull_run_async (pull, cancellable, aws_fixture_store_result, &result);
-  pull_result = af_pull_run_finish (pull, aws_fixture_wait (&result), error);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-  return pull_result;
-}
-
 static guint64
 total_bytes (const AfPullResult *result)
 {
@@ -131,15 +116,8 @@ total_bytes (const AfPullResult *result)
 static AfPullResult *
 pull_ok (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-  AfPullResult *result = run_pull (fixture->pull, NULL, &error);
+  AfPullResult *result = af_test_pull_ok (fixture->pull);
 
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  for (guint i = 0; i < result->problems->len; i++)
-    g_test_message ("problem: %s", (char *) g_ptr_array_index (result->problems, i));
-  for (guint i = 0; i < result->notices->len; i++)
-    g_test_message ("notice: %s", (char *) g_ptr_array_index (result->notices, i));
   for (AfTable t = 0; t < AF_N_TABLES; t++)
     g_test_message ("%s: %s, %u requests, %" G_GUINT64_FORMAT " bytes, %u read, %u pulled, "
                     "%u deleted", af_table_nick (t), af_pull_path_to_string (result->path[t]),
@@ -530,7 +508,7 @@ test_stream_resume (Fixture       *fixture,
 
   af_pull_set_page_limit (fixture->pull, 5);
   handler = g_signal_connect (fixture->pull, "progress", G_CALLBACK (cancel_at), cancellable);
-  stopped = run_pull (fixture->pull, cancellable, &error);
+  stopped = af_test_run_pull (fixture->pull, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (stopped);
   g_signal_handler_disconnect (fixture->pull, handler);

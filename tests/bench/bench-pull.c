@@ -66,13 +66,13 @@ load_items (AfDynamodbClient *client,
       for (guint i = l; i < items->len; i += LANES)
         g_ptr_array_add (lanes[l], af_value_ref (g_ptr_array_index (items, i)));
       af_dynamodb_client_batch_write_async (client, table, lanes[l], NULL, NULL,
-                                            aws_fixture_store_result, &results[l]);
+                                            af_test_store_result, &results[l]);
     }
   for (guint l = 0; l < LANES; l++)
     {
       g_autoptr(GError) error = NULL;
 
-      af_dynamodb_client_batch_write_finish (client, aws_fixture_wait (&results[l]), &error);
+      af_dynamodb_client_batch_write_finish (client, af_test_wait (&results[l]), &error);
       g_assert_no_error (error);
       g_object_unref (results[l]);
       g_ptr_array_unref (lanes[l]);
@@ -101,8 +101,8 @@ pull_into (SoupSession *session,
   af_pull_set_refresh_interval (pull, refresh_interval);
   cpu = cpu_seconds (RUSAGE_SELF);
   start = g_get_monotonic_time ();
-  af_pull_run_async (pull, NULL, aws_fixture_store_result, &result);
-  pulled = af_pull_run_finish (pull, aws_fixture_wait (&result), &error);
+  af_pull_run_async (pull, NULL, af_test_store_result, &result);
+  pulled = af_pull_run_finish (pull, af_test_wait (&result), &error);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
   figure.seconds = (g_get_monotonic_time () - start) / 1e6;
