@@ -73,6 +73,25 @@ typedef struct
                                                  * attribute is absent or of another type */
 } AfRow;
 
+/* How an indexed column is read from its attribute. */
+typedef enum
+{
+  AF_STORE_COLUMN_TEXT,    /* S */
+  AF_STORE_COLUMN_REAL,    /* N, as a double for ordering */
+  AF_STORE_COLUMN_INT,     /* N, integral (unix seconds or milliseconds) */
+} AfStoreColumnKind;
+
+typedef struct
+{
+  const char        *column;
+  const char        *attribute;
+  AfStoreColumnKind  kind;
+} AfStoreColumn;
+
+/* The indexed columns of @table in their order, *@out_n of them; what turns an item
+ * into a row lives with the serializer (af-store-serializer.c), which the writes use. */
+const AfStoreColumn *af_store_columns  (AfTable         table,
+                                        guint          *out_n);
 /* Fills @row's columns from @item, a @table item; leaves its text alone. */
 void      af_store_row_init            (AfRow          *row,
                                         AfTable         table,

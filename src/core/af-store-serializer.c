@@ -15,6 +15,83 @@
 #include "af-pii.h"
 #include "af-store-private.h"
 
+/* ---- Items to rows ------------------------------------------------------------------ */
+
+/* The indexed columns of each table and the attribute each one is read from.
+ *
+ * Reading is tolerant: an attribute of the wrong type (risk_score as S, say) leaves
+ * its column NULL and the item is stored all the same, whole, so nothing is lost;
+ * the item then simply does not appear in the queries that filter on that column.
+ * af_store_check_item() names such attributes for whoever wants to report them. */
+static const AfStoreColumn columns[AF_N_TABLES][AF_STORE_MAX_COLUMNS] = {
+  [AF_TABLE_DOCUMENTS] = {
+    { "document_id", "document_id", AF_STORE_COLUMN_TEXT },
+    { "loan_application_id", "loan_application_id", AF_STORE_COLUMN_TEXT },
+    { "upload_timestamp", "upload_timestamp", AF_STORE_COLUMN_TEXT },
+    { "processing_status", "processing_status", AF_STORE_COLUMN_TEXT },
+    { "file_name", "file_name", AF_STORE_COLUMN_TEXT },
+    { "expires_at", "ttl", AF_STORE_COLUMN_INT },
+  },
+  [AF_TABLE_AUDITS] = {
+    { "audit_record_id", "audit_record_id", AF_STORE_COLUMN_TEXT },
+    { "loan_application_id", "loan_application_id", AF_STORE_COLUMN_TEXT },
+    { "audit_timestamp", "audit_timestamp", AF_STORE_COLUMN_TEXT },
+    { "status", "status", AF_STORE_COLUMN_TEXT },
+    { "risk_score", "risk_score", AF_STORE_COLUMN_REAL },
+    { "applicant_name", "applicant_name", AF_STORE_COLUMN_TEXT },
+    { "reviewed_by", "reviewed_by", AF_STORE_COLUMN_TEXT },
+    { "expires_at", "ttl", AF_STORE_COLUMN_INT },
+  },
+  [AF_TABLE_ANALYSES] = {
+    { "request_id", "request_id", AF_STORE_COLUMN_TEXT },
+    { "created_at", "created_at", AF_STORE_COLUMN_INT },
+    { "user_id", "user_id", AF_STORE_COLUMN_TEXT },
+    { "status", "status", AF_STORE_COLUMN_TEXT },
+    { "verdict", "verdict", AF_STORE_COLUMN_TEXT },
+    { "filename", "filename", AF_STORE_COLUMN_TEXT },
+    { "expires_at", "auto_delete_date", AF_STORE_COLUMN_INT },
+  },
+  [AF_TABLE_USERS] = {
+    { "user_id", "user_id", AF_STORE_COLUMN_TEXT },
+    { "email", "email", AF_STORE_COLUMN_TEXT },
+  },
+};
+
+const AfStoreColumn *
+af_store_columns (AfTable  table,
+                  guint   *out_n)
+{
+  guint n = 0;
+
+  while (n < AF_STORE_MAX_COLUMNS && columns[table][n].column != NULL)
+    n++;
+  *out_n = n;
+  return columns[table];
+}
+
+static const char *
+column_text (const AfStoreColumn *column,
+             const AfValue       *item)
+{
+  if (column->kind == AF_STORE_COLUMN_TEXT)
+    return af_item_get_s (item, column->attribute);
+  return af_item_get_n (item, column->attribute);
+}
+
+void
+af_store_row_init (AfRow         *row,
+                   AfTable        table,
+                   const AfValue *item)
+{
+  guint n = 0;
+  const AfStoreColumn *table_columns = af_store_columns (table, &n);
+
+  for (guint i = 0; i < n; i++)
+    row->columns[i] = column_text (&table_columns[i], item);
+}
+
+/* ---- The workers ------------------------------------------------------------------- */
+
 /* Below this a thread costs more than it saves. */
 #define MIN_ITEMS_FOR_WORKERS 256
 #define MAX_WORKERS 4

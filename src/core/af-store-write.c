@@ -6,90 +6,24 @@
 #include "af-codec.h"
 #include "af-store-private.h"
 
-/* The indexed columns of each table and the attribute each one is read from.
- *
- * Reading is tolerant: an attribute of the wrong type (risk_score as S, say) leaves
- * its column NULL and the item is stored all the same, whole, so nothing is lost;
- * the item then simply does not appear in the queries that filter on that column.
- * af_store_check_item() names such attributes for whoever wants to report them. */
-typedef enum
-{
-  COLUMN_TEXT,    /* S */
-  COLUMN_REAL,    /* N, as a double for ordering */
-  COLUMN_INT,     /* N, integral (unix seconds or milliseconds) */
-} ColumnKind;
-
-typedef struct
-{
-  const char *column;
-  const char *attribute;
-  ColumnKind  kind;
-} Column;
-
-#define MAX_COLUMNS AF_STORE_MAX_COLUMNS
-
-static const Column columns[AF_N_TABLES][MAX_COLUMNS] = {
-  [AF_TABLE_DOCUMENTS] = {
-    { "document_id", "document_id", COLUMN_TEXT },
-    { "loan_application_id", "loan_application_id", COLUMN_TEXT },
-    { "upload_timestamp", "upload_timestamp", COLUMN_TEXT },
-    { "processing_status", "processing_status", COLUMN_TEXT },
-    { "file_name", "file_name", COLUMN_TEXT },
-    { "expires_at", "ttl", COLUMN_INT },
-  },
-  [AF_TABLE_AUDITS] = {
-    { "audit_record_id", "audit_record_id", COLUMN_TEXT },
-    { "loan_application_id", "loan_application_id", COLUMN_TEXT },
-    { "audit_timestamp", "audit_timestamp", COLUMN_TEXT },
-    { "status", "status", COLUMN_TEXT },
-    { "risk_score", "risk_score", COLUMN_REAL },
-    { "applicant_name", "applicant_name", COLUMN_TEXT },
-    { "reviewed_by", "reviewed_by", COLUMN_TEXT },
-    { "expires_at", "ttl", COLUMN_INT },
-  },
-  [AF_TABLE_ANALYSES] = {
-    { "request_id", "request_id", COLUMN_TEXT },
-    { "created_at", "created_at", COLUMN_INT },
-    { "user_id", "user_id", COLUMN_TEXT },
-    { "status", "status", COLUMN_TEXT },
-    { "verdict", "verdict", COLUMN_TEXT },
-    { "filename", "filename", COLUMN_TEXT },
-    { "expires_at", "auto_delete_date", COLUMN_INT },
-  },
-  [AF_TABLE_USERS] = {
-    { "user_id", "user_id", COLUMN_TEXT },
-    { "email", "email", COLUMN_TEXT },
-  },
-};
-
-static guint
-n_columns (AfTable table)
-{
-  guint n = 0;
-
-  while (n < MAX_COLUMNS && columns[table][n].column != NULL)
-    n++;
-  return n;
-}
-
 /* INSERT … ON CONFLICT DO UPDATE rather than INSERT OR REPLACE: the row keeps its
  * rowid, which the queries use to break ties, so a refresh does not reorder a list. */
 static char *
 build_upsert_sql (AfTable table)
 {
   GString *sql = g_string_new ("INSERT INTO ");
-  guint n = n_columns (table);
+  guint n = 0;
+  const AfStoreColumn *columns = af_store_columns (table, &n);
 
   g_string_append_printf (sql, "%s (", af_table_nick (table));
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (sql, "%s, ", columns[table][i].column);
+    g_string_append_printf (sql, "%s, ", columns[i].column);
   g_string_append (sql, "item, remote) VALUES (");
   for (guint i = 0; i < n + 2; i++)
     g_string_append (sql, i == 0 ? "?" : ", ?");
-  g_string_append_printf (sql, ") ON CONFLICT (%s) DO UPDATE SET ", columns[table][0].column);
+  g_string_append_printf (sql, ") ON CONFLICT (%s) DO UPDATE SET ", columns[0].column);
   for (guint i = 1; i < n; i++)
-    g_string_append_printf (sql, "%s = excluded.%s, ", columns[table][i].column,
-                            columns[table][i].column);
+    g_string_append_printf (sql, "%s = excluded.%s, ", columns[i].column, columns[i].column);
   g_string_append (sql, "item = excluded.item, remote = excluded.remote");
   return g_string_free (sql, FALSE);
 }
@@ -109,42 +43,22 @@ upsert_sql (AfTable table)
   return sql[table];
 }
 
-static const char *
-column_text (const Column  *column,
-             const AfValue *item)
-{
-  if (column->kind == COLUMN_TEXT)
-    return af_item_get_s (item, column->attribute);
-  return af_item_get_n (item, column->attribute);
-}
-
-void
-af_store_row_init (AfRow         *row,
-                   AfTable        table,
-                   const AfValue *item)
-{
-  guint n = n_columns (table);
-
-  for (guint i = 0; i < n; i++)
-    row->columns[i] = column_text (&columns[table][i], item);
-}
-
 /* An integral column (an expiry, a creation time) whose number is not an integer in
  * range stays NULL: af_store_check_item () reports it, and a NULL expiry never
  * expires, where a wrapped one would have had retention delete the item. */
 static void
-bind_column (AfStmt       *stmt,
-             int           index,
-             const Column *column,
-             const char   *text)
+bind_column (AfStmt              *stmt,
+             int                  index,
+             const AfStoreColumn *column,
+             const char          *text)
 {
   gint64 integer;
 
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
-  else if (column->kind == COLUMN_TEXT)
+  else if (column->kind == AF_STORE_COLUMN_TEXT)
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-  else if (column->kind == COLUMN_REAL)
+  else if (column->kind == AF_STORE_COLUMN_REAL)
     sqlite3_bind_double (stmt, index, g_ascii_strtod (text, NULL));
   else if (af_number_to_int64 (text, AF_NUMBER_INT_MIN, AF_NUMBER_INT_MAX, &integer))
     sqlite3_bind_int64 (stmt, index, integer);
@@ -176,7 +90,8 @@ write_row (AfStore      *self,
            GError      **error)
 {
   g_autoptr(AfStmt) stmt = prepare_upsert (self, table, error);
-  guint n = n_columns (table);
+  guint n = 0;
+  const AfStoreColumn *columns = af_store_columns (table, &n);
 
   if (stmt == NULL)
     {
@@ -185,7 +100,7 @@ write_row (AfStore      *self,
       return FALSE;
     }
   for (guint i = 0; i < n; i++)
-    bind_column (stmt, i + 1, &columns[table][i], row->columns[i]);
+    bind_column (stmt, i + 1, &columns[i], row->columns[i]);
   sqlite3_bind_text64 (stmt, n + 1, row->text, row->length, g_free, SQLITE_UTF8);
   if (remote_text != NULL)
     sqlite3_bind_text (stmt, n + 2, remote_text, -1, g_free);
@@ -211,6 +126,8 @@ af_store_check_item (AfTable         table,
                      const AfValue  *item,
                      GError        **error)
 {
+  const AfStoreColumn *columns;
+  guint n = 0;
   gint64 integer;
 
   g_return_val_if_fail (table < AF_N_TABLES, FALSE);
@@ -221,11 +138,12 @@ af_store_check_item (AfTable         table,
       g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID, "not an item (a map)");
       return FALSE;
     }
-  for (guint i = 0; i < n_columns (table); i++)
+  columns = af_store_columns (table, &n);
+  for (guint i = 0; i < n; i++)
     {
-      const Column *column = &columns[table][i];
+      const AfStoreColumn *column = &columns[i];
       AfValue *value = af_value_map_get (item, column->attribute);
-      AfType wanted = column->kind == COLUMN_TEXT ? AF_TYPE_S : AF_TYPE_N;
+      AfType wanted = column->kind == AF_STORE_COLUMN_TEXT ? AF_TYPE_S : AF_TYPE_N;
 
       if (value != NULL && af_value_get_kind (value) != wanted)
         {
@@ -234,7 +152,7 @@ af_store_check_item (AfTable         table,
                        af_type_to_tag (af_value_get_kind (value)), af_type_to_tag (wanted));
           return FALSE;
         }
-      if (value != NULL && column->kind == COLUMN_INT &&
+      if (value != NULL && column->kind == AF_STORE_COLUMN_INT &&
           !af_number_to_int64 (af_value_get_string (value), AF_NUMBER_INT_MIN,
                                AF_NUMBER_INT_MAX, &integer))
         {
