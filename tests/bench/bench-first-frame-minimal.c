@@ -4,40 +4,15 @@
  * window (a header bar and a status page), timed exactly as auditflow-desk times itself.
  */
 #include <adwaita.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/resource.h>
 
-static gint64
-rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, "VmRSS:");
-  return line != NULL ? g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10) : -1;
-}
-
-static gint64
-cpu_ms (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_GINT64_CONSTANT (1000) +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
-}
+#include "bench-frame-probe.h"
 
 static void
 after_paint_cb (GdkFrameClock *clock,
                 GtkWindow     *window)
 {
   g_signal_handlers_disconnect_by_func (clock, after_paint_cb, window);
-  printf ("first-frame realtime-us=%" G_GINT64_FORMAT " rss-kb=%" G_GINT64_FORMAT
-          " cpu-ms=%" G_GINT64_FORMAT "\n", g_get_real_time (), rss_kb (), cpu_ms ());
-  fflush (stdout);
+  bench_frame_report ("first-frame");
   gtk_window_destroy (window);
 }
 
