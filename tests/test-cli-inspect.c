@@ -7,6 +7,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <json-glib/json-glib.h>
 
+#include "af-store.h"
 #include "forensics-images.h"
 
 typedef struct
@@ -166,7 +167,14 @@ test_inspect_request_not_downloaded (void)
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   g_autofree char *placeholder = forensics_write_temp (empty, "placeholder");
   g_autofree char *db = g_strconcat (placeholder, ".db", NULL);
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(GError) error = NULL;
   Run run = { 0 };
+
+  /* An empty cache: without one, inspect stops at "no cache at". */
+  store = af_store_open (db, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
 
   run_cli (&run, (const char * const[]) { "--db", db, "inspect",
                                           "c8a9fada-faf4-4a04-b5ec-fa640c9e43cd", NULL });

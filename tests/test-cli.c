@@ -892,6 +892,14 @@ test_status_empty (Fixture       *fixture,
   g_autoptr(JsonNode) root = NULL;
   JsonObject *status;
 
+  /* A cache with nothing in it: made by an import (only import and sync create one). */
+  {
+    g_autofree char *empty = temp_path (fixture, "empty.json");
+    g_auto(Run) import = { 0 };
+
+    g_assert_true (g_file_set_contents (empty, "{\"Items\": []}", -1, NULL));
+    CLI_OK (fixture, &import, "import", empty);
+  }
   CLI_OK (fixture, &run, "--json", "status");
   root = parse_json (run.out);
   status = json_node_get_object (root);
@@ -917,6 +925,208 @@ test_default_db (Fixture       *fixture,
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+}
+
+/* Every command but import and sync, run on a cache that does not exist. */
+static const char * const *const reading_commands[] = {
+  (const char * const[]) { "list", "audits", NULL },
+  (const char * const[]) { "show", HIGH_AUDIT, NULL },
+  (const char * const[]) { "status", NULL },
+  (const char * const[]) { "conflicts", NULL },
+  (const char * const[]) { "--user", REVIEWER, "note", HIGH_AUDIT, "text", NULL },
+  (const char * const[]) { "--user", REVIEWER, "review", HIGH_AUDIT, NULL },
+  (const char * const[]) { "--user", REVIEWER, "correct", MISREAD_DOCUMENT, "ssn", "1", NULL },
+  (const char * const[]) { "--user", REVIEWER, "verdict", FORGED_ANALYSIS, "AUTHENTIC", NULL },
+  (const char * const[]) { "resolve", HIGH_AUDIT, "mine", NULL },
+  (const char * const[]) { "offline", "LOAN-2024-259508", NULL },
+  (const char * const[]) { "forget-user", "some-user", NULL },
+  (const char * const[]) { "inspect", FORGED_ANALYSIS, NULL },
+  (const char * const[]) { "report", HIGH_AUDIT, NULL },
+};
+
+/* A mistyped --db is reported, and leaves neither a cache nor its folder behind. */
+static void
+test_no_cache (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *folder = temp_path (fixture, "no-such-folder");
+  g_autofree char *expected = NULL;
+
+  g_free (fixture->db);
+  fixture->db = g_build_filename (folder, "typo.db", NULL);
+  expected = g_strdup_printf ("no cache at %s\n", fixture->db);
+  for (guint i = 0; i < G_N_ELEMENTS (reading_commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_cli_full (fixture, TRUE, reading_commands[i], &run);
+      if (run.status != 1 || !g_str_has_suffix (run.err, expected))
+        g_error ("command %u exited %d: %s", i, run.status, run.err);
+      assert_one_error_line (&run);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* Without --db, the default workspace is not created by a reading command either. */
+static void
+test_no_default_cache (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (fixture->dir, "data", "auditflow-desk", NULL);
+  g_autofree char *expected = g_strdup_printf ("auditflow-cli: no cache at %s/workspace.db\n",
+                                               folder);
+  g_auto(Run) run = { 0 };
+
+  run_cli_full (fixture, FALSE, (const char * const[]) { "list", "audits", NULL }, &run);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, expected);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+}
+
+/* import creates the cache and its missing folders, private to the user. */
+static void
+test_import_creates_cache (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *folder = temp_path (fixture, "new");
+  g_autofree char *users = fixture_path ("artguard-users-dev.json");
+  g_auto(Run) run = { 0 };
+  GStatBuf info;
+
+  g_free (fixture->db);
+  fixture->db = g_build_filename (folder, "deeper", "cache.db", NULL);
+  CLI_OK (fixture, &run, "import", users);
+  g_assert_true (g_file_test (fixture->db, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (g_stat (folder, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (fixture->db, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0077, ==, 0);
+}
+
+/* ---- show LOAN_ID, sync without a region, --help's columns (issue 16 item 19) ---- */
+
+/* `show` of a loan application id lists exactly the loan's audits and documents, as
+ * expected.json records them. */
+static void
+test_show_loan (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(JsonNode) expected = load_expected ();
+  JsonObject *loans = json_object_get_object_member (json_node_get_object (expected),
+                                                     "loan_applications");
+  g_autoptr(GList) loan_ids = json_object_get_members (loans);
+
+  for (GList *l = loan_ids; l != NULL; l = l->next)
+    {
+      JsonObject *loan = json_object_get_object_member (loans, l->data);
+      JsonArray *documents = json_object_get_array_member (loan, "documents");
+      JsonArray *audits = json_object_get_array_member (loan, "audit_records");
+      g_auto(Run) json = { 0 };
+      g_auto(Run) text = { 0 };
+      g_autoptr(JsonNode) root = NULL;
+      JsonObject *shown;
+
+      CLI_OK (fixture, &json, "--json", "show", l->data);
+      root = parse_json (json.out);
+      shown = json_node_get_object (root);
+      g_assert_cmpstr (json_object_get_string_member (shown, "_table"), ==, "loan");
+      g_assert_cmpstr (json_object_get_string_member (shown, "loan_application_id"), ==, l->data);
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (shown, "documents")),
+                        ==, json_array_get_length (documents));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (shown, "audits")),
+                        ==, json_array_get_length (audits));
+      for (guint i = 0; i < json_array_get_length (documents); i++)
+        g_assert_nonnull (strstr (json.out, json_object_get_string_member (
+                                    json_array_get_object_element (documents, i), "document_id")));
+
+      CLI_OK (fixture, &text, "show", l->data);
+      g_assert_true (g_str_has_prefix (text.out, "loan "));
+      for (guint i = 0; i < json_array_get_length (audits); i++)
+        g_assert_nonnull (strstr (text.out, json_object_get_string_member (
+                                    json_array_get_object_element (audits, i), "audit_record_id")));
+    }
+}
+
+/* `sync` with no region anywhere says what to set, not what D-Bus or the keyring
+ * answered (@endpoint: an endpoint override, which needs no region to be reached). */
+static void
+assert_sync_no_region (Fixture    *fixture,
+                       const char *endpoint)
+{
+  const char *variables[] = {
+    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
+    "AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+  };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-bus", fixture->dir);
+
+  set_child_dirs (fixture, launcher);
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    g_subprocess_launcher_unsetenv (launcher, variables[i]);
+  /* A bus that is not there: the keyring cannot answer (and none is started). */
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+  if (endpoint != NULL)
+    g_subprocess_launcher_setenv (launcher, "AWS_ENDPOINT_URL", endpoint, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AF_CLI"), "--db",
+                                         fixture->db, "sync", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_cmpstr (err, ==, "auditflow-cli: no AWS region: set AWS_REGION or region in "
+                            "~/.aws/config\n");
+}
+
+static void
+test_sync_no_region (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  assert_sync_no_region (fixture, NULL);
+  assert_sync_no_region (fixture, "http://127.0.0.1:9");
+}
+
+/* Every command's summary starts in the same column of --help, forget-user's too. */
+static void
+test_help_aligned (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+  const char *commands;
+  long column = -1;
+  guint n_commands = 0;
+
+  CLI_OK (fixture, &run, "--help");
+  commands = strstr (run.out, "Commands:\n");
+  g_assert_nonnull (commands);
+  lines = g_strsplit (commands + strlen ("Commands:\n"), "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      const char *name_end = strchr (lines[i] + 2, ' ');
+      const char *summary = name_end;
+      long at;
+
+      g_assert_true (g_str_has_prefix (lines[i], "  "));
+      g_assert_nonnull (name_end);
+      while (*summary == ' ')
+        summary++;
+      at = summary - lines[i];
+      g_assert_cmpint (name_end - lines[i] + 2, <=, at);
+      if (column < 0)
+        column = at;
+      if (at != column)
+        g_error ("'%s' starts its summary at %ld, not %ld", lines[i], at, column);
+      n_commands++;
+    }
+  g_assert_cmpuint (n_commands, >=, 17);
+  g_assert_nonnull (strstr (run.out, "  forget-user  Delete"));
 }
 
 static void
@@ -1044,6 +1254,12 @@ main (int   argc,
   add_test ("/cli/edit/verdict", fixture_set_up, test_verdict_and_appraisal_note);
   add_test ("/cli/status/empty", fixture_set_up_empty, test_status_empty);
   add_test ("/cli/default-db", fixture_set_up_empty, test_default_db);
+  add_test ("/cli/no-cache/with-db", fixture_set_up_empty, test_no_cache);
+  add_test ("/cli/no-cache/default", fixture_set_up_empty, test_no_default_cache);
+  add_test ("/cli/no-cache/import-creates", fixture_set_up_empty, test_import_creates_cache);
+  add_test ("/cli/show/loan", fixture_set_up, test_show_loan);
+  add_test ("/cli/sync/no-region", fixture_set_up_empty, test_sync_no_region);
+  add_test ("/cli/help/aligned", fixture_set_up_empty, test_help_aligned);
   add_test ("/cli/bad/unknown-id", fixture_set_up, test_unknown_id);
   add_test ("/cli/bad/usage", fixture_set_up_empty, test_usage_errors);
   add_test ("/cli/help", fixture_set_up_empty, test_help);

@@ -7,6 +7,8 @@
 #include "afc-context.h"
 
 #include "af-config.h"
+#include "af-credentials.h"
+#include "af-endpoint.h"
 
 static const char * const table_variables[AF_N_TABLES] = {
   "AUDITFLOW_DESK_TABLE_DOCUMENTS", "AUDITFLOW_DESK_TABLE_AUDITS",
@@ -39,11 +41,29 @@ resolve_table_names (AfcAws *aws)
     }
 }
 
+/* Without a region there is nothing to sign for nor (without an endpoint override)
+ * anywhere to connect to: say which setting is missing before the credential lookup
+ * answers with whatever the keyring or D-Bus had to say. */
+static gboolean
+check_region (GError **error)
+{
+  g_autofree char *region = af_credentials_resolve_region (NULL, NULL);
+
+  if (region != NULL)
+    return TRUE;
+  g_set_error_literal (error, AF_ENDPOINT_ERROR, AF_ENDPOINT_ERROR_INVALID,
+                       "no AWS region: set AWS_REGION or region in ~/.aws/config");
+  return FALSE;
+}
+
 AfcAws *
 afc_aws_connect (GError **error)
 {
-  g_autoptr(AfcAws) aws = g_new0 (AfcAws, 1);
+  g_autoptr(AfcAws) aws = NULL;
 
+  if (!check_region (error))
+    return NULL;
+  aws = g_new0 (AfcAws, 1);
   aws->connection = af_connection_open (AFC_PROGRAM_NAME, NULL, NULL, NULL, NULL, error);
   if (aws->connection == NULL)
     return NULL;

@@ -167,5 +167,6 @@ const AfcCommand afc_command_import = {
                  "imports nothing, and the message names the file and the item's index.\n"
                  "The other files are still imported; the exit status is 1 if any failed.",
   .raw_arguments = TRUE,
+  .creates_cache = TRUE,
   .run = import_run,
 };

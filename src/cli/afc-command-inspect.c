@@ -63,7 +63,17 @@ load_target (AfcContext  *context,
   if (g_file_test (target, G_FILE_TEST_EXISTS))
     path = g_strdup (target);
   else if (g_utf8_validate (target, -1, NULL))
-    path = analysis_image_path (context, target, NULL);
+    {
+      GError *local_error = NULL;
+
+      /* No cache at all ("no cache at PATH") is said as such. */
+      path = analysis_image_path (context, target, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+    }
   if (path == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,

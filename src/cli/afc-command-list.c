@@ -54,8 +54,8 @@ static const char * const user_columns[] = {
   "monthly_quota", NULL
 };
 
-static const char * const *
-columns_for (AfTable table)
+const char * const *
+afc_list_columns (AfTable table)
 {
   switch (table)
     {
@@ -149,7 +149,7 @@ print_text (AfcContext    *context,
   g_autoptr(GString) out = g_string_new (NULL);
 
   if (items->len > 0)
-    afc_output_table (out, columns_for (query->table), items);
+    afc_output_table (out, afc_list_columns (query->table), items);
   if (total >= 0 && total != items->len)
     g_string_append_printf (out, "%u of %" G_GINT64_FORMAT " %s (from %u)\n",
                             items->len, total, af_table_nick (query->table), query->offset);

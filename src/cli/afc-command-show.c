@@ -119,6 +119,102 @@ afc_show_item (AfcContext *context,
   return AFC_EXIT_OK;
 }
 
+/* A loan's items of @table (audits or documents), masked unless --reveal-pii. */
+static GPtrArray *
+loan_items (AfcContext  *context,
+            AfStore     *store,
+            AfTable      table,
+            const char  *loan_id,
+            GError     **error)
+{
+  AfQuery query = { .table = table, .loan_id = loan_id };
+  GPtrArray *items = af_store_query (store, &query, error);
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      AfValue *shown = afc_context_shown (context, table, items->pdata[i]);
+
+      af_value_unref (items->pdata[i]);
+      items->pdata[i] = shown;
+    }
+  return items;
+}
+
+static AfValue *
+items_list (GPtrArray *items)
+{
+  AfValue *list = af_value_new_list (AF_TYPE_L);
+
+  for (guint i = 0; i < items->len; i++)
+    af_value_list_append (list, af_value_ref (items->pdata[i]));
+  return list;
+}
+
+static void
+print_loan_json (AfcContext *context,
+                 const char *loan_id,
+                 GPtrArray  *audits,
+                 GPtrArray  *documents)
+{
+  g_autoptr(AfValue) loan = af_value_new_map ();
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  af_value_map_set (loan, "_table", af_value_new_s ("loan"));
+  af_value_map_set (loan, "loan_application_id", af_value_new_s (loan_id));
+  af_value_map_set (loan, "audits", items_list (audits));
+  af_value_map_set (loan, "documents", items_list (documents));
+  afc_output_json_value (out, loan);
+  afc_context_write (context, out);
+}
+
+static void
+print_loan_text (AfcContext *context,
+                 const char *loan_id,
+                 GPtrArray  *audits,
+                 GPtrArray  *documents)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(AfValue) id_value = af_value_new_s (loan_id);
+  g_autofree char *safe_id = afc_output_value_text (id_value);
+  GPtrArray *lists[] = { audits, documents };
+  AfTable tables[] = { AF_TABLE_AUDITS, AF_TABLE_DOCUMENTS };
+
+  g_string_append_printf (out, "loan %s\n", safe_id);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_string_append_printf (out, "\n%u %s\n", lists[i]->len,
+                              afc_output_table_noun (tables[i], lists[i]->len));
+      if (lists[i]->len > 0)
+        afc_output_table (out, afc_list_columns (tables[i]), lists[i]);
+    }
+  afc_context_write (context, out);
+}
+
+/* A loan application has no item of its own: its audits and documents stand for it. */
+static int
+show_loan (AfcContext *context,
+           AfStore    *store,
+           const char *loan_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) audits = loan_items (context, store, AF_TABLE_AUDITS, loan_id, &error);
+  g_autoptr(GPtrArray) documents = NULL;
+
+  if (audits == NULL)
+    return afc_context_fail (context, error);
+  documents = loan_items (context, store, AF_TABLE_DOCUMENTS, loan_id, &error);
+  if (documents == NULL)
+    return afc_context_fail (context, error);
+  if (audits->len == 0 && documents->len == 0)
+    return afc_context_fail_message (context, "no item or loan with id '%s'", loan_id);
+
+  if (afc_context_get_json (context))
+    print_loan_json (context, loan_id, audits, documents);
+  else
+    print_loan_text (context, loan_id, audits, documents);
+  return AFC_EXIT_OK;
+}
+
 static int
 show_run (const AfcCommand  *command,
           AfcContext        *context,
@@ -139,10 +235,11 @@ show_run (const AfcCommand  *command,
   if (store == NULL)
     return afc_context_fail (context, error);
 
-  /* An id is unique across the tables (UUIDs), so it is enough to name the item. */
+  /* An id is unique across the tables (UUIDs), so it is enough to name the item;
+   * anything else may be a loan application id. */
   item = af_store_find_item (store, args[0], &table, &error);
   if (item == NULL && g_error_matches (error, AF_STORE_ERROR, AF_STORE_ERROR_NOT_FOUND))
-    return afc_context_fail_message (context, "no item with id '%s'", args[0]);
+    return show_loan (context, store, args[0]);
   if (item == NULL)
     return afc_context_fail (context, error);
 
@@ -152,10 +249,13 @@ show_run (const AfcCommand  *command,
 const AfcCommand afc_command_show = {
   .name = "show",
   .parameter_string = "ID",
-  .summary = "Show one item (audit, document, analysis or user) and its pending changes",
-  .description = "ID is an audit_record_id, document_id, request_id or user_id.\n"
+  .summary = "Show one item (audit, document, analysis or user), or a loan's audits and documents",
+  .description = "ID is an audit_record_id, document_id, request_id or user_id, or a\n"
+                 "loan_application_id (its audits and documents are listed).\n"
                  "--json prints the item's own attributes at the top level and what the\n"
                  "cache knows besides under names that begin with '_': _table,\n"
-                 "_pending_changes (outbox entries for the item), _pending_operations.",
+                 "_pending_changes (outbox entries for the item), _pending_operations.\n"
+                 "For a loan: {_table: \"loan\", loan_application_id, audits: [...],\n"
+                 "documents: [...]}.",
   .run = show_run,
 };

@@ -314,6 +314,7 @@ const AfcCommand afc_command_sync = {
                  "errors. Exit 0 when the sync ran to the end (problems with single items "
                  "are listed), 1 when it could not complete (network, credentials), 2 on a "
                  "usage error.",
+  .creates_cache = TRUE,
   .run = run_sync,
 };
 

@@ -30,6 +30,7 @@ struct _AfcCommand
   const char     *summary;            /* one line, also listed by the global --help */
   const char     *description;        /* (nullable): shown below the options */
   gboolean        raw_arguments;      /* positional arguments are file names (any bytes) */
+  gboolean        creates_cache;      /* may create a missing cache (import, sync only) */
   AfcCommandFunc  run;
 };
 

@@ -41,4 +41,8 @@ int afc_show_item (AfcContext *context,
                    AfTable     table,
                    const char *id);
 
+/* afc-command-list.c: the key columns of @table's items, NULL-terminated, in the
+ * order a reviewer reads them (list, and show of a loan). */
+const char * const *afc_list_columns (AfTable table);
+
 G_END_DECLS

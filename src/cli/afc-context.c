@@ -20,6 +20,7 @@ struct _AfcContext
 
   gboolean  json;
   gboolean  reveal_pii;
+  gboolean  may_create;
 };
 
 AfcContext *
@@ -79,6 +80,13 @@ afc_context_shown (AfcContext    *self,
   return af_pii_mask (table, value);
 }
 
+void
+afc_context_set_may_create (AfcContext *self,
+                            gboolean    may_create)
+{
+  self->may_create = may_create;
+}
+
 gboolean
 afc_context_get_json (AfcContext *self)
 {
@@ -88,19 +96,38 @@ afc_context_get_json (AfcContext *self)
 /* The default cache is the desktop app's own workspace, so that the CLI and the
  * window see the same data unless --db says otherwise. */
 static char *
-default_db_path (GError **error)
+default_db_path (void)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "auditflow-desk", NULL);
+  return g_build_filename (g_get_user_data_dir (), "auditflow-desk", "workspace.db", NULL);
+}
 
+/* A cache is created only by the commands that fill it (import, sync): a mistyped
+ * --db for any other command must not leave an empty cache behind and report
+ * "0 audits" from it. The folder is private to the user, as the cache is. */
+static gboolean
+check_or_prepare_path (AfcContext  *self,
+                       const char  *path,
+                       GError     **error)
+{
+  g_autofree char *dir = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!self->may_create)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no cache at %s", path);
+      return FALSE;
+    }
+  dir = g_path_get_dirname (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                    "cannot create %s: %s", dir, g_strerror (saved_errno));
-      return NULL;
+      return FALSE;
     }
-  return g_build_filename (dir, "workspace.db", NULL);
+  return TRUE;
 }
 
 AfStore *
@@ -112,8 +139,8 @@ afc_context_get_store (AfcContext  *self,
   if (self->store != NULL)
     return self->store;
 
-  path = self->db_path != NULL ? g_strdup (self->db_path) : default_db_path (error);
-  if (path == NULL)
+  path = self->db_path != NULL ? g_strdup (self->db_path) : default_db_path ();
+  if (!check_or_prepare_path (self, path, error))
     return NULL;
 
   g_debug ("opening cache %s", path);

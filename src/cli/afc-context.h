@@ -43,7 +43,11 @@ AfValue    *afc_context_shown            (AfcContext   *self,
                                           AfTable       table,
                                           const AfValue *value);
 
-/* The cache of this run, opened (and created) on first use. Borrowed. */
+/* Whether this run's command may create the cache (and its folder) when it does not
+ * exist yet: only import and sync do; the others fail with "no cache at PATH". */
+void        afc_context_set_may_create   (AfcContext   *self,
+                                          gboolean      may_create);
+/* The cache of this run, opened on first use (created only if allowed). Borrowed. */
 AfStore    *afc_context_get_store        (AfcContext   *self,
                                           GError      **error);
 /* Makes sure edits can record who made them: --user, else the config (af-config). */

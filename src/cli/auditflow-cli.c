@@ -53,14 +53,27 @@ find_command (const char *name)
   return NULL;
 }
 
+/* The summaries start in one column, after the longest name (forget-user). */
+static int
+command_name_width (void)
+{
+  int width = (int) strlen ("help");
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    width = MAX (width, (int) strlen (commands[i]->name));
+  return width;
+}
+
 static char *
 describe_commands (void)
 {
   GString *text = g_string_new ("Commands:\n");
+  int width = command_name_width ();
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
-  g_string_append_printf (text, "  %-9s %s\n", "help", "Show the help of a command (help COMMAND)");
+    g_string_append_printf (text, "  %-*s  %s\n", width, commands[i]->name, commands[i]->summary);
+  g_string_append_printf (text, "  %-*s  %s\n", width, "help",
+                          "Show the help of a command (help COMMAND)");
   g_string_append (text, "\n'" AFC_PROGRAM_NAME " COMMAND --help' describes each command.\n"
                    "Exit status: 0 success, 1 failure, 2 usage error.");
   return g_string_free (text, FALSE);
@@ -172,6 +185,7 @@ dispatch (AfcContext     *context,
   command = find_command (argv[0]);
   if (command == NULL)
     return afc_context_usage_error (context, NULL, "unknown command '%s'", argv[0]);
+  afc_context_set_may_create (context, command->creates_cache);
   return command->run (command, context, argc, argv);
 }
 
