@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "af-bbox.h"
+#include "af-label-place.h"
 #include "afd-page-view-private.h"
 #include "afd-pii-mask.h"
 #include "afd-format.h"
@@ -48,31 +49,36 @@ afd_page_view_dup_box_label (AfField *field)
   return g_steal_pointer (&title);
 }
 
-/* A small tag above the box: "⚠ Employer EIN", "✓ Employer EIN". Returns the layout
- * and where it goes; kept on the page, below the box when there is no room above. */
+static AfRect
+to_af_rect (const graphene_rect_t *rect)
+{
+  return (AfRect) { rect->origin.x, rect->origin.y, rect->size.width, rect->size.height };
+}
+
+/* A small tag beside the box: "⚠ Employer EIN", "✓ Employer EIN". Returns the layout
+ * and where it goes (af-label-place.h): on the box's own line, so that the form's
+ * caption printed above the box stays readable, and clear of the page's other boxes
+ * (@others) where there is room. */
 static PangoLayout *
 label_layout (AfdPageView           *self,
               AfField               *field,
               const graphene_rect_t *box,
               const graphene_rect_t *page,
+              GArray                *others,
               graphene_rect_t       *out_rect)
 {
   g_autofree char *text = afd_page_view_dup_box_label (field);
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 8");
+  AfRect af_box = to_af_rect (box), af_page = to_af_rect (page), tag;
   int tw, th;
-  double x = box->origin.x - 2;
-  double y;
 
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   pango_layout_get_pixel_size (layout, &tw, &th);
-  y = box->origin.y - th - 4;
-  if (y < page->origin.y)
-    y = box->origin.y + box->size.height + 3;
-  if (x + tw + 6 > page->origin.x + page->size.width)
-    x = MAX (page->origin.x, box->origin.x + box->size.width + 2 - (tw + 6));
-  graphene_rect_init (out_rect, x, y, tw + 6, th + 2);
+  af_label_place (&af_box, tw + 6, th + 2, &af_page, (const AfRect *) others->data, others->len,
+                  &tag);
+  graphene_rect_init (out_rect, tag.x, tag.y, tag.width, tag.height);
   return layout;
 }
 
@@ -98,6 +104,7 @@ draw_box (AfdPageView           *self,
           AfField               *field,
           const graphene_rect_t *box,
           const graphene_rect_t *page,
+          GArray                *others,
           gboolean               selected,
           gboolean               hovered)
 {
@@ -116,7 +123,7 @@ draw_box (AfdPageView           *self,
     return;
   if (low || selected || hovered || af_field_is_reviewed (field))
     {
-      layout = label_layout (self, field, box, page, &label);
+      layout = label_layout (self, field, box, page, others, &label);
       graphene_rect_union (&bounds, &label, &bounds);
     }
   cr = gtk_snapshot_append_cairo (snapshot, &bounds);
@@ -137,6 +144,28 @@ draw_box (AfdPageView           *self,
   cairo_destroy (cr);
 }
 
+/* Every box on @page in widget coordinates, which the tags keep clear of. */
+static GArray *
+page_boxes (AfdPageView *self,
+            guint        page)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->fields));
+  GArray *boxes = g_array_new (FALSE, FALSE, sizeof (AfRect));
+
+  for (guint i = 0; i < n; i++)
+    {
+      graphene_rect_t box;
+      AfRect rect;
+
+      if (af_field_get_page (af_field_list_get_field (self->fields, i)) != (int) page + 1 ||
+          !afd_page_view_get_field_rect (self, i, &box))
+        continue;
+      rect = to_af_rect (&box);
+      g_array_append_val (boxes, rect);
+    }
+  return boxes;
+}
+
 static void
 draw_highlights (AfdPageView *self,
                  GtkSnapshot *snapshot,
@@ -149,6 +178,7 @@ draw_highlights (AfdPageView *self,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->fields));
   int selected = af_field_list_get_selected (self->fields);
   graphene_rect_t view, page_rect = GRAPHENE_RECT_INIT (page_x, page_y, page_w, page_h);
+  g_autoptr(GArray) others = page_boxes (self, page);
 
   graphene_rect_init (&view, -32, -32, gtk_widget_get_width (GTK_WIDGET (self)) + 64,
                       gtk_widget_get_height (GTK_WIDGET (self)) + 64);
@@ -163,7 +193,8 @@ draw_highlights (AfdPageView *self,
         if (on_top != (pass == 1) || af_field_get_page (field) != (int) page + 1 ||
             !afd_page_view_get_field_rect (self, i, &box) || !graphene_rect_intersection (&box, &view, NULL))
           continue;
-        draw_box (self, snapshot, field, &box, &page_rect, (int) i == selected, (int) i == self->hovered);
+        draw_box (self, snapshot, field, &box, &page_rect, others, (int) i == selected,
+                  (int) i == self->hovered);
       }
 }
 
