@@ -808,6 +808,8 @@ test_submit (Fixture       *fixture,
   write_file (truncated, contents, length / 2);
   write_file (empty, "", 0);
   write_png_bomb (bomb);
+  /* Only import and sync create a cache: the first sync makes this one. */
+  sync_ok (fixture, "a", NULL);
 
   assert_refused (fixture, as_png, "JPEG image, which its name does not say");
   assert_refused (fixture, truncated, "truncated");
