@@ -56,6 +56,10 @@ void      af_store_set_sqlite_error    (AfStore        *self,
  * fails half-way with SQLITE_BUSY after it has read what it is about to change. */
 gboolean  af_store_begin               (AfStore        *self,
                                         GError        **error);
+/* BEGIN IMMEDIATE for a large transaction (a pull's page, an import): it lets the
+ * short ones of the same file that wait for the lock go first (af-store-turns.c). */
+gboolean  af_store_begin_bulk          (AfStore        *self,
+                                        GError        **error);
 gboolean  af_store_commit              (AfStore        *self,
                                         GError        **error);
 void      af_store_rollback            (AfStore        *self);

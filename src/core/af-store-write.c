@@ -279,7 +279,7 @@ put_items (AfStore          *self,
       return FALSE;
   if (!options->durable && !set_durable (self, FALSE, error))
     return FALSE;
-  if (!af_store_begin (self, error))
+  if (!af_store_begin_bulk (self, error))
     goto out;
   if (!outbox_is_empty (self, &outbox_empty, error))
     goto out;

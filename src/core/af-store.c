@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "af-crypto.h"
+#include "af-store-guard.h"
 #include "af-store-private.h"
 #include "af-store-test-private.h"
 
@@ -342,13 +343,6 @@ af_store_exec (AfStore     *self,
   g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
 
   return stmt != NULL && af_store_step_done (self, stmt, error);
-}
-
-gboolean
-af_store_begin (AfStore  *self,
-                GError  **error)
-{
-  return af_store_exec (self, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
@@ -779,6 +773,8 @@ open_store (const char  *path,
   g_autoptr(AfCacheKey) key = NULL;
   g_auto(Existing) existing = { FALSE, NULL };
 
+  /* Before the first connection: the guard watches connections as they open. */
+  af_store_guard_install ();
   if (!check_existing_file (path, &existing, error))
     return NULL;
   if (encrypted)
