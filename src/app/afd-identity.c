@@ -23,6 +23,16 @@ configured_identity (void)
   return af_config_get_identity (NULL);
 }
 
+/* Both connections sign with it: the store thread's (every converted edit) and the
+ * main thread's that remains for the queue model (no edits there). */
+static void
+set_identity (AfdWorkspace *workspace,
+              const char   *email)
+{
+  af_store_set_identity (afd_workspace_get_store (workspace), email);
+  af_store_thread_set_identity (afd_workspace_get_store_thread (workspace), email);
+}
+
 static void
 save_identity (AfdWorkspace *workspace,
                const char   *email)
@@ -33,7 +43,7 @@ save_identity (AfdWorkspace *workspace,
   g_settings_set_string (settings, "identity", email);
   if (!af_config_set_identity (email, &error))
     g_warning ("Could not share the identity with the CLI: %s", error->message);
-  af_store_set_identity (afd_workspace_get_store (workspace), email);
+  set_identity (workspace, email);
 }
 
 static void
@@ -100,16 +110,15 @@ gboolean
 afd_identity_ensure (GtkWidget    *widget,
                      AfdWorkspace *workspace)
 {
-  AfStore *store = afd_workspace_get_store (workspace);
   g_autofree char *email = NULL;
 
-  if (af_store_get_identity (store) != NULL)
+  if (af_store_thread_get_identity (afd_workspace_get_store_thread (workspace)) != NULL)
     return TRUE;
 
   email = configured_identity ();
   if (email != NULL && *email != '\0')
     {
-      af_store_set_identity (store, email);
+      set_identity (workspace, email);
       return TRUE;
     }
 
@@ -118,7 +127,7 @@ afd_identity_ensure (GtkWidget    *widget,
       g_autofree char *text = g_strdup_printf (_("On the demo workspace, edits are signed %s"),
                                                AFD_DEMO_IDENTITY);
 
-      af_store_set_identity (store, AFD_DEMO_IDENTITY);
+      set_identity (workspace, AFD_DEMO_IDENTITY);
       gtk_widget_activate_action (widget, "win.toast", "s", text);
       return TRUE;
     }

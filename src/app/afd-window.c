@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-store-guard.h"
 #include "afd-artwork-page.h"
 #include "afd-audit-page.h"
 #include "afd-compare-page.h"
@@ -720,6 +721,10 @@ first_paint_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, first_paint_cb, self);
   self->painted = TRUE;
+  /* From now on the main thread runs no SQL (issue 13): the UI tests make it fatal. */
+  af_store_guard_arm (af_store_guard_mode_from_string (g_getenv ("AFD_SQL_GUARD"),
+                      af_store_guard_mode_from_string (AFD_SQL_GUARD_DEFAULT,
+                                                       AF_STORE_GUARD_OFF)));
   g_idle_add_full (G_PRIORITY_DEFAULT, apply_pending_cb, g_object_ref (self), g_object_unref);
 }
 

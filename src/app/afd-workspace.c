@@ -10,6 +10,7 @@
 #include "af-demo.h"
 #include "af-object-path.h"
 #include "af-objects.h"
+#include "af-store-thread.h"
 #include "afd-workspace.h"
 
 struct _AfdWorkspace
@@ -17,7 +18,9 @@ struct _AfdWorkspace
   GObject   parent_instance;
 
   /* owned references */
-  AfStore  *store;
+  AfStore  *store;       /* only for the callers not yet on @store_thread (issue 13): the
+                          * queue model and counts; SQL on the main thread */
+  AfStoreThread *store_thread; /* the connection of the window's reads and edits */
   char     *demo_dir;    /* (nullable) set on the demo only */
 
   gint64    initial_counts[AFD_N_QUEUES];
@@ -39,6 +42,7 @@ afd_workspace_finalize (GObject *object)
   AfdWorkspace *self = AFD_WORKSPACE (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->store_thread);
   g_clear_pointer (&self->demo_dir, g_free);
 
   G_OBJECT_CLASS (afd_workspace_parent_class)->finalize (object);
@@ -163,6 +167,20 @@ open_explicit (AfdWorkspace  *self,
   return TRUE;
 }
 
+/* The window's own connection, on a thread of its own (af-store-thread.h): opened here,
+ * on the worker, and handed over. */
+static gboolean
+open_store_thread (AfdWorkspace  *self,
+                   GError       **error)
+{
+  AfStore *store = af_store_open (af_store_get_path (self->store), error);
+
+  if (store == NULL)
+    return FALSE;
+  self->store_thread = af_store_thread_new (store);
+  return TRUE;
+}
+
 typedef struct
 {
   char     *db_path;          /* (nullable) */
@@ -198,6 +216,8 @@ open_thread (GTask        *task,
   else
     ok = open_demo (self, &error);
 
+  if (ok)
+    ok = open_store_thread (self, &error);
   if (!ok)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -247,6 +267,13 @@ afd_workspace_get_store (AfdWorkspace *self)
 {
   g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
   return self->store;
+}
+
+AfStoreThread *
+afd_workspace_get_store_thread (AfdWorkspace *self)
+{
+  g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
+  return self->store_thread;
 }
 
 gboolean

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "af-store.h"
+#include "af-store-thread.h"
 #include "afd-queue.h"
 
 G_BEGIN_DECLS
@@ -42,7 +43,12 @@ AfdWorkspace *afd_workspace_open_finish      (GAsyncResult         *result,
                                               GError              **error);
 /* The queue counts taken while opening (afd_queue_count_all()). */
 const gint64 *afd_workspace_get_initial_counts (AfdWorkspace *self);
+/* Only for the callers not yet converted (issue 13): its calls run SQL on the calling
+ * thread. Everything else goes through the store thread (af-store-async.h). */
 AfStore      *afd_workspace_get_store        (AfdWorkspace   *self);
+/* The window's connection to the cache, on a thread of its own: every read and edit of
+ * a page is an _async call on it (af-store-async.h, docs in _notes/store-async.md). */
+AfStoreThread *afd_workspace_get_store_thread (AfdWorkspace  *self);
 gboolean      afd_workspace_is_demo          (AfdWorkspace   *self);
 
 /* The local file holding the object of @item: @attribute NULL for a document's
