@@ -7,12 +7,11 @@
  * none run through the store's thread, and a note saved while a pull writes 10,000
  * items commits before the pull ends and survives it.
  */
-#include <glib/gstdio.h>
-
 #include "af-codec.h"
 #include "af-store-async.h"
 #include "af-store-guard.h"
 #include "af-store-test-private.h"
+#include "af-test-util.h"
 
 #define LOW_RISK_AUDIT "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa"
 #define W2_DOCUMENT "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb"
@@ -22,34 +21,10 @@
 #define PULL_BATCH_ITEMS 100
 #define PULL_EDITED_BATCH 60   /* the batch that carries the edited audit's new copy */
 
-static char *scratch_dir;
-
 static char *
 cache_path (void)
 {
-  g_autofree char *test = g_strdelimit (g_strdup (g_test_get_path ()), "/", '_');
-  g_autofree char *dir = g_build_filename (scratch_dir, test, NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  return g_build_filename (dir, "cache.db", NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  return af_test_scratch ("cache.db");
 }
 
 static GPtrArray *
@@ -88,26 +63,6 @@ open_with_fixtures (const char *path)
   return store;
 }
 
-/* ---- Waiting for results on the main context -------------------------------------------- */
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static AfValue *
 get_item (AfStoreThread *thread,
           AfTable        table,
@@ -117,8 +72,8 @@ get_item (AfStoreThread *thread,
   g_autoptr(GError) error = NULL;
   AfValue *item;
 
-  af_store_thread_get_item_async (thread, table, id, NULL, store_result_cb, &result);
-  item = af_store_thread_get_item_finish (thread, wait_result (&result), &error);
+  af_store_thread_get_item_async (thread, table, id, NULL, af_test_store_result, &result);
+  item = af_store_thread_get_item_finish (thread, af_test_wait (&result), &error);
   g_assert_no_error (error);
   return item;
 }
@@ -130,8 +85,8 @@ outbox_length (AfStoreThread *thread)
   g_autoptr(GError) error = NULL;
   gint64 n;
 
-  af_store_thread_outbox_length_async (thread, NULL, store_result_cb, &result);
-  n = af_store_thread_count_finish (thread, wait_result (&result), &error);
+  af_store_thread_outbox_length_async (thread, NULL, af_test_store_result, &result);
+  n = af_store_thread_count_finish (thread, af_test_wait (&result), &error);
   g_assert_no_error (error);
   return n;
 }
@@ -153,19 +108,19 @@ test_order (void)
 
   g_assert_cmpstr (af_store_thread_get_identity (thread), ==, REVIEWER);
   af_store_thread_set_review_notes_async (thread, LOW_RISK_AUDIT, "first", NULL,
-                                          store_result_cb, &saved);
-  af_store_thread_find_item_async (thread, LOW_RISK_AUDIT, NULL, store_result_cb, &found);
-  af_store_thread_audit_history_async (thread, "no-such-loan", NULL, store_result_cb, &history);
+                                          af_test_store_result, &saved);
+  af_store_thread_find_item_async (thread, LOW_RISK_AUDIT, NULL, af_test_store_result, &found);
+  af_store_thread_audit_history_async (thread, "no-such-loan", NULL, af_test_store_result, &history);
   /* Nothing is delivered before the caller's context runs. */
   g_assert_null (saved);
 
-  item = af_store_thread_find_item_finish (thread, wait_result (&found), &table, &error);
+  item = af_store_thread_find_item_finish (thread, af_test_wait (&found), &table, &error);
   g_assert_no_error (error);
   g_assert_nonnull (saved);   /* delivered in the order queued */
   g_assert_true (af_store_thread_edit_finish (thread, saved, &error));
   g_assert_cmpint (table, ==, AF_TABLE_AUDITS);
   g_assert_cmpstr (af_item_get_s (item, "review_notes"), ==, "first");
-  audits = af_store_thread_list_finish (thread, wait_result (&history), &error);
+  audits = af_store_thread_list_finish (thread, af_test_wait (&history), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (audits->len, ==, 0);
   g_assert_cmpint (outbox_length (thread), ==, 1);
@@ -183,8 +138,8 @@ test_identity (void)
 
   af_store_thread_set_identity (thread, "second@example.com");
   g_assert_cmpstr (af_store_thread_get_identity (thread), ==, "second@example.com");
-  af_store_thread_mark_reviewed_async (thread, LOW_RISK_AUDIT, NULL, store_result_cb, &saved);
-  g_assert_true (af_store_thread_edit_finish (thread, wait_result (&saved), &error));
+  af_store_thread_mark_reviewed_async (thread, LOW_RISK_AUDIT, NULL, af_test_store_result, &saved);
+  g_assert_true (af_store_thread_edit_finish (thread, af_test_wait (&saved), &error));
   g_assert_no_error (error);
   item = get_item (thread, AF_TABLE_AUDITS, LOW_RISK_AUDIT);
   g_assert_cmpstr (af_item_get_s (item, "reviewed_by"), ==, "second@example.com");
@@ -207,13 +162,13 @@ test_cancel (void)
 
   g_cancellable_cancel (cancellable);
   af_store_thread_get_item_async (thread, AF_TABLE_AUDITS, LOW_RISK_AUDIT, cancellable,
-                                  store_result_cb, &read);
+                                  af_test_store_result, &read);
   af_store_thread_set_review_notes_async (thread, LOW_RISK_AUDIT, "kept although the page "
-                                          "went away", cancellable, store_result_cb, &saved);
-  read_item = af_store_thread_get_item_finish (thread, wait_result (&read), &read_error);
+                                          "went away", cancellable, af_test_store_result, &saved);
+  read_item = af_store_thread_get_item_finish (thread, af_test_wait (&read), &read_error);
   g_assert_error (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (read_item);
-  g_assert_false (af_store_thread_edit_finish (thread, wait_result (&saved), &save_error));
+  g_assert_false (af_store_thread_edit_finish (thread, af_test_wait (&saved), &save_error));
   g_assert_error (save_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The edit was made all the same, with its outbox entry. */
@@ -246,11 +201,11 @@ test_failure_reported (void)
 
   before = get_item (thread, AF_TABLE_DOCUMENTS, W2_DOCUMENT);
   af_store_thread_write_async (thread, inject_job, g_strdup ("after-item-update"), g_free, NULL,
-                               NULL, store_result_cb, &injected);
+                               NULL, af_test_store_result, &injected);
   af_store_thread_add_correction_async (thread, W2_DOCUMENT, "employer_ein", "12-3456789", NULL,
-                                        NULL, store_result_cb, &saved);
-  g_assert_nonnull (af_store_thread_run_finish (thread, wait_result (&injected), &error));
-  g_assert_false (af_store_thread_edit_finish (thread, wait_result (&saved), &error));
+                                        NULL, af_test_store_result, &saved);
+  g_assert_nonnull (af_store_thread_run_finish (thread, af_test_wait (&injected), &error));
+  g_assert_false (af_store_thread_edit_finish (thread, af_test_wait (&saved), &error));
   g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INJECTED);
 
   after = get_item (thread, AF_TABLE_DOCUMENTS, W2_DOCUMENT);
@@ -275,8 +230,8 @@ test_guard (void)
   before = af_store_guard_get_violations ();
 
   /* Through the store's thread, with the main context owned and running: none. */
-  af_store_thread_get_state_async (thread, "anything", NULL, store_result_cb, &result);
-  value = af_store_thread_get_state_finish (thread, wait_result (&result), &error);
+  af_store_thread_get_state_async (thread, "anything", NULL, af_test_store_result, &result);
+  value = af_store_thread_get_state_finish (thread, af_test_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_null (value);
   g_assert_cmpuint (af_store_guard_get_violations (), ==, before);
@@ -436,9 +391,9 @@ test_note_during_pull (void)
   pull = g_thread_new ("pull", pull_thread, &race);
   race_wait (&race, &race.pull_started);
 
-  af_store_thread_write_async (thread, note_job, &race, NULL, NULL, NULL, store_result_cb,
+  af_store_thread_write_async (thread, note_job, &race, NULL, NULL, NULL, af_test_store_result,
                                &saved);
-  g_assert_nonnull (af_store_thread_run_finish (thread, wait_result (&saved), &error));
+  g_assert_nonnull (af_store_thread_run_finish (thread, af_test_wait (&saved), &error));
   g_assert_no_error (error);
   g_thread_join (pull);
 
@@ -463,12 +418,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  scratch_dir = g_dir_make_tmp ("test-store-thread-XXXXXX", &error);
-  g_assert_no_error (error);
+  af_test_scratch_init ("test-store-thread-XXXXXX");
 
   g_test_add_func ("/store-thread/order", test_order);
   g_test_add_func ("/store-thread/identity", test_identity);
@@ -479,7 +432,6 @@ main (int   argc,
   g_test_add_func ("/store-thread/note-during-pull", test_note_during_pull);
 
   status = g_test_run ();
-  remove_tree (scratch_dir);
-  g_free (scratch_dir);
+  af_test_scratch_remove ();
   return status;
 }
