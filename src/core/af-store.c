@@ -107,6 +107,14 @@ static const char * const migrations[] = {
   "CREATE TABLE crypto ("
   "  name TEXT PRIMARY KEY NOT NULL,"
   "  value BLOB NOT NULL) WITHOUT ROWID;",
+  /* 3: retention reads only what has expired. Every command opens the cache with a
+   * sweep `WHERE expires_at <= now` (af-retention.c), which without an index read the
+   * whole cache (~0.45 s at 300,000 items). Partial: items without an expiry (users,
+   * items whose ttl is missing or out of range) never expire and take no entry; a
+   * comparison on expires_at implies IS NOT NULL, so SQLite uses these indexes. */
+  "CREATE INDEX documents_expires ON documents (expires_at) WHERE expires_at IS NOT NULL;"
+  "CREATE INDEX audits_expires ON audits (expires_at) WHERE expires_at IS NOT NULL;"
+  "CREATE INDEX analyses_expires ON analyses (expires_at) WHERE expires_at IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AF_STORE_SCHEMA_VERSION);

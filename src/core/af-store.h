@@ -38,7 +38,7 @@ typedef enum
   AF_STORE_ERROR_INTEGRITY,      /* an item's encrypted values do not authenticate */
 } AfStoreError;
 
-#define AF_STORE_SCHEMA_VERSION 2
+#define AF_STORE_SCHEMA_VERSION 3
 
 #define AF_TYPE_STORE (af_store_get_type ())
 G_DECLARE_FINAL_TYPE (AfStore, af_store, AF, STORE, GObject)
@@ -99,6 +99,21 @@ gboolean    af_store_apply_remote_changes (AfStore     *self,
 gboolean    af_store_import_file       (AfStore        *self,
                                         const char     *path,
                                         guint           out_counts[AF_N_TABLES],
+                                        GError        **error);
+/* What af_store_import_file_at() brought, per table. */
+typedef struct
+{
+  guint imported[AF_N_TABLES];
+  guint expired[AF_N_TABLES];   /* already past their ttl / auto_delete_date: left out */
+} AfImportCounts;
+
+/* af_store_import_file(), except that items whose ttl or auto_delete_date lies at or
+ * before @now_unix are not imported (retention would remove them at once) but counted,
+ * so that the caller can say so. */
+gboolean    af_store_import_file_at    (AfStore        *self,
+                                        const char     *path,
+                                        gint64          now_unix,
+                                        AfImportCounts *out_counts,
                                         GError        **error);
 /* Idempotent: deleting an absent item succeeds. Outbox entries are kept. */
 gboolean    af_store_delete_item       (AfStore        *self,
