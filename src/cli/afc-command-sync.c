@@ -255,6 +255,7 @@ run_sync_engine (AfcContext *context,
     g_main_context_iteration (NULL, FALSE);
   if (result == NULL)
     return fail_offline (context, store, error);
+  afc_context_report_expired (context, result->expired_by_table);
   if (afc_context_get_json (context))
     print_sync_json (context, result, af_store_conflict_count (store, NULL));
   else

@@ -10,6 +10,7 @@
 #include "af-config.h"
 #include "af-pii.h"
 #include "af-retention.h"
+#include "afc-output.h"
 
 struct _AfcContext
 {
@@ -130,6 +131,28 @@ check_or_prepare_path (AfcContext  *self,
   return TRUE;
 }
 
+/* Retention at open (af-retention.h): expired items leave unless they hold unsent
+ * changes, and the command says so on stderr. A failure here must not stop the
+ * command: the next sync tries again. */
+static void
+apply_retention (AfcContext *self)
+{
+  guint removed[AF_N_TABLES] = { 0 };
+
+  if (af_retention_run_by_table (self->store, NULL, af_clock_now_unix (), removed, NULL))
+    afc_context_report_expired (self, removed);
+}
+
+void
+afc_context_report_expired (AfcContext  *self,
+                            const guint  removed[AF_N_TABLES])
+{
+  g_autofree char *notice = afc_output_expired_notice (removed);
+
+  if (notice != NULL)
+    afc_context_notice (self, "%s", notice);
+}
+
 AfStore *
 afc_context_get_store (AfcContext  *self,
                        GError     **error)
@@ -145,10 +168,8 @@ afc_context_get_store (AfcContext  *self,
 
   g_debug ("opening cache %s", path);
   self->store = af_store_open (path, error);
-  /* Retention at open (af-retention.h): expired items leave unless they hold unsent
-   * changes. A failure here must not stop the command: the next sync tries again. */
   if (self->store != NULL)
-    af_retention_run (self->store, NULL, af_clock_now_unix (), NULL, NULL);
+    apply_retention (self);
   return self->store;
 }
 
@@ -199,6 +220,21 @@ print_error_line (const char *message)
   g_strdelimit (line, "\r\n", ' ');
   fprintf (stderr, "%s: %s\n", AFC_PROGRAM_NAME, line);
   fflush (stderr);
+}
+
+void
+afc_context_notice (AfcContext *self,
+                    const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  print_error_line (message);
 }
 
 int

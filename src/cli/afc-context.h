@@ -60,6 +60,13 @@ void        afc_context_write            (AfcContext   *self,
                                           const GString *text);
 
 /* Print "auditflow-cli: <message>" on stderr and return the exit code to use. */
+/* One line on stderr that is not a failure ("removed 3 expired items (…)"). */
+void        afc_context_notice           (AfcContext   *self,
+                                          const char   *format,
+                                          ...) G_GNUC_PRINTF (2, 3);
+/* The notice of what retention removed, when it removed anything. */
+void        afc_context_report_expired   (AfcContext   *self,
+                                          const guint   removed[AF_N_TABLES]);
 int         afc_context_fail             (AfcContext   *self,
                                           const GError *error);
 int         afc_context_fail_message     (AfcContext   *self,

@@ -97,6 +97,41 @@ afc_output_table_noun (AfTable table,
   return count == 1 ? singular[table] : af_table_nick (table);
 }
 
+void
+afc_output_append_counts (GString     *out,
+                          const guint  counts[AF_N_TABLES])
+{
+  gboolean any = FALSE;
+
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    {
+      if (counts[t] == 0)
+        continue;
+      g_string_append_printf (out, "%s%u %s", any ? ", " : "", counts[t],
+                              afc_output_table_noun (t, counts[t]));
+      any = TRUE;
+    }
+  if (!any)
+    g_string_append (out, "nothing");
+}
+
+char *
+afc_output_expired_notice (const guint removed[AF_N_TABLES])
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  guint total = 0;
+
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    total += removed[t];
+  if (total == 0)
+    return NULL;
+  g_string_append_printf (out, "removed %u expired %s (", total, total == 1 ? "item" : "items");
+  afc_output_append_counts (out, removed);
+  g_string_append_printf (out, " past %s retention date: ttl or auto_delete_date)",
+                          total == 1 ? "its" : "their");
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static void
 append_cell (GString    *out,
              const char *text,

@@ -33,6 +33,14 @@ char *afc_output_value_text        (const AfValue      *value);
 const char *afc_output_table_noun  (AfTable             table,
                                     guint               count);
 
+/* Appends "12 documents, 1 audit" (the tables with a count), or "nothing". */
+void  afc_output_append_counts     (GString            *out,
+                                    const guint         counts[AF_N_TABLES]);
+
+/* "removed 5 expired items (5 analyses past their retention date)", or NULL when
+ * @removed is all zero: retention never removes items silently. */
+char *afc_output_expired_notice    (const guint         removed[AF_N_TABLES]);
+
 /* @columns: attribute names, NULL-terminated; @items: AfValue maps. */
 void  afc_output_table             (GString            *out,
                                     const char * const *columns,

@@ -180,13 +180,13 @@ af_retention_erase_items (AfStore             *store,
 }
 
 gboolean
-af_retention_run (AfStore     *store,
-                  const char  *objects_dir,
-                  gint64       now_unix,
-                  guint       *out_removed,
-                  GError     **error)
+af_retention_run_by_table (AfStore     *store,
+                           const char  *objects_dir,
+                           gint64       now_unix,
+                           guint        out_removed[AF_N_TABLES],
+                           GError     **error)
 {
-  guint removed = 0;
+  guint removed[AF_N_TABLES] = { 0 };
 
   g_return_val_if_fail (AF_IS_STORE (store), FALSE);
 
@@ -201,9 +201,28 @@ af_retention_run (AfStore     *store,
       if (ids->len > 1 && !af_retention_erase_items (store, objects_dir, t,
                                                      (const char * const *) ids->pdata, error))
         return FALSE;
-      removed += ids->len - 1;
+      removed[t] = ids->len - 1;
     }
   if (out_removed != NULL)
-    *out_removed = removed;
+    memcpy (out_removed, removed, sizeof removed);
+  return TRUE;
+}
+
+gboolean
+af_retention_run (AfStore     *store,
+                  const char  *objects_dir,
+                  gint64       now_unix,
+                  guint       *out_removed,
+                  GError     **error)
+{
+  guint removed[AF_N_TABLES] = { 0 };
+  guint total = 0;
+
+  if (!af_retention_run_by_table (store, objects_dir, now_unix, removed, error))
+    return FALSE;
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    total += removed[t];
+  if (out_removed != NULL)
+    *out_removed = total;
   return TRUE;
 }

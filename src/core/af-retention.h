@@ -21,6 +21,13 @@ gboolean af_retention_run          (AfStore      *store,
                                     guint        *out_removed,
                                     GError      **error);
 
+/* The same, with what left counted per table (users never expire: 0). */
+gboolean af_retention_run_by_table (AfStore      *store,
+                                    const char   *objects_dir,
+                                    gint64        now_unix,
+                                    guint         out_removed[AF_N_TABLES],
+                                    GError      **error);
+
 /* Removes the items (and their object files, outbox entries, conflicts) from the
  * cache in one transaction: what forget-user does locally. */
 gboolean af_retention_erase_items  (AfStore      *store,

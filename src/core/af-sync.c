@@ -213,15 +213,19 @@ apply_retention (GTask *task)
   AfSync *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   GError *error = NULL;
-  guint removed = 0;
+  guint removed[AF_N_TABLES] = { 0 };
 
   /* NULL: the objects are where AfPull keeps them by default. */
-  if (!af_retention_run (self->store, NULL, af_clock_now_unix (), &removed, &error))
+  if (!af_retention_run_by_table (self->store, NULL, af_clock_now_unix (), removed, &error))
     {
       run_failed (task, error);
       return FALSE;
     }
-  run->result->expired += removed;
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    {
+      run->result->expired += removed[t];
+      run->result->expired_by_table[t] += removed[t];
+    }
   return TRUE;
 }
 

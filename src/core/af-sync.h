@@ -31,6 +31,7 @@ typedef struct
   AfPullResult   *pull;        /* (nullable) not pulled */
   guint           forgotten;   /* forget-user requests finished */
   guint           expired;     /* items that left the cache (retention) */
+  guint           expired_by_table[AF_N_TABLES];  /* the same, per table */
 } AfSyncResult;
 
 void af_sync_result_free (AfSyncResult *result);
