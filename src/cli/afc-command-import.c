@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "af-clock.h"
 #include "af-codec.h"
 #include "afc-output.h"
 
@@ -13,33 +14,38 @@ typedef struct
 {
   const char *path;
   char       *display_name;   /* (owned): @path as UTF-8, for messages and JSON */
-  guint       counts[AF_N_TABLES];
+  AfImportCounts counts;
   char       *error;   /* (owned) (nullable) */
 } FileResult;
 
-static void
-append_counts_text (GString     *out,
-                    const guint  counts[AF_N_TABLES])
+static gboolean
+any_count (const guint counts[AF_N_TABLES])
 {
-  gboolean any = FALSE;
-
   for (guint t = 0; t < AF_N_TABLES; t++)
-    {
-      if (counts[t] == 0)
-        continue;
-      g_string_append_printf (out, "%s%u %s", any ? ", " : "", counts[t],
-                              afc_output_table_noun (t, counts[t]));
-      any = TRUE;
-    }
-  if (!any)
-    g_string_append (out, "nothing");
+    if (counts[t] > 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* "12 documents, 4 audits" and, when some were left out, "; 5 analyses already
+ * expired, not imported". */
+static void
+append_result (GString              *out,
+               const AfImportCounts *counts)
+{
+  afc_output_append_counts (out, counts->imported);
+  if (!any_count (counts->expired))
+    return;
+  g_string_append (out, "; ");
+  afc_output_append_counts (out, counts->expired);
+  g_string_append (out, " already expired, not imported");
 }
 
 static void
-print_text (AfcContext       *context,
-            const FileResult *results,
-            guint             n_results,
-            const guint       totals[AF_N_TABLES])
+print_text (AfcContext           *context,
+            const FileResult     *results,
+            guint                 n_results,
+            const AfImportCounts *totals)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
@@ -48,26 +54,27 @@ print_text (AfcContext       *context,
       if (results[i].error != NULL)
         continue;
       g_string_append_printf (out, "%s: ", results[i].display_name);
-      append_counts_text (out, results[i].counts);
+      append_result (out, &results[i].counts);
       g_string_append_c (out, '\n');
     }
   g_string_append (out, "imported ");
-  append_counts_text (out, totals);
+  append_result (out, totals);
   g_string_append_c (out, '\n');
   afc_context_write (context, out);
 }
 
 static void
-print_json (AfcContext       *context,
-            const FileResult *results,
-            guint             n_results,
-            const guint       totals[AF_N_TABLES])
+print_json (AfcContext           *context,
+            const FileResult     *results,
+            guint                 n_results,
+            const AfImportCounts *totals)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GString) out = g_string_new (NULL);
 
   json_builder_begin_object (builder);
-  afc_output_json_add_counts (builder, "imported", totals);
+  afc_output_json_add_counts (builder, "imported", totals->imported);
+  afc_output_json_add_counts (builder, "expired", totals->expired);
   json_builder_set_member_name (builder, "files");
   json_builder_begin_array (builder);
   for (guint i = 0; i < n_results; i++)
@@ -81,13 +88,35 @@ print_json (AfcContext       *context,
           json_builder_add_string_value (builder, results[i].error);
         }
       else
-        afc_output_json_add_counts (builder, "imported", results[i].counts);
+        {
+          afc_output_json_add_counts (builder, "imported", results[i].counts.imported);
+          afc_output_json_add_counts (builder, "expired", results[i].counts.expired);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   afc_output_json (out, builder);
   afc_context_write (context, out);
+}
+
+/* Retention would remove an item already past its date at the next command, so it is
+ * not imported at all; never silently (issue 16). */
+static void
+report_expired (AfcContext  *context,
+                const guint  expired[AF_N_TABLES])
+{
+  g_autoptr(GString) counts = g_string_new (NULL);
+  guint total = 0;
+
+  for (guint t = 0; t < AF_N_TABLES; t++)
+    total += expired[t];
+  if (total == 0)
+    return;
+  afc_output_append_counts (counts, expired);
+  afc_context_notice (context, "not imported: %s already past %s retention date (ttl or "
+                      "auto_delete_date); set AUDITFLOW_DESK_NOW to an earlier time to keep "
+                      "them", counts->str, total == 1 ? "its" : "their");
 }
 
 /* One transaction per file (the store's contract): a bad file leaves nothing behind
@@ -99,7 +128,7 @@ import_one (AfcContext *context,
 {
   g_autoptr(GError) error = NULL;
 
-  if (af_store_import_file (store, result->path, result->counts, &error))
+  if (af_store_import_file_at (store, result->path, af_clock_now_unix (), &result->counts, &error))
     return TRUE;
 
   /* The store's message names the item's index; make sure it names the file too,
@@ -109,7 +138,7 @@ import_one (AfcContext *context,
   else
     result->error = g_strdup_printf ("%s: %s", result->display_name, error->message);
   afc_context_fail_message (context, "%s", result->error);
-  memset (result->counts, 0, sizeof result->counts);
+  memset (&result->counts, 0, sizeof result->counts);
   return FALSE;
 }
 
@@ -122,7 +151,7 @@ import_run (const AfcCommand  *command,
   g_auto(GStrv) files = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree FileResult *results = NULL;
-  guint totals[AF_N_TABLES] = { 0 };
+  AfImportCounts totals = { { 0 } };
   gboolean all_ok = TRUE;
   guint n_files;
   AfStore *store;
@@ -143,13 +172,17 @@ import_run (const AfcCommand  *command,
       results[i].display_name = g_filename_display_name (files[i]);
       all_ok &= import_one (context, store, &results[i]);
       for (guint t = 0; t < AF_N_TABLES; t++)
-        totals[t] += results[i].counts[t];
+        {
+          totals.imported[t] += results[i].counts.imported[t];
+          totals.expired[t] += results[i].counts.expired[t];
+        }
     }
+  report_expired (context, totals.expired);
 
   if (afc_context_get_json (context))
-    print_json (context, results, n_files, totals);
+    print_json (context, results, n_files, &totals);
   else
-    print_text (context, results, n_files, totals);
+    print_text (context, results, n_files, &totals);
 
   for (guint i = 0; i < n_files; i++)
     {
@@ -165,7 +198,9 @@ const AfcCommand afc_command_import = {
   .summary = "Load DynamoDB JSON files ({\"Items\": [...]}, as `aws dynamodb scan` prints)",
   .description = "Each file is imported in one transaction: a file with a malformed item\n"
                  "imports nothing, and the message names the file and the item's index.\n"
-                 "The other files are still imported; the exit status is 1 if any failed.",
+                 "The other files are still imported; the exit status is 1 if any failed.\n"
+                 "Items already past their ttl or auto_delete_date (retention) are not\n"
+                 "imported, and the summary says how many.",
   .raw_arguments = TRUE,
   .creates_cache = TRUE,
   .run = import_run,

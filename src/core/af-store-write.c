@@ -390,15 +390,68 @@ prefix_with_file (GError     **error,
   return FALSE;
 }
 
+/* The item's expiry as retention reads it (the expires_at column): TRUE when there
+ * is one and it lies at or before @now_unix. */
+static gboolean
+item_expired (AfTable        table,
+              const AfValue *item,
+              gint64         now_unix)
+{
+  gint64 expires_at;
+
+  for (guint i = 0; i < n_columns (table); i++)
+    {
+      const Column *column = &columns[table][i];
+
+      const char *text;
+
+      if (strcmp (column->column, "expires_at") != 0)
+        continue;
+      text = column_text (column, item);
+      return text != NULL
+             && af_number_to_int64 (text, AF_NUMBER_INT_MIN, AF_NUMBER_INT_MAX, &expires_at)
+             && expires_at <= now_unix;
+    }
+  return FALSE;
+}
+
+/* Moves the expired items of @items (and their tables) out, counting them. */
+static void
+drop_expired (GPtrArray       *items,
+              AfTable         *tables,
+              gint64           now_unix,
+              AfImportCounts  *counts)
+{
+  guint kept = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      AfValue *item = g_ptr_array_index (items, i);
+
+      if (item_expired (tables[i], item, now_unix))
+        {
+          counts->expired[tables[i]]++;
+          af_value_unref (item);
+          continue;
+        }
+      items->pdata[kept] = item;
+      tables[kept++] = tables[i];
+    }
+  /* The dropped items are already released: shrink without the free function. */
+  items->len = kept;
+}
+
 gboolean
-af_store_import_file (AfStore     *self,
-                      const char  *path,
-                      guint        out_counts[AF_N_TABLES],
-                      GError     **error)
+af_store_import_file_at (AfStore         *self,
+                         const char      *path,
+                         gint64           now_unix,
+                         AfImportCounts  *out_counts,
+                         GError         **error)
 {
   g_autofree char *contents = NULL;
   g_autofree AfTable *tables = NULL;
   g_autoptr(GPtrArray) items = NULL;
+  AfImportCounts counts = { { 0 } };
   GError *local_error = NULL;
   gsize length = 0;
 
@@ -411,18 +464,34 @@ af_store_import_file (AfStore     *self,
   if (items == NULL)
     return prefix_with_file (error, local_error, path);
   tables = guess_tables (items, &local_error);
+  if (tables == NULL)
+    return prefix_with_file (error, local_error, path);
+  drop_expired (items, tables, now_unix, &counts);
   /* Durable: nothing else holds what a file import brought, and it is one commit. */
-  if (tables == NULL
-      || !put_items (self, AF_N_TABLES, items, tables, &(PutOptions) { .durable = TRUE },
-                     &local_error))
+  if (!put_items (self, AF_N_TABLES, items, tables, &(PutOptions) { .durable = TRUE },
+                  &local_error))
     return prefix_with_file (error, local_error, path);
 
+  for (guint i = 0; i < items->len; i++)
+    counts.imported[tables[i]]++;
   if (out_counts != NULL)
-    {
-      memset (out_counts, 0, sizeof (guint) * AF_N_TABLES);
-      for (guint i = 0; i < items->len; i++)
-        out_counts[tables[i]]++;
-    }
+    *out_counts = counts;
+  return TRUE;
+}
+
+gboolean
+af_store_import_file (AfStore     *self,
+                      const char  *path,
+                      guint        out_counts[AF_N_TABLES],
+                      GError     **error)
+{
+  AfImportCounts counts;
+
+  /* G_MININT64: nothing has expired before it, so every item is imported. */
+  if (!af_store_import_file_at (self, path, G_MININT64, &counts, error))
+    return FALSE;
+  if (out_counts != NULL)
+    memcpy (out_counts, counts.imported, sizeof counts.imported);
   return TRUE;
 }
 
