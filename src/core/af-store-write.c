@@ -397,17 +397,17 @@ item_expired (AfTable        table,
               const AfValue *item,
               gint64         now_unix)
 {
+  guint n = 0;
+  const AfStoreColumn *table_columns = af_store_columns (table, &n);
   gint64 expires_at;
 
-  for (guint i = 0; i < n_columns (table); i++)
+  for (guint i = 0; i < n; i++)
     {
-      const Column *column = &columns[table][i];
-
       const char *text;
 
-      if (strcmp (column->column, "expires_at") != 0)
+      if (strcmp (table_columns[i].column, "expires_at") != 0)
         continue;
-      text = column_text (column, item);
+      text = af_item_get_n (item, table_columns[i].attribute);
       return text != NULL
              && af_number_to_int64 (text, AF_NUMBER_INT_MIN, AF_NUMBER_INT_MAX, &expires_at)
              && expires_at <= now_unix;
