@@ -20,6 +20,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "af-test-util.h"
+
 #define BEFORE_EXPIRY "2024-11-08T09:00:00Z"
 #define AFTER_EXPIRY "2025-01-15T09:00:00Z"
 
@@ -143,28 +145,10 @@ set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_remove (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 tear_down (Fixture       *fixture,
            gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  g_assert_true (af_test_remove_tree (fixture->dir));
   g_free (fixture->dir);
   g_free (fixture->db);
 }
