@@ -8,13 +8,14 @@
 #include <string.h>
 
 #include "af-config.h"
-#include "afd-application.h"
 #include "afd-identity.h"
 
+/* The dialog's widget name: while one is open, no second one is stacked on it. */
+#define DIALOG_NAME "afd-identity-dialog"
+
 static char *
-configured_identity (void)
+configured_identity (GSettings *settings)
 {
-  GSettings *settings = afd_application_get_settings (AFD_APPLICATION_DEFAULT);
   g_autofree char *email = g_settings_get_string (settings, "identity");
 
   if (email[0] != '\0')
@@ -37,10 +38,9 @@ static void
 save_identity (AfdWorkspace *workspace,
                const char   *email)
 {
-  GSettings *settings = afd_application_get_settings (AFD_APPLICATION_DEFAULT);
   g_autoptr(GError) error = NULL;
 
-  g_settings_set_string (settings, "identity", email);
+  g_settings_set_string (afd_workspace_get_settings (workspace), "identity", email);
   if (!af_config_set_identity (email, &error))
     g_warning ("Could not share the identity with the CLI: %s", error->message);
   set_identity (workspace, email);
@@ -54,8 +54,6 @@ response_cb (AdwMessageDialog *dialog,
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *email = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-
-  g_object_set_data (G_OBJECT (workspace), "afd-identity-asking", NULL);
 
   if (g_strcmp0 (response, "save") == 0 && strchr (email, '@') != NULL)
     {
@@ -86,7 +84,7 @@ ask (GtkWidget    *widget,
                                                 "your e-mail address."));
   GtkWidget *entry = gtk_entry_new ();
 
-  g_object_set_data (G_OBJECT (workspace), "afd-identity-asking", GINT_TO_POINTER (TRUE));
+  gtk_widget_set_name (dialog, DIALOG_NAME);
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("name@example.com"));
   gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_EMAIL);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
@@ -106,6 +104,21 @@ ask (GtkWidget    *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static gboolean
+asking (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (window), DIALOG_NAME) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 afd_identity_ensure (GtkWidget    *widget,
                      AfdWorkspace *workspace)
@@ -115,7 +128,7 @@ afd_identity_ensure (GtkWidget    *widget,
   if (af_store_thread_get_identity (afd_workspace_get_store_thread (workspace)) != NULL)
     return TRUE;
 
-  email = configured_identity ();
+  email = configured_identity (afd_workspace_get_settings (workspace));
   if (email != NULL && *email != '\0')
     {
       set_identity (workspace, email);
@@ -133,7 +146,7 @@ afd_identity_ensure (GtkWidget    *widget,
     }
 
   /* Edits retried while the question is open must not stack up dialogs. */
-  if (g_object_get_data (G_OBJECT (workspace), "afd-identity-asking") == NULL)
+  if (!asking ())
     ask (widget, workspace);
   return FALSE;
 }

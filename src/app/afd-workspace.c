@@ -22,6 +22,7 @@ struct _AfdWorkspace
                           * queue model and counts; SQL on the main thread */
   AfStoreThread *store_thread; /* the connection of the window's reads and edits */
   char     *demo_dir;    /* (nullable) set on the demo only */
+  GSettings *settings;   /* the application's, read and written on the main thread */
 
   gint64    initial_counts[AFD_N_QUEUES];
 };
@@ -44,6 +45,7 @@ afd_workspace_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->store_thread);
   g_clear_pointer (&self->demo_dir, g_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (afd_workspace_parent_class)->finalize (object);
 }
@@ -183,7 +185,8 @@ open_store_thread (AfdWorkspace  *self,
 
 typedef struct
 {
-  char     *db_path;          /* (nullable) */
+  char      *db_path;         /* (nullable) */
+  GSettings *settings;        /* (owned) handed to the workspace, not read off the main thread */
   gboolean  real_workspace;   /* decided on the main thread, where the settings live */
   double    risk_threshold;
 } OpenData;
@@ -194,6 +197,7 @@ open_data_free (gpointer data)
   OpenData *open = data;
 
   g_free (open->db_path);
+  g_clear_object (&open->settings);
   g_free (open);
 }
 
@@ -224,6 +228,7 @@ open_thread (GTask        *task,
       return;
     }
   afd_queue_count_all (self->store, open->risk_threshold, self->initial_counts);
+  self->settings = g_object_ref (open->settings);
   g_task_return_pointer (task, g_steal_pointer (&self), g_object_unref);
 }
 
@@ -239,6 +244,7 @@ afd_workspace_open_async (const char          *db_path,
   OpenData *open = g_new0 (OpenData, 1);
 
   open->db_path = g_strdup (db_path);
+  open->settings = g_object_ref (settings);
   open->real_workspace = g_file_test (real_path, G_FILE_TEST_EXISTS) ||
                          has_aws_configuration (settings);
   open->risk_threshold = g_settings_get_double (settings, "risk-threshold");
@@ -274,6 +280,13 @@ afd_workspace_get_store_thread (AfdWorkspace *self)
 {
   g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
   return self->store_thread;
+}
+
+GSettings *
+afd_workspace_get_settings (AfdWorkspace *self)
+{
+  g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
+  return self->settings;
 }
 
 gboolean

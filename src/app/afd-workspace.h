@@ -49,6 +49,8 @@ AfStore      *afd_workspace_get_store        (AfdWorkspace   *self);
 /* The window's connection to the cache, on a thread of its own: every read and edit of
  * a page is an _async call on it (af-store-async.h, docs in _notes/store-async.md). */
 AfStoreThread *afd_workspace_get_store_thread (AfdWorkspace  *self);
+/* The settings the workspace was opened with (the application's). */
+GSettings    *afd_workspace_get_settings     (AfdWorkspace   *self);
 gboolean      afd_workspace_is_demo          (AfdWorkspace   *self);
 
 /* The local file holding the object of @item: @attribute NULL for a document's
