@@ -31,6 +31,7 @@ typedef struct
   GOutputStream     *output;         /* (owned) (nullable) */
   AfS3ObjectInfo    *info;           /* (owned) */
   gboolean           restarted;
+  guint              error_status;   /* the status of an error answer whose body is read */
   AfCacheKey        *seal_key;       /* (owned) (nullable) the file is sealed records */
 } GetData;
 
@@ -276,7 +277,7 @@ error_body_cb (GObject      *source,
   g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source),
                                                              result, NULL);
   const char *text = body ? g_bytes_get_data (body, NULL) : NULL;
-  guint status = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (source), "af-status"));
+  guint status = data->error_status;
 
   if (status == SOUP_STATUS_NOT_FOUND)
     forget_partial (data);
@@ -342,7 +343,7 @@ sent_cb (GObject      *source,
     }
   if (status != SOUP_STATUS_OK && status != SOUP_STATUS_PARTIAL_CONTENT)
     {
-      g_object_set_data (G_OBJECT (data->input), "af-status", GUINT_TO_POINTER (status));
+      data->error_status = status;
       g_input_stream_read_bytes_async (data->input, CHUNK_SIZE, G_PRIORITY_DEFAULT,
                                        g_task_get_cancellable (task), error_body_cb, task);
       return;

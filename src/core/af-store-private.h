@@ -29,6 +29,7 @@ struct _AfStore
   sqlite3_stmt *upserts[AF_N_TABLES]; /* (owned) (nullable) the row writers, hot enough in a
                                        * pull that hashing their SQL shows */
   AfCheckpointer *checkpointer;       /* (owned) (nullable) started by the first large WAL */
+  gboolean    sync_prepared;          /* the sync tables exist (af_store_sync_prepare) */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope:

@@ -47,14 +47,14 @@ af_store_sync_prepare (AfStore  *self,
 {
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
-  if (g_object_get_data (G_OBJECT (self), "af-sync-prepared") != NULL)
+  if (self->sync_prepared)
     return TRUE;
   if (sqlite3_exec (self->db, sync_schema, NULL, NULL, NULL) != SQLITE_OK)
     {
       af_store_set_sqlite_error (self, error, "creating the sync tables");
       return FALSE;
     }
-  g_object_set_data (G_OBJECT (self), "af-sync-prepared", GINT_TO_POINTER (TRUE));
+  self->sync_prepared = TRUE;
   return TRUE;
 }
 
