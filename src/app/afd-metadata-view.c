@@ -53,11 +53,22 @@ copy_text (AfdMetadataView *self,
   toast (self, text);
 }
 
+/* The tag rows are the report's entries in their order: a row's index is its entry's. */
+static const AfMetadataEntry *
+row_entry (AfdMetadataView *self,
+           GtkListBoxRow   *row)
+{
+  AfImageMetadata *metadata = af_forensics_report_get_metadata (self->report);
+
+  return af_image_metadata_get_entry (metadata, gtk_list_box_row_get_index (row));
+}
+
 static void
 copy_clicked_cb (GtkButton       *button,
                  AfdMetadataView *self)
 {
-  const AfMetadataEntry *entry = g_object_get_data (G_OBJECT (button), "entry");
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+  const AfMetadataEntry *entry = row_entry (self, GTK_LIST_BOX_ROW (row));
 
   copy_text (self, entry->key, entry->value);
 }
@@ -148,14 +159,12 @@ make_tag_row (AfdMetadataView       *self,
   gtk_widget_add_css_class (copy, "flat");
   gtk_widget_set_tooltip_text (copy, copy_name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (copy), GTK_ACCESSIBLE_PROPERTY_LABEL, copy_name, -1);
-  g_object_set_data (G_OBJECT (copy), "entry", (gpointer) entry);
   g_signal_connect (copy, "clicked", G_CALLBACK (copy_clicked_cb), self);
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (GTK_BOX (box), copy);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, row_name, -1);
-  g_object_set_data (G_OBJECT (row), "entry", (gpointer) entry);
   return row;
 }
 
@@ -173,7 +182,7 @@ filter_func (GtkListBoxRow *row,
              gpointer       user_data)
 {
   AfdMetadataView *self = user_data;
-  const AfMetadataEntry *entry = g_object_get_data (G_OBJECT (row), "entry");
+  const AfMetadataEntry *entry = row_entry (self, row);
 
   if (self->needle == NULL || *self->needle == '\0')
     return TRUE;
@@ -187,8 +196,9 @@ header_func (GtkListBoxRow *row,
              GtkListBoxRow *before,
              gpointer       user_data)
 {
-  const AfMetadataEntry *entry = g_object_get_data (G_OBJECT (row), "entry");
-  const AfMetadataEntry *previous = before != NULL ? g_object_get_data (G_OBJECT (before), "entry") : NULL;
+  AfdMetadataView *self = user_data;
+  const AfMetadataEntry *entry = row_entry (self, row);
+  const AfMetadataEntry *previous = before != NULL ? row_entry (self, before) : NULL;
   GtkWidget *header;
 
   if (previous != NULL && previous->group == entry->group)
@@ -319,7 +329,7 @@ build_content (AfdMetadataView *self)
   gtk_list_box_set_selection_mode (self->tags, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->tags), "boxed-list");
   gtk_list_box_set_filter_func (self->tags, filter_func, self, NULL);
-  gtk_list_box_set_header_func (self->tags, header_func, NULL, NULL);
+  gtk_list_box_set_header_func (self->tags, header_func, self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->tags), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Metadata tags"), -1);
   gtk_box_append (GTK_BOX (box), heading (_("Summary")));
