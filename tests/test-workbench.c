@@ -641,6 +641,7 @@ test_artwork_appraisal (Fixture       *f,
   AfValue *marks, *mark;
 
   af_store_set_identity (afd_workspace_get_store (f->workspace), appraiser);
+  af_store_thread_set_identity (afd_workspace_get_store_thread (f->workspace), appraiser);
   afd_test_wait_until (inspected, workbench, TIMEOUT_SECONDS);
   report = afd_image_workbench_get_report (workbench);
   g_assert_nonnull (report);
