@@ -12,7 +12,10 @@ struct _AfdSidebar
   GtkWidget   parent_instance;
 
   /* template widgets */
-  GtkListBox *list_box;
+  GtkListBox    *list_box;
+
+  /* borrowed references */
+  GtkListBoxRow *chosen;   /* (nullable) the queue shown: changed by Enter or a click only */
 };
 
 G_DEFINE_FINAL_TYPE (AfdSidebar, afd_sidebar, GTK_TYPE_WIDGET)
@@ -41,14 +44,55 @@ row_queue (GtkListBoxRow *row,
   return row != NULL && afd_queue_from_id (gtk_widget_get_name (GTK_WIDGET (row)), out_queue);
 }
 
+/* Shows @row's queue, unless it is shown already. */
+static void
+choose_row (AfdSidebar    *self,
+            GtkListBoxRow *row)
+{
+  GtkListBoxRow *previous = self->chosen;
+  AfdQueue queue;
+
+  if (!row_queue (row, &queue))
+    return;
+  /* Chosen first, so that row_selected_cb lets this selection stand. */
+  self->chosen = row;
+  if (gtk_list_box_get_selected_row (self->list_box) != row)
+    gtk_list_box_select_row (self->list_box, row);
+  if (row != previous)
+    g_signal_emit (self, signals[QUEUE_SELECTED], 0, (guint) queue);
+}
+
+static gboolean
+row_has_focus (GtkListBoxRow *row)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (row));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == GTK_WIDGET (row) ||
+                           gtk_widget_is_ancestor (focus, GTK_WIDGET (row)));
+}
+
+/* GtkListBox selects the row that takes the focus (Tab, the arrows), which would
+ * switch the queue at every key press: that selection is put back on the queue
+ * shown, and only an activation (Enter, Space, a click) chooses the focused row.
+ * A row selected without the focus (assistive technology's Select) is a choice. */
 static void
 row_selected_cb (AfdSidebar    *self,
                  GtkListBoxRow *row)
 {
-  AfdQueue queue;
+  if (row == NULL || row == self->chosen)
+    return;
+  if (row_has_focus (row) && self->chosen != NULL)
+    gtk_list_box_select_row (self->list_box, self->chosen);
+  else
+    choose_row (self, row);
+}
 
-  if (row_queue (row, &queue))
-    g_signal_emit (self, signals[QUEUE_SELECTED], 0, (guint) queue);
+static void
+row_activated_cb (AfdSidebar    *self,
+                  GtkListBoxRow *row)
+{
+  choose_row (self, row);
 }
 
 /* Two sections, "Loan Reviews" and "Artworks", each headed by a title. */
@@ -101,6 +145,7 @@ afd_sidebar_class_init (AfdSidebarClass *klass)
                                                "/io/github/auditflow/Desk/afd-sidebar.ui");
   gtk_widget_class_bind_template_child (widget_class, AfdSidebar, list_box);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   /* The rows and their counts are looked up by name: "<queue id>-row", "-count". */
@@ -129,7 +174,7 @@ afd_sidebar_select (AfdSidebar *self,
   g_return_if_fail (AFD_IS_SIDEBAR (self));
   g_return_if_fail (queue < AFD_N_QUEUES);
 
-  gtk_list_box_select_row (self->list_box, GTK_LIST_BOX_ROW (queue_child (self, queue, "-row")));
+  choose_row (self, GTK_LIST_BOX_ROW (queue_child (self, queue, "-row")));
 }
 
 AfdQueue
@@ -139,7 +184,7 @@ afd_sidebar_get_selected (AfdSidebar *self)
 
   g_return_val_if_fail (AFD_IS_SIDEBAR (self), queue);
 
-  row_queue (gtk_list_box_get_selected_row (self->list_box), &queue);
+  row_queue (self->chosen, &queue);
   return queue;
 }
 
