@@ -378,6 +378,17 @@ af_dynamodb_client_query_page_async (AfDynamodbClient       *self,
   start_page (self, &query_op, table, params, cancellable, callback, user_data);
 }
 
+void
+af_dynamodb_client_scan_page_async (AfDynamodbClient       *self,
+                                    const char             *table,
+                                    const AfDynamodbParams *params,
+                                    GCancellable           *cancellable,
+                                    GAsyncReadyCallback     callback,
+                                    gpointer                user_data)
+{
+  start_page (self, &scan_op, table, params, cancellable, callback, user_data);
+}
+
 AfDynamodbPage *
 af_dynamodb_client_page_finish (AfDynamodbClient  *self,
                                 GAsyncResult      *result,

@@ -374,6 +374,9 @@ af_dynamodb_body_add_params (GString                *body,
     g_string_append (body, ",\"ScanIndexForward\":false");
   if (params->limit > 0)
     g_string_append_printf (body, ",\"Limit\":%u", params->limit);
+  if (params->total_segments > 0)
+    g_string_append_printf (body, ",\"Segment\":%u,\"TotalSegments\":%u", params->segment,
+                            params->total_segments);
 }
 
 JsonNode *

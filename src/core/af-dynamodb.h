@@ -42,6 +42,8 @@ typedef struct
   gboolean    consistent_read;             /* not allowed on a GSI */
   gboolean    scan_backward;               /* Query: ScanIndexForward = false */
   guint       limit;                       /* items evaluated per page */
+  guint       segment;                     /* Scan: this segment of… */
+  guint       total_segments;              /* …these (0: not a parallel Scan) */
 } AfDynamodbParams;
 
 /* One Query or Scan page. */
@@ -138,6 +140,12 @@ gboolean af_dynamodb_client_write_finish       (AfDynamodbClient       *self,
 
 /* One page of a Query or Scan (params->exclusive_start_key says where from). */
 void            af_dynamodb_client_query_page_async  (AfDynamodbClient       *self,
+                                                      const char             *table,
+                                                      const AfDynamodbParams *params,
+                                                      GCancellable           *cancellable,
+                                                      GAsyncReadyCallback     callback,
+                                                      gpointer                user_data);
+void            af_dynamodb_client_scan_page_async   (AfDynamodbClient       *self,
                                                       const char             *table,
                                                       const AfDynamodbParams *params,
                                                       GCancellable           *cancellable,

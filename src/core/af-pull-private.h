@@ -17,6 +17,18 @@
 G_BEGIN_DECLS
 
 typedef struct _PullStream PullStream;   /* af-pull-stream.c */
+typedef struct _PullScan PullScan;       /* af-pull-scan.c */
+
+/* A table read through a GSI, one Query per index partition (one status value). */
+typedef struct
+{
+  AfTable             table;
+  const char         *index;
+  const char         *hash;        /* the partition attribute */
+  const char         *range;       /* the sort key: the watermark's attribute */
+  AfType              range_type;
+  const char * const *values;      /* the partitions read */
+} PullPartitions;
 
 /* One run's state, the task data of af_pull_run_async's task. */
 typedef struct
@@ -28,6 +40,8 @@ typedef struct
   GSource      *write_source;           /* (owned) (nullable) the idle writing them */
   GError       *write_error;             /* (owned) (nullable) the cache failed */
   void        (*drained) (GTask *task);  /* called once @writes is empty */
+  void        (*wrote) (GTask *task);    /* (nullable) called after each page written */
+  PullScan     *scan;                    /* (owned) (nullable) the Scan under way */
   AfTable       refresh_table;           /* the table the refresh is at */
   GHashTable   *cached;                  /* (owned) (nullable) id -> AfValue, refreshed */
   GPtrArray    *objects;                 /* (owned) (nullable) ObjectTarget, to fetch */
@@ -82,6 +96,41 @@ gboolean af_pull_store_changes (AfPull       *self,
 GHashTable *af_pull_pending_ids (AfStore  *store,
                                  AfTable   table,
                                  GError  **error);
+
+/* The partitions of @table (NULL for users, which have no such index). */
+const PullPartitions *af_pull_partitions_of (AfTable table);
+/* The sync-state key of one partition: "watermark \n newest \n LastEvaluatedKey". */
+char *af_pull_partition_state_key (AfPull     *self,
+                                   AfTable     table,
+                                   const char *value);
+
+/* Queues @items (stolen) for the cache, @state_key set to @state_value (stolen) in the
+ * same transaction. Pages are written at idle priority, in order, so that the next
+ * requests go out first and the server works while SQLite does. */
+void  af_pull_queue_write    (GTask        *task,
+                              AfTable       table,
+                              GPtrArray    *items,
+                              const char   *state_key,
+                              char         *state_value);
+/* Takes @task; calls @then once every queued page is in the cache. */
+void  af_pull_when_written   (GTask        *task,
+                              void        (*then) (GTask *task));
+/* The pages queued and not yet written. */
+guint af_pull_writes_pending (GTask        *task);
+
+/* Whether @table is read by a parallel Scan this run rather than by its partitions'
+ * watermark queries: nothing read yet, --full, @from_start (for its stream), or a scan
+ * left half-way by an earlier run. */
+gboolean af_pull_scan_wanted (AfPull       *self,
+                              AfTable       table,
+                              gboolean      from_start);
+/* Takes @task: reads @table by a parallel Scan into the cache, then sets its partitions'
+ * watermarks and calls @then. @from_start drops the segments an earlier run left. */
+void  af_pull_scan_start     (GTask        *task,
+                              AfTable       table,
+                              gboolean      from_start,
+                              void        (*then) (GTask *task));
+void  af_pull_scan_free      (PullScan     *scan);
 
 /* The requests and bytes the DynamoDB client used since the last charge, to @table. */
 void  af_pull_charge          (GTask        *task,

@@ -44,21 +44,22 @@ static const char * const audit_statuses[] = { "COMPLETED", "IN_PROGRESS", "FAIL
 static const char * const analysis_statuses[] = { "PENDING", "PROCESSING", "COMPLETED",
                                                   "FAILED", NULL };
 
-static const struct
-{
-  AfTable             table;
-  const char         *index;
-  const char         *hash;
-  const char         *range;
-  AfType              range_type;
-  const char * const *values;
-} partitions[] = {
+static const PullPartitions partitions[] = {
   { AF_TABLE_DOCUMENTS, "processing_status-upload_timestamp-index", "processing_status",
     "upload_timestamp", AF_TYPE_S, document_statuses },
   { AF_TABLE_AUDITS, "status-audit_timestamp-index", "status", "audit_timestamp", AF_TYPE_S,
     audit_statuses },
   { AF_TABLE_ANALYSES, "status-index", "status", "created_at", AF_TYPE_N, analysis_statuses },
 };
+
+const PullPartitions *
+af_pull_partitions_of (AfTable table)
+{
+  for (guint p = 0; p < G_N_ELEMENTS (partitions); p++)
+    if (partitions[p].table == table)
+      return &partitions[p];
+  return NULL;
+}
 
 /* One partition to read (index != NULL), or the users' keys-only scan. */
 typedef struct
@@ -74,6 +75,8 @@ typedef struct
   char       *max_seen;    /* (owned) (nullable) newest sort key read so far */
   AfValue    *cursor;      /* (owned) (nullable) where the next page starts */
   guint       pages;       /* read this run */
+  gboolean    scan;        /* the whole table by a parallel Scan (af-pull-scan.c) */
+  gboolean    from_start;  /* scan: saved segments are dropped */
 } PullJob;
 
 static void
@@ -129,6 +132,7 @@ pull_run_free (PullRun *run)
   g_clear_error (&run->write_error);
   g_clear_pointer (&run->objects, g_ptr_array_unref);
   g_clear_pointer (&run->cached, g_hash_table_unref);
+  g_clear_pointer (&run->scan, af_pull_scan_free);
   for (guint t = 0; t < AF_N_TABLES; t++)
     g_clear_pointer (&run->streams[t], af_pull_stream_free);
   g_free (run);
@@ -551,6 +555,8 @@ write_idle_cb (gpointer user_data)
 
   if (run->write_error == NULL && !g_queue_is_empty (&run->writes))
     write_one_pending (task);
+  if (run->wrote != NULL)
+    run->wrote (task);
   if (run->write_error != NULL)
     g_queue_clear_full (&run->writes, (GDestroyNotify) pending_write_free);
   if (!g_queue_is_empty (&run->writes))
@@ -566,12 +572,12 @@ write_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-queue_write (GTask      *task,
-             AfTable     table,
-             GPtrArray  *items,
-             const char *state_key,
-             char       *state_value)
+void
+af_pull_queue_write (GTask      *task,
+                     AfTable     table,
+                     GPtrArray  *items,
+                     const char *state_key,
+                     char       *state_value)
 {
   PullRun *run = g_task_get_task_data (task);
   PendingWrite *write = g_new0 (PendingWrite, 1);
@@ -591,10 +597,17 @@ queue_write (GTask      *task,
     }
 }
 
-/* Takes @task; calls @then once every queued page is in the cache. */
-static void
-when_written (GTask  *task,
-              void  (*then) (GTask *task))
+guint
+af_pull_writes_pending (GTask *task)
+{
+  PullRun *run = g_task_get_task_data (task);
+
+  return g_queue_get_length (&run->writes);
+}
+
+void
+af_pull_when_written (GTask  *task,
+                      void  (*then) (GTask *task))
 {
   PullRun *run = g_task_get_task_data (task);
 
@@ -652,31 +665,63 @@ job_state_text (PullJob       *job,
                           job->max_seen ? job->max_seen : "", cursor);
 }
 
+static PullJob *
+partition_job (AfPull               *self,
+               const PullPartitions *table,
+               const char           *value)
+{
+  PullJob *job = g_new0 (PullJob, 1);
+
+  job->table = table->table;
+  job->index = table->index;
+  job->hash = table->hash;
+  job->range = table->range;
+  job->range_type = table->range_type;
+  job->value = g_strdup (value);
+  job->state_key = af_pull_partition_state_key (self, table->table, value);
+  return job;
+}
+
+/* A table read from its start (first pull, --full, for its stream, or a scan left
+ * half-way) is read by a parallel Scan; else by its partitions' watermark queries. */
 static void
 queue_partitions (AfPull  *self,
                   PullRun *run)
 {
   for (guint p = 0; p < G_N_ELEMENTS (partitions); p++)
-    for (guint v = 0; partitions[p].values[v] != NULL; v++)
-      {
-        AfTable table = partitions[p].table;
-        PullJob *job;
+    {
+      AfTable table = partitions[p].table;
+      gboolean from_start = run->streams[table] != NULL;
 
-        if (run->result->path[table] == AF_PULL_PATH_STREAM)
+      if (run->result->path[table] == AF_PULL_PATH_STREAM)
+        continue;
+      if (af_pull_scan_wanted (self, table, from_start))
+        {
+          PullJob *job = partition_job (self, &partitions[p], NULL);
+
+          job->scan = TRUE;
+          job->from_start = from_start;
+          g_queue_push_tail (&run->jobs, job);
           continue;
-        job = g_new0 (PullJob, 1);
+        }
+      for (guint v = 0; partitions[p].values[v] != NULL; v++)
+        {
+          PullJob *job = partition_job (self, &partitions[p], partitions[p].values[v]);
 
-        job->table = partitions[p].table;
-        job->index = partitions[p].index;
-        job->hash = partitions[p].hash;
-        job->range = partitions[p].range;
-        job->range_type = partitions[p].range_type;
-        job->value = g_strdup (partitions[p].values[v]);
-        job->state_key = g_strdup_printf ("pull/%s/%s/%s", self->table_names[job->table],
-                                          job->index, job->value);
-        load_job_state (self, job, run->streams[table] != NULL);
-        g_queue_push_tail (&run->jobs, job);
-      }
+          load_job_state (self, job, from_start);
+          g_queue_push_tail (&run->jobs, job);
+        }
+    }
+}
+
+char *
+af_pull_partition_state_key (AfPull     *self,
+                             AfTable     table,
+                             const char *value)
+{
+  const PullPartitions *partition = af_pull_partitions_of (table);
+
+  return g_strdup_printf ("pull/%s/%s/%s", self->table_names[table], partition->index, value);
 }
 
 static void next_job (GTask *task);
@@ -703,7 +748,7 @@ stop_job (GTask     *task,
   af_pull_add_problem (run->result, "%s (%s = %s): %s", self->table_names[job->table],
                        job->hash, job->value, error->message);
   g_error_free (error);
-  queue_write (task, job->table, items, NULL, NULL);
+  af_pull_queue_write (task, job->table, items, NULL, NULL);
   pull_job_free (job);
   next_job (task);
 }
@@ -757,7 +802,7 @@ page_cb (GObject      *source,
     }
   g_clear_pointer (&job->cursor, af_value_unref);
   job->cursor = page->last_key ? af_value_ref (page->last_key) : NULL;
-  queue_write (task, job->table, g_steal_pointer (&page->items), job->state_key,
+  af_pull_queue_write (task, job->table, g_steal_pointer (&page->items), job->state_key,
                job_state_text (job, page->last_key));
 
   if (job->cursor != NULL)
@@ -816,7 +861,7 @@ new_users_cb (GObject      *source,
       return;
     }
   run->result->read[AF_TABLE_USERS] += items->len;
-  queue_write (task, AF_TABLE_USERS, items, NULL, NULL);
+  af_pull_queue_write (task, AF_TABLE_USERS, items, NULL, NULL);
   pull_job_free (g_queue_pop_head (&run->jobs));
   next_job (task);
 }
@@ -880,6 +925,15 @@ scan_user_keys (GTask *task)
                                      task);
 }
 
+static void
+scan_done (GTask *task)
+{
+  PullRun *run = g_task_get_task_data (task);
+
+  pull_job_free (g_queue_pop_head (&run->jobs));
+  next_job (task);
+}
+
 /* Takes @task. */
 static void
 next_job (GTask *task)
@@ -893,7 +947,9 @@ next_job (GTask *task)
       return;
     }
   if (job == NULL)
-    when_written (task, af_pull_refresh_start);
+    af_pull_when_written (task, af_pull_refresh_start);
+  else if (job->scan)
+    af_pull_scan_start (task, job->table, job->from_start, scan_done);
   else if (job->index == NULL)
     scan_user_keys (task);
   else
