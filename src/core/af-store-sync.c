@@ -77,6 +77,56 @@ af_store_sync_item_key (AfStore     *self,
   return key;
 }
 
+/* ---- Signatures for the refresh ----------------------------------------------------- */
+
+/* One row per item: its members among @attributes, gathered by json_each (one parse of
+ * the item's text), then opened like any cached text (personal values are sealed). */
+static char *
+signatures_sql (AfTable             table,
+                const char * const *attributes)
+{
+  GString *sql = g_string_new (NULL);
+
+  g_string_printf (sql, "SELECT json_group_object (j.key, json (j.value)) FROM %s AS t, "
+                   "json_each (t.item) AS j WHERE j.key IN (", af_table_nick (table));
+  for (guint i = 0; attributes[i] != NULL; i++)
+    g_string_append (sql, i ? ", ?" : "?");
+  g_string_append (sql, ") GROUP BY t.rowid");
+  return g_string_free (sql, FALSE);
+}
+
+GPtrArray *
+af_store_sync_signatures (AfStore             *self,
+                          AfTable              table,
+                          const char * const  *attributes,
+                          GError             **error)
+{
+  g_autofree char *sql = signatures_sql (table, attributes);
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  for (guint i = 0; attributes[i] != NULL; i++)
+    sqlite3_bind_text (stmt, i + 1, attributes[i], -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AfValue *item = af_store_open_text (self, (const char *) sqlite3_column_text (stmt, 0),
+                                          sqlite3_column_bytes (stmt, 0), NULL, NULL);
+
+      /* An unreadable item is left out, as af_store_query () leaves it out. */
+      if (item != NULL)
+        g_ptr_array_add (items, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      af_store_set_sqlite_error (self, error, "reading signatures");
+      return NULL;
+    }
+  return g_steal_pointer (&items);
+}
+
 /* ---- Rebasing an item on what the cloud holds ------------------------------------ */
 
 static gboolean
