@@ -5,13 +5,16 @@
  * or hex, while every read gives the values back; a tampered or moved ciphertext is an
  * integrity failure for that item (shown "***", never edited, its outbox entry never
  * sent); a cache written by the previous version (tests/data/cache-schema1.db) and its
- * plaintext objects are encrypted in place, also when killed at random points; masking.
+ * plaintext objects are encrypted in place, also when the CLI doing it is killed at
+ * several of its steps (rows, objects, compaction); masking.
  */
 #define _GNU_SOURCE  /* memmem */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -409,24 +412,139 @@ test_migration (void)
   assert_migrated (db, objects_dir, hashes);
 }
 
-/* The CLI opening (and so migrating) the cache, killed with SIGKILL after @delay_us. */
+/* ---- Killed during the migration ----------------------------------------------------- */
+
+/* A step the migration reports (its debug log: no content, a table's name or an
+ * object's hash), and at which of its reports in one run the CLI is killed. */
+typedef struct
+{
+  const char *step;
+  guint       nth;
+} KillPoint;
+
+/* In the order a run goes through them: each later point is still ahead after the
+ * kills before it (every run re-reads all rows; objects and compaction come after). */
+static const KillPoint kill_points[] = {
+  { "migration: rows of documents", 1 },
+  { "migration: rows of audits", 1 },
+  { "migration: rows of outbox", 1 },
+  { "migration: object ", 1 },
+  { "migration: object ", 4 },
+  { "migration: compacting", 1 },
+  { "migration: compacted", 1 },
+};
+
+/* The CLI opening (and so migrating) @db, killed with SIGKILL the moment it reports
+ * @point. Returns the last step it reported before it died. */
+/* The step a debug line of the migration reports, or NULL. */
+static const char *
+step_of (const char *line)
+{
+  return strstr (line, "migration: ");
+}
+
 static void
-open_and_kill (const char *db,
-               guint       delay_us)
+remember_step (char      **last,
+               const char *line)
+{
+  const char *step = step_of (line);
+
+  if (step == NULL)
+    return;
+  g_free (*last);
+  *last = g_strchomp (g_strdup (step));
+}
+
+/* The CLI opening (and so migrating) @db, killed with SIGKILL the moment it reports
+ * @point. Returns the last step it reported before it died. */
+static char *
+run_killed_at (const char      *db,
+               const KillPoint *point)
 {
   const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "status", NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_MESSAGES_DEBUG",
+                                         "af-store af-objects", TRUE);
   g_autoptr(GError) error = NULL;
+  char *last = NULL;
+  char *line = NULL;
+  size_t size = 0;
+  guint seen = 0;
+  int out_fd = -1, status = 0;
+  FILE *out;
   GPid pid;
-  int status = 0;
 
-  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
-                                | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error));
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, envp,
+                                           G_SPAWN_DO_NOT_REAP_CHILD
+                                           | G_SPAWN_STDERR_TO_DEV_NULL,
+                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
   g_assert_no_error (error);
-  g_usleep (delay_us);
-  kill (pid, SIGKILL);
+  /* GLib writes debug messages to stdout; read until the step, then what came after
+   * it before the signal landed. */
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (out);
+  while (getline (&line, &size, out) >= 0)
+    {
+      remember_step (&last, line);
+      if (seen < point->nth && step_of (line) != NULL
+          && g_str_has_prefix (step_of (line), point->step) && ++seen == point->nth)
+        kill (pid, SIGKILL);
+    }
+  free (line);
+  fclose (out);
   waitpid (pid, &status, 0);
   g_spawn_close_pid (pid);
+  if (seen < point->nth)
+    g_test_fail_printf ("the migration finished without reporting %s #%u (last: %s)",
+                        point->step, point->nth, last);
+  else
+    g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+  return last;
+}
+
+/* Between two kills: every row still there, and every object either what the previous
+ * version left (its content, unchanged) or sealed — never a cut or plaintext copy. */
+static void
+assert_nothing_lost (const char *db,
+                     const char *objects_dir,
+                     GPtrArray  *hashes,
+                     AfCacheKey *key)
+{
+  static const char * const counts[] = {
+    "SELECT count(*) = 12 FROM documents", "SELECT count(*) = 4 FROM audits",
+    "SELECT count(*) = 2 FROM outbox",
+  };
+  sqlite3 *handle = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (handle, counts[i], -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (handle);
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      const char *sha256 = g_ptr_array_index (hashes, i);
+      g_autofree char *path = af_object_path (objects_dir, sha256);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *digest = NULL;
+
+      if (af_crypto_file_is_sealed (path))
+        bytes = af_objects_read (key, objects_dir, sha256, NULL);
+      else
+        {
+          g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+
+          bytes = mapped != NULL ? g_mapped_file_get_bytes (mapped) : NULL;
+        }
+      g_assert_nonnull (bytes);
+      digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      g_assert_cmpstr (digest, ==, sha256);
+    }
 }
 
 static void
@@ -435,6 +553,8 @@ test_migration_killed (void)
   g_autofree char *db = copy_schema1 ();
   g_autofree char *objects_dir = af_objects_default_dir ();
   g_autoptr(GPtrArray) hashes = NULL;
+  g_autoptr(AfCacheKey) key = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (g_getenv ("AF_CLI") == NULL)
     {
@@ -443,10 +563,18 @@ test_migration_killed (void)
     }
   reset_objects (objects_dir);
   hashes = plant_plain_objects (objects_dir);
-  /* Killed at random points of the migration (it takes some tens of milliseconds, more
-   * under the sanitizers), each time resumed by the next run. */
-  for (guint i = 0; i < 12; i++)
-    open_and_kill (db, g_test_rand_int_range (1000, 60000));
+  /* The key the CLI takes (AUDITFLOW_DESK_KEY_FILE), made here if it is not yet. */
+  key = af_cache_key_load (db, TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (kill_points); i++)
+    {
+      g_autofree char *last = run_killed_at (db, &kill_points[i]);
+
+      g_test_message ("killed at %s #%u: last step reported %s", kill_points[i].step,
+                      kill_points[i].nth, last);
+      assert_nothing_lost (db, objects_dir, hashes, key);
+    }
+  /* Reopened: migrated, with everything there and nothing in clear. */
   assert_migrated (db, objects_dir, hashes);
 }
 

@@ -196,6 +196,9 @@ seal_batch (AfStore      *self,
       af_store_rollback (self);
       return FALSE;
     }
+  /* Progress without content (a table's name, a row number): tests kill the process
+   * at these points. */
+  g_debug ("migration: rows of %s sealed up to %" G_GINT64_FORMAT, target->table, *last);
   if (n < BATCH_ROWS)
     *last = -1;
   return TRUE;
@@ -245,12 +248,14 @@ static gboolean
 compact (AfStore  *self,
          GError  **error)
 {
+  g_debug ("migration: compacting");
   if (sqlite3_exec (self->db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK
       || sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
     {
       af_store_set_sqlite_error (self, error, "compacting the encrypted cache");
       return FALSE;
     }
+  g_debug ("migration: compacted");
   return TRUE;
 }
 
@@ -275,5 +280,8 @@ af_store_finish_migration (AfStore  *self,
       || !compact (self, error))
     return FALSE;
   g_debug ("%s: %u cached objects encrypted", self->path, sealed);
-  return af_store_exec (self, "DELETE FROM crypto WHERE name = 'migration'", error);
+  if (!af_store_exec (self, "DELETE FROM crypto WHERE name = 'migration'", error))
+    return FALSE;
+  g_debug ("migration: done");
+  return TRUE;
 }
