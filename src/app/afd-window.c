@@ -14,6 +14,7 @@
 #include "afd-document-page.h"
 #include "afd-forget-dialog.h"
 #include "afd-identity.h"
+#include "afd-key-error.h"
 #include "afd-queue-list.h"
 #include "afd-queue-row.h"
 #include "afd-sidebar.h"
@@ -638,9 +639,20 @@ static void
 show_workspace_error (AfdWindow    *self,
                       const GError *error)
 {
-  adw_status_page_set_icon_name (self->empty_page, "dialog-error-symbolic");
-  adw_status_page_set_title (self->empty_page, _("Cannot Open the Workspace"));
-  adw_status_page_set_description (self->empty_page, error != NULL ? error->message : NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+
+  /* A key that cannot be had says what to do about it, in the user's language. */
+  if (afd_key_error_describe (error, &title, &description))
+    adw_status_page_set_icon_name (self->empty_page, "dialog-password-symbolic");
+  else
+    {
+      title = g_strdup (_("Cannot Open the Workspace"));
+      description = error != NULL ? g_markup_escape_text (error->message, -1) : NULL;
+      adw_status_page_set_icon_name (self->empty_page, "dialog-error-symbolic");
+    }
+  adw_status_page_set_title (self->empty_page, title);
+  adw_status_page_set_description (self->empty_page, description);
 }
 
 static void
