@@ -3,7 +3,8 @@
  * bench-pull — 10,000 audit records (~3.5 KB of nested DynamoDB JSON each, the fixtures'
  * shape) pulled from DynamoDB Local into a fresh cache, against the AWS SDK for JavaScript
  * and boto3 reading the same items with a paginated Query (into memory only). Prints
- * items/s and the CPU seconds of each client process.
+ * items/s and the CPU seconds of each client process; then the same pull into a cache
+ * without encryption at rest beside one with it (what encryption costs, issue 10).
  *
  *   tests/peers/run-with-peers.sh build/tests/bench/bench-pull [--items N] [--rounds N]
  *
@@ -17,6 +18,7 @@
 #include "aws-fixture.h"
 
 #include "af-codec.h"
+#include "af-store-private.h"
 
 #define INDEX "status-audit_timestamp-index"
 
@@ -80,14 +82,16 @@ load_items (AfDynamodbClient *client,
 }
 
 static Figure
-pull_into (SoupSession *session,
-           const char  *url,
-           const char  *suffix,
-           const char  *path,
-           guint        refresh_interval)
+pull_into_store (SoupSession *session,
+                 const char  *url,
+                 const char  *suffix,
+                 const char  *path,
+                 guint        refresh_interval,
+                 gboolean     encrypted)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AfStore) store = af_store_open (path, &error);
+  g_autoptr(AfStore) store = encrypted ? af_store_open (path, &error)
+                                       : af_store_open_unencrypted (path, &error);
   g_autoptr(AfDynamodbClient) client = aws_fixture_dynamodb (session, url);
   g_autoptr(AfPull) pull = af_pull_new (store, client, NULL);
   g_autoptr(GAsyncResult) result = NULL;
@@ -115,6 +119,16 @@ pull_into (SoupSession *session,
            af_pull_path_to_string (pulled->path[1]), af_pull_path_to_string (pulled->path[2]),
            af_pull_path_to_string (pulled->path[3]));
   return figure;
+}
+
+static Figure
+pull_into (SoupSession *session,
+           const char  *url,
+           const char  *suffix,
+           const char  *path,
+           guint        refresh_interval)
+{
+  return pull_into_store (session, url, suffix, path, refresh_interval, TRUE);
 }
 
 static Figure
@@ -154,6 +168,84 @@ nothing_changed (SoupSession *session,
   g_print ("%-34s shares: requests %.1f %%, bytes %.2f %%, wall %.1f %%, CPU %.1f %%\n", label,
            100.0 * again.requests / first.requests, 100.0 * again.bytes / first.bytes,
            100.0 * again.seconds / first.seconds, 100.0 * again.cpu / first.cpu);
+}
+
+static void
+remove_cache (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, values->len / 2);
+}
+
+/* One pull into a fresh cache, encrypted or not; its wall time, the cache removed. */
+static double
+timed_pull (SoupSession *session,
+            const char  *url,
+            const char  *suffix,
+            const char  *dir,
+            gboolean     encrypted,
+            guint        expected)
+{
+  static guint n;
+  g_autofree char *path = g_strdup_printf ("%s/cache-crypto%u.db", dir, n++);
+  Figure figure = pull_into_store (session, url, suffix, path, 0, encrypted);
+
+  g_assert_cmpuint (figure.items, ==, expected);
+  remove_cache (path);
+  return figure.seconds;
+}
+
+/* What encryption at rest costs the pull (issue 10: at most 10 % slower): the same pull
+ * into a cache with its key and into one without, alternately (so that neither always
+ * goes first), the median of each. */
+static void
+encryption_cost (SoupSession *session,
+                 const char  *url,
+                 const char  *suffix,
+                 const char  *dir,
+                 guint        items,
+                 guint        runs)
+{
+  g_autoptr(GArray) sealed = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) plain = g_array_new (FALSE, FALSE, sizeof (double));
+  double s, p;
+
+  for (guint run = 0; run < runs; run++)
+    for (guint turn = 0; turn < 2; turn++)
+      {
+        gboolean encrypted = (run + turn) % 2 == 0;
+        double seconds = timed_pull (session, url, suffix, dir, encrypted, items);
+
+        g_array_append_val (encrypted ? sealed : plain, seconds);
+      }
+  s = median (sealed);
+  p = median (plain);
+  g_print ("%-34s %6u items  %6.2f s  %8.0f items/s\n", "pull into a cache in clear", items, p,
+           items / p);
+  g_print ("%-34s %6u items  %6.2f s  %8.0f items/s\n", "pull into an encrypted cache", items,
+           s, items / s);
+  g_print ("encryption at rest: pull %.3fx the time in clear (%+.1f %%; medians of %u runs "
+           "each, target <= +10 %%)\n", s / p, (s / p - 1) * 100, runs);
 }
 
 /* One SDK process; its CPU from the kernel's accounting of our children. */
@@ -281,6 +373,8 @@ main (int   argc,
       print_figure (&sdk);
       print_figure (&boto);
     }
+  g_print ("# encryption at rest: the same pull with and without it\n");
+  encryption_cost (session, url, suffix, dir, items, MAX (3, rounds * 2 + 1));
   g_print ("# a sync with nothing changed, as shares of the first pull\n");
   nothing_changed (session, url, suffix, dir, "no stream (refresh)");
   if (g_strcmp0 (server, "dynalite") != 0)
@@ -297,12 +391,8 @@ main (int   argc,
       g_autofree char *name = round <= rounds ? g_strdup_printf ("cache-%d.db", round)
                                               : g_strdup_printf ("cache-nc%d.db", round - rounds - 1);
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
+      remove_cache (path);
     }
   {
     g_autofree char *key = g_build_filename (dir, "cache.key", NULL);
