@@ -63,7 +63,8 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f->workspace);
@@ -606,6 +607,47 @@ test_artwork_opens (Fixture       *f,
 }
 
 static gboolean
+only_ours (gpointer data)
+{
+  return G_OBJECT (data)->ref_count == 1;
+}
+
+static void
+count_inspected (AfdImageWorkbench *workbench,
+                 AfForensicsReport *report,
+                 const char        *message,
+                 guint             *count)
+{
+  (*count)++;
+}
+
+/* The page closed while its picture is still being inspected (what the tests before
+ * this one leave behind): the inspection holds the workbench, never the page; it is
+ * stopped and reports to no one — before, it finished later and called the disposed
+ * page (a critical, or a crash once the page was freed). */
+static void
+test_artwork_closed_while_inspecting (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(AfdImageWorkbench) workbench = NULL;
+  guint reports = 0;
+
+  af_forensics_cache_clear ();
+  afd_artwork_page_load (f->page, f->workspace, forged_artwork);
+  workbench = g_object_ref (AFD_IMAGE_WORKBENCH (find_widget (GTK_WIDGET (f->page),
+                                                              AFD_TYPE_IMAGE_WORKBENCH)));
+  /* The inspection starts as the picture is shown. */
+  afd_test_wait_until ((gboolean (*) (gpointer)) afd_image_workbench_is_inspecting, workbench,
+                       TIMEOUT_SECONDS);
+  g_signal_connect (workbench, "inspected", G_CALLBACK (count_inspected), &reports);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  /* Until the work in flight has let go of the workbench: ours is the last reference. */
+  afd_test_wait_until (only_ours, workbench, TIMEOUT_SECONDS);
+  g_assert_cmpuint (reports, ==, 0);
+}
+
+static gboolean
 inspected (gpointer data)
 {
   AfdImageWorkbench *workbench = data;
@@ -721,6 +763,8 @@ main (int    argc,
   g_test_add_func ("/workbench/inspection/stopped", test_inspection_stopped);
   g_test_add ("/workbench/artwork/opens", Fixture, NULL, fixture_set_up, test_artwork_opens,
               fixture_tear_down);
+  g_test_add ("/workbench/artwork/closed-while-inspecting", Fixture, NULL, fixture_set_up,
+              test_artwork_closed_while_inspecting, fixture_tear_down);
   g_test_add ("/workbench/submit/inspects", Fixture, NULL, fixture_set_up,
               test_submit_dialog_inspects, fixture_tear_down);
   g_test_add ("/workbench/artwork/appraisal", Fixture, NULL, fixture_set_up,

@@ -503,6 +503,10 @@ afd_artwork_page_dispose (GObject *object)
     afd_artwork_page_flush (self);
   g_clear_handle_id (&self->note_timeout, g_source_remove);
   set_workspace (self, NULL);
+  /* Its inspection keeps the workbench alive past this page: stopped here, it can no
+   * longer report to a page that is gone. */
+  if (self->workbench != NULL)
+    afd_image_workbench_stop (self->workbench);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_ARTWORK_PAGE);
   /* GTK 4.8 only drops the template children that are bound by name. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
@@ -599,9 +603,12 @@ afd_artwork_page_init (AfdArtworkPage *self)
                             G_CALLBACK (note_changed_cb), self);
   g_signal_connect_swapped (self->verdict_dropdown, "notify::selected",
                             G_CALLBACK (verdict_selected_cb), self);
-  g_signal_connect_swapped (self->workbench, "inspected", G_CALLBACK (inspected_cb), self);
-  g_signal_connect_swapped (self->findings_list, "finding-activated",
-                            G_CALLBACK (finding_activated_cb), self);
-  g_signal_connect_swapped (self->findings_list, "mark-changed", G_CALLBACK (mark_changed_cb),
-                            self);
+  /* Children may outlive the page (work in flight holds them): a disposed page is
+   * never called. */
+  g_signal_connect_object (self->workbench, "inspected", G_CALLBACK (inspected_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->findings_list, "finding-activated",
+                           G_CALLBACK (finding_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->findings_list, "mark-changed", G_CALLBACK (mark_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 }

@@ -382,6 +382,16 @@ afd_image_workbench_load (AfdImageWorkbench *self,
   afd_image_tiles_load_async (path, self->cancellable, tiles_loaded_cb, self);
 }
 
+void
+afd_image_workbench_stop (AfdImageWorkbench *self)
+{
+  g_return_if_fail (AFD_IS_IMAGE_WORKBENCH (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  forget_inspection (self);
+}
+
 gboolean
 afd_image_workbench_is_loaded (AfdImageWorkbench *self)
 {

@@ -22,6 +22,10 @@ G_DECLARE_FINAL_TYPE (AfdImageWorkbench, afd_image_workbench, AFD, IMAGE_WORKBEN
 /* Decodes and shows @path (cancelling what was loading); emits ::loaded when shown. */
 void          afd_image_workbench_load        (AfdImageWorkbench *self,
                                                const char        *path);
+/* Cancels the decoding, the inspection and the ELA in flight, silently (no
+ * ::inspected): the owner is going away. The work holds a reference to the workbench
+ * until it ends, so without this a disposed owner would still hear from it. */
+void          afd_image_workbench_stop        (AfdImageWorkbench *self);
 /* Shows @message in place of the picture. */
 void          afd_image_workbench_show_error  (AfdImageWorkbench *self,
                                                const char        *message);
