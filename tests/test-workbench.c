@@ -655,7 +655,7 @@ inspected (gpointer data)
   return !afd_image_workbench_is_inspecting (workbench);
 }
 
-/* The mark is written by a worker on its own connection: the window's sees it committed. */
+/* The mark is written by the store's thread on its connection: this one sees it committed. */
 static gboolean
 outbox_filled (gpointer data)
 {
@@ -682,7 +682,7 @@ test_artwork_appraisal (Fixture       *f,
   AfOutboxEntry *entry;
   AfValue *marks, *mark;
 
-  af_store_set_identity (afd_workspace_get_store (f->workspace), appraiser);
+  /* The marks are written by the store's thread, which signs with its own identity. */
   af_store_thread_set_identity (afd_workspace_get_store_thread (f->workspace), appraiser);
   afd_test_wait_until (inspected, workbench, TIMEOUT_SECONDS);
   report = afd_image_workbench_get_report (workbench);

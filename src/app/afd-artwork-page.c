@@ -263,8 +263,8 @@ mark_changed_cb (AfdArtworkPage *self,
       region[3] = rect->height;
     }
   gtk_label_set_label (self->marks_status, _("Saving…"));
-  afd_mark_saver_save (self->saver, af_store_get_identity (afd_workspace_get_store (self->workspace)),
-                       self->request_id, af_finding_kind_to_string (af_finding_get_kind (finding)),
+  afd_mark_saver_save (self->saver, self->request_id,
+                       af_finding_kind_to_string (af_finding_get_kind (finding)),
                        rect != NULL ? region : NULL, status, comment);
 }
 
@@ -300,7 +300,7 @@ set_workspace (AfdArtworkPage *self,
   g_clear_object (&self->saver);
   if (workspace == NULL)
     return;
-  self->saver = afd_mark_saver_new (af_store_get_path (afd_workspace_get_store (workspace)));
+  self->saver = afd_mark_saver_new (afd_workspace_get_store_thread (workspace));
   g_signal_connect_swapped (self->saver, "saved", G_CALLBACK (mark_saved_cb), self);
   g_signal_connect_swapped (self->saver, "failed", G_CALLBACK (mark_failed_cb), self);
 }
