@@ -21,6 +21,16 @@
 #define NARROW_WIDTH 900
 /* The least width the viewer asks for: the window's detail pane can be this narrow. */
 #define MIN_WIDTH 320
+/* Wide: the fields panel beside the page is this wide, and the divider starts this far
+ * from the right edge (the panel and its margins). */
+#define FIELDS_WIDE_WIDTH 340
+#define FIELDS_WIDE_FROM_END 380
+/* Narrow: the fields panel under the page is at least this high; the page takes this
+ * share of the height (per cent), and a height change of RELAYOUT_HEIGHT or less
+ * leaves the divider where the reviewer put it. */
+#define FIELDS_NARROW_HEIGHT 160
+#define PAGE_NARROW_SHARE 55
+#define RELAYOUT_HEIGHT 40
 
 struct _AfdDocumentViewer
 {
@@ -759,11 +769,13 @@ apply_layout (gpointer user_data)
   adw_button_content_set_label (self->next_content, narrow ? "" : _("_Next to Review"));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
                                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
-  gtk_widget_set_size_request (GTK_WIDGET (self->fields_panel), narrow ? -1 : 340, narrow ? 160 : -1);
+  gtk_widget_set_size_request (GTK_WIDGET (self->fields_panel), narrow ? -1 : FIELDS_WIDE_WIDTH,
+                               narrow ? FIELDS_NARROW_HEIGHT : -1);
   /* Side by side the fields keep their width; stacked, the page and the fields share
    * the height. */
   gtk_paned_set_resize_end_child (self->paned, narrow);
-  gtk_paned_set_position (self->paned, narrow ? self->height * 11 / 20 : self->width - 380);
+  gtk_paned_set_position (self->paned, narrow ? self->height * PAGE_NARROW_SHARE / 100
+                                              : self->width - FIELDS_WIDE_FROM_END);
   self->layout_height = self->height;
   schedule_recenter (self);
   return G_SOURCE_REMOVE;
@@ -803,7 +815,8 @@ afd_document_viewer_size_allocate (GtkWidget *widget,
   self->height = height;
   /* Not now: changing widgets while they are being allocated leaves them unallocated. */
   if (self->layout_source == 0 &&
-      ((width < NARROW_WIDTH) != self->narrow || (self->narrow && abs (height - self->layout_height) > 40)))
+      ((width < NARROW_WIDTH) != self->narrow ||
+       (self->narrow && abs (height - self->layout_height) > RELAYOUT_HEIGHT)))
     self->layout_source = g_idle_add (apply_layout, self);
 }
 
