@@ -512,7 +512,7 @@ lane_conflict (Lane          *lane,
     return;
   lane_run (lane)->result->conflicts++;
   g_info ("%s %s: conflict on %s, waiting for the user", af_table_nick (entry->table),
-             entry->item_id, attributes[0]);
+          entry->item_id, attributes[0]);
   lane_hold_item (lane, lane->index);
 }
 
@@ -541,8 +541,8 @@ lane_merge (Lane          *lane,
     return;
   lane_run (lane)->result->merged++;
   g_info ("%s %s: changed remotely on other attributes; %s merged on version %" G_GINT64_FORMAT,
-             af_table_nick (entry->table), entry->item_id, af_op_kind_to_string (entry->kind),
-             version_of (current));
+          af_table_nick (entry->table), entry->item_id, af_op_kind_to_string (entry->kind),
+          version_of (current));
   lane_send_entry (lane);
 }
 
@@ -552,7 +552,6 @@ lane_judge (Lane          *lane,
             const AfValue *current)
 {
   g_auto(GStrv) attributes = NULL;
-
   gint applied;
 
   if (current == NULL)

@@ -253,9 +253,10 @@ af_store_finalize (GObject *object)
 {
   AfStore *self = AF_STORE (object);
 
-  /* Statements must be finalized before the connection can close. */
-  /* Its connection must be closed first, so that ours, the last, removes the WAL. */
+  /* The checkpointer's connection must be closed first, so that ours, the last,
+   * removes the WAL. */
   g_clear_pointer (&self->checkpointer, checkpointer_free);
+  /* Statements must be finalized before the connection can close. */
   g_clear_pointer (&self->statements, g_hash_table_unref);
   for (guint t = 0; t < AF_N_TABLES; t++)
     g_clear_pointer (&self->upserts[t], sqlite3_finalize);
