@@ -323,9 +323,7 @@ af_field_list_apply_corrections (AfFieldList   *self,
       field = af_field_list_lookup (self, af_item_get_s (entry, "field"), NULL);
       value = af_item_get_s (entry, "corrected_value");
       if (field != NULL && value != NULL)
-        af_field_set_correction (field, value,
-                                 af_item_get_s (entry, "corrected_by"),
-                                 af_item_get_s (entry, "corrected_at"));
+        af_field_set_correction (field, value, af_item_get_s (entry, "corrected_by"));
     }
 }
 

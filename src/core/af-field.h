@@ -34,7 +34,6 @@ const char    *af_field_get_value           (AfField        *self);
 /* The latest correction, or NULL. */
 const char    *af_field_get_corrected_value (AfField        *self);
 const char    *af_field_get_corrected_by    (AfField        *self);
-const char    *af_field_get_corrected_at    (AfField        *self);
 /* What the reviewer should read as the field's value now. */
 const char    *af_field_get_current_value   (AfField        *self);
 /* "***-**-9185"-style text for PII; the current value for anything else. */
@@ -57,8 +56,7 @@ void           af_field_set_confirmed       (AfField        *self,
                                              gboolean        confirmed);
 void           af_field_set_correction      (AfField        *self,
                                              const char     *value,
-                                             const char     *by,
-                                             const char     *at);
+                                             const char     *by);
 
 /* Re-validates the bbox when the page count becomes known (after the file opened). */
 void           af_field_set_page_count      (AfField        *self,

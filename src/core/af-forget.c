@@ -20,7 +20,6 @@ struct _AfForget
   AfDynamodbClient *dynamodb;       /* (owned) */
   AfS3Client       *s3;             /* (owned) */
   AfWorkspaceNames *names;          /* (owned) */
-  char             *objects_dir;    /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (AfForget, af_forget, G_TYPE_OBJECT)
@@ -34,7 +33,6 @@ af_forget_finalize (GObject *object)
   g_clear_object (&self->dynamodb);
   g_clear_object (&self->s3);
   g_clear_object (&self->names);
-  g_free (self->objects_dir);
   G_OBJECT_CLASS (af_forget_parent_class)->finalize (object);
 }
 
@@ -69,13 +67,6 @@ af_forget_set_names (AfForget         *self,
 {
   g_return_if_fail (AF_IS_WORKSPACE_NAMES (names));
   g_set_object (&self->names, names);
-}
-
-void
-af_forget_set_objects_dir (AfForget   *self,
-                           const char *path)
-{
-  af_set_str (&self->objects_dir, path);
 }
 
 static const char *
@@ -222,9 +213,9 @@ erase_locally (GTask *task)
     g_strv_builder_add (builder, af_item_get_s (run->analyses->pdata[i], "request_id"));
   ids = g_strv_builder_end (builder);
   remove_spooled (self->store, run->user_id);
-  if (!af_retention_erase_items (self->store, self->objects_dir, AF_TABLE_ANALYSES,
+  if (!af_retention_erase_items (self->store, NULL, AF_TABLE_ANALYSES,
                                  (const char * const *) ids, &error)
-      || !af_retention_erase_items (self->store, self->objects_dir, AF_TABLE_USERS, users, &error)
+      || !af_retention_erase_items (self->store, NULL, AF_TABLE_USERS, users, &error)
       || !exec_text (self->store, "DELETE FROM sync_submissions WHERE user_id = ?", run->user_id,
                      NULL, &error)
       || !exec_text (self->store, "DELETE FROM sync_forget WHERE user_id = ?", run->user_id, NULL,

@@ -39,9 +39,6 @@ AfForget  *af_forget_new             (AfStore             *store,
  * Default: the seeds' names for "dev". */
 void       af_forget_set_names       (AfForget            *self,
                                       AfWorkspaceNames    *names);
-/* Where AfPull keeps objects (default: its default). */
-void       af_forget_set_objects_dir (AfForget            *self,
-                                      const char          *path);
 
 /* Records the request (so that it resumes if interrupted), then runs it. */
 void       af_forget_run_async       (AfForget            *self,

@@ -15,15 +15,6 @@ af_objects_default_dir (void)
   return g_build_filename (g_get_user_cache_dir (), "auditflow-desk", "objects", NULL);
 }
 
-gboolean
-af_objects_contains (const char *objects_dir,
-                     const char *sha256)
-{
-  g_autofree char *path = af_object_path (objects_dir, sha256);
-
-  return path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR);
-}
-
 /* The associated data binds a file to its name: a sealed object copied under another
  * hash does not open. */
 static char *

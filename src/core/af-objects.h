@@ -16,8 +16,6 @@ G_BEGIN_DECLS
 
 /* $XDG_CACHE_HOME/auditflow-desk/objects */
 char     *af_objects_default_dir   (void);
-gboolean  af_objects_contains      (const char   *objects_dir,
-                                    const char   *sha256);
 /* The object's bytes, decrypted; AF_CRYPTO_ERROR_INTEGRITY when the file was changed
  * or its bytes do not hash to @sha256, G_IO_ERROR_NOT_FOUND when it is not there. */
 GBytes   *af_objects_read          (AfCacheKey   *key,

@@ -544,35 +544,6 @@ af_pii_open (AfCacheKey     *key,
   return result;
 }
 
-static gboolean
-has_sealed (const AfValue *value)
-{
-  switch (af_value_get_kind (value))
-    {
-    case AF_TYPE_B:
-      return leaf_is_sealed (value);
-    case AF_TYPE_M:
-      for (guint i = 0; i < af_value_map_size (value); i++)
-        if (has_sealed (af_value_map_value_at (value, i)))
-          return TRUE;
-      return FALSE;
-    case AF_TYPE_L:
-      for (guint i = 0; i < af_value_list_length (value); i++)
-        if (has_sealed (af_value_list_nth (value, i)))
-          return TRUE;
-      return FALSE;
-    default:
-      return FALSE;
-    }
-}
-
-gboolean
-af_pii_has_sealed (const AfValue *value)
-{
-  g_return_val_if_fail (value != NULL, FALSE);
-  return has_sealed (value);
-}
-
 /* ---- Masking ------------------------------------------------------------------------------- */
 
 char *

@@ -51,8 +51,6 @@ AfValue  *af_pii_open          (AfCacheKey     *key,
                                 const AfValue  *value,
                                 const char     *ad,
                                 guint          *out_failures);
-/* Whether @value holds any sealed leaf (a migration resumed, a test). */
-gboolean  af_pii_has_sealed    (const AfValue  *value);
 
 /* Personal leaves shown masked: every letter and digit but the last four becomes '*'
  * ("980-21-9185" -> "***-**-9185"); a short value is masked whole. */
