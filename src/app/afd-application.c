@@ -20,6 +20,7 @@ struct _AfdApplication
   GError         *open_error;    /* (nullable) why it could not be opened */
   GCancellable   *cancellable;   /* (nullable) the open in flight */
   char           *db_path;       /* (nullable) --db */
+  gboolean        want_demo;     /* Open Demo Workspace: the demo, whatever is configured */
 };
 
 G_DEFINE_FINAL_TYPE (AfdApplication, afd_application, ADW_TYPE_APPLICATION)
@@ -83,6 +84,16 @@ afd_application_handle_local_options (GApplication *application,
   return -1;
 }
 
+/* Open Demo Workspace is offered everywhere but in the demo itself. */
+static void
+update_demo_action (AfdApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "open-demo");
+  gboolean demo = self->workspace != NULL && afd_workspace_is_demo (self->workspace);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), !demo);
+}
+
 static void
 workspace_opened_cb (GObject      *source,
                      GAsyncResult *result,
@@ -96,6 +107,7 @@ workspace_opened_cb (GObject      *source,
     return;
   g_clear_object (&self->cancellable);
   self->workspace = workspace;
+  update_demo_action (self);
   if (workspace == NULL)
     {
       g_warning ("Could not open the workspace: %s", error->message);
@@ -115,8 +127,12 @@ first_frame_cb (AfdApplication *self)
   if (self->workspace != NULL || self->open_error != NULL || self->cancellable != NULL)
     return;
   self->cancellable = g_cancellable_new ();
-  afd_workspace_open_async (self->db_path, self->settings, self->cancellable,
-                            workspace_opened_cb, g_object_ref (self));
+  if (self->want_demo)
+    afd_workspace_open_demo_async (self->settings, self->cancellable, workspace_opened_cb,
+                                   g_object_ref (self));
+  else
+    afd_workspace_open_async (self->db_path, self->settings, self->cancellable,
+                              workspace_opened_cb, g_object_ref (self));
 }
 
 static AfdWindow *
@@ -234,14 +250,13 @@ preferences_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
-/* Leaves the demo for the user's own workspace: a new window on workspace.db, made
- * before the old ones close so that the application keeps running. */
+/* Replaces the workspace: a new window on the one asked for, made before the old
+ * windows close so that the application keeps running. @db_path NULL with @demo. */
 static void
-open_workspace_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
+switch_workspace (AfdApplication *self,
+                  const char     *db_path,
+                  gboolean        demo)
 {
-  AfdApplication *self = AFD_APPLICATION (user_data);
   g_autoptr(GList) old = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
   g_cancellable_cancel (self->cancellable);
@@ -249,17 +264,39 @@ open_workspace_activated (GSimpleAction *action,
   g_clear_object (&self->workspace);
   g_clear_error (&self->open_error);
   g_free (self->db_path);
-  self->db_path = g_build_filename (g_get_user_data_dir (), "auditflow-desk", "workspace.db",
-                                    NULL);
+  self->db_path = g_strdup (db_path);
+  self->want_demo = demo;
   gtk_window_present (GTK_WINDOW (ensure_window_new (self)));
   for (GList *l = old; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
+}
+
+/* Leaves the demo for the user's own workspace.db (Preferences → Use This Workspace). */
+static void
+open_workspace_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "auditflow-desk",
+                                            "workspace.db", NULL);
+
+  switch_workspace (AFD_APPLICATION (user_data), path, FALSE);
+}
+
+/* Back to the demo from any workspace (the main menu), so leaving it is not for good. */
+static void
+open_demo_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  switch_workspace (AFD_APPLICATION (user_data), NULL, TRUE);
 }
 
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
   { "open-workspace", open_workspace_activated },
+  { "open-demo", open_demo_activated },
   { "about", about_activated },
   { "color-scheme", NULL, "s", "'default'", color_scheme_changed },
 };

@@ -188,6 +188,7 @@ typedef struct
   char      *db_path;         /* (nullable) */
   GSettings *settings;        /* (owned) handed to the workspace, not read off the main thread */
   gboolean  real_workspace;   /* decided on the main thread, where the settings live */
+  gboolean  demo;             /* asked for by name (Open Demo Workspace) */
   double    risk_threshold;
 } OpenData;
 
@@ -213,7 +214,9 @@ open_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (open->db_path != NULL)
+  if (open->demo)
+    ok = open_demo (self, &error);
+  else if (open->db_path != NULL)
     ok = open_explicit (self, open->db_path, &error);
   else if (open->real_workspace)
     ok = (self->store = open_real (real_path, &error)) != NULL;
@@ -232,6 +235,20 @@ open_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&self), g_object_unref);
 }
 
+static void
+start_open (OpenData            *open,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  /* One source tag for both ways in: afd_workspace_open_finish checks it. */
+  g_task_set_source_tag (task, afd_workspace_open_async);
+  g_task_set_task_data (task, open, open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
 void
 afd_workspace_open_async (const char          *db_path,
                           GSettings           *settings,
@@ -239,7 +256,6 @@ afd_workspace_open_async (const char          *db_path,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_autofree char *real_path = default_workspace_path ();
   OpenData *open = g_new0 (OpenData, 1);
 
@@ -248,9 +264,21 @@ afd_workspace_open_async (const char          *db_path,
   open->real_workspace = g_file_test (real_path, G_FILE_TEST_EXISTS) ||
                          has_aws_configuration (settings);
   open->risk_threshold = g_settings_get_double (settings, "risk-threshold");
-  g_task_set_source_tag (task, afd_workspace_open_async);
-  g_task_set_task_data (task, open, open_data_free);
-  g_task_run_in_thread (task, open_thread);
+  start_open (open, cancellable, callback, user_data);
+}
+
+void
+afd_workspace_open_demo_async (GSettings           *settings,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  OpenData *open = g_new0 (OpenData, 1);
+
+  open->demo = TRUE;
+  open->settings = g_object_ref (settings);
+  open->risk_threshold = g_settings_get_double (settings, "risk-threshold");
+  start_open (open, cancellable, callback, user_data);
 }
 
 AfdWorkspace *

@@ -39,6 +39,12 @@ void          afd_workspace_open_async       (const char           *db_path,
                                               GCancellable         *cancellable,
                                               GAsyncReadyCallback   callback,
                                               gpointer              user_data);
+/* The demo workspace whatever the configuration (Open Demo Workspace); finished
+ * with afd_workspace_open_finish(). */
+void          afd_workspace_open_demo_async  (GSettings            *settings,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
 AfdWorkspace *afd_workspace_open_finish      (GAsyncResult         *result,
                                               GError              **error);
 /* The queue counts taken while opening (afd_queue_count_all()). */

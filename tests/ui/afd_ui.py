@@ -4,6 +4,7 @@ accessibility tree to catch up with the app, finding the app, and reading labels
 
 Imported by the test scripts beside it (Python puts a script's folder on its path).
 """
+import os
 import time
 
 from dogtail.config import config
@@ -13,6 +14,12 @@ config.searchCutoffCount = 40
 config.logDebugToFile = False
 
 from dogtail import tree  # noqa: E402  (after the config)
+
+# The app, and anything else a test starts, runs with GLib warnings and criticals
+# fatal, so that a test fails on the first one (issue 16 item 10). GLib reads G_DEBUG
+# when it loads: this process's own GLib, loaded above, is not affected (dogtail's
+# AT-SPI client warns when the app it watches goes away).
+os.environ['G_DEBUG'] = ','.join(filter(None, [os.environ.get('G_DEBUG'), 'fatal-warnings']))
 
 APP_NAME = 'auditflow-desk'
 
@@ -58,3 +65,14 @@ def labels(node):
     """The labels of visible widgets: GTK 4.8 leaves hidden ones out of the tree, but
     keeps a stack's pages that are not shown and never sets the 'showing' state."""
     return [n.name for n in node.findChildren(lambda n: n.roleName == 'label')]
+
+
+def click(node):
+    """A real pointer click in the middle of node. GTK 4.8 gives only window-relative
+    positions (asked for screen ones, as dogtail's Node.click does, it logs a warning,
+    fatal here); with no window manager the window sits at 0,0, so they are the screen's."""
+    import pyatspi
+    from dogtail import rawinput
+
+    extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    rawinput.click(extents.x + extents.width // 2, extents.y + extents.height // 2)

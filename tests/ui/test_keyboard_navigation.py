@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 
-from afd_ui import find_app, labels, step, wait_for
+from afd_ui import click, find_app, labels, step, wait_for
 from dogtail import rawinput
 from dogtail.config import config
 
@@ -97,7 +97,7 @@ def compare(app, page):
 def check_tab_in_notes(frame, page):
     step('Tab in Review notes moves on and types no tab')
     notes = page.child(name='Review notes', roleName='text')
-    notes.click()   # no window manager: the window is at 0,0, window coordinates are right
+    click(notes)
     wait_for('the focus in the notes', lambda: notes.focused)
     before = notes.text
     press('Tab')

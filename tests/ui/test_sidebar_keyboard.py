@@ -9,7 +9,7 @@ Usage: test_sidebar_keyboard.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh)
 import subprocess
 import sys
 
-from afd_ui import find_app, step, wait_for
+from afd_ui import click, find_app, step, wait_for
 from dogtail import rawinput
 from dogtail.config import config
 
@@ -63,7 +63,7 @@ def main():
 
         step('click the queue shown: the focus is in the sidebar')
         row = [r for r in queue_rows(frame) if r.name == shown][0]
-        row.click()
+        click(row)
         wait_for('the focus on %s' % shown, lambda: focused_queue(frame) == shown)
 
         for key in ('Tab', 'Down', 'Down'):
