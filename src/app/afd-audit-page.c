@@ -6,6 +6,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-clock.h"
+#include "af-store-async.h"
 #include "afd-audit-page.h"
 #include "afd-audit-sections.h"
 #include "afd-format.h"
@@ -43,6 +45,8 @@ struct _AfdAuditPage
 
   /* owned references */
   AfdWorkspace    *workspace;     /* (nullable) */
+  GCancellable    *loading_cancellable; /* (owned) (nullable) the audit being read */
+  GPtrArray       *history;       /* (nullable) of AfValue */
   AfValue         *audit;         /* (nullable) */
   GPtrArray       *documents;     /* (nullable) of AfValue */
   char            *audit_id;      /* (nullable) */
@@ -54,6 +58,20 @@ struct _AfdAuditPage
 };
 
 G_DEFINE_FINAL_TYPE (AfdAuditPage, afd_audit_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static AfStoreThread *
+store_thread (AfdAuditPage *self)
+{
+  return afd_workspace_get_store_thread (self->workspace);
+}
 
 static void
 toast (AfdAuditPage *self,
@@ -142,43 +160,198 @@ show_sections (AfdAuditPage *self)
 static void
 show_history (AfdAuditPage *self)
 {
-  const char *loan_id = af_item_get_s (self->audit, "loan_application_id");
-  g_autoptr(GPtrArray) history = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (loan_id != NULL)
-    history = af_store_audit_history (afd_workspace_get_store (self->workspace), loan_id, &error);
-  if (error != NULL)
-    g_warning ("Could not read the audit history: %s", error->message);
-  afd_audit_sections_fill_history (self->history_list, history, self->audit_id);
+  afd_audit_sections_fill_history (self->history_list, self->history, self->audit_id);
 }
 
-static gboolean
-reread (AfdAuditPage  *self,
-        GError       **error)
+/* What the page shows of an audit, read in one job on the store's thread. */
+typedef struct
 {
-  AfStore *store = afd_workspace_get_store (self->workspace);
-  AfValue *audit = af_store_get_item (store, AF_TABLE_AUDITS, self->audit_id, error);
+  AfValue   *audit;      /* (owned) */
+  GPtrArray *documents;  /* (owned) (nullable) */
+  GPtrArray *history;    /* (owned) (nullable) */
+} Loaded;
+
+static void
+loaded_free (gpointer data)
+{
+  Loaded *loaded = data;
+
+  g_clear_pointer (&loaded->audit, af_value_unref);
+  g_clear_pointer (&loaded->documents, g_ptr_array_unref);
+  g_clear_pointer (&loaded->history, g_ptr_array_unref);
+  g_free (loaded);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loaded, loaded_free)
+
+static gpointer
+load_job (AfStore   *store,
+          gpointer   data,
+          GError   **error)
+{
+  g_autoptr(AfValue) audit = af_store_get_item (store, AF_TABLE_AUDITS, data, error);
+  g_autoptr(GError) history_error = NULL;
   const char *loan_id;
+  Loaded *loaded;
 
   if (audit == NULL)
-    return FALSE;
-  g_clear_pointer (&self->audit, af_value_unref);
-  self->audit = audit;
-
-  g_clear_pointer (&self->documents, g_ptr_array_unref);
+    return NULL;
+  loaded = g_new0 (Loaded, 1);
   loan_id = af_item_get_s (audit, "loan_application_id");
   if (loan_id != NULL)
-    self->documents = af_store_documents_for_loan (store, loan_id, NULL);
-  return TRUE;
+    {
+      loaded->documents = af_store_documents_for_loan (store, loan_id, NULL);
+      loaded->history = af_store_audit_history (store, loan_id, &history_error);
+    }
+  if (history_error != NULL)
+    g_warning ("Could not read the audit history: %s", history_error->message);
+  loaded->audit = g_steal_pointer (&audit);
+  return loaded;
 }
 
+static void
+show_missing (AfdAuditPage *self,
+              const GError *error)
+{
+  g_clear_pointer (&self->audit, af_value_unref);
+  adw_status_page_set_description (self->missing_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "missing");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", FALSE);
+}
+
+static void
+show_loaded (AfdAuditPage *self,
+             Loaded       *loaded)
+{
+  g_clear_pointer (&self->audit, af_value_unref);
+  g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  self->audit = g_steal_pointer (&loaded->audit);
+  self->documents = g_steal_pointer (&loaded->documents);
+  self->history = g_steal_pointer (&loaded->history);
+
+  g_free (self->title);
+  self->title = g_strdup (af_item_get_s (self->audit, "applicant_name"));
+  gtk_toggle_button_set_active (self->reveal_button, FALSE);
+  show_summary (self);
+  show_review_state (self);
+  show_notes (self);
+  show_sections (self);
+  show_history (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Loaded) loaded = af_store_thread_run_finish (AF_STORE_THREAD (source), result,
+                                                         &error);
+  AfdAuditPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_AUDIT_PAGE (user_data);
+  g_clear_object (&self->loading_cancellable);
+  if (loaded == NULL)
+    show_missing (self, error);
+  else
+    show_loaded (self, loaded);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+/* Reads the audit again (after a review, or to show another): what is on screen stays
+ * until the answer comes. */
+static void
+reload (AfdAuditPage *self)
+{
+  g_cancellable_cancel (self->loading_cancellable);
+  g_clear_object (&self->loading_cancellable);
+  self->loading_cancellable = g_cancellable_new ();
+  af_store_thread_run_async (store_thread (self), load_job, g_strdup (self->audit_id), g_free,
+                             loaded_free, self->loading_cancellable, loaded_cb, self);
+}
+
+/* An edit's answer: the page may be gone, or show another audit, by then. */
+typedef struct
+{
+  GWeakRef  page;
+  char     *audit_id;
+  AfValue  *before;     /* (nullable) what the page showed before a review */
+} Reply;
+
+static Reply *
+reply_new (AfdAuditPage *self)
+{
+  Reply *reply = g_new0 (Reply, 1);
+
+  g_weak_ref_init (&reply->page, self);
+  reply->audit_id = g_strdup (self->audit_id);
+  return reply;
+}
+
+static void
+reply_free (Reply *reply)
+{
+  g_weak_ref_clear (&reply->page);
+  g_free (reply->audit_id);
+  g_clear_pointer (&reply->before, af_value_unref);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+/* The page for @reply's answer, if it still shows the same audit. */
+static AfdAuditPage *
+reply_page (Reply *reply)
+{
+  AfdAuditPage *self = g_weak_ref_get (&reply->page);
+
+  if (self != NULL && g_strcmp0 (self->audit_id, reply->audit_id) != 0)
+    g_clear_object (&self);
+  return self;
+}
+
+static void
+notes_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
+  g_autoptr(AfdAuditPage) self = reply_page (reply);
+  /* A failure names the audit by its id (the applicant's name is personal data).
+   * Translators: the audit's id, then the reason. */
+  g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not save the notes of "
+                                                            "audit %s: %s"), reply->audit_id,
+                                                          error->message);
+
+  if (self == NULL)
+    {
+      if (!ok)
+        g_warning ("%s", message);
+      return;
+    }
+  /* The answers come in the order of the saves: the last one says how things are. */
+  gtk_label_set_label (self->notes_status, ok ? _("Saved on this computer · waiting to sync")
+                                              : message);
+  if (!ok)
+    toast (self, message);
+  else
+    afd_workspace_changed (self->workspace, FALSE);
+}
+
+/* Shown as saved at once; notes_saved_cb() takes it back if the commit fails. */
 static gboolean
 save_notes (AfdAuditPage *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
   GtkTextIter start, end;
 
   if (self->audit_id == NULL || !afd_identity_ensure (GTK_WIDGET (self), self->workspace))
@@ -190,18 +363,9 @@ save_notes (AfdAuditPage *self)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  if (!af_store_set_review_notes (afd_workspace_get_store (self->workspace), self->audit_id,
-                                  text, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not save the notes: %s"),
-                                                  error->message);
-      gtk_label_set_label (self->notes_status, message);
-      toast (self, message);
-      return FALSE;
-    }
-
+  af_store_thread_set_review_notes_async (store_thread (self), self->audit_id, text, NULL,
+                                          notes_saved_cb, reply_new (self));
   gtk_label_set_label (self->notes_status, _("Saved on this computer · waiting to sync"));
-  afd_workspace_changed (self->workspace, FALSE);
   return TRUE;
 }
 
@@ -238,29 +402,72 @@ afd_audit_page_flush (AfdAuditPage *self)
 }
 
 static void
+reviewed_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
+  g_autoptr(AfdAuditPage) self = reply_page (reply);
+  /* Translators: the audit's id, then the reason. */
+  g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not mark audit %s reviewed: "
+                                                            "%s"), reply->audit_id,
+                                                          error->message);
+
+  if (self == NULL)
+    {
+      if (!ok)
+        g_warning ("%s", message);
+      return;
+    }
+  if (ok)
+    {
+      afd_workspace_changed (self->workspace, TRUE);
+      reload (self);
+      return;
+    }
+  /* The review the page showed never happened. */
+  g_clear_pointer (&self->audit, af_value_unref);
+  self->audit = g_steal_pointer (&reply->before);
+  show_review_state (self);
+  toast (self, message);
+}
+
+/* The audit as it will be once reviewed, shown at once. */
+static void
+show_reviewed_now (AfdAuditPage *self)
+{
+  const char *me = af_store_thread_get_identity (store_thread (self));
+  g_autofree char *now = af_clock_now_iso ();
+  g_autoptr(AfValue) by = af_value_with_member (self->audit, "reviewed_by", af_value_new_s (me));
+
+  g_clear_pointer (&self->audit, af_value_unref);
+  self->audit = af_value_with_member (by, "review_timestamp", af_value_new_s (now));
+  show_review_state (self);
+}
+
+static void
 mark_reviewed_cb (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   AfdAuditPage *self = AFD_AUDIT_PAGE (widget);
-  g_autoptr(GError) error = NULL;
+  Reply *reply;
 
-  if (self->audit_id == NULL || !afd_identity_ensure (widget, self->workspace))
+  if (self->audit_id == NULL || self->audit == NULL ||
+      !afd_identity_ensure (widget, self->workspace))
     return;
 
-  /* A note typed just before must reach the outbox before the review does. */
+  /* A note typed just before reaches the outbox before the review: the store's thread
+   * runs them in this order. */
   afd_audit_page_flush (self);
-  if (!af_store_mark_reviewed (afd_workspace_get_store (self->workspace), self->audit_id, &error) ||
-      !reread (self, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not mark reviewed: %s"), error->message);
-
-      toast (self, message);
-      return;
-    }
-  show_review_state (self);
+  reply = reply_new (self);
+  reply->before = af_value_ref (self->audit);
+  af_store_thread_mark_reviewed_async (store_thread (self), self->audit_id, NULL, reviewed_cb,
+                                       reply);
+  show_reviewed_now (self);
   toast (self, _("Marked reviewed"));
-  afd_workspace_changed (self->workspace, TRUE);
 }
 
 static void
@@ -291,8 +498,6 @@ afd_audit_page_load (AfdAuditPage *self,
                      AfdWorkspace *workspace,
                      const char   *audit_id)
 {
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (AFD_IS_AUDIT_PAGE (self));
   g_return_if_fail (AFD_IS_WORKSPACE (workspace));
 
@@ -301,26 +506,9 @@ afd_audit_page_load (AfdAuditPage *self,
   g_free (self->audit_id);
   self->audit_id = g_strdup (audit_id);
   g_clear_pointer (&self->title, g_free);
-
-  if (!reread (self, &error))
-    {
-      g_clear_pointer (&self->audit, af_value_unref);
-      adw_status_page_set_description (self->missing_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "missing");
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", FALSE);
-      return;
-    }
-
-  self->title = g_strdup (af_item_get_s (self->audit, "applicant_name"));
-  gtk_toggle_button_set_active (self->reveal_button, FALSE);
-  show_summary (self);
-  show_review_state (self);
-  show_notes (self);
-  show_sections (self);
-  show_history (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "content");
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", FALSE);
+  reload (self);
 }
 
 const char *
@@ -365,6 +553,8 @@ afd_audit_page_dispose (GObject *object)
   if (self->workspace != NULL)
     afd_audit_page_flush (self);
   g_clear_handle_id (&self->notes_timeout, g_source_remove);
+  g_cancellable_cancel (self->loading_cancellable);
+  g_clear_object (&self->loading_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_AUDIT_PAGE);
   /* GTK 4.8 only drops the template children that are bound by name. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
@@ -373,11 +563,30 @@ afd_audit_page_dispose (GObject *object)
   g_clear_object (&self->workspace);
   g_clear_pointer (&self->audit, af_value_unref);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->audit_id, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->level_class, g_free);
 
   G_OBJECT_CLASS (afd_audit_page_parent_class)->dispose (object);
+}
+
+static void
+afd_audit_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AfdAuditPage *self = AFD_AUDIT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, afd_audit_page_get_title (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -387,6 +596,13 @@ afd_audit_page_class_init (AfdAuditPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = afd_audit_page_dispose;
+  object_class->get_property = afd_audit_page_get_property;
+
+  /* Changes when the audit's answer comes from the store's thread. */
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-audit-page.ui");

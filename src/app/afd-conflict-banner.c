@@ -6,7 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "af-store-sync.h"
+#include "af-store-async.h"
 #include "afd-conflict-banner.h"
 
 struct _AfdConflictBanner
@@ -18,8 +18,10 @@ struct _AfdConflictBanner
   GtkLabel     *detail_label;
 
   /* owned references */
-  AfStore      *store;      /* (nullable) */
+  AfStoreThread *store_thread; /* (nullable) */
+  char         *item_id;    /* (nullable) the item on show */
   AfConflict   *conflict;   /* (nullable) the open conflict shown */
+  GCancellable *cancellable; /* (nullable) the conflict being read */
 };
 
 G_DEFINE_FINAL_TYPE (AfdConflictBanner, afd_conflict_banner, GTK_TYPE_WIDGET)
@@ -81,25 +83,69 @@ child_revealed_cb (AfdConflictBanner *self)
     gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 
+/* A resolution's answer: the banner may show another item by then. */
+typedef struct
+{
+  GWeakRef    banner;
+  AfConflict *conflict;   /* (owned) what the banner showed, back if the commit fails */
+} Resolving;
+
+static void
+resolving_free (Resolving *resolving)
+{
+  g_weak_ref_clear (&resolving->banner);
+  g_clear_pointer (&resolving->conflict, af_conflict_free);
+  g_free (resolving);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Resolving, resolving_free)
+
+static void
+resolved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Resolving) resolving = user_data;
+  g_autoptr(AfdConflictBanner) self = g_weak_ref_get (&resolving->banner);
+  g_autoptr(GError) error = NULL;
+  const char *item_id = resolving->conflict->item_id;
+
+  if (af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error))
+    {
+      if (self != NULL)
+        g_signal_emit (self, signals[RESOLVED], 0, item_id);
+      return;
+    }
+  if (self == NULL)
+    {
+      g_warning ("Could not resolve the conflict of %s: %s", item_id, error->message);
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", error->message);
+  /* Still open: shown again if its item still is. */
+  if (self->conflict == NULL && g_strcmp0 (self->item_id, item_id) == 0)
+    {
+      self->conflict = g_steal_pointer (&resolving->conflict);
+      update (self);
+    }
+}
+
+/* The banner folds away at once; resolved_cb() brings it back if the commit fails. */
 static void
 resolve (AfdConflictBanner *self,
          AfResolution       resolution,
          const char        *text)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *item_id = NULL;
+  Resolving *resolving;
 
   if (self->conflict == NULL)
     return;
-  item_id = g_strdup (self->conflict->item_id);
-  if (!af_store_conflict_resolve (self->store, item_id, resolution, text, &error))
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", error->message);
-      return;
-    }
-  g_clear_pointer (&self->conflict, af_conflict_free);
+  resolving = g_new0 (Resolving, 1);
+  g_weak_ref_init (&resolving->banner, self);
+  resolving->conflict = g_steal_pointer (&self->conflict);
+  af_store_thread_conflict_resolve_async (self->store_thread, resolving->conflict->item_id,
+                                          resolution, text, NULL, resolved_cb, resolving);
   update (self);
-  g_signal_emit (self, signals[RESOLVED], 0, item_id);
 }
 
 static void
@@ -182,7 +228,10 @@ afd_conflict_banner_dispose (GObject *object)
   AfdConflictBanner *self = AFD_CONFLICT_BANNER (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_CONFLICT_BANNER);
-  g_clear_object (&self->store);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store_thread);
+  g_clear_pointer (&self->item_id, g_free);
   g_clear_pointer (&self->conflict, af_conflict_free);
 
   G_OBJECT_CLASS (afd_conflict_banner_parent_class)->dispose (object);
@@ -221,22 +270,45 @@ afd_conflict_banner_init (AfdConflictBanner *self)
   update (self);
 }
 
-void
-afd_conflict_banner_set_item (AfdConflictBanner *self,
-                              AfStore           *store,
-                              const char        *item_id)
+static void
+conflict_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
+  AfConflict *conflict = af_store_thread_conflict_get_finish (AF_STORE_THREAD (source), result,
+                                                              &error);
+  AfdConflictBanner *self;
 
-  g_return_if_fail (AFD_IS_CONFLICT_BANNER (self));
-
-  g_set_object (&self->store, store);
-  g_clear_pointer (&self->conflict, af_conflict_free);
-  if (store != NULL && item_id != NULL)
-    self->conflict = af_store_conflict_get (store, item_id, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_CONFLICT_BANNER (user_data);
   if (error != NULL)
     g_warning ("Cannot read the item's conflict: %s", error->message);
+  g_clear_pointer (&self->conflict, af_conflict_free);
+  self->conflict = conflict;
   update (self);
+}
+
+void
+afd_conflict_banner_set_item (AfdConflictBanner *self,
+                              AfStoreThread     *store_thread,
+                              const char        *item_id)
+{
+  g_return_if_fail (AFD_IS_CONFLICT_BANNER (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_set_object (&self->store_thread, store_thread);
+  g_free (self->item_id);
+  self->item_id = g_strdup (item_id);
+  g_clear_pointer (&self->conflict, af_conflict_free);
+  update (self);
+  if (store_thread == NULL || item_id == NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  af_store_thread_conflict_get_async (store_thread, item_id, self->cancellable,
+                                      conflict_read_cb, self);
 }
 
 gboolean

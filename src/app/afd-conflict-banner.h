@@ -9,6 +9,8 @@
 
 #include <gtk/gtk.h>
 
+#include "af-store-thread.h"
+
 #include "af-store.h"
 
 G_BEGIN_DECLS
@@ -16,10 +18,11 @@ G_BEGIN_DECLS
 #define AFD_TYPE_CONFLICT_BANNER (afd_conflict_banner_get_type ())
 G_DECLARE_FINAL_TYPE (AfdConflictBanner, afd_conflict_banner, AFD, CONFLICT_BANNER, GtkWidget)
 
-/* Shows the banner when @item_id has an open conflict in @store (NULL hides it).
- * Emits ::resolved (item id) once the reviewer has chosen. */
+/* Shows the banner when @item_id has an open conflict (NULL hides it), once the store's
+ * thread has said so. Emits ::resolved (item id) once the reviewer's choice is committed;
+ * a failed commit is told in a toast and the banner comes back. */
 void      afd_conflict_banner_set_item     (AfdConflictBanner *self,
-                                            AfStore           *store,
+                                            AfStoreThread     *store_thread,
                                             const char        *item_id);
 gboolean  afd_conflict_banner_is_revealed  (AfdConflictBanner *self);
 /* The text the Edit… dialog starts from: both values. */

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "af-store-sync.h"
+#include "af-store-async.h"
 #include "afd-conflict-list.h"
 
 struct _AfdConflictList
@@ -16,6 +16,9 @@ struct _AfdConflictList
   GtkWidget  *box;
   GtkLabel   *count_label;
   GtkListBox *list_box;
+
+  /* owned references */
+  GCancellable *cancellable;   /* (nullable) the list being read */
 
   guint       count;
 };
@@ -77,6 +80,10 @@ clear_rows (AfdConflictList *self)
 static void
 afd_conflict_list_dispose (GObject *object)
 {
+  AfdConflictList *self = AFD_CONFLICT_LIST (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), AFD_TYPE_CONFLICT_LIST);
   G_OBJECT_CLASS (afd_conflict_list_parent_class)->dispose (object);
 }
@@ -102,29 +109,46 @@ afd_conflict_list_init (AfdConflictList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-void
-afd_conflict_list_refresh (AfdConflictList *self,
-                           AfStore         *store)
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) conflicts = af_store_thread_list_finish (AF_STORE_THREAD (source), result,
+                                                                &error);
   g_autofree char *count = NULL;
+  AfdConflictList *self;
 
-  g_return_if_fail (AFD_IS_CONFLICT_LIST (self));
-
-  clear_rows (self);
-  conflicts = af_store_conflict_list (store, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_CONFLICT_LIST (user_data);
   if (conflicts == NULL)
     {
       g_warning ("Cannot list the conflicts: %s", error->message);
       return;
     }
+  clear_rows (self);
   for (guint i = 0; i < conflicts->len; i++)
     gtk_list_box_append (self->list_box, row_new (g_ptr_array_index (conflicts, i)));
   self->count = conflicts->len;
   count = g_strdup_printf ("%u", self->count);
   gtk_label_set_label (self->count_label, count);
   gtk_widget_set_visible (GTK_WIDGET (self), self->count > 0);
+}
+
+void
+afd_conflict_list_refresh (AfdConflictList *self,
+                           AfStoreThread   *store_thread)
+{
+  g_return_if_fail (AFD_IS_CONFLICT_LIST (self));
+  g_return_if_fail (AF_IS_STORE_THREAD (store_thread));
+
+  /* Only the latest answer counts. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  af_store_thread_conflict_list_async (store_thread, self->cancellable, listed_cb, self);
 }
 
 guint

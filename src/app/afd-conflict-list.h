@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "af-store-thread.h"
+
 #include "af-store.h"
 
 G_BEGIN_DECLS
@@ -14,9 +16,10 @@ G_BEGIN_DECLS
 #define AFD_TYPE_CONFLICT_LIST (afd_conflict_list_get_type ())
 G_DECLARE_FINAL_TYPE (AfdConflictList, afd_conflict_list, AFD, CONFLICT_LIST, GtkWidget)
 
-/* Reads the open conflicts again (one small SQLite query). */
+/* Reads the open conflicts again, on the store's thread; the rows change when the
+ * answer comes. */
 void   afd_conflict_list_refresh   (AfdConflictList *self,
-                                    AfStore         *store);
+                                    AfStoreThread   *store_thread);
 guint  afd_conflict_list_get_count (AfdConflictList *self);
 
 G_END_DECLS

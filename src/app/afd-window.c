@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-store-async.h"
 #include "af-store-guard.h"
 #include "afd-artwork-page.h"
 #include "afd-audit-page.h"
@@ -65,6 +66,9 @@ struct _AfdWindow
   GPtrArray            *pending_ids;    /* ids to open once the workspace is there */
   AfdWorkspace         *pending_workspace; /* (nullable) waits for the first frame */
 
+  GCancellable         *cancellable;    /* (owned) the window's reads, cancelled in dispose */
+  GCancellable         *outbox_cancellable; /* (owned) (nullable) the outbox count being read */
+
   gboolean              painted;        /* the first frame is on screen */
 
   AfdQueue              queue;
@@ -88,6 +92,12 @@ get_store (AfdWindow *self)
   return afd_workspace_get_store (self->workspace);
 }
 
+static AfStoreThread *
+store_thread (AfdWindow *self)
+{
+  return afd_workspace_get_store_thread (self->workspace);
+}
+
 static void
 toast (AfdWindow  *self,
        const char *text)
@@ -99,10 +109,10 @@ toast (AfdWindow  *self,
 }
 
 static void
-update_outbox (AfdWindow *self)
+show_outbox (AfdWindow    *self,
+             gint64        n,
+             const GError *error)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 n = af_store_outbox_length (get_store (self), &error);
   g_autofree char *text = NULL;
 
   if (n < 0)
@@ -121,6 +131,30 @@ update_outbox (AfdWindow *self)
   gtk_label_set_label (self->outbox_label, text);
   gtk_image_set_from_icon_name (self->outbox_icon, n == 0 ? "emblem-ok-symbolic"
                                                           : "emblem-synchronizing-symbolic");
+}
+
+static void
+outbox_counted_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = af_store_thread_count_finish (AF_STORE_THREAD (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  show_outbox (AFD_WINDOW (user_data), n, error);
+}
+
+/* Only the latest count is shown. */
+static void
+update_outbox (AfdWindow *self)
+{
+  g_cancellable_cancel (self->outbox_cancellable);
+  g_clear_object (&self->outbox_cancellable);
+  self->outbox_cancellable = g_cancellable_new ();
+  af_store_thread_outbox_length_async (store_thread (self), self->outbox_cancellable,
+                                       outbox_counted_cb, self);
 }
 
 static double
@@ -173,6 +207,20 @@ show_detail (AfdWindow  *self,
   adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
 }
 
+/* A page's title arrives with its item, from the store's thread. */
+static void
+page_title_cb (GtkWidget  *page,
+               GParamSpec *pspec,
+               AfdWindow  *self)
+{
+  g_autofree char *title = NULL;
+
+  if (gtk_stack_get_visible_child (self->detail_stack) != page)
+    return;
+  g_object_get (page, "title", &title, NULL);
+  adw_window_title_set_title (self->detail_title, title);
+}
+
 static gpointer
 ensure_page (AfdWindow  *self,
              gpointer   *page,
@@ -183,6 +231,8 @@ ensure_page (AfdWindow  *self,
     {
       *page = g_object_new (type, NULL);
       gtk_stack_add_named (self->detail_stack, GTK_WIDGET (*page), name);
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (*page), "title") != NULL)
+        g_signal_connect_object (*page, "notify::title", G_CALLBACK (page_title_cb), self, 0);
     }
   return *page;
 }
@@ -207,7 +257,7 @@ open_item (AfdWindow  *self,
   g_clear_pointer (&self->back_page, g_free);
   g_free (self->item_id);
   self->item_id = g_strdup (id);
-  afd_conflict_banner_set_item (self->conflict_banner, get_store (self), id);
+  afd_conflict_banner_set_item (self->conflict_banner, store_thread (self), id);
   switch (table)
     {
     case AF_TABLE_AUDITS:
@@ -268,7 +318,7 @@ workspace_changed_cb (AfdWindow *self,
                       gboolean   queues_changed)
 {
   update_outbox (self);
-  afd_conflict_list_refresh (self->conflict_list, get_store (self));
+  afd_conflict_list_refresh (self->conflict_list, store_thread (self));
   /* A note only grows the outbox; a review or a verdict can move items. */
   if (!queues_changed)
     return;
@@ -499,6 +549,10 @@ afd_window_dispose (GObject *object)
 {
   AfdWindow *self = AFD_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->outbox_cancellable);
+  g_clear_object (&self->outbox_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_WINDOW);
   if (self->workspace != NULL)
     g_signal_handlers_disconnect_by_data (self->workspace, self);
@@ -617,6 +671,7 @@ afd_window_init (AfdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit-artwork", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-user", FALSE);
   self->pending_ids = g_ptr_array_new_with_free_func (g_free);
+  self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (update_back_button), self);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 }
@@ -678,7 +733,7 @@ setup_workspace (AfdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-user", !demo);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit-artwork", TRUE);
   afd_sync_panel_set_workspace (self->sync_panel, self->workspace, self->settings);
-  afd_conflict_list_refresh (self->conflict_list, get_store (self));
+  afd_conflict_list_refresh (self->conflict_list, store_thread (self));
   afd_sidebar_set_counts (self->sidebar, afd_workspace_get_initial_counts (self->workspace));
 
   afd_queue_from_id (last, &queue);
@@ -764,22 +819,37 @@ afd_window_set_workspace (AfdWindow    *self,
     g_set_object (&self->pending_workspace, workspace);
 }
 
-void
-afd_window_open_id (AfdWindow  *self,
-                    const char *id)
+/* An id being looked up; @window is valid unless the lookup was cancelled. */
+typedef struct
 {
-  g_autoptr(AfValue) item = NULL;
+  AfdWindow *window;
+  char      *id;
+} Lookup;
+
+static void
+lookup_free (Lookup *lookup)
+{
+  g_free (lookup->id);
+  g_free (lookup);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lookup, lookup_free)
+
+static void
+found_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(Lookup) lookup = user_data;
   g_autoptr(GError) error = NULL;
-  AfTable table;
+  AfTable table = AF_TABLE_AUDITS;
+  g_autoptr(AfValue) item = af_store_thread_find_item_finish (AF_STORE_THREAD (source), result,
+                                                              &table, &error);
+  AfdWindow *self = lookup->window;
+  const char *id = lookup->id;
 
-  g_return_if_fail (AFD_IS_WINDOW (self));
-
-  if (self->workspace == NULL)
-    {
-      g_ptr_array_add (self->pending_ids, g_strdup (id));
-      return;
-    }
-  item = af_store_find_item (get_store (self), id, &table, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (item == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Nothing with the ID %s in this workspace"), id);
@@ -790,4 +860,23 @@ afd_window_open_id (AfdWindow  *self,
   afd_queue_list_unselect (self->queue_list);
   afd_queue_list_select_id (self->queue_list, id);
   open_item (self, table, id);
+}
+
+void
+afd_window_open_id (AfdWindow  *self,
+                    const char *id)
+{
+  Lookup *lookup;
+
+  g_return_if_fail (AFD_IS_WINDOW (self));
+
+  if (self->workspace == NULL)
+    {
+      g_ptr_array_add (self->pending_ids, g_strdup (id));
+      return;
+    }
+  lookup = g_new0 (Lookup, 1);
+  lookup->window = self;
+  lookup->id = g_strdup (id);
+  af_store_thread_find_item_async (store_thread (self), id, self->cancellable, found_cb, lookup);
 }

@@ -12,7 +12,8 @@
 
 #include <glib/gstdio.h>
 
-#include "af-store-sync.h"
+#include "af-store-async.h"
+#include "af-store-guard.h"
 #include "afd-conflict-banner.h"
 #include "afd-conflict-list.h"
 #include "afd-test-widgets.h"
@@ -22,7 +23,8 @@
 typedef struct
 {
   char      *dir;
-  AfStore   *store;
+  AfStore   *store;          /* the test's own look at the cache */
+  AfStoreThread *thread;     /* the widgets' connection */
   GtkWidget *window;
   AfdConflictBanner *banner;
   AfdConflictList   *list;
@@ -83,6 +85,8 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   db = g_build_filename (fixture->dir, "cache.db", NULL);
   fixture->store = store_with_conflict (db);
+  fixture->thread = af_store_thread_new (af_store_open (db, &error));
+  g_assert_no_error (error);
 
   fixture->banner = g_object_new (AFD_TYPE_CONFLICT_BANNER, NULL);
   fixture->list = g_object_new (AFD_TYPE_CONFLICT_LIST, NULL);
@@ -105,6 +109,8 @@ fixture_tear_down (Fixture       *fixture,
 
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->store);
+  af_store_thread_close (fixture->thread);
+  g_clear_object (&fixture->thread);
   g_unlink (db);
   g_unlink (wal);
   g_unlink (shm);
@@ -124,14 +130,41 @@ notes (Fixture  *fixture,
   return af_item_get_s (*holder, "review_notes");
 }
 
+static gboolean
+banner_revealed (gpointer data)
+{
+  return afd_conflict_banner_is_revealed (((Fixture *) data)->banner);
+}
+
+static gboolean
+listed (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (((Fixture *) data)->list));
+}
+
+static gboolean
+resolved (gpointer data)
+{
+  return ((Fixture *) data)->resolved != NULL;
+}
+
+/* Shows the banner over AUDIT once the store's thread has read its conflict. */
+static void
+show_banner (Fixture *fixture)
+{
+  afd_conflict_banner_set_item (fixture->banner, fixture->thread, AUDIT);
+  afd_test_wait_until (banner_revealed, fixture, 20);
+}
+
 static void
 test_shown (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autofree char *merge = NULL;
 
-  afd_conflict_banner_set_item (fixture->banner, fixture->store, AUDIT);
-  afd_conflict_list_refresh (fixture->list, fixture->store);
+  show_banner (fixture);
+  afd_conflict_list_refresh (fixture->list, fixture->thread);
+  afd_test_wait_until (listed, fixture, 20);
   afd_test_run_for (400);
   g_assert_true (afd_conflict_banner_is_revealed (fixture->banner));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->banner)));
@@ -146,7 +179,8 @@ test_shown (Fixture       *fixture,
   afd_test_screenshot (GTK_WIDGET (fixture->banner), "conflict-banner.png");
 
   /* Another item has no conflict: no banner. */
-  afd_conflict_banner_set_item (fixture->banner, fixture->store, "no-such-item");
+  afd_conflict_banner_set_item (fixture->banner, fixture->thread, "no-such-item");
+  afd_test_run_for (200);
   g_assert_false (afd_conflict_banner_is_revealed (fixture->banner));
 }
 
@@ -159,8 +193,11 @@ test_resolve (Fixture       *fixture,
   const char *action = resolution == AF_RESOLVE_MINE ? "conflict.keep-mine"
                                                      : "conflict.take-theirs";
 
-  afd_conflict_banner_set_item (fixture->banner, fixture->store, AUDIT);
+  show_banner (fixture);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->banner), action, NULL));
+  /* Folded away at once; ::resolved once committed. */
+  g_assert_false (afd_conflict_banner_is_revealed (fixture->banner));
+  afd_test_wait_until (resolved, fixture, 20);
   g_assert_cmpstr (fixture->resolved, ==, AUDIT);
   g_assert_false (afd_conflict_banner_is_revealed (fixture->banner));
   g_assert_cmpint (af_store_conflict_count (fixture->store, NULL), ==, 0);
@@ -171,7 +208,8 @@ test_resolve (Fixture       *fixture,
   /* Mine goes out again over the new version; theirs leaves nothing to send. */
   g_assert_cmpint (af_store_outbox_length (fixture->store, NULL), ==,
                    resolution == AF_RESOLVE_MINE ? 1 : 0);
-  afd_conflict_list_refresh (fixture->list, fixture->store);
+  afd_conflict_list_refresh (fixture->list, fixture->thread);
+  afd_test_run_for (300);
   g_assert_cmpuint (afd_conflict_list_get_count (fixture->list), ==, 0);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->list)));
 }
@@ -202,7 +240,7 @@ test_edit (Fixture       *fixture,
   GtkTextIter start, end;
   g_autofree char *prefilled = NULL;
 
-  afd_conflict_banner_set_item (fixture->banner, fixture->store, AUDIT);
+  show_banner (fixture);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->banner), "conflict.edit", NULL));
   afd_test_run_for (200);
   dialog = find_dialog ();
@@ -215,7 +253,7 @@ test_edit (Fixture       *fixture,
 
   gtk_text_buffer_set_text (buffer, "Income verified; new bank statement requested.", -1);
   adw_message_dialog_response (dialog, "apply");
-  afd_test_run_for (200);
+  afd_test_wait_until (resolved, fixture, 20);
   g_assert_cmpstr (fixture->resolved, ==, AUDIT);
   g_assert_cmpint (af_store_conflict_count (fixture->store, NULL), ==, 0);
   g_assert_cmpstr (notes (fixture, &local), ==, "Income verified; new bank statement requested.");
@@ -236,6 +274,9 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* The widgets' SQL runs on the store's thread: any on this one while its main loop
+   * runs aborts the test (the test's own checks run between iterations). */
+  af_store_guard_arm (AF_STORE_GUARD_FATAL);
 
   if (g_getenv ("AFD_CONFLICT_DB") != NULL)
     write_screenshot_db (g_getenv ("AFD_CONFLICT_DB"));
