@@ -19,6 +19,9 @@
 #endif
 
 #include "af-demo.h"
+#include "af-store-guard.h"
+#include "af-store-test-private.h"
+#include "af-test-util.h"
 #include "afd-document-viewer.h"
 #include "afd-masked-page.h"
 #include "afd-page-view-private.h"
@@ -29,7 +32,8 @@
 
 typedef struct
 {
-  AfStore           *store;
+  AfStore           *store;    /* the test's own look at the cache */
+  AfStoreThread     *thread;   /* the viewer's connection, as the window gives it */
   GtkWidget         *window;
   AfdDocumentViewer *viewer;
   char              *demo_dir;
@@ -74,7 +78,7 @@ open_document (Fixture       *f,
                const AfValue *item,
                const char    *path)
 {
-  afd_document_viewer_set_document (f->viewer, f->store, item, path);
+  afd_document_viewer_set_document (f->viewer, f->thread, item, path);
   afd_test_wait_until (viewer_settled, f->viewer, TIMEOUT_SECONDS);
   drain ();
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->viewer));
@@ -139,6 +143,9 @@ fixture_set_up (Fixture       *f,
   f->store = af_demo_open (f->demo_dir, cache, &error);
   g_assert_no_error (error);
   af_store_set_identity (f->store, "officer@example.com");
+  f->thread = af_store_thread_new (af_store_open (cache, &error));
+  g_assert_no_error (error);
+  af_store_thread_set_identity (f->thread, "officer@example.com");
 
   f->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
@@ -156,6 +163,8 @@ fixture_tear_down (Fixture       *f,
 
   gtk_window_destroy (GTK_WINDOW (f->window));
   drain ();
+  af_store_thread_close (f->thread);
+  g_clear_object (&f->thread);
   g_clear_object (&f->store);
   g_clear_pointer (&f->toasts, g_ptr_array_unref);
   afd_test_remove_dir (f->scratch);
@@ -426,6 +435,30 @@ last_correction (Fixture *f)
   return af_value_ref (af_value_list_nth (corrections, af_value_list_length (corrections) - 1));
 }
 
+typedef struct
+{
+  Fixture *f;
+  gint64   length;
+} OutboxWait;
+
+static gboolean
+outbox_reached (gpointer data)
+{
+  OutboxWait *wait = data;
+
+  return af_store_outbox_length (wait->f->store, NULL) == wait->length;
+}
+
+/* An edit commits on the store's thread: the test waits for its outbox entry. */
+static void
+wait_outbox_length (Fixture *f,
+                    gint64   length)
+{
+  OutboxWait wait = { f, length };
+
+  afd_test_wait_until (outbox_reached, &wait, TIMEOUT_SECONDS);
+}
+
 static void
 test_keyboard_correction (Fixture       *f,
                           gconstpointer  data)
@@ -462,6 +495,7 @@ test_keyboard_correction (Fixture       *f,
   drain ();
   g_assert_false (afd_field_row_is_editing (row));
 
+  wait_outbox_length (f, before + 1);
   correction = last_correction (f);
   g_assert_nonnull (correction);
   g_assert_cmpstr (af_item_get_s (correction, "field"), ==, "employer_ein");
@@ -486,6 +520,59 @@ test_keyboard_correction (Fixture       *f,
   g_assert_cmpstr (af_field_get_corrected_value (ein), ==, "46-5624256");
   g_assert_cmpstr (af_field_get_value (ein), ==, "46-5624255");
   g_assert_true (af_field_list_is_reviewed (fields));
+}
+
+static gpointer
+inject_job (AfStore   *store,
+            gpointer   data,
+            GError   **error)
+{
+  af_store_inject_failure (store, data);
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gboolean
+toast_says_not_saved (gpointer data)
+{
+  Fixture *f = data;
+
+  for (guint i = 0; i < f->toasts->len; i++)
+    if (strstr (g_ptr_array_index (f->toasts, i), "Could not save the correction") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* A correction whose commit fails: shown at once, then told (naming the field and the
+ * document, never the value) and taken back; nothing reaches the cache or its outbox. */
+static void
+test_correction_fails (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) injected = NULL;
+  AfdFieldRow *row;
+  AfField *ein;
+  gint64 before;
+
+  open_fixture_document (f, carter_w2);
+  ein = af_field_list_lookup (afd_document_viewer_get_fields (f->viewer), "employer_ein", NULL);
+  before = af_store_outbox_length (f->store, NULL);
+  af_store_thread_write_async (f->thread, inject_job, g_strdup ("after-item-update"), g_free,
+                               NULL, NULL, af_test_store_result, &injected);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->viewer), "review.edit", NULL);
+  row = afd_fields_panel_get_selected_row (afd_document_viewer_get_fields_panel (f->viewer));
+  gtk_editable_set_text (afd_field_row_get_editable (row), "46-5624256");
+  g_signal_emit_by_name (gtk_editable_get_delegate (afd_field_row_get_editable (row)), "activate");
+  g_assert_cmpstr (af_field_get_corrected_value (ein), ==, "46-5624256");   /* at once */
+
+  afd_test_wait_until (toast_says_not_saved, f, TIMEOUT_SECONDS);
+  g_assert_null (af_field_get_corrected_value (ein));
+  g_assert_cmpstr (af_field_get_current_value (ein), ==, "46-5624255");
+  assert_no_toast_holds (f, "46-5624256");
+  g_assert_null (last_correction (f));
+  g_assert_cmpint (af_store_outbox_length (f->store, NULL), ==, before);
+  g_assert_nonnull (af_test_wait (&injected));
 }
 
 static void
@@ -531,7 +618,7 @@ test_inconsistency_source (Fixture       *f,
       int selected;
 
       /* Asked for before the file is open, as the audit page does. */
-      afd_document_viewer_set_document (f->viewer, f->store, item, path);
+      afd_document_viewer_set_document (f->viewer, f->thread, item, path);
       g_assert_true (afd_document_viewer_reveal_source (f->viewer, "ssn", sources[i].value));
       afd_test_wait_until (viewer_settled, f->viewer, TIMEOUT_SECONDS);
       drain ();
@@ -1341,12 +1428,16 @@ main (int    argc,
       return 77;
     }
   adw_init ();
+  /* The viewer's SQL runs on the store's thread: any on this one while its main loop
+   * runs aborts the test (the test's own checks run between iterations). */
+  af_store_guard_arm (AF_STORE_GUARD_FATAL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/viewer/highlight-geometry", test_highlight_geometry);
   ADD ("/viewer/next-low-confidence", test_next_low_confidence);
   ADD ("/viewer/keyboard-correction", test_keyboard_correction);
   ADD ("/viewer/keyboard-confirm", test_keyboard_confirm);
+  ADD ("/viewer/correction-fails", test_correction_fails);
   ADD ("/viewer/inconsistency-source", test_inconsistency_source);
   ADD ("/viewer/copy-text", test_copy_text);
   ADD ("/viewer/field-labels", test_field_labels);

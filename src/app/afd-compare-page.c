@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-store-async.h"
 #include "afd-audit-sections.h"
 #include "afd-compare-page.h"
 #include "afd-document-viewer.h"
@@ -43,10 +44,24 @@ struct _AfdComparePage
   char            *field;           /* (nullable) the audit's field the values disagree on */
   char            *title;           /* (nullable) */
   char            *severity_class;  /* (nullable) */
+  AfdWorkspace    *workspace;       /* (owned) (nullable) */
+  char            *audit_id;        /* (owned) (nullable) */
+  guint            index;           /* of the inconsistency in the audit's list */
+  GCancellable    *cancellable;     /* (owned) (nullable) the reads in flight */
   guint            marks_source;
 };
 
 G_DEFINE_FINAL_TYPE (AfdComparePage, afd_compare_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void layout_changed_cb (AfdComparePage *self);
 
 static void
 source_clear (gpointer data)
@@ -267,24 +282,72 @@ add_document (AfdComparePage *self,
   afd_document_page_reveal_source (source->page, self->field, source->value);
 }
 
+/* The documents the sources name, read on the store's thread: @data is their ids
+ * (GStrv); the result holds each document, or a NULL when it is not in the cache. */
 static void
-add_sources (AfdComparePage *self,
-             AfdWorkspace   *workspace)
+document_free (gpointer document)
 {
-  AfStore *store = afd_workspace_get_store (workspace);
+  if (document != NULL)
+    af_value_unref (document);
+}
 
-  for (guint i = 0; i < self->sources->len; i++)
+static gpointer
+read_documents_job (AfStore   *store,
+                    gpointer   data,
+                    GError   **error)
+{
+  char **ids = data;
+  GPtrArray *documents = g_ptr_array_new_with_free_func (document_free);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_ptr_array_add (documents, af_store_get_item (store, AF_TABLE_DOCUMENTS, ids[i], NULL));
+  return documents;
+}
+
+static void
+documents_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = af_store_thread_run_finish (AF_STORE_THREAD (object), result,
+                                                               &error);
+  AfdComparePage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_COMPARE_PAGE (user_data);
+  for (guint i = 0; documents != NULL && i < self->sources->len; i++)
     {
       Source *source = source_at (self, i);
-      g_autoptr(AfValue) document = af_store_get_item (store, AF_TABLE_DOCUMENTS,
-                                                       source->document_id, NULL);
+      AfValue *document = g_ptr_array_index (documents, i);
 
       source->row = value_row_new (source, document);
       gtk_list_box_append (self->values_list, source->row);
       if (document != NULL)
-        add_document (self, source, workspace);
+        add_document (self, source, self->workspace);
     }
   update_values (self);
+  layout_changed_cb (self);
+  /* The keyboard reviews the first document; a row of the values list moves it on. */
+  if (afd_compare_page_get_n_documents (self) > 0)
+    afd_document_page_focus_review (afd_compare_page_get_document (self, 0));
+}
+
+static void
+add_sources (AfdComparePage *self)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **ids;
+
+  for (guint i = 0; i < self->sources->len; i++)
+    g_strv_builder_add (builder, source_at (self, i)->document_id);
+  ids = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  af_store_thread_run_async (afd_workspace_get_store_thread (self->workspace), read_documents_job,
+                             ids, (GDestroyNotify) g_strfreev,
+                             (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                             documents_read_cb, self);
 }
 
 /* Folded, one document is in view: its row says so, and the others lead to theirs. */
@@ -335,6 +398,41 @@ reveal_toggled_cb (AfdComparePage *self)
 
 /* ---- public ---- */
 
+static void
+show_not_found (AfdComparePage *self,
+                const char     *why)
+{
+  gtk_label_set_label (self->title_label, _("Inconsistency Not Found"));
+  gtk_label_set_label (self->description_label, why);
+}
+
+static void
+audit_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) audit = af_store_thread_get_item_finish (AF_STORE_THREAD (source), result,
+                                                              &error);
+  AfdComparePage *self;
+  AfValue *inconsistency;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_COMPARE_PAGE (user_data);
+  inconsistency = audit != NULL ? find_inconsistency (audit, self->index) : NULL;
+  if (inconsistency == NULL)
+    {
+      /* The audit changed under the link (a sync), or it is gone. */
+      show_not_found (self, error != NULL ? error->message : self->audit_id);
+      return;
+    }
+  show_summary (self, inconsistency);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  collect_sources (self, inconsistency);
+  add_sources (self);
+}
+
 void
 afd_compare_page_load (AfdComparePage *self,
                        AfdWorkspace   *workspace,
@@ -342,31 +440,21 @@ afd_compare_page_load (AfdComparePage *self,
                        guint           index,
                        gboolean        reveal)
 {
-  g_autoptr(AfValue) audit = NULL;
-  g_autoptr(GError) error = NULL;
-  AfValue *inconsistency;
-
   g_return_if_fail (AFD_IS_COMPARE_PAGE (self));
   g_return_if_fail (AFD_IS_WORKSPACE (workspace));
 
   clear (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_set_object (&self->workspace, workspace);
+  g_free (self->audit_id);
+  self->audit_id = g_strdup (audit_id);
+  self->index = index;
   gtk_toggle_button_set_active (self->reveal_button, reveal);
-  audit = af_store_get_item (afd_workspace_get_store (workspace), AF_TABLE_AUDITS, audit_id, &error);
-  inconsistency = audit != NULL ? find_inconsistency (audit, index) : NULL;
-  if (inconsistency == NULL)
-    {
-      /* The audit changed under the link (a sync), or it is gone. */
-      gtk_label_set_label (self->title_label, _("Inconsistency Not Found"));
-      gtk_label_set_label (self->description_label, error != NULL ? error->message : audit_id);
-      return;
-    }
-  show_summary (self, inconsistency);
-  collect_sources (self, inconsistency);
-  add_sources (self, workspace);
-  layout_changed_cb (self);
-  /* The keyboard reviews the first document; a row of the values list moves it on. */
-  if (afd_compare_page_get_n_documents (self) > 0)
-    afd_document_viewer_focus_review (afd_document_page_get_viewer (afd_compare_page_get_document (self, 0)));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  af_store_thread_get_item_async (afd_workspace_get_store_thread (workspace), AF_TABLE_AUDITS,
+                                  audit_id, self->cancellable, audit_read_cb, self);
 }
 
 const char *
@@ -412,7 +500,7 @@ afd_compare_page_show_document (AfdComparePage *self,
   g_return_if_fail (page != NULL);
   adw_leaflet_set_visible_child (self->documents, GTK_WIDGET (page));
   /* The keyboard follows, so that F8 and Enter review the document now shown. */
-  afd_document_viewer_focus_review (afd_document_page_get_viewer (page));
+  afd_document_page_focus_review (page);
 }
 
 static void
@@ -422,6 +510,10 @@ afd_compare_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->marks_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->workspace);
+  g_clear_pointer (&self->audit_id, g_free);
   g_clear_pointer (&self->sources, g_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_COMPARE_PAGE);
   /* GTK 4.8 only drops the template children that are bound by name. */
@@ -435,12 +527,35 @@ afd_compare_page_dispose (GObject *object)
 }
 
 static void
+afd_compare_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, afd_compare_page_get_title (AFD_COMPARE_PAGE (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 afd_compare_page_class_init (AfdComparePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = afd_compare_page_dispose;
+  object_class->get_property = afd_compare_page_get_property;
+
+  /* Changes when the audit's answer comes from the store's thread. */
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-compare-page.ui");

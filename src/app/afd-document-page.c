@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-store-async.h"
 #include "afd-document-page.h"
 #include "afd-format.h"
 #include "afd-document-viewer.h"
@@ -30,9 +31,23 @@ struct _AfdDocumentPage
   GCancellable  *cancellable;   /* (nullable) the load in flight */
   char          *title;         /* (nullable) */
   char          *status_class;  /* (nullable) */
+  char          *document_id;   /* (nullable) being read */
+  char          *reveal_field;  /* (nullable) to reveal once the document is read */
+  char          *reveal_value;  /* (nullable) */
+
+  gboolean       loading;       /* the document is being read */
+  gboolean       focus_pending; /* the review takes the keyboard once it is read */
 };
 
 G_DEFINE_FINAL_TYPE (AfdDocumentPage, afd_document_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 show_error (AfdDocumentPage *self,
@@ -83,41 +98,104 @@ cancel_load (AfdDocumentPage *self)
   g_clear_object (&self->cancellable);
 }
 
+static void
+show_missing (AfdDocumentPage *self,
+              const GError    *error)
+{
+  gtk_label_set_label (self->name_label, _("Document Not Found"));
+  gtk_label_set_label (self->facts_label, self->document_id);
+  set_status (self, NULL);
+  show_error (self, error->message);
+}
+
+/* The review workspace: pages and fields. A file it cannot show is a message in place
+ * of the pages; the fields stay reviewable. */
+static void
+show_document (AfdDocumentPage *self,
+               const AfValue   *document)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  show_facts (self, document);
+  path = afd_workspace_resolve_object (self->workspace, document, NULL, &error);
+  afd_document_viewer_set_document (self->viewer, afd_workspace_get_store_thread (self->workspace),
+                                    document, path);
+  if (path == NULL)
+    afd_document_viewer_show_error (self->viewer, error->message);
+  gtk_stack_set_visible_child_name (self->preview_stack, "viewer");
+}
+
+/* What was asked of the page while it read the document. */
+static void
+apply_pending (AfdDocumentPage *self)
+{
+  g_autofree char *field = g_steal_pointer (&self->reveal_field);
+  g_autofree char *value = g_steal_pointer (&self->reveal_value);
+
+  if (field != NULL)
+    afd_document_page_reveal_source (self, field, value);
+  if (self->focus_pending)
+    afd_document_viewer_focus_review (self->viewer);
+  self->focus_pending = FALSE;
+}
+
+static void
+document_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) document = af_store_thread_get_item_finish (AF_STORE_THREAD (source), result,
+                                                                 &error);
+  AfdDocumentPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_DOCUMENT_PAGE (user_data);
+  self->loading = FALSE;
+  if (document == NULL)
+    show_missing (self, error);
+  else
+    show_document (self, document);
+  apply_pending (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
 void
 afd_document_page_load (AfdDocumentPage *self,
                         AfdWorkspace    *workspace,
                         const char      *document_id)
 {
-  g_autoptr(AfValue) document = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (AFD_IS_DOCUMENT_PAGE (self));
+  g_return_if_fail (AFD_IS_WORKSPACE (workspace));
 
   cancel_load (self);
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->reveal_field, g_free);
+  g_clear_pointer (&self->reveal_value, g_free);
+  self->focus_pending = FALSE;
   gtk_picture_set_paintable (self->picture, NULL);
-
-  document = af_store_get_item (afd_workspace_get_store (workspace), AF_TABLE_DOCUMENTS,
-                                document_id, &error);
-  if (document == NULL)
-    {
-      gtk_label_set_label (self->name_label, _("Document Not Found"));
-      gtk_label_set_label (self->facts_label, document_id);
-      set_status (self, NULL);
-      show_error (self, error->message);
-      return;
-    }
-  show_facts (self, document);
-
-  /* The review workspace: pages and fields. A file it cannot show is a message in
-   * place of the pages; the fields stay reviewable. */
   g_set_object (&self->workspace, workspace);
-  path = afd_workspace_resolve_object (workspace, document, NULL, &error);
-  afd_document_viewer_set_document (self->viewer, afd_workspace_get_store (workspace), document, path);
-  if (path == NULL)
-    afd_document_viewer_show_error (self->viewer, error->message);
-  gtk_stack_set_visible_child_name (self->preview_stack, "viewer");
+  g_free (self->document_id);
+  self->document_id = g_strdup (document_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+
+  self->loading = TRUE;
+  self->cancellable = g_cancellable_new ();
+  af_store_thread_get_item_async (afd_workspace_get_store_thread (workspace), AF_TABLE_DOCUMENTS,
+                                  document_id, self->cancellable, document_read_cb, self);
+}
+
+void
+afd_document_page_focus_review (AfdDocumentPage *self)
+{
+  g_return_if_fail (AFD_IS_DOCUMENT_PAGE (self));
+
+  if (self->loading)
+    self->focus_pending = TRUE;
+  else
+    afd_document_viewer_focus_review (self->viewer);
 }
 
 gboolean
@@ -127,6 +205,14 @@ afd_document_page_reveal_source (AfdDocumentPage *self,
 {
   g_return_val_if_fail (AFD_IS_DOCUMENT_PAGE (self), FALSE);
 
+  if (self->loading)
+    {
+      g_free (self->reveal_field);
+      self->reveal_field = g_strdup (field);
+      g_free (self->reveal_value);
+      self->reveal_value = g_strdup (value);
+      return TRUE;
+    }
   if (afd_document_viewer_reveal_field (self->viewer, field))
     return TRUE;
   return afd_document_viewer_reveal_source (self->viewer, field, value);
@@ -166,9 +252,28 @@ afd_document_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->status_class, g_free);
+  g_clear_pointer (&self->document_id, g_free);
+  g_clear_pointer (&self->reveal_field, g_free);
+  g_clear_pointer (&self->reveal_value, g_free);
   g_clear_object (&self->workspace);
 
   G_OBJECT_CLASS (afd_document_page_parent_class)->dispose (object);
+}
+
+static void
+afd_document_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, afd_document_page_get_title (AFD_DOCUMENT_PAGE (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -178,6 +283,13 @@ afd_document_page_class_init (AfdDocumentPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = afd_document_page_dispose;
+  object_class->get_property = afd_document_page_get_property;
+
+  /* Changes when the document's answer comes from the store's thread. */
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-document-page.ui");

@@ -18,11 +18,14 @@ void        afd_document_page_load       (AfdDocumentPage *self,
                                           AfdWorkspace    *workspace,
                                           const char      *document_id);
 const char *afd_document_page_get_title  (AfdDocumentPage *self);
+/* The review takes the keyboard once the document is read (F8 starts it). */
+void        afd_document_page_focus_review (AfdDocumentPage *self);
 /* The pages and fields, for the comparison of documents and for tests. */
 AfdDocumentViewer *afd_document_page_get_viewer (AfdDocumentPage *self);
 /* Selects the extracted field @field — or the field holding @value (nullable) for an
  * audit's golden-record field such as "ssn" — and brings its box into view. This is
- * how an inconsistency leads to its source. */
+ * how an inconsistency leads to its source. Asked while the document is read, it is
+ * done once it is there (and answers TRUE). */
 gboolean    afd_document_page_reveal_source (AfdDocumentPage *self,
                                              const char      *field,
                                              const char      *value);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "af-store-async.h"
 #include "afd-document-viewer.h"
 #include "afd-page-renderer.h"
 #include "afd-pii-mask.h"
@@ -57,7 +58,7 @@ struct _AfdDocumentViewer
   AfdFieldsPanel  *fields_panel;
 
   /* owned references */
-  AfStore         *store;         /* (nullable) */
+  AfStoreThread   *store_thread;  /* (nullable) NULL: read-only (benchmarks) */
   AfFieldList     *fields;        /* (nullable) */
   AfdPageRenderer *renderer;      /* (nullable) */
   GCancellable    *cancellable;   /* the open in flight; cancelled on dispose */
@@ -115,18 +116,48 @@ confirmed_key (AfdDocumentViewer *self)
 }
 
 static void
+confirmed_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = af_store_thread_get_state_finish (AF_STORE_THREAD (source), result,
+                                                             &error);
+  g_auto(GStrv) names = NULL;
+  AfdDocumentViewer *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_DOCUMENT_VIEWER (user_data);
+  names = value != NULL ? g_strsplit (value, "\n", -1) : NULL;
+  af_field_list_set_confirmed_names (self->fields, (const char * const *) names);
+}
+
+/* The fields confirmed earlier are ticked once the store's thread has read them. */
+static void
 load_confirmed (AfdDocumentViewer *self)
 {
   g_autofree char *key = NULL;
-  g_autofree char *value = NULL;
-  g_auto(GStrv) names = NULL;
 
-  if (self->store == NULL || af_field_list_get_document_id (self->fields) == NULL)
+  if (self->store_thread == NULL || af_field_list_get_document_id (self->fields) == NULL)
     return;
   key = confirmed_key (self);
-  value = af_store_get_state (self->store, key, NULL);
-  names = value != NULL ? g_strsplit (value, "\n", -1) : NULL;
-  af_field_list_set_confirmed_names (self->fields, (const char * const *) names);
+  af_store_thread_get_state_async (self->store_thread, key, self->cancellable,
+                                   confirmed_read_cb, self);
+}
+
+/* A failed save is told, while the viewer lives; the tick stays (it is only a mark for
+ * this computer, and the next confirmation saves the whole list again). */
+static void
+confirmed_saved_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AfdDocumentViewer) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error))
+    toast (self, error->message);
 }
 
 static void
@@ -135,15 +166,14 @@ save_confirmed (AfdDocumentViewer *self)
   g_autofree char *key = NULL;
   g_autofree char *value = NULL;
   g_auto(GStrv) names = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (self->store == NULL || af_field_list_get_document_id (self->fields) == NULL)
+  if (self->store_thread == NULL || af_field_list_get_document_id (self->fields) == NULL)
     return;
   key = confirmed_key (self);
   names = af_field_list_dup_confirmed (self->fields);
   value = g_strjoinv ("\n", names);
-  if (!af_store_set_state (self->store, key, value, &error))
-    toast (self, error->message);
+  af_store_thread_set_state_async (self->store_thread, key, value, NULL, confirmed_saved_cb,
+                                   g_object_ref (self));
 }
 
 /* ---- keyboard review ---- */
@@ -205,42 +235,101 @@ on_confirm_requested (AfdFieldsPanel    *panel,
   confirm_field (self, af_field_list_get_field (self->fields, position));
 }
 
+/* A correction on its way: the field shows it at once, and gets back what it showed
+ * before if the commit fails. */
+typedef struct
+{
+  AfdDocumentViewer *viewer;     /* (owned) */
+  AfField           *field;      /* (owned) */
+  char              *document_id;
+  char              *value, *by;   /* the field's correction before (nullable) */
+} Correcting;
+
+static void
+correcting_free (Correcting *correcting)
+{
+  g_object_unref (correcting->viewer);
+  g_object_unref (correcting->field);
+  g_free (correcting->document_id);
+  g_free (correcting->value);
+  g_free (correcting->by);
+  g_free (correcting);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Correcting, correcting_free)
+
+static void
+corrected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Correcting) correcting = user_data;
+  AfdDocumentViewer *self = correcting->viewer;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *label = NULL;
+
+  if (af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error))
+    {
+      g_signal_emit (self, signals[CORRECTED], 0, af_field_get_name (correcting->field));
+      return;
+    }
+  af_field_set_correction (correcting->field, correcting->value, correcting->by);
+  if (g_error_matches (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY))
+    message = g_strdup (_("Set your e-mail address in Preferences before correcting values"));
+  else
+    /* Translators: the field's label, the document's id, then the reason. */
+    {
+      label = afd_field_label (af_field_get_name (correcting->field));
+      message = g_strdup_printf (_("Could not save the correction of %s in document %s: %s"),
+                                 label, correcting->document_id, error->message);
+    }
+  toast (self, message);
+}
+
+static Correcting *
+correcting_new (AfdDocumentViewer *self,
+                AfField           *field,
+                const char        *document_id)
+{
+  Correcting *correcting = g_new0 (Correcting, 1);
+
+  correcting->viewer = g_object_ref (self);
+  correcting->field = g_object_ref (field);
+  correcting->document_id = g_strdup (document_id);
+  correcting->value = g_strdup (af_field_get_corrected_value (field));
+  correcting->by = g_strdup (af_field_get_corrected_by (field));
+  return correcting;
+}
+
 static void
 apply_correction (AfdDocumentViewer *self,
                   AfField           *field,
                   const char        *value,
                   const char        *note)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AfValue) item = NULL;
   const char *document_id = af_field_list_get_document_id (self->fields);
+  Correcting *correcting;
 
-  if (self->store == NULL || document_id == NULL)
+  if (self->store_thread == NULL || document_id == NULL)
     {
       toast (self, _("This document is read-only here"));
       return;
     }
   /* Corrections are signed like every other edit, and who signs is known where the
    * workspace is: the demo's reviewer, or the user, asked once. */
-  if (af_store_get_identity (self->store) == NULL &&
+  if (af_store_thread_get_identity (self->store_thread) == NULL &&
       gtk_widget_activate_action (GTK_WIDGET (self), "win.ensure-identity", NULL) &&
-      af_store_get_identity (self->store) == NULL)
+      af_store_thread_get_identity (self->store_thread) == NULL)
     return;   /* a dialog asks; the editor keeps what was typed meanwhile */
-  /* One transaction: the correction joins the item and its outbox entry together. */
-  if (!af_store_add_correction (self->store, document_id, af_field_get_name (field), value, note,
-                                &error))
-    {
-      if (g_error_matches (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY))
-        toast (self, _("Set your e-mail address in Preferences before correcting values"));
-      else
-        toast (self, error->message);
-      return;
-    }
-  item = af_store_get_item (self->store, AF_TABLE_DOCUMENTS, document_id, &error);
-  if (item != NULL)
-    af_field_list_apply_corrections (self->fields, item);
+  /* One transaction on the store's thread: the correction joins the item and its outbox
+   * entry together. */
+  correcting = correcting_new (self, field, document_id);
+  af_store_thread_add_correction_async (self->store_thread, document_id,
+                                        af_field_get_name (field), value, note, NULL,
+                                        corrected_cb, correcting);
+  af_field_set_correction (field, value, af_store_thread_get_identity (self->store_thread));
   toast (self, _("Correction saved; the original value is kept"));
-  g_signal_emit (self, signals[CORRECTED], 0, af_field_get_name (field));
 }
 
 static void
@@ -552,14 +641,14 @@ reset (AfdDocumentViewer *self)
   afd_thumbnails_set_document (self->thumbnails, NULL, NULL);
   g_clear_object (&self->renderer);
   g_clear_object (&self->fields);
-  g_clear_object (&self->store);
+  g_clear_object (&self->store_thread);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->pending_field, g_free);
 }
 
 void
 afd_document_viewer_set_document (AfdDocumentViewer *self,
-                                  AfStore           *store,
+                                  AfStoreThread     *store_thread,
                                   const AfValue     *item,
                                   const char        *path)
 {
@@ -574,8 +663,10 @@ afd_document_viewer_set_document (AfdDocumentViewer *self,
       g_strcmp0 (af_field_list_get_document_id (self->fields), af_item_get_s (item, "document_id")) != 0)
     set_reveal_pii (self, FALSE);
   reset (self);
-  self->store = store != NULL ? g_object_ref (store) : NULL;
+  self->store_thread = store_thread != NULL ? g_object_ref (store_thread) : NULL;
   self->fields = af_field_list_new_from_item (item);
+  /* For the confirmed fields' read as well as the pages' open. */
+  self->cancellable = g_cancellable_new ();
   load_confirmed (self);
   g_signal_connect (self->fields, "notify::selected", G_CALLBACK (on_selected_changed), self);
   afd_fields_panel_set_fields (self->fields_panel, self->fields);
@@ -586,7 +677,6 @@ afd_document_viewer_set_document (AfdDocumentViewer *self,
 
   gtk_stack_set_visible_child_name (self->page_stack, "loading");
   gtk_spinner_start (self->spinner);
-  self->cancellable = g_cancellable_new ();
   self->renderer = afd_page_renderer_new ();
   afd_page_renderer_open_async (self->renderer, path, af_item_get_s (item, "checksum"),
                                 self->cancellable, on_open_done, self);

@@ -20,6 +20,7 @@
 
 #include "af-field-list.h"
 #include "af-store.h"
+#include "af-store-thread.h"
 #include "afd-fields-panel.h"
 #include "afd-page-view.h"
 
@@ -30,10 +31,10 @@ G_DECLARE_FINAL_TYPE (AfdDocumentViewer, afd_document_viewer, AFD, DOCUMENT_VIEW
 
 GtkWidget      *afd_document_viewer_new               (void);
 
-/* @store: (nullable) without it the document is read-only. @path: (nullable) the
- * object's local file; when NULL, call afd_document_viewer_show_error() to say why. */
+/* @store_thread: (nullable) without it the document is read-only. @path: (nullable)
+ * the object's local file; when NULL, call afd_document_viewer_show_error() to say why. */
 void            afd_document_viewer_set_document      (AfdDocumentViewer *self,
-                                                       AfStore           *store,
+                                                       AfStoreThread     *store_thread,
                                                        const AfValue     *item,
                                                        const char        *path);
 /* Shows @message in place of the page; the fields stay. */

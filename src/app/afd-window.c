@@ -422,7 +422,7 @@ open_document (AfdWindow  *self,
   remember_back_page (self);
   show_detail (self, "document", afd_document_page_get_title (self->document_page));
   /* Opened on purpose: the keyboard follows, so that F8 starts the review. */
-  afd_document_viewer_focus_review (afd_document_page_get_viewer (self->document_page));
+  afd_document_page_focus_review (self->document_page);
 }
 
 static void
