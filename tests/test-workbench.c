@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "af-demo.h"
+#include "af-store-guard.h"
 #include "afd-artwork-page.h"
 #include "afd-image-view-private.h"
 #include "afd-image-workbench.h"
@@ -756,6 +757,9 @@ main (int    argc,
   g_setenv ("GSETTINGS_SCHEMA_DIR", AFD_BUILD_SCHEMA_DIR, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* The page's SQL runs on the store's thread: any on this one while its main loop runs
+   * aborts the test. */
+  af_store_guard_arm (AF_STORE_GUARD_FATAL);
 
   g_test_add_func ("/workbench/view/keys-and-loupe", test_keys_and_loupe);
   g_test_add_func ("/workbench/view/bad-pictures", test_bad_pictures);

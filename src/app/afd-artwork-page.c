@@ -6,6 +6,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-clock.h"
+#include "af-store-async.h"
 #include "afd-artwork-page.h"
 #include "afd-format.h"
 #include "afd-identity.h"
@@ -57,6 +59,7 @@ struct _AfdArtworkPage
   char          *request_id;     /* (nullable) */
   char          *verdict_class;  /* (nullable) */
   AfdMarkSaver  *saver;          /* (nullable) for the workspace's file */
+  GCancellable  *cancellable;    /* (nullable) the analysis being read */
 
   guint          note_timeout;
   gboolean       loading;
@@ -272,7 +275,7 @@ static void
 mark_saved_cb (AfdArtworkPage *self,
                const char     *request_id)
 {
-  if (afd_mark_saver_get_pending (self->saver) > 1)
+  if (afd_mark_saver_get_pending (self->saver) > 0)
     return;
   gtk_label_set_label (self->marks_status, _("Your marks are saved on this computer · waiting to sync"));
   afd_workspace_changed (self->workspace, FALSE);
@@ -345,26 +348,87 @@ load_image (AfdArtworkPage *self)
     afd_image_workbench_load (self->workbench, path);
 }
 
-static gboolean
-reread (AfdArtworkPage  *self,
-        GError         **error)
+static AfStoreThread *
+store_thread (AfdArtworkPage *self)
 {
-  AfValue *analysis = af_store_get_item (afd_workspace_get_store (self->workspace),
-                                         AF_TABLE_ANALYSES, self->request_id, error);
-
-  if (analysis == NULL)
-    return FALSE;
-  g_clear_pointer (&self->analysis, af_value_unref);
-  self->analysis = analysis;
-  return TRUE;
+  return afd_workspace_get_store_thread (self->workspace);
 }
 
+/* An edit's answer: the page may be gone, or show another analysis, by then. */
+typedef struct
+{
+  GWeakRef  page;
+  char     *request_id;
+  AfValue  *before;   /* (nullable) what the page showed before a verdict */
+} Reply;
+
+static Reply *
+reply_new (AfdArtworkPage *self)
+{
+  Reply *reply = g_new0 (Reply, 1);
+
+  g_weak_ref_init (&reply->page, self);
+  reply->request_id = g_strdup (self->request_id);
+  return reply;
+}
+
+static void
+reply_free (Reply *reply)
+{
+  g_weak_ref_clear (&reply->page);
+  g_free (reply->request_id);
+  g_clear_pointer (&reply->before, af_value_unref);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+/* The page for @reply's answer, if it still shows the same analysis. */
+static AfdArtworkPage *
+reply_page (Reply *reply)
+{
+  AfdArtworkPage *self = g_weak_ref_get (&reply->page);
+
+  if (self != NULL && g_strcmp0 (self->request_id, reply->request_id) != 0)
+    g_clear_object (&self);
+  return self;
+}
+
+static void
+note_saved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
+  g_autoptr(AfdArtworkPage) self = reply_page (reply);
+  /* Translators: the analysis's request id, then the reason. */
+  g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not save the note of "
+                                                            "artwork %s: %s"),
+                                                          reply->request_id, error->message);
+
+  if (self == NULL)
+    {
+      if (!ok)
+        g_warning ("%s", message);
+      return;
+    }
+  /* The answers come in the order of the saves: the last one says how things are. */
+  gtk_label_set_label (self->note_status, ok ? _("Saved on this computer · waiting to sync")
+                                             : message);
+  if (!ok)
+    toast (self, message);
+  else
+    afd_workspace_changed (self->workspace, FALSE);
+}
+
+/* Shown as saved at once; note_saved_cb() takes it back if the commit fails. */
 static gboolean
 save_note (AfdArtworkPage *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->note_view);
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
   GtkTextIter start, end;
 
   if (self->request_id == NULL || !afd_identity_ensure (GTK_WIDGET (self), self->workspace))
@@ -375,17 +439,9 @@ save_note (AfdArtworkPage *self)
     }
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  if (!af_store_set_appraisal_note (afd_workspace_get_store (self->workspace), self->request_id,
-                                    text, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not save the note: %s"),
-                                                  error->message);
-      gtk_label_set_label (self->note_status, message);
-      toast (self, message);
-      return FALSE;
-    }
+  af_store_thread_set_appraisal_note_async (store_thread (self), self->request_id, text, NULL,
+                                            note_saved_cb, reply_new (self));
   gtk_label_set_label (self->note_status, _("Saved on this computer · waiting to sync"));
-  afd_workspace_changed (self->workspace, FALSE);
   return TRUE;
 }
 
@@ -422,10 +478,79 @@ afd_artwork_page_flush (AfdArtworkPage *self)
 }
 
 static void
+analysis_reread_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) analysis = af_store_thread_get_item_finish (AF_STORE_THREAD (source), result,
+                                                                 &error);
+  AfdArtworkPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || analysis == NULL)
+    return;
+  self = AFD_ARTWORK_PAGE (user_data);
+  g_clear_pointer (&self->analysis, af_value_unref);
+  self->analysis = g_steal_pointer (&analysis);
+  show_verdict_choice (self);
+}
+
+static void
+verdict_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
+  g_autoptr(AfdArtworkPage) self = reply_page (reply);
+  /* Translators: the analysis's request id, then the reason. */
+  g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not save the verdict on "
+                                                            "artwork %s: %s"),
+                                                          reply->request_id, error->message);
+
+  if (self == NULL)
+    {
+      if (!ok)
+        g_warning ("%s", message);
+      return;
+    }
+  if (ok)
+    {
+      afd_workspace_changed (self->workspace, TRUE);
+      af_store_thread_get_item_async (store_thread (self), AF_TABLE_ANALYSES, self->request_id,
+                                      self->cancellable, analysis_reread_cb, self);
+      return;
+    }
+  /* The verdict the page showed was never recorded. */
+  g_clear_pointer (&self->analysis, af_value_unref);
+  self->analysis = g_steal_pointer (&reply->before);
+  show_verdict_choice (self);
+  toast (self, message);
+}
+
+/* The analysis as it will be with @verdict, shown at once. */
+static void
+show_verdict_now (AfdArtworkPage *self,
+                  const char     *verdict)
+{
+  const char *me = af_store_thread_get_identity (store_thread (self));
+  g_autofree char *now = af_clock_now_iso ();
+  g_autoptr(AfValue) with_verdict = af_value_with_member (self->analysis, "reviewer_verdict",
+                                                          af_value_new_s (verdict));
+  g_autoptr(AfValue) with_by = af_value_with_member (with_verdict, "reviewed_by",
+                                                     af_value_new_s (me));
+
+  g_clear_pointer (&self->analysis, af_value_unref);
+  self->analysis = af_value_with_member (with_by, "review_timestamp", af_value_new_s (now));
+  show_verdict_choice (self);
+}
+
+static void
 verdict_selected_cb (AfdArtworkPage *self)
 {
   guint selected = gtk_drop_down_get_selected (self->verdict_dropdown);
-  g_autoptr(GError) error = NULL;
+  Reply *reply;
 
   if (self->loading || self->analysis == NULL || selected >= G_N_ELEMENTS (verdicts))
     return;
@@ -440,43 +565,29 @@ verdict_selected_cb (AfdArtworkPage *self)
       show_verdict_choice (self);
       return;
     }
+  /* The note first: the store's thread runs them in this order. */
   afd_artwork_page_flush (self);
-  if (!af_store_set_verdict (afd_workspace_get_store (self->workspace), self->request_id,
-                             verdicts[selected], &error) ||
-      !reread (self, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not save the verdict: %s"),
-                                                  error->message);
-      toast (self, message);
-      return;
-    }
-  show_verdict_choice (self);
+  reply = reply_new (self);
+  reply->before = af_value_ref (self->analysis);
+  af_store_thread_set_verdict_async (store_thread (self), self->request_id, verdicts[selected],
+                                     NULL, verdict_saved_cb, reply);
+  show_verdict_now (self, verdicts[selected]);
   toast (self, _("Verdict saved"));
-  afd_workspace_changed (self->workspace, TRUE);
 }
 
-void
-afd_artwork_page_load (AfdArtworkPage *self,
-                       AfdWorkspace   *workspace,
-                       const char     *request_id)
+static void
+show_missing (AfdArtworkPage *self,
+              const GError   *error)
 {
-  g_autoptr(GError) error = NULL;
+  g_clear_pointer (&self->analysis, af_value_unref);
+  gtk_label_set_label (self->name_label, _("Analysis Not Found"));
+  gtk_label_set_label (self->status_label, error->message);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scroller), FALSE);
+}
 
-  g_return_if_fail (AFD_IS_ARTWORK_PAGE (self));
-
-  afd_artwork_page_flush (self);
-  set_workspace (self, workspace);
-  g_free (self->request_id);
-  self->request_id = g_strdup (request_id);
-
-  if (!reread (self, &error))
-    {
-      g_clear_pointer (&self->analysis, af_value_unref);
-      gtk_label_set_label (self->name_label, _("Analysis Not Found"));
-      gtk_label_set_label (self->status_label, error->message);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->scroller), FALSE);
-      return;
-    }
+static void
+show_analysis (AfdArtworkPage *self)
+{
   gtk_widget_set_sensitive (GTK_WIDGET (self->scroller), TRUE);
   show_verdict (self);
   show_status (self);
@@ -485,6 +596,44 @@ afd_artwork_page_load (AfdArtworkPage *self,
   show_note (self);
   load_image (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
+static void
+analysis_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  AfValue *analysis = af_store_thread_get_item_finish (AF_STORE_THREAD (source), result, &error);
+  AfdArtworkPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_ARTWORK_PAGE (user_data);
+  g_clear_pointer (&self->analysis, af_value_unref);
+  self->analysis = analysis;
+  if (analysis == NULL)
+    show_missing (self, error);
+  else
+    show_analysis (self);
+}
+
+void
+afd_artwork_page_load (AfdArtworkPage *self,
+                       AfdWorkspace   *workspace,
+                       const char     *request_id)
+{
+  g_return_if_fail (AFD_IS_ARTWORK_PAGE (self));
+
+  afd_artwork_page_flush (self);
+  set_workspace (self, workspace);
+  g_free (self->request_id);
+  self->request_id = g_strdup (request_id);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  af_store_thread_get_item_async (store_thread (self), AF_TABLE_ANALYSES, request_id,
+                                  self->cancellable, analysis_read_cb, self);
 }
 
 const char *
@@ -502,6 +651,8 @@ afd_artwork_page_dispose (GObject *object)
   if (self->workspace != NULL)
     afd_artwork_page_flush (self);
   g_clear_handle_id (&self->note_timeout, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   set_workspace (self, NULL);
   /* Its inspection keeps the workbench alive past this page: stopped here, it can no
    * longer report to a page that is gone. */

@@ -57,7 +57,7 @@ afd_forget_dialog_response (AdwMessageDialog *dialog,
 {
   AfdForgetDialog *self = AFD_FORGET_DIALOG (dialog);
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-  AfStore *store = afd_workspace_get_store (self->workspace);
+  AfStoreThread *store_thread = afd_workspace_get_store_thread (self->workspace);
   g_autoptr(AfdCloudConfig) config = NULL;
   Reply *reply;
 
@@ -65,8 +65,9 @@ afd_forget_dialog_response (AdwMessageDialog *dialog,
     ADW_MESSAGE_DIALOG_CLASS (afd_forget_dialog_parent_class)->response (dialog, response);
   if (g_strcmp0 (response, "forget") != 0 || parent == NULL)
     return;
-  config = afd_cloud_config_new_from_settings (self->settings, af_store_get_path (store),
-                                               af_store_get_identity (store));
+  config = afd_cloud_config_new_from_settings (self->settings,
+                                               af_store_thread_get_path (store_thread),
+                                               af_store_thread_get_identity (store_thread));
   reply = g_new0 (Reply, 1);
   reply->parent = g_object_ref (GTK_WIDGET (parent));
   reply->workspace = g_object_ref (self->workspace);

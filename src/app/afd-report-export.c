@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-store-thread.h"
 #include "afd-application.h"
 #include "afd-report-export.h"
 #include "afd-report-print.h"
@@ -56,11 +57,11 @@ request_new (GtkWidget    *source,
              const char   *id)
 {
   Request *request = g_new0 (Request, 1);
-  AfStore *store = afd_workspace_get_store (workspace);
+  AfStoreThread *store_thread = afd_workspace_get_store_thread (workspace);
 
   request->source = g_object_ref (source);
-  request->db_path = g_strdup (af_store_get_path (store));
-  request->identity = g_strdup (af_store_get_identity (store));
+  request->db_path = g_strdup (af_store_thread_get_path (store_thread));
+  request->identity = g_strdup (af_store_thread_get_identity (store_thread));
   request->id = g_strdup (id);
   request->paper = paper_setting ();
   return request;
@@ -228,16 +229,37 @@ built_cb (GObject      *source_object,
     }
 }
 
+/* Runs on the store's thread after every edit queued before it. */
+static gpointer
+barrier_job (AfStore   *store,
+             gpointer   data,
+             GError   **error)
+{
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+edits_committed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Request *request = user_data;
+
+  af_store_thread_run_finish (AF_STORE_THREAD (source), result, NULL);
+  afr_export_build_async (request->db_path, request->identity, request->id, NULL, built_cb,
+                          request);
+}
+
+/* The report is read on a connection of its own: it starts once the store's thread has
+ * committed the edits queued before (a note typed a moment ago), so that it has them. */
 void
 afd_report_print (GtkWidget    *source,
                   AfdWorkspace *workspace,
                   const char   *id)
 {
-  Request *request;
-
   g_return_if_fail (GTK_IS_WIDGET (source) && AFD_IS_WORKSPACE (workspace) && id != NULL);
 
-  request = request_new (source, workspace, id);
-  afr_export_build_async (request->db_path, request->identity, request->id, NULL, built_cb,
-                          request);
+  af_store_thread_write_async (afd_workspace_get_store_thread (workspace), barrier_job, NULL,
+                               NULL, NULL, NULL, edits_committed_cb,
+                               request_new (source, workspace, id));
 }

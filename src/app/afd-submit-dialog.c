@@ -48,8 +48,9 @@ queue_data_free (gpointer data)
   g_free (queue);
 }
 
-/* The window's AfStore belongs to the main thread: the worker opens its own on the
- * same file for the one transaction it needs. */
+/* The window's connection belongs to the store's thread, which a submission (a file
+ * read and hashed) would hold up: the worker opens its own on the same file for the
+ * one transaction it needs. */
 static void
 queue_thread (GTask        *task,
               gpointer      source_object,
@@ -154,7 +155,7 @@ afd_submit_dialog_response (AdwMessageDialog *dialog,
   AfdSubmitDialog *self = AFD_SUBMIT_DIALOG (dialog);
   g_autofree char *path = g_file_get_path (self->file);
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-  AfStore *store;
+  AfStoreThread *store_thread;
   Reply *reply;
 
   if (ADW_MESSAGE_DIALOG_CLASS (afd_submit_dialog_parent_class)->response != NULL)
@@ -164,8 +165,9 @@ afd_submit_dialog_response (AdwMessageDialog *dialog,
   reply = g_new0 (Reply, 1);
   reply->parent = g_object_ref (parent);
   reply->workspace = g_object_ref (self->workspace);
-  store = afd_workspace_get_store (self->workspace);
-  afd_submit_queue_async (af_store_get_path (store), af_store_get_identity (store), path,
+  store_thread = afd_workspace_get_store_thread (self->workspace);
+  afd_submit_queue_async (af_store_thread_get_path (store_thread),
+                          af_store_thread_get_identity (store_thread), path,
                           gtk_switch_get_active (self->save_switch), NULL, queued_cb, reply);
 }
 

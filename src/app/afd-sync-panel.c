@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-store-thread.h"
 #include "afd-cloud.h"
 #include "afd-sync-panel.h"
 
@@ -28,6 +29,7 @@ struct _AfdSyncPanel
   AfdWorkspace   *workspace;      /* (nullable) */
   GSettings      *settings;       /* (nullable) */
   GCancellable   *cancellable;    /* (nullable) the sync in flight */
+  GCancellable   *status_cancellable; /* (nullable) the status being read */
 
   guint           period_id;
   guint           retry_id;
@@ -117,13 +119,53 @@ status_icon_name (const AfSyncStatus *status)
   return "network-idle-symbolic";
 }
 
+static void
+status_free (gpointer data)
+{
+  af_sync_status_clear (data);
+  g_free (data);
+}
+
+static gpointer
+load_status_job (AfStore   *store,
+                 gpointer   data,
+                 GError   **error)
+{
+  AfSyncStatus *status = g_new0 (AfSyncStatus, 1);
+
+  if (af_sync_load_status (store, status, error))
+    return status;
+  status_free (status);
+  return NULL;
+}
+
+static void
+status_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  AfSyncStatus *status = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
+  AfSyncStatus none = { 0, };
+  g_autofree char *text = NULL;
+  AfdSyncPanel *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_SYNC_PANEL (user_data);
+  if (status == NULL)
+    text = g_strdup_printf (_("Cannot read the sync state: %s"), error->message);
+  else
+    text = status_text (status);
+  gtk_label_set_label (self->status_label, text);
+  gtk_image_set_from_icon_name (self->status_icon, status_icon_name (status ?: &none));
+  if (status != NULL)
+    status_free (status);
+}
+
 void
 afd_sync_panel_refresh_status (AfdSyncPanel *self)
 {
-  g_auto(AfSyncStatus) status = { 0, };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
   g_return_if_fail (AFD_IS_SYNC_PANEL (self));
 
   if (self->workspace == NULL || self->cancellable != NULL)
@@ -133,12 +175,13 @@ afd_sync_panel_refresh_status (AfdSyncPanel *self)
       gtk_label_set_label (self->status_label, _("The demo is never synced"));
       return;
     }
-  if (!af_sync_load_status (afd_workspace_get_store (self->workspace), &status, &error))
-    text = g_strdup_printf (_("Cannot read the sync state: %s"), error->message);
-  else
-    text = status_text (&status);
-  gtk_label_set_label (self->status_label, text);
-  gtk_image_set_from_icon_name (self->status_icon, status_icon_name (&status));
+  /* Only the latest answer counts. */
+  g_cancellable_cancel (self->status_cancellable);
+  g_clear_object (&self->status_cancellable);
+  self->status_cancellable = g_cancellable_new ();
+  af_store_thread_run_async (afd_workspace_get_store_thread (self->workspace), load_status_job,
+                             NULL, NULL, status_free, self->status_cancellable, status_read_cb,
+                             self);
 }
 
 /* ---- Progress ------------------------------------------------------------------- */
@@ -292,16 +335,17 @@ static void
 start_sync (AfdSyncPanel *self,
             gboolean      automatic)
 {
-  AfStore *store;
+  AfStoreThread *store_thread;
   g_autoptr(AfdCloudConfig) config = NULL;
 
   if (is_demo (self) || self->cancellable != NULL || self->settings == NULL)
     return;
   g_clear_handle_id (&self->retry_id, g_source_remove);
   self->automatic = automatic;
-  store = afd_workspace_get_store (self->workspace);
-  config = afd_cloud_config_new_from_settings (self->settings, af_store_get_path (store),
-                                               af_store_get_identity (store));
+  store_thread = afd_workspace_get_store_thread (self->workspace);
+  config = afd_cloud_config_new_from_settings (self->settings,
+                                               af_store_thread_get_path (store_thread),
+                                               af_store_thread_get_identity (store_thread));
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);
   afd_cloud_sync_async (config, G_OBJECT (self), progress_cb, self->cancellable, synced_cb,
@@ -405,6 +449,8 @@ afd_sync_panel_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->status_cancellable);
+  g_clear_object (&self->status_cancellable);
   g_clear_signal_handler (&self->network_id, g_network_monitor_get_default ());
   g_clear_handle_id (&self->period_id, g_source_remove);
   g_clear_handle_id (&self->retry_id, g_source_remove);
