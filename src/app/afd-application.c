@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-store-guard.h"
 #include "afd-application.h"
 #include "afd-preferences-window.h"
 #include "afd-window.h"
@@ -325,6 +326,22 @@ afd_application_startup (GApplication *application)
   self->settings = create_settings ();
 }
 
+/* After the windows have gone (their pages queue what was still being typed): the
+ * store's thread commits every queued edit before the process ends. */
+static void
+afd_application_shutdown (GApplication *application)
+{
+  AfdApplication *self = AFD_APPLICATION (application);
+
+  G_APPLICATION_CLASS (afd_application_parent_class)->shutdown (application);
+  if (self->workspace != NULL)
+    af_store_thread_close (afd_workspace_get_store_thread (self->workspace));
+  /* What the UI tests read (AFD_SQL_GUARD=count): the main thread ran no SQL. */
+  if (af_store_guard_get_mode () != AF_STORE_GUARD_OFF)
+    g_message ("SQL statements on the main thread after the first frame: %u",
+               af_store_guard_get_violations ());
+}
+
 static void
 afd_application_class_init (AfdApplicationClass *klass)
 {
@@ -333,6 +350,7 @@ afd_application_class_init (AfdApplicationClass *klass)
 
   object_class->dispose = afd_application_dispose;
   app_class->startup = afd_application_startup;
+  app_class->shutdown = afd_application_shutdown;
   app_class->activate = afd_application_activate;
   app_class->command_line = afd_application_command_line;
   app_class->handle_local_options = afd_application_handle_local_options;
