@@ -148,7 +148,10 @@ afd_page_view_update_renders (gpointer user_data)
 void
 afd_page_view_schedule_update (AfdPageView *self)
 {
+  /* The idle holds the view: an update asked for while it is being disposed (its
+   * document reset) runs on a live, empty view, never on a freed one. */
   if (self->update_source == 0)
-    self->update_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, afd_page_view_update_renders, self, NULL);
+    self->update_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, afd_page_view_update_renders,
+                                           g_object_ref (self), g_object_unref);
 }
 
