@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "afd-image-view-private.h"
+#include "afd-scrollable.h"
 
 enum
 {
@@ -83,28 +84,14 @@ afd_image_view_origin (AfdImageView *self,
 }
 
 static void
-configure (GtkAdjustment *adjustment,
-           double         value,
-           double         content,
-           int            size)
-{
-  double upper = MAX (content, size);
-
-  if (adjustment == NULL)
-    return;
-  gtk_adjustment_configure (adjustment, CLAMP (value, 0, upper - size), 0, upper,
-                            size * 0.1, size * 0.9, size);
-}
-
-static void
 configure_both (AfdImageView *self,
                 double        h_value,
                 double        v_value)
 {
-  configure (self->hadjustment, h_value, content_width (self),
-             gtk_widget_get_width (GTK_WIDGET (self)));
-  configure (self->vadjustment, v_value, content_height (self),
-             gtk_widget_get_height (GTK_WIDGET (self)));
+  afd_scrollable_configure (self->hadjustment, h_value, content_width (self),
+                            gtk_widget_get_width (GTK_WIDGET (self)));
+  afd_scrollable_configure (self->vadjustment, v_value, content_height (self),
+                            gtk_widget_get_height (GTK_WIDGET (self)));
 }
 
 static void
@@ -419,14 +406,8 @@ set_adjustment (AfdImageView   *self,
                 GtkAdjustment **slot,
                 GtkAdjustment  *adjustment)
 {
-  if (*slot == adjustment && adjustment != NULL)
-    return;
-  if (*slot != NULL)
-    g_signal_handlers_disconnect_by_func (*slot, adjustment_changed_cb, self);
-  g_clear_object (slot);
-  *slot = g_object_ref_sink (adjustment != NULL ? adjustment : gtk_adjustment_new (0, 0, 0, 0, 0, 0));
-  g_signal_connect_swapped (*slot, "value-changed", G_CALLBACK (adjustment_changed_cb), self);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  if (afd_scrollable_set_adjustment (slot, adjustment, G_CALLBACK (adjustment_changed_cb), self))
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 static void
@@ -481,12 +462,8 @@ afd_image_view_dispose (GObject *object)
 {
   AfdImageView *self = AFD_IMAGE_VIEW (object);
 
-  if (self->hadjustment != NULL)
-    g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_changed_cb, self);
-  if (self->vadjustment != NULL)
-    g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_changed_cb, self);
-  g_clear_object (&self->hadjustment);
-  g_clear_object (&self->vadjustment);
+  afd_scrollable_clear_adjustment (&self->hadjustment, self);
+  afd_scrollable_clear_adjustment (&self->vadjustment, self);
   g_clear_object (&self->tiles);
   g_clear_object (&self->overlay);
   g_clear_pointer (&self->regions, g_array_unref);

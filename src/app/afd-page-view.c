@@ -9,6 +9,7 @@
 
 #include "af-bbox.h"
 #include "afd-page-view-private.h"
+#include "afd-scrollable.h"
 
 /* A box is "readable" when its text is at least this tall on screen. */
 #define MIN_READABLE_BOX_HEIGHT 14.0
@@ -90,34 +91,14 @@ fit_zoom (AfdPageView *self,
 }
 
 static void
-configure_adjustment (GtkAdjustment *adjustment,
-                      double         content,
-                      double         view,
-                      double         value)
-{
-  double upper = MAX (content, view);
-
-  gtk_adjustment_configure (adjustment, CLAMP (value, 0, MAX (upper - view, 0)), 0, upper,
-                            view * 0.1, view * 0.9, view);
-}
-
-static void
 configure_adjustments (AfdPageView *self,
                        double       hvalue,
                        double       vvalue)
 {
-  if (self->hadjustment != NULL)
-    configure_adjustment (self->hadjustment, self->content_width,
-                          gtk_widget_get_width (GTK_WIDGET (self)), hvalue);
-  if (self->vadjustment != NULL)
-    configure_adjustment (self->vadjustment, self->content_height,
-                          gtk_widget_get_height (GTK_WIDGET (self)), vvalue);
-}
-
-static double
-adjustment_value (GtkAdjustment *adjustment)
-{
-  return adjustment != NULL ? gtk_adjustment_get_value (adjustment) : 0;
+  afd_scrollable_configure (self->hadjustment, hvalue, self->content_width,
+                            gtk_widget_get_width (GTK_WIDGET (self)));
+  afd_scrollable_configure (self->vadjustment, vvalue, self->content_height,
+                            gtk_widget_get_height (GTK_WIDGET (self)));
 }
 
 void
@@ -132,8 +113,8 @@ afd_page_view_page_geometry (AfdPageView *self,
   double area = MAX (self->content_width, gtk_widget_get_width (GTK_WIDGET (self)));
 
   page_device_size (self, slot, self->zoom, out_width, out_height);
-  *out_x = floor ((area - *out_width) / 2) - adjustment_value (self->hadjustment);
-  *out_y = slot->y - adjustment_value (self->vadjustment);
+  *out_x = floor ((area - *out_width) / 2) - afd_scrollable_value (self->hadjustment);
+  *out_y = slot->y - afd_scrollable_value (self->vadjustment);
 }
 
 /* Changes the zoom keeping the content point under (@anchor_x, @anchor_y) in place. */
@@ -144,8 +125,8 @@ apply_zoom (AfdPageView *self,
             double       anchor_y)
 {
   double old = self->zoom;
-  double cx = adjustment_value (self->hadjustment) + anchor_x;
-  double cy = adjustment_value (self->vadjustment) + anchor_y;
+  double cx = afd_scrollable_value (self->hadjustment) + anchor_x;
+  double cy = afd_scrollable_value (self->vadjustment) + anchor_y;
   double ratio;
 
   zoom = CLAMP (zoom, AFD_PAGE_VIEW_MIN_ZOOM, AFD_PAGE_VIEW_MAX_ZOOM);
@@ -227,8 +208,7 @@ connect_fields (AfdPageView *self,
 /* ---- GtkScrollable ---- */
 
 static void
-on_adjustment_changed (GtkAdjustment *adjustment,
-                       AfdPageView   *self)
+on_adjustment_changed (AfdPageView *self)
 {
   afd_page_view_schedule_update (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -239,16 +219,10 @@ set_adjustment (AfdPageView    *self,
                 GtkAdjustment **slot,
                 GtkAdjustment  *adjustment)
 {
-  if (adjustment == NULL)
-    adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
-  if (*slot == adjustment)
+  if (!afd_scrollable_set_adjustment (slot, adjustment, G_CALLBACK (on_adjustment_changed), self))
     return;
-  if (*slot != NULL)
-    g_signal_handlers_disconnect_by_data (*slot, self);
-  g_set_object (slot, adjustment);
-  g_signal_connect (adjustment, "value-changed", G_CALLBACK (on_adjustment_changed), self);
-  configure_adjustments (self, adjustment_value (self->hadjustment),
-                         adjustment_value (self->vadjustment));
+  configure_adjustments (self, afd_scrollable_value (self->hadjustment),
+                         afd_scrollable_value (self->vadjustment));
 }
 
 /* ---- GtkWidget ---- */
@@ -272,8 +246,8 @@ afd_page_view_size_allocate (GtkWidget *widget,
         }
     }
   compute_layout (self);
-  configure_adjustments (self, adjustment_value (self->hadjustment),
-                         adjustment_value (self->vadjustment));
+  configure_adjustments (self, afd_scrollable_value (self->hadjustment),
+                         afd_scrollable_value (self->vadjustment));
   if (self->pending_reveal >= 0)
     {
       int position = self->pending_reveal;
@@ -322,12 +296,8 @@ afd_page_view_dispose (GObject *object)
   clear_pages (self);
   disconnect_fields (self);
   g_clear_object (&self->renderer);
-  if (self->hadjustment != NULL)
-    g_signal_handlers_disconnect_by_data (self->hadjustment, self);
-  if (self->vadjustment != NULL)
-    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
-  g_clear_object (&self->hadjustment);
-  g_clear_object (&self->vadjustment);
+  afd_scrollable_clear_adjustment (&self->hadjustment, self);
+  afd_scrollable_clear_adjustment (&self->vadjustment, self);
 
   G_OBJECT_CLASS (afd_page_view_parent_class)->dispose (object);
 }
@@ -436,8 +406,8 @@ scroll_binding (GtkWidget *widget,
   /* Whole pages of the view for |d| == 1000 and more (Page Up/Down, Home/End). */
   if (fabs (dy) >= 1000)
     dy = dy / 1000 * gtk_widget_get_height (widget) * 0.9;
-  configure_adjustments (self, adjustment_value (self->hadjustment) + dx,
-                         adjustment_value (self->vadjustment) + dy);
+  configure_adjustments (self, afd_scrollable_value (self->hadjustment) + dx,
+                         afd_scrollable_value (self->vadjustment) + dy);
   return TRUE;
 }
 
@@ -664,8 +634,8 @@ afd_page_view_set_rotation (AfdPageView *self,
   if (self->zoom_mode != AFD_ZOOM_FREE)
     self->zoom = fit_zoom (self, self->zoom_mode);
   compute_layout (self);
-  configure_adjustments (self, adjustment_value (self->hadjustment),
-                         adjustment_value (self->vadjustment));
+  configure_adjustments (self, afd_scrollable_value (self->hadjustment),
+                         afd_scrollable_value (self->vadjustment));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROTATION]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
   afd_page_view_schedule_update (self);
@@ -694,7 +664,7 @@ afd_page_view_scroll_to_page (AfdPageView *self,
 
   if (page < 0 || page >= (int) self->pages->len)
     return;
-  configure_adjustments (self, adjustment_value (self->hadjustment),
+  configure_adjustments (self, afd_scrollable_value (self->hadjustment),
                          g_array_index (self->pages, AfdPageSlot, page).y - AFD_PAGE_VIEW_MARGIN);
   afd_page_view_update_renders (self);
 }
@@ -775,10 +745,10 @@ afd_page_view_center_field (AfdPageView *self,
     return FALSE;
   /* Move the scroll position by the box centre's distance from the view's centre. */
   configure_adjustments (self,
-                         adjustment_value (self->hadjustment) + rect.origin.x + rect.size.width / 2
-                         - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
-                         adjustment_value (self->vadjustment) + rect.origin.y + rect.size.height / 2
-                         - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+                         afd_scrollable_value (self->hadjustment) + rect.origin.x
+                         + rect.size.width / 2 - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                         afd_scrollable_value (self->vadjustment) + rect.origin.y
+                         + rect.size.height / 2 - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
   afd_page_view_update_renders (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   return TRUE;
