@@ -100,34 +100,40 @@ add_stream (JsonObject *definition,
 }
 
 void
+aws_fixture_create_table (AfDynamodbClient *client,
+                          AfTable           t,
+                          const char       *suffix,
+                          const char       *view_type)
+{
+  g_autofree char *file = g_strconcat (fixture_names[t], ".json", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "tables", file,
+                                            NULL);
+  g_autofree char *name = aws_fixture_table_name (t, suffix);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) table = NULL;
+  g_autofree char *body = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                 "TableName", name);
+  if (view_type != NULL)
+    add_stream (json_node_get_object (json_parser_get_root (parser)), view_type);
+  body = json_to_string (json_parser_get_root (parser), FALSE);
+  af_dynamodb_client_create_table_async (client, body, NULL, af_test_store_result, &result);
+  table = af_dynamodb_client_table_finish (client, af_test_wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+void
 aws_fixture_create_tables_with_stream (AfDynamodbClient *client,
                                        const char       *suffix,
                                        const char       *view_type)
 {
   for (AfTable t = 0; t < AF_N_TABLES; t++)
-    {
-      g_autofree char *file = g_strconcat (fixture_names[t], ".json", NULL);
-      g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "tables", file,
-                                                NULL);
-      g_autofree char *name = aws_fixture_table_name (t, suffix);
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(JsonNode) table = NULL;
-      g_autofree char *body = NULL;
-
-      json_parser_load_from_file (parser, path, &error);
-      g_assert_no_error (error);
-      json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)),
-                                     "TableName", name);
-      if (view_type != NULL)
-        add_stream (json_node_get_object (json_parser_get_root (parser)), view_type);
-      body = json_to_string (json_parser_get_root (parser), FALSE);
-      af_dynamodb_client_create_table_async (client, body, NULL, af_test_store_result,
-                                             &result);
-      table = af_dynamodb_client_table_finish (client, af_test_wait (&result), &error);
-      g_assert_no_error (error);
-    }
+    aws_fixture_create_table (client, t, suffix, view_type);
 }
 
 GPtrArray *
@@ -301,4 +307,58 @@ aws_fixture_set_faults (SoupSession *session,
   answer = soup_session_send_and_read (session, message, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+}
+
+guint
+aws_fixture_front_faults (SoupSession *session,
+                          const char  *front_url,
+                          const char  *fault)
+{
+  g_autofree char *url = g_strconcat (front_url, "/__af-front/stats", NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *faults;
+
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer),
+                              &error);
+  g_assert_no_error (error);
+  faults = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "faults");
+  return json_object_get_int_member_with_default (faults, fault, 0);
+}
+
+char **
+aws_fixture_cli_environment (const char *dir,
+                             const char *suffix,
+                             const char *audits_table)
+{
+  static const char * const names[AF_N_TABLES] = {
+    "AUDITFLOW_DESK_TABLE_DOCUMENTS", "AUDITFLOW_DESK_TABLE_AUDITS",
+    "AUDITFLOW_DESK_TABLE_ANALYSES", "AUDITFLOW_DESK_TABLE_USERS",
+  };
+  char **env = g_get_environ ();
+  g_autofree char *cache = g_build_filename (dir, "xdg-cache", NULL);
+
+  env = g_environ_setenv (env, "AWS_ACCESS_KEY_ID", g_getenv ("AF_PEER_ACCESS_KEY_ID"), TRUE);
+  env = g_environ_setenv (env, "AWS_SECRET_ACCESS_KEY", g_getenv ("AF_PEER_SECRET_ACCESS_KEY"),
+                          TRUE);
+  env = g_environ_setenv (env, "AWS_REGION", g_getenv ("AF_PEER_REGION"), TRUE);
+  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_DYNAMODB",
+                          g_getenv ("AF_PEER_DYNAMODB_LOCAL_URL"), TRUE);
+  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_S3", g_getenv ("AF_PEER_S3_URL"), TRUE);
+  env = g_environ_setenv (env, "XDG_CACHE_HOME", cache, TRUE);
+  env = g_environ_setenv (env, "AF_AWS_RETRY_BASE_MS", "5", TRUE);
+  env = g_environ_setenv (env, "AF_AWS_RETRY_BUDGET_MS", "500", TRUE);
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    {
+      g_autofree char *name = aws_fixture_table_name (t, suffix);
+
+      env = g_environ_setenv (env, names[t],
+                              t == AF_TABLE_AUDITS && audits_table ? audits_table : name, TRUE);
+    }
+  return env;
 }

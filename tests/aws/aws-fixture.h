@@ -36,6 +36,11 @@ void              aws_fixture_create_tables   (AfDynamodbClient *client,
 void              aws_fixture_create_tables_with_stream (AfDynamodbClient *client,
                                                          const char       *suffix,
                                                          const char       *view_type);
+/* One of them, with a stream of @view_type (NULL: none). */
+void              aws_fixture_create_table    (AfDynamodbClient *client,
+                                               AfTable           table,
+                                               const char       *suffix,
+                                               const char       *view_type);
 /* @count audit records of ~3.5 KB (ids bench-000000…), @out_bytes (nullable) their size
  * as DynamoDB JSON. */
 GPtrArray        *aws_fixture_make_audits     (guint        count,
@@ -58,5 +63,16 @@ const char       *aws_fixture_object_sha256   (const char  *bucket,
 void              aws_fixture_set_faults      (SoupSession *session,
                                                const char  *front_url,
                                                const char  *json);
+/* How many requests a front answered with @fault ("stall", …) so far (its stats). */
+guint             aws_fixture_front_faults    (SoupSession *session,
+                                               const char  *front_url,
+                                               const char  *fault);
+
+/* The environment an AWS SDK user would set for auditflow-cli, pointed at the peers'
+ * fronts, the tables named with @suffix (the audits' @audits_table when not NULL), the
+ * XDG cache under @dir. */
+char            **aws_fixture_cli_environment (const char  *dir,
+                                               const char  *suffix,
+                                               const char  *audits_table);
 
 G_END_DECLS

@@ -78,36 +78,11 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->suffix);
 }
 
-/* The environment an AWS SDK user would set, pointed at the peers' fronts. */
 static char **
 cli_environment (Fixture    *fixture,
                  const char *audits_table)
 {
-  char **env = g_get_environ ();
-  g_autofree char *cache = g_build_filename (fixture->dir, "xdg-cache", NULL);
-
-  env = g_environ_setenv (env, "AWS_ACCESS_KEY_ID", g_getenv ("AF_PEER_ACCESS_KEY_ID"), TRUE);
-  env = g_environ_setenv (env, "AWS_SECRET_ACCESS_KEY", g_getenv ("AF_PEER_SECRET_ACCESS_KEY"),
-                          TRUE);
-  env = g_environ_setenv (env, "AWS_REGION", g_getenv ("AF_PEER_REGION"), TRUE);
-  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_DYNAMODB",
-                          g_getenv ("AF_PEER_DYNAMODB_LOCAL_URL"), TRUE);
-  env = g_environ_setenv (env, "AWS_ENDPOINT_URL_S3", g_getenv ("AF_PEER_S3_URL"), TRUE);
-  env = g_environ_setenv (env, "XDG_CACHE_HOME", cache, TRUE);
-  env = g_environ_setenv (env, "AF_AWS_RETRY_BASE_MS", "5", TRUE);
-  env = g_environ_setenv (env, "AF_AWS_RETRY_BUDGET_MS", "500", TRUE);
-  for (AfTable t = 0; t < AF_N_TABLES; t++)
-    {
-      static const char * const names[AF_N_TABLES] = {
-        "AUDITFLOW_DESK_TABLE_DOCUMENTS", "AUDITFLOW_DESK_TABLE_AUDITS",
-        "AUDITFLOW_DESK_TABLE_ANALYSES", "AUDITFLOW_DESK_TABLE_USERS",
-      };
-      g_autofree char *name = aws_fixture_table_name (t, fixture->suffix);
-
-      env = g_environ_setenv (env, names[t],
-                              t == AF_TABLE_AUDITS && audits_table ? audits_table : name, TRUE);
-    }
-  return env;
+  return aws_fixture_cli_environment (fixture->dir, fixture->suffix, audits_table);
 }
 
 static int

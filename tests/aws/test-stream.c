@@ -10,12 +10,15 @@
  * - an item deleted remotely that has unsent local edits is kept and said;
  * - a replaced stream (KEYS_ONLY after), an expired checkpoint, a trimmed shard: one
  *   full read, said in the result; an old iterator only rereads its shard;
- * - a pull stopped between two batches resumes with every record applied once.
+ * - a pull stopped between two batches resumes with every record applied once, and so does
+ *   the CLI killed with SIGKILL while it reads the stream.
  *
  * Run through run-with-peers.sh, which starts the peers and exports their URLs.
  */
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "aws-fixture.h"
 
@@ -46,9 +49,10 @@ typedef struct
 
 static guint fixture_counter;
 
+/* The fixture tables, @view_types[t] the stream of each (NULL: none). */
 static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
+fixture_open (Fixture            *fixture,
+              const char * const *view_types)
 {
   const char *url = aws_fixture_peer_url ("AF_PEER_DYNAMODB_LOCAL_URL");
   g_autofree char *db = NULL;
@@ -71,8 +75,8 @@ fixture_setup (Fixture       *fixture,
   af_store_set_identity (fixture->store, "tester@example.com");
 
   fixture->suffix = g_strdup_printf ("s%u-%d", ++fixture_counter, (int) getpid ());
-  aws_fixture_create_tables_with_stream (fixture->dynamodb, fixture->suffix,
-                                         data ? data : "NEW_AND_OLD_IMAGES");
+  for (AfTable t = 0; t < AF_N_TABLES; t++)
+    aws_fixture_create_table (fixture->dynamodb, t, fixture->suffix, view_types[t]);
   aws_fixture_load_tables (fixture->dynamodb, fixture->suffix);
   /* Enough audits that the first pull's bytes are a measure (~1 MB). */
   audits = aws_fixture_table_name (AF_TABLE_AUDITS, fixture->suffix);
@@ -81,6 +85,24 @@ fixture_setup (Fixture       *fixture,
 
   fixture->pull = af_pull_new (fixture->store, fixture->dynamodb, NULL);
   aws_fixture_name_tables (fixture->pull, fixture->suffix);
+}
+
+/* Every table with a stream of the view type @data (default NEW_AND_OLD_IMAGES). */
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const char *view = data ? data : "NEW_AND_OLD_IMAGES";
+
+  fixture_open (fixture, (const char * const []) { view, view, view, view });
+}
+
+/* The audits alone have a stream: their GetRecords are the only ones of a sync. */
+static void
+fixture_setup_audits_stream (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  fixture_open (fixture, (const char * const []) { NULL, "NEW_AND_OLD_IMAGES", NULL, NULL });
 }
 
 static void
@@ -526,6 +548,147 @@ test_stream_resume (Fixture       *fixture,
   g_assert_cmpint (count_cached (fixture, AF_TABLE_AUDITS), ==, 4 + GENERATED + 10);
 }
 
+/* ---- kill -9 of the CLI while it reads the stream ---------------------------------------- */
+
+#define KILL_RECORDS 1100   /* two GetRecords batches: 1,000 (the most one answer holds), 100 */
+
+/* `auditflow-cli --json sync --pull-only` on the fixture's cache; its exit status. */
+static int
+cli_sync (Fixture  *fixture,
+          char    **env,
+          char    **out)
+{
+  g_autofree char *db = g_build_filename (fixture->dir, "cache.db", NULL);
+  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "--json", "sync", "--pull-only", NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_nonnull (argv[0]);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_test_message ("auditflow-cli sync: %s", err);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static GPid
+cli_sync_start (Fixture  *fixture,
+                char    **env)
+{
+  g_autofree char *db = g_build_filename (fixture->dir, "cache.db", NULL);
+  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "sync", "--pull-only", NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  g_spawn_async (NULL, (char **) argv, env,
+                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                 G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  return pid;
+}
+
+/* Small new audits (kill-0000…), so that a GetRecords answer holds 1,000 of them. */
+static void
+write_kill_audits (Fixture *fixture)
+{
+  g_autofree char *audits = aws_fixture_table_name (AF_TABLE_AUDITS, fixture->suffix);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  for (guint i = 0; i < KILL_RECORDS; i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"audit_record_id\":{\"S\":\"kill-%04u\"},"
+                                               "\"status\":{\"S\":\"COMPLETED\"},"
+                                               "\"audit_timestamp\":{\"S\":\"2025-01-01\"}}",
+                                               i);
+
+      g_ptr_array_add (items, af_codec_parse_item (json, -1, NULL));
+    }
+  aws_fixture_write_items (fixture->dynamodb, audits, items);
+}
+
+/* How many of them the cache has. */
+static guint
+cached_kill_audits (Fixture *fixture)
+{
+  guint found = 0;
+
+  for (guint i = 0; i < KILL_RECORDS; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("kill-%04u", i);
+      g_autoptr(AfValue) item = af_store_get_item (fixture->store, AF_TABLE_AUDITS, id, NULL);
+
+      found += item != NULL;
+    }
+  return found;
+}
+
+static void
+wait_for_stall (Fixture    *fixture,
+                const char *front)
+{
+  for (guint i = 0; i < 1200; i++)
+    {
+      if (aws_fixture_front_faults (fixture->session, front, "stall") > 0)
+        return;
+      g_usleep (100 * 1000);
+    }
+  g_assert_not_reached ();
+}
+
+/* A real SIGKILL of the CLI in the middle of the stream: after the first batch, while it
+ * waits for the second. The next sync reads exactly the records the killed one did not
+ * commit (none lost, none applied twice), whatever the kill interrupted. */
+static void
+test_stream_kill (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *front = aws_fixture_peer_url ("AF_PEER_DYNAMODB_LOCAL_URL");
+  g_auto(GStrv) env = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object, *audits;
+  guint applied;
+  GPid pid;
+  int status;
+
+  if (fixture->pull == NULL)
+    return;
+  env = aws_fixture_cli_environment (fixture->dir, fixture->suffix, NULL);
+  g_assert_cmpint (cli_sync (fixture, env, NULL), ==, 0);
+  write_kill_audits (fixture);
+
+  aws_fixture_set_faults (fixture->session, front,
+                          "{\"stall\":1,\"match\":\"GetRecords\",\"after\":1}");
+  pid = cli_sync_start (fixture, env);
+  wait_for_stall (fixture, front);
+  /* Let the first batch's write (an idle, after the next request went out) land most of
+   * the time; where the kill falls does not change what must hold. */
+  g_usleep (500 * 1000);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+  aws_fixture_set_faults (fixture->session, front, "{}");
+
+  /* Records apply in whole batches. */
+  applied = cached_kill_audits (fixture);
+  g_test_message ("records applied before the kill: %u", applied);
+  g_assert_true (applied == 0 || applied == 1000);
+
+  g_assert_cmpint (cli_sync (fixture, env, &out), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  audits = json_object_get_object_member (json_object_get_object_member (object, "tables"),
+                                          "audits");
+  g_assert_cmpstr (json_object_get_string_member (audits, "path"), ==, "stream");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "read"),
+                                               "audits"), ==, KILL_RECORDS - applied);
+  g_assert_cmpint (cached_kill_audits (fixture), ==, KILL_RECORDS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -541,6 +704,8 @@ main (int   argc,
   g_test_add ("/aws/stream/replaced", Fixture, NULL, fixture_setup, test_stream_replaced,
               fixture_teardown);
   g_test_add ("/aws/stream/expired", Fixture, NULL, fixture_setup, test_stream_expired,
+              fixture_teardown);
+  g_test_add ("/aws/stream/kill", Fixture, NULL, fixture_setup_audits_stream, test_stream_kill,
               fixture_teardown);
   g_test_add ("/aws/stream/resume", Fixture, NULL, fixture_setup, test_stream_resume,
               fixture_teardown);

@@ -16,7 +16,10 @@
 //   --fault-drop        connection closed before forwarding
 //   --fault-drop-after  forwarded (so applied), then the connection closed without an answer
 //   --fault-truncate    forwarded, the status, headers and half the body sent, then closed
+//   --fault-stall       never answered, not forwarded: the client waits (a kill -9 test
+//                       stops it there)
 //   --fault-match RE    only requests whose "METHOD PATH TARGET" matches RE
+//   --fault-after N     the first N matching requests pass untouched
 //   --fault-seed N      deterministic choice of the faulty requests
 // Each flag also reads from the environment (AF_FRONT_FAULT_THROTTLE, …), and can be changed
 // while running: POST /__af-front/faults with a JSON object {"throttle": 0.2, …}.
@@ -29,7 +32,7 @@ const http = require('node:http');
 const { SignatureV4, getCanonicalHeaders, getPayloadHash } = require('@smithy/signature-v4');
 const { Sha256 } = require('@aws-crypto/sha256-js');
 
-const FAULTS = ['throttle', '500', '500-after', 'drop', 'drop-after', 'truncate'];
+const FAULTS = ['throttle', '500', '500-after', 'drop', 'drop-after', 'truncate', 'stall'];
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const CONTROL_PREFIX = '/__af-front/';
 
@@ -38,7 +41,7 @@ function parseArguments(argv) {
     service: 'dynamodb', listenHost: '127.0.0.1', listenPort: 0, target: null,
     region: 'us-east-1', accessKeyId: 'AKIDAFTEST', secretAccessKey: 'af-test-secret',
     sessionToken: null, maxSkewSeconds: 900, portFile: null, faults: {}, faultMatch: null,
-    faultSeed: null, quiet: false, forwardAccessKeyId: null, forwardSecretAccessKey: null,
+    faultSeed: null, faultAfter: 0, quiet: false, forwardAccessKeyId: null, forwardSecretAccessKey: null,
   };
   for (const fault of FAULTS) {
     const value = process.env['AF_FRONT_FAULT_' + fault.toUpperCase().replace(/-/g, '_')];
@@ -46,6 +49,8 @@ function parseArguments(argv) {
   }
   if (process.env.AF_FRONT_FAULT_MATCH)
     options.faultMatch = process.env.AF_FRONT_FAULT_MATCH;
+  if (process.env.AF_FRONT_FAULT_AFTER)
+    options.faultAfter = Number(process.env.AF_FRONT_FAULT_AFTER);
   if (process.env.AF_FRONT_FAULT_SEED)
     options.faultSeed = Number(process.env.AF_FRONT_FAULT_SEED);
 
@@ -54,7 +59,7 @@ function parseArguments(argv) {
     '--target': 'target', '--region': 'region', '--access-key-id': 'accessKeyId',
     '--secret-access-key': 'secretAccessKey', '--session-token': 'sessionToken',
     '--max-skew-seconds': 'maxSkewSeconds', '--port-file': 'portFile',
-    '--fault-match': 'faultMatch', '--fault-seed': 'faultSeed',
+    '--fault-match': 'faultMatch', '--fault-seed': 'faultSeed', '--fault-after': 'faultAfter',
     '--forward-access-key-id': 'forwardAccessKeyId',
     '--forward-secret-access-key': 'forwardSecretAccessKey',
   };
@@ -121,6 +126,7 @@ class Front {
   constructor(options) {
     this.options = options;
     this.random = makeRandom(options.faultSeed);
+    this.matched = 0;
     this.stats = { requests: 0, verified: 0, rejected: 0, forwarded: 0, faults: {} };
     for (const fault of FAULTS)
       this.stats.faults[fault] = 0;
@@ -360,6 +366,8 @@ class Front {
       if (!new RegExp(faultMatch).test(subject))
         return null;
     }
+    if (this.matched++ < Number(this.options.faultAfter || 0))
+      return null;
     let roll = this.random();
     for (const fault of FAULTS) {
       if (roll < (faults[fault] || 0))
@@ -372,7 +380,9 @@ class Front {
   answerFault(req, res, fault) {
     this.stats.faults[fault]++;
     this.log(`fault ${fault} on ${req.method} ${req.url}`);
-    if (fault === 'drop' || fault === 'drop-after') {
+    if (fault === 'stall') {
+      // no answer: the socket closes when the client goes away
+    } else if (fault === 'drop' || fault === 'drop-after') {
       req.socket.destroy();
     } else if (fault === 'throttle') {
       if (this.options.service === 'dynamodb')
@@ -469,6 +479,8 @@ class Front {
       for (const fault of FAULTS)
         this.options.faults[fault] = Number(settings[fault] || 0);
       this.options.faultMatch = settings.match || null;
+      this.options.faultAfter = Number(settings.after || 0);
+      this.matched = 0;
       if (settings.seed !== undefined)
         this.random = makeRandom(Number(settings.seed));
       answer = { faults: this.options.faults, match: this.options.faultMatch };
