@@ -4,7 +4,9 @@
  * loopback (SoupServer) that answers what a compromised or broken endpoint could —
  * redirects to another host, 100,000-deep JSON, lone surrogates, a cursor that never
  * ends, ttl 1e300, a checksum shaped like a path — and what the client must do with each.
- * Every test here failed on the code before the fix it guards.
+ * Every test here failed on the code before the fix it guards. The scripted server also
+ * plays what DynamoDB Local cannot be made to do on demand: a stream shard that splits
+ * (issue 17).
  */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -810,6 +812,179 @@ test_answer_size_cap (Fixture       *fixture,
   g_assert_cmpuint (calls (fixture, "GetItem"), ==, 1);
 }
 
+/* ---- Streams: a split shard is read parent first ------------------------------------- */
+
+#define STREAM_ARN "arn:aws:dynamodb:us-east-1:000000000000:table/" DOCUMENTS \
+                   "/stream/2024-11-08T09:00:00.000"
+#define SHARD_A "shardId-00000001730000000000-aaaaaaaa"
+#define SHARD_B "shardId-00000001730000100000-bbbbbbbb"
+#define SHARD_C "shardId-00000001730000100000-cccccccc"
+#define SEQ(n) "4000000000000000000" #n
+
+typedef struct
+{
+  gboolean  split;   /* A has closed, B and C are its children */
+  GString  *order;   /* the shards whose records were handed out, in order */
+} SplitStream;
+
+static char *
+shard_json (const char *id,
+            const char *parent,
+            const char *ending)
+{
+  return g_strdup_printf ("{\"ShardId\":\"%s\"%s%s%s,\"SequenceNumberRange\":{"
+                          "\"StartingSequenceNumber\":\"" SEQ (10) "\"%s%s%s}}", id,
+                          parent ? ",\"ParentShardId\":\"" : "", parent ? parent : "",
+                          parent ? "\"" : "", ending ? ",\"EndingSequenceNumber\":\"" : "",
+                          ending ? ending : "", ending ? "\"" : "");
+}
+
+/* Before the split, A alone; after it, the children on a first page (nothing promises
+ * the parent comes first) and A, closed, on a second (LastEvaluatedShardId). */
+static char *
+describe_stream (SplitStream *stream,
+                 JsonObject  *request)
+{
+  g_autofree char *a = shard_json (SHARD_A, NULL, stream->split ? SEQ (99) : NULL);
+  g_autofree char *b = shard_json (SHARD_B, SHARD_A, NULL);
+  g_autofree char *c = shard_json (SHARD_C, SHARD_A, NULL);
+  const char *head = "{\"StreamDescription\":{\"StreamArn\":\"" STREAM_ARN "\","
+                     "\"StreamStatus\":\"ENABLED\",\"StreamViewType\":\"NEW_AND_OLD_IMAGES\",";
+
+  if (!stream->split)
+    return g_strdup_printf ("%s\"Shards\":[%s]}}", head, a);
+  if (!json_object_has_member (request, "ExclusiveStartShardId"))
+    return g_strdup_printf ("%s\"Shards\":[%s,%s],\"LastEvaluatedShardId\":\"" SHARD_B "\"}}",
+                            head, c, b);
+  return g_strdup_printf ("%s\"Shards\":[%s]}}", head, a);
+}
+
+static char *
+record_json (const char *event,
+             const char *id,
+             const char *marker,
+             const char *sequence)
+{
+  g_autofree char *extra = g_strdup_printf (",\"marker\":{\"S\":\"%s\"}", marker);
+  g_autofree char *image = document_json (extra);
+
+  if (g_strcmp0 (id, DOC_ID) != 0)
+    {
+      char *at = strstr (image, DOC_ID);
+
+      memcpy (at, id, strlen (DOC_ID));
+    }
+  return g_strdup_printf ("{\"eventID\":\"%s\",\"eventName\":\"%s\",\"dynamodb\":{"
+                          "\"Keys\":{\"document_id\":{\"S\":\"%.36s\"}},\"NewImage\":%s,"
+                          "\"SequenceNumber\":\"%s\",\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}",
+                          sequence, event, id, image, sequence);
+}
+
+/* Iterators are "SHARD/TYPE"; A gives v1 of the document, then ends; B gives v2 (the
+ * later change of the same item); C a new document. */
+static char *
+get_records (SplitStream *stream,
+             const char  *iterator)
+{
+  g_autofree char *tail = g_strdup (iterator);
+  char *slash = strchr (tail, '/');
+  g_autofree char *record = NULL;
+
+  g_assert_nonnull (slash);
+  *slash = '\0';
+  if (g_str_equal (iterator, SHARD_A "/LATEST") && stream->split)
+    record = record_json ("MODIFY", DOC_ID, "v1", SEQ (20));
+  else if (g_str_equal (iterator, SHARD_A "/end"))
+    return g_strdup ("{\"Records\":[]}");
+  else if (g_str_equal (iterator, SHARD_B "/TRIM_HORIZON"))
+    record = record_json ("MODIFY", DOC_ID, "v2", SEQ (40));
+  else if (g_str_equal (iterator, SHARD_C "/TRIM_HORIZON"))
+    record = record_json ("INSERT", "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d6", "c", SEQ (50));
+  if (record == NULL)
+    return g_strdup_printf ("{\"Records\":[],\"NextShardIterator\":\"%s\"}", iterator);
+  g_string_append_c (stream->order, tail[strlen (tail) - 1]);
+  return g_strdup_printf ("{\"Records\":[%s],\"NextShardIterator\":\"%s/%s\"}", record, tail,
+                          g_str_equal (tail, SHARD_A) ? "end" : "tail");
+}
+
+static char *
+script_split (Fixture    *fixture,
+              const char *operation,
+              JsonObject *request,
+              guint      *status)
+{
+  SplitStream *stream = fixture->script_data;
+
+  if (g_str_equal (operation, "DescribeTable") &&
+      g_str_equal (json_object_get_string_member (request, "TableName"), DOCUMENTS))
+    return g_strdup ("{\"Table\":{\"TableStatus\":\"ACTIVE\",\"LatestStreamArn\":\"" STREAM_ARN
+                     "\",\"StreamSpecification\":{\"StreamEnabled\":true,"
+                     "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}}");
+  if (g_str_equal (operation, "DescribeStream"))
+    return describe_stream (stream, request);
+  if (g_str_equal (operation, "GetShardIterator"))
+    return g_strdup_printf ("{\"ShardIterator\":\"%s/%s\"}",
+                            json_object_get_string_member (request, "ShardId"),
+                            json_object_get_string_member (request, "ShardIteratorType"));
+  if (g_str_equal (operation, "GetRecords"))
+    return get_records (stream, json_object_get_string_member (request, "ShardIterator"));
+  /* the documents' Scan (the full read before the stream): the item without a marker */
+  {
+    g_autofree char *item = document_json (NULL);
+    char *page;
+
+    fixture->script_data = item;
+    page = script_documents (fixture, operation, request, status);
+    fixture->script_data = stream;
+    return page;
+  }
+}
+
+static const char *
+cached_marker (Fixture    *fixture,
+               const char *id,
+               AfValue   **out_item)
+{
+  *out_item = af_store_get_item (fixture->store, AF_TABLE_DOCUMENTS, id, NULL);
+  return *out_item ? af_item_get_s (*out_item, "marker") : NULL;
+}
+
+/* The split is met in one sync: the closed parent A is read to its end before either
+ * child, though DescribeStream lists the children first, on another page; so the item's
+ * later change (v2, in B) is the one that stays. */
+static void
+test_stream_split (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  SplitStream stream = { FALSE, g_string_new (NULL) };
+  g_autoptr(AfPull) pull = new_pull (fixture);
+  g_autoptr(AfPullResult) first = NULL;
+  g_autoptr(AfPullResult) second = NULL;
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(AfValue) other = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->script = script_split;
+  fixture->script_data = &stream;
+  first = af_test_run_pull (pull, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_pull_path_to_string (first->path[AF_TABLE_DOCUMENTS]), ==, "full");
+  g_assert_cmpstr (stream.order->str, ==, "");
+
+  stream.split = TRUE;
+  second = af_test_run_pull (pull, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_pull_path_to_string (second->path[AF_TABLE_DOCUMENTS]), ==, "stream");
+  /* the parent before both children (siblings hold other keys: either may go first) */
+  g_assert_cmpuint (stream.order->len, ==, 3);
+  g_assert_cmpint (stream.order->str[0], ==, 'a');
+  g_assert_cmpuint (second->read[AF_TABLE_DOCUMENTS], ==, 3);
+  g_assert_cmpstr (cached_marker (fixture, DOC_ID, &item), ==, "v2");
+  g_assert_cmpstr (cached_marker (fixture, "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d6", &other), ==,
+                   "c");
+  g_string_free (stream.order, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -838,6 +1013,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/hostile/messages/no-key", Fixture, NULL, fixture_setup,
               test_no_names_in_messages, fixture_teardown);
+  g_test_add ("/hostile/stream/split", Fixture, NULL, fixture_setup, test_stream_split,
+              fixture_teardown);
   g_test_add ("/hostile/size/answer-cap", Fixture, NULL, fixture_setup, test_answer_size_cap,
               fixture_teardown);
   return g_test_run ();
