@@ -256,7 +256,14 @@ compact (AfStore  *self,
       return FALSE;
     }
   g_debug ("migration: compacted");
-  return TRUE;
+  /* VACUUM may renumber the rows of a table without an INTEGER PRIMARY KEY, which
+   * the search index addresses its rows by. */
+  if (!af_store_begin (self, error))
+    return FALSE;
+  if (af_store_search_rebuild (self, error) && af_store_commit (self, error))
+    return TRUE;
+  af_store_rollback (self);
+  return FALSE;
 }
 
 gboolean

@@ -30,6 +30,7 @@ struct _AfStore
                                        * pull that hashing their SQL shows */
   AfCheckpointer *checkpointer;       /* (owned) (nullable) started by the first large WAL */
   gboolean    sync_prepared;          /* the sync tables exist (af_store_sync_prepare) */
+  gboolean    search_suspended;         /* af_store_search_suspend() until _resume() */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope:
@@ -76,6 +77,7 @@ typedef struct
   gsize       length;
   const char *columns[AF_STORE_MAX_COLUMNS];    /* borrowed from the item; NULL when the
                                                  * attribute is absent or of another type */
+  char       *search_text;                      /* (owned) (nullable) af-store-search.c */
 } AfRow;
 
 /* How an indexed column is read from its attribute. */
@@ -97,7 +99,7 @@ typedef struct
  * into a row lives with the serializer (af-store-serializer.c), which the writes use. */
 const AfStoreColumn *af_store_columns  (AfTable         table,
                                         guint          *out_n);
-/* Fills @row's columns from @item, a @table item; leaves its text alone. */
+/* Fills @row's columns and search text from @item, a @table item; leaves its text alone. */
 void      af_store_row_init            (AfRow          *row,
                                         AfTable         table,
                                         const AfValue  *item);
@@ -204,6 +206,57 @@ AfStore  *af_store_open_unencrypted    (const char     *path,
 /* Encrypts what a cache of schema 1 holds in clear, when crypto/migration says it is
  * due; resumable (af-store-migrate.c). TRUE at once when nothing is due. */
 gboolean  af_store_finish_migration    (AfStore        *self,
+                                        GError        **error);
+
+/* The rows of a query whose first column is `item`, as items (skipping, and reporting,
+ * rows that do not read back). */
+GPtrArray *af_store_items_from_stmt    (AfStore        *self,
+                                        AfStmt         *stmt,
+                                        GError        **error);
+
+/* ---- The search index (af-store-search.c) ---- */
+
+/* Writes one row (whatever @data says), TRUE on success. */
+typedef gboolean (* AfSearchWrite) (AfStore *self, gpointer data, GError **error);
+
+/* Runs @write, the writing of @table's row of id @key whose search text is @text
+ * (nullable), and indexes it: a row new, or whose text changed, goes into the index,
+ * its old text out. Nothing more while the index is suspended. */
+gboolean  af_store_search_index_row    (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *key,
+                                        const char     *text,
+                                        AfSearchWrite   write,
+                                        gpointer        data,
+                                        GError        **error);
+
+/* TRUE for the tables that have a search index (all but users). */
+gboolean  af_store_search_has_index    (AfTable         table);
+/* @item's text for the index, folded (transfer full); NULL when it has none. */
+char     *af_store_search_text         (AfTable         table,
+                                        const AfValue  *item);
+/* The SQL function af_search_text(), which the migration to schema 4 uses. */
+gboolean  af_store_search_register     (AfStore        *self,
+                                        GError        **error);
+/* Schema 4, inside the migration's transaction. */
+gboolean  af_store_search_migrate      (AfStore        *self,
+                                        GError        **error);
+/* A WHERE clause (in parentheses) for AfQuery.search on @table, its parameters appended
+ * to @binds (texts); FALSE, with nothing appended, when @text has no word. */
+gboolean  af_store_search_clause       (AfTable         table,
+                                        const char     *text,
+                                        GString        *clause,
+                                        GPtrArray      *binds);
+
+/* For a bulk write of many rows, inside its transaction: suspend stops the index
+ * following each row (drops its triggers); resume indexes every row again in one pass
+ * and restores the triggers. Resume also after anything that renumbers rowids (VACUUM). */
+gboolean  af_store_search_suspend      (AfStore        *self,
+                                        GError        **error);
+gboolean  af_store_search_resume       (AfStore        *self,
+                                        GError        **error);
+/* Re-indexes every row (FTS5 'rebuild'); the triggers are left as they are. */
+gboolean  af_store_search_rebuild      (AfStore        *self,
                                         GError        **error);
 
 G_END_DECLS

@@ -22,10 +22,10 @@ item_from_column (AfStore  *self,
 /* A cached item that does not read back (written by an older version that let a
  * server's invalid UTF-8 through) is skipped and reported, not allowed to make the whole
  * table unreadable. The report names no value: items hold borrowers' data. */
-static GPtrArray *
-items_from_stmt (AfStore  *self,
-                 AfStmt   *stmt,
-                 GError  **error)
+GPtrArray *
+af_store_items_from_stmt (AfStore  *self,
+                          AfStmt   *stmt,
+                          GError  **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   guint skipped = 0;
@@ -195,24 +195,31 @@ like_pattern (const char *search)
   return g_string_free (pattern, FALSE);
 }
 
-static const char *
-search_clause (AfTable table)
+/* Users have no search index (a handful of rows): their e-mail or id contains it. */
+static void
+add_search (Filter     *filter,
+            AfTable     table,
+            const char *text)
 {
-  switch (table)
+  g_autoptr(GString) clause = g_string_new (NULL);
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+
+  if (!af_store_search_has_index (table))
     {
-    case AF_TABLE_DOCUMENTS:
-      return "(file_name LIKE ? ESCAPE '\\' OR loan_application_id LIKE ? ESCAPE '\\'"
-             " OR document_id LIKE ? ESCAPE '\\')";
-    case AF_TABLE_AUDITS:
-      return "(applicant_name LIKE ? ESCAPE '\\' OR loan_application_id LIKE ? ESCAPE '\\'"
-             " OR audit_record_id LIKE ? ESCAPE '\\')";
-    case AF_TABLE_ANALYSES:
-      return "(filename LIKE ? ESCAPE '\\' OR request_id LIKE ? ESCAPE '\\'"
-             " OR user_id LIKE ? ESCAPE '\\')";
-    case AF_TABLE_USERS:
-    case AF_N_TABLES:
-    default:
-      return "(email LIKE ? ESCAPE '\\' OR user_id LIKE ? ESCAPE '\\')";
+      filter_add (filter, "(email LIKE ? ESCAPE '\\' OR user_id LIKE ? ESCAPE '\\')",
+                  like_pattern (text), 0);
+      return;
+    }
+  if (!af_store_search_clause (table, text, clause, binds))
+    return;
+  g_string_append (filter->where, filter->where->len == 0 ? " WHERE " : " AND ");
+  g_string_append (filter->where, clause->str);
+  for (guint i = 0; i < binds->len; i++)
+    {
+      double unused = 0;
+
+      g_ptr_array_add (filter->texts, g_strdup (binds->pdata[i]));
+      g_array_append_val (filter->numbers, unused);
     }
 }
 
@@ -257,7 +264,7 @@ build_filter (const AfQuery  *query,
     filter_add (filter, query->reviewed == AF_REVIEWED_YES ? "reviewed_by IS NOT NULL"
                                                            : "reviewed_by IS NULL", NULL, 0);
   if (query->search != NULL && *query->search != '\0')
-    filter_add (filter, search_clause (table), like_pattern (query->search), 0);
+    add_search (filter, table, query->search);
   return TRUE;
 }
 
@@ -323,7 +330,7 @@ af_store_query (AfStore        *self,
   n = filter.texts->len;
   sqlite3_bind_int64 (stmt, n + 1, query->limit > 0 ? (gint64) query->limit : -1);
   sqlite3_bind_int64 (stmt, n + 2, query->offset);
-  return items_from_stmt (self, stmt, error);
+  return af_store_items_from_stmt (self, stmt, error);
 }
 
 gint64
@@ -456,7 +463,7 @@ af_store_analyses_for_user (AfStore     *self,
   sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, cursor);
   sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
-  return items_from_stmt (self, stmt, error);
+  return af_store_items_from_stmt (self, stmt, error);
 }
 
 AfValue *
@@ -475,7 +482,7 @@ af_store_user_by_email (AfStore     *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, email, -1, SQLITE_STATIC);
-  items = items_from_stmt (self, stmt, error);
+  items = af_store_items_from_stmt (self, stmt, error);
   if (items == NULL)
     return NULL;
   if (items->len == 0)

@@ -88,6 +88,8 @@ af_store_row_init (AfRow         *row,
 
   for (guint i = 0; i < n; i++)
     row->columns[i] = column_text (&table_columns[i], item);
+  /* Folded here, on the serializer's workers when there are some, not under the lock. */
+  row->search_text = af_store_search_text (table, item);
 }
 
 /* ---- The workers ------------------------------------------------------------------- */
@@ -248,6 +250,7 @@ af_serializer_take (AfSerializer *self,
     wait_for_row (self, index);
   *out_row = self->rows[index];
   self->rows[index].text = NULL;
+  self->rows[index].search_text = NULL;
 }
 
 void
@@ -260,7 +263,10 @@ af_serializer_free (AfSerializer *self)
   for (guint w = 0; w < self->n_workers; w++)
     g_thread_join (self->workers[w].thread);
   for (guint i = 0; i < self->items->len; i++)
-    g_free (self->rows[i].text);
+    {
+      g_free (self->rows[i].text);
+      g_free (self->rows[i].search_text);
+    }
   g_free (self->rows);
   g_ptr_array_unref (self->items);
   af_cache_key_unref (self->key);

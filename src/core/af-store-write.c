@@ -14,16 +14,21 @@ build_upsert_sql (AfTable table)
   GString *sql = g_string_new ("INSERT INTO ");
   guint n = 0;
   const AfStoreColumn *columns = af_store_columns (table, &n);
+  guint searched = af_store_search_has_index (table) ? 1 : 0;
 
   g_string_append_printf (sql, "%s (", af_table_nick (table));
   for (guint i = 0; i < n; i++)
     g_string_append_printf (sql, "%s, ", columns[i].column);
+  if (searched)
+    g_string_append (sql, "search_text, ");
   g_string_append (sql, "item, remote) VALUES (");
-  for (guint i = 0; i < n + 2; i++)
+  for (guint i = 0; i < n + searched + 2; i++)
     g_string_append (sql, i == 0 ? "?" : ", ?");
   g_string_append_printf (sql, ") ON CONFLICT (%s) DO UPDATE SET ", columns[0].column);
   for (guint i = 1; i < n; i++)
     g_string_append_printf (sql, "%s = excluded.%s, ", columns[i].column, columns[i].column);
+  if (searched)
+    g_string_append (sql, "search_text = excluded.search_text, ");
   g_string_append (sql, "item = excluded.item, remote = excluded.remote");
   return g_string_free (sql, FALSE);
 }
@@ -81,7 +86,15 @@ prepare_upsert (AfStore  *self,
   return self->upserts[table];
 }
 
-/* @row's text and @remote_text are (transfer full), even on error. */
+static gboolean
+step_upsert (AfStore   *self,
+             gpointer   stmt,
+             GError   **error)
+{
+  return af_store_step_done (self, stmt, error);
+}
+
+/* @row's texts and @remote_text are (transfer full), even on error. */
 static gboolean
 write_row (AfStore      *self,
            AfTable       table,
@@ -89,6 +102,7 @@ write_row (AfStore      *self,
            char         *remote_text,
            GError      **error)
 {
+  g_autofree char *search_text = row->search_text;
   g_autoptr(AfStmt) stmt = prepare_upsert (self, table, error);
   guint n = 0;
   const AfStoreColumn *columns = af_store_columns (table, &n);
@@ -101,10 +115,14 @@ write_row (AfStore      *self,
     }
   for (guint i = 0; i < n; i++)
     bind_column (stmt, i + 1, &columns[i], row->columns[i]);
+  if (af_store_search_has_index (table))
+    sqlite3_bind_text (stmt, ++n, search_text, -1, SQLITE_STATIC);
   sqlite3_bind_text64 (stmt, n + 1, row->text, row->length, g_free, SQLITE_UTF8);
   if (remote_text != NULL)
     sqlite3_bind_text (stmt, n + 2, remote_text, -1, g_free);
-  return af_store_step_done (self, stmt, error);
+  /* The index follows in the same transaction; columns[0] is the key. */
+  return af_store_search_index_row (self, table, row->columns[0], search_text, step_upsert, stmt,
+                                    error);
 }
 
 gboolean
@@ -206,11 +224,13 @@ put_one (AfStore        *self,
       if (pending == NULL)
         {
           g_free (row->text);
+          g_free (row->search_text);
           return FALSE;
         }
     }
   if (pending == NULL || pending->len == 0)
     return write_row (self, table, row, NULL, error);
+  g_clear_pointer (&row->search_text, g_free);   /* the local view's is written */
 
   /* The row holds the local view; the item's own text is kept as the remote copy. */
   local = af_store_reapply_pending (item, pending);

@@ -115,7 +115,20 @@ static const char * const migrations[] = {
   "CREATE INDEX documents_expires ON documents (expires_at) WHERE expires_at IS NOT NULL;"
   "CREATE INDEX audits_expires ON audits (expires_at) WHERE expires_at IS NOT NULL;"
   "CREATE INDEX analyses_expires ON analyses (expires_at) WHERE expires_at IS NOT NULL;",
+  /* 4: the search index (af-store-search.c): a `search_text` column, an FTS5 table and
+   * its triggers per kind, every cached row indexed. Made in C (migration_steps). */
+  "",
 };
+
+/* The steps of a migration that SQL alone cannot do, run after its SQL. */
+static gboolean (* const migration_steps[]) (AfStore *self, GError **error) = {
+  NULL,
+  NULL,
+  NULL,
+  af_store_search_migrate,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migration_steps) == AF_STORE_SCHEMA_VERSION);
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AF_STORE_SCHEMA_VERSION);
 
@@ -690,6 +703,8 @@ configure (AfStore  *self,
 
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, TRUE);
+  if (!af_store_search_register (self, error))
+    return FALSE;
   if (sqlite3_exec (self->db, pragmas, NULL, NULL, NULL) == SQLITE_OK)
     {
       /* Replaces SQLite's own wal_autocheckpoint. */
@@ -715,6 +730,8 @@ run_migrations (AfStore  *self,
           af_store_set_sqlite_error (self, error, "migrating the cache");
           return FALSE;
         }
+      if (migration_steps[v] != NULL && !migration_steps[v] (self, error))
+        return FALSE;
     }
   set_version = g_strdup_printf ("PRAGMA user_version = %d; PRAGMA application_id = %d;",
                                  AF_STORE_SCHEMA_VERSION, AF_STORE_APPLICATION_ID);

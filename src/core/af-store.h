@@ -38,7 +38,7 @@ typedef enum
   AF_STORE_ERROR_INTEGRITY,      /* an item's encrypted values do not authenticate */
 } AfStoreError;
 
-#define AF_STORE_SCHEMA_VERSION 3
+#define AF_STORE_SCHEMA_VERSION 4
 
 #define AF_TYPE_STORE (af_store_get_type ())
 G_DECLARE_FINAL_TYPE (AfStore, af_store, AF, STORE, GObject)
@@ -171,7 +171,9 @@ typedef struct
   const char       *loan_id;       /* loan_application_id */
   const char       *user_id;       /* analyses */
   const char       *verdict;       /* analyses */
-  const char       *search;        /* applicant name, loan id, document id, file name */
+  const char       *search;        /* words found in the applicant name, loan id or file
+                                      name (the search index, see af_store_search()), or
+                                      one word an item's id starts with */
   gboolean          has_min_risk;  /* audits: risk_score > min_risk */
   double            min_risk;
   gboolean          order_by_risk;
@@ -185,6 +187,19 @@ GPtrArray  *af_store_query             (AfStore        *self,
                                         GError        **error);
 gint64      af_store_count             (AfStore        *self,
                                         const AfQuery  *query,
+                                        GError        **error);
+
+/* Search: the items of @table (audits, documents or analyses) matching @text, best
+ * first, at most @limit (0 = all). @text is folded (case and accents ignored, af-fold.h)
+ * and split into words; an item matches when each word is in its applicant name, loan
+ * id or file name (in any order, anywhere in them), or when @text is one word its id
+ * starts with (those come first). Words of three letters or more are looked up in an
+ * FTS5 trigram index, ranked by bm25 among the newest 1,000 matches when @limit is set;
+ * shorter words filter those matches, or on their own the newest rows. */
+GPtrArray  *af_store_search            (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *text,
+                                        guint           limit,
                                         GError        **error);
 
 /* The seeds' query patterns, by name. Each returns a GPtrArray of AfValue items. */

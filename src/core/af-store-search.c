@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "af-store"
+
+#include <string.h>
+
+#include "af-fold.h"
+#include "af-store-private.h"
+
+/* The search index (schema 4).
+ *
+ * audits, documents and analyses each keep `search_text`: the item's searchable
+ * attributes folded (af-fold.h) and joined by spaces, written by the row writer with
+ * the other columns. An external-content FTS5 table per kind (`<table>_search`, the
+ * trigram tokenizer) indexes that column, kept in step by triggers, so that every path
+ * that writes a row (pull, import, edit, delete, retention) updates the index in its
+ * own transaction. Matching on the folded text is exact (case_sensitive 1: the folding
+ * is ours, the tokenizer must not fold a second way).
+ *
+ * Item ids (UUIDs) are not in the trigram index: 34 random trigrams each made the index
+ * three times as slow to build and twice as big. A query of one word finds an item
+ * whose id starts with it through the primary key instead. Personal values that are
+ * encrypted at rest are never indexed: names, loan ids and file names are columns in
+ * clear already. */
+
+#define MAX_WORDS 8
+
+/* Items matched by the index are ranked (bm25) among the newest RANK_WINDOW matches
+ * when a limit is asked for: ranking every match of a three-letter query over a
+ * million rows costs a tenth of a second, and beyond a few hundred a reviewer types
+ * more letters rather than scroll. */
+#define RANK_WINDOW 1000
+
+typedef struct
+{
+  const char *fts;          /* the FTS5 table */
+  const char *parts[2];     /* the attributes searched, which are columns of the table */
+} SearchTable;
+
+static const SearchTable search_tables[AF_N_TABLES] = {
+  [AF_TABLE_DOCUMENTS] = { "documents_search", { "file_name", "loan_application_id" } },
+  [AF_TABLE_AUDITS] = { "audits_search", { "applicant_name", "loan_application_id" } },
+  [AF_TABLE_ANALYSES] = { "analyses_search", { "filename", NULL } },
+  [AF_TABLE_USERS] = { NULL, { NULL, NULL } },
+};
+
+gboolean
+af_store_search_has_index (AfTable table)
+{
+  return table < AF_N_TABLES && search_tables[table].fts != NULL;
+}
+
+char *
+af_store_search_text (AfTable        table,
+                      const AfValue *item)
+{
+  const char *values[G_N_ELEMENTS (search_tables[0].parts)] = { NULL };
+
+  if (!af_store_search_has_index (table))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    if (search_tables[table].parts[i] != NULL)
+      values[i] = af_item_get_s (item, search_tables[table].parts[i]);
+  return af_fold_join (values, G_N_ELEMENTS (values));
+}
+
+/* ---- Schema: triggers, rebuild, migration ----------------------------------------- */
+
+/* A deletion, whichever path makes it (a remote deletion, retention, forget-user), takes
+ * the row out of the index through this trigger, which hands FTS5 the old text that it
+ * needs to remove an external-content row: the column holds exactly what was indexed.
+ * Rows written are indexed by the row writer itself (af_store_search_index_row()): in a
+ * trigger, FTS5 writes its pending terms out at each row (a savepoint per statement),
+ * which made a pull of 100,000 audits five times as slow. */
+static const char triggers_sql[] =
+  "CREATE TRIGGER IF NOT EXISTS @T@_search_ad AFTER DELETE ON @T@"
+  " WHEN old.search_text IS NOT NULL BEGIN"
+  "  INSERT INTO @F@ (@F@, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);"
+  " END;";
+
+static gboolean
+exec_sql (AfStore     *self,
+          const char  *sql,
+          const char  *doing,
+          GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, doing);
+  return FALSE;
+}
+
+/* Runs @pattern for each indexed table, with @T@ standing for the table and @F@ for
+ * its FTS5 table. */
+static gboolean
+for_each_index (AfStore     *self,
+                const char  *pattern,
+                const char  *doing,
+                GError     **error)
+{
+  for (AfTable table = 0; table < AF_N_TABLES; table++)
+    {
+      g_autoptr(GString) sql = NULL;
+
+      if (!af_store_search_has_index (table))
+        continue;
+      sql = g_string_new (pattern);
+      g_string_replace (sql, "@T@", af_table_nick (table), 0);
+      g_string_replace (sql, "@F@", search_tables[table].fts, 0);
+      if (!exec_sql (self, sql->str, doing, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+af_store_search_suspend (AfStore  *self,
+                         GError  **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  if (!for_each_index (self, "DROP TRIGGER IF EXISTS @T@_search_ad;",
+                       "suspending the search index", error))
+    return FALSE;
+  self->search_suspended = TRUE;
+  return TRUE;
+}
+
+gboolean
+af_store_search_rebuild (AfStore  *self,
+                         GError  **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  return for_each_index (self, "INSERT INTO @F@ (@F@) VALUES ('rebuild')",
+                         "rebuilding the search index", error);
+}
+
+static gboolean
+create_triggers (AfStore  *self,
+                 GError  **error)
+{
+  return for_each_index (self, triggers_sql, "creating the search index", error);
+}
+
+gboolean
+af_store_search_resume (AfStore  *self,
+                        GError  **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  if (!af_store_search_rebuild (self, error) || !create_triggers (self, error))
+    return FALSE;
+  self->search_suspended = FALSE;
+  return TRUE;
+}
+
+/* ---- The row writer's part -------------------------------------------------------- */
+
+/* *@out_found FALSE when there is no row @key yet. */
+static gboolean
+lookup_row (AfStore      *self,
+            AfTable       table,
+            const char   *key,
+            gboolean     *out_found,
+            gint64       *out_rowid,
+            char        **out_text,
+            GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rowid, search_text FROM %s WHERE %s = ?",
+                                          af_table_nick (table), af_table_key_name (table));
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_found = TRUE;
+      *out_rowid = sqlite3_column_int64 (stmt, 0);
+      *out_text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, "reading the search index");
+  return FALSE;
+}
+
+/* 'delete' with the text as indexed, or a plain insert of @text. */
+static gboolean
+index_text (AfStore     *self,
+            AfTable      table,
+            gboolean     delete,
+            gint64       rowid,
+            const char  *text,
+            GError     **error)
+{
+  const char *f = search_tables[table].fts;
+  g_autofree char *sql = delete ? g_strdup_printf ("INSERT INTO %1$s (%1$s, rowid, search_text)"
+                                                   " VALUES ('delete', ?, ?)", f)
+                                : g_strdup_printf ("INSERT INTO %s (rowid, search_text)"
+                                                   " VALUES (?, ?)", f);
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+  return af_store_step_done (self, stmt, error);
+}
+
+gboolean
+af_store_search_index_row (AfStore      *self,
+                           AfTable       table,
+                           const char   *key,
+                           const char   *text,
+                           AfSearchWrite write,
+                           gpointer      data,
+                           GError      **error)
+{
+  g_autofree char *old_text = NULL;
+  gboolean found = FALSE;
+  gint64 rowid = 0;
+
+  if (!af_store_search_has_index (table) || self->search_suspended || key == NULL)
+    return write (self, data, error);
+  if (!lookup_row (self, table, key, &found, &rowid, &old_text, error)
+      || !write (self, data, error))
+    return FALSE;
+  if (!found)
+    rowid = sqlite3_last_insert_rowid (self->db);
+  else if (g_strcmp0 (old_text, text) == 0)
+    return TRUE;   /* a refresh that leaves the text alone costs the index nothing */
+  if (old_text != NULL && !index_text (self, table, TRUE, rowid, old_text, error))
+    return FALSE;
+  return text == NULL || index_text (self, table, FALSE, rowid, text, error);
+}
+
+/* af_search_text(a, b, …): the SQL face of af_fold_join(), for the migration's fill. */
+static void
+search_text_function (sqlite3_context  *context,
+                      int               argc,
+                      sqlite3_value   **argv)
+{
+  const char *parts[4] = { NULL };
+  char *text;
+
+  for (int i = 0; i < argc && i < (int) G_N_ELEMENTS (parts); i++)
+    parts[i] = (const char *) sqlite3_value_text (argv[i]);
+  text = af_fold_join (parts, MIN (argc, (int) G_N_ELEMENTS (parts)));
+  if (text == NULL)
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_text (context, text, -1, g_free);
+}
+
+gboolean
+af_store_search_register (AfStore  *self,
+                          GError  **error)
+{
+  if (sqlite3_create_function_v2 (self->db, "af_search_text", -1,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                  search_text_function, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, "configuring the cache");
+  return FALSE;
+}
+
+static gboolean
+fill_texts (AfStore  *self,
+            GError  **error)
+{
+  for (AfTable table = 0; table < AF_N_TABLES; table++)
+    {
+      const SearchTable *search = &search_tables[table];
+      g_autofree char *sql = NULL;
+
+      if (!af_store_search_has_index (table))
+        continue;
+      sql = g_strdup_printf ("UPDATE %s SET search_text = af_search_text (%s%s%s)",
+                             af_table_nick (table), search->parts[0],
+                             search->parts[1] != NULL ? ", " : "",
+                             search->parts[1] != NULL ? search->parts[1] : "");
+      if (!exec_sql (self, sql, "indexing the cache for search", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Schema 4, in the migration's transaction: the column and the index of each kind,
+ * every cached row's text, one rebuild, then the triggers. */
+gboolean
+af_store_search_migrate (AfStore  *self,
+                         GError  **error)
+{
+  return for_each_index (self, "ALTER TABLE @T@ ADD COLUMN search_text TEXT;"
+                               "CREATE VIRTUAL TABLE @F@ USING fts5 (search_text,"
+                               " content = '@T@', content_rowid = 'rowid',"
+                               " tokenize = 'trigram case_sensitive 1');",
+                         "migrating the cache", error)
+         && fill_texts (self, error)
+         && af_store_search_resume (self, error);
+}
+
+/* ---- Queries ------------------------------------------------------------------------- */
+
+/* A query as the index sees it: its folded words, those of three letters or more
+ * matched through the trigram index, the shorter ones by a scan of the candidates. */
+typedef struct
+{
+  GPtrArray *long_words;    /* (owned) of char */
+  GPtrArray *short_words;   /* (owned) of char */
+  char      *id_prefix;     /* (owned) (nullable) a GLOB pattern: the one word, then '*' */
+} Terms;
+
+static void
+terms_clear (Terms *terms)
+{
+  g_clear_pointer (&terms->long_words, g_ptr_array_unref);
+  g_clear_pointer (&terms->short_words, g_ptr_array_unref);
+  g_clear_pointer (&terms->id_prefix, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Terms, terms_clear)
+
+static guint
+terms_count (const Terms *terms)
+{
+  return terms->long_words->len + terms->short_words->len;
+}
+
+/* Ids are UUIDs in lower case: a word with a GLOB metacharacter is no id. */
+static char *
+id_pattern (const char *word)
+{
+  if (strpbrk (word, "*?[]") != NULL)
+    return NULL;
+  return g_strconcat (word, "*", NULL);
+}
+
+/* FALSE when @text has no word to look for. Words past MAX_WORDS are ignored. */
+static gboolean
+terms_parse (const char *text,
+             Terms      *terms)
+{
+  g_autofree char *folded = af_fold_text (text);
+  g_auto(GStrv) words = NULL;
+
+  terms->long_words = g_ptr_array_new_with_free_func (g_free);
+  terms->short_words = g_ptr_array_new_with_free_func (g_free);
+  if (folded == NULL)
+    return FALSE;
+  words = g_strsplit_set (g_strstrip (folded), " \t\r\n\f\v", -1);
+  for (guint i = 0; words[i] != NULL && terms_count (terms) < MAX_WORDS; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      g_ptr_array_add (g_utf8_strlen (words[i], -1) >= 3 ? terms->long_words
+                                                          : terms->short_words,
+                       g_strdup (words[i]));
+    }
+  if (terms_count (terms) == 1)
+    terms->id_prefix = id_pattern (terms->long_words->len > 0 ? terms->long_words->pdata[0]
+                                                               : terms->short_words->pdata[0]);
+  return terms_count (terms) > 0;
+}
+
+/* Each word a phrase ("…" with its quotes doubled), all of them required. */
+static char *
+match_expression (const Terms *terms)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < terms->long_words->len; i++)
+    {
+      const char *word = terms->long_words->pdata[i];
+
+      g_string_append (out, i == 0 ? "\"" : " AND \"");
+      for (const char *p = word; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (out, '"');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A LIKE pattern finding @word anywhere, its own % and _ taken literally. */
+static char *
+like_pattern (const char *word)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = word; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
+/* " AND <column> LIKE ? …" for each short word, the patterns added to @binds. */
+static void
+append_short_words (GString     *sql,
+                    const char  *column,
+                    const Terms *terms,
+                    GPtrArray   *binds)
+{
+  for (guint i = 0; i < terms->short_words->len; i++)
+    {
+      g_string_append_printf (sql, " AND %s LIKE ? ESCAPE '\\'", column);
+      g_ptr_array_add (binds, like_pattern (terms->short_words->pdata[i]));
+    }
+}
+
+gboolean
+af_store_search_clause (AfTable      table,
+                        const char  *text,
+                        GString     *clause,
+                        GPtrArray   *binds)
+{
+  g_auto(Terms) terms = { NULL };
+  const char *fts = search_tables[table].fts;
+
+  g_return_val_if_fail (af_store_search_has_index (table), FALSE);
+
+  if (!terms_parse (text, &terms))
+    return FALSE;
+  g_string_append (clause, "(");
+  if (terms.id_prefix != NULL)
+    {
+      g_string_append_printf (clause, "%s GLOB ? OR ", af_table_key_name (table));
+      g_ptr_array_add (binds, g_strdup (terms.id_prefix));
+    }
+  if (terms.long_words->len > 0)
+    {
+      g_string_append_printf (clause, "(rowid IN (SELECT rowid FROM %1$s WHERE %1$s MATCH ?)", fts);
+      g_ptr_array_add (binds, match_expression (&terms));
+    }
+  else
+    g_string_append (clause, "(1");
+  append_short_words (clause, "search_text", &terms, binds);
+  g_string_append (clause, "))");
+  return TRUE;
+}
+
+static void
+bind_texts (AfStmt    *stmt,
+            GPtrArray *binds)
+{
+  for (guint i = 0; i < binds->len; i++)
+    sqlite3_bind_text (stmt, i + 1, binds->pdata[i], -1, SQLITE_STATIC);
+}
+
+static GPtrArray *
+run_search_sql (AfStore     *self,
+                const char  *sql,
+                GPtrArray   *binds,
+                gint64       limit,
+                GError     **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_texts (stmt, binds);
+  sqlite3_bind_int64 (stmt, binds->len + 1, limit);
+  return af_store_items_from_stmt (self, stmt, error);
+}
+
+/* Items whose id starts with the query's one word, in id order. */
+static GPtrArray *
+search_ids (AfStore      *self,
+            AfTable       table,
+            const Terms  *terms,
+            gint64        limit,
+            GError      **error)
+{
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sql = g_strdup_printf ("SELECT item FROM %1$s WHERE %2$s GLOB ?"
+                                          " ORDER BY %2$s LIMIT ?", af_table_nick (table),
+                                          af_table_key_name (table));
+
+  g_ptr_array_add (binds, g_strdup (terms->id_prefix));
+  return run_search_sql (self, sql, binds, limit, error);
+}
+
+/* The index's matches ranked by bm25 (lowest first is best), among the newest @window
+ * of them (-1: all); the short words filter the matches before the window. */
+static GPtrArray *
+search_index (AfStore      *self,
+              AfTable       table,
+              const Terms  *terms,
+              gint64        window,
+              gint64        limit,
+              GError      **error)
+{
+  const char *t = af_table_nick (table);
+  const char *f = search_tables[table].fts;
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autofree char *window_text = g_strdup_printf ("%" G_GINT64_FORMAT, window);
+
+  g_string_append_printf (sql, "SELECT t.item FROM (SELECT %1$s.rowid AS r, bm25 (%1$s) AS score"
+                               " FROM %1$s", f);
+  if (terms->short_words->len > 0)
+    g_string_append_printf (sql, " JOIN %2$s AS s ON s.rowid = %1$s.rowid", f, t);
+  g_string_append_printf (sql, " WHERE %s MATCH ?", f);
+  g_ptr_array_add (binds, match_expression (terms));
+  append_short_words (sql, "s.search_text", terms, binds);
+  /* The window is a literal: a bound LIMIT in a subquery keeps SQLite from flattening
+   * it, but one statement per window size is all the statement cache holds. */
+  g_string_append_printf (sql, " ORDER BY %1$s.rowid DESC LIMIT %2$s) AS c"
+                               " JOIN %3$s AS t ON t.rowid = c.r ORDER BY c.score, c.r DESC"
+                               " LIMIT ?", f, window_text, t);
+  return run_search_sql (self, sql->str, binds, limit, error);
+}
+
+/* No word long enough for the index: the newest rows holding every short word. */
+static GPtrArray *
+search_scan (AfStore      *self,
+             AfTable       table,
+             const Terms  *terms,
+             gint64        limit,
+             GError      **error)
+{
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) sql = g_string_new (NULL);
+
+  g_string_append_printf (sql, "SELECT item FROM %s WHERE search_text IS NOT NULL",
+                          af_table_nick (table));
+  append_short_words (sql, "search_text", terms, binds);
+  g_string_append (sql, " ORDER BY rowid DESC LIMIT ?");
+  return run_search_sql (self, sql->str, binds, limit, error);
+}
+
+/* Appends @more to @items, but the items already there (by id), up to @limit (-1: all). */
+static void
+merge_items (GPtrArray  *items,
+             GPtrArray  *more,
+             AfTable     table,
+             GHashTable *seen,
+             gint64      limit)
+{
+  const char *key = af_table_key_name (table);
+
+  for (guint i = 0; i < more->len && (limit < 0 || items->len < (guint64) limit); i++)
+    {
+      AfValue *item = more->pdata[i];
+      const char *id = af_item_get_s (item, key);
+
+      if (id != NULL && !g_hash_table_add (seen, (gpointer) id))
+        continue;
+      g_ptr_array_add (items, af_value_ref (item));
+    }
+}
+
+GPtrArray *
+af_store_search (AfStore     *self,
+                 AfTable      table,
+                 const char  *text,
+                 guint        limit,
+                 GError     **error)
+{
+  g_auto(Terms) terms = { NULL };
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GPtrArray) by_id = NULL;
+  g_autoptr(GPtrArray) by_text = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 max = limit > 0 ? (gint64) limit : -1;
+
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (af_store_search_has_index (table), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!terms_parse (text, &terms))
+    return g_steal_pointer (&items);
+  /* An id typed (or its first characters) is what the reviewer wants: it comes first. */
+  by_id = terms.id_prefix != NULL ? search_ids (self, table, &terms, max, error)
+                                  : g_ptr_array_new ();
+  if (by_id == NULL)
+    return NULL;
+  if (terms.long_words->len > 0)
+    by_text = search_index (self, table, &terms, limit > 0 ? (gint64) MAX (RANK_WINDOW, limit) : -1, max,
+                            error);
+  else
+    by_text = search_scan (self, table, &terms, max, error);
+  if (by_text == NULL)
+    return NULL;
+  merge_items (items, by_id, table, seen, max);
+  merge_items (items, by_text, table, seen, max);
+  return g_steal_pointer (&items);
+}

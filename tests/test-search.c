@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The search index: what af_store_search() and AfQuery.search find is exactly what a
+ * scan of every cached item finds (accents, case, ids, file names, words in any
+ * order, short words), and the index follows every write: a pull that renames, a
+ * deletion, retention, an edit, a schema migration.
+ */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "af-codec.h"
+#include "af-fold.h"
+#include "af-store.h"
+#include "af-test-util.h"
+
+static const char * const fixture_files[] = {
+  "AuditFlow-Documents.json",
+  "AuditFlow-AuditRecords.json",
+  "artguard-image-analysis-dev.json",
+  "artguard-users-dev.json",
+};
+
+static const AfTable searched[] = { AF_TABLE_AUDITS, AF_TABLE_DOCUMENTS, AF_TABLE_ANALYSES };
+
+/* Added to the fixtures: accents, capitals, names in another order, short words. */
+static const char extra_audits[] =
+  "{\"Items\": ["
+  "{\"audit_record_id\": {\"S\": \"aa000001-0000-4000-8000-000000000001\"},"
+  " \"loan_application_id\": {\"S\": \"LOAN-2025-000101\"},"
+  " \"audit_timestamp\": {\"S\": \"2025-01-02T10:00:00.000Z\"},"
+  " \"status\": {\"S\": \"COMPLETED\"}, \"risk_score\": {\"N\": \"81\"},"
+  " \"applicant_name\": {\"S\": \"Jos\\u00e9 \\u00c1lvarez-N\\u00fa\\u00f1ez\"}},"
+  "{\"audit_record_id\": {\"S\": \"aa000002-0000-4000-8000-000000000002\"},"
+  " \"loan_application_id\": {\"S\": \"LOAN-2025-000102\"},"
+  " \"audit_timestamp\": {\"S\": \"2025-01-03T10:00:00.000Z\"},"
+  " \"status\": {\"S\": \"COMPLETED\"}, \"risk_score\": {\"N\": \"45\"},"
+  " \"applicant_name\": {\"S\": \"MAR\\u00cdA JOSEFA GARC\\u00cdA\"}},"
+  "{\"audit_record_id\": {\"S\": \"aa000003-0000-4000-8000-000000000003\"},"
+  " \"loan_application_id\": {\"S\": \"LOAN-2025-000103\"},"
+  " \"audit_timestamp\": {\"S\": \"2025-01-04T10:00:00.000Z\"},"
+  " \"status\": {\"S\": \"PENDING\"}, \"risk_score\": {\"N\": \"12\"},"
+  " \"applicant_name\": {\"S\": \"Li Wu\"}},"
+  "{\"audit_record_id\": {\"S\": \"aa000004-0000-4000-8000-000000000004\"},"
+  " \"loan_application_id\": {\"S\": \"LOAN-2025-000104\"},"
+  " \"audit_timestamp\": {\"S\": \"2025-01-05T10:00:00.000Z\"},"
+  " \"status\": {\"S\": \"PENDING\"}, \"risk_score\": {\"N\": \"64\"},"
+  " \"applicant_name\": {\"S\": \"Carter, Emily\"}}"
+  "]}";
+
+static const char extra_documents[] =
+  "{\"Items\": ["
+  "{\"document_id\": {\"S\": \"dd000001-0000-4000-8000-000000000001\"},"
+  " \"loan_application_id\": {\"S\": \"LOAN-2025-000101\"},"
+  " \"upload_timestamp\": {\"S\": \"2025-01-02T09:00:00.000Z\"},"
+  " \"processing_status\": {\"S\": \"COMPLETED\"},"
+  " \"file_name\": {\"S\": \"Relev\\u00e9_Bancaire_Jos\\u00e9.PDF\"}},"
+  "{\"document_id\": {\"S\": \"dd000002-0000-4000-8000-000000000002\"},"
+  " \"loan_application_id\": {\"S\": \"LOAN-2025-000102\"},"
+  " \"upload_timestamp\": {\"S\": \"2025-01-03T09:00:00.000Z\"},"
+  " \"processing_status\": {\"S\": \"FAILED\"},"
+  " \"file_name\": {\"S\": \"w2 100%_scan.tif\"}}"
+  "]}";
+
+/* Each is looked for in every kind. */
+static const char * const queries[] = {
+  "jose", "JOSÉ", "josé álvarez", "alvarez jose", "Álvarez-Núñez", "nunez",
+  "maria garcia", "garcía maría", "emily carter", "carter emily", "Emily R. Carter",
+  "r.", "li", "wu li", "a", "Li W", "loan-2025", "000102", "LOAN-2024-072470", "72470",
+  "6e30", "dbbc2c4b-db60", "aa000003", "dd000002-0000-4000-8000-000000000002",
+  "w2_2023", "W2", "pdf", ".pdf jos", "100%", "%", "_", "\"", "zzz", "carterx", "  ",
+  "okafor", "statement", "a b c d e f g h i j",
+};
+
+static void
+import_text (AfStore    *store,
+             const char *json)
+{
+  g_autofree char *path = af_test_scratch ("extra.json");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, json, -1, &error));
+  g_assert_true (af_store_import_file (store, path, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static AfStore *
+open_filled_store (void)
+{
+  g_autofree char *path = af_test_scratch ("cache.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (fixture_files); i++)
+    {
+      g_autofree char *file = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb",
+                                                fixture_files[i], NULL);
+
+      g_assert_true (af_store_import_file (store, file, NULL, &error));
+      g_assert_no_error (error);
+    }
+  import_text (store, extra_audits);
+  import_text (store, extra_documents);
+  return g_steal_pointer (&store);
+}
+
+/* ---- The brute-force scan ------------------------------------------------------- */
+
+static const char *
+attribute (const AfValue *item,
+           const char    *name)
+{
+  const char *value = af_item_get_s (item, name);
+
+  return value != NULL ? value : "";
+}
+
+/* What a reviewer means by the query, written out plainly over the item itself. */
+static gboolean
+scan_matches (AfTable        table,
+              const AfValue *item,
+              const char    *query)
+{
+  g_autofree char *folded_query = af_fold_text (query);
+  g_auto(GStrv) words = g_strsplit_set (folded_query, " \t", -1);
+  g_autofree char *name = af_fold_text (attribute (item, table == AF_TABLE_AUDITS ? "applicant_name"
+                                                         : table == AF_TABLE_DOCUMENTS ? "file_name"
+                                                         : "filename"));
+  g_autofree char *loan = af_fold_text (attribute (item, "loan_application_id"));
+  const char *id = attribute (item, af_table_key_name (table));
+  guint n_words = 0;
+  gboolean all = TRUE;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      n_words++;
+      if (strstr (name, words[i]) == NULL && strstr (loan, words[i]) == NULL)
+        all = FALSE;
+    }
+  if (n_words == 0)
+    return FALSE;
+  if (all)
+    return TRUE;
+  for (guint i = 0; n_words == 1 && words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      return g_str_has_prefix (id, words[i]);
+  return FALSE;
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+static GPtrArray *
+ids_of (AfTable    table,
+        GPtrArray *items)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (ids, g_strdup (af_item_get_s (items->pdata[i], af_table_key_name (table))));
+  g_ptr_array_sort (ids, compare_ids);
+  return ids;
+}
+
+static GPtrArray *
+scan (AfStore    *store,
+      AfTable     table,
+      const char *query)
+{
+  AfQuery all = { .table = table };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = af_store_query (store, &all, &error);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    if (scan_matches (table, items->pdata[i], query))
+      g_ptr_array_add (found, items->pdata[i]);
+  return ids_of (table, found);
+}
+
+static void
+assert_same_ids (GPtrArray  *got,
+                 GPtrArray  *wanted,
+                 const char *what,
+                 const char *query)
+{
+  if (got->len != wanted->len)
+    g_error ("%s \"%s\": %u found, the scan finds %u", what, query, got->len, wanted->len);
+  for (guint i = 0; i < got->len; i++)
+    if (g_strcmp0 (got->pdata[i], wanted->pdata[i]) != 0)
+      g_error ("%s \"%s\": found %s where the scan finds %s", what, query,
+               (char *) got->pdata[i], (char *) wanted->pdata[i]);
+}
+
+static void
+assert_search_equals_scan (AfStore    *store,
+                           AfTable     table,
+                           const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) wanted = scan (store, table, query);
+  g_autoptr(GPtrArray) ranked = af_store_search (store, table, query, 0, &error);
+  AfQuery filtered = { .table = table, .search = query };
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) ranked_ids = NULL;
+  g_autoptr(GPtrArray) listed_ids = NULL;
+
+  g_assert_no_error (error);
+  ranked_ids = ids_of (table, ranked);
+  assert_same_ids (ranked_ids, wanted, "af_store_search", query);
+  listed = af_store_query (store, &filtered, &error);
+  g_assert_no_error (error);
+  listed_ids = ids_of (table, listed);
+  /* An empty query is no filter for a list (the whole queue), but finds nothing. */
+  if (wanted->len > 0 || listed->len == 0)
+    assert_same_ids (listed_ids, wanted, "AfQuery.search", query);
+  if (wanted->len > 0)
+    g_assert_cmpint (af_store_count (store, &filtered, &error), ==, wanted->len);
+}
+
+/* ---- Tests ----------------------------------------------------------------------- */
+
+static void
+test_fold (void)
+{
+  static const char * const cases[][2] = {
+    { "José", "jose" }, { "JOSÉ", "jose" }, { "Álvarez-Núñez", "alvarez-nunez" },
+    { "Zoë Brontë", "zoe bronte" }, { "Straße", "strasse" }, { "ÇAĞLAR", "caglar" }, { "Søren Łukasz", "soren lukasz" },
+    { "LOAN-2024-072470", "loan-2024-072470" }, { "", "" },
+  };
+  g_autofree char *joined = af_fold_join ((const char *[]) { "Émile", NULL, "", "ZOLA" }, 4);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folded = af_fold_text (cases[i][0]);
+
+      g_assert_cmpstr (folded, ==, cases[i][1]);
+    }
+  g_assert_cmpstr (joined, ==, "emile zola");
+  g_assert_null (af_fold_text ("\xff\xfe"));
+  g_assert_null (af_fold_join ((const char *[]) { NULL, "" }, 2));
+}
+
+static void
+test_equals_scan (void)
+{
+  g_autoptr(AfStore) store = open_filled_store ();
+  guint found = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    for (guint t = 0; t < G_N_ELEMENTS (searched); t++)
+      {
+        g_autoptr(GPtrArray) wanted = scan (store, searched[t], queries[i]);
+
+        assert_search_equals_scan (store, searched[t], queries[i]);
+        found += wanted->len;
+      }
+  /* The queries are not all empty-handed: the comparison compared something. */
+  g_assert_cmpuint (found, >, 40);
+}
+
+static gboolean
+search_finds (AfStore    *store,
+              AfTable     table,
+              const char *query,
+              const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = af_store_search (store, table, query, 10, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (af_item_get_s (items->pdata[i], af_table_key_name (table)), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* What the examples of the issue promise, and the best match first. */
+static void
+test_examples (void)
+{
+  g_autoptr(AfStore) store = open_filled_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) by_id = NULL;
+
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "Emily Carter",
+                               "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "jose", "aa000001-0000-4000-8000-000000000001"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "JOSÉ", "aa000002-0000-4000-8000-000000000002"));
+  g_assert_true (search_finds (store, AF_TABLE_DOCUMENTS, "releve jose",
+                               "dd000001-0000-4000-8000-000000000001"));
+  g_assert_true (search_finds (store, AF_TABLE_DOCUMENTS, "W2_2023_Carter.pdf",
+                               "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb"));
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "jose carter",
+                                "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa"));
+  /* An id's first characters: that item first, whatever else matches the text. */
+  by_id = af_store_search (store, AF_TABLE_DOCUMENTS, "dd000002", 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_id->len, ==, 1);
+  g_assert_cmpstr (af_item_get_s (by_id->pdata[0], "document_id"), ==,
+                   "dd000002-0000-4000-8000-000000000002");
+}
+
+static void
+test_limit (void)
+{
+  g_autoptr(AfStore) store = open_filled_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = af_store_search (store, AF_TABLE_DOCUMENTS, "loan", 0, &error);
+  g_autoptr(GPtrArray) some = af_store_search (store, AF_TABLE_DOCUMENTS, "loan", 3, &error);
+  g_autoptr(GPtrArray) short_some = af_store_search (store, AF_TABLE_DOCUMENTS, "a", 2, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, >, 3);
+  g_assert_cmpuint (some->len, ==, 3);
+  g_assert_cmpuint (short_some->len, ==, 2);
+}
+
+/* FTS5's own check: every row indexed as its text says, nothing else. */
+static void
+assert_index_consistent (const char *path)
+{
+  static const char * const checks[] = {
+    "INSERT INTO audits_search (audits_search, rank) VALUES ('integrity-check', 1)",
+    "INSERT INTO documents_search (documents_search, rank) VALUES ('integrity-check', 1)",
+    "INSERT INTO analyses_search (analyses_search, rank) VALUES ('integrity-check', 1)",
+  };
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      char *message = NULL;
+
+      if (sqlite3_exec (db, checks[i], NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", checks[i], message);
+    }
+  sqlite3_close (db);
+}
+
+static AfValue *
+audit_named (const char *id,
+             const char *name,
+             const char *ttl)
+{
+  g_autofree char *json = g_strdup_printf ("{\"audit_record_id\": {\"S\": \"%s\"},"
+                                           " \"loan_application_id\": {\"S\": \"LOAN-9\"},"
+                                           " \"applicant_name\": {\"S\": \"%s\"},"
+                                           " \"ttl\": {\"N\": \"%s\"}}", id, name, ttl);
+  g_autoptr(GError) error = NULL;
+  AfValue *item = af_codec_parse_item (json, -1, &error);
+
+  g_assert_no_error (error);
+  return item;
+}
+
+static void
+put_audit (AfStore    *store,
+           const char *id,
+           const char *name,
+           const char *ttl)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (items, audit_named (id, name, ttl));
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_AUDITS, items, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_follows_writes (void)
+{
+  g_autofree char *path = af_test_scratch ("cache.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+
+  g_assert_no_error (error);
+  af_store_set_identity (store, "reviewer@example.com");
+  put_audit (store, "a1", "Søren Kierkegaard", "4102444800");
+  put_audit (store, "a2", "Hannah Arendt", "1000");
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "soren", "a1"));
+  /* A pull that renames: the old name is gone from the index, the new one is there. */
+  put_audit (store, "a1", "Simone Weil", "4102444800");
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "soren", "a1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "weil", "a1"));
+  /* An edit rewrites the row (the local view): it stays findable. */
+  g_assert_true (af_store_mark_reviewed (store, "a1", &error));
+  g_assert_no_error (error);
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "simone", "a1"));
+  /* Retention and deletion take items out of it. */
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "arendt", "a2"));
+  g_assert_true (af_store_purge_expired (store, 2000, NULL, &error));
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "arendt", "a2"));
+  g_assert_true (af_store_delete_item (store, AF_TABLE_AUDITS, "a1", &error));
+  g_assert_no_error (error);
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "weil", "a1"));
+  g_clear_object (&store);
+  assert_index_consistent (path);
+}
+
+/* A cache of schema 1 (items in clear, no index) is encrypted, compacted and indexed
+ * on opening: its items are found at once. */
+static void
+test_migration (void)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "cache-schema1.db", NULL);
+  g_autofree char *path = af_test_scratch ("cache.db");
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  AfQuery audits = { .table = AF_TABLE_AUDITS };
+  gsize length;
+
+  g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  g_assert_true (g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_NONE,
+                                           0600, &error));
+  store = af_store_open (path, &error);
+  g_assert_no_error (error);
+  all = af_store_query (store, &audits, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, >, 0);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *name = af_item_get_s (all->pdata[i], "applicant_name");
+      const char *id = af_item_get_s (all->pdata[i], "audit_record_id");
+
+      if (name != NULL)
+        g_assert_true (search_finds (store, AF_TABLE_AUDITS, name, id));
+    }
+  g_clear_object (&store);
+  assert_index_consistent (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  af_test_scratch_init ("test-search-XXXXXX");
+
+  g_test_add_func ("/search/fold", test_fold);
+  g_test_add_func ("/search/equals-scan", test_equals_scan);
+  g_test_add_func ("/search/examples", test_examples);
+  g_test_add_func ("/search/limit", test_limit);
+  g_test_add_func ("/search/follows-writes", test_follows_writes);
+  g_test_add_func ("/search/migration", test_migration);
+
+  status = g_test_run ();
+  af_test_scratch_remove ();
+  return status;
+}
