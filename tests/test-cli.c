@@ -510,6 +510,33 @@ test_list_filters (Fixture       *fixture,
   g_assert_cmpstr (search_ids->pdata[0], ==, "fe11c43f-ccc8-4dca-a010-e19e7a19a348");
 }
 
+/* list --search goes through the search index: words in any order, case and accents
+ * ignored, file names, and an id's first characters. */
+static void
+test_list_search (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const struct { const char *table, *search, *key, *first; guint count; } cases[] = {
+    { "audits", "okafor DANIEL", "audit_record_id", "fe11c43f-ccc8-4dca-a010-e19e7a19a348", 1 },
+    { "audits", "\u00c9mily c\u00e1rter", "audit_record_id", "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa", 1 },
+    { "audits", "fe11c4", "audit_record_id", "fe11c43f-ccc8-4dca-a010-e19e7a19a348", 1 },
+    { "documents", "w2_2023_CARTER", "document_id", "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb", 1 },
+    { "documents", "no such words", "document_id", NULL, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(GPtrArray) ids = NULL;
+
+      CLI_OK (fixture, &run, "--json", "list", cases[i].table, "--search", cases[i].search);
+      ids = list_ids (run.out, cases[i].key);
+      g_assert_cmpuint (ids->len, ==, cases[i].count);
+      if (cases[i].first != NULL)
+        g_assert_cmpstr (ids->pdata[0], ==, cases[i].first);
+    }
+}
+
 /* ---- show ----------------------------------------------------------------------- */
 
 static void assert_same_value (JsonNode   *typed,
@@ -1245,6 +1272,7 @@ main (int   argc,
   add_test ("/cli/list/high-risk", fixture_set_up, test_list_high_risk);
   add_test ("/cli/list/loan-documents", fixture_set_up, test_list_loan_documents);
   add_test ("/cli/list/filters", fixture_set_up, test_list_filters);
+  add_test ("/cli/list/search", fixture_set_up, test_list_search);
   add_test ("/cli/show/every-item", fixture_set_up, test_show_every_item);
   add_test ("/cli/show/exact-numbers", fixture_set_up, test_show_exact_numbers);
   add_test ("/cli/show/human", fixture_set_up, test_show_human);

@@ -223,7 +223,8 @@ list_run (const AfcCommand  *command,
     { "verdict", 0, 0, G_OPTION_ARG_FILENAME, &options.verdict,
       "Analyses with this verdict", "V" },
     { "search", 0, 0, G_OPTION_ARG_FILENAME, &options.search,
-      "Items whose name, loan id, id or file name contains TEXT", "TEXT" },
+      "Items with every word of TEXT in their name, loan id or file name (any order, "
+      "case and accents ignored), or whose id starts with TEXT", "TEXT" },
     { "limit", 0, 0, G_OPTION_ARG_FILENAME, &options.limit, "At most N items", "N" },
     { "offset", 0, 0, G_OPTION_ARG_FILENAME, &options.offset, "Skip the first N items", "N" },
     { NULL }
