@@ -30,7 +30,7 @@ struct _AfStore
                                        * pull that hashing their SQL shows */
   AfCheckpointer *checkpointer;       /* (owned) (nullable) started by the first large WAL */
   gboolean    sync_prepared;          /* the sync tables exist (af_store_sync_prepare) */
-  gboolean    search_suspended;         /* af_store_search_suspend() until _resume() */
+  gboolean    search_suspended;       /* af_store_search_suspend() until _resume() */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope:
