@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "af-test-util.h"
+
 #define W2_DOCUMENT "dbbc2c4b-db60-4d6c-9f55-779ebbf500eb"
 #define W2_SSN "980-21-9185"
 #define W2_SSN_MASKED "***-**-9185"
@@ -131,11 +133,7 @@ main (int   argc,
   g_test_add_func ("/cli-pii/show-audit-and-correction", test_show_audit_and_correction);
   status = g_test_run ();
 
-  {
-    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
-
-    g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
-  }
+  af_test_remove_tree (dir);
   g_free (db);
   return status;
 }

@@ -64,7 +64,7 @@ fixture_tear_down (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f->workspace);
-  afd_test_remove_dir (f->scratch);
+  af_test_remove_tree (f->scratch);
   g_free (f->scratch);
 }
 

@@ -167,7 +167,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->thread);
   g_clear_object (&f->store);
   g_clear_pointer (&f->toasts, g_ptr_array_unref);
-  afd_test_remove_dir (f->scratch);
+  af_test_remove_tree (f->scratch);
   g_free (f->scratch);
   g_free (f->demo_dir);
 }

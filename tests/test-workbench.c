@@ -69,7 +69,7 @@ fixture_tear_down (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f->workspace);
-  afd_test_remove_dir (f->scratch);
+  af_test_remove_tree (f->scratch);
   g_free (f->scratch);
 }
 
@@ -353,7 +353,7 @@ test_keys_and_loupe (void)
   g_assert_false (afd_image_view_get_loupe (v.view));
 
   view_close (&v);
-  afd_test_remove_dir (dir);
+  af_test_remove_tree (dir);
 }
 
 /* A decompression bomb and a cut JPEG: a message, no picture, no crash. */
@@ -390,7 +390,7 @@ test_bad_pictures (void)
   g_assert_nonnull (v.error);
   g_test_message ("cut: %s", v.error->message);
   view_close (&v);
-  afd_test_remove_dir (dir);
+  af_test_remove_tree (dir);
 }
 
 static gboolean
@@ -495,7 +495,7 @@ test_copy_move_shown (void)
   g_assert_cmpuint (afd_image_view_get_n_regions (view), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  afd_test_remove_dir (dir);
+  af_test_remove_tree (dir);
 }
 
 static gboolean
@@ -537,7 +537,7 @@ test_submit_dialog_inspects (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (again == report);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  afd_test_remove_dir (dir);
+  af_test_remove_tree (dir);
 }
 
 static void
@@ -579,7 +579,7 @@ test_inspection_stopped (void)
   g_assert_null (afd_image_workbench_get_report (workbench));
   g_assert_nonnull (afd_image_view_get_image (afd_image_workbench_get_view (workbench)));
   gtk_window_destroy (GTK_WINDOW (window));
-  afd_test_remove_dir (dir);
+  af_test_remove_tree (dir);
 
   help = gtk_builder_new_from_resource ("/io/github/auditflow/Desk/gtk/help-overlay.ui");
   g_assert_nonnull (gtk_builder_get_object (help, "help_overlay"));

@@ -261,11 +261,7 @@ test_at_rest (void)
   /* The missing document was reported, by its item and a label, not its key. */
   g_assert_nonnull (strstr (log->str, "s3://auditflow-documents-dev/(key "));
   g_ptr_array_unref (scan.values);
-  {
-    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-    g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
-  }
+  af_test_remove_tree (home);
 }
 
 int

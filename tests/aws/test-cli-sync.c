@@ -68,11 +68,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   if (fixture->dir != NULL)
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
-      g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
-    }
+    af_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db);
   g_free (fixture->suffix);

@@ -60,19 +60,6 @@ afd_test_wait_until (gboolean (*done) (gpointer),
 }
 
 void
-afd_test_remove_dir (const char *dir)
-{
-  g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  GFile *child;
-
-  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
-    g_file_delete (child, NULL, NULL);
-  g_file_delete (folder, NULL, NULL);
-}
-
-void
 afd_test_run_for (guint ms)
 {
   gboolean done = FALSE;

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "af-test-util.h"
 #include "afd-workspace.h"
 
 G_BEGIN_DECLS
@@ -23,8 +24,6 @@ GtkWidget *afd_test_find_button (GtkWidget  *root,
 void       afd_test_wait_until  (gboolean  (*done) (gpointer),
                                  gpointer    data,
                                  guint       seconds);
-/* Deletes the files in @dir, then @dir (a test's scratch folder, one level deep). */
-void       afd_test_remove_dir  (const char *dir);
 /* Iterates the main context for @ms milliseconds (animations, redraws). */
 void       afd_test_run_for     (guint       ms);
 /* Renders @widget's window into @path when AFD_SCREENSHOT_DIR is set (file @name). */
