@@ -28,18 +28,6 @@ typedef struct
   AfdComparePage *page;
 } Fixture;
 
-/* A few frames, so that allocation, the after-paint re-centring and drawing settle. */
-static void
-settle (GtkWidget *widget)
-{
-  for (int i = 0; i < 5; i++)
-    {
-      gtk_test_widget_wait_for_draw (widget);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -111,7 +99,7 @@ open_ssn_inconsistency (Fixture *f,
   afd_compare_page_load (f->page, f->workspace, okafor_audit, 0, FALSE);
   afd_test_wait_until (documents_listed, &expected, TIMEOUT_SECONDS);
   afd_test_wait_until (documents_settled, f->page, TIMEOUT_SECONDS);
-  settle (f->window);
+  afd_test_settle (f->window, 5);
 }
 
 /* The selected field of the document at @position, and its box wholly on screen. */
@@ -193,7 +181,7 @@ test_one_after_another (Fixture       *f,
   g_assert_false (gtk_widget_get_child_visible (second) && is_on_screen (second));
   g_assert_cmpstr (revealed_field (f->page, 0), ==, "employee_ssn");
   afd_compare_page_show_document (f->page, 1);
-  settle (f->window);
+  afd_test_settle (f->window, 5);
   g_assert_true (is_on_screen (second));
   g_assert_cmpstr (revealed_field (f->page, 1), ==, "ssn");
 }
@@ -211,7 +199,7 @@ test_inconsistency_gone (Fixture       *f,
   afd_test_run_for (300);
   g_assert_cmpuint (afd_compare_page_get_n_documents (f->page), ==, 0);
   g_assert_cmpstr (afd_compare_page_get_title (f->page), ==, "Inconsistency");
-  settle (f->window);
+  afd_test_settle (f->window, 5);
 }
 
 static void

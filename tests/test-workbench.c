@@ -33,17 +33,6 @@ typedef struct
 } Fixture;
 
 static void
-settle (GtkWidget *widget)
-{
-  for (int i = 0; i < 4; i++)
-    {
-      gtk_test_widget_wait_for_draw (widget);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -111,7 +100,7 @@ open_artwork (Fixture    *f,
   workbench = AFD_IMAGE_WORKBENCH (find_widget (GTK_WIDGET (f->page), AFD_TYPE_IMAGE_WORKBENCH));
   g_assert_nonnull (workbench);
   afd_test_wait_until (workbench_settled, workbench, TIMEOUT_SECONDS);
-  settle (f->window);
+  afd_test_settle (f->window, 4);
   return workbench;
 }
 
@@ -143,7 +132,7 @@ press (GtkWidget       *widget,
           g_assert_true (gtk_widget_activate_action_variant (
             widget, gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
             gtk_shortcut_get_arguments (shortcut)));
-          settle (widget);
+          afd_test_settle (widget, 4);
           return;
         }
     }
@@ -254,7 +243,7 @@ view_open (ViewFixture *v,
   afd_test_wait_until (flag_set, &v->done, TIMEOUT_SECONDS);
   if (v->tiles != NULL)
     afd_image_view_set_image (v->view, v->tiles);
-  settle (v->window);
+  afd_test_settle (v->window, 4);
 }
 
 static void
@@ -474,7 +463,7 @@ test_copy_move_shown (void)
   afd_test_wait_until (overlay_shown, view, TIMEOUT_SECONDS);
   press (GTK_WIDGET (view), GDK_KEY_1, 0);
   afd_image_workbench_show_finding (workbench, pair);
-  settle (window);
+  afd_test_settle (window, 4);
   g_assert_cmpuint (afd_image_view_get_n_regions (view), ==, 2);
   g_assert_true (afd_image_view_get_regions_bounds (view, &bounds));
   /* Both regions, as found, at 100 %: their union spans source to target. */
@@ -523,7 +512,7 @@ test_submit_dialog_inspects (Fixture       *f,
 
   gtk_window_present (GTK_WINDOW (dialog));
   afd_test_wait_until (dialog_inspected, dialog, TIMEOUT_SECONDS);
-  settle (GTK_WIDGET (dialog));
+  afd_test_settle (GTK_WIDGET (dialog), 4);
   report = afd_submit_dialog_get_report (dialog);
   g_assert_cmpuint (afd_findings_list_get_n_findings (list), ==,
                     g_list_model_get_n_items (af_forensics_report_get_findings (report)));
@@ -706,11 +695,11 @@ test_artwork_appraisal (Fixture       *f,
   finding = g_list_model_get_item (findings, index);
   g_object_unref (finding);   /* the report keeps it */
   afd_findings_list_activate (list, index);
-  settle (f->window);
+  afd_test_settle (f->window, 4);
   g_assert_cmpuint (afd_image_view_get_n_regions (view), ==, 0);
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_STACK)),
                                     "findings");
-  settle (f->window);
+  afd_test_settle (f->window, 4);
   afd_test_screenshot (GTK_WIDGET (f->page), "workbench-findings.png");
 
   /* The metadata: searchable; a value copied. */

@@ -60,6 +60,18 @@ afd_test_wait_until (gboolean (*done) (gpointer),
 }
 
 void
+afd_test_settle (GtkWidget *widget,
+                 guint      frames)
+{
+  for (guint i = 0; i < frames; i++)
+    {
+      gtk_test_widget_wait_for_draw (widget);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+void
 afd_test_run_for (guint ms)
 {
   gboolean done = FALSE;

@@ -24,6 +24,10 @@ GtkWidget *afd_test_find_button (GtkWidget  *root,
 void       afd_test_wait_until  (gboolean  (*done) (gpointer),
                                  gpointer    data,
                                  guint       seconds);
+/* Waits for @frames drawn frames of @widget, the main context idle after each, so that
+ * allocation, re-centring after a paint and drawing settle. */
+void       afd_test_settle      (GtkWidget  *widget,
+                                 guint       frames);
 /* Iterates the main context for @ms milliseconds (animations, redraws). */
 void       afd_test_run_for     (guint       ms);
 /* Renders @widget's window into @path when AFD_SCREENSHOT_DIR is set (file @name). */
