@@ -3,7 +3,8 @@
  * The search index: what af_store_search() and AfQuery.search find is exactly what a
  * scan of every cached item finds (accents, case, ids, file names, words in any
  * order, short words), and the index follows every write: a pull that renames, a
- * deletion, retention, an edit, a schema migration.
+ * deletion, retention, an edit, a schema migration. Queue pages read by keyset (no
+ * OFFSET) are the pages OFFSET gave, in the same order, rows without a sort key too.
  */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -440,6 +441,112 @@ test_migration (void)
   assert_index_consistent (path);
 }
 
+/* Rows without the attribute a queue sorts on: they come last (or first) in a queue. */
+static const char keyless_audits[] =
+  "{\"Items\": ["
+  "{\"audit_record_id\": {\"S\": \"ab000001-0000-4000-8000-000000000001\"},"
+  " \"status\": {\"S\": \"COMPLETED\"}, \"applicant_name\": {\"S\": \"No Time\"}},"
+  "{\"audit_record_id\": {\"S\": \"ab000002-0000-4000-8000-000000000002\"},"
+  " \"status\": {\"S\": \"COMPLETED\"}, \"applicant_name\": {\"S\": \"No Score\"},"
+  " \"audit_timestamp\": {\"S\": \"2025-01-04T10:00:00.000Z\"}},"
+  "{\"audit_record_id\": {\"S\": \"ab000003-0000-4000-8000-000000000003\"},"
+  " \"status\": {\"S\": \"COMPLETED\"}, \"applicant_name\": {\"S\": \"Nothing\"}}"
+  "]}";
+
+static GPtrArray *
+ids_in_order (AfTable    table,
+              GPtrArray *items)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (ids, g_strdup (af_item_get_s (items->pdata[i], af_table_key_name (table))));
+  return ids;
+}
+
+static GPtrArray *
+read_by_keyset (AfStore       *store,
+                const AfQuery *query)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(AfStoreCursor) cursor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  do
+    {
+      AfStoreCursor *next = NULL;
+      g_autoptr(GPtrArray) page = af_store_query_page (store, query, cursor, &next, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, <=, query->limit);
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (all, af_value_ref (page->pdata[i]));
+      g_clear_pointer (&cursor, af_store_cursor_free);
+      cursor = next;
+    }
+  while (cursor != NULL);
+  return ids_in_order (query->table, all);
+}
+
+static GPtrArray *
+read_by_offset (AfStore       *store,
+                const AfQuery *query)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  AfQuery paged = *query;
+  g_autoptr(GError) error = NULL;
+
+  for (paged.offset = 0;; paged.offset += paged.limit)
+    {
+      g_autoptr(GPtrArray) page = af_store_query (store, &paged, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (all, af_value_ref (page->pdata[i]));
+      if (page->len < paged.limit)
+        break;
+    }
+  return ids_in_order (query->table, all);
+}
+
+static void
+test_keyset_pages (void)
+{
+  g_autoptr(AfStore) store = open_filled_store ();
+  const AfQuery queues[] = {
+    { .table = AF_TABLE_AUDITS },
+    { .table = AF_TABLE_AUDITS, .order_by_risk = TRUE },
+    { .table = AF_TABLE_AUDITS, .has_min_risk = TRUE, .min_risk = 40 },
+    { .table = AF_TABLE_AUDITS, .status = "COMPLETED" },
+    { .table = AF_TABLE_AUDITS, .reviewed = AF_REVIEWED_YES },
+    { .table = AF_TABLE_AUDITS, .search = "o" },
+    { .table = AF_TABLE_DOCUMENTS },
+    { .table = AF_TABLE_DOCUMENTS, .status = "COMPLETED" },
+    { .table = AF_TABLE_ANALYSES },
+    { .table = AF_TABLE_USERS },
+  };
+  static const guint page_sizes[] = { 1, 3, 7, 1000 };
+  guint compared = 0;
+
+  import_text (store, keyless_audits);
+  for (guint q = 0; q < G_N_ELEMENTS (queues); q++)
+    for (guint p = 0; p < G_N_ELEMENTS (page_sizes); p++)
+      {
+        AfQuery query = queues[q];
+        g_autoptr(GPtrArray) by_keyset = NULL;
+        g_autoptr(GPtrArray) by_offset = NULL;
+
+        query.limit = page_sizes[p];
+        by_keyset = read_by_keyset (store, &query);
+        by_offset = read_by_offset (store, &query);
+        g_assert_cmpuint (by_keyset->len, ==, by_offset->len);
+        for (guint i = 0; i < by_keyset->len; i++)
+          g_assert_cmpstr (by_keyset->pdata[i], ==, by_offset->pdata[i]);
+        compared += by_keyset->len;
+      }
+  g_assert_cmpuint (compared, >, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,6 +562,7 @@ main (int   argc,
   g_test_add_func ("/search/limit", test_limit);
   g_test_add_func ("/search/follows-writes", test_follows_writes);
   g_test_add_func ("/search/migration", test_migration);
+  g_test_add_func ("/queue/keyset-pages", test_keyset_pages);
 
   status = g_test_run ();
   af_test_scratch_remove ();

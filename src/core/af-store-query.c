@@ -333,6 +333,180 @@ af_store_query (AfStore        *self,
   return af_store_items_from_stmt (self, stmt, error);
 }
 
+/* ---- Keyset pages -------------------------------------------------------------------- */
+
+/* The sort key of a query's order (order_clause()), and its direction. Rows with no key
+ * come after the others in a descending order and before them in an ascending one, as
+ * SQLite sorts NULL: a page walks the rows with a key, then those without (by rowid),
+ * or the other way round, each segment by an index range. */
+typedef struct
+{
+  const char *column;
+  gboolean    descending;
+} SortKey;
+
+static SortKey
+sort_key (const AfQuery *query)
+{
+  switch (query->table)
+    {
+    case AF_TABLE_DOCUMENTS:
+      return (SortKey) { "upload_timestamp", FALSE };
+    case AF_TABLE_AUDITS:
+      if (query->has_min_risk || query->order_by_risk)
+        return (SortKey) { "risk_score", TRUE };
+      return (SortKey) { "audit_timestamp", TRUE };
+    case AF_TABLE_ANALYSES:
+      return (SortKey) { "created_at", TRUE };
+    case AF_TABLE_USERS:
+    case AF_N_TABLES:
+    default:
+      return (SortKey) { "email", FALSE };
+    }
+}
+
+struct _AfStoreCursor
+{
+  gboolean       keyless;  /* in the segment of the rows without a key */
+  sqlite3_value *key;      /* (owned) (nullable) the last row's key */
+  gint64         rowid;    /* the last row's rowid */
+};
+
+void
+af_store_cursor_free (AfStoreCursor *cursor)
+{
+  if (cursor == NULL)
+    return;
+  sqlite3_value_free (cursor->key);
+  g_free (cursor);
+}
+
+/* The segment of the rows without a key comes first in an ascending order. */
+static gboolean
+segment_keyless (const SortKey *key,
+                 guint          segment)
+{
+  return key->descending ? segment == 1 : segment == 0;
+}
+
+static char *
+page_sql (const AfQuery  *query,
+          const Filter   *filter,
+          gboolean        keyless,
+          gboolean        after)
+{
+  SortKey key = sort_key (query);
+  const char *dir = key.descending ? "DESC" : "ASC";
+  const char *cmp = key.descending ? "<" : ">";
+  GString *sql = g_string_new (NULL);
+
+  g_string_append_printf (sql, "SELECT item, %s, rowid FROM %s%s%s %s IS %sNULL", key.column,
+                          af_table_nick (query->table), filter->where->str,
+                          filter->where->len == 0 ? " WHERE" : " AND", key.column,
+                          keyless ? "" : "NOT ");
+  if (after && keyless)
+    g_string_append_printf (sql, " AND rowid %s ?", cmp);
+  else if (after)
+    g_string_append_printf (sql, " AND (%s, rowid) %s (?, ?)", key.column, cmp);
+  if (keyless)
+    g_string_append_printf (sql, " ORDER BY rowid %s LIMIT ?", dir);
+  else
+    g_string_append_printf (sql, " ORDER BY %s %s, rowid %s LIMIT ?", key.column, dir, dir);
+  return g_string_free (sql, FALSE);
+}
+
+/* Reads up to @limit rows of one segment into @items; @cursor follows the last row. */
+static gboolean
+read_segment (AfStore        *self,
+              const AfQuery  *query,
+              const Filter   *filter,
+              gboolean        keyless,
+              AfStoreCursor  *cursor,
+              gboolean        after,
+              gint64          limit,
+              GPtrArray      *items,
+              GError        **error)
+{
+  g_autofree char *sql = page_sql (query, filter, keyless, after);
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+  int n = filter->texts->len;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_filter (stmt, filter);
+  if (after && !keyless)
+    sqlite3_bind_value (stmt, ++n, cursor->key);
+  if (after)
+    sqlite3_bind_int64 (stmt, ++n, cursor->rowid);
+  sqlite3_bind_int64 (stmt, ++n, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AfValue *item = item_from_column (self, stmt, NULL);
+
+      sqlite3_value_free (cursor->key);
+      cursor->key = sqlite3_value_dup (sqlite3_column_value (stmt, 1));
+      cursor->rowid = sqlite3_column_int64 (stmt, 2);
+      cursor->keyless = keyless;
+      if (item != NULL)
+        g_ptr_array_add (items, item);
+      else
+        g_warning ("%s: skipped a cached item that cannot be read back", self->path);
+    }
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, "querying");
+  return FALSE;
+}
+
+GPtrArray *
+af_store_query_page (AfStore              *self,
+                     const AfQuery        *query,
+                     const AfStoreCursor  *after,
+                     AfStoreCursor       **out_next,
+                     GError              **error)
+{
+  g_auto(Filter) filter = { NULL };
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  AfStoreCursor *cursor = g_new0 (AfStoreCursor, 1);
+  SortKey key = sort_key (query);
+  gint64 limit = query->limit > 0 ? (gint64) query->limit : -1;
+  guint first = 0;
+
+  g_return_val_if_fail (AF_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL && query->table < AF_N_TABLES && query->offset == 0, NULL);
+
+  filter_init (&filter);
+  if (!build_filter (query, &filter, error))
+    goto failed;
+  if (after != NULL)
+    {
+      cursor->keyless = after->keyless;
+      cursor->key = after->key != NULL ? sqlite3_value_dup (after->key) : NULL;
+      cursor->rowid = after->rowid;
+      first = segment_keyless (&key, 0) == after->keyless ? 0 : 1;
+    }
+  for (guint segment = first; segment < 2; segment++)
+    {
+      gint64 wanted = limit < 0 ? -1 : limit - (gint64) items->len;
+
+      if (wanted == 0)
+        break;
+      if (!read_segment (self, query, &filter, segment_keyless (&key, segment), cursor,
+                         after != NULL && segment == first, wanted, items, error))
+        goto failed;
+    }
+  if (out_next != NULL)
+    *out_next = limit > 0 && items->len == (guint64) limit ? cursor : NULL;
+  if (out_next == NULL || *out_next == NULL)
+    af_store_cursor_free (cursor);
+  return g_steal_pointer (&items);
+
+failed:
+  af_store_cursor_free (cursor);
+  return NULL;
+}
+
 gint64
 af_store_count (AfStore        *self,
                 const AfQuery  *query,

@@ -185,6 +185,22 @@ typedef struct
 GPtrArray  *af_store_query             (AfStore        *self,
                                         const AfQuery  *query,
                                         GError        **error);
+/* Keyset pages: a queue read page after page without OFFSET (which reads and drops
+ * every row before the page), each page an index range from where the last one ended.
+ * The cursor says where; the pages are those af_store_query() gives by offset, in the
+ * same order. @query->offset must be 0 and @query->limit is the page size. */
+typedef struct _AfStoreCursor AfStoreCursor;
+
+void        af_store_cursor_free       (AfStoreCursor  *cursor);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfStoreCursor, af_store_cursor_free)
+
+/* The page after @after (NULL: the first page); *@out_next (nullable) receives the
+ * cursor after it, or NULL when this page is the last one (shorter than the limit). */
+GPtrArray  *af_store_query_page        (AfStore              *self,
+                                        const AfQuery        *query,
+                                        const AfStoreCursor  *after,
+                                        AfStoreCursor       **out_next,
+                                        GError              **error);
 gint64      af_store_count             (AfStore        *self,
                                         const AfQuery  *query,
                                         GError        **error);
