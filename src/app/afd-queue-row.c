@@ -20,6 +20,7 @@ struct _AfdQueueRow
   char     *badge;        /* (owned) */
   GStrv     badge_classes; /* (owned) */
   char     *accessible;   /* (owned) what a screen reader says for the whole row */
+  gboolean  reviewed;     /* an audit someone marked reviewed: it carries a badge saying so */
 };
 
 G_DEFINE_FINAL_TYPE (AfdQueueRow, afd_queue_row, G_TYPE_OBJECT)
@@ -32,6 +33,7 @@ enum {
   PROP_BADGE,
   PROP_BADGE_CLASSES,
   PROP_ACCESSIBLE_LABEL,
+  PROP_REVIEWED,
   N_PROPS
 };
 
@@ -80,6 +82,9 @@ afd_queue_row_get_property (GObject    *object,
     case PROP_ACCESSIBLE_LABEL:
       g_value_set_string (value, self->accessible);
       break;
+    case PROP_REVIEWED:
+      g_value_set_boolean (value, self->reviewed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -108,6 +113,8 @@ afd_queue_row_class_init (AfdQueueRowClass *klass)
     g_param_spec_boxed ("badge-classes", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_ACCESSIBLE_LABEL] = string_property ("accessible-label");
+  properties[PROP_REVIEWED] = g_param_spec_boolean ("reviewed", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -144,6 +151,7 @@ fill_audit (AfdQueueRow   *self,
   g_autofree char *badge = NULL;
 
   self->title = dup_or_absent (af_item_get_s (item, "applicant_name"));
+  self->reviewed = af_item_get_s (item, "reviewed_by") != NULL;
   self->subtitle = g_strdup_printf ("%s · %s",
                                     af_item_get_s (item, "loan_application_id") ?: AFD_ABSENT,
                                     when ?: AFD_ABSENT);
@@ -199,7 +207,11 @@ afd_queue_row_new_for_item (AfTable        table,
     fill_document (self, item);
   else
     fill_analysis (self, item);
-  self->accessible = g_strdup_printf ("%s, %s, %s", self->title, self->badge, self->subtitle);
+  if (self->reviewed)
+    self->accessible = g_strdup_printf ("%s, %s, %s, %s", self->title, self->badge,
+                                        _("Reviewed"), self->subtitle);
+  else
+    self->accessible = g_strdup_printf ("%s, %s, %s", self->title, self->badge, self->subtitle);
   return self;
 }
 
@@ -242,6 +254,13 @@ afd_queue_row_get_subtitle (AfdQueueRow *self)
 {
   g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
   return self->subtitle;
+}
+
+gboolean
+afd_queue_row_get_reviewed (AfdQueueRow *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), FALSE);
+  return self->reviewed;
 }
 
 const char *

@@ -27,5 +27,7 @@ const char   *afd_queue_row_get_item_id   (AfdQueueRow    *self);
 const char   *afd_queue_row_get_title     (AfdQueueRow    *self);
 const char   *afd_queue_row_get_subtitle  (AfdQueueRow    *self);
 const char   *afd_queue_row_get_badge     (AfdQueueRow    *self);
+/* TRUE for an audit marked reviewed (reviewed_by set), in whichever queue it shows. */
+gboolean      afd_queue_row_get_reviewed  (AfdQueueRow    *self);
 
 G_END_DECLS

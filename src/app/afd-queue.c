@@ -18,6 +18,8 @@ typedef struct
 static const QueueInfo queues[AFD_N_QUEUES] = {
   [AFD_QUEUE_HIGH_RISK] = { "high-risk", N_("High Risk"), "dialog-warning-symbolic",
                             N_("No High-Risk Audits") },
+  [AFD_QUEUE_ALL_LOANS] = { "all-loans", N_("All Loans"), "view-list-symbolic",
+                            N_("No Audits") },
   [AFD_QUEUE_IN_PROGRESS] = { "in-progress", N_("In Progress"), "content-loading-symbolic",
                               N_("No Audits in Progress") },
   [AFD_QUEUE_FAILED] = { "failed", N_("Failed"), "dialog-error-symbolic",
@@ -120,6 +122,9 @@ afd_queue_build_query (AfdQueue    queue,
       query->has_min_risk = TRUE;
       query->min_risk = risk_threshold;
       query->order_by_risk = TRUE;
+      break;
+    case AFD_QUEUE_ALL_LOANS:
+      /* Every audit, newest first: a low-risk loan is reachable too. */
       break;
     case AFD_QUEUE_IN_PROGRESS:
       query->status = "IN_PROGRESS";

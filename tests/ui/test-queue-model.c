@@ -153,6 +153,85 @@ test_search (Fixture       *fixture,
   g_assert_cmpstr (afd_queue_row_get_item_id (row), ==, "audit-012345");
 }
 
+static AfValue *
+small_audit (const char *id,
+             const char *when,
+             int         risk,
+             const char *reviewed_by)
+{
+  AfValue *item = af_value_new_map ();
+
+  af_value_map_set (item, "audit_record_id", af_value_new_s (id));
+  af_value_map_set (item, "applicant_name", af_value_new_s (id));
+  af_value_map_set (item, "audit_timestamp", af_value_new_s (when));
+  af_value_map_set (item, "status", af_value_new_s ("COMPLETED"));
+  af_value_map_set (item, "risk_score", af_value_new_n_int (risk));
+  if (reviewed_by != NULL)
+    af_value_map_set (item, "reviewed_by", af_value_new_s (reviewed_by));
+  return item;
+}
+
+/* The rows of @queue: their ids, and "+" after each reviewed one. */
+static char *
+queue_rows (AfStore  *store,
+            AfdQueue  queue)
+{
+  g_autoptr(AfdQueueModel) model = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  AfQuery query;
+
+  afd_queue_build_query (queue, 50, NULL, &query);
+  model = afd_queue_model_new (store, &query);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    {
+      g_autoptr(AfdQueueRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      g_string_append_printf (out, "%s%s ", afd_queue_row_get_item_id (row),
+                              afd_queue_row_get_reviewed (row) ? "+" : "");
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* All Loans: every audit newest first, beside High Risk; a reviewed audit says so in
+ * every queue it is in (issue 16 item 5). */
+static void
+test_all_loans_reviewed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("afd-queue-model-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autofree char *all = NULL;
+  g_autofree char *high = NULL;
+  g_autofree char *reviewed = NULL;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (items, small_audit ("old-low", "2024-01-10T10:00:00.000Z", 10, "a@example.com"));
+  g_ptr_array_add (items, small_audit ("new-high", "2024-03-10T10:00:00.000Z", 90, "b@example.com"));
+  g_ptr_array_add (items, small_audit ("mid", "2024-02-10T10:00:00.000Z", 60, NULL));
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_AUDITS, items, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (AFD_QUEUE_ALL_LOANS, ==, AFD_QUEUE_HIGH_RISK + 1);
+  g_assert_cmpstr (afd_queue_get_id (AFD_QUEUE_ALL_LOANS), ==, "all-loans");
+  all = queue_rows (store, AFD_QUEUE_ALL_LOANS);
+  high = queue_rows (store, AFD_QUEUE_HIGH_RISK);
+  reviewed = queue_rows (store, AFD_QUEUE_REVIEWED);
+  g_assert_cmpstr (all, ==, "new-high+ mid old-low+ ");
+  g_assert_cmpstr (high, ==, "new-high+ mid ");
+  g_assert_cmpstr (reviewed, ==, "new-high+ old-low+ ");
+
+  g_clear_object (&store);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -165,6 +244,7 @@ main (int   argc,
               fixture_set_up, test_high_risk_order, fixture_tear_down);
   g_test_add ("/queue-model/search", Fixture, NULL,
               fixture_set_up, test_search, fixture_tear_down);
+  g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
 
   return g_test_run ();
 }
