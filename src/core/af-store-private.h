@@ -230,6 +230,9 @@ gboolean  af_store_search_index_row    (AfStore        *self,
                                         gpointer        data,
                                         GError        **error);
 
+/* A LIKE pattern (ESCAPE '\\') finding @word anywhere, its own % and _ taken literally. */
+char     *af_store_like_pattern        (const char     *word);
+
 /* TRUE for the tables that have a search index (all but users). */
 gboolean  af_store_search_has_index    (AfTable         table);
 /* @item's text for the index, folded (transfer full); NULL when it has none. */

@@ -179,22 +179,6 @@ filter_add (Filter     *filter,
   g_free (text);
 }
 
-/* A LIKE pattern matching @search anywhere, its own % and _ taken literally. */
-static char *
-like_pattern (const char *search)
-{
-  GString *pattern = g_string_new ("%");
-
-  for (const char *p = search; *p != '\0'; p++)
-    {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (pattern, '\\');
-      g_string_append_c (pattern, *p);
-    }
-  g_string_append_c (pattern, '%');
-  return g_string_free (pattern, FALSE);
-}
-
 /* Users have no search index (a handful of rows): their e-mail or id contains it. */
 static void
 add_search (Filter     *filter,
@@ -207,7 +191,7 @@ add_search (Filter     *filter,
   if (!af_store_search_has_index (table))
     {
       filter_add (filter, "(email LIKE ? ESCAPE '\\' OR user_id LIKE ? ESCAPE '\\')",
-                  like_pattern (text), 0);
+                  af_store_like_pattern (text), 0);
       return;
     }
   if (!af_store_search_clause (table, text, clause, binds))

@@ -390,8 +390,8 @@ match_expression (const Terms *terms)
 }
 
 /* A LIKE pattern finding @word anywhere, its own % and _ taken literally. */
-static char *
-like_pattern (const char *word)
+char *
+af_store_like_pattern (const char *word)
 {
   GString *pattern = g_string_new ("%");
 
@@ -415,7 +415,7 @@ append_short_words (GString     *sql,
   for (guint i = 0; i < terms->short_words->len; i++)
     {
       g_string_append_printf (sql, " AND %s LIKE ? ESCAPE '\\'", column);
-      g_ptr_array_add (binds, like_pattern (terms->short_words->pdata[i]));
+      g_ptr_array_add (binds, af_store_like_pattern (terms->short_words->pdata[i]));
     }
 }
 
