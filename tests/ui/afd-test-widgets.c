@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
 #include "af-demo.h"
 #include "afd-test-widgets.h"
 
@@ -57,6 +59,30 @@ afd_test_wait_until (gboolean (*done) (gpointer),
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+typedef struct
+{
+  AfdSyncPanel *panel;
+  const char   *text;
+} StatusWait;
+
+static gboolean
+status_says (gpointer data)
+{
+  StatusWait *wait = data;
+
+  return strstr (afd_sync_panel_get_status_text (wait->panel), wait->text) != NULL;
+}
+
+void
+afd_test_wait_sync_status (AfdSyncPanel *panel,
+                           const char   *text,
+                           guint         seconds)
+{
+  StatusWait wait = { panel, text };
+
+  afd_test_wait_until (status_says, &wait, seconds);
 }
 
 void

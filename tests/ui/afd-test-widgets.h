@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "af-test-util.h"
+#include "afd-sync-panel.h"
 #include "afd-workspace.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,11 @@ GtkWidget *afd_test_find_button (GtkWidget  *root,
 void       afd_test_wait_until  (gboolean  (*done) (gpointer),
                                  gpointer    data,
                                  guint       seconds);
+/* Waits until @panel's status line contains @text (it is read on the store's thread, so
+ * it changes a moment later); fails the test after @seconds. */
+void       afd_test_wait_sync_status (AfdSyncPanel *panel,
+                                      const char   *text,
+                                      guint         seconds);
 /* Waits for @frames drawn frames of @widget, the main context idle after each, so that
  * allocation, re-centring after a paint and drawing settle. */
 void       afd_test_settle      (GtkWidget  *widget,

@@ -81,30 +81,6 @@ open_workspace (const char *db,
   return workspace;
 }
 
-typedef struct
-{
-  AfdSyncPanel *panel;
-  const char   *text;
-} StatusWait;
-
-static gboolean
-status_says (gpointer data)
-{
-  StatusWait *wait = data;
-
-  return strstr (afd_sync_panel_get_status_text (wait->panel), wait->text) != NULL;
-}
-
-/* The status line is read on the store's thread: it changes a moment later. */
-static void
-wait_status (AfdSyncPanel *panel,
-             const char   *text)
-{
-  StatusWait wait = { panel, text };
-
-  afd_test_wait_until (status_says, &wait, 20);
-}
-
 static void
 finished_cb (AfdSyncPanel *panel,
              gboolean      success,
@@ -148,14 +124,14 @@ test_offline (void)
   g_assert_true (outcome.finished);
   g_assert_false (outcome.success);
   g_assert_false (afd_sync_panel_is_running (panel));
-  wait_status (panel, "Offline — 1 change waiting");
+  afd_test_wait_sync_status (panel, "Offline — 1 change waiting", 20);
   g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==, "Offline — 1 change waiting");
 
   /* An edit while offline: the line follows. */
   g_assert_true (af_store_mark_reviewed (afd_workspace_get_store (workspace),
                                          "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa", NULL));
   afd_workspace_changed (workspace, TRUE);
-  wait_status (panel, "Offline — 2 changes waiting");
+  afd_test_wait_sync_status (panel, "Offline — 2 changes waiting", 20);
   g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==, "Offline — 2 changes waiting");
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -218,7 +194,7 @@ test_submission (void)
   accepted = queue (db, good);
   g_assert_error (accepted, G_IO_ERROR, G_IO_ERROR_EXISTS);
   afd_workspace_changed (workspace, FALSE);
-  wait_status (panel, "1 artwork to submit");
+  afd_test_wait_sync_status (panel, "1 artwork to submit", 20);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

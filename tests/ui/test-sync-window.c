@@ -79,30 +79,6 @@ progress_cb (GObject *target,
   outcome->progress_items = items;
 }
 
-typedef struct
-{
-  AfdSyncPanel *panel;
-  const char   *text;
-} StatusWait;
-
-static gboolean
-status_says (gpointer data)
-{
-  StatusWait *wait = data;
-
-  return strstr (afd_sync_panel_get_status_text (wait->panel), wait->text) != NULL;
-}
-
-/* The status line is read on the store's thread: it changes a moment later. */
-static void
-wait_status (AfdSyncPanel *panel,
-             const char   *text)
-{
-  StatusWait wait = { panel, text };
-
-  afd_test_wait_until (status_says, &wait, 20);
-}
-
 static void
 finished_cb (AfdSyncPanel *panel,
              gboolean      success,
@@ -239,7 +215,7 @@ test_window_sync (void)
   g_assert_true (outcome.success);
   g_assert_true (g_str_has_prefix (outcome.message, "Synced: 1 sent"));
   g_assert_cmpint (af_store_outbox_length (afd_workspace_get_store (workspace), NULL), ==, 0);
-  wait_status (panel, "Last synced");
+  afd_test_wait_sync_status (panel, "Last synced", 20);
   g_assert_true (g_str_has_prefix (afd_sync_panel_get_status_text (panel), "Last synced"));
   /* what that sync read, under the status (the fixture tables have no stream) */
   g_test_message ("%s", afd_sync_panel_get_cost_text (panel));
