@@ -76,3 +76,14 @@ def click(node):
 
     extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     rawinput.click(extents.x + extents.width // 2, extents.y + extents.height // 2)
+
+
+def press(key):
+    """A real key press (XTest): 'Tab', or a combination such as '<Shift>Tab'."""
+    from dogtail import rawinput
+
+    print('#   key %s' % key, flush=True)
+    if key.startswith('<'):
+        rawinput.keyCombo(key)
+    else:
+        rawinput.pressKey(key)

@@ -18,20 +18,11 @@ import os
 import subprocess
 import sys
 
-from afd_ui import click, find_app, labels, step, wait_for
-from dogtail import rawinput
+from afd_ui import click, find_app, labels, press, step, wait_for
 from dogtail.config import config
 
 config.typingDelay = 0.05
 config.defaultDelay = 0.2
-
-
-def press(key):
-    print('#   key %s' % key, flush=True)
-    if key.startswith('<'):
-        rawinput.keyCombo(key)
-    else:
-        rawinput.pressKey(key)
 
 
 def riskiest_audit(demo_dir):

@@ -9,20 +9,11 @@ Usage: test_sidebar_keyboard.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh)
 import subprocess
 import sys
 
-from afd_ui import click, find_app, step, wait_for
-from dogtail import rawinput
+from afd_ui import click, find_app, press, step, wait_for
 from dogtail.config import config
 
 config.typingDelay = 0.05
 config.defaultDelay = 0.2
-
-
-def press(key):
-    print('#   key %s' % key, flush=True)
-    if key.startswith('<'):
-        rawinput.keyCombo(key)
-    else:
-        rawinput.pressKey(key)
 
 
 def queue_rows(frame):
@@ -38,15 +29,6 @@ def selected_queue(frame):
 def focused_queue(frame):
     rows = [r.name for r in queue_rows(frame) if r.focused]
     return rows[0] if rows else None
-
-
-def queue_title(frame):
-    """The list pane's title names the queue it shows."""
-    titles = frame.findChildren(lambda n: n.roleName == 'label' and n.name in NAMES)
-    return [t.name for t in titles]
-
-
-NAMES = []
 
 
 def main():
