@@ -6,11 +6,11 @@
 
 /*
  * The refresh, for tables without a stream: every cached item the index queries did not
- * bring back is checked with BatchGetItem. DynamoDB has no "changed since" signal, and
+ * bring back is checked against the cloud. DynamoDB has no "changed since" signal, and
  * the watermark queries cannot see an item whose sort key stayed where it was (a status
  * change moves an item to another partition under its old timestamp). Only a signature
- * of each item is read first (see signals[]); the items whose signature moved are read
- * in full and rewritten when they differ; what does not come back was deleted remotely,
+ * of each item is read first (see signals[]), by a Scan of the table projected on it; the
+ * items whose signature moved are read in full and rewritten when they differ; what does not come back was deleted remotely,
  * and leaves the cache unless it still carries local edits the outbox has not sent
  * (those are never dropped silently). It runs no more often than a setting says.
  *
@@ -179,13 +179,15 @@ signatures_cb (GObject      *source,
   AfPull *self = g_task_get_source_object (task);
   PullRun *run = g_task_get_task_data (task);
   AfTable table = run->refresh_table;
-  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(AfDynamodbPage) page = NULL;
   g_autoptr(GHashTable) remote = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  GPtrArray *items;
   GError *error = NULL;
 
-  items = af_dynamodb_client_batch_get_finish (AF_DYNAMODB_CLIENT (source), result, &error);
+  page = af_dynamodb_client_page_finish (AF_DYNAMODB_CLIENT (source), result, &error);
   af_pull_charge (task, table);
+  items = page ? page->items : NULL;
   if (items == NULL)
     {
       g_prefix_error (&error, "Refreshing %s: ", af_pull_get_table_name (self, table));
@@ -281,7 +283,6 @@ refresh_table (GTask *task)
   AfPull *self = g_task_get_source_object (task);
   PullRun *run = g_task_get_task_data (task);
   AfTable table = run->refresh_table;
-  g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(AfValue) names = NULL;
   g_autofree char *projection = NULL;
   AfDynamodbParams params = { NULL };
@@ -315,21 +316,18 @@ refresh_table (GTask *task)
       af_pull_fail (task, error);
       return;
     }
-  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   g_hash_table_iter_init (&iter, run->cached);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
     {
-      AfValue *key = af_table_item_key (table, item);
+      g_autoptr(AfValue) key = af_table_item_key (table, item);
 
       /* Without its whole key the cloud cannot be asked about it: left as it is. */
-      if (key != NULL)
-        g_ptr_array_add (keys, key);
-      else
+      if (key == NULL)
         g_hash_table_iter_remove (&iter);
     }
-  run->result->refreshed[table] = keys->len;
+  run->result->refreshed[table] = g_hash_table_size (run->cached);
 
-  if (keys->len == 0)
+  if (g_hash_table_size (run->cached) == 0)
     {
       g_clear_pointer (&run->cached, g_hash_table_unref);
       run->refresh_table++;
@@ -340,9 +338,12 @@ refresh_table (GTask *task)
   projection = signal_projection (table, names);
   params.projection_expression = projection;
   params.names = names;
-  af_dynamodb_client_batch_get_async (af_pull_get_dynamodb (self),
-                                      af_pull_get_table_name (self, table), keys, &params,
-                                      g_task_get_cancellable (task), signatures_cb, task);
+  /* One Scan of the signatures rather than BatchGetItem by key: the cache holds about
+   * the whole table, so the read units are the same, but pages of up to 1 MB instead of
+   * 100 items, read by the codec's page parser (10,000 audits: ~36 requests, not 100). */
+  af_dynamodb_client_scan_all_async (af_pull_get_dynamodb (self),
+                                     af_pull_get_table_name (self, table), &params,
+                                     g_task_get_cancellable (task), signatures_cb, task);
 }
 
 void
