@@ -647,55 +647,187 @@ skip_value (Reader  *reader,
   return expect (reader, open == '{' ? '}' : ']', error);
 }
 
-static gboolean
-read_items_array (Reader     *reader,
-                  GPtrArray  *items,
-                  GError    **error)
-{
-  if (!expect (reader, '[', error))
-    return FALSE;
-  if (peek (reader, ']'))
-    {
-      reader->p++;
-      return TRUE;
-    }
-  do
-    {
-      AfValue *item = read_item (reader, error);
+/* ---- A page, item by item ---------------------------------------------------------- */
 
-      if (item == NULL)
-        {
-          g_prefix_error (error, "item %u: ", items->len);
-          return FALSE;
-        }
-      g_ptr_array_add (items, item);
-    }
-  while (peek (reader, ',') && reader->p++);
-  return expect (reader, ']', error);
+/* Where a stream stands in {"Items": [...], ...}. */
+typedef enum
+{
+  STREAM_START,        /* nothing read yet */
+  STREAM_FIRST_ITEM,   /* after "Items": [ with an item ahead */
+  STREAM_NEXT_ITEM,    /* after an item: ',' or ']' ahead */
+  STREAM_AFTER_MEMBER, /* after a member of the envelope: ',' or '}' ahead */
+  STREAM_DONE,         /* the whole document was read and checked */
+  STREAM_FAILED,
+} StreamState;
+
+struct _AfCodecPageStream
+{
+  Reader       reader;
+  StreamState  state;
+  guint        index;       /* of the next item */
+  gboolean     seen_items;
+  AfValue     *last_key;    /* (owned) (nullable) */
+};
+
+AfCodecPageStream *
+af_codec_page_stream_new (const char *json,
+                          gsize       length)
+{
+  AfCodecPageStream *self = g_new0 (AfCodecPageStream, 1);
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  reader_init (&self->reader, json, length);
+  return self;
 }
 
-static gboolean
-read_page_member (Reader     *reader,
-                  const char *name,
-                  GPtrArray  *items,
-                  gboolean   *seen_items,
-                  AfValue   **last_key,
-                  GError    **error)
+void
+af_codec_page_stream_free (AfCodecPageStream *self)
 {
+  if (self == NULL)
+    return;
+  reader_clear (&self->reader);
+  g_clear_pointer (&self->last_key, af_value_unref);
+  g_free (self);
+}
+
+/* A member of the envelope other than the items. */
+static gboolean
+read_envelope_member (AfCodecPageStream  *self,
+                      const char         *name,
+                      GError            **error)
+{
+  Reader *reader = &self->reader;
+
   if (strcmp (name, "Items") == 0)
     {
-      *seen_items = TRUE;
-      return read_items_array (reader, items, error);
+      self->seen_items = TRUE;
+      if (!expect (reader, '[', error))
+        return FALSE;
+      if (peek (reader, ']'))
+        reader->p++;
+      else
+        self->state = STREAM_FIRST_ITEM;
+      return TRUE;
     }
   if (strcmp (name, "LastEvaluatedKey") == 0)
     {
-      g_clear_pointer (last_key, af_value_unref);
-      *last_key = read_item (reader, error);
-      if (*last_key == NULL)
+      g_clear_pointer (&self->last_key, af_value_unref);
+      self->last_key = read_item (reader, error);
+      if (self->last_key == NULL)
         g_prefix_error (error, "LastEvaluatedKey: ");
-      return *last_key != NULL;
+      return self->last_key != NULL;
     }
   return skip_value (reader, 1, error);
+}
+
+/* Reads the envelope's members up to the items' array or to the end of the document. */
+static gboolean
+read_envelope (AfCodecPageStream  *self,
+               GError            **error)
+{
+  Reader *reader = &self->reader;
+
+  while (self->state == STREAM_START || self->state == STREAM_AFTER_MEMBER)
+    {
+      g_autofree char *name = NULL;
+
+      if (self->state == STREAM_START)
+        {
+          if (!peek (reader, '{'))
+            return fail (reader, error, AF_CODEC_ERROR_MALFORMED,
+                         "expected a JSON object with \"Items\"");
+          reader->p++;
+          self->state = STREAM_AFTER_MEMBER;
+          if (peek (reader, '}'))
+            break;
+        }
+      else if (peek (reader, ','))
+        reader->p++;
+      else
+        break;
+
+      name = read_string (reader, error);
+      if (name == NULL || !expect (reader, ':', error)
+          || !read_envelope_member (self, name, error))
+        return FALSE;
+    }
+  if (self->state != STREAM_AFTER_MEMBER)
+    return TRUE;
+
+  if (!expect (reader, '}', error) || !expect_end (reader, error))
+    return FALSE;
+  if (!self->seen_items)
+    {
+      g_set_error_literal (error, AF_CODEC_ERROR, AF_CODEC_ERROR_MALFORMED,
+                           "the document has no \"Items\" array");
+      return FALSE;
+    }
+  self->state = STREAM_DONE;
+  return TRUE;
+}
+
+/* After an item: the next one, or the end of the array and what follows it. */
+static gboolean
+step_after_item (AfCodecPageStream  *self,
+                 GError            **error)
+{
+  Reader *reader = &self->reader;
+
+  if (peek (reader, ','))
+    {
+      reader->p++;
+      self->state = STREAM_FIRST_ITEM;
+      return TRUE;
+    }
+  if (!expect (reader, ']', error))
+    return FALSE;
+  self->state = STREAM_AFTER_MEMBER;
+  return read_envelope (self, error);
+}
+
+AfValue *
+af_codec_page_stream_next (AfCodecPageStream  *self,
+                           GError            **error)
+{
+  AfValue *item;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->state == STREAM_NEXT_ITEM && !step_after_item (self, error))
+    goto failed;
+  if (self->state == STREAM_START && !read_envelope (self, error))
+    goto failed;
+  if (self->state != STREAM_FIRST_ITEM)
+    return NULL;   /* done, or failed before */
+
+  item = read_item (&self->reader, error);
+  if (item == NULL)
+    {
+      g_prefix_error (error, "item %u: ", self->index);
+      goto failed;
+    }
+  self->index++;
+  self->state = STREAM_NEXT_ITEM;
+  return item;
+
+failed:
+  self->state = STREAM_FAILED;
+  return NULL;
+}
+
+gboolean
+af_codec_page_stream_is_done (AfCodecPageStream *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->state == STREAM_DONE;
+}
+
+AfValue *
+af_codec_page_stream_steal_last_key (AfCodecPageStream *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_steal_pointer (&self->last_key);
 }
 
 GPtrArray *
@@ -704,43 +836,22 @@ af_codec_parse_items_page (const char *json,
                            AfValue   **out_last_key,
                            GError    **error)
 {
-  g_auto(Reader) reader = { 0 };
+  g_autoptr(AfCodecPageStream) stream = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
-  g_autoptr(AfValue) last_key = NULL;
-  gboolean seen_items = FALSE;
+  GError *local_error = NULL;
+  AfValue *item;
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  reader_init (&reader, json, length);
-  if (!peek (&reader, '{'))
+  stream = af_codec_page_stream_new (json, length < 0 ? strlen (json) : (gsize) length);
+  while ((item = af_codec_page_stream_next (stream, &local_error)) != NULL)
+    g_ptr_array_add (items, item);
+  if (local_error != NULL)
     {
-      fail (&reader, error, AF_CODEC_ERROR_MALFORMED, "expected a JSON object with \"Items\"");
+      g_propagate_error (error, local_error);
       return NULL;
     }
-  reader.p++;
-  if (!peek (&reader, '}'))
-    {
-      do
-        {
-          g_autofree char *name = read_string (&reader, error);
-
-          if (name == NULL || !expect (&reader, ':', error))
-            return NULL;
-          if (!read_page_member (&reader, name, items, &seen_items, &last_key, error))
-            return NULL;
-        }
-      while (peek (&reader, ',') && reader.p++);
-    }
-  if (!expect (&reader, '}', error) || !expect_end (&reader, error))
-    return NULL;
-  if (!seen_items)
-    {
-      g_set_error_literal (error, AF_CODEC_ERROR, AF_CODEC_ERROR_MALFORMED,
-                           "the document has no \"Items\" array");
-      return NULL;
-    }
-
   if (out_last_key != NULL)
-    *out_last_key = g_steal_pointer (&last_key);
+    *out_last_key = af_codec_page_stream_steal_last_key (stream);
   return g_steal_pointer (&items);
 }

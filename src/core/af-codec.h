@@ -35,6 +35,24 @@ AfValue   *af_codec_parse_value       (const char     *json,
 AfValue   *af_codec_parse_item        (const char     *json,
                                        gssize          length,
                                        GError        **error);
+/* The same page read one item at a time, so that a large file's items can be stored
+ * (and freed) as they are read: af_codec_page_stream_next() returns the next item of
+ * "Items" (transfer full), or NULL — at the end, once the whole document was checked
+ * (af_codec_page_stream_is_done()), or on an error, which names the item's index. The
+ * same checks as af_codec_parse_items_page() (depth, UTF-8, types), which uses it.
+ * @json must outlive the stream. */
+typedef struct _AfCodecPageStream AfCodecPageStream;
+
+AfCodecPageStream *af_codec_page_stream_new       (const char         *json,
+                                                   gsize               length);
+AfValue           *af_codec_page_stream_next      (AfCodecPageStream  *self,
+                                                   GError            **error);
+gboolean           af_codec_page_stream_is_done   (AfCodecPageStream  *self);
+/* The LastEvaluatedKey read so far (transfer full) (nullable). */
+AfValue           *af_codec_page_stream_steal_last_key (AfCodecPageStream *self);
+void               af_codec_page_stream_free      (AfCodecPageStream  *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfCodecPageStream, af_codec_page_stream_free)
+
 /* What `aws dynamodb scan` / Query print: {"Items": [...], "LastEvaluatedKey": {...}, ...}.
  * Other top-level members are ignored. @out_last_key may be NULL; it receives the
  * LastEvaluatedKey item when present. Errors name the index of the bad item. */
