@@ -8,6 +8,10 @@
 
 G_DEFINE_QUARK (af-codec-error-quark, af_codec_error)
 
+/* Names looked up by their bytes where they stand in the document, before any copy:
+ * a page repeats the same few hundred names, so nearly every lookup hits. */
+#define NAME_CACHE_SLOTS 1024
+
 /* A recursive-descent reader over the raw text. Errors are raised where they are
  * found and each level on the way out prefixes its own context (attribute name or
  * list index), so a message reads from the outside in. */
@@ -17,8 +21,9 @@ typedef struct
   const char *p;
   const char *end;
   GString    *scratch;   /* strings with escapes are decoded here */
-  GString    *name;      /* the last name or type tag read_key() read */
+  GString    *name;      /* a name or tag being looked up or quoted, NUL-terminated */
   GHashTable *names;     /* GRefString, each its own key: the names seen so far */
+  GRefString *recent[NAME_CACHE_SLOTS];  /* borrowed from @names: by a hash of the bytes */
 } Reader;
 
 static void
@@ -284,41 +289,65 @@ read_string (Reader  *reader,
   return copy;
 }
 
-/* A name or type tag, NUL-terminated in @reader's buffer until the next one: every
- * value has a tag, and copying each into an allocation of its own showed. */
-static const char *
-read_key (Reader  *reader,
+static guint
+span_hash (const char *text,
+           gsize       length)
+{
+  guint hash = 2166136261u;   /* FNV-1a */
+
+  for (gsize i = 0; i < length; i++)
+    hash = (hash ^ (guchar) text[i]) * 16777619u;
+  return hash;
+}
+
+/* An attribute name, shared with every earlier member of that name: the items of a
+ * page repeat the same few hundred names, and one reference instead of one copy per
+ * member spares the allocation, its free, and the memory. A name read before is
+ * found by its bytes in the document (no copy, no hash table walk). */
+static GRefString *
+read_name (Reader  *reader,
+           GError **error)
+{
+  const char *text;
+  gsize length;
+  GRefString *name, **slot;
+
+  if (!read_string_span (reader, &text, &length, error))
+    return NULL;
+  slot = &reader->recent[span_hash (text, length) % NAME_CACHE_SLOTS];
+  name = *slot;
+  if (name != NULL && g_ref_string_length (name) == length && memcmp (name, text, length) == 0)
+    return g_ref_string_acquire (name);
+
+  g_string_truncate (reader->name, 0);
+  g_string_append_len (reader->name, text, length);
+  name = g_hash_table_lookup (reader->names, reader->name->str);
+  if (name == NULL)
+    {
+      name = g_ref_string_new_len (text, length);
+      g_hash_table_add (reader->names, name);
+    }
+  *slot = name;
+  return g_ref_string_acquire (name);
+}
+
+/* A type tag ("S", "M", "BOOL"…) read where it stands, without a copy. */
+static gboolean
+read_tag (Reader  *reader,
+          AfType  *out_type,
           GError **error)
 {
   const char *text;
   gsize length;
 
   if (!read_string_span (reader, &text, &length, error))
-    return NULL;
+    return FALSE;
+  if (af_type_from_tag_len (text, length, out_type))
+    return TRUE;
+  /* Quoted as read (valid UTF-8): the name buffer holds it NUL-terminated. */
   g_string_truncate (reader->name, 0);
   g_string_append_len (reader->name, text, length);
-  return reader->name->str;
-}
-
-/* An attribute name, shared with every earlier member of that name: the items of a
- * page repeat the same few hundred names, and one reference instead of one copy per
- * member spares the allocation, its free, and the memory. */
-static GRefString *
-read_name (Reader  *reader,
-           GError **error)
-{
-  const char *text = read_key (reader, error);
-  GRefString *name;
-
-  if (text == NULL)
-    return NULL;
-  name = g_hash_table_lookup (reader->names, text);
-  if (name == NULL)
-    {
-      name = g_ref_string_new_len (text, reader->name->len);
-      g_hash_table_add (reader->names, name);
-    }
-  return g_ref_string_acquire (name);
+  return fail (reader, error, AF_CODEC_ERROR_TYPE, "unknown type tag '%s'", reader->name->str);
 }
 
 /* Checks a scalar's text against its type: N must be a DynamoDB number, B base64. */
@@ -374,6 +403,24 @@ read_bool_value (Reader  *reader,
   return NULL;
 }
 
+/* Where @name goes in @map: FALSE when it is there already. Members are kept sorted,
+ * and documents this program wrote (and many others) list them sorted: one comparison
+ * with the last member then places a name, instead of a binary search. */
+static gboolean
+map_find_for_insert (const AfValue *map,
+                     const char    *name,
+                     guint         *out_index)
+{
+  guint n = af_value_map_size (map);
+
+  if (n == 0 || strcmp (af_value_map_name_at (map, n - 1), name) < 0)
+    {
+      *out_index = n;
+      return TRUE;
+    }
+  return !af_value_map_find (map, name, out_index);
+}
+
 /* The members of an M, or the attributes of an item: {"name": typed, ...}. */
 static AfValue *
 read_members (Reader  *reader,
@@ -398,7 +445,7 @@ read_members (Reader  *reader,
 
       if (name == NULL || !expect (reader, ':', error))
         return NULL;
-      if (af_value_map_find (map, name, &index))
+      if (!map_find_for_insert (map, name, &index))
         {
           fail (reader, error, AF_CODEC_ERROR_MALFORMED, "attribute '%s' appears twice", name);
           return NULL;
@@ -502,7 +549,6 @@ read_typed_value (Reader  *reader,
                   guint    depth,
                   GError **error)
 {
-  const char *tag;
   g_autoptr(AfValue) value = NULL;
   AfType type;
 
@@ -512,14 +558,8 @@ read_typed_value (Reader  *reader,
       return NULL;
     }
   reader->p++;
-  tag = read_key (reader, error);
-  if (tag == NULL || !expect (reader, ':', error))
+  if (!read_tag (reader, &type, error) || !expect (reader, ':', error))
     return NULL;
-  if (!af_type_from_tag (tag, &type))
-    {
-      fail (reader, error, AF_CODEC_ERROR_TYPE, "unknown type tag '%s'", tag);
-      return NULL;
-    }
   if ((type == AF_TYPE_M || type == AF_TYPE_L) && depth >= AF_VALUE_MAX_DEPTH)
     {
       fail (reader, error, AF_CODEC_ERROR_DEPTH, "nested deeper than %d levels", AF_VALUE_MAX_DEPTH);

@@ -23,6 +23,11 @@ const AfMember  *af_value_map_members    (const AfValue *map,
 AfValue * const *af_value_list_elements  (const AfValue *list,
                                           guint         *out_n);
 
+/* af_type_from_tag() for @length bytes of @tag (not NUL-terminated). */
+gboolean  af_type_from_tag_len    (const char    *tag,
+                                   gsize          length,
+                                   AfType        *out_type);
+
 /* S, N or B from @length bytes of @text (not validated). */
 AfValue  *af_value_new_text_len   (AfType         type,
                                    const char    *text,

@@ -62,6 +62,22 @@ af_type_from_tag (const char *tag,
   return FALSE;
 }
 
+gboolean
+af_type_from_tag_len (const char *tag,
+                      gsize       length,
+                      AfType     *out_type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (type_tags); i++)
+    {
+      if (strlen (type_tags[i]) == length && memcmp (tag, type_tags[i], length) == 0)
+        {
+          *out_type = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static gboolean
 is_text_type (AfType type)
 {
