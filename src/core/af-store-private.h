@@ -115,6 +115,35 @@ gboolean  af_store_write_row           (AfStore        *self,
                                         char           *remote_text,
                                         GError        **error);
 
+/* Stores @item (of @table) from @row, its row as the serializer prepared it ((transfer
+ * full) even on error); when the item has unsent edits (@outbox_empty FALSE and some
+ * pending for it) they are applied again on top and the item kept as the remote copy. */
+gboolean  af_store_put_row             (AfStore        *self,
+                                        AfTable         table,
+                                        const AfValue  *item,
+                                        AfRow          *row,
+                                        gboolean        outbox_empty,
+                                        GError        **error);
+gboolean  af_store_outbox_is_empty     (AfStore        *self,
+                                        gboolean       *out_empty,
+                                        GError        **error);
+/* FALSE, naming item @index, when @item is not a map with its table's key as S. */
+gboolean  af_store_check_key           (AfTable         table,
+                                        const AfValue  *item,
+                                        guint           index,
+                                        GError        **error);
+
+/* @item's row: its text (personal values sealed with @key, when not NULL) and its
+ * indexed columns. @size_hint carries the previous text's size from one call to the
+ * next (start it at 1024). */
+void      af_store_row_prepare         (AfCacheKey     *key,
+                                        AfTable         table,
+                                        const AfValue  *item,
+                                        gsize          *size_hint,
+                                        AfRow          *row);
+/* Frees what a row owns (a row never written). */
+void      af_store_row_clear           (AfRow          *row);
+
 /* Applies one outbox entry's changes to @item, as the cloud will: SET for every
  * attribute, except a correction, which appends to `corrections`. */
 void      af_store_apply_changes       (AfValue        *item,

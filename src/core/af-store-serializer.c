@@ -142,25 +142,41 @@ item_to_string (const AfValue *item,
   return g_string_free (out, FALSE);
 }
 
-static void
-prepare_row (AfSerializer *self,
-             guint         index,
-             gsize        *size_hint)
+void
+af_store_row_prepare (AfCacheKey    *key,
+                      AfTable        table,
+                      const AfValue *item,
+                      gsize         *size_hint,
+                      AfRow         *row)
 {
-  const AfValue *item = g_ptr_array_index (self->items, index);
-  AfTable table = self->tables != NULL ? self->tables[index] : self->table;
-  AfRow *row = &self->rows[index];
-
-  if (self->key != NULL)
+  if (key != NULL)
     {
       g_autofree char *ad = af_store_item_ad (item);
-      g_autoptr(AfValue) sealed = af_pii_seal (self->key, table, item, ad);
+      g_autoptr(AfValue) sealed = af_pii_seal (key, table, item, ad);
 
       row->text = item_to_string (sealed, size_hint, &row->length);
     }
   else
     row->text = item_to_string (item, size_hint, &row->length);
   af_store_row_init (row, table, item);
+}
+
+void
+af_store_row_clear (AfRow *row)
+{
+  g_clear_pointer (&row->text, g_free);
+  g_clear_pointer (&row->search_text, g_free);
+}
+
+static void
+prepare_row (AfSerializer *self,
+             guint         index,
+             gsize        *size_hint)
+{
+  AfTable table = self->tables != NULL ? self->tables[index] : self->table;
+
+  af_store_row_prepare (self->key, table, g_ptr_array_index (self->items, index), size_hint,
+                        &self->rows[index]);
 }
 
 static void
@@ -263,10 +279,7 @@ af_serializer_free (AfSerializer *self)
   for (guint w = 0; w < self->n_workers; w++)
     g_thread_join (self->workers[w].thread);
   for (guint i = 0; i < self->items->len; i++)
-    {
-      g_free (self->rows[i].text);
-      g_free (self->rows[i].search_text);
-    }
+    af_store_row_clear (&self->rows[i]);
   g_free (self->rows);
   g_ptr_array_unref (self->items);
   af_cache_key_unref (self->key);

@@ -185,10 +185,10 @@ af_store_check_item (AfTable         table,
 
 /* ---- Remote items -------------------------------------------------------------------- */
 
-static gboolean
-outbox_is_empty (AfStore  *self,
-                 gboolean *out_empty,
-                 GError  **error)
+gboolean
+af_store_outbox_is_empty (AfStore  *self,
+                          gboolean *out_empty,
+                          GError  **error)
 {
   g_autoptr(AfStmt) stmt = af_store_prepare (self, "SELECT EXISTS (SELECT 1 FROM outbox)", error);
 
@@ -203,14 +203,13 @@ outbox_is_empty (AfStore  *self,
   return TRUE;
 }
 
-/* @row is @item's, prepared by the serializer; its text is (transfer full). */
-static gboolean
-put_one (AfStore        *self,
-         AfTable         table,
-         const AfValue  *item,
-         AfRow          *row,
-         gboolean        outbox_empty,
-         GError        **error)
+gboolean
+af_store_put_row (AfStore        *self,
+                  AfTable         table,
+                  const AfValue  *item,
+                  AfRow          *row,
+                  gboolean        outbox_empty,
+                  GError        **error)
 {
   g_autoptr(GPtrArray) pending = NULL;
   g_autoptr(AfValue) local = NULL;
@@ -239,11 +238,11 @@ put_one (AfStore        *self,
                              error);
 }
 
-static gboolean
-check_key (AfTable         table,
-           const AfValue  *item,
-           guint           index,
-           GError        **error)
+gboolean
+af_store_check_key (AfTable         table,
+                    const AfValue  *item,
+                    guint           index,
+                    GError        **error)
 {
   const char *key = af_table_key_name (table);
 
@@ -295,13 +294,13 @@ put_items (AfStore          *self,
   gboolean ok = FALSE;
 
   for (guint i = 0; i < items->len; i++)
-    if (!check_key (tables != NULL ? tables[i] : table, g_ptr_array_index (items, i), i, error))
+    if (!af_store_check_key (tables != NULL ? tables[i] : table, g_ptr_array_index (items, i), i, error))
       return FALSE;
   if (!options->durable && !set_durable (self, FALSE, error))
     return FALSE;
   if (!af_store_begin_bulk (self, error))
     goto out;
-  if (!outbox_is_empty (self, &outbox_empty, error))
+  if (!af_store_outbox_is_empty (self, &outbox_empty, error))
     goto out;
   for (guint i = 0; options->deleted != NULL && i < options->deleted->len; i++)
     if (!af_store_delete_item (self, table, g_ptr_array_index (options->deleted, i), error))
@@ -316,7 +315,7 @@ put_items (AfStore          *self,
       if (failed)
         break;
       af_serializer_take (serializer, i, &row);
-      failed = !put_one (self, tables != NULL ? tables[i] : table, g_ptr_array_index (items, i),
+      failed = !af_store_put_row (self, tables != NULL ? tables[i] : table, g_ptr_array_index (items, i),
                          &row, outbox_empty, error);
     }
   ok = !failed
@@ -380,139 +379,6 @@ af_store_apply_remote_changes (AfStore     *self,
   g_return_val_if_fail (items != NULL, FALSE);
 
   return put_items (self, table, items, NULL, &options, error);
-}
-
-static AfTable *
-guess_tables (GPtrArray  *items,
-              GError    **error)
-{
-  g_autofree AfTable *tables = g_new (AfTable, MAX (items->len, 1));
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      if (!af_table_guess_for_item (g_ptr_array_index (items, i), &tables[i]))
-        {
-          g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
-                       "item %u: none of document_id, audit_record_id, request_id or user_id "
-                       "is there, so it belongs to no known table", i);
-          return NULL;
-        }
-    }
-  return g_steal_pointer (&tables);
-}
-
-static gboolean
-prefix_with_file (GError     **error,
-                  GError      *local_error,
-                  const char  *path)
-{
-  g_propagate_prefixed_error (error, local_error, "%s: ", path);
-  return FALSE;
-}
-
-/* The item's expiry as retention reads it (the expires_at column): TRUE when there
- * is one and it lies at or before @now_unix. */
-static gboolean
-item_expired (AfTable        table,
-              const AfValue *item,
-              gint64         now_unix)
-{
-  guint n = 0;
-  const AfStoreColumn *table_columns = af_store_columns (table, &n);
-  gint64 expires_at;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const char *text;
-
-      if (strcmp (table_columns[i].column, "expires_at") != 0)
-        continue;
-      text = af_item_get_n (item, table_columns[i].attribute);
-      return text != NULL
-             && af_number_to_int64 (text, AF_NUMBER_INT_MIN, AF_NUMBER_INT_MAX, &expires_at)
-             && expires_at <= now_unix;
-    }
-  return FALSE;
-}
-
-/* Moves the expired items of @items (and their tables) out, counting them. */
-static void
-drop_expired (GPtrArray       *items,
-              AfTable         *tables,
-              gint64           now_unix,
-              AfImportCounts  *counts)
-{
-  guint kept = 0;
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      AfValue *item = g_ptr_array_index (items, i);
-
-      if (item_expired (tables[i], item, now_unix))
-        {
-          counts->expired[tables[i]]++;
-          af_value_unref (item);
-          continue;
-        }
-      items->pdata[kept] = item;
-      tables[kept++] = tables[i];
-    }
-  /* The dropped items are already released: shrink without the free function. */
-  items->len = kept;
-}
-
-gboolean
-af_store_import_file_at (AfStore         *self,
-                         const char      *path,
-                         gint64           now_unix,
-                         AfImportCounts  *out_counts,
-                         GError         **error)
-{
-  g_autofree char *contents = NULL;
-  g_autofree AfTable *tables = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  AfImportCounts counts = { { 0 } };
-  GError *local_error = NULL;
-  gsize length = 0;
-
-  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    return prefix_with_file (error, local_error, path);
-  items = af_codec_parse_items_page (contents, length, NULL, &local_error);
-  if (items == NULL)
-    return prefix_with_file (error, local_error, path);
-  tables = guess_tables (items, &local_error);
-  if (tables == NULL)
-    return prefix_with_file (error, local_error, path);
-  drop_expired (items, tables, now_unix, &counts);
-  /* Durable: nothing else holds what a file import brought, and it is one commit. */
-  if (!put_items (self, AF_N_TABLES, items, tables, &(PutOptions) { .durable = TRUE },
-                  &local_error))
-    return prefix_with_file (error, local_error, path);
-
-  for (guint i = 0; i < items->len; i++)
-    counts.imported[tables[i]]++;
-  if (out_counts != NULL)
-    *out_counts = counts;
-  return TRUE;
-}
-
-gboolean
-af_store_import_file (AfStore     *self,
-                      const char  *path,
-                      guint        out_counts[AF_N_TABLES],
-                      GError     **error)
-{
-  AfImportCounts counts;
-
-  /* G_MININT64: nothing has expired before it, so every item is imported. */
-  if (!af_store_import_file_at (self, path, G_MININT64, &counts, error))
-    return FALSE;
-  if (out_counts != NULL)
-    memcpy (out_counts, counts.imported, sizeof counts.imported);
-  return TRUE;
 }
 
 /* Deleting an item that is not there is not an error: a retried forget-user or a
