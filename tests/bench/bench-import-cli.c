@@ -19,6 +19,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "af-codec.h"
 #include "af-store.h"
@@ -224,6 +225,17 @@ store_only (GPtrArray  *batches,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
+/* CPU seconds (user + system, every thread) of the children reaped so far. */
+static double
+children_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_CHILDREN, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
+         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
 static double
 cli_import (GPtrArray  *batches,
             const char *db)
@@ -303,11 +315,15 @@ main (int   argc,
     {
       double seconds;
 
+      double cpu = children_cpu_seconds ();
+
       load = load_average ();
       seconds = cli_import (batches, db);
+      cpu = children_cpu_seconds () - cpu;
       worst = MIN (worst, total / seconds);
       g_print ("auditflow-cli import run %d   %.2f s: %.0f items/s  (%.2fx the baseline; "
-               "cache %.1f MiB; load %s)\n", run, seconds, total / seconds, baseline / seconds,
+               "CPU %.2f s, %.1f us/item; cache %.1f MiB; load %s)\n", run, seconds,
+               total / seconds, baseline > 0 ? baseline / seconds : 0, cpu, cpu * 1e6 / total,
                file_size (db) / 1048576.0, load);
       g_clear_pointer (&load, g_free);
       remove_cache (db);
