@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The streamed import (af-store-import.c) on files larger than its hand-over window:
+ * every item arrives once, sealed; a bad item near the end rolls the whole file back
+ * and is named; an item with an unsent edit keeps the edit; expired items are left
+ * out and counted.
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "af-codec.h"
+#include "af-store.h"
+#include "af-test-util.h"
+
+/* More than the reader may be ahead of the inserts (64 chunks of 64 items), so that
+ * it waits for them, and the cancel after a failure meets a waiting reader. */
+#define MANY 6000
+#define NOTE "Called the employer back"
+#define W2_SSN "980-21-9185"
+
+static GPtrArray *
+fixture_items (const char *file)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", file, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items;
+  gsize length;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  items = af_codec_parse_items_page (contents, length, NULL, &error);
+  g_assert_no_error (error);
+  return items;
+}
+
+/* @count documents (fixture documents under ids doc-N, every other one with a ttl in
+ * 2036 instead of 2031) and the fixture audits, in one file; item @broken_at (when <
+ * @count) has a number that is not one. */
+static char *
+write_file (const char *name,
+            guint       count,
+            guint       broken_at)
+{
+  g_autoptr(GPtrArray) documents = fixture_items ("AuditFlow-Documents.json");
+  g_autoptr(GPtrArray) audits = fixture_items ("AuditFlow-AuditRecords.json");
+  g_autoptr(GString) out = g_string_new ("{\"Count\": 1, \"Items\": [");
+  g_autoptr(GError) error = NULL;
+  char *path = af_test_scratch (name);
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_autoptr(AfValue) item = af_value_copy (g_ptr_array_index (documents, i % documents->len));
+      g_autofree char *id = g_strdup_printf ("doc-%05u", i);
+
+      af_value_map_set (item, "document_id", af_value_new_s (id));
+      if (i % 2 == 1)
+        af_value_map_set (item, "ttl", af_value_new_n_int (2100000000));
+      if (i > 0)
+        g_string_append (out, ",\n");
+      if (i == broken_at)
+        af_value_map_set (item, "file_size_bytes", af_value_new_n ("12abc"));
+      af_codec_write_item (out, item);
+    }
+  for (guint i = 0; i < audits->len; i++)
+    {
+      g_string_append (out, ",\n");
+      af_codec_write_item (out, g_ptr_array_index (audits, i));
+    }
+  g_string_append (out, "], \"ScannedCount\": 1}");
+  g_file_set_contents (path, out->str, out->len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static AfStore *
+open_store (const char *name)
+{
+  g_autofree char *path = af_test_scratch (name);
+  g_autoptr(GError) error = NULL;
+  AfStore *store = af_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static gint64
+count (AfStore *store,
+       AfTable  table)
+{
+  AfQuery query = { .table = table };
+  g_autoptr(GError) error = NULL;
+  gint64 n = af_store_count (store, &query, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+test_many (void)
+{
+  g_autoptr(AfStore) store = open_store ("many.db");
+  g_autofree char *path = write_file ("many.json", MANY, G_MAXUINT);
+  g_autofree char *cache = af_test_scratch ("many.db");
+  g_autofree char *bytes = NULL;
+  g_autoptr(AfValue) last = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[AF_N_TABLES] = { 0 };
+  gsize length;
+
+  g_assert_true (af_store_import_file (store, path, counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts[AF_TABLE_DOCUMENTS], ==, MANY);
+  g_assert_cmpuint (counts[AF_TABLE_AUDITS], ==, 4);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, MANY);
+
+  /* Every item whole, in the order of the file: the last one too. */
+  last = af_store_get_item (store, AF_TABLE_DOCUMENTS, "doc-05999", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (af_item_get_s (last, "file_name"));
+
+  /* Again: replaced, not added. */
+  g_assert_true (af_store_import_file (store, path, counts, &error));
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, MANY);
+
+  /* The W-2's SSN is sealed at rest (the fixture's first document is the W-2). */
+  g_clear_object (&store);
+  g_file_get_contents (cache, &bytes, &length, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_strstr_len (bytes, length, W2_SSN));
+}
+
+static void
+test_broken_near_the_end (void)
+{
+  g_autoptr(AfStore) store = open_store ("broken.db");
+  g_autofree char *path = write_file ("broken.json", MANY, MANY - 10);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *item = g_strdup_printf ("item %u", MANY - 10);
+
+  g_assert_false (af_store_import_file (store, path, NULL, &error));
+  g_assert_error (error, AF_CODEC_ERROR, AF_CODEC_ERROR_NUMBER);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, item));
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 0);
+  g_assert_cmpint (count (store, AF_TABLE_AUDITS), ==, 0);
+
+  /* The store is usable after the rollback. */
+  g_clear_error (&error);
+  g_free (path);
+  path = write_file ("fine.json", 100, G_MAXUINT);
+  g_assert_true (af_store_import_file (store, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);
+}
+
+/* An audit with a note not yet sent: importing the file again keeps the note on top. */
+static void
+test_keeps_unsent_edit (void)
+{
+  g_autoptr(AfStore) store = open_store ("edit.db");
+  g_autofree char *path = write_file ("edit.json", 300, G_MAXUINT);
+  g_autoptr(GPtrArray) audits = fixture_items ("AuditFlow-AuditRecords.json");
+  const char *audit_id = af_item_get_s (g_ptr_array_index (audits, 0), "audit_record_id");
+  g_autoptr(AfValue) audit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (af_store_import_file (store, path, NULL, &error));
+  af_store_set_identity (store, "reviewer@example.com");
+  g_assert_true (af_store_set_review_notes (store, audit_id, NOTE, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (af_store_import_file (store, path, NULL, &error));
+  g_assert_no_error (error);
+  audit = af_store_get_item (store, AF_TABLE_AUDITS, audit_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_item_get_s (audit, "review_notes"), ==, NOTE);
+}
+
+/* The fixture audits and documents expire in 2031: at a "now" in 2033 they are left
+ * out and counted, the documents given a ttl in 2036 are imported. */
+static void
+test_expired_left_out (void)
+{
+  g_autoptr(AfStore) store = open_store ("expired.db");
+  g_autofree char *path = write_file ("expired.json", 200, G_MAXUINT);
+  g_autoptr(GError) error = NULL;
+  AfImportCounts counts;
+
+  g_assert_true (af_store_import_file_at (store, path, 2000000000, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.imported[AF_TABLE_AUDITS], ==, 0);
+  g_assert_cmpuint (counts.expired[AF_TABLE_AUDITS], ==, 4);
+  g_assert_cmpuint (counts.imported[AF_TABLE_DOCUMENTS], ==, 100);
+  g_assert_cmpuint (counts.expired[AF_TABLE_DOCUMENTS], ==, 100);
+  g_assert_cmpint (count (store, AF_TABLE_AUDITS), ==, 0);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  af_test_scratch_init ("test-store-import-XXXXXX");
+
+  g_test_add_func ("/store-import/many", test_many);
+  g_test_add_func ("/store-import/broken-near-the-end", test_broken_near_the_end);
+  g_test_add_func ("/store-import/keeps-unsent-edit", test_keeps_unsent_edit);
+  g_test_add_func ("/store-import/expired-left-out", test_expired_left_out);
+
+  status = g_test_run ();
+  af_test_scratch_remove ();
+  return status;
+}
