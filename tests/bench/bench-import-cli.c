@@ -11,6 +11,10 @@
  * The items are the fixtures' documents and audits under new ids, loans, statuses and
  * timestamps, with a ttl a year ahead so that retention keeps them.
  *
+ * Then opening a cache (issue 13 item 5): `auditflow-cli list audits --limit 50` on a cache
+ * of 1,000 audits and on the last run's cache, median of runs, and on that large cache
+ * again with its expires_at indexes dropped (the sweep as it was before schema 3).
+ *
  *   bench-import-cli [--audits N] [--documents N] [--per-file N] [--runs N] [--keep]
  */
 #define G_LOG_DOMAIN "bench-import-cli"
@@ -20,6 +24,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/resource.h>
+
+#include <sqlite3.h>
 
 #include "af-codec.h"
 #include "af-store.h"
@@ -264,6 +270,99 @@ cli_import (GPtrArray  *batches,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
+static double
+median (GArray *values)
+{
+  double *v = (double *) values->data;
+
+  for (guint i = 1; i < values->len; i++)
+    for (guint j = i; j > 0 && v[j - 1] > v[j]; j--)
+      {
+        double t = v[j];
+
+        v[j] = v[j - 1];
+        v[j - 1] = t;
+      }
+  return v[values->len / 2];
+}
+
+/* Median milliseconds of `auditflow-cli --db DB list audits --limit 50`, process
+ * start included. */
+static double
+time_list (const char *db)
+{
+  const char *argv[] = { cli_path, "--db", db, "list", "audits", "--limit", "50", NULL };
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (int i = 0; i < 7; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+      int status;
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                         &status, &error) || !g_spawn_check_wait_status (status, &error))
+        g_error ("list: %s %s", error->message, err != NULL ? err : "");
+      ms = (g_get_monotonic_time () - start) / 1e3;
+      g_array_append_val (times, ms);
+    }
+  return median (times);
+}
+
+/* A cache of @n audits: the first of the generated ones. */
+static void
+make_small_cache (GPtrArray  *batches,
+                  const char *db,
+                  guint       n)
+{
+  Batch *first = g_ptr_array_index (batches, 0);
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (db, &error);
+
+  if (store == NULL)
+    g_error ("%s", error->message);
+  for (guint i = 0; i < MIN (n, first->items->len); i++)
+    g_ptr_array_add (items, g_ptr_array_index (first->items, i));
+  if (!af_store_put_remote_items (store, first->table, items, &error))
+    g_error ("%s", error->message);
+}
+
+static void
+drop_expires_indexes (const char *db)
+{
+  sqlite3 *handle = NULL;
+
+  if (sqlite3_open (db, &handle) != SQLITE_OK
+      || sqlite3_exec (handle, "DROP INDEX documents_expires; DROP INDEX audits_expires; "
+                       "DROP INDEX analyses_expires;", NULL, NULL, NULL) != SQLITE_OK)
+    g_error ("dropping the indexes: %s", sqlite3_errmsg (handle));
+  sqlite3_close (handle);
+}
+
+static void
+bench_open (GPtrArray  *batches,
+            const char *dir,
+            const char *large_db)
+{
+  g_autofree char *small_db = g_build_filename (dir, "small.db", NULL);
+  double small_ms, large_ms, unindexed_ms;
+
+  make_small_cache (batches, small_db, 1000);
+  small_ms = time_list (small_db);
+  large_ms = time_list (large_db);
+  g_print ("list audits --limit 50        %.1f ms at 1,000 audits, %.1f ms at %d items "
+           "(%.2fx)\n", small_ms, large_ms, n_audits + n_documents, large_ms / small_ms);
+  drop_expires_indexes (large_db);
+  unindexed_ms = time_list (large_db);
+  g_print ("  without the expires indexes %.1f ms at %d items (the sweep scans every item)\n",
+           unindexed_ms, n_audits + n_documents);
+  remove_cache (small_db);
+}
+
 static char *
 load_average (void)
 {
@@ -326,9 +425,15 @@ main (int   argc,
                total / seconds, baseline > 0 ? baseline / seconds : 0, cpu, cpu * 1e6 / total,
                file_size (db) / 1048576.0, load);
       g_clear_pointer (&load, g_free);
+      if (run < n_runs)
+        remove_cache (db);
+    }
+  if (n_runs > 0)
+    {
+      g_print ("slowest of %d runs            %.0f items/s (target >= 50000)\n", n_runs, worst);
+      bench_open (batches, dir, db);
       remove_cache (db);
     }
-  g_print ("slowest of %d runs            %.0f items/s (target >= 50000)\n", n_runs, worst);
 
   if (keep)
     {
