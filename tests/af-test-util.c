@@ -4,7 +4,23 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
+#include "af-codec.h"
 #include "af-test-util.h"
+
+GPtrArray *
+af_test_fixture_items (const char *file)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", file, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, &error)
+      || (items = af_codec_parse_items_page (contents, length, NULL, &error)) == NULL)
+    g_error ("%s", error->message);
+  return items;
+}
 
 gboolean
 af_test_remove_tree (const char *path)

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* Removes @path and all below it, never following a link; FALSE if anything stayed. */
 gboolean          af_test_remove_tree          (const char   *path);
 
+/* The items of a fixture file of $AF_FIXTURES_DIR/dynamodb (AfValue); aborts when it
+ * does not parse. */
+GPtrArray        *af_test_fixture_items        (const char   *file);
+
 /* One scratch folder for the run (made from @template, "name-XXXXXX"), one subfolder
  * per test path, removed by af_test_scratch_remove (). Not G_TEST_OPTION_ISOLATE_DIRS:
  * GLib 2.74 leaks its paths, and the core suite runs under LeakSanitizer. */

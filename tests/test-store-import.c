@@ -18,22 +18,6 @@
 #define NOTE "Called the employer back"
 #define W2_SSN "980-21-9185"
 
-static GPtrArray *
-fixture_items (const char *file)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", file, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *items;
-  gsize length;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  items = af_codec_parse_items_page (contents, length, NULL, &error);
-  g_assert_no_error (error);
-  return items;
-}
-
 /* @count documents (fixture documents under ids doc-N, every other one with a ttl in
  * 2036 instead of 2031) and the fixture audits, in one file; item @broken_at (when <
  * @count) has a number that is not one. */
@@ -42,8 +26,8 @@ write_file (const char *name,
             guint       count,
             guint       broken_at)
 {
-  g_autoptr(GPtrArray) documents = fixture_items ("AuditFlow-Documents.json");
-  g_autoptr(GPtrArray) audits = fixture_items ("AuditFlow-AuditRecords.json");
+  g_autoptr(GPtrArray) documents = af_test_fixture_items ("AuditFlow-Documents.json");
+  g_autoptr(GPtrArray) audits = af_test_fixture_items ("AuditFlow-AuditRecords.json");
   g_autoptr(GString) out = g_string_new ("{\"Count\": 1, \"Items\": [");
   g_autoptr(GError) error = NULL;
   char *path = af_test_scratch (name);
@@ -161,7 +145,7 @@ test_keeps_unsent_edit (void)
 {
   g_autoptr(AfStore) store = open_store ("edit.db");
   g_autofree char *path = write_file ("edit.json", 300, G_MAXUINT);
-  g_autoptr(GPtrArray) audits = fixture_items ("AuditFlow-AuditRecords.json");
+  g_autoptr(GPtrArray) audits = af_test_fixture_items ("AuditFlow-AuditRecords.json");
   const char *audit_id = af_item_get_s (g_ptr_array_index (audits, 0), "audit_record_id");
   g_autoptr(AfValue) audit = NULL;
   g_autoptr(GError) error = NULL;

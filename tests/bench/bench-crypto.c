@@ -20,6 +20,7 @@
 #include "af-codec.h"
 #include "af-objects.h"
 #include "af-store-private.h"
+#include "af-test-util.h"
 
 static int n_items = 40000;
 static int n_runs = 5;
@@ -29,21 +30,6 @@ static const GOptionEntry entries[] = {
   { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Runs of each measure", "N" },
   { NULL }
 };
-
-static GPtrArray *
-fixture_items (const char *file)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", file, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *items;
-  gsize length;
-
-  if (!g_file_get_contents (path, &contents, &length, &error)
-      || (items = af_codec_parse_items_page (contents, length, NULL, &error)) == NULL)
-    g_error ("%s", error->message);
-  return items;
-}
 
 /* @count items of @table, each a fixture item under a new key. */
 static GPtrArray *
@@ -188,8 +174,8 @@ main (int   argc,
   g_autofree char *objects_dir = g_build_filename (dir, "objects", NULL);
   g_autofree char *plain_pdf = NULL;
   g_autofree char *sha256 = NULL;
-  g_autoptr(GPtrArray) document_templates = fixture_items ("AuditFlow-Documents.json");
-  g_autoptr(GPtrArray) audit_templates = fixture_items ("AuditFlow-AuditRecords.json");
+  g_autoptr(GPtrArray) document_templates = af_test_fixture_items ("AuditFlow-Documents.json");
+  g_autoptr(GPtrArray) audit_templates = af_test_fixture_items ("AuditFlow-AuditRecords.json");
   g_autoptr(GPtrArray) documents = NULL;
   g_autoptr(GPtrArray) audits = NULL;
   g_autoptr(GArray) plain = g_array_new (FALSE, FALSE, sizeof (double));

@@ -29,6 +29,7 @@
 
 #include "af-codec.h"
 #include "af-store.h"
+#include "af-test-util.h"
 
 static int n_audits = 100000;
 static int n_documents = 400000;
@@ -51,21 +52,6 @@ static const GOptionEntry entries[] = {
 
 static const char *statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED", "IN_PROGRESS", "FAILED" };
 static const char *processing[] = { "COMPLETED", "COMPLETED", "COMPLETED", "PENDING", "PROCESSING", "FAILED" };
-
-static GPtrArray *
-load_templates (const char *file)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", file, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *items;
-  gsize length;
-
-  if (!g_file_get_contents (path, &contents, &length, &error)
-      || (items = af_codec_parse_items_page (contents, length, NULL, &error)) == NULL)
-    g_error ("%s", error->message);
-  return items;
-}
 
 static char *
 random_uuid (GRand *rand)
@@ -166,7 +152,7 @@ generate (GPtrArray  *batches,
           const char *template_file,
           int         count)
 {
-  g_autoptr(GPtrArray) templates = load_templates (template_file);
+  g_autoptr(GPtrArray) templates = af_test_fixture_items (template_file);
   g_autoptr(GRand) rand = g_rand_new_with_seed (table + 1);
   gint64 ttl = g_get_real_time () / G_USEC_PER_SEC + 365 * 86400;
   guint64 bytes = 0;
