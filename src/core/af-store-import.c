@@ -23,9 +23,9 @@
 
 /* Items per hand-over: the lock is taken once per chunk, not once per item. */
 #define CHUNK_ITEMS 64
-/* Chunks the reader may be ahead of the inserts: bounds the memory (about 200 KiB of
- * rows a chunk) when the disk is what is slow. */
-#define MAX_QUEUED_CHUNKS 64
+/* Chunks the reader may be ahead of the inserts: bounds the memory (a chunk's trees
+ * take about 1 MiB) when the inserts are what is slow; more did not help. */
+#define MAX_QUEUED_CHUNKS 16
 
 typedef struct
 {
