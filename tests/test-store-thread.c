@@ -179,32 +179,20 @@ test_cancel (void)
 
 /* ---- A failed commit ------------------------------------------------------------------------ */
 
-static gpointer
-inject_job (AfStore   *store,
-            gpointer   data,
-            GError   **error)
-{
-  af_store_inject_failure (store, data);
-  return GINT_TO_POINTER (TRUE);
-}
-
 static void
 test_failure_reported (void)
 {
   g_autofree char *path = cache_path ();
   g_autoptr(AfStoreThread) thread = af_store_thread_new (open_with_fixtures (path));
-  g_autoptr(GAsyncResult) injected = NULL;
   g_autoptr(GAsyncResult) saved = NULL;
   g_autoptr(AfValue) before = NULL;
   g_autoptr(AfValue) after = NULL;
   g_autoptr(GError) error = NULL;
 
   before = get_item (thread, AF_TABLE_DOCUMENTS, W2_DOCUMENT);
-  af_store_thread_write_async (thread, inject_job, g_strdup ("after-item-update"), g_free, NULL,
-                               NULL, af_test_store_result, &injected);
+  af_store_thread_inject_failure (thread, "after-item-update");
   af_store_thread_add_correction_async (thread, W2_DOCUMENT, "employer_ein", "12-3456789", NULL,
                                         NULL, af_test_store_result, &saved);
-  g_assert_nonnull (af_store_thread_run_finish (thread, af_test_wait (&injected), &error));
   g_assert_false (af_store_thread_edit_finish (thread, af_test_wait (&saved), &error));
   g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INJECTED);
 

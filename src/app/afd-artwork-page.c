@@ -9,6 +9,7 @@
 #include "af-clock.h"
 #include "af-store-async.h"
 #include "afd-artwork-page.h"
+#include "afd-edit-reply.h"
 #include "afd-format.h"
 #include "afd-identity.h"
 #include "afd-findings-list.h"
@@ -354,44 +355,10 @@ store_thread (AfdArtworkPage *self)
   return afd_workspace_get_store_thread (self->workspace);
 }
 
-/* An edit's answer: the page may be gone, or show another analysis, by then. */
-typedef struct
+static const char *
+shown_id (gpointer page)
 {
-  GWeakRef  page;
-  char     *request_id;
-  AfValue  *before;   /* (nullable) what the page showed before a verdict */
-} Reply;
-
-static Reply *
-reply_new (AfdArtworkPage *self)
-{
-  Reply *reply = g_new0 (Reply, 1);
-
-  g_weak_ref_init (&reply->page, self);
-  reply->request_id = g_strdup (self->request_id);
-  return reply;
-}
-
-static void
-reply_free (Reply *reply)
-{
-  g_weak_ref_clear (&reply->page);
-  g_free (reply->request_id);
-  g_clear_pointer (&reply->before, af_value_unref);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-/* The page for @reply's answer, if it still shows the same analysis. */
-static AfdArtworkPage *
-reply_page (Reply *reply)
-{
-  AfdArtworkPage *self = g_weak_ref_get (&reply->page);
-
-  if (self != NULL && g_strcmp0 (self->request_id, reply->request_id) != 0)
-    g_clear_object (&self);
-  return self;
+  return AFD_ARTWORK_PAGE (page)->request_id;
 }
 
 static void
@@ -399,14 +366,14 @@ note_saved_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(Reply) reply = user_data;
+  g_autoptr(AfdEditReply) reply = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
-  g_autoptr(AfdArtworkPage) self = reply_page (reply);
+  g_autoptr(AfdArtworkPage) self = afd_edit_reply_get_page (reply, shown_id);
   /* Translators: the analysis's request id, then the reason. */
   g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not save the note of "
                                                             "artwork %s: %s"),
-                                                          reply->request_id, error->message);
+                                                          reply->item_id, error->message);
 
   if (self == NULL)
     {
@@ -440,7 +407,8 @@ save_note (AfdArtworkPage *self)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   af_store_thread_set_appraisal_note_async (store_thread (self), self->request_id, text, NULL,
-                                            note_saved_cb, reply_new (self));
+                                            note_saved_cb,
+                                            afd_edit_reply_new (self, self->request_id));
   gtk_label_set_label (self->note_status, _("Saved on this computer · waiting to sync"));
   return TRUE;
 }
@@ -500,14 +468,14 @@ verdict_saved_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(Reply) reply = user_data;
+  g_autoptr(AfdEditReply) reply = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
-  g_autoptr(AfdArtworkPage) self = reply_page (reply);
+  g_autoptr(AfdArtworkPage) self = afd_edit_reply_get_page (reply, shown_id);
   /* Translators: the analysis's request id, then the reason. */
   g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not save the verdict on "
                                                             "artwork %s: %s"),
-                                                          reply->request_id, error->message);
+                                                          reply->item_id, error->message);
 
   if (self == NULL)
     {
@@ -550,7 +518,7 @@ static void
 verdict_selected_cb (AfdArtworkPage *self)
 {
   guint selected = gtk_drop_down_get_selected (self->verdict_dropdown);
-  Reply *reply;
+  AfdEditReply *reply;
 
   if (self->loading || self->analysis == NULL || selected >= G_N_ELEMENTS (verdicts))
     return;
@@ -567,7 +535,7 @@ verdict_selected_cb (AfdArtworkPage *self)
     }
   /* The note first: the store's thread runs them in this order. */
   afd_artwork_page_flush (self);
-  reply = reply_new (self);
+  reply = afd_edit_reply_new (self, self->request_id);
   reply->before = af_value_ref (self->analysis);
   af_store_thread_set_verdict_async (store_thread (self), self->request_id, verdicts[selected],
                                      NULL, verdict_saved_cb, reply);

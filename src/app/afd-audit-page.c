@@ -10,6 +10,7 @@
 #include "af-store-async.h"
 #include "afd-audit-page.h"
 #include "afd-audit-sections.h"
+#include "afd-edit-reply.h"
 #include "afd-format.h"
 #include "afd-identity.h"
 #include "afd-report-export.h"
@@ -276,44 +277,10 @@ reload (AfdAuditPage *self)
                              loaded_free, self->loading_cancellable, loaded_cb, self);
 }
 
-/* An edit's answer: the page may be gone, or show another audit, by then. */
-typedef struct
+static const char *
+shown_id (gpointer page)
 {
-  GWeakRef  page;
-  char     *audit_id;
-  AfValue  *before;     /* (nullable) what the page showed before a review */
-} Reply;
-
-static Reply *
-reply_new (AfdAuditPage *self)
-{
-  Reply *reply = g_new0 (Reply, 1);
-
-  g_weak_ref_init (&reply->page, self);
-  reply->audit_id = g_strdup (self->audit_id);
-  return reply;
-}
-
-static void
-reply_free (Reply *reply)
-{
-  g_weak_ref_clear (&reply->page);
-  g_free (reply->audit_id);
-  g_clear_pointer (&reply->before, af_value_unref);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-/* The page for @reply's answer, if it still shows the same audit. */
-static AfdAuditPage *
-reply_page (Reply *reply)
-{
-  AfdAuditPage *self = g_weak_ref_get (&reply->page);
-
-  if (self != NULL && g_strcmp0 (self->audit_id, reply->audit_id) != 0)
-    g_clear_object (&self);
-  return self;
+  return AFD_AUDIT_PAGE (page)->audit_id;
 }
 
 static void
@@ -321,14 +288,14 @@ notes_saved_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(Reply) reply = user_data;
+  g_autoptr(AfdEditReply) reply = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
-  g_autoptr(AfdAuditPage) self = reply_page (reply);
+  g_autoptr(AfdAuditPage) self = afd_edit_reply_get_page (reply, shown_id);
   /* A failure names the audit by its id (the applicant's name is personal data).
    * Translators: the audit's id, then the reason. */
   g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not save the notes of "
-                                                            "audit %s: %s"), reply->audit_id,
+                                                            "audit %s: %s"), reply->item_id,
                                                           error->message);
 
   if (self == NULL)
@@ -364,7 +331,8 @@ save_notes (AfdAuditPage *self)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   af_store_thread_set_review_notes_async (store_thread (self), self->audit_id, text, NULL,
-                                          notes_saved_cb, reply_new (self));
+                                          notes_saved_cb,
+                                          afd_edit_reply_new (self, self->audit_id));
   gtk_label_set_label (self->notes_status, _("Saved on this computer · waiting to sync"));
   return TRUE;
 }
@@ -406,13 +374,13 @@ reviewed_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(Reply) reply = user_data;
+  g_autoptr(AfdEditReply) reply = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
-  g_autoptr(AfdAuditPage) self = reply_page (reply);
+  g_autoptr(AfdAuditPage) self = afd_edit_reply_get_page (reply, shown_id);
   /* Translators: the audit's id, then the reason. */
   g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not mark audit %s reviewed: "
-                                                            "%s"), reply->audit_id,
+                                                            "%s"), reply->item_id,
                                                           error->message);
 
   if (self == NULL)
@@ -453,7 +421,7 @@ mark_reviewed_cb (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   AfdAuditPage *self = AFD_AUDIT_PAGE (widget);
-  Reply *reply;
+  AfdEditReply *reply;
 
   if (self->audit_id == NULL || self->audit == NULL ||
       !afd_identity_ensure (widget, self->workspace))
@@ -462,7 +430,7 @@ mark_reviewed_cb (GtkWidget  *widget,
   /* A note typed just before reaches the outbox before the review: the store's thread
    * runs them in this order. */
   afd_audit_page_flush (self);
-  reply = reply_new (self);
+  reply = afd_edit_reply_new (self, self->audit_id);
   reply->before = af_value_ref (self->audit);
   af_store_thread_mark_reviewed_async (store_thread (self), self->audit_id, NULL, reviewed_cb,
                                        reply);

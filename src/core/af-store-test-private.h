@@ -6,6 +6,7 @@
 #pragma once
 
 #include "af-store.h"
+#include "af-store-thread.h"
 
 G_BEGIN_DECLS
 
@@ -13,5 +14,10 @@ G_BEGIN_DECLS
  * insert; "during-put" makes the next put/import fail half-way. */
 void af_store_inject_failure (AfStore    *self,
                               const char *point);
+
+/* The same on the store's thread (af-store-thread.h), in the queue's order: the next
+ * edit queued after this call fails there. */
+void af_store_thread_inject_failure (AfStoreThread *self,
+                                     const char    *point);
 
 G_END_DECLS

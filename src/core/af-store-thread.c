@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "af-store-thread"
 
+#include "af-store-test-private.h"
 #include "af-store-thread-private.h"
 
 /* Checkpoints. The connection is used by this thread alone, so whatever it waits for
@@ -276,4 +277,22 @@ af_store_thread_run_finish (AfStoreThread  *self,
                             GError        **error)
 {
   return af_store_thread_finish_tagged (self, result, NULL, error);
+}
+
+static gpointer
+inject_job (AfStore   *store,
+            gpointer   data,
+            GError   **error)
+{
+  af_store_inject_failure (store, data);
+  return GINT_TO_POINTER (TRUE);
+}
+
+void
+af_store_thread_inject_failure (AfStoreThread *self,
+                                const char    *point)
+{
+  g_return_if_fail (AF_IS_STORE_THREAD (self));
+  af_store_thread_queue (self, af_store_thread_inject_failure, AF_STORE_JOB_WRITE, inject_job,
+                         g_strdup (point), g_free, NULL, NULL, NULL, NULL);
 }
