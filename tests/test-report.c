@@ -314,6 +314,42 @@ test_audit_report (Fixture       *fixture,
   assert_fonts_embedded (&pdf);
 }
 
+/* A field the audit's pii_detected names is personal, as in the cache (where it is
+ * encrypted): the report masks it like the SSN. The annual income is not otherwise. */
+static void
+test_audit_pii_detected (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) audit = af_store_get_remote_item (fixture->store, AF_TABLE_AUDITS,
+                                                       CRITICAL_AUDIT, &error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autofree char *masked = afd_mask_pii ("annual_income", "71350.00");
+  g_autofree char *path = NULL;
+  g_auto(Pdf) before = { NULL };
+  g_auto(Pdf) after = { NULL };
+  AfValue *detected = af_value_new_list (AF_TYPE_L);
+
+  g_assert_no_error (error);
+  path = write_report (fixture, CRITICAL_AUDIT, AFR_PAPER_A4);
+  read_pdf (path, &before);
+  assert_contains (before.all, "71350.00");
+
+  af_value_list_append (detected, af_value_new_s ("annual_income"));
+  af_value_map_set (audit, "pii_detected", detected);
+  g_ptr_array_add (items, af_value_ref (audit));
+  af_store_put_remote_items (fixture->store, AF_TABLE_AUDITS, items, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&path, g_free);
+  path = write_report (fixture, CRITICAL_AUDIT, AFR_PAPER_A4);
+  read_pdf (path, &after);
+  g_assert_null (strstr (after.all, "71350.00"));
+  assert_contains (after.all, masked);
+  /* The SSN and the account number stay masked, as before. */
+  g_assert_null (strstr (after.all, "915-99-3776"));
+  g_assert_null (strstr (after.all, "53308041433"));
+}
+
 /* An open conflict is said as such, with the attribute both sides changed. */
 static void
 test_audit_conflict (Fixture       *fixture,
@@ -863,6 +899,7 @@ main (int   argc,
   g_test_add ((path), Fixture, NULL, fixture_set_up, (test), fixture_tear_down)
   ADD ("/report/audit/contents", test_audit_report);
   ADD ("/report/audit/conflict", test_audit_conflict);
+  ADD ("/report/audit/pii-detected", test_audit_pii_detected);
   ADD ("/report/audit/many-corrections", test_audit_many_corrections);
   ADD ("/report/audit/missing-document", test_audit_missing_document);
   ADD ("/report/appraisal/contents", test_appraisal_report);

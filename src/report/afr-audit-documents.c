@@ -9,14 +9,20 @@
 #include "afr-audit-report-private.h"
 #include "afr-build-private.h"
 
+/* By the rule that says what the cache encrypts (the field's pii flag, or a category
+ * the document's pii_detected names); afr_build_field_value adds the field-name rule. */
 static gboolean
 field_is_pii (const AfValue *document,
               const char    *field)
 {
-  AfValue *data = af_value_map_get (document, "extracted_data");
-  AfValue *entry = data != NULL && field != NULL ? af_value_map_get (data, field) : NULL;
+  g_autoptr(GHashTable) personal = NULL;
+  g_autofree char *path = NULL;
 
-  return entry != NULL && af_item_get_bool (entry, "pii", FALSE);
+  if (field == NULL)
+    return FALSE;
+  personal = afr_build_personal_paths (AF_TABLE_DOCUMENTS, document);
+  path = g_strdup_printf ("extracted_data.%s.value", field);
+  return g_hash_table_contains (personal, path);
 }
 
 /* "employer_ein — 72 % — 98-*****21", one line per low-confidence field. */

@@ -17,6 +17,7 @@ typedef struct
   const char *audit_id;
   GPtrArray  *documents;  /* (owned) of AfValue: the loan's documents in the cache */
   GHashTable *by_id;      /* (owned) document_id → AfValue (borrowed from documents) */
+  GHashTable *personal;   /* (owned) the audit's personal paths (afr_build_personal_paths) */
 } Build;
 
 static void
@@ -25,6 +26,7 @@ build_clear (Build *build)
   g_clear_pointer (&build->audit, af_value_unref);
   g_clear_pointer (&build->documents, g_ptr_array_unref);
   g_clear_pointer (&build->by_id, g_hash_table_unref);
+  g_clear_pointer (&build->personal, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Build, build_clear)
@@ -192,7 +194,9 @@ add_golden_record (Build *build)
       const char *field = af_value_map_name_at (record, i);
       AfValue *entry = af_value_map_value_at (record, i);
       g_autofree char *title = afd_humanize (field);
-      g_autofree char *value = afr_build_field_value (field, af_item_get_s (entry, "value"), FALSE);
+      g_autofree char *path = g_strdup_printf ("golden_record.%s.value", field);
+      g_autofree char *value = afr_build_field_value (field, af_item_get_s (entry, "value"),
+                                                      g_hash_table_contains (build->personal, path));
       g_autofree char *source = document_label (build, af_item_get_s (entry, "source_document_id"));
       g_autofree char *confidence = afr_build_confidence (af_item_get_n (entry, "confidence"));
 
@@ -204,20 +208,38 @@ add_golden_record (Build *build)
     afr_report_add_paragraph (build->report, _("The audit has no golden record."));
 }
 
+/* Where @inconsistency is in the audit's list (the report sorts them), for its path. */
+static guint
+inconsistency_index (Build         *build,
+                     const AfValue *inconsistency)
+{
+  AfValue *list = af_value_map_get (build->audit, "inconsistencies");
+  guint i;
+
+  for (i = 0; i < af_value_list_length (list); i++)
+    if (af_value_list_nth (list, i) == inconsistency)
+      break;
+  return i;
+}
+
 /* One line per document: "W-2 · w2.pdf: ***-**-3776". */
 static char *
 inconsistency_values (Build         *build,
-                      const char    *field,
-                      const AfValue *values)
+                      const AfValue *inconsistency)
 {
+  const char *field = af_item_get_s (inconsistency, "field");
+  AfValue *values = af_value_map_get (inconsistency, "values");
+  guint index = inconsistency_index (build, inconsistency);
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; values != NULL && i < af_value_map_size (values); i++)
     {
-      g_autofree char *name = document_label (build, af_value_map_name_at (values, i));
+      const char *document_id = af_value_map_name_at (values, i);
+      g_autofree char *name = document_label (build, document_id);
+      g_autofree char *path = g_strdup_printf ("inconsistencies[%u].values.%s", index, document_id);
       g_autofree char *value = afr_build_field_value (field,
                                                       af_value_get_string (af_value_map_value_at (values, i)),
-                                                      FALSE);
+                                                      g_hash_table_contains (build->personal, path));
 
       g_string_append_printf (text, "%s%s: %s", i > 0 ? "\n" : "", name, value);
     }
@@ -256,8 +278,7 @@ add_inconsistencies (Build *build)
       AfValue *item = g_ptr_array_index (sorted, i);
       const char *field = af_item_get_s (item, "field");
       g_autofree char *title = afd_humanize (field);
-      g_autofree char *values = inconsistency_values (build, field,
-                                                      af_value_map_get (item, "values"));
+      g_autofree char *values = inconsistency_values (build, item);
 
       afr_table_add_row (table, FALSE,
                          afd_risk_level_label (afd_risk_level_normalize (af_item_get_s (item, "severity"), -1)),
@@ -294,12 +315,14 @@ afr_audit_report_build (AfStore     *store,
                         const char  *audit_record_id,
                         GError     **error)
 {
-  g_auto(Build) build = { store, NULL, NULL, audit_record_id, NULL, NULL };
+  g_auto(Build) build = { store, NULL, NULL, audit_record_id, NULL, NULL, NULL };
   g_autoptr(AfrReport) report = NULL;
 
   build.audit = af_store_get_item (store, AF_TABLE_AUDITS, audit_record_id, error);
   if (build.audit == NULL || !load_documents (&build, error))
     return NULL;
+  /* The rule that says what the cache encrypts says what the report masks. */
+  build.personal = afr_build_personal_paths (AF_TABLE_AUDITS, build.audit);
 
   report = afr_report_new ();
   build.report = report;

@@ -34,6 +34,11 @@ const char *afr_build_or_absent        (const char    *text);
 char       *afr_build_field_value      (const char    *field,
                                         const char    *value,
                                         gboolean       pii);
+/* The paths of @item's personal values by the cache's own rule (af-pii.h), the rule
+ * that also says what is encrypted: "golden_record.ssn.value",
+ * "inconsistencies[2].values.DOCUMENT_ID", "extracted_data.F.value"… A set. */
+GHashTable *afr_build_personal_paths   (AfTable        table,
+                                        const AfValue *item);
 /* "0.87" → "87 %"; NULL → the absent sign. */
 char       *afr_build_confidence       (const char    *number);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "af-clock.h"
+#include "af-pii.h"
 #include "af-store-sync.h"
 #include "afd-format.h"
 #include "afr-build-private.h"
@@ -89,4 +90,24 @@ afr_build_confidence (const char *number)
   if (number == NULL)
     return g_strdup (AFD_ABSENT);
   return afd_format_percent (g_ascii_strtod (number, NULL));
+}
+
+static AfValue *
+collect_path (const AfValue *leaf,
+              const char    *path,
+              gpointer       data)
+{
+  g_hash_table_add (data, g_strdup (path));
+  return af_value_ref ((AfValue *) leaf);
+}
+
+GHashTable *
+afr_build_personal_paths (AfTable        table,
+                          const AfValue *item)
+{
+  GHashTable *paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (item != NULL)
+    af_value_unref (af_pii_transform (table, item, collect_path, paths));
+  return paths;
 }
