@@ -652,6 +652,53 @@ outbox_filled (gpointer data)
   return af_store_outbox_length (data, NULL) > 0;
 }
 
+/* The forged artwork's error level stands out around the right-hand boat: that finding,
+ * activated, is outlined where it is, over the ELA, the whole picture in view; in the
+ * light and the dark style (screenshots: workbench-ela-region*.png). */
+static void
+show_ela_region (Fixture         *f,
+                 AfdImageView    *view,
+                 AfdFindingsList *list,
+                 GListModel      *findings)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  guint n = g_list_model_get_n_items (findings), at = n;
+  const AfImageRect *where = NULL;
+  graphene_rect_t bounds;
+  double origin_x, origin_y, zoom;
+
+  for (guint i = 0; i < n && at == n; i++)
+    {
+      g_autoptr(AfFinding) finding = g_list_model_get_item (findings, i);
+
+      if (af_finding_get_kind (finding) == AF_FINDING_KIND_ELA_REGION)
+        {
+          at = i;
+          where = af_finding_get_region (finding);
+        }
+    }
+  g_assert_cmpuint (at, <, n);
+  g_assert_nonnull (where);
+  press (GTK_WIDGET (view), GDK_KEY_l, 0);
+  press (GTK_WIDGET (view), GDK_KEY_0, 0);
+  afd_findings_list_activate (list, at);
+  afd_test_settle (f->window, 4);
+  g_assert_cmpuint (afd_image_view_get_n_regions (view), ==, 1);
+  /* Drawn where the finding says, at the view's zoom. */
+  zoom = afd_image_view_get_zoom (view);
+  afd_image_view_origin (view, &origin_x, &origin_y);
+  g_assert_true (afd_image_view_get_regions_bounds (view, &bounds));
+  g_assert_cmpfloat (fabs (bounds.origin.x - (origin_x + where->x * zoom)), <, 4);
+  g_assert_cmpfloat (fabs (bounds.origin.y - (origin_y + where->y * zoom)), <, 4);
+  g_assert_cmpfloat (fabs (bounds.size.width - where->width * zoom), <, 8);
+  afd_test_screenshot (GTK_WIDGET (f->page), "workbench-ela-region.png");
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  afd_test_settle (f->window, 4);
+  afd_test_screenshot (GTK_WIDGET (f->page), "workbench-ela-region-dark.png");
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  afd_test_settle (f->window, 4);
+}
+
 /* The whole appraisal on the forged artwork: 100 %, loupe on, ELA on, a finding with a
  * region activated and outlined, a mark saved and found in the outbox. */
 static void
@@ -701,6 +748,7 @@ test_artwork_appraisal (Fixture       *f,
                                     "findings");
   afd_test_settle (f->window, 4);
   afd_test_screenshot (GTK_WIDGET (f->page), "workbench-findings.png");
+  show_ela_region (f, view, list, findings);
 
   /* The metadata: searchable; a value copied. */
   n_tags = afd_metadata_view_get_n_visible (metadata);
