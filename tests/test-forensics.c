@@ -274,6 +274,168 @@ test_metadata_like_exiftool (void)
   g_assert_null (af_image_metadata_dup_editors (metadata));
 }
 
+/* Every tag exiftool reads, keyed "Group:Name" (its family 1 group: IFD0, ExifIFD, GPS,
+ * XMP-dc, IPTC…), duplicates included (-a), values as it prints them. */
+static GHashTable *
+exiftool_read_all (const char *path)
+{
+  const char *argv[] = { "exiftool", "-a", "-G1", "-S", "-charset", "utf8", path, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *close = strstr (lines[i], "] ");
+      const char *colon = close != NULL ? strstr (close, ": ") : NULL;
+
+      if (lines[i][0] == '[' && colon != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("%.*s:%.*s", (int) (close - lines[i] - 1),
+                                                   lines[i] + 1, (int) (colon - close - 2),
+                                                   close + 2);
+
+          /* exiv2 spells XMP names as the schema does (dc:creator), exiftool capitalises. */
+          g_hash_table_insert (values, g_ascii_strdown (name, -1), g_strdup (colon + 2));
+        }
+    }
+  return values;
+}
+
+/* exiftool's "Group:Name" for an exiv2 key: the family's group and the tag's name, with
+ * the names the two tools spell differently. */
+static char *
+exiftool_name_for (const char *key)
+{
+  static const char * const groups[][2] = {
+    { "Exif.Image.", "IFD0" }, { "Exif.Photo.", "ExifIFD" }, { "Exif.GPSInfo.", "GPS" },
+    { "Iptc.Application2.", "IPTC" },
+  };
+  static const char * const names[][2] = {
+    { "DateTime", "ModifyDate" }, { "DateTimeDigitized", "CreateDate" },
+    { "ISOSpeedRatings", "ISO" }, { "PixelXDimension", "ExifImageWidth" },
+    { "PixelYDimension", "ExifImageHeight" }, { "FocalLengthIn35mmFilm", "FocalLengthIn35mmFormat" },
+    { "ExposureBiasValue", "ExposureCompensation" }, { "Byline", "By-line" },
+    { "Copyright", "CopyrightNotice" }, { "CountryName", "Country-PrimaryLocationName" },
+    { "RecordVersion", "ApplicationRecordVersion" },
+  };
+  const char *name = strrchr (key, '.') + 1;
+  const char *group = NULL;
+  g_autofree char *xmp = NULL;
+  g_autofree char *full = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups) && group == NULL; i++)
+    if (g_str_has_prefix (key, groups[i][0]))
+      group = groups[i][1];
+  if (g_str_has_prefix (key, "Xmp."))
+    group = xmp = g_strdup_printf ("XMP-%.*s", (int) (name - key - 5), key + 4);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strcmp (name, names[i][0]) == 0 && (strcmp (name, "Copyright") != 0
+                                            || g_str_has_prefix (key, "Iptc.")))
+      name = names[i][1];
+  if (group == NULL)
+    return NULL;
+  full = g_strconcat (group, ":", name, NULL);
+  return g_ascii_strdown (full, -1);
+}
+
+/* A camera's worth of tags (EXIF, GPS, XMP, IPTC) written by exiftool, then EVERY tag we
+ * read compared with exiftool's reading of it: the same text. Only the two IFD pointers
+ * (ExifTag, GPSTag: offsets exiftool does not print) have no counterpart. */
+static void
+test_metadata_all_like_exiftool (void)
+{
+  const char *assignments[] = {
+    "-IFD0:Make=Canon", "-IFD0:Model=Canon EOS R5", "-IFD0:Software=Firmware 1.8.1",
+    "-IFD0:Artist=Jeanne Dupont", "-IFD0:Copyright=(c) 2024 Galerie Nord",
+    "-IFD0:ImageDescription=Still life", "-IFD0:ModifyDate=2024:03:01 10:00:00",
+    "-IFD0:Orientation#=1", "-IFD0:XResolution=300", "-IFD0:YResolution=300",
+    "-IFD0:ResolutionUnit#=2", "-IFD0:YCbCrPositioning#=2", "-IFD0:HostComputer=Mac",
+    "-ExifIFD:ExposureTime=0.004", "-ExifIFD:FNumber=2.8", "-ExifIFD:ExposureProgram#=3",
+    "-ExifIFD:ISO=400", "-ExifIFD:SensitivityType#=2", "-ExifIFD:ExifVersion=0232",
+    "-ExifIFD:DateTimeOriginal=2024:03:01 09:59:58", "-ExifIFD:CreateDate=2024:03:01 09:59:58",
+    "-ExifIFD:OffsetTime=+01:00", "-ExifIFD:ShutterSpeedValue=0.004",
+    "-ExifIFD:ApertureValue=2.8", "-ExifIFD:ExposureCompensation=-0.33",
+    "-ExifIFD:MaxApertureValue=1.4", "-ExifIFD:MeteringMode#=5", "-ExifIFD:LightSource#=3",
+    "-ExifIFD:Flash#=16", "-ExifIFD:FocalLength=50", "-ExifIFD:SubSecTimeOriginal=25",
+    "-ExifIFD:FlashpixVersion=0100", "-ExifIFD:ColorSpace#=1", "-ExifIFD:ExifImageWidth=160",
+    "-ExifIFD:ExifImageHeight=120", "-ExifIFD:FocalPlaneXResolution=1600",
+    "-ExifIFD:FocalPlaneResolutionUnit#=3", "-ExifIFD:SensingMethod#=2",
+    "-ExifIFD:FileSource#=3", "-ExifIFD:SceneType#=1", "-ExifIFD:CustomRendered#=0",
+    "-ExifIFD:ExposureMode#=0", "-ExifIFD:WhiteBalance#=1", "-ExifIFD:DigitalZoomRatio=1.5",
+    "-ExifIFD:FocalLengthIn35mmFormat=50", "-ExifIFD:SceneCaptureType#=0",
+    "-ExifIFD:GainControl#=0", "-ExifIFD:Contrast#=1", "-ExifIFD:Saturation#=2",
+    "-ExifIFD:Sharpness#=0", "-ExifIFD:SubjectDistanceRange#=2",
+    "-ExifIFD:LensModel=RF50mm F1.2 L USM", "-ExifIFD:LensMake=Canon",
+    "-GPS:GPSVersionID=2.3.0.0", "-GPS:GPSLatitudeRef=S", "-GPS:GPSLatitude=45.75",
+    "-GPS:GPSLongitudeRef=E", "-GPS:GPSLongitude=4.85", "-GPS:GPSAltitudeRef#=0",
+    "-GPS:GPSAltitude=170.5", "-GPS:GPSTimeStamp=08:59:58", "-GPS:GPSDateStamp=2024:03:01",
+    "-XMP-xmp:CreatorTool=Canon EOS R5", "-XMP-xmp:Rating=4", "-XMP-dc:Title=Nature morte",
+    "-XMP-dc:Creator=Jeanne Dupont", "-XMP-dc:Description=A still life",
+    "-XMP-photoshop:City=Lyon", "-XMP-photoshop:Country=France",
+    "-XMP-iptcExt:DigitalSourceType=http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture",
+    "-IPTC:City=Lyon", "-IPTC:ObjectName=Nature morte", "-IPTC:By-line=Jeanne Dupont",
+    "-IPTC:Keywords=still", "-IPTC:Keywords=life", "-IPTC:Country-PrimaryLocationName=France",
+    "-IPTC:CopyrightNotice=(c) 2024",
+  };
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_WOOD, 160, 120, 5);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 90);
+  g_autofree char *path = forensics_write_temp (jpeg, "all-tags.jpg");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GBytes) tagged = NULL;
+  g_autoptr(AfImageMetadata) metadata = NULL;
+  g_autoptr(GHashTable) reference = NULL;
+  g_autoptr(GError) error = NULL;
+  guint compared = 0, unmatched = 0;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "exiftool");
+  g_ptr_array_add (argv, (gpointer) "-q");
+  g_ptr_array_add (argv, (gpointer) "-overwrite_original");
+  for (guint i = 0; i < G_N_ELEMENTS (assignments); i++)
+    g_ptr_array_add (argv, (gpointer) assignments[i]);
+  g_ptr_array_add (argv, path);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  tagged = forensics_read_file (path);
+  metadata = af_image_metadata_new_from_bytes (tagged, &error);
+  g_assert_no_error (error);
+  reference = exiftool_read_all (path);
+  for (guint i = 0; i < af_image_metadata_get_n_entries (metadata); i++)
+    {
+      const AfMetadataEntry *entry = af_image_metadata_get_entry (metadata, i);
+      g_autofree char *name = exiftool_name_for (entry->key);
+      const char *theirs = name != NULL ? g_hash_table_lookup (reference, name) : NULL;
+
+      if (theirs == NULL)
+        {
+          g_test_message ("%s: ours '%s', no exiftool counterpart", entry->key, entry->value);
+          g_assert_true (g_str_equal (entry->key, "Exif.Image.ExifTag")
+                         || g_str_equal (entry->key, "Exif.Image.GPSTag"));
+          unmatched++;
+          continue;
+        }
+      if (g_strcmp0 (entry->value, theirs) != 0)
+        g_test_message ("%s (%s): ours '%s', exiftool '%s'", entry->key, name, entry->value, theirs);
+      g_assert_cmpstr (entry->value, ==, theirs);
+      compared++;
+    }
+  g_test_message ("%u tags the same as exiftool's; %u pointers without a counterpart",
+                  compared, unmatched);
+  g_assert_cmpuint (compared, >=, G_N_ELEMENTS (assignments) - 2);
+}
+
 static void
 put_be32 (GByteArray *out,
           gsize       at,
@@ -946,6 +1108,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/forensics/metadata/like-exiftool", test_metadata_like_exiftool);
+  g_test_add_func ("/forensics/metadata/all-like-exiftool", test_metadata_all_like_exiftool);
   g_test_add_func ("/forensics/metadata/colour-profile", test_colour_profile);
   g_test_add_func ("/forensics/hostile-input/icc", test_icc_hostile);
   g_test_add_func ("/forensics/findings/edited-after-capture", test_edited_after_capture);

@@ -147,6 +147,30 @@ static const NamedValue named_values[] = {
   { "Flash", 0x08, "On, Did not fire" }, { "Flash", 0x09, "On, Fired" },
   { "Flash", 0x10, "Off, Did not fire" }, { "Flash", 0x18, "Auto, Did not fire" },
   { "Flash", 0x19, "Auto, Fired" }, { "Flash", 0x20, "No flash function" },
+  { "Contrast", 0, "Normal" }, { "Contrast", 1, "Low" }, { "Contrast", 2, "High" },
+  { "Saturation", 0, "Normal" }, { "Saturation", 1, "Low" }, { "Saturation", 2, "High" },
+  { "Sharpness", 0, "Normal" }, { "Sharpness", 1, "Soft" }, { "Sharpness", 2, "Hard" },
+  { "CustomRendered", 0, "Normal" }, { "CustomRendered", 1, "Custom" },
+  { "FileSource", 1, "Film Scanner" }, { "FileSource", 2, "Reflection Print Scanner" },
+  { "FileSource", 3, "Digital Camera" }, { "SceneType", 1, "Directly photographed" },
+  { "FocalPlaneResolutionUnit", 1, "None" }, { "FocalPlaneResolutionUnit", 2, "inches" },
+  { "FocalPlaneResolutionUnit", 3, "cm" },
+  { "GainControl", 0, "None" }, { "GainControl", 1, "Low gain up" },
+  { "GainControl", 2, "High gain up" }, { "GainControl", 3, "Low gain down" },
+  { "GainControl", 4, "High gain down" },
+  { "LightSource", 0, "Unknown" }, { "LightSource", 1, "Daylight" },
+  { "LightSource", 2, "Fluorescent" }, { "LightSource", 3, "Tungsten (Incandescent)" },
+  { "LightSource", 4, "Flash" }, { "LightSource", 9, "Fine Weather" },
+  { "LightSource", 10, "Cloudy" }, { "LightSource", 11, "Shade" },
+  { "LightSource", 255, "Other" },
+  { "SensingMethod", 1, "Not defined" }, { "SensingMethod", 2, "One-chip color area" },
+  { "SensingMethod", 3, "Two-chip color area" }, { "SensingMethod", 4, "Three-chip color area" },
+  { "SensingMethod", 5, "Color sequential area" }, { "SensingMethod", 7, "Trilinear" },
+  { "SensingMethod", 8, "Color sequential linear" },
+  { "SensitivityType", 0, "Unknown" }, { "SensitivityType", 1, "Standard Output Sensitivity" },
+  { "SensitivityType", 2, "Recommended Exposure Index" }, { "SensitivityType", 3, "ISO Speed" },
+  { "SubjectDistanceRange", 0, "Unknown" }, { "SubjectDistanceRange", 1, "Macro" },
+  { "SubjectDistanceRange", 2, "Close" }, { "SubjectDistanceRange", 3, "Distant" },
 };
 
 static const char *
@@ -197,6 +221,28 @@ components_text (const char *raw)
   return g_strjoinv (", ", (char **) shown->pdata);
 }
 
+/* An exposure bias as exiftool shows it: whole, halves and thirds as signed fractions
+ * ("+1/3", "-1", "0"), any other value with three significant digits ("-0.33"). */
+static char *
+exposure_bias (double value)
+{
+  double v = value * 1.00001;   /* so that 0.3333 is a third */
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (v == 0)
+    return g_strdup ("0");
+  for (int d = 1; d <= 3; d++)
+    if (d != 1 || fabs (v) >= 1)
+      {
+        double n = trunc (v * d);
+
+        if (n != 0 && n / (v * d) > 0.999 && fabs (n) < G_MAXINT)
+          return d == 1 ? g_strdup_printf ("%+d", (int) n) : g_strdup_printf ("%+d/%d", (int) n, d);
+      }
+  g_ascii_formatd (buffer, sizeof buffer, "%.3g", v);
+  return g_strdup_printf ("%s%s", v > 0 ? "+" : "", buffer);
+}
+
 /* The EXIF tags whose exiftool print differs from exiv2's raw value; the others (text,
  * dates, plain numbers) print the same. */
 static char *
@@ -220,11 +266,19 @@ exif_print (const char *key,
     return exposure_time (exp2 (-number));
   if (strcmp (name, "ExposureTime") == 0)
     return exposure_time (number);
-  if (strcmp (name, "FNumber") == 0 || strcmp (name, "ApertureValue") == 0)
+  if (strcmp (name, "FNumber") == 0 || strcmp (name, "ApertureValue") == 0
+      || strcmp (name, "MaxApertureValue") == 0)
     return g_strdup_printf ("%.1f", strcmp (name, "FNumber") == 0 ? number
                                                                    : exp2 (number / 2));
   if (strcmp (name, "FocalLength") == 0)
     return g_strdup_printf ("%.1f mm", number);
+  if (strcmp (name, "FocalLengthIn35mmFilm") == 0)
+    return g_strdup_printf ("%.0f mm", number);
+  if (strcmp (name, "ExposureBiasValue") == 0)
+    return exposure_bias (number);
+  if (strcmp (name, "DigitalZoomRatio") == 0 || strcmp (name, "FocalPlaneXResolution") == 0
+      || strcmp (name, "FocalPlaneYResolution") == 0)
+    return print_number (number);
   if (strcmp (name, "Orientation") == 0)
     return g_strdup (orientation_name ((int) number));
   if (strcmp (name, "ResolutionUnit") == 0)
@@ -258,6 +312,12 @@ af_metadata_value_for (GExiv2Metadata *exiv2,
     return NULL;
   if (g_str_has_prefix (key, "Xmp."))
     return strip_lang_default (raw);
+  if (g_str_has_prefix (key, "Exif.GPSInfo.")
+      && (printed = af_metadata_gps_print (strrchr (key, '.') + 1, raw)) != NULL)
+    {
+      g_free (raw);
+      return printed;
+    }
   if (is_ascii_tag (key))
     return raw;
   printed = exif_print (key, raw);
