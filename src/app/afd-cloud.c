@@ -335,6 +335,22 @@ run_forget (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
 }
 
+/* A sync that could not even start (no credentials, a refused endpoint) is a failed
+ * sync too: the cache remembers it, so that the window says so and when. */
+static void
+record_sync_failure (Clients              *clients,
+                     const AfdCloudConfig *config,
+                     const GError         *error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if ((clients->store == NULL && !clients_open_store (clients, config, &local_error))
+      || !af_sync_record_failure (clients->store, error, &local_error))
+    g_debug ("Could not record the failed sync: %s", local_error->message);
+}
+
 static void
 job_thread (GTask        *task,
             gpointer      source_object,
@@ -349,7 +365,11 @@ job_thread (GTask        *task,
   g_main_context_push_thread_default (context);
   if (!clients_connect (&clients, job->config, cancellable, &error) ||
       (job->kind != JOB_TEST && !clients_open_store (&clients, job->config, &error)))
-    g_task_return_error (task, g_steal_pointer (&error));
+    {
+      if (job->kind == JOB_SYNC)
+        record_sync_failure (&clients, job->config, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
   else if (job->kind == JOB_SYNC)
     run_sync (task, job, &clients, context);
   else if (job->kind == JOB_TEST)

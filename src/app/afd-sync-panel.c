@@ -54,36 +54,58 @@ is_demo (AfdSyncPanel *self)
   return self->workspace == NULL || afd_workspace_is_demo (self->workspace);
 }
 
+/* "14:05" today, "4 Nov, 14:05" another day; NULL when @iso is not a time. */
 static char *
-last_sync_text (const char *iso)
+format_when (const char *iso)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (iso, NULL);
+  g_autoptr(GDateTime) utc = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
   g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = NULL;
 
   if (local == NULL)
-    return g_strdup (_("Synced"));
+    return NULL;
   if (g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now) &&
       g_date_time_get_year (local) == g_date_time_get_year (now))
     when = g_date_time_format (local, "%H:%M");
   else
-    when = g_date_time_format (local, "%e %b, %H:%M");
+    when = g_date_time_format (local, "%-e %b, %H:%M");
+  return g_strdup (g_strstrip (when));
+}
+
+static char *
+last_sync_text (const char *iso)
+{
+  g_autofree char *when = format_when (iso);
+
+  if (when == NULL)
+    return g_strdup (_("Synced"));
   /* TRANSLATORS: %s is a time ("14:05") or a date and time ("4 Nov, 14:05") */
-  return g_strdup_printf (_("Last synced %s"), g_strstrip (when));
+  return g_strdup_printf (_("Last synced %s"), when);
+}
+
+/* A failure says so, and when: the line never reads "Not synced yet" after one. */
+static char *
+failed_text (const AfSyncStatus *status)
+{
+  g_autofree char *when = format_when (status->last_failure);
+  gint64 waiting = status->outbox + status->submissions;
+
+  if (status->offline)
+    /* TRANSLATORS: the cloud did not answer at %s (a time, or a date and time); local
+     * edits wait to be sent */
+    return g_strdup_printf (ngettext ("Offline: sync failed at %s — %d change waiting",
+                                      "Offline: sync failed at %s — %d changes waiting",
+                                      (gulong) waiting), when ?: "?", (int) waiting);
+  /* TRANSLATORS: when the last sync failed (a time, or a date and time), and why */
+  return g_strdup_printf (_("Sync failed at %s: %s"), when ?: "?", status->last_error);
 }
 
 static char *
 waiting_text (const AfSyncStatus *status)
 {
-  gint64 waiting = status->outbox + status->submissions;
-
-  if (status->offline)
-    /* TRANSLATORS: the cloud did not answer; local edits wait to be sent */
-    return g_strdup_printf (ngettext ("Offline — %d change waiting", "Offline — %d changes waiting",
-                                      (gulong) waiting), (int) waiting);
-  if (status->last_error != NULL)
-    return g_strdup_printf (_("Last sync failed: %s"), status->last_error);
+  if (status->offline || status->last_error != NULL)
+    return failed_text (status);
   /* Online, the outbox line above already counts what waits: say when it last went. */
   if (status->last_sync != NULL)
     return last_sync_text (status->last_sync);

@@ -10,6 +10,7 @@
 #define LAST_SYNC_KEY "last_sync"
 #define LAST_ERROR_KEY "sync/last_error"
 #define OFFLINE_KEY "sync/unreachable"
+#define LAST_FAILURE_KEY "sync/last_failure"
 
 struct _AfSync
 {
@@ -45,6 +46,7 @@ af_sync_status_clear (AfSyncStatus *status)
 {
   g_clear_pointer (&status->last_sync, g_free);
   g_clear_pointer (&status->last_error, g_free);
+  g_clear_pointer (&status->last_failure, g_free);
 }
 
 gboolean
@@ -67,6 +69,7 @@ af_sync_load_status (AfStore       *store,
     return FALSE;
   status->last_sync = af_store_get_state (store, LAST_SYNC_KEY, NULL);
   status->last_error = af_store_get_state (store, LAST_ERROR_KEY, NULL);
+  status->last_failure = af_store_get_state (store, LAST_FAILURE_KEY, NULL);
   offline = af_store_get_state (store, OFFLINE_KEY, NULL);
   status->offline = g_strcmp0 (offline, "1") == 0;
   return TRUE;
@@ -185,16 +188,37 @@ run_free (Run *run)
   g_free (run);
 }
 
+gboolean
+af_sync_record_failure (AfStore      *store,
+                        const GError *error,
+                        GError      **out_error)
+{
+  g_autofree char *now = af_clock_now_iso ();
+
+  g_return_val_if_fail (AF_IS_STORE (store), FALSE);
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  return af_store_set_state (store, OFFLINE_KEY, af_sync_error_is_offline (error) ? "1" : "0",
+                             out_error)
+         && af_store_set_state (store, LAST_ERROR_KEY, error->message, out_error)
+         && af_store_set_state (store, LAST_FAILURE_KEY, now, out_error);
+}
+
 static void
 record_outcome (AfSync       *self,
                 const GError *error)
 {
   g_autofree char *now = af_clock_now_iso ();
 
-  af_store_set_state (self->store, OFFLINE_KEY, af_sync_error_is_offline (error) ? "1" : "0",
-                      NULL);
-  af_store_set_state (self->store, LAST_ERROR_KEY, error != NULL ? error->message : NULL, NULL);
-  if (error == NULL && !(self->mode & AF_SYNC_PULL))
+  if (error != NULL)
+    {
+      af_sync_record_failure (self->store, error, NULL);
+      return;
+    }
+  af_store_set_state (self->store, OFFLINE_KEY, "0", NULL);
+  af_store_set_state (self->store, LAST_ERROR_KEY, NULL, NULL);
+  af_store_set_state (self->store, LAST_FAILURE_KEY, NULL, NULL);
+  if (!(self->mode & AF_SYNC_PULL))
     af_store_set_state (self->store, LAST_SYNC_KEY, now, NULL);
 }
 

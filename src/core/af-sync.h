@@ -45,6 +45,7 @@ typedef struct
   gint64   submissions;   /* artwork submissions not yet sent */
   char    *last_sync;     /* (nullable) ISO 8601 */
   char    *last_error;    /* (nullable) the last sync's failure */
+  char    *last_failure;  /* (nullable) ISO 8601: when it failed (NULL once one succeeds) */
   gboolean offline;       /* the last sync found the endpoints unreachable */
 } AfSyncStatus;
 
@@ -53,6 +54,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AfSyncStatus, af_sync_status_clear)
 gboolean af_sync_load_status  (AfStore      *store,
                                AfSyncStatus *status,
                                GError      **error);
+
+/* Records that a sync failed now with @error, for `status` and the window: also for
+ * a failure before any AfSync ran (no credentials, a refused endpoint). */
+gboolean af_sync_record_failure (AfStore      *store,
+                                 const GError *error,
+                                 GError      **out_error);
 
 /* No answer at all (refused, dropped, timed out): the network, not the service. */
 gboolean af_sync_error_is_offline (const GError *error);

@@ -124,19 +124,62 @@ test_offline (void)
   g_assert_true (outcome.finished);
   g_assert_false (outcome.success);
   g_assert_false (afd_sync_panel_is_running (panel));
-  afd_test_wait_sync_status (panel, "Offline — 1 change waiting", 20);
-  g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==, "Offline — 1 change waiting");
+  /* The fixed clock (AUDITFLOW_DESK_NOW) in UTC, another day than today. */
+  afd_test_wait_sync_status (panel, "Offline: sync failed at 8 Nov, 09:00 — 1 change waiting", 20);
+  g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==,
+                   "Offline: sync failed at 8 Nov, 09:00 — 1 change waiting");
 
   /* An edit while offline: the line follows. */
   g_assert_true (af_store_mark_reviewed (afd_workspace_get_store (workspace),
                                          "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa", NULL));
   afd_workspace_changed (workspace, TRUE);
-  afd_test_wait_sync_status (panel, "Offline — 2 changes waiting", 20);
-  g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==, "Offline — 2 changes waiting");
+  afd_test_wait_sync_status (panel, "Offline: sync failed at 8 Nov, 09:00 — 2 changes waiting", 20);
+  g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==,
+                   "Offline: sync failed at 8 Nov, 09:00 — 2 changes waiting");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&workspace);
   g_free (outcome.message);
+}
+
+/* A sync that fails before it reaches the network (a plain-HTTP endpoint that is not
+ * on this computer is refused) says it failed and when, never "Not synced yet". */
+static void
+test_refused (void)
+{
+  g_autoptr(GSettings) settings = settings_new ();
+  g_autofree char *dir = g_dir_make_tmp ("afd-test-sync-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "workspace.db", NULL);
+  g_autoptr(AfdWorkspace) workspace = NULL;
+  AfdSyncPanel *panel = g_object_new (AFD_TYPE_SYNC_PANEL, NULL);
+  GtkWidget *window = gtk_window_new ();
+  Outcome outcome = { FALSE, };
+  const char *text;
+
+  g_settings_set_string (settings, "region", "us-east-1");
+  g_settings_set_string (settings, "endpoint-dynamodb", "http://192.0.2.1:8000");
+  g_settings_set_string (settings, "endpoint-s3", "http://192.0.2.1:9000");
+  workspace = open_workspace (db, settings);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (panel));
+  afd_sync_panel_set_workspace (panel, workspace, settings);
+  afd_test_wait_sync_status (panel, "Not synced yet", 20);
+  g_signal_connect (panel, "finished", G_CALLBACK (finished_cb), &outcome);
+
+  afd_sync_panel_sync (panel);
+  for (guint i = 0; i < 300 && !outcome.finished; i++)
+    afd_test_run_for (100);
+  g_assert_true (outcome.finished);
+  g_assert_false (outcome.success);
+  afd_test_wait_sync_status (panel, "Sync failed at 8 Nov, 09:00: ", 20);
+  text = afd_sync_panel_get_status_text (panel);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Sync failed at 8 Nov, 09:00: "));
+  g_assert_nonnull (strstr (text, "192.0.2.1"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&workspace);
+  g_free (outcome.message);
+  afd_test_remove_dir (dir);
 }
 
 static void
@@ -225,6 +268,8 @@ main (int   argc,
       char *argv[])
 {
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* The times the sync line shows, for the fixed clock (AUDITFLOW_DESK_NOW). */
+  g_setenv ("TZ", "UTC", TRUE);
   /* Credentials from the environment, the first place looked: no keyring needed. */
   g_setenv ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", TRUE);
   g_setenv ("AWS_SECRET_ACCESS_KEY", "secret-for-a-server-that-is-not-there", TRUE);
@@ -239,6 +284,7 @@ main (int   argc,
   af_store_guard_arm (AF_STORE_GUARD_FATAL);
 
   g_test_add_func ("/sync-panel/offline", test_offline);
+  g_test_add_func ("/sync-panel/refused", test_refused);
   g_test_add_func ("/sync-panel/submission", test_submission);
   g_test_add_func ("/sync-panel/cost", test_cost);
   return g_test_run ();
