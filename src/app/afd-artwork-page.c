@@ -127,6 +127,42 @@ show_status (AfdArtworkPage *self)
     }
 }
 
+/* The users table's item of @user_id, NULL when it is not in the cache. */
+static AfValue *
+read_user (AfdArtworkPage *self,
+           const char     *user_id)
+{
+  return af_store_get_item (afd_workspace_get_store (self->workspace), AF_TABLE_USERS, user_id,
+                            NULL);
+}
+
+/* "First Last <e-mail>" (or whichever of them the user's item has), NULL when none. */
+static char *
+describe_user (const AfValue *user)
+{
+  const char *email = af_item_get_s (user, "email");
+  g_autofree char *name = g_strstrip (g_strjoin (" ", af_item_get_s (user, "first_name") ?: "",
+                                                 af_item_get_s (user, "last_name") ?: "", NULL));
+
+  if (*name != '\0' && email != NULL)
+    return g_strdup_printf ("%s <%s>", name, email);
+  if (*name != '\0')
+    return g_steal_pointer (&name);
+  return g_strdup (email);
+}
+
+/* People are named as the users table names them; the id stays at hand as a tooltip. */
+static void
+show_user (AfdArtworkPage *self,
+           const char     *user_id)
+{
+  g_autoptr(AfValue) user = user_id != NULL ? read_user (self, user_id) : NULL;
+  g_autofree char *who = user != NULL ? describe_user (user) : NULL;
+
+  set_row (self->user_row, g_strdup (who != NULL ? who : user_id));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_row), user_id);
+}
+
 static void
 show_details (AfdArtworkPage *self)
 {
@@ -143,7 +179,7 @@ show_details (AfdArtworkPage *self)
   set_row (self->analysed_row, afd_format_iso_time (af_item_get_s (a, "timestamp_iso")));
   set_row (self->delete_row, afd_format_unix_time (af_item_get_n (a, "auto_delete_date"), FALSE));
   set_row (self->request_row, g_strdup (self->request_id));
-  set_row (self->user_row, g_strdup (af_item_get_s (a, "user_id")));
+  show_user (self, af_item_get_s (a, "user_id"));
   /* win.forget-user takes the user's id; the button goes with the id it would delete. */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->forget_button), "s",
                                     af_item_get_s (a, "user_id") ?: "");
