@@ -322,8 +322,17 @@ af_field_list_apply_corrections (AfFieldList   *self,
         continue;
       field = af_field_list_lookup (self, af_item_get_s (entry, "field"), NULL);
       value = af_item_get_s (entry, "corrected_value");
-      if (field != NULL && value != NULL)
-        af_field_set_correction (field, value, af_item_get_s (entry, "corrected_by"));
+      if (field == NULL || value == NULL)
+        continue;
+      /* The extracted value given back unchanged is a confirmation (confirm_field). */
+      if (g_strcmp0 (value, af_field_get_value (field)) == 0)
+        {
+          af_field_set_correction (field, NULL, NULL, NULL);
+          af_field_set_confirmed (field, TRUE);
+          continue;
+        }
+      af_field_set_correction (field, value, af_item_get_s (entry, "corrected_by"),
+                               af_item_get_s (entry, "note"));
     }
 }
 
@@ -534,6 +543,26 @@ af_field_list_is_reviewed (AfFieldList *self)
   return TRUE;
 }
 
+gboolean
+af_field_list_needs_manual_review (AfFieldList *self)
+{
+  g_return_val_if_fail (AF_IS_FIELD_LIST (self), FALSE);
+
+  /* With no low-confidence field to settle, the pipeline's flag stands. */
+  return self->manual_review && (self->n_low == 0 || !af_field_list_is_reviewed (self));
+}
+
+gboolean
+af_field_list_item_needs_manual_review (const AfValue *item)
+{
+  g_autoptr(AfFieldList) list = NULL;
+
+  if (!af_item_get_bool (item, "requires_manual_review", FALSE))
+    return FALSE;
+  list = af_field_list_new_from_item (item);
+  return af_field_list_needs_manual_review (list);
+}
+
 GStrv
 af_field_list_dup_confirmed (AfFieldList *self)
 {
@@ -561,8 +590,8 @@ af_field_list_set_confirmed_names (AfFieldList        *self,
     {
       AfField *field = g_ptr_array_index (self->fields, i);
 
-      af_field_set_confirmed (field, names != NULL &&
-                              g_strv_contains (names, af_field_get_name (field)));
+      if (names != NULL && g_strv_contains (names, af_field_get_name (field)))
+        af_field_set_confirmed (field, TRUE);
     }
 }
 

@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (AfFieldList, af_field_list, AF, FIELD_LIST, GObject)
  * list that still carries the document's facts. */
 AfFieldList *af_field_list_new_from_item        (const AfValue  *item);
 
-/* Replaces every field's correction with the latest one in @item's `corrections`. */
+/* Replaces every field's correction with the latest one in @item's `corrections`
+ * (with its note); an entry giving back the extracted value confirms the field. */
 void         af_field_list_apply_corrections    (AfFieldList    *self,
                                                  const AfValue  *item);
 
@@ -73,7 +74,14 @@ int          af_field_list_find_source          (AfFieldList    *self,
 /* Every low-confidence field has been confirmed or corrected. */
 gboolean     af_field_list_is_reviewed          (AfFieldList    *self);
 
-/* Names of the confirmed fields, and the reverse (for keeping them across runs). */
+/* The pipeline asked for a manual review (requires_manual_review) and it is not done:
+ * FALSE once every low-confidence field is confirmed or corrected. */
+gboolean     af_field_list_needs_manual_review (AfFieldList *self);
+/* The same for a document item, as queues and reports list them. */
+gboolean     af_field_list_item_needs_manual_review (const AfValue *item);
+
+/* Names of the confirmed fields, and the reverse (confirms the fields named; kept for
+ * confirmations made before they became edits, in the cache's local state). */
 GStrv        af_field_list_dup_confirmed        (AfFieldList    *self);
 void         af_field_list_set_confirmed_names  (AfFieldList    *self,
                                                  const char * const *names);

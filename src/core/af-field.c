@@ -16,6 +16,7 @@ struct _AfField
   char          *value;            /* (owned) as extracted; "" when absent */
   char          *corrected_value;  /* (owned) (nullable) latest correction */
   char          *corrected_by;     /* (owned) (nullable) */
+  char          *corrected_note;   /* (owned) (nullable) the note typed with it */
   double         confidence;       /* NAN when the pipeline gave none */
   int            page;             /* 1-based; 0 when absent */
   AfBbox         bbox;
@@ -49,6 +50,7 @@ af_field_finalize (GObject *object)
   g_clear_pointer (&self->value, g_free);
   g_clear_pointer (&self->corrected_value, g_free);
   g_clear_pointer (&self->corrected_by, g_free);
+  g_clear_pointer (&self->corrected_note, g_free);
 
   G_OBJECT_CLASS (af_field_parent_class)->finalize (object);
 }
@@ -219,6 +221,13 @@ af_field_get_corrected_by (AfField *self)
 }
 
 const char *
+af_field_get_corrected_note (AfField *self)
+{
+  g_return_val_if_fail (AF_IS_FIELD (self), NULL);
+  return self->corrected_note;
+}
+
+const char *
 af_field_get_current_value (AfField *self)
 {
   g_return_val_if_fail (AF_IS_FIELD (self), NULL);
@@ -355,7 +364,8 @@ af_field_set_confirmed (AfField  *self,
 void
 af_field_set_correction (AfField    *self,
                          const char *value,
-                         const char *by)
+                         const char *by,
+                         const char *note)
 {
   g_return_if_fail (AF_IS_FIELD (self));
 
@@ -363,6 +373,8 @@ af_field_set_correction (AfField    *self,
   self->corrected_value = g_strdup (value);
   g_free (self->corrected_by);
   self->corrected_by = g_strdup (by);
+  g_free (self->corrected_note);
+  self->corrected_note = g_strdup (note);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CORRECTED_VALUE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_VALUE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVIEWED]);

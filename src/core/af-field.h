@@ -34,6 +34,8 @@ const char    *af_field_get_value           (AfField        *self);
 /* The latest correction, or NULL. */
 const char    *af_field_get_corrected_value (AfField        *self);
 const char    *af_field_get_corrected_by    (AfField        *self);
+/* The note typed with the latest correction, or NULL. */
+const char    *af_field_get_corrected_note  (AfField        *self);
 /* What the reviewer should read as the field's value now. */
 const char    *af_field_get_current_value   (AfField        *self);
 /* "***-**-9185"-style text for PII; the current value for anything else. */
@@ -54,9 +56,11 @@ gboolean       af_field_is_reviewed         (AfField        *self);
 gboolean       af_field_get_confirmed       (AfField        *self);
 void           af_field_set_confirmed       (AfField        *self,
                                              gboolean        confirmed);
+/* @value NULL takes the correction back (the value was confirmed as extracted). */
 void           af_field_set_correction      (AfField        *self,
                                              const char     *value,
-                                             const char     *by);
+                                             const char     *by,
+                                             const char     *note);
 
 /* Re-validates the bbox when the page count becomes known (after the file opened). */
 void           af_field_set_page_count      (AfField        *self,

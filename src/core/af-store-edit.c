@@ -211,7 +211,9 @@ correction_changes (AfStore        *self,
   entry = af_value_new_map ();
   af_value_map_set (entry, "field", af_value_new_s (correction->field));
   af_value_map_set (entry, "original_value", af_value_new_s (original));
-  af_value_map_set (entry, "corrected_value", af_value_new_s (correction->value));
+  /* A confirmation (no value) gives the extracted value back: same shape, same push. */
+  af_value_map_set (entry, "corrected_value",
+                    af_value_new_s (correction->value != NULL ? correction->value : original));
   af_value_map_set (entry, "corrected_by", af_value_new_s (self->identity));
   af_value_map_set (entry, "corrected_at", af_value_new_s (now));
   if (correction->note != NULL)
@@ -268,6 +270,23 @@ af_store_add_correction (AfStore     *self,
     return FALSE;
   return edit (self, AF_TABLE_DOCUMENTS, document_id, AF_OP_CORRECTION, correction_changes,
                &correction, error);
+}
+
+gboolean
+af_store_confirm_field (AfStore     *self,
+                        const char  *document_id,
+                        const char  *field,
+                        GError     **error)
+{
+  Correction confirmation = { field, NULL, NULL };
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (document_id != NULL && field != NULL, FALSE);
+
+  if (!require_identity (self, error))
+    return FALSE;
+  return edit (self, AF_TABLE_DOCUMENTS, document_id, AF_OP_CORRECTION, correction_changes,
+               &confirmation, error);
 }
 
 gboolean

@@ -267,6 +267,15 @@ gboolean    af_store_add_correction    (AfStore        *self,
                                         const char     *value,
                                         const char     *note,
                                         GError        **error);
+/* The reviewer confirms that @field's extracted value is right: an edit like a
+ * correction (its outbox entry, the same push), whose entry in `corrections` gives the
+ * extracted value back as corrected_value, without a note. The cloud's readers see a
+ * correction that changed nothing; af_field_list_apply_corrections() reads it as a
+ * confirmation. */
+gboolean    af_store_confirm_field     (AfStore        *self,
+                                        const char     *document_id,
+                                        const char     *field,
+                                        GError        **error);
 gboolean    af_store_set_appraisal_note (AfStore       *self,
                                         const char     *request_id,
                                         const char     *text,
