@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "af-codec.h"
+#include "af-field-list.h"
 #include "af-store.h"
 #include "af-store-test-private.h"
 #include "af-test-util.h"
@@ -929,6 +930,64 @@ test_edit_review (void)
   g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NOT_FOUND);
 }
 
+/* Confirming a low-confidence value is an edit like a correction: its own outbox
+ * entry, a `corrections` entry that gives the extracted value back (the product's
+ * shape, no note); the field then reads as confirmed, and once every low-confidence
+ * field is settled the document no longer needs its manual review. A correction's
+ * note reaches the field. */
+static void
+test_edit_confirmation (void)
+{
+  g_autoptr(AfStore) store = open_with_fixtures ();
+  g_autoptr(AfValue) before = get_item (store, AF_TABLE_DOCUMENTS, W2_DOCUMENT);
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(AfOutboxEntry) entry = NULL;
+  g_autoptr(AfFieldList) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  AfValue *corrections, *confirmation;
+  AfField *field;
+
+  g_assert_true (af_field_list_item_needs_manual_review (before));
+  g_assert_false (af_store_confirm_field (store, W2_DOCUMENT, "employer_ein", &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY);
+  g_clear_error (&error);
+
+  af_store_set_identity (store, REVIEWER);
+  g_assert_true (af_store_confirm_field (store, W2_DOCUMENT, "employer_ein", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (af_store_outbox_length (store, NULL), ==, 1);
+  entry = last_entry (store);
+  g_assert_cmpint (entry->kind, ==, AF_OP_CORRECTION);
+  corrections = af_value_map_get (entry->changes, "corrections");
+  g_assert_cmpuint (af_value_list_length (corrections), ==, 1);
+  confirmation = af_value_list_nth (corrections, 0);
+  g_assert_cmpstr (af_item_get_s (confirmation, "field"), ==, "employer_ein");
+  g_assert_cmpstr (af_item_get_s (confirmation, "original_value"), ==, "46-5624255");
+  g_assert_cmpstr (af_item_get_s (confirmation, "corrected_value"), ==, "46-5624255");
+  g_assert_cmpstr (af_item_get_s (confirmation, "corrected_by"), ==, REVIEWER);
+  g_assert_null (af_value_map_get (confirmation, "note"));
+
+  item = get_item (store, AF_TABLE_DOCUMENTS, W2_DOCUMENT);
+  fields = af_field_list_new_from_item (item);
+  field = af_field_list_lookup (fields, "employer_ein", NULL);
+  g_assert_true (af_field_get_confirmed (field));
+  g_assert_null (af_field_get_corrected_value (field));
+  g_assert_false (af_field_list_needs_manual_review (fields));
+  g_assert_false (af_field_list_item_needs_manual_review (item));
+
+  /* A correction afterwards wins, with its note. */
+  g_assert_true (af_store_add_correction (store, W2_DOCUMENT, "employer_ein", "46-5624256",
+                                          "the page says 6", &error));
+  g_clear_pointer (&item, af_value_unref);
+  g_clear_object (&fields);
+  item = get_item (store, AF_TABLE_DOCUMENTS, W2_DOCUMENT);
+  fields = af_field_list_new_from_item (item);
+  field = af_field_list_lookup (fields, "employer_ein", NULL);
+  g_assert_cmpstr (af_field_get_corrected_value (field), ==, "46-5624256");
+  g_assert_cmpstr (af_field_get_corrected_note (field), ==, "the page says 6");
+  g_assert_cmpint (af_store_outbox_length (store, NULL), ==, 2);
+}
+
 static void
 test_edit_correction (void)
 {
@@ -1377,6 +1436,7 @@ main (int   argc,
   g_test_add_func ("/store/edit/note", test_edit_note);
   g_test_add_func ("/store/edit/review", test_edit_review);
   g_test_add_func ("/store/edit/correction", test_edit_correction);
+  g_test_add_func ("/store/edit/confirmation", test_edit_confirmation);
   g_test_add_func ("/store/edit/finding-marks", test_edit_finding_marks);
   g_test_add_func ("/store/edit/appraisal", test_edit_appraisal);
   g_test_add_func ("/store/edit/pull-keeps-edits", test_pull_keeps_edits);
