@@ -162,6 +162,7 @@ static void
 show_history (AfdAuditPage *self)
 {
   afd_audit_sections_fill_history (self->history_list, self->history, self->audit_id);
+  afd_audit_sections_fill_corrections (self->history_list, self->documents);
 }
 
 /* What the page shows of an audit, read in one job on the store's thread. */

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-field-list.h"
 #include "afd-audit-sections.h"
 #include "afd-format.h"
 
@@ -469,7 +470,7 @@ document_row_new (const AfValue *document)
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   if (g_strcmp0 (af_item_get_s (document, "processing_status"), "FAILED") == 0)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (_("Failed"), "level-critical"));
-  if (af_item_get_bool (document, "requires_manual_review", FALSE))
+  if (af_field_list_item_needs_manual_review (document))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                badge_new (_("Needs manual review"), "level-high"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
@@ -552,5 +553,56 @@ afd_audit_sections_fill_history (GtkListBox *list,
       gtk_list_box_append (list, history_row_new (audit,
                                                   g_strcmp0 (af_item_get_s (audit, "audit_record_id"),
                                                              current_id) == 0));
+    }
+}
+
+/* One entry of a document's `corrections`: who changed (or confirmed) which field when,
+ * and the note typed with it. Values stay out: they may be personal data, and the
+ * document page shows them masked. */
+static GtkWidget *
+correction_row_new (const AfValue *document,
+                    const AfValue *correction)
+{
+  g_autofree char *field = afd_field_label (af_item_get_s (correction, "field") ?: "");
+  g_autofree char *when = afd_format_iso_time (af_item_get_s (correction, "corrected_at"));
+  const char *by = af_item_get_s (correction, "corrected_by") ?: AFD_ABSENT;
+  const char *note = af_item_get_s (correction, "note");
+  gboolean confirmed = g_strcmp0 (af_item_get_s (correction, "corrected_value"),
+                                  af_item_get_s (correction, "original_value")) == 0;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row;
+
+  /* TRANSLATORS: a field's label, then the reviewer's e-mail address */
+  title = g_strdup_printf (confirmed ? _("%s confirmed by %s") : _("%s corrected by %s"),
+                           field, by);
+  /* TRANSLATORS: when, the document's file name, and the reviewer's note, quoted */
+  subtitle = note != NULL && *note != '\0'
+             ? g_strdup_printf (_("%s · %s · Note: “%s”"), when ?: AFD_ABSENT,
+                                af_item_get_s (document, "file_name") ?: AFD_ABSENT, note)
+             : g_strdup_printf ("%s · %s", when ?: AFD_ABSENT,
+                                af_item_get_s (document, "file_name") ?: AFD_ABSENT);
+  row = action_row_new (title, subtitle);
+  gtk_widget_set_name (row, af_item_get_s (document, "document_id"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
+}
+
+void
+afd_audit_sections_fill_corrections (GtkListBox *list,
+                                     GPtrArray  *documents)
+{
+  for (guint i = 0; documents != NULL && i < documents->len; i++)
+    {
+      const AfValue *document = g_ptr_array_index (documents, i);
+      AfValue *corrections = list_attribute (document, "corrections");
+
+      for (guint j = 0; corrections != NULL && j < af_value_list_length (corrections); j++)
+        {
+          AfValue *correction = af_value_list_nth (corrections, j);
+
+          if (af_value_get_kind (correction) == AF_TYPE_M)
+            gtk_list_box_append (list, correction_row_new (document, correction));
+        }
     }
 }

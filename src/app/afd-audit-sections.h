@@ -36,5 +36,9 @@ void  afd_audit_sections_fill_documents      (GtkListBox      *list,
 void  afd_audit_sections_fill_history        (GtkListBox      *list,
                                               GPtrArray       *history,
                                               const char      *current_id);
+/* Appends to @list every correction and confirmation made to @documents (AfValue),
+ * with its note; activating one opens its document. */
+void  afd_audit_sections_fill_corrections    (GtkListBox      *list,
+                                              GPtrArray       *documents);
 
 G_END_DECLS

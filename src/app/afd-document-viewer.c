@@ -14,8 +14,8 @@
 #include "afd-thumbnails.h"
 #include "afd-format.h"
 
-/* Confirmations are the reviewer's own bookkeeping, not a change to the document, so
- * they stay in the local cache's key/value state and are never pushed. */
+/* Confirmations made before they became edits were kept in the local cache's key/value
+ * state; they are still read, so that none is lost. */
 #define CONFIRMED_STATE_PREFIX "review-confirmed/"
 /* Narrower than this (the detail pane of a window on a laptop), the fields go under
  * the page, the thumbnails go away and the toolbar keeps its essentials. */
@@ -146,36 +146,6 @@ load_confirmed (AfdDocumentViewer *self)
                                    confirmed_read_cb, self);
 }
 
-/* A failed save is told, while the viewer lives; the tick stays (it is only a mark for
- * this computer, and the next confirmation saves the whole list again). */
-static void
-confirmed_saved_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(AfdDocumentViewer) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error))
-    toast (self, error->message);
-}
-
-static void
-save_confirmed (AfdDocumentViewer *self)
-{
-  g_autofree char *key = NULL;
-  g_autofree char *value = NULL;
-  g_auto(GStrv) names = NULL;
-
-  if (self->store_thread == NULL || af_field_list_get_document_id (self->fields) == NULL)
-    return;
-  key = confirmed_key (self);
-  names = af_field_list_dup_confirmed (self->fields);
-  value = g_strjoinv ("\n", names);
-  af_store_thread_set_state_async (self->store_thread, key, value, NULL, confirmed_saved_cb,
-                                   g_object_ref (self));
-}
-
 /* ---- keyboard review ---- */
 
 static AfField *
@@ -216,14 +186,21 @@ step (AfdDocumentViewer *self,
   select_and_reveal (self, position);
 }
 
+static void edit_field (AfdDocumentViewer *self,
+                        AfField           *field,
+                        const char        *value,
+                        const char        *note);
+
+/* Confirming is an edit like a correction (an outbox entry, signed): see
+ * af_store_confirm_field(). A field already settled has nothing to confirm: that would
+ * take back its correction. */
 static void
 confirm_field (AfdDocumentViewer *self,
                AfField           *field)
 {
-  if (field == NULL)
+  if (field == NULL || af_field_is_reviewed (field))
     return;
-  af_field_set_confirmed (field, TRUE);
-  save_confirmed (self);
+  edit_field (self, field, NULL, NULL);
 }
 
 static void
@@ -235,14 +212,15 @@ on_confirm_requested (AfdFieldsPanel    *panel,
   confirm_field (self, af_field_list_get_field (self->fields, position));
 }
 
-/* A correction on its way: the field shows it at once, and gets back what it showed
- * before if the commit fails. */
+/* A correction or a confirmation on its way: the field shows it at once, and gets back
+ * what it showed before if the commit fails. */
 typedef struct
 {
   AfdDocumentViewer *viewer;     /* (owned) */
   AfField           *field;      /* (owned) */
   char              *document_id;
-  char              *value, *by;   /* the field's correction before (nullable) */
+  gboolean           confirming;
+  char              *value, *by, *note;   /* the field's correction before (nullable) */
 } Correcting;
 
 static void
@@ -253,10 +231,30 @@ correcting_free (Correcting *correcting)
   g_free (correcting->document_id);
   g_free (correcting->value);
   g_free (correcting->by);
+  g_free (correcting->note);
   g_free (correcting);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Correcting, correcting_free)
+
+static char *
+failure_message (Correcting   *correcting,
+                 const GError *error)
+{
+  g_autofree char *label = afd_field_label (af_field_get_name (correcting->field));
+
+  if (g_error_matches (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY))
+    return g_strdup (correcting->confirming
+                     ? _("Set your e-mail address in Preferences before confirming values")
+                     : _("Set your e-mail address in Preferences before correcting values"));
+  if (correcting->confirming)
+    /* Translators: the field's label, the document's id, then the reason. */
+    return g_strdup_printf (_("Could not save the confirmation of %s in document %s: %s"),
+                            label, correcting->document_id, error->message);
+  /* Translators: the field's label, the document's id, then the reason. */
+  return g_strdup_printf (_("Could not save the correction of %s in document %s: %s"),
+                          label, correcting->document_id, error->message);
+}
 
 static void
 corrected_cb (GObject      *source,
@@ -267,68 +265,104 @@ corrected_cb (GObject      *source,
   AfdDocumentViewer *self = correcting->viewer;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  g_autofree char *label = NULL;
+  gboolean saved = correcting->confirming
+                   ? af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error) != NULL
+                   : af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
 
-  if (af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error))
+  if (saved)
     {
       g_signal_emit (self, signals[CORRECTED], 0, af_field_get_name (correcting->field));
       return;
     }
-  af_field_set_correction (correcting->field, correcting->value, correcting->by);
-  if (g_error_matches (error, AF_STORE_ERROR, AF_STORE_ERROR_NO_IDENTITY))
-    message = g_strdup (_("Set your e-mail address in Preferences before correcting values"));
+  if (correcting->confirming)
+    af_field_set_confirmed (correcting->field, FALSE);
   else
-    /* Translators: the field's label, the document's id, then the reason. */
-    {
-      label = afd_field_label (af_field_get_name (correcting->field));
-      message = g_strdup_printf (_("Could not save the correction of %s in document %s: %s"),
-                                 label, correcting->document_id, error->message);
-    }
+    af_field_set_correction (correcting->field, correcting->value, correcting->by,
+                             correcting->note);
+  message = failure_message (correcting, error);
   toast (self, message);
 }
 
 static Correcting *
 correcting_new (AfdDocumentViewer *self,
                 AfField           *field,
-                const char        *document_id)
+                const char        *document_id,
+                gboolean           confirming)
 {
   Correcting *correcting = g_new0 (Correcting, 1);
 
   correcting->viewer = g_object_ref (self);
   correcting->field = g_object_ref (field);
   correcting->document_id = g_strdup (document_id);
+  correcting->confirming = confirming;
   correcting->value = g_strdup (af_field_get_corrected_value (field));
   correcting->by = g_strdup (af_field_get_corrected_by (field));
+  correcting->note = g_strdup (af_field_get_corrected_note (field));
   return correcting;
 }
 
+/* On the store's thread: a confirmation is an edit like a correction (one transaction,
+ * the item and its outbox entry), see af_store_confirm_field(). @data: the Correcting. */
+static gpointer
+confirm_job (AfStore   *store,
+             gpointer   data,
+             GError   **error)
+{
+  Correcting *correcting = data;
+
+  if (!af_store_confirm_field (store, correcting->document_id,
+                               af_field_get_name (correcting->field), error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* @value NULL confirms the extracted value. */
 static void
-apply_correction (AfdDocumentViewer *self,
-                  AfField           *field,
-                  const char        *value,
-                  const char        *note)
+send_edit (AfdDocumentViewer *self,
+           Correcting        *correcting,
+           const char        *value,
+           const char        *note)
+{
+  const char *name = af_field_get_name (correcting->field);
+
+  if (value != NULL)
+    {
+      af_store_thread_add_correction_async (self->store_thread, correcting->document_id, name,
+                                            value, note, NULL, corrected_cb, correcting);
+      return;
+    }
+  /* The job reads the document id and the field's name only: the field outlives it
+   * (the Correcting holds it until the answer). */
+  af_store_thread_write_async (self->store_thread, confirm_job, correcting, NULL, NULL, NULL,
+                               corrected_cb, correcting);
+}
+
+static void
+edit_field (AfdDocumentViewer *self,
+            AfField           *field,
+            const char        *value,
+            const char        *note)
 {
   const char *document_id = af_field_list_get_document_id (self->fields);
-  Correcting *correcting;
 
   if (self->store_thread == NULL || document_id == NULL)
     {
       toast (self, _("This document is read-only here"));
       return;
     }
-  /* Corrections are signed like every other edit, and who signs is known where the
-   * workspace is: the demo's reviewer, or the user, asked once. */
+  /* Edits are signed like every other, and who signs is known where the workspace is:
+   * the demo's reviewer, or the user, asked once. */
   if (af_store_thread_get_identity (self->store_thread) == NULL &&
       gtk_widget_activate_action (GTK_WIDGET (self), "win.ensure-identity", NULL) &&
       af_store_thread_get_identity (self->store_thread) == NULL)
     return;   /* a dialog asks; the editor keeps what was typed meanwhile */
-  /* One transaction on the store's thread: the correction joins the item and its outbox
-   * entry together. */
-  correcting = correcting_new (self, field, document_id);
-  af_store_thread_add_correction_async (self->store_thread, document_id,
-                                        af_field_get_name (field), value, note, NULL,
-                                        corrected_cb, correcting);
-  af_field_set_correction (field, value, af_store_thread_get_identity (self->store_thread));
+  send_edit (self, correcting_new (self, field, document_id, value == NULL), value, note);
+  if (value == NULL)
+    {
+      af_field_set_confirmed (field, TRUE);
+      return;
+    }
+  af_field_set_correction (field, value, af_store_thread_get_identity (self->store_thread), note);
   toast (self, _("Correction saved; the original value is kept"));
 }
 
@@ -342,7 +376,7 @@ on_correction_requested (AfdFieldsPanel    *panel,
   AfField *field = af_field_list_get_field (self->fields, position);
 
   if (field != NULL)
-    apply_correction (self, field, value, note);
+    edit_field (self, field, value, note);
 }
 
 /* ---- copying text ---- */

@@ -25,6 +25,7 @@ struct _AfdFieldRow
   GtkEntry        *value_entry;
   GtkEntry        *note_entry;
   GtkLabel        *original_label;
+  GtkLabel        *note_label;
   GtkLevelBar     *confidence_bar;
   GtkLabel        *confidence_label;
   GtkLabel        *problem_label;
@@ -58,6 +59,23 @@ display_value (AfdFieldRow *self)
   return g_strdup (value[0] != '\0' ? value : _("(empty)"));
 }
 
+/* The note typed with the correction, under it: why the value was changed. */
+static void
+update_note (AfdFieldRow *self)
+{
+  const char *note = af_field_get_corrected_note (self->field);
+  gboolean shown = af_field_get_corrected_value (self->field) != NULL && note != NULL
+                   && *note != '\0';
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), shown);
+  if (!shown)
+    return;
+  /* TRANSLATORS: the reviewer's note on a correction, quoted */
+  text = g_strdup_printf (_("Note: “%s”"), note);
+  gtk_label_set_text (self->note_label, text);
+}
+
 static void
 update_value (AfdFieldRow *self)
 {
@@ -76,6 +94,7 @@ update_value (AfdFieldRow *self)
 
       gtk_label_set_text (self->original_label, text);
     }
+  update_note (self);
 }
 
 static void
@@ -214,6 +233,7 @@ afd_field_row_class_init (AfdFieldRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, value_entry);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, note_entry);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, original_label);
+  gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, note_label);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, confidence_bar);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, confidence_label);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldRow, problem_label);

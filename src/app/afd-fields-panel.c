@@ -144,8 +144,6 @@ update_facts (AfdFieldsPanel *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->facts_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->facts_label), "error");
-  gtk_widget_set_visible (self->manual_review_box,
-                          af_field_list_get_requires_manual_review (self->fields));
 }
 
 void
@@ -172,6 +170,9 @@ afd_fields_panel_update_progress (AfdFieldsPanel *self)
                                       "%u of %u low-confidence fields reviewed — F8 goes to the next",
                                       n_low), n_done, n_low);
   gtk_label_set_text (self->progress_label, text);
+  /* The pipeline's request for a manual review is met once its fields are settled. */
+  gtk_widget_set_visible (self->manual_review_box,
+                          af_field_list_needs_manual_review (self->fields));
 
   n_problems = af_field_list_get_n_problems (self->fields);
   gtk_widget_set_visible (GTK_WIDGET (self->problems_label), n_problems > 0);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-field-list.h"
 #include "afd-format.h"
 #include "afr-audit-report-private.h"
 #include "afr-build-private.h"
@@ -55,7 +56,7 @@ status_text (const AfValue *document)
 {
   const char *status = afd_status_label (af_item_get_s (document, "processing_status"));
 
-  if (af_item_get_bool (document, "requires_manual_review", FALSE))
+  if (af_field_list_item_needs_manual_review (document))
     /* Translators: a document's processing status, then a flag. */
     return g_strdup_printf (_("%s, needs manual review"), status);
   return g_strdup (status);

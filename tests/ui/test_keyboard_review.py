@@ -4,10 +4,12 @@
 
 Opens a W-2 with two low-confidence fields from the command line, Tabs into the
 document viewer, steps through the low-confidence fields with F8 and Shift+F8
-(exactly those expected.json lists, in its order), confirms one with Enter, opens the
-editor on the other with F2 and leaves it with Escape, then corrects it with F2, the
-value the page shows, Tab, a note and Enter. Ctrl+Q quits; auditflow-cli then finds
-the correction in the demo cache with both values, and its entry in the outbox.
+(exactly those expected.json lists, in its order), confirms one with Enter (an edit
+that joins the outbox), opens the editor on the other with F2 and leaves it with
+Escape, then corrects it with F2, the value the page shows, Tab, a note and Enter: the
+note shows under the value, and "Requires manual review" goes. The loan's audit then
+lists both in its history, the note too. Ctrl+Q quits; auditflow-cli then finds the
+confirmation and the correction in the demo cache, and both entries in the outbox.
 
 The accessibility tree is only read here: every step of the review is a key press.
 
@@ -31,6 +33,8 @@ config.defaultDelay = 0.2
 IDENTITY = 'demo.reviewer@example.com'
 # John Smith's W-2: two low-confidence fields, one of them read wrongly by the OCR.
 DOCUMENT_ID = '38df24e7-2df3-49b7-9034-36c4664353bf'
+# The newest audit of John Smith's loan, whose history lists the W-2's corrections.
+AUDIT_ID = '913a8c14-2450-420b-bca7-1d4a1c988462'
 NOTE = 'Page shows the amount (keyboard test)'
 # Typed and then abandoned with Escape: it must reach neither the row nor the cache.
 ABANDONED = '99999.99'
@@ -160,7 +164,7 @@ def step_through(fields, low):
         expect_selected(fields, field, 'Shift+F8')
 
 
-def confirm(page, fields, field, n_low):
+def confirm(app, page, fields, field, n_low):
     step('Enter confirms %s' % field)
     row = row_of(fields, field)
     assert row.selected and row.focused, row.name
@@ -171,6 +175,9 @@ def confirm(page, fields, field, n_low):
     assert 'Low confidence' not in labels(row), labels(row)
     wait_for('the progress line', lambda: '1 of %d low-confidence fields reviewed — F8 goes to the next'
              % n_low in labels(page))
+    step('confirming is an edit: it joins the outbox like a correction')
+    wait_for('the outbox indicator', lambda: '1 change kept on this computer (the demo never syncs)'
+             in labels(app.child(roleName='frame')))
 
 
 def abandon_edit(app, fields, field, original):
@@ -189,7 +196,8 @@ def abandon_edit(app, fields, field, original):
     assert shown_value(row) == original, row.name
     assert not row.name.endswith(', corrected'), row.name
     frame = app.child(roleName='frame')
-    assert 'Nothing waiting to sync' in labels(frame), 'Escape wrote something'
+    assert '1 change kept on this computer (the demo never syncs)' in labels(frame), \
+        'Escape wrote something'
 
 
 def correct(app, page, fields, field, original, value, n_low, screenshot):
@@ -228,10 +236,35 @@ def correct(app, page, fields, field, original, value, n_low, screenshot):
     shown = labels(row)
     assert value in shown and 'Corrected' in shown, shown
     assert 'Extracted: %s · corrected by %s' % (original, IDENTITY) in shown, shown
+    step('the note typed with the correction is shown under it')
+    assert 'Note: “%s”' % NOTE in shown, shown
     wait_for('the progress line', lambda: 'Reviewed: all %d low-confidence fields are confirmed or '
              'corrected' % n_low in labels(page))
-    wait_for('the outbox indicator', lambda: '1 change kept on this computer (the demo never syncs)'
+    step('every low-confidence field settled: "Requires manual review" is gone')
+    wait_for('the manual review line to go', lambda: 'Requires manual review' not in labels(page))
+    wait_for('the outbox indicator', lambda: '2 changes kept on this computer (the demo never syncs)'
              in labels(app.child(roleName='frame')))
+
+
+def check_audit(binary, app, document, low):
+    step('the audit of this loan: its history lists the confirmation and the correction '
+         'with its note; the document no longer needs a manual review')
+    # Given to the running instance, the audit's id opens its page there.
+    subprocess.run([binary, AUDIT_ID], check=True, timeout=30)
+    page = wait_for('the audit page', lambda: app.child(name='AfdAuditPage'))
+    history = wait_for('the audit history', lambda: page.findChild(
+        lambda n: n.roleName == 'list' and n.name == 'Audit History', retry=False))
+    corrected = '%s corrected by %s' % (humanize(low[-1]), IDENTITY)
+    confirmed = '%s confirmed by %s' % (humanize(low[0]), IDENTITY)
+    wait_for(corrected, lambda: corrected in labels(history))
+    shown = labels(history)
+    assert confirmed in shown, shown
+    assert any(s.endswith(' · Note: “%s”' % NOTE) and document['file_name'] in s
+               for s in shown), shown
+    documents = page.findChild(lambda n: n.roleName == 'list' and n.name == 'Documents',
+                               retry=False)
+    row = next(r for r in documents.children if document['file_name'] in ' '.join(labels(r)))
+    assert 'Needs manual review' not in labels(row), labels(row)
 
 
 def quit_app(process):
@@ -254,7 +287,7 @@ def cli(*args):
     return json.loads(result.stdout)
 
 
-def check_cache(field, original, value):
+def check_cache(field, original, value, confirmed):
     step('auditflow-cli show: the correction, with the original and the new value')
     item = cli('show', DOCUMENT_ID)
     corrections = [c for c in item.get('corrections', []) if c.get('field') == field]
@@ -266,12 +299,20 @@ def check_cache(field, original, value):
     assert correction.get('corrected_by') == IDENTITY, correction
     assert correction.get('note') == NOTE, correction
     assert ABANDONED not in json.dumps(item), 'the abandoned edit reached the cache'
-    assert item.get('_pending_changes') == 1, item.get('_pending_operations')
+    assert item.get('_pending_changes') == 2, item.get('_pending_operations')
 
-    step('auditflow-cli status: the outbox holds the correction')
+    step('auditflow-cli show: the confirmation, a correction that gives the value back')
+    confirmations = [c for c in item.get('corrections', []) if c.get('field') == confirmed]
+    assert len(confirmations) == 1, item.get('corrections')
+    assert confirmations[0].get('corrected_value') == confirmations[0].get('original_value')
+    assert confirmations[0].get('corrected_by') == IDENTITY, confirmations[0]
+    assert 'note' not in confirmations[0], confirmations[0]
+
+    step('auditflow-cli status: the outbox holds the confirmation, then the correction')
     status = cli('status')
-    assert status.get('outbox_length') == 1, status
-    entry = status['pending'][0]
+    assert status.get('outbox_length') == 2, status
+    assert confirmed in json.dumps(status['pending'][0]), status['pending'][0]
+    entry = status['pending'][1]
     print('#   %s' % json.dumps(entry, sort_keys=True), flush=True)
     assert DOCUMENT_ID in json.dumps(entry), entry
     assert 'correction' in json.dumps(entry).lower(), entry
@@ -303,20 +344,23 @@ def main():
     try:
         page, fields = open_document(app, document)
         assert shown_value(row_of(fields, low[-1])) == original
+        step('the pipeline asks for a manual review of this document')
+        assert 'Requires manual review' in labels(page), labels(page)
 
         step('Tab into the document viewer')
         tab_into_viewer(app)
         step_through(fields, low)
-        confirm(page, fields, low[0], len(low))
+        confirm(app, page, fields, low[0], len(low))
         press('F8', 'next')
         expect_selected(fields, low[-1], 'F8')
         abandon_edit(app, fields, low[-1], original)
         correct(app, page, fields, low[-1], original, value, len(low), screenshot)
+        check_audit(binary, app, document, low)
         quit_app(process)
     finally:
         if process.poll() is None:
             process.kill()
-    check_cache(low[-1], original, value)
+    check_cache(low[-1], original, value, low[0])
     print('ok - a document reviewed with the keyboard only; the correction is in the cache '
           'and the outbox', flush=True)
 
