@@ -116,21 +116,36 @@ show_summary (AfdAuditPage *self)
   gtk_label_set_label (self->score_label, score_text);
 }
 
+/* Who reviewed, and the button's state: "Mark Reviewed" on an audit nobody reviewed,
+ * "Mark Reviewed Again…" (it asks first) on one someone else reviewed, "Reviewed" and
+ * nothing to press once the reviewer using the app has marked it. */
 static void
 show_review_state (AfdAuditPage *self)
 {
   const char *by = af_item_get_s (self->audit, "reviewed_by");
+  const char *me = af_store_get_identity (afd_workspace_get_store (self->workspace));
+  gboolean mine = by != NULL && me != NULL && g_ascii_strcasecmp (by, me) == 0;
   g_autofree char *when = afd_format_iso_time (af_item_get_s (self->audit, "review_timestamp"));
   g_autofree char *title = NULL;
+  GtkWidget *button = GTK_WIDGET (self->review_button);
 
   if (by != NULL)
     title = g_strdup_printf (_("Reviewed by %s"), by);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->review_row),
                                  title != NULL ? title : _("Not reviewed yet"));
   adw_action_row_set_subtitle (self->review_row, by != NULL ? (when ?: AFD_ABSENT) : "");
-  /* Marking again records this reviewer and now: the row above says who was before. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->review_button),
-                               by != NULL ? _("Record your own review of this audit") : NULL);
+
+  gtk_button_set_label (self->review_button, mine ? _("Reviewed")
+                                             : by != NULL ? _("Mark Reviewed Again…")
+                                             : _("Mark Reviewed"));
+  if (by == NULL)
+    gtk_widget_add_css_class (button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (button, "suggested-action");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", !mine);
+  gtk_widget_set_tooltip_text (button, mine ? _("You have marked this audit reviewed")
+                                       : by != NULL ? _("Record your own review of this audit")
+                                       : NULL);
 }
 
 static void
@@ -240,7 +255,6 @@ show_loaded (AfdAuditPage *self,
   show_notes (self);
   show_sections (self);
   show_history (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", TRUE);
   gtk_stack_set_visible_child_name (self->stack, "content");
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
@@ -417,16 +431,9 @@ show_reviewed_now (AfdAuditPage *self)
 }
 
 static void
-mark_reviewed_cb (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+mark_reviewed (AfdAuditPage *self)
 {
-  AfdAuditPage *self = AFD_AUDIT_PAGE (widget);
   AfdEditReply *reply;
-
-  if (self->audit_id == NULL || self->audit == NULL ||
-      !afd_identity_ensure (widget, self->workspace))
-    return;
 
   /* A note typed just before reaches the outbox before the review: the store's thread
    * runs them in this order. */
@@ -437,6 +444,63 @@ mark_reviewed_cb (GtkWidget  *widget,
                                        reply);
   show_reviewed_now (self);
   toast (self, _("Marked reviewed"));
+}
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     gpointer          user_data)
+{
+  g_autoptr(AfdAuditPage) self = user_data;
+
+  /* The page may have moved to another audit while the dialog was up. */
+  if (g_strcmp0 (response, "mark") == 0
+      && g_strcmp0 (g_object_get_data (G_OBJECT (dialog), "audit-id"), self->audit_id) == 0)
+    mark_reviewed (self);
+}
+
+/* Someone else's review is replaced only when the reviewer says so. */
+static void
+ask_to_mark_again (AfdAuditPage *self,
+                   const char   *by)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *when = afd_format_iso_time (af_item_get_s (self->audit, "review_timestamp"));
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  /* TRANSLATORS: the previous reviewer's e-mail address, and when they reviewed */
+  body = g_strdup_printf (_("Reviewed by %s on %s — mark reviewed again as you?"), by,
+                          when ?: AFD_ABSENT);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                           : NULL,
+                                                       _("Already Reviewed"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
+                                    "mark", _("_Mark Reviewed Again"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "mark", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "audit-id", g_strdup (self->audit_id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+mark_reviewed_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AfdAuditPage *self = AFD_AUDIT_PAGE (widget);
+  const char *by;
+
+  if (self->audit_id == NULL || self->audit == NULL
+      || !afd_identity_ensure (widget, self->workspace))
+    return;
+  by = af_item_get_s (self->audit, "reviewed_by");
+  if (by != NULL)
+    ask_to_mark_again (self, by);
+  else
+    mark_reviewed (self);
 }
 
 static void

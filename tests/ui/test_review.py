@@ -5,7 +5,8 @@
 Opens the High Risk queue, selects the riskiest audit (facts from the demo's
 expected.json), checks its risk level and an inconsistency, follows it to one document
 and then compares all the documents it names, types a review note, marks
-the audit reviewed, writes an appraisal note on the forged artwork, checks the outbox
+the audit reviewed (someone else reviewed it: the app asks first, and the button then
+says it is done), writes an appraisal note on the forged artwork, checks the outbox
 indicator, restarts the app and finds the notes and the review still there.
 
 Usage: test_review.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh, under Xvfb + D-Bus)
@@ -164,18 +165,46 @@ def compare_inconsistency(app, page, expected, demo_dir):
     return open_riskiest(app, expected)
 
 
-def review(page):
+def review(app, page):
     step('type a review note')
     notes = page.child(name='Review notes', roleName='text')
     notes.text = NOTE
     wait_for('the note to be saved', lambda: 'Saved on this computer · waiting to sync' in labels(page))
 
-    step('mark the audit reviewed')
-    button = page.findChild(lambda n: n.roleName == 'push button' and
-                            n.name.startswith('Mark Reviewed'))
-    button.doActionNamed('click')
+    previous = page.findChild(lambda n: n.name.startswith('Reviewed by '), retry=False).name
+    assert previous != 'Reviewed by %s' % IDENTITY, previous
+    step('Mark Reviewed on an audit %s asks first; Cancel keeps theirs' % previous.lower())
+    answer_mark_again(app, page, previous, 'Cancel')
+    assert previous in labels(page), labels(page)
+
+    step('asked again, Mark Reviewed Again records this reviewer')
+    answer_mark_again(app, page, previous, 'Mark Reviewed Again')
     wait_for('the review to show who reviewed',
              lambda: 'Reviewed by %s' % IDENTITY in labels(page))
+
+    step('the button shows the new state: Reviewed, nothing left to press')
+    button = wait_for('the Reviewed button', lambda: page.findChild(
+        lambda n: n.roleName == 'push button' and n.name == 'Reviewed', retry=False))
+    assert not button.sensitive, 'the Reviewed button can still be pressed'
+
+
+def answer_mark_again(app, page, previous, response):
+    """Presses Mark Reviewed on an audit someone else reviewed and answers its question."""
+    button = page.findChild(lambda n: n.roleName == 'push button' and
+                            n.name.startswith('Mark Reviewed'))
+    assert button.name == 'Mark Reviewed Again…', button.name
+    button.doActionNamed('click')
+    question = '%s on ' % previous
+    dialog = wait_for('the question', lambda: app.findChild(
+        lambda n: n.roleName == 'label' and n.name.startswith(question)
+        and n.name.endswith(' — mark reviewed again as you?'), retry=False))
+    while dialog.roleName not in ('dialog', 'frame', 'window', 'alert'):
+        dialog = dialog.parent
+    # A response button is named by its label (GTK 4.8 also puts the mnemonic in its name).
+    dialog.findChild(lambda n: n.roleName == 'label' and n.name == response,
+                     retry=False).parent.doActionNamed('click')
+    wait_for('the question to close', lambda: not app.findChildren(
+        lambda n: n.roleName == 'label' and n.name.startswith(question)))
 
 
 def open_forged_artwork(app, expected_artwork):
@@ -250,7 +279,7 @@ def main():
         check_page(page, expected)
         page = follow_inconsistency(app, page, expected)
         page = compare_inconsistency(app, page, expected, demo_dir)
-        review(page)
+        review(app, page)
         appraise(open_forged_artwork(app, artwork))
         check_outbox(app, 3)
         close(process, app)
