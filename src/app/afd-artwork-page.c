@@ -61,6 +61,7 @@ struct _AfdArtworkPage
   char          *verdict_class;  /* (nullable) */
   AfdMarkSaver  *saver;          /* (nullable) for the workspace's file */
   GCancellable  *cancellable;    /* (nullable) the analysis being read */
+  GCancellable  *user_cancellable; /* (nullable) the user's name being read */
 
   guint          note_timeout;
   gboolean       loading;
@@ -127,15 +128,6 @@ show_status (AfdArtworkPage *self)
     }
 }
 
-/* The users table's item of @user_id, NULL when it is not in the cache. */
-static AfValue *
-read_user (AfdArtworkPage *self,
-           const char     *user_id)
-{
-  return af_store_get_item (afd_workspace_get_store (self->workspace), AF_TABLE_USERS, user_id,
-                            NULL);
-}
-
 /* "First Last <e-mail>" (or whichever of them the user's item has), NULL when none. */
 static char *
 describe_user (const AfValue *user)
@@ -151,16 +143,42 @@ describe_user (const AfValue *user)
   return g_strdup (email);
 }
 
-/* People are named as the users table names them; the id stays at hand as a tooltip. */
+static void
+user_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) user = af_store_thread_get_item_finish (AF_STORE_THREAD (source), result,
+                                                             &error);
+  g_autofree char *who = NULL;
+  AfdArtworkPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the page went away, or on to another artwork */
+  self = AFD_ARTWORK_PAGE (user_data);
+  who = user != NULL ? describe_user (user) : NULL;
+  /* A user not in the cache keeps the id the row already shows. */
+  if (who != NULL)
+    set_row (self->user_row, g_steal_pointer (&who));
+}
+
+/* People are named as the users table names them (read on the store's thread); the id
+ * shows until then, and stays at hand as the tooltip. */
 static void
 show_user (AfdArtworkPage *self,
            const char     *user_id)
 {
-  g_autoptr(AfValue) user = user_id != NULL ? read_user (self, user_id) : NULL;
-  g_autofree char *who = user != NULL ? describe_user (user) : NULL;
-
-  set_row (self->user_row, g_strdup (who != NULL ? who : user_id));
+  g_cancellable_cancel (self->user_cancellable);
+  g_clear_object (&self->user_cancellable);
+  set_row (self->user_row, g_strdup (user_id));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_row), user_id);
+  if (user_id == NULL)
+    return;
+  self->user_cancellable = g_cancellable_new ();
+  af_store_thread_get_item_async (afd_workspace_get_store_thread (self->workspace),
+                                  AF_TABLE_USERS, user_id, self->user_cancellable,
+                                  user_loaded_cb, self);
 }
 
 static void
@@ -657,6 +675,8 @@ afd_artwork_page_dispose (GObject *object)
   g_clear_handle_id (&self->note_timeout, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->user_cancellable);
+  g_clear_object (&self->user_cancellable);
   set_workspace (self, NULL);
   /* Its inspection keeps the workbench alive past this page: stopped here, it can no
    * longer report to a page that is gone. */
