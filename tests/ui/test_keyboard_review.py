@@ -190,7 +190,8 @@ def abandon_edit(app, fields, field, original):
     rawinput.typeText(ABANDONED)
     wait_for('the typed text', lambda: text_of(entry) == ABANDONED)
     press('Escape', 'cancel')
-    row = row_of(fields, field)
+    # The tree is read again: the row is rebuilt as its editor closes.
+    row = wait_for('the row of %s' % field, lambda: row_of(fields, field))
     wait_for('the editor to close, the focus back on the row',
              lambda: row.focused and editing(row) is None)
     assert shown_value(row) == original, row.name
