@@ -123,7 +123,7 @@ static void
 show_review_state (AfdAuditPage *self)
 {
   const char *by = af_item_get_s (self->audit, "reviewed_by");
-  const char *me = af_store_get_identity (afd_workspace_get_store (self->workspace));
+  const char *me = af_store_thread_get_identity (afd_workspace_get_store_thread (self->workspace));
   gboolean mine = by != NULL && me != NULL && g_ascii_strcasecmp (by, me) == 0;
   g_autofree char *when = afd_format_iso_time (af_item_get_s (self->audit, "review_timestamp"));
   g_autofree char *title = NULL;
