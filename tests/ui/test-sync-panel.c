@@ -179,7 +179,6 @@ test_refused (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&workspace);
   g_free (outcome.message);
-  afd_test_remove_dir (dir);
 }
 
 static void
