@@ -17,6 +17,7 @@ typedef struct
   gboolean      has_region;
   AfResolution  resolution;
   AfQuery       query;       /* its strings point into @owned */
+  AfStoreCursor *cursor;     /* (owned) (nullable) */
   GPtrArray    *owned;       /* (owned) (nullable) the query's strings */
 } Args;
 
@@ -29,6 +30,7 @@ args_free (gpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (args->text); i++)
     g_free (args->text[i]);
   g_clear_pointer (&args->owned, g_ptr_array_unref);
+  af_store_cursor_free (args->cursor);
   g_free (args);
 }
 
@@ -341,6 +343,82 @@ af_store_thread_list_finish (AfStoreThread  *self,
                              GError        **error)
 {
   return af_store_thread_finish_tagged (self, result, af_store_thread_list_finish, error);
+}
+
+/* A page travels with the cursor after it. */
+typedef struct
+{
+  GPtrArray     *rows;
+  AfStoreCursor *next;
+} Page;
+
+static void
+page_free (gpointer data)
+{
+  Page *page = data;
+
+  g_ptr_array_unref (page->rows);
+  af_store_cursor_free (page->next);
+  g_free (page);
+}
+
+static void
+page_free_shell (Page *page)
+{
+  af_store_cursor_free (page->next);
+  g_free (page);
+}
+
+static gpointer
+query_page_job (AfStore *store, gpointer data, GError **error)
+{
+  Args *args = data;
+  AfStoreCursor *next = NULL;
+  GPtrArray *rows = af_store_query_page (store, &args->query, args->cursor, &next, error);
+  Page *page;
+
+  if (rows == NULL)
+    return NULL;
+  page = g_new0 (Page, 1);
+  page->rows = rows;
+  page->next = next;
+  return page;
+}
+
+void
+af_store_thread_query_page_async (AfStoreThread       *self,
+                                  const AfQuery       *query,
+                                  const AfStoreCursor *after,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  Args *args = args_new_query (query);
+
+  args->cursor = af_store_cursor_copy (after);
+  queue_read (self, af_store_thread_query_page_finish, query_page_job, args, page_free,
+              cancellable, callback, user_data);
+}
+
+GPtrArray *
+af_store_thread_query_page_finish (AfStoreThread   *self,
+                                   GAsyncResult    *result,
+                                   AfStoreCursor  **out_next,
+                                   GError         **error)
+{
+  Page *page = af_store_thread_finish_tagged (self, result, af_store_thread_query_page_finish,
+                                              error);
+  GPtrArray *rows;
+
+  if (out_next != NULL)
+    *out_next = NULL;
+  if (page == NULL)
+    return NULL;
+  rows = g_steal_pointer (&page->rows);
+  if (out_next != NULL)
+    *out_next = g_steal_pointer (&page->next);
+  page_free_shell (page);
+  return rows;
 }
 
 static gpointer

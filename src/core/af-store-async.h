@@ -69,6 +69,20 @@ GPtrArray  *af_store_thread_list_finish             (AfStoreThread        *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
 
+/* One keyset page of @query (af_store_query_page()); @after (nullable) is copied.
+ * Finished with af_store_thread_query_page_finish(). */
+void        af_store_thread_query_page_async        (AfStoreThread        *self,
+                                                     const AfQuery        *query,
+                                                     const AfStoreCursor  *after,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+/* The page's AfValue rows; *@out_next receives the cursor after it, NULL after the last. */
+GPtrArray  *af_store_thread_query_page_finish       (AfStoreThread        *self,
+                                                     GAsyncResult         *result,
+                                                     AfStoreCursor       **out_next,
+                                                     GError              **error);
+
 void        af_store_thread_count_async             (AfStoreThread        *self,
                                                      const AfQuery        *query,
                                                      GCancellable         *cancellable,

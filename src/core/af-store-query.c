@@ -365,6 +365,19 @@ af_store_cursor_free (AfStoreCursor *cursor)
   g_free (cursor);
 }
 
+AfStoreCursor *
+af_store_cursor_copy (const AfStoreCursor *cursor)
+{
+  AfStoreCursor *copy;
+
+  if (cursor == NULL)
+    return NULL;
+  copy = g_memdup2 (cursor, sizeof *cursor);
+  /* A protected copy of the value: it needs no connection, so any thread may free it. */
+  copy->key = cursor->key != NULL ? sqlite3_value_dup (cursor->key) : NULL;
+  return copy;
+}
+
 /* The segment of the rows without a key comes first in an ascending order. */
 static gboolean
 segment_keyless (const SortKey *key,

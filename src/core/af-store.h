@@ -191,7 +191,9 @@ GPtrArray  *af_store_query             (AfStore        *self,
  * same order. @query->offset must be 0 and @query->limit is the page size. */
 typedef struct _AfStoreCursor AfStoreCursor;
 
-void        af_store_cursor_free       (AfStoreCursor  *cursor);
+void           af_store_cursor_free    (AfStoreCursor        *cursor);
+/* A copy that owns its key: a cursor may travel to and from the store's thread. */
+AfStoreCursor *af_store_cursor_copy    (const AfStoreCursor  *cursor);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfStoreCursor, af_store_cursor_free)
 
 /* The page after @after (NULL: the first page); *@out_next (nullable) receives the
