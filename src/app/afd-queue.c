@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "afd-queue.h"
@@ -152,6 +154,11 @@ afd_queue_build_query (AfdQueue    queue,
     }
 }
 
+typedef struct
+{
+  double threshold;
+} CountArgs;
+
 void
 afd_queue_count_all (AfStore *store,
                      double   risk_threshold,
@@ -167,4 +174,45 @@ afd_queue_count_all (AfStore *store,
       if (counts[queue] < 0)
         g_warning ("Could not count %s: %s", afd_queue_get_id (queue), error->message);
     }
+}
+
+/* Every queue's count, on the store's thread. */
+static gpointer
+count_all_job (AfStore  *store,
+               gpointer  data,
+               GError  **error)
+{
+  CountArgs *args = data;
+  gint64 *counts = g_new (gint64, AFD_N_QUEUES);
+
+  afd_queue_count_all (store, args->threshold, counts);
+  return counts;
+}
+
+void
+afd_queue_count_all_async (AfStoreThread       *thread,
+                           double               risk_threshold,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  CountArgs *args = g_new0 (CountArgs, 1);
+
+  args->threshold = risk_threshold;
+  af_store_thread_run_async (thread, count_all_job, args, g_free, g_free, cancellable,
+                             callback, user_data);
+}
+
+gboolean
+afd_queue_count_all_finish (AfStoreThread  *thread,
+                            GAsyncResult   *result,
+                            gint64          counts[AFD_N_QUEUES],
+                            GError        **error)
+{
+  g_autofree gint64 *found = af_store_thread_run_finish (thread, result, error);
+
+  if (found == NULL)
+    return FALSE;
+  memcpy (counts, found, sizeof (gint64) * AFD_N_QUEUES);
+  return TRUE;
 }

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "af-store.h"
+#include "af-store-thread.h"
 
 G_BEGIN_DECLS
 
@@ -39,9 +39,21 @@ void        afd_queue_build_query     (AfdQueue     queue,
                                        const char  *search,
                                        AfQuery     *query);
 
-/* Counts every queue into @counts (-1 where counting failed). Blocking: SQLite. */
-void        afd_queue_count_all       (AfStore     *store,
-                                       double       risk_threshold,
-                                       gint64       counts[AFD_N_QUEUES]);
+/* Counts every queue into @counts (-1 where counting failed). Blocking (SQLite): for a
+ * worker thread (the workspace's opening) or a store thread job, never the GTK thread. */
+void        afd_queue_count_all        (AfStore              *store,
+                                        double                risk_threshold,
+                                        gint64                counts[AFD_N_QUEUES]);
+/* Counts every queue on the store's thread, in one job. */
+void        afd_queue_count_all_async  (AfStoreThread        *thread,
+                                        double                risk_threshold,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+/* Fills @counts (-1 where counting one queue failed); FALSE if the job failed. */
+gboolean    afd_queue_count_all_finish (AfStoreThread        *thread,
+                                        GAsyncResult         *result,
+                                        gint64                counts[AFD_N_QUEUES],
+                                        GError              **error);
 
 G_END_DECLS
