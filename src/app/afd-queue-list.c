@@ -25,6 +25,11 @@ struct _AfdQueueList
 
   /* Set while the list changes under the user, so that no page is reopened. */
   gboolean            quiet;
+  /* The row to select again once the reloaded model's first page arrives. */
+  char               *reselect_id;
+  guint               reselect_position;
+  /* An item to select once the first page arrives (afd_queue_list_select_id()). */
+  char               *select_id;
 };
 
 G_DEFINE_FINAL_TYPE (AfdQueueList, afd_queue_list, GTK_TYPE_WIDGET)
@@ -32,6 +37,7 @@ G_DEFINE_FINAL_TYPE (AfdQueueList, afd_queue_list, GTK_TYPE_WIDGET)
 enum {
   ROW_SELECTED,
   SEARCH_CHANGED,
+  LOADED,
   N_SIGNALS
 };
 
@@ -75,6 +81,41 @@ update_empty_state (AfdQueueList *self)
   gtk_stack_set_visible_child_name (self->stack, empty || error != NULL ? "empty" : "list");
 }
 
+static gboolean
+select_row (AfdQueueList *self,
+            guint         position,
+            const char   *item_id)
+{
+  g_autoptr(AfdQueueRow) row = NULL;
+
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+    return FALSE;
+  row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  if (g_strcmp0 (afd_queue_row_get_item_id (row), item_id) != 0)
+    return FALSE;
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->quiet = FALSE;
+  return TRUE;
+}
+
+static void find_and_select (AfdQueueList *self);
+
+/* The count and the first page arrived: the selection comes back if its row is still
+ * where it was (a reload), or the item waiting to be selected is looked for. */
+static void
+model_loaded_cb (AfdQueueList *self)
+{
+  g_autofree char *reselect_id = g_steal_pointer (&self->reselect_id);
+
+  if (reselect_id != NULL)
+    select_row (self, self->reselect_position, reselect_id);
+  if (self->select_id != NULL)
+    find_and_select (self);
+  update_empty_state (self);
+  g_signal_emit (self, signals[LOADED], 0);
+}
+
 static void
 afd_queue_list_dispose (GObject *object)
 {
@@ -86,7 +127,11 @@ afd_queue_list_dispose (GObject *object)
        child = gtk_widget_get_first_child (GTK_WIDGET (self)))
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  if (self->model != NULL)
+    afd_queue_model_cancel (self->model);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->reselect_id, g_free);
+  g_clear_pointer (&self->select_id, g_free);
 
   G_OBJECT_CLASS (afd_queue_list_parent_class)->dispose (object);
 }
@@ -105,6 +150,10 @@ afd_queue_list_class_init (AfdQueueListClass *klass)
   signals[SEARCH_CHANGED] = g_signal_new ("search-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
+  /* The model's count and first page arrived: the number of items is known. */
+  signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass),
+                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-queue-list.ui");
@@ -138,7 +187,16 @@ afd_queue_list_set_model (AfdQueueList  *self,
 {
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
 
+  /* The last query's pages are not wanted any more. */
+  if (self->model != NULL && self->model != model)
+    {
+      g_signal_handlers_disconnect_by_data (self->model, self);
+      afd_queue_model_cancel (self->model);
+    }
+  g_clear_pointer (&self->reselect_id, g_free);
   self->quiet = TRUE;
+  if (model != NULL && self->model != model)
+    g_signal_connect_swapped (model, "loaded", G_CALLBACK (model_loaded_cb), self);
   g_set_object (&self->model, model);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -154,8 +212,6 @@ void
 afd_queue_list_reload (AfdQueueList *self)
 {
   guint position;
-  g_autofree char *selected_id = NULL;
-  g_autoptr(AfdQueueRow) row = NULL;
 
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
 
@@ -163,20 +219,14 @@ afd_queue_list_reload (AfdQueueList *self)
     return;
 
   position = gtk_single_selection_get_selected (self->selection);
+  g_clear_pointer (&self->reselect_id, g_free);
   if (position != GTK_INVALID_LIST_POSITION)
-    selected_id = g_strdup (afd_queue_row_get_item_id (
-                              gtk_single_selection_get_selected_item (self->selection)));
-
-  self->quiet = TRUE;
-  afd_queue_model_reload (self->model);
-  if (selected_id != NULL && position < g_list_model_get_n_items (G_LIST_MODEL (self->model)))
     {
-      row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-      if (g_strcmp0 (afd_queue_row_get_item_id (row), selected_id) == 0)
-        gtk_single_selection_set_selected (self->selection, position);
+      self->reselect_id = g_strdup (afd_queue_row_get_item_id (
+                                      gtk_single_selection_get_selected_item (self->selection)));
+      self->reselect_position = position;
     }
-  self->quiet = FALSE;
-  update_empty_state (self);
+  afd_queue_model_reload (self->model);
 }
 
 const char *
@@ -209,28 +259,30 @@ afd_queue_list_get_n_items (AfdQueueList *self)
   return self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
 }
 
+/* Only the first page: looking further would read the whole queue. */
+static void
+find_and_select (AfdQueueList *self)
+{
+  g_autofree char *item_id = g_steal_pointer (&self->select_id);
+  guint n = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->model)),
+                 AFD_QUEUE_MODEL_PAGE_SIZE);
+
+  for (guint i = 0; i < n; i++)
+    if (select_row (self, i, item_id))
+      return;
+}
+
 void
 afd_queue_list_select_id (AfdQueueList *self,
                           const char   *item_id)
 {
-  guint n;
-
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
 
   if (self->model == NULL)
     return;
-  /* Only the first page: looking further would read the whole queue. */
-  n = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->model)), AFD_QUEUE_MODEL_PAGE_SIZE);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(AfdQueueRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), i);
-
-      if (g_strcmp0 (afd_queue_row_get_item_id (row), item_id) == 0)
-        {
-          self->quiet = TRUE;
-          gtk_single_selection_set_selected (self->selection, i);
-          self->quiet = FALSE;
-          return;
-        }
-    }
+  g_free (self->select_id);
+  self->select_id = g_strdup (item_id);
+  /* While the first page is on its way, it is looked for when it arrives. */
+  if (!afd_queue_model_is_counting (self->model))
+    find_and_select (self);
 }

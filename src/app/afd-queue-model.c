@@ -6,6 +6,10 @@
 #include "afd-queue-model.h"
 #include "afd-queue-row.h"
 
+#include "af-store-async.h"
+
+#define NONE G_MAXUINT
+
 typedef struct
 {
   guint      index;
@@ -15,23 +19,37 @@ typedef struct
 
 struct _AfdQueueModel
 {
-  GObject     parent_instance;
+  GObject        parent_instance;
 
   /* owned references */
-  AfStore    *store;
-  AfQuery     query;    /* its strings are owned */
-  GHashTable *pages;    /* page index -> (owned) Page */
-  GError     *error;    /* (nullable) */
+  AfStoreThread *thread;
+  GCancellable  *cancellable;  /* the loads of the current count; replaced by a reload */
+  AfQuery        query;        /* its strings are owned */
+  GHashTable    *pages;        /* page index -> (owned) Page */
+  GHashTable    *placeheld;    /* page indexes a placeholder row was handed out for */
+  GPtrArray     *starts;       /* (owned) AfStoreCursor where page i starts, i < len;
+                                  [0] is NULL: the first page */
+  GError        *error;        /* (nullable) */
 
-  guint       n_items;
-  guint64     clock;
-  guint       pages_read;
+  guint          n_items;
+  guint64        clock;
+  guint          pages_read;
+  gboolean       counting;
+  guint          loading;      /* the page index being read, or NONE */
+  guint          wanted;       /* the page index a list asked for last, or NONE */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (AfdQueueModel, afd_queue_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 page_free (gpointer data)
@@ -53,13 +71,27 @@ free_query_strings (AfQuery *query)
 }
 
 static void
+afd_queue_model_dispose (GObject *object)
+{
+  AfdQueueModel *self = AFD_QUEUE_MODEL (object);
+
+  /* A load that arrives later must not touch this model. */
+  g_cancellable_cancel (self->cancellable);
+
+  G_OBJECT_CLASS (afd_queue_model_parent_class)->dispose (object);
+}
+
+static void
 afd_queue_model_finalize (GObject *object)
 {
   AfdQueueModel *self = AFD_QUEUE_MODEL (object);
 
   free_query_strings (&self->query);
   g_clear_pointer (&self->pages, g_hash_table_unref);
-  g_clear_object (&self->store);
+  g_clear_pointer (&self->placeheld, g_hash_table_unref);
+  g_clear_pointer (&self->starts, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->thread);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (afd_queue_model_parent_class)->finalize (object);
@@ -68,13 +100,32 @@ afd_queue_model_finalize (GObject *object)
 static void
 afd_queue_model_class_init (AfdQueueModelClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = afd_queue_model_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = afd_queue_model_dispose;
+  object_class->finalize = afd_queue_model_finalize;
+
+  /* The count and the first page of a new query or a reload have arrived (or failed). */
+  signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+reset_starts (AfdQueueModel *self)
+{
+  g_clear_pointer (&self->starts, g_ptr_array_unref);
+  self->starts = g_ptr_array_new_with_free_func ((GDestroyNotify) af_store_cursor_free);
+  g_ptr_array_add (self->starts, NULL);
 }
 
 static void
 afd_queue_model_init (AfdQueueModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
+  self->placeheld = g_hash_table_new (NULL, NULL);
+  self->loading = NONE;
+  self->wanted = NONE;
+  reset_starts (self);
 }
 
 static void
@@ -101,29 +152,27 @@ evict_least_recently_used (AfdQueueModel *self)
     g_hash_table_remove (self->pages, GUINT_TO_POINTER (oldest->index));
 }
 
+/* Keeps @items as page @index, and @next as where the page after it starts. */
 static Page *
-read_page (AfdQueueModel *self,
-           guint          index)
+keep_page (AfdQueueModel *self,
+           guint          index,
+           GPtrArray     *items,
+           AfStoreCursor *next)
 {
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GError) error = NULL;
-  AfQuery query = self->query;
   Page *page;
 
-  query.offset = index * AFD_QUEUE_MODEL_PAGE_SIZE;
-  query.limit = AFD_QUEUE_MODEL_PAGE_SIZE;
-  items = af_store_query (self->store, &query, &error);
-  if (items == NULL)
-    {
-      remember_error (self, g_steal_pointer (&error));
-      return NULL;
-    }
+  if (index + 1 == self->starts->len && next != NULL)
+    g_ptr_array_add (self->starts, next);
+  else
+    af_store_cursor_free (next);
 
+  g_hash_table_remove (self->pages, GUINT_TO_POINTER (index));
   if (g_hash_table_size (self->pages) >= AFD_QUEUE_MODEL_MAX_PAGES)
     evict_least_recently_used (self);
 
   page = g_new0 (Page, 1);
   page->index = index;
+  page->last_used = ++self->clock;
   page->rows = g_ptr_array_new_full (items->len, g_object_unref);
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add (page->rows, afd_queue_row_new_for_item (self->query.table,
@@ -131,6 +180,77 @@ read_page (AfdQueueModel *self,
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
   self->pages_read++;
   return page;
+}
+
+static void load_next (AfdQueueModel *self);
+
+/* The rows of a page a list saw placeholders for replace them. */
+static void
+show_page (AfdQueueModel *self,
+           Page          *page)
+{
+  guint first = page->index * AFD_QUEUE_MODEL_PAGE_SIZE;
+  guint n;
+
+  if (!g_hash_table_remove (self->placeheld, GUINT_TO_POINTER (page->index)) ||
+      first >= self->n_items)
+    return;
+  n = MIN (AFD_QUEUE_MODEL_PAGE_SIZE, self->n_items - first);
+  g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+}
+
+static void
+page_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  AfStoreCursor *next = NULL;
+  g_autoptr(GPtrArray) items = af_store_thread_query_page_finish (AF_STORE_THREAD (source),
+                                                                  result, &next, &error);
+  AfdQueueModel *self;
+  Page *page;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;                       /* a reload or the model's end: not ours any more */
+  self = AFD_QUEUE_MODEL (user_data);
+  if (items == NULL)
+    {
+      self->loading = NONE;
+      self->wanted = NONE;        /* no retry loop: the list shows the error */
+      remember_error (self, g_steal_pointer (&error));
+      g_signal_emit (self, signals[LOADED], 0);
+      return;
+    }
+  page = keep_page (self, self->loading, items, next);
+  self->loading = NONE;
+  if (self->wanted == page->index)
+    self->wanted = NONE;
+  show_page (self, page);
+  load_next (self);
+}
+
+/* Reads the page a list asked for, by keyset: from the nearest page whose start is
+ * known, one page after the other (never by OFFSET). */
+static void
+load_next (AfdQueueModel *self)
+{
+  AfQuery query = self->query;
+  guint index;
+
+  if (self->counting || self->loading != NONE || self->wanted == NONE)
+    return;
+  if (g_hash_table_contains (self->pages, GUINT_TO_POINTER (self->wanted)))
+    {
+      self->wanted = NONE;
+      return;
+    }
+  index = MIN (self->wanted, self->starts->len - 1);
+  query.limit = AFD_QUEUE_MODEL_PAGE_SIZE;
+  self->loading = index;
+  af_store_thread_query_page_async (self->thread, &query,
+                                    g_ptr_array_index (self->starts, index),
+                                    self->cancellable, page_read_cb, self);
 }
 
 static GType
@@ -159,11 +279,17 @@ afd_queue_model_get_item (GListModel *model,
 
   page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
   if (page == NULL)
-    page = read_page (self, index);
+    {
+      /* Asked for, read on the store's thread; the rows replace the placeholder. */
+      g_hash_table_add (self->placeheld, GUINT_TO_POINTER (index));
+      self->wanted = index;
+      load_next (self);
+      return afd_queue_row_new_loading (self->query.table);
+    }
 
   /* The cache may have shrunk under us (a sync deleted items): a list must still get
    * an object for every position it was told about, until the next reload. */
-  if (page == NULL || offset >= page->rows->len)
+  if (offset >= page->rows->len)
     return afd_queue_row_new_unreadable (self->query.table);
 
   page->last_used = ++self->clock;
@@ -178,55 +304,165 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = afd_queue_model_get_item;
 }
 
-static guint
-count_items (AfdQueueModel *self)
+/* The count and the first page, read together on the store's thread. */
+typedef struct
+{
+  gint64         count;
+  GPtrArray     *items;
+  AfStoreCursor *next;
+} First;
+
+static void
+first_free (gpointer data)
+{
+  First *first = data;
+
+  g_clear_pointer (&first->items, g_ptr_array_unref);
+  af_store_cursor_free (first->next);
+  g_free (first);
+}
+
+static void
+query_free (gpointer data)
+{
+  free_query_strings (data);
+  g_free (data);
+}
+
+static AfQuery *
+query_copy (const AfQuery *query)
+{
+  AfQuery *copy = g_memdup2 (query, sizeof *query);
+
+  copy->status = g_strdup (query->status);
+  copy->loan_id = g_strdup (query->loan_id);
+  copy->user_id = g_strdup (query->user_id);
+  copy->verdict = g_strdup (query->verdict);
+  copy->search = g_strdup (query->search);
+  copy->offset = 0;
+  copy->limit = 0;
+  return copy;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (First, first_free)
+
+static gpointer
+first_job (AfStore  *store,        /* runs on the store's thread */
+           gpointer  data,
+           GError  **error)
+{
+  AfQuery *query = data;
+  g_autoptr(First) first = g_new0 (First, 1);
+
+  first->count = af_store_count (store, query, error);
+  if (first->count < 0)
+    return NULL;
+  query->limit = AFD_QUEUE_MODEL_PAGE_SIZE;
+  first->items = af_store_query_page (store, query, NULL, &first->next, error);
+  if (first->items == NULL)
+    return NULL;
+  return g_steal_pointer (&first);
+}
+
+static void
+first_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  gint64 count = af_store_count (self->store, &self->query, &error);
+  g_autoptr(First) first = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
+  AfdQueueModel *self;
+  guint old_n_items;
 
-  if (count < 0)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_QUEUE_MODEL (user_data);
+  old_n_items = self->n_items;
+  self->counting = FALSE;
+  g_hash_table_remove_all (self->pages);
+  g_hash_table_remove_all (self->placeheld);
+  reset_starts (self);
+  if (first == NULL)
     {
       remember_error (self, g_steal_pointer (&error));
-      return 0;
+      self->n_items = 0;
     }
-  return (guint) MIN (count, G_MAXUINT);
+  else
+    {
+      self->n_items = (guint) MIN (first->count, G_MAXUINT);
+      keep_page (self, 0, first->items, g_steal_pointer (&first->next));
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, self->n_items);
+  g_signal_emit (self, signals[LOADED], 0);
+  load_next (self);
+}
+
+/* Cancels the loads of the last count, then counts again on the store's thread. */
+static void
+start_loading (AfdQueueModel *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->counting = TRUE;
+  self->loading = NONE;
+  self->wanted = NONE;
+  g_clear_error (&self->error);
+  af_store_thread_run_async (self->thread, first_job, query_copy (&self->query), query_free,
+                             first_free, self->cancellable, first_read_cb, self);
 }
 
 AfdQueueModel *
-afd_queue_model_new (AfStore       *store,
+afd_queue_model_new (AfStoreThread *thread,
                      const AfQuery *query)
 {
   AfdQueueModel *self;
+  AfQuery *copy;
 
-  g_return_val_if_fail (AF_IS_STORE (store), NULL);
+  g_return_val_if_fail (AF_IS_STORE_THREAD (thread), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
   self = g_object_new (AFD_TYPE_QUEUE_MODEL, NULL);
-  self->store = g_object_ref (store);
-  self->query = *query;
-  self->query.status = g_strdup (query->status);
-  self->query.loan_id = g_strdup (query->loan_id);
-  self->query.user_id = g_strdup (query->user_id);
-  self->query.verdict = g_strdup (query->verdict);
-  self->query.search = g_strdup (query->search);
-  self->query.offset = 0;
-  self->query.limit = 0;
-  self->n_items = count_items (self);
+  self->thread = g_object_ref (thread);
+  copy = query_copy (query);
+  self->query = *copy;
+  g_free (copy);
+  start_loading (self);
   return self;
 }
 
 void
 afd_queue_model_reload (AfdQueueModel *self)
 {
-  guint old_n_items;
-
   g_return_if_fail (AFD_IS_QUEUE_MODEL (self));
 
-  old_n_items = self->n_items;
-  g_hash_table_remove_all (self->pages);
-  g_clear_error (&self->error);
-  self->n_items = count_items (self);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, self->n_items);
+  /* The rows shown stay until the new count and first page replace them at once. */
+  start_loading (self);
+}
+
+void
+afd_queue_model_cancel (AfdQueueModel *self)
+{
+  g_return_if_fail (AFD_IS_QUEUE_MODEL (self));
+
+  g_cancellable_cancel (self->cancellable);
+  self->counting = FALSE;
+  self->loading = NONE;
+  self->wanted = NONE;
+}
+
+gboolean
+afd_queue_model_is_counting (AfdQueueModel *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_MODEL (self), FALSE);
+  return self->counting;
+}
+
+gboolean
+afd_queue_model_is_loading (AfdQueueModel *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_MODEL (self), FALSE);
+  return self->counting || self->loading != NONE;
 }
 
 const GError *

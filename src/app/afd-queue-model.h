@@ -2,15 +2,18 @@
 /*
  * afd-queue-model.h — a GListModel of AfdQueueRow over one cache query, read in pages.
  *
- * The number of items comes from af_store_count(); rows are read AFD_QUEUE_MODEL_PAGE_SIZE
- * at a time when a list asks for them, and only the most recently used pages are kept,
- * so a queue of 100,000 audits costs what a screenful costs.
+ * Everything is read on the store's thread (the GTK main thread never waits on SQLite):
+ * the number of items and the first page together, then AFD_QUEUE_MODEL_PAGE_SIZE rows
+ * at a time by keyset (af_store_query_page(), never OFFSET) when a list asks for them.
+ * Until its page arrives a row is a "Loading" placeholder, replaced by items-changed.
+ * Only the most recently used pages are kept, so 100,000 audits cost what a screenful
+ * costs. The model is empty until "loaded" is emitted.
  */
 #pragma once
 
 #include <gio/gio.h>
 
-#include "af-store.h"
+#include "af-store-thread.h"
 
 G_BEGIN_DECLS
 
@@ -20,11 +23,18 @@ G_BEGIN_DECLS
 #define AFD_TYPE_QUEUE_MODEL (afd_queue_model_get_type ())
 G_DECLARE_FINAL_TYPE (AfdQueueModel, afd_queue_model, AFD, QUEUE_MODEL, GObject)
 
-/* @query is copied (its strings too). */
-AfdQueueModel *afd_queue_model_new              (AfStore         *store,
+/* @query is copied (its strings too). Starts reading at once. */
+AfdQueueModel *afd_queue_model_new              (AfStoreThread   *thread,
                                                  const AfQuery   *query);
-/* Counts again and drops every cached page, e.g. after an edit moved items. */
+/* Counts again and drops every cached page, e.g. after an edit moved items; the rows
+ * shown stay until the new ones arrive ("loaded"). Cancels the loads under way. */
 void           afd_queue_model_reload           (AfdQueueModel   *self);
+/* Drops the loads under way (a new query replaces this one). */
+void           afd_queue_model_cancel           (AfdQueueModel   *self);
+/* TRUE until the count and first page of the query (or reload) arrive. */
+gboolean       afd_queue_model_is_counting      (AfdQueueModel   *self);
+/* TRUE while the count or a page is being read. */
+gboolean       afd_queue_model_is_loading       (AfdQueueModel   *self);
 /* The error of the last failed read, or NULL. */
 const GError  *afd_queue_model_get_error        (AfdQueueModel   *self);
 

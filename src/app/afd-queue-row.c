@@ -228,6 +228,19 @@ afd_queue_row_new_unreadable (AfTable table)
   return self;
 }
 
+AfdQueueRow *
+afd_queue_row_new_loading (AfTable table)
+{
+  AfdQueueRow *self = g_object_new (AFD_TYPE_QUEUE_ROW, NULL);
+
+  self->table = table;
+  self->title = g_strdup (_("Loading…"));
+  self->subtitle = g_strdup (AFD_ABSENT);
+  set_badge (self, AFD_ABSENT, "level-none");
+  self->accessible = g_strdup (self->title);
+  return self;
+}
+
 AfTable
 afd_queue_row_get_table (AfdQueueRow *self)
 {

@@ -21,6 +21,8 @@ AfdQueueRow  *afd_queue_row_new_for_item  (AfTable         table,
                                            const AfValue  *item);
 /* A row standing for an item that could not be read. */
 AfdQueueRow  *afd_queue_row_new_unreadable (AfTable        table);
+/* A row whose page is still being read: no item id, so it opens nothing. */
+AfdQueueRow  *afd_queue_row_new_loading    (AfTable        table);
 
 AfTable       afd_queue_row_get_table     (AfdQueueRow    *self);
 const char   *afd_queue_row_get_item_id   (AfdQueueRow    *self);

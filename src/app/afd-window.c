@@ -68,6 +68,7 @@ struct _AfdWindow
 
   GCancellable         *cancellable;    /* (owned) the window's reads, cancelled in dispose */
   GCancellable         *outbox_cancellable; /* (owned) (nullable) the outbox count being read */
+  GCancellable         *counts_cancellable; /* (owned) (nullable) the queue counts being read */
 
   gboolean              painted;        /* the first frame is on screen */
 
@@ -85,12 +86,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static AfStore *
-get_store (AfdWindow *self)
-{
-  return afd_workspace_get_store (self->workspace);
-}
 
 static AfStoreThread *
 store_thread (AfdWindow *self)
@@ -184,9 +179,10 @@ show_queue (AfdWindow *self)
 
   afd_queue_build_query (self->queue, risk_threshold (self),
                          search != NULL && *search != '\0' ? search : NULL, &query);
-  model = afd_queue_model_new (get_store (self), &query);
+  model = afd_queue_model_new (store_thread (self), &query);
   afd_queue_list_set_model (self->queue_list, model, afd_queue_get_empty_title (self->queue));
-  update_list_title (self, g_list_model_get_n_items (G_LIST_MODEL (model)));
+  /* The number of items arrives with the first page (queue_list_loaded_cb). */
+  update_list_title (self, 0);
 }
 
 static void
@@ -305,12 +301,37 @@ queue_list_search_changed_cb (AfdWindow *self)
 }
 
 static void
-refresh_counts (AfdWindow *self)
+queue_list_loaded_cb (AfdWindow *self)
 {
+  update_list_title (self, afd_queue_list_get_n_items (self->queue_list));
+}
+
+static void
+counted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
   gint64 counts[AFD_N_QUEUES];
 
-  afd_queue_count_all (get_store (self), risk_threshold (self), counts);
-  afd_sidebar_set_counts (self->sidebar, counts);
+  if (!afd_queue_count_all_finish (AF_STORE_THREAD (source), result, counts, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not count the queues: %s", error->message);
+      return;
+    }
+  afd_sidebar_set_counts (AFD_WINDOW (user_data)->sidebar, counts);
+}
+
+/* Counted on the store's thread; a newer count replaces one still under way. */
+static void
+refresh_counts (AfdWindow *self)
+{
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
+  self->counts_cancellable = g_cancellable_new ();
+  afd_queue_count_all_async (store_thread (self), risk_threshold (self),
+                             self->counts_cancellable, counted_cb, self);
 }
 
 static void
@@ -324,7 +345,6 @@ workspace_changed_cb (AfdWindow *self,
     return;
   refresh_counts (self);
   afd_queue_list_reload (self->queue_list);
-  update_list_title (self, afd_queue_list_get_n_items (self->queue_list));
 }
 
 static void
@@ -553,6 +573,8 @@ afd_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->outbox_cancellable);
   g_clear_object (&self->outbox_cancellable);
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_WINDOW);
   if (self->workspace != NULL)
     g_signal_handlers_disconnect_by_data (self->workspace, self);
@@ -623,6 +645,7 @@ afd_window_class_init (AfdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, sidebar_queue_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, queue_list_loaded_cb);
   gtk_widget_class_bind_template_callback (widget_class, sync_finished_cb);
   gtk_widget_class_bind_template_callback (widget_class, conflict_resolved_cb);
 

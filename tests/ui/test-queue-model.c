@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The queue model serves 100,000 audits without holding them all: its count comes from
- * the cache, rows are read in pages, and only a few pages stay in memory.
+ * the cache, rows are read in pages, and only a few pages stay in memory. Every read
+ * runs on the store's thread: the SQL guard is armed FATAL while the tests wait for
+ * pages on the main context, so one statement there would abort the test.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 
 #include "af-store.h"
+#include "af-store-guard.h"
+#include "af-store-thread.h"
 #include "afd-queue.h"
 #include "afd-queue-model.h"
 #include "afd-queue-row.h"
@@ -16,9 +20,54 @@
 
 typedef struct
 {
-  char    *dir;
-  AfStore *store;
+  char          *dir;
+  AfStoreThread *thread;
 } Fixture;
+
+/* Runs the main context until @model has nothing on its way. */
+static void
+wait_loaded (AfdQueueModel *model)
+{
+  while (afd_queue_model_is_loading (model))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The row at @position once its page has arrived: the model first hands out a
+ * placeholder (no item id) and asks the store's thread for the page. */
+static AfdQueueRow *
+get_row (AfdQueueModel *model,
+         guint          position)
+{
+  AfdQueueRow *row = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  if (row == NULL || afd_queue_row_get_item_id (row) != NULL)
+    return row;
+  g_object_unref (row);
+  wait_loaded (model);
+  return g_list_model_get_item (G_LIST_MODEL (model), position);
+}
+
+static AfdQueueModel *
+model_new_loaded (AfStoreThread *thread,
+                  const AfQuery *query)
+{
+  AfdQueueModel *model = afd_queue_model_new (thread, query);
+
+  /* Nothing is read on the caller's thread: the model is empty until "loaded". */
+  g_assert_true (afd_queue_model_is_counting (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  wait_loaded (model);
+  g_assert_false (afd_queue_model_is_counting (model));
+  return model;
+}
+
+static AfStoreThread *
+thread_new (AfStore *store)
+{
+  /* From here on, SQL on the main thread while it runs the main context is fatal. */
+  af_store_guard_arm (AF_STORE_GUARD_FATAL);
+  return af_store_thread_new (store);
+}
 
 static AfValue *
 audit_new (guint i)
@@ -47,28 +96,32 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   g_autofree char *path = NULL;
+  AfStore *store;
 
   fixture->dir = g_dir_make_tmp ("afd-queue-model-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (fixture->dir, "cache.db", NULL);
-  fixture->store = af_store_open (path, &error);
+  store = af_store_open (path, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < N_AUDITS; i++)
     g_ptr_array_add (items, audit_new (i));
-  g_assert_true (af_store_put_remote_items (fixture->store, AF_TABLE_AUDITS, items, &error));
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_AUDITS, items, &error));
   g_assert_no_error (error);
+  fixture->thread = thread_new (g_steal_pointer (&store));
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *path = g_strdup (af_store_get_path (fixture->store));
+  g_autofree char *path = g_strdup (af_store_thread_get_path (fixture->thread));
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
-  g_clear_object (&fixture->store);
+  af_store_thread_close (fixture->thread);
+  g_clear_object (&fixture->thread);
+  g_assert_cmpuint (af_store_guard_get_violations (), ==, 0);
   g_unlink (path);
   g_unlink (wal);
   g_unlink (shm);
@@ -81,21 +134,32 @@ test_all_audits_bounded (Fixture       *fixture,
                          gconstpointer  data)
 {
   AfQuery query = { .table = AF_TABLE_AUDITS };
-  g_autoptr(AfdQueueModel) model = afd_queue_model_new (fixture->store, &query);
+  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
   GListModel *list = G_LIST_MODEL (model);
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) reader = af_store_open (af_store_thread_get_path (fixture->thread), &error);
+
+  g_assert_no_error (error);
 
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_AUDITS);
-  /* Counting reads no rows. */
-  g_assert_cmpuint (afd_queue_model_get_n_loaded (model), ==, 0);
+  /* The count comes with the first page only. */
+  g_assert_cmpuint (afd_queue_model_get_n_loaded (model), ==, AFD_QUEUE_MODEL_PAGE_SIZE);
 
   for (guint i = 0; i < 500; i++)
     {
       guint position = g_rand_int_range (rand, 0, N_AUDITS);
-      g_autoptr(AfdQueueRow) row = g_list_model_get_item (list, position);
+      g_autoptr(AfdQueueRow) row = get_row (model, position);
+      g_autoptr(GPtrArray) expected = NULL;
+      AfQuery one = { .table = AF_TABLE_AUDITS, .offset = position, .limit = 1 };
 
       g_assert_nonnull (row);
-      g_assert_nonnull (afd_queue_row_get_item_id (row));
+      /* The keyset pages hold the rows OFFSET would give, at the same positions. */
+      expected = af_store_query (reader, &one, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (afd_queue_row_get_item_id (row), ==,
+                       af_value_get_string (af_value_map_get (g_ptr_array_index (expected, 0),
+                                                              "audit_record_id")));
       g_assert_cmpuint (afd_queue_model_get_n_loaded (model), <=,
                         AFD_QUEUE_MODEL_MAX_PAGES * AFD_QUEUE_MODEL_PAGE_SIZE);
     }
@@ -110,14 +174,17 @@ test_high_risk_order (Fixture       *fixture,
 {
   g_autoptr(AfdQueueModel) model = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) reader = NULL;
   AfQuery query;
   gint64 expected;
   guint n;
 
   afd_queue_build_query (AFD_QUEUE_HIGH_RISK, 50, NULL, &query);
-  expected = af_store_count (fixture->store, &query, &error);
+  reader = af_store_open (af_store_thread_get_path (fixture->thread), &error);
   g_assert_no_error (error);
-  model = afd_queue_model_new (fixture->store, &query);
+  expected = af_store_count (reader, &query, &error);
+  g_assert_no_error (error);
+  model = model_new_loaded (fixture->thread, &query);
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpint (n, ==, expected);
   g_assert_cmpuint (n, >, 0);
@@ -125,8 +192,8 @@ test_high_risk_order (Fixture       *fixture,
 
   /* The riskiest first: a score of 100 heads the queue, and the tail is above 50. */
   {
-    g_autoptr(AfdQueueRow) head = g_list_model_get_item (G_LIST_MODEL (model), 0);
-    g_autoptr(AfdQueueRow) tail = g_list_model_get_item (G_LIST_MODEL (model), n - 1);
+    g_autoptr(AfdQueueRow) head = get_row (model, 0);
+    g_autoptr(AfdQueueRow) tail = get_row (model, n - 1);
 
     g_assert_cmpstr (afd_queue_row_get_badge (head), ==, "CRITICAL 100");
     g_assert_cmpstr (afd_queue_row_get_badge (tail), ==, "HIGH 51");
@@ -146,9 +213,9 @@ test_search (Fixture       *fixture,
   afd_queue_build_query (AFD_QUEUE_REVIEWED, 50, NULL, &query);
   query.reviewed = AF_REVIEWED_ANY;
   query.search = "LOAN-2024-012345";
-  model = afd_queue_model_new (fixture->store, &query);
+  model = model_new_loaded (fixture->thread, &query);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
-  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  row = get_row (model, 0);
   g_assert_cmpstr (afd_queue_row_get_title (row), ==, "Applicant 12345");
   g_assert_cmpstr (afd_queue_row_get_item_id (row), ==, "audit-012345");
 }
@@ -173,18 +240,18 @@ small_audit (const char *id,
 
 /* The rows of @queue: their ids, and "+" after each reviewed one. */
 static char *
-queue_rows (AfStore  *store,
-            AfdQueue  queue)
+queue_rows (AfStoreThread *thread,
+            AfdQueue       queue)
 {
   g_autoptr(AfdQueueModel) model = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   AfQuery query;
 
   afd_queue_build_query (queue, 50, NULL, &query);
-  model = afd_queue_model_new (store, &query);
+  model = model_new_loaded (thread, &query);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
     {
-      g_autoptr(AfdQueueRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autoptr(AfdQueueRow) row = get_row (model, i);
 
       g_string_append_printf (out, "%s%s ", afd_queue_row_get_item_id (row),
                               afd_queue_row_get_reviewed (row) ? "+" : "");
@@ -201,6 +268,7 @@ test_all_loans_reviewed (void)
   g_autofree char *dir = g_dir_make_tmp ("afd-queue-model-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
   g_autoptr(AfStore) store = af_store_open (path, &error);
+  g_autoptr(AfStoreThread) thread = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   g_autofree char *all = NULL;
   g_autofree char *high = NULL;
@@ -215,14 +283,17 @@ test_all_loans_reviewed (void)
 
   g_assert_cmpint (AFD_QUEUE_ALL_LOANS, ==, AFD_QUEUE_HIGH_RISK + 1);
   g_assert_cmpstr (afd_queue_get_id (AFD_QUEUE_ALL_LOANS), ==, "all-loans");
-  all = queue_rows (store, AFD_QUEUE_ALL_LOANS);
-  high = queue_rows (store, AFD_QUEUE_HIGH_RISK);
-  reviewed = queue_rows (store, AFD_QUEUE_REVIEWED);
+  thread = thread_new (g_steal_pointer (&store));
+  all = queue_rows (thread, AFD_QUEUE_ALL_LOANS);
+  high = queue_rows (thread, AFD_QUEUE_HIGH_RISK);
+  reviewed = queue_rows (thread, AFD_QUEUE_REVIEWED);
   g_assert_cmpstr (all, ==, "new-high+ mid old-low+ ");
   g_assert_cmpstr (high, ==, "new-high+ mid ");
   g_assert_cmpstr (reviewed, ==, "new-high+ old-low+ ");
 
-  g_clear_object (&store);
+  af_store_thread_close (thread);
+  g_clear_object (&thread);
+  g_assert_cmpuint (af_store_guard_get_violations (), ==, 0);
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
@@ -237,6 +308,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  af_store_guard_install ();
 
   g_test_add ("/queue-model/100000-audits-bounded", Fixture, NULL,
               fixture_set_up, test_all_audits_bounded, fixture_tear_down);
