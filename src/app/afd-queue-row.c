@@ -215,13 +215,15 @@ afd_queue_row_new_for_item (AfTable        table,
   return self;
 }
 
-AfdQueueRow *
-afd_queue_row_new_unreadable (AfTable table)
+/* A row with no item behind it: nothing to open. */
+static AfdQueueRow *
+placeholder_new (AfTable     table,
+                 const char *title)
 {
   AfdQueueRow *self = g_object_new (AFD_TYPE_QUEUE_ROW, NULL);
 
   self->table = table;
-  self->title = g_strdup (_("Could not read this item"));
+  self->title = g_strdup (title);
   self->subtitle = g_strdup (AFD_ABSENT);
   set_badge (self, AFD_ABSENT, "level-none");
   self->accessible = g_strdup (self->title);
@@ -229,16 +231,15 @@ afd_queue_row_new_unreadable (AfTable table)
 }
 
 AfdQueueRow *
+afd_queue_row_new_unreadable (AfTable table)
+{
+  return placeholder_new (table, _("Could not read this item"));
+}
+
+AfdQueueRow *
 afd_queue_row_new_loading (AfTable table)
 {
-  AfdQueueRow *self = g_object_new (AFD_TYPE_QUEUE_ROW, NULL);
-
-  self->table = table;
-  self->title = g_strdup (_("Loading…"));
-  self->subtitle = g_strdup (AFD_ABSENT);
-  set_badge (self, AFD_ABSENT, "level-none");
-  self->accessible = g_strdup (self->title);
-  return self;
+  return placeholder_new (table, _("Loading…"));
 }
 
 AfTable

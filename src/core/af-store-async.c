@@ -362,13 +362,6 @@ page_free (gpointer data)
   g_free (page);
 }
 
-static void
-page_free_shell (Page *page)
-{
-  af_store_cursor_free (page->next);
-  g_free (page);
-}
-
 static gpointer
 query_page_job (AfStore *store, gpointer data, GError **error)
 {
@@ -417,7 +410,8 @@ af_store_thread_query_page_finish (AfStoreThread   *self,
   rows = g_steal_pointer (&page->rows);
   if (out_next != NULL)
     *out_next = g_steal_pointer (&page->next);
-  page_free_shell (page);
+  af_store_cursor_free (page->next);
+  g_free (page);
   return rows;
 }
 
