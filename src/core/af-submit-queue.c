@@ -267,6 +267,48 @@ af_submit_list_pending (AfStore  *store,
   return g_steal_pointer (&pending);
 }
 
+static AfValue *
+waiting_value (const AfSubmission *submission)
+{
+  AfValue *value = af_value_new_map ();
+
+  af_value_map_set (value, "request_id", af_value_new_s (submission->request_id));
+  af_value_map_set (value, "filename", af_value_new_s (submission->file_name));
+  af_value_map_set (value, "created_at", af_value_new_n_int (submission->created_at));
+  return value;
+}
+
+GPtrArray *
+af_submit_list_waiting (AfStore  *store,
+                        GError  **error)
+{
+  g_autoptr(GPtrArray) pending = NULL;
+  GPtrArray *waiting;
+
+  g_return_val_if_fail (AF_IS_STORE (store), NULL);
+
+  pending = af_submit_list_pending (store, error);
+  if (pending == NULL)
+    return NULL;
+  waiting = g_ptr_array_new_full (pending->len, (GDestroyNotify) af_value_unref);
+  for (guint i = 0; i < pending->len; i++)
+    g_ptr_array_add (waiting, waiting_value (g_ptr_array_index (pending, i)));
+  return waiting;
+}
+
+gboolean
+af_submit_check_image (const char  *name,
+                       GBytes      *bytes,
+                       GError     **error)
+{
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  AfFileType type;
+
+  g_return_val_if_fail (name != NULL && bytes != NULL, FALSE);
+  return check_image (name, data, length, &type, error);
+}
+
 gint64
 af_submit_count_pending (AfStore  *store,
                          GError  **error)

@@ -48,6 +48,17 @@ char     *af_submit_queue          (AfStore      *store,
 /* Submissions not yet in the cloud. */
 gint64    af_submit_count_pending  (AfStore      *store,
                                     GError      **error);
+/* The submissions not yet in the cloud as the queues list them, oldest first: a
+ * GPtrArray of AfValue maps {request_id, filename, created_at (N, ms)}, so that a
+ * queued artwork never vanishes before it is an analysis. */
+GPtrArray *af_submit_list_waiting  (AfStore      *store,
+                                    GError      **error);
+/* The checks queueing makes (not empty, within ArtGuard's size, a JPEG, PNG or TIFF by
+ * its bytes and as its @name says, whole, within the pixel limits), on @bytes already
+ * read: the submit dialog refuses a bad file before it offers to submit it. */
+gboolean  af_submit_check_image    (const char   *name,
+                                    GBytes       *bytes,
+                                    GError      **error);
 
 typedef struct
 {
