@@ -21,6 +21,7 @@
 #include "afd-sidebar.h"
 #include "afd-submit-dialog.h"
 #include "afd-sync-panel.h"
+#include "afd-waiting-list.h"
 #include "afd-window.h"
 
 struct _AfdWindow
@@ -35,6 +36,7 @@ struct _AfdWindow
   AfdSidebar           *sidebar;
   AfdConflictList      *conflict_list;
   AfdSyncPanel         *sync_panel;
+  AfdWaitingList       *waiting_list;
   GtkWidget            *demo_label;
   GtkImage             *outbox_icon;
   GtkLabel             *outbox_label;
@@ -110,6 +112,9 @@ show_outbox (AfdWindow    *self,
 {
   g_autofree char *text = NULL;
 
+  /* Artworks queued for analysis wait too (the waiting list above the artworks). */
+  if (n >= 0)
+    n += afd_waiting_list_get_n_waiting (self->waiting_list);
   if (n < 0)
     text = g_strdup_printf (_("Cannot read the outbox: %s"), error->message);
   else if (n == 0)
@@ -181,6 +186,7 @@ show_queue (AfdWindow *self)
                          search != NULL && *search != '\0' ? search : NULL, &query);
   model = afd_queue_model_new (store_thread (self), &query);
   afd_queue_list_set_model (self->queue_list, model, afd_queue_get_empty_title (self->queue));
+  afd_waiting_list_set_artworks (self->waiting_list, afd_queue_is_artworks (self->queue));
   /* The number of items arrives with the first page (queue_list_loaded_cb). */
   update_list_title (self, 0);
 }
@@ -616,6 +622,7 @@ afd_window_class_init (AfdWindowClass *klass)
   g_type_ensure (AFD_TYPE_CONFLICT_BANNER);
   g_type_ensure (AFD_TYPE_CONFLICT_LIST);
   g_type_ensure (AFD_TYPE_SYNC_PANEL);
+  g_type_ensure (AFD_TYPE_WAITING_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-window.ui");
@@ -626,6 +633,7 @@ afd_window_class_init (AfdWindowClass *klass)
   BIND (sidebar);
   BIND (conflict_list);
   BIND (sync_panel);
+  BIND (waiting_list);
   BIND (demo_label);
   BIND (outbox_icon);
   BIND (outbox_label);
@@ -756,6 +764,10 @@ setup_workspace (AfdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-user", !demo);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit-artwork", TRUE);
   afd_sync_panel_set_workspace (self->sync_panel, self->workspace, self->settings);
+  /* Artworks queued here count as waiting until they are analyses (issue 16 item 9). */
+  afd_waiting_list_set_workspace (self->waiting_list, self->workspace);
+  g_signal_connect_object (self->waiting_list, "notify::n-waiting", G_CALLBACK (update_outbox),
+                           self, G_CONNECT_SWAPPED);
   afd_conflict_list_refresh (self->conflict_list, store_thread (self));
   afd_sidebar_set_counts (self->sidebar, afd_workspace_get_initial_counts (self->workspace));
 
