@@ -9,12 +9,15 @@
 #include "af-submit.h"
 #include "afd-findings-list.h"
 #include "afd-submit-dialog.h"
+#include "afd-texture-loader.h"
 
 struct _AfdSubmitDialog
 {
   AdwMessageDialog  parent_instance;
 
   /* template widgets */
+  GtkPicture       *preview;
+  GtkLabel         *problem_label;
   GtkSwitch        *save_switch;
   AfdFindingsList  *findings_list;
 
@@ -198,6 +201,56 @@ inspected_cb (GObject      *source,
                                   NULL);
 }
 
+/* The longest side of the preview's decoded picture. */
+#define PREVIEW_SIZE 480
+
+static void
+preview_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = afd_texture_loader_load_finish (result, &error);
+  AfdSubmitDialog *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_SUBMIT_DIALOG (user_data);
+  if (texture == NULL)
+    {
+      g_debug ("No preview: %s", error->message);
+      return;
+    }
+  gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->preview), TRUE);
+}
+
+static void
+show_preview (AfdSubmitDialog *self,
+              const char      *name,
+              const char      *path)
+{
+  /* TRANSLATORS: what a screen reader says for the picture; %s is the file name */
+  g_autofree char *alternative = g_strdup_printf (_("Preview of %s"), name);
+
+  gtk_picture_set_alternative_text (self->preview, alternative);
+  afd_texture_loader_load_async (path, PREVIEW_SIZE, self->inspection, preview_loaded_cb, self);
+}
+
+/* A file that queueing would refuse is refused here, before Submit is offered. */
+static void
+refuse (AfdSubmitDialog *self,
+        const char      *message)
+{
+  g_autofree char *text = g_strdup_printf (_("This file cannot be submitted: %s"), message);
+
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), _("Cannot Submit This File"));
+  gtk_label_set_label (self->problem_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "submit", FALSE);
+  afd_findings_list_set_message (self->findings_list, text);
+}
+
 static void
 file_read_cb (GObject      *source,
               GAsyncResult *result,
@@ -205,18 +258,44 @@ file_read_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  g_autofree char *name = g_file_get_basename (G_FILE (source));
+  g_autofree char *path = g_file_get_path (G_FILE (source));
   AfdSubmitDialog *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AFD_SUBMIT_DIALOG (user_data);
-  if (bytes == NULL)
+  if (bytes == NULL || !af_submit_check_image (name, bytes, &error))
     {
-      afd_findings_list_set_message (self->findings_list, error->message);
+      refuse (self, error->message);
       return;
     }
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "submit", TRUE);
+  show_preview (self, name, path);
   /* Cached by the bytes' SHA-256: the artwork page reopens this report at once. */
   af_forensics_inspect_async (bytes, 0, self->inspection, NULL, NULL, NULL, inspected_cb, self);
+}
+
+gboolean
+afd_submit_dialog_can_submit (AfdSubmitDialog *self)
+{
+  g_return_val_if_fail (AFD_IS_SUBMIT_DIALOG (self), FALSE);
+  return adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (self), "submit");
+}
+
+GtkPicture *
+afd_submit_dialog_get_preview (AfdSubmitDialog *self)
+{
+  g_return_val_if_fail (AFD_IS_SUBMIT_DIALOG (self), NULL);
+  return self->preview;
+}
+
+const char *
+afd_submit_dialog_get_problem (AfdSubmitDialog *self)
+{
+  g_return_val_if_fail (AFD_IS_SUBMIT_DIALOG (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->problem_label))
+         ? gtk_label_get_label (self->problem_label) : NULL;
 }
 
 AfForensicsReport *
@@ -258,6 +337,8 @@ afd_submit_dialog_class_init (AfdSubmitDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-submit-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdSubmitDialog, preview);
+  gtk_widget_class_bind_template_child (widget_class, AfdSubmitDialog, problem_label);
   gtk_widget_class_bind_template_child (widget_class, AfdSubmitDialog, save_switch);
   gtk_widget_class_bind_template_child (widget_class, AfdSubmitDialog, findings_list);
 }

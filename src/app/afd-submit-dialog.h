@@ -26,6 +26,13 @@ AfdSubmitDialog *afd_submit_dialog_new       (GtkWindow    *parent,
  * NULL until it is done. */
 AfForensicsReport *afd_submit_dialog_get_report        (AfdSubmitDialog *self);
 AfdFindingsList   *afd_submit_dialog_get_findings_list (AfdSubmitDialog *self);
+/* Submit is offered only once the file is read and found to be an image ArtGuard
+ * takes; until then, and for a refused file, FALSE. */
+gboolean           afd_submit_dialog_can_submit        (AfdSubmitDialog *self);
+/* The image's preview (no paintable until it is decoded). */
+GtkPicture        *afd_submit_dialog_get_preview       (AfdSubmitDialog *self);
+/* Why the file is refused, as the dialog says it; NULL when it is not. */
+const char        *afd_submit_dialog_get_problem       (AfdSubmitDialog *self);
 
 /* Queues @path into the cache at @db_path on a worker thread, for the reviewer
  * @identity (the ArtGuard user it is counted on); returns the request id. */
