@@ -16,6 +16,7 @@
 #include "afd-submit-dialog.h"
 #include "afd-sync-panel.h"
 #include "afd-test-widgets.h"
+#include "afd-waiting-list.h"
 
 typedef struct
 {
@@ -241,6 +242,115 @@ test_submission (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+waiting_counted (gpointer data)
+{
+  return afd_waiting_list_get_n_waiting (data) == 1;
+}
+
+/* A queued artwork does not vanish: the artworks queues list it as waiting to upload
+ * until it is an analysis (issue 16 item 9). */
+static void
+test_waiting_list (void)
+{
+  g_autoptr(GSettings) settings = settings_new ();
+  g_autofree char *dir = g_dir_make_tmp ("afd-test-waiting-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "workspace.db", NULL);
+  g_autofree char *good = g_build_filename (dir, "harbour at dusk.png", NULL);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
+  g_autoptr(AfdWorkspace) workspace = NULL;
+  g_autoptr(GError) accepted = NULL;
+  AfdWaitingList *list = g_object_new (AFD_TYPE_WAITING_LIST, NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *row;
+
+  workspace = open_workspace (db, settings);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (list));
+  afd_waiting_list_set_workspace (list, workspace);
+  afd_waiting_list_set_artworks (list, TRUE);
+  afd_test_run_for (200);
+  g_assert_cmpuint (afd_waiting_list_get_n_waiting (list), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (list)));
+
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, good, "png", NULL, NULL));
+  accepted = queue (db, good);
+  g_assert_error (accepted, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  afd_workspace_changed (workspace, FALSE);
+  afd_test_wait_until (waiting_counted, list, 20);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (list)));
+  row = afd_test_find_row (GTK_WIDGET (list), "harbour at dusk.png");
+  g_assert_nonnull (row);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Waiting to upload · queued "));
+  /* Beside the loan queues it stays out of the way. */
+  afd_waiting_list_set_artworks (list, FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (list)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  AfdSubmitDialog *dialog;
+  gboolean         want_preview;
+} DialogWait;
+
+static gboolean
+dialog_decided (gpointer data)
+{
+  DialogWait *wait = data;
+
+  if (wait->want_preview)
+    return gtk_picture_get_paintable (afd_submit_dialog_get_preview (wait->dialog)) != NULL;
+  return afd_submit_dialog_get_problem (wait->dialog) != NULL;
+}
+
+/* The submit dialog shows the picture before Submit is offered, and refuses a file that
+ * is not an image at once, Submit never offered (issue 16 item 9). */
+static void
+test_submit_dialog (void)
+{
+  g_autoptr(GSettings) settings = settings_new ();
+  g_autofree char *dir = g_dir_make_tmp ("afd-test-dialog-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "workspace.db", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.png", NULL);
+  g_autofree char *good = g_build_filename (dir, "artwork.png", NULL);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 96, 64);
+  g_autoptr(GFile) text_file = g_file_new_for_path (text);
+  g_autoptr(GFile) good_file = g_file_new_for_path (good);
+  g_autoptr(AfdWorkspace) workspace = NULL;
+  GtkWidget *parent = gtk_window_new ();
+  DialogWait wait = { NULL, FALSE };
+  GdkPaintable *preview;
+
+  workspace = open_workspace (db, settings);
+  g_assert_true (g_file_set_contents (text, "Dear appraiser, this is not a picture.\n", -1, NULL));
+  wait.dialog = afd_submit_dialog_new (GTK_WINDOW (parent), workspace, text_file);
+  g_assert_false (afd_submit_dialog_can_submit (wait.dialog));
+  gtk_window_present (GTK_WINDOW (wait.dialog));
+  afd_test_wait_until (dialog_decided, &wait, 20);
+  g_test_message ("%s", afd_submit_dialog_get_problem (wait.dialog));
+  g_assert_nonnull (strstr (afd_submit_dialog_get_problem (wait.dialog), "notes.png"));
+  g_assert_false (afd_submit_dialog_can_submit (wait.dialog));
+  g_assert_null (gtk_picture_get_paintable (afd_submit_dialog_get_preview (wait.dialog)));
+  gtk_window_destroy (GTK_WINDOW (wait.dialog));
+
+  gdk_pixbuf_fill (pixbuf, 0x993366ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, good, "png", NULL, NULL));
+  wait = (DialogWait) { afd_submit_dialog_new (GTK_WINDOW (parent), workspace, good_file), TRUE };
+  gtk_window_present (GTK_WINDOW (wait.dialog));
+  afd_test_wait_until (dialog_decided, &wait, 20);
+  preview = gtk_picture_get_paintable (afd_submit_dialog_get_preview (wait.dialog));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (preview), ==, 96);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (preview), ==, 64);
+  g_assert_true (afd_submit_dialog_can_submit (wait.dialog));
+  g_assert_null (afd_submit_dialog_get_problem (wait.dialog));
+  afd_test_screenshot (GTK_WIDGET (wait.dialog), "submit-dialog-preview.png");
+  gtk_window_destroy (GTK_WINDOW (wait.dialog));
+  gtk_window_destroy (GTK_WINDOW (parent));
+}
+
 /* The last sync's cost, as the panel says it under the status line. */
 static void
 test_cost (void)
@@ -285,6 +395,8 @@ main (int   argc,
   g_test_add_func ("/sync-panel/offline", test_offline);
   g_test_add_func ("/sync-panel/refused", test_refused);
   g_test_add_func ("/sync-panel/submission", test_submission);
+  g_test_add_func ("/sync-panel/waiting-list", test_waiting_list);
+  g_test_add_func ("/sync-panel/submit-dialog", test_submit_dialog);
   g_test_add_func ("/sync-panel/cost", test_cost);
   return g_test_run ();
 }
