@@ -761,9 +761,11 @@ test_artwork_appraisal (Fixture       *f,
 
   /* The appraiser's mark, saved through the outbox. */
   afd_findings_list_set_mark (list, index, "WARNING", "pasted from another picture (UI test)");
-  afd_test_wait_until (outbox_filled, afd_workspace_get_store (f->workspace), TIMEOUT_SECONDS);
-  store = af_store_open (af_store_get_path (afd_workspace_get_store (f->workspace)), &error);
+  /* The test's own connection, never the app's: read between main-loop iterations. */
+  store = af_store_open (af_store_thread_get_path (afd_workspace_get_store_thread (f->workspace)),
+                         &error);
   g_assert_no_error (error);
+  afd_test_wait_until (outbox_filled, store, TIMEOUT_SECONDS);
   outbox = af_store_outbox_list (store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (outbox->len, ==, 1);

@@ -39,6 +39,24 @@ afd_test_find_button (GtkWidget  *root,
   return NULL;
 }
 
+gpointer
+afd_test_store_run (AfdWorkspace   *workspace,
+                    AfStoreJobFunc  func,
+                    gpointer        data)
+{
+  AfStoreThread *thread = afd_workspace_get_store_thread (workspace);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer value;
+
+  /* A write: it runs even if something cancels, as the test's changes must. */
+  af_store_thread_write_async (thread, func, data, NULL, NULL, NULL,
+                               af_test_store_result, &result);
+  value = af_store_thread_run_finish (thread, af_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return value;
+}
+
 static gboolean
 timeout_cb (gpointer user_data)
 {

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "af-store-thread.h"
 #include "af-test-util.h"
 #include "afd-sync-panel.h"
 #include "afd-workspace.h"
@@ -39,6 +40,13 @@ void       afd_test_run_for     (guint       ms);
 /* Renders @widget's window into @path when AFD_SCREENSHOT_DIR is set (file @name). */
 void       afd_test_screenshot  (GtkWidget  *widget,
                                  const char *name);
+
+/* Runs @func (@data) on @workspace's store thread, the app's only connection, and
+ * waits for it: a test's own changes to the cache and its checks of what is in it go
+ * where the pages' do. Fails the test on an error; returns the job's result. */
+gpointer   afd_test_store_run   (AfdWorkspace   *workspace,
+                                 AfStoreJobFunc  func,
+                                 gpointer        data);
 
 /* The demo workspace: its cache made in @scratch from AF_FIXTURES_DIR, then opened as
  * the window opens it (afd_workspace_open_async); fails the test after @seconds. */

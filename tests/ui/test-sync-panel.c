@@ -66,6 +66,43 @@ opened_cb (GObject      *source,
   g_assert_no_error (error);
 }
 
+/* Jobs for afd_test_store_run (): the test's changes go through the store's thread. */
+static gpointer
+import_job (AfStore   *store,
+            gpointer   data,
+            GError   **error)
+{
+  return af_store_import_file (store, data, NULL, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+note_job (AfStore   *store,
+          gpointer   data,
+          GError   **error)
+{
+  return af_store_set_review_notes (store, data, "mine", error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+reviewed_job (AfStore   *store,
+              gpointer   data,
+              GError   **error)
+{
+  return af_store_mark_reviewed (store, data, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+/* Writes the count into *(gint64 *) @data. */
+static gpointer
+pending_job (AfStore   *store,
+             gpointer   data,
+             GError   **error)
+{
+  gint64 *count = data;
+
+  *count = af_submit_count_pending (store, error);
+  return *count >= 0 ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
 static AfdWorkspace *
 open_workspace (const char *db,
                 GSettings  *settings)
@@ -77,8 +114,8 @@ open_workspace (const char *db,
   afd_workspace_open_async (db, settings, NULL, opened_cb, &workspace);
   while (workspace == NULL)
     g_main_context_iteration (NULL, TRUE);
-  af_store_set_identity (afd_workspace_get_store (workspace), "ann@example.com");
-  g_assert_true (af_store_import_file (afd_workspace_get_store (workspace), audits, NULL, NULL));
+  af_store_thread_set_identity (afd_workspace_get_store_thread (workspace), "ann@example.com");
+  afd_test_store_run (workspace, import_job, audits);
   return workspace;
 }
 
@@ -110,9 +147,7 @@ test_offline (void)
   g_settings_set_string (settings, "endpoint-dynamodb", endpoint);
   g_settings_set_string (settings, "endpoint-s3", endpoint);
   workspace = open_workspace (db, settings);
-  g_assert_true (af_store_set_review_notes (afd_workspace_get_store (workspace),
-                                            "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa", "mine",
-                                            NULL));
+  afd_test_store_run (workspace, note_job, "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa");
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (panel));
   gtk_window_present (GTK_WINDOW (window));
   afd_sync_panel_set_workspace (panel, workspace, settings);
@@ -131,8 +166,7 @@ test_offline (void)
                    "Offline: sync failed at 8 Nov, 09:00 — 1 change waiting");
 
   /* An edit while offline: the line follows. */
-  g_assert_true (af_store_mark_reviewed (afd_workspace_get_store (workspace),
-                                         "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa", NULL));
+  afd_test_store_run (workspace, reviewed_job, "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa");
   afd_workspace_changed (workspace, TRUE);
   afd_test_wait_sync_status (panel, "Offline: sync failed at 8 Nov, 09:00 — 2 changes waiting", 20);
   g_assert_cmpstr (afd_sync_panel_get_status_text (panel), ==,
@@ -219,6 +253,7 @@ test_submission (void)
   g_autoptr(AfdWorkspace) workspace = NULL;
   g_autoptr(GError) refused = NULL;
   g_autoptr(GError) accepted = NULL;
+  gint64 pending = -1;
   AfdSyncPanel *panel = g_object_new (AFD_TYPE_SYNC_PANEL, NULL);
   GtkWidget *window = gtk_window_new ();
 
@@ -230,7 +265,8 @@ test_submission (void)
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
   refused = queue (db, empty);
   g_assert_error (refused, AF_SUBMIT_ERROR, AF_SUBMIT_ERROR_EMPTY);
-  g_assert_cmpint (af_submit_count_pending (afd_workspace_get_store (workspace), NULL), ==, 0);
+  afd_test_store_run (workspace, pending_job, &pending);
+  g_assert_cmpint (pending, ==, 0);
 
   gdk_pixbuf_fill (pixbuf, 0x336699ff);
   g_assert_true (gdk_pixbuf_save (pixbuf, good, "png", NULL, NULL));

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "af-store-async.h"
 #include "afd-cloud.h"
 #include "afd-sync-panel.h"
 #include "afd-test-widgets.h"
@@ -148,9 +149,37 @@ test_first_sync (AfdCloudConfig *config)
   g_clear_object (&outcome.result);
 }
 
+/* The window's cache as its pages read it: on the store's thread. @query NULL: the
+ * outbox's length. */
+static gint64
+count (AfdWorkspace  *workspace,
+       const AfQuery *query)
+{
+  AfStoreThread *thread = afd_workspace_get_store_thread (workspace);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  if (query != NULL)
+    af_store_thread_count_async (thread, query, NULL, af_test_store_result, &result);
+  else
+    af_store_thread_outbox_length_async (thread, NULL, af_test_store_result, &result);
+  n = af_store_thread_count_finish (thread, af_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static gpointer
+note_job (AfStore   *store,
+          gpointer   data,
+          GError   **error)
+{
+  return af_store_set_review_notes (store, AUDIT, data, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
 static void
 test_forget (AfdCloudConfig *config,
-             AfStore        *store)
+             AfdWorkspace   *workspace)
 {
   Outcome outcome = { NULL, };
   g_autoptr(GError) error = NULL;
@@ -158,14 +187,14 @@ test_forget (AfdCloudConfig *config,
   AfForgetResult result = { 0, };
   AfQuery query = { .table = AF_TABLE_ANALYSES, .user_id = USER };
 
-  g_assert_cmpint (af_store_count (store, &query, NULL), >, 0);
+  g_assert_cmpint (count (workspace, &query), >, 0);
   afd_cloud_forget_async (config, USER, NULL, store_result_cb, &outcome);
   wait_result (&outcome);
   g_assert_true (afd_cloud_forget_finish (outcome.result, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (result.analyses, ==, 2);
   g_assert_true (result.user);
-  g_assert_cmpint (af_store_count (store, &query, NULL), ==, 0);
+  g_assert_cmpint (count (workspace, &query), ==, 0);
   g_clear_object (&outcome.result);
 }
 
@@ -201,9 +230,8 @@ test_window_sync (void)
   test_first_sync (config);
 
   /* An edit in the window's store, sent by the sidebar's sync. */
-  af_store_set_identity (afd_workspace_get_store (workspace), "ann@example.com");
-  g_assert_true (af_store_set_review_notes (afd_workspace_get_store (workspace), AUDIT,
-                                            "Checked from the window", NULL));
+  af_store_thread_set_identity (afd_workspace_get_store_thread (workspace), "ann@example.com");
+  afd_test_store_run (workspace, note_job, "Checked from the window");
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (panel));
   gtk_window_present (GTK_WINDOW (window));
   afd_sync_panel_set_workspace (panel, workspace, settings);
@@ -214,7 +242,7 @@ test_window_sync (void)
   g_assert_true (outcome.finished);
   g_assert_true (outcome.success);
   g_assert_true (g_str_has_prefix (outcome.message, "Synced: 1 sent"));
-  g_assert_cmpint (af_store_outbox_length (afd_workspace_get_store (workspace), NULL), ==, 0);
+  g_assert_cmpint (count (workspace, NULL), ==, 0);
   afd_test_wait_sync_status (panel, "Last synced", 20);
   g_assert_true (g_str_has_prefix (afd_sync_panel_get_status_text (panel), "Last synced"));
   /* what that sync read, under the status (the fixture tables have no stream) */
@@ -223,7 +251,7 @@ test_window_sync (void)
   g_assert_nonnull (strstr (afd_sync_panel_get_cost_text (panel), "0 by stream, 4 refreshed"));
   afd_test_run_for (300);
   afd_test_screenshot (GTK_WIDGET (panel), "sync-panel-cost.png");
-  test_forget (config, afd_workspace_get_store (workspace));
+  test_forget (config, workspace);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_free (outcome.message);
