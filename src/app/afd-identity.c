@@ -24,13 +24,11 @@ configured_identity (GSettings *settings)
   return af_config_get_identity (NULL);
 }
 
-/* Both connections sign with it: the store thread's (every converted edit) and the
- * main thread's that remains for the queue model (no edits there). */
+/* The store thread's connection, the workspace's only one, signs every edit with it. */
 static void
 set_identity (AfdWorkspace *workspace,
               const char   *email)
 {
-  af_store_set_identity (afd_workspace_get_store (workspace), email);
   af_store_thread_set_identity (afd_workspace_get_store_thread (workspace), email);
 }
 

@@ -10,7 +10,6 @@
 #include "af-demo.h"
 #include "af-object-path.h"
 #include "af-objects.h"
-#include "af-store-guard.h"
 #include "af-store-thread.h"
 #include "afd-workspace.h"
 
@@ -19,9 +18,7 @@ struct _AfdWorkspace
   GObject   parent_instance;
 
   /* owned references */
-  AfStore  *store;       /* only for the callers not yet on @store_thread (issue 13): the
-                          * queue model and counts; SQL on the main thread */
-  AfStoreThread *store_thread; /* the connection of the window's reads and edits */
+  AfStoreThread *store_thread; /* the only connection: every read and edit of the window */
   char     *demo_dir;    /* (nullable) set on the demo only */
   GSettings *settings;   /* the application's, read and written on the main thread */
 
@@ -43,7 +40,6 @@ afd_workspace_finalize (GObject *object)
 {
   AfdWorkspace *self = AFD_WORKSPACE (object);
 
-  g_clear_object (&self->store);
   g_clear_object (&self->store_thread);
   g_clear_pointer (&self->demo_dir, g_free);
   g_clear_object (&self->settings);
@@ -139,7 +135,7 @@ open_real (const char  *path,
   return open_and_register (path, error);
 }
 
-static gboolean
+static AfStore *
 open_demo (AfdWorkspace  *self,
            GError       **error)
 {
@@ -147,45 +143,25 @@ open_demo (AfdWorkspace  *self,
 
   self->demo_dir = af_demo_find_dir (error);
   if (self->demo_dir == NULL)
-    return FALSE;
-  self->store = af_demo_open (self->demo_dir, cache, error);
-  return self->store != NULL;
+    return NULL;
+  return af_demo_open (self->demo_dir, cache, error);
 }
 
 /* An explicit cache may be a demo cache too: its objects are then the demo's. */
-static gboolean
+static AfStore *
 open_explicit (AfdWorkspace  *self,
                const char    *path,
                GError       **error)
 {
-  self->store = open_real (path, error);
-  if (self->store == NULL)
-    return FALSE;
-  if (af_demo_store_is_demo (self->store))
+  AfStore *store = open_real (path, error);
+
+  if (store != NULL && af_demo_store_is_demo (store))
     {
-      self->demo_dir = af_store_get_state (self->store, AF_DEMO_STATE_DIR, NULL);
+      self->demo_dir = af_store_get_state (store, AF_DEMO_STATE_DIR, NULL);
       if (self->demo_dir == NULL)
         self->demo_dir = af_demo_find_dir (NULL);
     }
-  return TRUE;
-}
-
-/* The window's own connection, on a thread of its own (af-store-thread.h): opened here,
- * on the worker, and handed over. */
-static gboolean
-open_store_thread (AfdWorkspace  *self,
-                   GError       **error)
-{
-  AfStore *store = af_store_open (af_store_get_path (self->store), error);
-
-  if (store == NULL)
-    return FALSE;
-  self->store_thread = af_store_thread_new (store);
-  /* The main thread's connection serves only the queue model and the queue counts,
-   * which are not on the store's thread yet (issue 13): the guard counts their
-   * statements apart and stays fatal for every other. */
-  af_store_guard_exempt (self->store);
-  return TRUE;
+  return store;
 }
 
 typedef struct
@@ -217,25 +193,26 @@ open_thread (GTask        *task,
   g_autoptr(AfdWorkspace) self = g_object_new (AFD_TYPE_WORKSPACE, NULL);
   g_autofree char *real_path = default_workspace_path ();
   g_autoptr(GError) error = NULL;
-  gboolean ok;
+  AfStore *store;
 
   if (open->demo)
-    ok = open_demo (self, &error);
+    store = open_demo (self, &error);
   else if (open->db_path != NULL)
-    ok = open_explicit (self, open->db_path, &error);
+    store = open_explicit (self, open->db_path, &error);
   else if (open->real_workspace)
-    ok = (self->store = open_real (real_path, &error)) != NULL;
+    store = open_real (real_path, &error);
   else
-    ok = open_demo (self, &error);
+    store = open_demo (self, &error);
 
-  if (ok)
-    ok = open_store_thread (self, &error);
-  if (!ok)
+  if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  afd_queue_count_all (self->store, open->risk_threshold, self->initial_counts);
+  /* Still this worker's alone: counted here, then handed to the store's thread, which
+   * from now on is the only one to touch it (af-store-thread.h). */
+  afd_queue_count_all (store, open->risk_threshold, self->initial_counts);
+  self->store_thread = af_store_thread_new (store);
   self->settings = g_object_ref (open->settings);
   g_task_return_pointer (task, g_steal_pointer (&self), g_object_unref);
 }
@@ -299,13 +276,6 @@ afd_workspace_get_initial_counts (AfdWorkspace *self)
 {
   g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
   return self->initial_counts;
-}
-
-AfStore *
-afd_workspace_get_store (AfdWorkspace *self)
-{
-  g_return_val_if_fail (AFD_IS_WORKSPACE (self), NULL);
-  return self->store;
 }
 
 AfStoreThread *

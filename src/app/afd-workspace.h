@@ -32,8 +32,8 @@ G_DECLARE_FINAL_TYPE (AfdWorkspace, afd_workspace, AFD, WORKSPACE, GObject)
  * reads; a big cache takes a moment), so that the window shows at once.
  * @db_path: an explicit cache (--db), or NULL to choose: the demo on a first start
  * with no AWS configuration, else $XDG_DATA_HOME/auditflow-desk/workspace.db.
- * The store is only ever used by one thread at a time: the worker until it returns,
- * then the main thread. */
+ * Its one connection is used by the worker until it returns, then only by the store's
+ * thread (afd_workspace_get_store_thread()): never by the main thread. */
 void          afd_workspace_open_async       (const char           *db_path,
                                               GSettings            *settings,
                                               GCancellable         *cancellable,
@@ -49,9 +49,6 @@ AfdWorkspace *afd_workspace_open_finish      (GAsyncResult         *result,
                                               GError              **error);
 /* The queue counts taken while opening (afd_queue_count_all()). */
 const gint64 *afd_workspace_get_initial_counts (AfdWorkspace *self);
-/* Only for the callers not yet converted (issue 13): its calls run SQL on the calling
- * thread. Everything else goes through the store thread (af-store-async.h). */
-AfStore      *afd_workspace_get_store        (AfdWorkspace   *self);
 /* The window's connection to the cache, on a thread of its own: every read and edit of
  * a page is an _async call on it (af-store-async.h, docs in _notes/store-async.md). */
 AfStoreThread *afd_workspace_get_store_thread (AfdWorkspace  *self);
