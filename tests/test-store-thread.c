@@ -212,7 +212,7 @@ test_guard (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *value = NULL;
-  guint before, exempted;
+  guint before;
 
   af_store_guard_arm (AF_STORE_GUARD_COUNT);
   before = af_store_guard_get_violations ();
@@ -234,15 +234,6 @@ test_guard (void)
   /* Not owning the main context (a worker, the CLI): not counted. */
   g_free (af_store_get_state (direct, "anything", NULL));
   g_assert_cmpuint (af_store_guard_get_violations (), ==, before + 1);
-
-  /* An exempt connection (the queue model's, for now) is counted apart. */
-  exempted = af_store_guard_get_exempted ();
-  af_store_guard_exempt (direct);
-  g_assert_true (g_main_context_acquire (NULL));
-  g_free (af_store_get_state (direct, "anything", NULL));
-  g_main_context_release (NULL);
-  g_assert_cmpuint (af_store_guard_get_violations (), ==, before + 1);
-  g_assert_cmpuint (af_store_guard_get_exempted (), ==, exempted + 1);
   af_store_guard_arm (AF_STORE_GUARD_OFF);
 }
 

@@ -5,14 +5,9 @@
 #include <string.h>
 
 #include "af-store-guard.h"
-#include "af-store-private.h"
 
 static gint guard_mode = AF_STORE_GUARD_OFF;   /* atomic */
 static guint guard_violations;                  /* atomic */
-static guint guard_exempted;                    /* atomic */
-
-/* The trace's context: NULL for a guarded connection, this for an exempt one. */
-static int exempt_marker;
 
 /* The statement's text as prepared: parameters appear as ?, never their values. The
  * first line suffices to find it in the code. */
@@ -36,11 +31,6 @@ trace_cb (unsigned int  type,
     return 0;
   if (!g_main_context_is_owner (g_main_context_default ()))
     return 0;
-  if (context == &exempt_marker)
-    {
-      g_atomic_int_inc (&guard_exempted);
-      return 0;
-    }
   g_atomic_int_inc (&guard_violations);
   report (sqlite3_sql (statement) != NULL ? sqlite3_sql (statement) : text);
   return 0;
@@ -97,17 +87,4 @@ guint
 af_store_guard_get_violations (void)
 {
   return g_atomic_int_get (&guard_violations);
-}
-
-void
-af_store_guard_exempt (AfStore *store)
-{
-  g_return_if_fail (AF_IS_STORE (store));
-  sqlite3_trace_v2 (store->db, SQLITE_TRACE_STMT, trace_cb, &exempt_marker);
-}
-
-guint
-af_store_guard_get_exempted (void)
-{
-  return g_atomic_int_get (&guard_exempted);
 }

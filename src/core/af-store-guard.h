@@ -34,11 +34,4 @@ AfStoreGuardMode af_store_guard_mode_from_string (const char     *text,
 /* Statements seen on the main thread since the guard was first armed. */
 guint            af_store_guard_get_violations (void);
 
-/* Transitional (issue 13): @store's statements are counted apart, never fatal. Only for
- * the connection the queue model and the queue counts still use on the main thread
- * until they are converted; every other connection stays guarded. */
-void             af_store_guard_exempt         (AfStore          *store);
-/* Statements on the main thread, after the first frame, on exempt connections. */
-guint            af_store_guard_get_exempted   (void);
-
 G_END_DECLS

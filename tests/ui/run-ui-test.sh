@@ -25,7 +25,7 @@ export HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratc
 # switch is seen by dogtail and the window state survives the restart.
 unset GSETTINGS_BACKEND AUDITFLOW_DESK_USER
 # Any SQLite statement on the app's main thread after its first frame aborts it
-# (src/core/af-store-guard.h; the queue model's connection is counted apart for now).
+# (src/core/af-store-guard.h; no connection is exempt).
 export AFD_SQL_GUARD="${AFD_SQL_GUARD:-fatal}"
 for var in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$var"; done
 
