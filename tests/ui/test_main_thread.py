@@ -121,11 +121,22 @@ def back_to_audit(app):
     return page
 
 
-def mark_reviewed(page, process):
+def mark_reviewed(app, page, process):
     step('mark the audit reviewed')
     button = page.findChild(lambda n: n.roleName == 'push button' and
                             n.name.startswith('Mark Reviewed'))
+    again = button.name == 'Mark Reviewed Again…'
     button.doActionNamed('click')
+    if again:
+        # Reviewed by someone else already: the app asks first (its question's dialog).
+        step('answer Mark Reviewed Again')
+        dialog = wait_for('the question', lambda: app.findChild(
+            lambda n: n.roleName == 'label' and
+            n.name.endswith(' — mark reviewed again as you?'), retry=False))
+        while dialog.roleName not in ('dialog', 'frame', 'window', 'alert'):
+            dialog = dialog.parent
+        dialog.findChild(lambda n: n.roleName == 'label' and n.name == 'Mark Reviewed Again',
+                         retry=False).parent.doActionNamed('click')
     wait_for('who reviewed', lambda: 'Reviewed by %s' % IDENTITY in labels(page))
     alive(process)
 
@@ -170,7 +181,7 @@ def main():
         _, fields = open_document(app, page)
         next_low_confidence(fields, process)
         page = back_to_audit(app)
-        mark_reviewed(page, process)
+        mark_reviewed(app, page, process)
         _, fields = open_document(app, page)
         correct(fields, process)
         quit_and_count(process)
