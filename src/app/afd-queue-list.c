@@ -22,6 +22,8 @@ struct _AfdQueueList
   /* owned references */
   GtkSingleSelection *selection;
   AfdQueueModel      *model;      /* (nullable) */
+  AfdQueueModel      *more;       /* (nullable) listed after @model (another table) */
+  GListModel         *shown;      /* (nullable) @model, then @more: what the list shows */
 
   /* Set while the list changes under the user, so that no page is reopened. */
   gboolean            quiet;
@@ -58,12 +60,28 @@ selection_changed_cb (AfdQueueList *self)
     g_signal_emit (self, signals[ROW_SELECTED], 0, row);
 }
 
+static const GError *
+models_error (AfdQueueList *self)
+{
+  const GError *error = self->model != NULL ? afd_queue_model_get_error (self->model) : NULL;
+
+  if (error == NULL && self->more != NULL)
+    error = afd_queue_model_get_error (self->more);
+  return error;
+}
+
+static gboolean
+models_counting (AfdQueueList *self)
+{
+  return afd_queue_model_is_counting (self->model) ||
+         (self->more != NULL && afd_queue_model_is_counting (self->more));
+}
+
 static void
 update_empty_state (AfdQueueList *self)
 {
-  gboolean empty = self->model == NULL ||
-                   g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
-  const GError *error = self->model != NULL ? afd_queue_model_get_error (self->model) : NULL;
+  gboolean empty = self->shown == NULL || g_list_model_get_n_items (self->shown) == 0;
+  const GError *error = models_error (self);
 
   if (error != NULL)
     {
@@ -88,9 +106,9 @@ select_row (AfdQueueList *self,
 {
   g_autoptr(AfdQueueRow) row = NULL;
 
-  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+  if (position >= g_list_model_get_n_items (self->shown))
     return FALSE;
-  row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  row = g_list_model_get_item (self->shown, position);
   if (g_strcmp0 (afd_queue_row_get_item_id (row), item_id) != 0)
     return FALSE;
   self->quiet = TRUE;
@@ -106,12 +124,16 @@ static void find_and_select (AfdQueueList *self);
 static void
 model_loaded_cb (AfdQueueList *self)
 {
-  g_autofree char *reselect_id = g_steal_pointer (&self->reselect_id);
+  /* With two models, the rows are where they stay once both have arrived. */
+  if (!models_counting (self))
+    {
+      g_autofree char *reselect_id = g_steal_pointer (&self->reselect_id);
 
-  if (reselect_id != NULL)
-    select_row (self, self->reselect_position, reselect_id);
-  if (self->select_id != NULL)
-    find_and_select (self);
+      if (reselect_id != NULL)
+        select_row (self, self->reselect_position, reselect_id);
+      if (self->select_id != NULL)
+        find_and_select (self);
+    }
   update_empty_state (self);
   g_signal_emit (self, signals[LOADED], 0);
 }
@@ -129,7 +151,11 @@ afd_queue_list_dispose (GObject *object)
   g_clear_object (&self->selection);
   if (self->model != NULL)
     afd_queue_model_cancel (self->model);
+  if (self->more != NULL)
+    afd_queue_model_cancel (self->more);
   g_clear_object (&self->model);
+  g_clear_object (&self->more);
+  g_clear_object (&self->shown);
   g_clear_pointer (&self->reselect_id, g_free);
   g_clear_pointer (&self->select_id, g_free);
 
@@ -180,25 +206,56 @@ afd_queue_list_init (AfdQueueList *self)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 }
 
+/* The last query's pages are not wanted any more. */
+static void
+drop_model (AfdQueueList   *self,
+            AfdQueueModel **model,
+            AfdQueueModel  *replacement)
+{
+  if (*model != NULL && *model != replacement)
+    {
+      g_signal_handlers_disconnect_by_data (*model, self);
+      afd_queue_model_cancel (*model);
+    }
+  if (replacement != NULL && *model != replacement)
+    g_signal_connect_swapped (replacement, "loaded", G_CALLBACK (model_loaded_cb), self);
+  g_set_object (model, replacement);
+}
+
+/* @model's rows, then @more's, as one list. */
+static GListModel *
+shown_new (AfdQueueModel *model,
+           AfdQueueModel *more)
+{
+  GListStore *parts;
+
+  if (model == NULL || more == NULL)
+    return model != NULL ? g_object_ref (G_LIST_MODEL (model)) : NULL;
+  parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_list_store_append (parts, model);
+  g_list_store_append (parts, more);
+  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
+}
+
 void
 afd_queue_list_set_model (AfdQueueList  *self,
                           AfdQueueModel *model,
+                          AfdQueueModel *more,
                           const char    *empty_title)
 {
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+  g_return_if_fail (more == NULL || model != NULL);
 
-  /* The last query's pages are not wanted any more. */
-  if (self->model != NULL && self->model != model)
-    {
-      g_signal_handlers_disconnect_by_data (self->model, self);
-      afd_queue_model_cancel (self->model);
-    }
   g_clear_pointer (&self->reselect_id, g_free);
   self->quiet = TRUE;
-  if (model != NULL && self->model != model)
-    g_signal_connect_swapped (model, "loaded", G_CALLBACK (model_loaded_cb), self);
-  g_set_object (&self->model, model);
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
+  if (self->model != model || self->more != more)
+    {
+      drop_model (self, &self->model, model);
+      drop_model (self, &self->more, more);
+      g_clear_object (&self->shown);
+      self->shown = shown_new (model, more);
+      gtk_single_selection_set_model (self->selection, self->shown);
+    }
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->quiet = FALSE;
 
@@ -227,6 +284,8 @@ afd_queue_list_reload (AfdQueueList *self)
       self->reselect_position = position;
     }
   afd_queue_model_reload (self->model);
+  if (self->more != NULL)
+    afd_queue_model_reload (self->more);
 }
 
 const char *
@@ -256,7 +315,7 @@ guint
 afd_queue_list_get_n_items (AfdQueueList *self)
 {
   g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), 0);
-  return self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  return self->shown != NULL ? g_list_model_get_n_items (self->shown) : 0;
 }
 
 /* Only the first page: looking further would read the whole queue. */
@@ -264,8 +323,7 @@ static void
 find_and_select (AfdQueueList *self)
 {
   g_autofree char *item_id = g_steal_pointer (&self->select_id);
-  guint n = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->model)),
-                 AFD_QUEUE_MODEL_PAGE_SIZE);
+  guint n = MIN (g_list_model_get_n_items (self->shown), AFD_QUEUE_MODEL_PAGE_SIZE);
 
   for (guint i = 0; i < n; i++)
     if (select_row (self, i, item_id))
@@ -283,6 +341,6 @@ afd_queue_list_select_id (AfdQueueList *self,
   g_free (self->select_id);
   self->select_id = g_strdup (item_id);
   /* While the first page is on its way, it is looked for when it arrives. */
-  if (!afd_queue_model_is_counting (self->model))
+  if (!models_counting (self))
     find_and_select (self);
 }

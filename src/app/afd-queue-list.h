@@ -13,9 +13,11 @@ G_BEGIN_DECLS
 #define AFD_TYPE_QUEUE_LIST (afd_queue_list_get_type ())
 G_DECLARE_FINAL_TYPE (AfdQueueList, afd_queue_list, AFD, QUEUE_LIST, GtkWidget)
 
-/* Shows @model; @empty_title is what an empty queue says. */
+/* Shows @model, then @more's rows (nullable: another table's items the queue lists
+ * too, afd_queue_build_more_query()); @empty_title is what an empty queue says. */
 void        afd_queue_list_set_model        (AfdQueueList   *self,
                                              AfdQueueModel  *model,
+                                             AfdQueueModel  *more,
                                              const char     *empty_title);
 /* Refreshes the model after an edit, keeping the selected item when it stays put. */
 void        afd_queue_list_reload           (AfdQueueList   *self);

@@ -25,7 +25,7 @@ static const QueueInfo queues[AFD_N_QUEUES] = {
   [AFD_QUEUE_IN_PROGRESS] = { "in-progress", N_("In Progress"), "content-loading-symbolic",
                               N_("No Audits in Progress") },
   [AFD_QUEUE_FAILED] = { "failed", N_("Failed"), "dialog-error-symbolic",
-                         N_("No Failed Audits") },
+                         N_("No Failed Audits or Documents") },
   [AFD_QUEUE_PENDING_DOCUMENTS] = { "pending-documents", N_("Pending Documents"),
                                     "document-open-recent-symbolic",
                                     N_("No Pending Documents") },
@@ -154,10 +154,36 @@ afd_queue_build_query (AfdQueue    queue,
     }
 }
 
+gboolean
+afd_queue_build_more_query (AfdQueue    queue,
+                            const char *search,
+                            AfQuery    *query)
+{
+  /* A document whose processing failed never makes an audit: without this the loan's
+   * Failed queue said "No Failed Audits" while one of its documents had failed. */
+  if (queue != AFD_QUEUE_FAILED)
+    return FALSE;
+  *query = (AfQuery) { .table = AF_TABLE_DOCUMENTS, .status = "FAILED", .search = search };
+  return TRUE;
+}
+
 typedef struct
 {
   double threshold;
 } CountArgs;
+
+static gint64
+count_query (AfStore       *store,
+             AfdQueue       queue,
+             const AfQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = af_store_count (store, query, &error);
+
+  if (n < 0)
+    g_warning ("Could not count %s: %s", afd_queue_get_id (queue), error->message);
+  return n;
+}
 
 void
 afd_queue_count_all (AfStore *store,
@@ -166,13 +192,15 @@ afd_queue_count_all (AfStore *store,
 {
   for (AfdQueue queue = 0; queue < AFD_N_QUEUES; queue++)
     {
-      g_autoptr(GError) error = NULL;
       AfQuery query;
+      gint64 more;
 
       afd_queue_build_query (queue, risk_threshold, NULL, &query);
-      counts[queue] = af_store_count (store, &query, &error);
-      if (counts[queue] < 0)
-        g_warning ("Could not count %s: %s", afd_queue_get_id (queue), error->message);
+      counts[queue] = count_query (store, queue, &query);
+      if (counts[queue] < 0 || !afd_queue_build_more_query (queue, NULL, &query))
+        continue;
+      more = count_query (store, queue, &query);
+      counts[queue] = more < 0 ? -1 : counts[queue] + more;
     }
 }
 

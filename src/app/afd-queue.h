@@ -39,6 +39,13 @@ void        afd_queue_build_query     (AfdQueue     queue,
                                        const char  *search,
                                        AfQuery     *query);
 
+/* Fills @query with the items listed after @queue's own, of another table (the Failed
+ * queue: the documents whose processing failed, after the failed audits); FALSE when
+ * @queue has none. The count of @queue includes them. */
+gboolean    afd_queue_build_more_query (AfdQueue    queue,
+                                        const char *search,
+                                        AfQuery    *query);
+
 /* Counts every queue into @counts (-1 where counting failed). Blocking (SQLite): for a
  * worker thread (the workspace's opening) or a store thread job, never the GTK thread. */
 void        afd_queue_count_all        (AfStore              *store,

@@ -180,12 +180,17 @@ show_queue (AfdWindow *self)
 {
   const char *search = afd_queue_list_get_search_text (self->queue_list);
   g_autoptr(AfdQueueModel) model = NULL;
+  g_autoptr(AfdQueueModel) more = NULL;
   AfQuery query;
 
-  afd_queue_build_query (self->queue, risk_threshold (self),
-                         search != NULL && *search != '\0' ? search : NULL, &query);
+  if (search != NULL && *search == '\0')
+    search = NULL;
+  afd_queue_build_query (self->queue, risk_threshold (self), search, &query);
   model = afd_queue_model_new (store_thread (self), &query);
-  afd_queue_list_set_model (self->queue_list, model, afd_queue_get_empty_title (self->queue));
+  if (afd_queue_build_more_query (self->queue, search, &query))
+    more = afd_queue_model_new (store_thread (self), &query);
+  afd_queue_list_set_model (self->queue_list, model, more,
+                            afd_queue_get_empty_title (self->queue));
   afd_waiting_list_set_artworks (self->waiting_list, afd_queue_is_artworks (self->queue));
   /* The number of items arrives with the first page (queue_list_loaded_cb). */
   update_list_title (self, 0);

@@ -303,6 +303,95 @@ test_all_loans_reviewed (void)
   g_rmdir (dir);
 }
 
+static AfValue *
+small_document (const char *id,
+                const char *status)
+{
+  AfValue *item = af_value_new_map ();
+
+  af_value_map_set (item, "document_id", af_value_new_s (id));
+  af_value_map_set (item, "loan_application_id", af_value_new_s ("LOAN-2024-000001"));
+  af_value_map_set (item, "file_name", af_value_new_s (id));
+  af_value_map_set (item, "upload_timestamp", af_value_new_s ("2024-03-10T10:00:00.000Z"));
+  af_value_map_set (item, "processing_status", af_value_new_s (status));
+  return item;
+}
+
+static void
+counted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gint64 *counts = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (afd_queue_count_all_finish (AF_STORE_THREAD (source), result, counts, &error));
+  g_assert_no_error (error);
+}
+
+/* The Failed queue lists the documents whose processing failed after the failed audits,
+ * and counts both (issue 16 item 7): a failed document made no audit, and the queue
+ * said "No Failed Audits" while it sat there. */
+static void
+test_failed_documents (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("afd-queue-model-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+  g_autoptr(AfStoreThread) thread = NULL;
+  g_autoptr(GPtrArray) audits = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(AfdQueueModel) more = NULL;
+  g_autoptr(AfdQueueRow) row = NULL;
+  gint64 counts[AFD_N_QUEUES] = { 0 };
+  AfQuery query;
+  AfValue *failed;
+
+  g_assert_no_error (error);
+  failed = small_audit ("audit-failed", "2024-01-10T10:00:00.000Z", 10, NULL);
+  af_value_map_set (failed, "status", af_value_new_s ("FAILED"));
+  g_ptr_array_add (audits, failed);
+  g_ptr_array_add (audits, small_audit ("audit-done", "2024-02-10T10:00:00.000Z", 90, NULL));
+  g_ptr_array_add (documents, small_document ("doc-failed", "FAILED"));
+  g_ptr_array_add (documents, small_document ("doc-pending", "PENDING"));
+  g_ptr_array_add (documents, small_document ("doc-done", "COMPLETED"));
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_AUDITS, audits, &error));
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_DOCUMENTS, documents, &error));
+  g_assert_no_error (error);
+  thread = thread_new (g_steal_pointer (&store));
+
+  counts[AFD_QUEUE_FAILED] = -2;
+  afd_queue_count_all_async (thread, 50, NULL, counted_cb, counts);
+  while (counts[AFD_QUEUE_FAILED] == -2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (counts[AFD_QUEUE_FAILED], ==, 2);
+  g_assert_cmpint (counts[AFD_QUEUE_PENDING_DOCUMENTS], ==, 1);
+
+  /* The audits first, as before; then the documents, in the same list. */
+  g_assert_cmpstr (queue_rows (thread, AFD_QUEUE_FAILED), ==, "audit-failed ");
+  g_assert_true (afd_queue_build_more_query (AFD_QUEUE_FAILED, NULL, &query));
+  more = model_new_loaded (thread, &query);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (more)), ==, 1);
+  row = get_row (more, 0);
+  g_assert_cmpstr (afd_queue_row_get_item_id (row), ==, "doc-failed");
+  g_assert_cmpint (afd_queue_row_get_table (row), ==, AF_TABLE_DOCUMENTS);
+  g_assert_false (afd_queue_build_more_query (AFD_QUEUE_HIGH_RISK, NULL, &query));
+  g_assert_false (afd_queue_build_more_query (AFD_QUEUE_PENDING_DOCUMENTS, NULL, &query));
+
+  g_clear_object (&more);
+  af_store_thread_close (thread);
+  g_clear_object (&thread);
+  g_assert_cmpuint (af_store_guard_get_violations (), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +406,7 @@ main (int   argc,
   g_test_add ("/queue-model/search", Fixture, NULL,
               fixture_set_up, test_search, fixture_tear_down);
   g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
+  g_test_add_func ("/queue-model/failed-documents", test_failed_documents);
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 """Everyday rough edges of issue 16 on the demo workspace, through the accessibility tree.
 
 - the artwork page names its user from the users table, the id as a tooltip (item 14);
+- the Failed queue lists and counts the documents whose processing failed (item 7);
 
 Usage: test_everyday.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh, under Xvfb + D-Bus)
 """
@@ -58,11 +59,30 @@ def check_user_row(app, demo_dir):
     assert row.description == analysis['user_id']['S'], (row.roleName, row.description)
 
 
+def check_failed_queue(app, demo_dir):
+    audits = demo_items(demo_dir, 'AuditFlow-AuditRecords')
+    documents = demo_items(demo_dir, 'AuditFlow-Documents')
+    failed = [d['file_name']['S'] for d in documents if d['processing_status']['S'] == 'FAILED']
+    wanted = len(failed) + sum(1 for a in audits if a['status']['S'] == 'FAILED')
+    assert failed, 'the demo has no failed document to look for'
+
+    step('the sidebar counts %d failed item(s), the failed document(s) %s among them'
+         % (wanted, failed))
+    queues = app.child(name='Review queues', roleName='list')
+    row = queues.child(name='Failed', roleName='list item')
+    wait_for('the Failed count', lambda: str(wanted) in labels(row))
+
+    step('the Failed queue lists them, and one opens as a document')
+    page = open_row(app, 'Failed', failed[0], 'AfdDocumentPage')
+    wait_for('the document page', lambda: failed[0] in ' '.join(labels(page)))
+
+
 def main():
     binary, demo_dir = sys.argv[1], sys.argv[2]
 
     process, app = start(binary)
     try:
+        check_failed_queue(app, demo_dir)
         check_user_row(app, demo_dir)
     finally:
         if process.poll() is None:
