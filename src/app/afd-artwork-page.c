@@ -16,9 +16,8 @@
 #include "afd-image-workbench.h"
 #include "afd-mark-saver.h"
 #include "afd-metadata-view.h"
+#include "afd-note-editor.h"
 #include "afd-report-export.h"
-
-#define NOTE_DEBOUNCE_MS 700
 
 /* The dropdown's order: "Not set" first, then the verdicts. */
 static const char * const verdicts[] = { NULL, "AUTHENTIC", "SUSPICIOUS", "LIKELY_FORGED" };
@@ -42,8 +41,7 @@ struct _AfdArtworkPage
   GtkLabel      *analysis_label;
   AdwActionRow  *verdict_row;
   GtkDropDown   *verdict_dropdown;
-  GtkTextView   *note_view;
-  GtkLabel      *note_status;
+  AfdNoteEditor *note_editor;
   AdwActionRow  *model_row;
   AdwActionRow  *type_row;
   AdwActionRow  *size_row;
@@ -63,7 +61,6 @@ struct _AfdArtworkPage
   GCancellable  *cancellable;    /* (nullable) the analysis being read */
   GCancellable  *user_cancellable; /* (nullable) the user's name being read */
 
-  guint          note_timeout;
   gboolean       loading;
 };
 
@@ -232,12 +229,7 @@ show_verdict_choice (AfdArtworkPage *self)
 static void
 show_note (AfdArtworkPage *self)
 {
-  const char *note = af_item_get_s (self->analysis, "review_notes");
-
-  self->loading = TRUE;
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), note ?: "", -1);
-  self->loading = FALSE;
-  gtk_label_set_label (self->note_status, _("Notes are saved on this computer as you type."));
+  afd_note_editor_set_text (self->note_editor, af_item_get_s (self->analysis, "review_notes"));
 }
 
 /* The upload itself is what the appraiser inspects: full resolution, its own metadata
@@ -415,76 +407,13 @@ shown_id (gpointer page)
   return AFD_ARTWORK_PAGE (page)->request_id;
 }
 
-static void
-note_saved_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+static char *
+describe_note_failure (const char   *request_id,
+                       const GError *error)
 {
-  g_autoptr(AfdEditReply) reply = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
-  g_autoptr(AfdArtworkPage) self = afd_edit_reply_get_page (reply, shown_id);
   /* Translators: the analysis's request id, then the reason. */
-  g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not save the note of "
-                                                            "artwork %s: %s"),
-                                                          reply->item_id, error->message);
-
-  if (self == NULL)
-    {
-      if (!ok)
-        g_warning ("%s", message);
-      return;
-    }
-  /* The answers come in the order of the saves: the last one says how things are. */
-  gtk_label_set_label (self->note_status, ok ? _("Saved on this computer · waiting to sync")
-                                             : message);
-  if (!ok)
-    toast (self, message);
-  else
-    afd_workspace_changed (self->workspace, FALSE);
-}
-
-/* Shown as saved at once; note_saved_cb() takes it back if the commit fails. */
-static gboolean
-save_note (AfdArtworkPage *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->note_view);
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
-
-  if (self->request_id == NULL || !afd_identity_ensure (GTK_WIDGET (self), self->workspace))
-    {
-      gtk_label_set_label (self->note_status, _("Not saved yet: your e-mail address is needed "
-                                                "to sign notes."));
-      return FALSE;
-    }
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  af_store_thread_set_appraisal_note_async (store_thread (self), self->request_id, text, NULL,
-                                            note_saved_cb,
-                                            afd_edit_reply_new (self, self->request_id));
-  gtk_label_set_label (self->note_status, _("Saved on this computer · waiting to sync"));
-  return TRUE;
-}
-
-static gboolean
-note_timeout_cb (gpointer user_data)
-{
-  AfdArtworkPage *self = user_data;
-
-  self->note_timeout = 0;
-  save_note (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-note_changed_cb (AfdArtworkPage *self)
-{
-  if (self->loading)
-    return;
-  gtk_label_set_label (self->note_status, _("Editing…"));
-  g_clear_handle_id (&self->note_timeout, g_source_remove);
-  self->note_timeout = g_timeout_add (NOTE_DEBOUNCE_MS, note_timeout_cb, self);
+  return g_strdup_printf (_("Could not save the note of artwork %s: %s"), request_id,
+                          error->message);
 }
 
 void
@@ -492,11 +421,7 @@ afd_artwork_page_flush (AfdArtworkPage *self)
 {
   g_return_if_fail (AFD_IS_ARTWORK_PAGE (self));
 
-  if (self->note_timeout != 0)
-    {
-      g_clear_handle_id (&self->note_timeout, g_source_remove);
-      save_note (self);
-    }
+  afd_note_editor_flush (self->note_editor);
 }
 
 static void
@@ -651,6 +576,7 @@ afd_artwork_page_load (AfdArtworkPage *self,
   set_workspace (self, workspace);
   g_free (self->request_id);
   self->request_id = g_strdup (request_id);
+  afd_note_editor_set_item (self->note_editor, workspace, request_id);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -672,7 +598,6 @@ afd_artwork_page_dispose (GObject *object)
 
   if (self->workspace != NULL)
     afd_artwork_page_flush (self);
-  g_clear_handle_id (&self->note_timeout, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->user_cancellable);
@@ -735,6 +660,7 @@ afd_artwork_page_class_init (AfdArtworkPageClass *klass)
   g_type_ensure (AFD_TYPE_IMAGE_WORKBENCH);
   g_type_ensure (AFD_TYPE_FINDINGS_LIST);
   g_type_ensure (AFD_TYPE_METADATA_VIEW);
+  g_type_ensure (AFD_TYPE_NOTE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-artwork-page.ui");
   BIND (workbench);
@@ -751,8 +677,7 @@ afd_artwork_page_class_init (AfdArtworkPageClass *klass)
   BIND (analysis_label);
   BIND (verdict_row);
   BIND (verdict_dropdown);
-  BIND (note_view);
-  BIND (note_status);
+  BIND (note_editor);
   BIND (model_row);
   BIND (type_row);
   BIND (size_row);
@@ -774,8 +699,8 @@ afd_artwork_page_init (AfdArtworkPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_swapped (gtk_text_view_get_buffer (self->note_view), "changed",
-                            G_CALLBACK (note_changed_cb), self);
+  afd_note_editor_set_saver (self->note_editor, af_store_thread_set_appraisal_note_async,
+                             describe_note_failure);
   g_signal_connect_swapped (self->verdict_dropdown, "notify::selected",
                             G_CALLBACK (verdict_selected_cb), self);
   /* Children may outlive the page (work in flight holds them): a disposed page is

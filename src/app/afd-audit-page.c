@@ -13,11 +13,8 @@
 #include "afd-edit-reply.h"
 #include "afd-format.h"
 #include "afd-identity.h"
+#include "afd-note-editor.h"
 #include "afd-report-export.h"
-
-/* Notes are saved this long after the last keystroke: often enough that nothing is
- * lost, rarely enough that the outbox is not flooded with one entry per letter. */
-#define NOTES_DEBOUNCE_MS 700
 
 struct _AfdAuditPage
 {
@@ -34,8 +31,7 @@ struct _AfdAuditPage
   GtkLabel        *score_label;
   AdwActionRow    *review_row;
   GtkButton       *review_button;
-  GtkTextView     *notes_view;
-  GtkLabel        *notes_status;
+  AfdNoteEditor   *notes_editor;
   GtkListBox      *inconsistencies_list;
   GtkListBox      *factors_list;
   GtkListBox      *alerts_list;
@@ -53,9 +49,6 @@ struct _AfdAuditPage
   char            *audit_id;      /* (nullable) */
   char            *title;         /* (nullable) */
   char            *level_class;   /* (nullable) the CSS class now on level_label */
-
-  guint            notes_timeout;
-  gboolean         loading;
 };
 
 G_DEFINE_FINAL_TYPE (AfdAuditPage, afd_audit_page, GTK_TYPE_WIDGET)
@@ -151,13 +144,7 @@ show_review_state (AfdAuditPage *self)
 static void
 show_notes (AfdAuditPage *self)
 {
-  const char *notes = af_item_get_s (self->audit, "review_notes");
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
-
-  self->loading = TRUE;
-  gtk_text_buffer_set_text (buffer, notes != NULL ? notes : "", -1);
-  self->loading = FALSE;
-  gtk_label_set_label (self->notes_status, _("Notes are saved on this computer as you type."));
+  afd_note_editor_set_text (self->notes_editor, af_item_get_s (self->audit, "review_notes"));
 }
 
 static void
@@ -298,78 +285,14 @@ shown_id (gpointer page)
   return AFD_AUDIT_PAGE (page)->audit_id;
 }
 
-static void
-notes_saved_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* A failure names the audit by its id (the applicant's name is personal data). */
+static char *
+describe_notes_failure (const char   *audit_id,
+                        const GError *error)
 {
-  g_autoptr(AfdEditReply) reply = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = af_store_thread_edit_finish (AF_STORE_THREAD (source), result, &error);
-  g_autoptr(AfdAuditPage) self = afd_edit_reply_get_page (reply, shown_id);
-  /* A failure names the audit by its id (the applicant's name is personal data).
-   * Translators: the audit's id, then the reason. */
-  g_autofree char *message = ok ? NULL : g_strdup_printf (_("Could not save the notes of "
-                                                            "audit %s: %s"), reply->item_id,
-                                                          error->message);
-
-  if (self == NULL)
-    {
-      if (!ok)
-        g_warning ("%s", message);
-      return;
-    }
-  /* The answers come in the order of the saves: the last one says how things are. */
-  gtk_label_set_label (self->notes_status, ok ? _("Saved on this computer · waiting to sync")
-                                              : message);
-  if (!ok)
-    toast (self, message);
-  else
-    afd_workspace_changed (self->workspace, FALSE);
-}
-
-/* Shown as saved at once; notes_saved_cb() takes it back if the commit fails. */
-static gboolean
-save_notes (AfdAuditPage *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
-
-  if (self->audit_id == NULL || !afd_identity_ensure (GTK_WIDGET (self), self->workspace))
-    {
-      gtk_label_set_label (self->notes_status, _("Not saved yet: your e-mail address is needed "
-                                                 "to sign notes."));
-      return FALSE;
-    }
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  af_store_thread_set_review_notes_async (store_thread (self), self->audit_id, text, NULL,
-                                          notes_saved_cb,
-                                          afd_edit_reply_new (self, self->audit_id));
-  gtk_label_set_label (self->notes_status, _("Saved on this computer · waiting to sync"));
-  return TRUE;
-}
-
-static gboolean
-notes_timeout_cb (gpointer user_data)
-{
-  AfdAuditPage *self = user_data;
-
-  self->notes_timeout = 0;
-  save_notes (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-notes_changed_cb (AfdAuditPage *self)
-{
-  if (self->loading)
-    return;
-  gtk_label_set_label (self->notes_status, _("Editing…"));
-  g_clear_handle_id (&self->notes_timeout, g_source_remove);
-  self->notes_timeout = g_timeout_add (NOTES_DEBOUNCE_MS, notes_timeout_cb, self);
+  /* Translators: the audit's id, then the reason. */
+  return g_strdup_printf (_("Could not save the notes of audit %s: %s"), audit_id,
+                          error->message);
 }
 
 void
@@ -377,11 +300,7 @@ afd_audit_page_flush (AfdAuditPage *self)
 {
   g_return_if_fail (AFD_IS_AUDIT_PAGE (self));
 
-  if (self->notes_timeout != 0)
-    {
-      g_clear_handle_id (&self->notes_timeout, g_source_remove);
-      save_notes (self);
-    }
+  afd_note_editor_flush (self->notes_editor);
 }
 
 static void
@@ -538,6 +457,7 @@ afd_audit_page_load (AfdAuditPage *self,
   g_set_object (&self->workspace, workspace);
   g_free (self->audit_id);
   self->audit_id = g_strdup (audit_id);
+  afd_note_editor_set_item (self->notes_editor, workspace, audit_id);
   g_clear_pointer (&self->title, g_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", FALSE);
@@ -585,7 +505,6 @@ afd_audit_page_dispose (GObject *object)
 
   if (self->workspace != NULL)
     afd_audit_page_flush (self);
-  g_clear_handle_id (&self->notes_timeout, g_source_remove);
   g_cancellable_cancel (self->loading_cancellable);
   g_clear_object (&self->loading_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_AUDIT_PAGE);
@@ -637,6 +556,7 @@ afd_audit_page_class_init (AfdAuditPageClass *klass)
                                                 G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (AFD_TYPE_NOTE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-audit-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, stack);
@@ -649,8 +569,7 @@ afd_audit_page_class_init (AfdAuditPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, score_label);
   gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, review_row);
   gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, review_button);
-  gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, notes_view);
-  gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, notes_status);
+  gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, notes_editor);
   gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, inconsistencies_list);
   gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, factors_list);
   gtk_widget_class_bind_template_child (widget_class, AfdAuditPage, alerts_list);
@@ -671,8 +590,8 @@ afd_audit_page_init (AfdAuditPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_swapped (gtk_text_view_get_buffer (self->notes_view), "changed",
-                            G_CALLBACK (notes_changed_cb), self);
+  afd_note_editor_set_saver (self->notes_editor, af_store_thread_set_review_notes_async,
+                             describe_notes_failure);
   g_signal_connect (self->documents_list, "row-activated", G_CALLBACK (row_activated_cb), self);
   g_signal_connect (self->history_list, "row-activated", G_CALLBACK (row_activated_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", FALSE);
