@@ -22,6 +22,33 @@ af_test_fixture_items (const char *file)
   return items;
 }
 
+char *
+af_test_random_uuid (GRand *rand)
+{
+  return g_strdup_printf ("%08x-%04x-4%03x-%04x-%08x%04x", g_rand_int (rand),
+                          g_rand_int (rand) & 0xffff, g_rand_int (rand) & 0xfff,
+                          0x8000 | (g_rand_int (rand) & 0x3fff), g_rand_int (rand),
+                          g_rand_int (rand) & 0xffff);
+}
+
+char *
+af_test_timestamp (guint64 index)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (1704067200 + (gint64) index * 60);
+  g_autofree char *seconds = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03uZ", seconds, (guint) (index % 1000));
+}
+
+void
+af_test_set_s (AfValue    *item,
+               const char *name,
+               char       *text)
+{
+  af_value_map_set (item, name, af_value_new_s (text));
+  g_free (text);
+}
+
 gboolean
 af_test_remove_tree (const char *path)
 {

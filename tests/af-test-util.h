@@ -19,6 +19,15 @@ gboolean          af_test_remove_tree          (const char   *path);
  * does not parse. */
 GPtrArray        *af_test_fixture_items        (const char   *file);
 
+/* Made-up items shaped like the fixtures (the benchmarks' generators): a random
+ * version 4 UUID from @rand, the pipeline's timestamp of 2024-01-01 plus @index minutes
+ * (milliseconds vary with @index), and @name set to the string @text (transfer full). */
+char             *af_test_random_uuid          (GRand        *rand);
+char             *af_test_timestamp            (guint64       index);
+void              af_test_set_s                (AfValue      *item,
+                                                const char   *name,
+                                                char         *text);
+
 /* One scratch folder for the run (made from @template, "name-XXXXXX"), one subfolder
  * per test path, removed by af_test_scratch_remove (). Not G_TEST_OPTION_ISOLATE_DIRS:
  * GLib 2.74 leaks its paths, and the core suite runs under LeakSanitizer. */

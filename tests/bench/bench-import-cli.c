@@ -53,33 +53,6 @@ static const GOptionEntry entries[] = {
 static const char *statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED", "IN_PROGRESS", "FAILED" };
 static const char *processing[] = { "COMPLETED", "COMPLETED", "COMPLETED", "PENDING", "PROCESSING", "FAILED" };
 
-static char *
-random_uuid (GRand *rand)
-{
-  return g_strdup_printf ("%08x-%04x-4%03x-%04x-%08x%04x", g_rand_int (rand),
-                          g_rand_int (rand) & 0xffff, g_rand_int (rand) & 0xfff,
-                          0x8000 | (g_rand_int (rand) & 0x3fff), g_rand_int (rand),
-                          g_rand_int (rand) & 0xffff);
-}
-
-static char *
-timestamp (guint64 index)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (1704067200 + (gint64) index * 60);
-  g_autofree char *seconds = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
-
-  return g_strdup_printf ("%s.%03uZ", seconds, (guint) (index % 1000));
-}
-
-static void
-set_s (AfValue    *item,
-       const char *name,
-       char       *text)
-{
-  af_value_map_set (item, name, af_value_new_s (text));
-  g_free (text);
-}
-
 static AfValue *
 make_item (GPtrArray *templates,
            AfTable    table,
@@ -90,22 +63,22 @@ make_item (GPtrArray *templates,
   AfValue *item = af_value_copy (g_ptr_array_index (templates, index % templates->len));
   g_autofree char *loan = g_strdup_printf ("LOAN-BENCH-%07d", index % MAX (n_audits, 1));
 
-  set_s (item, "loan_application_id", g_steal_pointer (&loan));
+  af_test_set_s (item, "loan_application_id", g_steal_pointer (&loan));
   af_value_map_set (item, "ttl", af_value_new_n_int (ttl));
   if (table == AF_TABLE_AUDITS)
     {
-      set_s (item, "audit_record_id", random_uuid (rand));
-      set_s (item, "audit_timestamp", timestamp (index));
-      set_s (item, "status", g_strdup (statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))]));
+      af_test_set_s (item, "audit_record_id", af_test_random_uuid (rand));
+      af_test_set_s (item, "audit_timestamp", af_test_timestamp (index));
+      af_test_set_s (item, "status", g_strdup (statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))]));
       af_value_map_set (item, "risk_score", af_value_new_n_int (g_rand_int_range (rand, 0, 101)));
     }
   else
     {
-      set_s (item, "document_id", random_uuid (rand));
-      set_s (item, "upload_timestamp", timestamp (index));
-      set_s (item, "processing_status",
+      af_test_set_s (item, "document_id", af_test_random_uuid (rand));
+      af_test_set_s (item, "upload_timestamp", af_test_timestamp (index));
+      af_test_set_s (item, "processing_status",
              g_strdup (processing[g_rand_int_range (rand, 0, G_N_ELEMENTS (processing))]));
-      set_s (item, "file_name", g_strdup_printf ("document_%d.pdf", index));
+      af_test_set_s (item, "file_name", g_strdup_printf ("document_%d.pdf", index));
     }
   return item;
 }

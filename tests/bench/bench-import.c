@@ -20,6 +20,7 @@
 
 #include "af-codec.h"
 #include "af-store.h"
+#include "af-test-util.h"
 
 static int n_audits = 100000;
 static int n_documents = 400000;
@@ -56,37 +57,9 @@ load_template (const char *file)
 }
 
 static char *
-random_uuid (GRand *rand)
-{
-  return g_strdup_printf ("%08x-%04x-4%03x-%04x-%08x%04x", g_rand_int (rand),
-                          g_rand_int (rand) & 0xffff, g_rand_int (rand) & 0xfff,
-                          0x8000 | (g_rand_int (rand) & 0x3fff), g_rand_int (rand),
-                          g_rand_int (rand) & 0xffff);
-}
-
-static char *
-timestamp (guint64 index)
-{
-  /* 2024-01-01 plus one minute per item, in the pipeline's format. */
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (1704067200 + (gint64) index * 60);
-  g_autofree char *seconds = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
-
-  return g_strdup_printf ("%s.%03uZ", seconds, (guint) (index % 1000));
-}
-
-static char *
 loan_id (int loan)
 {
   return g_strdup_printf ("LOAN-BENCH-%07d", loan);
-}
-
-static void
-set_s (AfValue    *item,
-       const char *name,
-       char       *text)
-{
-  af_value_map_set (item, name, af_value_new_s (text));
-  g_free (text);
 }
 
 static AfValue *
@@ -97,11 +70,11 @@ make_audit (const AfValue *template,
   AfValue *item = af_value_copy (template);
   int score = g_rand_int_range (rand, 0, 101);
 
-  set_s (item, "audit_record_id", random_uuid (rand));
-  set_s (item, "loan_application_id", loan_id (index));
-  set_s (item, "audit_timestamp", timestamp (index));
-  set_s (item, "status", g_strdup (statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))]));
-  set_s (item, "applicant_name", g_strdup_printf ("Applicant %d", index));
+  af_test_set_s (item, "audit_record_id", af_test_random_uuid (rand));
+  af_test_set_s (item, "loan_application_id", loan_id (index));
+  af_test_set_s (item, "audit_timestamp", af_test_timestamp (index));
+  af_test_set_s (item, "status", g_strdup (statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))]));
+  af_test_set_s (item, "applicant_name", g_strdup_printf ("Applicant %d", index));
   af_value_map_set (item, "risk_score", af_value_new_n_int (score));
   return item;
 }
@@ -115,11 +88,11 @@ make_document (const AfValue *template,
   AfValue *item = af_value_copy (template);
   const char *status = processing[g_rand_int_range (rand, 0, G_N_ELEMENTS (processing))];
 
-  set_s (item, "document_id", random_uuid (rand));
-  set_s (item, "loan_application_id", loan_id (index % n_loans));
-  set_s (item, "upload_timestamp", timestamp (index));
-  set_s (item, "processing_status", g_strdup (status));
-  set_s (item, "file_name", g_strdup_printf ("document_%d.pdf", index));
+  af_test_set_s (item, "document_id", af_test_random_uuid (rand));
+  af_test_set_s (item, "loan_application_id", loan_id (index % n_loans));
+  af_test_set_s (item, "upload_timestamp", af_test_timestamp (index));
+  af_test_set_s (item, "processing_status", g_strdup (status));
+  af_test_set_s (item, "file_name", g_strdup_printf ("document_%d.pdf", index));
   af_value_map_set (item, "file_size_bytes", af_value_new_n_int (g_rand_int_range (rand, 1000, 9000000)));
   return item;
 }
