@@ -18,6 +18,33 @@ gboolean          af_test_remove_tree          (const char   *path);
 /* The items of a fixture file of $AF_FIXTURES_DIR/dynamodb (AfValue); aborts when it
  * does not parse. */
 GPtrArray        *af_test_fixture_items        (const char   *file);
+/* The path of that file. */
+char             *af_test_fixture_path         (const char   *file);
+/* `import` and the path of every fixture file (one per table: audits, documents,
+ * analyses, users), as the CLI's arguments; NULL-terminated. */
+GStrv             af_test_import_fixtures_args (void);
+
+/* What a run of the CLI gave. */
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} AfTestRun;
+
+void              af_test_run_clear            (AfTestRun    *run);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AfTestRun, af_test_run_clear)
+
+/* Runs the CLI ($AF_CLI) with `--db @db` (if not NULL) and @args (NULL-terminated) to its
+ * end, in the C locale, its HOME and XDG directories under @dir (nothing reaches the
+ * real home), without the caller's AUDITFLOW_DESK_USER, with @env on top ("NAME=VALUE"
+ * sets, "NAME" unsets; NULL-terminated, nullable). */
+void              af_test_run_cli              (const char         *dir,
+                                                const char         *db,
+                                                const char * const *env,
+                                                const char * const *args,
+                                                AfTestRun          *run);
 
 /* Made-up items shaped like the fixtures (the benchmarks' generators): a random
  * version 4 UUID from @rand, the pipeline's timestamp of 2024-01-01 plus @index minutes

@@ -25,74 +25,23 @@
 #define BEFORE_EXPIRY "2024-11-08T09:00:00Z"
 #define AFTER_EXPIRY "2025-01-15T09:00:00Z"
 
-static const char * const fixture_files[] = {
-  "AuditFlow-AuditRecords.json",
-  "AuditFlow-Documents.json",
-  "artguard-image-analysis-dev.json",
-  "artguard-users-dev.json",
-};
-
 typedef struct
 {
   char *dir;
   char *db;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static char *
-fixture_path (const char *name)
-{
-  return g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", name, NULL);
-}
-
-/* Runs `auditflow-cli --db DB ARGS…` with the clock at @now; the child's home and XDG
- * directories are the test's own. */
+/* Runs `auditflow-cli --db DB ARGS…` with the clock at @now. */
 static void
 run_cli (Fixture            *fixture,
          const char         *now,
          const char * const *args,
-         Run                *run)
+         AfTestRun          *run)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *homes[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME" };
+  g_autofree char *clock = g_strconcat ("AUDITFLOW_DESK_NOW=", now, NULL);
+  const char *env[] = { clock, NULL };
 
-  for (guint i = 0; i < G_N_ELEMENTS (homes); i++)
-    g_subprocess_launcher_setenv (launcher, homes[i], fixture->dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "AUDITFLOW_DESK_NOW", now, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("AF_CLI"));
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, fixture->db);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  af_test_run_cli (fixture->dir, fixture->db, env, args, run);
 }
 
 #define CLI(fixture, now, run, ...) \
@@ -101,15 +50,11 @@ run_cli (Fixture            *fixture,
 static void
 import_fixtures (Fixture    *fixture,
                  const char *now,
-                 Run        *run)
+                 AfTestRun        *run)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) args = af_test_import_fixtures_args ();
 
-  g_ptr_array_add (args, g_strdup ("import"));
-  for (guint i = 0; i < G_N_ELEMENTS (fixture_files); i++)
-    g_ptr_array_add (args, fixture_path (fixture_files[i]));
-  g_ptr_array_add (args, NULL);
-  run_cli (fixture, now, (const char * const *) args->pdata, run);
+  run_cli (fixture, now, (const char * const *) args, run);
   g_assert_cmpint (run->status, ==, 0);
 }
 
@@ -120,7 +65,7 @@ count_listed (Fixture     *fixture,
               const char  *table,
               char       **out_err)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
@@ -161,8 +106,8 @@ static void
 test_purge_says_so (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_auto(Run) imported = { 0 };
-  g_auto(Run) status = { 0 };
+  g_auto(AfTestRun) imported = { 0 };
+  g_auto(AfTestRun) status = { 0 };
   g_autofree char *err = NULL;
   g_autofree char *err_again = NULL;
 
@@ -190,12 +135,12 @@ static void
 test_import_expired (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *analyses = fixture_path ("artguard-image-analysis-dev.json");
-  g_autofree char *audits = fixture_path ("AuditFlow-AuditRecords.json");
+  g_autofree char *analyses = af_test_fixture_path ("artguard-image-analysis-dev.json");
+  g_autofree char *audits = af_test_fixture_path ("AuditFlow-AuditRecords.json");
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(Run) text = { 0 };
-  g_auto(Run) json = { 0 };
+  g_auto(AfTestRun) text = { 0 };
+  g_auto(AfTestRun) json = { 0 };
   g_autofree char *err = NULL;
   JsonObject *summary;
 
@@ -234,7 +179,7 @@ test_readme_example (Fixture       *fixture,
   g_autofree char *readme = NULL;
   g_autofree char *now = NULL;
   g_autofree char *err = NULL;
-  g_auto(Run) imported = { 0 };
+  g_auto(AfTestRun) imported = { 0 };
   g_autoptr(GError) error = NULL;
   const char *section, *assignment;
 
@@ -262,7 +207,7 @@ test_sweep_uses_index (Fixture       *fixture,
                        gconstpointer  data)
 {
   const char *tables[] = { "documents", "audits", "analyses" };
-  g_auto(Run) imported = { 0 };
+  g_auto(AfTestRun) imported = { 0 };
   sqlite3 *db = NULL;
 
   import_fixtures (fixture, BEFORE_EXPIRY, &imported);

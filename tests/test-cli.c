@@ -24,13 +24,6 @@
 #define MISREAD_DOCUMENT "38df24e7-2df3-49b7-9034-36c4664353bf"
 #define FORGED_ANALYSIS "c8a9fada-faf4-4a04-b5ec-fa640c9e43cd"
 
-static const char * const fixture_files[] = {
-  "AuditFlow-AuditRecords.json",
-  "AuditFlow-Documents.json",
-  "artguard-image-analysis-dev.json",
-  "artguard-users-dev.json",
-};
-
 typedef struct
 {
   char *dir;        /* this test's own directory: home, data, config, cache */
@@ -38,29 +31,7 @@ typedef struct
   char *user_env;   /* AUDITFLOW_DESK_USER for the child, NULL = unset */
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* ---- Helpers -------------------------------------------------------------------- */
-
-static char *
-fixture_path (const char *name)
-{
-  return g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb", name, NULL);
-}
 
 static char *
 temp_path (Fixture    *fixture,
@@ -69,69 +40,20 @@ temp_path (Fixture    *fixture,
   return g_build_filename (fixture->dir, name, NULL);
 }
 
-/* The child's HOME and XDG directories, all inside the test's own directory so that
- * nothing reaches the real home. (G_TEST_OPTION_ISOLATE_DIRS would do it for this
- * process only, and GLib 2.74 leaks its paths, which LeakSanitizer reports.) */
-static void
-set_child_dirs (Fixture             *fixture,
-                GSubprocessLauncher *launcher)
-{
-  const char *variables[][2] = {
-    { "HOME", "home" },
-    { "XDG_DATA_HOME", "data" },
-    { "XDG_CONFIG_HOME", "config" },
-    { "XDG_CACHE_HOME", "cache" },
-    { "XDG_STATE_HOME", "state" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
-    {
-      g_autofree char *path = temp_path (fixture, variables[i][1]);
-
-      g_subprocess_launcher_setenv (launcher, variables[i][0], path, TRUE);
-    }
-}
-
 /* Runs the CLI with @args (NULL-terminated) after the global --db; with_db FALSE
  * leaves --db out, to exercise the default location. */
 static void
 run_cli_full (Fixture            *fixture,
               gboolean            with_db,
               const char * const *args,
-              Run                *run)
+              AfTestRun          *run)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
+  g_autofree char *user = fixture->user_env != NULL
+                          ? g_strconcat ("AUDITFLOW_DESK_USER=", fixture->user_env, NULL)
+                          : NULL;
+  const char *env[] = { user, NULL };
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("AF_CLI"));
-  if (with_db)
-    {
-      g_ptr_array_add (argv, (gpointer) "--db");
-      g_ptr_array_add (argv, fixture->db);
-    }
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  set_child_dirs (fixture, launcher);
-  /* Scripts and servers often run in the C locale: non-ASCII notes must still work,
-   * and the output must still be UTF-8 JSON. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  if (fixture->user_env != NULL)
-    g_subprocess_launcher_setenv (launcher, "AUDITFLOW_DESK_USER", fixture->user_env, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "AUDITFLOW_DESK_USER");
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  af_test_run_cli (fixture->dir, with_db ? fixture->db : NULL, env, args, run);
 }
 
 #define CLI(fixture, run, ...) \
@@ -149,7 +71,7 @@ run_cli_full (Fixture            *fixture,
 
 /* A failure is reported on exactly one line that starts with the program's name. */
 static void
-assert_one_error_line (const Run *run)
+assert_one_error_line (const AfTestRun *run)
 {
   const char *newline = strchr (run->err, '\n');
 
@@ -229,16 +151,12 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_auto(AfTestRun) run = { 0 };
+  g_auto(GStrv) args = af_test_import_fixtures_args ();
 
   fixture_set_up_empty (fixture, data);
 
-  g_ptr_array_add (args, g_strdup ("import"));
-  for (guint i = 0; i < G_N_ELEMENTS (fixture_files); i++)
-    g_ptr_array_add (args, fixture_path (fixture_files[i]));
-  g_ptr_array_add (args, NULL);
-  run_cli_full (fixture, TRUE, (const char * const *) args->pdata, &run);
+  run_cli_full (fixture, TRUE, (const char * const *) args, &run);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, 0);
 }
@@ -260,7 +178,7 @@ assert_table_count (Fixture    *fixture,
                     const char *table,
                     gint64      expected)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
 
   CLI_OK (fixture, &run, "--json", "list", table);
@@ -280,8 +198,8 @@ test_import_counts (Fixture       *fixture,
   g_autoptr(JsonNode) expected = load_expected ();
   JsonObject *counts = json_object_get_object_member (
     json_object_get_object_member (json_node_get_object (expected), "counts"), "items");
-  g_auto(Run) run = { 0 };
-  g_autofree char *users = fixture_path ("artguard-users-dev.json");
+  g_auto(AfTestRun) run = { 0 };
+  g_autofree char *users = af_test_fixture_path ("artguard-users-dev.json");
   g_autoptr(JsonNode) summary = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
@@ -301,8 +219,8 @@ static void
 test_import_human_summary (Fixture       *fixture,
                            gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_autofree char *documents = fixture_path ("AuditFlow-Documents.json");
+  g_auto(AfTestRun) run = { 0 };
+  g_autofree char *documents = af_test_fixture_path ("AuditFlow-Documents.json");
 
   CLI_OK (fixture, &run, "import", documents);
   g_assert_nonnull (strstr (run.out, "12 documents"));
@@ -313,7 +231,7 @@ test_import_human_summary (Fixture       *fixture,
 static char *
 write_malformed_file (Fixture *fixture)
 {
-  g_autofree char *source = fixture_path ("AuditFlow-Documents.json");
+  g_autofree char *source = af_test_fixture_path ("AuditFlow-Documents.json");
   g_autoptr(JsonNode) root = parse_file (source);
   JsonArray *items = json_object_get_array_member (json_node_get_object (root), "Items");
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -344,8 +262,8 @@ test_import_malformed (Fixture       *fixture,
   g_autofree char *broken = write_malformed_file (fixture);
   g_autofree char *truncated = temp_path (fixture, "truncated.json");
   g_autoptr(GError) error = NULL;
-  g_auto(Run) run = { 0 };
-  g_auto(Run) run2 = { 0 };
+  g_auto(AfTestRun) run = { 0 };
+  g_auto(AfTestRun) run2 = { 0 };
 
   CLI (fixture, &run, "import", broken);
   g_assert_cmpint (run.status, !=, 0);
@@ -418,8 +336,8 @@ test_list_high_risk (Fixture       *fixture,
   g_autoptr(JsonNode) expected = load_expected ();
   g_autoptr(GPtrArray) want = expected_high_risk (expected, 50);
   g_autoptr(GPtrArray) got = NULL;
-  g_auto(Run) run = { 0 };
-  g_auto(Run) text = { 0 };
+  g_auto(AfTestRun) run = { 0 };
+  g_auto(AfTestRun) text = { 0 };
   const char *previous = NULL;
 
   CLI_OK (fixture, &run, "--json", "list", "audits", "--status", "COMPLETED", "--min-risk", "50");
@@ -452,7 +370,7 @@ assert_loan_documents (Fixture    *fixture,
 {
   JsonArray *documents = json_object_get_array_member (loan, "documents");
   g_autoptr(GPtrArray) got = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
 
   CLI_OK (fixture, &run, "--json", "list", "documents", "--loan", loan_id);
   got = list_ids (run.out, "document_id");
@@ -481,10 +399,10 @@ static void
 test_list_filters (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_auto(Run) forged = { 0 };
-  g_auto(Run) page = { 0 };
-  g_auto(Run) search = { 0 };
-  g_auto(Run) user = { 0 };
+  g_auto(AfTestRun) forged = { 0 };
+  g_auto(AfTestRun) page = { 0 };
+  g_auto(AfTestRun) search = { 0 };
+  g_auto(AfTestRun) user = { 0 };
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GPtrArray) page_ids = NULL;
   g_autoptr(GPtrArray) search_ids = NULL;
@@ -526,7 +444,7 @@ test_list_search (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(AfTestRun) run = { 0 };
       g_autoptr(GPtrArray) ids = NULL;
 
       CLI_OK (fixture, &run, "--json", "list", cases[i].table, "--search", cases[i].search);
@@ -650,7 +568,7 @@ assert_item_shown (Fixture    *fixture,
   g_autoptr(JsonNode) shown = NULL;
   g_autoptr(GList) shown_names = NULL;
   guint remote_members = 0;
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
 
   /* Revealed: every value is compared with the fixture's (masking: test-cli-pii.c). */
   CLI_OK (fixture, &run, "--json", "--reveal-pii", "show", id);
@@ -678,12 +596,14 @@ static void
 test_show_every_item (Fixture       *fixture,
                       gconstpointer  data)
 {
+  /* In the order of the fixture files: audits, documents, analyses, users. */
   const char *keys[] = { "audit_record_id", "document_id", "request_id", "user_id" };
+  g_auto(GStrv) import = af_test_import_fixtures_args ();
 
-  for (guint f = 0; f < G_N_ELEMENTS (fixture_files); f++)
+  g_assert_cmpuint (g_strv_length (import), ==, 1 + G_N_ELEMENTS (keys));
+  for (guint f = 0; f < G_N_ELEMENTS (keys); f++)
     {
-      g_autofree char *path = fixture_path (fixture_files[f]);
-      g_autoptr(JsonNode) root = parse_file (path);
+      g_autoptr(JsonNode) root = parse_file (import[f + 1]);
       JsonArray *items = json_object_get_array_member (json_node_get_object (root), "Items");
 
       for (guint i = 0; i < json_array_get_length (items); i++)
@@ -697,9 +617,9 @@ test_show_exact_numbers (Fixture       *fixture,
 {
   g_autofree char *path = temp_path (fixture, "exotic.json");
   g_autoptr(GError) error = NULL;
-  g_auto(Run) audit = { 0 };
-  g_auto(Run) exotic = { 0 };
-  g_auto(Run) import = { 0 };
+  g_auto(AfTestRun) audit = { 0 };
+  g_auto(AfTestRun) exotic = { 0 };
+  g_auto(AfTestRun) import = { 0 };
   /* Attributes no schema lists, of every type, with numbers a double cannot hold. */
   const char *json =
     "{\"Items\": [{\"audit_record_id\": {\"S\": \"exotic-1\"},"
@@ -734,7 +654,7 @@ static void
 test_show_human (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
 
   CLI_OK (fixture, &run, "show", HIGH_AUDIT);
   g_assert_nonnull (strstr (run.out, "audits " HIGH_AUDIT));
@@ -749,7 +669,7 @@ show_object (Fixture    *fixture,
              const char *id,
              JsonNode  **out_root)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
 
   CLI_OK (fixture, &run, "--json", "--reveal-pii", "show", id);
   *out_root = parse_json (run.out);
@@ -760,10 +680,10 @@ static void
 test_note_and_review (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_auto(Run) note = { 0 };
-  g_auto(Run) review = { 0 };
-  g_auto(Run) status = { 0 };
-  g_auto(Run) status_text = { 0 };
+  g_auto(AfTestRun) note = { 0 };
+  g_auto(AfTestRun) review = { 0 };
+  g_auto(AfTestRun) status = { 0 };
+  g_auto(AfTestRun) status_text = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) status_root = NULL;
   g_autoptr(JsonNode) printed = NULL;
@@ -808,10 +728,10 @@ test_identity_sources (Fixture       *fixture,
   g_autoptr(JsonNode) root1 = NULL;
   g_autoptr(JsonNode) root2 = NULL;
   g_autoptr(JsonNode) root3 = NULL;
-  g_auto(Run) none = { 0 };
-  g_auto(Run) from_file = { 0 };
-  g_auto(Run) from_env = { 0 };
-  g_auto(Run) from_option = { 0 };
+  g_auto(AfTestRun) none = { 0 };
+  g_auto(AfTestRun) from_file = { 0 };
+  g_auto(AfTestRun) from_env = { 0 };
+  g_auto(AfTestRun) from_option = { 0 };
 
   CLI (fixture, &none, "review", HIGH_AUDIT);
   g_assert_cmpint (none.status, ==, 1);
@@ -839,9 +759,9 @@ static void
 test_correct (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) wrong_table = { 0 };
-  g_auto(Run) wrong_field = { 0 };
+  g_auto(AfTestRun) run = { 0 };
+  g_auto(AfTestRun) wrong_table = { 0 };
+  g_auto(AfTestRun) wrong_field = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *document;
   JsonArray *corrections;
@@ -880,10 +800,10 @@ static void
 test_verdict_and_appraisal_note (Fixture       *fixture,
                                  gconstpointer  data)
 {
-  g_auto(Run) verdict = { 0 };
-  g_auto(Run) note = { 0 };
-  g_auto(Run) bad = { 0 };
-  g_auto(Run) wrong_table = { 0 };
+  g_auto(AfTestRun) verdict = { 0 };
+  g_auto(AfTestRun) note = { 0 };
+  g_auto(AfTestRun) bad = { 0 };
+  g_auto(AfTestRun) wrong_table = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *analysis;
 
@@ -914,15 +834,15 @@ static void
 test_status_empty (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) text = { 0 };
+  g_auto(AfTestRun) run = { 0 };
+  g_auto(AfTestRun) text = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *status;
 
   /* A cache with nothing in it: made by an import (only import and sync create one). */
   {
     g_autofree char *empty = temp_path (fixture, "empty.json");
-    g_auto(Run) import = { 0 };
+    g_auto(AfTestRun) import = { 0 };
 
     g_assert_true (g_file_set_contents (empty, "{\"Items\": []}", -1, NULL));
     CLI_OK (fixture, &import, "import", empty);
@@ -942,11 +862,11 @@ static void
 test_default_db (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autofree char *users = fixture_path ("artguard-users-dev.json");
+  g_autofree char *users = af_test_fixture_path ("artguard-users-dev.json");
   g_autofree char *expected = g_build_filename (fixture->dir, "data", "auditflow-desk",
                                                 "workspace.db", NULL);
   const char *args[] = { "import", users, NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
 
   run_cli_full (fixture, FALSE, args, &run);
   g_assert_cmpstr (run.err, ==, "");
@@ -984,7 +904,7 @@ test_no_cache (Fixture       *fixture,
   expected = g_strdup_printf ("no cache at %s\n", fixture->db);
   for (guint i = 0; i < G_N_ELEMENTS (reading_commands); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(AfTestRun) run = { 0 };
 
       run_cli_full (fixture, TRUE, reading_commands[i], &run);
       if (run.status != 1 || !g_str_has_suffix (run.err, expected))
@@ -1003,7 +923,7 @@ test_no_default_cache (Fixture       *fixture,
   g_autofree char *folder = g_build_filename (fixture->dir, "data", "auditflow-desk", NULL);
   g_autofree char *expected = g_strdup_printf ("auditflow-cli: no cache at %s/workspace.db\n",
                                                folder);
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
 
   run_cli_full (fixture, FALSE, (const char * const[]) { "list", "audits", NULL }, &run);
   g_assert_cmpint (run.status, ==, 1);
@@ -1017,8 +937,8 @@ test_import_creates_cache (Fixture       *fixture,
                            gconstpointer  data)
 {
   g_autofree char *folder = temp_path (fixture, "new");
-  g_autofree char *users = fixture_path ("artguard-users-dev.json");
-  g_auto(Run) run = { 0 };
+  g_autofree char *users = af_test_fixture_path ("artguard-users-dev.json");
+  g_auto(AfTestRun) run = { 0 };
   GStatBuf info;
 
   g_free (fixture->db);
@@ -1049,8 +969,8 @@ test_show_loan (Fixture       *fixture,
       JsonObject *loan = json_object_get_object_member (loans, l->data);
       JsonArray *documents = json_object_get_array_member (loan, "documents");
       JsonArray *audits = json_object_get_array_member (loan, "audit_records");
-      g_auto(Run) json = { 0 };
-      g_auto(Run) text = { 0 };
+      g_auto(AfTestRun) json = { 0 };
+      g_auto(AfTestRun) text = { 0 };
       g_autoptr(JsonNode) root = NULL;
       JsonObject *shown;
 
@@ -1081,33 +1001,23 @@ static void
 assert_sync_no_region (Fixture    *fixture,
                        const char *endpoint)
 {
-  const char *variables[] = {
+  g_autofree char *bus = g_strdup_printf ("DBUS_SESSION_BUS_ADDRESS=unix:path=%s/no-bus",
+                                          fixture->dir);
+  g_autofree char *url = endpoint != NULL ? g_strconcat ("AWS_ENDPOINT_URL=", endpoint, NULL)
+                                          : NULL;
+  /* No AWS setting, and a bus that is not there: the keyring cannot answer (and none is
+   * started). */
+  const char *env[] = {
     "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
     "AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    bus, url, NULL
   };
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-bus", fixture->dir);
+  g_auto(AfTestRun) run = { 0 };
 
-  set_child_dirs (fixture, launcher);
-  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
-    g_subprocess_launcher_unsetenv (launcher, variables[i]);
-  /* A bus that is not there: the keyring cannot answer (and none is started). */
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
-  if (endpoint != NULL)
-    g_subprocess_launcher_setenv (launcher, "AWS_ENDPOINT_URL", endpoint, TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AF_CLI"), "--db",
-                                         fixture->db, "sync", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
-  g_assert_cmpstr (err, ==, "auditflow-cli: no AWS region: set AWS_REGION or region in "
+  af_test_run_cli (fixture->dir, fixture->db, env, (const char * const[]) { "sync", NULL }, &run);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, "auditflow-cli: no AWS region: set AWS_REGION or region in "
                             "~/.aws/config\n");
 }
 
@@ -1124,7 +1034,7 @@ static void
 test_help_aligned (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
   g_auto(GStrv) lines = NULL;
   const char *commands;
   long column = -1;
@@ -1160,8 +1070,8 @@ static void
 test_unknown_id (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_auto(Run) show = { 0 };
-  g_auto(Run) note = { 0 };
+  g_auto(AfTestRun) show = { 0 };
+  g_auto(AfTestRun) note = { 0 };
 
   CLI (fixture, &show, "show", "no-such-id");
   g_assert_cmpint (show.status, ==, 1);
@@ -1178,7 +1088,7 @@ static void
 assert_usage_error (Fixture            *fixture,
                     const char * const *args)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
 
   run_cli_full (fixture, TRUE, args, &run);
   if (run.status != 2)
@@ -1213,7 +1123,7 @@ assert_help (Fixture            *fixture,
              const char * const *args,
              const char         *usage)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(AfTestRun) run = { 0 };
 
   run_cli_full (fixture, TRUE, args, &run);
   g_assert_cmpint (run.status, ==, 0);
