@@ -97,29 +97,6 @@ open_fixture_document (Fixture    *f,
   g_assert_true (afd_document_viewer_is_loaded (f->viewer));
 }
 
-/* Stands in for the window's win.toast: the viewer's toasts are recorded. */
-static void
-record_toast (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->toasts, g_variant_dup_string (parameter, NULL));
-}
-
-static void
-install_toast_recorder (Fixture *f)
-{
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-  g_autoptr(GSimpleAction) action = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
-
-  f->toasts = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (action, "activate", G_CALLBACK (record_toast), f);
-  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
-  gtk_widget_insert_action_group (f->window, "win", G_ACTION_GROUP (group));
-}
-
 static void
 assert_no_toast_holds (Fixture    *f,
                        const char *value)
@@ -150,7 +127,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
   f->viewer = AFD_DOCUMENT_VIEWER (afd_document_viewer_new ());
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->viewer));
-  install_toast_recorder (f);
+  f->toasts = afd_test_record_toasts (f->window);
   gtk_window_present (GTK_WINDOW (f->window));
   drain ();
 }

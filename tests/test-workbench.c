@@ -62,25 +62,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->scratch);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-
-
 static gboolean
 workbench_settled (gpointer data)
 {
@@ -97,7 +78,8 @@ open_artwork (Fixture    *f,
   AfdImageWorkbench *workbench;
 
   afd_artwork_page_load (f->page, f->workspace, request_id);
-  workbench = AFD_IMAGE_WORKBENCH (find_widget (GTK_WIDGET (f->page), AFD_TYPE_IMAGE_WORKBENCH));
+  workbench = AFD_IMAGE_WORKBENCH (afd_test_find_widget (GTK_WIDGET (f->page),
+                                                         AFD_TYPE_IMAGE_WORKBENCH));
   g_assert_nonnull (workbench);
   afd_test_wait_until (workbench_settled, workbench, TIMEOUT_SECONDS);
   afd_test_settle (f->window, 4);
@@ -624,7 +606,7 @@ test_artwork_closed_while_inspecting (Fixture       *f,
 
   af_forensics_cache_clear ();
   afd_artwork_page_load (f->page, f->workspace, forged_artwork);
-  workbench = g_object_ref (AFD_IMAGE_WORKBENCH (find_widget (GTK_WIDGET (f->page),
+  workbench = g_object_ref (AFD_IMAGE_WORKBENCH (afd_test_find_widget (GTK_WIDGET (f->page),
                                                               AFD_TYPE_IMAGE_WORKBENCH)));
   /* The inspection starts as the picture is shown. */
   afd_test_wait_until ((gboolean (*) (gpointer)) afd_image_workbench_is_inspecting, workbench,

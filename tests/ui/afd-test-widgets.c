@@ -39,6 +39,52 @@ afd_test_find_button (GtkWidget  *root,
   return NULL;
 }
 
+GtkWidget *
+afd_test_find_widget (GtkWidget *root,
+                      GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = afd_test_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+record_toast (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  g_ptr_array_add (user_data, g_variant_dup_string (parameter, NULL));
+}
+
+static void
+toasts_unref (gpointer  data,
+              GClosure *closure)
+{
+  g_ptr_array_unref (data);
+}
+
+GPtrArray *
+afd_test_record_toasts (GtkWidget *window)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
+  GPtrArray *toasts = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_connect_data (action, "activate", G_CALLBACK (record_toast),
+                         g_ptr_array_ref (toasts), toasts_unref, 0);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (group));
+  return toasts;
+}
+
 gpointer
 afd_test_store_run (AfdWorkspace   *workspace,
                     AfStoreJobFunc  func,

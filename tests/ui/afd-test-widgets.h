@@ -21,6 +21,12 @@ GtkWidget *afd_test_find_row    (GtkWidget  *root,
 /* The first GtkButton whose label is @label (mnemonic underscores included). */
 GtkWidget *afd_test_find_button (GtkWidget  *root,
                                  const char *label);
+/* The first widget of @type at or under @root (depth first), or NULL. */
+GtkWidget *afd_test_find_widget (GtkWidget  *root,
+                                 GType       type);
+/* Stands in for the window's win.toast on @window: the returned array (of strings, in
+ * order) gets every toast asked for under it. */
+GPtrArray *afd_test_record_toasts (GtkWidget *window);
 /* Iterates the main context until @done (@data) is TRUE; fails the test after
  * @seconds. */
 void       afd_test_wait_until  (gboolean  (*done) (gpointer),

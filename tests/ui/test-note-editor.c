@@ -61,45 +61,6 @@ describe_failure (const char   *item_id,
 }
 
 static void
-record_toast (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->toasts, g_variant_dup_string (parameter, NULL));
-}
-
-static void
-install_toast_recorder (Fixture *f)
-{
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-  g_autoptr(GSimpleAction) action = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
-
-  f->toasts = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (action, "activate", G_CALLBACK (record_toast), f);
-  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
-  gtk_widget_insert_action_group (f->window, "win", G_ACTION_GROUP (group));
-}
-
-static GtkWidget *
-find_child (GtkWidget *root,
-            GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_child (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -122,9 +83,9 @@ fixture_set_up (Fixture       *f,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->editor));
   gtk_box_append (GTK_BOX (box), f->after);
   gtk_window_set_child (GTK_WINDOW (f->window), box);
-  install_toast_recorder (f);
-  f->view = GTK_TEXT_VIEW (find_child (GTK_WIDGET (f->editor), GTK_TYPE_TEXT_VIEW));
-  f->status = GTK_LABEL (find_child (GTK_WIDGET (f->editor), GTK_TYPE_LABEL));
+  f->toasts = afd_test_record_toasts (f->window);
+  f->view = GTK_TEXT_VIEW (afd_test_find_widget (GTK_WIDGET (f->editor), GTK_TYPE_TEXT_VIEW));
+  f->status = GTK_LABEL (afd_test_find_widget (GTK_WIDGET (f->editor), GTK_TYPE_LABEL));
 
   afd_note_editor_set_saver (f->editor, counting_save, describe_failure);
   afd_note_editor_set_item (f->editor, f->workspace, AUDIT);
