@@ -6,7 +6,8 @@
 set -eu
 
 for tool in xvfb-run dbus-run-session; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "Bail out! $tool is not installed (build-aux/install-deps.sh --tests)"; exit 1; }
 done
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/afd-xvfb.XXXXXX")

@@ -1169,9 +1169,8 @@ main (int   argc,
 
   if (g_getenv ("AF_CLI") == NULL || g_getenv ("AF_FIXTURES_DIR") == NULL)
     {
-      /* TAP for "nothing to run here". */
-      g_print ("1..0 # SKIP AF_CLI and AF_FIXTURES_DIR must be set (meson test sets them)\n");
-      return 0;
+      g_print ("Bail out! AF_CLI and AF_FIXTURES_DIR must be set (meson test sets them)\n");
+      return 1;
     }
   /* The edits' timestamps are checked against this instant. */
   g_setenv ("AUDITFLOW_DESK_NOW", FIXED_NOW, TRUE);

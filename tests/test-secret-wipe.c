@@ -51,8 +51,10 @@ free (void *block)
 static void
 watch (const char *secret)
 {
+  /* meson does not build this test under a sanitizer; a build that does cannot look
+   * into freed blocks, and says so rather than pass. */
   if (!WATCHING)
-    g_test_skip ("free () is AddressSanitizer's here");
+    g_test_fail_printf ("free () is AddressSanitizer's here: this test cannot watch it");
   found = 0;
   watched = secret;
 }

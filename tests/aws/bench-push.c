@@ -394,9 +394,9 @@ main (int   argc,
     }
   if (url == NULL)
     {
-      printf ("1..0 # SKIP %s is not running (tests/peers/run-with-peers.sh)\n",
-              server ? server : "DynamoDB Local");
-      return 0;
+      fprintf (stderr, "bench-push: %s is not running: run this benchmark through "
+               "tests/peers/run-with-peers.sh\n", server ? server : "DynamoDB Local");
+      return 1;
     }
   say ("server: %s, %s", server ? server : "dynamodb-local",
        direct ? "direct" : "through the verifying front");

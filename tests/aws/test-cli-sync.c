@@ -46,7 +46,8 @@ fixture_setup (Fixture       *fixture,
   if (aws_fixture_peer_url ("AF_PEER_DYNAMODB_LOCAL_URL") == NULL ||
       aws_fixture_peer_url ("AF_PEER_S3_URL") == NULL || cli_path () == NULL)
     {
-      g_test_skip ("the local peers are not running (use tests/peers/run-with-peers.sh)");
+      g_test_fail_printf ("the local peers are not running, or AF_CLI is not set: run this test "
+                          "through tests/peers/run-with-peers.sh (meson test does)");
       return;
     }
   session = soup_session_new ();

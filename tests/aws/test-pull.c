@@ -53,7 +53,8 @@ fixture_setup (Fixture       *fixture,
 
   if (dynamodb_url == NULL || s3_url == NULL)
     {
-      g_test_skip ("the local peers are not running (use tests/aws/run-with-peers.sh)");
+      g_test_fail_printf ("the local peers are not running: run this test through "
+                          "tests/peers/run-with-peers.sh");
       return;
     }
   fixture->session = soup_session_new ();

@@ -256,7 +256,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->peer = aws_fixture_peer_url (data != NULL ? data : "AF_PEER_DYNAMODB_LOCAL_URL");
   if (fixture->peer == NULL || aws_fixture_peer_url ("AF_PEER_S3_URL") == NULL)
     {
-      g_test_skip ("the local peers are not running (tests/peers/run-with-peers.sh)");
+      g_test_fail_printf ("the local peers are not running: run this test through "
+                          "tests/peers/run-with-peers.sh");
       return;
     }
   checker_peer = fixture->peer;

@@ -4,7 +4,8 @@
 # Runs a test ("$@") against the local AWS peers: starts them behind their SigV4 fronts in a
 # temporary state directory, exports AF_PEER_* (see peers.js), runs the test, and stops
 # exactly the processes it started. Peers already running (AF_PEER_S3_URL set by the caller)
-# are reused. Without the installed peers (tests/peers/install.sh) the test is skipped (TAP).
+# are reused. Without the installed peers (tests/peers/install.sh) the test fails (TAP
+# "Bail out!"): a suite that cannot find its servers is never skipped.
 # AF_PEERS_SERVERS=dynalite,s3rver limits which servers start.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,8 +16,8 @@ fi
 if [ ! -d "$here/node_modules/@smithy/signature-v4" ] \
    || [ ! -f "$here/.cache/dynamodb-local/DynamoDBLocal.jar" ] \
    || ! command -v java >/dev/null 2>&1; then
-  echo "1..0 # SKIP the local AWS peers are not installed (run tests/peers/install.sh)"
-  exit 0
+  echo "Bail out! the local AWS peers are not installed (run tests/peers/install.sh)"
+  exit 1
 fi
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/af-peers.XXXXXX")

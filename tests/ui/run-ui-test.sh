@@ -10,9 +10,13 @@ binary=$2
 demo_dir=$3
 
 for tool in xvfb-run dbus-run-session gsettings; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool is not installed"; exit 77; }
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "run-ui-test: $tool is not installed (build-aux/install-deps.sh --tests)" >&2; exit 1; }
 done
-/usr/bin/python3 -c 'import dogtail' 2>/dev/null || { echo "1..0 # SKIP python3-dogtail is not installed"; exit 77; }
+/usr/bin/python3 -c 'import dogtail' 2>/dev/null || {
+  echo "run-ui-test: python3-dogtail is not installed (build-aux/install-deps.sh --tests)" >&2
+  exit 1
+}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/afd-ui-test.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM

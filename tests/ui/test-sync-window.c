@@ -215,7 +215,8 @@ test_window_sync (void)
 
   if (aws_fixture_peer_url ("AF_PEER_DYNAMODB_LOCAL_URL") == NULL)
     {
-      g_test_skip ("the local peers are not running");
+      g_test_fail_printf ("the local peers are not running: run this test through "
+                          "tests/peers/run-with-peers.sh");
       return;
     }
   dynamodb = aws_fixture_dynamodb (session, aws_fixture_peer_url ("AF_PEER_DYNAMODB_LOCAL_URL"));
