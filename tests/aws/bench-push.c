@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-push.c — pushing a large outbox against DynamoDB Local (through its verifying
- * front): 1,000 documents, five corrections each (a correction never folds into another,
- * and each one changes the item), 5,000 entries. Prints edits per second and requests per edit
- * (the target: one request per edit, at least 500 edits/s on this machine).
+ * bench-push.c — pushing a large outbox: 1,000 documents, five corrections each (a
+ * correction never folds into another, and each one changes the item), 5,000 entries.
+ * Prints edits per second, requests per edit and the client's CPU per edit (the target:
+ * one request per edit, at least 500 edits/s against dynalite).
  *
  * The baseline, in the same run: the AWS SDK for JavaScript (bench-push-sdk.js) sending the
  * same UpdateItems (same expression, condition and return values, five in order per item,
- * as many items in flight as we have lanes) through the same front, on 1,000 items of its
- * own. Printed: both figures, ours/SDK for throughput and CPU, and the CPU the peers (the
- * front and DynamoDB Local) spent during each, which bounds what any client can reach.
- * Then our push once more with its POSTs flagged idempotent, so that libsoup reuses its
- * connections (see mark_idempotent; --no-reuse-run skips it).
+ * as many items in flight as we have lanes) on 1,000 items of its own. Ours and the SDK's
+ * run alternately, --runs pairs per target (each goes first in every other pair), on fresh
+ * items each time; printed: every run, each pair's ratios, then the medians. Beside each
+ * figure, the CPU the peers (the front and the server) spent meanwhile, which bounds what
+ * any client can reach on a 2-core machine.
  *
- * With --server dynalite, the same against dynalite (through its front too): the issue's
- * target there is at least 500 edits/s. --direct skips the front, whose signature checks
- * cost more CPU per edit than the client on this machine.
+ * Targets: dynalite or DynamoDB Local, straight (-direct) or through the signature-verifying
+ * front (-front).
  *
  *   tests/peers/run-with-peers.sh build/tests/aws/bench-push [--sdk-script PATH]
- *                                 [--server dynalite] [N_ITEMS [LANES]]
+ *       [--targets dynalite-direct,dynalite-front,dynamodb-local-direct,dynamodb-local-front|all]
+ *       [--runs 3] [--items 1000] [--lanes 16] [--ours-only]
  */
 #define G_LOG_DOMAIN "bench-push"
 
@@ -314,17 +314,190 @@ print_figure (const char   *name,
        1e6 * figure->peers_cpu / MAX (figure->edits, 1));
 }
 
-/* libsoup never sends a POST on an idle connection unless the message is flagged
- * idempotent (a server may close it meanwhile, and a POST is not re-sent on its own): every
- * UpdateItem then opens a connection of its own, with a resolver lookup. This run flags
- * them all, to show what flagging them in src/core (af-aws-client.c) would buy; our
- * conditional updates carry last_op_id, so a re-sent one is recognised as applied. */
-static void
-mark_idempotent (SoupSession *session,
-                 SoupMessage *message,
-                 gpointer     user_data)
+
+/* ---- Targets, runs, medians ---------------------------------------------------------- */
+
+typedef struct
 {
-  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+  const char *name;
+  const char *variable;   /* the peer's URL in the environment */
+} Target;
+
+static const Target targets[] = {
+  { "dynalite-direct", "AF_PEER_DYNALITE_DIRECT_URL" },
+  { "dynalite-front", "AF_PEER_DYNALITE_URL" },
+  { "dynamodb-local-direct", "AF_PEER_DYNAMODB_LOCAL_DIRECT_URL" },
+  { "dynamodb-local-front", "AF_PEER_DYNAMODB_LOCAL_URL" },
+};
+
+typedef struct
+{
+  const char *script;
+  const char *dir;
+  guint       n_items;
+  guint       lanes;
+  guint       runs;
+  gboolean    ours_only;
+  guint       tap;        /* TAP points printed so far */
+  GString    *summary;    /* one line per target, printed again at the end */
+} Bench;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (const double *values,
+        guint         n)
+{
+  g_autofree double *sorted = g_memdup2 (values, n * sizeof (double));
+
+  if (n == 0)
+    return 0;
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+static void
+tap (Bench      *bench,
+     gboolean    ok,
+     const char *what)
+{
+  printf ("%s %u %s\n", ok ? "ok" : "not ok", ++bench->tap, what);
+}
+
+/* Our push of @n_items fresh documents (five corrections each) into a fresh cache. */
+static Figure
+one_push (Bench            *bench,
+          AfDynamodbClient *client,
+          const char       *table,
+          const char       *prefix)
+{
+  g_autoptr(GPtrArray) items = make_documents (bench->n_items, prefix);
+  g_autofree char *db = g_strdup_printf ("%s/%s.db", bench->dir, prefix);
+  g_autoptr(AfStore) store = NULL;
+  Figure figure;
+
+  aws_fixture_write_items (client, table, items);
+  store = open_store (db, items);
+  figure = run_push (client, table, store, bench->n_items, bench->lanes);
+  g_clear_object (&store);
+  remove_store (db);
+  return figure;
+}
+
+static Figure
+one_sdk (Bench            *bench,
+         AfDynamodbClient *client,
+         const char       *url,
+         const char       *table,
+         const char       *prefix)
+{
+  g_autoptr(GPtrArray) items = make_documents (bench->n_items, prefix);
+
+  aws_fixture_write_items (client, table, items);
+  return run_sdk (bench->script, url, table, items, bench->dir, bench->lanes);
+}
+
+static double
+rate (const Figure *figure)
+{
+  return figure->seconds > 0 ? figure->edits / figure->seconds : 0;
+}
+
+static double
+per_edit (double seconds,
+          guint  edits)
+{
+  return 1e6 * seconds / MAX (edits, 1);
+}
+
+/* @runs pairs, ours and the SDK alternately (each goes first in every other pair, so that
+ * neither always meets a quieter machine), then the medians of each figure and of the
+ * pairs' ratios. */
+static void
+bench_target (Bench        *bench,
+              const Target *target,
+              const char   *url)
+{
+  /* As many connections as the push has lanes (libsoup allows 2 a host by default). */
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 64,
+                                                                  "max-conns", 64, NULL);
+  g_autoptr(AfDynamodbClient) client = aws_fixture_dynamodb (session, url);
+  g_autofree char *suffix = g_strdup_printf ("bench%u", g_random_int ());
+  g_autofree char *table = aws_fixture_table_name (AF_TABLE_DOCUMENTS, suffix);
+  g_autofree double *v = g_new0 (double, 8 * bench->runs);
+  double *ours_rate = v, *sdk_rate = v + bench->runs, *ours_cpu = v + 2 * bench->runs,
+         *sdk_cpu = v + 3 * bench->runs, *ours_peers = v + 4 * bench->runs,
+         *sdk_peers = v + 5 * bench->runs, *rate_ratio = v + 6 * bench->runs,
+         *cpu_ratio = v + 7 * bench->runs;
+  guint expected = bench->n_items * EDITS_PER_ITEM;
+  guint pairs = 0;
+
+  say ("== %s (%s): %u runs of %u edits on %u items, %u lanes", target->name, url,
+       bench->runs, expected, bench->n_items, bench->lanes);
+  aws_fixture_create_tables (client, suffix);
+  /* DynamoDB Local's JIT and the front warmed up first with as many updates as a run
+   * sends (a fresh JVM spends twice the CPU). */
+  if (bench->ours_only)
+    one_push (bench, client, table, "warm");
+  else
+    one_sdk (bench, client, url, table, "warm");
+
+  for (guint r = 0; r < bench->runs; r++)
+    {
+      g_autofree char *ours_prefix = g_strdup_printf ("r%u-ours", r);
+      g_autofree char *sdk_prefix = g_strdup_printf ("r%u-sdk", r);
+      g_autofree char *what = NULL;
+      Figure ours = { 0 }, sdk = { 0 };
+
+      if (r % 2 == 1 && !bench->ours_only)
+        sdk = one_sdk (bench, client, url, table, sdk_prefix);
+      ours = one_push (bench, client, table, ours_prefix);
+      if (r % 2 == 0 && !bench->ours_only)
+        sdk = one_sdk (bench, client, url, table, sdk_prefix);
+
+      what = g_strdup_printf ("%s run %u: our push, %u edits", target->name, r + 1, expected);
+      tap (bench, ours.edits == expected, what);
+      ours_rate[r] = rate (&ours);
+      ours_cpu[r] = per_edit (ours.cpu, ours.edits);
+      ours_peers[r] = per_edit (ours.peers_cpu, ours.edits);
+      print_figure ("auditflow push (+ SQLite outbox)", &ours);
+      if (bench->ours_only)
+        continue;
+      g_free (what);
+      what = g_strdup_printf ("%s run %u: SDK, %u edits", target->name, r + 1, expected);
+      tap (bench, sdk.edits == expected, what);
+      if (sdk.edits == 0 || ours.edits == 0)
+        continue;
+      print_figure ("AWS SDK for JavaScript v3", &sdk);
+      sdk_rate[pairs] = rate (&sdk);
+      sdk_cpu[pairs] = per_edit (sdk.cpu, sdk.edits);
+      sdk_peers[pairs] = per_edit (sdk.peers_cpu, sdk.edits);
+      rate_ratio[pairs] = ours_rate[r] / sdk_rate[pairs];
+      cpu_ratio[pairs] = ours_cpu[r] / sdk_cpu[pairs];
+      say ("  pair %u (%s first): ours/SDK throughput %.2f, CPU per edit %.2f", r + 1,
+           r % 2 ? "SDK" : "ours", rate_ratio[pairs], cpu_ratio[pairs]);
+      pairs++;
+    }
+
+  g_string_append_printf (bench->summary,
+                          "%-22s ours %5.0f edits/s, CPU %4.0f us/edit, peers %4.0f us/edit",
+                          target->name, median (ours_rate, bench->runs),
+                          median (ours_cpu, bench->runs), median (ours_peers, bench->runs));
+  if (pairs > 0)
+    g_string_append_printf (bench->summary,
+                            " | SDK %5.0f edits/s, CPU %4.0f us/edit, peers %4.0f us/edit"
+                            " | ours/SDK: throughput %.2f, CPU per edit %.2f (medians of %u pairs)",
+                            median (sdk_rate, pairs), median (sdk_cpu, pairs),
+                            median (sdk_peers, pairs), median (rate_ratio, pairs),
+                            median (cpu_ratio, pairs), pairs);
+  g_string_append_c (bench->summary, '\n');
 }
 
 int
@@ -332,46 +505,28 @@ main (int   argc,
       char *argv[])
 {
   char *script = NULL;
-  gboolean no_reuse_run = FALSE;
-  char *server = NULL;
-  gboolean direct = FALSE;
+  char *target_list = NULL;
+  int n_items = 1000, lanes = 16, runs = 3;
+  gboolean ours_only = FALSE;
   const GOptionEntry entries[] = {
-    { "direct", 0, 0, G_OPTION_ARG_NONE, &direct,
-      "Straight to the server, not through the verifying front (whose CPU bounds the rate)",
-      NULL },
-    { "server", 0, 0, G_OPTION_ARG_STRING, &server,
-      "dynamodb-local (default) or dynalite", "NAME" },
+    { "targets", 0, 0, G_OPTION_ARG_STRING, &target_list,
+      "Comma-separated: dynalite-direct, dynalite-front, dynamodb-local-direct, "
+      "dynamodb-local-front, or all (default dynamodb-local-front)", "LIST" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Pairs of runs, ours and the SDK's (3)", "N" },
+    { "items", 0, 0, G_OPTION_ARG_INT, &n_items, "Documents per run, five edits each (1000)",
+      "N" },
+    { "lanes", 0, 0, G_OPTION_ARG_INT, &lanes, "Items in flight (16)", "N" },
+    { "ours-only", 0, 0, G_OPTION_ARG_NONE, &ours_only,
+      "Our push alone (to profile it: perf record -p)", NULL },
     { "sdk-script", 0, 0, G_OPTION_ARG_FILENAME, &script,
       "bench-push-sdk.js (beside this file in the source tree)", "PATH" },
-    { "no-reuse-run", 0, 0, G_OPTION_ARG_NONE, &no_reuse_run,
-      "Skip the push with connections reused (POSTs flagged idempotent)", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) options = g_option_context_new ("[N_ITEMS [LANES]] — the push "
-                                                            "against the AWS SDK");
-  const char *url = NULL;
-  guint n_items, lanes;
-  /* As many connections as the push has lanes (libsoup allows 2 a host by default). */
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 64,
-                                                                  "max-conns", 64, NULL);
-  g_autoptr(SoupSession) reusing = soup_session_new_with_options ("max-conns-per-host", 64,
-                                                                  "max-conns", 64, NULL);
-  g_autoptr(AfDynamodbClient) client = NULL;
-  g_autoptr(AfDynamodbClient) reusing_client = NULL;
-  g_autoptr(GPtrArray) ours_items = NULL;
-  g_autoptr(GPtrArray) reuse_items = NULL;
-  g_autoptr(GPtrArray) sdk_items = NULL;
-  g_autoptr(GPtrArray) warm_items = NULL;
-  g_autoptr(AfStore) store = NULL;
-  g_autoptr(AfStore) reuse_store = NULL;
+  g_autoptr(GOptionContext) options = g_option_context_new ("— the push against the AWS SDK");
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *db = NULL;
-  g_autofree char *reuse_db = NULL;
-  g_autofree char *suffix = g_strdup_printf ("bench%u", g_random_int ());
-  g_autofree char *table = aws_fixture_table_name (AF_TABLE_DOCUMENTS, suffix);
-  Figure ours, sdk, reused = { 0 };
-  guint expected;
+  Bench bench = { 0 };
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
@@ -379,85 +534,59 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  url = aws_fixture_peer_url (g_strcmp0 (server, "dynalite") == 0
-                              ? (direct ? "AF_PEER_DYNALITE_DIRECT_URL" : "AF_PEER_DYNALITE_URL")
-                              : (direct ? "AF_PEER_DYNAMODB_LOCAL_DIRECT_URL"
-                                        : "AF_PEER_DYNAMODB_LOCAL_URL"));
-  n_items = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 1000;
-  lanes = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 16;
-  expected = n_items * EDITS_PER_ITEM;
   if (script == NULL)
+    script = g_strdup (BENCH_PUSH_SDK_SCRIPT);
+  names = g_strsplit (target_list ? target_list : "dynamodb-local-front", ",", -1);
+  if (g_strv_contains ((const char * const *) names, "all"))
     {
-      g_autofree char *here = g_path_get_dirname (__FILE__);
-
-      script = g_build_filename (here, "bench-push-sdk.js", NULL);
+      g_strfreev (names);
+      names = g_new0 (char *, G_N_ELEMENTS (targets) + 1);
+      for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+        names[t] = g_strdup (targets[t].name);
     }
-  if (url == NULL)
+  if (aws_fixture_peer_url ("AF_PEER_DYNALITE_URL") == NULL)
     {
-      fprintf (stderr, "bench-push: %s is not running: run this benchmark through "
-               "tests/peers/run-with-peers.sh\n", server ? server : "DynamoDB Local");
+      fprintf (stderr, "bench-push: the peers are not running: run this benchmark through "
+               "tests/peers/run-with-peers.sh\n");
       return 1;
     }
-  say ("server: %s, %s", server ? server : "dynamodb-local",
-       direct ? "direct" : "through the verifying front");
   g_setenv ("AWS_ACCESS_KEY_ID", g_getenv ("AF_PEER_ACCESS_KEY_ID"), TRUE);
   g_setenv ("AWS_SECRET_ACCESS_KEY", g_getenv ("AF_PEER_SECRET_ACCESS_KEY"), TRUE);
   g_setenv ("AWS_REGION", g_getenv ("AF_PEER_REGION"), TRUE);
   g_unsetenv ("AWS_SESSION_TOKEN");
   g_unsetenv ("AWS_PROFILE");
-
-  client = aws_fixture_dynamodb (session, url);
-  g_signal_connect (reusing, "request-queued", G_CALLBACK (mark_idempotent), NULL);
-  reusing_client = aws_fixture_dynamodb (reusing, url);
-  aws_fixture_create_tables (client, suffix);
-  ours_items = make_documents (n_items, "bench");
-  reuse_items = make_documents (n_items, "reuse");
-  sdk_items = make_documents (n_items, "sdk");
-  warm_items = make_documents (n_items, "warm");
-  aws_fixture_write_items (client, table, ours_items);
-  aws_fixture_write_items (client, table, reuse_items);
-  aws_fixture_write_items (client, table, sdk_items);
-  aws_fixture_write_items (client, table, warm_items);
   dir = g_dir_make_tmp ("af-bench-push-XXXXXX", &error);
   g_assert_no_error (error);
-  db = g_build_filename (dir, "bench.db", NULL);
-  reuse_db = g_build_filename (dir, "reuse.db", NULL);
-  store = open_store (db, ours_items);
-  if (!no_reuse_run)
-    reuse_store = open_store (reuse_db, reuse_items);
 
-  /* DynamoDB Local's JIT and the front warmed up first, with as many updates as each run
-   * sends, so that whoever goes first is not penalised (a fresh JVM spends twice the CPU). */
-  run_sdk (script, url, table, warm_items, dir, lanes);
-  ours = run_push (client, table, store, n_items, lanes);
-  sdk = run_sdk (script, url, table, sdk_items, dir, lanes);
-  if (!no_reuse_run)
-    reused = run_push (reusing_client, table, reuse_store, n_items, lanes);
-  g_clear_object (&store);
-  g_clear_object (&reuse_store);
-  remove_store (db);
-  remove_store (reuse_db);
+  bench = (Bench) { script, dir, MAX (n_items, 1), MAX (lanes, 1), MAX (runs, 1), ours_only,
+                    0, g_string_new (NULL) };
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const Target *target = NULL;
+      const char *url;
 
-  print_figure ("auditflow push (+ SQLite outbox)", &ours);
-  print_figure ("AWS SDK for JavaScript v3", &sdk);
-  if (!no_reuse_run)
-    print_figure ("auditflow push, connections reused", &reused);
-  if (sdk.edits > 0 && ours.edits > 0)
-    say ("ours/SDK: throughput %.2f, CPU per edit %.2f",
-            (ours.edits / ours.seconds) / (sdk.edits / sdk.seconds),
-            (ours.cpu / ours.edits) / (sdk.cpu / sdk.edits));
-  if (sdk.edits > 0 && reused.edits > 0)
-    say ("ours with connections reused/SDK: throughput %.2f, CPU per edit %.2f",
-            (reused.edits / reused.seconds) / (sdk.edits / sdk.seconds),
-            (reused.cpu / reused.edits) / (sdk.cpu / sdk.edits));
-  printf ("1..%d\n", no_reuse_run ? 2 : 3);
-  printf ("%s 1 push %u edits\n", ours.edits == expected ? "ok" : "not ok", expected);
-  printf ("%s 2 SDK baseline %u edits\n", sdk.edits == expected ? "ok" : "not ok", expected);
-  if (!no_reuse_run)
-    printf ("%s 3 push %u edits, connections reused\n", reused.edits == expected ? "ok" : "not ok",
-            expected);
+      for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+        if (g_str_equal (names[i], targets[t].name))
+          target = &targets[t];
+      url = target ? aws_fixture_peer_url (target->variable) : NULL;
+      if (url == NULL)
+        {
+          g_printerr ("unknown target or peer not running: %s\n", names[i]);
+          return 2;
+        }
+      bench_target (&bench, target, url);
+    }
+  say ("== medians (edits/s; client CPU per edit; the peers' CPU per edit meanwhile)");
+  {
+    g_auto(GStrv) lines = g_strsplit (bench.summary->str, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+      say ("%s", lines[i]);
+  }
+  printf ("1..%u\n", bench.tap);
+  g_string_free (bench.summary, TRUE);
   g_rmdir (dir);
   g_free (script);
-  g_free (server);
+  g_free (target_list);
   return 0;
 }
