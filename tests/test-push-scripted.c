@@ -11,7 +11,9 @@
  * - a failure mid-batch: the push stops, what went before is committed, the rest stays
  *   queued with its error, and the next push sends it;
  * - crash safety: an answer lost after the write, and a run killed after the write,
- *   find the entry applied (last_op_id) and never apply it twice.
+ *   find the entry applied (last_op_id) and never apply it twice;
+ * - UPDATED_NEW: the answer's attributes laid over the cached item; an answer without
+ *   version or last_op_id is an error naming the item, and the entry stays queued.
  */
 #define G_LOG_DOMAIN "test-push-scripted"
 
@@ -40,7 +42,11 @@ typedef struct
   guint             fault_status;
   const char       *fault_type;
   gboolean          fault_after_write;
+  /* An attribute left out of UpdateItem's answer (a server's bug, or a forged answer). */
+  const char       *reply_drop;
   guint             updates;       /* UpdateItem requests received */
+  char             *return_values; /* what the last UpdateItem asked for */
+  guint             reply_members; /* how many attributes its answer carried */
 } Fixture;
 
 /* ---- The cloud --------------------------------------------------------------------- */
@@ -144,6 +150,38 @@ answer_item (SoupServerMessage *message,
   answer (message, 200, body);
 }
 
+/* What ReturnValues asks for: UPDATED_NEW, the attributes the update set (the #aN names,
+ * version, last_op_id); ALL_NEW, the whole item; else none. */
+static void
+answer_attributes (Fixture           *fixture,
+                   SoupServerMessage *message,
+                   JsonObject        *request,
+                   JsonObject        *item)
+{
+  const char *wanted = json_object_has_member (request, "ReturnValues")
+                       ? json_object_get_string_member (request, "ReturnValues") : "NONE";
+  JsonObject *names = json_object_get_object_member (request, "ExpressionAttributeNames");
+  g_autoptr(GList) placeholders = json_object_get_members (names);
+  g_autoptr(JsonObject) updated = json_object_new ();
+
+  g_free (fixture->return_values);
+  fixture->return_values = g_strdup (wanted);
+  if (g_str_equal (wanted, "ALL_NEW"))
+    updated = json_object_ref (item);
+  else if (g_str_equal (wanted, "UPDATED_NEW"))
+    for (GList *l = placeholders; l != NULL; l = l->next)
+      {
+        const char *name = json_object_get_string_member (names, l->data);
+
+        if ((g_str_has_prefix (l->data, "#a") || g_str_equal (name, "version")
+             || g_str_equal (name, "last_op_id")) && g_strcmp0 (name, fixture->reply_drop) != 0)
+          json_object_set_member (updated, name,
+                                  json_node_copy (json_object_get_member (item, name)));
+      }
+  fixture->reply_members = json_object_get_size (updated);
+  answer_item (message, "Attributes", json_object_get_size (updated) > 0 ? updated : NULL);
+}
+
 static const char *
 key_id (JsonObject *request)
 {
@@ -240,7 +278,7 @@ update_item (Fixture           *fixture,
   if (fault)
     answer_error (message, fixture->fault_status, fixture->fault_type, NULL);
   else
-    answer_item (message, "Attributes", item);
+    answer_attributes (fixture, message, request, item);
 }
 
 static void
@@ -319,6 +357,7 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->server);
   g_clear_object (&fixture->store);
   g_hash_table_unref (fixture->items);
+  g_free (fixture->return_values);
 }
 
 static AfPushResult *
@@ -604,6 +643,85 @@ test_applied_then_changed (Fixture       *fixture,
   g_assert_cmpint (outbox_length (fixture), ==, 0);
 }
 
+/* The push asks for UPDATED_NEW (not the whole item back) and lays the answer over the
+ * item it had: the cache's remote copy gets the new version, last_op_id and note, and
+ * keeps every attribute the update did not touch. */
+static void
+test_updated_new (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(AfPushResult) result = NULL;
+  g_autoptr(AfValue) remote = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autofree char *op_id = NULL;
+
+  set_note (fixture, A1, "short answer");
+  outbox = af_store_outbox_list (fixture->store, NULL);
+  op_id = g_strdup (((AfOutboxEntry *) g_ptr_array_index (outbox, 0))->op_id);
+
+  result = push_ok (fixture);
+  g_assert_cmpuint (result->pushed, ==, 1);
+  g_assert_cmpuint (result->requests, ==, 1);
+  g_assert_cmpstr (fixture->return_values, ==, "UPDATED_NEW");
+  g_assert_cmpuint (fixture->reply_members, ==, 3);   /* review_notes, version, last_op_id */
+  remote = af_store_get_remote_item (fixture->store, AF_TABLE_AUDITS, A1, NULL);
+  g_assert_nonnull (remote);
+  g_assert_cmpstr (af_item_get_n (remote, "version"), ==, "2");
+  g_assert_cmpstr (af_item_get_s (remote, "last_op_id"), ==, op_id);
+  g_assert_cmpstr (af_item_get_s (remote, "review_notes"), ==, "short answer");
+  g_assert_cmpstr (af_item_get_s (remote, "loan_application_id"), ==, "L-1");
+  g_assert_cmpstr (af_item_get_s (remote, "status"), ==, "FAILED");
+  g_assert_cmpstr (af_item_get_s (remote, "audit_record_id"), ==, A1);
+  g_assert_cmpint (outbox_length (fixture), ==, 0);
+}
+
+/* An answer without version or last_op_id does not show the update applied: an error
+ * naming the item, the entry (and the item's next one) kept queued, nothing cached as
+ * pushed; the next push finds the entry in the cloud by last_op_id, applied once. */
+static void
+test_updated_new_incomplete (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  const char *dropped = data;
+  g_autoptr(AfPushResult) first = NULL;
+  g_autoptr(AfPushResult) second = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *problem;
+
+  fixture->reply_drop = dropped;
+  set_note (fixture, A1, "answer lost in part");
+  g_assert_true (af_store_mark_reviewed (fixture->store, A1, &error));
+  g_assert_no_error (error);
+
+  first = push_ok (fixture);
+  g_assert_cmpuint (first->pushed, ==, 0);
+  g_assert_cmpuint (first->errors, ==, 1);
+  g_assert_cmpuint (first->waiting, ==, 2);   /* the refused entry and the next */
+  g_assert_cmpuint (first->problems->len, ==, 1);
+  problem = g_ptr_array_index (first->problems, 0);
+  g_assert_nonnull (strstr (problem, A1));
+  g_assert_nonnull (strstr (problem, dropped));
+  g_assert_cmpuint (fixture->updates, ==, 1);
+  g_assert_cmpint (cloud_version (fixture, A1), ==, 2);
+  g_assert_cmpint (cached_remote_version (fixture, A1), ==, 1);
+  outbox = af_store_outbox_list (fixture->store, NULL);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  g_assert_nonnull (strstr (((AfOutboxEntry *) g_ptr_array_index (outbox, 0))->last_error,
+                            dropped));
+
+  fixture->reply_drop = NULL;
+  second = push_ok (fixture);
+  g_assert_cmpuint (second->pushed, ==, 2);
+  g_assert_cmpuint (second->already, ==, 1);
+  g_assert_cmpuint (second->conflicts + second->errors, ==, 0);
+  g_assert_cmpstr (cloud_string (fixture, A1, "review_notes", "S"), ==, "answer lost in part");
+  g_assert_cmpstr (cloud_string (fixture, A1, "reviewed_by", "S"), ==, "tester@example.com");
+  g_assert_cmpint (cloud_version (fixture, A1), ==, 3);
+  g_assert_cmpint (cached_remote_version (fixture, A1), ==, 3);
+  g_assert_cmpint (outbox_length (fixture), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -623,7 +741,12 @@ main (int   argc,
   ADD ("answer-lost", test_answer_lost);
   ADD ("killed-after-write", test_killed_after_write);
   ADD ("applied-then-changed-elsewhere", test_applied_then_changed);
+  ADD ("updated-new", test_updated_new);
 #undef ADD
+  g_test_add ("/push/scripted/updated-new-without-version", Fixture, "version", fixture_setup,
+              test_updated_new_incomplete, fixture_teardown);
+  g_test_add ("/push/scripted/updated-new-without-last-op-id", Fixture, "last_op_id",
+              fixture_setup, test_updated_new_incomplete, fixture_teardown);
 
   status = g_test_run ();
   af_test_scratch_remove ();

@@ -3,7 +3,7 @@
 //
 // The AWS SDK for JavaScript's side of bench-push: the same corrections as our push sends
 // (src/core/af-push.c), on items of their own. Per item, EDITS conditional UpdateItems in
-// order, each on the version the previous one returned (ALL_NEW), as our lanes do; LANES
+// order, each on the version the previous one returned (UPDATED_NEW), as our lanes do; LANES
 // items in flight at once. No cache, no outbox: the client and the network alone.
 // Prints one JSON line: {"items": edits, "seconds": S, "cpu": S, "cpu_total": S} (cpu:
 // this process during the updates; cpu_total: start-up included).
@@ -46,7 +46,7 @@ function correction(table, item, edit, version) {
       ':zero': { N: '0' },
       ':op': { S: crypto.randomUUID() },
     },
-    ReturnValues: 'ALL_NEW',
+    ReturnValues: 'UPDATED_NEW',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   });
 }
