@@ -8,6 +8,7 @@
 
 #include "afd-queue-list.h"
 #include "afd-queue-row.h"
+#include "afd-search-results.h"
 
 struct _AfdQueueList
 {
@@ -18,6 +19,7 @@ struct _AfdQueueList
   GtkStack           *stack;
   GtkListView        *list_view;
   AdwStatusPage      *empty_page;
+  AfdSearchResults   *search_results;
 
   /* owned references */
   GtkSingleSelection *selection;
@@ -32,6 +34,8 @@ struct _AfdQueueList
   guint               reselect_position;
   /* An item to select once the first page arrives (afd_queue_list_select_id()). */
   char               *select_id;
+  /* The search waiting for a pause in the typing. */
+  guint               search_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (AfdQueueList, afd_queue_list, GTK_TYPE_WIDGET)
@@ -45,10 +49,77 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static void update_empty_state (AfdQueueList *self);
+
+/* After the pause in the typing: the results of the text typed replace the queue until
+ * the search is cleared; the queue model stays as it was underneath, so that clearing
+ * the search shows it again where it was. */
 static void
-search_changed_cb (AfdQueueList *self)
+start_search (AfdQueueList *self)
 {
+  g_clear_handle_id (&self->search_timeout, g_source_remove);
+  afd_search_results_search (self->search_results, afd_queue_list_get_search_text (self));
+  update_empty_state (self);
   g_signal_emit (self, signals[SEARCH_CHANGED], 0);
+}
+
+static gboolean
+search_timeout_cb (gpointer user_data)
+{
+  AfdQueueList *self = user_data;
+
+  self->search_timeout = 0;
+  start_search (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A keystroke: the search under way is for a text that is not there any more, and the
+ * next waits for a pause in the typing (GtkSearchEntry's own delay lets the first
+ * letter through at once: a search of one letter, the costliest of all). Clearing the
+ * entry brings the queue back at once. */
+static void
+entry_changed_cb (AfdQueueList *self)
+{
+  afd_search_results_cancel (self->search_results);
+  g_clear_handle_id (&self->search_timeout, g_source_remove);
+  if (afd_queue_list_is_searching (self))
+    self->search_timeout = g_timeout_add (AFD_QUEUE_LIST_SEARCH_DELAY, search_timeout_cb, self);
+  else
+    start_search (self);
+}
+
+/* Escape in the entry, or in the results: the search ends and the queue comes back. */
+static void
+stop_search_cb (AfdQueueList *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  AfdQueueList *self = AFD_QUEUE_LIST (user_data);
+
+  stop_search_cb (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  return TRUE;
+}
+
+/* Enter in the entry opens the first result. */
+static void
+entry_activate_cb (AfdQueueList *self)
+{
+  if (afd_queue_list_is_searching (self))
+    afd_search_results_activate_first (self->search_results);
+}
+
+static void
+search_row_activated_cb (AfdQueueList *self,
+                         AfdQueueRow  *row)
+{
+  g_signal_emit (self, signals[ROW_SELECTED], 0, row);
 }
 
 static void
@@ -89,14 +160,10 @@ update_empty_state (AfdQueueList *self)
       adw_status_page_set_title (self->empty_page, _("Could Not Read the Queue"));
       adw_status_page_set_description (self->empty_page, error->message);
     }
-  else if (empty && gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0')
-    {
-      adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Results"));
-      adw_status_page_set_description (self->empty_page, _("Try a name, a loan ID, a "
-                                                           "document ID or a file name."));
-    }
-  gtk_stack_set_visible_child_name (self->stack, empty || error != NULL ? "empty" : "list");
+  if (afd_queue_list_is_searching (self))
+    gtk_stack_set_visible_child_name (self->stack, "search");
+  else
+    gtk_stack_set_visible_child_name (self->stack, empty || error != NULL ? "empty" : "list");
 }
 
 static gboolean
@@ -148,6 +215,7 @@ afd_queue_list_dispose (GObject *object)
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
        child = gtk_widget_get_first_child (GTK_WIDGET (self)))
     gtk_widget_unparent (child);
+  g_clear_handle_id (&self->search_timeout, g_source_remove);
   g_clear_object (&self->selection);
   if (self->model != NULL)
     afd_queue_model_cancel (self->model);
@@ -187,10 +255,27 @@ afd_queue_list_class_init (AfdQueueListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdQueueList, stack);
   gtk_widget_class_bind_template_child (widget_class, AfdQueueList, list_view);
   gtk_widget_class_bind_template_child (widget_class, AfdQueueList, empty_page);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_child (widget_class, AfdQueueList, search_results);
+  gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_row_activated_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   g_type_ensure (AFD_TYPE_QUEUE_ROW);
+  g_type_ensure (AFD_TYPE_SEARCH_RESULTS);
+}
+
+static void
+add_escape_shortcut (AfdQueueList *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_callback_action_new (escape_cb, self,
+                                                                                   NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self->search_results), controller);
 }
 
 static void
@@ -204,6 +289,7 @@ afd_queue_list_init (AfdQueueList *self)
   g_signal_connect_swapped (self->selection, "notify::selected",
                             G_CALLBACK (selection_changed_cb), self);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  add_escape_shortcut (self);
 }
 
 /* The last query's pages are not wanted any more. */
@@ -293,6 +379,35 @@ afd_queue_list_get_search_text (AfdQueueList *self)
 {
   g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), NULL);
   return gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+}
+
+gboolean
+afd_queue_list_is_searching (AfdQueueList *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), FALSE);
+  return afd_queue_list_get_search_text (self)[0] != '\0';
+}
+
+void
+afd_queue_list_set_store_thread (AfdQueueList  *self,
+                                 AfStoreThread *thread)
+{
+  g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+  afd_search_results_set_thread (self->search_results, thread);
+}
+
+AfdSearchResults *
+afd_queue_list_get_search_results (AfdQueueList *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), NULL);
+  return self->search_results;
+}
+
+GtkSearchEntry *
+afd_queue_list_get_search_entry (AfdQueueList *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), NULL);
+  return self->search_entry;
 }
 
 void

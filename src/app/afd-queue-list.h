@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * afd-queue-list.h — the middle pane: a search entry over a GtkListView of one queue.
+ * afd-queue-list.h — the middle pane: a search entry over a GtkListView of one queue, or,
+ * while the entry has text, the search's results in every kind of item (AfdSearchResults).
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "afd-queue-model.h"
+#include "afd-search-results.h"
 
 G_BEGIN_DECLS
+
+/* Milliseconds of pause in the typing before a search starts. */
+#define AFD_QUEUE_LIST_SEARCH_DELAY 150
 
 #define AFD_TYPE_QUEUE_LIST (afd_queue_list_get_type ())
 G_DECLARE_FINAL_TYPE (AfdQueueList, afd_queue_list, AFD, QUEUE_LIST, GtkWidget)
@@ -22,6 +27,14 @@ void        afd_queue_list_set_model        (AfdQueueList   *self,
 /* Refreshes the model after an edit, keeping the selected item when it stays put. */
 void        afd_queue_list_reload           (AfdQueueList   *self);
 const char *afd_queue_list_get_search_text  (AfdQueueList   *self);
+/* The cache searched: a search covers every kind of item in it, whatever the queue. */
+void        afd_queue_list_set_store_thread (AfdQueueList   *self,
+                                             AfStoreThread  *thread);
+/* TRUE while the search entry has text: the results are shown instead of the queue. */
+gboolean    afd_queue_list_is_searching     (AfdQueueList   *self);
+/* For tests: the results, and the entry a user types into. */
+AfdSearchResults *afd_queue_list_get_search_results (AfdQueueList *self);
+GtkSearchEntry   *afd_queue_list_get_search_entry   (AfdQueueList *self);
 void        afd_queue_list_focus_search     (AfdQueueList   *self);
 /* Highlights the row of @item_id when it is among the first rows, without reopening it. */
 void        afd_queue_list_select_id        (AfdQueueList   *self,

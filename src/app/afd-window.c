@@ -169,8 +169,17 @@ update_list_title (AfdWindow *self,
 {
   g_autofree char *subtitle = g_strdup_printf (ngettext ("%u item", "%u items", n_items), n_items);
 
-  adw_window_title_set_title (self->list_title, afd_queue_get_title (self->queue));
-  adw_window_title_set_subtitle (self->list_title, subtitle);
+  /* A search looks through every kind of item, not the queue's. */
+  if (afd_queue_list_is_searching (self->queue_list))
+    {
+      adw_window_title_set_title (self->list_title, _("Search"));
+      adw_window_title_set_subtitle (self->list_title, _("Every audit, document and artwork"));
+    }
+  else
+    {
+      adw_window_title_set_title (self->list_title, afd_queue_get_title (self->queue));
+      adw_window_title_set_subtitle (self->list_title, subtitle);
+    }
   gtk_widget_set_visible (self->threshold_button, self->queue == AFD_QUEUE_HIGH_RISK);
   gtk_widget_set_visible (self->submit_button, afd_queue_is_artworks (self->queue));
 }
@@ -178,16 +187,16 @@ update_list_title (AfdWindow *self,
 static void
 show_queue (AfdWindow *self)
 {
-  const char *search = afd_queue_list_get_search_text (self->queue_list);
   g_autoptr(AfdQueueModel) model = NULL;
   g_autoptr(AfdQueueModel) more = NULL;
   AfQuery query;
 
-  if (search != NULL && *search == '\0')
-    search = NULL;
-  afd_queue_build_query (self->queue, risk_threshold (self), search, &query);
+  /* The search entry does not filter the queue: it searches everything, and the queue
+   * stays underneath for when the search is cleared. */
+  afd_queue_build_query (self->queue, risk_threshold (self), NULL, &query);
+  afd_queue_list_set_store_thread (self->queue_list, store_thread (self));
   model = afd_queue_model_new (store_thread (self), &query);
-  if (afd_queue_build_more_query (self->queue, search, &query))
+  if (afd_queue_build_more_query (self->queue, NULL, &query))
     more = afd_queue_model_new (store_thread (self), &query);
   afd_queue_list_set_model (self->queue_list, model, more,
                             afd_queue_get_empty_title (self->queue));
@@ -308,7 +317,7 @@ queue_list_row_selected_cb (AfdWindow   *self,
 static void
 queue_list_search_changed_cb (AfdWindow *self)
 {
-  show_queue (self);
+  update_list_title (self, afd_queue_list_get_n_items (self->queue_list));
 }
 
 static void

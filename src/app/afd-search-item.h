@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-search-item.h — one line of the search results: a group's header ("Documents · 12"),
+ * a result (an AfdQueueRow), or the "Show All" line that ends a capped group.
+ *
+ * The results are one flat GListModel of these (GTK 4.8's list view has no sections),
+ * so that a group arrives as one items-changed and the list view recycles its rows.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "af-table.h"
+#include "afd-queue-row.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AFD_SEARCH_ITEM_HEADER,
+  AFD_SEARCH_ITEM_RESULT,
+  AFD_SEARCH_ITEM_MORE,
+} AfdSearchItemKind;
+
+#define AFD_TYPE_SEARCH_ITEM (afd_search_item_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfdSearchItem, afd_search_item, AFD, SEARCH_ITEM, GObject)
+
+/* The header of @table's group of @total matches. */
+AfdSearchItem     *afd_search_item_new_header (AfTable         table,
+                                               gint64          total);
+/* @row is referenced. */
+AfdSearchItem     *afd_search_item_new_result (AfdQueueRow    *row);
+/* The line under @table's capped group of @total matches that shows @n_more more. */
+AfdSearchItem     *afd_search_item_new_more   (AfTable         table,
+                                               gint64          total,
+                                               guint           n_more);
+
+AfdSearchItemKind  afd_search_item_get_kind   (AfdSearchItem  *self);
+AfTable            afd_search_item_get_table  (AfdSearchItem  *self);
+/* The result's row; NULL for a header or a "Show All" line. */
+AfdQueueRow       *afd_search_item_get_row    (AfdSearchItem  *self);
+/* The group's number of matches (headers and "Show All" lines). */
+gint64             afd_search_item_get_total  (AfdSearchItem  *self);
+/* What the line says: "Documents · 12", "Show 7 More", or the row's title. */
+const char        *afd_search_item_get_label  (AfdSearchItem  *self);
+
+/* "Audits", "Documents" or "Artworks". */
+const char        *afd_search_item_kind_name  (AfTable         table);
+
+G_END_DECLS

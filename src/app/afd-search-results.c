@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-search-results"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "afd-queue-row.h"
+#include "afd-search-item.h"
+#include "afd-search-results.h"
+
+struct _AfdSearchResults
+{
+  GtkWidget           parent_instance;
+
+  /* template widgets */
+  GtkStack           *stack;
+  GtkListView        *list_view;
+  AdwStatusPage      *empty_page;
+
+  /* owned references */
+  GtkSingleSelection *selection;
+  AfdSearchModel     *model;      /* (nullable) until a cache is set */
+
+  /* Set while the results change under the user, so that nothing is opened. */
+  gboolean            quiet;
+};
+
+G_DEFINE_FINAL_TYPE (AfdSearchResults, afd_search_results, GTK_TYPE_WIDGET)
+
+enum {
+  ROW_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- One line: a header, a result or a "Show More" button ----------------------------- */
+
+/* The widgets of a line, kept on its box. */
+typedef struct
+{
+  GtkWidget *header;
+  GtkWidget *result;
+  GtkWidget *title;
+  GtkWidget *subtitle;
+  GtkWidget *reviewed;
+  GtkWidget *badge;
+  GtkWidget *more;
+} Line;
+
+static GtkWidget *
+label_new (const char *css_class,
+           const char *css_class2)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  if (css_class2 != NULL)
+    gtk_widget_add_css_class (label, css_class2);
+  return label;
+}
+
+static GtkWidget *
+result_box_new (Line *line)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+
+  line->title = label_new ("heading", NULL);
+  line->subtitle = label_new ("dim-label", "caption");
+  line->reviewed = gtk_label_new (_("Reviewed"));
+  line->badge = gtk_label_new (NULL);
+  gtk_widget_add_css_class (line->reviewed, "badge");
+  gtk_widget_add_css_class (line->reviewed, "reviewed");
+  gtk_widget_set_valign (line->reviewed, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (line->badge, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_box_append (GTK_BOX (texts), line->title);
+  gtk_box_append (GTK_BOX (texts), line->subtitle);
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_box_append (GTK_BOX (box), line->reviewed);
+  gtk_box_append (GTK_BOX (box), line->badge);
+  gtk_widget_add_css_class (box, "search-result");
+  return box;
+}
+
+static void more_clicked_cb (GtkButton *button, AfdSearchResults *self);
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          AfdSearchResults         *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  Line *line = g_new0 (Line, 1);
+
+  line->header = label_new ("heading", "search-header");
+  line->result = result_box_new (line);
+  line->more = gtk_button_new ();
+  gtk_widget_set_halign (line->more, GTK_ALIGN_START);
+  gtk_widget_add_css_class (line->more, "flat");
+  gtk_widget_add_css_class (line->more, "search-more");
+  g_signal_connect (line->more, "clicked", G_CALLBACK (more_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), line->header);
+  gtk_box_append (GTK_BOX (box), line->result);
+  gtk_box_append (GTK_BOX (box), line->more);
+  g_object_set_data_full (G_OBJECT (box), "afd-search-line", line, g_free);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_result (Line        *line,
+             AfdQueueRow *row)
+{
+  g_auto(GStrv) classes = NULL;
+  g_autofree char *accessible = NULL;
+
+  g_object_get (row, "badge-classes", &classes, "accessible-label", &accessible, NULL);
+  gtk_label_set_label (GTK_LABEL (line->title), afd_queue_row_get_title (row));
+  gtk_label_set_label (GTK_LABEL (line->subtitle), afd_queue_row_get_subtitle (row));
+  gtk_label_set_label (GTK_LABEL (line->badge), afd_queue_row_get_badge (row));
+  gtk_widget_set_css_classes (line->badge, (const char **) classes);
+  gtk_widget_set_visible (line->reviewed, afd_queue_row_get_reviewed (row));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (line->result), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *list_item,
+         AfdSearchResults         *self)
+{
+  AfdSearchItem *item = gtk_list_item_get_item (list_item);
+  Line *line = g_object_get_data (G_OBJECT (gtk_list_item_get_child (list_item)), "afd-search-line");
+  AfdSearchItemKind kind = afd_search_item_get_kind (item);
+
+  gtk_widget_set_visible (line->header, kind == AFD_SEARCH_ITEM_HEADER);
+  gtk_widget_set_visible (line->result, kind == AFD_SEARCH_ITEM_RESULT);
+  gtk_widget_set_visible (line->more, kind == AFD_SEARCH_ITEM_MORE);
+  /* Only results open something; a header is a label, "Show More" a button of its own. */
+  gtk_list_item_set_activatable (list_item, kind == AFD_SEARCH_ITEM_RESULT);
+  gtk_list_item_set_selectable (list_item, kind == AFD_SEARCH_ITEM_RESULT);
+  if (kind == AFD_SEARCH_ITEM_HEADER)
+    gtk_label_set_label (GTK_LABEL (line->header), afd_search_item_get_label (item));
+  else if (kind == AFD_SEARCH_ITEM_RESULT)
+    bind_result (line, afd_search_item_get_row (item));
+  else
+    {
+      gtk_button_set_label (GTK_BUTTON (line->more), afd_search_item_get_label (item));
+      g_object_set_data (G_OBJECT (line->more), "afd-search-table",
+                         GUINT_TO_POINTER (afd_search_item_get_table (item)));
+    }
+}
+
+static void
+more_clicked_cb (GtkButton        *button,
+                 AfdSearchResults *self)
+{
+  AfTable table = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "afd-search-table"));
+
+  if (self->model != NULL)
+    afd_search_model_expand (self->model, table);
+}
+
+/* ---- Opening a result ------------------------------------------------------------------ */
+
+static gboolean
+open_position (AfdSearchResults *self,
+               guint             position)
+{
+  g_autoptr(AfdSearchItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (item == NULL || afd_search_item_get_kind (item) != AFD_SEARCH_ITEM_RESULT)
+    return FALSE;
+  g_signal_emit (self, signals[ROW_ACTIVATED], 0, afd_search_item_get_row (item));
+  return TRUE;
+}
+
+/* A click or the arrows select a result: it opens, as a queue's rows do. */
+static void
+selection_changed_cb (AfdSearchResults *self)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  if (!self->quiet && position != GTK_INVALID_LIST_POSITION)
+    open_position (self, position);
+}
+
+/* Enter on a result that is selected already opens it again (after Back). */
+static void
+list_activate_cb (AfdSearchResults *self,
+                  guint             position)
+{
+  open_position (self, position);
+}
+
+/* ---- The state shown ------------------------------------------------------------------- */
+
+static void
+show_empty (AfdSearchResults *self)
+{
+  const GError *error = afd_search_model_get_error (self->model);
+  g_autofree char *escaped = g_markup_escape_text (afd_search_model_get_text (self->model), -1);
+  g_autofree char *description = NULL;
+
+  if (error != NULL)
+    {
+      adw_status_page_set_icon_name (self->empty_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->empty_page, _("Could Not Search"));
+      description = g_markup_escape_text (error->message, -1);
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Results"));
+      /* TRANSLATORS: %s is what the user typed in the search entry */
+      description = g_strdup_printf (_("Nothing matches “%s”. Try a name, a loan ID, a file "
+                                       "name or the start of an ID."), escaped);
+    }
+  adw_status_page_set_description (self->empty_page, description);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/* The list stays while a search runs (its rows are replaced as groups arrive); the
+ * empty page only once every group has said it has nothing. */
+static void
+update_state (AfdSearchResults *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
+
+  if (empty && !afd_search_model_is_searching (self->model) &&
+      *afd_search_model_get_text (self->model) != '\0')
+    show_empty (self);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "results");
+}
+
+/* ---- GObject ------------------------------------------------------------------------- */
+
+static void
+drop_model (AfdSearchResults *self)
+{
+  if (self->model == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->model, self);
+  afd_search_model_cancel (self->model);
+  g_clear_object (&self->model);
+}
+
+static void
+afd_search_results_dispose (GObject *object)
+{
+  AfdSearchResults *self = AFD_SEARCH_RESULTS (object);
+
+  drop_model (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_SEARCH_RESULTS);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+
+  G_OBJECT_CLASS (afd_search_results_parent_class)->dispose (object);
+}
+
+static void
+afd_search_results_class_init (AfdSearchResultsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = afd_search_results_dispose;
+
+  /* A result was chosen: the page of its item should open. */
+  signals[ROW_ACTIVATED] = g_signal_new ("row-activated", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, AFD_TYPE_QUEUE_ROW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/auditflow/Desk/afd-search-results.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdSearchResults, stack);
+  gtk_widget_class_bind_template_child (widget_class, AfdSearchResults, list_view);
+  gtk_widget_class_bind_template_child (widget_class, AfdSearchResults, empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+afd_search_results_init (AfdSearchResults *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected",
+                            G_CALLBACK (selection_changed_cb), self);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+}
+
+void
+afd_search_results_set_thread (AfdSearchResults *self,
+                               AfStoreThread    *thread)
+{
+  g_return_if_fail (AFD_IS_SEARCH_RESULTS (self));
+  g_return_if_fail (AF_IS_STORE_THREAD (thread));
+
+  if (self->model != NULL && afd_search_model_get_thread (self->model) == thread)
+    return;
+  drop_model (self);
+  self->model = afd_search_model_new (thread);
+  g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (update_state), self);
+  g_signal_connect_swapped (self->model, "finished", G_CALLBACK (update_state), self);
+  self->quiet = TRUE;
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  self->quiet = FALSE;
+}
+
+void
+afd_search_results_search (AfdSearchResults *self,
+                           const char       *text)
+{
+  g_return_if_fail (AFD_IS_SEARCH_RESULTS (self));
+
+  if (self->model == NULL)
+    return;
+  /* A new query: nothing of the last one stays selected. */
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->quiet = FALSE;
+  afd_search_model_set_text (self->model, text);
+  update_state (self);
+}
+
+void
+afd_search_results_cancel (AfdSearchResults *self)
+{
+  g_return_if_fail (AFD_IS_SEARCH_RESULTS (self));
+
+  if (self->model != NULL)
+    afd_search_model_cancel (self->model);
+}
+
+gboolean
+afd_search_results_activate_first (AfdSearchResults *self)
+{
+  guint n;
+
+  g_return_val_if_fail (AFD_IS_SEARCH_RESULTS (self), FALSE);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  for (guint i = 0; i < n; i++)
+    if (open_position (self, i))
+      {
+        self->quiet = TRUE;
+        gtk_single_selection_set_selected (self->selection, i);
+        self->quiet = FALSE;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+AfdSearchModel *
+afd_search_results_get_model (AfdSearchResults *self)
+{
+  g_return_val_if_fail (AFD_IS_SEARCH_RESULTS (self), NULL);
+  return self->model;
+}
+
+GtkListView *
+afd_search_results_get_list_view (AfdSearchResults *self)
+{
+  g_return_val_if_fail (AFD_IS_SEARCH_RESULTS (self), NULL);
+  return self->list_view;
+}

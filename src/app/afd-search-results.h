@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-search-results.h — the results of a search in the middle pane: audits, documents
+ * and artworks in groups, each under a header with its count and capped with a
+ * "Show More" line; "No Results" naming the query when nothing matches.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "af-store-thread.h"
+#include "afd-search-model.h"
+
+G_BEGIN_DECLS
+
+#define AFD_TYPE_SEARCH_RESULTS (afd_search_results_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfdSearchResults, afd_search_results, AFD, SEARCH_RESULTS, GtkWidget)
+
+/* The cache searched from now on; a search under way on another one is dropped. */
+void            afd_search_results_set_thread     (AfdSearchResults *self,
+                                                   AfStoreThread    *thread);
+/* Searches @text ("" empties the results), cancelling the search under way. */
+void            afd_search_results_search         (AfdSearchResults *self,
+                                                   const char       *text);
+/* The user typed again: the search under way is not wanted any more. */
+void            afd_search_results_cancel         (AfdSearchResults *self);
+/* Opens the first result (Enter in the search entry); FALSE when there is none. */
+gboolean        afd_search_results_activate_first (AfdSearchResults *self);
+/* (nullable) The model the list view shows, NULL until a cache is set. */
+AfdSearchModel *afd_search_results_get_model      (AfdSearchResults *self);
+GtkListView    *afd_search_results_get_list_view  (AfdSearchResults *self);
+
+G_END_DECLS

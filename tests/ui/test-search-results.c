@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The window's search, in-process under Xvfb: typed into the real search entry while
+ * the artworks queue is shown, it finds audits, documents and artworks, each kind a
+ * group with its count, capped with "Show More"; typing is debounced into one search;
+ * a superseded search's results never reach the list; Enter opens a result, Escape
+ * brings the queue back; nothing found says "No Results". The SQL guard is FATAL: a
+ * statement on the main thread while the test runs its main loop aborts it.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "af-store.h"
+#include "af-store-guard.h"
+#include "afd-queue.h"
+#include "afd-queue-list.h"
+#include "afd-queue-model.h"
+#include "afd-search-item.h"
+#include "afd-search-model-private.h"
+#include "afd-search-results.h"
+#include "ui/afd-test-widgets.h"
+
+#define TIMEOUT_SECONDS 30
+#define WORD "quillfeather"
+
+/* The names the fixture's items carry: some hold WORD in some case, some not. The
+ * expected groups are counted from these lists, not written down. */
+static const char *applicants[] = {
+  "Ada Quillfeather", "QUILLFEATHER, Bo", "Cy Quillfeather-Ross", "Dora Lindqvist",
+  "Emil Sørensen", "Fay Okafor",
+};
+static const char *file_names[] = {
+  "quillfeather_w2_2023.pdf", "Quillfeather-bank-statement.pdf", "quillfeather_1040.tif",
+  "quillfeather_license.jpg", "quillfeather_paystub_1.pdf", "quillfeather_paystub_2.pdf",
+  "quillfeather_paystub_3.pdf", "quillfeather_id_card.png", "lindqvist_w2.pdf", "scan_0001.pdf",
+};
+static const char *artwork_names[] = {
+  "Quillfeather_portrait.jpg", "still_life_1.jpg", "still_life_2.jpg", "harbour.png",
+};
+
+typedef struct
+{
+  char          *dir;
+  AfStoreThread *thread;
+  GtkWidget     *window;
+  AfdQueueList  *list;
+  guint          selected;   /* row-selected emissions */
+  AfTable        selected_table;
+  char          *selected_id;
+} Fixture;
+
+static guint
+expected_matches (const char **names,
+                  guint        n,
+                  const char  *word)
+{
+  g_autofree char *needle = g_utf8_casefold (word, -1);
+  guint matches = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *folded = g_utf8_casefold (names[i], -1);
+
+      matches += strstr (folded, needle) != NULL;
+    }
+  return matches;
+}
+
+static AfValue *
+item_new (const char *key,
+          guint       i,
+          const char *name_attribute,
+          const char *name)
+{
+  AfValue *item = af_value_new_map ();
+  g_autofree char *id = g_strdup_printf ("%08x-0000-4000-8000-%012x", g_str_hash (key) + i, i);
+  g_autofree char *loan = g_strdup_printf ("LOAN-2024-%06u", 100 + i);
+
+  af_value_map_set (item, key, af_value_new_s (id));
+  af_value_map_set (item, "loan_application_id", af_value_new_s (loan));
+  af_value_map_set (item, name_attribute, af_value_new_s (name));
+  return item;
+}
+
+static void
+put_items (AfStore    *store,
+           AfTable     table,
+           const char *name_attribute,
+           const char **names,
+           guint        n)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      AfValue *item = item_new (af_table_key_name (table), i, name_attribute, names[i]);
+
+      if (table == AF_TABLE_AUDITS)
+        {
+          af_value_map_set (item, "status", af_value_new_s ("COMPLETED"));
+          af_value_map_set (item, "risk_score", af_value_new_n_int (90 - i));
+          af_value_map_set (item, "audit_timestamp", af_value_new_s ("2024-11-02T10:00:00.000Z"));
+        }
+      else if (table == AF_TABLE_DOCUMENTS)
+        {
+          af_value_map_set (item, "processing_status", af_value_new_s ("COMPLETED"));
+          af_value_map_set (item, "upload_timestamp", af_value_new_s ("2024-11-01T09:00:00.000Z"));
+        }
+      else
+        {
+          af_value_map_set (item, "status", af_value_new_s ("COMPLETED"));
+          af_value_map_set (item, "user_id", af_value_new_s ("user-1"));
+          af_value_map_set (item, "created_at", af_value_new_n_int (1730000000 + i));
+        }
+      g_ptr_array_add (items, item);
+    }
+  g_assert_true (af_store_put_remote_items (store, table, items, &error));
+  g_assert_no_error (error);
+}
+
+static void
+row_selected_cb (AfdQueueList *list,
+                 AfdQueueRow  *row,
+                 Fixture      *f)
+{
+  f->selected++;
+  f->selected_table = afd_queue_row_get_table (row);
+  g_free (f->selected_id);
+  f->selected_id = g_strdup (afd_queue_row_get_item_id (row));
+}
+
+static gboolean
+queue_loaded (gpointer data)
+{
+  return !afd_queue_model_is_loading (data);
+}
+
+/* The artworks queue is on show, as the window shows it, before anything is typed. */
+static void
+show_artworks_queue (Fixture *f)
+{
+  g_autoptr(AfdQueueModel) model = NULL;
+  AfQuery query;
+
+  afd_queue_build_query (AFD_QUEUE_ARTWORKS, 50, NULL, &query);
+  model = afd_queue_model_new (f->thread, &query);
+  afd_queue_list_set_store_thread (f->list, f->thread);
+  afd_queue_list_set_model (f->list, model, NULL, "Nothing");
+  afd_test_wait_until (queue_loaded, model, TIMEOUT_SECONDS);
+  g_assert_cmpuint (afd_queue_list_get_n_items (f->list), ==, G_N_ELEMENTS (artwork_names));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  AfStore *store;
+
+  f->dir = g_dir_make_tmp ("afd-search-results-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "cache.db", NULL);
+  store = af_store_open (path, &error);
+  g_assert_no_error (error);
+  put_items (store, AF_TABLE_AUDITS, "applicant_name", applicants, G_N_ELEMENTS (applicants));
+  put_items (store, AF_TABLE_DOCUMENTS, "file_name", file_names, G_N_ELEMENTS (file_names));
+  put_items (store, AF_TABLE_ANALYSES, "filename", artwork_names, G_N_ELEMENTS (artwork_names));
+  f->thread = af_store_thread_new (store);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 420, 700);
+  f->list = g_object_new (AFD_TYPE_QUEUE_LIST, NULL);
+  g_signal_connect (f->list, "row-selected", G_CALLBACK (row_selected_cb), f);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->list));
+  gtk_window_present (GTK_WINDOW (f->window));
+  show_artworks_queue (f);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  af_store_thread_close (f->thread);
+  g_clear_object (&f->thread);
+  g_assert_cmpuint (af_store_guard_get_violations (), ==, 0);
+  af_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->selected_id);
+}
+
+static AfdSearchModel *
+search_model (Fixture *f)
+{
+  return afd_search_results_get_model (afd_queue_list_get_search_results (f->list));
+}
+
+static gboolean
+search_finished (gpointer data)
+{
+  Fixture *f = data;
+
+  return !afd_search_model_is_searching (search_model (f)) &&
+         g_strcmp0 (afd_search_model_get_text (search_model (f)),
+                    afd_queue_list_get_search_text (f->list)) == 0;
+}
+
+/* Types @text a letter at a time, faster than the debounce, as a user does, once the
+ * window has settled (its first frames take a while under Xvfb). */
+static void
+type_text (Fixture    *f,
+           const char *text)
+{
+  GtkEditable *entry = GTK_EDITABLE (afd_queue_list_get_search_entry (f->list));
+
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  afd_test_settle (f->window, 3);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      int position = -1;
+
+      gtk_editable_set_position (entry, -1);
+      position = gtk_editable_get_position (entry);
+      gtk_editable_insert_text (entry, p, g_utf8_next_char (p) - p, &position);
+      /* What is pending runs (a redraw, the entry's own handlers), without waiting:
+       * a loaded machine must not turn a keystroke into a pause. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+typedef struct
+{
+  guint added;
+  guint changes;
+} Changes;
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Changes    *changes)
+{
+  changes->added += added;
+  changes->changes++;
+}
+
+/* The lines of the list view's model, as (kind, label) for the assertions. */
+static GPtrArray *
+lines_of (GListModel *model)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (lines, g_list_model_get_item (model, i));
+  return lines;
+}
+
+/* The results of @table's group: checks its header's count and returns its rows. */
+static guint
+group_rows (GPtrArray  *lines,
+            AfTable     table,
+            gint64      total,
+            guint      *out_more)
+{
+  g_autofree char *header = g_strdup_printf ("%s · %" G_GINT64_FORMAT,
+                                             afd_search_item_kind_name (table), total);
+  guint rows = 0;
+  gboolean in_group = FALSE;
+
+  *out_more = 0;
+  for (guint i = 0; i < lines->len; i++)
+    {
+      AfdSearchItem *item = g_ptr_array_index (lines, i);
+      AfdSearchItemKind kind = afd_search_item_get_kind (item);
+
+      if (kind == AFD_SEARCH_ITEM_HEADER)
+        {
+          in_group = afd_search_item_get_table (item) == table;
+          if (in_group)
+            g_assert_cmpstr (afd_search_item_get_label (item), ==, header);
+        }
+      else if (in_group && kind == AFD_SEARCH_ITEM_RESULT)
+        {
+          g_autofree char *title = g_utf8_casefold (afd_search_item_get_label (item), -1);
+
+          g_assert_cmpint (afd_search_item_get_table (item), ==, table);
+          g_assert_nonnull (strstr (title, WORD));
+          rows++;
+        }
+      else if (in_group)
+        (*out_more)++;
+    }
+  return rows;
+}
+
+static const char *
+visible_page (Fixture *f)
+{
+  GtkWidget *results = GTK_WIDGET (afd_queue_list_get_search_results (f->list));
+  GtkWidget *stack = gtk_widget_get_parent (results);
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+test_grouped (Fixture       *f,
+              gconstpointer  data)
+{
+  GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (view));
+  guint audits = expected_matches (applicants, G_N_ELEMENTS (applicants), WORD);
+  guint documents = expected_matches (file_names, G_N_ELEMENTS (file_names), WORD);
+  guint artworks = expected_matches (artwork_names, G_N_ELEMENTS (artwork_names), WORD);
+  Changes changes = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+  guint more;
+
+  g_assert_cmpuint (documents, >, AFD_SEARCH_MODEL_GROUP_CAP);
+  g_signal_connect (shown, "items-changed", G_CALLBACK (items_changed_cb), &changes);
+  g_assert_cmpstr (visible_page (f), ==, "list");
+
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  /* Twelve keystrokes inside the debounce: one search, its three groups taken in. */
+  g_assert_cmpuint (afd_search_model_get_n_started (search_model (f)), ==, 1);
+  g_assert_cmpuint (afd_search_model_get_n_delivered (search_model (f)), ==, 3);
+  g_assert_cmpstr (visible_page (f), ==, "search");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+
+  /* The list view's own model got the groups through items-changed. */
+  lines = lines_of (shown);
+  g_assert_cmpuint (changes.added, >=, lines->len);
+  g_assert_cmpuint (lines->len, ==, 3 + audits + AFD_SEARCH_MODEL_GROUP_CAP + 1 + artworks);
+  g_assert_cmpuint (group_rows (lines, AF_TABLE_AUDITS, audits, &more), ==, audits);
+  g_assert_cmpuint (more, ==, 0);
+  g_assert_cmpuint (group_rows (lines, AF_TABLE_DOCUMENTS, documents, &more), ==,
+                    AFD_SEARCH_MODEL_GROUP_CAP);
+  g_assert_cmpuint (more, ==, 1);
+  g_assert_cmpuint (group_rows (lines, AF_TABLE_ANALYSES, artworks, &more), ==, artworks);
+  /* Groups in a fixed order: audits, documents, artworks. */
+  g_assert_cmpint (afd_search_item_get_table (g_ptr_array_index (lines, 0)), ==, AF_TABLE_AUDITS);
+  g_assert_cmpint (afd_search_item_get_table (g_ptr_array_index (lines, lines->len - 1)), ==,
+                   AF_TABLE_ANALYSES);
+  afd_test_screenshot (f->window, "search-grouped-list.png");
+
+  /* "Show More" under the documents shows every one of them. */
+  {
+    g_autofree char *label = g_strdup_printf ("Show %u More", documents - AFD_SEARCH_MODEL_GROUP_CAP);
+    GtkWidget *button = afd_test_find_button (GTK_WIDGET (view), label);
+
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+    g_clear_pointer (&lines, g_ptr_array_unref);
+    lines = lines_of (shown);
+    g_assert_cmpuint (group_rows (lines, AF_TABLE_DOCUMENTS, documents, &more), ==, documents);
+    g_assert_cmpuint (more, ==, 0);
+  }
+}
+
+/* Enter in the entry opens the first result; Enter on a row opens that one; Escape
+ * ends the search and the queue that was shown is back. */
+static void
+test_open_and_clear (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkSearchEntry *entry = afd_queue_list_get_search_entry (f->list);
+  GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (view));
+  g_autoptr(GPtrArray) lines = NULL;
+  guint document = G_MAXUINT;
+
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpuint (f->selected, ==, 1);
+  g_assert_cmpint (f->selected_table, ==, AF_TABLE_AUDITS);
+
+  lines = lines_of (shown);
+  for (guint i = 0; i < lines->len && document == G_MAXUINT; i++)
+    if (afd_search_item_get_table (g_ptr_array_index (lines, i)) == AF_TABLE_DOCUMENTS &&
+        afd_search_item_get_kind (g_ptr_array_index (lines, i)) == AFD_SEARCH_ITEM_RESULT)
+      document = i;
+  g_assert_cmpuint (document, <, lines->len);
+  gtk_widget_activate_action (GTK_WIDGET (view), "list.activate-item", "u", document);
+  g_assert_cmpuint (f->selected, ==, 2);
+  g_assert_cmpint (f->selected_table, ==, AF_TABLE_DOCUMENTS);
+  g_assert_cmpstr (f->selected_id, ==,
+                   afd_queue_row_get_item_id (afd_search_item_get_row (g_ptr_array_index (lines, document))));
+  /* The query is still there to come back to. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, WORD);
+  g_assert_cmpstr (visible_page (f), ==, "search");
+
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  afd_test_run_for (50);
+  g_assert_cmpstr (visible_page (f), ==, "list");
+  g_assert_cmpuint (afd_queue_list_get_n_items (f->list), ==, G_N_ELEMENTS (artwork_names));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+}
+
+static void
+test_no_results (Fixture       *f,
+                 gconstpointer  data)
+{
+  GtkWidget *results = GTK_WIDGET (afd_queue_list_get_search_results (f->list));
+  GtkWidget *status;
+
+  type_text (f, "zebrawood");
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  status = gtk_widget_get_first_child (gtk_widget_get_first_child (results));
+  g_assert_cmpstr (visible_page (f), ==, "search");
+  for (; status != NULL && !ADW_IS_STATUS_PAGE (status); status = gtk_widget_get_next_sibling (status))
+    ;
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_get_mapped (status));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Results");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "zebrawood"));
+}
+
+/* Holds the store's thread until released, so that searches queue up behind it. */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean released;
+} Gate;
+
+static gpointer
+gate_job (AfStore   *store,
+          gpointer   data,
+          GError   **error)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+result_added_cb (GListModel *model,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 GPtrArray  *titles)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(AfdSearchItem) item = g_list_model_get_item (model, i);
+
+      if (afd_search_item_get_kind (item) == AFD_SEARCH_ITEM_RESULT)
+        g_ptr_array_add (titles, g_utf8_casefold (afd_search_item_get_label (item), -1));
+    }
+}
+
+static gboolean
+model_finished (gpointer data)
+{
+  return !afd_search_model_is_searching (data);
+}
+
+/* A search replaced before its results came: they never reach the list. */
+static void
+test_superseded (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(AfdSearchModel) model = afd_search_model_new (f->thread);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GAsyncResult) released = NULL;
+  Gate gate = { 0 };
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  g_signal_connect (model, "items-changed", G_CALLBACK (result_added_cb), titles);
+  af_store_thread_run_async (f->thread, gate_job, &gate, NULL, NULL, NULL,
+                             af_test_store_result, &released);
+  afd_search_model_set_text (model, WORD);
+  afd_search_model_set_text (model, "still");
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_signal (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  af_test_wait (&released);
+  afd_test_wait_until (model_finished, model, TIMEOUT_SECONDS);
+
+  g_assert_cmpuint (afd_search_model_get_n_started (model), ==, 2);
+  g_assert_cmpuint (afd_search_model_get_n_delivered (model), ==, 3);
+  g_assert_cmpuint (titles->len, ==, expected_matches (artwork_names, G_N_ELEMENTS (artwork_names),
+                                                       "still"));
+  for (guint i = 0; i < titles->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (titles, i), WORD));
+  g_assert_cmpint (afd_search_model_get_total (model, AF_TABLE_ANALYSES), ==, titles->len);
+  g_assert_cmpint (afd_search_model_get_total (model, AF_TABLE_AUDITS), ==, 0);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  af_store_guard_arm (AF_STORE_GUARD_FATAL);
+
+  g_test_add ("/search-results/grouped", Fixture, NULL, fixture_set_up, test_grouped,
+              fixture_tear_down);
+  g_test_add ("/search-results/open-and-clear", Fixture, NULL, fixture_set_up,
+              test_open_and_clear, fixture_tear_down);
+  g_test_add ("/search-results/no-results", Fixture, NULL, fixture_set_up, test_no_results,
+              fixture_tear_down);
+  g_test_add ("/search-results/superseded", Fixture, NULL, fixture_set_up, test_superseded,
+              fixture_tear_down);
+  return g_test_run ();
+}
