@@ -278,8 +278,8 @@ test_keys_and_loupe (void)
   g_assert_cmpfloat (afd_image_view_get_zoom (v.view), ==, 1.0);
   g_assert_false (afd_image_view_get_fit (v.view));
   /* At 100 % only the tiles in sight are drawn: at most 3 × 3 of the 6 × 4. */
-  g_assert_cmpuint (v.view->last_tiles_drawn, <=, 9);
-  g_assert_cmpuint (v.view->last_tiles_drawn, >=, 2);
+  g_assert_cmpuint (v.view->last_frame.drawn, <=, 9);
+  g_assert_cmpuint (v.view->last_frame.drawn, >=, 2);
   press (widget, GDK_KEY_plus, 0);
   g_assert_cmpfloat (afd_image_view_get_zoom (v.view), >, 1.0);
   press (widget, GDK_KEY_minus, 0);

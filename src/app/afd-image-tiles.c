@@ -16,6 +16,7 @@ typedef struct
   int        columns;
   int        rows;
   GPtrArray *tiles;   /* (element-type GdkTexture) row by row */
+  guint8    *shown;   /* per tile: drawn once, so the renderer holds it (main thread) */
 } Level;
 
 struct _AfdImageTiles
@@ -24,6 +25,7 @@ struct _AfdImageTiles
 
   GArray  *levels;    /* (element-type Level) full size first */
   GBytes  *file;      /* (owned) (nullable) the file's bytes, when decoded from one */
+  int      tile_size;
 };
 
 G_DEFINE_FINAL_TYPE (AfdImageTiles, afd_image_tiles, G_TYPE_OBJECT)
@@ -34,45 +36,80 @@ level_clear (gpointer data)
   Level *level = data;
 
   g_clear_pointer (&level->tiles, g_ptr_array_unref);
+  g_clear_pointer (&level->shown, g_free);
 }
 
-/* A tile gets its own packed rows (copied here, on the worker): the renderer then
- * uploads it in one call, where rows of the level's stride would go one by one. */
+/* 512 unless AFD_IMAGE_TILE_SIZE (a power of two, 128 to 2048) says otherwise: the
+ * benchmark compares sizes with it. */
+static int
+default_tile_size (void)
+{
+  static gsize size;
+
+  if (g_once_init_enter (&size))
+    {
+      const char *text = g_getenv ("AFD_IMAGE_TILE_SIZE");
+      gint64 value = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+      gsize chosen = AFD_IMAGE_TILE_SIZE;
+
+      if (value >= 128 && value <= 2048 && (value & (value - 1)) == 0)
+        chosen = (gsize) value;
+      g_once_init_leave (&size, chosen);
+    }
+  return (int) size;
+}
+
+/* Every tile is @size × @size, the edge ones too (their last column and row repeated
+ * into the margin; the drawing clips it away). Mesa's llvmpipe compiles one shader
+ * variant per texture format and per "is each side a power of two": tiles of one size
+ * and one format need one variant, compiled with the first frame, where edge tiles of
+ * odd sizes each stalled a later frame for 50–150 ms the first time they came into
+ * view. The rows are copied here, on the worker, packed, so the renderer uploads a tile
+ * in one call. */
 static GdkTexture *
 cut_tile (GdkPixbuf *pixbuf,
           int        x,
-          int        y)
+          int        y,
+          int        size)
 {
-  int width = MIN (AFD_IMAGE_TILE_SIZE, gdk_pixbuf_get_width (pixbuf) - x);
-  int height = MIN (AFD_IMAGE_TILE_SIZE, gdk_pixbuf_get_height (pixbuf) - y);
+  int width = MIN (size, gdk_pixbuf_get_width (pixbuf) - x);
+  int height = MIN (size, gdk_pixbuf_get_height (pixbuf) - y);
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  gboolean alpha = gdk_pixbuf_get_has_alpha (pixbuf);
-  gsize row = (gsize) width * (alpha ? 4 : 3);
-  const guchar *source = gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * stride
-                         + (gsize) x * (alpha ? 4 : 3);
-  guchar *data = g_malloc (row * height);
+  int bpp = gdk_pixbuf_get_has_alpha (pixbuf) ? 4 : 3;
+  gsize row = (gsize) size * bpp;
+  const guchar *source = gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * stride + (gsize) x * bpp;
+  guchar *data = g_malloc (row * size);
   g_autoptr(GBytes) bytes = NULL;
 
   for (int i = 0; i < height; i++)
-    memcpy (data + i * row, source + (gsize) i * stride, row);
-  bytes = g_bytes_new_take (data, row * height);
-  return gdk_memory_texture_new (width, height,
-                                 alpha ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+    {
+      guchar *out = data + i * row;
+
+      memcpy (out, source + (gsize) i * stride, (gsize) width * bpp);
+      for (int j = width; j < size; j++)
+        memcpy (out + (gsize) j * bpp, out + (gsize) (width - 1) * bpp, bpp);
+    }
+  for (int i = height; i < size; i++)
+    memcpy (data + i * row, data + (height - 1) * row, row);
+  bytes = g_bytes_new_take (data, row * size);
+  return gdk_memory_texture_new (size, size,
+                                 bpp == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
                                  bytes, row);
 }
 
 static Level
-make_level (GdkPixbuf *pixbuf)
+make_level (GdkPixbuf *pixbuf,
+            int        size)
 {
   Level level = { gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf) };
 
-  level.columns = (level.width + AFD_IMAGE_TILE_SIZE - 1) / AFD_IMAGE_TILE_SIZE;
-  level.rows = (level.height + AFD_IMAGE_TILE_SIZE - 1) / AFD_IMAGE_TILE_SIZE;
+  level.columns = (level.width + size - 1) / size;
+  level.rows = (level.height + size - 1) / size;
   level.tiles = g_ptr_array_new_full (level.columns * level.rows, g_object_unref);
+  level.shown = g_new0 (guint8, level.columns * level.rows);
   for (int row = 0; row < level.rows; row++)
     for (int column = 0; column < level.columns; column++)
-      g_ptr_array_add (level.tiles, cut_tile (pixbuf, column * AFD_IMAGE_TILE_SIZE,
-                                              row * AFD_IMAGE_TILE_SIZE));
+      g_ptr_array_add (level.tiles, cut_tile (pixbuf, column * size, row * size, size));
   return level;
 }
 
@@ -84,15 +121,17 @@ build_pyramid (GdkPixbuf    *pixbuf,
   g_autoptr(AfdImageTiles) self = g_object_new (AFD_TYPE_IMAGE_TILES, NULL);
   g_autoptr(GdkPixbuf) current = g_object_ref (pixbuf);
 
+  self->tile_size = default_tile_size ();
+
   for (;;)
     {
       int width = gdk_pixbuf_get_width (current);
       int height = gdk_pixbuf_get_height (current);
-      Level level = make_level (current);
+      Level level = make_level (current, self->tile_size);
       GdkPixbuf *smaller;
 
       g_array_append_val (self->levels, level);
-      if (MAX (width, height) <= AFD_IMAGE_TILE_SIZE)
+      if (MAX (width, height) <= self->tile_size)
         break;
       if (g_cancellable_is_cancelled (cancellable))
         return NULL;
@@ -251,41 +290,115 @@ afd_image_tiles_level_for_scale (AfdImageTiles *self,
   return (guint) MIN (level, (double) self->levels->len - 1);
 }
 
-guint
+/* Marks the tile drawn; FALSE when it was never drawn and the frame has no upload left.
+ * The smallest level always draws: there must be a picture. */
+static gboolean
+tile_ready (Level        *level,
+            guint         index,
+            gboolean      smallest,
+            AfdTileFrame *frame)
+{
+  if (level->shown[index])
+    return TRUE;
+  if (frame->uploads_left == 0 && !smallest)
+    return FALSE;
+  if (frame->uploads_left > 0)
+    frame->uploads_left--;
+  level->shown[index] = TRUE;
+  frame->uploaded++;
+  return TRUE;
+}
+
+/* Tile (@column, @row) of @level in image pixels, padding included. */
+static void
+tile_area (AfdImageTiles   *self,
+           Level           *level,
+           int              column,
+           int              row,
+           graphene_rect_t *rect)
+{
+  double x_ratio = (double) level_at (self, 0)->width / level->width;
+  double y_ratio = (double) level_at (self, 0)->height / level->height;
+
+  graphene_rect_init (rect, column * self->tile_size * x_ratio, row * self->tile_size * y_ratio,
+                      self->tile_size * x_ratio, self->tile_size * y_ratio);
+}
+
+/* Whole logical pixels at the edges: neighbours meet without a hairline gap. */
+static void
+on_screen (const graphene_rect_t *rect,
+           double                 scale,
+           graphene_rect_t       *out)
+{
+  double x = round (rect->origin.x * scale);
+  double y = round (rect->origin.y * scale);
+
+  graphene_rect_init (out, x, y, round ((rect->origin.x + rect->size.width) * scale) - x,
+                      round ((rect->origin.y + rect->size.height) * scale) - y);
+}
+
+/* The tiles of level @index that meet @area; a tile that may not be uploaded in this
+ * frame is drawn from the next smaller level, clipped to its place. */
+static void
+draw_level (AfdImageTiles         *self,
+            GtkSnapshot           *snapshot,
+            guint                  index,
+            double                 scale,
+            const graphene_rect_t *area,
+            AfdTileFrame          *frame)
+{
+  Level *level = level_at (self, index);
+  graphene_rect_t first, last;
+  int first_column, last_column, first_row, last_row;
+
+  tile_area (self, level, 0, 0, &first);
+  first_column = MAX (0, (int) floor (area->origin.x / first.size.width));
+  last_column = MIN (level->columns - 1,
+                     (int) floor ((area->origin.x + area->size.width) / first.size.width));
+  first_row = MAX (0, (int) floor (area->origin.y / first.size.height));
+  last_row = MIN (level->rows - 1,
+                  (int) floor ((area->origin.y + area->size.height) / first.size.height));
+  for (int row = first_row; row <= last_row; row++)
+    for (int column = first_column; column <= last_column; column++)
+      {
+        guint i = row * level->columns + column;
+        graphene_rect_t bounds, part;
+
+        tile_area (self, level, column, row, &last);
+        on_screen (&last, scale, &bounds);
+        if (tile_ready (level, i, index + 1 == self->levels->len, frame))
+          {
+            gtk_snapshot_append_texture (snapshot, g_ptr_array_index (level->tiles, i), &bounds);
+            frame->drawn++;
+            continue;
+          }
+        frame->deferred++;
+        if (!graphene_rect_intersection (&last, area, &part))
+          continue;
+        gtk_snapshot_push_clip (snapshot, &bounds);
+        draw_level (self, snapshot, index + 1, scale, &part, frame);
+        gtk_snapshot_pop (snapshot);
+      }
+}
+
+void
 afd_image_tiles_snapshot (AfdImageTiles         *self,
                           GtkSnapshot           *snapshot,
                           double                 scale,
                           int                    scale_factor,
-                          const graphene_rect_t *area)
+                          const graphene_rect_t *area,
+                          AfdTileFrame          *frame)
 {
   guint index = afd_image_tiles_level_for_scale (self, scale * MAX (scale_factor, 1));
-  Level *level = level_at (self, index);
-  /* One level pixel in image pixels, then in logical pixels on screen. */
-  double ratio = (double) level_at (self, 0)->width / level->width;
-  double tile = AFD_IMAGE_TILE_SIZE * ratio;
-  int first_column = MAX (0, (int) floor (area->origin.x / tile));
-  int last_column = MIN (level->columns - 1, (int) floor ((area->origin.x + area->size.width) / tile));
-  int first_row = MAX (0, (int) floor (area->origin.y / tile));
-  int last_row = MIN (level->rows - 1, (int) floor ((area->origin.y + area->size.height) / tile));
-  guint n = 0;
+  graphene_rect_t picture;
 
-  for (int row = first_row; row <= last_row; row++)
-    for (int column = first_column; column <= last_column; column++)
-      {
-        GdkTexture *texture = g_ptr_array_index (level->tiles, row * level->columns + column);
-        graphene_rect_t bounds;
-
-        /* Whole logical pixels at the edges: neighbours meet without a hairline gap. */
-        graphene_rect_init (&bounds, round (column * tile * scale), round (row * tile * scale),
-                            0, 0);
-        bounds.size.width = round ((column * tile + gdk_texture_get_width (texture) * ratio) * scale)
-                            - bounds.origin.x;
-        bounds.size.height = round ((row * tile + gdk_texture_get_height (texture) * ratio) * scale)
-                             - bounds.origin.y;
-        gtk_snapshot_append_texture (snapshot, texture, &bounds);
-        n++;
-      }
-  return n;
+  g_return_if_fail (AFD_IS_IMAGE_TILES (self));
+  /* The edge tiles' padding is cut off here. */
+  on_screen (&GRAPHENE_RECT_INIT (0, 0, level_at (self, 0)->width, level_at (self, 0)->height),
+             scale, &picture);
+  gtk_snapshot_push_clip (snapshot, &picture);
+  draw_level (self, snapshot, index, scale, area, frame);
+  gtk_snapshot_pop (snapshot);
 }
 
 static void

@@ -5,9 +5,11 @@
  * A 40-megapixel photo is one 160 MB texture: uploading it, or scaling it down on every
  * frame, would stall the main loop. Here the picture is decoded on a worker thread and
  * halved again and again (mipmaps) until it fits in one tile; each level is cut into
- * 512-pixel tiles that share the level's pixels (no copy). Drawing takes only the tiles
- * in view, from the level closest to the screen's resolution, so a frame uploads a few
- * tiles at most. The pixel limits of af-file-check hold before any decoder runs.
+ * 512 × 512 tiles (GdkMemoryTextures made on the worker: the main thread only draws
+ * them). Drawing takes only the tiles in view, from the level closest to the screen's
+ * resolution, and uploads at most a few new tiles per frame: the others are drawn from
+ * a smaller level until a later frame uploads them. The pixel limits of af-file-check
+ * hold before any decoder runs.
  */
 #pragma once
 
@@ -42,14 +44,27 @@ guint          afd_image_tiles_get_n_levels  (AfdImageTiles        *self);
 guint          afd_image_tiles_level_for_scale (AfdImageTiles      *self,
                                               double                scale);
 
+/* One frame's drawing. The caller sets @uploads_left (tiles never drawn before that this
+ * frame may draw: the renderer uploads each one); the drawing counts the tiles it drew,
+ * the ones it drew for the first time, and the ones it put off to a later frame (drawn
+ * from a smaller level meanwhile): the caller draws again while any are put off. */
+typedef struct
+{
+  guint uploads_left;
+  guint drawn;
+  guint uploaded;
+  guint deferred;
+} AfdTileFrame;
+
 /* Appends the tiles that meet @area (image pixels) with the image's origin at the
- * snapshot's origin and one image pixel drawn @scale logical pixels wide. @scale_factor
- * is the surface's, so that HiDPI screens get the sharper level. Returns the number
- * of tiles appended. */
-guint          afd_image_tiles_snapshot      (AfdImageTiles        *self,
+ * snapshot's origin and one image pixel drawn @scale logical pixels wide, clipped to
+ * the picture. @scale_factor is the surface's, so that HiDPI screens get the sharper
+ * level. */
+void           afd_image_tiles_snapshot      (AfdImageTiles        *self,
                                               GtkSnapshot          *snapshot,
                                               double                scale,
                                               int                   scale_factor,
-                                              const graphene_rect_t *area);
+                                              const graphene_rect_t *area,
+                                              AfdTileFrame         *frame);
 
 G_END_DECLS

@@ -28,22 +28,22 @@ visible_area (AfdImageView          *self,
 }
 
 /* The picture (and its overlay) with its origin at (@origin_x, @origin_y). */
-static guint
+static void
 draw_picture (AfdImageView          *self,
               GtkSnapshot           *snapshot,
               double                 scale,
               double                 origin_x,
               double                 origin_y,
-              const graphene_rect_t *visible)
+              const graphene_rect_t *visible,
+              AfdTileFrame          *frame)
 {
   int factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   graphene_rect_t area;
-  guint n;
 
   visible_area (self, scale, origin_x, origin_y, visible, &area);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (origin_x, origin_y));
-  n = afd_image_tiles_snapshot (self->tiles, snapshot, scale, factor, &area);
+  afd_image_tiles_snapshot (self->tiles, snapshot, scale, factor, &area, frame);
   if (self->overlay != NULL && self->overlay_opacity > 0)
     {
       /* The overlay may be smaller than the picture: it is stretched onto it. */
@@ -53,11 +53,11 @@ draw_picture (AfdImageView          *self,
 
       graphene_rect_scale (&area, 1 / ratio, 1 / ratio, &overlay_area);
       gtk_snapshot_push_opacity (snapshot, self->overlay_opacity);
-      n += afd_image_tiles_snapshot (self->overlay, snapshot, scale * ratio, factor, &overlay_area);
+      afd_image_tiles_snapshot (self->overlay, snapshot, scale * ratio, factor, &overlay_area,
+                                frame);
       gtk_snapshot_pop (snapshot);
     }
   gtk_snapshot_restore (snapshot);
-  return n;
 }
 
 static void
@@ -150,7 +150,8 @@ static void
 draw_loupe (AfdImageView *self,
             GtkSnapshot  *snapshot,
             double        origin_x,
-            double        origin_y)
+            double        origin_y,
+            AfdTileFrame *frame)
 {
   double radius = AFD_IMAGE_VIEW_LOUPE_RADIUS;
   double scale = self->zoom * AFD_IMAGE_VIEW_LOUPE_MAGNIFICATION;
@@ -165,11 +166,21 @@ draw_loupe (AfdImageView *self,
   gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.1, 0.1, 0.1, 1 }, &circle);
   /* The point under the loupe stays at its centre, magnified. */
   draw_picture (self, snapshot, scale, cx - self->loupe_x * scale, cy - self->loupe_y * scale,
-                &circle);
+                &circle, frame);
   gtk_snapshot_pop (snapshot);
   gtk_snapshot_append_outset_shadow (snapshot, &clip, &region_dark, 0, 1, 1, 6);
   gtk_snapshot_append_border (snapshot, &clip, (float[4]) { 3, 3, 3, 3 },
                               (GdkRGBA[4]) { ring, ring, ring, ring });
+}
+
+static gboolean
+redraw_cb (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       data)
+{
+  AFD_IMAGE_VIEW (widget)->redraw_tick = 0;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -179,13 +190,18 @@ afd_image_view_snapshot (GtkWidget   *widget,
   AfdImageView *self = AFD_IMAGE_VIEW (widget);
   graphene_rect_t visible = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
                                                 gtk_widget_get_height (widget));
+  AfdTileFrame frame = { AFD_IMAGE_VIEW_UPLOADS_PER_FRAME };
   double origin_x, origin_y;
 
   if (self->tiles == NULL)
     return;
   afd_image_view_origin (self, &origin_x, &origin_y);
-  self->last_tiles_drawn = draw_picture (self, snapshot, self->zoom, origin_x, origin_y, &visible);
+  draw_picture (self, snapshot, self->zoom, origin_x, origin_y, &visible, &frame);
   draw_regions (self, snapshot, origin_x, origin_y);
   if (self->loupe && self->loupe_shown)
-    draw_loupe (self, snapshot, origin_x, origin_y);
+    draw_loupe (self, snapshot, origin_x, origin_y, &frame);
+  self->last_frame = frame;
+  /* The tiles put off are uploaded by the next frames, a few at a time. */
+  if (frame.deferred > 0 && self->redraw_tick == 0)
+    self->redraw_tick = gtk_widget_add_tick_callback (widget, redraw_cb, NULL, NULL);
 }

@@ -462,6 +462,9 @@ afd_image_view_dispose (GObject *object)
 {
   AfdImageView *self = AFD_IMAGE_VIEW (object);
 
+  if (self->redraw_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->redraw_tick);
+  self->redraw_tick = 0;
   afd_scrollable_clear_adjustment (&self->hadjustment, self);
   afd_scrollable_clear_adjustment (&self->vadjustment, self);
   g_clear_object (&self->tiles);

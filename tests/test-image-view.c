@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The image view's drawing against the decoded picture, under Xvfb: at 100 % at a
+ * few scroll positions (the edges too, where tiles are padded), every sampled pixel is
+ * the picture's own (a seam or an offset of one pixel fails); fitted and between, the
+ * drawing matches the picture scaled down and stops at its edges; a frame uploads at
+ * most AFD_IMAGE_VIEW_UPLOADS_PER_FRAME new tiles, draws the others from a smaller
+ * level meanwhile (close to the picture already), and the next frames finish them.
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "afd-image-view-private.h"
+#include "ui/afd-test-widgets.h"
+
+#define TIMEOUT_SECONDS 30
+/* Not a multiple of 512 either way: the right column and bottom row are padded. */
+#define PICTURE_WIDTH 1700
+#define PICTURE_HEIGHT 1250
+
+/* Red and green follow x and y in steps of 8 pixels wrapped every 256 (an offset of one
+ * pixel changes what a pixel on a step's edge shows); blue changes every pixel. */
+static GdkPixbuf *
+make_picture (void)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, PICTURE_WIDTH, PICTURE_HEIGHT);
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  for (int y = 0; y < PICTURE_HEIGHT; y++)
+    for (int x = 0; x < PICTURE_WIDTH; x++)
+      {
+        guchar *p = pixels + (gsize) y * stride + x * 3;
+
+        p[0] = (guchar) ((x / 8 * 8) & 0xff);
+        p[1] = (guchar) ((y / 8 * 8) & 0xff);
+        p[2] = (guchar) ((x * 7 + y * 13) & 0xff);
+      }
+  return pixbuf;
+}
+
+typedef struct
+{
+  char          *dir;
+  GdkPixbuf     *picture;
+  GtkWidget     *window;
+  AfdImageView  *view;
+  AfdImageTiles *tiles;
+  GError        *error;
+  gboolean       done;
+} Fixture;
+
+static void
+on_tiles (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  f->tiles = afd_image_tiles_load_finish (result, &f->error);
+  f->done = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  f->dir = g_dir_make_tmp ("afd-image-view-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->picture = make_picture ();
+  path = g_build_filename (f->dir, "picture.png", NULL);
+  gdk_pixbuf_save (f->picture, path, "png", &error, "compression", "1", NULL);
+  g_assert_no_error (error);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  f->view = AFD_IMAGE_VIEW (afd_image_view_new ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (f->view));
+  gtk_window_set_child (GTK_WINDOW (f->window), scroller);
+  gtk_window_present (GTK_WINDOW (f->window));
+  afd_image_tiles_load_async (path, NULL, on_tiles, f);
+  afd_test_wait_until (flag_set, &f->done, TIMEOUT_SECONDS);
+  g_assert_no_error (f->error);
+  g_unlink (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->tiles);
+  g_clear_object (&f->picture);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+/* One frame of the view (its own snapshot, now), drawn by the window's renderer:
+ * B G R A bytes, premultiplied. */
+static guchar *
+render (Fixture *f)
+{
+  GtkWidget *widget = GTK_WIDGET (f->view);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  guchar *data = g_malloc0 ((gsize) width * height * 4);
+
+  /* Behind the view: transparent, so that what it draws beyond the picture shows. */
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 0 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  afd_image_view_snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, data, width * 4);
+  return data;
+}
+
+/* Renders until no tile is put off any more (each frame uploads a few). */
+static guchar *
+render_complete (Fixture *f)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      g_autofree guchar *data = render (f);
+
+      if (f->view->last_frame.deferred == 0)
+        return g_steal_pointer (&data);
+      g_assert_cmpuint (f->view->last_frame.uploaded, <=, AFD_IMAGE_VIEW_UPLOADS_PER_FRAME);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+picture_pixel (Fixture *f,
+               int      x,
+               int      y,
+               guchar   rgb[3])
+{
+  const guchar *p = gdk_pixbuf_read_pixels (f->picture)
+                    + (gsize) y * gdk_pixbuf_get_rowstride (f->picture) + x * 3;
+
+  rgb[0] = p[0];
+  rgb[1] = p[1];
+  rgb[2] = p[2];
+}
+
+/* At 100 %: every 7th pixel of the view, across tile seams, equals the picture's. */
+static void
+assert_exact (Fixture      *f,
+              const guchar *data)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (f->view));
+  int height = gtk_widget_get_height (GTK_WIDGET (f->view));
+  double origin_x, origin_y;
+  guint checked = 0;
+
+  afd_image_view_origin (f->view, &origin_x, &origin_y);
+  for (int wy = 0; wy < height; wy += 7)
+    for (int wx = 0; wx < width; wx += 7)
+      {
+        int x = wx - (int) origin_x, y = wy - (int) origin_y;
+        const guchar *p = data + ((gsize) wy * width + wx) * 4;
+        guchar rgb[3];
+
+        if (x < 0 || y < 0 || x >= PICTURE_WIDTH || y >= PICTURE_HEIGHT)
+          {
+            /* Beyond the picture: nothing drawn (the tiles' padding is cut off). */
+            g_assert_cmpuint (p[3], ==, 0);
+            continue;
+          }
+        picture_pixel (f, x, y, rgb);
+        if (abs (p[2] - rgb[0]) > 1 || abs (p[1] - rgb[1]) > 1 || abs (p[0] - rgb[2]) > 1)
+          g_error ("at 100 %%, view (%d, %d) = picture (%d, %d) shows %02x%02x%02x, not %02x%02x%02x",
+                   wx, wy, x, y, p[2], p[1], p[0], rgb[0], rgb[1], rgb[2]);
+        checked++;
+      }
+  g_assert_cmpuint (checked, >, 1000);
+}
+
+/* Smaller than 100 %: the mean red and green difference against the picture scaled
+ * down (a misplaced tile or a wrong level is off by far more), and the drawing stops
+ * at the picture's edges. Blue changes every pixel: it is not compared. */
+static void
+assert_close (Fixture      *f,
+              const guchar *data,
+              double        most)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (f->view));
+  int height = gtk_widget_get_height (GTK_WIDGET (f->view));
+  double zoom = afd_image_view_get_zoom (f->view);
+  double origin_x, origin_y, sum = 0;
+  guint n = 0;
+
+  afd_image_view_origin (f->view, &origin_x, &origin_y);
+  for (int wy = 2; wy < height - 2; wy += 5)
+    for (int wx = 2; wx < width - 2; wx += 5)
+      {
+        double x = (wx + 0.5 - origin_x) / zoom, y = (wy + 0.5 - origin_y) / zoom;
+        const guchar *p = data + ((gsize) wy * width + wx) * 4;
+        guchar rgb[3];
+
+        /* Beyond the picture by more than a pixel: nothing drawn. */
+        if (x < -1 / zoom || y < -1 / zoom || x >= PICTURE_WIDTH + 1 / zoom
+            || y >= PICTURE_HEIGHT + 1 / zoom)
+          {
+            g_assert_cmpuint (p[3], ==, 0);
+            continue;
+          }
+        /* Within a few pixels of a step of 256 (red or green wraps): left out. */
+        if (x < 0 || y < 0 || x >= PICTURE_WIDTH || y >= PICTURE_HEIGHT
+            || fmod (x, 256) < 4 / zoom || fmod (x, 256) > 256 - 4 / zoom
+            || fmod (y, 256) < 4 / zoom || fmod (y, 256) > 256 - 4 / zoom)
+          continue;
+        picture_pixel (f, (int) x, (int) y, rgb);
+        g_assert_cmpuint (p[3], ==, 255);
+        sum += abs (p[2] - rgb[0]) + abs (p[1] - rgb[1]);
+        n++;
+      }
+  g_assert_cmpuint (n, >, 500);
+  if (sum / (2 * n) > most)
+    g_error ("at zoom %.3f the drawing differs from the picture by %.1f on average (at most %.1f)",
+             zoom, sum / (2 * n), most);
+}
+
+static void
+scroll_to (Fixture *f,
+           double   x,
+           double   y)
+{
+  GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (f->view));
+  GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (f->view));
+
+  gtk_adjustment_set_value (h, x);
+  gtk_adjustment_set_value (v, y);
+  g_assert_cmpfloat (gtk_adjustment_get_value (h), ==, MIN (x, gtk_adjustment_get_upper (h)
+                                                                 - gtk_adjustment_get_page_size (h)));
+}
+
+static void
+test_pixels_at_100 (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* Top left, across the first seams, the bottom-right corner (padded tiles), and
+   * an odd position. */
+  const double positions[][2] = { { 0, 0 }, { 300, 250 }, { 5000, 5000 }, { 613, 77 } };
+
+  afd_image_view_set_image (f->view, f->tiles);
+  afd_test_settle (f->window, 2);
+  afd_image_view_set_zoom (f->view, 1.0);
+  afd_test_settle (f->window, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      g_autofree guchar *pixels = NULL;
+
+      scroll_to (f, positions[i][0], positions[i][1]);
+      pixels = render_complete (f);
+      assert_exact (f, pixels);
+    }
+}
+
+static void
+test_pixels_zoomed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree guchar *fitted = NULL;
+
+  afd_image_view_set_image (f->view, f->tiles);
+  afd_test_settle (f->window, 2);
+  g_assert_true (afd_image_view_get_fit (f->view));
+  /* Fitted, 1700 pixels in about 800: the level of 850, scaled by about 0.94. */
+  g_assert_cmpuint (afd_image_tiles_level_for_scale (f->tiles, afd_image_view_get_zoom (f->view)),
+                    ==, 1);
+  fitted = render_complete (f);
+  assert_close (f, fitted, 6);
+  /* Zoom steps in, each compared (the level changes on the way), then out again. */
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree guchar *pixels = NULL;
+
+      afd_image_view_zoom_in (f->view);
+      scroll_to (f, 137 * i, 91 * i);
+      pixels = render_complete (f);
+      assert_close (f, pixels, 6);
+    }
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree guchar *pixels = NULL;
+
+      afd_image_view_zoom_out (f->view);
+      pixels = render_complete (f);
+      assert_close (f, pixels, 6);
+    }
+}
+
+/* A jump to a part never seen at 100 %: the first frame uploads the budget and draws
+ * the rest from a smaller level (already near the picture); then the frames the view
+ * asks for itself finish the job, and the drawing is exact. */
+static void
+test_upload_budget (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree guchar *first = NULL;
+  g_autofree guchar *done = NULL;
+  AfdTileFrame frame;
+
+  afd_image_view_set_image (f->view, f->tiles);
+  afd_test_settle (f->window, 2);
+  afd_image_view_set_zoom (f->view, 1.0);
+  /* 800 × 600 from (400, 400): three columns and two rows of 512-pixel tiles. */
+  scroll_to (f, 400, 400);
+  first = render (f);
+  frame = f->view->last_frame;
+  g_assert_cmpuint (frame.uploaded, <=, AFD_IMAGE_VIEW_UPLOADS_PER_FRAME);
+  g_assert_cmpuint (frame.deferred, >, 0);
+  assert_close (f, first, 24);
+
+  /* The view's own frames (a tick callback asks for them) upload the rest. */
+  for (int i = 0; i < 20 && f->view->last_frame.deferred > 0; i++)
+    {
+      afd_test_settle (f->window, 1);
+      g_assert_cmpuint (f->view->last_frame.uploaded, <=, AFD_IMAGE_VIEW_UPLOADS_PER_FRAME);
+    }
+  g_assert_cmpuint (f->view->last_frame.deferred, ==, 0);
+  done = render (f);
+  g_assert_cmpuint (f->view->last_frame.uploaded, ==, 0);
+  assert_exact (f, done);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/image-view/pixels-at-100", Fixture, NULL, fixture_set_up, test_pixels_at_100,
+              fixture_tear_down);
+  g_test_add ("/image-view/pixels-zoomed", Fixture, NULL, fixture_set_up, test_pixels_zoomed,
+              fixture_tear_down);
+  g_test_add ("/image-view/upload-budget", Fixture, NULL, fixture_set_up, test_upload_budget,
+              fixture_tear_down);
+  return g_test_run ();
+}
