@@ -1,23 +1,55 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-workbench — panning a 40-megapixel JPEG at 100 % in the appraiser's workbench:
- * the longest main-loop dispatch (wall time and main-thread CPU) while the picture
- * moves 40 px every 16 ms, for the tiled and mipmapped AfdImageView and, in the same
- * run, for the whole picture as one GdkTexture in a GtkPicture (what the artwork page
- * did before). Also the decode + pyramid time off the main thread, and where the time
- * of the dispatches goes (median, 99th percentile, the five longest and their step).
- * A smaller picture is panned first, both ways, so that Mesa's shader variants are
- * compiled before the measured run (its figures are printed as the cold case).
+ * bench-workbench — main-loop stalls of the appraiser's workbench (AfdImageView) on a
+ * 40-megapixel JPEG, in one run:
+ *   idle       the picture shown at fit, redrawn every 16 ms, nothing moving (GTK
+ *              finds nothing changed: the main loop's and the machine's own hiccups);
+ *   1 px       at 100 %, moved 1 px right and back every 16 ms: full frames that
+ *              upload nothing new, the baseline of what llvmpipe's drawing costs now;
+ *   first show the picture put in the view, fitted, its first second of frames;
+ *   pan 100 %  40 px every 16 ms right, down to the bottom edge, and left (360 steps);
+ *   zoom steps from fit to 100 % by 1.25× steps and back, 150 ms each;
+ *   pan mid    panning at fit × 1.25², a smaller mipmap level, right then left.
+ * For each: the longest dispatch of the main loop (wall), the 99th percentile, the
+ * main thread's CPU in that longest dispatch and the process's (every thread: llvmpipe
+ * draws on threads of its own), the longest main-thread CPU, the number
+ * of dispatches of 50 ms or more, and the most tiles uploaded in one frame.
  *
- *   tests/run-xvfb.sh build/tests/bench/bench-workbench [--megapixels N]
+ * Mesa's llvmpipe compiles shader variants on first use and keeps them in its disk cache
+ * (MESA_SHADER_CACHE_DIR). Every measured session is a child process: "cold" ones get a
+ * new, empty cache directory each; "warm" ones share the directory the first cold session
+ * filled (the case of any session after the first on a machine). The figures are the
+ * medians over the sessions of each kind; a third kind, warm with 256-pixel tiles
+ * (AFD_IMAGE_TILE_SIZE), compares tile sizes. Target: no stall over 50 ms.
+ *
+ *   tests/run-xvfb.sh build/tests/bench/bench-workbench [--runs N] [--megapixels M] [--no-256]
+ * (N = 3: nine sessions of 20–40 s each; --no-256 leaves out the 256-pixel tiles.)
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
-#include "afd-image-view.h"
+#include "afd-image-view-private.h"
+
+#define N_SCENARIOS 6
+static const char *const scenario_names[N_SCENARIOS] = {
+  "idle", "jiggle", "first-show", "pan-100", "zoom-steps", "pan-mid",
+};
+static const char *const scenario_titles[N_SCENARIOS] = {
+  "idle (redrawn, nothing moves)", "1 px back and forth (100 %)", "first show, fitted",
+  "pan at 100 %", "zoom steps fit ↔ 100 %", "pan at fit × 1.56",
+};
+
+#define N_FIGURES 8
+static const char *const figure_names[N_FIGURES] = {
+  "longest", "p99", "cpu_of_longest", "longest_cpu", "over50", "max_uploads", "dispatches",
+  "process_cpu_of_longest",
+};
+
+/* ---- one session (the child) ---- */
 
 static double
 thread_cpu_ms (void)
@@ -28,10 +60,223 @@ thread_cpu_ms (void)
   return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+static double
+process_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+typedef struct
+{
+  double wall;
+  double cpu;
+  double process_cpu;   /* every thread: llvmpipe rasterises on its own threads */
+} Dispatch;
+
+typedef struct
+{
+  GArray       *dispatches;   /* (element-type Dispatch) */
+  int           step;         /* panning or zoom steps so far */
+  AfdImageView *view;
+  guint         max_uploads;
+} Scenario;
+
+static void
+iterate_for (gint64    usec,
+             Scenario *scenario)
+{
+  gint64 end = g_get_monotonic_time () + usec;
+
+  while (g_get_monotonic_time () < end)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double cpu = thread_cpu_ms ();
+      double process_cpu = process_cpu_ms ();
+      Dispatch d;
+
+      if (!g_main_context_iteration (NULL, FALSE))
+        {
+          g_usleep (500);
+          continue;
+        }
+      if (scenario == NULL)
+        continue;
+      d.wall = (g_get_monotonic_time () - start) / 1000.0;
+      d.cpu = thread_cpu_ms () - cpu;
+      d.process_cpu = process_cpu_ms () - process_cpu;
+      g_array_append_val (scenario->dispatches, d);
+      /* For perf (record -k CLOCK_MONOTONIC): when each long dispatch was. */
+      if (d.wall >= 50 || d.cpu >= 20)
+        g_print ("STALL at %.6f s, step %d: %.1f ms wall, %.1f ms main-thread CPU\n", start / 1e6,
+                 scenario->step, d.wall, d.cpu);
+    }
+}
+
+/* After every frame: how many tiles it uploaded. */
+static void
+after_paint (GdkFrameClock *clock,
+             Scenario      *scenario)
+{
+  if (scenario->view != NULL)
+    scenario->max_uploads = MAX (scenario->max_uploads, scenario->view->last_frame.uploaded);
+}
+
+static int
+by_wall (gconstpointer a,
+         gconstpointer b)
+{
+  double x = ((const Dispatch *) a)->wall, y = ((const Dispatch *) b)->wall;
+
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void
+report (guint     index,
+        Scenario *scenario)
+{
+  GArray *d = scenario->dispatches;
+  double longest_cpu = 0;
+  guint over = 0;
+
+  g_array_sort (d, by_wall);
+  for (guint i = 0; i < d->len; i++)
+    {
+      longest_cpu = MAX (longest_cpu, g_array_index (d, Dispatch, i).cpu);
+      over += g_array_index (d, Dispatch, i).wall >= 50 ? 1 : 0;
+    }
+  g_print ("RESULT %s longest=%.2f p99=%.2f cpu_of_longest=%.2f longest_cpu=%.2f over50=%u "
+           "max_uploads=%u dispatches=%u process_cpu_of_longest=%.2f\n", scenario_names[index],
+           d->len > 0 ? g_array_index (d, Dispatch, 0).wall : 0,
+           d->len > 0 ? g_array_index (d, Dispatch, (guint) ((d->len - 1) * 0.01)).wall : 0,
+           d->len > 0 ? g_array_index (d, Dispatch, 0).cpu : 0, longest_cpu, over,
+           scenario->max_uploads, d->len, d->len > 0 ? g_array_index (d, Dispatch, 0).process_cpu : 0);
+  g_array_set_size (d, 0);
+  scenario->max_uploads = 0;
+  scenario->step = 0;
+}
+
+static void
+on_tiles (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AfdImageTiles **slot = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *slot = afd_image_tiles_load_finish (result, &error);
+  if (*slot == NULL)
+    g_error ("%s", error->message);
+}
+
+static void
+pan_steps (Scenario      *scenario,
+           GtkAdjustment *adjustment,
+           double         step,
+           int            n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + step);
+      scenario->step++;
+      iterate_for (16000, scenario);
+    }
+}
+
+static void
+run_session (const char *path)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  AfdImageView *view = AFD_IMAGE_VIEW (afd_image_view_new ());
+  GtkAdjustment *h, *v;
+  g_autoptr(AfdImageTiles) tiles = NULL;
+  Scenario scenario = { g_array_new (FALSE, FALSE, sizeof (Dispatch)), 0, view };
+  gint64 start;
+  double fit;
+  int i;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+  /* The window's own first frames (its shaders: start-up, not the picture). */
+  iterate_for (G_USEC_PER_SEC, NULL);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (after_paint), &scenario);
+  h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  start = g_get_monotonic_time ();
+  afd_image_tiles_load_async (path, NULL, on_tiles, &tiles);
+  while (tiles == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_print ("INFO decode + %u-level pyramid on a worker: %.0f ms\n",
+           afd_image_tiles_get_n_levels (tiles), (g_get_monotonic_time () - start) / 1000.0);
+
+  afd_image_view_set_image (view, tiles);
+  iterate_for (G_USEC_PER_SEC, &scenario);
+  report (2, &scenario);
+
+  for (i = 0; i < 120; i++)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (view));
+      iterate_for (16000, &scenario);
+    }
+  report (0, &scenario);
+
+  /* A full frame with nothing new to upload: what the renderer itself costs now. */
+  afd_image_view_set_zoom (view, 1.0);
+  iterate_for (G_USEC_PER_SEC / 2, NULL);
+  for (i = 0; i < 120; i++)
+    {
+      gtk_adjustment_set_value (h, gtk_adjustment_get_value (h) + (i % 2 == 0 ? 1 : -1));
+      iterate_for (16000, &scenario);
+    }
+  report (1, &scenario);
+
+  pan_steps (&scenario, h, 40, 120);
+  pan_steps (&scenario, v, 40, 120);
+  pan_steps (&scenario, h, -40, 120);
+  report (3, &scenario);
+
+  afd_image_view_zoom_fit (view);
+  iterate_for (G_USEC_PER_SEC / 2, NULL);
+  fit = afd_image_view_get_zoom (view);
+  for (i = 0; afd_image_view_get_zoom (view) < 1.0 && i < 20; i++)
+    {
+      afd_image_view_zoom_in (view);
+      scenario.step++;
+      iterate_for (150000, &scenario);
+    }
+  while (!afd_image_view_get_fit (view) && afd_image_view_get_zoom (view) > fit * 1.01 && i-- > 0)
+    {
+      afd_image_view_zoom_out (view);
+      scenario.step++;
+      iterate_for (150000, &scenario);
+    }
+  report (4, &scenario);
+
+  afd_image_view_set_zoom (view, fit * AFD_IMAGE_VIEW_ZOOM_STEP * AFD_IMAGE_VIEW_ZOOM_STEP);
+  iterate_for (G_USEC_PER_SEC / 2, NULL);
+  gtk_adjustment_set_value (h, 0);
+  iterate_for (G_USEC_PER_SEC / 4, NULL);
+  pan_steps (&scenario, h, 40, 60);
+  pan_steps (&scenario, h, -40, 60);
+  report (5, &scenario);
+
+  scenario.view = NULL;
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_array_unref (scenario.dispatches);
+}
+
+/* ---- the runs (the parent) ---- */
+
 /* Texture everywhere, so that the JPEG is as large as a photo's. */
 static char *
 write_picture (const char *dir,
-               const char *name,
                int         width,
                int         height)
 {
@@ -39,7 +284,7 @@ write_picture (const char *dir,
   guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
   g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (dir, name, NULL);
+  char *path = g_build_filename (dir, "measured.jpg", NULL);
   guint32 seed = 7;
 
   for (int y = 0; y < height; y++)
@@ -57,227 +302,145 @@ write_picture (const char *dir,
   return path;
 }
 
-typedef struct
-{
-  double wall;
-  double cpu;
-  int    step;
-} Dispatch;
+#define N_KINDS 3
+static const char *const kind_titles[N_KINDS] = {
+  "cold Mesa cache, 512 tiles", "warm Mesa cache, 512 tiles", "warm Mesa cache, 256 tiles",
+};
 
 typedef struct
 {
-  GArray *dispatches;       /* (element-type Dispatch) every one while panning */
-  double first_frame;       /* the longest dispatch while the picture first shows */
-  double first_frame_cpu;
-  double longest;
-  double longest_cpu;
-  guint  over_50;
-  guint  cpu_over_50;
-  int    steps;
-} Stalls;
+  GArray *values[N_SCENARIOS][N_FIGURES];   /* (element-type double) one per session */
+} Kind;
 
 static void
-iterate_for (gint64  usec,
-             Stalls *stalls)
+parse_result (Kind       *kind,
+              const char *line)
 {
-  gint64 end = g_get_monotonic_time () + usec;
+  g_auto(GStrv) words = g_strsplit (line, " ", -1);
+  int scenario = -1;
 
-  while (g_get_monotonic_time () < end)
-    {
-      gint64 start = g_get_monotonic_time ();
-      double cpu = thread_cpu_ms ();
-      double ms;
-
-      if (!g_main_context_iteration (NULL, FALSE))
+  for (int s = 0; s < N_SCENARIOS && words[0] != NULL && words[1] != NULL; s++)
+    if (g_str_equal (words[1], scenario_names[s]))
+      scenario = s;
+  if (scenario < 0)
+    return;
+  for (int w = 2; words[w] != NULL; w++)
+    for (int f = 0; f < N_FIGURES; f++)
+      if (g_str_has_prefix (words[w], figure_names[f])
+          && words[w][strlen (figure_names[f])] == '=')
         {
-          g_usleep (500);
-          continue;
+          double value = g_ascii_strtod (words[w] + strlen (figure_names[f]) + 1, NULL);
+
+          g_array_append_val (kind->values[scenario][f], value);
         }
-      if (stalls == NULL)
-        continue;
-      ms = (g_get_monotonic_time () - start) / 1000.0;
-      cpu = thread_cpu_ms () - cpu;
-      stalls->over_50 += ms >= 50 ? 1 : 0;
-      stalls->cpu_over_50 += cpu >= 50 ? 1 : 0;
-      stalls->longest = MAX (stalls->longest, ms);
-      stalls->longest_cpu = MAX (stalls->longest_cpu, cpu);
-      if (stalls->dispatches != NULL)
-        g_array_append_val (stalls->dispatches, ((Dispatch) { ms, cpu, stalls->steps }));
-    }
 }
 
-/* The picture's first frame (counted: it is when a single texture is uploaded), then
- * right along a band, down, and left: 40 px every 16 ms, every dispatch timed. */
-static Stalls
-pan (GtkScrolledWindow *scroller)
-{
-  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (scroller);
-  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (scroller);
-  Stalls stalls = { 0 };
-
-  iterate_for (G_USEC_PER_SEC / 2, &stalls);
-  stalls.first_frame = stalls.longest;
-  stalls.first_frame_cpu = stalls.longest_cpu;
-  stalls.longest = stalls.longest_cpu = 0;
-  stalls.over_50 = stalls.cpu_over_50 = 0;
-  stalls.dispatches = g_array_new (FALSE, FALSE, sizeof (Dispatch));
-  for (int leg = 0; leg < 3; leg++)
-    for (int i = 0; i < 120; i++)
-      {
-        if (leg == 1)
-          gtk_adjustment_set_value (v, gtk_adjustment_get_value (v) + 40);
-        else
-          gtk_adjustment_set_value (h, gtk_adjustment_get_value (h) + (leg == 0 ? 40 : -40));
-        iterate_for (16000, &stalls);
-        stalls.steps++;
-      }
-  return stalls;
-}
-
-static int
-by_wall (gconstpointer a,
-         gconstpointer b)
-{
-  double x = ((const Dispatch *) a)->wall, y = ((const Dispatch *) b)->wall;
-
-  return x < y ? 1 : x > y ? -1 : 0;
-}
-
-static int
-by_cpu (gconstpointer a,
-        gconstpointer b)
-{
-  double x = ((const Dispatch *) a)->cpu, y = ((const Dispatch *) b)->cpu;
-
-  return x < y ? 1 : x > y ? -1 : 0;
-}
-
-/* Where the time goes: the median and 99th percentile dispatch, and the five longest
- * with the panning step they fell in (a new row or column of tiles comes into view
- * every 512 / 40 ≈ 13 steps). */
 static void
-print_distribution (const char *what,
-                    GArray     *dispatches,
-                    GCompareFunc order,
-                    gboolean     cpu)
+run_child (Kind       *kind,
+           const char *picture,
+           const char *cache_dir,
+           const char *tile_size)
 {
-  GString *top = g_string_new (NULL);
-  guint n = dispatches->len;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  char *argv[] = { self, (char *) "--session", (char *) picture, NULL };
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "MESA_SHADER_CACHE_DIR", cache_dir, TRUE);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
 
-  g_array_sort (dispatches, order);
-  for (guint i = 0; i < MIN (5, n); i++)
+  env = g_environ_setenv (env, "AFD_IMAGE_TILE_SIZE", tile_size, TRUE);
+  if (!g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("session: %s", error->message);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "RESULT "))
+      parse_result (kind, lines[i]);
+    else if (g_str_has_prefix (lines[i], "INFO ") && kind->values[0][0]->len == 0)
+      g_print ("  %s\n", lines[i] + 5);
+}
+
+static int
+ascending (gconstpointer a,
+           gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static double
+median (GArray *values)
+{
+  g_autoptr(GArray) sorted = g_array_copy (values);
+
+  if (sorted->len == 0)
+    return NAN;
+  g_array_sort (sorted, ascending);
+  return (g_array_index (sorted, double, sorted->len / 2)
+          + g_array_index (sorted, double, (sorted->len - 1) / 2)) / 2;
+}
+
+static double
+largest (GArray *values)
+{
+  double most = 0;
+
+  for (guint i = 0; i < values->len; i++)
+    most = MAX (most, g_array_index (values, double, i));
+  return most;
+}
+
+static void
+print_kind (const Kind *kind,
+            const char *title,
+            int         runs)
+{
+  g_print ("%s — medians over %d sessions (worst session in brackets):\n", title, runs);
+  g_print ("  %-32s %17s %15s %15s %15s %17s %8s %8s\n", "", "longest stall ms", "p99 ms",
+           "main CPU of it", "all CPU of it", "longest main CPU", "≥ 50 ms", "uploads");
+  for (int s = 0; s < N_SCENARIOS; s++)
     {
-      Dispatch *d = &g_array_index (dispatches, Dispatch, i);
+      GArray *const *v = kind->values[s];
 
-      g_string_append_printf (top, " %.1f (step %d)", cpu ? d->cpu : d->wall, d->step);
+      g_print ("  %-32s %7.1f (%7.1f) %6.1f (%6.1f) %6.1f (%6.1f) %6.1f (%6.1f) %7.1f (%7.1f) %8.1f %8.0f\n",
+               scenario_titles[s], median (v[0]), largest (v[0]), median (v[1]), largest (v[1]),
+               median (v[2]), largest (v[2]), median (v[7]), largest (v[7]), median (v[3]),
+               largest (v[3]), median (v[4]), largest (v[5]));
     }
-#define AT(q) (cpu ? g_array_index (dispatches, Dispatch, (guint) ((n - 1) * (1 - (q)))).cpu \
-                   : g_array_index (dispatches, Dispatch, (guint) ((n - 1) * (1 - (q)))).wall)
-  g_print ("    %s over %u dispatches: median %.1f ms, 99th percentile %.1f ms; longest:%s\n",
-           what, n, AT (0.5), AT (0.99), top->str);
-#undef AT
-  g_string_free (top, TRUE);
+  g_print ("  longest stall against the 1 px baseline (medians): pan 100 %% %.2f×, zoom steps %.2f×, "
+           "pan mid %.2f×\n",
+           median (kind->values[3][0]) / MAX (median (kind->values[1][0]), 0.001),
+           median (kind->values[4][0]) / MAX (median (kind->values[1][0]), 0.001),
+           median (kind->values[5][0]) / MAX (median (kind->values[1][0]), 0.001));
 }
 
-static void
-print_stalls (const char   *what,
-              const Stalls *stalls)
-{
-  g_print ("  %-36s first frame %6.1f ms wall, %6.1f ms CPU; panning: longest dispatch "
-           "%6.1f ms wall (%u ≥ 50 ms), %6.1f ms main-thread CPU (%u ≥ 50 ms)\n",
-           what, stalls->first_frame, stalls->first_frame_cpu, stalls->longest, stalls->over_50,
-           stalls->longest_cpu, stalls->cpu_over_50);
-  print_distribution ("wall", stalls->dispatches, by_wall, FALSE);
-  print_distribution ("main-thread CPU", stalls->dispatches, by_cpu, TRUE);
-}
-
-static void
-on_tiles (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  AfdImageTiles **slot = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *slot = afd_image_tiles_load_finish (result, &error);
-  if (*slot == NULL)
-    g_error ("%s", error->message);
-}
-
-/* The window is shown, and its shaders compiled (Mesa, cold cache: start-up, not
- * panning), before the picture is put in. */
-static GtkWidget *
-window_with (GtkWidget          *child,
-             GtkScrolledWindow **out_scroller)
-{
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
-  gtk_window_set_child (GTK_WINDOW (window), scroller);
-  gtk_window_present (GTK_WINDOW (window));
-  iterate_for (G_USEC_PER_SEC, NULL);
-  *out_scroller = GTK_SCROLLED_WINDOW (scroller);
-  return window;
-}
-
-static Stalls
-bench_tiles (const char *path)
-{
-  AfdImageView *view = AFD_IMAGE_VIEW (afd_image_view_new ());
-  GtkScrolledWindow *scroller;
-  GtkWidget *window = window_with (GTK_WIDGET (view), &scroller);
-  g_autoptr(AfdImageTiles) tiles = NULL;
-  gint64 start = g_get_monotonic_time ();
-  double main_cpu = thread_cpu_ms ();
-  Stalls stalls;
-
-  afd_image_tiles_load_async (path, NULL, on_tiles, &tiles);
-  while (tiles == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_print ("  decode + %u-level pyramid on a worker: %.0f ms (main thread busy %.1f ms meanwhile)\n",
-           afd_image_tiles_get_n_levels (tiles), (g_get_monotonic_time () - start) / 1000.0,
-           thread_cpu_ms () - main_cpu);
-  afd_image_view_set_image (view, tiles);
-  afd_image_view_set_zoom (view, 1.0);
-  stalls = pan (scroller);
-  gtk_window_destroy (GTK_WINDOW (window));
-  return stalls;
-}
-
-/* The baseline: one texture of the whole picture, drawn by GtkPicture at its size. */
-static Stalls
-bench_one_texture (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  gint64 start = g_get_monotonic_time ();
-  g_autoptr(GdkTexture) texture = gdk_texture_new_from_file (file, &error);
-  GtkWidget *picture = gtk_picture_new ();
-  GtkScrolledWindow *scroller;
-  GtkWidget *window = window_with (picture, &scroller);
-  Stalls stalls;
-
-  if (texture == NULL)
-    g_error ("%s", error->message);
-  g_print ("  decode to one texture (the baseline decodes on the main thread here): %.0f ms\n",
-           (g_get_monotonic_time () - start) / 1000.0);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
-  gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
-  stalls = pan (scroller);
-  gtk_window_destroy (GTK_WINDOW (window));
-  return stalls;
-}
-
-/* Wall time also counts the waits for a CPU: the machine's load says how many. */
 static void
 load_average (void)
 {
   g_autofree char *text = NULL;
 
   if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    g_print ("  (load average %s)\n", g_strchomp (text));
+    g_print ("(load average %s)\n", g_strchomp (text));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 int
@@ -285,56 +448,71 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("bench-workbench-XXXXXX", &error);
+  g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *warm = NULL;
+  g_autofree char *warm_cache = NULL;
   double megapixels = 40;
-  int width, height;
-  Stalls tiled, single;
+  int runs = 3, width, height, n_kinds = N_KINDS;
+  Kind kinds[N_KINDS];
+  gint64 start = g_get_monotonic_time ();
 
-  if (argc == 3 && g_str_equal (argv[1], "--megapixels"))
-    megapixels = CLAMP (atof (argv[2]), 1, 99);
   if (!gtk_init_check ())
     {
       g_print ("no display: run under xvfb-run (tests/run-xvfb.sh)\n");
       return 0;
     }
   adw_init ();
+  if (argc == 3 && g_str_equal (argv[1], "--session"))
+    {
+      run_session (argv[2]);
+      return 0;
+    }
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--no-256"))
+      n_kinds = N_KINDS - 1;
+  for (int i = 1; i + 1 < argc; i += 2)
+    if (g_str_equal (argv[i], "--megapixels"))
+      megapixels = CLAMP (atof (argv[i + 1]), 1, 99);
+    else if (g_str_equal (argv[i], "--runs"))
+      runs = CLAMP (atoi (argv[i + 1]), 1, 20);
+
+  dir = g_dir_make_tmp ("bench-workbench-XXXXXX", &error);
+  g_assert_no_error (error);
   width = (int) sqrt (megapixels * 1e6 * 3 / 2);
   height = (int) (megapixels * 1e6 / width);
-  path = write_picture (dir, "measured.jpg", width, height);
-  warm = write_picture (dir, "first.jpg", 2400, 1600);
-  g_print ("Panning a %d × %d JPEG (%.1f megapixels) at 100 %% in a 1200 × 800 window, "
-           "its first frame, then 40 px every 16 ms, 360 steps (target: no dispatch over 50 ms)\n",
-           width, height, width * (double) height / 1e6);
+  path = write_picture (dir, width, height);
+  g_print ("A %d × %d JPEG (%.1f megapixels) in a 1200 × 800 window; %d sessions of each kind. "
+           "Target: no main-loop stall over 50 ms.\n", width, height,
+           width * (double) height / 1e6, runs);
   load_average ();
-  /* Mesa's llvmpipe compiles a shader variant the first time a draw needs it, on the
-   * thread that draws (50–200 ms each; kept in ~/.cache/mesa_shader_cache after). The
-   * tests' HOME is new on every run: a first, smaller picture is panned the same way
-   * with both views, so that the measured run is a session's next picture, not the
-   * renderer's start-up. Its figures are printed too. */
-  g_print ("A first picture (2400 × 1600) on a cold renderer, both ways:\n");
-  tiled = bench_tiles (warm);
-  single = bench_one_texture (warm);
-  print_stalls ("AfdImageView (tiles, mipmaps):", &tiled);
-  print_stalls ("GtkPicture (one texture, baseline):", &single);
-  g_array_unref (tiled.dispatches);
-  g_array_unref (single.dispatches);
-  g_print ("The measured picture:\n");
-  tiled = bench_tiles (path);
-  single = bench_one_texture (path);
-  print_stalls ("AfdImageView (tiles, mipmaps):", &tiled);
-  print_stalls ("GtkPicture (one texture, baseline):", &single);
-  g_print ("  ratios tiles / one texture: first frame %.2f wall, %.2f CPU; panning %.2f wall, %.2f CPU\n",
-           tiled.first_frame / MAX (single.first_frame, 0.001),
-           tiled.first_frame_cpu / MAX (single.first_frame_cpu, 0.001),
-           tiled.longest / MAX (single.longest, 0.001),
-           tiled.longest_cpu / MAX (single.longest_cpu, 0.001));
+  for (int k = 0; k < N_KINDS; k++)
+    for (int s = 0; s < N_SCENARIOS; s++)
+      for (int f = 0; f < N_FIGURES; f++)
+        kinds[k].values[s][f] = g_array_new (FALSE, FALSE, sizeof (double));
+
+  /* Cold: a new cache directory each (the first one is kept as the warm cache). */
+  for (int r = 0; r < runs; r++)
+    {
+      g_autofree char *name = g_strdup_printf ("mesa-cold-%d", r);
+      g_autofree char *cache = g_build_filename (dir, name, NULL);
+
+      run_child (&kinds[0], path, cache, "512");
+      if (r == 0)
+        warm_cache = g_steal_pointer (&cache);
+      else
+        remove_tree (cache);
+    }
+  for (int r = 0; r < runs; r++)
+    {
+      run_child (&kinds[1], path, warm_cache, "512");
+      if (n_kinds == N_KINDS)
+        run_child (&kinds[2], path, warm_cache, "256");
+    }
+  for (int k = 0; k < n_kinds; k++)
+    print_kind (&kinds[k], kind_titles[k], runs);
   load_average ();
-  g_array_unref (tiled.dispatches);
-  g_array_unref (single.dispatches);
-  g_unlink (path);
-  g_unlink (warm);
-  g_rmdir (dir);
+  g_print ("(%d sessions in %.0f s)\n", runs * n_kinds,
+           (g_get_monotonic_time () - start) / 1e6);
+  remove_tree (dir);
   return 0;
 }
