@@ -22,7 +22,8 @@ struct _AfdWaitingList
   AfdWorkspace *workspace;     /* (nullable) */
   GCancellable *cancellable;   /* (nullable) the read in flight */
 
-  guint         n_waiting;
+  guint         n_waiting;     /* not sent yet: what the outbox line counts */
+  guint         n_rows;        /* those, and the sent ones whose analysis is not here yet */
   gboolean      artworks;
 };
 
@@ -39,23 +40,31 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_visible (AfdWaitingList *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self), self->artworks && self->n_waiting > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self), self->artworks && self->n_rows > 0);
 }
 
 static GtkWidget *
 row_new (const AfValue *waiting)
 {
   g_autofree char *when = afd_format_unix_time (af_item_get_n (waiting, "created_at"), TRUE);
-  /* TRANSLATORS: a queued artwork, and when it was queued */
-  g_autofree char *subtitle = g_strdup_printf (_("Waiting to upload · queued %s"), when ?: "?");
+  gboolean uploaded = af_item_get_bool (waiting, "uploaded", FALSE);
+  g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
+
+  if (uploaded)
+    /* TRANSLATORS: a sent artwork whose analysis the next sync brings, and when it was queued */
+    subtitle = g_strdup_printf (_("Uploaded, waiting for analysis · queued %s"), when ?: "?");
+  else
+    /* TRANSLATORS: a queued artwork, and when it was queued */
+    subtitle = g_strdup_printf (_("Waiting to upload · queued %s"), when ?: "?");
 
   /* A file name is the user's text: never Pango markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), af_item_get_s (waiting, "filename"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("document-send-symbolic"));
+                             gtk_image_new_from_icon_name (uploaded ? "content-loading-symbolic"
+                                                                    : "document-send-symbolic"));
   return row;
 }
 
@@ -64,14 +73,22 @@ show_rows (AfdWaitingList *self,
            GPtrArray      *waiting)
 {
   GtkWidget *child;
+  guint n_waiting = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   for (guint i = 0; i < waiting->len; i++)
-    gtk_list_box_append (self->list, row_new (g_ptr_array_index (waiting, i)));
-  if (self->n_waiting != waiting->len)
     {
-      self->n_waiting = waiting->len;
+      const AfValue *submission = g_ptr_array_index (waiting, i);
+
+      gtk_list_box_append (self->list, row_new (submission));
+      if (!af_item_get_bool (submission, "uploaded", FALSE))
+        n_waiting++;
+    }
+  self->n_rows = waiting->len;
+  if (self->n_waiting != n_waiting)
+    {
+      self->n_waiting = n_waiting;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
     }
   update_visible (self);

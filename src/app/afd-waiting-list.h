@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * afd-waiting-list.h — the artworks submitted from this computer that are not analyses
- * yet, above the artworks queues: "Waiting to upload" until a sync sends them and they
- * come back as PENDING items. Read on the store's thread whenever the workspace changes.
+ * yet, above the artworks queues: "Waiting to upload" until a sync sends them, then
+ * "Uploaded, waiting for analysis" if their PENDING item did not reach the cache, until
+ * a pull brings it. Read on the store's thread whenever the workspace changes.
  */
 #pragma once
 
@@ -22,7 +23,8 @@ void  afd_waiting_list_set_artworks  (AfdWaitingList *self,
                                       gboolean        artworks);
 /* Reads the submissions again (also done on the workspace's ::changed). */
 void  afd_waiting_list_reload        (AfdWaitingList *self);
-/* How many wait, as last read; notify::n-waiting when it changes. */
+/* How many wait to be sent, as last read (those sent and waiting for their analysis
+ * are listed, not counted); notify::n-waiting when it changes. */
 guint afd_waiting_list_get_n_waiting (AfdWaitingList *self);
 
 G_END_DECLS

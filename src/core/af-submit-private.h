@@ -20,7 +20,8 @@ typedef struct
   gboolean save;
   char    *email;
   gint64   created_at;     /* ms: the analysis' sort key, fixed at queueing */
-  char    *state;          /* "queued", "uploading", "uploaded", "done" */
+  char    *state;          /* "queued", "uploading", "uploaded"; then "done", or "sent"
+                              when the analysis did not reach the cache (a pull brings it) */
   char    *user_id;        /* nullable until looked up */
   char    *object_key;     /* nullable until the user is known */
   guint    attempts;

@@ -254,7 +254,8 @@ af_submit_list_pending (AfStore  *store,
   if (!af_store_sync_prepare (store, error))
     return NULL;
   stmt = af_store_prepare (store, "SELECT " SUBMISSION_COLUMNS " FROM sync_submissions "
-                                  "WHERE state != 'done' ORDER BY created_at", error);
+                                  "WHERE state NOT IN ('done', 'sent') ORDER BY created_at",
+                                  error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -275,7 +276,43 @@ waiting_value (const AfSubmission *submission)
   af_value_map_set (value, "request_id", af_value_new_s (submission->request_id));
   af_value_map_set (value, "filename", af_value_new_s (submission->file_name));
   af_value_map_set (value, "created_at", af_value_new_n_int (submission->created_at));
+  af_value_map_set (value, "uploaded", af_value_new_bool (g_strcmp0 (submission->state,
+                                                                     "sent") == 0));
   return value;
+}
+
+/* Sent, but their analysis did not reach the cache (state "sent", af-submit.c): a pull
+ * brings it; until then they are listed, so that they never vanish. Those whose
+ * analysis has arrived are done: leaving the cache later (retention) must not bring
+ * them back. */
+static gboolean
+add_sent_without_analysis (AfStore    *store,
+                           GPtrArray  *waiting,
+                           GError    **error)
+{
+  g_autoptr(AfStmt) retire = af_store_prepare (store, "UPDATE sync_submissions SET state = "
+                                               "'done' WHERE state = 'sent' AND EXISTS (SELECT "
+                                               "1 FROM analyses a WHERE a.request_id = "
+                                               "sync_submissions.request_id)", error);
+  g_autoptr(AfStmt) stmt = NULL;
+  int rc;
+
+  if (retire == NULL || !af_store_step_done (store, retire, error))
+    return FALSE;
+  stmt = af_store_prepare (store, "SELECT " SUBMISSION_COLUMNS " FROM sync_submissions "
+                                  "WHERE state = 'sent' ORDER BY created_at", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(AfSubmission) submission = submission_from_row (stmt);
+
+      g_ptr_array_add (waiting, waiting_value (submission));
+    }
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  af_store_set_sqlite_error (store, error, "reading submissions");
+  return FALSE;
 }
 
 GPtrArray *
@@ -283,7 +320,7 @@ af_submit_list_waiting (AfStore  *store,
                         GError  **error)
 {
   g_autoptr(GPtrArray) pending = NULL;
-  GPtrArray *waiting;
+  g_autoptr(GPtrArray) waiting = NULL;
 
   g_return_val_if_fail (AF_IS_STORE (store), NULL);
 
@@ -293,7 +330,9 @@ af_submit_list_waiting (AfStore  *store,
   waiting = g_ptr_array_new_full (pending->len, (GDestroyNotify) af_value_unref);
   for (guint i = 0; i < pending->len; i++)
     g_ptr_array_add (waiting, waiting_value (g_ptr_array_index (pending, i)));
-  return waiting;
+  if (!add_sent_without_analysis (store, waiting, error))
+    return NULL;
+  return g_steal_pointer (&waiting);
 }
 
 gboolean

@@ -244,12 +244,17 @@ finish_submission (GTask    *task,
   AfSubmission *submission = current (task);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   g_autoptr(GError) error = NULL;
+  const char *state = "done";
 
   g_ptr_array_add (items, analysis_item (self, submission));
   if (!af_store_put_remote_items (self->store, AF_TABLE_ANALYSES, items, &error))
-    g_warning ("analysis %s is in the cloud but not in the cache yet: %s",
-               submission->request_id, error->message);
-  if (!save_state (task, "done"))
+    {
+      /* "sent": listed as waiting for its analysis until a pull brings it here. */
+      g_warning ("analysis %s is in the cloud but not in the cache yet: %s",
+                 submission->request_id, error->message);
+      state = "sent";
+    }
+  if (!save_state (task, state))
     return;
   g_unlink (submission->spool_path);
   run->result->submitted++;

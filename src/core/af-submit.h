@@ -48,9 +48,11 @@ char     *af_submit_queue          (AfStore      *store,
 /* Submissions not yet in the cloud. */
 gint64    af_submit_count_pending  (AfStore      *store,
                                     GError      **error);
-/* The submissions not yet in the cloud as the queues list them, oldest first: a
- * GPtrArray of AfValue maps {request_id, filename, created_at (N, ms)}, so that a
- * queued artwork never vanishes before it is an analysis. */
+/* The submissions the queues list above the analyses: a GPtrArray of AfValue maps
+ * {request_id, filename, created_at (N, ms), uploaded (BOOL)}; first those not yet in
+ * the cloud (uploaded false), oldest first, then those sent whose analysis is not in
+ * the cache yet (uploaded true: until a pull brings it), so that a queued artwork never
+ * vanishes before it is an analysis here. */
 GPtrArray *af_submit_list_waiting  (AfStore      *store,
                                     GError      **error);
 /* The checks queueing makes (not empty, within ArtGuard's size, a JPEG, PNG or TIFF by

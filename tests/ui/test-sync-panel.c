@@ -13,6 +13,7 @@
 
 #include "af-store-guard.h"
 #include "af-submit.h"
+#include "af-submit-private.h"
 #include "afd-submit-dialog.h"
 #include "afd-sync-panel.h"
 #include "afd-test-widgets.h"
@@ -284,6 +285,70 @@ waiting_counted (gpointer data)
   return afd_waiting_list_get_n_waiting (data) == 1;
 }
 
+static gboolean
+waiting_sent (gpointer data)
+{
+  GtkWidget *row = afd_test_find_row (data, "harbour at dusk.png");
+
+  return afd_waiting_list_get_n_waiting (data) == 0 && row != NULL &&
+         g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                           "Uploaded, waiting for analysis · queued ");
+}
+
+static gboolean
+waiting_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+/* What a sync does when the analysis it created did not reach the cache: the
+ * submission is "sent" (af-submit.c), its analysis comes with a later pull. Writes the
+ * request id into @data. */
+static gpointer
+sent_job (AfStore   *store,
+          gpointer   data,
+          GError   **error)
+{
+  g_autoptr(GPtrArray) pending = af_submit_list_pending (store, error);
+  AfSubmission *submission;
+
+  if (pending == NULL)
+    return NULL;
+  g_assert_cmpuint (pending->len, ==, 1);
+  submission = g_ptr_array_index (pending, 0);
+  g_free (submission->state);
+  submission->state = g_strdup ("sent");
+  *(char **) data = g_strdup (submission->request_id);
+  return af_submit_update (store, submission, NULL, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+/* The pull that brings the PENDING analysis of request id @data. */
+static gpointer
+analysis_pulled_job (AfStore   *store,
+                     gpointer   data,
+                     GError   **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  AfValue *item = af_value_new_map ();
+
+  af_value_map_set (item, "request_id", af_value_new_s (data));
+  af_value_map_set (item, "created_at", af_value_new_n_int (1731056400000));
+  af_value_map_set (item, "user_id", af_value_new_s ("9c88c2a4-ceb4-4e49-bbca-bd2d523cedc6"));
+  af_value_map_set (item, "status", af_value_new_s ("PENDING"));
+  af_value_map_set (item, "filename", af_value_new_s ("harbour at dusk.png"));
+  g_ptr_array_add (items, item);
+  return af_store_put_remote_items (store, AF_TABLE_ANALYSES, items, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+list_waiting_job (AfStore   *store,
+                  gpointer   data,
+                  GError   **error)
+{
+  return af_submit_list_waiting (store, error);
+}
+
 /* A queued artwork does not vanish: the artworks queues list it as waiting to upload
  * until it is an analysis (issue 16 item 9). */
 static void
@@ -296,6 +361,8 @@ test_waiting_list (void)
   g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
   g_autoptr(AfdWorkspace) workspace = NULL;
   g_autoptr(GError) accepted = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autofree char *request_id = NULL;
   AfdWaitingList *list = g_object_new (AFD_TYPE_WAITING_LIST, NULL);
   GtkWidget *window = gtk_window_new ();
   GtkWidget *row;
@@ -322,6 +389,20 @@ test_waiting_list (void)
   /* Beside the loan queues it stays out of the way. */
   afd_waiting_list_set_artworks (list, FALSE);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (list)));
+  afd_waiting_list_set_artworks (list, TRUE);
+
+  /* Sent, its PENDING item not pulled yet: still listed, no longer counted as waiting
+   * to sync; gone once a pull brings the analysis, which the queues then list. */
+  afd_test_store_run (workspace, sent_job, &request_id);
+  afd_waiting_list_reload (list);
+  afd_test_wait_until (waiting_sent, list, 20);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (list)));
+  afd_test_store_run (workspace, analysis_pulled_job, request_id);
+  afd_workspace_changed (workspace, TRUE);
+  afd_test_wait_until (waiting_hidden, list, 20);
+  g_assert_cmpuint (afd_waiting_list_get_n_waiting (list), ==, 0);
+  left = afd_test_store_run (workspace, list_waiting_job, NULL);
+  g_assert_cmpuint (left->len, ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

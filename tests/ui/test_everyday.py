@@ -4,13 +4,18 @@
 
 - the artwork page names its user from the users table, the id as a tooltip (item 14);
 - the Failed queue lists and counts the documents whose processing failed (item 7);
+- an artwork queued for analysis (auditflow-cli submit, into the app's demo cache) is
+  listed above the artworks queues as "Waiting to upload", not beside the loan queues,
+  and counted in the sidebar's outbox line (item 9);
 
 Usage: test_everyday.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh, under Xvfb + D-Bus)
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 from afd_ui import find_app, labels, step, wait_for
 
@@ -77,16 +82,62 @@ def check_failed_queue(app, demo_dir):
     wait_for('the document page', lambda: failed[0] in ' '.join(labels(page)))
 
 
+def cli(binary, *args):
+    cli_binary = os.environ.get('AF_CLI') or os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(binary))), 'cli', 'auditflow-cli')
+    # The app's demo cache (af_demo_default_cache_path) under this run's XDG_DATA_HOME.
+    db = os.path.join(os.environ['XDG_DATA_HOME'], 'auditflow-desk', 'demo.sqlite')
+    result = subprocess.run([cli_binary, '--db', db, '--json'] + list(args),
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0, (args, result.returncode, result.stderr)
+    return json.loads(result.stdout)
+
+
+def queue_artwork(binary, demo_dir, scratch):
+    raw = os.path.join(demo_dir, 's3', 'artguard-images-raw-dev')
+    source = next(os.path.join(d, f) for d, _, files in sorted(os.walk(raw))
+                  for f in sorted(files) if f.endswith('.jpg'))
+    image = os.path.join(scratch, 'harbour at dusk.jpg')
+    shutil.copyfile(source, image)
+    step('auditflow-cli submit queues %s into the demo cache' % os.path.basename(image))
+    queued = cli(binary, '--user', 'ann@example.com', 'submit', image)
+    assert queued.get('request_id'), queued
+    return os.path.basename(image)
+
+
+def check_waiting(app, name):
+    step('the artworks queues list %s as waiting to upload' % name)
+    select_queue(app, 'All Artworks')
+    wait_for('the waiting row', lambda: name in labels(app))
+    assert any(t.startswith('Waiting to upload · queued ') for t in labels(app)), labels(app)
+
+    step('the outbox line counts it')
+    wait_for('the outbox count', lambda: '1 change kept on this computer (the demo never syncs)'
+             in labels(app))
+
+    step('beside the loan queues it is not listed')
+    select_queue(app, 'High Risk')
+    wait_for('the waiting row to go', lambda: name not in labels(app))
+
+
 def main():
     binary, demo_dir = sys.argv[1], sys.argv[2]
 
+    scratch = tempfile.mkdtemp()
     process, app = start(binary)
     try:
+        wait_for('an empty outbox', lambda: 'Nothing waiting to sync' in labels(app))
         check_failed_queue(app, demo_dir)
         check_user_row(app, demo_dir)
+        process.kill()
+        process.wait()
+        name = queue_artwork(binary, demo_dir, scratch)
+        process, app = start(binary)
+        check_waiting(app, name)
     finally:
         if process.poll() is None:
             process.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
     print('ok - everyday rough edges of issue 16', flush=True)
 
 
