@@ -49,6 +49,7 @@ struct _AfdAuditPage
   char            *audit_id;      /* (nullable) */
   char            *title;         /* (nullable) */
   char            *level_class;   /* (nullable) the CSS class now on level_label */
+  char            *reveal_row;    /* (nullable) the history row to show once loaded */
 };
 
 G_DEFINE_FINAL_TYPE (AfdAuditPage, afd_audit_page, GTK_TYPE_WIDGET)
@@ -244,6 +245,8 @@ show_loaded (AfdAuditPage *self,
   show_history (self);
   gtk_stack_set_visible_child_name (self->stack, "content");
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  if (self->reveal_row != NULL)
+    afd_audit_page_reveal_history (self, NULL);
 }
 
 static void
@@ -439,7 +442,8 @@ row_activated_cb (GtkListBox    *list,
                   AfdAuditPage  *self)
 {
   const char *id = gtk_widget_get_name (GTK_WIDGET (row));
-  const char *action = list == self->documents_list ? "win.open-document" : "win.open-item";
+  /* From the history (another audit, a corrected document), Back comes back here. */
+  const char *action = list == self->documents_list ? "win.open-document" : "win.follow-item";
 
   if (id != NULL && *id != '\0')
     gtk_widget_activate_action (GTK_WIDGET (self), action, "s", id);
@@ -462,6 +466,72 @@ afd_audit_page_load (AfdAuditPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.mark-reviewed", FALSE);
   reload (self);
+}
+
+const char *
+afd_audit_page_get_audit_id (AfdAuditPage *self)
+{
+  g_return_val_if_fail (AFD_IS_AUDIT_PAGE (self), NULL);
+  return self->audit_id;
+}
+
+/* Once the rows have their place (a frame after they were made), the row takes the
+ * focus and the page scrolls to it. */
+static gboolean
+reveal_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  AfdAuditPage *self = AFD_AUDIT_PAGE (widget);
+  GtkWidget *row;
+  GtkAdjustment *adjustment;
+  GtkWidget *group;
+  graphene_point_t point;
+  double top, bottom;
+
+  if (self->reveal_row == NULL || self->history_list == NULL)
+    return G_SOURCE_REMOVE;     /* asked twice (done by the first), or disposed */
+  row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list));
+  while (row != NULL && g_strcmp0 (gtk_widget_get_name (row), self->reveal_row) != 0)
+    row = gtk_widget_get_next_sibling (row);
+  if (row == NULL)
+    row = GTK_WIDGET (self->history_list);
+  if (gtk_widget_get_height (row) == 0 ||
+      !gtk_widget_compute_point (row, GTK_WIDGET (self->scroller),
+                                 &GRAPHENE_POINT_INIT (0, 0), &point))
+    return G_SOURCE_CONTINUE;   /* not laid out yet */
+  g_clear_pointer (&self->reveal_row, g_free);
+  adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  top = gtk_adjustment_get_value (adjustment) + point.y;
+  bottom = top + gtk_widget_get_height (row);
+  /* The history from its heading on, when the row is then in view. */
+  group = gtk_widget_get_ancestor (GTK_WIDGET (self->history_list), ADW_TYPE_PREFERENCES_GROUP);
+  if (group != NULL &&
+      gtk_widget_compute_point (group, GTK_WIDGET (self->scroller), &GRAPHENE_POINT_INIT (0, 0),
+                                &point) &&
+      bottom - (gtk_adjustment_get_value (adjustment) + point.y)
+        <= gtk_adjustment_get_page_size (adjustment))
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y);
+  else
+    gtk_adjustment_clamp_page (adjustment, top, bottom);
+  gtk_widget_grab_focus (row);
+  return G_SOURCE_REMOVE;
+}
+
+void
+afd_audit_page_reveal_history (AfdAuditPage *self,
+                               const char   *row_id)
+{
+  g_return_if_fail (AFD_IS_AUDIT_PAGE (self));
+
+  if (row_id != NULL)
+    {
+      g_free (self->reveal_row);
+      self->reveal_row = g_strdup (row_id);
+    }
+  /* While the audit is read, show_loaded() comes back here. */
+  if (self->reveal_row != NULL && self->loading_cancellable == NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_tick_cb, NULL, NULL);
 }
 
 const char *
@@ -519,6 +589,7 @@ afd_audit_page_dispose (GObject *object)
   g_clear_pointer (&self->audit_id, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->level_class, g_free);
+  g_clear_pointer (&self->reveal_row, g_free);
 
   G_OBJECT_CLASS (afd_audit_page_parent_class)->dispose (object);
 }

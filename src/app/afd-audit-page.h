@@ -19,6 +19,12 @@ G_DECLARE_FINAL_TYPE (AfdAuditPage, afd_audit_page, AFD, AUDIT_PAGE, GtkWidget)
 void        afd_audit_page_load          (AfdAuditPage  *self,
                                           AfdWorkspace  *workspace,
                                           const char    *audit_id);
+/* The audit shown (nullable). */
+const char *afd_audit_page_get_audit_id  (AfdAuditPage  *self);
+/* Scrolls to the history row of @row_id (an audit or a document; NULL: the last one
+ * asked for) and gives it the focus, once the audit is shown: Back to the history. */
+void        afd_audit_page_reveal_history (AfdAuditPage *self,
+                                           const char   *row_id);
 /* The title the header bar shows for the page. */
 const char *afd_audit_page_get_title     (AfdAuditPage  *self);
 /* Saves a note still waiting for its debounce (when the window closes). */

@@ -64,6 +64,8 @@ struct _AfdWindow
   GSettings            *settings;
   AfdWorkspace         *workspace;      /* (nullable) when it could not be opened */
   char                 *back_page;      /* (nullable) the page "Back" returns to */
+  char                 *back_audit;     /* (nullable) from the audit's history: that audit */
+  char                 *back_row;       /* (nullable) and the history row that was followed */
   char                 *item_id;        /* (nullable) the item on show */
   GPtrArray            *pending_ids;    /* ids to open once the workspace is there */
   AfdWorkspace         *pending_workspace; /* (nullable) waits for the first frame */
@@ -266,11 +268,19 @@ ensure_page (AfdWindow  *self,
                                  AFD_TYPE_ARTWORK_PAGE, "artwork"))
 
 static void
+forget_back (AfdWindow *self)
+{
+  g_clear_pointer (&self->back_page, g_free);
+  g_clear_pointer (&self->back_audit, g_free);
+  g_clear_pointer (&self->back_row, g_free);
+}
+
+static void
 open_item (AfdWindow  *self,
            AfTable     table,
            const char *id)
 {
-  g_clear_pointer (&self->back_page, g_free);
+  forget_back (self);
   g_free (self->item_id);
   self->item_id = g_strdup (id);
   afd_conflict_banner_set_item (self->conflict_banner, store_thread (self), id);
@@ -450,8 +460,10 @@ toast_action (GtkWidget  *widget,
 static void
 remember_back_page (AfdWindow *self)
 {
-  g_free (self->back_page);
-  self->back_page = g_strdup (gtk_stack_get_visible_child_name (self->detail_stack));
+  g_autofree char *page = g_strdup (gtk_stack_get_visible_child_name (self->detail_stack));
+
+  forget_back (self);
+  self->back_page = g_steal_pointer (&page);
 }
 
 static void
@@ -505,12 +517,65 @@ compare_inconsistency_action (GtkWidget  *widget,
   show_detail (self, "compare", afd_compare_page_get_title (self->compare_page));
 }
 
+static void look_up (AfdWindow  *self,
+                     const char *id,
+                     gboolean    follow);
+
+/* From the audit page's history: another audit of the loan, or a corrected document;
+ * Back (the button, Alt+Left) comes back to that row of the history. */
+static void
+follow_item_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  look_up (AFD_WINDOW (widget), g_variant_get_string (parameter, NULL), TRUE);
+}
+
+/* Opens the item a history row named (found in @table), remembering the way back. */
+static void
+follow_item (AfdWindow  *self,
+             AfTable     table,
+             const char *id)
+{
+  g_autofree char *audit = g_strdup (afd_audit_page_get_audit_id (AUDIT_PAGE (self)));
+
+  if (table == AF_TABLE_DOCUMENTS)
+    open_document (self, id);
+  else
+    open_item (self, table, id);
+  forget_back (self);
+  self->back_page = g_strdup ("audit");
+  self->back_audit = g_steal_pointer (&audit);
+  self->back_row = g_strdup (id);
+  update_back_button (self);
+}
+
 static void
 open_item_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   afd_window_open_id (AFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* To the audit page, at the history row followed from it: the audit it showed again
+ * if the row was another audit of the loan. */
+static void
+back_to_audit (AfdWindow *self)
+{
+  g_autofree char *audit = g_steal_pointer (&self->back_audit);
+  g_autofree char *row = g_steal_pointer (&self->back_row);
+
+  if (audit != NULL && g_strcmp0 (audit, afd_audit_page_get_audit_id (self->audit_page)) != 0)
+    {
+      g_free (self->item_id);
+      self->item_id = g_strdup (audit);
+      afd_conflict_banner_set_item (self->conflict_banner, store_thread (self), audit);
+      afd_audit_page_load (self->audit_page, self->workspace, audit);
+    }
+  show_detail (self, "audit", afd_audit_page_get_title (self->audit_page));
+  if (row != NULL)
+    afd_audit_page_reveal_history (self->audit_page, row);
 }
 
 static void
@@ -529,7 +594,7 @@ back_action (GtkWidget  *widget,
       return;
     }
   if (g_str_equal (page, "audit"))
-    show_detail (self, page, afd_audit_page_get_title (self->audit_page));
+    back_to_audit (self);
   else if (g_str_equal (page, "artwork"))
     show_detail (self, page, afd_artwork_page_get_title (self->artwork_page));
   else if (g_str_equal (page, "compare"))
@@ -600,7 +665,7 @@ afd_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->workspace, self);
   g_clear_object (&self->workspace);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->back_page, g_free);
+  forget_back (self);
   g_clear_pointer (&self->item_id, g_free);
   g_clear_pointer (&self->pending_ids, g_ptr_array_unref);
   g_clear_object (&self->pending_workspace);
@@ -679,6 +744,7 @@ afd_window_class_init (AfdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.compare-inconsistency", "(sub)",
                                    compare_inconsistency_action);
   gtk_widget_class_install_action (widget_class, "win.open-item", "s", open_item_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-item", "s", follow_item_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-queues", NULL, show_queues_action);
@@ -873,6 +939,7 @@ typedef struct
 {
   AfdWindow *window;
   char      *id;
+  gboolean   follow;   /* from the audit's history: Back comes back to it */
 } Lookup;
 
 static void
@@ -908,15 +975,29 @@ found_cb (GObject      *source,
     }
   afd_queue_list_unselect (self->queue_list);
   afd_queue_list_select_id (self->queue_list, id);
-  open_item (self, table, id);
+  if (lookup->follow)
+    follow_item (self, table, id);
+  else
+    open_item (self, table, id);
+}
+
+static void
+look_up (AfdWindow  *self,
+         const char *id,
+         gboolean    follow)
+{
+  Lookup *lookup = g_new0 (Lookup, 1);
+
+  lookup->window = self;
+  lookup->id = g_strdup (id);
+  lookup->follow = follow;
+  af_store_thread_find_item_async (store_thread (self), id, self->cancellable, found_cb, lookup);
 }
 
 void
 afd_window_open_id (AfdWindow  *self,
                     const char *id)
 {
-  Lookup *lookup;
-
   g_return_if_fail (AFD_IS_WINDOW (self));
 
   if (self->workspace == NULL)
@@ -924,8 +1005,5 @@ afd_window_open_id (AfdWindow  *self,
       g_ptr_array_add (self->pending_ids, g_strdup (id));
       return;
     }
-  lookup = g_new0 (Lookup, 1);
-  lookup->window = self;
-  lookup->id = g_strdup (id);
-  af_store_thread_find_item_async (store_thread (self), id, self->cancellable, found_cb, lookup);
+  look_up (self, id, FALSE);
 }

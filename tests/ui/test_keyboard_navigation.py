@@ -10,6 +10,9 @@
    back.
 4. On the audit, document and compare pages every button has a name for assistive
    technology (an icon-only one is not announced as "GtkImage" or as nothing).
+5. A row of the audit's history (another audit of the loan) opens it with a way back:
+   Alt+Left, then the Back button, return to the first audit with the focus on that
+   history row, scrolled into view.
 
 Usage: test_keyboard_navigation.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh)
 """
@@ -17,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 from afd_ui import click, find_app, labels, press, step, wait_for
 from dogtail.config import config
@@ -101,6 +105,73 @@ def check_tab_in_notes(frame, page):
     assert '\t' not in notes.text, repr(notes.text)
 
 
+HISTORY_LOAN = 'LOAN-2024-163671'   # the demo's loan with two audits
+
+
+def history_audits(demo_dir):
+    with open(os.path.join(demo_dir, 'dynamodb', 'AuditFlow-AuditRecords.json'),
+              encoding='utf-8') as f:
+        audits = [a for a in json.load(f)['Items']
+                  if a['loan_application_id']['S'] == HISTORY_LOAN]
+    assert len(audits) == 2, audits
+    return [a['audit_record_id']['S'] for a in audits], audits[0]['applicant_name']['S']
+
+
+def history_rows(page):
+    history = page.child(name='Audit History', roleName='list')
+    return [r for r in history.children if r.roleName == 'list item']
+
+
+def current_row(page):
+    """The history row of the audit shown, and the other one."""
+    rows = history_rows(page)
+    this = [r for r in rows if any('this audit' in t for t in labels(r))]
+    other = [r for r in rows if r not in this]
+    return (this[0], other[0]) if len(this) == 1 and len(other) == 1 else None
+
+
+def row_title(row):
+    return labels(row)[0]
+
+
+def inside(node, outer):
+    import pyatspi
+    a = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    b = outer.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    return a.y >= b.y and a.y + a.height <= b.y + b.height
+
+
+def check_history_back(app, frame, first, name, how):
+    page = audit_page(app, name)
+    this, other = wait_for('the history rows', lambda: current_row(page))
+    first_title, other_title = row_title(this), row_title(other)
+    step('%s: the other audit of the loan (%s), from the history' % (how, other_title))
+    # The history is at the page's end, below the fold: Tab from the notes to its row
+    # (the page scrolls to the focus), then Enter. Back from it left the focus there.
+    if not other.focused:
+        click(page.child(name='Review notes', roleName='text'))
+    for _ in range(120):
+        if other.focused:
+            break
+        press('Tab')
+    assert other.focused, 'Tab never reached the history row'
+    press('Return')
+    wait_for('the other audit shown', lambda: row_title(current_row(page)[0]) == other_title)
+    wait_for('a Back button', lambda: back_buttons(frame))
+    if how == 'Back button':
+        back_buttons(frame)[0].doActionNamed('click')
+    else:
+        press(how)
+    wait_for('the first audit again', lambda: row_title(current_row(page)[0]) == first_title)
+    step('the focus is on the history row followed, in view')
+    row = wait_for('the focused history row', lambda: next(
+        (r for r in history_rows(page) if r.focused), None))
+    assert row_title(row) == other_title, (row_title(row), other_title)
+    scroller = max(page.findChildren(lambda n: n.roleName == 'scroll pane'),
+                   key=lambda n: n.queryComponent().getExtents(1).height)  # window coords
+    assert inside(row, scroller), 'the history row is out of view'
+
+
 def main():
     binary, demo_dir = sys.argv[1], sys.argv[2]
     audit_id, name = riskiest_audit(demo_dir)
@@ -119,7 +190,18 @@ def main():
     finally:
         process.kill()
         process.wait()
-    print('ok - Back by Alt+Left and Escape, Tab out of the notes', flush=True)
+    (first, _), name = history_audits(demo_dir)
+    step('start the app on an audit of %s with a history' % name)
+    process = subprocess.Popen([binary, first])
+    try:
+        app = find_app(process)
+        frame = app.child(roleName='frame')
+        check_history_back(app, frame, first, name, '<Alt>Left')
+        check_history_back(app, frame, first, name, 'Back button')
+    finally:
+        process.kill()
+        process.wait()
+    print('ok - Back by Alt+Left and Escape (also to the history), Tab out of the notes', flush=True)
 
 
 if __name__ == '__main__':
