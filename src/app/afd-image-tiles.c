@@ -26,6 +26,7 @@ struct _AfdImageTiles
   GArray  *levels;    /* (element-type Level) full size first */
   GBytes  *file;      /* (owned) (nullable) the file's bytes, when decoded from one */
   int      tile_size;
+  gboolean opaque;
 };
 
 G_DEFINE_FINAL_TYPE (AfdImageTiles, afd_image_tiles, G_TYPE_OBJECT)
@@ -122,6 +123,7 @@ build_pyramid (GdkPixbuf    *pixbuf,
   g_autoptr(GdkPixbuf) current = g_object_ref (pixbuf);
 
   self->tile_size = default_tile_size ();
+  self->opaque = !gdk_pixbuf_get_has_alpha (pixbuf);
 
   for (;;)
     {
@@ -246,6 +248,13 @@ afd_image_tiles_get_file_bytes (AfdImageTiles *self)
 {
   g_return_val_if_fail (AFD_IS_IMAGE_TILES (self), NULL);
   return self->file;
+}
+
+gboolean
+afd_image_tiles_is_opaque (AfdImageTiles *self)
+{
+  g_return_val_if_fail (AFD_IS_IMAGE_TILES (self), FALSE);
+  return self->opaque;
 }
 
 static Level *

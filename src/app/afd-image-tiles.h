@@ -39,6 +39,8 @@ GBytes        *afd_image_tiles_get_file_bytes (AfdImageTiles       *self);
 int            afd_image_tiles_get_width     (AfdImageTiles        *self);
 int            afd_image_tiles_get_height    (AfdImageTiles        *self);
 guint          afd_image_tiles_get_n_levels  (AfdImageTiles        *self);
+/* TRUE when the picture has no alpha channel: what is drawn under it is hidden. */
+gboolean       afd_image_tiles_is_opaque     (AfdImageTiles        *self);
 
 /* Which level a drawing at @scale (device pixels per image pixel) takes. */
 guint          afd_image_tiles_level_for_scale (AfdImageTiles      *self,

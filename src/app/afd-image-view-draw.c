@@ -146,17 +146,19 @@ draw_regions (AfdImageView *self,
     }
 }
 
+/* A disc of radius @radius centred on (@cx, @cy) showing image point (@x, @y) at @scale,
+ * with a shadow and a ring. */
 static void
-draw_loupe (AfdImageView *self,
-            GtkSnapshot  *snapshot,
-            double        origin_x,
-            double        origin_y,
-            AfdTileFrame *frame)
+draw_lens (AfdImageView *self,
+           GtkSnapshot  *snapshot,
+           double        cx,
+           double        cy,
+           double        radius,
+           double        x,
+           double        y,
+           double        scale,
+           AfdTileFrame *frame)
 {
-  double radius = AFD_IMAGE_VIEW_LOUPE_RADIUS;
-  double scale = self->zoom * AFD_IMAGE_VIEW_LOUPE_MAGNIFICATION;
-  double cx = origin_x + self->loupe_x * self->zoom;
-  double cy = origin_y + self->loupe_y * self->zoom;
   graphene_rect_t circle = GRAPHENE_RECT_INIT (cx - radius, cy - radius, 2 * radius, 2 * radius);
   GskRoundedRect clip;
   const GdkRGBA ring = { 1, 1, 1, 0.9 };
@@ -165,12 +167,54 @@ draw_loupe (AfdImageView *self,
   gtk_snapshot_push_rounded_clip (snapshot, &clip);
   gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.1, 0.1, 0.1, 1 }, &circle);
   /* The point under the loupe stays at its centre, magnified. */
-  draw_picture (self, snapshot, scale, cx - self->loupe_x * scale, cy - self->loupe_y * scale,
-                &circle, frame);
+  draw_picture (self, snapshot, scale, cx - x * scale, cy - y * scale, &circle, frame);
   gtk_snapshot_pop (snapshot);
   gtk_snapshot_append_outset_shadow (snapshot, &clip, &region_dark, 0, 1, 1, 6);
   gtk_snapshot_append_border (snapshot, &clip, (float[4]) { 3, 3, 3, 3 },
                               (GdkRGBA[4]) { ring, ring, ring, ring });
+}
+
+static void
+draw_loupe (AfdImageView *self,
+            GtkSnapshot  *snapshot,
+            double        origin_x,
+            double        origin_y,
+            AfdTileFrame *frame)
+{
+  draw_lens (self, snapshot, origin_x + self->loupe_x * self->zoom,
+             origin_y + self->loupe_y * self->zoom, AFD_IMAGE_VIEW_LOUPE_RADIUS,
+             self->loupe_x, self->loupe_y, self->zoom * AFD_IMAGE_VIEW_LOUPE_MAGNIFICATION, frame);
+}
+
+/* Mesa's llvmpipe compiles a shader variant the first time a draw needs it: 50–200 ms
+ * of the main thread with a cold shader cache. The loupe (a rounded clip, a shadow, a
+ * ring) and the overlay (an opacity) need variants the picture does not. In the
+ * picture's first frame a tiny loupe and a tiny translucent picture are drawn under
+ * its opaque top-left corner, hidden by it, so that those variants are compiled with
+ * the first frame rather than when the appraiser first presses L or shows the error
+ * levels. Nothing is drawn under a picture that is not opaque. */
+static void
+draw_warm_up (AfdImageView *self,
+              GtkSnapshot  *snapshot,
+              double        origin_x,
+              double        origin_y,
+              AfdTileFrame *frame)
+{
+  const double size = 12;
+  /* Far enough inside that the shadow's blur stays under the picture too. */
+  double x = MAX (origin_x, 0) + 3 * size, y = MAX (origin_y, 0) + 3 * size;
+  graphene_rect_t patch = GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size);
+
+  if (self->warmed_up || !afd_image_tiles_is_opaque (self->tiles)
+      || afd_image_tiles_get_width (self->tiles) * self->zoom < 6 * size + MAX (-origin_x, 0)
+      || afd_image_tiles_get_height (self->tiles) * self->zoom < 6 * size + MAX (-origin_y, 0))
+    return;
+  self->warmed_up = TRUE;
+  draw_lens (self, snapshot, x, y, size / 2, 0, 0, self->zoom, frame);
+  gtk_snapshot_push_opacity (snapshot, 0.5);
+  draw_picture (self, snapshot, size / afd_image_tiles_get_width (self->tiles), patch.origin.x,
+                patch.origin.y, &patch, frame);
+  gtk_snapshot_pop (snapshot);
 }
 
 static gboolean
@@ -196,6 +240,7 @@ afd_image_view_snapshot (GtkWidget   *widget,
   if (self->tiles == NULL)
     return;
   afd_image_view_origin (self, &origin_x, &origin_y);
+  draw_warm_up (self, snapshot, origin_x, origin_y, &frame);
   draw_picture (self, snapshot, self->zoom, origin_x, origin_y, &visible, &frame);
   draw_regions (self, snapshot, origin_x, origin_y);
   if (self->loupe && self->loupe_shown)

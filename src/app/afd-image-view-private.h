@@ -35,6 +35,7 @@ struct _AfdImageView
   guint            fit : 1;
   guint            loupe : 1;
   guint            loupe_shown : 1;  /* the pointer is over the view, or a key moved it */
+  guint            warmed_up : 1;    /* the loupe's and overlay's shaders, for this picture */
   double           zoom;
   double           overlay_opacity;
   double           loupe_x;          /* image pixels */
