@@ -9,7 +9,9 @@
  *   first show the picture put in the view, fitted, its first second of frames;
  *   pan 100 %  40 px every 16 ms right, down to the bottom edge, and left (360 steps);
  *   zoom steps from fit to 100 % by 1.25× steps and back, 150 ms each;
- *   pan mid    panning at fit × 1.25², a smaller mipmap level, right then left.
+ *   pan mid    panning at fit × 1.25², a smaller mipmap level, right then left;
+ *   loupe      the loupe turned on and moved, then an overlay (as the error level
+ *              analysis) shown at 70 %: their first frames.
  * For each: the longest dispatch of the main loop (wall), the 99th percentile, the
  * main thread's CPU in that longest dispatch and the process's (every thread: llvmpipe
  * draws on threads of its own), the longest main-thread CPU, the number
@@ -34,13 +36,13 @@
 
 #include "afd-image-view-private.h"
 
-#define N_SCENARIOS 6
+#define N_SCENARIOS 7
 static const char *const scenario_names[N_SCENARIOS] = {
-  "idle", "jiggle", "first-show", "pan-100", "zoom-steps", "pan-mid",
+  "idle", "jiggle", "first-show", "pan-100", "zoom-steps", "pan-mid", "loupe-overlay",
 };
 static const char *const scenario_titles[N_SCENARIOS] = {
   "idle (redrawn, nothing moves)", "1 px back and forth (100 %)", "first show, fitted",
-  "pan at 100 %", "zoom steps fit ↔ 100 %", "pan at fit × 1.56",
+  "pan at 100 %", "zoom steps fit ↔ 100 %", "pan at fit × 1.56", "loupe, then overlay, first shown",
 };
 
 #define N_FIGURES 8
@@ -266,6 +268,28 @@ run_session (const char *path)
   pan_steps (&scenario, h, 40, 60);
   pan_steps (&scenario, h, -40, 60);
   report (5, &scenario);
+
+  afd_image_view_set_zoom (view, 1.0);
+  iterate_for (G_USEC_PER_SEC / 2, NULL);
+  afd_image_view_set_loupe (view, TRUE);
+  for (i = 0; i < 40; i++)
+    {
+      afd_image_view_set_loupe_point (view, afd_image_tiles_get_width (tiles) / 2.0 + i * 10,
+                                      afd_image_tiles_get_height (tiles) / 2.0);
+      iterate_for (16000, &scenario);
+    }
+  afd_image_view_set_loupe (view, FALSE);
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1000, 667);
+    g_autoptr(AfdImageTiles) overlay = NULL;
+
+    gdk_pixbuf_fill (pixbuf, 0x40a0e0ff);
+    overlay = afd_image_tiles_new_for_pixbuf (pixbuf);
+    afd_image_view_set_overlay (view, overlay);
+    afd_image_view_set_overlay_opacity (view, 0.7);
+    pan_steps (&scenario, h, 40, 40);
+  }
+  report (6, &scenario);
 
   scenario.view = NULL;
   gtk_window_destroy (GTK_WINDOW (window));
