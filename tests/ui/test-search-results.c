@@ -394,6 +394,9 @@ test_open_and_clear (Fixture       *f,
   g_assert_cmpint (f->selected_table, ==, AF_TABLE_DOCUMENTS);
   g_assert_cmpstr (f->selected_id, ==,
                    afd_queue_row_get_item_id (afd_search_item_get_row (g_ptr_array_index (lines, document))));
+  /* A click selects the row: that opens it too. */
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (shown), document + 1, TRUE);
+  g_assert_cmpuint (f->selected, ==, 3);
   /* The query is still there to come back to. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, WORD);
   g_assert_cmpstr (visible_page (f), ==, "search");
