@@ -358,6 +358,9 @@ afd_queue_list_reload (AfdQueueList *self)
 
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
 
+  /* The results on show may have moved too (a review, a verdict). */
+  if (afd_queue_list_is_searching (self))
+    afd_search_results_refresh (self->search_results);
   if (self->model == NULL)
     return;
 

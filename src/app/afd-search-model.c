@@ -328,29 +328,42 @@ afd_search_model_cancel (AfdSearchModel *self)
   self->n_pending = 0;
 }
 
+/* Searches self->text again; the rows shown stay until the new ones replace them. */
+static void
+start (AfdSearchModel *self)
+{
+  afd_search_model_cancel (self);
+  g_clear_error (&self->error);
+  if (*self->text == '\0')
+    {
+      clear_groups (self);
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  self->n_pending = N_GROUPS;
+  self->n_started++;
+  for (guint i = 0; i < N_GROUPS; i++)
+    search_group (self, i);
+}
+
 void
 afd_search_model_set_text (AfdSearchModel *self,
                            const char     *text)
 {
   g_return_if_fail (AFD_IS_SEARCH_MODEL (self));
 
-  afd_search_model_cancel (self);
   g_free (self->text);
   self->text = g_strdup (text != NULL ? text : "");
-  g_clear_error (&self->error);
   for (guint i = 0; i < N_GROUPS; i++)
     self->groups[i].expanded = FALSE;
-  if (*self->text == '\0')
-    {
-      clear_groups (self);
-      return;
-    }
-  /* The rows of the last search stay until each group's new rows replace them. */
-  self->cancellable = g_cancellable_new ();
-  self->n_pending = N_GROUPS;
-  self->n_started++;
-  for (guint i = 0; i < N_GROUPS; i++)
-    search_group (self, i);
+  start (self);
+}
+
+void
+afd_search_model_refresh (AfdSearchModel *self)
+{
+  g_return_if_fail (AFD_IS_SEARCH_MODEL (self));
+  start (self);
 }
 
 void

@@ -31,6 +31,9 @@ AfStoreThread  *afd_search_model_get_thread   (AfdSearchModel  *self);
 /* Searches @text (NULL or empty: empties the model), cancelling the search under way. */
 void            afd_search_model_set_text     (AfdSearchModel  *self,
                                                const char      *text);
+/* Searches the same text again (an edit may have changed what it finds), each group
+ * as open as it was. */
+void            afd_search_model_refresh      (AfdSearchModel  *self);
 /* Drops the search under way (the user typed again): the rows shown stay. */
 void            afd_search_model_cancel       (AfdSearchModel  *self);
 /* Shows every result of @table's group (up to AFD_SEARCH_MODEL_GROUP_MAX). */

@@ -25,6 +25,8 @@ struct _AfdSearchResults
 
   /* Set while the results change under the user, so that nothing is opened. */
   gboolean            quiet;
+  /* (owned) (nullable) The result to select again once a refresh has finished. */
+  char               *reselect_id;
 };
 
 G_DEFINE_FINAL_TYPE (AfdSearchResults, afd_search_results, GTK_TYPE_WIDGET)
@@ -226,6 +228,41 @@ show_empty (AfdSearchResults *self)
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
+static const char *
+item_id_at (AfdSearchResults *self,
+            guint             position)
+{
+  g_autoptr(AfdSearchItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (item == NULL || afd_search_item_get_row (item) == NULL)
+    return NULL;
+  /* The row lives as long as the model holds the item. */
+  return afd_queue_row_get_item_id (afd_search_item_get_row (item));
+}
+
+/* After a refresh, the result on show is highlighted again, without reopening it. */
+static void
+reselect (AfdSearchResults *self)
+{
+  g_autofree char *item_id = g_steal_pointer (&self->reselect_id);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  for (guint i = 0; item_id != NULL && i < n; i++)
+    if (g_strcmp0 (item_id_at (self, i), item_id) == 0)
+      {
+        self->quiet = TRUE;
+        gtk_single_selection_set_selected (self->selection, i);
+        self->quiet = FALSE;
+        return;
+      }
+}
+
+static void
+finished_cb (AfdSearchResults *self)
+{
+  reselect (self);
+}
+
 /* The list stays while a search runs (its rows are replaced as groups arrive); the
  * empty page only once every group has said it has nothing. */
 static void
@@ -238,6 +275,19 @@ update_state (AfdSearchResults *self)
     show_empty (self);
   else
     gtk_stack_set_visible_child_name (self->stack, "results");
+}
+
+static void
+items_changing_cb (AfdSearchResults *self)
+{
+  self->quiet = TRUE;
+}
+
+static void
+items_changed_cb (AfdSearchResults *self)
+{
+  self->quiet = FALSE;
+  update_state (self);
 }
 
 /* ---- GObject ------------------------------------------------------------------------- */
@@ -258,6 +308,7 @@ afd_search_results_dispose (GObject *object)
   AfdSearchResults *self = AFD_SEARCH_RESULTS (object);
 
   drop_model (self);
+  g_clear_pointer (&self->reselect_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_SEARCH_RESULTS);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
        child = gtk_widget_get_first_child (GTK_WIDGET (self)))
@@ -320,8 +371,13 @@ afd_search_results_set_thread (AfdSearchResults *self,
     return;
   drop_model (self);
   self->model = afd_search_model_new (thread);
-  g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (update_state), self);
+  /* Before the selection sees the change, and after: a result that moves (a group
+   * above it grew) is still the one selected, and nothing opens. */
+  g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (items_changing_cb), self);
+  g_signal_connect_data (self->model, "items-changed", G_CALLBACK (items_changed_cb), self, NULL,
+                         G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_swapped (self->model, "finished", G_CALLBACK (update_state), self);
+  g_signal_connect_swapped (self->model, "finished", G_CALLBACK (finished_cb), self);
   self->quiet = TRUE;
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
   self->quiet = FALSE;
@@ -336,11 +392,28 @@ afd_search_results_search (AfdSearchResults *self,
   if (self->model == NULL)
     return;
   /* A new query: nothing of the last one stays selected. */
+  g_clear_pointer (&self->reselect_id, g_free);
   self->quiet = TRUE;
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->quiet = FALSE;
   afd_search_model_set_text (self->model, text);
   update_state (self);
+}
+
+void
+afd_search_results_refresh (AfdSearchResults *self)
+{
+  guint position;
+
+  g_return_if_fail (AFD_IS_SEARCH_RESULTS (self));
+
+  if (self->model == NULL || *afd_search_model_get_text (self->model) == '\0')
+    return;
+  position = gtk_single_selection_get_selected (self->selection);
+  g_free (self->reselect_id);
+  self->reselect_id = position != GTK_INVALID_LIST_POSITION ? g_strdup (item_id_at (self, position))
+                                                            : NULL;
+  afd_search_model_refresh (self->model);
 }
 
 void

@@ -23,6 +23,9 @@ void            afd_search_results_set_thread     (AfdSearchResults *self,
 /* Searches @text ("" empties the results), cancelling the search under way. */
 void            afd_search_results_search         (AfdSearchResults *self,
                                                    const char       *text);
+/* Searches again after an edit (a review moves items), the result on show kept
+ * selected. */
+void            afd_search_results_refresh        (AfdSearchResults *self);
 /* The user typed again: the search under way is not wanted any more. */
 void            afd_search_results_cancel         (AfdSearchResults *self);
 /* Opens the first result (Enter in the search entry); FALSE when there is none. */

@@ -83,19 +83,21 @@ item_new (const char *key,
   return item;
 }
 
+/* Items @first.. @first + @n - 1 of @table (their ids follow from the index). */
 static void
 put_items (AfStore    *store,
            AfTable     table,
            const char *name_attribute,
            const char **names,
-           guint        n)
+           guint        n,
+           guint        first)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < n; i++)
     {
-      AfValue *item = item_new (af_table_key_name (table), i, name_attribute, names[i]);
+      AfValue *item = item_new (af_table_key_name (table), first + i, name_attribute, names[i]);
 
       if (table == AF_TABLE_AUDITS)
         {
@@ -165,9 +167,9 @@ fixture_set_up (Fixture       *f,
   path = g_build_filename (f->dir, "cache.db", NULL);
   store = af_store_open (path, &error);
   g_assert_no_error (error);
-  put_items (store, AF_TABLE_AUDITS, "applicant_name", applicants, G_N_ELEMENTS (applicants));
-  put_items (store, AF_TABLE_DOCUMENTS, "file_name", file_names, G_N_ELEMENTS (file_names));
-  put_items (store, AF_TABLE_ANALYSES, "filename", artwork_names, G_N_ELEMENTS (artwork_names));
+  put_items (store, AF_TABLE_AUDITS, "applicant_name", applicants, G_N_ELEMENTS (applicants), 0);
+  put_items (store, AF_TABLE_DOCUMENTS, "file_name", file_names, G_N_ELEMENTS (file_names), 0);
+  put_items (store, AF_TABLE_ANALYSES, "filename", artwork_names, G_N_ELEMENTS (artwork_names), 0);
   f->thread = af_store_thread_new (store);
 
   f->window = gtk_window_new ();
@@ -428,6 +430,58 @@ test_no_results (Fixture       *f,
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "zebrawood"));
 }
 
+static gpointer
+put_audit_job (AfStore   *store,
+               gpointer   data,
+               GError   **error)
+{
+  static const char *names[] = { "Gus Quillfeather" };
+
+  put_items (store, AF_TABLE_AUDITS, "applicant_name", names, 1, 1000);
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* An edit while the results are on show (the window reloads its list): the search runs
+ * again, the new audit is counted, the result on show stays selected and is not
+ * reopened. */
+static void
+test_refresh (Fixture       *f,
+              gconstpointer  data)
+{
+  GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
+  GtkSingleSelection *shown = GTK_SINGLE_SELECTION (gtk_list_view_get_model (view));
+  g_autoptr(GAsyncResult) put = NULL;
+  g_autoptr(AfdSearchItem) item = NULL;
+  guint audits = expected_matches (applicants, G_N_ELEMENTS (applicants), WORD);
+  g_autofree char *document_id = NULL;
+  guint position;
+
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  /* The first document: after the audits' header, their rows and the documents' header. */
+  position = 1 + audits + 1;
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (shown), position, TRUE);
+  g_assert_cmpuint (f->selected, ==, 1);
+  g_assert_cmpint (f->selected_table, ==, AF_TABLE_DOCUMENTS);
+  document_id = g_strdup (f->selected_id);
+
+  af_store_thread_run_async (f->thread, put_audit_job, NULL, NULL, NULL, NULL,
+                             af_test_store_result, &put);
+  af_test_wait (&put);
+  afd_queue_list_reload (f->list);
+  g_assert_true (afd_search_model_is_searching (search_model (f)));
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+
+  g_assert_cmpint (afd_search_model_get_total (search_model (f), AF_TABLE_AUDITS), ==, audits + 1);
+  g_assert_cmpuint (f->selected, ==, 1);
+  item = gtk_single_selection_get_selected_item (shown) != NULL
+           ? g_object_ref (gtk_single_selection_get_selected_item (shown)) : NULL;
+  g_assert_nonnull (item);
+  g_assert_cmpstr (afd_queue_row_get_item_id (afd_search_item_get_row (item)), ==, document_id);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (afd_queue_list_get_search_entry (f->list))),
+                   ==, WORD);
+}
+
 /* Holds the store's thread until released, so that searches queue up behind it. */
 typedef struct
 {
@@ -522,6 +576,8 @@ main (int   argc,
   g_test_add ("/search-results/open-and-clear", Fixture, NULL, fixture_set_up,
               test_open_and_clear, fixture_tear_down);
   g_test_add ("/search-results/no-results", Fixture, NULL, fixture_set_up, test_no_results,
+              fixture_tear_down);
+  g_test_add ("/search-results/refresh", Fixture, NULL, fixture_set_up, test_refresh,
               fixture_tear_down);
   g_test_add ("/search-results/superseded", Fixture, NULL, fixture_set_up, test_superseded,
               fixture_tear_down);
