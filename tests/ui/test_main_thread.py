@@ -3,7 +3,8 @@
 """A scripted session with the main-thread SQL guard fatal (issue 13): the window's
 main thread runs no SQLite statement after its first frame.
 
-On the demo workspace: choose a queue, type a search, clear it, open an audit, type a
+On the demo workspace: choose a queue, type a search (the grouped results, Enter opens
+the first), clear it, open an audit, type a
 note, open a document, F8, mark the audit reviewed, save a correction. The app runs
 with AFD_SQL_GUARD=fatal (AFD_UI_SQL_GUARD overrides it, e.g. 'count' to see how many
 statements remain while some code is not converted): a statement on the main thread
@@ -56,13 +57,24 @@ def search(app, items, process):
     first = items.children[0]
     word = labels(first)[0].split()[-1]
     before = len(items.children)
-    step('type a search, %s (from the first row, %r)' % (word, labels(first)[0]))
+    step('Ctrl+F and type a search, %s (from the first row, %r)' % (word, labels(first)[0]))
     entry = app.findChild(lambda n: n.name == 'Search the queue' and n.roleName == 'entry')
-    entry.text = word
+    rawinput.keyCombo('<Control>f')
+    wait_for('the search entry focused', lambda: entry.focused)
+    rawinput.typeText(word)
     # Every kind of item is searched, not the queue: the audits come in a group of their own.
     results = app.child(name='Search results', roleName='list')
     wait_for('the audits group', lambda: any(s.startswith('Audits · ') for s in labels(results)))
     wait_for('the audit among the results', lambda: any(word in s for s in labels(results)))
+    alive(process)
+
+    step('Enter: the first result opens')
+    rawinput.pressKey('Return')
+    page = app.child(name='AfdAuditPage')
+    wait_for('the audit found', lambda: any(word in s for s in labels(page)) and
+             any(s.startswith('Risk score') for s in labels(page)))
+    # The query stays (clearing it would empty the results): Back would find them.
+    assert any(word in s for s in labels(results)), 'the results went away'
     alive(process)
 
     step('clear it')
