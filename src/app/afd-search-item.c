@@ -106,6 +106,21 @@ afd_search_item_new_more (AfTable table,
   return self;
 }
 
+AfdSearchItem *
+afd_search_item_new_note (AfTable table,
+                          gint64  total,
+                          guint   n_shown)
+{
+  AfdSearchItem *self = item_new (AFD_SEARCH_ITEM_NOTE, table, total);
+
+  /* TRANSLATORS: under a group of search results that has more matches than it shows */
+  self->label = g_strdup_printf (ngettext ("Only the first %u is shown: type more to narrow "
+                                           "the search.",
+                                           "Only the first %u are shown: type more to narrow "
+                                           "the search.", n_shown), n_shown);
+  return self;
+}
+
 AfdSearchItemKind
 afd_search_item_get_kind (AfdSearchItem *self)
 {

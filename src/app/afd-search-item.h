@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * afd-search-item.h — one line of the search results: a group's header ("Documents · 12"),
- * a result (an AfdQueueRow), or the "Show All" line that ends a capped group.
+ * a result (an AfdQueueRow), the "Show More" line that ends a capped group, or the note
+ * under a group that has more matches than it can show.
  *
  * The results are one flat GListModel of these (GTK 4.8's list view has no sections),
  * so that a group arrives as one items-changed and the list view recycles its rows.
@@ -20,6 +21,7 @@ typedef enum
   AFD_SEARCH_ITEM_HEADER,
   AFD_SEARCH_ITEM_RESULT,
   AFD_SEARCH_ITEM_MORE,
+  AFD_SEARCH_ITEM_NOTE,
 } AfdSearchItemKind;
 
 #define AFD_TYPE_SEARCH_ITEM (afd_search_item_get_type ())
@@ -35,6 +37,11 @@ AfdSearchItem     *afd_search_item_new_result (AfdQueueRow    *row);
 AfdSearchItem     *afd_search_item_new_more   (AfTable         table,
                                                gint64          total,
                                                guint           n_more);
+
+/* The note under @table's group when only @n_shown of its @total matches are shown. */
+AfdSearchItem     *afd_search_item_new_note   (AfTable         table,
+                                               gint64          total,
+                                               guint           n_shown);
 
 AfdSearchItemKind  afd_search_item_get_kind   (AfdSearchItem  *self);
 AfTable            afd_search_item_get_table  (AfdSearchItem  *self);

@@ -185,6 +185,8 @@ group_build (Group   *group,
     g_ptr_array_add (lines, afd_search_item_new_result (g_ptr_array_index (group->rows, i)));
   if (n_shown < n_rows)
     g_ptr_array_add (lines, afd_search_item_new_more (table, group->total, n_rows - n_shown));
+  else if (group->total > n_rows)
+    g_ptr_array_add (lines, afd_search_item_new_note (table, group->total, n_rows));
   return lines;
 }
 

@@ -50,6 +50,7 @@ typedef struct
   GtkWidget *reviewed;
   GtkWidget *badge;
   GtkWidget *more;
+  GtkWidget *note;
 } Line;
 
 static GtkWidget *
@@ -108,9 +109,13 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (line->more, "flat");
   gtk_widget_add_css_class (line->more, "search-more");
   g_signal_connect (line->more, "clicked", G_CALLBACK (more_clicked_cb), self);
+  line->note = label_new ("dim-label", "search-note");
+  gtk_label_set_ellipsize (GTK_LABEL (line->note), PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (GTK_LABEL (line->note), TRUE);
   gtk_box_append (GTK_BOX (box), line->header);
   gtk_box_append (GTK_BOX (box), line->result);
   gtk_box_append (GTK_BOX (box), line->more);
+  gtk_box_append (GTK_BOX (box), line->note);
   g_object_set_data_full (G_OBJECT (box), "afd-search-line", line, g_free);
   gtk_list_item_set_child (list_item, box);
 }
@@ -144,11 +149,15 @@ bind_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_visible (line->header, kind == AFD_SEARCH_ITEM_HEADER);
   gtk_widget_set_visible (line->result, kind == AFD_SEARCH_ITEM_RESULT);
   gtk_widget_set_visible (line->more, kind == AFD_SEARCH_ITEM_MORE);
-  /* Only results open something; a header is a label, "Show More" a button of its own. */
+  gtk_widget_set_visible (line->note, kind == AFD_SEARCH_ITEM_NOTE);
+  /* Only results open something; a header or a note is a label, "Show More" a button
+   * of its own. */
   gtk_list_item_set_activatable (list_item, kind == AFD_SEARCH_ITEM_RESULT);
   gtk_list_item_set_selectable (list_item, kind == AFD_SEARCH_ITEM_RESULT);
   if (kind == AFD_SEARCH_ITEM_HEADER)
     gtk_label_set_label (GTK_LABEL (line->header), afd_search_item_get_label (item));
+  else if (kind == AFD_SEARCH_ITEM_NOTE)
+    gtk_label_set_label (GTK_LABEL (line->note), afd_search_item_get_label (item));
   else if (kind == AFD_SEARCH_ITEM_RESULT)
     bind_result (line, afd_search_item_get_row (item));
   else
@@ -309,10 +318,8 @@ afd_search_results_dispose (GObject *object)
 
   drop_model (self);
   g_clear_pointer (&self->reselect_id, g_free);
+  /* The template's one child, the stack, is bound by name: this unparents it. */
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_SEARCH_RESULTS);
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
-       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
-    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
 
   G_OBJECT_CLASS (afd_search_results_parent_class)->dispose (object);

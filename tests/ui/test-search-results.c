@@ -482,6 +482,61 @@ test_refresh (Fixture       *f,
                    ==, WORD);
 }
 
+#define N_SCANS 130
+
+static gpointer
+put_scans_job (AfStore   *store,
+               gpointer   data,
+               GError   **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < N_SCANS; i++)
+    g_ptr_array_add (names, g_strdup_printf ("quillfeather_scan_%03u.pdf", i));
+  put_items (store, AF_TABLE_DOCUMENTS, "file_name", (const char **) names->pdata, names->len,
+             2000);
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* More matches than a group can show: the header counts them all, Show More shows the
+ * first AFD_SEARCH_MODEL_GROUP_MAX, and a note under them says to type more. */
+static void
+test_beyond_max (Fixture       *f,
+                 gconstpointer  data)
+{
+  GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (view));
+  guint documents = expected_matches (file_names, G_N_ELEMENTS (file_names), WORD) + N_SCANS;
+  g_autoptr(GAsyncResult) put = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(AfdSearchItem) last = NULL;
+  guint more;
+
+  af_store_thread_run_async (f->thread, put_scans_job, NULL, NULL, NULL, NULL,
+                             af_test_store_result, &put);
+  af_test_wait (&put);
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  lines = lines_of (shown);
+  g_assert_cmpuint (group_rows (lines, AF_TABLE_DOCUMENTS, documents, &more), ==,
+                    AFD_SEARCH_MODEL_GROUP_CAP);
+  g_assert_cmpuint (more, ==, 1);
+
+  afd_search_model_expand (search_model (f), AF_TABLE_DOCUMENTS);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  lines = lines_of (shown);
+  g_assert_cmpuint (group_rows (lines, AF_TABLE_DOCUMENTS, documents, &more), ==,
+                    AFD_SEARCH_MODEL_GROUP_MAX);
+  /* The line after the documents' rows is the note, not a button. */
+  g_assert_cmpuint (more, ==, 1);
+  for (guint i = 0; i < lines->len && last == NULL; i++)
+    if (afd_search_item_get_kind (g_ptr_array_index (lines, i)) == AFD_SEARCH_ITEM_NOTE)
+      last = g_object_ref (g_ptr_array_index (lines, i));
+  g_assert_nonnull (last);
+  g_assert_cmpint (afd_search_item_get_table (last), ==, AF_TABLE_DOCUMENTS);
+  g_assert_nonnull (strstr (afd_search_item_get_label (last), "first 100"));
+}
+
 /* Holds the store's thread until released, so that searches queue up behind it. */
 typedef struct
 {
@@ -578,6 +633,8 @@ main (int   argc,
   g_test_add ("/search-results/no-results", Fixture, NULL, fixture_set_up, test_no_results,
               fixture_tear_down);
   g_test_add ("/search-results/refresh", Fixture, NULL, fixture_set_up, test_refresh,
+              fixture_tear_down);
+  g_test_add ("/search-results/beyond-max", Fixture, NULL, fixture_set_up, test_beyond_max,
               fixture_tear_down);
   g_test_add ("/search-results/superseded", Fixture, NULL, fixture_set_up, test_superseded,
               fixture_tear_down);
