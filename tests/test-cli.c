@@ -428,6 +428,63 @@ test_list_filters (Fixture       *fixture,
   g_assert_cmpstr (search_ids->pdata[0], ==, "fe11c43f-ccc8-4dca-a010-e19e7a19a348");
 }
 
+/* The last line of @out (without its newline). */
+static char *
+last_line (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  guint n = g_strv_length (lines);
+
+  g_assert_cmpuint (n, >=, 2);
+  return g_strdup (lines[n - 2]);
+}
+
+/* A page in text says that more follow without counting the list (a count reads every
+ * matching row); --count gives "N of M"; the rows are the page's, in the queue's order. */
+static void
+test_list_pages_text (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_auto(Run) all = { 0 };
+  g_auto(Run) first = { 0 };
+  g_auto(Run) last = { 0 };
+  g_auto(Run) whole = { 0 };
+  g_auto(Run) counted = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *first_end = NULL;
+  g_autofree char *last_end = NULL;
+  g_autofree char *whole_end = NULL;
+  g_autofree char *counted_end = NULL;
+
+  CLI_OK (fixture, &all, "--json", "list", "documents");
+  ids = list_ids (all.out, "document_id");
+  g_assert_cmpuint (ids->len, ==, 12);
+
+  CLI_OK (fixture, &first, "list", "documents", "--limit", "5");
+  first_end = last_line (first.out);
+  g_assert_cmpstr (first_end, ==, "5 documents shown (from 0); more follow: --offset 5 for "
+                                  "the next ones, --count for how many");
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true ((strstr (first.out, ids->pdata[i]) != NULL) == (i < 5));
+
+  CLI_OK (fixture, &last, "list", "documents", "--limit", "5", "--offset", "10");
+  last_end = last_line (last.out);
+  g_assert_cmpstr (last_end, ==, "2 documents");
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true ((strstr (last.out, ids->pdata[i]) != NULL) == (i >= 10));
+
+  /* Exactly the list's length: nothing follows. */
+  CLI_OK (fixture, &whole, "list", "documents", "--limit", "12");
+  whole_end = last_line (whole.out);
+  g_assert_cmpstr (whole_end, ==, "12 documents");
+
+  CLI_OK (fixture, &counted, "list", "documents", "--limit", "5", "--offset", "3", "--count");
+  counted_end = last_line (counted.out);
+  g_assert_cmpstr (counted_end, ==, "5 of 12 documents (from 3)");
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true ((strstr (counted.out, ids->pdata[i]) != NULL) == (i >= 3 && i < 8));
+}
+
 /* list --search goes through the search index: words in any order, case and accents
  * ignored, file names, and an id's first characters. */
 static void
@@ -1181,6 +1238,7 @@ main (int   argc,
   add_test ("/cli/list/high-risk", fixture_set_up, test_list_high_risk);
   add_test ("/cli/list/loan-documents", fixture_set_up, test_list_loan_documents);
   add_test ("/cli/list/filters", fixture_set_up, test_list_filters);
+  add_test ("/cli/list/pages-text", fixture_set_up, test_list_pages_text);
   add_test ("/cli/list/search", fixture_set_up, test_list_search);
   add_test ("/cli/show/every-item", fixture_set_up, test_show_every_item);
   add_test ("/cli/show/exact-numbers", fixture_set_up, test_show_exact_numbers);

@@ -19,6 +19,7 @@ typedef struct
   char *min_risk;
   char *limit;
   char *offset;
+  gboolean count;   /* --count: the length of the whole list, read by counting it */
 } ListOptions;
 
 static void
@@ -140,10 +141,13 @@ build_query (const ListOptions *options,
   return NULL;
 }
 
+/* @more: a page was asked for and items follow it. @total: the length of the whole
+ * list, or -1 when not counted (only --count counts: a count reads every matching row). */
 static void
 print_text (AfcContext    *context,
             const AfQuery *query,
             GPtrArray     *items,
+            gboolean       more,
             gint64         total)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -153,26 +157,57 @@ print_text (AfcContext    *context,
   if (total >= 0 && total != items->len)
     g_string_append_printf (out, "%u of %" G_GINT64_FORMAT " %s (from %u)\n",
                             items->len, total, af_table_nick (query->table), query->offset);
+  else if (more)
+    g_string_append_printf (out, "%u %s shown (from %u); more follow: --offset %u for the "
+                            "next ones, --count for how many\n", items->len,
+                            afc_output_table_noun (query->table, items->len), query->offset,
+                            query->offset + items->len);
   else
     g_string_append_printf (out, "%u %s\n", items->len,
                             afc_output_table_noun (query->table, items->len));
   afc_context_write (context, out);
 }
 
+/* The page, and whether items follow it: one row more is read rather than every row
+ * counted, so that a page costs the same at 1,000 and 1,000,000 items. */
+static GPtrArray *
+query_page (AfStore        *store,
+            const AfQuery  *query,
+            gboolean       *out_more,
+            GError        **error)
+{
+  AfQuery one_more = *query;
+  GPtrArray *items;
+
+  *out_more = FALSE;
+  if (query->limit == 0 || query->limit == G_MAXUINT)
+    return af_store_query (store, query, error);
+  one_more.limit = query->limit + 1;
+  items = af_store_query (store, &one_more, error);
+  if (items != NULL && items->len > query->limit)
+    {
+      g_ptr_array_set_size (items, query->limit);
+      *out_more = TRUE;
+    }
+  return items;
+}
+
 static int
 run_query (AfcContext    *context,
-           const AfQuery *query)
+           const AfQuery *query,
+           gboolean       count)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = NULL;
   gint64 total = -1;
+  gboolean more = FALSE;
   AfStore *store;
 
   store = afc_context_get_store (context, &error);
   if (store == NULL)
     return afc_context_fail (context, error);
 
-  items = af_store_query (store, query, &error);
+  items = query_page (store, query, &more, &error);
   if (items == NULL)
     return afc_context_fail (context, error);
   /* Masked (***-**-6575) unless --reveal-pii. */
@@ -193,14 +228,14 @@ run_query (AfcContext    *context,
       return AFC_EXIT_OK;
     }
 
-  /* A page of a longer list says how long the list is. */
-  if (query->limit > 0 || query->offset > 0)
+  /* A page says that more follow; how many, only when asked. */
+  if (count)
     {
       total = af_store_count (store, query, &error);
       if (total < 0)
         return afc_context_fail (context, error);
     }
-  print_text (context, query, items, total);
+  print_text (context, query, items, more, total);
   return AFC_EXIT_OK;
 }
 
@@ -227,6 +262,8 @@ list_run (const AfcCommand  *command,
       "case and accents ignored), or whose id starts with TEXT", "TEXT" },
     { "limit", 0, 0, G_OPTION_ARG_FILENAME, &options.limit, "At most N items", "N" },
     { "offset", 0, 0, G_OPTION_ARG_FILENAME, &options.offset, "Skip the first N items", "N" },
+    { "count", 0, 0, G_OPTION_ARG_NONE, &options.count,
+      "Also count the whole list (\"50 of N\"; reads every matching item)", NULL },
     { NULL }
   };
   g_auto(GStrv) args = NULL;
@@ -253,7 +290,7 @@ list_run (const AfcCommand  *command,
                                     g_str_equal (bad_option, "--min-risk")
                                       ? "a number" : "a whole number, 0 or more");
 
-  return run_query (context, &query);
+  return run_query (context, &query, options.count);
 }
 
 const AfcCommand afc_command_list = {
