@@ -17,6 +17,7 @@ test_packages=(
   xvfb xauth imagemagick at-spi2-core gnome-keyring python3-dogtail
   python3-boto3 python3-botocore openjdk-17-jre-headless nodejs npm curl ca-certificates
   clang libclang-rt-14-dev libimage-exiftool-perl libjpeg-turbo-progs poppler-utils
+  libxtst-dev
 )
 
 if [ "${1:-}" = "--tests" ]; then

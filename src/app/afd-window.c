@@ -1007,3 +1007,10 @@ afd_window_open_id (AfdWindow  *self,
     }
   look_up (self, id, FALSE);
 }
+
+AfdWorkspace *
+afd_window_get_workspace (AfdWindow *self)
+{
+  g_return_val_if_fail (AFD_IS_WINDOW (self), NULL);
+  return self->workspace;
+}

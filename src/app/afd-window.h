@@ -24,5 +24,7 @@ void       afd_window_set_workspace  (AfdWindow      *self,
  * is open, when it is not yet). */
 void       afd_window_open_id        (AfdWindow      *self,
                                       const char     *id);
+/* (nullable): before the workspace is open, or when it could not be opened. */
+AfdWorkspace *afd_window_get_workspace (AfdWindow    *self);
 
 G_END_DECLS

@@ -1,0 +1,821 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bench-stalls — the window's longest main-loop stall at 200,000 audits + 800,000
+ * documents (issue 13): the application's own window over a cache of that size, driven
+ * as a user would, with three measures in each phase:
+ *   - the longest gap between two ticks of the window's frame clock, and its p99;
+ *   - the longest single main-loop dispatch (wall), its p99, and the main thread's own
+ *     CPU during that dispatch (on a loaded machine, wall minus CPU is somebody else);
+ * and, before each phase, the same measures while the window does nothing (the
+ * baseline of this machine and display in the same run).
+ *
+ * The phases:
+ *   typing    win.search (Ctrl+F), then words of 6 letters typed as real key events
+ *             (XTest, 110 ms apart), the results awaited, Ctrl+A + BackSpace, awaited;
+ *   scrolling All Loans dragged top to bottom in 240 frames (as the scrollbar does),
+ *             then until the rows at the bottom are read;
+ *   note+pull an audit opened, letters typed into its notes (XTest) while another
+ *             connection writes 10,000 audits in pages of 100, then the window told, as
+ *             the sync panel does at the end of a pull.
+ *
+ * The cache is built once (about a minute) under the build directory and reused:
+ *   tests/run-xvfb.sh build/tests/bench/bench-stalls [--rebuild]
+ * Figures only, no assertion; the target is a stall under 20 ms in each phase.
+ */
+#define G_LOG_DOMAIN "bench-stalls"
+
+#include "config.h"
+
+#include <X11/extensions/XTest.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <time.h>
+
+#include "af-store-async.h"
+#include "af-store-private.h"
+#include "afd-application.h"
+#include "afd-audit-page.h"
+#include "afd-queue-list.h"
+#include "afd-queue-model.h"
+#include "afd-window.h"
+
+#define N_AUDITS 200000
+#define N_DOCUMENTS 800000
+#define PULL_PAGES 100
+#define PULL_PAGE_ITEMS 100
+#define KEY_EVERY_MS 110
+#define IDLE_SECONDS 3
+#define SCROLL_FRAMES 240
+
+static gboolean rebuild;
+
+static const GOptionEntry entries[] = {
+  { "rebuild", 0, 0, G_OPTION_ARG_NONE, &rebuild, "Build the cache again", NULL },
+  { NULL }
+};
+
+/* ---- The cache, built once ------------------------------------------------------ */
+
+static const char * const given[] = {
+  "Emily", "José", "Carter", "Wei", "Ingrid", "Kofi", "Zoë", "Priya", "Mateo", "Aiko",
+  "Olga", "Rafael", "Amara", "Lars", "Chloé", "Tomasz",
+};
+static const char * const family[] = {
+  "Garcia", "Nguyen", "Müller", "Okafor", "Carter", "Tanaka", "Smith", "Johansson",
+  "Dubois", "Singh", "Novák", "Mensah", "Larsen", "Moreau", "Haddad", "Sato", "Costa",
+};
+
+static char *
+audit_id (guint i)
+{
+  return g_strdup_printf ("%08x-5a1e-4000-8000-%012x", i, i * 2654435761u);
+}
+
+static AfValue *
+make_audit (guint i)
+{
+  static const char * const statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED",
+                                           "IN_PROGRESS", "FAILED" };
+  AfValue *item = af_value_new_map ();
+  g_autofree char *id = audit_id (i);
+  g_autofree char *loan = g_strdup_printf ("LN-%07u", i);
+  g_autofree char *name = g_strdup_printf ("%s %s", given[i % G_N_ELEMENTS (given)],
+                                           family[(i / 5) % G_N_ELEMENTS (family)]);
+  g_autofree char *when = g_strdup_printf ("2025-%02u-%02uT%02u:%02u:%02u.000Z", 1 + i % 12,
+                                          1 + (i / 12) % 28, (i / 7) % 24, i % 60,
+                                          (i / 3) % 60);
+
+  af_value_map_set (item, "audit_record_id", af_value_new_s (id));
+  af_value_map_set (item, "loan_application_id", af_value_new_s (loan));
+  af_value_map_set (item, "applicant_name", af_value_new_s (name));
+  af_value_map_set (item, "audit_timestamp", af_value_new_s (when));
+  af_value_map_set (item, "status", af_value_new_s (statuses[i % G_N_ELEMENTS (statuses)]));
+  af_value_map_set (item, "risk_score", af_value_new_n_int ((i * 7919) % 101));
+  return item;
+}
+
+static AfValue *
+make_document (guint i)
+{
+  static const char * const kinds[] = { "Paystub", "W2", "BankStatement", "Passport",
+                                        "Appraisal", "Lease" };
+  AfValue *item = af_value_new_map ();
+  g_autofree char *id = g_strdup_printf ("%08x-d0c5-4000-8000-%012x", i, i * 40503u);
+  g_autofree char *loan = g_strdup_printf ("LN-%07u", i / 4);
+  g_autofree char *file = g_strdup_printf ("%s_%s_%u.pdf", kinds[i % G_N_ELEMENTS (kinds)],
+                                           family[(i / 20) % G_N_ELEMENTS (family)], i);
+  g_autofree char *when = g_strdup_printf ("2025-%02u-%02uT10:%02u:00.000Z", 1 + i % 12,
+                                          1 + i % 28, i % 60);
+
+  af_value_map_set (item, "document_id", af_value_new_s (id));
+  af_value_map_set (item, "loan_application_id", af_value_new_s (loan));
+  af_value_map_set (item, "file_name", af_value_new_s (file));
+  af_value_map_set (item, "upload_timestamp", af_value_new_s (when));
+  af_value_map_set (item, "processing_status", af_value_new_s (i % 7 == 0 ? "PENDING"
+                                                                          : "COMPLETED"));
+  return item;
+}
+
+static void
+fill (AfStore  *store,
+      AfTable   table,
+      guint     count,
+      AfValue *(*make) (guint))
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint start = 0; start < count; start += 20000)
+    {
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+      for (guint i = start; i < MIN (count, start + 20000); i++)
+        g_ptr_array_add (items, make (i));
+      if (!af_store_put_remote_items (store, table, items, &error))
+        g_error ("filling the cache: %s", error->message);
+    }
+}
+
+/* Built under another name and renamed when whole: a run cut short leaves no half cache. */
+static char *
+ensure_cache (void)
+{
+  g_autofree char *dir = g_build_filename (BENCH_CACHE_DIR, "bench-stalls", NULL);
+  char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autofree char *building = g_build_filename (dir, "building.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = NULL;
+  gint64 start = g_get_monotonic_time ();
+  static const char * const suffixes[] = { "", "-wal", "-shm" };
+
+  if (!rebuild && g_file_test (path, G_FILE_TEST_EXISTS) &&
+      (store = af_store_open (path, &error)) != NULL)
+    return path;    /* the cache opens with this build's key */
+  g_clear_error (&error);
+  g_clear_object (&store);
+  g_mkdir_with_parents (dir, 0700);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *old = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *partial = g_strconcat (building, suffixes[i], NULL);
+
+      g_unlink (old);
+      g_unlink (partial);
+    }
+  g_print ("# building the cache (once): %d audits + %d documents in %s\n",
+           N_AUDITS, N_DOCUMENTS, dir);
+  store = af_store_open (building, &error);
+  if (store == NULL || !af_store_search_suspend (store, &error))
+    g_error ("%s", error->message);
+  fill (store, AF_TABLE_AUDITS, N_AUDITS, make_audit);
+  fill (store, AF_TABLE_DOCUMENTS, N_DOCUMENTS, make_document);
+  if (!af_store_search_resume (store, &error))
+    g_error ("%s", error->message);
+  g_clear_object (&store);
+  if (g_rename (building, path) != 0)
+    g_error ("Could not rename %s: %s", building, g_strerror (errno));
+  g_print ("# built in %.0f s\n", (g_get_monotonic_time () - start) / 1e6);
+  return path;
+}
+
+/* ---- auditflow-cli list at two sizes (issue 13 item 5) ------------------------------ */
+
+static char *
+ensure_small_cache (void)
+{
+  char *path = g_build_filename (BENCH_CACHE_DIR, "bench-stalls", "small.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && (store = af_store_open (path, &error)) != NULL)
+    return path;
+  g_clear_error (&error);
+  g_unlink (path);
+  store = af_store_open (path, &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  fill (store, AF_TABLE_AUDITS, 1000, make_audit);
+  return path;
+}
+
+/* The median of 7 runs of `auditflow-cli --db PATH list audits --limit 50 [--count]`, ms. */
+static double
+time_cli_list (const char *path,
+               gboolean    count)
+{
+  double ms[7];
+
+  for (guint run = 0; run < G_N_ELEMENTS (ms); run++)
+    {
+      const char *argv[] = { AF_CLI_PATH, "--db", path, "list", "audits", "--limit", "50",
+                             count ? "--count" : NULL, NULL };
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+      gint64 start = g_get_monotonic_time ();
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                         NULL, NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        g_error ("auditflow-cli list: %s", error->message);
+      ms[run] = (g_get_monotonic_time () - start) / 1000.0;
+    }
+  for (guint i = 1; i < G_N_ELEMENTS (ms); i++)
+    for (guint j = i; j > 0 && ms[j - 1] > ms[j]; j--)
+      {
+        double t = ms[j];
+
+        ms[j] = ms[j - 1];
+        ms[j - 1] = t;
+      }
+  return ms[G_N_ELEMENTS (ms) / 2];
+}
+
+static void
+bench_cli_list (const char *large)
+{
+  g_autofree char *small = ensure_small_cache ();
+  double small_ms = time_cli_list (small, FALSE);
+  double large_ms = time_cli_list (large, FALSE);
+  double small_count_ms = time_cli_list (small, TRUE);
+  double large_count_ms = time_cli_list (large, TRUE);
+
+  g_print ("auditflow-cli list audits --limit 50 (median of 7, process start included):\n"
+           "  1,000 items %6.1f ms | %d,000 items %6.1f ms | ratio %.2f\n"
+           "  with --count (\"50 of N\", as every page was before): %6.1f ms | %6.1f ms | "
+           "ratio %.2f\n", small_ms, (N_AUDITS + N_DOCUMENTS) / 1000, large_ms,
+           large_ms / small_ms, small_count_ms, large_count_ms, large_count_ms / small_count_ms);
+}
+
+/* ---- Measuring -------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  GArray     *gaps;          /* gint64 µs between two ticks */
+  GArray     *dispatches;    /* gint64 µs of one dispatch */
+  gint64      last_tick;
+  guint       ticks;
+  gint64      longest;       /* µs, the longest dispatch */
+  double      longest_cpu;   /* ms of the main thread's CPU during it */
+} Phase;
+
+static Phase *phase;   /* what the tick callback and the loop record into */
+
+static double
+thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (phase == NULL)
+    return G_SOURCE_CONTINUE;
+  /* The first ticks of a phase restart the clock: not counted. */
+  if (phase->ticks++ > 2)
+    {
+      gint64 gap = now - phase->last_tick;
+
+      g_array_append_val (phase->gaps, gap);
+    }
+  phase->last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* One main-loop iteration, its dispatch timed (the poll is not: it is waiting). */
+static void
+iterate (void)
+{
+  static GPollFD *fds;
+  static gint n_fds;
+  GMainContext *context = g_main_context_default ();
+  gint max_priority, timeout, n;
+
+  g_main_context_prepare (context, &max_priority);
+  while ((n = g_main_context_query (context, max_priority, &timeout, fds, n_fds)) > n_fds)
+    {
+      n_fds = n;
+      fds = g_renew (GPollFD, fds, n_fds);
+    }
+  /* Wake up at least every 2 ms for the script (keys, scroll steps). */
+  timeout = timeout < 0 ? 2 : MIN (timeout, 2);
+  g_main_context_get_poll_func (context) (fds, n, timeout);
+  if (g_main_context_check (context, max_priority, fds, n))
+    {
+      gint64 start = g_get_monotonic_time ();
+      double cpu = thread_cpu_ms ();
+      gint64 took;
+
+      g_main_context_dispatch (context);
+      took = g_get_monotonic_time () - start;
+      if (phase != NULL)
+        {
+          g_array_append_val (phase->dispatches, took);
+          if (took > phase->longest)
+            {
+              phase->longest = took;
+              phase->longest_cpu = thread_cpu_ms () - cpu;
+            }
+        }
+    }
+}
+
+static void
+run_for_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    iterate ();
+}
+
+static Phase *
+phase_new (const char *name)
+{
+  Phase *p = g_new0 (Phase, 1);
+
+  p->name = name;
+  p->gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  p->dispatches = g_array_new (FALSE, FALSE, sizeof (gint64));
+  return p;
+}
+
+static void
+phase_free (Phase *p)
+{
+  g_array_unref (p->gaps);
+  g_array_unref (p->dispatches);
+  g_free (p);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile_ms (GArray *values,
+               guint   pc)
+{
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_gint64);
+  return g_array_index (values, gint64, MIN (values->len - 1, values->len * pc / 100)) / 1000.0;
+}
+
+static void
+phase_print (Phase *p)
+{
+  g_print ("%-22s %5u frames  gap max %6.1f p99 %6.1f ms | dispatch max %6.1f ms "
+           "(main CPU %5.1f ms) p99 %5.1f ms\n", p->name, p->gaps->len,
+           percentile_ms (p->gaps, 100), percentile_ms (p->gaps, 99), p->longest / 1000.0,
+           p->longest_cpu, percentile_ms (p->dispatches, 99));
+}
+
+/* The window doing nothing for a while: the baseline printed before each phase. */
+static void
+measure_idle (const char *name)
+{
+  Phase *idle = phase_new (name);
+
+  phase = idle;
+  run_for_ms (IDLE_SECONDS * 1000);
+  phase = NULL;
+  phase_print (idle);
+  phase_free (idle);
+}
+
+/* ---- Finding the window's parts ---------------------------------------------------- */
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type,
+             gboolean (*accept) (GtkWidget *))
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (accept == NULL || accept (child)))
+        return child;
+      if ((found = find_widget (child, type, accept)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_queue_view (GtkWidget *widget)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (GTK_LIST_VIEW (widget));
+
+  return GTK_IS_SINGLE_SELECTION (selection) &&
+         AFD_IS_QUEUE_MODEL (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)));
+}
+
+static GtkListView *
+queue_view (GtkWidget *window)
+{
+  GtkWidget *list = find_widget (window, AFD_TYPE_QUEUE_LIST, NULL);
+
+  return GTK_LIST_VIEW (find_widget (list != NULL ? list : window, GTK_TYPE_LIST_VIEW,
+                                     is_queue_view));
+}
+
+static AfdQueueModel *
+queue_model (GtkWidget *window)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (queue_view (window));
+
+  return AFD_QUEUE_MODEL (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)));
+}
+
+/* Until the queue's count and first page are there (at most @ms). */
+static gboolean
+wait_loaded (GtkWidget *window,
+             guint      ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      GtkListView *view = queue_view (window);
+
+      if (view != NULL && !afd_queue_model_is_loading (queue_model (window)))
+        return TRUE;
+      iterate ();
+    }
+  return FALSE;
+}
+
+/* ---- Real key events (XTest) ------------------------------------------------------- */
+
+static Display *
+x_display (GtkWidget *window)
+{
+  return gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
+}
+
+static void
+key (GtkWidget  *window,
+     const char *keysym_name,
+     gboolean    press)
+{
+  Display *display = x_display (window);
+  KeyCode code = XKeysymToKeycode (display, XStringToKeysym (keysym_name));
+
+  XTestFakeKeyEvent (display, code, press, CurrentTime);
+  XFlush (display);
+}
+
+static void
+tap (GtkWidget  *window,
+     const char *keysym_name)
+{
+  key (window, keysym_name, TRUE);
+  key (window, keysym_name, FALSE);
+}
+
+static void
+focus_window (GtkWidget *window)
+{
+  Display *display = x_display (window);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  /* No window manager under Xvfb: the window takes the keyboard focus itself. */
+  XSetInputFocus (display, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
+  XFlush (display);
+  run_for_ms (200);
+}
+
+static const char *
+focused_text (GtkWidget *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && GTK_IS_EDITABLE (focus) ? gtk_editable_get_text (GTK_EDITABLE (focus))
+                                                  : "(no text has the focus)";
+}
+
+/* Each letter as a key press and release, KEY_EVERY_MS apart. */
+static void
+type_word (GtkWidget  *window,
+           const char *word)
+{
+  for (const char *c = word; *c != '\0'; c++)
+    {
+      char name[2] = { *c, '\0' };
+
+      tap (window, name);
+      run_for_ms (KEY_EVERY_MS);
+    }
+}
+
+/* ---- Phase (a): typing a search ------------------------------------------------------ */
+
+static void
+bench_typing (GtkWidget *window)
+{
+  static const char * const words[] = { "carter", "garcia", "nguyen" };
+  Phase *typing = phase_new ("typing a search");
+
+  measure_idle ("idle (before typing)");
+  gtk_widget_activate_action (window, "win.search", NULL);
+  run_for_ms (200);
+  phase = typing;
+  for (guint w = 0; w < G_N_ELEMENTS (words); w++)
+    {
+      type_word (window, words[w]);
+      run_for_ms (1500);     /* the results arrive */
+      g_print ("#   typed \"%s\": the search box shows \"%s\", the list %u rows\n", words[w],
+               focused_text (window),
+               g_list_model_get_n_items (G_LIST_MODEL (queue_model (window))));
+      key (window, "Control_L", TRUE);
+      tap (window, "a");
+      key (window, "Control_L", FALSE);
+      tap (window, "BackSpace");
+      run_for_ms (1500);     /* the whole queue again */
+    }
+  phase = NULL;
+  phase_print (typing);
+  phase_free (typing);
+}
+
+/* ---- Phase (b): scrolling a queue top to bottom -------------------------------------- */
+
+static void
+bench_scrolling (GtkWidget *window)
+{
+  GtkAdjustment *adjustment;
+  Phase *scrolling = phase_new ("scrolling top→bottom");
+  gint64 start;
+  gboolean loaded;
+
+  measure_idle ("idle (before scroll)");
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (queue_view (window)));
+  phase = scrolling;
+  start = g_get_monotonic_time ();
+  for (guint frame = 1; frame <= SCROLL_FRAMES; frame++)
+    {
+      double bottom = gtk_adjustment_get_upper (adjustment) -
+                      gtk_adjustment_get_page_size (adjustment);
+
+      gtk_adjustment_set_value (adjustment, bottom * frame / SCROLL_FRAMES);
+      run_for_ms (1000 / 60);
+    }
+  loaded = wait_loaded (window, 60000);
+  phase = NULL;
+  g_print ("#   %u rows dragged through in %u frames; the bottom rows %s %.1f s after the "
+           "start\n", g_list_model_get_n_items (G_LIST_MODEL (queue_model (window))),
+           SCROLL_FRAMES, loaded ? "were read" : "were NOT read",
+           (g_get_monotonic_time () - start) / 1e6);
+  phase_print (scrolling);
+  phase_free (scrolling);
+}
+
+/* ---- Phase (c): a note typed during a pull ------------------------------------------- */
+
+typedef struct
+{
+  char *path;
+  gint  done;
+} Pull;
+
+/* Another connection writes pages of 100 items, as the sync worker does: audits of the
+ * cache with a new status, so that the cache keeps its size from run to run. */
+static gpointer
+pull_thread (gpointer data)
+{
+  Pull *pull = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (pull->path, &error);
+  static guint round;
+
+  if (store == NULL)
+    g_error ("%s", error->message);
+  round++;
+  for (guint p = 0; p < PULL_PAGES; p++)
+    {
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+      g_autofree char *mark = g_strdup_printf ("%u", p);
+
+      for (guint i = 0; i < PULL_PAGE_ITEMS; i++)
+        {
+          AfValue *item = make_audit (p * PULL_PAGE_ITEMS + i);
+
+          af_value_map_set (item, "risk_score", af_value_new_n_int ((i + round) % 101));
+          g_ptr_array_add (items, item);
+        }
+      if (!af_store_put_remote_page (store, AF_TABLE_AUDITS, items, "bench-pull", mark, &error))
+        g_error ("%s", error->message);
+    }
+  g_atomic_int_set (&pull->done, TRUE);
+  return NULL;
+}
+
+/* A queue's first page read through the window's store thread while the pull writes:
+ * how long a read waits (item 1's "readers as needed": a reader connection is only
+ * wanted if this waits on the writes). */
+typedef struct
+{
+  gint64  queued;
+  gint64 *longest;
+  guint  *pending;
+} PageRead;
+
+static void
+page_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PageRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+  AfStoreCursor *next = NULL;
+  g_autoptr(GPtrArray) rows = af_store_thread_query_page_finish (AF_STORE_THREAD (source),
+                                                                 result, &next, &error);
+
+  if (rows == NULL)
+    g_error ("%s", error->message);
+  af_store_cursor_free (next);
+  *read->longest = MAX (*read->longest, g_get_monotonic_time () - read->queued);
+  (*read->pending)--;
+  g_free (read);
+}
+
+static void
+read_first_page (GtkWidget *window,
+                 gint64    *longest,
+                 guint     *pending)
+{
+  AfdWorkspace *workspace = afd_window_get_workspace (AFD_WINDOW (window));
+  AfQuery query = { .table = AF_TABLE_AUDITS, .limit = AFD_QUEUE_MODEL_PAGE_SIZE };
+  PageRead *read = g_new0 (PageRead, 1);
+
+  read->queued = g_get_monotonic_time ();
+  read->longest = longest;
+  read->pending = pending;
+  (*pending)++;
+  af_store_thread_query_page_async (afd_workspace_get_store_thread (workspace), &query, NULL,
+                                    NULL, page_read_cb, read);
+}
+
+static gboolean
+is_editable_text_view (GtkWidget *widget)
+{
+  return gtk_text_view_get_editable (GTK_TEXT_VIEW (widget)) && gtk_widget_is_drawable (widget);
+}
+
+static void
+bench_note_during_pull (GtkWidget  *window,
+                        const char *path)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (queue_view (window));
+  Phase *pulling = phase_new ("note during a pull");
+  GtkWidget *page, *notes;
+  Pull pull = { (char *) path, FALSE };
+  GThread *thread;
+  gint64 start;
+  guint letters = 0;
+  gint64 longest_read = 0;
+  guint reads_pending = 0;
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), 0);
+  run_for_ms (1500);     /* the audit page opens and reads its audit */
+  page = find_widget (window, AFD_TYPE_AUDIT_PAGE, NULL);
+  notes = page != NULL ? find_widget (page, GTK_TYPE_TEXT_VIEW, is_editable_text_view) : NULL;
+  if (notes == NULL)
+    {
+      g_print ("#   no notes to type into: the audit page did not open\n");
+      phase_free (pulling);
+      return;
+    }
+  gtk_widget_grab_focus (notes);
+  measure_idle ("idle (before the pull)");
+  phase = pulling;
+  start = g_get_monotonic_time ();
+  thread = g_thread_new ("pull", pull_thread, &pull);
+  while (!g_atomic_int_get (&pull.done))
+    {
+      tap (window, letters++ % 8 == 7 ? "space" : "n");
+      read_first_page (window, &longest_read, &reads_pending);
+      run_for_ms (150);
+    }
+  g_thread_join (thread);
+  while (reads_pending > 0)
+    iterate ();
+  g_print ("#   the pull wrote %d items in %.1f s; %u keys typed into the notes; a first "
+           "queue page read meanwhile answered in at most %.1f ms\n",
+           PULL_PAGES * PULL_PAGE_ITEMS, (g_get_monotonic_time () - start) / 1e6, letters,
+           longest_read / 1000.0);
+  /* What the sync panel does when a pull ends: counts and the queue read again. */
+  afd_workspace_changed (afd_window_get_workspace (AFD_WINDOW (window)), TRUE);
+  run_for_ms (2500);
+  phase = NULL;
+  phase_print (pulling);
+  phase_free (pulling);
+}
+
+/* ---- The run ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  char      *path;
+  GtkWidget *window;
+  gint64     launched;
+} Run;
+
+static gboolean
+bench_cb (gpointer user_data)
+{
+  Run *run = user_data;
+  GtkWidget *window = run->window;
+
+  if (!wait_loaded (window, 60000))
+    g_error ("the queue never loaded");
+  g_print ("# window open, first queue page shown %.1f s after launch; %u audits in "
+           "All Loans\n", (g_get_monotonic_time () - run->launched) / 1e6,
+           g_list_model_get_n_items (G_LIST_MODEL (queue_model (window))));
+  run_for_ms (2000);    /* the sidebar's counts and the first frames settle */
+  gtk_widget_add_tick_callback (window, tick_cb, NULL, NULL);
+  focus_window (window);
+
+  bench_typing (window);
+  wait_loaded (window, 30000);
+  bench_scrolling (window);
+  bench_note_during_pull (window, run->path);
+
+  g_application_quit (g_application_get_default ());
+  return G_SOURCE_REMOVE;
+}
+
+static void
+workspace_shown_cb (GtkWidget *window,
+                    Run       *run)
+{
+  g_signal_handlers_disconnect_by_func (window, workspace_shown_cb, run);
+  run->window = window;
+  g_idle_add (bench_cb, run);
+}
+
+static void
+window_added_cb (GtkApplication *application,
+                 GtkWindow      *window,
+                 Run            *run)
+{
+  if (AFD_IS_WINDOW (window) && run->window == NULL)
+    g_signal_connect (window, "workspace-shown", G_CALLBACK (workspace_shown_cb), run);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("— the window's longest stalls");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfdApplication) app = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  Run run = { 0 };
+  char *app_argv[4] = { argv[0], (char *) "--db", NULL, NULL };
+  gint64 start = g_get_monotonic_time ();
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  run.path = ensure_cache ();
+  bench_cli_list (run.path);
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_print ("no X display: the window is not measured (run under tests/run-xvfb.sh)\n");
+      g_free (run.path);
+      return 0;
+    }
+  gdk_set_allowed_backends ("x11");     /* XTest types the keys */
+  app_argv[2] = run.path;
+
+  /* Edits are signed without asking; the queue shown first is All Loans. */
+  settings = g_settings_new ("io.github.auditflow.Desk");
+  g_settings_set_string (settings, "identity", "bench@example.com");
+  g_settings_set_string (settings, "last-queue", "all-loans");
+
+  app = afd_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_COMMAND_LINE |
+                                                G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &run);
+  run.launched = g_get_monotonic_time ();
+  g_application_run (G_APPLICATION (app), 3, app_argv);
+  g_print ("# the run took %.0f s\n", (g_get_monotonic_time () - start) / 1e6);
+  g_free (run.path);
+  return 0;
+}
