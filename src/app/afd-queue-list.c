@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "afd-queue-item.h"
 #include "afd-queue-list.h"
 #include "afd-queue-row.h"
 #include "afd-search-results.h"
@@ -281,7 +282,10 @@ add_escape_shortcut (AfdQueueList *self)
 static void
 afd_queue_list_init (AfdQueueList *self)
 {
+  g_autoptr(GtkListItemFactory) factory = afd_queue_item_factory_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_view_set_factory (self->list_view, factory);
 
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);

@@ -152,11 +152,12 @@ evict_least_recently_used (AfdQueueModel *self)
     g_hash_table_remove (self->pages, GUINT_TO_POINTER (oldest->index));
 }
 
-/* Keeps @items as page @index, and @next as where the page after it starts. */
+/* Keeps @rows (AfdQueueRow, made on the store's thread) as page @index, and @next as
+ * where the page after it starts. */
 static Page *
 keep_page (AfdQueueModel *self,
            guint          index,
-           GPtrArray     *items,
+           GPtrArray     *rows,
            AfStoreCursor *next)
 {
   Page *page;
@@ -173,10 +174,7 @@ keep_page (AfdQueueModel *self,
   page = g_new0 (Page, 1);
   page->index = index;
   page->last_used = ++self->clock;
-  page->rows = g_ptr_array_new_full (items->len, g_object_unref);
-  for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (page->rows, afd_queue_row_new_for_item (self->query.table,
-                                                             g_ptr_array_index (items, i)));
+  page->rows = g_ptr_array_ref (rows);
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
   self->pages_read++;
   return page;
@@ -199,22 +197,110 @@ show_page (AfdQueueModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
 }
 
+/* A page read on the store's thread, with its rows made there too: formatting 200 rows
+ * (dates, scores, labels) is work the main thread does not have to do. */
+typedef struct
+{
+  gint64         count;   /* the first page of a count: the number of items; else -1 */
+  GPtrArray     *rows;    /* (owned) of AfdQueueRow */
+  AfStoreCursor *next;
+} Read;
+
+typedef struct
+{
+  AfQuery        query;   /* its strings are owned */
+  AfStoreCursor *after;   /* (nullable) where the page starts; NULL for the first */
+  gboolean       count;   /* count the items too */
+} ReadArgs;
+
+static void
+read_free (gpointer data)
+{
+  Read *read = data;
+
+  g_clear_pointer (&read->rows, g_ptr_array_unref);
+  af_store_cursor_free (read->next);
+  g_free (read);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Read, read_free)
+
+static void
+read_args_free (gpointer data)
+{
+  ReadArgs *args = data;
+
+  free_query_strings (&args->query);
+  af_store_cursor_free (args->after);
+  g_free (args);
+}
+
+static void
+query_copy_into (AfQuery       *copy,
+                 const AfQuery *query)
+{
+  *copy = *query;
+  copy->status = g_strdup (query->status);
+  copy->loan_id = g_strdup (query->loan_id);
+  copy->user_id = g_strdup (query->user_id);
+  copy->verdict = g_strdup (query->verdict);
+  copy->search = g_strdup (query->search);
+  copy->offset = 0;
+  copy->limit = 0;
+}
+
+static gpointer
+read_job (AfStore  *store,        /* runs on the store's thread */
+          gpointer  data,
+          GError  **error)
+{
+  ReadArgs *args = data;
+  g_autoptr(Read) read = g_new0 (Read, 1);
+  g_autoptr(GPtrArray) items = NULL;
+
+  read->count = args->count ? af_store_count (store, &args->query, error) : -1;
+  if (args->count && read->count < 0)
+    return NULL;
+  args->query.limit = AFD_QUEUE_MODEL_PAGE_SIZE;
+  items = af_store_query_page (store, &args->query, args->after, &read->next, error);
+  if (items == NULL)
+    return NULL;
+  read->rows = g_ptr_array_new_full (items->len, g_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (read->rows, afd_queue_row_new_for_item (args->query.table,
+                                                             g_ptr_array_index (items, i)));
+  return g_steal_pointer (&read);
+}
+
+static void
+queue_read (AfdQueueModel       *self,
+            const AfStoreCursor *after,
+            gboolean             count,
+            GAsyncReadyCallback  callback)
+{
+  ReadArgs *args = g_new0 (ReadArgs, 1);
+
+  query_copy_into (&args->query, &self->query);
+  args->after = af_store_cursor_copy (after);
+  args->count = count;
+  af_store_thread_run_async (self->thread, read_job, args, read_args_free, read_free,
+                             self->cancellable, callback, self);
+}
+
 static void
 page_read_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  AfStoreCursor *next = NULL;
-  g_autoptr(GPtrArray) items = af_store_thread_query_page_finish (AF_STORE_THREAD (source),
-                                                                  result, &next, &error);
+  g_autoptr(Read) read = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
   AfdQueueModel *self;
   Page *page;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;                       /* a reload or the model's end: not ours any more */
   self = AFD_QUEUE_MODEL (user_data);
-  if (items == NULL)
+  if (read == NULL)
     {
       self->loading = NONE;
       self->wanted = NONE;        /* no retry loop: the list shows the error */
@@ -222,7 +308,7 @@ page_read_cb (GObject      *source,
       g_signal_emit (self, signals[LOADED], 0);
       return;
     }
-  page = keep_page (self, self->loading, items, next);
+  page = keep_page (self, self->loading, read->rows, g_steal_pointer (&read->next));
   self->loading = NONE;
   if (self->wanted == page->index)
     self->wanted = NONE;
@@ -235,7 +321,6 @@ page_read_cb (GObject      *source,
 static void
 load_next (AfdQueueModel *self)
 {
-  AfQuery query = self->query;
   guint index;
 
   if (self->counting || self->loading != NONE || self->wanted == NONE)
@@ -246,11 +331,8 @@ load_next (AfdQueueModel *self)
       return;
     }
   index = MIN (self->wanted, self->starts->len - 1);
-  query.limit = AFD_QUEUE_MODEL_PAGE_SIZE;
   self->loading = index;
-  af_store_thread_query_page_async (self->thread, &query,
-                                    g_ptr_array_index (self->starts, index),
-                                    self->cancellable, page_read_cb, self);
+  queue_read (self, g_ptr_array_index (self->starts, index), FALSE, page_read_cb);
 }
 
 static GType
@@ -304,73 +386,13 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = afd_queue_model_get_item;
 }
 
-/* The count and the first page, read together on the store's thread. */
-typedef struct
-{
-  gint64         count;
-  GPtrArray     *items;
-  AfStoreCursor *next;
-} First;
-
-static void
-first_free (gpointer data)
-{
-  First *first = data;
-
-  g_clear_pointer (&first->items, g_ptr_array_unref);
-  af_store_cursor_free (first->next);
-  g_free (first);
-}
-
-static void
-query_free (gpointer data)
-{
-  free_query_strings (data);
-  g_free (data);
-}
-
-static AfQuery *
-query_copy (const AfQuery *query)
-{
-  AfQuery *copy = g_memdup2 (query, sizeof *query);
-
-  copy->status = g_strdup (query->status);
-  copy->loan_id = g_strdup (query->loan_id);
-  copy->user_id = g_strdup (query->user_id);
-  copy->verdict = g_strdup (query->verdict);
-  copy->search = g_strdup (query->search);
-  copy->offset = 0;
-  copy->limit = 0;
-  return copy;
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (First, first_free)
-
-static gpointer
-first_job (AfStore  *store,        /* runs on the store's thread */
-           gpointer  data,
-           GError  **error)
-{
-  AfQuery *query = data;
-  g_autoptr(First) first = g_new0 (First, 1);
-
-  first->count = af_store_count (store, query, error);
-  if (first->count < 0)
-    return NULL;
-  query->limit = AFD_QUEUE_MODEL_PAGE_SIZE;
-  first->items = af_store_query_page (store, query, NULL, &first->next, error);
-  if (first->items == NULL)
-    return NULL;
-  return g_steal_pointer (&first);
-}
-
 static void
 first_read_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(First) first = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
+  g_autoptr(Read) first = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
   AfdQueueModel *self;
   guint old_n_items;
 
@@ -390,7 +412,7 @@ first_read_cb (GObject      *source,
   else
     {
       self->n_items = (guint) MIN (first->count, G_MAXUINT);
-      keep_page (self, 0, first->items, g_steal_pointer (&first->next));
+      keep_page (self, 0, first->rows, g_steal_pointer (&first->next));
     }
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, self->n_items);
   g_signal_emit (self, signals[LOADED], 0);
@@ -408,8 +430,7 @@ start_loading (AfdQueueModel *self)
   self->loading = NONE;
   self->wanted = NONE;
   g_clear_error (&self->error);
-  af_store_thread_run_async (self->thread, first_job, query_copy (&self->query), query_free,
-                             first_free, self->cancellable, first_read_cb, self);
+  queue_read (self, NULL, TRUE, first_read_cb);
 }
 
 AfdQueueModel *
@@ -417,16 +438,13 @@ afd_queue_model_new (AfStoreThread *thread,
                      const AfQuery *query)
 {
   AfdQueueModel *self;
-  AfQuery *copy;
 
   g_return_val_if_fail (AF_IS_STORE_THREAD (thread), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
   self = g_object_new (AFD_TYPE_QUEUE_MODEL, NULL);
   self->thread = g_object_ref (thread);
-  copy = query_copy (query);
-  self->query = *copy;
-  g_free (copy);
+  query_copy_into (&self->query, query);
   start_loading (self);
   return self;
 }

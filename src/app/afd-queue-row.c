@@ -283,3 +283,10 @@ afd_queue_row_get_badge (AfdQueueRow *self)
   g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
   return self->badge;
 }
+
+const char **
+afd_queue_row_get_badge_classes (AfdQueueRow *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
+  return (const char **) self->badge_classes;
+}

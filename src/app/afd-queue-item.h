@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * afd-queue-item — the widgets of one queue row (title, subtitle, "Reviewed", badge),
+ * built in code by a GtkSignalListItemFactory.
+ *
+ * GTK 4.8's list view keeps up to 200 row widgets and builds them again whenever its
+ * model's items change (a search, a reload, a page replacing its "Loading…" rows): built
+ * from a GtkBuilder template each cost about 1 ms of the main thread, 200 ms a search.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+GtkListItemFactory *afd_queue_item_factory_new (void);
+
+G_END_DECLS
