@@ -445,11 +445,11 @@ static void
 test_list_pages_text (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_auto(Run) all = { 0 };
-  g_auto(Run) first = { 0 };
-  g_auto(Run) last = { 0 };
-  g_auto(Run) whole = { 0 };
-  g_auto(Run) counted = { 0 };
+  g_auto(AfTestRun) all = { 0 };
+  g_auto(AfTestRun) first = { 0 };
+  g_auto(AfTestRun) last = { 0 };
+  g_auto(AfTestRun) whole = { 0 };
+  g_auto(AfTestRun) counted = { 0 };
   g_autoptr(GPtrArray) ids = NULL;
   g_autofree char *first_end = NULL;
   g_autofree char *last_end = NULL;
