@@ -386,6 +386,29 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = afd_queue_model_get_item;
 }
 
+/* A reload that finds the first rows as they were keeps their objects, and tells the
+ * list only about the rows after them: GTK 4.8's list view would otherwise build its
+ * ~200 row widgets again (after every pull, review or note), as it matches rows by
+ * identity. Returns how many leading rows are unchanged. */
+static guint
+keep_unchanged_rows (AfdQueueModel *self,
+                     GPtrArray     *rows)
+{
+  Page *old = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (0));
+  guint n = 0;
+
+  if (old == NULL)
+    return 0;
+  while (n < MIN (old->rows->len, rows->len) &&
+         afd_queue_row_equal (g_ptr_array_index (old->rows, n), g_ptr_array_index (rows, n)))
+    {
+      g_object_unref (g_ptr_array_index (rows, n));
+      g_ptr_array_index (rows, n) = g_object_ref (g_ptr_array_index (old->rows, n));
+      n++;
+    }
+  return n;
+}
+
 static void
 first_read_cb (GObject      *source,
                GAsyncResult *result,
@@ -395,11 +418,14 @@ first_read_cb (GObject      *source,
   g_autoptr(Read) first = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
   AfdQueueModel *self;
   guint old_n_items;
+  guint same = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AFD_QUEUE_MODEL (user_data);
   old_n_items = self->n_items;
+  if (first != NULL)
+    same = MIN (keep_unchanged_rows (self, first->rows), MIN (old_n_items, first->count));
   self->counting = FALSE;
   g_hash_table_remove_all (self->pages);
   g_hash_table_remove_all (self->placeheld);
@@ -414,7 +440,9 @@ first_read_cb (GObject      *source,
       self->n_items = (guint) MIN (first->count, G_MAXUINT);
       keep_page (self, 0, first->rows, g_steal_pointer (&first->next));
     }
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, self->n_items);
+  if (old_n_items != same || self->n_items != same)
+    g_list_model_items_changed (G_LIST_MODEL (self), same, old_n_items - same,
+                                self->n_items - same);
   g_signal_emit (self, signals[LOADED], 0);
   load_next (self);
 }

@@ -290,3 +290,23 @@ afd_queue_row_get_badge_classes (AfdQueueRow *self)
   g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
   return (const char **) self->badge_classes;
 }
+
+static gboolean
+strv_equal (GStrv a,
+            GStrv b)
+{
+  return (a == NULL || b == NULL) ? a == b : g_strv_equal ((const char * const *) a,
+                                                          (const char * const *) b);
+}
+
+gboolean
+afd_queue_row_equal (AfdQueueRow *a,
+                     AfdQueueRow *b)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_ROW (a) && AFD_IS_QUEUE_ROW (b), FALSE);
+  return a->table == b->table && a->reviewed == b->reviewed &&
+         g_strcmp0 (a->item_id, b->item_id) == 0 && g_strcmp0 (a->title, b->title) == 0 &&
+         g_strcmp0 (a->subtitle, b->subtitle) == 0 && g_strcmp0 (a->badge, b->badge) == 0 &&
+         g_strcmp0 (a->accessible, b->accessible) == 0 &&
+         strv_equal (a->badge_classes, b->badge_classes);
+}

@@ -29,6 +29,9 @@ const char   *afd_queue_row_get_item_id   (AfdQueueRow    *self);
 const char   *afd_queue_row_get_title     (AfdQueueRow    *self);
 const char   *afd_queue_row_get_subtitle  (AfdQueueRow    *self);
 const char   *afd_queue_row_get_badge     (AfdQueueRow    *self);
+/* The same item shown the same way (a reload that finds it unchanged keeps the old row). */
+gboolean      afd_queue_row_equal         (AfdQueueRow    *a,
+                                           AfdQueueRow    *b);
 /* The badge's CSS classes (a NULL-terminated array, owned by the row). */
 const char  **afd_queue_row_get_badge_classes (AfdQueueRow *self);
 /* TRUE for an audit marked reviewed (reviewed_by set), in whichever queue it shows. */

@@ -30,6 +30,7 @@
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <pthread.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,9 +53,12 @@
 
 static gboolean rebuild;
 static int backtraces;
+static char *phases = (char *) "typing,scrolling,pull";
 
 static const GOptionEntry entries[] = {
   { "rebuild", 0, 0, G_OPTION_ARG_NONE, &rebuild, "Build the cache again", NULL },
+  { "phases", 0, 0, G_OPTION_ARG_STRING, &phases,
+    "The phases to run (default typing,scrolling,pull)", "LIST" },
   { "backtraces", 0, 0, G_OPTION_ARG_INT, &backtraces,
     "Print the main thread's stack (gdb) in up to N dispatches longer than 60 ms", "N" },
   { NULL }
@@ -819,10 +823,13 @@ bench_cb (gpointer user_data)
   if (backtraces > 0)
     g_thread_unref (g_thread_new ("watchdog", watchdog_thread, NULL));
 
-  bench_typing (window);
+  if (strstr (phases, "typing") != NULL)
+    bench_typing (window);
   wait_loaded (window, 30000);
-  bench_scrolling (window);
-  bench_note_during_pull (window, run->path);
+  if (strstr (phases, "scrolling") != NULL)
+    bench_scrolling (window);
+  if (strstr (phases, "pull") != NULL)
+    bench_note_during_pull (window, run->path);
 
   g_application_quit (g_application_get_default ());
   return G_SOURCE_REMOVE;

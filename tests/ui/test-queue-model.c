@@ -392,6 +392,91 @@ test_failed_documents (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  guint position, removed, added, emissions;
+} Change;
+
+static void
+items_changed_cb (GListModel *list,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Change     *change)
+{
+  *change = (Change) { position, removed, added, change->emissions + 1 };
+}
+
+/* Reloads @model and waits for the count and first page. */
+static void
+reload (AfdQueueModel *model,
+        Change        *change)
+{
+  *change = (Change) { 0 };
+  afd_queue_model_reload (model);
+  wait_loaded (model);
+}
+
+/* A reload (after a pull, a review, a note) keeps the rows that did not change as the
+ * same objects and says only the rows after them changed: GTK's list view keeps their
+ * widgets instead of building ~200 again. A changed row is a new object. */
+static void
+test_reload_keeps_rows (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS };
+  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) writer = af_store_open (af_store_thread_get_path (fixture->thread), &error);
+  g_autoptr(AfdQueueRow) first = g_list_model_get_item (list, 0);
+  g_autoptr(AfdQueueRow) fifth = g_list_model_get_item (list, 5);
+  g_autoptr(AfdQueueRow) last_of_page = g_list_model_get_item (list, AFD_QUEUE_MODEL_PAGE_SIZE - 1);
+  g_autoptr(AfdQueueRow) after = NULL;
+  g_autoptr(AfdQueueRow) fifth_after = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  AfQuery at_five = { .table = AF_TABLE_AUDITS, .offset = 5, .limit = 1 };
+  Change change = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_nonnull (afd_queue_row_get_item_id (last_of_page));
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &change);
+
+  /* Nothing changed: the first page's rows stay, only the rows after it are told. */
+  reload (model, &change);
+  g_assert_cmpuint (change.emissions, ==, 1);
+  g_assert_cmpuint (change.position, ==, AFD_QUEUE_MODEL_PAGE_SIZE);
+  g_assert_cmpuint (change.removed, ==, N_AUDITS - AFD_QUEUE_MODEL_PAGE_SIZE);
+  g_assert_cmpuint (change.added, ==, N_AUDITS - AFD_QUEUE_MODEL_PAGE_SIZE);
+  after = g_list_model_get_item (list, 0);
+  g_assert_true (after == first);
+  g_clear_object (&after);
+  after = g_list_model_get_item (list, AFD_QUEUE_MODEL_PAGE_SIZE - 1);
+  g_assert_true (after == last_of_page);
+  g_clear_object (&after);
+
+  /* The audit at position 5 gets another name: rows 0-4 stay, 5 and on are new. */
+  found = af_store_query (writer, &at_five, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (changed, af_value_copy (g_ptr_array_index (found, 0)));
+  af_value_map_set (g_ptr_array_index (changed, 0), "applicant_name",
+                    af_value_new_s ("Renamed Applicant"));
+  g_assert_true (af_store_put_remote_items (writer, AF_TABLE_AUDITS, changed, &error));
+  g_assert_no_error (error);
+  reload (model, &change);
+  g_assert_cmpuint (change.emissions, ==, 1);
+  g_assert_cmpuint (change.position, ==, 5);
+  g_assert_cmpuint (change.removed, ==, N_AUDITS - 5);
+  g_assert_cmpuint (change.added, ==, N_AUDITS - 5);
+  after = g_list_model_get_item (list, 0);
+  g_assert_true (after == first);
+  fifth_after = g_list_model_get_item (list, 5);
+  g_assert_true (fifth_after != fifth);
+  g_assert_cmpstr (afd_queue_row_get_item_id (fifth_after), ==, afd_queue_row_get_item_id (fifth));
+  g_assert_cmpstr (afd_queue_row_get_title (fifth_after), ==, "Renamed Applicant");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -405,6 +490,8 @@ main (int   argc,
               fixture_set_up, test_high_risk_order, fixture_tear_down);
   g_test_add ("/queue-model/search", Fixture, NULL,
               fixture_set_up, test_search, fixture_tear_down);
+  g_test_add ("/queue-model/reload-keeps-rows", Fixture, NULL,
+              fixture_set_up, test_reload_keeps_rows, fixture_tear_down);
   g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
   g_test_add_func ("/queue-model/failed-documents", test_failed_documents);
 
