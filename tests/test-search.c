@@ -11,6 +11,7 @@
 
 #include "af-codec.h"
 #include "af-fold.h"
+#include "af-search-rank.h"
 #include "af-store.h"
 #include "af-test-util.h"
 
@@ -200,6 +201,31 @@ assert_same_ids (GPtrArray  *got,
                (char *) got->pdata[i], (char *) wanted->pdata[i]);
 }
 
+/* With a limit, as many as asked for (or all there are), every one of them a match. */
+static void
+assert_limited_search (AfStore    *store,
+                       AfTable     table,
+                       const char *query,
+                       GPtrArray  *wanted)
+{
+  static const guint limits[] = { 1, 3 };
+
+  for (guint l = 0; l < G_N_ELEMENTS (limits); l++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) some = af_store_search (store, table, query, limits[l], &error);
+      g_autoptr(GPtrArray) ids = NULL;
+
+      g_assert_no_error (error);
+      ids = ids_of (table, some);
+      g_assert_cmpuint (ids->len, ==, MIN (limits[l], wanted->len));
+      for (guint i = 0; i < ids->len; i++)
+        if (!g_ptr_array_find_with_equal_func (wanted, ids->pdata[i], g_str_equal, NULL))
+          g_error ("af_store_search \"%s\" (limit %u): %s is no match", query, limits[l],
+                   (char *) ids->pdata[i]);
+    }
+}
+
 static void
 assert_search_equals_scan (AfStore    *store,
                            AfTable     table,
@@ -216,6 +242,7 @@ assert_search_equals_scan (AfStore    *store,
   g_assert_no_error (error);
   ranked_ids = ids_of (table, ranked);
   assert_same_ids (ranked_ids, wanted, "af_store_search", query);
+  assert_limited_search (store, table, query, wanted);
   listed = af_store_query (store, &filtered, &error);
   g_assert_no_error (error);
   listed_ids = ids_of (table, listed);
@@ -374,6 +401,89 @@ put_audit (AfStore    *store,
   g_ptr_array_add (items, audit_named (id, name, ttl));
   g_assert_true (af_store_put_remote_items (store, AF_TABLE_AUDITS, items, &error));
   g_assert_no_error (error);
+}
+
+/* Where a word sits in a text: whole word, a word's start, inside a word. */
+static void
+test_rank_word (void)
+{
+  static const struct { const char *text; const char *word; AfSearchClass class; gsize offset; } cases[] = {
+    { "emily a. carter loan-9", "carter", AF_SEARCH_WHOLE_WORD, 9 },
+    { "ann carterson loan-9", "carter", AF_SEARCH_WORD_START, 4 },
+    { "bo mccarter loan-9", "carter", AF_SEARCH_IN_WORD, 5 },
+    { "w2_2023_carter.pdf loan-1", "carter", AF_SEARCH_WHOLE_WORD, 8 },
+    { "mccarter carterson carter", "carter", AF_SEARCH_WHOLE_WORD, 19 },
+    { "mccarter carterson", "carter", AF_SEARCH_WORD_START, 9 },
+    { "releve_bancaire_jose.pdf", ".pdf", AF_SEARCH_WHOLE_WORD, 20 },
+    { "loan-2024-012345", "loan-2024-0123", AF_SEARCH_WORD_START, 0 },
+    { "jose alvarez-nunez", "nunez", AF_SEARCH_WHOLE_WORD, 13 },
+    { "zoe", "zoe", AF_SEARCH_WHOLE_WORD, 0 },
+    { "zoe", "zzz", AF_SEARCH_ABSENT, 0 },
+  };
+  const char *words[] = { "carter", "emily" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize offset = 0;
+
+      g_assert_cmpint (af_search_rank_word (cases[i].text, cases[i].word, &offset), ==, cases[i].class);
+      g_assert_cmpuint (offset, ==, cases[i].offset);
+    }
+  /* Whole words, the first one starting the text, rank best. */
+  g_assert_cmpuint (af_search_rank_text ("carter emily", words, 2), ==, 0);
+  g_assert_cmpuint (af_search_rank_text ("emily carter", words, 2), ==, 1);
+  g_assert_cmpuint (af_search_rank_text ("emilyn carterson", words, 2), ==, 5);
+  g_assert_cmpuint (af_search_rank_text (NULL, words, 2), ==, G_MAXUINT);
+  g_assert_cmpuint (af_search_rank_text ("emily carter", words, 2), <,
+                    af_search_rank_text ("emily mccarter", words, 2));
+}
+
+static void
+assert_order (AfStore            *store,
+              const char         *query,
+              guint               limit,
+              const char * const *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = af_store_search (store, AF_TABLE_AUDITS, query, limit, &error);
+  guint n = g_strv_length ((char **) expected);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < MIN (n, items->len); i++)
+    if (g_strcmp0 (af_item_get_s (items->pdata[i], "audit_record_id"), expected[i]) != 0)
+      g_error ("\"%s\": %s at %u, where %s was expected", query,
+               af_item_get_s (items->pdata[i], "audit_record_id"), i, expected[i]);
+  g_assert_cmpuint (items->len, ==, n);
+}
+
+/* The order af_store_search () promises: an id that starts with the word first, then
+ * whole words (the text starting with the word first), then a word's start, then
+ * inside a word; the newest first among equals. Written oldest first. */
+static void
+test_rank_order (void)
+{
+  static const char * const names[][2] = {
+    { "r1", "Ann Carterson" }, { "r2", "Bo McCarter" }, { "r3", "Carter Bo" },
+    { "r4", "Cy Carter" }, { "r5", "Di Carter" }, { "r6", "Eve McCarter" },
+    { "carter-7", "Zed Zedson" }, { "r8", "Carterville Ed" },
+  };
+  static const char * const carter[] = { "carter-7", "r3", "r5", "r4", "r8", "r1", "r6", "r2", NULL };
+  static const char * const carter_limited[] = { "carter-7", "r3", "r5", NULL };
+  static const char * const carter_bo[] = { "r3", "r2", NULL };
+  static const char * const art[] = { "r8", "r6", "r5", "r4", "r3", "r2", "r1", NULL };
+  g_autofree char *path = af_test_scratch ("cache.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    put_audit (store, names[i][0], names[i][1], "4102444800");
+  assert_order (store, "carter", 0, carter);
+  assert_order (store, "CARTER", 3, carter_limited);
+  /* Both words whole ("carter bo"), before one whole and one inside a word. */
+  assert_order (store, "bo carter", 0, carter_bo);
+  /* Inside a word everywhere: the newest first. */
+  assert_order (store, "art", 10, art);
 }
 
 static void
@@ -560,6 +670,8 @@ main (int   argc,
   g_test_add_func ("/search/equals-scan", test_equals_scan);
   g_test_add_func ("/search/examples", test_examples);
   g_test_add_func ("/search/limit", test_limit);
+  g_test_add_func ("/search/rank-word", test_rank_word);
+  g_test_add_func ("/search/rank-order", test_rank_order);
   g_test_add_func ("/search/follows-writes", test_follows_writes);
   g_test_add_func ("/search/migration", test_migration);
   g_test_add_func ("/queue/keyset-pages", test_keyset_pages);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "af-fold.h"
+#include "af-search-rank.h"
 #include "af-store-private.h"
 
 /* The search index (schema 4).
@@ -24,11 +25,12 @@
 
 #define MAX_WORDS 8
 
-/* Items matched by the index are ranked (bm25) among the newest RANK_WINDOW matches
- * when a limit is asked for: ranking every match of a three-letter query over a
- * million rows costs a tenth of a second, and beyond a few hundred a reviewer types
- * more letters rather than scroll. */
-#define RANK_WINDOW 1000
+/* With a limit, the newest RANKED matches are ranked (af-search-rank.h), the best
+ * ones kept. Reading the text of a match to rank it reads its row, scattered over the
+ * cache: one to ten microseconds each, a thousand of them made a query of eight
+ * letters take 10 ms. A three-letter query matches tens of thousands of rows of a
+ * million; beyond a page or two a reviewer types more letters rather than scroll. */
+#define RANKED 200
 
 typedef struct
 {
@@ -491,53 +493,212 @@ search_ids (AfStore      *self,
   return run_search_sql (self, sql, binds, limit, error);
 }
 
-/* The index's matches ranked by bm25 (lowest first is best), among the newest @window
- * of them (-1: all); the short words filter the matches before the window. */
-static GPtrArray *
-search_index (AfStore      *self,
-              AfTable       table,
-              const Terms  *terms,
-              gint64        window,
-              gint64        limit,
-              GError      **error)
+/* A match waiting for its rank: the row and its folded text. */
+typedef struct
 {
-  const char *t = af_table_nick (table);
+  gint64  rowid;
+  char   *text;     /* (owned) (nullable) */
+  guint   rank;     /* af_search_rank_text () */
+} Candidate;
+
+static void
+candidate_clear (Candidate *candidate)
+{
+  g_clear_pointer (&candidate->text, g_free);
+}
+
+static GArray *
+candidates_new (void)
+{
+  GArray *candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+
+  g_array_set_clear_func (candidates, (GDestroyNotify) candidate_clear);
+  return candidates;
+}
+
+/* Appends the rows (rowid, search_text) of @stmt to @candidates. */
+static gboolean
+read_candidates (AfStore   *self,
+                 AfStmt    *stmt,
+                 GArray    *candidates,
+                 GError   **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Candidate candidate = { sqlite3_column_int64 (stmt, 0),
+                              g_strdup ((const char *) sqlite3_column_text (stmt, 1)), 0 };
+
+      g_array_append_val (candidates, candidate);
+    }
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, "searching");
+  return FALSE;
+}
+
+/* " ORDER BY <rowid> DESC", and " LIMIT <count>" unless @count is -1. The count is a
+ * literal: one statement per count is all the statement cache holds. */
+static void
+append_newest (GString     *sql,
+               const char  *rowid,
+               gint64       count)
+{
+  g_string_append_printf (sql, " ORDER BY %s DESC", rowid);
+  if (count >= 0)
+    g_string_append_printf (sql, " LIMIT %" G_GINT64_FORMAT, count);
+}
+
+/* The index's newest @count (-1: all) matches with their text, newest first; the
+ * short words filter them first. FTS5 walks its rowids in either order without
+ * sorting: this costs the rows read and no more. */
+static GArray *
+candidates_by_index (AfStore      *self,
+                     AfTable       table,
+                     const Terms  *terms,
+                     gint64        count,
+                     GError      **error)
+{
   const char *f = search_tables[table].fts;
   g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autofree char *window_text = g_strdup_printf ("%" G_GINT64_FORMAT, window);
+  g_autofree char *rowid = g_strdup_printf ("%s.rowid", f);
+  g_autoptr(GArray) candidates = candidates_new ();
+  g_autoptr(AfStmt) stmt = NULL;
 
-  g_string_append_printf (sql, "SELECT t.item FROM (SELECT %1$s.rowid AS r, bm25 (%1$s) AS score"
-                               " FROM %1$s", f);
-  if (terms->short_words->len > 0)
-    g_string_append_printf (sql, " JOIN %2$s AS s ON s.rowid = %1$s.rowid", f, t);
-  g_string_append_printf (sql, " WHERE %s MATCH ?", f);
+  g_string_append_printf (sql, "SELECT %1$s.rowid, t.search_text FROM %1$s"
+                               " JOIN %2$s AS t ON t.rowid = %1$s.rowid WHERE %1$s MATCH ?",
+                          f, af_table_nick (table));
   g_ptr_array_add (binds, match_expression (terms));
-  append_short_words (sql, "s.search_text", terms, binds);
-  /* The window is a literal: a bound LIMIT in a subquery keeps SQLite from flattening
-   * it, but one statement per window size is all the statement cache holds. */
-  g_string_append_printf (sql, " ORDER BY %1$s.rowid DESC LIMIT %2$s) AS c"
-                               " JOIN %3$s AS t ON t.rowid = c.r ORDER BY c.score, c.r DESC"
-                               " LIMIT ?", f, window_text, t);
-  return run_search_sql (self, sql->str, binds, limit, error);
+  append_short_words (sql, "t.search_text", terms, binds);
+  append_newest (sql, rowid, count);
+  stmt = af_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_texts (stmt, binds);
+  if (!read_candidates (self, stmt, candidates, error))
+    return NULL;
+  return g_steal_pointer (&candidates);
 }
 
-/* No word long enough for the index: the newest rows holding every short word. */
-static GPtrArray *
-search_scan (AfStore      *self,
-             AfTable       table,
-             const Terms  *terms,
-             gint64        limit,
-             GError      **error)
+/* No word long enough for the index: the newest @count rows holding every short word. */
+static GArray *
+candidates_by_scan (AfStore      *self,
+                    AfTable       table,
+                    const Terms  *terms,
+                    gint64        count,
+                    GError      **error)
 {
   g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GArray) candidates = candidates_new ();
+  g_autoptr(AfStmt) stmt = NULL;
 
-  g_string_append_printf (sql, "SELECT item FROM %s WHERE search_text IS NOT NULL",
+  g_string_append_printf (sql, "SELECT rowid, search_text FROM %s WHERE search_text IS NOT NULL",
                           af_table_nick (table));
   append_short_words (sql, "search_text", terms, binds);
-  g_string_append (sql, " ORDER BY rowid DESC LIMIT ?");
-  return run_search_sql (self, sql->str, binds, limit, error);
+  append_newest (sql, "rowid", count);
+  stmt = af_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_texts (stmt, binds);
+  if (!read_candidates (self, stmt, candidates, error))
+    return NULL;
+  return g_steal_pointer (&candidates);
+}
+
+/* Best rank first, then the newest (the highest rowid). */
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *x = a;
+  const Candidate *y = b;
+
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  return (x->rowid < y->rowid) - (x->rowid > y->rowid);
+}
+
+/* Every word of the query, long and short, the long ones first (the first one counts
+ * for the rank's start-of-text part). */
+static GPtrArray *
+terms_words (const Terms *terms)
+{
+  GPtrArray *words = g_ptr_array_new ();
+
+  for (guint i = 0; i < terms->long_words->len; i++)
+    g_ptr_array_add (words, terms->long_words->pdata[i]);
+  for (guint i = 0; i < terms->short_words->len; i++)
+    g_ptr_array_add (words, terms->short_words->pdata[i]);
+  return words;
+}
+
+/* Sorts @candidates best first. */
+static void
+rank_candidates (GArray      *candidates,
+                 const Terms *terms)
+{
+  g_autoptr(GPtrArray) words = terms_words (terms);
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *candidate = &g_array_index (candidates, Candidate, i);
+
+      candidate->rank = af_search_rank_text (candidate->text, (const char * const *) words->pdata,
+                                             words->len);
+    }
+  g_array_sort (candidates, compare_candidates);
+}
+
+/* The items of the first @limit (-1: all) @candidates, in their order. */
+static GPtrArray *
+items_of_candidates (AfStore      *self,
+                     AfTable       table,
+                     GArray       *candidates,
+                     gint64        limit,
+                     GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT item FROM %s WHERE rowid = ?",
+                                          af_table_nick (table));
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  guint n = limit < 0 ? candidates->len : (guint) MIN ((gint64) candidates->len, limit);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+      g_autoptr(GPtrArray) one = NULL;
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (candidates, Candidate, i).rowid);
+      one = af_store_items_from_stmt (self, stmt, error);
+      if (one == NULL)
+        return NULL;
+      g_ptr_array_extend_and_steal (items, g_steal_pointer (&one));
+    }
+  return g_steal_pointer (&items);
+}
+
+/* The best @limit (-1: all) text matches, best first (af-search-rank.h), among the
+ * newest RANKED of them (all of them when there is no limit). */
+static GPtrArray *
+search_by_text (AfStore      *self,
+                AfTable       table,
+                const Terms  *terms,
+                gint64        limit,
+                GError      **error)
+{
+  gint64 count = limit < 0 ? -1 : MAX (RANKED, limit);
+  g_autoptr(GArray) candidates = terms->long_words->len > 0
+                                 ? candidates_by_index (self, table, terms, count, error)
+                                 : candidates_by_scan (self, table, terms, count, error);
+
+  if (candidates == NULL)
+    return NULL;
+  rank_candidates (candidates, terms);
+  return items_of_candidates (self, table, candidates, limit, error);
 }
 
 /* Appends @more to @items, but the items already there (by id), up to @limit (-1: all). */
@@ -586,11 +747,8 @@ af_store_search (AfStore     *self,
                                   : g_ptr_array_new ();
   if (by_id == NULL)
     return NULL;
-  if (terms.long_words->len > 0)
-    by_text = search_index (self, table, &terms, limit > 0 ? (gint64) MAX (RANK_WINDOW, limit) : -1, max,
-                            error);
-  else
-    by_text = search_scan (self, table, &terms, max, error);
+  /* As many as asked for beside the items found by id, which they may repeat. */
+  by_text = search_by_text (self, table, &terms, max < 0 ? -1 : max + by_id->len, error);
   if (by_text == NULL)
     return NULL;
   merge_items (items, by_id, table, seen, max);

@@ -211,9 +211,12 @@ gint64      af_store_count             (AfStore        *self,
  * first, at most @limit (0 = all). @text is folded (case and accents ignored, af-fold.h)
  * and split into words; an item matches when each word is in its applicant name, loan
  * id or file name (in any order, anywhere in them), or when @text is one word its id
- * starts with (those come first). Words of three letters or more are looked up in an
- * FTS5 trigram index, ranked by bm25 among the newest 1,000 matches when @limit is set;
- * shorter words filter those matches, or on their own the newest rows. */
+ * starts with (those come first, in id order). Words of three letters or more are
+ * looked up in an FTS5 trigram index; shorter words filter those matches, or on their
+ * own the rows. The text matches come ranked (af-search-rank.h): each word as a whole
+ * word, then at a word's start, then inside a word, the text starting with the first
+ * word before one that has it further on; the newest first among equals. With @limit
+ * set, the newest 200 (or @limit, if more) matches are ranked and the best kept. */
 GPtrArray  *af_store_search            (AfStore        *self,
                                         AfTable         table,
                                         const char     *text,
