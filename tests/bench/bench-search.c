@@ -5,13 +5,19 @@
  * Fills a fresh cache through the store (af_store_put_remote_items(), the search index
  * suspended during the fill and rebuilt once, as a bulk import does) with generated
  * audits and documents, then times, in the same run:
- *   - af_store_search() of 3-, 5- and 8-letter queries over audits + documents (what the
- *     search box asks), beside the LIKE query it replaces (the old queue search: a count
- *     and a first page with LIKE '%q%' on name, loan id and id);
+ *   - af_store_search() of 3-, 4-, 5-, 7- and 8-letter queries (and a loan id, and two
+ *     words) over audits + documents (what the search box asks), beside the ranked
+ *     query of session 4 it replaces (bm25 over the newest 1,000 matches, which reads
+ *     every match of each phrase for its frequencies) on the same connection, and the
+ *     LIKE query before the index (a count and a first page with LIKE '%q%' on name,
+ *     loan id and id; --like-runs, one run by default: it takes seconds);
  *   - the first page of a queue (High Risk, All Loans) and its count, and a deep page
  *     by OFFSET, the thing keyset pagination is for.
  *
- *   bench-search [--audits N] [--documents N] [--runs N] [--db FILE]
+ *   bench-search [--audits N] [--documents N] [--runs N] [--like-runs N] [--db FILE [--reuse]]
+ *
+ * --reuse keeps the cache --db names when it holds audits already (no fill: a second
+ * run takes a minute instead of three).
  */
 #define G_LOG_DOMAIN "bench-search"
 
@@ -21,18 +27,23 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "af-fold.h"
 #include "af-store-private.h"
 
 static int n_audits = 200000;
 static int n_documents = 800000;
 static int n_runs = 20;
+static int n_like_runs = 1;
 static char *db_path = NULL;
+static gboolean reuse = FALSE;
 
 static const GOptionEntry entries[] = {
   { "audits", 0, 0, G_OPTION_ARG_INT, &n_audits, "Audit records to generate", "N" },
   { "documents", 0, 0, G_OPTION_ARG_INT, &n_documents, "Documents to generate", "N" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Runs of each query", "N" },
+  { "like-runs", 0, 0, G_OPTION_ARG_INT, &n_like_runs, "Runs of each LIKE query (0: none)", "N" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "Cache file (default: a new temporary one)", "FILE" },
+  { "reuse", 0, 0, G_OPTION_ARG_NONE, &reuse, "Keep the --db cache if it is filled already", NULL },
   { NULL }
 };
 
@@ -123,6 +134,25 @@ fill (AfStore  *store,
     }
 }
 
+/* Every row written with the index suspended, then the index built once, as an import does. */
+static void
+fill_cache (AfStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  if (!af_store_search_suspend (store, &error))
+    g_error ("%s", error->message);
+  fill (store, AF_TABLE_AUDITS, n_audits, audit_new);
+  fill (store, AF_TABLE_DOCUMENTS, n_documents, document_new);
+  g_print ("Filled %d audits + %d documents in %.1f s; ", n_audits, n_documents,
+           (g_get_monotonic_time () - start) / 1e6);
+  start = g_get_monotonic_time ();
+  if (!af_store_search_resume (store, &error))
+    g_error ("%s", error->message);
+  g_print ("search index built in %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
+}
+
 /* ---- Timing --------------------------------------------------------------------------- */
 
 static int
@@ -175,6 +205,65 @@ time_search (AfStore    *store,
   return figure_of (ms, found);
 }
 
+/* The ranked search of session 4, as SQL on the store's connection: the items whose id
+ * starts with the word, then the newest 1,000 matches of the index ranked by bm25 (which
+ * reads every match of each phrase of the query for its frequencies). */
+static GPtrArray *
+bm25_search (AfStore    *store,
+             AfTable     table,
+             const char *query)
+{
+  const char *t = af_table_nick (table);
+  const char *f = table == AF_TABLE_AUDITS ? "audits_search" : "documents_search";
+  g_autofree char *folded = af_fold_text (query);
+  g_auto(GStrv) words = g_strsplit (folded, " ", -1);
+  g_autoptr(GString) match = g_string_new (NULL);
+  g_autofree char *by_id = g_strdup_printf ("SELECT item FROM %s WHERE %s GLOB ? ORDER BY %s LIMIT 50",
+                                           t, af_table_key_name (table), af_table_key_name (table));
+  g_autofree char *by_text = g_strdup_printf ("SELECT t.item FROM (SELECT %1$s.rowid AS r, bm25 (%1$s)"
+                                              " AS score FROM %1$s WHERE %1$s MATCH ? ORDER BY"
+                                              " %1$s.rowid DESC LIMIT 1000) AS c JOIN %2$s AS t"
+                                              " ON t.rowid = c.r ORDER BY c.score, c.r DESC LIMIT 50",
+                                              f, t);
+  g_autofree char *prefix = g_strconcat (folded, "*", NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    g_string_append_printf (match, "%s\"%s\"", i == 0 ? "" : " AND ", words[i]);
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autoptr(AfStmt) stmt = af_store_prepare (store, s == 0 ? by_id : by_text, NULL);
+      g_autoptr(GPtrArray) found = NULL;
+
+      if (s == 0 && words[1] != NULL)
+        continue;
+      sqlite3_bind_text (stmt, 1, s == 0 ? prefix : match->str, -1, SQLITE_TRANSIENT);
+      found = af_store_items_from_stmt (store, stmt, NULL);
+      g_ptr_array_extend_and_steal (items, g_steal_pointer (&found));
+    }
+  return g_steal_pointer (&items);
+}
+
+static Figure
+time_bm25 (AfStore    *store,
+           const char *query)
+{
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  guint found = 0;
+
+  for (int run = 0; run < n_runs; run++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) audits = bm25_search (store, AF_TABLE_AUDITS, query);
+      g_autoptr(GPtrArray) documents = bm25_search (store, AF_TABLE_DOCUMENTS, query);
+      double elapsed = (g_get_monotonic_time () - start) / 1000.0;
+
+      g_array_append_val (ms, elapsed);
+      found = MIN (audits->len, 50) + MIN (documents->len, 50);
+    }
+  return figure_of (ms, found);
+}
+
 /* What the queue search did before: its count, then its first page, by LIKE. */
 static Figure
 time_like (sqlite3    *db,
@@ -191,7 +280,7 @@ time_like (sqlite3    *db,
   g_autofree char *pattern = g_strdup_printf ("%%%s%%", query);
   guint found = 0;
 
-  for (int run = 0; run < n_runs; run++)
+  for (int run = 0; run < n_like_runs; run++)
     {
       gint64 start = g_get_monotonic_time ();
       double elapsed;
@@ -291,28 +380,45 @@ print_figure (const char *what,
 }
 
 static void
+print_ratio (const char *what,
+             Figure      baseline,
+             Figure      figure)
+{
+  g_print ("  %-44s %.1f x faster than %s\n", "", baseline.median / MAX (figure.median, 0.001),
+           what);
+}
+
+static void
 bench_searches (AfStore    *store,
                 const char *path)
 {
-  static const char * const queries[] = { "car", "garci", "martinez", "jose", "loan-2024-0123",
-                                          "w2_2021" };
+  static const char * const queries[] = { "car", "jose", "garci", "w2_2021", "martinez",
+                                          "loan-2024-0123", "emily carter" };
   sqlite3 *db = NULL;
 
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     g_error ("%s: %s", path, sqlite3_errmsg (db));
-  g_print ("Search (af_store_search: 50 audits + 50 documents, ranked) beside the old LIKE "
-           "(count + first page of audits):\n");
+  g_print ("Search (50 audits + 50 documents, ranked): af_store_search, beside the session-4"
+           " query (bm25) and the LIKE before the index (count + first page of audits):\n");
   for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
     {
       Figure fts = time_search (store, queries[i]);
-      Figure like = time_like (db, queries[i]);
-      g_autofree char *fts_label = g_strdup_printf ("\"%s\" (%u letters) FTS5", queries[i],
+      Figure bm25 = time_bm25 (store, queries[i]);
+      g_autofree char *fts_label = g_strdup_printf ("\"%s\" (%u letters) af_store_search", queries[i],
                                                     (guint) g_utf8_strlen (queries[i], -1));
+      g_autofree char *bm25_label = g_strdup_printf ("\"%s\" bm25 (session 4)", queries[i]);
       g_autofree char *like_label = g_strdup_printf ("\"%s\" LIKE", queries[i]);
 
       print_figure (fts_label, fts);
-      print_figure (like_label, like);
-      g_print ("  %-44s FTS5 %.1f x faster\n", "", like.median / MAX (fts.median, 0.001));
+      print_figure (bm25_label, bm25);
+      print_ratio ("bm25", bm25, fts);
+      if (n_like_runs > 0)
+        {
+          Figure like = time_like (db, queries[i]);
+
+          print_figure (like_label, like);
+          print_ratio ("LIKE", like, fts);
+        }
     }
   sqlite3_close (db);
 }
@@ -322,6 +428,9 @@ bench_queues (AfStore *store)
 {
   AfQuery high_risk = { .table = AF_TABLE_AUDITS, .has_min_risk = TRUE, .min_risk = 70,
                         .limit = 200 };
+  /* The app's High Risk queue (afd_queue_build_query ()): completed, above 70, riskiest first. */
+  AfQuery app_high_risk = { .table = AF_TABLE_AUDITS, .status = "COMPLETED", .has_min_risk = TRUE,
+                            .min_risk = 70, .order_by_risk = TRUE, .limit = 200 };
   AfQuery all = { .table = AF_TABLE_AUDITS, .limit = 200 };
   AfQuery deep = { .table = AF_TABLE_AUDITS, .limit = 200, .offset = n_audits / 2 };
   g_autoptr(AfStoreCursor) middle = cursor_at_middle (store, &all);
@@ -329,6 +438,8 @@ bench_queues (AfStore *store)
   g_print ("Queue pages (200 rows):\n");
   print_figure ("High Risk, first page", time_page (store, &high_risk, FALSE));
   print_figure ("High Risk, count", time_page (store, &high_risk, TRUE));
+  print_figure ("High Risk (app: COMPLETED), first page", time_keyset_page (store, &app_high_risk, NULL));
+  print_figure ("High Risk (app: COMPLETED), count", time_page (store, &app_high_risk, TRUE));
   print_figure ("All Loans, first page", time_page (store, &all, FALSE));
   print_figure ("All Loans, count", time_page (store, &all, TRUE));
   print_figure ("All Loans, page at the middle by OFFSET", time_page (store, &deep, FALSE));
@@ -345,7 +456,6 @@ main (int   argc,
   g_autoptr(AfStore) store = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  gint64 start;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -357,18 +467,10 @@ main (int   argc,
   if (store == NULL)
     g_error ("%s", error->message);
 
-  start = g_get_monotonic_time ();
-  if (!af_store_search_suspend (store, &error))
-    g_error ("%s", error->message);
-  fill (store, AF_TABLE_AUDITS, n_audits, audit_new);
-  fill (store, AF_TABLE_DOCUMENTS, n_documents, document_new);
-  g_print ("Filled %d audits + %d documents in %.1f s; ", n_audits, n_documents,
-           (g_get_monotonic_time () - start) / 1e6);
-  start = g_get_monotonic_time ();
-  if (!af_store_search_resume (store, &error))
-    g_error ("%s", error->message);
-  g_print ("search index built in %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
-
+  if (reuse && db_path != NULL && af_store_count (store, &(AfQuery) { .table = AF_TABLE_AUDITS }, NULL) > 0)
+    g_print ("Reusing %s\n", path);
+  else
+    fill_cache (store);
   bench_searches (store, path);
   bench_queues (store);
 
