@@ -3,17 +3,36 @@
 accessibility tree to catch up with the app, finding the app, and reading labels.
 
 Imported by the test scripts beside it (Python puts a script's folder on its path).
+
+On a loaded machine (2 cores, load 15-24 while eight builds run) the app and the
+accessibility bus can stop answering for seconds at a time. So a test never sleeps a
+fixed time and never reads the tree once and trusts it: it waits for the condition it
+needs (wait_for, child, find), with a generous overall timeout that costs nothing when
+things are quick, and each AT-SPI call may take its time instead of failing.
 """
 import os
 import time
 
-from dogtail.config import config
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi  # noqa: E402
+from dogtail.config import config  # noqa: E402
 
 config.searchShowingOnly = False
 config.searchCutoffCount = 40
 config.logDebugToFile = False
 
 from dogtail import tree  # noqa: E402  (after the config)
+
+# How long a test waits for one condition; AFD_UI_TIMEOUT_SCALE multiplies it (and the
+# other waits) on a slower machine.
+SCALE = float(os.environ.get('AFD_UI_TIMEOUT_SCALE', '1'))
+TIMEOUT = 90.0 * SCALE
+# libatspi gives up on a call after 0.8 s (15 s while the app starts): under load an
+# app busy drawing answers later than that, and the call fails as if the node were gone.
+# A call waits up to 20 s here; wait_for() still retries one that fails.
+Atspi.set_timeout(int(20000 * SCALE), int(60000 * SCALE))
 
 # The app, and anything else a test starts, runs with GLib warnings and criticals
 # fatal, so that a test fails on the first one (issue 16 item 10). GLib reads G_DEBUG
@@ -33,10 +52,10 @@ def step(text):
     print(f'# step {_step_number}: {text}', flush=True)
 
 
-def wait_for(what, predicate, timeout=20.0):
+def wait_for(what, predicate, timeout=None):
     """The first true value of predicate(); the tree changes under us while the app
-    works, so errors are retried until the time is up."""
-    deadline = time.monotonic() + timeout
+    works, so errors are retried until the time is up (TIMEOUT unless given, scaled)."""
+    deadline = time.monotonic() + (TIMEOUT if timeout is None else timeout * SCALE)
     last_error = None
     while time.monotonic() < deadline:
         try:
@@ -58,7 +77,29 @@ def find_app(process):
             if app.name == APP_NAME and app.get_process_id() == process.pid:
                 return app
         return None
-    return wait_for('the application on the accessibility bus', lookup, timeout=30)
+    return wait_for('the application on the accessibility bus', lookup, timeout=120)
+
+
+def child(node, what, **attributes):
+    """node's descendant with these attributes (Node.child's), once it is there."""
+    return wait_for(what, lambda: node.child(retry=False, **attributes))
+
+
+def find(node, what, predicate):
+    """node's first descendant for which predicate is true, once it is there."""
+    return wait_for(what, lambda: node.findChild(predicate, retry=False))
+
+
+def retrying(what, action):
+    """Runs action() until it returns without an error (an AT-SPI call may time out
+    under load). Only for actions that can be done twice: selecting, setting a text."""
+    wait_for(what, lambda: action() or True)
+
+
+def wait_process(process, timeout=120):
+    """The exit status of process (a quit saves the window's state and closes the
+    store's thread: slow under load)."""
+    return process.wait(timeout=timeout * SCALE)
 
 
 def labels(node):

@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 
-from afd_ui import find_app, labels, step, wait_for
+from afd_ui import child, find, find_app, labels, retrying, step, wait_for, wait_process
 
 NOTE = 'Called the applicant: the 1040 SSN is a typo, corrected copy requested. (UI test)'
 APPRAISAL = 'The second boat does not sit in the water; ask for provenance. (UI test)'
@@ -34,27 +34,35 @@ def start(binary):
     process = subprocess.Popen([binary])
     app = find_app(process)
     # The workspace opens on a worker thread; the title says when the demo is in.
-    wait_for('the demo workspace', lambda: 'Demo workspace' in app.child(roleName='frame').name)
+    wait_for('the demo workspace',
+             lambda: 'Demo workspace' in app.child(roleName='frame', retry=False).name)
     return process, app
 
 
 def open_riskiest(app, expected):
     step('open the High Risk queue')
-    queues = app.child(name='Review queues', roleName='list')
-    queues.child(name='High Risk', roleName='list item').select()
-    items = wait_for('queue items', lambda: app.child(name='Queue items', roleName='list'))
-    first = wait_for('a first row', lambda: items.children[0] if items.children else None)
+    queues = child(app, 'the queues', name='Review queues', roleName='list')
+    high_risk = child(queues, 'the High Risk queue', name='High Risk', roleName='list item')
+    retrying('selecting High Risk', high_risk.select)
+    items = child(app, 'queue items', name='Queue items', roleName='list')
 
     step('the first row is the riskiest audit, %s' % expected['applicant_name'])
+    # The list may still show the queue shown before a moment longer.
+    first = wait_for('a first row of %s' % expected['applicant_name'],
+                     lambda: items.children[0] if items.children and
+                     expected['applicant_name'] in labels(items.children[0]) else None)
     row = labels(first)
     assert expected['applicant_name'] in row, row
     badge = '%s %s' % (expected['risk_level'], expected['risk_score'])
     assert badge in row, (badge, row)
 
     step('select it')
-    first.select()
-    page = app.child(name='AfdAuditPage')
+    retrying('selecting the first row', first.select)
+    page = child(app, 'the audit page', name='AfdAuditPage')
     wait_for('the audit page', lambda: expected['applicant_name'] in labels(page))
+    # Its sections are filled from reads of their own, a moment later.
+    wait_for('the inconsistencies', lambda: 'Sorted by severity, most severe first'
+             in labels(page) and any(s.startswith('***-**-') for s in labels(page)))
     return page
 
 
@@ -83,11 +91,11 @@ def follow_inconsistency(app, page, expected):
     ranked = sorted(expected['inconsistencies'],
                     key=lambda i: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].index(i['severity']))
     step('follow the %s inconsistency to its first document' % ranked[0]['field'])
-    link = page.findChild(lambda n: n.roleName == 'push button' and
-                          n.description == 'Open this document')
+    link = find(page, 'the link to its document', lambda n: n.roleName == 'push button' and
+                n.description == 'Open this document')
     document_name = link.name.split(' · ')[-1]
     link.doActionNamed('click')
-    document = wait_for('the document page', lambda: app.child(name='AfdDocumentPage'))
+    document = child(app, 'the document page', name='AfdDocumentPage')
     wait_for('the document %s' % document_name, lambda: document_name in labels(document))
 
     step('its field holding the quoted value is selected')
@@ -132,10 +140,10 @@ def compare_inconsistency(app, page, expected, demo_dir):
     names = {d['document_id']: d['file_name'] for d in expected['documents']}
 
     step('compare the documents of the SSN inconsistency')
-    button = page.findChild(lambda n: n.roleName == 'push button' and
-                            n.name == 'Compare Documents')
+    button = find(page, 'the Compare Documents button',
+                  lambda n: n.roleName == 'push button' and n.name == 'Compare Documents')
     button.doActionNamed('click')
-    compare = wait_for('the comparison', lambda: app.child(name='AfdComparePage'))
+    compare = child(app, 'the comparison', name='AfdComparePage')
 
     step('the values are listed together, masked, each beside its document')
     listed = wait_for('the values list', lambda: compare.findChild(
@@ -156,10 +164,12 @@ def compare_inconsistency(app, page, expected, demo_dir):
         assert 'ssn' in selected.lower(), selected
         selected_values.update(v for v in map(mask, values.values()) if v in selected)
     assert selected_values == set(map(mask, values.values())), (selected_values, values)
-    highlighted = [n.description for n in compare.findChildren(
-        lambda n: n.description is not None and
-        n.description.lower().startswith(('ssn highlighted', 'employee ssn highlighted')))]
-    assert len(highlighted) == len(values), highlighted
+    def highlighted():
+        return [n.description for n in compare.findChildren(
+            lambda n: n.description is not None and
+            n.description.lower().startswith(('ssn highlighted', 'employee ssn highlighted')))]
+    # Each page says what it highlights once it is drawn.
+    wait_for('%d highlights' % len(values), lambda: len(highlighted()) == len(values))
 
     step('back to the audit')
     return open_riskiest(app, expected)
@@ -167,11 +177,11 @@ def compare_inconsistency(app, page, expected, demo_dir):
 
 def review(app, page):
     step('type a review note')
-    notes = page.child(name='Review notes', roleName='text')
-    notes.text = NOTE
+    notes = child(page, 'the notes', name='Review notes', roleName='text')
+    retrying('typing the note', lambda: setattr(notes, 'text', NOTE))
     wait_for('the note to be saved', lambda: 'Saved on this computer · waiting to sync' in labels(page))
 
-    previous = page.findChild(lambda n: n.name.startswith('Reviewed by '), retry=False).name
+    previous = find(page, 'who reviewed it', lambda n: n.name.startswith('Reviewed by ')).name
     assert previous != 'Reviewed by %s' % IDENTITY, previous
     step('Mark Reviewed on an audit %s asks first; Cancel keeps theirs' % previous.lower())
     answer_mark_again(app, page, previous, 'Cancel')
@@ -190,8 +200,8 @@ def review(app, page):
 
 def answer_mark_again(app, page, previous, response):
     """Presses Mark Reviewed on an audit someone else reviewed and answers its question."""
-    button = page.findChild(lambda n: n.roleName == 'push button' and
-                            n.name.startswith('Mark Reviewed'))
+    button = find(page, 'the Mark Reviewed button', lambda n: n.roleName == 'push button' and
+                  n.name.startswith('Mark Reviewed'))
     assert button.name == 'Mark Reviewed Again…', button.name
     button.doActionNamed('click')
     question = '%s on ' % previous
@@ -201,21 +211,22 @@ def answer_mark_again(app, page, previous, response):
     while dialog.roleName not in ('dialog', 'frame', 'window', 'alert'):
         dialog = dialog.parent
     # A response button is named by its label (GTK 4.8 also puts the mnemonic in its name).
-    dialog.findChild(lambda n: n.roleName == 'label' and n.name == response,
-                     retry=False).parent.doActionNamed('click')
+    find(dialog, 'the %s button' % response,
+         lambda n: n.roleName == 'label' and n.name == response).parent.doActionNamed('click')
     wait_for('the question to close', lambda: not app.findChildren(
         lambda n: n.roleName == 'label' and n.name.startswith(question)))
 
 
 def open_forged_artwork(app, expected_artwork):
     step('open the Likely Forged queue and its artwork, %s' % expected_artwork['filename'])
-    queues = app.child(name='Review queues', roleName='list')
-    queues.child(name='Likely Forged', roleName='list item').select()
-    items = app.child(name='Queue items', roleName='list')
+    queues = child(app, 'the queues', name='Review queues', roleName='list')
+    forged = child(queues, 'the Likely Forged queue', name='Likely Forged', roleName='list item')
+    retrying('selecting Likely Forged', forged.select)
+    items = child(app, 'queue items', name='Queue items', roleName='list')
     first = wait_for('the artwork row', lambda: items.children[0] if items.children and
                      expected_artwork['filename'] in labels(items.children[0]) else None)
-    first.select()
-    page = wait_for('the artwork page', lambda: app.child(name='AfdArtworkPage'))
+    retrying('selecting the artwork', first.select)
+    page = child(app, 'the artwork page', name='AfdArtworkPage')
     wait_for('its verdict and score',
              lambda: 'Likely forged' in labels(page) and
              'Forgery score %s of 100' % expected_artwork['forgery_score'] in labels(page))
@@ -224,21 +235,22 @@ def open_forged_artwork(app, expected_artwork):
 
 def appraise(page):
     step('type an appraisal note')
-    page.child(name='Appraisal note', roleName='text').text = APPRAISAL
+    note = child(page, 'the appraisal note', name='Appraisal note', roleName='text')
+    retrying('typing the appraisal note', lambda: setattr(note, 'text', APPRAISAL))
     wait_for('the note to be saved', lambda: 'Saved on this computer · waiting to sync' in labels(page))
 
 
 def close(process, app):
     step('close the window (saving its state)')
-    frame = app.child(roleName='frame')
-    frame.child(name='Close', roleName='push button').doActionNamed('click')
-    process.wait(timeout=20)
+    frame = child(app, 'the window', roleName='frame')
+    child(frame, 'its Close button', name='Close', roleName='push button').doActionNamed('click')
+    wait_process(process)
     assert process.returncode == 0, process.returncode
 
 
 def check_persisted(page):
     step('after a restart, the note and the review are still there')
-    notes = page.child(name='Review notes', roleName='text')
+    notes = child(page, 'the notes', name='Review notes', roleName='text')
     wait_for('the note', lambda: notes.text == NOTE)
     shown = labels(page)
     assert 'Reviewed by %s' % IDENTITY in shown, shown
@@ -264,7 +276,7 @@ def check_outbox(app, count):
     step('the outbox indicator counts %d changes' % count)
     # The demo never syncs: the line says the edits are kept here, not that they wait.
     wanted = '%d changes kept on this computer (the demo never syncs)' % count
-    wait_for(wanted, lambda: wanted in labels(app.child(roleName='frame')))
+    wait_for(wanted, lambda: wanted in labels(app.child(roleName='frame', retry=False)))
 
 
 def main():
@@ -288,7 +300,8 @@ def main():
         page = open_riskiest(app, expected)
         check_persisted(page)
         step('the appraisal note is still there')
-        note = open_forged_artwork(app, artwork).child(name='Appraisal note', roleName='text')
+        note = child(open_forged_artwork(app, artwork), 'the appraisal note',
+                     name='Appraisal note', roleName='text')
         wait_for('the appraisal note', lambda: note.text == APPRAISAL)
         check_outbox(app, 3)
         close(process, app)
