@@ -193,6 +193,41 @@ af_push_done_free (AfPushDone *done)
   g_free (done);
 }
 
+/* Runs @step on each of @items in one transaction: all of them or none. */
+static gboolean
+each_in_transaction (AfStore    *self,
+                     GPtrArray  *items,
+                     gboolean  (*step) (AfStore *, gpointer, GError **),
+                     GError    **error)
+{
+  if (items->len == 0)
+    return TRUE;
+  if (!af_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    if (!step (self, g_ptr_array_index (items, i), error))
+      {
+        af_store_rollback (self);
+        return FALSE;
+      }
+  if (af_store_commit (self, error))
+    return TRUE;
+  af_store_rollback (self);
+  return FALSE;
+}
+
+static gboolean
+rebase_one (AfStore   *self,
+            gpointer   item,
+            GError   **error)
+{
+  AfPushDone *one = item;
+
+  return (one->done_seq <= 0
+          || delete_by_seq (self, "DELETE FROM outbox WHERE seq = ?", one->done_seq, error))
+         && rebase_in_transaction (self, one->table, one->item_id, one->remote, error);
+}
+
 gboolean
 af_store_sync_rebase_batch (AfStore    *self,
                             GPtrArray  *done,
@@ -200,26 +235,17 @@ af_store_sync_rebase_batch (AfStore    *self,
 {
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
-  if (done->len == 0)
-    return TRUE;
-  if (!af_store_begin (self, error))
-    return FALSE;
-  for (guint i = 0; i < done->len; i++)
-    {
-      AfPushDone *one = g_ptr_array_index (done, i);
+  return each_in_transaction (self, done, rebase_one, error);
+}
 
-      if ((one->done_seq > 0
-           && !delete_by_seq (self, "DELETE FROM outbox WHERE seq = ?", one->done_seq, error))
-          || !rebase_in_transaction (self, one->table, one->item_id, one->remote, error))
-        {
-          af_store_rollback (self);
-          return FALSE;
-        }
-    }
-  if (af_store_commit (self, error))
-    return TRUE;
-  af_store_rollback (self);
-  return FALSE;
+static gboolean
+mark_attempt (AfStore   *self,
+              gpointer   item,
+              GError   **error)
+{
+  AfOutboxEntry *entry = item;
+
+  return af_store_outbox_mark_attempt (self, entry->seq, NULL, error);
 }
 
 gboolean
@@ -229,24 +255,7 @@ af_store_sync_mark_attempts (AfStore    *self,
 {
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
-  if (entries->len == 0)
-    return TRUE;
-  if (!af_store_begin (self, error))
-    return FALSE;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      AfOutboxEntry *entry = g_ptr_array_index (entries, i);
-
-      if (!af_store_outbox_mark_attempt (self, entry->seq, NULL, error))
-        {
-          af_store_rollback (self);
-          return FALSE;
-        }
-    }
-  if (af_store_commit (self, error))
-    return TRUE;
-  af_store_rollback (self);
-  return FALSE;
+  return each_in_transaction (self, entries, mark_attempt, error);
 }
 
 gboolean
