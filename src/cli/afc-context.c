@@ -222,19 +222,25 @@ print_error_line (const char *message)
   fflush (stderr);
 }
 
+static void G_GNUC_PRINTF (1, 0)
+print_error_valist (const char *format,
+                    va_list     args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  print_error_line (message);
+}
+
 void
 afc_context_notice (AfcContext *self,
                     const char *format,
                     ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  print_error_valist (format, args);
   va_end (args);
-
-  print_error_line (message);
 }
 
 int
@@ -250,14 +256,11 @@ afc_context_fail_message (AfcContext *self,
                           const char *format,
                           ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  print_error_valist (format, args);
   va_end (args);
-
-  print_error_line (message);
   return AFC_EXIT_FAILURE;
 }
 
