@@ -403,6 +403,14 @@ afd_queue_list_set_store_thread (AfdQueueList  *self,
   afd_search_results_set_thread (self->search_results, thread);
 }
 
+void
+afd_queue_list_stop_search (AfdQueueList *self)
+{
+  g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+  if (afd_queue_list_is_searching (self))
+    stop_search_cb (self);
+}
+
 AfdSearchResults *
 afd_queue_list_get_search_results (AfdQueueList *self)
 {

@@ -32,6 +32,8 @@ void        afd_queue_list_set_store_thread (AfdQueueList   *self,
                                              AfStoreThread  *thread);
 /* TRUE while the search entry has text: the results are shown instead of the queue. */
 gboolean    afd_queue_list_is_searching     (AfdQueueList   *self);
+/* Ends the search (the entry emptied): the queue is shown again. */
+void        afd_queue_list_stop_search      (AfdQueueList   *self);
 /* For tests: the results, and the entry a user types into. */
 AfdSearchResults *afd_queue_list_get_search_results (AfdQueueList *self);
 GtkSearchEntry   *afd_queue_list_get_search_entry   (AfdQueueList *self);

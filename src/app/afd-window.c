@@ -312,6 +312,8 @@ sidebar_queue_selected_cb (AfdWindow *self,
 {
   self->queue = queue;
   g_settings_set_string (self->settings, "last-queue", afd_queue_get_id (queue));
+  /* A queue chosen is a queue to see: a search on show ends. */
+  afd_queue_list_stop_search (self->queue_list);
   show_queue (self);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
 }

@@ -409,6 +409,15 @@ test_open_and_clear (Fixture       *f,
   g_assert_cmpstr (visible_page (f), ==, "list");
   g_assert_cmpuint (afd_queue_list_get_n_items (f->list), ==, G_N_ELEMENTS (artwork_names));
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+
+  /* A queue chosen in the sidebar ends a search the same way (afd_queue_list_stop_search). */
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  g_assert_cmpstr (visible_page (f), ==, "search");
+  afd_queue_list_stop_search (f->list);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_cmpstr (visible_page (f), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
 }
 
 static void
