@@ -214,11 +214,21 @@ update_back_button (AfdWindow *self)
                                              adw_leaflet_get_folded (self->leaflet));
 }
 
+/* The queue list steps aside while documents are compared, so that they fit side by
+ * side from a ~1280 px window on; it comes back with any other page or queue. */
+static void
+show_list_pane (AfdWindow *self,
+                gboolean   shown)
+{
+  gtk_widget_set_visible (self->list_pane, shown);
+}
+
 static void
 show_detail (AfdWindow  *self,
              const char *page,
              const char *title)
 {
+  show_list_pane (self, !g_str_equal (page, "compare"));
   gtk_stack_set_visible_child_name (self->detail_stack, page);
   adw_window_title_set_title (self->detail_title, title);
   update_back_button (self);
@@ -315,6 +325,7 @@ sidebar_queue_selected_cb (AfdWindow *self,
   /* A queue chosen is a queue to see: a search on show ends. */
   afd_queue_list_stop_search (self->queue_list);
   show_queue (self);
+  show_list_pane (self, TRUE);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
 }
 
@@ -612,6 +623,7 @@ search_action (GtkWidget  *widget,
 {
   AfdWindow *self = AFD_WINDOW (widget);
 
+  show_list_pane (self, TRUE);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
   afd_queue_list_focus_search (self->queue_list);
 }

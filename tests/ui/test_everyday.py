@@ -4,6 +4,9 @@
 
 - the artwork page names its user from the users table, the id as a tooltip (item 14);
 - the Failed queue lists and counts the documents whose processing failed (item 7);
+- the window fits 800 x 600 with its sync status line in view, the compare page shows one
+  document at a time there, and side by side in a 1280 x 800 window, the queue list
+  stepping aside while documents are compared (item 16);
 - an artwork queued for analysis (auditflow-cli submit, into the app's demo cache) is
   listed above the artworks queues as "Waiting to upload", not beside the loan queues,
   and counted in the sidebar's outbox line (item 9);
@@ -17,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from afd_ui import find_app, labels, step, wait_for
+from afd_ui import find_app, labels, press, step, wait_for
 
 
 def demo_items(demo_dir, table):
@@ -25,8 +28,8 @@ def demo_items(demo_dir, table):
         return json.load(f)['Items']
 
 
-def start(binary):
-    process = subprocess.Popen([binary])
+def start(binary, *args):
+    process = subprocess.Popen([binary] + list(args))
     app = find_app(process)
     wait_for('the demo workspace', lambda: 'Demo workspace' in app.child(roleName='frame').name)
     return process, app
@@ -120,6 +123,95 @@ def check_waiting(app, name):
     wait_for('the waiting row to go', lambda: name not in labels(app))
 
 
+COMPARED_AUDIT = 'fe11c43f-ccc8-4dca-a010-e19e7a19a348'   # Okafor: the SSN on two documents
+
+
+def extents(node):
+    import pyatspi
+    return node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+
+
+def set_window_size(width, height):
+    for key, value in (('window-width', width), ('window-height', height),
+                       ('window-maximized', 'false')):
+        subprocess.run(['gsettings', 'set', 'io.github.auditflow.Desk', key, str(value)],
+                       check=True)
+
+
+def open_compare(app):
+    page = wait_for('the audit page', lambda: app.child(name='AfdAuditPage'))
+    button = wait_for('Compare Documents', lambda: page.findChild(
+        lambda n: n.roleName == 'push button' and n.name == 'Compare Documents', retry=False))
+    button.doActionNamed('click')
+    compare = wait_for('the comparison', lambda: app.child(name='AfdComparePage'))
+    wait_for('its two documents', lambda: len(documents_in(compare)) == 2)
+    return compare
+
+
+def documents_in(compare):
+    return compare.findChildren(lambda n: n.name == 'AfdDocumentPage')
+
+
+def on_screen(node, width):
+    e = extents(node)
+    return e.width > 0 and e.height > 0 and e.x >= 0 and e.x + e.width <= width
+
+
+def check_small_window(binary):
+    step('an 800 x 600 window: it fits, the sync status line in view')
+    set_window_size(800, 600)
+    process, app = start(binary)
+    try:
+        frame = extents(app.child(roleName='frame'))
+        print('#   window %d x %d' % (frame.width, frame.height), flush=True)
+        assert frame.width <= 800 and frame.height <= 600, (frame.width, frame.height)
+        status = wait_for('the status line', lambda: app.findChild(
+            lambda n: n.roleName == 'label' and 'kept on this computer' in n.name, retry=False))
+        e = extents(status)
+        assert e.height > 0 and e.y + e.height <= frame.height, (e.y, e.height, frame.height)
+    finally:
+        process.kill()
+        process.wait()
+
+    step('the compare page at 800 x 600 shows one document at a time')
+    process, app = start(binary, COMPARED_AUDIT)
+    try:
+        compare = open_compare(app)
+        wait_for('one document in view', lambda: [on_screen(d, 800) for d in
+                                                  documents_in(compare)] == [True, False])
+        values = compare.child(name='Disagreeing values', roleName='list')
+        assert extents(values).height > 0
+    finally:
+        process.kill()
+        process.wait()
+
+
+def check_wide_window(binary):
+    step('a 1280 x 800 window: the compared documents side by side, the queue list aside')
+    set_window_size(1280, 800)
+    process, app = start(binary, COMPARED_AUDIT)
+    try:
+        queue = app.child(name='Queue items', roleName='list')
+        assert extents(queue).width > 0
+        compare = open_compare(app)
+        wait_for('both documents in view', lambda: all(on_screen(d, 1280) for d in
+                                                       documents_in(compare)))
+        first, second = (extents(d) for d in documents_in(compare))
+        print('#   documents at x=%d (%d px) and x=%d (%d px)'
+              % (first.x, first.width, second.x, second.width), flush=True)
+        assert first.x + first.width <= second.x, 'not side by side'
+        assert min(first.width, second.width) >= 400, (first.width, second.width)
+        wait_for('the queue list aside', lambda: not app.findChildren(
+            lambda n: n.name == 'Queue items' and n.roleName == 'list'))
+        step('Back: the queue list returns')
+        press('<Alt>Left')
+        wait_for('the queue list again', lambda: app.findChildren(
+            lambda n: n.name == 'Queue items' and n.roleName == 'list'))
+    finally:
+        process.kill()
+        process.wait()
+
+
 def main():
     binary, demo_dir = sys.argv[1], sys.argv[2]
 
@@ -134,6 +226,10 @@ def main():
         name = queue_artwork(binary, demo_dir, scratch)
         process, app = start(binary)
         check_waiting(app, name)
+        process.kill()
+        process.wait()
+        check_wide_window(binary)
+        check_small_window(binary)
     finally:
         if process.poll() is None:
             process.kill()
