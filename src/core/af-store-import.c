@@ -38,10 +38,19 @@ typedef struct
   AfRow    row;     /* (owned) its texts, until the inserts take them */
 } Entry;
 
+/* Where a chunk is, from the reader to the inserts. */
+typedef enum
+{
+  CHUNK_PARSED,    /* its items read, its rows not prepared */
+  CHUNK_CLAIMED,   /* a thread is preparing its rows */
+  CHUNK_READY,     /* its rows prepared, for the inserts */
+} ChunkState;
+
 typedef struct
 {
-  guint len;
-  Entry entries[CHUNK_ITEMS];
+  guint      len;
+  ChunkState state;   /* under the pipeline's lock once queued */
+  Entry      entries[CHUNK_ITEMS];
 } Chunk;
 
 typedef struct
@@ -54,13 +63,12 @@ typedef struct
 
   GMutex          lock;
   GCond           cond;
-  GQueue          chunks;    /* under @lock: Chunk, ready for the inserts */
+  GQueue          chunks;    /* under @lock: Chunk, in the file's order */
   GQueue          done;      /* under @lock: Chunk, stored, for the reader to free */
   gboolean        finished;  /* under @lock: the reader stopped (at the end or failing) */
   gboolean        cancelled; /* under @lock: the inserts failed, stop reading */
   GError         *error;     /* (owned) (nullable) the reader's, set before @finished */
   guint           expired[AF_N_TABLES];  /* the reader's, read after the join */
-  gsize           size_hint; /* the reader's: the last row's text size */
 } Pipeline;
 
 static void
@@ -174,6 +182,7 @@ push_chunk (Pipeline *self,
   cancelled = self->cancelled;
   if (!cancelled)
     {
+      chunk->state = CHUNK_PARSED;
       g_queue_push_tail (&self->chunks, chunk);
       g_cond_broadcast (&self->cond);
     }
@@ -228,9 +237,7 @@ reader_thread (gpointer data)
       entry = &chunk->entries[chunk->len++];
       entry->item = item;
       entry->table = table;
-      /* Sealed, written and folded here, so that the transaction's thread only
-       * binds and steps. */
-      af_store_row_prepare (self->key, table, item, &self->size_hint, &entry->row);
+      entry->row = (AfRow) { NULL };
       if (chunk->len == CHUNK_ITEMS)
         {
           if (!push_chunk (self, chunk))
@@ -246,16 +253,107 @@ reader_thread (gpointer data)
   return NULL;
 }
 
-/* The next chunk, or NULL once the reader has finished and every chunk was taken. */
+/* Seals, writes and folds the rows of @chunk's items. */
+static void
+prepare_chunk (Pipeline *self,
+               Chunk    *chunk,
+               gsize    *size_hint)
+{
+  for (guint i = 0; i < chunk->len; i++)
+    {
+      Entry *entry = &chunk->entries[i];
+
+      af_store_row_prepare (self->key, entry->table, entry->item, size_hint, &entry->row);
+    }
+}
+
+static void
+mark_ready (Pipeline *self,
+            Chunk    *chunk)
+{
+  g_mutex_lock (&self->lock);
+  chunk->state = CHUNK_READY;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Under the lock: the oldest chunk no thread prepares yet, claimed; NULL when none. */
 static Chunk *
-pop_chunk (Pipeline *self)
+claim_parsed (Pipeline *self)
+{
+  for (GList *l = self->chunks.head; l != NULL; l = l->next)
+    {
+      Chunk *chunk = l->data;
+
+      if (chunk->state == CHUNK_PARSED)
+        {
+          chunk->state = CHUNK_CLAIMED;
+          return chunk;
+        }
+    }
+  return NULL;
+}
+
+/* The next chunk to prepare, or NULL once the reader has stopped and none is left. */
+static Chunk *
+wait_for_parsed (Pipeline *self)
 {
   Chunk *chunk;
 
   g_mutex_lock (&self->lock);
-  while (self->chunks.length == 0 && !self->finished)
+  while ((chunk = claim_parsed (self)) == NULL && !self->finished && !self->cancelled)
     g_cond_wait (&self->cond, &self->lock);
-  chunk = g_queue_pop_head (&self->chunks);
+  g_mutex_unlock (&self->lock);
+  return chunk;
+}
+
+/* Prepares the rows a little ahead of the inserts, in the order of the file; the
+ * inserting thread prepares the next chunk itself when this one is behind. */
+static gpointer
+preparer_thread (gpointer data)
+{
+  Pipeline *self = data;
+  gsize size_hint = 1024;
+  Chunk *chunk;
+
+  while ((chunk = wait_for_parsed (self)) != NULL)
+    {
+      prepare_chunk (self, chunk, &size_hint);
+      mark_ready (self, chunk);
+    }
+  return NULL;
+}
+
+/* The next chunk, its rows prepared, or NULL once the reader has finished and every
+ * chunk was taken. When the next one waits for its rows and no thread prepares them,
+ * this thread does: the work goes to whichever core is free. */
+static Chunk *
+pop_chunk (Pipeline *self,
+           gsize    *size_hint)
+{
+  Chunk *chunk;
+
+  g_mutex_lock (&self->lock);
+  for (;;)
+    {
+      chunk = g_queue_peek_head (&self->chunks);
+      if (chunk != NULL && chunk->state == CHUNK_READY)
+        break;
+      if (chunk != NULL && chunk->state == CHUNK_PARSED)
+        {
+          chunk->state = CHUNK_CLAIMED;
+          g_mutex_unlock (&self->lock);
+          prepare_chunk (self, chunk, size_hint);
+          g_mutex_lock (&self->lock);
+          chunk->state = CHUNK_READY;
+          break;
+        }
+      if (chunk == NULL && self->finished)
+        break;
+      g_cond_wait (&self->cond, &self->lock);
+    }
+  if (chunk != NULL)
+    g_queue_pop_head (&self->chunks);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   return chunk;
@@ -316,19 +414,22 @@ run_pipeline (AfStore         *store,
               GError         **error)
 {
   gboolean outbox_empty = FALSE;
+  gsize size_hint = 1024;
   gboolean ok;
-  GThread *thread;
+  GThread *reader, *preparer;
   Chunk *chunk;
 
   if (!af_store_outbox_is_empty (store, &outbox_empty, error))
     return FALSE;
-  thread = g_thread_new ("af-store-import", reader_thread, pipeline);
+  reader = g_thread_new ("af-store-import", reader_thread, pipeline);
+  preparer = g_thread_new ("af-store-prepare", preparer_thread, pipeline);
   ok = TRUE;
-  while (ok && (chunk = pop_chunk (pipeline)) != NULL)
+  while (ok && (chunk = pop_chunk (pipeline, &size_hint)) != NULL)
     ok = insert_chunk (store, pipeline, chunk, outbox_empty, counts, error);
   if (!ok)
     cancel_reading (pipeline);
-  g_thread_join (thread);
+  g_thread_join (reader);
+  g_thread_join (preparer);
   g_queue_clear_full (&pipeline->chunks, (GDestroyNotify) chunk_free);
   g_queue_clear_full (&pipeline->done, (GDestroyNotify) chunk_free);
 
@@ -374,7 +475,6 @@ af_store_import_file_at (AfStore         *self,
   pipeline.length = length;
   pipeline.now_unix = now_unix;
   pipeline.key = af_store_get_key (self);
-  pipeline.size_hint = 1024;
   g_mutex_init (&pipeline.lock);
   g_cond_init (&pipeline.cond);
   /* Durable (synchronous=FULL, the default): nothing else holds what a file import
