@@ -226,6 +226,45 @@ test_utf8_after_ascii (void)
   assert_item_error ("{\"ascii \xe2\x82\":{\"S\":\"x\"}}", AF_CODEC_ERROR_MALFORMED, "UTF-8");
 }
 
+/* The reader skips plain string content eight bytes at a time: whatever ends a run (a
+ * quote, an escape, a control character) or needs UTF-8 validation must be seen at
+ * every position, in the first, middle or last bytes of a word and in the tail. */
+static void
+test_string_scan_positions (void)
+{
+  static const struct { const char *json; const char *decoded; } accepted[] = {
+    { "\\\"", "\"" }, { "\\\\", "\\" }, { "\\n", "\n" }, { "\\u00e9", "\xc3\xa9" },
+    { "\xc3\xa9", "\xc3\xa9" }, { "\x7f", "\x7f" }, { " ", " " },
+  };
+  static const char * const refused[] = { "\x01", "\x1f", "\n", "\xc3", "\xff", "\xe2\x82" };
+
+  for (guint offset = 0; offset < 20; offset++)
+    {
+      g_autofree char *pad = g_strnfill (offset, 'x');
+
+      for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+        {
+          g_autofree char *json = g_strdup_printf ("{\"k\":{\"S\":\"%s%s%s\"}}", pad,
+                                                   accepted[i].json, pad);
+          g_autofree char *expected = g_strconcat (pad, accepted[i].decoded, pad, NULL);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(AfValue) item = af_codec_parse_item (json, -1, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpstr (af_item_get_s (item, "k"), ==, expected);
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+        {
+          g_autofree char *json = g_strdup_printf ("{\"k\":{\"S\":\"%s%s%s\"}}", pad, refused[i],
+                                                   pad);
+
+          assert_item_error (json, AF_CODEC_ERROR_MALFORMED, "");
+        }
+    }
+  /* A string cut short inside a word is unterminated, not read past its end. */
+  assert_item_error ("{\"k\":{\"S\":\"0123456789abcdef", AF_CODEC_ERROR_MALFORMED, "unterminated");
+}
+
 /* The items of a page share their attribute names; changing, copying or freeing one
  * item must leave the others as they were. */
 static void
@@ -367,6 +406,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/codec/numbers-validated", test_numbers_validated);
   g_test_add_func ("/codec/string-escapes", test_string_escapes);
   g_test_add_func ("/codec/utf8-after-ascii", test_utf8_after_ascii);
+  g_test_add_func ("/codec/string-scan-positions", test_string_scan_positions);
   g_test_add_func ("/codec/page-shares-names", test_page_shares_names);
   g_test_add_func ("/codec/malformed", test_malformed);
   g_test_add_func ("/codec/depth", test_depth);
