@@ -10,6 +10,7 @@
 
 #include "af-codec.h"
 #include "af-store.h"
+#include "af-store-test-private.h"
 #include "af-test-util.h"
 
 /* More than the reader may be ahead of the inserts (16 chunks of 64 items), so that
@@ -139,6 +140,33 @@ test_broken_near_the_end (void)
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);
 }
 
+/* The inserts fail part-way (after 256 items) while the reader and the preparer are
+ * ahead of them: every thread stops, nothing of the file stays, what an earlier file
+ * brought is kept, and the same file imports whole afterwards. */
+static void
+test_insert_fails_part_way (void)
+{
+  g_autoptr(AfStore) store = open_store ("fails.db");
+  g_autofree char *small = write_file ("small.json", 10, G_MAXUINT);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[AF_N_TABLES] = { 0 };
+
+  g_assert_true (af_store_import_file (store, small, NULL, &error));
+  g_assert_no_error (error);
+  path = write_file ("many-fails.json", MANY, G_MAXUINT);
+  af_store_inject_failure (store, "during-import");
+  g_assert_false (af_store_import_file (store, path, counts, &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INJECTED);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 10);
+
+  g_clear_error (&error);
+  g_assert_true (af_store_import_file (store, path, counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, MANY);
+}
+
 /* An audit with a note not yet sent: importing the file again keeps the note on top. */
 static void
 test_keeps_unsent_edit (void)
@@ -193,6 +221,7 @@ main (int   argc,
 
   g_test_add_func ("/store-import/many", test_many);
   g_test_add_func ("/store-import/broken-near-the-end", test_broken_near_the_end);
+  g_test_add_func ("/store-import/insert-fails-part-way", test_insert_fails_part_way);
   g_test_add_func ("/store-import/keeps-unsent-edit", test_keeps_unsent_edit);
   g_test_add_func ("/store-import/expired-left-out", test_expired_left_out);
 

@@ -30,6 +30,8 @@
 /* Chunks the reader may be ahead of the inserts: bounds the memory (a chunk's trees
  * take about 1 MiB) when the inserts are what is slow; more did not help. */
 #define MAX_QUEUED_CHUNKS 16
+/* Where the tests' "during-import" failure strikes (af-store-test-private.h). */
+#define INJECT_AFTER_CHUNKS 4
 
 typedef struct
 {
@@ -427,12 +429,18 @@ run_pipeline (AfStore         *store,
   gboolean ok;
   GThread *reader, *preparer;
   Chunk *chunk;
+  guint stored = 0;
 
   reader = g_thread_new ("af-store-import", reader_thread, pipeline);
   preparer = g_thread_new ("af-store-prepare", preparer_thread, pipeline);
   ok = af_store_begin_bulk (store, error) && af_store_outbox_is_empty (store, &outbox_empty, error);
   while (ok && (chunk = pop_chunk (pipeline, &size_hint)) != NULL)
-    ok = insert_chunk (store, pipeline, chunk, outbox_empty, counts, error);
+    {
+      ok = insert_chunk (store, pipeline, chunk, outbox_empty, counts, error);
+      /* Tests: the inserts fail while the reader and the preparer are far ahead. */
+      if (ok && ++stored == INJECT_AFTER_CHUNKS)
+        ok = !af_store_injected (store, "during-import", error);
+    }
   if (!ok)
     cancel_reading (pipeline);
   g_thread_join (reader);

@@ -11,7 +11,8 @@
 G_BEGIN_DECLS
 
 /* "after-item-update" makes the next edit fail between the item update and the outbox
- * insert; "during-put" makes the next put/import fail half-way. */
+ * insert; "during-put" makes the next put fail half-way; "during-import" makes the
+ * next file import fail after its first 256 items are stored. */
 void af_store_inject_failure (AfStore    *self,
                               const char *point);
 
