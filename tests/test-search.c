@@ -484,6 +484,12 @@ test_rank_order (void)
   assert_order (store, "bo carter", 0, carter_bo);
   /* Inside a word everywhere: the newest first. */
   assert_order (store, "art", 10, art);
+  /* The search box's total (counted off the index): an item found both by its id and
+   * by its name is counted once. */
+  put_audit (store, "carter-10", "Carter Ten", "4102444800");
+  g_assert_cmpint (af_store_count (store, &(AfQuery) { .table = AF_TABLE_AUDITS, .search = "Carter" },
+                                   &error), ==, 9);
+  g_assert_no_error (error);
 }
 
 static void

@@ -280,6 +280,15 @@ gboolean  af_store_search_clause       (AfTable         table,
                                         GString        *clause,
                                         GPtrArray      *binds);
 
+/* How many items af_store_search () finds for @text in @table with no limit, read off
+ * the index alone (no row is read): *@out_count is -1 when the index alone cannot tell
+ * (a word under three letters: only the row's text can). FALSE on error. */
+gboolean  af_store_search_count        (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *text,
+                                        gint64         *out_count,
+                                        GError        **error);
+
 /* For a bulk write of many rows, inside its transaction: suspend stops the index
  * following each row (drops its triggers); resume indexes every row again in one pass
  * and restores the triggers. Resume also after anything that renumbers rowids (VACUUM). */

@@ -504,6 +504,16 @@ failed:
   return NULL;
 }
 
+/* A query that only searches (the search box's total): the index can count it alone,
+ * where the filter reads every matching row (70 ms for the 23,000 documents of "car"). */
+static gboolean
+is_search_only (const AfQuery *query)
+{
+  return query->search != NULL && query->status == NULL && query->loan_id == NULL
+         && query->user_id == NULL && query->verdict == NULL && !query->has_min_risk
+         && query->reviewed == AF_REVIEWED_ANY;
+}
+
 gint64
 af_store_count (AfStore        *self,
                 const AfQuery  *query,
@@ -512,10 +522,16 @@ af_store_count (AfStore        *self,
   g_auto(Filter) filter = { NULL };
   g_autoptr(AfStmt) stmt = NULL;
   g_autofree char *sql = NULL;
+  gint64 count = -1;
 
   g_return_val_if_fail (AF_IS_STORE (self), -1);
   g_return_val_if_fail (query != NULL && query->table < AF_N_TABLES, -1);
 
+  if (is_search_only (query)
+      && !af_store_search_count (self, query->table, query->search, &count, error))
+    return -1;
+  if (count >= 0)
+    return count;
   filter_init (&filter);
   if (!build_filter (query, &filter, error))
     return -1;

@@ -730,6 +730,56 @@ search_by_text (AfStore      *self,
   return items_of_candidates (self, table, candidates, limit, error);
 }
 
+/* The index's matches, and the items whose id starts with the word that the index does
+ * not match (each looked up in the index by its rowid): a row of the table is read only
+ * for those ids. */
+static char *
+count_sql (AfTable      table,
+           const Terms *terms)
+{
+  const char *f = search_tables[table].fts;
+
+  if (terms->id_prefix == NULL)
+    return g_strdup_printf ("SELECT count(*) FROM %1$s WHERE %1$s MATCH ?1", f);
+  return g_strdup_printf ("SELECT (SELECT count(*) FROM %1$s WHERE %1$s MATCH ?1)"
+                          " + (SELECT count(*) FROM %2$s AS t WHERE %3$s GLOB ?2 AND NOT EXISTS"
+                          " (SELECT 1 FROM %1$s WHERE %1$s MATCH ?1 AND %1$s.rowid = t.rowid))",
+                          f, af_table_nick (table), af_table_key_name (table));
+}
+
+gboolean
+af_store_search_count (AfStore      *self,
+                       AfTable       table,
+                       const char   *text,
+                       gint64       *out_count,
+                       GError      **error)
+{
+  g_auto(Terms) terms = { NULL };
+  g_autofree char *sql = NULL;
+  g_autofree char *match = NULL;
+  g_autoptr(AfStmt) stmt = NULL;
+
+  *out_count = -1;
+  if (!af_store_search_has_index (table) || !terms_parse (text, &terms)
+      || terms.long_words->len == 0 || terms.short_words->len > 0)
+    return TRUE;
+  sql = count_sql (table, &terms);
+  stmt = af_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  match = match_expression (&terms);
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  if (terms.id_prefix != NULL)
+    sqlite3_bind_text (stmt, 2, terms.id_prefix, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      af_store_set_sqlite_error (self, error, "counting");
+      return FALSE;
+    }
+  *out_count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
 /* Appends @more to @items, but the items already there (by id), up to @limit (-1: all). */
 static void
 merge_items (GPtrArray  *items,
