@@ -184,25 +184,49 @@ figure_of (GArray *ms,
   };
 }
 
-/* What the search box asks now: 50 audits and 50 documents, ranked. */
-static Figure
-time_search (AfStore    *store,
-             const char *query)
+/* A search of one kind: the first 50 items of @table for @query, best first. */
+typedef GPtrArray *(*SearchFunc) (AfStore    *store,
+                                  AfTable     table,
+                                  const char *query);
+
+/* What the search box asks now. */
+static GPtrArray *
+ranked_search (AfStore    *store,
+               AfTable     table,
+               const char *query)
 {
-  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
-  guint found = 0;
+  return af_store_search (store, table, query, 50, NULL);
+}
 
-  for (int run = 0; run < n_runs; run++)
-    {
-      gint64 start = g_get_monotonic_time ();
-      g_autoptr(GPtrArray) audits = af_store_search (store, AF_TABLE_AUDITS, query, 50, NULL);
-      g_autoptr(GPtrArray) documents = af_store_search (store, AF_TABLE_DOCUMENTS, query, 50, NULL);
-      double elapsed = (g_get_monotonic_time () - start) / 1000.0;
+/* The index's match expression for @query (its words of three letters or more), and
+ * the GLOB pattern of an id starting with it. */
+static char *
+match_of (const char  *query,
+          char       **out_prefix)
+{
+  g_autofree char *folded = af_fold_text (query);
+  g_auto(GStrv) words = g_strsplit (folded, " ", -1);
+  GString *match = g_string_new (NULL);
 
-      g_array_append_val (ms, elapsed);
-      found = audits->len + documents->len;
-    }
-  return figure_of (ms, found);
+  for (guint i = 0; words[i] != NULL; i++)
+    g_string_append_printf (match, "%s\"%s\"", i == 0 ? "" : " AND ", words[i]);
+  *out_prefix = words[1] == NULL ? g_strconcat (folded, "*", NULL) : NULL;
+  return g_string_free (match, FALSE);
+}
+
+/* Runs @sql with @first and @second (nullable) bound, and reads its items. */
+static GPtrArray *
+items_of_sql (AfStore    *store,
+              const char *sql,
+              const char *first,
+              const char *second)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (store, sql, NULL);
+
+  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_TRANSIENT);
+  if (second != NULL)
+    sqlite3_bind_text (stmt, 2, second, -1, SQLITE_TRANSIENT);
+  return af_store_items_from_stmt (store, stmt, NULL);
 }
 
 /* The ranked search of session 4, as SQL on the store's connection: the items whose id
@@ -214,39 +238,29 @@ bm25_search (AfStore    *store,
              const char *query)
 {
   const char *t = af_table_nick (table);
-  const char *f = table == AF_TABLE_AUDITS ? "audits_search" : "documents_search";
-  g_autofree char *folded = af_fold_text (query);
-  g_auto(GStrv) words = g_strsplit (folded, " ", -1);
-  g_autoptr(GString) match = g_string_new (NULL);
-  g_autofree char *by_id = g_strdup_printf ("SELECT item FROM %s WHERE %s GLOB ? ORDER BY %s LIMIT 50",
-                                           t, af_table_key_name (table), af_table_key_name (table));
-  g_autofree char *by_text = g_strdup_printf ("SELECT t.item FROM (SELECT %1$s.rowid AS r, bm25 (%1$s)"
-                                              " AS score FROM %1$s WHERE %1$s MATCH ? ORDER BY"
-                                              " %1$s.rowid DESC LIMIT 1000) AS c JOIN %2$s AS t"
-                                              " ON t.rowid = c.r ORDER BY c.score, c.r DESC LIMIT 50",
-                                              f, t);
-  g_autofree char *prefix = g_strconcat (folded, "*", NULL);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  const char *key = af_table_key_name (table);
+  g_autofree char *prefix = NULL;
+  g_autofree char *match = match_of (query, &prefix);
+  g_autofree char *by_id = g_strdup_printf ("SELECT item FROM %1$s WHERE %2$s GLOB ? ORDER BY %2$s"
+                                           " LIMIT 50", t, key);
+  g_autofree char *by_text = g_strdup_printf ("SELECT t.item FROM (SELECT %1$s_search.rowid AS r,"
+                                              " bm25 (%1$s_search) AS score FROM %1$s_search"
+                                              " WHERE %1$s_search MATCH ? ORDER BY %1$s_search.rowid"
+                                              " DESC LIMIT 1000) AS c JOIN %1$s AS t ON t.rowid = c.r"
+                                              " ORDER BY c.score, c.r DESC LIMIT 50", t);
+  g_autoptr(GPtrArray) items = prefix != NULL ? items_of_sql (store, by_id, prefix, NULL)
+                                              : g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GPtrArray) ranked = items_of_sql (store, by_text, match, NULL);
 
-  for (guint i = 0; words[i] != NULL; i++)
-    g_string_append_printf (match, "%s\"%s\"", i == 0 ? "" : " AND ", words[i]);
-  for (guint s = 0; s < 2; s++)
-    {
-      g_autoptr(AfStmt) stmt = af_store_prepare (store, s == 0 ? by_id : by_text, NULL);
-      g_autoptr(GPtrArray) found = NULL;
-
-      if (s == 0 && words[1] != NULL)
-        continue;
-      sqlite3_bind_text (stmt, 1, s == 0 ? prefix : match->str, -1, SQLITE_TRANSIENT);
-      found = af_store_items_from_stmt (store, stmt, NULL);
-      g_ptr_array_extend_and_steal (items, g_steal_pointer (&found));
-    }
+  g_ptr_array_extend_and_steal (items, g_steal_pointer (&ranked));
   return g_steal_pointer (&items);
 }
 
+/* 50 audits and 50 documents, by @search. */
 static Figure
-time_bm25 (AfStore    *store,
-           const char *query)
+time_search (AfStore    *store,
+             const char *query,
+             SearchFunc  search)
 {
   g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
   guint found = 0;
@@ -254,12 +268,60 @@ time_bm25 (AfStore    *store,
   for (int run = 0; run < n_runs; run++)
     {
       gint64 start = g_get_monotonic_time ();
-      g_autoptr(GPtrArray) audits = bm25_search (store, AF_TABLE_AUDITS, query);
-      g_autoptr(GPtrArray) documents = bm25_search (store, AF_TABLE_DOCUMENTS, query);
+      g_autoptr(GPtrArray) audits = search (store, AF_TABLE_AUDITS, query);
+      g_autoptr(GPtrArray) documents = search (store, AF_TABLE_DOCUMENTS, query);
       double elapsed = (g_get_monotonic_time () - start) / 1000.0;
 
       g_array_append_val (ms, elapsed);
       found = MIN (audits->len, 50) + MIN (documents->len, 50);
+    }
+  return figure_of (ms, found);
+}
+
+/* A total of the search box (audits + documents), by af_store_count () or, @filter, by
+ * the queue filter's clause that counted it in session 4, which reads every matching row. */
+static gint64
+count_one (AfStore    *store,
+           AfTable     table,
+           const char *query,
+           gboolean    filter)
+{
+  AfQuery search = { .table = table, .search = query };
+  g_autofree char *prefix = NULL;
+  g_autofree char *match = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(AfStmt) stmt = NULL;
+
+  if (!filter)
+    return af_store_count (store, &search, NULL);
+  match = match_of (query, &prefix);
+  sql = g_strdup_printf ("SELECT count(*) FROM %1$s WHERE (%2$s GLOB ?2 OR rowid IN (SELECT rowid"
+                         " FROM %1$s_search WHERE %1$s_search MATCH ?1))", af_table_nick (table),
+                         af_table_key_name (table));
+  stmt = af_store_prepare (store, sql, NULL);
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, prefix != NULL ? prefix : "", -1, SQLITE_TRANSIENT);
+  sqlite3_step (stmt);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static Figure
+time_count (AfStore    *store,
+            const char *query,
+            gboolean    filter)
+{
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  guint found = 0;
+
+  for (int run = 0; run < n_runs; run++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      gint64 audits = count_one (store, AF_TABLE_AUDITS, query, filter);
+      gint64 documents = count_one (store, AF_TABLE_DOCUMENTS, query, filter);
+      double elapsed = (g_get_monotonic_time () - start) / 1000.0;
+
+      g_array_append_val (ms, elapsed);
+      found = (guint) (audits + documents);
     }
   return figure_of (ms, found);
 }
@@ -388,9 +450,37 @@ print_ratio (const char *what,
            what);
 }
 
+/* A search as the search box runs it: its results, then its total. */
 static void
-bench_searches (AfStore    *store,
-                const char *path)
+bench_search (AfStore    *store,
+              sqlite3    *db,
+              const char *query)
+{
+  Figure now = time_search (store, query, ranked_search);
+  Figure bm25 = time_search (store, query, bm25_search);
+  Figure count = time_count (store, query, FALSE);
+  Figure count_filter = time_count (store, query, TRUE);
+  g_autofree char *label = g_strdup_printf ("\"%s\" (%u letters) af_store_search", query,
+                                            (guint) g_utf8_strlen (query, -1));
+
+  print_figure (label, now);
+  print_figure ("  bm25 (session 4)", bm25);
+  print_ratio ("bm25", bm25, now);
+  print_figure ("  total: af_store_count (the index alone)", count);
+  print_figure ("  total: counted by the filter (session 4)", count_filter);
+  print_ratio ("the filter", count_filter, count);
+  if (n_like_runs > 0)
+    {
+      Figure like = time_like (db, query);
+
+      print_figure ("  LIKE (before the index)", like);
+      print_ratio ("LIKE", like, now);
+    }
+}
+
+static void
+bench_searches (const char *path,
+                AfStore    *store)
 {
   static const char * const queries[] = { "car", "jose", "garci", "w2_2021", "martinez",
                                           "loan-2024-0123", "emily carter" };
@@ -398,28 +488,11 @@ bench_searches (AfStore    *store,
 
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     g_error ("%s: %s", path, sqlite3_errmsg (db));
-  g_print ("Search (50 audits + 50 documents, ranked): af_store_search, beside the session-4"
-           " query (bm25) and the LIKE before the index (count + first page of audits):\n");
+  g_print ("Search (50 audits + 50 documents, ranked) and its total (audits + documents),"
+           " beside the session-4 query (bm25), the filter's count, and the LIKE before the index"
+           " (count + first page of audits):\n");
   for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
-    {
-      Figure fts = time_search (store, queries[i]);
-      Figure bm25 = time_bm25 (store, queries[i]);
-      g_autofree char *fts_label = g_strdup_printf ("\"%s\" (%u letters) af_store_search", queries[i],
-                                                    (guint) g_utf8_strlen (queries[i], -1));
-      g_autofree char *bm25_label = g_strdup_printf ("\"%s\" bm25 (session 4)", queries[i]);
-      g_autofree char *like_label = g_strdup_printf ("\"%s\" LIKE", queries[i]);
-
-      print_figure (fts_label, fts);
-      print_figure (bm25_label, bm25);
-      print_ratio ("bm25", bm25, fts);
-      if (n_like_runs > 0)
-        {
-          Figure like = time_like (db, queries[i]);
-
-          print_figure (like_label, like);
-          print_ratio ("LIKE", like, fts);
-        }
-    }
+    bench_search (store, db, queries[i]);
   sqlite3_close (db);
 }
 
@@ -471,7 +544,7 @@ main (int   argc,
     g_print ("Reusing %s\n", path);
   else
     fill_cache (store);
-  bench_searches (store, path);
+  bench_searches (path, store);
   bench_queues (store);
 
   g_clear_object (&store);
