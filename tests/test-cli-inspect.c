@@ -8,49 +8,19 @@
 #include <json-glib/json-glib.h>
 
 #include "af-store.h"
+#include "af-test-util.h"
 #include "forensics-images.h"
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
+/* Runs the CLI with its home and settings in a scratch folder of the test's own. */
 static void
-run_cli (Run                *run,
+run_cli (AfTestRun          *run,
          const char * const *args)
 {
-  const char * const variables[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
-                                     "XDG_CACHE_HOME", "XDG_STATE_HOME" };
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   g_autofree char *marker = forensics_write_temp (empty, "home-marker");
   g_autofree char *home = g_path_get_dirname (marker);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
 
-  /* Nothing of the child reaches the real home: its cache and settings are the test's. */
-  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
-    g_subprocess_launcher_setenv (launcher, variables[i], home, TRUE);
-  g_ptr_array_add (argv, (gpointer) g_getenv ("AF_CLI"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-}
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
+  af_test_run_cli (home, NULL, NULL, args, run);
 }
 
 static JsonArray *
@@ -88,7 +58,7 @@ test_inspect_json (void)
   g_autoptr(GError) error = NULL;
   JsonObject *root, *metadata, *copy_move = NULL, *editor = NULL;
   JsonArray *findings, *source;
-  Run run = { 0 };
+  AfTestRun run = { 0 };
 
   forensics_copy_region (image, &from, 301, 43);
   jpeg = forensics_jpeg (image, 90);
@@ -118,7 +88,7 @@ test_inspect_json (void)
   find_finding (findings, "editing_software", &editor);
   g_assert_nonnull (editor);
   g_assert_nonnull (strstr (json_object_get_string_member (editor, "message"), "Photoshop"));
-  run_clear (&run);
+  af_test_run_clear (&run);
 }
 
 static void
@@ -130,7 +100,7 @@ test_inspect_ela (void)
   g_autofree char *out = g_strconcat (path, ".ela.png", NULL);
   g_autoptr(GdkPixbuf) ela = NULL;
   g_autoptr(GError) error = NULL;
-  Run run = { 0 };
+  AfTestRun run = { 0 };
 
   run_cli (&run, (const char * const[]) { "inspect", path, "--ela-quality", "70", "--ela", out,
                                           NULL });
@@ -139,7 +109,7 @@ test_inspect_ela (void)
   g_assert_no_error (error);
   g_assert_cmpint (gdk_pixbuf_get_width (ela), ==, 320);
   g_assert_cmpint (gdk_pixbuf_get_height (ela), ==, 240);
-  run_clear (&run);
+  af_test_run_clear (&run);
 }
 
 static void
@@ -147,17 +117,17 @@ test_inspect_not_an_image (void)
 {
   g_autoptr(GBytes) text = g_bytes_new_static ("%PDF-1.4 not a picture\n", 23);
   g_autofree char *path = forensics_write_temp (text, "scan.jpg");
-  Run run = { 0 };
+  AfTestRun run = { 0 };
 
   run_cli (&run, (const char * const[]) { "inspect", path, NULL });
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "auditflow-cli: "));
   g_assert_nonnull (strstr (run.err, "scan.jpg"));
   g_assert_cmpstr (run.out, ==, "");
-  run_clear (&run);
+  af_test_run_clear (&run);
   run_cli (&run, (const char * const[]) { "inspect", path, "--ela-quality", "101", NULL });
   g_assert_cmpint (run.status, ==, 2);
-  run_clear (&run);
+  af_test_run_clear (&run);
 }
 
 /* An analysis whose image was never downloaded: refused, naming the id. */
@@ -169,7 +139,7 @@ test_inspect_request_not_downloaded (void)
   g_autofree char *db = g_strconcat (placeholder, ".db", NULL);
   g_autoptr(AfStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  Run run = { 0 };
+  AfTestRun run = { 0 };
 
   /* An empty cache: without one, inspect stops at "no cache at". */
   store = af_store_open (db, &error);
@@ -181,7 +151,7 @@ test_inspect_request_not_downloaded (void)
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "c8a9fada-faf4-4a04-b5ec-fa640c9e43cd"));
   g_assert_nonnull (strstr (run.err, "downloaded"));
-  run_clear (&run);
+  af_test_run_clear (&run);
 }
 
 int

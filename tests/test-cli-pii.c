@@ -5,7 +5,6 @@
  */
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "af-test-util.h"
 
@@ -14,32 +13,28 @@
 #define W2_SSN_MASKED "***-**-9185"
 #define HIGH_AUDIT "913a8c14-2450-420b-bca7-1d4a1c988462"
 
+static char *dir;
 static char *db;
 
+/* The CLI's standard output for @first… (NULL-terminated) on the test's cache; its
+ * home is the test's folder. Aborts the test when it fails. */
 static char *
 run_cli (const char *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  va_list args;
-  int status = 0;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_auto(AfTestRun) run = { 0 };
+  va_list list;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("AF_CLI"));
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, db);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, 0, NULL, NULL, &out, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    g_error ("%s failed: %s", first, err);
-  return out;
+  va_start (list, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (list, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (list);
+  g_ptr_array_add (args, NULL);
+  af_test_run_cli (dir, db, NULL, (const char * const *) args->pdata, &run);
+  if (run.status != 0)
+    g_error ("%s failed: %s", first, run.err);
+  return g_steal_pointer (&run.out);
 }
 
 static void
@@ -108,7 +103,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *dir = NULL;
   g_autofree char *documents = NULL;
   g_autofree char *audits = NULL;
   g_autofree char *out = NULL;
@@ -122,10 +116,8 @@ main (int   argc,
     }
   dir = g_dir_make_tmp ("test-cli-pii-XXXXXX", NULL);
   db = g_build_filename (dir, "cache.db", NULL);
-  documents = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb",
-                                "AuditFlow-Documents.json", NULL);
-  audits = g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb",
-                             "AuditFlow-AuditRecords.json", NULL);
+  documents = af_test_fixture_path ("AuditFlow-Documents.json");
+  audits = af_test_fixture_path ("AuditFlow-AuditRecords.json");
   out = run_cli ("import", documents, audits, NULL);
 
   g_test_add_func ("/cli-pii/show", test_show);
@@ -134,6 +126,7 @@ main (int   argc,
   status = g_test_run ();
 
   af_test_remove_tree (dir);
+  g_free (dir);
   g_free (db);
   return status;
 }
