@@ -377,17 +377,20 @@ build_update (const AfOutboxEntry *entry,
   if (entry->kind == AF_OP_CORRECTION)
     add_name_value (names, values, "empty", NULL, af_value_new_list (AF_TYPE_L));
   add_name_value (names, values, "version", "version", af_value_new_n_int (expected));
-  add_name_value (names, values, "one", NULL, af_value_new_n_int (1));
-  add_name_value (names, values, "zero", NULL, af_value_new_n_int (0));
+  add_name_value (names, values, "next", NULL, af_value_new_n_int (expected + 1));
   add_name_value (names, values, "op", "last_op_id", af_value_new_s (entry->op_id));
-  add_name_value (names, values, "key", af_table_key_name (table), NULL);
-  g_string_append (update, "#version = if_not_exists(#version, :zero) + :one, #op = :op");
+  /* The condition pins the version to @expected (absent: 0), so the next one is known
+   * here: no arithmetic for the server to parse and evaluate on every edit. */
+  g_string_append (update, "#version = :next, #op = :op");
 
-  /* attribute_exists(key): UpdateItem would otherwise create an item deleted remotely. */
+  /* attribute_exists(key): UpdateItem would otherwise create an item deleted remotely;
+   * an item holding version = :version exists already. */
+  if (expected == 0)
+    add_name_value (names, values, "key", af_table_key_name (table), NULL);
   *out_condition = g_strdup (expected == 0
                              ? "attribute_exists(#key) AND "
                                "(attribute_not_exists(#version) OR #version = :version)"
-                             : "attribute_exists(#key) AND #version = :version");
+                             : "#version = :version");
   return g_string_free (update, FALSE);
 }
 
@@ -444,7 +447,10 @@ lane_send_entry (Lane *lane)
   g_autoptr(AfValue) key = NULL;
   gint applied;
 
-  if (af_store_conflict_is_open (self->store, entry->table, entry->item_id, NULL))
+  /* Only a push opens a conflict, and this lane holds the item: after an entry of it went
+   * through (a carry), none can have opened since. */
+  if (lane->carry == NULL
+      && af_store_conflict_is_open (self->store, entry->table, entry->item_id, NULL))
     {
       lane_hold_item (lane, lane->index);
       return;

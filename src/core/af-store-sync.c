@@ -216,16 +216,51 @@ each_in_transaction (AfStore    *self,
   return FALSE;
 }
 
+/* One result of a batch, and whether it is its item's last there. */
+typedef struct
+{
+  const AfPushDone *done;
+  gboolean          newest;
+} RebaseStep;
+
+/* An item's results come in the order its entries went (one lane at a time), each on the
+ * item the previous one left, so the last one holds them all. Its row is written once,
+ * not once per entry: with five edits of an item in a batch, four rewrites (sealing, the
+ * search index) were wasted. */
+static GPtrArray *
+rebase_steps (GPtrArray *done)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *steps = g_ptr_array_new_full (done->len, g_free);
+
+  g_ptr_array_set_size (steps, done->len);
+  for (guint i = done->len; i-- > 0;)
+    {
+      RebaseStep *step = g_new0 (RebaseStep, 1);
+      g_autofree char *key = NULL;
+
+      step->done = g_ptr_array_index (done, i);
+      key = g_strdup_printf ("%d/%s", step->done->table, step->done->item_id);
+      step->newest = !g_hash_table_contains (seen, key);
+      if (step->newest)
+        g_hash_table_add (seen, g_steal_pointer (&key));
+      g_ptr_array_index (steps, i) = step;
+    }
+  return steps;
+}
+
 static gboolean
 rebase_one (AfStore   *self,
             gpointer   item,
             GError   **error)
 {
-  AfPushDone *one = item;
+  const RebaseStep *step = item;
+  const AfPushDone *one = step->done;
 
   return (one->done_seq <= 0
           || delete_by_seq (self, "DELETE FROM outbox WHERE seq = ?", one->done_seq, error))
-         && rebase_in_transaction (self, one->table, one->item_id, one->remote, error);
+         && (!step->newest
+             || rebase_in_transaction (self, one->table, one->item_id, one->remote, error));
 }
 
 gboolean
@@ -233,9 +268,12 @@ af_store_sync_rebase_batch (AfStore    *self,
                             GPtrArray  *done,
                             GError    **error)
 {
+  g_autoptr(GPtrArray) steps = NULL;
+
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
-  return each_in_transaction (self, done, rebase_one, error);
+  steps = rebase_steps (done);
+  return each_in_transaction (self, steps, rebase_one, error);
 }
 
 static gboolean

@@ -58,7 +58,8 @@ void       af_push_done_free              (AfPushDone           *done);
 
 /* af_store_sync_rebase() for each of @done (AfPushDone), in order, in ONE transaction:
  * a push commits its results in groups, since a commit per edit would make the disk,
- * not the network, the measure of a sync. */
+ * not the network, the measure of a sync. An item's results must come in the order of
+ * its entries: only its last one's remote is written (it holds the earlier ones). */
 gboolean   af_store_sync_rebase_batch     (AfStore              *self,
                                            GPtrArray            *done,
                                            GError              **error);

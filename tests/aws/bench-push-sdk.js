@@ -19,9 +19,9 @@ const { DynamoDBClient, UpdateItemCommand } = require(
   path.join(__dirname, '..', 'peers', 'node_modules', '@aws-sdk', 'client-dynamodb'));
 
 const UPDATE = 'SET #a0 = list_append(if_not_exists(#a0, :empty), :a0), '
-               + '#version = if_not_exists(#version, :zero) + :one, #op = :op';
+               + '#version = :next, #op = :op';
 const FIRST = 'attribute_exists(#key) AND (attribute_not_exists(#version) OR #version = :version)';
-const NEXT = 'attribute_exists(#key) AND #version = :version';
+const NEXT = '#version = :version';
 
 function correction(table, item, edit, version) {
   return new UpdateItemCommand({
@@ -30,7 +30,8 @@ function correction(table, item, edit, version) {
     UpdateExpression: UPDATE,
     ConditionExpression: version === 0 ? FIRST : NEXT,
     ExpressionAttributeNames: {
-      '#a0': 'corrections', '#version': 'version', '#op': 'last_op_id', '#key': 'document_id',
+      '#a0': 'corrections', '#version': 'version', '#op': 'last_op_id',
+      ...(version === 0 ? { '#key': 'document_id' } : {}),
     },
     ExpressionAttributeValues: {
       ':a0': { L: [{ M: {
@@ -42,8 +43,7 @@ function correction(table, item, edit, version) {
       } }] },
       ':empty': { L: [] },
       ':version': { N: String(version) },
-      ':one': { N: '1' },
-      ':zero': { N: '0' },
+      ':next': { N: String(version + 1) },
       ':op': { S: crypto.randomUUID() },
     },
     ReturnValues: 'UPDATED_NEW',
