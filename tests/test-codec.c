@@ -386,6 +386,43 @@ test_node_errors (void)
   g_assert_nonnull (strstr (error->message, "attribute 'a'"));
 }
 
+/* The member of a response that holds an item (UpdateItem's Attributes, GetItem's Item),
+ * read without a JSON tree: the others skipped, absent is no error, bad text is. */
+static void
+test_member_item (void)
+{
+  static const char *bad[] = {
+    "", "[]", "{\"Attributes\": [1]}", "{\"Attributes\": {\"a\": {\"S\": 1}}}",
+    "{\"Attributes\": {}} trailing", "{\"ConsumedCapacity\": {\"x\": }", "{\"Item\" {}}",
+  };
+  const char *answer = "{\"ConsumedCapacity\": {\"TableName\": \"t\", \"Units\": [1.5, true,"
+                       " null]}, \"Attributes\": {\"version\": {\"N\": \"7\"}, \"corrections\":"
+                       " {\"L\": [{\"M\": {\"field\": {\"S\": \"amount\"}}}]}}, \"x\": \"}\"}";
+  g_autoptr(AfValue) item = NULL;
+  g_autoptr(GError) error = NULL;
+  AfValue *none = NULL;
+
+  g_assert_true (af_codec_parse_member_item (answer, strlen (answer), "Attributes", &item,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (af_value_map_size (item), ==, 2);
+  g_assert_cmpstr (af_item_get_n (item, "version"), ==, "7");
+  g_assert_cmpuint (af_value_list_length (af_value_map_get (item, "corrections")), ==, 1);
+  g_assert_true (af_codec_parse_member_item (answer, strlen (answer), "Item", &none, &error));
+  g_assert_null (none);
+  g_assert_true (af_codec_parse_member_item ("{}", 2, "Item", &none, &error));
+  g_assert_null (none);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) bad_error = NULL;
+
+      g_assert_false (af_codec_parse_member_item (bad[i], strlen (bad[i]), "Attributes", &none,
+                                                  &bad_error));
+      g_assert_nonnull (bad_error);
+      g_assert_null (none);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -413,6 +450,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/codec/page-errors-name-the-item", test_page_errors_name_the_item);
   g_test_add_func ("/codec/page-last-key", test_page_last_key);
   g_test_add_func ("/codec/node-errors", test_node_errors);
+  g_test_add_func ("/codec/member-item", test_member_item);
 
   return g_test_run ();
 }

@@ -895,3 +895,49 @@ af_codec_parse_items_page (const char *json,
     *out_last_key = af_codec_page_stream_steal_last_key (stream);
   return g_steal_pointer (&items);
 }
+
+/* ---- One item of a response -------------------------------------------------------- */
+
+gboolean
+af_codec_parse_member_item (const char  *json,
+                            gsize        length,
+                            const char  *member,
+                            AfValue    **out_item,
+                            GError     **error)
+{
+  g_auto(Reader) reader = { 0 };
+  g_autoptr(AfValue) item = NULL;
+
+  g_return_val_if_fail (json != NULL && member != NULL && out_item != NULL, FALSE);
+
+  *out_item = NULL;
+  reader_init (&reader, json, length);
+  if (!expect (&reader, '{', error))
+    return FALSE;
+  if (!peek (&reader, '}'))
+    do
+      {
+        g_autofree char *name = read_string (&reader, error);
+
+        if (name == NULL || !expect (&reader, ':', error))
+          return FALSE;
+        if (strcmp (name, member) != 0)
+          {
+            if (!skip_value (&reader, 1, error))
+              return FALSE;
+            continue;
+          }
+        g_clear_pointer (&item, af_value_unref);
+        item = read_item (&reader, error);
+        if (item == NULL)
+          {
+            g_prefix_error (error, "%s: ", member);
+            return FALSE;
+          }
+      }
+    while (peek (&reader, ',') && reader.p++);
+  if (!expect (&reader, '}', error) || !expect_end (&reader, error))
+    return FALSE;
+  *out_item = g_steal_pointer (&item);
+  return TRUE;
+}

@@ -61,6 +61,15 @@ GPtrArray *af_codec_parse_items_page  (const char     *json,
                                        AfValue       **out_last_key,
                                        GError        **error);
 
+/* A response object's @member ("Attributes", "Item") as an item, the other members
+ * skipped (checked as JSON, not kept): *@out_item is NULL when it is absent. For the
+ * small answers of single-item operations, without building a JSON tree first. */
+gboolean   af_codec_parse_member_item (const char     *json,
+                                       gsize           length,
+                                       const char     *member,
+                                       AfValue       **out_item,
+                                       GError        **error);
+
 /* How deep any JSON the client reads may nest: an item's AF_VALUE_MAX_DEPTH levels
  * (two JSON levels each: {"M": {…}}) inside a response's envelope. */
 #define AF_CODEC_MAX_JSON_DEPTH (AF_VALUE_MAX_DEPTH * 2 + 8)

@@ -51,6 +51,25 @@ response_item (JsonNode    *root,
   return TRUE;
 }
 
+/* The same from the answer's text, with the codec's parser: no JSON tree for the answer
+ * of every single-item read and write (a push sends thousands). */
+static gboolean
+body_item (GBytes      *body,
+           const char  *member,
+           AfValue    **out_item,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  if (af_codec_parse_member_item (data, length, member, out_item, &local_error))
+    return TRUE;
+  g_set_error (error, AF_AWS_ERROR, AF_AWS_ERROR_MALFORMED,
+               "DynamoDB sent an unreadable answer (%s): %s", member, local_error->message);
+  return FALSE;
+}
+
 /* ---- One operation: send its request, read its answer ----------------------------- */
 
 typedef struct _Operation Operation;
@@ -136,9 +155,7 @@ read_item (const Operation  *op,
            gpointer         *out_answer,
            GError          **error)
 {
-  g_autoptr(JsonNode) root = af_dynamodb_parse_response (body, error);
-
-  return root != NULL && response_item (root, op->member, (AfValue **) out_answer, error);
+  return body_item (body, op->member, (AfValue **) out_answer, error);
 }
 
 static const Operation get_item_op = {
@@ -215,15 +232,12 @@ write_done_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GBytes) error_body = NULL;
-  g_autoptr(JsonNode) root = NULL;
   WriteResult *write_result = g_new0 (WriteResult, 1);
 
   body = af_dynamodb_client_call_finish_full (AF_DYNAMODB_CLIENT (source), result,
                                               &error_body, &write_result->error);
   if (body != NULL)
-    root = af_dynamodb_parse_response (body, &write_result->error);
-  if (root != NULL)
-    response_item (root, "Attributes", &write_result->item, &write_result->error);
+    body_item (body, "Attributes", &write_result->item, &write_result->error);
   conflict_item (error_body, write_result);
   g_task_return_pointer (task, write_result, (GDestroyNotify) write_result_free);
 }

@@ -10,7 +10,7 @@
 /* Results are committed in groups: the disk, not the network, would otherwise bound
  * the push. A run killed before a group is committed loses nothing: the cloud's
  * last_op_id tells the next run which entries it already holds. */
-#define COMMIT_EVERY 64
+#define COMMIT_EVERY 256
 
 struct _AfPush
 {

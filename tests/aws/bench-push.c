@@ -385,6 +385,12 @@ one_push (Bench            *bench,
 
   aws_fixture_write_items (client, table, items);
   store = open_store (db, items);
+  /* Closing checkpoints the setup's writes: not on the checkpoint thread during the push,
+   * where they would count as the push's CPU. */
+  g_clear_object (&store);
+  store = af_store_open (db, NULL);
+  g_assert_nonnull (store);
+  af_store_set_identity (store, "bench@example.com");
   figure = run_push (client, table, store, bench->n_items, bench->lanes);
   g_clear_object (&store);
   remove_store (db);

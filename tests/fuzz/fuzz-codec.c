@@ -2,8 +2,8 @@
 /*
  * libFuzzer target: the DynamoDB JSON the client reads. The first byte picks the reader:
  * an item and a Query/Scan page through the codec's own parser, and a whole response
- * body the way GetItem and BatchGetItem read it (the depth check, then json-glib, then
- * the codec over its nodes). Whatever is read must write back and read
+ * body the way BatchGetItem reads it (the depth check, then json-glib, then the codec
+ * over its nodes) and the way GetItem and the writes read it (af_codec_parse_member_item). Whatever is read must write back and read
  * again to the same value.
  */
 #include <stdint.h>
@@ -28,7 +28,11 @@ read_response (const char *json,
                gsize       length)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(AfValue) member = NULL;
   JsonNode *root;
+
+  if (af_codec_parse_member_item (json, length, "Item", &member, NULL) && member != NULL)
+    round_trip (member);
 
   if (!af_codec_check_json_depth (json, length, NULL) ||
       !json_parser_load_from_data (parser, json, length, NULL))
