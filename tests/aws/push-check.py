@@ -14,6 +14,7 @@
 import json
 import os
 import sys
+import time
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
@@ -46,6 +47,14 @@ def plain(item):
     return None if item is None else {k: convert(v) for k, v in item.items()}
 
 
+def wait_active(ddb, name):
+    for _ in range(600):
+        if ddb.describe_table(TableName=name)['Table']['TableStatus'] == 'ACTIVE':
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f'{name} did not become ACTIVE')
+
+
 def setup(suffix):
     ddb = client('dynamodb')
     for table in TABLES:
@@ -53,6 +62,9 @@ def setup(suffix):
             definition = json.load(f)
         definition['TableName'] = f'{table}-{suffix}'
         ddb.create_table(**definition)
+        # dynalite answers ResourceNotFound until its CREATING table turns ACTIVE (a timer
+        # that a loaded machine may run after our first PutItem).
+        wait_active(ddb, definition['TableName'])
         with open(os.path.join(FIXTURES, 'dynamodb', table + '.json')) as f:
             items = json.load(f)['Items']
         for item in items:
