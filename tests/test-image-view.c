@@ -270,13 +270,19 @@ test_pixels_at_100 (Fixture       *f,
       g_autofree guchar *pixels = NULL;
 
       scroll_to (f, positions[i][0], positions[i][1]);
-      /* A picture's first frame draws the loupe's and the overlay's shaders under it:
-       * hidden, not one pixel changed. */
-      f->view->warmed_up = FALSE;
       pixels = render_complete (f);
-      g_assert_true (f->view->warmed_up);
       assert_exact (f, pixels);
     }
+  /* A picture's first frames draw the loupe's, the overlay's and 100 %'s shaders under
+   * its corner: hidden, not one pixel changed. */
+  f->view->warm_up_stage = 0;
+  for (guint i = 0; i < AFD_IMAGE_VIEW_WARM_UP_STAGES; i++)
+    {
+      g_autofree guchar *pixels = render (f);
+
+      assert_exact (f, pixels);
+    }
+  g_assert_cmpuint (f->view->warm_up_stage, ==, AFD_IMAGE_VIEW_WARM_UP_STAGES);
 }
 
 static void
@@ -291,10 +297,16 @@ test_pixels_zoomed (Fixture       *f,
   /* Fitted, 1700 pixels in about 800: the level of 850, scaled by about 0.94. */
   g_assert_cmpuint (afd_image_tiles_level_for_scale (f->tiles, afd_image_view_get_zoom (f->view)),
                     ==, 1);
-  f->view->warmed_up = FALSE;
   fitted = render_complete (f);
-  g_assert_true (f->view->warmed_up);
   assert_close (f, fitted, 6);
+  f->view->warm_up_stage = 0;
+  for (guint i = 0; i < AFD_IMAGE_VIEW_WARM_UP_STAGES; i++)
+    {
+      g_autofree guchar *pixels = render (f);
+
+      assert_close (f, pixels, 6);
+    }
+  g_assert_cmpuint (f->view->warm_up_stage, ==, AFD_IMAGE_VIEW_WARM_UP_STAGES);
   /* Zoom steps in, each compared (the level changes on the way), then out again. */
   for (int i = 0; i < 3; i++)
     {

@@ -188,12 +188,13 @@ draw_loupe (AfdImageView *self,
 
 /* Mesa's llvmpipe compiles a shader variant the first time a draw needs it: 50–200 ms
  * of the main thread with a cold shader cache. The loupe (a rounded clip, a shadow, a
- * ring) and the overlay (an opacity) need variants the picture does not. In the
- * picture's first frame a tiny loupe and a tiny translucent picture are drawn under
- * its opaque top-left corner, hidden by it, so that those variants are compiled with
- * the first frame rather than when the appraiser first presses L or shows the error
- * levels. Nothing is drawn under a picture that is not opaque. */
-static void
+ * ring), the overlay (an opacity) and 100 % (one texture pixel per screen pixel) need
+ * variants the fitted picture does not. After the picture's first frame, each of the
+ * next frames draws one of them, tiny, under the picture's opaque top-left corner,
+ * hidden by it: their variants are compiled one per frame at first show rather than
+ * when the appraiser first presses L, shows the error levels or goes to 100 %. Nothing
+ * is drawn under a picture that is not opaque. Returns TRUE while stages are left. */
+static gboolean
 draw_warm_up (AfdImageView *self,
               GtkSnapshot  *snapshot,
               double        origin_x,
@@ -204,17 +205,37 @@ draw_warm_up (AfdImageView *self,
   /* Far enough inside that the shadow's blur stays under the picture too. */
   double x = MAX (origin_x, 0) + 3 * size, y = MAX (origin_y, 0) + 3 * size;
   graphene_rect_t patch = GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size);
+  int factor = MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
 
-  if (self->warmed_up || !afd_image_tiles_is_opaque (self->tiles)
+  if (self->warm_up_stage >= AFD_IMAGE_VIEW_WARM_UP_STAGES)
+    return FALSE;
+  if (!afd_image_tiles_is_opaque (self->tiles)
       || afd_image_tiles_get_width (self->tiles) * self->zoom < 6 * size + MAX (-origin_x, 0)
       || afd_image_tiles_get_height (self->tiles) * self->zoom < 6 * size + MAX (-origin_y, 0))
-    return;
-  self->warmed_up = TRUE;
-  draw_lens (self, snapshot, x, y, size / 2, 0, 0, self->zoom, frame);
-  gtk_snapshot_push_opacity (snapshot, 0.5);
-  draw_picture (self, snapshot, size / afd_image_tiles_get_width (self->tiles), patch.origin.x,
-                patch.origin.y, &patch, frame);
-  gtk_snapshot_pop (snapshot);
+    {
+      self->warm_up_stage = AFD_IMAGE_VIEW_WARM_UP_STAGES;
+      return FALSE;
+    }
+  switch (self->warm_up_stage++)
+    {
+    case 1:
+      draw_lens (self, snapshot, x, y, size / 2, 0, 0, self->zoom, frame);
+      break;
+    case 2:
+      gtk_snapshot_push_opacity (snapshot, 0.5);
+      draw_picture (self, snapshot, size / afd_image_tiles_get_width (self->tiles),
+                    patch.origin.x, patch.origin.y, &patch, frame);
+      gtk_snapshot_pop (snapshot);
+      break;
+    case 3:
+      gtk_snapshot_push_clip (snapshot, &patch);
+      draw_picture (self, snapshot, 1.0 / factor, patch.origin.x, patch.origin.y, &patch, frame);
+      gtk_snapshot_pop (snapshot);
+      break;
+    default:
+      break;   /* stage 0: the picture's first frame, alone */
+    }
+  return self->warm_up_stage < AFD_IMAGE_VIEW_WARM_UP_STAGES;
 }
 
 static gboolean
@@ -236,17 +257,18 @@ afd_image_view_snapshot (GtkWidget   *widget,
                                                 gtk_widget_get_height (widget));
   AfdTileFrame frame = { AFD_IMAGE_VIEW_UPLOADS_PER_FRAME };
   double origin_x, origin_y;
+  gboolean warming;
 
   if (self->tiles == NULL)
     return;
   afd_image_view_origin (self, &origin_x, &origin_y);
-  draw_warm_up (self, snapshot, origin_x, origin_y, &frame);
+  warming = draw_warm_up (self, snapshot, origin_x, origin_y, &frame);
   draw_picture (self, snapshot, self->zoom, origin_x, origin_y, &visible, &frame);
   draw_regions (self, snapshot, origin_x, origin_y);
   if (self->loupe && self->loupe_shown)
     draw_loupe (self, snapshot, origin_x, origin_y, &frame);
   self->last_frame = frame;
   /* The tiles put off are uploaded by the next frames, a few at a time. */
-  if (frame.deferred > 0 && self->redraw_tick == 0)
+  if ((frame.deferred > 0 || warming) && self->redraw_tick == 0)
     self->redraw_tick = gtk_widget_add_tick_callback (widget, redraw_cb, NULL, NULL);
 }

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
  * 512 × 512 tiles into view at once; with llvmpipe (bench-workbench) a frame that
  * uploads 4 takes 15–17 ms of the main thread's CPU. */
 #define AFD_IMAGE_VIEW_UPLOADS_PER_FRAME 4
+/* The picture's first frame, then one stage of the shaders' warm-up per frame. */
+#define AFD_IMAGE_VIEW_WARM_UP_STAGES 4
 /* The loupe's radius, in logical pixels. */
 #define AFD_IMAGE_VIEW_LOUPE_RADIUS 110.0
 
@@ -35,7 +37,6 @@ struct _AfdImageView
   guint            fit : 1;
   guint            loupe : 1;
   guint            loupe_shown : 1;  /* the pointer is over the view, or a key moved it */
-  guint            warmed_up : 1;    /* the loupe's and overlay's shaders, for this picture */
   double           zoom;
   double           overlay_opacity;
   double           loupe_x;          /* image pixels */
@@ -44,6 +45,7 @@ struct _AfdImageView
   double           drag_start_h;
   double           drag_start_v;
   AfdTileFrame     last_frame;       /* what the last snapshot drew */
+  guint            warm_up_stage;    /* frames of this picture's warm-up drawn so far */
   guint            redraw_tick;      /* a frame to come for tiles put off */
 };
 

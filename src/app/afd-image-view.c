@@ -231,7 +231,7 @@ afd_image_view_set_image (AfdImageView  *self,
 
   g_set_object (&self->tiles, tiles);
   g_clear_object (&self->overlay);
-  self->warmed_up = FALSE;
+  self->warm_up_stage = 0;
   g_array_set_size (self->regions, 0);
   if (tiles != NULL)
     {
