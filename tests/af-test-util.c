@@ -138,6 +138,24 @@ af_test_random_uuid (GRand *rand)
                           g_rand_int (rand) & 0xffff);
 }
 
+const char *
+af_test_random_status (GRand *rand)
+{
+  static const char *statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED", "IN_PROGRESS",
+                                    "FAILED" };
+
+  return statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))];
+}
+
+const char *
+af_test_random_processing (GRand *rand)
+{
+  static const char *statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED", "PENDING",
+                                    "PROCESSING", "FAILED" };
+
+  return statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))];
+}
+
 char *
 af_test_timestamp (guint64 index)
 {

@@ -50,6 +50,10 @@ void              af_test_run_cli              (const char         *dir,
  * version 4 UUID from @rand, the pipeline's timestamp of 2024-01-01 plus @index minutes
  * (milliseconds vary with @index), and @name set to the string @text (transfer full). */
 char             *af_test_random_uuid          (GRand        *rand);
+/* An audit's status and a document's processing status drawn from @rand, mostly
+ * COMPLETED as in the pipeline. */
+const char       *af_test_random_status        (GRand        *rand);
+const char       *af_test_random_processing    (GRand        *rand);
 char             *af_test_timestamp            (guint64       index);
 void              af_test_set_s                (AfValue      *item,
                                                 const char   *name,

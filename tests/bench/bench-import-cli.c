@@ -50,9 +50,6 @@ static const GOptionEntry entries[] = {
   { NULL }
 };
 
-static const char *statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED", "IN_PROGRESS", "FAILED" };
-static const char *processing[] = { "COMPLETED", "COMPLETED", "COMPLETED", "PENDING", "PROCESSING", "FAILED" };
-
 static AfValue *
 make_item (GPtrArray *templates,
            AfTable    table,
@@ -69,7 +66,7 @@ make_item (GPtrArray *templates,
     {
       af_test_set_s (item, "audit_record_id", af_test_random_uuid (rand));
       af_test_set_s (item, "audit_timestamp", af_test_timestamp (index));
-      af_test_set_s (item, "status", g_strdup (statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))]));
+      af_test_set_s (item, "status", g_strdup (af_test_random_status (rand)));
       af_value_map_set (item, "risk_score", af_value_new_n_int (g_rand_int_range (rand, 0, 101)));
     }
   else
@@ -77,7 +74,7 @@ make_item (GPtrArray *templates,
       af_test_set_s (item, "document_id", af_test_random_uuid (rand));
       af_test_set_s (item, "upload_timestamp", af_test_timestamp (index));
       af_test_set_s (item, "processing_status",
-             g_strdup (processing[g_rand_int_range (rand, 0, G_N_ELEMENTS (processing))]));
+             g_strdup (af_test_random_processing (rand)));
       af_test_set_s (item, "file_name", g_strdup_printf ("document_%d.pdf", index));
     }
   return item;

@@ -37,9 +37,6 @@ static const GOptionEntry entries[] = {
   { NULL }
 };
 
-static const char *statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED", "IN_PROGRESS", "FAILED" };
-static const char *processing[] = { "COMPLETED", "COMPLETED", "COMPLETED", "PENDING", "PROCESSING", "FAILED" };
-
 static AfValue *
 load_template (const char *file)
 {
@@ -73,7 +70,7 @@ make_audit (const AfValue *template,
   af_test_set_s (item, "audit_record_id", af_test_random_uuid (rand));
   af_test_set_s (item, "loan_application_id", loan_id (index));
   af_test_set_s (item, "audit_timestamp", af_test_timestamp (index));
-  af_test_set_s (item, "status", g_strdup (statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))]));
+  af_test_set_s (item, "status", g_strdup (af_test_random_status (rand)));
   af_test_set_s (item, "applicant_name", g_strdup_printf ("Applicant %d", index));
   af_value_map_set (item, "risk_score", af_value_new_n_int (score));
   return item;
@@ -86,7 +83,7 @@ make_document (const AfValue *template,
                int            n_loans)
 {
   AfValue *item = af_value_copy (template);
-  const char *status = processing[g_rand_int_range (rand, 0, G_N_ELEMENTS (processing))];
+  const char *status = af_test_random_processing (rand);
 
   af_test_set_s (item, "document_id", af_test_random_uuid (rand));
   af_test_set_s (item, "loan_application_id", loan_id (index % n_loans));
