@@ -202,7 +202,8 @@ show_page (AfdQueueModel *self,
 typedef struct
 {
   gint64         count;   /* the first page of a count: the number of items; else -1 */
-  GPtrArray     *rows;    /* (owned) of AfdQueueRow */
+  GPtrArray     *passed;  /* (owned) AfStoreCursor where each page walked past ends */
+  GPtrArray     *rows;    /* (owned) of AfdQueueRow: the page after those */
   AfStoreCursor *next;
 } Read;
 
@@ -211,13 +212,19 @@ typedef struct
   AfQuery        query;   /* its strings are owned */
   AfStoreCursor *after;   /* (nullable) where the page starts; NULL for the first */
   gboolean       count;   /* count the items too */
+  guint          skip;    /* pages to walk past (keyset, no rows made) before the one read */
 } ReadArgs;
+
+/* Pages walked past in one job at most, so that an edit queued meanwhile is not kept
+ * waiting behind a long walk. */
+#define MAX_SKIP 50
 
 static void
 read_free (gpointer data)
 {
   Read *read = data;
 
+  g_clear_pointer (&read->passed, g_ptr_array_unref);
   g_clear_pointer (&read->rows, g_ptr_array_unref);
   af_store_cursor_free (read->next);
   g_free (read);
@@ -257,12 +264,28 @@ read_job (AfStore  *store,        /* runs on the store's thread */
   ReadArgs *args = data;
   g_autoptr(Read) read = g_new0 (Read, 1);
   g_autoptr(GPtrArray) items = NULL;
+  const AfStoreCursor *after = args->after;
 
   read->count = args->count ? af_store_count (store, &args->query, error) : -1;
   if (args->count && read->count < 0)
     return NULL;
   args->query.limit = AFD_QUEUE_MODEL_PAGE_SIZE;
-  items = af_store_query_page (store, &args->query, args->after, &read->next, error);
+  /* Pages nobody looks at are walked past here, not one round trip to the main
+   * thread each: dragging to the end of 200,000 rows walks 1,000 pages. */
+  read->passed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_store_cursor_free);
+  for (guint i = 0; i < args->skip; i++)
+    {
+      AfStoreCursor *next = NULL;
+      g_autoptr(GPtrArray) walked = af_store_query_page (store, &args->query, after, &next, error);
+
+      if (walked == NULL)
+        return NULL;
+      if (next == NULL)
+        break;                    /* the list is shorter now: its last page is read */
+      g_ptr_array_add (read->passed, next);
+      after = next;
+    }
+  items = af_store_query_page (store, &args->query, after, &read->next, error);
   if (items == NULL)
     return NULL;
   read->rows = g_ptr_array_new_full (items->len, g_object_unref);
@@ -276,6 +299,7 @@ static void
 queue_read (AfdQueueModel       *self,
             const AfStoreCursor *after,
             gboolean             count,
+            guint                skip,
             GAsyncReadyCallback  callback)
 {
   ReadArgs *args = g_new0 (ReadArgs, 1);
@@ -283,6 +307,7 @@ queue_read (AfdQueueModel       *self,
   query_copy_into (&args->query, &self->query);
   args->after = af_store_cursor_copy (after);
   args->count = count;
+  args->skip = skip;
   af_store_thread_run_async (self->thread, read_job, args, read_args_free, read_free,
                              self->cancellable, callback, self);
 }
@@ -295,6 +320,7 @@ page_read_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(Read) read = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
   AfdQueueModel *self;
+  gboolean at_end;
   Page *page;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -308,9 +334,16 @@ page_read_cb (GObject      *source,
       g_signal_emit (self, signals[LOADED], 0);
       return;
     }
-  page = keep_page (self, self->loading, read->rows, g_steal_pointer (&read->next));
+  /* Where each page walked past ends is where the next one starts. */
+  for (guint i = 0; i < read->passed->len; i++)
+    if (self->loading + 1 + i == self->starts->len)
+      g_ptr_array_add (self->starts, af_store_cursor_copy (g_ptr_array_index (read->passed, i)));
+  at_end = read->next == NULL;
+  page = keep_page (self, self->loading + read->passed->len, read->rows,
+                    g_steal_pointer (&read->next));
   self->loading = NONE;
-  if (self->wanted == page->index)
+  /* Past the end (the cache shrank under the count): nothing further to read. */
+  if (self->wanted == page->index || (at_end && self->wanted > page->index))
     self->wanted = NONE;
   show_page (self, page);
   load_next (self);
@@ -322,6 +355,7 @@ static void
 load_next (AfdQueueModel *self)
 {
   guint index;
+  guint skip = 0;
 
   if (self->counting || self->loading != NONE || self->wanted == NONE)
     return;
@@ -331,8 +365,28 @@ load_next (AfdQueueModel *self)
       return;
     }
   index = MIN (self->wanted, self->starts->len - 1);
+  /* A page a list was shown "Loading…" for is read on the way, not walked past. */
+  while (index + skip < self->wanted && skip < MAX_SKIP &&
+         !g_hash_table_contains (self->placeheld, GUINT_TO_POINTER (index + skip)))
+    skip++;
   self->loading = index;
-  queue_read (self, g_ptr_array_index (self->starts, index), FALSE, page_read_cb);
+  queue_read (self, g_ptr_array_index (self->starts, index), FALSE, skip, page_read_cb);
+}
+
+/* A list holds rows only around what it shows (GTK 4.8: 200): placeholders handed out
+ * far from the page asked for now were scrolled past, and their pages need not be read
+ * on the way there (a list that comes back asks again). */
+static void
+forget_far_placeholders (AfdQueueModel *self,
+                         guint          index)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->placeheld);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) + 2 < index || GPOINTER_TO_UINT (key) > index + 2)
+      g_hash_table_iter_remove (&iter);
 }
 
 static GType
@@ -363,6 +417,7 @@ afd_queue_model_get_item (GListModel *model,
   if (page == NULL)
     {
       /* Asked for, read on the store's thread; the rows replace the placeholder. */
+      forget_far_placeholders (self, index);
       g_hash_table_add (self->placeheld, GUINT_TO_POINTER (index));
       self->wanted = index;
       load_next (self);
@@ -458,7 +513,7 @@ start_loading (AfdQueueModel *self)
   self->loading = NONE;
   self->wanted = NONE;
   g_clear_error (&self->error);
-  queue_read (self, NULL, TRUE, first_read_cb);
+  queue_read (self, NULL, TRUE, 0, first_read_cb);
 }
 
 AfdQueueModel *

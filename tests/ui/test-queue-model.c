@@ -392,6 +392,42 @@ test_failed_documents (void)
   g_rmdir (dir);
 }
 
+/* A row far down is reached by walking past the pages before it on the store's thread
+ * (50 at a time), not by one read each through the main thread; the row is the one
+ * OFFSET gives. */
+static void
+test_far_row_walks_past (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS };
+  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
+  guint position = 400 * AFD_QUEUE_MODEL_PAGE_SIZE + 7;
+  g_autoptr(AfdQueueRow) row = get_row (model, position);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) reader = af_store_open (af_store_thread_get_path (fixture->thread), &error);
+  AfQuery one = { .table = AF_TABLE_AUDITS, .offset = position, .limit = 1 };
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(AfdQueueRow) before = NULL;
+
+  g_assert_no_error (error);
+  /* The first page, then 400 pages walked past in reads of at most 50 + 1. */
+  g_assert_cmpuint (afd_queue_model_get_pages_read (model), <=, 1 + 400 / 50 + 1);
+  expected = af_store_query (reader, &one, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (afd_queue_row_get_item_id (row), ==,
+                   af_value_get_string (af_value_map_get (g_ptr_array_index (expected, 0),
+                                                          "audit_record_id")));
+  /* The pages walked past are known: one before it is read at once, from its start. */
+  before = get_row (model, position - 3 * AFD_QUEUE_MODEL_PAGE_SIZE);
+  g_clear_pointer (&expected, g_ptr_array_unref);
+  one.offset = position - 3 * AFD_QUEUE_MODEL_PAGE_SIZE;
+  expected = af_store_query (reader, &one, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (afd_queue_row_get_item_id (before), ==,
+                   af_value_get_string (af_value_map_get (g_ptr_array_index (expected, 0),
+                                                          "audit_record_id")));
+}
+
 typedef struct
 {
   guint position, removed, added, emissions;
@@ -490,6 +526,8 @@ main (int   argc,
               fixture_set_up, test_high_risk_order, fixture_tear_down);
   g_test_add ("/queue-model/search", Fixture, NULL,
               fixture_set_up, test_search, fixture_tear_down);
+  g_test_add ("/queue-model/far-row-walks-past", Fixture, NULL,
+              fixture_set_up, test_far_row_walks_past, fixture_tear_down);
   g_test_add ("/queue-model/reload-keeps-rows", Fixture, NULL,
               fixture_set_up, test_reload_keeps_rows, fixture_tear_down);
   g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
