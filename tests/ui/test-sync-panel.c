@@ -191,6 +191,7 @@ test_refused (void)
   GtkWidget *window = gtk_window_new ();
   Outcome outcome = { FALSE, };
   const char *text;
+  int natural;
 
   g_settings_set_string (settings, "region", "us-east-1");
   g_settings_set_string (settings, "endpoint-dynamodb", "http://192.0.2.1:8000");
@@ -211,6 +212,11 @@ test_refused (void)
   g_test_message ("%s", text);
   g_assert_true (g_str_has_prefix (text, "Sync failed at 8 Nov, 09:00: "));
   g_assert_nonnull (strstr (text, "192.0.2.1"));
+  /* A long reason wraps: the sidebar keeps its width (it grew to ~680 px). */
+  gtk_widget_measure (GTK_WIDGET (panel), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural,
+                      NULL, NULL);
+  g_test_message ("the panel's natural width: %d px", natural);
+  g_assert_cmpint (natural, <=, 300);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&workspace);
