@@ -214,13 +214,20 @@ update_back_button (AfdWindow *self)
                                              adw_leaflet_get_folded (self->leaflet));
 }
 
-/* The queue list steps aside while documents are compared, so that they fit side by
- * side from a ~1280 px window on; it comes back with any other page or queue. */
+/* From this window width on, the queue list steps aside while documents are compared,
+ * so that two of them fit side by side (about 850 px) beside the sidebar. Narrower it
+ * stays: the window is folded, or its room would only go to the sidebar. */
+#define COMPARE_WIDE_WIDTH 1100
+
+/* The queue list, or not (comparing in a wide window); it comes back with any other
+ * page, a queue, the search. */
 static void
 show_list_pane (AfdWindow *self,
                 gboolean   shown)
 {
-  gtk_widget_set_visible (self->list_pane, shown);
+  gboolean wide = gtk_widget_get_width (GTK_WIDGET (self)) >= COMPARE_WIDE_WIDTH;
+
+  gtk_widget_set_visible (self->list_pane, shown || !wide);
 }
 
 static void

@@ -375,6 +375,8 @@ test_waiting_list (void)
 
   workspace = open_workspace (db, settings);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (list));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, -1);
+  gtk_window_present (GTK_WINDOW (window));
   afd_waiting_list_set_workspace (list, workspace);
   afd_waiting_list_set_artworks (list, TRUE);
   afd_test_run_for (200);
@@ -403,6 +405,8 @@ test_waiting_list (void)
   afd_waiting_list_reload (list);
   afd_test_wait_until (waiting_sent, list, 20);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (list)));
+  afd_test_settle (window, 3);
+  afd_test_screenshot (GTK_WIDGET (list), "waiting-list-uploaded.png");
   afd_test_store_run (workspace, analysis_pulled_job, request_id);
   afd_workspace_changed (workspace, TRUE);
   afd_test_wait_until (waiting_hidden, list, 20);
@@ -469,6 +473,7 @@ test_submit_dialog (void)
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (preview), ==, 64);
   g_assert_true (afd_submit_dialog_can_submit (wait.dialog));
   g_assert_null (afd_submit_dialog_get_problem (wait.dialog));
+  afd_test_settle (GTK_WIDGET (wait.dialog), 3);
   afd_test_screenshot (GTK_WIDGET (wait.dialog), "submit-dialog-preview.png");
   gtk_window_destroy (GTK_WINDOW (wait.dialog));
   gtk_window_destroy (GTK_WINDOW (parent));
