@@ -129,6 +129,23 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
+/* @row is the one OFFSET @position gives (read on @reader, a connection of the test's). */
+static void
+assert_row_is_at (AfStore     *reader,
+                  AfdQueueRow *row,
+                  guint        position)
+{
+  AfQuery one = { .table = AF_TABLE_AUDITS, .offset = position, .limit = 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expected = af_store_query (reader, &one, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (afd_queue_row_get_item_id (row), ==,
+                   af_value_get_string (af_value_map_get (g_ptr_array_index (expected, 0),
+                                                          "audit_record_id")));
+}
+
 static void
 test_all_audits_bounded (Fixture       *fixture,
                          gconstpointer  data)
@@ -150,16 +167,9 @@ test_all_audits_bounded (Fixture       *fixture,
     {
       guint position = g_rand_int_range (rand, 0, N_AUDITS);
       g_autoptr(AfdQueueRow) row = get_row (model, position);
-      g_autoptr(GPtrArray) expected = NULL;
-      AfQuery one = { .table = AF_TABLE_AUDITS, .offset = position, .limit = 1 };
 
-      g_assert_nonnull (row);
       /* The keyset pages hold the rows OFFSET would give, at the same positions. */
-      expected = af_store_query (reader, &one, &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (afd_queue_row_get_item_id (row), ==,
-                       af_value_get_string (af_value_map_get (g_ptr_array_index (expected, 0),
-                                                              "audit_record_id")));
+      assert_row_is_at (reader, row, position);
       g_assert_cmpuint (afd_queue_model_get_n_loaded (model), <=,
                         AFD_QUEUE_MODEL_MAX_PAGES * AFD_QUEUE_MODEL_PAGE_SIZE);
     }
@@ -405,27 +415,15 @@ test_far_row_walks_past (Fixture       *fixture,
   g_autoptr(AfdQueueRow) row = get_row (model, position);
   g_autoptr(GError) error = NULL;
   g_autoptr(AfStore) reader = af_store_open (af_store_thread_get_path (fixture->thread), &error);
-  AfQuery one = { .table = AF_TABLE_AUDITS, .offset = position, .limit = 1 };
-  g_autoptr(GPtrArray) expected = NULL;
   g_autoptr(AfdQueueRow) before = NULL;
 
   g_assert_no_error (error);
   /* The first page, then 400 pages walked past in reads of at most 50 + 1. */
   g_assert_cmpuint (afd_queue_model_get_pages_read (model), <=, 1 + 400 / 50 + 1);
-  expected = af_store_query (reader, &one, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (afd_queue_row_get_item_id (row), ==,
-                   af_value_get_string (af_value_map_get (g_ptr_array_index (expected, 0),
-                                                          "audit_record_id")));
-  /* The pages walked past are known: one before it is read at once, from its start. */
+  assert_row_is_at (reader, row, position);
+  /* The pages walked past are known: one before it is read from its own start. */
   before = get_row (model, position - 3 * AFD_QUEUE_MODEL_PAGE_SIZE);
-  g_clear_pointer (&expected, g_ptr_array_unref);
-  one.offset = position - 3 * AFD_QUEUE_MODEL_PAGE_SIZE;
-  expected = af_store_query (reader, &one, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (afd_queue_row_get_item_id (before), ==,
-                   af_value_get_string (af_value_map_get (g_ptr_array_index (expected, 0),
-                                                          "audit_record_id")));
+  assert_row_is_at (reader, before, position - 3 * AFD_QUEUE_MODEL_PAGE_SIZE);
 }
 
 typedef struct
