@@ -12,7 +12,8 @@
    technology (an icon-only one is not announced as "GtkImage" or as nothing).
 5. A row of the audit's history (another audit of the loan) opens it with a way back:
    Alt+Left, then the Back button, return to the first audit with the focus on that
-   history row, scrolled into view.
+   history row, scrolled into view. So does a correction's row (made with
+   auditflow-cli in the app's demo cache), which opens the corrected document.
 
 Usage: test_keyboard_navigation.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh)
 """
@@ -106,6 +107,7 @@ def check_tab_in_notes(frame, page):
 
 
 HISTORY_LOAN = 'LOAN-2024-163671'   # the demo's loan with two audits
+HISTORY_W2 = '38df24e7-2df3-49b7-9034-36c4664353bf'   # its W-2
 
 
 def history_audits(demo_dir):
@@ -126,7 +128,8 @@ def current_row(page):
     """The history row of the audit shown, and the other one."""
     rows = history_rows(page)
     this = [r for r in rows if any('this audit' in t for t in labels(r))]
-    other = [r for r in rows if r not in this]
+    other = [r for r in rows if r not in this and
+             not any(' by ' in t for t in labels(r))]   # a correction's row
     return (this[0], other[0]) if len(this) == 1 and len(other) == 1 else None
 
 
@@ -172,6 +175,41 @@ def check_history_back(app, frame, first, name, how):
     assert inside(row, scroller), 'the history row is out of view'
 
 
+def cli(binary, *args):
+    cli_binary = os.environ.get('AF_CLI') or os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(binary))), 'cli', 'auditflow-cli')
+    db = os.path.join(os.environ['XDG_DATA_HOME'], 'auditflow-desk', 'demo.sqlite')
+    result = subprocess.run([cli_binary, '--db', db, '--user', 'ann@example.com'] + list(args),
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0, (args, result.returncode, result.stderr)
+
+
+def check_correction_back(app, frame, name):
+    page = audit_page(app, name)
+    row = wait_for('the correction\'s row', lambda: next(
+        r for r in history_rows(page) if any('corrected by' in t for t in labels(r))))
+    title = row_title(row)
+    step('the correction %r opens its document from the history' % title)
+    # Back left the focus in the history: the arrow keys move within it.
+    assert any(r.focused for r in history_rows(page)), 'the focus is not in the history'
+    for _ in range(len(history_rows(page))):
+        if row.focused:
+            break
+        press('Down')
+    assert row.focused, 'Tab never reached the correction\'s row'
+    press('Return')
+    document = wait_for('the document page', lambda: app.child(name='AfdDocumentPage'))
+    wait_for('a Back button', lambda: back_buttons(frame))
+    step('Alt+Left: the audit again, the focus on the correction\'s row')
+    press('<Alt>Left')
+    wait_for('the focused correction row', lambda: next(
+        (r for r in history_rows(page) if r.focused and row_title(r) == title), None))
+    scroller = max(page.findChildren(lambda n: n.roleName == 'scroll pane'),
+                   key=lambda n: n.queryComponent().getExtents(1).height)  # window coords
+    assert inside(row, scroller), 'the correction row is out of view'
+    assert document is not None
+
+
 def main():
     binary, demo_dir = sys.argv[1], sys.argv[2]
     audit_id, name = riskiest_audit(demo_dir)
@@ -191,6 +229,8 @@ def main():
         process.kill()
         process.wait()
     (first, _), name = history_audits(demo_dir)
+    step('a correction of the W-2 of %s, made with auditflow-cli' % name)
+    cli(binary, 'correct', HISTORY_W2, 'employee_name', 'John A. Smith', '--note', 'As on the licence')
     step('start the app on an audit of %s with a history' % name)
     process = subprocess.Popen([binary, first])
     try:
@@ -198,6 +238,7 @@ def main():
         frame = app.child(roleName='frame')
         check_history_back(app, frame, first, name, '<Alt>Left')
         check_history_back(app, frame, first, name, 'Back button')
+        check_correction_back(app, frame, name)
     finally:
         process.kill()
         process.wait()
