@@ -230,6 +230,20 @@ test_search (Fixture       *fixture,
   g_assert_cmpstr (afd_queue_row_get_item_id (row), ==, "audit-012345");
 }
 
+/* A test's own cache, its WAL and the folder, gone. */
+static void
+remove_cache (const char *dir,
+              const char *path)
+{
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 static AfValue *
 small_audit (const char *id,
              const char *when,
@@ -304,13 +318,7 @@ test_all_loans_reviewed (void)
   af_store_thread_close (thread);
   g_clear_object (&thread);
   g_assert_cmpuint (af_store_guard_get_violations (), ==, 0);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (dir);
+  remove_cache (dir, path);
 }
 
 static AfValue *
@@ -393,13 +401,7 @@ test_failed_documents (void)
   af_store_thread_close (thread);
   g_clear_object (&thread);
   g_assert_cmpuint (af_store_guard_get_violations (), ==, 0);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (dir);
+  remove_cache (dir, path);
 }
 
 /* A row far down is reached by walking past the pages before it on the store's thread
