@@ -128,3 +128,16 @@ def press(key):
         rawinput.keyCombo(key)
     else:
         rawinput.pressKey(key)
+
+
+def demo_cli(app_binary, *args):
+    """Runs auditflow-cli (AF_CLI, else the one beside the app's build folder) on the app's
+    demo cache (af_demo_default_cache_path under this run's XDG_DATA_HOME); its output."""
+    import subprocess
+    binary = os.environ.get('AF_CLI') or os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(app_binary))), 'cli', 'auditflow-cli')
+    db = os.path.join(os.environ['XDG_DATA_HOME'], 'auditflow-desk', 'demo.sqlite')
+    result = subprocess.run([binary, '--db', db] + list(args),
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0, (args, result.returncode, result.stderr)
+    return result.stdout

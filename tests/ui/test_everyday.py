@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from afd_ui import find_app, labels, press, step, wait_for
+from afd_ui import demo_cli, find_app, labels, press, step, wait_for
 
 
 def demo_items(demo_dir, table):
@@ -86,14 +86,7 @@ def check_failed_queue(app, demo_dir):
 
 
 def cli(binary, *args):
-    cli_binary = os.environ.get('AF_CLI') or os.path.join(
-        os.path.dirname(os.path.dirname(os.path.abspath(binary))), 'cli', 'auditflow-cli')
-    # The app's demo cache (af_demo_default_cache_path) under this run's XDG_DATA_HOME.
-    db = os.path.join(os.environ['XDG_DATA_HOME'], 'auditflow-desk', 'demo.sqlite')
-    result = subprocess.run([cli_binary, '--db', db, '--json'] + list(args),
-                            capture_output=True, text=True, timeout=30, check=False)
-    assert result.returncode == 0, (args, result.returncode, result.stderr)
-    return json.loads(result.stdout)
+    return json.loads(demo_cli(binary, '--json', *args))
 
 
 def queue_artwork(binary, demo_dir, scratch):

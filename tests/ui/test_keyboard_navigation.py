@@ -21,9 +21,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 
-from afd_ui import click, find_app, labels, press, step, wait_for
+from afd_ui import click, demo_cli, find_app, labels, press, step, wait_for
 from dogtail.config import config
 
 config.typingDelay = 0.05
@@ -175,15 +174,6 @@ def check_history_back(app, frame, first, name, how):
     assert inside(row, scroller), 'the history row is out of view'
 
 
-def cli(binary, *args):
-    cli_binary = os.environ.get('AF_CLI') or os.path.join(
-        os.path.dirname(os.path.dirname(os.path.abspath(binary))), 'cli', 'auditflow-cli')
-    db = os.path.join(os.environ['XDG_DATA_HOME'], 'auditflow-desk', 'demo.sqlite')
-    result = subprocess.run([cli_binary, '--db', db, '--user', 'ann@example.com'] + list(args),
-                            capture_output=True, text=True, timeout=30, check=False)
-    assert result.returncode == 0, (args, result.returncode, result.stderr)
-
-
 def check_correction_back(app, frame, name):
     page = audit_page(app, name)
     row = wait_for('the correction\'s row', lambda: next(
@@ -230,7 +220,8 @@ def main():
         process.wait()
     (first, _), name = history_audits(demo_dir)
     step('a correction of the W-2 of %s, made with auditflow-cli' % name)
-    cli(binary, 'correct', HISTORY_W2, 'employee_name', 'John A. Smith', '--note', 'As on the licence')
+    demo_cli(binary, '--user', 'ann@example.com', 'correct', HISTORY_W2, 'employee_name',
+             'John A. Smith', '--note', 'As on the licence')
     step('start the app on an audit of %s with a history' % name)
     process = subprocess.Popen([binary, first])
     try:
