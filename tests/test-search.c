@@ -60,7 +60,18 @@ static const char extra_documents[] =
   " \"loan_application_id\": {\"S\": \"LOAN-2025-000102\"},"
   " \"upload_timestamp\": {\"S\": \"2025-01-03T09:00:00.000Z\"},"
   " \"processing_status\": {\"S\": \"FAILED\"},"
-  " \"file_name\": {\"S\": \"w2 100%_scan.tif\"}}"
+  " \"file_name\": {\"S\": \"w2 100%_scan.tif\"}},"
+  /* A loan id inside another loan's file name, and an id's last part alone. */
+  "{\"document_id\": {\"S\": \"dd000003-0000-4000-8000-000000000003\"},"
+  " \"loan_application_id\": {\"S\": \"LOAN-2025-000104\"},"
+  " \"upload_timestamp\": {\"S\": \"2025-01-04T09:00:00.000Z\"},"
+  " \"processing_status\": {\"S\": \"COMPLETED\"},"
+  " \"file_name\": {\"S\": \"Loan-2025-000101 Paystub.pdf\"}},"
+  "{\"document_id\": {\"S\": \"dd000004-0000-4000-8000-000000000004\"},"
+  " \"loan_application_id\": {\"S\": \"LOAN-2025-000103\"},"
+  " \"upload_timestamp\": {\"S\": \"2025-01-05T09:00:00.000Z\"},"
+  " \"processing_status\": {\"S\": \"COMPLETED\"},"
+  " \"file_name\": {\"S\": \"receipt-000101.pdf\"}}"
   "]}";
 
 /* Each is looked for in every kind. */
@@ -70,7 +81,8 @@ static const char * const queries[] = {
   "r.", "li", "wu li", "a", "Li W", "loan-2025", "000102", "LOAN-2024-072470", "72470",
   "6e30", "dbbc2c4b-db60", "aa000003", "dd000002-0000-4000-8000-000000000002",
   "w2_2023", "W2", "pdf", ".pdf jos", "100%", "%", "_", "\"", "zzz", "carterx", "  ",
-  "okafor", "statement", "a b c d e f g h i j",
+  "okafor", "statement", "a b c d e f g h i j", "loan-2025-000101", "LOAN-2025-000101 paystub",
+  "receipt-000101", "an-2025-000101", "2025-000101 li", "x-000101", "loan-2025-00010",
 };
 
 static void
