@@ -289,6 +289,11 @@ gboolean  af_store_search_count        (AfStore        *self,
                                         gint64         *out_count,
                                         GError        **error);
 
+/* For bench-search only, to time the search before it in the same run: FALSE makes
+ * the index match every word whole, ids included (the default is TRUE: an id-like word
+ * is matched by its last part, then checked). Process-wide; not for the app. */
+void      af_store_search_set_id_keys  (gboolean        enabled);
+
 /* For a bulk write of many rows, inside its transaction: suspend stops the index
  * following each row (drops its triggers); resume indexes every row again in one pass
  * and restores the triggers. Resume also after anything that renumbers rowids (VACUUM). */

@@ -405,12 +405,20 @@ terms_parse (const char *text,
  * the rows holding "0123" are a few hundred. A row holding the word holds its last
  * part, so the index still finds every match, and instr() on the folded text (the
  * same substring test as the trigram phrase) keeps the matches alone (append_verified()). */
+static gint id_keys = TRUE;
+
+void
+af_store_search_set_id_keys (gboolean enabled)
+{
+  g_atomic_int_set (&id_keys, enabled);
+}
+
 static const char *
 index_key (const char *word)
 {
   const char *dash = strrchr (word, '-');
 
-  if (dash == NULL || strlen (dash + 1) < 3 || strpbrk (dash + 1, "0123456789") == NULL)
+  if (!g_atomic_int_get (&id_keys) || dash == NULL || strlen (dash + 1) < 3 || strpbrk (dash + 1, "0123456789") == NULL)
     return word;
   return dash + 1;
 }
