@@ -344,6 +344,7 @@ typedef struct
   GPtrArray *long_words;    /* (owned) of char */
   GPtrArray *short_words;   /* (owned) of char */
   char      *id_prefix;     /* (owned) (nullable) a GLOB pattern: the one word, then '*' */
+  gboolean   whole_words;   /* every word matched whole by the index, ids too (index_key ()) */
 } Terms;
 
 static void
@@ -414,11 +415,12 @@ af_store_search_set_id_keys (gboolean enabled)
 }
 
 static const char *
-index_key (const char *word)
+index_key (const Terms *terms,
+           const char  *word)
 {
   const char *dash = strrchr (word, '-');
 
-  if (!g_atomic_int_get (&id_keys) || dash == NULL || strlen (dash + 1) < 3 || strpbrk (dash + 1, "0123456789") == NULL)
+  if (terms->whole_words || !g_atomic_int_get (&id_keys) || dash == NULL || strlen (dash + 1) < 3 || strpbrk (dash + 1, "0123456789") == NULL)
     return word;
   return dash + 1;
 }
@@ -427,7 +429,7 @@ static gboolean
 terms_have_keys (const Terms *terms)
 {
   for (guint i = 0; i < terms->long_words->len; i++)
-    if (index_key (terms->long_words->pdata[i]) != terms->long_words->pdata[i])
+    if (index_key (terms, terms->long_words->pdata[i]) != terms->long_words->pdata[i])
       return TRUE;
   return FALSE;
 }
@@ -440,7 +442,7 @@ match_expression (const Terms *terms)
 
   for (guint i = 0; i < terms->long_words->len; i++)
     {
-      const char *word = index_key (terms->long_words->pdata[i]);
+      const char *word = index_key (terms, terms->long_words->pdata[i]);
 
       g_string_append (out, i == 0 ? "\"" : " AND \"");
       for (const char *p = word; *p != '\0'; p++)
@@ -496,7 +498,7 @@ append_verified (GString     *sql,
     {
       const char *word = terms->long_words->pdata[i];
 
-      if (index_key (word) == word)
+      if (index_key (terms, word) == word)
         continue;
       g_string_append_printf (sql, " AND instr(%s, ?) > 0", column);
       g_ptr_array_add (binds, g_strdup (word));
@@ -803,7 +805,7 @@ count_sql (AfTable      table,
 }
 
 /* The rows of the filter's clause: for a query with an id in it, whose matches the
- * index alone cannot count (index_key ()), a few hundred rows read for instr(). */
+ * index alone cannot count (index_key ()), the rows of its keys read for instr(). */
 static gboolean
 count_by_clause (AfStore      *self,
                  AfTable       table,
@@ -831,6 +833,36 @@ count_by_clause (AfStore      *self,
   return TRUE;
 }
 
+/* The most rows a count reads for instr(): beyond, the whole words' phrases are counted
+ * off the index alone. "loan-2024" (the key "2024" in every row) read every row. */
+#define COUNT_VERIFIED_MAX 2000
+
+/* *@out_few TRUE when the index keys of @terms match COUNT_VERIFIED_MAX rows or fewer. */
+static gboolean
+keys_match_few (AfStore      *self,
+                AfTable       table,
+                const Terms  *terms,
+                gboolean     *out_few,
+                GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %1$s WHERE %1$s"
+                                          " MATCH ? LIMIT %2$d)", search_tables[table].fts,
+                                          COUNT_VERIFIED_MAX + 1);
+  g_autofree char *match = match_expression (terms);
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      af_store_set_sqlite_error (self, error, "counting");
+      return FALSE;
+    }
+  *out_few = sqlite3_column_int64 (stmt, 0) <= COUNT_VERIFIED_MAX;
+  return TRUE;
+}
+
 gboolean
 af_store_search_count (AfStore      *self,
                        AfTable       table,
@@ -848,7 +880,15 @@ af_store_search_count (AfStore      *self,
       || terms.long_words->len == 0 || terms.short_words->len > 0)
     return TRUE;
   if (terms_have_keys (&terms))
-    return count_by_clause (self, table, text, out_count, error);
+    {
+      gboolean few = FALSE;
+
+      if (!keys_match_few (self, table, &terms, &few, error))
+        return FALSE;
+      if (few)
+        return count_by_clause (self, table, text, out_count, error);
+      terms.whole_words = TRUE;
+    }
   sql = count_sql (table, &terms);
   stmt = af_store_prepare (self, sql, error);
   if (stmt == NULL)
