@@ -4,9 +4,8 @@
 
 - the artwork page names its user from the users table, the id as a tooltip (item 14);
 - the Failed queue lists and counts the documents whose processing failed (item 7);
-- the window fits 800 x 600 with its sync status line in view, the compare page shows one
-  document at a time there, and side by side in a 1280 x 800 window, the queue list
-  stepping aside while documents are compared (item 16);
+- the window fits 800 x 600 with its sync status line in view, and the compare page
+  shows one document at a time there (item 16);
 - an artwork queued for analysis (auditflow-cli submit, into the app's demo cache) is
   listed above the artworks queues as "Waiting to upload", not beside the loan queues,
   and counted in the sidebar's outbox line (item 9);
@@ -20,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from afd_ui import demo_cli, find_app, labels, press, step, wait_for
+from afd_ui import demo_cli, find_app, labels, step, wait_for
 
 
 def demo_items(demo_dir, table):
@@ -179,32 +178,6 @@ def check_small_window(binary):
         process.wait()
 
 
-def check_wide_window(binary):
-    step('a 1280 x 800 window: the compared documents side by side, the queue list aside')
-    set_window_size(1280, 800)
-    process, app = start(binary, COMPARED_AUDIT)
-    try:
-        queue = app.child(name='Queue items', roleName='list')
-        assert extents(queue).width > 0
-        compare = open_compare(app)
-        wait_for('both documents in view', lambda: all(on_screen(d, 1280) for d in
-                                                       documents_in(compare)))
-        first, second = (extents(d) for d in documents_in(compare))
-        print('#   documents at x=%d (%d px) and x=%d (%d px)'
-              % (first.x, first.width, second.x, second.width), flush=True)
-        assert first.x + first.width <= second.x, 'not side by side'
-        assert min(first.width, second.width) >= 400, (first.width, second.width)
-        wait_for('the queue list aside', lambda: not app.findChildren(
-            lambda n: n.name == 'Queue items' and n.roleName == 'list'))
-        step('Back: the queue list returns')
-        press('<Alt>Left')
-        wait_for('the queue list again', lambda: app.findChildren(
-            lambda n: n.name == 'Queue items' and n.roleName == 'list'))
-    finally:
-        process.kill()
-        process.wait()
-
-
 def main():
     binary, demo_dir = sys.argv[1], sys.argv[2]
 
@@ -221,7 +194,6 @@ def main():
         check_waiting(app, name)
         process.kill()
         process.wait()
-        check_wide_window(binary)
         check_small_window(binary)
     finally:
         if process.poll() is None:
