@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "af-test-util"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "af-codec.h"
@@ -330,4 +331,26 @@ af_test_pull_ok (AfPull *pull)
   for (guint i = 0; i < result->notices->len; i++)
     g_test_message ("notice: %s", (char *) g_ptr_array_index (result->notices, i));
   return result;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+af_test_median (const double *values,
+                guint         n)
+{
+  g_autofree double *sorted = NULL;
+
+  if (n == 0)
+    return 0;
+  sorted = g_memdup2 (values, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }

@@ -93,4 +93,9 @@ AfPullResult     *af_test_run_pull             (AfPull        *pull,
 /* The same, asserting success; each problem and notice goes to the test's log. */
 AfPullResult     *af_test_pull_ok              (AfPull        *pull);
 
+/* The median of @n figures (the mean of the middle two for an even count; 0 for none),
+ * for benchmarks that repeat a run; @values is left as it is. */
+double            af_test_median               (const double  *values,
+                                                guint          n);
+
 G_END_DECLS

@@ -342,27 +342,6 @@ typedef struct
   GString    *summary;    /* one line per target, printed again at the end */
 } Bench;
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (const double *values,
-        guint         n)
-{
-  g_autofree double *sorted = g_memdup2 (values, n * sizeof (double));
-
-  if (n == 0)
-    return 0;
-  qsort (sorted, n, sizeof (double), compare_doubles);
-  return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
 static void
 tap (Bench      *bench,
      gboolean    ok,
@@ -494,15 +473,16 @@ bench_target (Bench        *bench,
 
   g_string_append_printf (bench->summary,
                           "%-22s ours %5.0f edits/s, CPU %4.0f us/edit, peers %4.0f us/edit",
-                          target->name, median (ours_rate, bench->runs),
-                          median (ours_cpu, bench->runs), median (ours_peers, bench->runs));
+                          target->name, af_test_median (ours_rate, bench->runs),
+                          af_test_median (ours_cpu, bench->runs),
+                          af_test_median (ours_peers, bench->runs));
   if (pairs > 0)
     g_string_append_printf (bench->summary,
                             " | SDK %5.0f edits/s, CPU %4.0f us/edit, peers %4.0f us/edit"
                             " | ours/SDK: throughput %.2f, CPU per edit %.2f (medians of %u pairs)",
-                            median (sdk_rate, pairs), median (sdk_cpu, pairs),
-                            median (sdk_peers, pairs), median (rate_ratio, pairs),
-                            median (cpu_ratio, pairs), pairs);
+                            af_test_median (sdk_rate, pairs), af_test_median (sdk_cpu, pairs),
+                            af_test_median (sdk_peers, pairs), af_test_median (rate_ratio, pairs),
+                            af_test_median (cpu_ratio, pairs), pairs);
   g_string_append_c (bench->summary, '\n');
 }
 
