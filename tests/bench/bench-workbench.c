@@ -28,13 +28,13 @@
  * (N = 3: nine sessions of 20–40 s each; --no-256 leaves out the 256-pixel tiles.)
  */
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "afd-image-view-private.h"
+#include "bench-session.h"
 
 #define N_SCENARIOS 7
 static const char *const scenario_names[N_SCENARIOS] = {
@@ -365,19 +365,11 @@ run_child (Kind       *kind,
            const char *cache_dir,
            const char *tile_size)
 {
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  char *argv[] = { self, (char *) "--session", (char *) picture, NULL };
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "MESA_SHADER_CACHE_DIR", cache_dir, TRUE);
-  g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  int status;
+  const char *const env[] = { "AFD_IMAGE_TILE_SIZE", tile_size, NULL };
+  const char *const args[] = { "--session", picture, NULL };
+  g_autofree char *out = bench_session_run (cache_dir, env, args);
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
 
-  env = g_environ_setenv (env, "AFD_IMAGE_TILE_SIZE", tile_size, TRUE);
-  if (!g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error)
-      || !g_spawn_check_wait_status (status, &error))
-    g_error ("session: %s", error->message);
-  lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (g_str_has_prefix (lines[i], "RESULT "))
       parse_result (kind, lines[i]);
@@ -449,24 +441,6 @@ load_average (void)
     g_print ("(load average %s)\n", g_strchomp (text));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -524,7 +498,7 @@ main (int    argc,
       if (r == 0)
         warm_cache = g_steal_pointer (&cache);
       else
-        remove_tree (cache);
+        bench_remove_tree (cache);
     }
   for (int r = 0; r < runs; r++)
     {
@@ -537,6 +511,6 @@ main (int    argc,
   load_average ();
   g_print ("(%d sessions in %.0f s)\n", runs * n_kinds,
            (g_get_monotonic_time () - start) / 1e6);
-  remove_tree (dir);
+  bench_remove_tree (dir);
   return 0;
 }
