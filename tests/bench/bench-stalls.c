@@ -18,8 +18,17 @@
  *             connection writes 10,000 audits in pages of 100, then the window told, as
  *             the sync panel does at the end of a pull.
  *
+ * Each window is a session of its own, a child process with its own Mesa shader cache
+ * (bench-session.h): llvmpipe compiles a shader on the main thread the first time it
+ * draws with it, a stall of a machine's first run only. "cold" sessions get a new, empty
+ * MESA_SHADER_CACHE_DIR; "warm" ones the directory the last cold session filled (every
+ * later run on a machine). The phases' lines of every session are repeated side by side
+ * at the end.
+ *
  * The cache is built once (about a minute) under the build directory and reused:
- *   tests/run-xvfb.sh build/tests/bench/bench-stalls [--rebuild]
+ *   tests/run-xvfb.sh build/tests/bench/bench-stalls [--rebuild] [--sessions cold,warm]
+ *     [--phases typing,scrolling,pull]
+ * (about a minute and a half for each session).
  * Figures only, no assertion; the target is a stall under 20 ms in each phase.
  */
 #define G_LOG_DOMAIN "bench-stalls"
@@ -42,6 +51,7 @@
 #include "afd-queue-model.h"
 #include "afd-search-results.h"
 #include "afd-window.h"
+#include "bench-session.h"
 
 #define N_AUDITS 200000
 #define N_DOCUMENTS 800000
@@ -50,10 +60,13 @@
 #define KEY_EVERY_MS 110
 #define IDLE_SECONDS 3
 #define SCROLL_FRAMES 240
+#define PHASE_NAME_WIDTH 22
 
 static gboolean rebuild;
 static int backtraces;
 static char *phases = (char *) "typing,scrolling,pull";
+static char *sessions = (char *) "cold,warm";
+static gboolean session;
 
 static const GOptionEntry entries[] = {
   { "rebuild", 0, 0, G_OPTION_ARG_NONE, &rebuild, "Build the cache again", NULL },
@@ -61,6 +74,11 @@ static const GOptionEntry entries[] = {
     "The phases to run (default typing,scrolling,pull)", "LIST" },
   { "backtraces", 0, 0, G_OPTION_ARG_INT, &backtraces,
     "Print the main thread's stack (gdb) in up to N dispatches longer than 60 ms", "N" },
+  { "sessions", 0, 0, G_OPTION_ARG_STRING, &sessions,
+    "The sessions to run, in order: cold (an empty Mesa shader cache) or warm (the one the "
+    "last cold session filled), e.g. cold,warm,warm (default cold,warm)", "LIST" },
+  { "session", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &session,
+    "Measure the window in this process (a session the others run)", NULL },
   { NULL }
 };
 
@@ -435,9 +453,9 @@ percentile_ms (GArray *values,
 static void
 phase_print (Phase *p)
 {
-  g_print ("%-22s %4u frames  gap max %6.1f p99 %6.1f ms | dispatch max %6.1f ms "
+  g_print ("%-*s %4u frames  gap max %6.1f p99 %6.1f ms | dispatch max %6.1f ms "
            "(main CPU %5.1f ms) p99 %5.1f ms | most main CPU in a dispatch %5.1f ms\n",
-           p->name, p->gaps->len, percentile_ms (p->gaps, 100), percentile_ms (p->gaps, 99),
+           PHASE_NAME_WIDTH, p->name, p->gaps->len, percentile_ms (p->gaps, 100), percentile_ms (p->gaps, 99),
            p->longest / 1000.0, p->longest_cpu, percentile_ms (p->dispatches, 99), p->most_cpu);
 }
 
@@ -875,6 +893,82 @@ window_added_cb (GtkApplication *application,
     g_signal_connect (window, "workspace-shown", G_CALLBACK (workspace_shown_cb), run);
 }
 
+/* ---- The sessions ------------------------------------------------------------------ */
+
+static gboolean
+is_phase_line (const char *line)
+{
+  return line[0] != '#' && strstr (line, " frames  gap max ") != NULL;
+}
+
+/* The phases' lines of every session, one phase after the other. */
+static void
+print_side_by_side (GPtrArray *labels,
+                    GPtrArray *outputs)
+{
+  g_auto(GStrv) first = g_strsplit (g_ptr_array_index (outputs, 0), "\n", -1);
+
+  g_print ("# every phase, session by session (the first %d characters name the phase):\n",
+           PHASE_NAME_WIDTH);
+  for (guint l = 0; first[l] != NULL; l++)
+    {
+      if (!is_phase_line (first[l]))
+        continue;
+      for (guint s = 0; s < outputs->len; s++)
+        {
+          g_auto(GStrv) lines = g_strsplit (g_ptr_array_index (outputs, s), "\n", -1);
+
+          for (guint m = 0; lines[m] != NULL; m++)
+            if (is_phase_line (lines[m]) &&
+                strncmp (lines[m], first[l], PHASE_NAME_WIDTH) == 0)
+              g_print ("%-5s %s\n", (const char *) g_ptr_array_index (labels, s), lines[m]);
+        }
+    }
+}
+
+/* Every session of --sessions, each a child process measuring one window. */
+static void
+run_sessions (void)
+{
+  g_auto(GStrv) kinds = g_strsplit (sessions, ",", -1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bench-stalls-mesa-XXXXXX", &error);
+  g_autofree char *mesa_dir = NULL;
+  g_autofree char *backtraces_arg = g_strdup_printf ("%d", backtraces);
+  const char *const args[] = { "--session", "--phases", phases, "--backtraces", backtraces_arg,
+                               NULL };
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func (g_free);
+
+  if (dir == NULL)
+    g_error ("%s", error->message);
+  for (guint k = 0; kinds[k] != NULL; k++)
+    {
+      gboolean cold = g_str_equal (kinds[k], "cold");
+      gint64 start = g_get_monotonic_time ();
+      char *out;
+
+      if (!cold && (!g_str_equal (kinds[k], "warm") || mesa_dir == NULL))
+        g_error ("--sessions: \"%s\" is not cold or warm after a cold one", kinds[k]);
+      if (cold)
+        {
+          g_free (mesa_dir);
+          mesa_dir = g_strdup_printf ("%s/cold-%u", dir, k);
+          g_mkdir_with_parents (mesa_dir, 0700);
+        }
+      g_print ("## session %u: %s (MESA_SHADER_CACHE_DIR %s)\n", k + 1,
+               cold ? "cold, a new empty Mesa shader cache" : "warm, the cache the last cold "
+               "session filled", cold ? "new" : "reused");
+      out = bench_session_run (mesa_dir, NULL, args);
+      g_print ("%s# the session took %.0f s\n", out, (g_get_monotonic_time () - start) / 1e6);
+      g_ptr_array_add (labels, kinds[k]);
+      g_ptr_array_add (outputs, out);
+    }
+  if (outputs->len > 0)
+    print_side_by_side (labels, outputs);
+  bench_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -891,10 +985,18 @@ main (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     g_error ("%s", error->message);
   run.path = ensure_cache ();
-  bench_cli_list (run.path);
+  if (!session)
+    bench_cli_list (run.path);
   if (g_getenv ("DISPLAY") == NULL)
     {
       g_print ("no X display: the window is not measured (run under tests/run-xvfb.sh)\n");
+      g_free (run.path);
+      return 0;
+    }
+  if (!session)
+    {
+      run_sessions ();
+      g_print ("# the run took %.0f s\n", (g_get_monotonic_time () - start) / 1e6);
       g_free (run.path);
       return 0;
     }
@@ -912,7 +1014,6 @@ main (int    argc,
   g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &run);
   run.launched = g_get_monotonic_time ();
   g_application_run (G_APPLICATION (app), 3, app_argv);
-  g_print ("# the run took %.0f s\n", (g_get_monotonic_time () - start) / 1e6);
   g_free (run.path);
   return 0;
 }
