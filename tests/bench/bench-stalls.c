@@ -39,6 +39,7 @@
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -921,7 +922,7 @@ print_side_by_side (GPtrArray *labels,
           for (guint m = 0; lines[m] != NULL; m++)
             if (is_phase_line (lines[m]) &&
                 strncmp (lines[m], first[l], PHASE_NAME_WIDTH) == 0)
-              g_print ("%-5s %s\n", (const char *) g_ptr_array_index (labels, s), lines[m]);
+              printf ("%-5s %s\n", (const char *) g_ptr_array_index (labels, s), lines[m]);
         }
     }
 }
@@ -960,7 +961,9 @@ run_sessions (void)
                cold ? "cold, a new empty Mesa shader cache" : "warm, the cache the last cold "
                "session filled", cold ? "new" : "reused");
       out = bench_session_run (mesa_dir, NULL, args);
-      g_print ("%s# the session took %.0f s\n", out, (g_get_monotonic_time () - start) / 1e6);
+      /* As the session wrote it: g_print() would convert it to the locale's charset again. */
+      fputs (out, stdout);
+      g_print ("# the session took %.0f s\n", (g_get_monotonic_time () - start) / 1e6);
       g_ptr_array_add (labels, kinds[k]);
       g_ptr_array_add (outputs, out);
     }
