@@ -16,12 +16,14 @@ struct _AfdSidebar
 
   /* borrowed references */
   GtkListBoxRow *chosen;   /* (nullable) the queue shown: changed by Enter or a click only */
+  gboolean       released; /* the chosen row left unselected: its queue's list is aside */
 };
 
 G_DEFINE_FINAL_TYPE (AfdSidebar, afd_sidebar, GTK_TYPE_WIDGET)
 
 enum {
   QUEUE_SELECTED,
+  QUEUE_CHOSEN_AGAIN,
   N_SIGNALS
 };
 
@@ -44,6 +46,16 @@ row_queue (GtkListBoxRow *row,
   return row != NULL && afd_queue_from_id (gtk_widget_get_name (GTK_WIDGET (row)), out_queue);
 }
 
+/* Browse mode keeps a row selected: the chosen one is released in single mode. */
+static void
+release (AfdSidebar *self,
+         gboolean    released)
+{
+  self->released = released;
+  gtk_list_box_set_selection_mode (self->list_box, released ? GTK_SELECTION_SINGLE
+                                                            : GTK_SELECTION_BROWSE);
+}
+
 /* Shows @row's queue, unless it is shown already. */
 static void
 choose_row (AfdSidebar    *self,
@@ -56,6 +68,7 @@ choose_row (AfdSidebar    *self,
     return;
   /* Chosen first, so that row_selected_cb lets this selection stand. */
   self->chosen = row;
+  release (self, FALSE);
   if (gtk_list_box_get_selected_row (self->list_box) != row)
     gtk_list_box_select_row (self->list_box, row);
   if (row != previous)
@@ -80,9 +93,22 @@ static void
 row_selected_cb (AfdSidebar    *self,
                  GtkListBoxRow *row)
 {
-  if (row == NULL || row == self->chosen)
+  if (row == NULL)
     return;
-  if (row_has_focus (row) && self->chosen != NULL)
+  if (row == self->chosen)
+    {
+      /* Selected while released: a Select of assistive technology (a click or Enter
+       * also activates the row, row_activated_cb); the focus alone chooses nothing. */
+      gboolean again = self->released && !row_has_focus (row);
+
+      release (self, FALSE);
+      if (again)
+        g_signal_emit (self, signals[QUEUE_CHOSEN_AGAIN], 0);
+      return;
+    }
+  if (row_has_focus (row) && self->chosen != NULL && self->released)
+    gtk_list_box_unselect_all (self->list_box);
+  else if (row_has_focus (row) && self->chosen != NULL)
     gtk_list_box_select_row (self->list_box, self->chosen);
   else
     choose_row (self, row);
@@ -92,6 +118,9 @@ static void
 row_activated_cb (AfdSidebar    *self,
                   GtkListBoxRow *row)
 {
+  /* Choosing the queue shown again emits nothing else, yet brings its list back. */
+  if (row != NULL && row == self->chosen)
+    g_signal_emit (self, signals[QUEUE_CHOSEN_AGAIN], 0);
   choose_row (self, row);
 }
 
@@ -140,6 +169,10 @@ afd_sidebar_class_init (AfdSidebarClass *klass)
   signals[QUEUE_SELECTED] = g_signal_new ("queue-selected", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* The queue shown chosen again (a click, Enter, assistive technology's Select). */
+  signals[QUEUE_CHOSEN_AGAIN] = g_signal_new ("queue-chosen-again", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-sidebar.ui");
@@ -175,6 +208,24 @@ afd_sidebar_select (AfdSidebar *self,
   g_return_if_fail (queue < AFD_N_QUEUES);
 
   choose_row (self, GTK_LIST_BOX_ROW (queue_child (self, queue, "-row")));
+}
+
+/* While the queue's list is aside, the queue shown is left unselected: GtkListBox
+ * tells nothing when the selected row is selected again (assistive technology's Select),
+ * but does when an unselected one is. */
+void
+afd_sidebar_set_list_aside (AfdSidebar *self,
+                            gboolean    aside)
+{
+  g_return_if_fail (AFD_IS_SIDEBAR (self));
+
+  if (self->chosen == NULL || aside == self->released)
+    return;
+  release (self, aside);
+  if (aside)
+    gtk_list_box_unselect_all (self->list_box);
+  else
+    gtk_list_box_select_row (self->list_box, self->chosen);
 }
 
 AfdQueue

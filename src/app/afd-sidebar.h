@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (AfdSidebar, afd_sidebar, AFD, SIDEBAR, GtkWidget)
 void      afd_sidebar_select          (AfdSidebar  *self,
                                        AfdQueue     queue);
 AfdQueue  afd_sidebar_get_selected    (AfdSidebar  *self);
+void      afd_sidebar_set_list_aside  (AfdSidebar  *self,
+                                       gboolean     aside);
 /* Shows @counts (-1: unknown), as afd_queue_count_all() gives them. */
 void      afd_sidebar_set_counts      (AfdSidebar   *self,
                                        const gint64  counts[AFD_N_QUEUES]);

@@ -214,11 +214,31 @@ update_back_button (AfdWindow *self)
                                              adw_leaflet_get_folded (self->leaflet));
 }
 
+/* From this window width on, the queue list steps aside while documents are compared,
+ * so that two of them fit side by side (about 850 px) beside the sidebar. Narrower it
+ * stays: the window is folded, or its room would only go to the sidebar. */
+#define COMPARE_WIDE_WIDTH 1100
+
+/* The queue list, or not (comparing in a wide window); it comes back with any other
+ * page, a queue (also the one shown, chosen again), the search. */
+static void
+show_list_pane (AfdWindow *self,
+                gboolean   shown)
+{
+  gboolean wide = gtk_widget_get_width (GTK_WIDGET (self)) >= COMPARE_WIDE_WIDTH;
+  gboolean visible = shown || !wide;
+
+  gtk_widget_set_visible (self->list_pane, visible);
+  /* Released, the sidebar tells of its queue shown chosen again, even by a Select. */
+  afd_sidebar_set_list_aside (self->sidebar, !visible);
+}
+
 static void
 show_detail (AfdWindow  *self,
              const char *page,
              const char *title)
 {
+  show_list_pane (self, !g_str_equal (page, "compare"));
   gtk_stack_set_visible_child_name (self->detail_stack, page);
   adw_window_title_set_title (self->detail_title, title);
   update_back_button (self);
@@ -315,6 +335,15 @@ sidebar_queue_selected_cb (AfdWindow *self,
   /* A queue chosen is a queue to see: a search on show ends. */
   afd_queue_list_stop_search (self->queue_list);
   show_queue (self);
+  show_list_pane (self, TRUE);
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
+
+/* The queue shown, chosen again: its list comes back if it stepped aside. */
+static void
+sidebar_queue_chosen_again_cb (AfdWindow *self)
+{
+  show_list_pane (self, TRUE);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
 }
 
@@ -612,6 +641,7 @@ search_action (GtkWidget  *widget,
 {
   AfdWindow *self = AFD_WINDOW (widget);
 
+  show_list_pane (self, TRUE);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
   afd_queue_list_focus_search (self->queue_list);
 }
@@ -732,6 +762,7 @@ afd_window_class_init (AfdWindowClass *klass)
   BIND (detail_stack);
   BIND (empty_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_queue_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_queue_chosen_again_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, queue_list_loaded_cb);

@@ -4,8 +4,10 @@
 
 - the artwork page names its user from the users table, the id as a tooltip (item 14);
 - the Failed queue lists and counts the documents whose processing failed (item 7);
-- the window fits 800 x 600 with its sync status line in view, and the compare page
-  shows one document at a time there (item 16);
+- the window fits 800 x 600 with its sync status line in view, the compare page shows one
+  document at a time there, and side by side in a 1280 x 800 window, the queue list
+  stepping aside while documents are compared and coming back with Back or the queue
+  shown chosen again in the sidebar (item 16);
 - an artwork queued for analysis (auditflow-cli submit, into the app's demo cache) is
   listed above the artworks queues as "Waiting to upload", not beside the loan queues,
   and counted in the sidebar's outbox line (item 9);
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-from afd_ui import demo_cli, find_app, labels, step, wait_for
+from afd_ui import demo_cli, find_app, labels, press, step, wait_for
 
 
 def demo_items(demo_dir, table):
@@ -178,6 +180,51 @@ def check_small_window(binary):
         process.wait()
 
 
+def queue_list_shown(app):
+    return app.findChildren(lambda n: n.name == 'Queue items' and n.roleName == 'list')
+
+
+def check_side_by_side(app, compare):
+    wait_for('both documents in view', lambda: all(on_screen(d, 1280) for d in
+                                                   documents_in(compare)))
+    first, second = (extents(d) for d in documents_in(compare))
+    print('#   documents at x=%d (%d px) and x=%d (%d px)'
+          % (first.x, first.width, second.x, second.width), flush=True)
+    assert first.x + first.width <= second.x, 'not side by side'
+    assert min(first.width, second.width) >= 400, (first.width, second.width)
+    wait_for('the queue list aside', lambda: not queue_list_shown(app))
+
+
+def check_wide_window(binary):
+    step('a 1280 x 800 window: the compared documents side by side, the queue list aside')
+    set_window_size(1280, 800)
+    process, app = start(binary, COMPARED_AUDIT)
+    try:
+        queues = app.child(name='Review queues', roleName='list')
+        shown = wait_for('the queue shown', lambda: next(
+            (r for r in queues.children if r.selected), None))
+        assert extents(app.child(name='Queue items', roleName='list')).width > 0
+        check_side_by_side(app, open_compare(app))
+        shot = os.environ.get('AFD_COMPARE_SCREENSHOT')
+        if shot:
+            subprocess.run(['import', '-window', 'root', shot], check=True)
+
+        step('Back: the queue list returns')
+        press('<Alt>Left')
+        wait_for('the queue list again', lambda: queue_list_shown(app))
+
+        step('compared again, then %s (the queue shown) chosen again: the list returns'
+             % shown.name)
+        check_side_by_side(app, open_compare(app))
+        shown.select()
+        wait_for('the queue list again', lambda: queue_list_shown(app))
+        items = app.child(name='Queue items', roleName='list')
+        wait_for('the queue list on screen', lambda: extents(items).width > 0)
+    finally:
+        process.kill()
+        process.wait()
+
+
 def main():
     binary, demo_dir = sys.argv[1], sys.argv[2]
 
@@ -194,6 +241,7 @@ def main():
         check_waiting(app, name)
         process.kill()
         process.wait()
+        check_wide_window(binary)
         check_small_window(binary)
     finally:
         if process.poll() is None:
