@@ -16,7 +16,8 @@ struct _AfdWaitingList
 
   /* template widgets */
   GtkWidget    *box;
-  GtkListBox   *list;
+  GtkListBox   *waiting_rows;   /* not sent yet, under "Waiting to Upload" */
+  GtkListBox   *uploaded_rows;  /* sent, their analysis not here yet */
 
   /* owned references */
   AfdWorkspace *workspace;     /* (nullable) */
@@ -69,22 +70,35 @@ row_new (const AfValue *waiting)
 }
 
 static void
+clear_rows (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+/* Each row under the heading that is true of it: a sent artwork is no longer waiting to
+ * upload. A section without rows is hidden, and its heading with it (the .ui binds it). */
+static void
 show_rows (AfdWaitingList *self,
            GPtrArray      *waiting)
 {
-  GtkWidget *child;
   guint n_waiting = 0;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  clear_rows (self->waiting_rows);
+  clear_rows (self->uploaded_rows);
   for (guint i = 0; i < waiting->len; i++)
     {
       const AfValue *submission = g_ptr_array_index (waiting, i);
+      gboolean uploaded = af_item_get_bool (submission, "uploaded", FALSE);
 
-      gtk_list_box_append (self->list, row_new (submission));
-      if (!af_item_get_bool (submission, "uploaded", FALSE))
-        n_waiting++;
+      gtk_list_box_append (uploaded ? self->uploaded_rows : self->waiting_rows,
+                           row_new (submission));
+      n_waiting += !uploaded;
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_rows), n_waiting > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->uploaded_rows), waiting->len > n_waiting);
   self->n_rows = waiting->len;
   if (self->n_waiting != n_waiting)
     {
@@ -215,7 +229,8 @@ afd_waiting_list_class_init (AfdWaitingListClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-waiting-list.ui");
   gtk_widget_class_bind_template_child (widget_class, AfdWaitingList, box);
-  gtk_widget_class_bind_template_child (widget_class, AfdWaitingList, list);
+  gtk_widget_class_bind_template_child (widget_class, AfdWaitingList, waiting_rows);
+  gtk_widget_class_bind_template_child (widget_class, AfdWaitingList, uploaded_rows);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -302,9 +302,46 @@ waiting_sent (gpointer data)
 }
 
 static gboolean
-waiting_hidden (gpointer data)
+harbour_gone (gpointer data)
 {
-  return !gtk_widget_get_visible (data);
+  return afd_test_find_row (data, "harbour at dusk.png") == NULL;
+}
+
+static gboolean
+second_counted (gpointer data)
+{
+  return afd_waiting_list_get_n_waiting (data) == 1 &&
+         afd_test_find_row (data, "quay at noon.png") != NULL;
+}
+
+/* The heading of the section @title's row is in: the label just above its list. */
+static const char *
+heading_of (AfdWaitingList *list,
+            const char     *title)
+{
+  GtkWidget *row = afd_test_find_row (GTK_WIDGET (list), title);
+  GtkWidget *heading;
+
+  g_assert_nonnull (row);
+  heading = gtk_widget_get_prev_sibling (gtk_widget_get_parent (row));
+  g_assert_true (GTK_IS_LABEL (heading));
+  g_assert_true (gtk_widget_is_visible (heading));
+  return gtk_label_get_label (GTK_LABEL (heading));
+}
+
+/* Whether a label reading @text is on show under @root. */
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_is_visible (root) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
 }
 
 /* What a sync does when the analysis it created did not reach the cache: the
@@ -364,9 +401,11 @@ test_waiting_list (void)
   g_autofree char *dir = g_dir_make_tmp ("afd-test-waiting-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "workspace.db", NULL);
   g_autofree char *good = g_build_filename (dir, "harbour at dusk.png", NULL);
+  g_autofree char *second = g_build_filename (dir, "quay at noon.png", NULL);
   g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
   g_autoptr(AfdWorkspace) workspace = NULL;
   g_autoptr(GError) accepted = NULL;
+  g_autoptr(GError) accepted_second = NULL;
   g_autoptr(GPtrArray) left = NULL;
   g_autofree char *request_id = NULL;
   AfdWaitingList *list = g_object_new (AFD_TYPE_WAITING_LIST, NULL);
@@ -394,6 +433,8 @@ test_waiting_list (void)
   g_assert_nonnull (row);
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
                                    "Waiting to upload · queued "));
+  g_assert_cmpstr (heading_of (list, "harbour at dusk.png"), ==, "Waiting to Upload");
+  g_assert_false (shows_label (GTK_WIDGET (list), "Uploaded, Waiting for Analysis"));
   /* Beside the loan queues it stays out of the way. */
   afd_waiting_list_set_artworks (list, FALSE);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (list)));
@@ -405,14 +446,34 @@ test_waiting_list (void)
   afd_waiting_list_reload (list);
   afd_test_wait_until (waiting_sent, list, 20);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (list)));
+  /* Under a heading of its own: it is no longer waiting to upload (issue 16). */
+  g_assert_cmpstr (heading_of (list, "harbour at dusk.png"), ==, "Uploaded, Waiting for Analysis");
+  g_assert_false (shows_label (GTK_WIDGET (list), "Waiting to Upload"));
+
+  /* Another queued meanwhile: each under its own heading, the one to upload first. */
+  gdk_pixbuf_fill (pixbuf, 0x669933ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, second, "png", NULL, NULL));
+  accepted_second = queue (db, second);
+  g_assert_error (accepted_second, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  afd_workspace_changed (workspace, FALSE);
+  afd_test_wait_until (second_counted, list, 20);
+  g_assert_cmpstr (heading_of (list, "quay at noon.png"), ==, "Waiting to Upload");
+  g_assert_cmpstr (heading_of (list, "harbour at dusk.png"), ==, "Uploaded, Waiting for Analysis");
+  g_assert_true (gtk_widget_get_prev_sibling (gtk_widget_get_parent (
+                   afd_test_find_row (GTK_WIDGET (list), "quay at noon.png"))) ==
+                 gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (list))));
   afd_test_settle (window, 3);
   afd_test_screenshot (GTK_WIDGET (list), "waiting-list-uploaded.png");
+
+  /* The pull brings the sent one's analysis, which the queues then list: its row goes,
+   * the other stays waiting. */
   afd_test_store_run (workspace, analysis_pulled_job, request_id);
   afd_workspace_changed (workspace, TRUE);
-  afd_test_wait_until (waiting_hidden, list, 20);
-  g_assert_cmpuint (afd_waiting_list_get_n_waiting (list), ==, 0);
+  afd_test_wait_until (harbour_gone, list, 20);
+  g_assert_cmpuint (afd_waiting_list_get_n_waiting (list), ==, 1);
+  g_assert_false (shows_label (GTK_WIDGET (list), "Uploaded, Waiting for Analysis"));
   left = afd_test_store_run (workspace, list_waiting_job, NULL);
-  g_assert_cmpuint (left->len, ==, 0);
+  g_assert_cmpuint (left->len, ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
