@@ -535,6 +535,67 @@ test_follows_writes (void)
   assert_index_consistent (path);
 }
 
+/* A file of audits @ids[i] named @names[i] (DynamoDB JSON, as `aws dynamodb scan`). */
+static char *
+write_audits_file (const char         *name,
+                   const char * const *ids,
+                   const char * const *names,
+                   guint               n)
+{
+  g_autoptr(GString) out = g_string_new ("{\"Items\": [");
+  g_autoptr(GError) error = NULL;
+  char *path = af_test_scratch (name);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AfValue) item = audit_named (ids[i], names[i], "4102444800");
+
+      if (i > 0)
+        g_string_append (out, ",\n");
+      af_codec_write_item (out, item);
+    }
+  g_string_append (out, "]}");
+  g_assert_true (g_file_set_contents (path, out->str, out->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* An import inserts new rows without reading the row they would replace (af-store-write.c):
+ * a new id is indexed at once, and an id imported again is re-indexed, its old name gone,
+ * in the same file as new ones. */
+static void
+test_follows_imports (void)
+{
+  static const char * const first_ids[] = { "b1", "b2" };
+  static const char * const first_names[] = { "Søren Kierkegaard", "Hannah Arendt" };
+  static const char * const second_ids[] = { "b3", "b1", "b4" };
+  static const char * const second_names[] = { "Rosa Luxemburg", "Simone Weil", "Søren Lund" };
+  g_autofree char *path = af_test_scratch ("imports.db");
+  g_autofree char *first = write_audits_file ("first.json", first_ids, first_names, 2);
+  g_autofree char *second = write_audits_file ("second.json", second_ids, second_names, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+  AfQuery audits = { .table = AF_TABLE_AUDITS };
+
+  g_assert_no_error (error);
+  g_assert_true (af_store_import_file (store, first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "soren", "b1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "arendt", "b2"));
+
+  g_assert_true (af_store_import_file (store, second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (af_store_count (store, &audits, &error), ==, 4);
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "kierkegaard", "b1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "weil", "b1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "soren", "b4"));
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "soren", "b1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "luxemburg", "b3"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "arendt", "b2"));
+  g_clear_object (&store);
+  assert_index_consistent (path);
+}
+
 /* A cache of schema 1 (items in clear, no index) is encrypted, compacted and indexed
  * on opening: its items are found at once. */
 static void
@@ -691,6 +752,7 @@ main (int   argc,
   g_test_add_func ("/search/rank-word", test_rank_word);
   g_test_add_func ("/search/rank-order", test_rank_order);
   g_test_add_func ("/search/follows-writes", test_follows_writes);
+  g_test_add_func ("/search/follows-imports", test_follows_imports);
   g_test_add_func ("/search/migration", test_migration);
   g_test_add_func ("/queue/keyset-pages", test_keyset_pages);
 

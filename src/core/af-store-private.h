@@ -28,6 +28,7 @@ struct _AfStore
   GHashTable *statements;   /* (owned) SQL text -> sqlite3_stmt */
   sqlite3_stmt *upserts[AF_N_TABLES]; /* (owned) (nullable) the row writers, hot enough in a
                                        * pull that hashing their SQL shows */
+  sqlite3_stmt *inserts[AF_N_TABLES]; /* (owned) (nullable) their ON CONFLICT DO NOTHING twins */
   AfCheckpointer *checkpointer;       /* (owned) (nullable) started by the first large WAL */
   gboolean    sync_prepared;          /* the sync tables exist (af_store_sync_prepare) */
   gboolean    search_suspended;       /* af_store_search_suspend() until _resume() */
@@ -258,6 +259,17 @@ gboolean  af_store_search_index_row    (AfStore        *self,
                                         AfSearchWrite   write,
                                         gpointer        data,
                                         GError        **error);
+
+/* TRUE when the rows written to @table are indexed one by one (it has an index, and
+ * the index is not suspended). */
+gboolean  af_store_search_indexes_rows (AfStore        *self,
+                                        AfTable         table);
+/* Indexes a row just inserted (none had its key before) under @rowid; @text nullable. */
+gboolean  af_store_search_index_new_row (AfStore       *self,
+                                         AfTable        table,
+                                         gint64         rowid,
+                                         const char    *text,
+                                         GError       **error);
 
 /* A LIKE pattern (ESCAPE '\\') finding @word anywhere, its own % and _ taken literally. */
 char     *af_store_like_pattern        (const char     *word);

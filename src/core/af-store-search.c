@@ -269,6 +269,25 @@ af_store_search_index_row (AfStore      *self,
   return text == NULL || index_text (self, table, FALSE, rowid, text, error);
 }
 
+gboolean
+af_store_search_indexes_rows (AfStore *self,
+                              AfTable  table)
+{
+  return af_store_search_has_index (table) && !self->search_suspended;
+}
+
+gboolean
+af_store_search_index_new_row (AfStore     *self,
+                               AfTable      table,
+                               gint64       rowid,
+                               const char  *text,
+                               GError     **error)
+{
+  if (text == NULL || !af_store_search_indexes_rows (self, table))
+    return TRUE;
+  return index_text (self, table, FALSE, rowid, text, error);
+}
+
 /* af_search_text(a, b, …): the SQL face of af_fold_join(), for the migration's fill. */
 static void
 search_text_function (sqlite3_context  *context,

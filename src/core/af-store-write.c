@@ -7,9 +7,11 @@
 #include "af-store-private.h"
 
 /* INSERT … ON CONFLICT DO UPDATE rather than INSERT OR REPLACE: the row keeps its
- * rowid, which the queries use to break ties, so a refresh does not reorder a list. */
+ * rowid, which the queries use to break ties, so a refresh does not reorder a list.
+ * With @insert_only, ON CONFLICT DO NOTHING: a new row's statement (write_new_row ()). */
 static char *
-build_upsert_sql (AfTable table)
+build_write_sql (AfTable  table,
+                 gboolean insert_only)
 {
   GString *sql = g_string_new ("INSERT INTO ");
   guint n = 0;
@@ -24,7 +26,13 @@ build_upsert_sql (AfTable table)
   g_string_append (sql, "item, remote) VALUES (");
   for (guint i = 0; i < n + searched + 2; i++)
     g_string_append (sql, i == 0 ? "?" : ", ?");
-  g_string_append_printf (sql, ") ON CONFLICT (%s) DO UPDATE SET ", columns[0].column);
+  g_string_append_printf (sql, ") ON CONFLICT (%s) DO ", columns[0].column);
+  if (insert_only)
+    {
+      g_string_append (sql, "NOTHING");
+      return g_string_free (sql, FALSE);
+    }
+  g_string_append (sql, "UPDATE SET ");
   for (guint i = 1; i < n; i++)
     g_string_append_printf (sql, "%s = excluded.%s, ", columns[i].column, columns[i].column);
   if (searched)
@@ -33,19 +41,24 @@ build_upsert_sql (AfTable table)
   return g_string_free (sql, FALSE);
 }
 
+/* The statements' texts, by table: [0] the upsert, [1] the insert of a new row. */
 static const char *
-upsert_sql (AfTable table)
+write_sql (AfTable  table,
+           gboolean insert_only)
 {
-  static char *sql[AF_N_TABLES];
+  static char *sql[2][AF_N_TABLES];
   static gsize initialized = 0;
 
   if (g_once_init_enter (&initialized))
     {
       for (guint t = 0; t < AF_N_TABLES; t++)
-        sql[t] = build_upsert_sql (t);
+        {
+          sql[0][t] = build_write_sql (t, FALSE);
+          sql[1][t] = build_write_sql (t, TRUE);
+        }
       g_once_init_leave (&initialized, 1);
     }
-  return sql[table];
+  return sql[insert_only ? 1 : 0][table];
 }
 
 /* An integral column (an expiry, a creation time) whose number is not an integer in
@@ -72,18 +85,74 @@ bind_column (AfStmt              *stmt,
 }
 
 static AfStmt *
-prepare_upsert (AfStore  *self,
-                AfTable   table,
-                GError  **error)
+prepare_write (AfStore  *self,
+               AfTable   table,
+               gboolean  insert_only,
+               GError  **error)
 {
-  if (self->upserts[table] == NULL
-      && sqlite3_prepare_v3 (self->db, upsert_sql (table), -1, SQLITE_PREPARE_PERSISTENT,
-                             &self->upserts[table], NULL) != SQLITE_OK)
+  sqlite3_stmt **stmt = insert_only ? &self->inserts[table] : &self->upserts[table];
+
+  if (*stmt == NULL
+      && sqlite3_prepare_v3 (self->db, write_sql (table, insert_only), -1,
+                             SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
     {
       af_store_set_sqlite_error (self, error, "preparing a statement");
       return NULL;
     }
-  return self->upserts[table];
+  return *stmt;
+}
+
+/* Binds @row's columns, its search text and @text (the item) to @stmt, all
+ * SQLITE_STATIC: they must outlive its step. */
+static guint
+bind_row (AfStmt       *stmt,
+          AfTable       table,
+          const AfRow  *row)
+{
+  guint n = 0;
+  const AfStoreColumn *columns = af_store_columns (table, &n);
+
+  for (guint i = 0; i < n; i++)
+    bind_column (stmt, i + 1, &columns[i], row->columns[i]);
+  if (af_store_search_has_index (table))
+    sqlite3_bind_text (stmt, ++n, row->search_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text64 (stmt, n + 1, row->text, row->length, SQLITE_STATIC, SQLITE_UTF8);
+  return n + 2;
+}
+
+typedef enum
+{
+  NEW_ROW_FAILED,
+  NEW_ROW_WRITTEN,
+  NEW_ROW_EXISTS,
+} NewRow;
+
+/* The common case of an import or a first pull: a row whose key is not in the cache
+ * yet is inserted (ON CONFLICT DO NOTHING) and indexed as new, without first reading
+ * the row it would replace: that lookup cost the transaction's thread about a quarter
+ * of its time per item. NEW_ROW_EXISTS: nothing was written, the upsert follows. */
+static NewRow
+write_new_row (AfStore      *self,
+               AfTable       table,
+               const AfRow  *row,
+               const char   *remote_text,
+               GError      **error)
+{
+  g_autoptr(AfStmt) stmt = prepare_write (self, table, TRUE, error);
+  guint remote_index;
+
+  if (stmt == NULL)
+    return NEW_ROW_FAILED;
+  remote_index = bind_row (stmt, table, row);
+  if (remote_text != NULL)
+    sqlite3_bind_text (stmt, remote_index, remote_text, -1, SQLITE_STATIC);
+  if (!af_store_step_done (self, stmt, error))
+    return NEW_ROW_FAILED;
+  if (sqlite3_changes (self->db) == 0)
+    return NEW_ROW_EXISTS;
+  return af_store_search_index_new_row (self, table, sqlite3_last_insert_rowid (self->db),
+                                        row->search_text, error)
+         ? NEW_ROW_WRITTEN : NEW_ROW_FAILED;
 }
 
 static gboolean
@@ -103,23 +172,24 @@ write_row (AfStore      *self,
            GError      **error)
 {
   g_autofree char *search_text = row->search_text;
-  g_autoptr(AfStmt) stmt = prepare_upsert (self, table, error);
-  guint n = 0;
-  const AfStoreColumn *columns = af_store_columns (table, &n);
+  g_autofree char *text = row->text;
+  g_autofree char *remote = remote_text;
+  g_autoptr(AfStmt) stmt = NULL;
+  guint remote_index;
 
-  if (stmt == NULL)
+  if (af_store_search_indexes_rows (self, table) && row->columns[0] != NULL)
     {
-      g_free (row->text);
-      g_free (remote_text);
-      return FALSE;
+      NewRow written = write_new_row (self, table, row, remote, error);
+
+      if (written != NEW_ROW_EXISTS)
+        return written == NEW_ROW_WRITTEN;
     }
-  for (guint i = 0; i < n; i++)
-    bind_column (stmt, i + 1, &columns[i], row->columns[i]);
-  if (af_store_search_has_index (table))
-    sqlite3_bind_text (stmt, ++n, search_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text64 (stmt, n + 1, row->text, row->length, g_free, SQLITE_UTF8);
-  if (remote_text != NULL)
-    sqlite3_bind_text (stmt, n + 2, remote_text, -1, g_free);
+  stmt = prepare_write (self, table, FALSE, error);
+  if (stmt == NULL)
+    return FALSE;
+  remote_index = bind_row (stmt, table, row);
+  if (remote != NULL)
+    sqlite3_bind_text (stmt, remote_index, remote, -1, SQLITE_STATIC);
   /* The index follows in the same transaction; columns[0] is the key. */
   return af_store_search_index_row (self, table, row->columns[0], search_text, step_upsert, stmt,
                                     error);

@@ -272,7 +272,10 @@ af_store_finalize (GObject *object)
   /* Statements must be finalized before the connection can close. */
   g_clear_pointer (&self->statements, g_hash_table_unref);
   for (guint t = 0; t < AF_N_TABLES; t++)
-    g_clear_pointer (&self->upserts[t], sqlite3_finalize);
+    {
+      g_clear_pointer (&self->upserts[t], sqlite3_finalize);
+      g_clear_pointer (&self->inserts[t], sqlite3_finalize);
+    }
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->path, g_free);
