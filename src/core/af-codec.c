@@ -24,6 +24,12 @@ typedef struct
   GString    *name;      /* a name or tag being looked up or quoted, NUL-terminated */
   GHashTable *names;     /* GRefString, each its own key: the names seen so far */
   GRefString *recent[NAME_CACHE_SLOTS];  /* borrowed from @names: by a hash of the bytes */
+  gsize       recent_length[NAME_CACHE_SLOTS];
+  /* The members and elements of the containers being read, innermost last: a container
+   * is built once it is complete, at its exact size, from the top of its stack. */
+  GArray     *members;   /* AfMember, their names borrowed from @names */
+  GPtrArray  *elements;  /* AfValue */
+  AfArena    *arena;     /* (nullable) where values are built (af-value-private.h) */
 } Reader;
 
 static void
@@ -38,6 +44,8 @@ reader_init (Reader     *reader,
   reader->name = g_string_new (NULL);
   reader->names = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) g_ref_string_release);
+  reader->members = g_array_new (FALSE, FALSE, sizeof (AfMember));
+  reader->elements = g_ptr_array_new ();
 }
 
 static void
@@ -48,6 +56,8 @@ reader_clear (Reader *reader)
   if (reader->name != NULL)
     g_string_free (reader->name, TRUE);
   g_clear_pointer (&reader->names, g_hash_table_unref);
+  g_clear_pointer (&reader->members, g_array_unref);
+  g_clear_pointer (&reader->elements, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
@@ -303,21 +313,24 @@ span_hash (const char *text,
 /* An attribute name, shared with every earlier member of that name: the items of a
  * page repeat the same few hundred names, and one reference instead of one copy per
  * member spares the allocation, its free, and the memory. A name read before is
- * found by its bytes in the document (no copy, no hash table walk). */
-static GRefString *
+ * found by its bytes in the document (no copy, no hash table walk). Borrowed from
+ * the reader's table: a map built from it takes its own reference (or, in an arena,
+ * borrows it too). */
+static const char *
 read_name (Reader  *reader,
            GError **error)
 {
   const char *text;
   gsize length;
-  GRefString *name, **slot;
+  GRefString *name;
+  guint slot;
 
   if (!read_string_span (reader, &text, &length, error))
     return NULL;
-  slot = &reader->recent[span_hash (text, length) % NAME_CACHE_SLOTS];
-  name = *slot;
-  if (name != NULL && g_ref_string_length (name) == length && memcmp (name, text, length) == 0)
-    return g_ref_string_acquire (name);
+  slot = span_hash (text, length) % NAME_CACHE_SLOTS;
+  name = reader->recent[slot];
+  if (name != NULL && reader->recent_length[slot] == length && memcmp (name, text, length) == 0)
+    return name;
 
   g_string_truncate (reader->name, 0);
   g_string_append_len (reader->name, text, length);
@@ -327,8 +340,9 @@ read_name (Reader  *reader,
       name = g_ref_string_new_len (text, length);
       g_hash_table_add (reader->names, name);
     }
-  *slot = name;
-  return g_ref_string_acquire (name);
+  reader->recent[slot] = name;
+  reader->recent_length[slot] = length;
+  return name;
 }
 
 /* A type tag ("S", "M", "BOOL"…) read where it stands, without a copy. */
@@ -382,7 +396,7 @@ read_text_value (Reader  *reader,
     }
   if (!read_string_span (reader, &text, &length, error))
     return NULL;
-  value = af_value_new_text_len (type, text, length);
+  value = af_value_build_text (reader->arena, type, text, length);
   if (!check_scalar (reader, type, af_value_get_string (value), error))
     return NULL;
   return g_steal_pointer (&value);
@@ -394,31 +408,70 @@ read_bool_value (Reader  *reader,
                  GError **error)
 {
   if (read_literal (reader, "true"))
-    return type == AF_TYPE_BOOL ? af_value_new_bool (TRUE) : af_value_new_null ();
+    return af_value_build_bool (reader->arena, type, TRUE);
   if (type == AF_TYPE_BOOL && read_literal (reader, "false"))
-    return af_value_new_bool (FALSE);
+    return af_value_build_bool (reader->arena, type, FALSE);
 
   fail (reader, error, AF_CODEC_ERROR_TYPE, "%s needs %s", af_type_to_tag (type),
         type == AF_TYPE_BOOL ? "true or false" : "true");
   return NULL;
 }
 
-/* Where @name goes in @map: FALSE when it is there already. Members are kept sorted,
- * and documents this program wrote (and many others) list them sorted: one comparison
- * with the last member then places a name, instead of a binary search. */
+/* Where @name goes among the members read so far of the map that starts at @base of
+ * the stack: FALSE when it is there already. Members are kept sorted, and documents
+ * this program wrote (and many others) list them sorted: one comparison with the last
+ * member then places a name, instead of a binary search. */
 static gboolean
-map_find_for_insert (const AfValue *map,
-                     const char    *name,
-                     guint         *out_index)
+members_find_for_insert (Reader     *reader,
+                         guint       base,
+                         const char *name,
+                         guint      *out_index)
 {
-  guint n = af_value_map_size (map);
+  const AfMember *members = &g_array_index (reader->members, AfMember, 0);
+  guint low = base, high = reader->members->len;
 
-  if (n == 0 || strcmp (af_value_map_name_at (map, n - 1), name) < 0)
+  if (low == high || strcmp (members[high - 1].name, name) < 0)
     {
-      *out_index = n;
+      *out_index = high;
       return TRUE;
     }
-  return !af_value_map_find (map, name, out_index);
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      int cmp = strcmp (members[mid].name, name);
+
+      if (cmp == 0)
+        return FALSE;
+      if (cmp < 0)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  *out_index = low;
+  return TRUE;
+}
+
+/* Drops the members of a map that failed, from @base up. */
+static void
+members_pop (Reader *reader,
+             guint   base)
+{
+  for (guint i = base; i < reader->members->len; i++)
+    af_value_unref (g_array_index (reader->members, AfMember, i).value);
+  g_array_set_size (reader->members, base);
+}
+
+/* The map of the members from @base up, taken off the stack. */
+static AfValue *
+members_build (Reader *reader,
+               guint   base)
+{
+  AfValue *map = af_value_build_map (reader->arena,
+                                     &g_array_index (reader->members, AfMember, base),
+                                     reader->members->len - base);
+
+  g_array_set_size (reader->members, base);
+  return map;
 }
 
 /* The members of an M, or the attributes of an item: {"name": typed, ...}. */
@@ -427,42 +480,45 @@ read_members (Reader  *reader,
               guint    depth,
               GError **error)
 {
-  g_autoptr(AfValue) map = af_value_new_map ();
+  guint base = reader->members->len;
 
   if (!expect (reader, '{', error))
     return NULL;
   if (peek (reader, '}'))
     {
       reader->p++;
-      return g_steal_pointer (&map);
+      return members_build (reader, base);
     }
 
   do
     {
-      g_autoptr(GRefString) name = read_name (reader, error);
-      AfValue *member;
+      const char *name = read_name (reader, error);
+      AfMember member;
       guint index;
 
       if (name == NULL || !expect (reader, ':', error))
-        return NULL;
-      if (!map_find_for_insert (map, name, &index))
+        goto failed;
+      if (!members_find_for_insert (reader, base, name, &index))
         {
           fail (reader, error, AF_CODEC_ERROR_MALFORMED, "attribute '%s' appears twice", name);
-          return NULL;
+          goto failed;
         }
-      member = read_typed_value (reader, depth, error);
-      if (member == NULL)
+      member.value = read_typed_value (reader, depth, error);
+      if (member.value == NULL)
         {
           g_prefix_error (error, "attribute '%s': ", name);
-          return NULL;
+          goto failed;
         }
-      af_value_map_insert_at (map, index, g_steal_pointer (&name), member);
+      member.name = (char *) name;
+      g_array_insert_val (reader->members, index, member);
     }
   while (peek (reader, ',') && reader->p++);
 
-  if (!expect (reader, '}', error))
-    return NULL;
-  return g_steal_pointer (&map);
+  if (expect (reader, '}', error))
+    return members_build (reader, base);
+failed:
+  members_pop (reader, base);
+  return NULL;
 }
 
 static AfValue *
@@ -477,13 +533,37 @@ read_list_element (Reader  *reader,
                                   : type == AF_TYPE_NS ? AF_TYPE_N : AF_TYPE_B, error);
 }
 
+/* Drops the elements of a list that failed, from @base up. */
+static void
+elements_pop (Reader *reader,
+              guint   base)
+{
+  for (guint i = base; i < reader->elements->len; i++)
+    af_value_unref (g_ptr_array_index (reader->elements, i));
+  g_ptr_array_set_size (reader->elements, base);
+}
+
+/* The list of the elements from @base up, taken off the stack. */
+static AfValue *
+elements_build (Reader *reader,
+                AfType  type,
+                guint   base)
+{
+  AfValue *list = af_value_build_list (reader->arena, type,
+                                       (AfValue * const *) reader->elements->pdata + base,
+                                       reader->elements->len - base);
+
+  g_ptr_array_set_size (reader->elements, base);
+  return list;
+}
+
 static AfValue *
 read_list (Reader  *reader,
            AfType   type,
            guint    depth,
            GError **error)
 {
-  g_autoptr(AfValue) list = af_value_new_list (type);
+  guint base = reader->elements->len;
   guint index = 0;
 
   if (!peek (reader, '['))
@@ -495,7 +575,7 @@ read_list (Reader  *reader,
   if (peek (reader, ']'))
     {
       reader->p++;
-      return g_steal_pointer (&list);
+      return elements_build (reader, type, base);
     }
 
   do
@@ -505,16 +585,18 @@ read_list (Reader  *reader,
       if (element == NULL)
         {
           g_prefix_error (error, "[%u]: ", index);
-          return NULL;
+          goto failed;
         }
-      af_value_list_append (list, element);
+      g_ptr_array_add (reader->elements, element);
       index++;
     }
   while (peek (reader, ',') && reader->p++);
 
-  if (!expect (reader, ']', error))
-    return NULL;
-  return g_steal_pointer (&list);
+  if (expect (reader, ']', error))
+    return elements_build (reader, type, base);
+failed:
+  elements_pop (reader, base);
+  return NULL;
 }
 
 static AfValue *
@@ -752,8 +834,12 @@ read_envelope_member (AfCodecPageStream  *self,
     }
   if (strcmp (name, "LastEvaluatedKey") == 0)
     {
+      AfArena *arena = g_steal_pointer (&reader->arena);
+
+      /* An ordinary value: the caller may keep it after the arena's reset. */
       g_clear_pointer (&self->last_key, af_value_unref);
       self->last_key = read_item (reader, error);
+      reader->arena = arena;
       if (self->last_key == NULL)
         g_prefix_error (error, "LastEvaluatedKey: ");
       return self->last_key != NULL;
@@ -854,6 +940,14 @@ af_codec_page_stream_next (AfCodecPageStream  *self,
 failed:
   self->state = STREAM_FAILED;
   return NULL;
+}
+
+void
+af_codec_page_stream_set_arena (AfCodecPageStream *self,
+                                AfArena           *arena)
+{
+  g_return_if_fail (self != NULL);
+  self->reader.arena = arena;
 }
 
 gboolean

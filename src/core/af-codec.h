@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "af-arena.h"
 #include "af-value.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,12 @@ AfCodecPageStream *af_codec_page_stream_new       (const char         *json,
 AfValue           *af_codec_page_stream_next      (AfCodecPageStream  *self,
                                                    GError            **error);
 gboolean           af_codec_page_stream_is_done   (AfCodecPageStream  *self);
+/* Items read from now on are built in @arena (NULL, the default: ordinary values).
+ * Such items ignore ref and unref and are freed by the arena's reset, and their names
+ * belong to the stream: they must outlive neither (af-value-private.h). For the import
+ * pipeline, which frees a chunk's items at once. The LastEvaluatedKey is never in it. */
+void               af_codec_page_stream_set_arena (AfCodecPageStream  *self,
+                                                   AfArena            *arena);
 /* The LastEvaluatedKey read so far (transfer full) (nullable). */
 AfValue           *af_codec_page_stream_steal_last_key (AfCodecPageStream *self);
 void               af_codec_page_stream_free      (AfCodecPageStream  *self);

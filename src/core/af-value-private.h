@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "af-arena.h"
 #include "af-value.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,29 @@ void      af_value_map_insert_at  (AfValue       *map,
                                    guint          index,
                                    char          *name,
                                    AfValue       *member);
+
+/* The codec's constructors. With @arena NULL they make ordinary values. With an arena
+ * the value lives there (af-arena.h): ref and unref do nothing and no setter accepts it,
+ * so it must not outlive the arena's reset — only the import pipeline builds these.
+ * build_map takes the members' values (and @members' order: sorted, distinct names);
+ * their names are GRefStrings, acquired by an ordinary map, borrowed by an arena's (they
+ * must outlive it). build_list takes the elements. */
+AfValue  *af_value_build_text     (AfArena         *arena,
+                                   AfType           type,
+                                   const char      *text,
+                                   gsize            length);
+/* BOOL, or NULL (@boolean ignored). */
+AfValue  *af_value_build_bool     (AfArena         *arena,
+                                   AfType           type,
+                                   gboolean         boolean);
+AfValue  *af_value_build_map      (AfArena         *arena,
+                                   const AfMember  *members,
+                                   guint            n);
+AfValue  *af_value_build_list     (AfArena         *arena,
+                                   AfType           type,
+                                   AfValue * const *elements,
+                                   guint            n);
+gboolean  af_value_is_in_arena    (const AfValue   *value);
 
 /* Standard base64 with its padding, as DynamoDB's B and BS carry binary. */
 gboolean  af_base64_is_valid      (const char    *text);

@@ -3,6 +3,8 @@
 
 #include "af-value-private.h"
 
+#include "af-arena.h"
+
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
@@ -22,8 +24,12 @@ typedef struct
 
 struct _AfValue
 {
-  gatomicrefcount  ref_count;
-  AfType           type;
+  gatomicrefcount  ref_count;   /* unused in an arena */
+  guint8           type;        /* AfType */
+  /* Built by the codec in an AfArena (af-value-private.h): ref and unref do nothing,
+   * the arena's reset frees it; its members' names are borrowed, its elements array
+   * is only the public part of a GPtrArray (no GPtrArray function may see it). */
+  guint8           in_arena;
   union {
     char          *text;      /* S, N, B */
     gboolean       boolean;   /* BOOL */
@@ -168,7 +174,8 @@ AfValue *
 af_value_ref (AfValue *value)
 {
   g_return_val_if_fail (value != NULL, NULL);
-  g_atomic_ref_count_inc (&value->ref_count);
+  if (!value->in_arena)
+    g_atomic_ref_count_inc (&value->ref_count);
   return value;
 }
 
@@ -177,7 +184,7 @@ af_value_unref (AfValue *value)
 {
   g_return_if_fail (value != NULL);
 
-  if (!g_atomic_ref_count_dec (&value->ref_count))
+  if (value->in_arena || !g_atomic_ref_count_dec (&value->ref_count))
     return;
 
   /* The text of S, N and B lives in the same allocation as the value. */
@@ -199,6 +206,7 @@ af_value_new_text_len (AfType      type,
 
   g_atomic_ref_count_init (&value->ref_count);
   value->type = type;
+  value->in_arena = FALSE;
   value->text = (char *) (value + 1);
   memcpy (value->text, text, length);
   value->text[length] = '\0';
@@ -277,6 +285,116 @@ af_value_new_list (AfType type)
   return value;
 }
 
+/* ---- Built by the codec ------------------------------------------------------------ */
+
+/* A node in @arena: never freed by unref (af_arena_reset() frees it). */
+static AfValue *
+arena_value (AfArena *arena,
+             AfType   type,
+             gsize    extra)
+{
+  AfValue *value = af_arena_alloc (arena, sizeof (AfValue) + extra);
+
+  value->ref_count = 1;
+  value->type = type;
+  value->in_arena = TRUE;
+  return value;
+}
+
+AfValue *
+af_value_build_text (AfArena    *arena,
+                     AfType      type,
+                     const char *text,
+                     gsize       length)
+{
+  AfValue *value;
+
+  if (arena == NULL)
+    return af_value_new_text_len (type, text, length);
+  value = arena_value (arena, type, length + 1);
+  value->text = (char *) (value + 1);
+  memcpy (value->text, text, length);
+  value->text[length] = '\0';
+  return value;
+}
+
+AfValue *
+af_value_build_bool (AfArena  *arena,
+                     AfType    type,
+                     gboolean  boolean)
+{
+  AfValue *value;
+
+  g_return_val_if_fail (type == AF_TYPE_BOOL || type == AF_TYPE_NULL, NULL);
+
+  value = arena != NULL ? arena_value (arena, type, 0) : value_alloc (type);
+  value->boolean = type == AF_TYPE_BOOL && boolean;
+  return value;
+}
+
+AfValue *
+af_value_build_map (AfArena        *arena,
+                    const AfMember *members,
+                    guint           n)
+{
+  AfValue *value;
+
+  if (arena == NULL)
+    {
+      value = value_alloc (AF_TYPE_M);
+      value->members = members_new (MAX (n, MEMBERS_FIRST_SIZE));
+      for (guint i = 0; i < n; i++)
+        {
+          value->members->items[i].name = g_ref_string_acquire (members[i].name);
+          value->members->items[i].value = members[i].value;
+        }
+      value->members->len = n;
+      return value;
+    }
+  value = arena_value (arena, AF_TYPE_M, 0);
+  value->members = af_arena_alloc (arena, sizeof (Members) + n * sizeof (Member));
+  value->members->len = n;
+  value->members->allocated = n;
+  if (n > 0)
+    memcpy (value->members->items, members, n * sizeof (Member));
+  return value;
+}
+
+AfValue *
+af_value_build_list (AfArena         *arena,
+                     AfType           type,
+                     AfValue * const *elements,
+                     guint            n)
+{
+  AfValue *value;
+  GPtrArray *view;
+
+  g_return_val_if_fail (is_list_type (type), NULL);
+
+  if (arena == NULL)
+    {
+      value = value_alloc (type);
+      value->elements = g_ptr_array_new_full (n, (GDestroyNotify) af_value_unref);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (value->elements, elements[i]);
+      return value;
+    }
+  value = arena_value (arena, type, 0);
+  view = af_arena_alloc (arena, sizeof (GPtrArray) + n * sizeof (gpointer));
+  view->pdata = (gpointer *) (view + 1);
+  view->len = n;
+  if (n > 0)
+    memcpy (view->pdata, elements, n * sizeof (gpointer));
+  value->elements = view;
+  return value;
+}
+
+gboolean
+af_value_is_in_arena (const AfValue *value)
+{
+  return value->in_arena;
+}
+
 AfType
 af_value_get_kind (const AfValue *value)
 {
@@ -332,6 +450,7 @@ af_value_map_insert_at (AfValue *map,
 {
   Member added = { name, member };
 
+  g_return_if_fail (!map->in_arena);
   members_insert (map, index, added);
 }
 
@@ -342,7 +461,7 @@ af_value_map_set (AfValue    *map,
 {
   guint index;
 
-  g_return_if_fail (map != NULL && map->type == AF_TYPE_M);
+  g_return_if_fail (map != NULL && map->type == AF_TYPE_M && !map->in_arena);
   g_return_if_fail (name != NULL && member != NULL);
 
   if (af_value_map_find (map, name, &index))
@@ -366,7 +485,7 @@ af_value_map_remove (AfValue    *map,
 {
   guint index;
 
-  g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M, FALSE);
+  g_return_val_if_fail (map != NULL && map->type == AF_TYPE_M && !map->in_arena, FALSE);
 
   if (!af_value_map_find (map, name, &index))
     return FALSE;
@@ -435,7 +554,7 @@ void
 af_value_list_append (AfValue *list,
                       AfValue *element)
 {
-  g_return_if_fail (list != NULL && is_list_type (list->type));
+  g_return_if_fail (list != NULL && is_list_type (list->type) && !list->in_arena);
   g_return_if_fail (element != NULL);
   g_ptr_array_add (list->elements, element);
 }
