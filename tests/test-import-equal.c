@@ -323,6 +323,8 @@ compare_streams (const char *json,
       ta = af_codec_item_to_string (a);
       tb = af_codec_item_to_string (b);
       g_assert_cmpstr (ta, ==, tb);
+      /* Dropped before the reset, as the import does: after it, it is freed memory. */
+      g_clear_pointer (&b, af_value_unref);
       af_arena_reset (arena);
     }
   g_assert_true ((plain_error == NULL) == (fast_error == NULL));

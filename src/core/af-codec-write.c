@@ -203,6 +203,95 @@ af_codec_item_to_string (const AfValue *item)
   return g_string_free (out, FALSE);
 }
 
+typedef struct
+{
+  GString                  *out;
+  const AfCodecReplacement *replacements;
+  guint                     n;
+  guint                     found;   /* once all are, the rest is written as it is */
+} Replacing;
+
+static void write_replacing (Replacing *w, const AfValue *value);
+
+static gboolean
+write_replacement (Replacing     *w,
+                   const AfValue *value)
+{
+  for (guint i = 0; i < w->n; i++)
+    if (w->replacements[i].leaf == value)
+      {
+        af_codec_write_value (w->out, w->replacements[i].replacement);
+        w->found++;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+write_members_replacing (Replacing     *w,
+                         const AfValue *map)
+{
+  guint n;
+  const AfMember *members = af_value_map_members (map, &n);
+
+  g_string_append_c (w->out, '{');
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (w->out, ',');
+      af_codec_write_json_string (w->out, members[i].name);
+      g_string_append_c (w->out, ':');
+      write_replacing (w, members[i].value);
+    }
+  g_string_append_c (w->out, '}');
+}
+
+static void
+write_replacing (Replacing     *w,
+                 const AfValue *value)
+{
+  AfType type = af_value_get_kind (value);
+
+  if (w->found == w->n || (type != AF_TYPE_M && type != AF_TYPE_L))
+    {
+      if (w->found == w->n || !write_replacement (w, value))
+        af_codec_write_value (w->out, value);
+      return;
+    }
+  if (write_replacement (w, value))
+    return;
+  append (w->out, openers[type].text, openers[type].length);
+  if (type == AF_TYPE_M)
+    write_members_replacing (w, value);
+  else
+    {
+      guint n;
+      AfValue * const *elements = af_value_list_elements (value, &n);
+
+      g_string_append_c (w->out, '[');
+      for (guint i = 0; i < n; i++)
+        {
+          if (i > 0)
+            g_string_append_c (w->out, ',');
+          write_replacing (w, elements[i]);
+        }
+      g_string_append_c (w->out, ']');
+    }
+  g_string_append_c (w->out, '}');
+}
+
+void
+af_codec_write_item_replacing (GString                  *out,
+                               const AfValue            *item,
+                               const AfCodecReplacement *replacements,
+                               guint                     n_replacements)
+{
+  Replacing w = { out, replacements, n_replacements, 0 };
+
+  g_return_if_fail (af_value_get_kind (item) == AF_TYPE_M);
+  write_members_replacing (&w, item);
+}
+
 /* DynamoDB accepts numbers JSON does not ("+5", ".5", "5.", "007"); write the same
  * digits in JSON's grammar without ever converting to a double. */
 static void

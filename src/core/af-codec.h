@@ -99,6 +99,20 @@ void       af_codec_write_item        (GString        *out,
                                        const AfValue  *item);
 char      *af_codec_item_to_string    (const AfValue  *item);
 
+/* A value of a tree and what to write in its place. */
+typedef struct
+{
+  const AfValue *leaf;          /* borrowed: told by identity */
+  AfValue       *replacement;   /* (owned by whoever made the array) */
+} AfCodecReplacement;
+
+/* af_codec_write_item() of @item with each of @replacements' leaves written as its
+ * replacement: the text of an item changed in a few places, without building it. */
+void       af_codec_write_item_replacing (GString                  *out,
+                                          const AfValue            *item,
+                                          const AfCodecReplacement *replacements,
+                                          guint                     n_replacements);
+
 /* Plain JSON: S as strings, N as JSON numbers with every digit they have, B as a
  * base64 string, sets as arrays, M as objects. This is what `--json` prints. */
 void       af_codec_write_plain       (GString        *out,

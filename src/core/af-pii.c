@@ -128,7 +128,7 @@ replace_member (Transform     *t,
   path_push (t, name, &saved);
   replaced = t->func (leaf, t->path->str, t->data);
   g_string_truncate (t->path, saved);
-  return af_value_with_member (map, name, replaced);
+  return replaced != NULL ? af_value_with_member (map, name, replaced) : NULL;
 }
 
 /* Sets @name of *@result (a copy of @original made on the first change) to @member. */
@@ -259,11 +259,13 @@ transform_values (Transform     *t,
   for (guint i = 0; i < af_value_map_size (values); i++)
     {
       const char *name = af_value_map_name_at (values, i);
+      AfValue *replaced;
       gsize saved;
 
       path_push (t, name, &saved);
-      take_member (&result, values, name,
-                   t->func (af_value_map_value_at (values, i), t->path->str, t->data));
+      replaced = t->func (af_value_map_value_at (values, i), t->path->str, t->data);
+      if (replaced != NULL)
+        take_member (&result, values, name, replaced);
       g_string_truncate (t->path, saved);
     }
   return result;
@@ -376,18 +378,18 @@ leaf_is_sealed (const AfValue *leaf)
          && g_str_has_prefix (af_value_get_string (leaf), SEALED_BASE64_PREFIX);
 }
 
+/* @leaf sealed (a B), or NULL when it is sealed already. */
 static AfValue *
-seal_leaf (const AfValue *leaf,
-           const char    *path,
-           gpointer       data)
+seal_value (const AfValue *leaf,
+            const char    *path,
+            Seal          *seal)
 {
-  Seal *seal = data;
   g_autoptr(GString) text = NULL;
   g_autofree char *ad = NULL;
   g_autoptr(GBytes) sealed = NULL;
 
   if (leaf_is_sealed (leaf))
-    return af_value_ref ((AfValue *) leaf);
+    return NULL;
   text = g_string_new (NULL);
   af_codec_write_value (text, leaf);
   ad = g_strconcat (seal->ad, "/", path, NULL);
@@ -401,6 +403,50 @@ seal_leaf (const AfValue *leaf,
 
     return af_value_new_b (base64);
   }
+}
+
+static AfValue *
+seal_leaf (const AfValue *leaf,
+           const char    *path,
+           gpointer       data)
+{
+  AfValue *sealed = seal_value (leaf, path, data);
+
+  return sealed != NULL ? sealed : af_value_ref ((AfValue *) leaf);
+}
+
+typedef struct
+{
+  Seal    seal;
+  GArray *out;   /* AfCodecReplacement */
+} SealLeaves;
+
+/* Keeps the leaf where it is (NULL) and notes its sealed value. */
+static AfValue *
+note_sealed_leaf (const AfValue *leaf,
+                  const char    *path,
+                  gpointer       data)
+{
+  SealLeaves *leaves = data;
+  AfCodecReplacement replacement = { leaf, seal_value (leaf, path, &leaves->seal) };
+
+  if (replacement.replacement != NULL)
+    g_array_append_val (leaves->out, replacement);
+  return NULL;
+}
+
+void
+af_pii_seal_leaves (AfCacheKey     *key,
+                    AfTable         table,
+                    const AfValue  *value,
+                    const char     *ad,
+                    GArray         *out)
+{
+  SealLeaves leaves = { { key, ad }, out };
+
+  g_return_if_fail (key != NULL && out != NULL);
+  /* Nothing is replaced, so the transform copies nothing and gives @value back. */
+  af_value_unref (af_pii_transform (table, value, note_sealed_leaf, &leaves));
 }
 
 AfValue *

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "af-cache-key.h"
+#include "af-codec.h"
 #include "af-table.h"
 #include "af-value.h"
 
@@ -25,8 +26,9 @@ G_BEGIN_DECLS
  * values failed authentication: an L of the paths. Such values read as "***". */
 #define AF_PII_INTEGRITY_ATTRIBUTE "_integrity_failures"
 
-/* Called for each personal leaf; returns its replacement (transfer full). @path is
- * like "extracted_data.employee_ssn.value" or "corrections[0].original_value". */
+/* Called for each personal leaf; returns its replacement (transfer full), or NULL to
+ * leave it as it is. @path is like "extracted_data.employee_ssn.value" or
+ * "corrections[0].original_value". */
 typedef AfValue *(*AfPiiLeafFunc) (const AfValue *leaf,
                                    const char    *path,
                                    gpointer       data);
@@ -44,6 +46,17 @@ AfValue  *af_pii_seal          (AfCacheKey     *key,
                                 AfTable         table,
                                 const AfValue  *value,
                                 const char     *ad);
+/* What af_pii_seal() would put in place of each personal leaf of @value, appended to
+ * @out (AfCodecReplacement: the leaf, borrowed, and its sealed B, owned by the caller),
+ * without building the sealed item: af_codec_write_item_replacing() then writes the
+ * sealed item's text from @value at the cost of writing @value, where af_pii_seal()
+ * copied every map on the way to each personal leaf. The leaves are told by identity,
+ * so no node of @value may stand in two places (none of a parsed item does). */
+void      af_pii_seal_leaves   (AfCacheKey     *key,
+                                AfTable         table,
+                                const AfValue  *value,
+                                const char     *ad,
+                                GArray         *out);
 /* Every sealed leaf opened (wherever it is: the rule may have changed since). A leaf
  * that fails authentication becomes "***" and its path is listed under
  * AF_PII_INTEGRITY_ATTRIBUTE, when @value is a map. (transfer full) */

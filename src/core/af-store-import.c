@@ -286,7 +286,7 @@ prepare_chunk (Pipeline *self,
     {
       Entry *entry = &chunk->entries[i];
 
-      af_store_row_prepare (self->key, entry->table, entry->item, size_hint, &entry->row);
+      af_store_row_prepare_parsed (self->key, entry->table, entry->item, size_hint, &entry->row);
     }
 }
 

@@ -142,6 +142,14 @@ void      af_store_row_prepare         (AfCacheKey     *key,
                                         const AfValue  *item,
                                         gsize          *size_hint,
                                         AfRow          *row);
+/* The same row for an item the codec parsed (no node of it in two places): its
+ * personal values are sealed as its text is written (af_pii_seal_leaves()), where
+ * af_store_row_prepare() builds a sealed copy of the item first. The same text. */
+void      af_store_row_prepare_parsed  (AfCacheKey     *key,
+                                        AfTable         table,
+                                        const AfValue  *item,
+                                        gsize          *size_hint,
+                                        AfRow          *row);
 /* Frees what a row owns (a row never written). */
 void      af_store_row_clear           (AfRow          *row);
 

@@ -161,6 +161,41 @@ af_store_row_prepare (AfCacheKey    *key,
   af_store_row_init (row, table, item);
 }
 
+static void
+replacements_clear (AfCodecReplacement *replacement)
+{
+  af_value_unref (replacement->replacement);
+}
+
+void
+af_store_row_prepare_parsed (AfCacheKey    *key,
+                             AfTable        table,
+                             const AfValue *item,
+                             gsize         *size_hint,
+                             AfRow         *row)
+{
+  g_autofree char *ad = NULL;
+  g_autoptr(GArray) sealed = NULL;
+  GString *out;
+
+  if (key == NULL)
+    {
+      af_store_row_prepare (key, table, item, size_hint, row);
+      return;
+    }
+  ad = af_store_item_ad (item);
+  sealed = g_array_sized_new (FALSE, FALSE, sizeof (AfCodecReplacement), 8);
+  g_array_set_clear_func (sealed, (GDestroyNotify) replacements_clear);
+  af_pii_seal_leaves (key, table, item, ad, sealed);
+  out = g_string_sized_new (*size_hint);
+  af_codec_write_item_replacing (out, item, (const AfCodecReplacement *) (gpointer) sealed->data,
+                                 sealed->len);
+  row->length = out->len;
+  *size_hint = out->len + 64;
+  row->text = g_string_free (out, FALSE);
+  af_store_row_init (row, table, item);
+}
+
 void
 af_store_row_clear (AfRow *row)
 {
