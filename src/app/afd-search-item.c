@@ -20,6 +20,13 @@ struct _AfdSearchItem
 
 G_DEFINE_FINAL_TYPE (AfdSearchItem, afd_search_item, G_TYPE_OBJECT)
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 afd_search_item_finalize (GObject *object)
 {
@@ -35,6 +42,10 @@ static void
 afd_search_item_class_init (AfdSearchItemClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = afd_search_item_finalize;
+
+  /* The line now says something else (afd_search_item_update()). */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -154,4 +165,42 @@ afd_search_item_get_label (AfdSearchItem *self)
 {
   g_return_val_if_fail (AFD_IS_SEARCH_ITEM (self), NULL);
   return self->row != NULL ? afd_queue_row_get_title (self->row) : self->label;
+}
+
+/* What the line shows, compared: a result's row by what it shows, not by identity (each
+ * search builds new rows). */
+static gboolean
+shows_the_same (AfdSearchItem *self,
+                AfdSearchItem *from)
+{
+  if (self->kind != from->kind || self->table != from->table || self->total != from->total ||
+      g_strcmp0 (self->label, from->label) != 0)
+    return FALSE;
+  if (self->row == NULL || from->row == NULL)
+    return self->row == from->row;
+  return afd_queue_row_equal (self->row, from->row);
+}
+
+gboolean
+afd_search_item_update (AfdSearchItem *self,
+                        AfdSearchItem *from)
+{
+  gboolean same;
+
+  g_return_val_if_fail (AFD_IS_SEARCH_ITEM (self), FALSE);
+  g_return_val_if_fail (AFD_IS_SEARCH_ITEM (from), FALSE);
+
+  if (self == from)
+    return FALSE;
+  same = shows_the_same (self, from);
+  self->kind = from->kind;
+  self->table = from->table;
+  self->total = from->total;
+  /* The newest row even when it shows the same: it is the one a result opens. */
+  g_set_object (&self->row, from->row);
+  g_free (self->label);
+  self->label = g_strdup (from->label);
+  if (!same)
+    g_signal_emit (self, signals[CHANGED], 0);
+  return !same;
 }

@@ -52,6 +52,12 @@ gint64             afd_search_item_get_total  (AfdSearchItem  *self);
 /* What the line says: "Documents · 12", "Show 7 More", or the row's title. */
 const char        *afd_search_item_get_label  (AfdSearchItem  *self);
 
+/* Makes @self show what @from shows, in place, so that the widget showing it is kept
+ * (a new search reuses the lines of the last one). Emits "changed" and returns TRUE
+ * when what the line shows differs; a result's row is taken from @from either way. */
+gboolean           afd_search_item_update     (AfdSearchItem  *self,
+                                               AfdSearchItem  *from);
+
 /* "Audits", "Documents" or "Artworks". */
 const char        *afd_search_item_kind_name  (AfTable         table);
 

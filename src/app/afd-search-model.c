@@ -18,7 +18,6 @@ typedef struct
   GPtrArray  *rows;       /* (owned) (nullable) AfdQueueRow, best first */
   gint64      total;      /* every match, beyond the rows read */
   gboolean    expanded;   /* "Show More" used: every row read is shown */
-  guint       n_items;    /* the group's lines in the flat list */
 } Group;
 
 struct _AfdSearchModel
@@ -35,6 +34,9 @@ struct _AfdSearchModel
   guint          n_pending;    /* groups of that search still on their way */
   guint          n_started;
   guint          n_delivered;
+  /* The lines are those of a search cleared since: kept so that the next search shows
+   * its results in their widgets, but not to be shown (afd_search_model_is_stale()). */
+  gboolean       stale;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -44,6 +46,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AfdSearchModel, afd_search_model, G_TYPE_OBJECT,
 
 enum {
   FINISHED,
+  UPDATED,
   N_SIGNALS
 };
 
@@ -159,17 +162,6 @@ search_job (AfStore   *store,
 
 /* ---- Groups in the flat list ----------------------------------------------------------- */
 
-static guint
-group_position (AfdSearchModel *self,
-                guint           index)
-{
-  guint position = 0;
-
-  for (guint i = 0; i < index; i++)
-    position += self->groups[i].n_items;
-  return position;
-}
-
 static GPtrArray *
 group_build (Group   *group,
              AfTable  table)
@@ -190,22 +182,46 @@ group_build (Group   *group,
   return lines;
 }
 
-/* Replaces the group's lines by what it holds now, in one items-changed. */
-static void
-group_refresh (AfdSearchModel *self,
-               guint           index)
+/* Every group's lines, one after another, as they should be shown now. */
+static GPtrArray *
+lines_build (AfdSearchModel *self)
 {
-  Group *group = &self->groups[index];
-  guint position = group_position (self, index);
-  guint removed = group->n_items;
-  g_autoptr(GPtrArray) lines = group_build (group, group_tables[index]);
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_object_unref);
 
-  g_ptr_array_remove_range (self->items, position, removed);
-  for (guint i = 0; i < lines->len; i++)
-    g_ptr_array_insert (self->items, position + i, g_object_ref (g_ptr_array_index (lines, i)));
-  group->n_items = lines->len;
-  if (removed > 0 || lines->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, lines->len);
+  for (guint i = 0; i < N_GROUPS; i++)
+    {
+      GPtrArray *group = group_build (&self->groups[i], group_tables[i]);
+
+      g_ptr_array_extend_and_steal (lines, group);
+    }
+  return lines;
+}
+
+/* The list takes what the groups hold now. The lines already there are updated in
+ * place, line by line, so that the list view keeps their widgets and rebinds only the
+ * lines that show something else (GTK 4.8 builds a new widget for every new item of an
+ * items-changed); only the lines beyond the old end are added or removed. */
+static void
+lines_apply (AfdSearchModel *self)
+{
+  g_autoptr(GPtrArray) lines = lines_build (self);
+  guint old_len = self->items->len;
+  guint kept = MIN (old_len, lines->len);
+
+  for (guint i = 0; i < kept; i++)
+    afd_search_item_update (g_ptr_array_index (self->items, i), g_ptr_array_index (lines, i));
+  if (lines->len > old_len)
+    {
+      for (guint i = old_len; i < lines->len; i++)
+        g_ptr_array_add (self->items, g_object_ref (g_ptr_array_index (lines, i)));
+      g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, lines->len - old_len);
+    }
+  else if (lines->len < old_len)
+    {
+      g_ptr_array_set_size (self->items, lines->len);
+      g_list_model_items_changed (G_LIST_MODEL (self), lines->len, old_len - lines->len, 0);
+    }
+  g_signal_emit (self, signals[UPDATED], 0);
 }
 
 static void
@@ -219,7 +235,10 @@ group_set (AfdSearchModel *self,
   g_clear_pointer (&group->rows, g_ptr_array_unref);
   group->rows = rows;
   group->total = rows != NULL ? total : 0;
-  group_refresh (self, index);
+  /* After a clear, the lines wait for every group: a group taken in alone would drop
+   * the widgets of the lines below it, that the next groups need again. */
+  if (!self->stale)
+    lines_apply (self);
 }
 
 static guint
@@ -246,6 +265,11 @@ group_done (AfdSearchModel *self)
   if (--self->n_pending == 0)
     {
       g_clear_object (&self->cancellable);
+      if (self->stale)
+        {
+          self->stale = FALSE;
+          lines_apply (self);
+        }
       g_signal_emit (self, signals[FINISHED], 0);
     }
 }
@@ -303,20 +327,22 @@ search_group (AfdSearchModel *self,
                              group_result_free, self->cancellable, searched_cb, delivery);
 }
 
+/* The search is cleared: its groups go, but its lines stay, stale, for the widgets the
+ * list view shows them with (GTK 4.8 makes new ones for new items, and the next search's
+ * results will need as many). */
 static void
 clear_groups (AfdSearchModel *self)
 {
-  guint removed = self->items->len;
-
   for (guint i = 0; i < N_GROUPS; i++)
     {
       g_clear_pointer (&self->groups[i].rows, g_ptr_array_unref);
       self->groups[i].total = 0;
-      self->groups[i].n_items = 0;
     }
-  g_ptr_array_set_size (self->items, 0);
-  if (removed > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+  if (self->items->len > 0 && !self->stale)
+    {
+      self->stale = TRUE;
+      g_signal_emit (self, signals[UPDATED], 0);
+    }
 }
 
 void
@@ -378,7 +404,8 @@ afd_search_model_expand (AfdSearchModel *self,
   g_return_if_fail (index < N_GROUPS);
 
   self->groups[index].expanded = TRUE;
-  group_refresh (self, index);
+  if (!self->stale)
+    lines_apply (self);
 }
 
 /* ---- GObject ------------------------------------------------------------------------- */
@@ -421,6 +448,11 @@ afd_search_model_class_init (AfdSearchModelClass *klass)
   signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                     G_TYPE_NONE, 0);
+  /* The lines changed: some in place (AfdSearchItem::changed), maybe some added or
+   * removed at the end (items-changed). */
+  signals[UPDATED] = g_signal_new ("updated", G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
 }
 
 static void
@@ -461,6 +493,13 @@ afd_search_model_is_searching (AfdSearchModel *self)
 {
   g_return_val_if_fail (AFD_IS_SEARCH_MODEL (self), FALSE);
   return self->n_pending > 0;
+}
+
+gboolean
+afd_search_model_is_stale (AfdSearchModel *self)
+{
+  g_return_val_if_fail (AFD_IS_SEARCH_MODEL (self), FALSE);
+  return self->stale;
 }
 
 gint64

@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (AfdSearchModel, afd_search_model, AFD, SEARCH_MODEL, GObje
 
 AfdSearchModel *afd_search_model_new          (AfStoreThread   *thread);
 AfStoreThread  *afd_search_model_get_thread   (AfdSearchModel  *self);
-/* Searches @text (NULL or empty: empties the model), cancelling the search under way. */
+/* Searches @text, cancelling the search under way. NULL or empty clears the search: its
+ * lines stay, stale (afd_search_model_is_stale()), until the next search's replace them. */
 void            afd_search_model_set_text     (AfdSearchModel  *self,
                                                const char      *text);
 /* Searches the same text again (an edit may have changed what it finds), each group
@@ -43,6 +44,9 @@ void            afd_search_model_expand       (AfdSearchModel  *self,
 const char     *afd_search_model_get_text     (AfdSearchModel  *self);
 /* TRUE from a search's start until each of its groups has arrived ("finished"). */
 gboolean        afd_search_model_is_searching (AfdSearchModel  *self);
+/* TRUE from a clear until the next search has every group: the lines are those of the
+ * search cleared, kept for their widgets, and not to be shown. */
+gboolean        afd_search_model_is_stale     (AfdSearchModel  *self);
 /* The number of matches of @table in the last search finished for it; 0 before. */
 gint64          afd_search_model_get_total    (AfdSearchModel  *self,
                                                AfTable          table);

@@ -27,6 +27,8 @@ struct _AfdSearchResults
   gboolean            quiet;
   /* (owned) (nullable) The result to select again once a refresh has finished. */
   char               *reselect_id;
+  /* (owned) (nullable) The result selected: the lines change in place under it. */
+  char               *selected_id;
 };
 
 G_DEFINE_FINAL_TYPE (AfdSearchResults, afd_search_results, GTK_TYPE_WIDGET)
@@ -51,6 +53,9 @@ typedef struct
   GtkWidget *badge;
   GtkWidget *more;
   GtkWidget *note;
+  GtkListItem   *list_item;   /* (unowned) whose child the line is */
+  AfdSearchItem *item;        /* (unowned) (nullable) the item bound, while bound */
+  gulong         changed_id;  /* its "changed" handler */
 } Line;
 
 static GtkWidget *
@@ -137,13 +142,11 @@ bind_result (Line        *line,
                                   accessible, -1);
 }
 
+/* Shows @line's item, bound or changed in place. */
 static void
-bind_cb (GtkSignalListItemFactory *factory,
-         GtkListItem              *list_item,
-         AfdSearchResults         *self)
+line_show (Line *line)
 {
-  AfdSearchItem *item = gtk_list_item_get_item (list_item);
-  Line *line = g_object_get_data (G_OBJECT (gtk_list_item_get_child (list_item)), "afd-search-line");
+  AfdSearchItem *item = line->item;
   AfdSearchItemKind kind = afd_search_item_get_kind (item);
 
   gtk_widget_set_visible (line->header, kind == AFD_SEARCH_ITEM_HEADER);
@@ -152,8 +155,8 @@ bind_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_visible (line->note, kind == AFD_SEARCH_ITEM_NOTE);
   /* Only results open something; a header or a note is a label, "Show More" a button
    * of its own. */
-  gtk_list_item_set_activatable (list_item, kind == AFD_SEARCH_ITEM_RESULT);
-  gtk_list_item_set_selectable (list_item, kind == AFD_SEARCH_ITEM_RESULT);
+  gtk_list_item_set_activatable (line->list_item, kind == AFD_SEARCH_ITEM_RESULT);
+  gtk_list_item_set_selectable (line->list_item, kind == AFD_SEARCH_ITEM_RESULT);
   if (kind == AFD_SEARCH_ITEM_HEADER)
     gtk_label_set_label (GTK_LABEL (line->header), afd_search_item_get_label (item));
   else if (kind == AFD_SEARCH_ITEM_NOTE)
@@ -165,6 +168,54 @@ bind_cb (GtkSignalListItemFactory *factory,
       gtk_button_set_label (GTK_BUTTON (line->more), afd_search_item_get_label (item));
       g_object_set_data (G_OBJECT (line->more), "afd-search-table",
                          GUINT_TO_POINTER (afd_search_item_get_table (item)));
+    }
+}
+
+static Line *
+line_of (GtkListItem *list_item)
+{
+  return g_object_get_data (G_OBJECT (gtk_list_item_get_child (list_item)), "afd-search-line");
+}
+
+/* A new search updates the lines in place (afd-search-model.c): the widget stays bound
+ * to its item and follows it. */
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *list_item,
+         AfdSearchResults         *self)
+{
+  Line *line = line_of (list_item);
+
+  line->list_item = list_item;
+  line->item = gtk_list_item_get_item (list_item);
+  line->changed_id = g_signal_connect_swapped (line->item, "changed", G_CALLBACK (line_show), line);
+  line_show (line);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           AfdSearchResults         *self)
+{
+  Line *line = line_of (list_item);
+
+  g_clear_signal_handler (&line->changed_id, line->item);
+  line->item = NULL;
+}
+
+/* Should a bound line be torn down, it stops following its item. */
+static void
+teardown_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             AfdSearchResults         *self)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  Line *line = child != NULL ? g_object_get_data (G_OBJECT (child), "afd-search-line") : NULL;
+
+  if (line != NULL && line->item != NULL)
+    {
+      g_clear_signal_handler (&line->changed_id, line->item);
+      line->item = NULL;
     }
 }
 
@@ -192,12 +243,17 @@ open_position (AfdSearchResults *self,
   return TRUE;
 }
 
+static const char *item_id_at (AfdSearchResults *self, guint position);
+
 /* A click or the arrows select a result: it opens, as a queue's rows do. */
 static void
 selection_changed_cb (AfdSearchResults *self)
 {
   guint position = gtk_single_selection_get_selected (self->selection);
 
+  g_free (self->selected_id);
+  self->selected_id = position != GTK_INVALID_LIST_POSITION ? g_strdup (item_id_at (self, position))
+                                                            : NULL;
   if (!self->quiet && position != GTK_INVALID_LIST_POSITION)
     open_position (self, position);
 }
@@ -267,19 +323,56 @@ reselect (AfdSearchResults *self)
 }
 
 static void
+select_quietly (AfdSearchResults *self,
+                guint             position)
+{
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->quiet = FALSE;
+}
+
+/* The lines changed in place: the selection stays on its result, wherever that went,
+ * or goes if the result is not shown any more. */
+static void update_state (AfdSearchResults *self);
+
+static void
+updated_cb (AfdSearchResults *self)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  g_autofree char *selected_id = NULL;
+
+  update_state (self);
+  if (position == GTK_INVALID_LIST_POSITION || self->selected_id == NULL ||
+      g_strcmp0 (item_id_at (self, position), self->selected_id) == 0)
+    return;
+  selected_id = g_strdup (self->selected_id);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (item_id_at (self, i), selected_id) == 0)
+      {
+        select_quietly (self, i);
+        return;
+      }
+  select_quietly (self, GTK_INVALID_LIST_POSITION);
+}
+
+static void
 finished_cb (AfdSearchResults *self)
 {
   reselect (self);
 }
 
 /* The list stays while a search runs (its rows are replaced as groups arrive); the
- * empty page only once every group has said it has nothing. */
+ * empty page only once every group has said it has nothing. A cleared search's lines
+ * are not shown: a blank page until the next search's replace them. */
 static void
 update_state (AfdSearchResults *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
 
-  if (empty && !afd_search_model_is_searching (self->model) &&
+  if (afd_search_model_is_stale (self->model))
+    gtk_stack_set_visible_child_name (self->stack, "blank");
+  else if (empty && !afd_search_model_is_searching (self->model) &&
       *afd_search_model_get_text (self->model) != '\0')
     show_empty (self);
   else
@@ -318,6 +411,7 @@ afd_search_results_dispose (GObject *object)
 
   drop_model (self);
   g_clear_pointer (&self->reselect_id, g_free);
+  g_clear_pointer (&self->selected_id, g_free);
   /* The template's one child, the stack, is bound by name: this unparents it. */
   gtk_widget_dispose_template (GTK_WIDGET (self), AFD_TYPE_SEARCH_RESULTS);
   g_clear_object (&self->selection);
@@ -356,6 +450,8 @@ afd_search_results_init (AfdSearchResults *self)
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 
@@ -383,6 +479,7 @@ afd_search_results_set_thread (AfdSearchResults *self,
   g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (items_changing_cb), self);
   g_signal_connect_data (self->model, "items-changed", G_CALLBACK (items_changed_cb), self, NULL,
                          G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_swapped (self->model, "updated", G_CALLBACK (updated_cb), self);
   g_signal_connect_swapped (self->model, "finished", G_CALLBACK (update_state), self);
   g_signal_connect_swapped (self->model, "finished", G_CALLBACK (finished_cb), self);
   self->quiet = TRUE;

@@ -408,7 +408,9 @@ test_open_and_clear (Fixture       *f,
   afd_test_run_for (50);
   g_assert_cmpstr (visible_page (f), ==, "list");
   g_assert_cmpuint (afd_queue_list_get_n_items (f->list), ==, G_N_ELEMENTS (artwork_names));
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  /* The cleared search's lines are kept for their widgets, stale, and not shown. */
+  g_assert_true (afd_search_model_is_stale (search_model (f)));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
 
   /* A queue chosen in the sidebar ends a search the same way (afd_queue_list_stop_search). */
   type_text (f, WORD);
@@ -417,7 +419,8 @@ test_open_and_clear (Fixture       *f,
   afd_queue_list_stop_search (f->list);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_cmpstr (visible_page (f), ==, "list");
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  g_assert_true (afd_search_model_is_stale (search_model (f)));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
 }
 
 static void
@@ -626,6 +629,131 @@ test_superseded (Fixture       *f,
   g_cond_clear (&gate.cond);
 }
 
+/* The widgets the list view shows its lines with (the factory's boxes), in order. */
+static GPtrArray *
+line_widgets (GtkListView *view)
+{
+  GPtrArray *boxes = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child) && gtk_widget_get_first_child (child) != NULL)
+      g_ptr_array_add (boxes, gtk_widget_get_first_child (child));
+  return boxes;
+}
+
+/* What a line's widget shows: the text of its one visible label or button. */
+static const char *
+shown_text (GtkWidget *box)
+{
+  for (GtkWidget *part = gtk_widget_get_first_child (box); part != NULL;
+       part = gtk_widget_get_next_sibling (part))
+    {
+      if (!gtk_widget_get_visible (part))
+        continue;
+      if (GTK_IS_LABEL (part))
+        return gtk_label_get_label (GTK_LABEL (part));
+      if (GTK_IS_BUTTON (part))
+        return gtk_button_get_label (GTK_BUTTON (part));
+      /* A result: its title, the first label of its texts. */
+      return gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (gtk_widget_get_first_child (part))));
+    }
+  return NULL;
+}
+
+static gboolean
+lines_shown (gpointer data)
+{
+  GtkListView *view = data;
+  g_autoptr(GPtrArray) boxes = line_widgets (view);
+
+  return boxes->len == g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (view)));
+}
+
+/* A new search shows its results in the widgets of the last one: the lines are updated
+ * in place (GTK 4.8 builds new widgets for every new item), and each widget shows its
+ * new line, not what it showed before. */
+static void
+test_rows_reused (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (view));
+  GtkEditable *entry = GTK_EDITABLE (afd_queue_list_get_search_entry (f->list));
+  guint artworks = expected_matches (artwork_names, G_N_ELEMENTS (artwork_names), "still");
+  g_autofree char *header = g_strdup_printf ("%s · %u", afd_search_item_kind_name (AF_TABLE_ANALYSES),
+                                             artworks);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  guint n_cleared;
+
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  afd_test_wait_until (lines_shown, view, TIMEOUT_SECONDS);
+  before = line_widgets (view);
+  items = lines_of (shown);
+  g_assert_cmpuint (before->len, >, 1 + artworks);
+  for (guint i = 0; i < before->len; i++)
+    g_object_set_data (g_ptr_array_index (before, i), "test-shown-before", GINT_TO_POINTER (TRUE));
+
+  gtk_editable_set_text (entry, "still");
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  afd_test_wait_until (lines_shown, view, TIMEOUT_SECONDS);
+  after = line_widgets (view);
+  lines = lines_of (shown);
+  g_assert_cmpuint (lines->len, ==, 1 + artworks);
+  g_assert_cmpuint (after->len, ==, lines->len);
+  for (guint i = 0; i < after->len; i++)
+    {
+      GtkWidget *box = g_ptr_array_index (after, i);
+      g_autofree char *text = g_utf8_casefold (shown_text (box), -1);
+
+      /* The same widget and the same line object, showing the new search's line. */
+      g_assert_true (g_object_get_data (G_OBJECT (box), "test-shown-before"));
+      g_assert_true (g_ptr_array_index (lines, i) == g_ptr_array_index (items, i));
+      if (i == 0)
+        g_assert_cmpstr (shown_text (box), ==, header);
+      else
+        g_assert_nonnull (strstr (text, "still"));
+    }
+  /* Each widget's line is what the model holds at its place. */
+  g_assert_cmpint (afd_search_item_get_kind (g_ptr_array_index (lines, 0)), ==, AFD_SEARCH_ITEM_HEADER);
+  g_assert_cmpint (afd_search_item_get_table (g_ptr_array_index (lines, 1)), ==, AF_TABLE_ANALYSES);
+
+  /* Cleared, then a new search: while it runs nothing of the cleared one shows; then its
+   * results, the first of them in the widgets shown before the clear. */
+  for (guint i = 0; i < after->len; i++)
+    g_object_set_data (g_ptr_array_index (after, i), "test-shown-cleared", GINT_TO_POINTER (TRUE));
+  n_cleared = after->len;
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_cmpstr (visible_page (f), ==, "list");
+  type_text (f, "quill");
+  g_assert_true (afd_search_model_is_searching (search_model (f)) ||
+                 afd_queue_list_is_searching (f->list));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_first_child (
+                     GTK_WIDGET (afd_queue_list_get_search_results (f->list))))), !=, "results");
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  afd_test_wait_until (lines_shown, view, TIMEOUT_SECONDS);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  after = line_widgets (view);
+  lines = lines_of (shown);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_cmpstr (shown_text (g_ptr_array_index (after, 0)), ==,
+                   afd_search_item_get_label (g_ptr_array_index (lines, 0)));
+  g_assert_cmpint (afd_search_item_get_table (g_ptr_array_index (lines, 0)), ==, AF_TABLE_AUDITS);
+  for (guint i = 0; i < after->len; i++)
+    {
+      GtkWidget *box = g_ptr_array_index (after, i);
+
+      g_assert_true (i >= n_cleared || g_object_get_data (G_OBJECT (box), "test-shown-cleared"));
+      if (afd_search_item_get_kind (g_ptr_array_index (lines, i)) == AFD_SEARCH_ITEM_RESULT)
+        g_assert_cmpstr (shown_text (box), ==, afd_search_item_get_label (g_ptr_array_index (lines, i)));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -646,6 +774,8 @@ main (int   argc,
   g_test_add ("/search-results/beyond-max", Fixture, NULL, fixture_set_up, test_beyond_max,
               fixture_tear_down);
   g_test_add ("/search-results/superseded", Fixture, NULL, fixture_set_up, test_superseded,
+              fixture_tear_down);
+  g_test_add ("/search-results/rows-reused", Fixture, NULL, fixture_set_up, test_rows_reused,
               fixture_tear_down);
   return g_test_run ();
 }
