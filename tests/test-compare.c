@@ -246,6 +246,45 @@ test_large_window (Fixture       *f,
   afd_test_screenshot (GTK_WIDGET (f->page), "compare-wide.png");
 }
 
+static gboolean
+shows_both (AfdComparePage *page)
+{
+  return is_on_screen (GTK_WIDGET (afd_compare_page_get_document (page, 0))) &&
+         is_on_screen (GTK_WIDGET (afd_compare_page_get_document (page, 1)));
+}
+
+/* The window resized while documents are compared: side by side once they fit, one at
+ * a time (the one shown kept) when they do not, at once and without a frame left
+ * undrawn (the leaflet that held them warned, fatally here, when it unfolded). */
+static void
+test_resized (Fixture       *f,
+              gconstpointer  data)
+{
+  open_ssn_inconsistency (f, 1500, 2);
+  g_assert_true (shows_both (f->page));
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 800);
+  afd_test_settle (f->window, 5);
+  g_assert_false (shows_both (f->page));
+  g_assert_true (is_on_screen (GTK_WIDGET (afd_compare_page_get_document (f->page, 0))));
+  afd_compare_page_show_document (f->page, 1);
+  afd_test_settle (f->window, 5);
+  g_assert_true (is_on_screen (GTK_WIDGET (afd_compare_page_get_document (f->page, 1))));
+  g_assert_false (is_on_screen (GTK_WIDGET (afd_compare_page_get_document (f->page, 0))));
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  afd_test_settle (f->window, 5);
+  g_assert_true (shows_both (f->page));
+  g_assert_cmpstr (revealed_field (f->page, 0), ==, "employee_ssn");
+  g_assert_cmpstr (revealed_field (f->page, 1), ==, "ssn");
+
+  /* Narrow again: the document shown last is the one kept in view. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 800);
+  afd_test_settle (f->window, 5);
+  g_assert_true (is_on_screen (GTK_WIDGET (afd_compare_page_get_document (f->page, 1))));
+  g_assert_false (is_on_screen (GTK_WIDGET (afd_compare_page_get_document (f->page, 0))));
+}
+
 static void
 test_inconsistency_gone (Fixture       *f,
                          gconstpointer  data)
@@ -305,6 +344,7 @@ main (int   argc,
   ADD ("/compare/one-after-another", test_one_after_another);
   ADD ("/compare/small-window", test_small_window);
   ADD ("/compare/large-window", test_large_window);
+  ADD ("/compare/resized", test_resized);
   ADD ("/compare/inconsistency-gone", test_inconsistency_gone);
   ADD ("/compare/document-not-here", test_document_not_here);
 #undef ADD

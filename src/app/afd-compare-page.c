@@ -37,7 +37,7 @@ struct _AfdComparePage
   GtkToggleButton *reveal_button;
   GtkLabel        *description_label;
   GtkListBox      *values_list;
-  AdwLeaflet      *documents;
+  GtkBox          *documents;
 
   /* owned references */
   GArray          *sources;         /* of Source */
@@ -49,6 +49,10 @@ struct _AfdComparePage
   guint            index;           /* of the inconsistency in the audit's list */
   GCancellable    *cancellable;     /* (owned) (nullable) the reads in flight */
   guint            marks_source;
+
+  guint            shown;           /* the document in view when one at a time */
+  gboolean         folded;          /* one at a time: they do not fit side by side */
+  guint            fold_source;     /* folding or unfolding, after an allocation */
 };
 
 G_DEFINE_FINAL_TYPE (AfdComparePage, afd_compare_page, GTK_TYPE_WIDGET)
@@ -60,8 +64,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void layout_changed_cb (AfdComparePage *self);
 
 static void
 source_clear (gpointer data)
@@ -82,18 +84,14 @@ source_at (AfdComparePage *self,
 static void
 clear (AfdComparePage *self)
 {
-  g_autoptr(GListModel) pages = G_LIST_MODEL (adw_leaflet_get_pages (self->documents));
+  GtkWidget *child;
 
-  /* First, so that the leaflet's notifications while emptied find no source to mark. */
+  /* First, so that the layout's notifications while emptied find no source to mark. */
   g_array_set_size (self->sources, 0);
   afd_list_box_clear (self->values_list);
-  /* By its pages: the leaflet has widgets of its own (a shadow) among its children. */
-  while (g_list_model_get_n_items (pages) > 0)
-    {
-      g_autoptr(AdwLeafletPage) page = g_list_model_get_item (pages, 0);
-
-      adw_leaflet_remove (self->documents, adw_leaflet_page_get_child (page));
-    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->documents))) != NULL)
+    gtk_box_remove (self->documents, child);
+  self->shown = 0;
   g_clear_pointer (&self->field, g_free);
   g_clear_pointer (&self->title, g_free);
 }
@@ -254,6 +252,70 @@ value_row_new (Source        *source,
   return row;
 }
 
+/* Folded, one document is in view: its row says so, and the others lead to theirs. */
+static gboolean
+update_shown_marks (gpointer user_data)
+{
+  AfdComparePage *self = user_data;
+  GtkWidget *visible = GTK_WIDGET (afd_compare_page_get_document (self, self->shown));
+
+  self->marks_source = 0;
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      Source *source = source_at (self, i);
+
+      gtk_widget_set_visible (source->shown_mark, self->folded && source->page != NULL &&
+                                                  GTK_WIDGET (source->page) == visible);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+layout_changed_cb (AfdComparePage *self)
+{
+  if (self->marks_source == 0 && self->sources != NULL)
+    self->marks_source = g_idle_add (update_shown_marks, self);
+}
+
+/* ---- side by side, or one at a time ---- */
+
+static gboolean
+documents_fit (AfdComparePage *self,
+               int             width)
+{
+  guint n = afd_compare_page_get_n_documents (self);
+
+  return n < 2 || width >= (int) n * (DOCUMENT_MIN_WIDTH + 1);
+}
+
+/* Side by side every document is visible; folded, only the one shown. A document hidden
+ * is unmapped, as a page of a stack would be, and brought back where it was. */
+static void
+apply_fold (AfdComparePage *self)
+{
+  guint n = afd_compare_page_get_n_documents (self);
+
+  for (guint i = 0; i < n; i++)
+    gtk_widget_set_visible (GTK_WIDGET (afd_compare_page_get_document (self, i)),
+                            !self->folded || i == self->shown);
+  if (self->folded)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->documents), "side-by-side");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->documents), "side-by-side");
+  layout_changed_cb (self);
+}
+
+static gboolean
+fold_cb (gpointer user_data)
+{
+  AfdComparePage *self = user_data;
+
+  self->fold_source = 0;
+  self->folded = !documents_fit (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  apply_fold (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* ---- the documents ---- */
 
 static void
@@ -265,13 +327,7 @@ add_document (AfdComparePage *self,
 
   gtk_widget_set_size_request (page, DOCUMENT_MIN_WIDTH, -1);
   gtk_widget_set_hexpand (page, TRUE);
-  if (afd_compare_page_get_n_documents (self) > 0)
-    {
-      GtkWidget *separator = gtk_separator_new (GTK_ORIENTATION_VERTICAL);
-
-      adw_leaflet_page_set_navigatable (adw_leaflet_append (self->documents, separator), FALSE);
-    }
-  adw_leaflet_append (self->documents, page);
+  gtk_box_append (self->documents, page);
   source->page = AFD_DOCUMENT_PAGE (page);
   afd_document_page_load (source->page, workspace, source->document_id);
   /* One reveal for the audit: Ctrl+Shift+P in any document reveals them all. */
@@ -328,7 +384,8 @@ documents_read_cb (GObject      *object,
         add_document (self, source, self->workspace);
     }
   update_values (self);
-  layout_changed_cb (self);
+  self->folded = !documents_fit (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  apply_fold (self);
   /* The keyboard reviews the first document; a row of the values list moves it on. */
   if (afd_compare_page_get_n_documents (self) > 0)
     afd_document_page_focus_review (afd_compare_page_get_document (self, 0));
@@ -348,33 +405,6 @@ add_sources (AfdComparePage *self)
                              ids, (GDestroyNotify) g_strfreev,
                              (GDestroyNotify) g_ptr_array_unref, self->cancellable,
                              documents_read_cb, self);
-}
-
-/* Folded, one document is in view: its row says so, and the others lead to theirs. */
-static gboolean
-update_shown_marks (gpointer user_data)
-{
-  AfdComparePage *self = user_data;
-  gboolean folded = adw_leaflet_get_folded (self->documents);
-  GtkWidget *visible = adw_leaflet_get_visible_child (self->documents);
-
-  self->marks_source = 0;
-  for (guint i = 0; i < self->sources->len; i++)
-    {
-      Source *source = source_at (self, i);
-
-      gtk_widget_set_visible (source->shown_mark,
-                              folded && source->page != NULL && GTK_WIDGET (source->page) == visible);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* The leaflet says it folded while it is being allocated: the rows change after. */
-static void
-layout_changed_cb (AfdComparePage *self)
-{
-  if (self->marks_source == 0 && self->sources != NULL)
-    self->marks_source = g_idle_add (update_shown_marks, self);
 }
 
 static void
@@ -498,7 +528,8 @@ afd_compare_page_show_document (AfdComparePage *self,
   AfdDocumentPage *page = afd_compare_page_get_document (self, position);
 
   g_return_if_fail (page != NULL);
-  adw_leaflet_set_visible_child (self->documents, GTK_WIDGET (page));
+  self->shown = position;
+  apply_fold (self);
   /* The keyboard follows, so that F8 and Enter review the document now shown. */
   afd_document_page_focus_review (page);
 }
@@ -510,6 +541,7 @@ afd_compare_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->marks_source, g_source_remove);
+  g_clear_handle_id (&self->fold_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->workspace);
@@ -524,6 +556,42 @@ afd_compare_page_dispose (GObject *object)
   g_clear_pointer (&self->severity_class, g_free);
 
   G_OBJECT_CLASS (afd_compare_page_parent_class)->dispose (object);
+}
+
+static void
+afd_compare_page_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  gtk_widget_measure (gtk_widget_get_first_child (widget), orientation, for_size, minimum,
+                      natural, NULL, NULL);
+  /* The width of one document: narrower, the documents go one at a time instead of
+   * making the window wider (see size_allocate). */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = MIN (*minimum, DOCUMENT_MIN_WIDTH);
+}
+
+/* The page decides whether the documents fit side by side, and changes that just after
+ * the allocation (changing widgets while they are allocated leaves them unallocated):
+ * until then the layout that no longer fits is clipped, for one frame. */
+static void
+afd_compare_page_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  AfdComparePage *self = AFD_COMPARE_PAGE (widget);
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+  int child_min;
+
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &child_min, NULL, NULL, NULL);
+  gtk_widget_allocate (child, MAX (width, child_min), height, baseline, NULL);
+  if (self->fold_source == 0 && documents_fit (self, width) == self->folded)
+    self->fold_source = g_idle_add (fold_cb, self);
 }
 
 static void
@@ -565,10 +633,10 @@ afd_compare_page_class_init (AfdComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdComparePage, description_label);
   gtk_widget_class_bind_template_child (widget_class, AfdComparePage, values_list);
   gtk_widget_class_bind_template_child (widget_class, AfdComparePage, documents);
-  gtk_widget_class_bind_template_callback (widget_class, layout_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, value_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, reveal_toggled_cb);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = afd_compare_page_measure;
+  widget_class->size_allocate = afd_compare_page_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "afd-compare-page");
 }
 
@@ -578,4 +646,5 @@ afd_compare_page_init (AfdComparePage *self)
   self->sources = g_array_new (FALSE, TRUE, sizeof (Source));
   g_array_set_clear_func (self->sources, source_clear);
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 }
