@@ -17,9 +17,13 @@ struct _AfdSidebar
   /* borrowed references */
   GtkListBoxRow *chosen;   /* (nullable) the queue shown: changed by Enter or a click only */
   gboolean       released; /* the chosen row left unselected: its queue's list is aside */
+
+  gint64         counts[AFD_N_QUEUES];  /* -1: not known; UNCOUNTED: not asked yet */
 };
 
 G_DEFINE_FINAL_TYPE (AfdSidebar, afd_sidebar, GTK_TYPE_WIDGET)
+
+#define UNCOUNTED G_MININT64
 
 enum {
   QUEUE_SELECTED,
@@ -46,14 +50,59 @@ row_queue (GtkListBoxRow *row,
   return row != NULL && afd_queue_from_id (gtk_widget_get_name (GTK_WIDGET (row)), out_queue);
 }
 
+/* What screen readers say of a queue's row besides its name: how many items, and, while
+ * its list is aside, that it is still the queue shown (its row is not selected then). */
+static void
+describe_row (AfdSidebar *self,
+              AfdQueue    queue,
+              gboolean    marked)
+{
+  GtkWidget *row = queue_child (self, queue, "-row");
+  gint64 count = self->counts[queue];
+  g_autofree char *text = count >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, count)
+                                     : g_strdup ("?");
+  g_autofree char *items = NULL;
+  g_autofree char *description = NULL;
+
+  if (count == UNCOUNTED && !marked)
+    return;
+  /* TRANSLATORS: how many items a review queue holds, read out by screen readers */
+  items = g_strdup_printf (ngettext ("%s item", "%s items", count == 1 ? 1 : 2), text);
+  if (marked)
+    /* TRANSLATORS: read out by screen readers for the queue the user came from while
+     * documents are compared (its list is put aside); %s is "N items" */
+    description = g_strdup_printf (_("%s, current queue"), items);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description != NULL ? description : items, -1);
+}
+
+/* Released, the chosen row is still marked (style.css), so that the user sees where
+ * they are while its list is aside; selecting it is what would bring the list back. */
+static void
+mark_chosen (AfdSidebar *self,
+             gboolean    marked)
+{
+  AfdQueue queue;
+
+  if (!row_queue (self->chosen, &queue))
+    return;
+  if (marked)
+    gtk_widget_add_css_class (GTK_WIDGET (self->chosen), "queue-shown");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->chosen), "queue-shown");
+  describe_row (self, queue, marked);
+}
+
 /* Browse mode keeps a row selected: the chosen one is released in single mode. */
 static void
 release (AfdSidebar *self,
          gboolean    released)
 {
+  mark_chosen (self, FALSE);
   self->released = released;
   gtk_list_box_set_selection_mode (self->list_box, released ? GTK_SELECTION_SINGLE
                                                             : GTK_SELECTION_BROWSE);
+  mark_chosen (self, released);
 }
 
 /* Shows @row's queue, unless it is shown already. */
@@ -66,7 +115,9 @@ choose_row (AfdSidebar    *self,
 
   if (!row_queue (row, &queue))
     return;
-  /* Chosen first, so that row_selected_cb lets this selection stand. */
+  /* The row left is no longer marked; the one chosen first, so that row_selected_cb
+   * lets this selection stand. */
+  mark_chosen (self, FALSE);
   self->chosen = row;
   release (self, FALSE);
   if (gtk_list_box_get_selected_row (self->list_box) != row)
@@ -197,6 +248,8 @@ static void
 afd_sidebar_init (AfdSidebar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  for (AfdQueue queue = 0; queue < AFD_N_QUEUES; queue++)
+    self->counts[queue] = UNCOUNTED;
   gtk_list_box_set_header_func (self->list_box, header_func, NULL, NULL);
 }
 
@@ -247,13 +300,11 @@ set_count (AfdSidebar *self,
   GtkWidget *label = queue_child (self, queue, "-count");
   g_autofree char *text = count >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, count)
                                      : g_strdup ("?");
-  g_autofree char *description = NULL;
 
   gtk_label_set_label (GTK_LABEL (label), text);
-  /* TRANSLATORS: how many items a review queue holds, read out by screen readers */
-  description = g_strdup_printf (ngettext ("%s item", "%s items", count == 1 ? 1 : 2), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (queue_child (self, queue, "-row")),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  self->counts[queue] = count;
+  describe_row (self, queue, self->released &&
+                             queue_child (self, queue, "-row") == GTK_WIDGET (self->chosen));
 }
 
 void

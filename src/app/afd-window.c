@@ -75,6 +75,9 @@ struct _AfdWindow
   GCancellable         *counts_cancellable; /* (owned) (nullable) the queue counts being read */
 
   gboolean              painted;        /* the first frame is on screen */
+  gboolean              list_wanted;    /* the queue list asked for (not while comparing) */
+  gboolean              placed_wide;    /* the list was placed for a wide window */
+  guint                 place_source;   /* placing the list again after a resize */
 
   AfdQueue              queue;
 };
@@ -228,9 +231,38 @@ show_list_pane (AfdWindow *self,
   gboolean wide = gtk_widget_get_width (GTK_WIDGET (self)) >= COMPARE_WIDE_WIDTH;
   gboolean visible = shown || !wide;
 
+  self->list_wanted = shown;
+  self->placed_wide = wide;
   gtk_widget_set_visible (self->list_pane, visible);
   /* Released, the sidebar tells of its queue shown chosen again, even by a Select. */
   afd_sidebar_set_list_aside (self->sidebar, !visible);
+}
+
+static gboolean
+place_list_pane (gpointer user_data)
+{
+  AfdWindow *self = user_data;
+
+  self->place_source = 0;
+  show_list_pane (self, self->list_wanted);
+  return G_SOURCE_REMOVE;
+}
+
+/* Resized across COMPARE_WIDE_WIDTH while documents are compared: the queue list steps
+ * aside or comes back now, not at the next page. Not while the window is being
+ * allocated, which would leave the panes unallocated: just after. */
+static void
+afd_window_size_allocate (GtkWidget *widget,
+                          int        width,
+                          int        height,
+                          int        baseline)
+{
+  AfdWindow *self = AFD_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (afd_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if (!self->list_wanted && self->place_source == 0 &&
+      (width >= COMPARE_WIDE_WIDTH) != self->placed_wide)
+    self->place_source = g_idle_add (place_list_pane, self);
 }
 
 static void
@@ -686,6 +718,7 @@ afd_window_dispose (GObject *object)
 {
   AfdWindow *self = AFD_WINDOW (object);
 
+  g_clear_handle_id (&self->place_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->outbox_cancellable);
@@ -715,6 +748,7 @@ afd_window_class_init (AfdWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = afd_window_dispose;
+  widget_class->size_allocate = afd_window_size_allocate;
   window_class->close_request = afd_window_close_request;
 
   /* Emitted once the window's first frame is on screen: a good moment to start work
@@ -814,6 +848,7 @@ afd_window_init (AfdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit-artwork", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-user", FALSE);
+  self->list_wanted = TRUE;
   self->pending_ids = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (update_back_button), self);
