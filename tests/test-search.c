@@ -8,6 +8,7 @@
  */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "af-codec.h"
 #include "af-fold.h"
@@ -630,6 +631,88 @@ test_migration (void)
   assert_index_consistent (path);
 }
 
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return text;
+}
+
+/* Makes the index of a cache as schema 4 had it (column sizes kept, the 1 MiB hash),
+ * every row indexed, and the cache of schema 4 again. */
+static void
+lay_out_as_schema4 (const char *path)
+{
+  static const char *tables[][2] = {
+    { "audits", "audits_search" }, { "documents", "documents_search" },
+    { "analyses", "analyses_search" },
+  };
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "DROP TABLE %2$s;"
+        "CREATE VIRTUAL TABLE %2$s USING fts5 (search_text, content = '%1$s',"
+        " content_rowid = 'rowid', tokenize = 'trigram case_sensitive 1');"
+        "INSERT INTO %2$s (%2$s) VALUES ('rebuild');", tables[i][0], tables[i][1]);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Schema 5 lays the index out again for bulk writes (no column sizes, a 16 MiB hash):
+ * a cache of schema 4 is migrated, and what it held is found as before. */
+static void
+test_migration_layout (void)
+{
+  g_autofree char *path = af_test_scratch ("layout.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+  g_autofree char *sql = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *docsize = NULL;
+  g_autofree char *version = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  put_audit (store, "c1", "Søren Kierkegaard", "4102444800");
+  put_audit (store, "c2", "Hannah Arendt", "4102444800");
+  g_clear_object (&store);
+  lay_out_as_schema4 (path);
+
+  store = af_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "soren", "c1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "arendt", "c2"));
+  put_audit (store, "c1", "Simone Weil", "4102444800");
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "soren", "c1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "weil", "c1"));
+  g_clear_object (&store);
+  assert_index_consistent (path);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sql = query_text (db, "SELECT sql FROM sqlite_master WHERE name = 'documents_search'");
+  hash = query_text (db, "SELECT v FROM audits_search_config WHERE k = 'hashsize'");
+  docsize = query_text (db, "SELECT name FROM sqlite_master WHERE name = 'audits_search_docsize'");
+  g_assert_nonnull (strstr (sql, "columnsize = 0"));
+  g_assert_cmpstr (hash, ==, "16777216");
+  g_assert_null (docsize);
+  version = query_text (db, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "5");
+  sqlite3_close (db);
+}
+
 /* Rows without the attribute a queue sorts on: they come last (or first) in a queue. */
 static const char keyless_audits[] =
   "{\"Items\": ["
@@ -754,6 +837,7 @@ main (int   argc,
   g_test_add_func ("/search/follows-writes", test_follows_writes);
   g_test_add_func ("/search/follows-imports", test_follows_imports);
   g_test_add_func ("/search/migration", test_migration);
+  g_test_add_func ("/search/migration-layout", test_migration_layout);
   g_test_add_func ("/queue/keyset-pages", test_keyset_pages);
 
   status = g_test_run ();

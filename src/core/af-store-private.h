@@ -293,6 +293,10 @@ gboolean  af_store_search_register     (AfStore        *self,
 /* Schema 4, inside the migration's transaction. */
 gboolean  af_store_search_migrate      (AfStore        *self,
                                         GError        **error);
+/* Schema 5, inside the migration's transaction: the index tables made again with the
+ * layout for bulk writes (columnsize = 0, a 16 MiB hash), every row indexed again. */
+gboolean  af_store_search_migrate_layout (AfStore      *self,
+                                          GError      **error);
 /* A WHERE clause (in parentheses) for AfQuery.search on @table, its parameters appended
  * to @binds (texts); FALSE, with nothing appended, when @text has no word. */
 gboolean  af_store_search_clause       (AfTable         table,

@@ -118,6 +118,9 @@ static const char * const migrations[] = {
   /* 4: the search index (af-store-search.c): a `search_text` column, an FTS5 table and
    * its triggers per kind, every cached row indexed. Made in C (migration_steps). */
   "",
+  /* 5: the search index laid out for imports (af_store_search_migrate_layout ()): no
+   * per-row column sizes, a file's new terms written out as one segment. Made in C. */
+  "",
 };
 
 /* The steps of a migration that SQL alone cannot do, run after its SQL. */
@@ -126,6 +129,7 @@ static gboolean (* const migration_steps[]) (AfStore *self, GError **error) = {
   NULL,
   NULL,
   af_store_search_migrate,
+  af_store_search_migrate_layout,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migration_steps) == AF_STORE_SCHEMA_VERSION);

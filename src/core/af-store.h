@@ -38,7 +38,7 @@ typedef enum
   AF_STORE_ERROR_INTEGRITY,      /* an item's encrypted values do not authenticate */
 } AfStoreError;
 
-#define AF_STORE_SCHEMA_VERSION 4
+#define AF_STORE_SCHEMA_VERSION 5
 
 #define AF_TYPE_STORE (af_store_get_type ())
 G_DECLARE_FINAL_TYPE (AfStore, af_store, AF, STORE, GObject)
