@@ -26,6 +26,8 @@ struct _AfdQueueModel
   GCancellable  *cancellable;  /* the loads of the current count; replaced by a reload */
   AfQuery        query;        /* its strings are owned */
   GHashTable    *pages;        /* page index -> (owned) Page */
+  GHashTable    *stale;        /* page index -> (owned) Page: the rows a reload found the
+                                  count unchanged for, shown until their page is read again */
   GHashTable    *placeheld;    /* page indexes a placeholder row was handed out for */
   GPtrArray     *starts;       /* (owned) AfStoreCursor where page i starts, i < len;
                                   [0] is NULL: the first page */
@@ -88,6 +90,7 @@ afd_queue_model_finalize (GObject *object)
 
   free_query_strings (&self->query);
   g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_clear_pointer (&self->stale, g_hash_table_unref);
   g_clear_pointer (&self->placeheld, g_hash_table_unref);
   g_clear_pointer (&self->starts, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
@@ -122,6 +125,7 @@ static void
 afd_queue_model_init (AfdQueueModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
+  self->stale = g_hash_table_new_full (NULL, NULL, NULL, page_free);
   self->placeheld = g_hash_table_new (NULL, NULL);
   self->loading = NONE;
   self->wanted = NONE;
@@ -182,14 +186,55 @@ keep_page (AfdQueueModel *self,
 
 static void load_next (AfdQueueModel *self);
 
-/* The rows of a page a list saw placeholders for replace them. */
+/* @page read again replaces @old, row by row: a row that did not change stays the same
+ * object, and the list is told only of the runs of rows that did. GTK 4.8's list view
+ * binds, measures and lays out again every row it is told of: after a pull that changed
+ * a few rows of a page, a few rows, not the ~200 the list holds. */
+static void
+refresh_rows (AfdQueueModel *self,
+              Page          *page,
+              GPtrArray     *old)
+{
+  guint first = page->index * AFD_QUEUE_MODEL_PAGE_SIZE;
+  guint n = first < self->n_items ? MIN (AFD_QUEUE_MODEL_PAGE_SIZE, self->n_items - first) : 0;
+  guint run = 0;
+
+  for (guint i = 0; i <= n; i++)
+    {
+      gpointer before = i < n && i < old->len ? g_ptr_array_index (old, i) : NULL;
+      gpointer after = i < n && i < page->rows->len ? g_ptr_array_index (page->rows, i) : NULL;
+
+      if (i < n && (before == NULL || after == NULL || !afd_queue_row_equal (before, after)))
+        {
+          run++;
+          continue;
+        }
+      if (after != NULL)
+        {
+          g_object_unref (after);
+          g_ptr_array_index (page->rows, i) = g_object_ref (before);
+        }
+      if (run > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), first + i - run, run, run);
+      run = 0;
+    }
+}
+
+/* The rows of a page a list saw placeholders for replace them; the rows of a page read
+ * again after a reload replace the ones that changed. */
 static void
 show_page (AfdQueueModel *self,
            Page          *page)
 {
   guint first = page->index * AFD_QUEUE_MODEL_PAGE_SIZE;
+  Page *old = g_hash_table_lookup (self->stale, GUINT_TO_POINTER (page->index));
   guint n;
 
+  if (old != NULL)
+    {
+      refresh_rows (self, page, old->rows);
+      g_hash_table_remove (self->stale, GUINT_TO_POINTER (page->index));
+    }
   if (!g_hash_table_remove (self->placeheld, GUINT_TO_POINTER (page->index)) ||
       first >= self->n_items)
     return;
@@ -349,6 +394,21 @@ page_read_cb (GObject      *source,
   load_next (self);
 }
 
+/* The stale page last looked at (the one a list most likely shows), or NONE. */
+static guint
+most_recent_stale (AfdQueueModel *self)
+{
+  GHashTableIter iter;
+  Page *page;
+  Page *newest = NULL;
+
+  g_hash_table_iter_init (&iter, self->stale);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
+    if (newest == NULL || page->last_used > newest->last_used)
+      newest = page;
+  return newest != NULL ? newest->index : NONE;
+}
+
 /* Reads the page a list asked for, by keyset: from the nearest page whose start is
  * known, one page after the other (never by OFFSET). */
 static void
@@ -357,17 +417,24 @@ load_next (AfdQueueModel *self)
   guint index;
   guint skip = 0;
 
-  if (self->counting || self->loading != NONE || self->wanted == NONE)
+  if (self->counting || self->loading != NONE)
+    return;
+  if (self->wanted == NONE)
+    self->wanted = most_recent_stale (self);
+  if (self->wanted == NONE)
     return;
   if (g_hash_table_contains (self->pages, GUINT_TO_POINTER (self->wanted)))
     {
       self->wanted = NONE;
+      load_next (self);           /* a stale page, perhaps */
       return;
     }
   index = MIN (self->wanted, self->starts->len - 1);
-  /* A page a list was shown "Loading…" for is read on the way, not walked past. */
+  /* A page a list was shown "Loading…" or stale rows for is read on the way, not
+   * walked past. */
   while (index + skip < self->wanted && skip < MAX_SKIP &&
-         !g_hash_table_contains (self->placeheld, GUINT_TO_POINTER (index + skip)))
+         !g_hash_table_contains (self->placeheld, GUINT_TO_POINTER (index + skip)) &&
+         !g_hash_table_contains (self->stale, GUINT_TO_POINTER (index + skip)))
     skip++;
   self->loading = index;
   queue_read (self, g_ptr_array_index (self->starts, index), FALSE, skip, page_read_cb);
@@ -414,6 +481,12 @@ afd_queue_model_get_item (GListModel *model,
     return NULL;
 
   page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+  if (page == NULL && (page = g_hash_table_lookup (self->stale, GUINT_TO_POINTER (index))) != NULL)
+    {
+      /* Shown as it was until its page, read again, says which rows changed. */
+      self->wanted = index;
+      load_next (self);
+    }
   if (page == NULL)
     {
       /* Asked for, read on the store's thread; the rows replace the placeholder. */
@@ -443,8 +516,8 @@ list_model_iface_init (GListModelInterface *iface)
 
 /* A reload that finds the first rows as they were keeps their objects, and tells the
  * list only about the rows after them: GTK 4.8's list view would otherwise build its
- * ~200 row widgets again (after every pull, review or note), as it matches rows by
- * identity. Returns how many leading rows are unchanged. */
+ * ~200 row widgets again, as it matches rows by identity. Returns how many leading rows
+ * are unchanged. (When the count changed: the rows after them may have moved.) */
 static guint
 keep_unchanged_rows (AfdQueueModel *self,
                      GPtrArray     *rows)
@@ -464,30 +537,56 @@ keep_unchanged_rows (AfdQueueModel *self,
   return n;
 }
 
+/* A reload that finds as many items as before (a pull that changed items, a note, a
+ * review that left the item in the queue) keeps every row shown: the first page's rows
+ * that changed replace theirs at once, the other pages' rows stay as they were, stale,
+ * until each is read again (the page last looked at first) and its changed rows
+ * replace theirs. The list is told of the rows that changed only, never of all. */
 static void
-first_read_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+refresh_in_place (AfdQueueModel *self,
+                  Read          *first)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(Read) first = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
-  AfdQueueModel *self;
-  guint old_n_items;
+  GHashTableIter iter;
+  gpointer key;
+  Page *page;
+  g_autoptr(GPtrArray) old_first = NULL;
+
+  g_hash_table_remove_all (self->stale);
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, (gpointer *) &page))
+    {
+      g_hash_table_iter_steal (&iter);
+      if (GPOINTER_TO_UINT (key) != 0)
+        {
+          g_hash_table_insert (self->stale, key, page);
+          continue;
+        }
+      old_first = g_ptr_array_ref (page->rows);
+      page_free (page);
+    }
+  reset_starts (self);
+  page = keep_page (self, 0, first->rows, g_steal_pointer (&first->next));
+  refresh_rows (self, page, old_first);
+}
+
+/* Any other reload: the rows after the unchanged first ones are new. */
+static void
+replace_all (AfdQueueModel *self,
+             Read          *first,
+             GError        *error)
+{
+  guint old_n_items = self->n_items;
   guint same = 0;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AFD_QUEUE_MODEL (user_data);
-  old_n_items = self->n_items;
   if (first != NULL)
     same = MIN (keep_unchanged_rows (self, first->rows), MIN (old_n_items, first->count));
-  self->counting = FALSE;
   g_hash_table_remove_all (self->pages);
+  g_hash_table_remove_all (self->stale);
   g_hash_table_remove_all (self->placeheld);
   reset_starts (self);
   if (first == NULL)
     {
-      remember_error (self, g_steal_pointer (&error));
+      remember_error (self, error);
       self->n_items = 0;
     }
   else
@@ -498,6 +597,26 @@ first_read_cb (GObject      *source,
   if (old_n_items != same || self->n_items != same)
     g_list_model_items_changed (G_LIST_MODEL (self), same, old_n_items - same,
                                 self->n_items - same);
+}
+
+static void
+first_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Read) first = af_store_thread_run_finish (AF_STORE_THREAD (source), result, &error);
+  AfdQueueModel *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_QUEUE_MODEL (user_data);
+  self->counting = FALSE;
+  if (first != NULL && self->n_items > 0 && first->count == self->n_items &&
+      g_hash_table_contains (self->pages, GUINT_TO_POINTER (0)))
+    refresh_in_place (self, first);
+  else
+    replace_all (self, first, g_steal_pointer (&error));
   g_signal_emit (self, signals[LOADED], 0);
   load_next (self);
 }

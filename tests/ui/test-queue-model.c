@@ -453,9 +453,10 @@ reload (AfdQueueModel *model,
   wait_loaded (model);
 }
 
-/* A reload (after a pull, a review, a note) keeps the rows that did not change as the
- * same objects and says only the rows after them changed: GTK's list view keeps their
- * widgets instead of building ~200 again. A changed row is a new object. */
+/* A reload (after a pull, a review, a note) that finds as many items keeps the rows that
+ * did not change as the same objects and tells only of the rows that did: GTK's list
+ * view keeps their widgets instead of binding and measuring ~200 again. A changed row
+ * is a new object. */
 static void
 test_reload_keeps_rows (Fixture       *fixture,
                         gconstpointer  data)
@@ -479,12 +480,9 @@ test_reload_keeps_rows (Fixture       *fixture,
   g_assert_nonnull (afd_queue_row_get_item_id (last_of_page));
   g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &change);
 
-  /* Nothing changed: the first page's rows stay, only the rows after it are told. */
+  /* Nothing changed: the rows stay, and the list is told of nothing. */
   reload (model, &change);
-  g_assert_cmpuint (change.emissions, ==, 1);
-  g_assert_cmpuint (change.position, ==, AFD_QUEUE_MODEL_PAGE_SIZE);
-  g_assert_cmpuint (change.removed, ==, N_AUDITS - AFD_QUEUE_MODEL_PAGE_SIZE);
-  g_assert_cmpuint (change.added, ==, N_AUDITS - AFD_QUEUE_MODEL_PAGE_SIZE);
+  g_assert_cmpuint (change.emissions, ==, 0);
   after = g_list_model_get_item (list, 0);
   g_assert_true (after == first);
   g_clear_object (&after);
@@ -492,7 +490,7 @@ test_reload_keeps_rows (Fixture       *fixture,
   g_assert_true (after == last_of_page);
   g_clear_object (&after);
 
-  /* The audit at position 5 gets another name: rows 0-4 stay, 5 and on are new. */
+  /* The audit at position 5 gets another name: that row alone is new. */
   found = af_store_query (writer, &at_five, &error);
   g_assert_no_error (error);
   g_ptr_array_add (changed, af_value_copy (g_ptr_array_index (found, 0)));
@@ -503,14 +501,95 @@ test_reload_keeps_rows (Fixture       *fixture,
   reload (model, &change);
   g_assert_cmpuint (change.emissions, ==, 1);
   g_assert_cmpuint (change.position, ==, 5);
-  g_assert_cmpuint (change.removed, ==, N_AUDITS - 5);
-  g_assert_cmpuint (change.added, ==, N_AUDITS - 5);
+  g_assert_cmpuint (change.removed, ==, 1);
+  g_assert_cmpuint (change.added, ==, 1);
   after = g_list_model_get_item (list, 0);
   g_assert_true (after == first);
+  g_clear_object (&after);
+  after = g_list_model_get_item (list, AFD_QUEUE_MODEL_PAGE_SIZE - 1);
+  g_assert_true (after == last_of_page);
   fifth_after = g_list_model_get_item (list, 5);
   g_assert_true (fifth_after != fifth);
   g_assert_cmpstr (afd_queue_row_get_item_id (fifth_after), ==, afd_queue_row_get_item_id (fifth));
   g_assert_cmpstr (afd_queue_row_get_title (fifth_after), ==, "Renamed Applicant");
+}
+
+/* Gives the audit at @position (as OFFSET finds it) another applicant name. */
+static void
+rename_at (AfStore    *writer,
+           guint       position,
+           const char *name)
+{
+  AfQuery at = { .table = AF_TABLE_AUDITS, .offset = position, .limit = 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = af_store_query (writer, &at, &error);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (changed, af_value_copy (g_ptr_array_index (found, 0)));
+  af_value_map_set (g_ptr_array_index (changed, 0), "applicant_name", af_value_new_s (name));
+  g_assert_true (af_store_put_remote_items (writer, AF_TABLE_AUDITS, changed, &error));
+  g_assert_no_error (error);
+}
+
+/* A list scrolled far down keeps showing its rows through a reload that finds as many
+ * items (no "Loading…" placeholders, no ~200 rows bound again): the page is read again
+ * on the store's thread and only the row that changed is told. A reload that finds
+ * another count still replaces every row after the unchanged first ones. */
+static void
+test_reload_refreshes_far_page (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS };
+  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) writer = af_store_open (af_store_thread_get_path (fixture->thread), &error);
+  guint far = 3 * AFD_QUEUE_MODEL_PAGE_SIZE + 10;
+  g_autoptr(AfdQueueRow) row = get_row (model, far);
+  g_autoptr(AfdQueueRow) next = g_list_model_get_item (list, far + 1);
+  g_autoptr(AfdQueueRow) during = NULL;
+  g_autoptr(AfdQueueRow) after = NULL;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  Change change = { 0 };
+
+  g_assert_no_error (error);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &change);
+  rename_at (writer, far, "Renamed Far Applicant");
+
+  afd_queue_model_reload (model);
+  while (afd_queue_model_is_counting (model))
+    g_main_context_iteration (NULL, TRUE);
+  /* The count and first page are in; the far page is not read again yet: its rows,
+   * stale, are still what the list gets. */
+  during = g_list_model_get_item (list, far);
+  g_assert_true (during == row);
+  wait_loaded (model);
+  g_assert_cmpuint (change.emissions, ==, 1);
+  g_assert_cmpuint (change.position, ==, far);
+  g_assert_cmpuint (change.removed, ==, 1);
+  g_assert_cmpuint (change.added, ==, 1);
+  after = g_list_model_get_item (list, far);
+  g_assert_cmpstr (afd_queue_row_get_title (after), ==, "Renamed Far Applicant");
+  g_assert_cmpstr (afd_queue_row_get_item_id (after), ==, afd_queue_row_get_item_id (row));
+  g_clear_object (&after);
+  after = g_list_model_get_item (list, far + 1);
+  g_assert_true (after == next);
+  g_clear_object (&after);
+
+  /* One audit more, newer than all: every row moves, and the list is told so. */
+  g_ptr_array_add (added, audit_new (N_AUDITS));
+  af_value_map_set (g_ptr_array_index (added, 0), "audit_timestamp",
+                    af_value_new_s ("2030-01-01T00:00:00.000Z"));
+  g_assert_true (af_store_put_remote_items (writer, AF_TABLE_AUDITS, added, &error));
+  g_assert_no_error (error);
+  reload (model, &change);
+  g_assert_cmpuint (change.emissions, ==, 1);
+  g_assert_cmpuint (change.position, ==, 0);
+  g_assert_cmpuint (change.removed, ==, N_AUDITS);
+  g_assert_cmpuint (change.added, ==, N_AUDITS + 1);
+  after = get_row (model, far + 1);
+  g_assert_cmpstr (afd_queue_row_get_title (after), ==, "Renamed Far Applicant");
 }
 
 int
@@ -530,6 +609,8 @@ main (int   argc,
               fixture_set_up, test_far_row_walks_past, fixture_tear_down);
   g_test_add ("/queue-model/reload-keeps-rows", Fixture, NULL,
               fixture_set_up, test_reload_keeps_rows, fixture_tear_down);
+  g_test_add ("/queue-model/reload-refreshes-far-page", Fixture, NULL,
+              fixture_set_up, test_reload_refreshes_far_page, fixture_tear_down);
   g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
   g_test_add_func ("/queue-model/failed-documents", test_failed_documents);
 
