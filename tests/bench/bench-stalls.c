@@ -25,10 +25,17 @@
  * later run on a machine). The phases' lines of every session are repeated side by side
  * at the end.
  *
+ * Each phase's line also gives a frame's own work (update, layout and paint, from the
+ * frame clock's before-paint to its after-paint): under Xvfb, llvmpipe draws every frame
+ * of the GL renderer in full (no buffer age), ~40 ms at this size, and that bounds the
+ * frame gap whatever the app does; --renderers runs every session under each renderer
+ * named (cairo redraws only the damaged region), and the lines are put side by side.
+ *
  * The cache is built once (about a minute) under the build directory and reused:
  *   tests/run-xvfb.sh build/tests/bench/bench-stalls [--rebuild] [--sessions cold,warm]
- *     [--phases typing,scrolling,pull]
- * (about a minute and a half for each session).
+ *     [--phases typing,scrolling,pull] [--renderers gl,cairo] [--window-size 960x600]
+ * (about a minute and a half for each session; LP_NUM_THREADS and GSK_DEBUG, e.g.
+ * full-redraw, pass on to the sessions).
  * Figures only, no assertion; the target is a stall under 20 ms in each phase.
  */
 #define G_LOG_DOMAIN "bench-stalls"
@@ -67,6 +74,8 @@ static gboolean rebuild;
 static int backtraces;
 static char *phases = (char *) "typing,scrolling,pull";
 static char *sessions = (char *) "cold,warm";
+static char *renderers = (char *) "default";
+static char *window_size;
 static gboolean session;
 
 static const GOptionEntry entries[] = {
@@ -78,6 +87,11 @@ static const GOptionEntry entries[] = {
   { "sessions", 0, 0, G_OPTION_ARG_STRING, &sessions,
     "The sessions to run, in order: cold (an empty Mesa shader cache) or warm (the one the "
     "last cold session filled), e.g. cold,warm,warm (default cold,warm)", "LIST" },
+  { "renderers", 0, 0, G_OPTION_ARG_STRING, &renderers,
+    "Run the sessions under each of these GSK renderers in turn (GSK_RENDERER: gl, ngl, "
+    "cairo…; \"default\" leaves GTK's choice), e.g. gl,cairo (default: default)", "LIST" },
+  { "window-size", 0, 0, G_OPTION_ARG_STRING, &window_size,
+    "The window's size, e.g. 960x600 (default: the app's own, 1200x780)", "WxH" },
   { "session", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &session,
     "Measure the window in this process (a session the others run)", NULL },
   { NULL }
@@ -280,12 +294,16 @@ typedef struct
 {
   const char *name;
   GArray     *gaps;          /* gint64 µs between two ticks */
+  GArray     *paints;        /* gint64 µs from a frame's before-paint to its after-paint */
   GArray     *dispatches;    /* gint64 µs of one dispatch */
   gint64      last_tick;
   guint       ticks;
   gint64      longest;       /* µs, the longest dispatch */
   double      longest_cpu;   /* ms of the main thread's CPU during it */
   double      most_cpu;      /* ms, the most CPU the main thread used in one dispatch */
+  gint64      most_cpu_at;   /* CLOCK_MONOTONIC µs when that dispatch started */
+  gint64      most_cpu_took; /* µs of wall time it took */
+  gint64      started;       /* CLOCK_MONOTONIC µs, the phase's first dispatch */
 } Phase;
 
 static Phase *phase;   /* what the tick callback and the loop record into */
@@ -317,6 +335,28 @@ tick_cb (GtkWidget     *widget,
     }
   phase->last_tick = now;
   return G_SOURCE_CONTINUE;
+}
+
+/* A frame's own work: its update, layout and paint phases (the paint includes the
+ * renderer's drawing and the copy to the X server), timed from the frame clock's
+ * before-paint to its after-paint. The idle figure tells a full redraw from a redraw of
+ * the damaged region only (a blinking text cursor). */
+static gint64 paint_started;
+
+static void
+before_paint_cb (GdkFrameClock *clock)
+{
+  paint_started = g_get_monotonic_time ();
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock)
+{
+  gint64 took = g_get_monotonic_time () - paint_started;
+
+  if (phase != NULL && paint_started != 0)
+    g_array_append_val (phase->paints, took);
+  paint_started = 0;
 }
 
 /* --backtraces: a watchdog thread asks gdb for the main thread's stack when a dispatch
@@ -393,7 +433,14 @@ iterate (void)
       took = g_get_monotonic_time () - start;
       if (phase != NULL)
         {
-          phase->most_cpu = MAX (phase->most_cpu, thread_cpu_ms () - cpu);
+          if (phase->started == 0)
+            phase->started = start;
+          if (thread_cpu_ms () - cpu > phase->most_cpu)
+            {
+              phase->most_cpu = thread_cpu_ms () - cpu;
+              phase->most_cpu_at = start;
+              phase->most_cpu_took = took;
+            }
           g_array_append_val (phase->dispatches, took);
           if (took > phase->longest)
             {
@@ -420,6 +467,7 @@ phase_new (const char *name)
 
   p->name = name;
   p->gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  p->paints = g_array_new (FALSE, FALSE, sizeof (gint64));
   p->dispatches = g_array_new (FALSE, FALSE, sizeof (gint64));
   return p;
 }
@@ -428,6 +476,7 @@ static void
 phase_free (Phase *p)
 {
   g_array_unref (p->gaps);
+  g_array_unref (p->paints);
   g_array_unref (p->dispatches);
   g_free (p);
 }
@@ -455,9 +504,16 @@ static void
 phase_print (Phase *p)
 {
   g_print ("%-*s %4u frames  gap max %6.1f p99 %6.1f ms | dispatch max %6.1f ms "
-           "(main CPU %5.1f ms) p99 %5.1f ms | most main CPU in a dispatch %5.1f ms\n",
-           PHASE_NAME_WIDTH, p->name, p->gaps->len, percentile_ms (p->gaps, 100), percentile_ms (p->gaps, 99),
-           p->longest / 1000.0, p->longest_cpu, percentile_ms (p->dispatches, 99), p->most_cpu);
+           "(main CPU %5.1f ms) p99 %5.1f ms | most main CPU in a dispatch %5.1f ms | "
+           "frame work max %5.1f p50 %5.1f ms\n",
+           PHASE_NAME_WIDTH, p->name, p->gaps->len, percentile_ms (p->gaps, 100),
+           percentile_ms (p->gaps, 99), p->longest / 1000.0, p->longest_cpu,
+           percentile_ms (p->dispatches, 99), p->most_cpu, percentile_ms (p->paints, 100),
+           percentile_ms (p->paints, 50));
+  /* For a profile taken with `perf record -k CLOCK_MONOTONIC`: `perf script --time` cuts
+   * its samples to that dispatch. */
+  g_print ("#   %s: from %.6f s; its busiest dispatch %.6f,%.6f s (CLOCK_MONOTONIC)\n", p->name,
+           p->started / 1e6, p->most_cpu_at / 1e6, (p->most_cpu_at + p->most_cpu_took) / 1e6);
 }
 
 /* The window doing nothing for a while: the baseline printed before each phase. */
@@ -857,9 +913,19 @@ bench_cb (gpointer user_data)
   g_print ("# window open, first queue page shown %.1f s after launch; %u audits in "
            "All Loans\n", (g_get_monotonic_time () - run->launched) / 1e6,
            g_list_model_get_n_items (G_LIST_MODEL (queue_model (window))));
+  g_print ("# renderer %s (GSK_RENDERER=%s), window %d x %d, LP_NUM_THREADS=%s, GSK_DEBUG=%s\n",
+           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))),
+           g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "(unset)",
+           gtk_widget_get_width (window), gtk_widget_get_height (window),
+           g_getenv ("LP_NUM_THREADS") != NULL ? g_getenv ("LP_NUM_THREADS") : "(unset)",
+           g_getenv ("GSK_DEBUG") != NULL ? g_getenv ("GSK_DEBUG") : "(unset)");
   focus_window (window);
   run_for_ms (2000);    /* the sidebar's counts, the focus and the first frames settle */
   gtk_widget_add_tick_callback (window, tick_cb, NULL, NULL);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "before-paint",
+                    G_CALLBACK (before_paint_cb), NULL);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (after_paint_cb), NULL);
   pthread_getcpuclockid (pthread_self (), &main_cpu_clock);
   if (backtraces > 0)
     g_thread_unref (g_thread_new ("watchdog", watchdog_thread, NULL));
@@ -922,27 +988,28 @@ print_side_by_side (GPtrArray *labels,
           for (guint m = 0; lines[m] != NULL; m++)
             if (is_phase_line (lines[m]) &&
                 strncmp (lines[m], first[l], PHASE_NAME_WIDTH) == 0)
-              printf ("%-5s %s\n", (const char *) g_ptr_array_index (labels, s), lines[m]);
+              printf ("%-13s %s\n", (const char *) g_ptr_array_index (labels, s), lines[m]);
         }
     }
 }
 
-/* Every session of --sessions, each a child process measuring one window. */
+/* Every session of --sessions under one renderer, each a child process measuring one
+ * window; their outputs and labels ("gl/cold") are added to @outputs and @labels. */
 static void
-run_sessions (void)
+run_renderer_sessions (const char *renderer,
+                       const char *dir,
+                       GPtrArray  *labels,
+                       GPtrArray  *outputs)
 {
   g_auto(GStrv) kinds = g_strsplit (sessions, ",", -1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("bench-stalls-mesa-XXXXXX", &error);
   g_autofree char *mesa_dir = NULL;
   g_autofree char *backtraces_arg = g_strdup_printf ("%d", backtraces);
   const char *const args[] = { "--session", "--phases", phases, "--backtraces", backtraces_arg,
+                               "--window-size", window_size != NULL ? window_size : "",
                                NULL };
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func (g_free);
+  gboolean chosen = !g_str_equal (renderer, "default");
+  const char *const env[] = { chosen ? "GSK_RENDERER" : NULL, renderer, NULL };
 
-  if (dir == NULL)
-    g_error ("%s", error->message);
   for (guint k = 0; kinds[k] != NULL; k++)
     {
       gboolean cold = g_str_equal (kinds[k], "cold");
@@ -954,22 +1021,53 @@ run_sessions (void)
       if (cold)
         {
           g_free (mesa_dir);
-          mesa_dir = g_strdup_printf ("%s/cold-%u", dir, k);
+          mesa_dir = g_strdup_printf ("%s/%s-cold-%u", dir, renderer, k);
           g_mkdir_with_parents (mesa_dir, 0700);
         }
-      g_print ("## session %u: %s (MESA_SHADER_CACHE_DIR %s)\n", k + 1,
-               cold ? "cold, a new empty Mesa shader cache" : "warm, the cache the last cold "
-               "session filled", cold ? "new" : "reused");
-      out = bench_session_run (mesa_dir, NULL, args);
+      g_print ("## session %u under the %s renderer: %s (MESA_SHADER_CACHE_DIR %s)\n",
+               labels->len + 1, renderer, cold ? "cold, a new empty Mesa shader cache"
+               : "warm, the cache the last cold session filled", cold ? "new" : "reused");
+      out = bench_session_run (mesa_dir, chosen ? env : NULL, args);
       /* As the session wrote it: g_print() would convert it to the locale's charset again. */
       fputs (out, stdout);
       g_print ("# the session took %.0f s\n", (g_get_monotonic_time () - start) / 1e6);
-      g_ptr_array_add (labels, kinds[k]);
+      g_ptr_array_add (labels, g_strdup_printf ("%s/%s", renderer, kinds[k]));
       g_ptr_array_add (outputs, out);
     }
+}
+
+/* Every renderer of --renderers, each with every session of --sessions. */
+static void
+run_sessions (void)
+{
+  g_auto(GStrv) names = g_strsplit (renderers, ",", -1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bench-stalls-mesa-XXXXXX", &error);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func (g_free);
+
+  if (dir == NULL)
+    g_error ("%s", error->message);
+  for (guint r = 0; names[r] != NULL; r++)
+    run_renderer_sessions (names[r], dir, labels, outputs);
   if (outputs->len > 0)
     print_side_by_side (labels, outputs);
   bench_remove_tree (dir);
+}
+
+/* --window-size WxH: the size the window opens at (its settings, as if last closed so). */
+static void
+set_window_size (GSettings *settings)
+{
+  int width = 0, height = 0;
+
+  if (window_size == NULL || window_size[0] == '\0')
+    return;
+  if (sscanf (window_size, "%dx%d", &width, &height) != 2 || width < 360 || height < 294)
+    g_error ("--window-size: \"%s\" is not WIDTHxHEIGHT (at least 360x294)", window_size);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
 }
 
 int
@@ -987,6 +1085,10 @@ main (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     g_error ("%s", error->message);
+  /* Run by hand (not by `meson test --benchmark`): the cache's key in a file beside it,
+   * not in a keyring that would prompt, and this build's settings schema. */
+  g_setenv ("AUDITFLOW_DESK_KEY_FILE", BENCH_CACHE_DIR "/cache-bench.key", FALSE);
+  g_setenv ("GSETTINGS_SCHEMA_DIR", BENCH_SCHEMA_DIR, FALSE);
   run.path = ensure_cache ();
   if (!session)
     bench_cli_list (run.path);
@@ -1010,6 +1112,7 @@ main (int    argc,
   settings = g_settings_new ("io.github.auditflow.Desk");
   g_settings_set_string (settings, "identity", "bench@example.com");
   g_settings_set_string (settings, "last-queue", "all-loans");
+  set_window_size (settings);
 
   app = afd_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_COMMAND_LINE |
