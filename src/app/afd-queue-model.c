@@ -10,6 +10,12 @@
 
 #define NONE G_MAXUINT
 
+/* Rows whose placeholders are replaced in one go (AFD_QUEUE_MODEL_TELL_CHUNK), one such
+ * chunk a frame or so: GTK 4.8's list view builds, binds and measures a row widget for
+ * each row it is told of (up to the ~200 it holds), ~20 ms a page on this machine. */
+#define TELL_CHUNK AFD_QUEUE_MODEL_TELL_CHUNK
+#define TELL_INTERVAL_MS 16
+
 typedef struct
 {
   guint      index;
@@ -32,6 +38,11 @@ struct _AfdQueueModel
   GPtrArray     *starts;       /* (owned) AfStoreCursor where page i starts, i < len;
                                   [0] is NULL: the first page */
   GError        *error;        /* (nullable) */
+  GArray        *untold;       /* guint: the first position of each chunk of rows read
+                                  that a list still holds placeholders for */
+  guint          tell_source;
+  guint          asked_low;    /* the placeholders handed out since the last rows were */
+  guint          asked_high;   /* told: their middle is about where the list looks */
 
   guint          n_items;
   guint64        clock;
@@ -79,6 +90,7 @@ afd_queue_model_dispose (GObject *object)
 
   /* A load that arrives later must not touch this model. */
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tell_source, g_source_remove);
 
   G_OBJECT_CLASS (afd_queue_model_parent_class)->dispose (object);
 }
@@ -93,6 +105,7 @@ afd_queue_model_finalize (GObject *object)
   g_clear_pointer (&self->stale, g_hash_table_unref);
   g_clear_pointer (&self->placeheld, g_hash_table_unref);
   g_clear_pointer (&self->starts, g_ptr_array_unref);
+  g_clear_pointer (&self->untold, g_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->thread);
   g_clear_error (&self->error);
@@ -129,6 +142,9 @@ afd_queue_model_init (AfdQueueModel *self)
   self->placeheld = g_hash_table_new (NULL, NULL);
   self->loading = NONE;
   self->wanted = NONE;
+  self->untold = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->asked_low = NONE;
+  self->asked_high = 0;
   reset_starts (self);
 }
 
@@ -220,6 +236,49 @@ refresh_rows (AfdQueueModel *self,
     }
 }
 
+/* The chunk of rows read nearest to where the list looks replaces its placeholders. */
+static void
+tell_chunk (AfdQueueModel *self)
+{
+  guint middle = self->asked_low != NONE ? self->asked_low / 2 + self->asked_high / 2 : 0;
+  guint best = 0;
+  guint first, n;
+
+  if (self->untold->len == 0)
+    return;
+  for (guint i = 1; i < self->untold->len; i++)
+    {
+      guint a = g_array_index (self->untold, guint, i) + TELL_CHUNK / 2;
+      guint b = g_array_index (self->untold, guint, best) + TELL_CHUNK / 2;
+
+      if ((a > middle ? a - middle : middle - a) < (b > middle ? b - middle : middle - b))
+        best = i;
+    }
+  first = g_array_index (self->untold, guint, best);
+  g_array_remove_index_fast (self->untold, best);
+  if (self->untold->len == 0)
+    {
+      self->asked_low = NONE;
+      self->asked_high = 0;
+    }
+  if (first >= self->n_items)
+    return;
+  n = MIN (TELL_CHUNK, self->n_items - first);
+  g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+}
+
+static gboolean
+tell_cb (gpointer user_data)
+{
+  AfdQueueModel *self = user_data;
+
+  tell_chunk (self);
+  if (self->untold->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->tell_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
 /* The rows of a page a list saw placeholders for replace them; the rows of a page read
  * again after a reload replace the ones that changed. */
 static void
@@ -239,7 +298,12 @@ show_page (AfdQueueModel *self,
       first >= self->n_items)
     return;
   n = MIN (AFD_QUEUE_MODEL_PAGE_SIZE, self->n_items - first);
-  g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+  for (guint chunk = first; chunk < first + n; chunk += TELL_CHUNK)
+    g_array_append_val (self->untold, chunk);
+  /* The rows where the list looks at once, the others a chunk a frame. */
+  tell_chunk (self);
+  if (self->untold->len > 0 && self->tell_source == 0)
+    self->tell_source = g_timeout_add (TELL_INTERVAL_MS, tell_cb, self);
 }
 
 /* A page read on the store's thread, with its rows made there too: formatting 200 rows
@@ -492,6 +556,8 @@ afd_queue_model_get_item (GListModel *model,
       /* Asked for, read on the store's thread; the rows replace the placeholder. */
       forget_far_placeholders (self, index);
       g_hash_table_add (self->placeheld, GUINT_TO_POINTER (index));
+      self->asked_low = MIN (self->asked_low, position);
+      self->asked_high = MAX (self->asked_high, position);
       self->wanted = index;
       load_next (self);
       return afd_queue_row_new_loading (self->query.table);
@@ -583,6 +649,9 @@ replace_all (AfdQueueModel *self,
   g_hash_table_remove_all (self->pages);
   g_hash_table_remove_all (self->stale);
   g_hash_table_remove_all (self->placeheld);
+  /* Told below with every row after the unchanged ones. */
+  g_array_set_size (self->untold, 0);
+  g_clear_handle_id (&self->tell_source, g_source_remove);
   reset_starts (self);
   if (first == NULL)
     {
@@ -682,7 +751,7 @@ gboolean
 afd_queue_model_is_loading (AfdQueueModel *self)
 {
   g_return_val_if_fail (AFD_IS_QUEUE_MODEL (self), FALSE);
-  return self->counting || self->loading != NONE;
+  return self->counting || self->loading != NONE || self->untold->len > 0;
 }
 
 const GError *

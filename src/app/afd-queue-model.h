@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 
 #define AFD_QUEUE_MODEL_PAGE_SIZE 200
 #define AFD_QUEUE_MODEL_MAX_PAGES 4
+/* A page's rows replace the placeholders a list holds this many at a time, the ones
+ * nearest to where the list looks first, then a chunk a frame. */
+#define AFD_QUEUE_MODEL_TELL_CHUNK 50
 
 #define AFD_TYPE_QUEUE_MODEL (afd_queue_model_get_type ())
 G_DECLARE_FINAL_TYPE (AfdQueueModel, afd_queue_model, AFD, QUEUE_MODEL, GObject)
@@ -33,7 +36,7 @@ void           afd_queue_model_reload           (AfdQueueModel   *self);
 void           afd_queue_model_cancel           (AfdQueueModel   *self);
 /* TRUE until the count and first page of the query (or reload) arrive. */
 gboolean       afd_queue_model_is_counting      (AfdQueueModel   *self);
-/* TRUE while the count or a page is being read. */
+/* TRUE while the count or a page is being read, or rows read are still to be told. */
 gboolean       afd_queue_model_is_loading       (AfdQueueModel   *self);
 /* The error of the last failed read, or NULL. */
 const GError  *afd_queue_model_get_error        (AfdQueueModel   *self);

@@ -592,6 +592,64 @@ test_reload_refreshes_far_page (Fixture       *fixture,
   g_assert_cmpstr (afd_queue_row_get_title (after), ==, "Renamed Far Applicant");
 }
 
+static void
+chunk_told_cb (GListModel *list,
+               guint       position,
+               guint       removed,
+               guint       added,
+               GArray     *told)
+{
+  g_assert_cmpuint (removed, ==, added);
+  g_assert_cmpuint (added, ==, AFD_QUEUE_MODEL_TELL_CHUNK);
+  g_array_append_val (told, position);
+}
+
+/* A page read for the placeholders a list holds replaces them a chunk at a time, not
+ * all ~200 in one go (GTK 4.8's list view builds a row widget for each row told): the
+ * chunk where the list looks (the middle of the placeholders it asked for) at once, then
+ * one a frame until the whole page is told. */
+static void
+test_page_told_in_chunks (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS };
+  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
+  GListModel *list = G_LIST_MODEL (model);
+  guint page = 2 * AFD_QUEUE_MODEL_PAGE_SIZE;
+  g_autoptr(GArray) told = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_chunks = AFD_QUEUE_MODEL_PAGE_SIZE / AFD_QUEUE_MODEL_TELL_CHUNK;
+  gboolean seen[AFD_QUEUE_MODEL_PAGE_SIZE / AFD_QUEUE_MODEL_TELL_CHUNK] = { FALSE };
+  g_autoptr(AfdQueueRow) row = NULL;
+  guint pages_read = afd_queue_model_get_pages_read (model);
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (chunk_told_cb), told);
+  /* The list asks for the rows it holds: here rows 80 to 159 of the page. */
+  for (guint i = 80; i < 160; i++)
+    {
+      g_autoptr(AfdQueueRow) placeholder = g_list_model_get_item (list, page + i);
+
+      g_assert_null (afd_queue_row_get_item_id (placeholder));
+    }
+  while (afd_queue_model_get_pages_read (model) < pages_read + 1)
+    g_main_context_iteration (NULL, TRUE);
+  /* The page is read: the chunk around their middle (rows 100-149) is told at once. */
+  g_assert_cmpuint (told->len, ==, 1);
+  g_assert_cmpuint (g_array_index (told, guint, 0), ==, page + 100);
+  row = g_list_model_get_item (list, page + 130);
+  g_assert_nonnull (afd_queue_row_get_item_id (row));
+  g_assert_true (afd_queue_model_is_loading (model));
+  wait_loaded (model);
+  g_assert_cmpuint (told->len, ==, n_chunks);
+  for (guint i = 0; i < told->len; i++)
+    {
+      guint chunk = (g_array_index (told, guint, i) - page) / AFD_QUEUE_MODEL_TELL_CHUNK;
+
+      g_assert_cmpuint (chunk, <, n_chunks);
+      g_assert_false (seen[chunk]);
+      seen[chunk] = TRUE;
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -611,6 +669,8 @@ main (int   argc,
               fixture_set_up, test_reload_keeps_rows, fixture_tear_down);
   g_test_add ("/queue-model/reload-refreshes-far-page", Fixture, NULL,
               fixture_set_up, test_reload_refreshes_far_page, fixture_tear_down);
+  g_test_add ("/queue-model/page-told-in-chunks", Fixture, NULL,
+              fixture_set_up, test_page_told_in_chunks, fixture_tear_down);
   g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
   g_test_add_func ("/queue-model/failed-documents", test_failed_documents);
 
