@@ -34,8 +34,8 @@
  * The cache is built once (about a minute) under the build directory and reused:
  *   tests/run-xvfb.sh build/tests/bench/bench-stalls [--rebuild] [--sessions cold,warm]
  *     [--phases typing,scrolling,pull] [--renderers gl,cairo] [--window-size 960x600]
- * (about a minute and a half for each session; LP_NUM_THREADS and GSK_DEBUG, e.g.
- * full-redraw, pass on to the sessions).
+ *     [--full-redraw]
+ * (about a minute and a half for each session; LP_NUM_THREADS passes on to them).
  * Figures only, no assertion; the target is a stall under 20 ms in each phase.
  */
 #define G_LOG_DOMAIN "bench-stalls"
@@ -76,6 +76,7 @@ static char *phases = (char *) "typing,scrolling,pull";
 static char *sessions = (char *) "cold,warm";
 static char *renderers = (char *) "default";
 static char *window_size;
+static gboolean full_redraw;
 static gboolean session;
 
 static const GOptionEntry entries[] = {
@@ -92,6 +93,9 @@ static const GOptionEntry entries[] = {
     "cairo…; \"default\" leaves GTK's choice), e.g. gl,cairo (default: default)", "LIST" },
   { "window-size", 0, 0, G_OPTION_ARG_STRING, &window_size,
     "The window's size, e.g. 960x600 (default: the app's own, 1200x780)", "WxH" },
+  { "full-redraw", 0, 0, G_OPTION_ARG_NONE, &full_redraw,
+    "Draw the whole window again at every tick of its frame clock (what every frame "
+    "costs where a renderer cannot redraw only the damaged region)", NULL },
   { "session", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &session,
     "Measure the window in this process (a session the others run)", NULL },
   { NULL }
@@ -324,6 +328,8 @@ tick_cb (GtkWidget     *widget,
 {
   gint64 now = g_get_monotonic_time ();
 
+  if (full_redraw)
+    gtk_widget_queue_draw (widget);
   if (phase == NULL)
     return G_SOURCE_CONTINUE;
   /* The first ticks of a phase restart the clock: not counted. */
@@ -913,12 +919,12 @@ bench_cb (gpointer user_data)
   g_print ("# window open, first queue page shown %.1f s after launch; %u audits in "
            "All Loans\n", (g_get_monotonic_time () - run->launched) / 1e6,
            g_list_model_get_n_items (G_LIST_MODEL (queue_model (window))));
-  g_print ("# renderer %s (GSK_RENDERER=%s), window %d x %d, LP_NUM_THREADS=%s, GSK_DEBUG=%s\n",
+  g_print ("# renderer %s (GSK_RENDERER=%s), window %d x %d, LP_NUM_THREADS=%s%s\n",
            G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))),
            g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "(unset)",
            gtk_widget_get_width (window), gtk_widget_get_height (window),
            g_getenv ("LP_NUM_THREADS") != NULL ? g_getenv ("LP_NUM_THREADS") : "(unset)",
-           g_getenv ("GSK_DEBUG") != NULL ? g_getenv ("GSK_DEBUG") : "(unset)");
+           full_redraw ? ", the whole window drawn at every tick" : "");
   focus_window (window);
   run_for_ms (2000);    /* the sidebar's counts, the focus and the first frames settle */
   gtk_widget_add_tick_callback (window, tick_cb, NULL, NULL);
@@ -1006,7 +1012,7 @@ run_renderer_sessions (const char *renderer,
   g_autofree char *backtraces_arg = g_strdup_printf ("%d", backtraces);
   const char *const args[] = { "--session", "--phases", phases, "--backtraces", backtraces_arg,
                                "--window-size", window_size != NULL ? window_size : "",
-                               NULL };
+                               full_redraw ? "--full-redraw" : NULL, NULL };
   gboolean chosen = !g_str_equal (renderer, "default");
   const char *const env[] = { chosen ? "GSK_RENDERER" : NULL, renderer, NULL };
 
