@@ -754,11 +754,24 @@ test_rows_reused (Fixture       *f,
     }
 }
 
+/* The entry says what it searches: everything, not the queue shown. */
+static void
+test_accessible_name (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkAccessible *entry = GTK_ACCESSIBLE (afd_queue_list_get_search_entry (f->list));
+
+  gtk_test_accessible_assert_property (entry, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Search every audit, document and artwork");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* Accessible properties kept in-process, to be asserted (no bus, unlike the default). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   af_store_guard_arm (AF_STORE_GUARD_FATAL);
@@ -775,6 +788,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/search-results/superseded", Fixture, NULL, fixture_set_up, test_superseded,
               fixture_tear_down);
+  g_test_add ("/search-results/accessible-name", Fixture, NULL, fixture_set_up,
+              test_accessible_name, fixture_tear_down);
   g_test_add ("/search-results/rows-reused", Fixture, NULL, fixture_set_up, test_rows_reused,
               fixture_tear_down);
   return g_test_run ();

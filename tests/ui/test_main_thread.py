@@ -58,7 +58,7 @@ def search(app, items, process):
     word = labels(first)[0].split()[-1]
     before = len(items.children)
     step('Ctrl+F and type a search, %s (from the first row, %r)' % (word, labels(first)[0]))
-    entry = app.findChild(lambda n: n.name == 'Search the queue' and n.roleName == 'entry')
+    entry = app.findChild(lambda n: n.name == 'Search every audit, document and artwork' and n.roleName == 'entry')
     rawinput.keyCombo('<Control>f')
     wait_for('the search entry focused', lambda: entry.focused)
     rawinput.typeText(word)
