@@ -219,14 +219,118 @@ teardown_cb (GtkSignalListItemFactory *factory,
     }
 }
 
+/* ---- Keyboard: lines a result, "Show More", and the focus -------------------------- */
+
+/* The line a row of the list view (its child) shows, if bound. */
+static Line *
+line_of_row (GtkWidget *row)
+{
+  GtkWidget *box = gtk_widget_get_first_child (row);
+  Line *line = box != NULL ? g_object_get_data (G_OBJECT (box), "afd-search-line") : NULL;
+
+  return line != NULL && line->item != NULL ? line : NULL;
+}
+
+/* The row showing @position, if the list view made one. */
+static GtkWidget *
+row_at (AfdSearchResults *self,
+        guint             position)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      Line *line = line_of_row (row);
+
+      if (line != NULL && gtk_list_item_get_position (line->list_item) == position)
+        return row;
+    }
+  return NULL;
+}
+
+/* The position of the row @widget is in (or is). */
+static guint
+position_of (AfdSearchResults *self,
+             GtkWidget        *widget)
+{
+  while (widget != NULL && gtk_widget_get_parent (widget) != GTK_WIDGET (self->list_view))
+    widget = gtk_widget_get_parent (widget);
+  if (widget == NULL || line_of_row (widget) == NULL)
+    return GTK_INVALID_LIST_POSITION;
+  return gtk_list_item_get_position (line_of_row (widget)->list_item);
+}
+
+static AfdSearchItemKind
+kind_at (AfdSearchResults *self,
+         guint             position)
+{
+  g_autoptr(AfdSearchItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  return item != NULL ? afd_search_item_get_kind (item) : AFD_SEARCH_ITEM_HEADER;
+}
+
+/* A result, or a "Show More" button: the lines the arrows stop on (headers and notes
+ * are read by their neighbours' context, not stepped through). */
+static gboolean
+is_stop (AfdSearchResults *self,
+         guint             position)
+{
+  AfdSearchItemKind kind = kind_at (self, position);
+
+  return kind == AFD_SEARCH_ITEM_RESULT || kind == AFD_SEARCH_ITEM_MORE;
+}
+
+/* Up or Down across a header (or a note): the list view would stop on the header,
+ * which takes no focus, so the next stop beyond it gets the focus here, and a result
+ * is selected (it opens), as the arrows do between two results. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                AfdSearchResults      *self)
+{
+  int step = keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down ? 1
+             : keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up ? -1 : 0;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  guint from, to;
+  GtkWidget *row;
+
+  if (step == 0 || (state & gtk_accelerator_get_default_mod_mask ()) != 0 || root == NULL)
+    return FALSE;
+  from = position_of (self, gtk_root_get_focus (root));
+  if (from == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  for (to = from + step; to < n && !is_stop (self, to); to += step)
+    ;
+  if (to >= n)
+    return TRUE;    /* nothing to stop on that way: the focus stays */
+  if (to == from + step || (row = row_at (self, to)) == NULL)
+    return FALSE;   /* the next line: the list view's own step */
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", to);
+  gtk_widget_grab_focus (row);
+  if (kind_at (self, to) == AFD_SEARCH_ITEM_RESULT &&
+      gtk_single_selection_get_selected (self->selection) != to)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.select-item", "(ubb)", to,
+                                FALSE, FALSE);
+  return TRUE;
+}
+
+/* "Show More": the group's other results take the button's place; the first of them
+ * gets the focus (the button is gone), without opening it. */
 static void
 more_clicked_cb (GtkButton        *button,
                  AfdSearchResults *self)
 {
   AfTable table = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "afd-search-table"));
+  guint position = position_of (self, GTK_WIDGET (button));
+  GtkWidget *row;
 
-  if (self->model != NULL)
-    afd_search_model_expand (self->model, table);
+  if (self->model == NULL)
+    return;
+  afd_search_model_expand (self->model, table);
+  if (position != GTK_INVALID_LIST_POSITION && (row = row_at (self, position)) != NULL)
+    gtk_widget_grab_focus (row);
 }
 
 /* ---- Opening a result ------------------------------------------------------------------ */
@@ -445,6 +549,7 @@ static void
 afd_search_results_init (AfdSearchResults *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -452,6 +557,12 @@ afd_search_results_init (AfdSearchResults *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
   g_signal_connect (factory, "teardown", G_CALLBACK (teardown_cb), self);
+  keys = gtk_event_controller_key_new ();
+  /* Before the list view's own arrow bindings. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (keys, "afd-search-keys");
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 

@@ -754,6 +754,125 @@ test_rows_reused (Fixture       *f,
     }
 }
 
+/* The row of the list view (its child) that shows @text. */
+static GtkWidget *
+row_showing (GtkListView *view,
+             const char  *text)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (view)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (gtk_widget_get_first_child (row) != NULL &&
+        g_strcmp0 (shown_text (gtk_widget_get_first_child (row)), text) == 0)
+      return row;
+  return NULL;
+}
+
+/* The row that has the focus: the list view's child it is in. */
+static GtkWidget *
+focused_row (GtkListView *view)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (view)));
+
+  while (focus != NULL && gtk_widget_get_parent (focus) != GTK_WIDGET (view))
+    focus = gtk_widget_get_parent (focus);
+  return focus;
+}
+
+static gboolean
+press_key (GtkListView *view,
+           guint        keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "afd-search-keys") == 0)
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  return handled;
+}
+
+/* The position of the first (or the last) line of @kind in @table's group. */
+static guint
+find_line (GPtrArray         *lines,
+           AfTable            table,
+           AfdSearchItemKind  kind,
+           gboolean           last)
+{
+  guint found = G_MAXUINT;
+
+  for (guint i = 0; i < lines->len; i++)
+    if (afd_search_item_get_table (g_ptr_array_index (lines, i)) == table &&
+        afd_search_item_get_kind (g_ptr_array_index (lines, i)) == kind &&
+        (found == G_MAXUINT || last))
+      found = i;
+  g_assert_cmpuint (found, <, lines->len);
+  return found;
+}
+
+/* The arrows step over a group's header, from the last audit to the first document and
+ * back, each opened as the arrows open a result; "Show More" moves the focus to the
+ * first result it shows. */
+static void
+test_keyboard (Fixture       *f,
+               gconstpointer  data)
+{
+  GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (view));
+  g_autoptr(GPtrArray) lines = NULL;
+  const char *last_audit, *first_document, *sixth_document;
+  guint more;
+
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  afd_test_wait_until (lines_shown, view, TIMEOUT_SECONDS);
+  lines = lines_of (shown);
+  last_audit = afd_search_item_get_label (g_ptr_array_index (lines, find_line (lines, AF_TABLE_AUDITS, AFD_SEARCH_ITEM_RESULT, TRUE)));
+  first_document = afd_search_item_get_label (g_ptr_array_index (lines, find_line (lines, AF_TABLE_DOCUMENTS, AFD_SEARCH_ITEM_RESULT, FALSE)));
+  more = find_line (lines, AF_TABLE_DOCUMENTS, AFD_SEARCH_ITEM_MORE, FALSE);
+  g_assert_cmpint (afd_search_item_get_kind (g_ptr_array_index (lines, more - 1)), ==, AFD_SEARCH_ITEM_RESULT);
+
+  g_assert_true (gtk_widget_grab_focus (row_showing (view, last_audit)));
+  g_assert_true (press_key (view, GDK_KEY_Down));
+  g_assert_true (focused_row (view) == row_showing (view, first_document));
+  g_assert_cmpuint (f->selected, ==, 1);
+  g_assert_cmpint (f->selected_table, ==, AF_TABLE_DOCUMENTS);
+  g_assert_true (press_key (view, GDK_KEY_Up));
+  g_assert_true (focused_row (view) == row_showing (view, last_audit));
+  g_assert_cmpuint (f->selected, ==, 2);
+  g_assert_cmpint (f->selected_table, ==, AF_TABLE_AUDITS);
+  /* Up from the first result: no header to land on, the focus stays. */
+  g_assert_true (gtk_widget_grab_focus (row_showing (view, afd_search_item_get_label (g_ptr_array_index (lines, 1)))));
+  g_assert_true (press_key (view, GDK_KEY_Up));
+  g_assert_true (focused_row (view) == row_showing (view, afd_search_item_get_label (g_ptr_array_index (lines, 1))));
+  /* Between two results the list view steps itself. */
+  g_assert_false (press_key (view, GDK_KEY_Down));
+
+  /* Show More: the focus goes to the first result it shows (where the button was). */
+  {
+    GtkWidget *row = row_showing (view, afd_search_item_get_label (g_ptr_array_index (lines, more)));
+    GtkWidget *button = row != NULL ? afd_test_find_widget (row, GTK_TYPE_BUTTON) : NULL;
+    guint selected = f->selected;
+
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_grab_focus (button));
+    g_signal_emit_by_name (button, "clicked");
+    g_clear_pointer (&lines, g_ptr_array_unref);
+    lines = lines_of (shown);
+    g_assert_cmpint (afd_search_item_get_kind (g_ptr_array_index (lines, more)), ==, AFD_SEARCH_ITEM_RESULT);
+    sixth_document = afd_search_item_get_label (g_ptr_array_index (lines, more));
+    /* The row itself, where the arrows go on from. */
+    g_assert_nonnull (focused_row (view));
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == focused_row (view));
+    g_assert_cmpstr (shown_text (gtk_widget_get_first_child (focused_row (view))), ==, sixth_document);
+    /* Focused, not opened. */
+    g_assert_cmpuint (f->selected, ==, selected);
+  }
+}
+
 /* The entry says what it searches: everything, not the queue shown. */
 static void
 test_accessible_name (Fixture       *f,
@@ -787,6 +906,8 @@ main (int   argc,
   g_test_add ("/search-results/beyond-max", Fixture, NULL, fixture_set_up, test_beyond_max,
               fixture_tear_down);
   g_test_add ("/search-results/superseded", Fixture, NULL, fixture_set_up, test_superseded,
+              fixture_tear_down);
+  g_test_add ("/search-results/keyboard", Fixture, NULL, fixture_set_up, test_keyboard,
               fixture_tear_down);
   g_test_add ("/search-results/accessible-name", Fixture, NULL, fixture_set_up,
               test_accessible_name, fixture_tear_down);
