@@ -275,6 +275,35 @@ compare_both_ways (const char *path,
   return rows;
 }
 
+/* The items of @path written again compact and canonical, as this program and the
+ * benchmark write them: the reader then copies most of their text where it stands. */
+static char *
+write_canonical (const char *path,
+                 const char *name)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GString) out = g_string_new ("{\"Items\":[");
+  g_autoptr(GError) error = NULL;
+  char *canonical = af_test_scratch (name);
+  gsize length;
+
+  g_file_get_contents (path, &json, &length, &error);
+  g_assert_no_error (error);
+  items = af_codec_parse_items_page (json, length, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ",\n");
+      af_codec_write_item (out, g_ptr_array_index (items, i));
+    }
+  g_string_append (out, "]}");
+  g_file_set_contents (canonical, out->str, out->len, &error);
+  g_assert_no_error (error);
+  return canonical;
+}
+
 static void
 test_fixtures (void)
 {
@@ -282,8 +311,12 @@ test_fixtures (void)
     {
       g_autofree char *path = af_test_fixture_path (fixture_files[f]);
       g_autofree char *name = g_strdup_printf ("fixture-%u", f);
+      g_autofree char *canonical_name = g_strdup_printf ("fixture-%u-canonical", f);
+      g_autofree char *canonical = write_canonical (path, canonical_name);
+      guint rows = compare_both_ways (path, name);
 
-      g_assert_cmpuint (compare_both_ways (path, name), >, 0);
+      g_assert_cmpuint (rows, >, 0);
+      g_assert_cmpuint (compare_both_ways (canonical, canonical_name), ==, rows);
     }
 }
 
@@ -291,11 +324,23 @@ static void
 test_generated (void)
 {
   g_autofree char *path = write_generated ("generated.json");
+  g_autofree char *canonical = write_canonical (path, "generated-canonical");
 
   g_assert_cmpuint (compare_both_ways (path, "generated"), ==, GENERATED);
+  g_assert_cmpuint (compare_both_ways (canonical, "generated-canonical"), ==, GENERATED);
 }
 
 /* ---- The parser with and without an arena ------------------------------------------ */
+
+/* @item written by the import's writer, which copies canonical text where it stands. */
+static char *
+write_copying (const AfValue *item)
+{
+  GString *out = g_string_new (NULL);
+
+  af_codec_write_item_replacing (out, item, NULL, 0);
+  return g_string_free (out, FALSE);
+}
 
 /* Every item of @json read by a stream with an arena and by one without: equal items,
  * the same canonical text, the same error (or none) at the same item. */
@@ -323,6 +368,9 @@ compare_streams (const char *json,
       ta = af_codec_item_to_string (a);
       tb = af_codec_item_to_string (b);
       g_assert_cmpstr (ta, ==, tb);
+      g_clear_pointer (&tb, g_free);
+      tb = write_copying (b);
+      g_assert_cmpstr (ta, ==, tb);
       /* Dropped before the reset, as the import does: after it, it is freed memory. */
       g_clear_pointer (&b, af_value_unref);
       af_arena_reset (arena);
@@ -347,6 +395,14 @@ test_streams (void)
   g_file_get_contents (generated, &json, &length, &error);
   g_assert_no_error (error);
   compare_streams (json, length);
+  {
+    g_autofree char *canonical = write_canonical (generated, "streams-canonical.json");
+    g_autofree char *text = NULL;
+
+    g_file_get_contents (canonical, &text, &length, &error);
+    g_assert_no_error (error);
+    compare_streams (text, length);
+  }
   for (guint f = 0; f < G_N_ELEMENTS (fixture_files); f++)
     {
       g_autofree char *path = af_test_fixture_path (fixture_files[f]);

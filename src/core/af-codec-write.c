@@ -246,12 +246,48 @@ write_members_replacing (Replacing     *w,
   g_string_append_c (w->out, '}');
 }
 
+/* Whether a leaf to replace lies within @span (or may: one that does not know where
+ * it stands). */
+static gboolean
+holds_replacement (Replacing  *w,
+                   const char *span,
+                   gsize       length)
+{
+  for (guint i = 0; i < w->n; i++)
+    {
+      gsize leaf_length;
+      const char *leaf = af_value_get_span (w->replacements[i].leaf, &leaf_length);
+
+      if (leaf == NULL || (leaf >= span && leaf < span + length))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Copies the text @value was read from when it is canonical and holds nothing to
+ * replace: the import's items are mostly canonical already (what this program or the
+ * AWS CLI wrote, compact), and a copy costs a fraction of writing them. */
+static gboolean
+copy_span (Replacing     *w,
+           const AfValue *value)
+{
+  gsize length;
+  const char *span = af_value_get_span (value, &length);
+
+  if (span == NULL || (w->found < w->n && holds_replacement (w, span, length)))
+    return FALSE;
+  append (w->out, span, length);
+  return TRUE;
+}
+
 static void
 write_replacing (Replacing     *w,
                  const AfValue *value)
 {
   AfType type = af_value_get_kind (value);
 
+  if (copy_span (w, value))
+    return;
   if (w->found == w->n || (type != AF_TYPE_M && type != AF_TYPE_L))
     {
       if (w->found == w->n || !write_replacement (w, value))
@@ -289,7 +325,8 @@ af_codec_write_item_replacing (GString                  *out,
   Replacing w = { out, replacements, n_replacements, 0 };
 
   g_return_if_fail (af_value_get_kind (item) == AF_TYPE_M);
-  write_members_replacing (&w, item);
+  if (!copy_span (&w, item))
+    write_members_replacing (&w, item);
 }
 
 /* DynamoDB accepts numbers JSON does not ("+5", ".5", "5.", "007"); write the same

@@ -30,6 +30,9 @@ typedef struct
   GArray     *members;   /* AfMember, their names borrowed from @names */
   GPtrArray  *elements;  /* AfValue */
   AfArena    *arena;     /* (nullable) where values are built (af-value-private.h) */
+  /* Counts what the writer would write otherwise (space, an escape, members out of
+   * order): a value read while it did not change is canonical where it stands. */
+  guint       rewritten;
 } Reader;
 
 static void
@@ -94,9 +97,12 @@ fail (Reader      *reader,
 static void
 skip_space (Reader *reader)
 {
+  const char *start = reader->p;
+
   while (reader->p < reader->end &&
          (*reader->p == ' ' || *reader->p == '\n' || *reader->p == '\r' || *reader->p == '\t'))
     reader->p++;
+  reader->rewritten += reader->p != start;
 }
 
 static gboolean
@@ -255,6 +261,7 @@ read_string_span (Reader      *reader,
       return TRUE;
     }
 
+  reader->rewritten++;
   g_string_truncate (decoded, 0);
   g_string_append_len (decoded, begin, reader->p - begin);
   while (reader->p < reader->end && *reader->p != '"')
@@ -510,6 +517,7 @@ read_members (Reader  *reader,
           goto failed;
         }
       member.name = (char *) name;
+      reader->rewritten += index != reader->members->len;
       g_array_insert_val (reader->members, index, member);
     }
   while (peek (reader, ',') && reader->p++);
@@ -626,12 +634,26 @@ read_payload (Reader  *reader,
 /* One {"TAG": payload}. @depth is the nesting level of this value (1 for an
  * item's own attributes); containers deeper than AF_VALUE_MAX_DEPTH are refused
  * before they are read, so hostile input cannot exhaust the stack. */
+/* Notes where @value stands, from @start to here, when nothing read since @start
+ * differs from what the writer would write (@rewritten unchanged). */
+static void
+keep_span (Reader        *reader,
+           AfValue       *value,
+           const char    *start,
+           guint          rewritten)
+{
+  if (reader->arena != NULL && reader->rewritten == rewritten)
+    af_value_set_span (value, start, reader->p - start);
+}
+
 static AfValue *
 read_typed_value (Reader  *reader,
                   guint    depth,
                   GError **error)
 {
   g_autoptr(AfValue) value = NULL;
+  const char *start;
+  guint rewritten;
   AfType type;
 
   if (!peek (reader, '{'))
@@ -639,7 +661,8 @@ read_typed_value (Reader  *reader,
       fail (reader, error, AF_CODEC_ERROR_TYPE, "expected a typed value such as {\"S\": …}");
       return NULL;
     }
-  reader->p++;
+  start = reader->p++;
+  rewritten = reader->rewritten;
   if (!read_tag (reader, &type, error) || !expect (reader, ':', error))
     return NULL;
   if ((type == AF_TYPE_M || type == AF_TYPE_L) && depth >= AF_VALUE_MAX_DEPTH)
@@ -657,6 +680,7 @@ read_typed_value (Reader  *reader,
       return NULL;
     }
   reader->p++;
+  keep_span (reader, value, start, rewritten);
   return g_steal_pointer (&value);
 }
 
@@ -691,12 +715,21 @@ static AfValue *
 read_item (Reader  *reader,
            GError **error)
 {
+  const char *start;
+  guint rewritten;
+  AfValue *item;
+
   if (!peek (reader, '{'))
     {
       fail (reader, error, AF_CODEC_ERROR_MALFORMED, "an item must be a JSON object");
       return NULL;
     }
-  return read_members (reader, 1, error);
+  start = reader->p;
+  rewritten = reader->rewritten;
+  item = read_members (reader, 1, error);
+  if (item != NULL)
+    keep_span (reader, item, start, rewritten);
+  return item;
 }
 
 AfValue *

@@ -107,7 +107,9 @@ typedef struct
 } AfCodecReplacement;
 
 /* af_codec_write_item() of @item with each of @replacements' leaves written as its
- * replacement: the text of an item changed in a few places, without building it. */
+ * replacement: the text of an item changed in a few places, without building it.
+ * What an import's reader built in an arena is copied from the document where it
+ * stands canonical already (af-value-private.h). */
 void       af_codec_write_item_replacing (GString                  *out,
                                           const AfValue            *item,
                                           const AfCodecReplacement *replacements,

@@ -174,19 +174,16 @@ af_store_row_prepare_parsed (AfCacheKey    *key,
                              gsize         *size_hint,
                              AfRow         *row)
 {
-  g_autofree char *ad = NULL;
-  g_autoptr(GArray) sealed = NULL;
+  g_autoptr(GArray) sealed = g_array_sized_new (FALSE, FALSE, sizeof (AfCodecReplacement), 8);
   GString *out;
 
-  if (key == NULL)
-    {
-      af_store_row_prepare (key, table, item, size_hint, row);
-      return;
-    }
-  ad = af_store_item_ad (item);
-  sealed = g_array_sized_new (FALSE, FALSE, sizeof (AfCodecReplacement), 8);
   g_array_set_clear_func (sealed, (GDestroyNotify) replacements_clear);
-  af_pii_seal_leaves (key, table, item, ad, sealed);
+  if (key != NULL)
+    {
+      g_autofree char *ad = af_store_item_ad (item);
+
+      af_pii_seal_leaves (key, table, item, ad, sealed);
+    }
   out = g_string_sized_new (*size_hint);
   af_codec_write_item_replacing (out, item, (const AfCodecReplacement *) (gpointer) sealed->data,
                                  sealed->len);

@@ -65,6 +65,15 @@ AfValue  *af_value_build_list     (AfArena         *arena,
                                    AfValue * const *elements,
                                    guint            n);
 gboolean  af_value_is_in_arena    (const AfValue   *value);
+/* Where the canonical text of @value (in an arena) stands in the document the codec
+ * read it from: the @length bytes at @span are what af_codec_write_value() writes (or,
+ * for an item, af_codec_write_item()), so a writer may copy them. Borrowed from the
+ * document, which must outlive the value. get gives NULL when there is none. */
+void         af_value_set_span    (AfValue         *value,
+                                   const char      *span,
+                                   gsize            length);
+const char  *af_value_get_span    (const AfValue   *value,
+                                   gsize           *out_length);
 
 /* Standard base64 with its padding, as DynamoDB's B and BS carry binary. */
 gboolean  af_base64_is_valid      (const char    *text);

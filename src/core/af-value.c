@@ -287,18 +287,54 @@ af_value_new_list (AfType type)
 
 /* ---- Built by the codec ------------------------------------------------------------ */
 
-/* A node in @arena: never freed by unref (af_arena_reset() frees it). */
+/* A value in an arena, and where its canonical text stands in the document it was
+ * read from, when it stands there as af_codec_write_value() would write it. */
+typedef struct
+{
+  AfValue     value;
+  const char *span;          /* (nullable) */
+  gsize       span_length;
+} ArenaValue;
+
+/* A node in @arena, @extra bytes after it: never freed by unref (af_arena_reset()
+ * frees it). */
 static AfValue *
 arena_value (AfArena *arena,
              AfType   type,
              gsize    extra)
 {
-  AfValue *value = af_arena_alloc (arena, sizeof (AfValue) + extra);
+  ArenaValue *node = af_arena_alloc (arena, sizeof (ArenaValue) + extra);
 
-  value->ref_count = 1;
-  value->type = type;
-  value->in_arena = TRUE;
-  return value;
+  node->value.ref_count = 1;
+  node->value.type = type;
+  node->value.in_arena = TRUE;
+  node->span = NULL;
+  node->span_length = 0;
+  return &node->value;
+}
+
+void
+af_value_set_span (AfValue    *value,
+                   const char *span,
+                   gsize       length)
+{
+  ArenaValue *node = (ArenaValue *) value;
+
+  g_return_if_fail (value->in_arena);
+  node->span = span;
+  node->span_length = length;
+}
+
+const char *
+af_value_get_span (const AfValue *value,
+                   gsize         *out_length)
+{
+  const ArenaValue *node = (const ArenaValue *) value;
+
+  if (!value->in_arena || node->span == NULL)
+    return NULL;
+  *out_length = node->span_length;
+  return node->span;
 }
 
 AfValue *
@@ -312,7 +348,7 @@ af_value_build_text (AfArena    *arena,
   if (arena == NULL)
     return af_value_new_text_len (type, text, length);
   value = arena_value (arena, type, length + 1);
-  value->text = (char *) (value + 1);
+  value->text = (char *) ((ArenaValue *) value + 1);
   memcpy (value->text, text, length);
   value->text[length] = '\0';
   return value;
