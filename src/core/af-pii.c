@@ -32,7 +32,9 @@ typedef struct
   AfPiiLeafFunc  func;
   gpointer       data;
   GString       *path;
-  const AfValue *item;   /* for pii_detected */
+  const AfValue *item;
+  /* The item's pii_detected (L or SS), looked up once: every field asks it. */
+  const AfValue *detected;   /* (nullable) */
 } Transform;
 
 /* ---- Which fields ----------------------------------------------------------------------- */
@@ -54,14 +56,23 @@ category_covers (const char *category,
   return FALSE;
 }
 
-static gboolean
-detected (const AfValue *item,
-          const char    *field)
+/* @item's pii_detected when it is a list of names (L or SS), else NULL. */
+static const AfValue *
+detected_list (const AfValue *item)
 {
   AfValue *list = af_value_map_get (item, "pii_detected");
   AfType kind = list != NULL ? af_value_get_kind (list) : AF_TYPE_NULL;
 
-  if (kind != AF_TYPE_L && kind != AF_TYPE_SS)
+  return kind == AF_TYPE_L || kind == AF_TYPE_SS ? list : NULL;
+}
+
+static gboolean
+detected (const Transform *t,
+          const char      *field)
+{
+  const AfValue *list = t->detected;
+
+  if (list == NULL)
     return FALSE;
   for (guint i = 0; i < af_value_list_length (list); i++)
     if (category_covers (af_value_get_string (af_value_list_nth (list, i)), field))
@@ -70,25 +81,25 @@ detected (const AfValue *item,
 }
 
 static gboolean
-golden_is_personal (const AfValue *item,
-                    const char    *field)
+golden_is_personal (const Transform *t,
+                    const char      *field)
 {
   for (guint i = 0; i < G_N_ELEMENTS (golden_personal); i++)
     if (strcmp (golden_personal[i], field) == 0)
       return TRUE;
-  return detected (item, field);
+  return detected (t, field);
 }
 
 static gboolean
-extracted_is_personal (const AfValue *item,
-                       const char    *name,
-                       const AfValue *field)
+extracted_is_personal (const Transform *t,
+                       const char      *name,
+                       const AfValue   *field)
 {
   AfValue *flag = af_value_map_get (field, "pii");
 
   if (flag != NULL && af_value_get_kind (flag) == AF_TYPE_BOOL && af_value_get_bool (flag))
     return TRUE;
-  return detected (item, name);
+  return detected (t, name);
 }
 
 /* ---- Replacing leaves ---------------------------------------------------------------------- */
@@ -156,9 +167,9 @@ take_element (AfValue       **result,
   *result = next;
 }
 
-typedef gboolean (*FieldTest) (const AfValue *item,
-                               const char    *name,
-                               const AfValue *field);
+typedef gboolean (*FieldTest) (const Transform *t,
+                               const char      *name,
+                               const AfValue   *field);
 
 /* extracted_data / golden_record: M of field -> M with a `value`. */
 static AfValue *
@@ -175,7 +186,7 @@ transform_fields (Transform     *t,
       AfValue *replaced;
       gsize saved;
 
-      if (af_value_get_kind (field) != AF_TYPE_M || !personal (t->item, name, field))
+      if (af_value_get_kind (field) != AF_TYPE_M || !personal (t, name, field))
         continue;
       path_push (t, name, &saved);
       replaced = replace_member (t, field, "value");
@@ -187,21 +198,21 @@ transform_fields (Transform     *t,
 }
 
 static gboolean
-golden_test (const AfValue *item,
-             const char    *name,
-             const AfValue *field)
+golden_test (const Transform *t,
+             const char      *name,
+             const AfValue   *field)
 {
-  return golden_is_personal (item, name);
+  return golden_is_personal (t, name);
 }
 
 /* Whether a correction of @field holds personal values: when the item has its
  * extracted_data, as that field's rule says; an outbox entry's changes carry no
  * extracted_data, so every correction there counts as personal. */
 static gboolean
-correction_is_personal (const AfValue *item,
-                        const char    *field)
+correction_is_personal (const Transform *t,
+                        const char      *field)
 {
-  AfValue *data = af_value_map_get (item, "extracted_data");
+  AfValue *data = af_value_map_get (t->item, "extracted_data");
   AfValue *entry;
 
   if (data == NULL || af_value_get_kind (data) != AF_TYPE_M)
@@ -210,8 +221,8 @@ correction_is_personal (const AfValue *item,
     return TRUE;
   entry = af_value_map_get (data, field);
   if (entry != NULL && af_value_get_kind (entry) == AF_TYPE_M)
-    return extracted_is_personal (item, field, entry);
-  return detected (item, field);
+    return extracted_is_personal (t, field, entry);
+  return detected (t, field);
 }
 
 /* corrections[i].original_value / corrected_value of the entries about personal fields. */
@@ -229,7 +240,7 @@ transform_corrections (Transform     *t,
       gsize saved;
 
       if (af_value_get_kind (entry) != AF_TYPE_M
-          || !correction_is_personal (t->item, af_item_get_s (entry, "field")))
+          || !correction_is_personal (t, af_item_get_s (entry, "field")))
         continue;
       path_push_index (t, i, &saved);
       for (guint l = 0; l < G_N_ELEMENTS (leaves); l++)
@@ -288,7 +299,7 @@ transform_inconsistencies (Transform     *t,
       gsize saved, inner;
 
       if (values == NULL || af_value_get_kind (values) != AF_TYPE_M || field == NULL
-          || !golden_is_personal (t->item, field))
+          || !golden_is_personal (t, field))
         continue;
       path_push_index (t, i, &saved);
       path_push (t, "values", &inner);
@@ -344,7 +355,7 @@ af_pii_transform (AfTable         table,
                   AfPiiLeafFunc   func,
                   gpointer        data)
 {
-  Transform t = { func, data, g_string_new (NULL), value };
+  Transform t = { func, data, g_string_new (NULL), value, detected_list (value) };
   AfValue *result = NULL;
 
   g_return_val_if_fail (value != NULL, NULL);
