@@ -47,8 +47,10 @@ reader_init (Reader     *reader,
   reader->name = g_string_new (NULL);
   reader->names = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) g_ref_string_release);
-  reader->members = g_array_new (FALSE, FALSE, sizeof (AfMember));
-  reader->elements = g_ptr_array_new ();
+  /* Allocated from the start: their data is never NULL, so an empty container's
+   * members or elements are an empty range of it, not an offset from NULL. */
+  reader->members = g_array_sized_new (FALSE, FALSE, sizeof (AfMember), 64);
+  reader->elements = g_ptr_array_sized_new (64);
 }
 
 static void
