@@ -6,7 +6,11 @@
  * out and counted.
  */
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "af-codec.h"
 #include "af-store.h"
@@ -167,6 +171,126 @@ test_insert_fails_part_way (void)
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, MANY);
 }
 
+/* `auditflow-cli --db @db import @path`, killed with SIGKILL as soon as it reports
+ * items stored in the file's transaction (its debug log); TRUE when it died of it. */
+static gboolean
+import_killed_mid_file (const char *db,
+                        const char *path)
+{
+  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "import", path, NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_MESSAGES_DEBUG", "af-store", TRUE);
+  g_autoptr(GError) error = NULL;
+  gboolean killed = FALSE;
+  char *line = NULL;
+  size_t size = 0;
+  int out_fd = -1, status = 0;
+  FILE *out;
+  GPid pid;
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, envp,
+                                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (out);
+  /* GLib writes debug messages to stdout. */
+  while (getline (&line, &size, out) >= 0)
+    if (!killed && strstr (line, "import: ") != NULL && strstr (line, "not committed") != NULL)
+      killed = kill (pid, SIGKILL) == 0;
+  free (line);
+  fclose (out);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  return killed && WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL;
+}
+
+static void
+assert_cache_sound (const char *db)
+{
+  static const char * const checks[] = {
+    "PRAGMA integrity_check",
+    "INSERT INTO documents_search (documents_search, rank) VALUES ('integrity-check', 1)",
+    "INSERT INTO audits_search (audits_search, rank) VALUES ('integrity-check', 1)",
+  };
+  sqlite3 *handle = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      int rc;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (handle, checks[i], -1, &stmt, NULL), ==, SQLITE_OK);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+      else
+        g_assert_cmpint (rc, ==, SQLITE_DONE);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (handle);
+}
+
+/* The CLI commits each file without waiting for the disk and syncs once at the end
+ * (af_store_set_import_sync_deferred ()): killed in the middle of a file, the cache is
+ * as it was before the file — the file's items absent, the index and the cache sound —
+ * and the file is imported whole by the next run. */
+static void
+test_killed_mid_file (void)
+{
+  g_autofree char *db = af_test_scratch ("killed.db");
+  g_autofree char *first = write_file ("killed-first.json", 300, G_MAXUINT);
+  g_autofree char *big = write_file ("killed-big.json", 4 * MANY, G_MAXUINT);
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("AF_CLI") == NULL)
+    {
+      g_test_fail_printf ("AF_CLI is not set: the CLI to kill is unknown");
+      return;
+    }
+  store = open_store ("killed.db");
+  g_assert_true (af_store_import_file (store, first, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_true (import_killed_mid_file (db, big));
+  assert_cache_sound (db);
+  store = open_store ("killed.db");
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300);
+  g_assert_cmpint (count (store, AF_TABLE_AUDITS), ==, 4);
+
+  g_assert_true (af_store_import_file (store, big, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 4 * MANY);
+  g_clear_object (&store);
+  assert_cache_sound (db);
+}
+
+/* Deferred, an import commits at synchronous=NORMAL and puts FULL back for what follows
+ * (an edit must never commit NORMAL), even when the file fails; af_store_sync () then
+ * succeeds. */
+static void
+test_deferred_sync (void)
+{
+  g_autoptr(AfStore) store = open_store ("deferred.db");
+  g_autofree char *path = write_file ("deferred.json", 100, G_MAXUINT);
+  g_autofree char *broken = write_file ("deferred-broken.json", 100, 50);
+  g_autofree char *db = af_test_scratch ("deferred.db");
+  g_autoptr(GError) error = NULL;
+
+  af_store_set_import_sync_deferred (store, TRUE);
+  g_assert_true (af_store_import_file (store, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (af_store_test_synchronous (store), ==, 2);
+  g_assert_false (af_store_import_file (store, broken, NULL, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (af_store_test_synchronous (store), ==, 2);
+  g_assert_true (af_store_sync (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);
+}
+
 /* An audit with a note not yet sent: importing the file again keeps the note on top. */
 static void
 test_keeps_unsent_edit (void)
@@ -224,6 +348,8 @@ main (int   argc,
   g_test_add_func ("/store-import/insert-fails-part-way", test_insert_fails_part_way);
   g_test_add_func ("/store-import/keeps-unsent-edit", test_keeps_unsent_edit);
   g_test_add_func ("/store-import/expired-left-out", test_expired_left_out);
+  g_test_add_func ("/store-import/killed-mid-file", test_killed_mid_file);
+  g_test_add_func ("/store-import/deferred-sync", test_deferred_sync);
 
   status = g_test_run ();
   af_test_scratch_remove ();

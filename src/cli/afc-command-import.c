@@ -178,6 +178,7 @@ import_run (const AfcCommand  *command,
   g_autofree FileResult *results = NULL;
   AfImportCounts totals = { { 0 } };
   gboolean all_ok = TRUE;
+  gboolean synced;
   gint64 cpu_us;
   guint n_files;
   AfStore *store;
@@ -192,6 +193,9 @@ import_run (const AfcCommand  *command,
 
   n_files = g_strv_length (files);
   results = g_new0 (FileResult, n_files);
+  /* The files' commits reach the disk together, once, before the summary says they
+   * were imported (af_store_sync () below). */
+  af_store_set_import_sync_deferred (store, TRUE);
   cpu_us = thread_cpu_us ();
   for (guint i = 0; i < n_files; i++)
     {
@@ -204,14 +208,17 @@ import_run (const AfcCommand  *command,
           totals.expired[t] += results[i].counts.expired[t];
         }
     }
+  af_store_set_import_sync_deferred (store, FALSE);
+  synced = af_store_sync (store, &error);
   cpu_us = thread_cpu_us () - cpu_us;
   g_debug ("transaction thread: %.3f s CPU, %.2f us per item imported", cpu_us / 1e6,
            (double) cpu_us / MAX (count_items (totals.imported), 1));
-  report_expired (context, totals.expired);
+  if (synced)
+    report_expired (context, totals.expired);
 
-  if (afc_context_get_json (context))
+  if (synced && afc_context_get_json (context))
     print_json (context, results, n_files, &totals);
-  else
+  else if (synced)
     print_text (context, results, n_files, &totals);
 
   for (guint i = 0; i < n_files; i++)
@@ -219,6 +226,8 @@ import_run (const AfcCommand  *command,
       g_free (results[i].display_name);
       g_free (results[i].error);
     }
+  if (!synced)
+    return afc_context_fail (context, error);
   return all_ok ? AFC_EXIT_OK : AFC_EXIT_FAILURE;
 }
 

@@ -21,4 +21,7 @@ void af_store_inject_failure (AfStore    *self,
 void af_store_thread_inject_failure (AfStoreThread *self,
                                      const char    *point);
 
+/* The connection's PRAGMA synchronous (0 OFF, 1 NORMAL, 2 FULL), -1 on error. */
+int  af_store_test_synchronous (AfStore *self);
+
 G_END_DECLS

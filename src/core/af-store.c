@@ -389,6 +389,64 @@ af_store_rollback (AfStore *self)
     af_store_exec (self, "ROLLBACK", NULL);
 }
 
+void
+af_store_set_import_sync_deferred (AfStore  *self,
+                                   gboolean  deferred)
+{
+  g_return_if_fail (AF_IS_STORE (self));
+
+  self->import_sync_deferred = deferred;
+}
+
+/* An fsync of the file itself rather than through SQLite: commits at synchronous=NORMAL
+ * leave their frames in the WAL unsynced, and a checkpoint (which would sync them) may
+ * be under way on the checkpointer's connection. Syncing the WAL covers every frame
+ * still in it; frames already copied into the cache were synced there by a completed
+ * checkpoint before SQLite may reuse the WAL, or are synced by the cache's fsync. */
+static gboolean
+sync_file (const char  *path,
+           GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd < 0 && errno == ENOENT)
+    return TRUE;   /* no WAL: everything is in the cache */
+  if (fd >= 0 && fsync (fd) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE, "%s: cannot write it to the disk: %s",
+               path, g_strerror (saved));
+  return FALSE;
+}
+
+gboolean
+af_store_sync (AfStore  *self,
+               GError  **error)
+{
+  g_autofree char *wal = NULL;
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  wal = g_strconcat (self->path, "-wal", NULL);
+  return sync_file (wal, error) && sync_file (self->path, error);
+}
+
+int
+af_store_test_synchronous (AfStore *self)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, "PRAGMA synchronous", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int (stmt, 0);
+}
+
 /* ---- Checking a file before anything writes to it ------------------------------- */
 
 static gboolean

@@ -115,6 +115,16 @@ gboolean    af_store_import_file_at    (AfStore        *self,
                                         gint64          now_unix,
                                         AfImportCounts *out_counts,
                                         GError        **error);
+/* For a command that imports several files and reports once, at the end: with
+ * @deferred, each file's commit no longer waits for the disk (synchronous=NORMAL; a
+ * crash of the process still leaves every file either whole or absent, and only a
+ * power loss may take back the last files), and af_store_sync() then makes everything
+ * committed durable at once, before the command reports success. */
+void        af_store_set_import_sync_deferred (AfStore  *self,
+                                               gboolean  deferred);
+/* Waits until everything committed so far is on the disk (the cache and its WAL). */
+gboolean    af_store_sync              (AfStore        *self,
+                                        GError        **error);
 /* Idempotent: deleting an absent item succeeds. Outbox entries are kept. */
 gboolean    af_store_delete_item       (AfStore        *self,
                                         AfTable         table,
