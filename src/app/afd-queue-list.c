@@ -9,6 +9,7 @@
 #include "afd-queue-item.h"
 #include "afd-queue-list.h"
 #include "afd-queue-row.h"
+#include "afd-render-warm-up.h"
 #include "afd-search-results.h"
 
 struct _AfdQueueList
@@ -37,6 +38,9 @@ struct _AfdQueueList
   char               *select_id;
   /* The search waiting for a pause in the typing. */
   guint               search_timeout;
+  /* The renderer's warm-up stages drawn (afd-render-warm-up.c), one per frame. */
+  guint               warm_up_stage;
+  guint               warm_up_tick;
 };
 
 G_DEFINE_FINAL_TYPE (AfdQueueList, afd_queue_list, GTK_TYPE_WIDGET)
@@ -217,6 +221,9 @@ afd_queue_list_dispose (GObject *object)
        child = gtk_widget_get_first_child (GTK_WIDGET (self)))
     gtk_widget_unparent (child);
   g_clear_handle_id (&self->search_timeout, g_source_remove);
+  if (self->warm_up_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->warm_up_tick);
+  self->warm_up_tick = 0;
   g_clear_object (&self->selection);
   if (self->model != NULL)
     afd_queue_model_cancel (self->model);
@@ -229,6 +236,37 @@ afd_queue_list_dispose (GObject *object)
   g_clear_pointer (&self->select_id, g_free);
 
   G_OBJECT_CLASS (afd_queue_list_parent_class)->dispose (object);
+}
+
+static gboolean
+warm_up_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       data)
+{
+  AFD_QUEUE_LIST (widget)->warm_up_tick = 0;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
+}
+
+/* While the window is new, a stage of the renderer's warm-up a frame, under the queue's
+ * list (its opaque view background covers it): shaders llvmpipe would otherwise compile
+ * in the middle of the first search. */
+static void
+afd_queue_list_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  AfdQueueList *self = AFD_QUEUE_LIST (widget);
+  graphene_rect_t under;
+
+  if (self->warm_up_stage < AFD_RENDER_WARM_UP_STAGES &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "list") == 0 &&
+      gtk_widget_compute_bounds (GTK_WIDGET (self->stack), widget, &under))
+    {
+      afd_render_warm_up_snapshot (widget, snapshot, &under, self->warm_up_stage++);
+      if (self->warm_up_tick == 0)
+        self->warm_up_tick = gtk_widget_add_tick_callback (widget, warm_up_tick_cb, NULL, NULL);
+    }
+  GTK_WIDGET_CLASS (afd_queue_list_parent_class)->snapshot (widget, snapshot);
 }
 
 static void
@@ -262,6 +300,7 @@ afd_queue_list_class_init (AfdQueueListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_row_activated_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->snapshot = afd_queue_list_snapshot;
 
   g_type_ensure (AFD_TYPE_QUEUE_ROW);
   g_type_ensure (AFD_TYPE_SEARCH_RESULTS);

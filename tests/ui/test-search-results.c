@@ -16,6 +16,7 @@
 #include "afd-queue.h"
 #include "afd-queue-list.h"
 #include "afd-queue-model.h"
+#include "afd-render-warm-up.h"
 #include "afd-search-item.h"
 #include "afd-search-model-private.h"
 #include "afd-search-results.h"
@@ -873,6 +874,79 @@ test_keyboard (Fixture       *f,
   }
 }
 
+static gboolean
+has_node_type (GskRenderNode     *node,
+               GskRenderNodeType  type)
+{
+  if (gsk_render_node_get_node_type (node) == type)
+    return TRUE;
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        if (has_node_type (gsk_container_node_get_child (node, i), type))
+          return TRUE;
+      return FALSE;
+    case GSK_CLIP_NODE:
+      return has_node_type (gsk_clip_node_get_child (node), type);
+    case GSK_ROUNDED_CLIP_NODE:
+      return has_node_type (gsk_rounded_clip_node_get_child (node), type);
+    case GSK_OPACITY_NODE:
+      return has_node_type (gsk_opacity_node_get_child (node), type);
+    case GSK_COLOR_MATRIX_NODE:
+      return has_node_type (gsk_color_matrix_node_get_child (node), type);
+    case GSK_TRANSFORM_NODE:
+      return has_node_type (gsk_transform_node_get_child (node), type);
+    default:
+      return FALSE;
+    }
+}
+
+/* The renderer's warm-up (drawn by the queue list under its list while the window is
+ * new): each stage draws one kind of node, unclipped, in a rectangle or in a rounded
+ * clip, inside the area it is given; the kinds the first search needed are there. */
+static void
+test_render_warm_up (Fixture       *f,
+                     gconstpointer  data)
+{
+  const graphene_rect_t under = GRAPHENE_RECT_INIT (10, 100, 300, 400);
+  const GskRenderNodeType kinds[] = { GSK_COLOR_NODE, GSK_TEXT_NODE, GSK_BORDER_NODE,
+                                      GSK_TEXTURE_NODE, GSK_OPACITY_NODE };
+  gboolean seen[G_N_ELEMENTS (kinds)][3] = { { FALSE } };
+
+  for (guint stage = 0; stage < AFD_RENDER_WARM_UP_STAGES; stage++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      graphene_rect_t bounds;
+      guint clip;
+
+      afd_render_warm_up_snapshot (GTK_WIDGET (f->list), snapshot, &under, stage);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      g_assert_nonnull (node);
+      gsk_render_node_get_bounds (node, &bounds);
+      g_assert_true (graphene_rect_contains_rect (&under, &bounds));
+      clip = gsk_render_node_get_node_type (node) == GSK_CLIP_NODE ? 1
+             : gsk_render_node_get_node_type (node) == GSK_ROUNDED_CLIP_NODE ? 2 : 0;
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        if (has_node_type (node, kinds[k]))
+          seen[k][clip] = TRUE;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint clip = 0; clip < 3; clip++)
+      g_assert_true (seen[k][clip]);
+  /* Nothing beyond the last stage, nothing where there is no room. */
+  {
+    g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+    g_autoptr(GskRenderNode) node = NULL;
+
+    afd_render_warm_up_snapshot (GTK_WIDGET (f->list), snapshot, &under, AFD_RENDER_WARM_UP_STAGES);
+    afd_render_warm_up_snapshot (GTK_WIDGET (f->list), snapshot, &GRAPHENE_RECT_INIT (0, 0, 20, 20), 0);
+    node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    g_assert_null (node);
+  }
+}
+
 /* The entry says what it searches: everything, not the queue shown. */
 static void
 test_accessible_name (Fixture       *f,
@@ -909,6 +983,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/search-results/keyboard", Fixture, NULL, fixture_set_up, test_keyboard,
               fixture_tear_down);
+  g_test_add ("/search-results/render-warm-up", Fixture, NULL, fixture_set_up,
+              test_render_warm_up, fixture_tear_down);
   g_test_add ("/search-results/accessible-name", Fixture, NULL, fixture_set_up,
               test_accessible_name, fixture_tear_down);
   g_test_add ("/search-results/rows-reused", Fixture, NULL, fixture_set_up, test_rows_reused,
