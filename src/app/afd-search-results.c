@@ -9,6 +9,7 @@
 #include "afd-queue-row.h"
 #include "afd-search-item.h"
 #include "afd-search-results.h"
+#include "afd-search-selection.h"
 
 struct _AfdSearchResults
 {
@@ -362,6 +363,15 @@ selection_changed_cb (AfdSearchResults *self)
     open_position (self, position);
 }
 
+/* Selected again (assistive technology's Select, a click after Back): it opens again. */
+static void
+reselected_cb (AfdSearchResults *self,
+               guint             position)
+{
+  if (!self->quiet)
+    open_position (self, position);
+}
+
 /* Enter on a result that is selected already opens it again (after Back). */
 static void
 list_activate_cb (AfdSearchResults *self,
@@ -550,6 +560,7 @@ afd_search_results_init (AfdSearchResults *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkEventController *keys;
+  g_autoptr(AfdSearchSelection) shown = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -571,7 +582,9 @@ afd_search_results_init (AfdSearchResults *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected",
                             G_CALLBACK (selection_changed_cb), self);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  shown = afd_search_selection_new (self->selection);
+  g_signal_connect_swapped (shown, "reselected", G_CALLBACK (reselected_cb), self);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (shown));
 }
 
 void

@@ -454,6 +454,17 @@ put_audit_job (AfStore   *store,
   return GINT_TO_POINTER (TRUE);
 }
 
+/* The one item selected in the list view's model, or NULL. */
+static AfdSearchItem *
+selected_item (GtkSelectionModel *shown)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (shown);
+
+  if (gtk_bitset_get_size (selected) != 1)
+    return NULL;
+  return g_list_model_get_item (G_LIST_MODEL (shown), gtk_bitset_get_minimum (selected));
+}
+
 /* An edit while the results are on show (the window reloads its list): the search runs
  * again, the new audit is counted, the result on show stays selected and is not
  * reopened. */
@@ -462,7 +473,7 @@ test_refresh (Fixture       *f,
               gconstpointer  data)
 {
   GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
-  GtkSingleSelection *shown = GTK_SINGLE_SELECTION (gtk_list_view_get_model (view));
+  GtkSelectionModel *shown = gtk_list_view_get_model (view);
   g_autoptr(GAsyncResult) put = NULL;
   g_autoptr(AfdSearchItem) item = NULL;
   guint audits = expected_matches (applicants, G_N_ELEMENTS (applicants), WORD);
@@ -487,8 +498,7 @@ test_refresh (Fixture       *f,
 
   g_assert_cmpint (afd_search_model_get_total (search_model (f), AF_TABLE_AUDITS), ==, audits + 1);
   g_assert_cmpuint (f->selected, ==, 1);
-  item = gtk_single_selection_get_selected_item (shown) != NULL
-           ? g_object_ref (gtk_single_selection_get_selected_item (shown)) : NULL;
+  item = selected_item (shown);
   g_assert_nonnull (item);
   g_assert_cmpstr (afd_queue_row_get_item_id (afd_search_item_get_row (item)), ==, document_id);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (afd_queue_list_get_search_entry (f->list))),
@@ -947,6 +957,40 @@ test_render_warm_up (Fixture       *f,
   }
 }
 
+/* Selected again as assistive technology's Select does (gtk_selection_model_select_item
+ * on the list view's model), or clicked again after Back, the result opens again; a
+ * header selected opens nothing. */
+static void
+test_select_again (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
+  GtkSelectionModel *shown = gtk_list_view_get_model (view);
+  guint audits = expected_matches (applicants, G_N_ELEMENTS (applicants), WORD);
+  guint document = 1 + audits + 1;
+  g_autofree char *document_id = NULL;
+
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  g_assert_true (gtk_selection_model_select_item (shown, document, FALSE));
+  g_assert_cmpuint (f->selected, ==, 1);
+  g_assert_cmpint (f->selected_table, ==, AF_TABLE_DOCUMENTS);
+  document_id = g_strdup (f->selected_id);
+  g_assert_true (gtk_selection_model_select_item (shown, document, FALSE));
+  g_assert_cmpuint (f->selected, ==, 2);
+  g_assert_cmpstr (f->selected_id, ==, document_id);
+  g_assert_true (gtk_selection_model_is_selected (shown, document));
+  /* Enter on the first result (from the entry), then Select of it: opened twice. */
+  g_signal_emit_by_name (afd_queue_list_get_search_entry (f->list), "activate");
+  g_assert_cmpuint (f->selected, ==, 3);
+  g_assert_true (gtk_selection_model_select_item (shown, 1, FALSE));
+  g_assert_cmpuint (f->selected, ==, 4);
+  g_assert_cmpint (f->selected_table, ==, AF_TABLE_AUDITS);
+  /* A header is no result. */
+  gtk_selection_model_select_item (shown, 0, FALSE);
+  g_assert_cmpuint (f->selected, ==, 4);
+}
+
 /* The entry says what it searches: everything, not the queue shown. */
 static void
 test_accessible_name (Fixture       *f,
@@ -985,6 +1029,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/search-results/render-warm-up", Fixture, NULL, fixture_set_up,
               test_render_warm_up, fixture_tear_down);
+  g_test_add ("/search-results/select-again", Fixture, NULL, fixture_set_up, test_select_again,
+              fixture_tear_down);
   g_test_add ("/search-results/accessible-name", Fixture, NULL, fixture_set_up,
               test_accessible_name, fixture_tear_down);
   g_test_add ("/search-results/rows-reused", Fixture, NULL, fixture_set_up, test_rows_reused,
