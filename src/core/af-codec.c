@@ -233,6 +233,46 @@ static const guint8 ends_run[256] = {
   [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
+#define BYTES_OF(c) (G_GUINT64_CONSTANT (0x0101010101010101) * (guchar) (c))
+#define HIGH_BITS BYTES_OF (0x80)
+
+/* Whether a byte of @word is one ends_run[] has (the usual bit tricks: a byte of
+ * x - 0x01… borrows into its high bit where x's byte is zero, or below n for x - n…). */
+static inline gboolean
+word_ends_run (guint64 word)
+{
+  guint64 quote = word ^ BYTES_OF ('"');
+  guint64 backslash = word ^ BYTES_OF ('\\');
+
+  guint64 found = ((quote - BYTES_OF (1)) & ~quote)
+                  | ((backslash - BYTES_OF (1)) & ~backslash)
+                  | ((word - BYTES_OF (0x20)) & ~word);
+
+  return (found & HIGH_BITS) != 0;
+}
+
+/* Skips the string's plain content eight bytes at a time, as long as none of them
+ * ends the run: most strings' bytes are read so, the rest one by one. */
+static inline void
+skip_plain_words (Reader *reader,
+                  guchar *seen)
+{
+  guint64 all = 0;
+
+  while (reader->end - reader->p >= 8)
+    {
+      guint64 word;
+
+      memcpy (&word, reader->p, 8);
+      if (word_ends_run (word))
+        break;
+      all |= word;
+      reader->p += 8;
+    }
+  if (all & HIGH_BITS)
+    *seen |= 0x80;
+}
+
 /* Reads a string into a span: *out points into the document itself when the string
  * has no escapes (the common case: no copy at all), else into @reader's scratch
  * buffer, valid until the next string. Either way it is validated UTF-8. */
@@ -250,6 +290,7 @@ read_string_span (Reader      *reader,
     return FALSE;
 
   begin = reader->p;
+  skip_plain_words (reader, &seen);
   while (reader->p < reader->end && !ends_run[(guchar) *reader->p])
     seen |= *reader->p++;
 
@@ -308,15 +349,25 @@ read_string (Reader  *reader,
   return copy;
 }
 
+/* A name's slot in the cache, from its length and its first and last four bytes:
+ * cheaper than hashing every byte, and a collision only costs a lookup in the table. */
 static guint
 span_hash (const char *text,
            gsize       length)
 {
-  guint hash = 2166136261u;   /* FNV-1a */
+  guint32 head = 0, tail = 0;
+  guint32 hash;
 
-  for (gsize i = 0; i < length; i++)
-    hash = (hash ^ (guchar) text[i]) * 16777619u;
-  return hash;
+  if (length >= 4)
+    {
+      memcpy (&head, text, 4);
+      memcpy (&tail, text + length - 4, 4);
+    }
+  else
+    for (gsize i = 0; i < length; i++)
+      head = head * 31 + (guchar) text[i];
+  hash = (head * 2654435761u) ^ (tail * 2246822519u) ^ (guint32) length;
+  return hash ^ (hash >> 15);
 }
 
 /* An attribute name, shared with every earlier member of that name: the items of a
@@ -371,6 +422,22 @@ read_tag (Reader  *reader,
   g_string_truncate (reader->name, 0);
   g_string_append_len (reader->name, text, length);
   return fail (reader, error, AF_CODEC_ERROR_TYPE, "unknown type tag '%s'", reader->name->str);
+}
+
+/* The common case of read_tag() and the ':' after it, as compact input has them:
+ * "S": and the other one-letter tags, taken in one step. FALSE (nothing read) for
+ * anything else, which read_tag() then reads or refuses. */
+static gboolean
+read_short_tag (Reader *reader,
+                AfType *out_type)
+{
+  const char *p = reader->p;
+
+  if (reader->end - p < 4 || p[0] != '"' || p[2] != '"' || p[3] != ':'
+      || !af_type_from_tag_len (p + 1, 1, out_type))
+    return FALSE;
+  reader->p += 4;
+  return TRUE;
 }
 
 /* Checks a scalar's text against its type: N must be a DynamoDB number, B base64. */
@@ -665,7 +732,8 @@ read_typed_value (Reader  *reader,
     }
   start = reader->p++;
   rewritten = reader->rewritten;
-  if (!read_tag (reader, &type, error) || !expect (reader, ':', error))
+  if (!read_short_tag (reader, &type)
+      && (!read_tag (reader, &type, error) || !expect (reader, ':', error)))
     return NULL;
   if ((type == AF_TYPE_M || type == AF_TYPE_L) && depth >= AF_VALUE_MAX_DEPTH)
     {
