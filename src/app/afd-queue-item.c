@@ -52,6 +52,32 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, box);
 }
 
+/* A row widget is bound again and again while a list scrolls (GTK 4.8's list view keeps
+ * ~200 and rebinds them to the rows, or "Loading…" placeholders, that come into its
+ * range): a label or a style that is already right is left alone, as setting it costs
+ * a notify freeze and thaw, and new styles, even when nothing changes. */
+static void
+set_label (GtkWidget  *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) != 0)
+    gtk_label_set_label (GTK_LABEL (label), text);
+}
+
+static void
+set_classes (GtkWidget   *widget,
+             const char **classes)
+{
+  g_auto(GStrv) now = gtk_widget_get_css_classes (widget);
+  guint n = 0;
+
+  /* The same classes in any order (GTK keeps its own). */
+  while (classes[n] != NULL && gtk_widget_has_css_class (widget, classes[n]))
+    n++;
+  if (classes[n] != NULL || g_strv_length (now) != n)
+    gtk_widget_set_css_classes (widget, classes);
+}
+
 /* Rows never change once made (a new page brings new rows): set once, no bindings. */
 static void
 bind_cb (GtkSignalListItemFactory *factory,
@@ -63,14 +89,13 @@ bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *reviewed = gtk_widget_get_next_sibling (text);
   GtkWidget *badge = gtk_widget_get_next_sibling (reviewed);
 
-  gtk_label_set_label (GTK_LABEL (title), afd_queue_row_get_title (row));
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_next_sibling (title)),
-                       afd_queue_row_get_subtitle (row));
+  set_label (title, afd_queue_row_get_title (row));
+  set_label (gtk_widget_get_next_sibling (title), afd_queue_row_get_subtitle (row));
   gtk_widget_set_visible (reviewed, afd_queue_row_get_reviewed (row));
-  gtk_label_set_label (GTK_LABEL (badge), afd_queue_row_get_badge (row));
-  gtk_widget_set_css_classes (badge, afd_queue_row_get_badge_classes (row) != NULL
-                                     ? afd_queue_row_get_badge_classes (row)
-                                     : (const char *[]) { NULL });
+  set_label (badge, afd_queue_row_get_badge (row));
+  set_classes (badge, afd_queue_row_get_badge_classes (row) != NULL
+                      ? afd_queue_row_get_badge_classes (row)
+                      : (const char *[]) { NULL });
 }
 
 GtkListItemFactory *
