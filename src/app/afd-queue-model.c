@@ -38,6 +38,8 @@ struct _AfdQueueModel
   GPtrArray     *starts;       /* (owned) AfStoreCursor where page i starts, i < len;
                                   [0] is NULL: the first page */
   GError        *error;        /* (nullable) */
+  GPtrArray     *dropped;      /* (owned) Pages evicted, freed in a later idle */
+  guint          drop_source;
   GArray        *untold;       /* guint: the first position of each chunk of rows read
                                   that a list still holds placeholders for */
   guint          tell_source;
@@ -91,6 +93,7 @@ afd_queue_model_dispose (GObject *object)
   /* A load that arrives later must not touch this model. */
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tell_source, g_source_remove);
+  g_clear_handle_id (&self->drop_source, g_source_remove);
 
   G_OBJECT_CLASS (afd_queue_model_parent_class)->dispose (object);
 }
@@ -106,6 +109,7 @@ afd_queue_model_finalize (GObject *object)
   g_clear_pointer (&self->placeheld, g_hash_table_unref);
   g_clear_pointer (&self->starts, g_ptr_array_unref);
   g_clear_pointer (&self->untold, g_array_unref);
+  g_clear_pointer (&self->dropped, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->thread);
   g_clear_error (&self->error);
@@ -143,6 +147,7 @@ afd_queue_model_init (AfdQueueModel *self)
   self->loading = NONE;
   self->wanted = NONE;
   self->untold = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->dropped = g_ptr_array_new_with_free_func (page_free);
   self->asked_low = NONE;
   self->asked_high = 0;
   reset_starts (self);
@@ -157,6 +162,35 @@ remember_error (AfdQueueModel *self,
   self->error = error;
 }
 
+/* A page dropped is freed in an idle of its own, one page a dispatch: finalizing its 200
+ * rows (and the placeholders a list let go of with them) is work the dispatch that
+ * reads the next page need not do. */
+static gboolean
+free_dropped_cb (gpointer user_data)
+{
+  AfdQueueModel *self = user_data;
+
+  g_ptr_array_remove_index_fast (self->dropped, self->dropped->len - 1);
+  if (self->dropped->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->drop_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drop_page (AfdQueueModel *self,
+           GHashTable    *table,
+           guint          index)
+{
+  Page *page;
+
+  if (!g_hash_table_steal_extended (table, GUINT_TO_POINTER (index), NULL, (gpointer *) &page))
+    return;
+  g_ptr_array_add (self->dropped, page);
+  if (self->drop_source == 0)
+    self->drop_source = g_idle_add_full (G_PRIORITY_LOW, free_dropped_cb, self, NULL);
+}
+
 static void
 evict_least_recently_used (AfdQueueModel *self)
 {
@@ -169,7 +203,7 @@ evict_least_recently_used (AfdQueueModel *self)
     if (oldest == NULL || page->last_used < oldest->last_used)
       oldest = page;
   if (oldest != NULL)
-    g_hash_table_remove (self->pages, GUINT_TO_POINTER (oldest->index));
+    drop_page (self, self->pages, oldest->index);
 }
 
 /* Keeps @rows (AfdQueueRow, made on the store's thread) as page @index, and @next as
@@ -292,7 +326,7 @@ show_page (AfdQueueModel *self,
   if (old != NULL)
     {
       refresh_rows (self, page, old->rows);
-      g_hash_table_remove (self->stale, GUINT_TO_POINTER (page->index));
+      drop_page (self, self->stale, page->index);
     }
   if (!g_hash_table_remove (self->placeheld, GUINT_TO_POINTER (page->index)) ||
       first >= self->n_items)

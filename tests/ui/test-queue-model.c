@@ -650,6 +650,33 @@ test_page_told_in_chunks (Fixture       *fixture,
     }
 }
 
+/* A page evicted (more than AFD_QUEUE_MODEL_MAX_PAGES read) is freed in an idle after the
+ * read that evicted it, not in it, and is freed: its rows do not outlive it. */
+static void
+test_evicted_page_freed_later (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS };
+  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
+  GListModel *list = G_LIST_MODEL (model);
+  AfdQueueRow *first = g_list_model_get_item (list, 0);
+
+  g_assert_nonnull (afd_queue_row_get_item_id (first));
+  g_object_add_weak_pointer (G_OBJECT (first), (gpointer *) &first);
+  g_object_unref (first);
+  g_assert_nonnull (first);          /* the model's page holds it */
+  for (guint page = 1; page <= AFD_QUEUE_MODEL_MAX_PAGES; page++)
+    {
+      g_autoptr(AfdQueueRow) row = get_row (model, page * AFD_QUEUE_MODEL_PAGE_SIZE);
+
+      g_assert_nonnull (afd_queue_row_get_item_id (row));
+    }
+  while (first != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (afd_queue_model_get_n_loaded (model), ==,
+                    AFD_QUEUE_MODEL_MAX_PAGES * AFD_QUEUE_MODEL_PAGE_SIZE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -671,6 +698,8 @@ main (int   argc,
               fixture_set_up, test_reload_refreshes_far_page, fixture_tear_down);
   g_test_add ("/queue-model/page-told-in-chunks", Fixture, NULL,
               fixture_set_up, test_page_told_in_chunks, fixture_tear_down);
+  g_test_add ("/queue-model/evicted-page-freed-later", Fixture, NULL,
+              fixture_set_up, test_evicted_page_freed_later, fixture_tear_down);
   g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
   g_test_add_func ("/queue-model/failed-documents", test_failed_documents);
 
