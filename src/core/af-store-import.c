@@ -15,9 +15,11 @@
  * free. Measured with perf on 35,000 items (CPU per item): with everything but the
  * parse on the transaction's thread, that thread spent ~36 us per item and the reader
  * ~19; now ~23 (SQLite and the FTS index), the reader ~21 and the preparer ~10.
- * Each thread frees only what it allocated (the seal's copies by the preparer): malloc's
- * per-thread caches then serve the next item from the last one's memory, where a free
- * from another thread would have contended for the reader's heap. The file is still
+ * Then the reader builds each chunk's items in the chunk's arena (af-arena.h), reset at
+ * once when the chunk comes back, and the preparer seals the personal values as it
+ * writes the text (af_store_row_prepare_parsed()), copying what the file holds
+ * canonical already: on 50,000 items the readers went from ~21 us per item to ~9 and
+ * the preparers from ~10 to ~7. The file is still
  * one transaction: a bad item anywhere rolls back everything, and the message names it.
  */
 #define G_LOG_DOMAIN "af-store"
