@@ -586,8 +586,13 @@ read_members (Reader  *reader,
           goto failed;
         }
       member.name = (char *) name;
-      reader->rewritten += index != reader->members->len;
-      g_array_insert_val (reader->members, index, member);
+      if (index == reader->members->len)
+        g_array_append_val (reader->members, member);
+      else
+        {
+          reader->rewritten++;   /* out of order: the writer sorts them */
+          g_array_insert_val (reader->members, index, member);
+        }
     }
   while (peek (reader, ',') && reader->p++);
 
