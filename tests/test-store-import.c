@@ -232,7 +232,7 @@ assert_cache_sound (const char *db)
 }
 
 /* The CLI commits each file without waiting for the disk and syncs once at the end
- * (af_store_set_import_sync_deferred ()): killed in the middle of a file, the cache is
+ * (af_store_set_bulk_import ()): killed in the middle of a file, the cache is
  * as it was before the file — the file's items absent, the index and the cache sound —
  * and the file is imported whole by the next run. */
 static void
@@ -267,25 +267,28 @@ test_killed_mid_file (void)
   assert_cache_sound (db);
 }
 
-/* Deferred, an import commits at synchronous=NORMAL and puts FULL back for what follows
+/* In bulk, an import commits at synchronous=NORMAL and puts FULL back for what follows
  * (an edit must never commit NORMAL), even when the file fails; af_store_sync () then
- * succeeds. */
+ * succeeds; the larger cache lasts until the bulk ends. */
 static void
-test_deferred_sync (void)
+test_bulk_import (void)
 {
-  g_autoptr(AfStore) store = open_store ("deferred.db");
-  g_autofree char *path = write_file ("deferred.json", 100, G_MAXUINT);
-  g_autofree char *broken = write_file ("deferred-broken.json", 100, 50);
-  g_autofree char *db = af_test_scratch ("deferred.db");
+  g_autoptr(AfStore) store = open_store ("bulk.db");
+  g_autofree char *path = write_file ("bulk.json", 100, G_MAXUINT);
+  g_autofree char *broken = write_file ("bulk-broken.json", 100, 50);
   g_autoptr(GError) error = NULL;
 
-  af_store_set_import_sync_deferred (store, TRUE);
+  g_assert_cmpint (af_store_test_pragma (store, "cache_size"), ==, -65536);
+  af_store_set_bulk_import (store, TRUE);
+  g_assert_cmpint (af_store_test_pragma (store, "cache_size"), ==, -131072);
   g_assert_true (af_store_import_file (store, path, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (af_store_test_synchronous (store), ==, 2);
+  g_assert_cmpint (af_store_test_pragma (store, "synchronous"), ==, 2);
   g_assert_false (af_store_import_file (store, broken, NULL, &error));
   g_clear_error (&error);
-  g_assert_cmpint (af_store_test_synchronous (store), ==, 2);
+  g_assert_cmpint (af_store_test_pragma (store, "synchronous"), ==, 2);
+  af_store_set_bulk_import (store, FALSE);
+  g_assert_cmpint (af_store_test_pragma (store, "cache_size"), ==, -65536);
   g_assert_true (af_store_sync (store, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);
@@ -349,7 +352,7 @@ main (int   argc,
   g_test_add_func ("/store-import/keeps-unsent-edit", test_keeps_unsent_edit);
   g_test_add_func ("/store-import/expired-left-out", test_expired_left_out);
   g_test_add_func ("/store-import/killed-mid-file", test_killed_mid_file);
-  g_test_add_func ("/store-import/deferred-sync", test_deferred_sync);
+  g_test_add_func ("/store-import/bulk", test_bulk_import);
 
   status = g_test_run ();
   af_test_scratch_remove ();

@@ -195,7 +195,7 @@ import_run (const AfcCommand  *command,
   results = g_new0 (FileResult, n_files);
   /* The files' commits reach the disk together, once, before the summary says they
    * were imported (af_store_sync () below). */
-  af_store_set_import_sync_deferred (store, TRUE);
+  af_store_set_bulk_import (store, TRUE);
   cpu_us = thread_cpu_us ();
   for (guint i = 0; i < n_files; i++)
     {
@@ -208,7 +208,7 @@ import_run (const AfcCommand  *command,
           totals.expired[t] += results[i].counts.expired[t];
         }
     }
-  af_store_set_import_sync_deferred (store, FALSE);
+  af_store_set_bulk_import (store, FALSE);
   synced = af_store_sync (store, &error);
   cpu_us = thread_cpu_us () - cpu_us;
   g_debug ("transaction thread: %.3f s CPU, %.2f us per item imported", cpu_us / 1e6,

@@ -507,15 +507,15 @@ af_store_import_file_at (AfStore         *self,
   g_cond_init (&pipeline.cond);
   /* Durable (synchronous=FULL, the default): nothing else holds what a file import
    * brought, and it is one commit. Unless the caller syncs once after many files
-   * (af_store_set_import_sync_deferred ()): a commit's fsync of a file's 80 MiB of WAL
+   * (af_store_set_bulk_import ()): a commit's fsync of a file's 80 MiB of WAL
    * took 0.3-0.6 s, a fifth of the import, while the reading threads waited. */
-  ok = (!self->import_sync_deferred || af_store_exec (self, "PRAGMA synchronous = NORMAL", &local_error))
+  ok = (!self->bulk_import || af_store_exec (self, "PRAGMA synchronous = NORMAL", &local_error))
        && run_pipeline (self, &pipeline, &counts, &local_error)
        && af_store_commit (self, &local_error);
   if (!ok)
     af_store_rollback (self);
   /* Back to the default even after a failure: an edit must never commit NORMAL. */
-  if (self->import_sync_deferred
+  if (self->bulk_import
       && !af_store_exec (self, "PRAGMA synchronous = FULL", ok ? &local_error : NULL))
     ok = FALSE;
   g_clear_error (&pipeline.error);

@@ -32,7 +32,7 @@ struct _AfStore
   AfCheckpointer *checkpointer;       /* (owned) (nullable) started by the first large WAL */
   gboolean    sync_prepared;          /* the sync tables exist (af_store_sync_prepare) */
   gboolean    search_suspended;       /* af_store_search_suspend() until _resume() */
-  gboolean    import_sync_deferred;   /* af_store_set_import_sync_deferred () */
+  gboolean    bulk_import;            /* af_store_set_bulk_import () */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope:

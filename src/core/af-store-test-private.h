@@ -21,7 +21,9 @@ void af_store_inject_failure (AfStore    *self,
 void af_store_thread_inject_failure (AfStoreThread *self,
                                      const char    *point);
 
-/* The connection's PRAGMA synchronous (0 OFF, 1 NORMAL, 2 FULL), -1 on error. */
-int  af_store_test_synchronous (AfStore *self);
+/* The value of `PRAGMA @pragma` on the store's connection (synchronous: 0 OFF,
+ * 1 NORMAL, 2 FULL), G_MININT64 on error. */
+gint64 af_store_test_pragma (AfStore    *self,
+                             const char *pragma);
 
 G_END_DECLS

@@ -115,13 +115,15 @@ gboolean    af_store_import_file_at    (AfStore        *self,
                                         gint64          now_unix,
                                         AfImportCounts *out_counts,
                                         GError        **error);
-/* For a command that imports several files and reports once, at the end: with
- * @deferred, each file's commit no longer waits for the disk (synchronous=NORMAL; a
- * crash of the process still leaves every file either whole or absent, and only a
- * power loss may take back the last files), and af_store_sync() then makes everything
- * committed durable at once, before the command reports success. */
-void        af_store_set_import_sync_deferred (AfStore  *self,
-                                               gboolean  deferred);
+/* For a command that imports several files and reports once, at the end: with @bulk,
+ * each file's commit no longer waits for the disk (synchronous=NORMAL; a crash of the
+ * process still leaves every file either whole or absent, and only a power loss may
+ * take back the last files), and af_store_sync() then makes everything committed
+ * durable at once, before the command reports success. The connection also keeps
+ * twice the pages in memory meanwhile (128 MiB), so that a file's transaction is not
+ * written out and read back while it runs. */
+void        af_store_set_bulk_import   (AfStore        *self,
+                                        gboolean        bulk);
 /* Waits until everything committed so far is on the disk (the cache and its WAL). */
 gboolean    af_store_sync              (AfStore        *self,
                                         GError        **error);
