@@ -895,8 +895,11 @@ apply_layout (gpointer user_data)
                                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
   gtk_widget_set_size_request (GTK_WIDGET (self->fields_panel), narrow ? -1 : FIELDS_WIDE_WIDTH,
                                narrow ? FIELDS_NARROW_HEIGHT : -1);
-  /* Side by side the fields keep their width; stacked, the page and the fields share
-   * the height. */
+  /* Side by side the fields keep their width. Stacked, the page and the fields share
+   * the height, the divider where it is put: GtkPaned would otherwise scale the position
+   * by the size it had along its former axis (the width), and give the page a quarter
+   * of the height instead of its share. */
+  gtk_paned_set_resize_start_child (self->paned, !narrow);
   gtk_paned_set_resize_end_child (self->paned, narrow);
   gtk_paned_set_position (self->paned, narrow ? self->height * PAGE_NARROW_SHARE / 100
                                               : self->width - FIELDS_WIDE_FROM_END);
