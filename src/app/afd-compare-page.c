@@ -327,6 +327,8 @@ add_document (AfdComparePage *self,
 
   gtk_widget_set_size_request (page, DOCUMENT_MIN_WIDTH, -1);
   gtk_widget_set_hexpand (page, TRUE);
+  /* The values are listed above: each document gives its height to its page. */
+  afd_document_page_set_compact (AFD_DOCUMENT_PAGE (page), TRUE);
   gtk_box_append (self->documents, page);
   source->page = AFD_DOCUMENT_PAGE (page);
   afd_document_page_load (source->page, workspace, source->document_id);

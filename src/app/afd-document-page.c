@@ -16,6 +16,7 @@ struct _AfdDocumentPage
   GtkWidget      parent_instance;
 
   /* template widgets */
+  GtkWidget     *content;
   GtkLabel      *name_label;
   GtkLabel      *facts_label;
   GtkLabel      *status_badge;
@@ -88,6 +89,9 @@ show_facts (AfdDocumentPage *self,
                            af_item_get_s (document, "file_format") ?: AFD_ABSENT,
                            size ?: AFD_ABSENT, uploaded ?: AFD_ABSENT);
   gtk_label_set_label (self->facts_label, facts);
+  /* Compact, the facts are the name's tooltip. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label),
+                               gtk_widget_get_visible (GTK_WIDGET (self->facts_label)) ? NULL : facts);
   set_status (self, af_item_get_s (document, "processing_status"));
 }
 
@@ -232,6 +236,29 @@ afd_document_page_get_title (AfdDocumentPage *self)
   return self->title != NULL ? self->title : _("Document");
 }
 
+/* Among documents compared, the height goes to the document itself: smaller margins,
+ * the name on one line (its facts in its tooltip), and the viewer compact. */
+void
+afd_document_page_set_compact (AfdDocumentPage *self,
+                               gboolean         compact)
+{
+  g_return_if_fail (AFD_IS_DOCUMENT_PAGE (self));
+
+  gtk_widget_set_margin_top (self->content, compact ? 6 : 18);
+  gtk_widget_set_margin_bottom (self->content, compact ? 6 : 18);
+  gtk_widget_set_margin_start (self->content, compact ? 12 : 18);
+  gtk_widget_set_margin_end (self->content, compact ? 12 : 18);
+  gtk_box_set_spacing (GTK_BOX (self->content), compact ? 6 : 12);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_label), !compact);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->name_label), compact ? "title-2" : "heading");
+  gtk_widget_add_css_class (GTK_WIDGET (self->name_label), compact ? "heading" : "title-2");
+  gtk_label_set_wrap (self->name_label, !compact);
+  gtk_label_set_ellipsize (self->name_label, compact ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_NONE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label),
+                               compact ? gtk_label_get_label (self->facts_label) : NULL);
+  afd_document_viewer_set_compact (self->viewer, compact);
+}
+
 AfdDocumentViewer *
 afd_document_page_get_viewer (AfdDocumentPage *self)
 {
@@ -293,6 +320,7 @@ afd_document_page_class_init (AfdDocumentPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-document-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, content);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, facts_label);
   gtk_widget_class_bind_template_child (widget_class, AfdDocumentPage, status_badge);

@@ -20,6 +20,10 @@ void        afd_document_page_load       (AfdDocumentPage *self,
 const char *afd_document_page_get_title  (AfdDocumentPage *self);
 /* The review takes the keyboard once the document is read (F8 starts it). */
 void        afd_document_page_focus_review (AfdDocumentPage *self);
+/* Among documents compared: the document itself gets the height (header on one line,
+ * the fields under the page about a row high). */
+void        afd_document_page_set_compact (AfdDocumentPage *self,
+                                           gboolean         compact);
 /* The pages and fields, for the comparison of documents and for tests. */
 AfdDocumentViewer *afd_document_page_get_viewer (AfdDocumentPage *self);
 /* Selects the extracted field @field — or the field holding @value (nullable) for an

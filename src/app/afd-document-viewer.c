@@ -31,6 +31,10 @@
  * leaves the divider where the reviewer put it. */
 #define FIELDS_NARROW_HEIGHT 160
 #define PAGE_NARROW_SHARE 55
+/* Compact (among documents compared), the page comes first: the fields under it keep
+ * the height of about one field row (they scroll to the one selected). */
+#define FIELDS_COMPACT_HEIGHT 80
+#define PAGE_COMPACT_SHARE 75
 #define RELAYOUT_HEIGHT 40
 
 struct _AfdDocumentViewer
@@ -70,6 +74,7 @@ struct _AfdDocumentViewer
   gboolean         focus_pending;   /* the keyboard goes to the review once it is shown */
   guint            zoom_label_source;
   gboolean         narrow;
+  gboolean         compact;        /* among documents compared: the page first */
   guint            layout_source;
   int              layout_height;  /* the height the narrow split was made for */
   GdkFrameClock   *recenter_clock;   /* (nullable) waits for the new layout's first frame */
@@ -578,6 +583,7 @@ on_selected_changed (AfFieldList       *fields,
 }
 
 static void schedule_recenter (AfdDocumentViewer *self);
+static gboolean apply_layout (gpointer user_data);
 
 /* The keyboard in the review: on the selected field's row, else on the page (F8 then
  * starts the review), else, when the file cannot be shown, on the fields. */
@@ -730,6 +736,20 @@ afd_document_viewer_show_error (AfdDocumentViewer *self,
   update_page_label (self);
   if (self->focus_pending)
     take_focus (self);
+}
+
+void
+afd_document_viewer_set_compact (AfdDocumentViewer *self,
+                                 gboolean           compact)
+{
+  g_return_if_fail (AFD_IS_DOCUMENT_VIEWER (self));
+
+  if (self->compact == compact)
+    return;
+  self->compact = compact;
+  afd_fields_panel_set_summary_visible (self->fields_panel, !compact);
+  if (self->layout_source == 0)
+    self->layout_source = g_idle_add (apply_layout, self);
 }
 
 void
@@ -894,15 +914,18 @@ apply_layout (gpointer user_data)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
                                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
   gtk_widget_set_size_request (GTK_WIDGET (self->fields_panel), narrow ? -1 : FIELDS_WIDE_WIDTH,
-                               narrow ? FIELDS_NARROW_HEIGHT : -1);
+                               !narrow ? -1 : self->compact ? FIELDS_COMPACT_HEIGHT
+                                                            : FIELDS_NARROW_HEIGHT);
   /* Side by side the fields keep their width. Stacked, the page and the fields share
    * the height, the divider where it is put: GtkPaned would otherwise scale the position
    * by the size it had along its former axis (the width), and give the page a quarter
    * of the height instead of its share. */
   gtk_paned_set_resize_start_child (self->paned, !narrow);
   gtk_paned_set_resize_end_child (self->paned, narrow);
-  gtk_paned_set_position (self->paned, narrow ? self->height * PAGE_NARROW_SHARE / 100
-                                              : self->width - FIELDS_WIDE_FROM_END);
+  gtk_paned_set_position (self->paned,
+                          !narrow ? self->width - FIELDS_WIDE_FROM_END
+                                  : self->height * (self->compact ? PAGE_COMPACT_SHARE
+                                                                  : PAGE_NARROW_SHARE) / 100);
   self->layout_height = self->height;
   schedule_recenter (self);
   return G_SOURCE_REMOVE;

@@ -41,6 +41,10 @@ void            afd_document_viewer_set_document      (AfdDocumentViewer *self,
 void            afd_document_viewer_show_error        (AfdDocumentViewer *self,
                                                        const char        *message);
 
+/* Compact, among documents compared: stacked, the page gets most of the height and the
+ * fields under it only about a row, without the summary above them. */
+void            afd_document_viewer_set_compact       (AfdDocumentViewer *self,
+                                                       gboolean           compact);
 /* Puts the keyboard in the review (the selected field, else the page), now or once
  * the file is open, so that a document opened on purpose is reviewed without the mouse. */
 void            afd_document_viewer_focus_review      (AfdDocumentViewer *self);

@@ -14,6 +14,7 @@ struct _AfdFieldsPanel
   GtkWidget    parent_instance;
 
   /* template widgets */
+  GtkWidget   *summary;
   GtkLabel    *type_label;
   GtkLabel    *file_label;
   GtkLabel    *facts_label;
@@ -144,6 +145,15 @@ update_facts (AfdFieldsPanel *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->facts_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->facts_label), "error");
+}
+
+void
+afd_fields_panel_set_summary_visible (AfdFieldsPanel *self,
+                                      gboolean        visible)
+{
+  g_return_if_fail (AFD_IS_FIELDS_PANEL (self));
+
+  gtk_widget_set_visible (self->summary, visible);
 }
 
 void
@@ -318,6 +328,7 @@ afd_fields_panel_class_init (AfdFieldsPanelClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-fields-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfdFieldsPanel, summary);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldsPanel, type_label);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldsPanel, file_label);
   gtk_widget_class_bind_template_child (widget_class, AfdFieldsPanel, facts_label);

@@ -37,5 +37,9 @@ void         afd_fields_panel_set_revealed     (AfdFieldsPanel *self,
                                                 gboolean        revealed);
 /* Refreshes the review progress line. */
 void         afd_fields_panel_update_progress  (AfdFieldsPanel *self);
+/* Shows or hides what is said above the fields (the document's type, file, processing,
+ * review progress): among documents compared the height goes to the page instead. */
+void         afd_fields_panel_set_summary_visible (AfdFieldsPanel *self,
+                                                   gboolean        visible);
 
 G_END_DECLS

@@ -5,7 +5,8 @@
 - the artwork page names its user from the users table, the id as a tooltip (item 14);
 - the Failed queue lists and counts the documents whose processing failed (item 7);
 - the window fits 800 x 600 with its sync status line in view, the compare page shows one
-  document at a time there, and side by side in a 1280 x 800 window, the queue list
+  document at a time there, every disagreeing value in view and the document's page at
+  least 150 px high, a value's row bringing its document, and side by side in a 1280 x 800 window, the queue list
   stepping aside while documents are compared and coming back with Back or the queue
   shown chosen again in the sidebar (item 16); while it is aside the queue shown stays
   marked (not selected) as the current one, and a window resized during the comparison
@@ -201,12 +202,13 @@ def open_compare(app, documents=2):
     return compare
 
 
-def click(node):
-    """A real click in the middle of @node: without a window manager the window is at the
-    screen's corner, so its coordinates are the screen's."""
+def click_row_end(row):
+    """A real click near the end of @row, on its arrow (its value is selectable text,
+    which keeps a click there): without a window manager the window is at the screen's
+    corner, so its coordinates are the screen's."""
     from dogtail import rawinput
-    e = extents(node)
-    rawinput.click(e.x + e.width // 2, e.y + e.height // 2)
+    e = extents(row)
+    rawinput.click(e.x + e.width - 12, e.y + e.height // 2)
 
 
 def documents_in(compare):
@@ -242,7 +244,28 @@ def check_small_window(binary):
         first = documents_in(compare)[0]
         wait_for('one document in view', lambda: on_screen(first, 800))
         values = compare.child(name='Disagreeing values', roleName='list')
-        assert extents(values).height > 0
+        rows = [r for r in values.children if r.roleName == 'list item']
+        assert len(rows) == 2, [r.name for r in rows]
+        # Above the document, not scrolled away under it.
+        for row in rows:
+            assert 0 < extents(row).y and extents(row).y + extents(row).height <= \
+                extents(first).y, (extents(row), extents(first))
+
+        step('its page has room: the field\'s box and the form around it')
+        preview = wait_for('the document\'s page', lambda: first.findChild(
+            lambda n: n.name == 'Document page' and n.roleName == 'image', retry=False))
+        wait_for('the page laid out', lambda: extents(preview).height > 0)
+        print('#   the document\'s page is %d px high' % extents(preview).height, flush=True)
+        shot = os.environ.get('AFD_COMPARE_SMALL_SCREENSHOT')
+        if shot:
+            subprocess.run(['import', '-window', 'root', shot], check=True)
+        assert extents(preview).height >= 150, extents(preview).height
+
+        step('the second value\'s row shows its document instead')
+        before = labels(first)
+        click_row_end(rows[1])
+        wait_for('the other document in view', lambda: (lambda shown: len(shown) == 1 and
+                 labels(shown[0]) != before and on_screen(shown[0], 800))(documents_in(compare)))
     finally:
         process.kill()
         process.wait()
