@@ -191,17 +191,28 @@ drop_page (AfdQueueModel *self,
     self->drop_source = g_idle_add_full (G_PRIORITY_LOW, free_dropped_cb, self, NULL);
 }
 
-static void
-evict_least_recently_used (AfdQueueModel *self)
+/* The page of @table looked at last (@newest) or longest ago, or NULL. */
+static Page *
+page_by_use (GHashTable *table,
+             gboolean    newest)
 {
   GHashTableIter iter;
   Page *page;
-  Page *oldest = NULL;
+  Page *found = NULL;
 
-  g_hash_table_iter_init (&iter, self->pages);
+  g_hash_table_iter_init (&iter, table);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
-    if (oldest == NULL || page->last_used < oldest->last_used)
-      oldest = page;
+    if (found == NULL || (newest ? page->last_used > found->last_used
+                                 : page->last_used < found->last_used))
+      found = page;
+  return found;
+}
+
+static void
+evict_least_recently_used (AfdQueueModel *self)
+{
+  Page *oldest = page_by_use (self->pages, FALSE);
+
   if (oldest != NULL)
     drop_page (self, self->pages, oldest->index);
 }
@@ -496,14 +507,8 @@ page_read_cb (GObject      *source,
 static guint
 most_recent_stale (AfdQueueModel *self)
 {
-  GHashTableIter iter;
-  Page *page;
-  Page *newest = NULL;
+  Page *newest = page_by_use (self->stale, TRUE);
 
-  g_hash_table_iter_init (&iter, self->stale);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
-    if (newest == NULL || page->last_used > newest->last_used)
-      newest = page;
   return newest != NULL ? newest->index : NONE;
 }
 

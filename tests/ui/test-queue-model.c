@@ -453,6 +453,24 @@ reload (AfdQueueModel *model,
   wait_loaded (model);
 }
 
+/* Gives the audit at @position (as OFFSET finds it) another applicant name. */
+static void
+rename_at (AfStore    *writer,
+           guint       position,
+           const char *name)
+{
+  AfQuery at = { .table = AF_TABLE_AUDITS, .offset = position, .limit = 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = af_store_query (writer, &at, &error);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (changed, af_value_copy (g_ptr_array_index (found, 0)));
+  af_value_map_set (g_ptr_array_index (changed, 0), "applicant_name", af_value_new_s (name));
+  g_assert_true (af_store_put_remote_items (writer, AF_TABLE_AUDITS, changed, &error));
+  g_assert_no_error (error);
+}
+
 /* A reload (after a pull, a review, a note) that finds as many items keeps the rows that
  * did not change as the same objects and tells only of the rows that did: GTK's list
  * view keeps their widgets instead of binding and measuring ~200 again. A changed row
@@ -471,9 +489,6 @@ test_reload_keeps_rows (Fixture       *fixture,
   g_autoptr(AfdQueueRow) last_of_page = g_list_model_get_item (list, AFD_QUEUE_MODEL_PAGE_SIZE - 1);
   g_autoptr(AfdQueueRow) after = NULL;
   g_autoptr(AfdQueueRow) fifth_after = NULL;
-  g_autoptr(GPtrArray) found = NULL;
-  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
-  AfQuery at_five = { .table = AF_TABLE_AUDITS, .offset = 5, .limit = 1 };
   Change change = { 0 };
 
   g_assert_no_error (error);
@@ -491,13 +506,7 @@ test_reload_keeps_rows (Fixture       *fixture,
   g_clear_object (&after);
 
   /* The audit at position 5 gets another name: that row alone is new. */
-  found = af_store_query (writer, &at_five, &error);
-  g_assert_no_error (error);
-  g_ptr_array_add (changed, af_value_copy (g_ptr_array_index (found, 0)));
-  af_value_map_set (g_ptr_array_index (changed, 0), "applicant_name",
-                    af_value_new_s ("Renamed Applicant"));
-  g_assert_true (af_store_put_remote_items (writer, AF_TABLE_AUDITS, changed, &error));
-  g_assert_no_error (error);
+  rename_at (writer, 5, "Renamed Applicant");
   reload (model, &change);
   g_assert_cmpuint (change.emissions, ==, 1);
   g_assert_cmpuint (change.position, ==, 5);
@@ -512,24 +521,6 @@ test_reload_keeps_rows (Fixture       *fixture,
   g_assert_true (fifth_after != fifth);
   g_assert_cmpstr (afd_queue_row_get_item_id (fifth_after), ==, afd_queue_row_get_item_id (fifth));
   g_assert_cmpstr (afd_queue_row_get_title (fifth_after), ==, "Renamed Applicant");
-}
-
-/* Gives the audit at @position (as OFFSET finds it) another applicant name. */
-static void
-rename_at (AfStore    *writer,
-           guint       position,
-           const char *name)
-{
-  AfQuery at = { .table = AF_TABLE_AUDITS, .offset = position, .limit = 1 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) found = af_store_query (writer, &at, &error);
-  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
-
-  g_assert_no_error (error);
-  g_ptr_array_add (changed, af_value_copy (g_ptr_array_index (found, 0)));
-  af_value_map_set (g_ptr_array_index (changed, 0), "applicant_name", af_value_new_s (name));
-  g_assert_true (af_store_put_remote_items (writer, AF_TABLE_AUDITS, changed, &error));
-  g_assert_no_error (error);
 }
 
 /* A list scrolled far down keeps showing its rows through a reload that finds as many
