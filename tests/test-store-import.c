@@ -23,13 +23,15 @@
 #define NOTE "Called the employer back"
 #define W2_SSN "980-21-9185"
 
-/* @count documents (fixture documents under ids doc-N, every other one with a ttl in
- * 2036 instead of 2031) and the fixture audits, in one file; item @broken_at (when <
- * @count) has a number that is not one. */
+/* @count documents (fixture documents under ids @prefix-N, every other one with a ttl
+ * in 2036 instead of 2031, each named @file_name when not NULL) and the fixture audits,
+ * in one file; item @broken_at (when < @count) has a number that is not one. */
 static char *
-write_file (const char *name,
-            guint       count,
-            guint       broken_at)
+write_file_full (const char *name,
+                 const char *prefix,
+                 const char *file_name,
+                 guint       count,
+                 guint       broken_at)
 {
   g_autoptr(GPtrArray) documents = af_test_fixture_items ("AuditFlow-Documents.json");
   g_autoptr(GPtrArray) audits = af_test_fixture_items ("AuditFlow-AuditRecords.json");
@@ -40,9 +42,11 @@ write_file (const char *name,
   for (guint i = 0; i < count; i++)
     {
       g_autoptr(AfValue) item = af_value_copy (g_ptr_array_index (documents, i % documents->len));
-      g_autofree char *id = g_strdup_printf ("doc-%05u", i);
+      g_autofree char *id = g_strdup_printf ("%s-%05u", prefix, i);
 
       af_value_map_set (item, "document_id", af_value_new_s (id));
+      if (file_name != NULL)
+        af_value_map_set (item, "file_name", af_value_new_s (file_name));
       if (i % 2 == 1)
         af_value_map_set (item, "ttl", af_value_new_n_int (2100000000));
       if (i > 0)
@@ -60,6 +64,14 @@ write_file (const char *name,
   g_file_set_contents (path, out->str, out->len, &error);
   g_assert_no_error (error);
   return path;
+}
+
+static char *
+write_file (const char *name,
+            guint       count,
+            guint       broken_at)
+{
+  return write_file_full (name, "doc", NULL, count, broken_at);
 }
 
 static AfStore *
@@ -169,6 +181,58 @@ test_insert_fails_part_way (void)
   g_assert_true (af_store_import_file (store, path, counts, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, MANY);
+}
+
+/* Three files through one pipeline, each larger than the reader's window, so that it
+ * reads on into the next file while the one before is stored: the second has a bad
+ * item near its end. The first and the third are imported whole, in their order (the
+ * third's items replace the first's), the second not at all, and only its error
+ * names it and its item. */
+static void
+test_files_one_pipeline (void)
+{
+  g_autoptr(AfStore) store = open_store ("files.db");
+  char *paths[] = {
+    write_file_full ("files-1.json", "doc", "first.pdf", MANY, G_MAXUINT),
+    write_file_full ("files-2.json", "two", NULL, MANY, MANY - 10),
+    write_file_full ("files-3.json", "doc", "third.pdf", MANY, G_MAXUINT),
+  };
+  g_autofree char *item = g_strdup_printf ("item %u", MANY - 10);
+  AfImportCounts counts[G_N_ELEMENTS (paths)];
+  GError *errors[G_N_ELEMENTS (paths)] = { NULL };
+  g_autoptr(AfValue) first = NULL;
+  g_autoptr(AfValue) last = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (af_store_import_files_at (store, (const char *const *) paths,
+                                            G_N_ELEMENTS (paths), G_MININT64, counts, errors));
+  g_assert_no_error (errors[0]);
+  g_assert_no_error (errors[2]);
+  g_assert_error (errors[1], AF_CODEC_ERROR, AF_CODEC_ERROR_NUMBER);
+  g_assert_nonnull (strstr (errors[1]->message, paths[1]));
+  g_assert_nonnull (strstr (errors[1]->message, item));
+  g_assert_cmpuint (counts[0].imported[AF_TABLE_DOCUMENTS], ==, MANY);
+  g_assert_cmpuint (counts[1].imported[AF_TABLE_DOCUMENTS], ==, 0);
+  g_assert_cmpuint (counts[1].imported[AF_TABLE_AUDITS], ==, 0);
+  g_assert_cmpuint (counts[2].imported[AF_TABLE_DOCUMENTS], ==, MANY);
+  g_assert_cmpuint (counts[2].imported[AF_TABLE_AUDITS], ==, 4);
+
+  /* The second file's items absent, the third's over the first's. */
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, MANY);
+  g_assert_null (af_store_get_item (store, AF_TABLE_DOCUMENTS, "two-00000", &error));
+  g_clear_error (&error);
+  first = af_store_get_item (store, AF_TABLE_DOCUMENTS, "doc-00000", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_item_get_s (first, "file_name"), ==, "third.pdf");
+  last = af_store_get_item (store, AF_TABLE_DOCUMENTS, "doc-01499", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_item_get_s (last, "file_name"), ==, "third.pdf");
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_clear_error (&errors[i]);
+      g_free (paths[i]);
+    }
 }
 
 /* `auditflow-cli --db @db import @path`, killed with SIGKILL as soon as it reports
@@ -352,6 +416,7 @@ main (int   argc,
   g_test_add_func ("/store-import/keeps-unsent-edit", test_keeps_unsent_edit);
   g_test_add_func ("/store-import/expired-left-out", test_expired_left_out);
   g_test_add_func ("/store-import/killed-mid-file", test_killed_mid_file);
+  g_test_add_func ("/store-import/files-one-pipeline", test_files_one_pipeline);
   g_test_add_func ("/store-import/bulk", test_bulk_import);
 
   status = g_test_run ();

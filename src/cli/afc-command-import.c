@@ -145,26 +145,39 @@ count_items (const guint counts[AF_N_TABLES])
 }
 
 /* One transaction per file (the store's contract): a bad file leaves nothing behind
- * and the next file is still tried, so one run reports every bad file at once. */
+ * and the next file is still tried, so one run reports every bad file at once. The
+ * files go through one pipeline, the next one read while the one before commits. */
 static gboolean
-import_one (AfcContext *context,
+import_all (AfcContext *context,
             AfStore    *store,
-            FileResult *result)
+            char      **files,
+            FileResult *results,
+            guint       n_files)
 {
-  g_autoptr(GError) error = NULL;
+  g_autofree AfImportCounts *counts = g_new0 (AfImportCounts, n_files);
+  g_autofree GError **errors = g_new0 (GError *, n_files);
+  gboolean all_ok;
 
-  if (af_store_import_file_at (store, result->path, af_clock_now_unix (), &result->counts, &error))
-    return TRUE;
-
-  /* The store's message names the item's index; make sure it names the file too,
-   * since several files may be imported at once. */
-  if (strstr (error->message, result->display_name) != NULL)
-    result->error = g_strdup (error->message);
-  else
-    result->error = g_strdup_printf ("%s: %s", result->display_name, error->message);
-  afc_context_fail_message (context, "%s", result->error);
-  memset (&result->counts, 0, sizeof result->counts);
-  return FALSE;
+  all_ok = af_store_import_files_at (store, (const char *const *) files, n_files,
+                                     af_clock_now_unix (), counts, errors);
+  for (guint i = 0; i < n_files; i++)
+    {
+      results[i].path = files[i];
+      results[i].display_name = g_filename_display_name (files[i]);
+      results[i].counts = counts[i];
+      if (errors[i] == NULL)
+        continue;
+      /* The store's message names the item's index; make sure it names the file too
+       * (as UTF-8), since several files may be imported at once. */
+      if (strstr (errors[i]->message, results[i].display_name) != NULL)
+        results[i].error = g_strdup (errors[i]->message);
+      else
+        results[i].error = g_strdup_printf ("%s: %s", results[i].display_name, errors[i]->message);
+      afc_context_fail_message (context, "%s", results[i].error);
+      memset (&results[i].counts, 0, sizeof results[i].counts);
+      g_error_free (errors[i]);
+    }
+  return all_ok;
 }
 
 static int
@@ -177,7 +190,7 @@ import_run (const AfcCommand  *command,
   g_autoptr(GError) error = NULL;
   g_autofree FileResult *results = NULL;
   AfImportCounts totals = { { 0 } };
-  gboolean all_ok = TRUE;
+  gboolean all_ok;
   gboolean synced;
   gint64 cpu_us;
   guint n_files;
@@ -197,11 +210,9 @@ import_run (const AfcCommand  *command,
    * were imported (af_store_sync () below). */
   af_store_set_bulk_import (store, TRUE);
   cpu_us = thread_cpu_us ();
+  all_ok = import_all (context, store, files, results, n_files);
   for (guint i = 0; i < n_files; i++)
     {
-      results[i].path = files[i];
-      results[i].display_name = g_filename_display_name (files[i]);
-      all_ok &= import_one (context, store, &results[i]);
       for (guint t = 0; t < AF_N_TABLES; t++)
         {
           totals.imported[t] += results[i].counts.imported[t];

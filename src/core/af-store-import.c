@@ -19,12 +19,18 @@
  * once when the chunk comes back, and the preparer seals the personal values as it
  * writes the text (af_store_row_prepare_parsed()), copying what the file holds
  * canonical already: on 50,000 items the readers went from ~21 us per item to ~9 and
- * the preparers from ~10 to ~7. The file is still
- * one transaction: a bad item anywhere rolls back everything, and the message names it.
+ * the preparers from ~10 to ~7. Each file is still one transaction: a bad item anywhere
+ * rolls back that file, and the message names it.
+ * Several files go through one pipeline (af_store_import_files_at()): the reader runs on
+ * into the next file while the current one's last chunks are stored and committed, so
+ * the next file's read and first chunks no longer wait for that commit, nor the commit
+ * for them; the chunks carry their file's index, and a file's last chunk says the file
+ * ended (and how, when its reading failed).
  */
 #define G_LOG_DOMAIN "af-store"
 
 #include <string.h>
+#include <stdio.h>
 
 #include "af-codec.h"
 #include "af-store-private.h"
@@ -58,30 +64,41 @@ typedef struct
 {
   guint      len;
   ChunkState state;   /* under the pipeline's lock once queued */
+  guint      file;    /* the index of the file its items come from */
+  gboolean   last;    /* the file's last chunk (maybe empty): the file ended */
+  GError    *error;   /* (owned) (nullable) on the last chunk: why reading the file stopped */
   /* (owned) The items' trees: built there by the reader, freed at once when the chunk
    * comes back (af-arena.h): no malloc and free per node, ~half of the reader's time. */
   AfArena   *arena;
   Entry      entries[CHUNK_ITEMS];
 } Chunk;
 
+/* A file as the reader holds it: the items' names are its stream's, so both live until
+ * every chunk of the file came back. */
+typedef struct
+{
+  AfCodecPageStream *stream;    /* (owned) (nullable) */
+  char              *contents;  /* (owned) (nullable) what @stream reads */
+} Source;
+
 typedef struct
 {
   /* Set before the reader starts, then read only. */
-  const char     *path;
+  const char *const *paths;
+  guint           n_paths;
   gint64          now_unix;
   AfCacheKey     *key;       /* (nullable) */
 
   GMutex          lock;
   GCond           cond;
-  GQueue          chunks;    /* under @lock: Chunk, in the file's order */
+  GQueue          chunks;    /* under @lock: Chunk, in the files' order */
   GQueue          done;      /* under @lock: Chunk, stored, for the reader to free */
-  gboolean        finished;  /* under @lock: the reader stopped (at the end or failing) */
-  gboolean        cancelled; /* under @lock: the inserts failed, stop reading */
-  GError         *error;     /* (owned) (nullable) the reader's, set before @finished */
-  /* (owned) (nullable) The reader's, freed after every chunk: the items' names are its. */
-  AfCodecPageStream *stream;
-  char           *contents;  /* (owned) (nullable) what @stream reads */
-  guint           expired[AF_N_TABLES];  /* the reader's, read after the join */
+  gboolean        finished;  /* under @lock: the reader stopped (after the last file) */
+  guint           failed_file; /* under @lock: a file whose inserts failed (G_MAXUINT: none) */
+  Source         *sources;   /* (owned) n_paths: the reader's, freed after their chunks */
+  AfImportCounts *counts;    /* n_paths: expired by the reader, imported by the inserts */
+  /* Timeline (debug): microseconds each thread waited for the others. */
+  gint64          reader_wait_us, preparer_wait_us, inserts_wait_us, inserts_prepare_us;
 } Pipeline;
 
 static void
@@ -96,12 +113,21 @@ chunk_free (Chunk *chunk)
 {
   for (guint i = 0; i < chunk->len; i++)
     entry_clear (&chunk->entries[i]);
+  g_clear_error (&chunk->error);
   af_arena_free (chunk->arena);
   g_free (chunk);
 }
 
+static void
+source_clear (Source *source)
+{
+  g_clear_pointer (&source->stream, af_codec_page_stream_free);
+  g_clear_pointer (&source->contents, g_free);
+}
+
 /* The reader frees the chunks the inserts are done with, and takes the last one back
- * for its next items (NULL when there is none). */
+ * for its next items (NULL when there is none). A file's stream goes with its last
+ * chunk: the chunks come back in order, so every other one of the file came back. */
 static Chunk *
 recycle_done (Pipeline *self)
 {
@@ -116,34 +142,42 @@ recycle_done (Pipeline *self)
   while (done.length > 0)
     {
       Chunk *chunk = g_queue_pop_head (&done);
+      gboolean last = chunk->last;
+      guint file = chunk->file;
 
       if (reused == NULL)
         {
           for (guint i = 0; i < chunk->len; i++)
             entry_clear (&chunk->entries[i]);
+          g_clear_error (&chunk->error);
           chunk->len = 0;
+          chunk->last = FALSE;
           af_arena_reset (chunk->arena);
           reused = chunk;
         }
       else
         chunk_free (chunk);
+      if (last)
+        source_clear (&self->sources[file]);
     }
   return reused;
 }
 
-/* A chunk to fill, the stream building its items in the chunk's arena. */
+/* A chunk to fill with @file's items, its stream building them in the chunk's arena. */
 static Chunk *
-next_chunk (Pipeline *self)
+next_chunk (Pipeline *self,
+            guint     file)
 {
   Chunk *chunk = recycle_done (self);
 
   if (chunk == NULL)
     {
-      chunk = g_new (Chunk, 1);
-      chunk->len = 0;
+      chunk = g_new0 (Chunk, 1);
       chunk->arena = af_arena_new ();
     }
-  af_codec_page_stream_set_arena (self->stream, chunk->arena);
+  chunk->file = file;
+  if (self->sources[file].stream != NULL)
+    af_codec_page_stream_set_arena (self->sources[file].stream, chunk->arena);
   return chunk;
 }
 
@@ -188,76 +222,62 @@ judge_table (const AfValue  *item,
   return af_store_check_key (*out_table, item, index, error);
 }
 
-/* Hands @chunk to the inserts, waiting while they are far behind; FALSE (and @chunk
- * freed) once they failed. */
+/* Hands @chunk to the inserts, waiting while they are far behind; FALSE once the
+ * inserts failed for the chunk's file (the chunk is queued all the same: they give it
+ * back, and a file's last chunk must reach them). */
 static gboolean
 push_chunk (Pipeline *self,
             Chunk    *chunk)
 {
-  gboolean cancelled;
+  gint64 start = g_get_monotonic_time ();
+  gboolean failed;
 
   g_mutex_lock (&self->lock);
-  while (!self->cancelled && self->chunks.length >= MAX_QUEUED_CHUNKS)
+  while (self->chunks.length >= MAX_QUEUED_CHUNKS)
     g_cond_wait (&self->cond, &self->lock);
-  cancelled = self->cancelled;
-  if (!cancelled)
-    {
-      chunk->state = CHUNK_PARSED;
-      g_queue_push_tail (&self->chunks, chunk);
-      g_cond_broadcast (&self->cond);
-    }
+  failed = self->failed_file == chunk->file;
+  chunk->state = CHUNK_PARSED;
+  g_queue_push_tail (&self->chunks, chunk);
+  g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  if (cancelled)
-    chunk_free (chunk);
-  return !cancelled;
+  self->reader_wait_us += g_get_monotonic_time () - start;
+  return !failed;
 }
 
 static void
-finish_reading (Pipeline *self,
-                Chunk    *last,
-                GError   *error)
+finish_reading (Pipeline *self)
 {
-  if (last != NULL && last->len > 0 && error == NULL)
-    push_chunk (self, last);
-  else if (last != NULL)
-    chunk_free (last);
   g_mutex_lock (&self->lock);
-  self->error = error;
   self->finished = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 }
 
-static gpointer
-reader_thread (gpointer data)
+/* Parses file @file into chunks, up to its end or its first bad item, and returns the
+ * chunk being filled then (for the caller to push as the file's last). */
+static Chunk *
+read_items (Pipeline  *self,
+            guint      file,
+            GError   **error)
 {
-  Pipeline *self = data;
-  Chunk *chunk = NULL;
-  GError *error = NULL;
-  AfValue *item = NULL;
-  gsize length = 0;
+  AfCodecPageStream *stream = self->sources[file].stream;
+  Chunk *chunk = next_chunk (self, file);
+  AfValue *item;
   guint index = 0;
 
-  /* Read here, while the inserting thread takes the write lock: reading a 50 MiB file
-   * cost that thread ~1.5 us per item. */
-  if (g_file_get_contents (self->path, &self->contents, &length, &error))
-    {
-      self->stream = af_codec_page_stream_new (self->contents, length);
-      chunk = next_chunk (self);
-    }
-  while (self->stream != NULL && (item = af_codec_page_stream_next (self->stream, &error)) != NULL)
+  while ((item = af_codec_page_stream_next (stream, error)) != NULL)
     {
       Entry *entry;
       AfTable table;
 
-      if (!judge_table (item, index++, &table, &error))
+      if (!judge_table (item, index++, &table, error))
         {
           af_value_unref (item);
           break;
         }
       if (item_expired (table, item, self->now_unix))
         {
-          self->expired[table]++;
+          self->counts[file].expired[table]++;
           af_value_unref (item);
           continue;
         }
@@ -265,18 +285,45 @@ reader_thread (gpointer data)
       entry->item = item;
       entry->table = table;
       entry->row = (AfRow) { NULL };
-      if (chunk->len == CHUNK_ITEMS)
-        {
-          if (!push_chunk (self, chunk))
-            {
-              chunk = NULL;
-              break;
-            }
-          chunk = next_chunk (self);
-        }
+      if (chunk->len < CHUNK_ITEMS)
+        continue;
+      if (!push_chunk (self, chunk))
+        return next_chunk (self, file);   /* its inserts failed: the rest is not read */
+      chunk = next_chunk (self, file);
     }
-  /* What the inserts hand back from now on is freed by run_pipeline(), after the join. */
-  finish_reading (self, chunk, error);
+  return chunk;
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Pipeline *self = data;
+
+  for (guint file = 0; file < self->n_paths; file++)
+    {
+      Source *source = &self->sources[file];
+      GError *error = NULL;
+      gint64 start = g_get_monotonic_time ();
+      gsize length = 0;
+      Chunk *last;
+
+      /* Read here, while the inserting thread takes the write lock or stores the file
+       * before: reading a 50 MiB file cost that thread ~1.5 us per item. */
+      if (g_file_get_contents (self->paths[file], &source->contents, &length, &error))
+        {
+          g_debug ("import timeline: file %u read in %.3f s", file,
+                   (g_get_monotonic_time () - start) / 1e6);
+          source->stream = af_codec_page_stream_new (source->contents, length);
+          last = read_items (self, file, &error);
+        }
+      else
+        last = next_chunk (self, file);
+      last->last = TRUE;
+      last->error = error;
+      push_chunk (self, last);
+    }
+  /* What the inserts hand back from now on is freed after the join. */
+  finish_reading (self);
   return NULL;
 }
 
@@ -327,10 +374,13 @@ wait_for_parsed (Pipeline *self)
 {
   Chunk *chunk;
 
+  gint64 start = g_get_monotonic_time ();
+
   g_mutex_lock (&self->lock);
-  while ((chunk = claim_parsed (self)) == NULL && !self->finished && !self->cancelled)
+  while ((chunk = claim_parsed (self)) == NULL && !self->finished)
     g_cond_wait (&self->cond, &self->lock);
   g_mutex_unlock (&self->lock);
+  self->preparer_wait_us += g_get_monotonic_time () - start;
   return chunk;
 }
 
@@ -358,6 +408,7 @@ static Chunk *
 pop_chunk (Pipeline *self,
            gsize    *size_hint)
 {
+  gint64 start = g_get_monotonic_time ();
   Chunk *chunk;
 
   g_mutex_lock (&self->lock);
@@ -368,17 +419,22 @@ pop_chunk (Pipeline *self,
         break;
       if (chunk != NULL && chunk->state == CHUNK_PARSED)
         {
+          gint64 prepare_start = g_get_monotonic_time ();
+
           chunk->state = CHUNK_CLAIMED;
           g_mutex_unlock (&self->lock);
           prepare_chunk (self, chunk, size_hint);
           g_mutex_lock (&self->lock);
           chunk->state = CHUNK_READY;
+          self->inserts_prepare_us += g_get_monotonic_time () - prepare_start;
+          start += g_get_monotonic_time () - prepare_start;
           break;
         }
       if (chunk == NULL && self->finished)
         break;
       g_cond_wait (&self->cond, &self->lock);
     }
+  self->inserts_wait_us += g_get_monotonic_time () - start;
   if (chunk != NULL)
     g_queue_pop_head (&self->chunks);
   g_cond_broadcast (&self->cond);
@@ -386,12 +442,13 @@ pop_chunk (Pipeline *self,
   return chunk;
 }
 
+/* The inserts of @file failed: the reader stops reading it. */
 static void
-cancel_reading (Pipeline *self)
+fail_file (Pipeline *self,
+           guint     file)
 {
   g_mutex_lock (&self->lock);
-  self->cancelled = TRUE;
-  g_cond_broadcast (&self->cond);
+  self->failed_file = file;
   g_mutex_unlock (&self->lock);
 }
 
@@ -405,14 +462,13 @@ give_back (Pipeline *self,
   g_mutex_unlock (&self->lock);
 }
 
-/* Stores a chunk's rows; FALSE at the first failure. */
+/* Stores a chunk's rows, counting them in @imported; FALSE at the first failure. */
 static gboolean
-insert_chunk (AfStore         *store,
-              Pipeline        *pipeline,
-              Chunk           *chunk,
-              gboolean         outbox_empty,
-              AfImportCounts  *counts,
-              GError         **error)
+insert_chunk (AfStore   *store,
+              Chunk     *chunk,
+              guint      imported[AF_N_TABLES],
+              gboolean   outbox_empty,
+              GError   **error)
 {
   for (guint i = 0; i < chunk->len; i++)
     {
@@ -423,66 +479,172 @@ insert_chunk (AfStore         *store,
       entry->row.text = NULL;
       entry->row.search_text = NULL;
       if (!af_store_put_row (store, entry->table, entry->item, &row, outbox_empty, error))
-        {
-          give_back (pipeline, chunk);
-          return FALSE;
-        }
-      counts->imported[entry->table]++;
+        return FALSE;
+      imported[entry->table]++;
     }
-  give_back (pipeline, chunk);
   return TRUE;
 }
 
-/* Runs the reader and the preparer beside the inserts, in a transaction it opens
- * (and leaves open, for the caller to commit or roll back). */
-static gboolean
-run_pipeline (AfStore         *store,
-              Pipeline        *pipeline,
-              AfImportCounts  *counts,
-              GError         **error)
+/* The calling thread's CPU time and its time runnable but not running (waiting for a
+ * core), in microseconds, from the kernel's schedstat (the timeline, debug): what is
+ * left of the wall time is time blocked (the disk, a lock). */
+static void
+thread_sched_us (gint64 *cpu_us,
+                 gint64 *runnable_us)
 {
+  g_autofree char *text = NULL;
+  guint64 cpu_ns = 0, wait_ns = 0;
+
+  if (g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &cpu_ns, &wait_ns);
+  *cpu_us = cpu_ns / 1000;
+  *runnable_us = wait_ns / 1000;
+}
+
+/* Stores the chunks of @file, up to its last one, in a transaction of its own, committed
+ * when every item went in and rolled back otherwise; a failed file's remaining chunks
+ * are given back unstored. */
+static gboolean
+store_file (AfStore   *store,
+            Pipeline  *pipeline,
+            guint      file,
+            gsize     *size_hint,
+            GError   **error)
+{
+  gint64 start = g_get_monotonic_time (), first = 0, committed;
   gboolean outbox_empty = FALSE;
-  gsize size_hint = 1024;
-  gboolean ok;
-  GThread *reader, *preparer;
-  Chunk *chunk;
+  gboolean ok, last = FALSE;
   guint stored = 0;
 
-  reader = g_thread_new ("af-store-import", reader_thread, pipeline);
-  preparer = g_thread_new ("af-store-prepare", preparer_thread, pipeline);
   ok = af_store_begin_bulk (store, error) && af_store_outbox_is_empty (store, &outbox_empty, error);
-  while (ok && (chunk = pop_chunk (pipeline, &size_hint)) != NULL)
+  while (!last)
     {
-      ok = insert_chunk (store, pipeline, chunk, outbox_empty, counts, error);
+      Chunk *chunk = pop_chunk (pipeline, size_hint);
+
+      /* The reader pushes a last chunk for every file, in order. */
+      g_assert (chunk != NULL && chunk->file == file);
+      if (first == 0)
+        first = g_get_monotonic_time ();
+      last = chunk->last;
+      if (ok && chunk->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&chunk->error));
+          ok = FALSE;
+        }
+      else if (ok)
+        ok = insert_chunk (store, chunk, pipeline->counts[file].imported, outbox_empty, error);
+      give_back (pipeline, chunk);
       /* Tests: the inserts fail while the reader and the preparer are far ahead. */
       if (ok && ++stored == INJECT_AFTER_CHUNKS)
         ok = !af_store_injected (store, "during-import", error);
       if (ok && stored % PROGRESS_CHUNKS == 0)
         g_debug ("import: %u items stored, not committed", stored * CHUNK_ITEMS);
+      if (!ok)
+        fail_file (pipeline, file);
     }
+  committed = g_get_monotonic_time ();
+  ok = ok && af_store_commit (store, error);
   if (!ok)
-    cancel_reading (pipeline);
-  g_thread_join (reader);
-  g_thread_join (preparer);
-  g_queue_clear_full (&pipeline->chunks, (GDestroyNotify) chunk_free);
-  g_queue_clear_full (&pipeline->done, (GDestroyNotify) chunk_free);
-
-  memcpy (counts->expired, pipeline->expired, sizeof counts->expired);
-  if (ok && pipeline->error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&pipeline->error));
-      return FALSE;
-    }
+    af_store_rollback (store);
+  g_debug ("import timeline: file %u: first chunk after %.3f s, stored in %.3f s, "
+           "commit %.3f s", file, (first - start) / 1e6, (committed - first) / 1e6,
+           (g_get_monotonic_time () - committed) / 1e6);
   return ok;
 }
 
+/* The files through one pipeline: the reader and the preparer beside the inserts. */
 static gboolean
-prefix_with_file (GError     **error,
-                  GError      *local_error,
-                  const char  *path)
+run_pipeline (AfStore   *store,
+              Pipeline  *pipeline,
+              GError   **out_errors)
 {
-  g_propagate_prefixed_error (error, local_error, "%s: ", path);
-  return FALSE;
+  gint64 start = g_get_monotonic_time (), cpu, runnable, cpu_end, runnable_end;
+  gsize size_hint = 1024;
+  gboolean all_ok = TRUE;
+  GThread *reader, *preparer;
+
+  thread_sched_us (&cpu, &runnable);
+  reader = g_thread_new ("af-store-import", reader_thread, pipeline);
+  preparer = g_thread_new ("af-store-prepare", preparer_thread, pipeline);
+  for (guint file = 0; file < pipeline->n_paths; file++)
+    {
+      GError *local_error = NULL;
+
+      if (store_file (store, pipeline, file, &size_hint, &local_error))
+        continue;
+      memset (pipeline->counts[file].imported, 0, sizeof pipeline->counts[file].imported);
+      g_propagate_prefixed_error (&out_errors[file], local_error, "%s: ", pipeline->paths[file]);
+      all_ok = FALSE;
+    }
+  g_thread_join (reader);
+  g_thread_join (preparer);
+  thread_sched_us (&cpu_end, &runnable_end);
+  g_debug ("import timeline: %.3f s; inserts %.3f s CPU (%.3f s of it preparing), %.3f s "
+           "waiting for a core, %.3f s for chunks; reader waited %.3f s for the inserts, "
+           "preparer %.3f s for chunks", (g_get_monotonic_time () - start) / 1e6,
+           (cpu_end - cpu) / 1e6, pipeline->inserts_prepare_us / 1e6,
+           (runnable_end - runnable) / 1e6, pipeline->inserts_wait_us / 1e6,
+           pipeline->reader_wait_us / 1e6, pipeline->preparer_wait_us / 1e6);
+  return all_ok;
+}
+
+gboolean
+af_store_import_files_at (AfStore            *self,
+                          const char *const  *paths,
+                          guint               n_paths,
+                          gint64              now_unix,
+                          AfImportCounts     *out_counts,
+                          GError            **out_errors)
+{
+  Pipeline pipeline = { 0 };
+  GError *local_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (paths != NULL && out_counts != NULL && out_errors != NULL, FALSE);
+
+  memset (out_counts, 0, n_paths * sizeof *out_counts);
+  /* Durable (synchronous=FULL, the default): nothing else holds what a file import
+   * brought, and it is one commit. Unless the caller syncs once after many files
+   * (af_store_set_bulk_import ()): a commit's fsync of a file's 80 MiB of WAL
+   * took 0.3-0.6 s, a fifth of the import, while the reading threads waited. */
+  if (self->bulk_import && !af_store_exec (self, "PRAGMA synchronous = NORMAL", &local_error))
+    {
+      for (guint i = 0; i < n_paths; i++)
+        g_propagate_prefixed_error (&out_errors[i], g_error_copy (local_error), "%s: ", paths[i]);
+      g_error_free (local_error);
+      return FALSE;
+    }
+
+  pipeline.paths = paths;
+  pipeline.n_paths = n_paths;
+  pipeline.now_unix = now_unix;
+  pipeline.key = af_store_get_key (self);
+  pipeline.failed_file = G_MAXUINT;
+  pipeline.sources = g_new0 (Source, n_paths);
+  pipeline.counts = out_counts;
+  g_mutex_init (&pipeline.lock);
+  g_cond_init (&pipeline.cond);
+  ok = run_pipeline (self, &pipeline, out_errors);
+  /* Back to the default even after a failure: an edit must never commit NORMAL. The
+   * files are committed already: a failure here is the last file's to report. */
+  if (self->bulk_import && !af_store_exec (self, "PRAGMA synchronous = FULL", &local_error))
+    {
+      if (n_paths > 0 && out_errors[n_paths - 1] == NULL)
+        g_propagate_prefixed_error (&out_errors[n_paths - 1], local_error, "%s: ", paths[n_paths - 1]);
+      else
+        g_clear_error (&local_error);
+      ok = FALSE;
+    }
+  g_queue_clear_full (&pipeline.chunks, (GDestroyNotify) chunk_free);
+  g_queue_clear_full (&pipeline.done, (GDestroyNotify) chunk_free);
+  /* After every chunk: their items' names are the streams'. */
+  for (guint i = 0; i < n_paths; i++)
+    source_clear (&pipeline.sources[i]);
+  g_free (pipeline.sources);
+  g_mutex_clear (&pipeline.lock);
+  g_cond_clear (&pipeline.cond);
+  return ok;
 }
 
 gboolean
@@ -492,41 +654,17 @@ af_store_import_file_at (AfStore         *self,
                          AfImportCounts  *out_counts,
                          GError         **error)
 {
-  AfImportCounts counts = { { 0 } };
-  Pipeline pipeline = { 0 };
+  AfImportCounts counts;
   GError *local_error = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  pipeline.path = path;
-  pipeline.now_unix = now_unix;
-  pipeline.key = af_store_get_key (self);
-  g_mutex_init (&pipeline.lock);
-  g_cond_init (&pipeline.cond);
-  /* Durable (synchronous=FULL, the default): nothing else holds what a file import
-   * brought, and it is one commit. Unless the caller syncs once after many files
-   * (af_store_set_bulk_import ()): a commit's fsync of a file's 80 MiB of WAL
-   * took 0.3-0.6 s, a fifth of the import, while the reading threads waited. */
-  ok = (!self->bulk_import || af_store_exec (self, "PRAGMA synchronous = NORMAL", &local_error))
-       && run_pipeline (self, &pipeline, &counts, &local_error)
-       && af_store_commit (self, &local_error);
-  if (!ok)
-    af_store_rollback (self);
-  /* Back to the default even after a failure: an edit must never commit NORMAL. */
-  if (self->bulk_import
-      && !af_store_exec (self, "PRAGMA synchronous = FULL", ok ? &local_error : NULL))
-    ok = FALSE;
-  g_clear_error (&pipeline.error);
-  /* After every chunk (run_pipeline() freed them): their items' names are the stream's. */
-  g_clear_pointer (&pipeline.stream, af_codec_page_stream_free);
-  g_clear_pointer (&pipeline.contents, g_free);
-  g_mutex_clear (&pipeline.lock);
-  g_cond_clear (&pipeline.cond);
-  if (!ok)
-    return prefix_with_file (error, local_error, path);
-
+  if (!af_store_import_files_at (self, &path, 1, now_unix, &counts, &local_error))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
   if (out_counts != NULL)
     *out_counts = counts;
   return TRUE;

@@ -115,6 +115,18 @@ gboolean    af_store_import_file_at    (AfStore        *self,
                                         gint64          now_unix,
                                         AfImportCounts *out_counts,
                                         GError        **error);
+/* af_store_import_file_at() for @n_paths files, each in a transaction of its own and in
+ * their order, through one pipeline: the next file is read and parsed while the one
+ * before is stored and committed. @out_counts and @out_errors (n_paths each, the errors
+ * NULL on entry) receive each file's counts or its error, which names the file; a failed
+ * file imports nothing (its counts are zero) and the others are still imported. TRUE
+ * when every file was imported. */
+gboolean    af_store_import_files_at   (AfStore            *self,
+                                        const char *const  *paths,
+                                        guint               n_paths,
+                                        gint64              now_unix,
+                                        AfImportCounts     *out_counts,
+                                        GError            **out_errors);
 /* For a command that imports several files and reports once, at the end: with @bulk,
  * each file's commit no longer waits for the disk (synchronous=NORMAL; a crash of the
  * process still leaves every file either whole or absent, and only a power loss may
