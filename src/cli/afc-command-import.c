@@ -192,7 +192,7 @@ import_run (const AfcCommand  *command,
   AfImportCounts totals = { { 0 } };
   gboolean all_ok;
   gboolean synced;
-  gint64 cpu_us;
+  gint64 cpu_us, sync_start;
   guint n_files;
   AfStore *store;
   int exit_code;
@@ -220,7 +220,9 @@ import_run (const AfcCommand  *command,
         }
     }
   af_store_set_bulk_import (store, FALSE);
+  sync_start = g_get_monotonic_time ();
   synced = af_store_sync (store, &error);
+  g_debug ("sync after the files: %.3f s", (g_get_monotonic_time () - sync_start) / 1e6);
   cpu_us = thread_cpu_us () - cpu_us;
   g_debug ("transaction thread: %.3f s CPU, %.2f us per item imported", cpu_us / 1e6,
            (double) cpu_us / MAX (count_items (totals.imported), 1));

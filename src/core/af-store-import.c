@@ -512,6 +512,7 @@ store_file (AfStore   *store,
             GError   **error)
 {
   gint64 start = g_get_monotonic_time (), first = 0, committed;
+  gint64 cpu, runnable, cpu_end, runnable_end;
   gboolean outbox_empty = FALSE;
   gboolean ok, last = FALSE;
   guint stored = 0;
@@ -543,12 +544,15 @@ store_file (AfStore   *store,
         fail_file (pipeline, file);
     }
   committed = g_get_monotonic_time ();
+  thread_sched_us (&cpu, &runnable);
   ok = ok && af_store_commit (store, error);
   if (!ok)
     af_store_rollback (store);
+  thread_sched_us (&cpu_end, &runnable_end);
   g_debug ("import timeline: file %u: first chunk after %.3f s, stored in %.3f s, "
-           "commit %.3f s", file, (first - start) / 1e6, (committed - first) / 1e6,
-           (g_get_monotonic_time () - committed) / 1e6);
+           "commit %.3f s (%.3f s CPU, %.3f s waiting for a core)", file, (first - start) / 1e6,
+           (committed - first) / 1e6, (g_get_monotonic_time () - committed) / 1e6,
+           (cpu_end - cpu) / 1e6, (runnable_end - runnable) / 1e6);
   return ok;
 }
 

@@ -255,7 +255,13 @@ wal_hook (void       *data,
   AfStore *self = data;
 
   if (pages >= CHECKPOINT_PAGES_MAX)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      g_debug ("checkpoint by the writer: WAL of %d pages, %.3f s", pages,
+               (g_get_monotonic_time () - start) / 1e6);
+    }
   else if (pages >= CHECKPOINT_PAGES)
     {
       if (self->checkpointer == NULL)
