@@ -340,6 +340,10 @@ test_bulk_import (void)
   g_autoptr(AfStore) store = open_store ("bulk.db");
   g_autofree char *path = write_file ("bulk.json", 100, G_MAXUINT);
   g_autofree char *broken = write_file ("bulk-broken.json", 100, 50);
+  g_autofree char *db = af_test_scratch ("bulk.db");
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *wal_text = NULL;
+  gsize wal_length = G_MAXSIZE;
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (af_store_test_pragma (store, "cache_size"), ==, -65536);
@@ -356,6 +360,11 @@ test_bulk_import (void)
   g_assert_true (af_store_sync (store, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);
+  /* The writer does not checkpoint in bulk: the end of the bulk does, to an empty WAL. */
+  g_assert_true (g_file_get_contents (wal, &wal_text, &wal_length, NULL));
+  g_assert_cmpuint (wal_length, ==, 0);
+  g_clear_object (&store);
+  assert_cache_sound (db);
 }
 
 /* An audit with a note not yet sent: importing the file again keeps the note on top. */
