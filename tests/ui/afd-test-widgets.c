@@ -171,14 +171,31 @@ afd_test_run_for (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* What @window drew in its last frame, or NULL. A widget that queues a redraw drops
+ * its render node until the next frame, and the window's paintable is made of that
+ * node: taken right after a change (a search's results arriving), it is empty. So a
+ * frame is drawn first, and the paintable made before the main loop runs again. */
+static GskRenderNode *
+last_frame_node (GtkWidget *window,
+                 int        width,
+                 int        height)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+  gtk_widget_queue_draw (window);
+  gtk_test_widget_wait_for_draw (window);
+  paintable = gtk_widget_paintable_new (window);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
 void
 afd_test_screenshot (GtkWidget  *widget,
                      const char *name)
 {
   const char *dir = g_getenv ("AFD_SCREENSHOT_DIR");
   GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
@@ -186,16 +203,20 @@ afd_test_screenshot (GtkWidget  *widget,
 
   if (dir == NULL)
     return;
-  paintable = gtk_widget_paintable_new (window);
+  g_assert_true (gtk_widget_get_mapped (window));
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A frame drawn meanwhile by something else can still leave none: a few tries. */
+  for (guint attempt = 0; node == NULL && attempt < 5; attempt++)
+    node = last_frame_node (window, width, height);
+  if (node == NULL)
+    g_error ("Nothing drawn for the screenshot %s", name);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (texture, path);
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("Could not save the screenshot %s", path);
 }
 
 static void
