@@ -32,7 +32,12 @@
  * that bounds the GL frame gap whatever the app does; the cairo renderer draws only the
  * damaged region (the idle phases' "frame work max" is a blinking cursor's frame: the
  * whole window under GL, a few pixels under cairo; a frame whose render nodes did not
- * change is not drawn at all). --renderers runs every session under each renderer
+ * change is not drawn at all). A headless Wayland compositor is no better on a machine
+ * without a GPU: Mesa 22.3's EGL on Wayland with software rendering has neither buffer
+ * age nor swap-with-damage either (checked under weston 10, mutter 43 --headless and
+ * sway 1.7: the GL frame of a blinking cursor is the whole window there too), and no
+ * /dev/dri means no DRI3 for an Xorg. Each session prints the display it ran on and
+ * whether its GL has a buffer age. --renderers runs every session under each renderer
  * named and puts the lines side by side.
  * One run at a time: a lock in the cache's directory refuses a second.
  *
@@ -47,6 +52,9 @@
 #include "config.h"
 
 #include <X11/extensions/XTest.h>
+#include <epoxy/egl.h>
+#include <epoxy/gl.h>
+#include <epoxy/glx.h>
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <fcntl.h>
@@ -655,6 +663,69 @@ focus_window (GtkWidget *window)
   run_for_ms (200);
 }
 
+/* The GL driver behind the window's surface (glGetString (GL_RENDERER)), e.g. llvmpipe. */
+static char *
+gl_renderer_name (GtkWidget *window)
+{
+  g_autoptr(GdkGLContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  char *name;
+
+  context = gdk_surface_create_gl_context (gtk_native_get_surface (GTK_NATIVE (window)),
+                                           &error);
+  if (context == NULL || !gdk_gl_context_realize (context, &error))
+    return g_strdup_printf ("no GL (%s)", error->message);
+  gdk_gl_context_make_current (context);
+  name = g_strdup ((const char *) glGetString (GL_RENDERER));
+  gdk_gl_context_clear_current ();
+  return name;
+}
+
+/* Whether GTK's GL renderer can redraw only the damage: GTK 4.8 does so only with a buffer
+ * age (GLX_EXT_buffer_age or EGL_EXT_buffer_age, whichever of GLX and EGL it chose);
+ * without one, every GL frame is the whole window. */
+static char *
+describe_gl (GtkWidget *window)
+{
+  GdkDisplay *display = gtk_widget_get_display (window);
+  Display *x = gdk_x11_display_get_xdisplay (display);
+  EGLDisplay egl = gdk_x11_display_get_egl_display (display);
+  g_autofree char *driver = gl_renderer_name (window);
+  const char *api = "GLX", *age_name = "GLX_EXT_buffer_age", *extensions;
+
+  if (egl != NULL)
+    {
+      api = "EGL";
+      age_name = "EGL_EXT_buffer_age";
+      extensions = eglQueryString (egl, EGL_EXTENSIONS);
+    }
+  else
+    extensions = glXQueryExtensionsString (x, DefaultScreen (x));
+  return g_strdup_printf ("GL through %s on %s, %s %s", api, driver, age_name,
+                          extensions != NULL && strstr (extensions, age_name) != NULL
+                          ? "yes (GL can redraw the damage alone)"
+                          : "no (GL draws the whole window at every frame)");
+}
+
+/* The display the frames go to, and how they are drawn. A cairo session does not touch GL
+ * here: preparing it would add to the process what the measured renderer does not use
+ * (GTK 4.8's gsk/gl/gskglrenderer.h cannot be included, hence the test for cairo). */
+static char *
+describe_display (GtkWidget *window)
+{
+  Display *x = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  g_autofree char *drawing = GSK_IS_CAIRO_RENDERER (renderer)
+                             ? g_strdup ("drawn by cairo (the damaged region only, no GL)")
+                             : describe_gl (window);
+  int opcode, event, x_error;
+
+  return g_strdup_printf ("X11 %s (%s %d, DRI3 %s), %s", DisplayString (x), ServerVendor (x),
+                          VendorRelease (x),
+                          XQueryExtension (x, "DRI3", &opcode, &event, &x_error) ? "yes" : "no",
+                          drawing);
+}
+
 static const char *
 focused_text (GtkWidget *window)
 {
@@ -929,6 +1000,7 @@ bench_cb (gpointer user_data)
 {
   Run *run = user_data;
   GtkWidget *window = run->window;
+  g_autofree char *display = NULL;
 
   if (!wait_loaded (window, 60000))
     g_error ("the queue never loaded");
@@ -940,6 +1012,8 @@ bench_cb (gpointer user_data)
            g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "(unset)",
            gtk_widget_get_width (window), gtk_widget_get_height (window),
            g_getenv ("LP_NUM_THREADS") != NULL ? g_getenv ("LP_NUM_THREADS") : "(unset)");
+  display = describe_display (window);
+  g_print ("# display %s\n", display);
   focus_window (window);
   run_for_ms (2000);    /* the sidebar's counts, the focus and the first frames settle */
   gtk_widget_add_tick_callback (window, tick_cb, NULL, NULL);
@@ -989,6 +1063,21 @@ is_phase_line (const char *line)
   return line[0] != '#' && strstr (line, " frames  gap max ") != NULL;
 }
 
+/* What a session's header line starting with @prefix says, up to any of @stops. */
+static char *
+session_header (const char *output,
+                const char *prefix,
+                const char *stops)
+{
+  g_autofree char *line_start = g_strconcat ("\n", prefix, NULL);
+  const char *at = strstr (output, line_start);
+
+  if (at == NULL)
+    return g_strdup ("(not printed)");
+  at += strlen (line_start);
+  return g_strstrip (g_strndup (at, strcspn (at, stops)));
+}
+
 /* The phases' lines of every session, one phase after the other. */
 static void
 print_side_by_side (GPtrArray *labels,
@@ -996,6 +1085,17 @@ print_side_by_side (GPtrArray *labels,
 {
   g_auto(GStrv) first = g_strsplit (g_ptr_array_index (outputs, 0), "\n", -1);
 
+  g_print ("# what each session ran on:\n");
+  for (guint s = 0; s < outputs->len; s++)
+    {
+      g_autofree char *renderer = session_header (g_ptr_array_index (outputs, s), "# renderer ",
+                                                  "(\n");
+      g_autofree char *display = session_header (g_ptr_array_index (outputs, s), "# display ",
+                                                 "\n");
+
+      printf ("%-13s %s on %s\n", (const char *) g_ptr_array_index (labels, s), renderer,
+              display);
+    }
   g_print ("# every phase, session by session (the first %d characters name the phase):\n",
            PHASE_NAME_WIDTH);
   for (guint l = 0; first[l] != NULL; l++)
