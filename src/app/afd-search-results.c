@@ -30,6 +30,8 @@ struct _AfdSearchResults
   char               *reselect_id;
   /* (owned) (nullable) The result selected: the lines change in place under it. */
   char               *selected_id;
+  /* (nullable) (weak) The search entry Down leaves for the results and Up comes back to. */
+  GtkWidget          *entry;
 };
 
 G_DEFINE_FINAL_TYPE (AfdSearchResults, afd_search_results, GTK_TYPE_WIDGET)
@@ -280,6 +282,53 @@ is_stop (AfdSearchResults *self,
   return kind == AFD_SEARCH_ITEM_RESULT || kind == AFD_SEARCH_ITEM_MORE;
 }
 
+/* Up from the first result: back to the entry, the text as it was (not selected, so
+ * that the next letter typed adds to the query). */
+static gboolean
+focus_entry (AfdSearchResults *self)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (self->entry));
+
+  if (GTK_IS_TEXT (delegate))
+    return gtk_text_grab_focus_without_selecting (GTK_TEXT (delegate));
+  return gtk_widget_grab_focus (self->entry);
+}
+
+/* The first result (or "Show More") gets the focus, without opening it; FALSE when no
+ * result is on show. */
+static gboolean
+focus_first_stop (AfdSearchResults *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  GtkWidget *row;
+  guint first;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "results") != 0 ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    return FALSE;
+  for (first = 0; first < n && !is_stop (self, first); first++)
+    ;
+  if (first >= n)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", first);
+  row = row_at (self, first);
+  return row != NULL && gtk_widget_grab_focus (row);
+}
+
+/* Down in the search entry goes to the results, as it does in GNOME's search boxes. */
+static gboolean
+entry_key_pressed_cb (GtkEventControllerKey *controller,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      AfdSearchResults      *self)
+{
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down) ||
+      (state & gtk_accelerator_get_default_mod_mask ()) != 0)
+    return FALSE;
+  return focus_first_stop (self);
+}
+
 /* Up or Down across a header (or a note): the list view would stop on the header,
  * which takes no focus, so the next stop beyond it gets the focus here, and a result
  * is selected (it opens), as the arrows do between two results. */
@@ -304,6 +353,8 @@ key_pressed_cb (GtkEventControllerKey *controller,
     return FALSE;
   for (to = from + step; to < n && !is_stop (self, to); to += step)
     ;
+  if (to >= n && step < 0 && self->entry != NULL)
+    return focus_entry (self);
   if (to >= n)
     return TRUE;    /* nothing to stop on that way: the focus stays */
   if (to == from + step || (row = row_at (self, to)) == NULL)
@@ -524,6 +575,7 @@ afd_search_results_dispose (GObject *object)
   AfdSearchResults *self = AFD_SEARCH_RESULTS (object);
 
   drop_model (self);
+  g_clear_weak_pointer (&self->entry);
   g_clear_pointer (&self->reselect_id, g_free);
   g_clear_pointer (&self->selected_id, g_free);
   /* The template's one child, the stack, is bound by name: this unparents it. */
@@ -670,6 +722,25 @@ afd_search_results_activate_first (AfdSearchResults *self)
         return TRUE;
       }
   return FALSE;
+}
+
+void
+afd_search_results_attach_entry (AfdSearchResults *self,
+                                 GtkWidget        *entry)
+{
+  GtkEventController *keys;
+
+  g_return_if_fail (AFD_IS_SEARCH_RESULTS (self));
+  g_return_if_fail (GTK_IS_EDITABLE (entry));
+  g_return_if_fail (self->entry == NULL);
+
+  g_set_weak_pointer (&self->entry, entry);
+  keys = gtk_event_controller_key_new ();
+  /* Before the text's own Down (it would only ring the bell on one line). */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (keys, "afd-search-entry-keys");
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (entry_key_pressed_cb), self, 0);
+  gtk_widget_add_controller (entry, keys);
 }
 
 AfdSearchModel *

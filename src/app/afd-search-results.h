@@ -30,6 +30,10 @@ void            afd_search_results_refresh        (AfdSearchResults *self);
 void            afd_search_results_cancel         (AfdSearchResults *self);
 /* Opens the first result (Enter in the search entry); FALSE when there is none. */
 gboolean        afd_search_results_activate_first (AfdSearchResults *self);
+/* Down in @entry (the search entry) moves the focus to the first result; Up from the
+ * first result moves it back. Once. */
+void            afd_search_results_attach_entry   (AfdSearchResults *self,
+                                                   GtkWidget        *entry);
 /* (nullable) The model the list view shows, NULL until a cache is set. */
 AfdSearchModel *afd_search_results_get_model      (AfdSearchResults *self);
 GtkListView    *afd_search_results_get_list_view  (AfdSearchResults *self);

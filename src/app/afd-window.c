@@ -843,6 +843,9 @@ afd_window_init (AfdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   add_back_shortcut (self);
+  /* Down in the search entry goes to the results, Up from the first one comes back. */
+  afd_search_results_attach_entry (afd_queue_list_get_search_results (self->queue_list),
+                                   GTK_WIDGET (afd_queue_list_get_search_entry (self->queue_list)));
   gtk_widget_set_visible (self->back_button, FALSE);
   /* Nothing to sync, submit to or delete from until the workspace is open. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);

@@ -173,8 +173,8 @@ afd_test_run_for (guint ms)
 
 /* What @window drew in its last frame, or NULL. A widget that queues a redraw drops
  * its render node until the next frame, and the window's paintable is made of that
- * node: taken right after a change (a search's results arriving), it is empty. So a
- * frame is drawn first, and the paintable made before the main loop runs again. */
+ * node: taken right after a change (a search's results arriving), it is empty. So
+ * frames are drawn first, and the paintable made before the main loop runs again. */
 static GskRenderNode *
 last_frame_node (GtkWidget *window,
                  int        width,
@@ -183,6 +183,8 @@ last_frame_node (GtkWidget *window,
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
 
+  /* What is pending first (a focus change restyles its widgets in a later frame). */
+  afd_test_settle (window, 1);
   gtk_widget_queue_draw (window);
   gtk_test_widget_wait_for_draw (window);
   paintable = gtk_widget_paintable_new (window);

@@ -178,6 +178,9 @@ fixture_set_up (Fixture       *f,
   f->list = g_object_new (AFD_TYPE_QUEUE_LIST, NULL);
   g_signal_connect (f->list, "row-selected", G_CALLBACK (row_selected_cb), f);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->list));
+  /* As the window wires them (afd-window.c). */
+  afd_search_results_attach_entry (afd_queue_list_get_search_results (f->list),
+                                   GTK_WIDGET (afd_queue_list_get_search_entry (f->list)));
   gtk_window_present (GTK_WINDOW (f->window));
   show_artworks_queue (f);
 }
@@ -789,21 +792,45 @@ focused_row (GtkListView *view)
   return focus;
 }
 
+/* A key pressed as the controller named @name on @widget gets it. */
 static gboolean
-press_key (GtkListView *view,
-           guint        keyval)
+press_key_on (GtkWidget  *widget,
+              const char *name,
+              guint       keyval)
 {
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
   gboolean handled = FALSE;
+  gboolean found = FALSE;
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
       g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
 
-      if (g_strcmp0 (gtk_event_controller_get_name (controller), "afd-search-keys") == 0)
-        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), name) == 0)
+        {
+          found = TRUE;
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+        }
     }
+  g_assert_true (found);
   return handled;
+}
+
+static gboolean
+press_key (GtkListView *view,
+           guint        keyval)
+{
+  return press_key_on (GTK_WIDGET (view), "afd-search-keys", keyval);
+}
+
+/* The focus is in the search entry (its text). */
+static gboolean
+entry_focused (Fixture *f)
+{
+  GtkWidget *entry = GTK_WIDGET (afd_queue_list_get_search_entry (f->list));
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  return focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry));
 }
 
 /* The position of the first (or the last) line of @kind in @table's group. */
@@ -855,10 +882,11 @@ test_keyboard (Fixture       *f,
   g_assert_true (focused_row (view) == row_showing (view, last_audit));
   g_assert_cmpuint (f->selected, ==, 2);
   g_assert_cmpint (f->selected_table, ==, AF_TABLE_AUDITS);
-  /* Up from the first result: no header to land on, the focus stays. */
+  /* Up from the first result: no header to land on, back to the search entry. */
   g_assert_true (gtk_widget_grab_focus (row_showing (view, afd_search_item_get_label (g_ptr_array_index (lines, 1)))));
   g_assert_true (press_key (view, GDK_KEY_Up));
-  g_assert_true (focused_row (view) == row_showing (view, afd_search_item_get_label (g_ptr_array_index (lines, 1))));
+  g_assert_true (entry_focused (f));
+  g_assert_true (gtk_widget_grab_focus (row_showing (view, afd_search_item_get_label (g_ptr_array_index (lines, 1)))));
   /* Between two results the list view steps itself. */
   g_assert_false (press_key (view, GDK_KEY_Down));
 
@@ -882,6 +910,47 @@ test_keyboard (Fixture       *f,
     /* Focused, not opened. */
     g_assert_cmpuint (f->selected, ==, selected);
   }
+}
+
+/* Down in the search entry: the focus goes to the first result, which does not open;
+ * Up from it comes back to the entry, the query not selected (the next letter adds to
+ * it); Down with nothing found leaves the focus in the entry. */
+static void
+test_down_from_entry (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkListView *view = afd_search_results_get_list_view (afd_queue_list_get_search_results (f->list));
+  GtkWidget *entry = GTK_WIDGET (afd_queue_list_get_search_entry (f->list));
+  g_autoptr(GPtrArray) lines = NULL;
+  const char *first;
+
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  afd_test_wait_until (lines_shown, view, TIMEOUT_SECONDS);
+  lines = lines_of (G_LIST_MODEL (gtk_list_view_get_model (view)));
+  g_assert_cmpint (afd_search_item_get_kind (g_ptr_array_index (lines, 1)), ==, AFD_SEARCH_ITEM_RESULT);
+  first = afd_search_item_get_label (g_ptr_array_index (lines, 1));
+  g_assert_true (entry_focused (f));
+
+  g_assert_true (press_key_on (entry, "afd-search-entry-keys", GDK_KEY_Down));
+  g_assert_nonnull (focused_row (view));
+  g_assert_true (focused_row (view) == row_showing (view, first));
+  g_assert_cmpuint (f->selected, ==, 0);
+  /* As after a real key press: the focus ring shows. */
+  gtk_window_set_focus_visible (GTK_WINDOW (f->window), TRUE);
+  afd_test_screenshot (f->window, "search-down-from-entry.png");
+
+  g_assert_true (press_key (view, GDK_KEY_Up));
+  g_assert_true (entry_focused (f));
+  g_assert_false (gtk_editable_get_selection_bounds (GTK_EDITABLE (entry), NULL, NULL));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, WORD);
+  g_assert_cmpuint (f->selected, ==, 0);
+
+  /* Nothing found: Down is the entry's own. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zebrawood");
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  g_assert_false (press_key_on (entry, "afd-search-entry-keys", GDK_KEY_Down));
+  g_assert_true (entry_focused (f));
 }
 
 static gboolean
@@ -1027,6 +1096,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/search-results/keyboard", Fixture, NULL, fixture_set_up, test_keyboard,
               fixture_tear_down);
+  g_test_add ("/search-results/down-from-entry", Fixture, NULL, fixture_set_up,
+              test_down_from_entry, fixture_tear_down);
   g_test_add ("/search-results/render-warm-up", Fixture, NULL, fixture_set_up,
               test_render_warm_up, fixture_tear_down);
   g_test_add ("/search-results/select-again", Fixture, NULL, fixture_set_up, test_select_again,

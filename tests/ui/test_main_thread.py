@@ -3,8 +3,8 @@
 """A scripted session with the main-thread SQL guard fatal (issue 13): the window's
 main thread runs no SQLite statement after its first frame.
 
-On the demo workspace: choose a queue, type a search (the grouped results, Enter opens
-the first), clear it, open an audit, type a
+On the demo workspace: choose a queue, type a search (the grouped results, Down to the
+first and Up back to the entry, Enter opens the first), clear it, open an audit, type a
 note, open a document, F8, mark the audit reviewed, save a correction. The app runs
 with AFD_SQL_GUARD=fatal (AFD_UI_SQL_GUARD overrides it, e.g. 'count' to see how many
 statements remain while some code is not converted): a statement on the main thread
@@ -66,6 +66,16 @@ def search(app, items, process):
     results = app.child(name='Search results', roleName='list')
     wait_for('the audits group', lambda: any(s.startswith('Audits · ') for s in labels(results)))
     wait_for('the audit among the results', lambda: any(word in s for s in labels(results)))
+    alive(process)
+
+    step('Down: the first result gets the focus, not opened; Up: back to the entry')
+    rawinput.pressKey('Down')
+    focused = wait_for('a result focused', lambda: results.findChild(
+        lambda n: n.focused and n.roleName != 'list', retry=False))
+    assert not any(s.startswith('Audits · ') for s in labels(focused)), 'the header got the focus'
+    assert not app.findChildren(lambda n: n.name == 'AfdAuditPage'), 'the result opened'
+    rawinput.pressKey('Up')
+    wait_for('the search entry focused again', lambda: entry.focused)
     alive(process)
 
     step('Enter: the first result opens')
