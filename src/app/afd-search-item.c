@@ -132,6 +132,12 @@ afd_search_item_new_note (AfTable table,
   return self;
 }
 
+AfdSearchItem *
+afd_search_item_new_spare (void)
+{
+  return item_new (AFD_SEARCH_ITEM_SPARE, AF_TABLE_AUDITS, 0);
+}
+
 AfdSearchItemKind
 afd_search_item_get_kind (AfdSearchItem *self)
 {

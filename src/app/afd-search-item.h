@@ -6,6 +6,7 @@
  *
  * The results are one flat GListModel of these (GTK 4.8's list view has no sections),
  * so that a group arrives as one items-changed and the list view recycles its rows.
+ * The list never shrinks: lines past the results are spare, kept with their widgets.
  */
 #pragma once
 
@@ -22,6 +23,9 @@ typedef enum
   AFD_SEARCH_ITEM_RESULT,
   AFD_SEARCH_ITEM_MORE,
   AFD_SEARCH_ITEM_NOTE,
+  /* A line kept past the end of the results for its widget, shown hidden (no row, no
+   * focus, nothing for a screen reader): the next, longer results reuse it. */
+  AFD_SEARCH_ITEM_SPARE,
 } AfdSearchItemKind;
 
 #define AFD_TYPE_SEARCH_ITEM (afd_search_item_get_type ())
@@ -42,6 +46,9 @@ AfdSearchItem     *afd_search_item_new_more   (AfTable         table,
 AfdSearchItem     *afd_search_item_new_note   (AfTable         table,
                                                gint64          total,
                                                guint           n_shown);
+
+/* A spare line (AFD_SEARCH_ITEM_SPARE). */
+AfdSearchItem     *afd_search_item_new_spare  (void);
 
 AfdSearchItemKind  afd_search_item_get_kind   (AfdSearchItem  *self);
 AfTable            afd_search_item_get_table  (AfdSearchItem  *self);

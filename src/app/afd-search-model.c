@@ -34,9 +34,7 @@ struct _AfdSearchModel
   guint          n_pending;    /* groups of that search still on their way */
   guint          n_started;
   guint          n_delivered;
-  /* The lines are those of a search cleared since: kept so that the next search shows
-   * its results in their widgets, but not to be shown (afd_search_model_is_stale()). */
-  gboolean       stale;
+  guint          n_shown;      /* the lines before the spare ones */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -197,29 +195,27 @@ lines_build (AfdSearchModel *self)
   return lines;
 }
 
-/* The list takes what the groups hold now. The lines already there are updated in
- * place, line by line, so that the list view keeps their widgets and rebinds only the
- * lines that show something else (GTK 4.8 builds a new widget for every new item of an
- * items-changed); only the lines beyond the old end are added or removed. */
+/* The list takes what the groups hold now. Every line is updated in place, so that the
+ * list view keeps its widget and rebinds only the lines that show something else (GTK
+ * 4.8 builds a new widget for every item added, and destroys a removed item's): the
+ * lines past the results become spare, hidden, for the next longer results; lines are
+ * only ever added, at the end. */
 static void
 lines_apply (AfdSearchModel *self)
 {
   g_autoptr(GPtrArray) lines = lines_build (self);
+  g_autoptr(AfdSearchItem) spare = afd_search_item_new_spare ();
   guint old_len = self->items->len;
-  guint kept = MIN (old_len, lines->len);
 
-  for (guint i = 0; i < kept; i++)
-    afd_search_item_update (g_ptr_array_index (self->items, i), g_ptr_array_index (lines, i));
+  self->n_shown = lines->len;
+  for (guint i = 0; i < old_len; i++)
+    afd_search_item_update (g_ptr_array_index (self->items, i),
+                            i < lines->len ? g_ptr_array_index (lines, i) : spare);
   if (lines->len > old_len)
     {
       for (guint i = old_len; i < lines->len; i++)
         g_ptr_array_add (self->items, g_object_ref (g_ptr_array_index (lines, i)));
       g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, lines->len - old_len);
-    }
-  else if (lines->len < old_len)
-    {
-      g_ptr_array_set_size (self->items, lines->len);
-      g_list_model_items_changed (G_LIST_MODEL (self), lines->len, old_len - lines->len, 0);
     }
   g_signal_emit (self, signals[UPDATED], 0);
 }
@@ -235,10 +231,7 @@ group_set (AfdSearchModel *self,
   g_clear_pointer (&group->rows, g_ptr_array_unref);
   group->rows = rows;
   group->total = rows != NULL ? total : 0;
-  /* After a clear, the lines wait for every group: a group taken in alone would drop
-   * the widgets of the lines below it, that the next groups need again. */
-  if (!self->stale)
-    lines_apply (self);
+  lines_apply (self);
 }
 
 static guint
@@ -265,11 +258,6 @@ group_done (AfdSearchModel *self)
   if (--self->n_pending == 0)
     {
       g_clear_object (&self->cancellable);
-      if (self->stale)
-        {
-          self->stale = FALSE;
-          lines_apply (self);
-        }
       g_signal_emit (self, signals[FINISHED], 0);
     }
 }
@@ -327,9 +315,8 @@ search_group (AfdSearchModel *self,
                              group_result_free, self->cancellable, searched_cb, delivery);
 }
 
-/* The search is cleared: its groups go, but its lines stay, stale, for the widgets the
- * list view shows them with (GTK 4.8 makes new ones for new items, and the next search's
- * results will need as many). */
+/* The search is cleared: its groups go, its lines become spare (their widgets stay, for
+ * the next search's results), so that nothing of it shows when the next one starts. */
 static void
 clear_groups (AfdSearchModel *self)
 {
@@ -338,11 +325,7 @@ clear_groups (AfdSearchModel *self)
       g_clear_pointer (&self->groups[i].rows, g_ptr_array_unref);
       self->groups[i].total = 0;
     }
-  if (self->items->len > 0 && !self->stale)
-    {
-      self->stale = TRUE;
-      g_signal_emit (self, signals[UPDATED], 0);
-    }
+  lines_apply (self);
 }
 
 void
@@ -404,8 +387,7 @@ afd_search_model_expand (AfdSearchModel *self,
   g_return_if_fail (index < N_GROUPS);
 
   self->groups[index].expanded = TRUE;
-  if (!self->stale)
-    lines_apply (self);
+  lines_apply (self);
 }
 
 /* ---- GObject ------------------------------------------------------------------------- */
@@ -448,8 +430,8 @@ afd_search_model_class_init (AfdSearchModelClass *klass)
   signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                     G_TYPE_NONE, 0);
-  /* The lines changed: some in place (AfdSearchItem::changed), maybe some added or
-   * removed at the end (items-changed). */
+  /* The lines changed: some in place (AfdSearchItem::changed), maybe some added at the
+   * end (items-changed). */
   signals[UPDATED] = g_signal_new ("updated", G_TYPE_FROM_CLASS (klass),
                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);
@@ -495,11 +477,11 @@ afd_search_model_is_searching (AfdSearchModel *self)
   return self->n_pending > 0;
 }
 
-gboolean
-afd_search_model_is_stale (AfdSearchModel *self)
+guint
+afd_search_model_get_n_shown (AfdSearchModel *self)
 {
-  g_return_val_if_fail (AFD_IS_SEARCH_MODEL (self), FALSE);
-  return self->stale;
+  g_return_val_if_fail (AFD_IS_SEARCH_MODEL (self), 0);
+  return self->n_shown;
 }
 
 gint64

@@ -5,8 +5,11 @@
  *
  * Each kind is searched by its own job on the store's thread (af_store_search(), the
  * FTS5 index), audits first, and each group replaces the previous search's group of its
- * kind with one items-changed as soon as it arrives: the results stream in, and the
- * rows shown never blink to empty between two searches. A new search (or
+ * kind as soon as it arrives, the lines updated in place: the results stream in, and the
+ * rows shown never blink to empty between two searches. The list never shrinks: the
+ * lines past the results are spare (AFD_SEARCH_ITEM_SPARE), kept so that the list view
+ * keeps their widgets (GTK 4.8 destroys a removed item's widget and builds a new one
+ * for an added item). A clear makes every line spare. A new search (or
  * afd_search_model_cancel()) cancels the one under way, whose results are dropped.
  */
 #pragma once
@@ -28,8 +31,8 @@ G_DECLARE_FINAL_TYPE (AfdSearchModel, afd_search_model, AFD, SEARCH_MODEL, GObje
 
 AfdSearchModel *afd_search_model_new          (AfStoreThread   *thread);
 AfStoreThread  *afd_search_model_get_thread   (AfdSearchModel  *self);
-/* Searches @text, cancelling the search under way. NULL or empty clears the search: its
- * lines stay, stale (afd_search_model_is_stale()), until the next search's replace them. */
+/* Searches @text, cancelling the search under way. NULL or empty clears the search:
+ * every line becomes spare, until the next search's groups arrive. */
 void            afd_search_model_set_text     (AfdSearchModel  *self,
                                                const char      *text);
 /* Searches the same text again (an edit may have changed what it finds), each group
@@ -44,9 +47,8 @@ void            afd_search_model_expand       (AfdSearchModel  *self,
 const char     *afd_search_model_get_text     (AfdSearchModel  *self);
 /* TRUE from a search's start until each of its groups has arrived ("finished"). */
 gboolean        afd_search_model_is_searching (AfdSearchModel  *self);
-/* TRUE from a clear until the next search has every group: the lines are those of the
- * search cleared, kept for their widgets, and not to be shown. */
-gboolean        afd_search_model_is_stale     (AfdSearchModel  *self);
+/* The lines that show something, at the start of the list (the others are spare). */
+guint           afd_search_model_get_n_shown  (AfdSearchModel  *self);
 /* The number of matches of @table in the last search finished for it; 0 before. */
 gint64          afd_search_model_get_total    (AfdSearchModel  *self,
                                                AfTable          table);

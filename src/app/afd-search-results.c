@@ -146,12 +146,35 @@ bind_result (Line        *line,
 }
 
 /* Shows @line's item, bound or changed in place. */
+/* A spare line's row (the list view's own widget around the line's box) is hidden,
+ * which takes it out of the accessibility tree and gives it no height, and insensitive,
+ * so that neither it nor a button in it can take the focus (the list view's End or
+ * Page Down would move it there). */
+static void
+row_set_spare (Line     *line,
+               gboolean  spare)
+{
+  GtkWidget *row = gtk_widget_get_parent (gtk_list_item_get_child (line->list_item));
+
+  if (row == NULL)
+    return;
+  gtk_widget_set_visible (row, !spare);
+  gtk_widget_set_sensitive (row, !spare);
+}
+
 static void
 line_show (Line *line)
 {
   AfdSearchItem *item = line->item;
   AfdSearchItemKind kind = afd_search_item_get_kind (item);
 
+  row_set_spare (line, kind == AFD_SEARCH_ITEM_SPARE);
+  if (kind == AFD_SEARCH_ITEM_SPARE)
+    {
+      gtk_list_item_set_activatable (line->list_item, FALSE);
+      gtk_list_item_set_selectable (line->list_item, FALSE);
+      return;
+    }
   gtk_widget_set_visible (line->header, kind == AFD_SEARCH_ITEM_HEADER);
   gtk_widget_set_visible (line->result, kind == AFD_SEARCH_ITEM_RESULT);
   gtk_widget_set_visible (line->more, kind == AFD_SEARCH_ITEM_MORE);
@@ -204,6 +227,8 @@ unbind_cb (GtkSignalListItemFactory *factory,
 
   g_clear_signal_handler (&line->changed_id, line->item);
   line->item = NULL;
+  /* The list view may give the row to another list item: it shows again when bound. */
+  row_set_spare (line, FALSE);
 }
 
 /* Should a bound line be torn down, it stops following its item. */
@@ -329,9 +354,49 @@ entry_key_pressed_cb (GtkEventControllerKey *controller,
   return focus_first_stop (self);
 }
 
+/* The focus to the stop at @to, shown, and a result selected (it opens), as the arrows
+ * do between two results. */
+static gboolean
+move_to_stop (AfdSearchResults *self,
+              guint             to)
+{
+  GtkWidget *row;
+
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", to);
+  if ((row = row_at (self, to)) == NULL)
+    return FALSE;
+  gtk_widget_grab_focus (row);
+  if (kind_at (self, to) == AFD_SEARCH_ITEM_RESULT &&
+      gtk_single_selection_get_selected (self->selection) != to)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.select-item", "(ubb)", to,
+                                FALSE, FALSE);
+  return TRUE;
+}
+
+/* Home and End: the first and the last stop, not the list's first line (a header) or
+ * its last (maybe a spare line, hidden). */
+static gboolean
+move_to_edge (AfdSearchResults *self,
+              gboolean          to_end)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint position = to_end ? n - 1 - i : i;
+
+      if (is_stop (self, position))
+        {
+          move_to_stop (self, position);
+          break;
+        }
+    }
+  return TRUE;
+}
+
 /* Up or Down across a header (or a note): the list view would stop on the header,
- * which takes no focus, so the next stop beyond it gets the focus here, and a result
- * is selected (it opens), as the arrows do between two results. */
+ * which takes no focus, so the next stop beyond it gets the focus here. Past the last
+ * stop there is nothing (spare lines are hidden); before the first, the search entry. */
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -341,30 +406,29 @@ key_pressed_cb (GtkEventControllerKey *controller,
 {
   int step = keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down ? 1
              : keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up ? -1 : 0;
+  gboolean edge = keyval == GDK_KEY_Home || keyval == GDK_KEY_KP_Home ||
+                  keyval == GDK_KEY_End || keyval == GDK_KEY_KP_End;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   guint from, to;
-  GtkWidget *row;
 
-  if (step == 0 || (state & gtk_accelerator_get_default_mod_mask ()) != 0 || root == NULL)
+  if ((step == 0 && !edge) || (state & gtk_accelerator_get_default_mod_mask ()) != 0 ||
+      root == NULL)
     return FALSE;
   from = position_of (self, gtk_root_get_focus (root));
   if (from == GTK_INVALID_LIST_POSITION)
     return FALSE;
+  if (edge)
+    return move_to_edge (self, keyval == GDK_KEY_End || keyval == GDK_KEY_KP_End);
   for (to = from + step; to < n && !is_stop (self, to); to += step)
     ;
   if (to >= n && step < 0 && self->entry != NULL)
     return focus_entry (self);
   if (to >= n)
     return TRUE;    /* nothing to stop on that way: the focus stays */
-  if (to == from + step || (row = row_at (self, to)) == NULL)
+  if (to == from + step && row_at (self, to) != NULL)
     return FALSE;   /* the next line: the list view's own step */
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", to);
-  gtk_widget_grab_focus (row);
-  if (kind_at (self, to) == AFD_SEARCH_ITEM_RESULT &&
-      gtk_single_selection_get_selected (self->selection) != to)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.select-item", "(ubb)", to,
-                                FALSE, FALSE);
+  move_to_stop (self, to);
   return TRUE;
 }
 
@@ -527,17 +591,15 @@ finished_cb (AfdSearchResults *self)
   reselect (self);
 }
 
-/* The list stays while a search runs (its rows are replaced as groups arrive); the
- * empty page only once every group has said it has nothing. A cleared search's lines
- * are not shown: a blank page until the next search's replace them. */
+/* The list stays while a search runs (its rows are replaced as groups arrive, each
+ * shown as it comes, after a clear too: a cleared search's lines are spare, hidden);
+ * the empty page only once every group has said it has nothing. */
 static void
 update_state (AfdSearchResults *self)
 {
-  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
+  gboolean empty = afd_search_model_get_n_shown (self->model) == 0;
 
-  if (afd_search_model_is_stale (self->model))
-    gtk_stack_set_visible_child_name (self->stack, "blank");
-  else if (empty && !afd_search_model_is_searching (self->model) &&
+  if (empty && !afd_search_model_is_searching (self->model) &&
       *afd_search_model_get_text (self->model) != '\0')
     show_empty (self);
   else

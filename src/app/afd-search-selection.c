@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "afd-search-item.h"
 #include "afd-search-selection.h"
 
 /* A result opens when it is selected. Selected again (assistive technology's Select,
@@ -80,7 +81,11 @@ select_item (GtkSelectionModel *model,
              gboolean           unselect_rest)
 {
   AfdSearchSelection *self = AFD_SEARCH_SELECTION (model);
+  g_autoptr(AfdSearchItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
+  /* A spare line is hidden: nothing to select there (the list view's End, Page Down). */
+  if (item == NULL || afd_search_item_get_kind (item) == AFD_SEARCH_ITEM_SPARE)
+    return FALSE;
   if (gtk_single_selection_get_selected (self->selection) == position)
     {
       g_signal_emit (self, signals[RESELECTED], 0, position);

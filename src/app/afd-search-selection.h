@@ -2,7 +2,8 @@
 /*
  * AfdSearchSelection — the search results' selection as the list view sees it: a
  * GtkSingleSelection passed through, that also tells when the result already selected
- * is selected again ("reselected"), which GtkSingleSelection keeps to itself.
+ * is selected again ("reselected"), which GtkSingleSelection keeps to itself; a spare
+ * line (hidden) is never selected.
  */
 #pragma once
 

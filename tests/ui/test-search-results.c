@@ -257,14 +257,26 @@ items_changed_cb (GListModel *model,
   changes->changes++;
 }
 
-/* The lines of the list view's model, as (kind, label) for the assertions. */
+/* The lines of the list view's model that show something, as (kind, label) for the
+ * assertions: the spare lines after them (hidden, kept for their widgets) are not. */
 static GPtrArray *
 lines_of (GListModel *model)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    g_ptr_array_add (lines, g_list_model_get_item (model, i));
+    {
+      AfdSearchItem *item = g_list_model_get_item (model, i);
+
+      if (afd_search_item_get_kind (item) == AFD_SEARCH_ITEM_SPARE)
+        {
+          g_object_unref (item);
+          continue;
+        }
+      /* Spare lines only at the end. */
+      g_assert_cmpuint (lines->len, ==, i);
+      g_ptr_array_add (lines, item);
+    }
   return lines;
 }
 
@@ -412,8 +424,9 @@ test_open_and_clear (Fixture       *f,
   afd_test_run_for (50);
   g_assert_cmpstr (visible_page (f), ==, "list");
   g_assert_cmpuint (afd_queue_list_get_n_items (f->list), ==, G_N_ELEMENTS (artwork_names));
-  /* The cleared search's lines are kept for their widgets, stale, and not shown. */
-  g_assert_true (afd_search_model_is_stale (search_model (f)));
+  /* The cleared search's lines are kept for their widgets, spare, showing nothing. */
+  g_assert_cmpuint (afd_search_model_get_n_shown (search_model (f)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
 
   /* A queue chosen in the sidebar ends a search the same way (afd_queue_list_stop_search). */
@@ -423,7 +436,7 @@ test_open_and_clear (Fixture       *f,
   afd_queue_list_stop_search (f->list);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_cmpstr (visible_page (f), ==, "list");
-  g_assert_true (afd_search_model_is_stale (search_model (f)));
+  g_assert_cmpuint (afd_search_model_get_n_shown (search_model (f)), ==, 0);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
 }
 
@@ -675,13 +688,83 @@ shown_text (GtkWidget *box)
   return NULL;
 }
 
+/* Every line that shows something has its row on show, and no other row is. */
 static gboolean
 lines_shown (gpointer data)
 {
   GtkListView *view = data;
   g_autoptr(GPtrArray) boxes = line_widgets (view);
+  g_autoptr(GPtrArray) lines = lines_of (G_LIST_MODEL (gtk_list_view_get_model (view)));
 
-  return boxes->len == g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (view)));
+  return boxes->len == lines->len;
+}
+
+static GtkWidget *focused_row (GtkListView *view);
+static gboolean   press_key   (GtkListView *view,
+                               guint        keyval);
+
+static void
+count_destroyed (gpointer  data,
+                 GObject  *where_the_object_was)
+{
+  (*(guint *) data)++;
+}
+
+/* The page the search results show: "results" (the list) or "empty". */
+static const char *
+results_page (Fixture *f)
+{
+  GtkWidget *results = GTK_WIDGET (afd_queue_list_get_search_results (f->list));
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_first_child (results)));
+}
+
+/* What the pane showed each time the lines changed while a search ran. */
+typedef struct
+{
+  Fixture *f;
+  guint    n_while_searching;   /* changes with lines shown, the list on show */
+  guint    n_empty_while_searching;
+} Streamed;
+
+static void
+lines_updated_cb (AfdSearchModel *model,
+                  Streamed       *streamed)
+{
+  if (!afd_search_model_is_searching (model))
+    return;
+  if (g_strcmp0 (results_page (streamed->f), "empty") == 0)
+    streamed->n_empty_while_searching++;
+  else if (afd_search_model_get_n_shown (model) > 0 &&
+           g_strcmp0 (results_page (streamed->f), "results") == 0)
+    streamed->n_while_searching++;
+}
+
+/* Each group shows as it arrives, the first search and one after a clear alike, and the
+ * pane never says "No Results" while groups are still on their way. */
+static void
+test_streams_after_clear (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkEditable *entry = GTK_EDITABLE (afd_queue_list_get_search_entry (f->list));
+  Streamed streamed = { f, 0, 0 };
+
+  g_signal_connect (search_model (f), "updated", G_CALLBACK (lines_updated_cb), &streamed);
+  type_text (f, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  /* Three groups: the first two arrived while the third was on its way. */
+  g_assert_cmpuint (streamed.n_while_searching, >=, 2);
+  g_assert_cmpuint (streamed.n_empty_while_searching, ==, 0);
+
+  g_signal_emit_by_name (entry, "stop-search");
+  afd_test_run_for (50);
+  streamed.n_while_searching = 0;
+  type_text (f, "quill");
+  g_assert_cmpstr (results_page (f), ==, "results");
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  g_assert_cmpuint (streamed.n_while_searching, >=, 2);
+  g_assert_cmpuint (streamed.n_empty_while_searching, ==, 0);
+  g_signal_handlers_disconnect_by_data (search_model (f), &streamed);
 }
 
 /* A new search shows its results in the widgets of the last one: the lines are updated
@@ -702,6 +785,7 @@ test_rows_reused (Fixture       *f,
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) lines = NULL;
   guint n_cleared;
+  guint n_destroyed = 0;
 
   type_text (f, WORD);
   afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
@@ -710,7 +794,10 @@ test_rows_reused (Fixture       *f,
   items = lines_of (shown);
   g_assert_cmpuint (before->len, >, 1 + artworks);
   for (guint i = 0; i < before->len; i++)
-    g_object_set_data (g_ptr_array_index (before, i), "test-shown-before", GINT_TO_POINTER (TRUE));
+    {
+      g_object_set_data (g_ptr_array_index (before, i), "test-shown-before", GINT_TO_POINTER (TRUE));
+      g_object_weak_ref (g_ptr_array_index (before, i), count_destroyed, &n_destroyed);
+    }
 
   gtk_editable_set_text (entry, "still");
   afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
@@ -736,6 +823,46 @@ test_rows_reused (Fixture       *f,
   g_assert_cmpint (afd_search_item_get_kind (g_ptr_array_index (lines, 0)), ==, AFD_SEARCH_ITEM_HEADER);
   g_assert_cmpint (afd_search_item_get_table (g_ptr_array_index (lines, 1)), ==, AF_TABLE_ANALYSES);
 
+  afd_test_screenshot (f->window, "search-shorter-results.png");
+  /* The shorter results dropped no widget: the rows past them are kept, hidden (out of
+   * the accessibility tree) and insensitive (no focus). */
+  g_assert_cmpuint (n_destroyed, ==, 0);
+  for (guint i = 0; i < before->len; i++)
+    {
+      GtkWidget *row = gtk_widget_get_parent (g_ptr_array_index (before, i));
+
+      if (gtk_widget_get_visible (row))
+        continue;
+      g_assert_false (gtk_widget_is_sensitive (row));
+      g_assert_false (gtk_widget_grab_focus (row));
+      gtk_test_accessible_assert_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+    }
+  /* The keys stop at the last result: Down stays, End goes there, not to a spare line. */
+  {
+    GtkWidget *last = gtk_widget_get_parent (g_ptr_array_index (after, after->len - 1));
+    GtkWidget *first = gtk_widget_get_parent (g_ptr_array_index (after, 1));
+
+    g_assert_true (gtk_widget_grab_focus (last));
+    g_assert_true (press_key (view, GDK_KEY_Down));
+    g_assert_true (focused_row (view) == last);
+    g_assert_true (gtk_widget_grab_focus (first));
+    g_assert_true (press_key (view, GDK_KEY_End));
+    g_assert_true (focused_row (view) == last);
+    g_assert_false (gtk_selection_model_select_item (GTK_SELECTION_MODEL (shown),
+                                                     g_list_model_get_n_items (shown) - 1, TRUE));
+  }
+
+  /* Longer again (typing back): the same widgets show it, none made. */
+  gtk_editable_set_text (entry, WORD);
+  afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
+  afd_test_wait_until (lines_shown, view, TIMEOUT_SECONDS);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = line_widgets (view);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_true (g_object_get_data (G_OBJECT (g_ptr_array_index (after, i)), "test-shown-before"));
+  g_assert_cmpuint (n_destroyed, ==, 0);
+
   /* Cleared, then a new search: while it runs nothing of the cleared one shows; then its
    * results, the first of them in the widgets shown before the clear. */
   for (guint i = 0; i < after->len; i++)
@@ -746,8 +873,10 @@ test_rows_reused (Fixture       *f,
   type_text (f, "quill");
   g_assert_true (afd_search_model_is_searching (search_model (f)) ||
                  afd_queue_list_is_searching (f->list));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_first_child (
-                     GTK_WIDGET (afd_queue_list_get_search_results (f->list))))), !=, "results");
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  lines = lines_of (shown);
+  g_assert_cmpuint (lines->len, ==, 0);
+  g_assert_cmpstr (results_page (f), !=, "empty");
   afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
   afd_test_wait_until (lines_shown, view, TIMEOUT_SECONDS);
   g_clear_pointer (&after, g_ptr_array_unref);
@@ -766,6 +895,10 @@ test_rows_reused (Fixture       *f,
       if (afd_search_item_get_kind (g_ptr_array_index (lines, i)) == AFD_SEARCH_ITEM_RESULT)
         g_assert_cmpstr (shown_text (box), ==, afd_search_item_get_label (g_ptr_array_index (lines, i)));
     }
+  /* Not one widget of the first search destroyed, all along. */
+  g_assert_cmpuint (n_destroyed, ==, 0);
+  for (guint i = 0; i < before->len; i++)
+    g_object_weak_unref (g_ptr_array_index (before, i), count_destroyed, &n_destroyed);
 }
 
 /* The row of the list view (its child) that shows @text. */
@@ -1104,6 +1237,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/search-results/accessible-name", Fixture, NULL, fixture_set_up,
               test_accessible_name, fixture_tear_down);
+  g_test_add ("/search-results/streams-after-clear", Fixture, NULL, fixture_set_up,
+              test_streams_after_clear, fixture_tear_down);
   g_test_add ("/search-results/rows-reused", Fixture, NULL, fixture_set_up, test_rows_reused,
               fixture_tear_down);
   return g_test_run ();
