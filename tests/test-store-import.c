@@ -367,6 +367,60 @@ test_bulk_import (void)
   assert_cache_sound (db);
 }
 
+static guint
+search_count (AfStore     *store,
+              const char  *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = af_store_search (store, AF_TABLE_DOCUMENTS, text, 0, &error);
+
+  g_assert_no_error (error);
+  return found->len;
+}
+
+/* A file's new rows enter the search index all at once before its commit
+ * (af_store_search_catch_up ()): every one is found, an id twice in the same file by
+ * its last name only, a row already cached and renamed by its new name only; a file
+ * that fails leaves the index as it was; the index stays sound. */
+static void
+test_search_after_file (void)
+{
+  g_autoptr(AfStore) store = open_store ("search.db");
+  g_autofree char *before = write_file_full ("search-0.json", "kept", "oldname.pdf", 10, G_MAXUINT);
+  g_autofree char *renamed = write_file_full ("search-1.json", "kept", "newname.pdf", 2, G_MAXUINT);
+  g_autofree char *first = write_file_full ("search-2.json", "twice", "firstname.pdf", 5, G_MAXUINT);
+  g_autofree char *second = write_file_full ("search-3.json", "twice", "lastname.pdf", 5, G_MAXUINT);
+  g_autofree char *broken = write_file_full ("search-4.json", "gone", "brokenname.pdf", 100, 50);
+  g_autofree char *both = af_test_scratch ("search-both.json");
+  g_autofree char *first_text = NULL, *second_text = NULL, *both_text = NULL;
+  g_autofree char *db = af_test_scratch ("search.db");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (af_store_import_file (store, before, NULL, &error));
+  g_assert_no_error (error);
+  /* One file holding ids twice-00000..4 named firstname, then again named lastname. */
+  g_assert_true (g_file_get_contents (first, &first_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (second, &second_text, NULL, NULL));
+  first_text[strlen (first_text) - strlen ("], \"ScannedCount\": 1}")] = '\0';
+  both_text = g_strconcat (first_text, ",\n", strchr (second_text, '[') + 1, NULL);
+  g_assert_true (g_file_set_contents (both, both_text, -1, NULL));
+  g_assert_true (af_store_import_file (store, both, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (af_store_import_file (store, renamed, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (af_store_import_file (store, broken, NULL, &error));
+  g_clear_error (&error);
+
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 15);
+  g_assert_cmpuint (search_count (store, "oldname"), ==, 8);
+  g_assert_cmpuint (search_count (store, "newname"), ==, 2);
+  g_assert_cmpuint (search_count (store, "lastname"), ==, 5);
+  g_assert_cmpuint (search_count (store, "firstname"), ==, 0);
+  g_assert_cmpuint (search_count (store, "brokenname"), ==, 0);
+  g_clear_object (&store);
+  assert_cache_sound (db);
+}
+
 /* An audit with a note not yet sent: importing the file again keeps the note on top. */
 static void
 test_keeps_unsent_edit (void)
@@ -427,6 +481,7 @@ main (int   argc,
   g_test_add_func ("/store-import/killed-mid-file", test_killed_mid_file);
   g_test_add_func ("/store-import/files-one-pipeline", test_files_one_pipeline);
   g_test_add_func ("/store-import/bulk", test_bulk_import);
+  g_test_add_func ("/store-import/search-after-file", test_search_after_file);
 
   status = g_test_run ();
   af_test_scratch_remove ();

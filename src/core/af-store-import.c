@@ -517,7 +517,8 @@ store_file (AfStore   *store,
   gboolean ok, last = FALSE;
   guint stored = 0;
 
-  ok = af_store_begin_bulk (store, error) && af_store_outbox_is_empty (store, &outbox_empty, error);
+  ok = af_store_begin_bulk (store, error) && af_store_outbox_is_empty (store, &outbox_empty, error)
+       && af_store_search_defer (store, error);
   while (!last)
     {
       Chunk *chunk = pop_chunk (pipeline, size_hint);
@@ -545,9 +546,12 @@ store_file (AfStore   *store,
     }
   committed = g_get_monotonic_time ();
   thread_sched_us (&cpu, &runnable);
-  ok = ok && af_store_commit (store, error);
+  ok = ok && af_store_search_catch_up (store, error) && af_store_commit (store, error);
   if (!ok)
-    af_store_rollback (store);
+    {
+      af_store_search_cancel_defer (store);
+      af_store_rollback (store);
+    }
   thread_sched_us (&cpu_end, &runnable_end);
   g_debug ("import timeline: file %u: first chunk after %.3f s, stored in %.3f s, "
            "commit %.3f s (%.3f s CPU, %.3f s waiting for a core)", file, (first - start) / 1e6,

@@ -32,6 +32,8 @@ struct _AfStore
   AfCheckpointer *checkpointer;       /* (owned) (nullable) started by the first large WAL */
   gboolean    sync_prepared;          /* the sync tables exist (af_store_sync_prepare) */
   gboolean    search_suspended;       /* af_store_search_suspend() until _resume() */
+  gboolean    search_deferred;        /* af_store_search_defer () until _catch_up () */
+  gint64      search_deferred_after[AF_N_TABLES]; /* the largest rowid before the deferral */
   gboolean    bulk_import;            /* af_store_set_bulk_import () */
 };
 
@@ -279,6 +281,17 @@ gboolean  af_store_search_index_new_row (AfStore       *self,
                                          gint64         rowid,
                                          const char    *text,
                                          GError       **error);
+
+/* In the transaction just begun (a file's import), the rows inserted from now on are
+ * indexed all at once by af_store_search_catch_up () before the commit, not one by one;
+ * a row already there and rewritten is still indexed at once. */
+gboolean  af_store_search_defer        (AfStore        *self,
+                                        GError        **error);
+/* Indexes the rows inserted since af_store_search_defer (); the deferral ends. */
+gboolean  af_store_search_catch_up     (AfStore        *self,
+                                        GError        **error);
+/* Ends a deferral without indexing (the transaction rolls back). */
+void      af_store_search_cancel_defer (AfStore        *self);
 
 /* A LIKE pattern (ESCAPE '\\') finding @word anywhere, its own % and _ taken literally. */
 char     *af_store_like_pattern        (const char     *word);
