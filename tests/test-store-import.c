@@ -347,8 +347,11 @@ test_bulk_import (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (af_store_test_pragma (store, "cache_size"), ==, -65536);
+  g_assert_cmpint (af_store_test_pragma (store, "journal_size_limit"), ==, 67108864);
   af_store_set_bulk_import (store, TRUE);
   g_assert_cmpint (af_store_test_pragma (store, "cache_size"), ==, -131072);
+  /* The WAL's file is not cut back each time it starts over: its pages are written again. */
+  g_assert_cmpint (af_store_test_pragma (store, "journal_size_limit"), ==, -1);
   g_assert_true (af_store_import_file (store, path, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (af_store_test_pragma (store, "synchronous"), ==, 2);
@@ -357,6 +360,7 @@ test_bulk_import (void)
   g_assert_cmpint (af_store_test_pragma (store, "synchronous"), ==, 2);
   af_store_set_bulk_import (store, FALSE);
   g_assert_cmpint (af_store_test_pragma (store, "cache_size"), ==, -65536);
+  g_assert_cmpint (af_store_test_pragma (store, "journal_size_limit"), ==, 67108864);
   g_assert_true (af_store_sync (store, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);

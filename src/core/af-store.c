@@ -400,6 +400,10 @@ af_store_rollback (AfStore *self)
     af_store_exec (self, "ROLLBACK", NULL);
 }
 
+/* What is left of the WAL's file when it starts over after a checkpoint, in bytes: 64 MiB
+ * (configure ()). */
+#define JOURNAL_SIZE_LIMIT "67108864"
+
 /* Pages kept in memory, in KiB (negative): 64 MiB (configure ()). */
 #define CACHE_SIZE "-65536"
 /* A file's transaction (~80 MiB of new pages for 25,000 documents) no longer fits in
@@ -418,6 +422,14 @@ af_store_set_bulk_import (AfStore  *self,
   self->bulk_import = bulk;
   af_store_exec (self, bulk ? "PRAGMA cache_size = " BULK_CACHE_SIZE
                             : "PRAGMA cache_size = " CACHE_SIZE, NULL);
+  /* In bulk the WAL grows to ~1 GiB (wal_hook ()) and starts over after the writer's
+   * checkpoint: cut back to 64 MiB then, it was written again into new pages of the
+   * page cache, which the kernel allocates and zeroes (ext4_da_write_begin and the
+   * zeroing were ~11 % of the inserts' thread); not cut back, its pages are overwritten.
+   * The WAL is no larger for it (still bounded by that checkpoint), and emptied at the
+   * end of the bulk below. */
+  af_store_exec (self, bulk ? "PRAGMA journal_size_limit = -1"
+                            : "PRAGMA journal_size_limit = " JOURNAL_SIZE_LIMIT, NULL);
   /* What the checkpoint thread has not copied yet, after the last file's inserts: the
    * WAL ends empty, however far it grew while nobody restarted it. A checkpoint under
    * way on the thread's connection would make ours fail at once (busy): it is waited
@@ -802,7 +814,7 @@ configure (AfStore  *self,
     "PRAGMA secure_delete = ON;"
     "PRAGMA temp_store = MEMORY;"
     "PRAGMA cache_size = " CACHE_SIZE ";"
-    "PRAGMA journal_size_limit = 67108864;";
+    "PRAGMA journal_size_limit = " JOURNAL_SIZE_LIMIT ";";
 
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, TRUE);
