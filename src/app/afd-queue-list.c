@@ -189,7 +189,9 @@ select_row (AfdQueueList *self,
   return TRUE;
 }
 
-static void find_and_select (AfdQueueList *self);
+static void find_and_select      (AfdQueueList *self);
+static void select_in_first_page (AfdQueueList *self,
+                                  const char   *item_id);
 
 /* The count and the first page arrived: the selection comes back if its row is still
  * where it was (a reload), or the item waiting to be selected is looked for. */
@@ -201,8 +203,9 @@ model_loaded_cb (AfdQueueList *self)
     {
       g_autofree char *reselect_id = g_steal_pointer (&self->reselect_id);
 
-      if (reselect_id != NULL)
-        select_row (self, self->reselect_position, reselect_id);
+      /* Another count may have moved it: rows above it came or went. */
+      if (reselect_id != NULL && !select_row (self, self->reselect_position, reselect_id))
+        select_in_first_page (self, reselect_id);
       if (self->select_id != NULL)
         find_and_select (self);
     }
@@ -489,14 +492,22 @@ afd_queue_list_get_n_items (AfdQueueList *self)
 
 /* Only the first page: looking further would read the whole queue. */
 static void
-find_and_select (AfdQueueList *self)
+select_in_first_page (AfdQueueList *self,
+                      const char   *item_id)
 {
-  g_autofree char *item_id = g_steal_pointer (&self->select_id);
   guint n = MIN (g_list_model_get_n_items (self->shown), AFD_QUEUE_MODEL_PAGE_SIZE);
 
   for (guint i = 0; i < n; i++)
     if (select_row (self, i, item_id))
       return;
+}
+
+static void
+find_and_select (AfdQueueList *self)
+{
+  g_autofree char *item_id = g_steal_pointer (&self->select_id);
+
+  select_in_first_page (self, item_id);
 }
 
 void

@@ -247,10 +247,46 @@ keep_page (AfdQueueModel *self,
 
 static void load_next (AfdQueueModel *self);
 
+static gboolean tell_cb (gpointer user_data);
+
+/* Rows to tell the list of, at most a chunk's worth (TELL_CHUNK) now and the others a
+ * chunk a frame, nearest where the list looks first: a reload that finds another count
+ * shifts every row of a page read again, and GTK 4.8's list view binds and measures
+ * again each row it is told of. @budget is what may still be told now. */
+static void
+tell_rows (AfdQueueModel *self,
+           guint          first,
+           guint          n,
+           guint         *budget)
+{
+  for (guint chunk = first; chunk < first + n; chunk += TELL_CHUNK)
+    {
+      guint size = MIN (TELL_CHUNK, first + n - chunk);
+
+      if (size <= *budget)
+        {
+          *budget -= size;
+          g_list_model_items_changed (G_LIST_MODEL (self), chunk, size, size);
+        }
+      else
+        g_array_append_val (self->untold, chunk);
+    }
+}
+
+static void
+tell_later (AfdQueueModel *self)
+{
+  if (self->untold->len > 0 && self->tell_source == 0)
+    self->tell_source = g_timeout_add (TELL_INTERVAL_MS, tell_cb, self);
+}
+
 /* @page read again replaces @old, row by row: a row that did not change stays the same
- * object, and the list is told only of the runs of rows that did. GTK 4.8's list view
- * binds, measures and lays out again every row it is told of: after a pull that changed
- * a few rows of a page, a few rows, not the ~200 the list holds. */
+ * object, and the list is told only of the runs of rows that did (a chunk at a time,
+ * tell_rows()). A row that only moved (another count) is a new object: the list still
+ * holds the old one where the chunks not told yet are, and GTK 4.8 warns of an item
+ * twice in a list. GTK 4.8's list view binds, measures and lays out again every row it is
+ * told of: after a pull that changed a few rows of a page, a few rows, not the ~200 the
+ * list holds. */
 static void
 refresh_rows (AfdQueueModel *self,
               Page          *page,
@@ -258,6 +294,7 @@ refresh_rows (AfdQueueModel *self,
 {
   guint first = page->index * AFD_QUEUE_MODEL_PAGE_SIZE;
   guint n = first < self->n_items ? MIN (AFD_QUEUE_MODEL_PAGE_SIZE, self->n_items - first) : 0;
+  guint budget = TELL_CHUNK;
   guint run = 0;
 
   for (guint i = 0; i <= n; i++)
@@ -276,9 +313,10 @@ refresh_rows (AfdQueueModel *self,
           g_ptr_array_index (page->rows, i) = g_object_ref (before);
         }
       if (run > 0)
-        g_list_model_items_changed (G_LIST_MODEL (self), first + i - run, run, run);
+        tell_rows (self, first + i - run, run, &budget);
       run = 0;
     }
+  tell_later (self);
 }
 
 /* The chunk of rows read nearest to where the list looks replaces its placeholders. */
@@ -347,8 +385,7 @@ show_page (AfdQueueModel *self,
     g_array_append_val (self->untold, chunk);
   /* The rows where the list looks at once, the others a chunk a frame. */
   tell_chunk (self);
-  if (self->untold->len > 0 && self->tell_source == 0)
-    self->tell_source = g_timeout_add (TELL_INTERVAL_MS, tell_cb, self);
+  tell_later (self);
 }
 
 /* A page read on the store's thread, with its rows made there too: formatting 200 rows
@@ -659,16 +696,56 @@ keep_unchanged_rows (AfdQueueModel *self,
   return n;
 }
 
-/* A reload that finds as many items as before (a pull that changed items, a note, a
- * review that left the item in the queue) keeps every row shown: the first page's rows
- * that changed replace theirs at once, the other pages' rows stay as they were, stale,
- * until each is read again (the page last looked at first) and its changed rows
- * replace theirs. The list is told of the rows that changed only, never of all: also
- * when the first page was dropped (the list scrolled far from it), whose rows are then
- * all told, a page's worth where the list most likely holds no row widget. (Telling
- * the list of every row instead, as a reload that finds another count must, cost
- * 180 ms of the main thread at 200,000 audits: an automatic sync ending while the
- * queue was dragged.) */
+/* The pages and placeholders past the end of a queue that got shorter: nothing to read
+ * or tell there any more. */
+static void
+forget_past_end (AfdQueueModel *self)
+{
+  guint n_pages = (self->n_items + AFD_QUEUE_MODEL_PAGE_SIZE - 1) / AFD_QUEUE_MODEL_PAGE_SIZE;
+  GHashTableIter iter;
+  gpointer key;
+  g_autoptr(GArray) past = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_hash_table_iter_init (&iter, self->stale);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint index = GPOINTER_TO_UINT (key);
+
+      if (index >= n_pages)
+        g_array_append_val (past, index);
+    }
+  for (guint i = 0; i < past->len; i++)
+    drop_page (self, self->stale, g_array_index (past, guint, i));
+  g_hash_table_iter_init (&iter, self->placeheld);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) >= n_pages)
+      g_hash_table_iter_remove (&iter);
+}
+
+/* Another count: the list is told of the rows added or removed at the end of the queue,
+ * where it most likely holds no row widget, so that every position it holds keeps its
+ * row; the pages read again then tell it which rows changed (refresh_rows()). */
+static void
+tell_count (AfdQueueModel *self,
+            guint          old_n_items)
+{
+  if (self->n_items > old_n_items)
+    g_list_model_items_changed (G_LIST_MODEL (self), old_n_items, 0,
+                                self->n_items - old_n_items);
+  else if (self->n_items < old_n_items)
+    g_list_model_items_changed (G_LIST_MODEL (self), self->n_items,
+                                old_n_items - self->n_items, 0);
+}
+
+/* A reload keeps every row shown (a pull that changed, added or removed items, a note,
+ * a review): the count difference is told at the end of the queue (tell_count()), the
+ * first page's rows that changed replace theirs at once, the other pages' rows stay as
+ * they were, stale, until each is read again (the page last looked at first) and its
+ * changed rows replace theirs. The list is told of the rows that changed only, a chunk
+ * at a time, never of all: also when the first page was dropped (the list scrolled far
+ * from it), whose rows are then all told, where the list most likely holds no row
+ * widget. (Telling the list of every row instead cost 180 ms of the main thread at
+ * 200,000 audits: an automatic sync ending while the queue was dragged.) */
 static void
 refresh_in_place (AfdQueueModel *self,
                   Read          *first)
@@ -676,25 +753,31 @@ refresh_in_place (AfdQueueModel *self,
   GHashTableIter iter;
   gpointer key;
   Page *page;
+  guint old_n_items = self->n_items;
   g_autoptr(GPtrArray) old_first = g_ptr_array_new ();
 
-  g_hash_table_remove_all (self->stale);
+  /* The stale pages not read again since the last reload stay: the list holds their
+   * rows. */
   g_hash_table_iter_init (&iter, self->pages);
   while (g_hash_table_iter_next (&iter, &key, (gpointer *) &page))
     {
       g_hash_table_iter_steal (&iter);
-      if (GPOINTER_TO_UINT (key) != 0)
-        {
-          g_hash_table_insert (self->stale, key, page);
-          continue;
-        }
+      g_hash_table_replace (self->stale, key, page);
+    }
+  /* What the list holds for the first page: "Loading…" rows if it was placeheld. */
+  page = g_hash_table_lookup (self->stale, GUINT_TO_POINTER (0));
+  if (page != NULL && !g_hash_table_contains (self->placeheld, GUINT_TO_POINTER (0)))
+    {
       g_ptr_array_unref (old_first);
       old_first = g_ptr_array_ref (page->rows);
-      page_free (page);
     }
-  reset_starts (self);
-  page = keep_page (self, 0, first->rows, g_steal_pointer (&first->next));
+  g_hash_table_remove (self->stale, GUINT_TO_POINTER (0));
   g_hash_table_remove (self->placeheld, GUINT_TO_POINTER (0));
+  reset_starts (self);
+  self->n_items = (guint) MIN (first->count, G_MAXUINT);
+  forget_past_end (self);
+  page = keep_page (self, 0, first->rows, g_steal_pointer (&first->next));
+  tell_count (self, old_n_items);
   refresh_rows (self, page, old_first);
 }
 
@@ -744,7 +827,7 @@ first_read_cb (GObject      *source,
     return;
   self = AFD_QUEUE_MODEL (user_data);
   self->counting = FALSE;
-  if (first != NULL && self->n_items > 0 && first->count == self->n_items)
+  if (first != NULL && self->n_items > 0 && first->count > 0)
     refresh_in_place (self, first);
   else
     replace_all (self, first, g_steal_pointer (&error));

@@ -29,8 +29,9 @@ G_DECLARE_FINAL_TYPE (AfdQueueModel, afd_queue_model, AFD, QUEUE_MODEL, GObject)
 /* @query is copied (its strings too). Starts reading at once. */
 AfdQueueModel *afd_queue_model_new              (AfStoreThread   *thread,
                                                  const AfQuery   *query);
-/* Counts again and drops every cached page, e.g. after an edit moved items; the rows
- * shown stay until the new ones arrive ("loaded"). Cancels the loads under way. */
+/* Counts again and reads the pages again, e.g. after an edit moved items; the rows
+ * shown stay until the new ones arrive ("loaded"), then only the rows that changed are
+ * told (another count at the end of the queue). Cancels the loads under way. */
 void           afd_queue_model_reload           (AfdQueueModel   *self);
 /* Drops the loads under way (a new query replaces this one). */
 void           afd_queue_model_cancel           (AfdQueueModel   *self);
