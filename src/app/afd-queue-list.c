@@ -31,9 +31,16 @@ struct _AfdQueueList
 
   /* Set while the list changes under the user, so that no page is reopened. */
   gboolean            quiet;
-  /* The row to select again once the reloaded model's first page arrives. */
-  char               *reselect_id;
-  guint               reselect_position;
+  /* The item selected when the queue was reloaded, followed by its id while the model
+   * tells the list of the rows that moved: selected again where it comes back. */
+  char               *follow_id;
+  AfTable             follow_table;
+  /* The row selected again there: GtkSingleSelection tells of it once the change that
+   * moved it has been told, after @quiet. */
+  AfdQueueRow        *reselected;
+  /* The row selected when the selection last changed: GtkSingleSelection tells of the
+   * same row again whenever rows before it are told. */
+  AfdQueueRow        *last_selected;
   /* An item to select once the first page arrives (afd_queue_list_select_id()). */
   char               *select_id;
   /* The search waiting for a pause in the typing. */
@@ -121,19 +128,35 @@ entry_activate_cb (AfdQueueList *self)
 }
 
 static void
+stop_following (AfdQueueList *self)
+{
+  g_clear_pointer (&self->follow_id, g_free);
+}
+
+static void
 search_row_activated_cb (AfdQueueList *self,
                          AfdQueueRow  *row)
 {
+  stop_following (self);
   g_signal_emit (self, signals[ROW_SELECTED], 0, row);
 }
 
+/* A row the user chose opens its item; the followed item selected again where it moved
+ * is the one already open, and opens nothing. */
 static void
 selection_changed_cb (AfdQueueList *self)
 {
   AfdQueueRow *row = gtk_single_selection_get_selected_item (self->selection);
+  gboolean followed = row != NULL && row == self->reselected;
 
-  if (!self->quiet && row != NULL)
-    g_signal_emit (self, signals[ROW_SELECTED], 0, row);
+  g_clear_object (&self->reselected);
+  if (row != NULL && row == self->last_selected)
+    return;
+  g_set_object (&self->last_selected, row);
+  if (self->quiet || followed || row == NULL)
+    return;
+  stop_following (self);
+  g_signal_emit (self, signals[ROW_SELECTED], 0, row);
 }
 
 static const GError *
@@ -190,27 +213,76 @@ select_row (AfdQueueList *self,
 }
 
 static void find_and_select      (AfdQueueList *self);
-static void select_in_first_page (AfdQueueList *self,
-                                  const char   *item_id);
 
-/* The count and the first page arrived: the selection comes back if its row is still
- * where it was (a reload), or the item waiting to be selected is looked for. */
+/* The count and the first page arrived: the item waiting to be selected is looked for.
+ * (An item selected before a reload is followed as the rows are told:
+ * selection_items_changed_cb().) */
 static void
 model_loaded_cb (AfdQueueList *self)
 {
   /* With two models, the rows are where they stay once both have arrived. */
-  if (!models_counting (self))
-    {
-      g_autofree char *reselect_id = g_steal_pointer (&self->reselect_id);
-
-      /* Another count may have moved it: rows above it came or went. */
-      if (reselect_id != NULL && !select_row (self, self->reselect_position, reselect_id))
-        select_in_first_page (self, reselect_id);
-      if (self->select_id != NULL)
-        find_and_select (self);
-    }
+  if (!models_counting (self) && self->select_id != NULL)
+    find_and_select (self);
   update_empty_state (self);
   g_signal_emit (self, signals[LOADED], 0);
+}
+
+/* Where the followed item is among the rows @position..+@added just told, in @model's
+ * rows then @more's, or GTK_INVALID_LIST_POSITION. */
+static guint
+find_followed (AfdQueueList *self,
+               guint         position,
+               guint         added)
+{
+  guint n_first = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  guint end = position + added;
+  guint found = G_MAXUINT;
+
+  if (position < n_first)
+    found = afd_queue_model_find_held (self->model, self->follow_id, position,
+                                       MIN (end, n_first) - position);
+  if (found == G_MAXUINT && self->more != NULL && end > n_first)
+    {
+      guint first = MAX (position, n_first) - n_first;
+
+      found = afd_queue_model_find_held (self->more, self->follow_id, first,
+                                         end - n_first - first);
+      if (found != G_MAXUINT)
+        found += n_first;
+    }
+  return found != G_MAXUINT ? found : GTK_INVALID_LIST_POSITION;
+}
+
+/* A reload moves rows: the model tells the list of them a chunk at a time as their pages
+ * are read again, each a new object, and GtkSingleSelection drops the selected one when
+ * its old position is told. The item followed is looked for among the rows told (only
+ * those, in the pages held: a reload can tell of the whole queue at once) and selected
+ * again where it is, without opening it again and without scrolling. An item that left
+ * the queue is never told again: its selection stays cleared. Runs after the list view
+ * was told (connected after it). */
+static void
+selection_items_changed_cb (AfdQueueList *self,
+                            guint         position,
+                            guint         removed,
+                            guint         added)
+{
+  guint found;
+  g_autoptr(AfdQueueRow) row = NULL;
+
+  if (self->follow_id == NULL || self->model == NULL || added == 0)
+    return;
+  found = find_followed (self, position, added);
+
+  if (found == GTK_INVALID_LIST_POSITION ||
+      found == gtk_single_selection_get_selected (self->selection))
+    return;
+  row = g_list_model_get_item (self->shown, found);
+  if (row == NULL || afd_queue_row_get_table (row) != self->follow_table)
+    return;
+  g_set_object (&self->reselected, row);
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, found);
+  self->quiet = FALSE;
 }
 
 static void
@@ -235,7 +307,9 @@ afd_queue_list_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->more);
   g_clear_object (&self->shown);
-  g_clear_pointer (&self->reselect_id, g_free);
+  g_clear_pointer (&self->follow_id, g_free);
+  g_clear_object (&self->reselected);
+  g_clear_object (&self->last_selected);
   g_clear_pointer (&self->select_id, g_free);
 
   G_OBJECT_CLASS (afd_queue_list_parent_class)->dispose (object);
@@ -335,6 +409,9 @@ afd_queue_list_init (AfdQueueList *self)
   g_signal_connect_swapped (self->selection, "notify::selected",
                             G_CALLBACK (selection_changed_cb), self);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  /* After the list view's own handler: it knows of the rows told when one is selected. */
+  g_signal_connect_swapped (self->selection, "items-changed",
+                            G_CALLBACK (selection_items_changed_cb), self);
   add_escape_shortcut (self);
 }
 
@@ -378,7 +455,7 @@ afd_queue_list_set_model (AfdQueueList  *self,
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
   g_return_if_fail (more == NULL || model != NULL);
 
-  g_clear_pointer (&self->reselect_id, g_free);
+  stop_following (self);
   self->quiet = TRUE;
   if (self->model != model || self->more != more)
     {
@@ -400,7 +477,7 @@ afd_queue_list_set_model (AfdQueueList  *self,
 void
 afd_queue_list_reload (AfdQueueList *self)
 {
-  guint position;
+  AfdQueueRow *selected;
 
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
 
@@ -410,13 +487,14 @@ afd_queue_list_reload (AfdQueueList *self)
   if (self->model == NULL)
     return;
 
-  position = gtk_single_selection_get_selected (self->selection);
-  g_clear_pointer (&self->reselect_id, g_free);
-  if (position != GTK_INVALID_LIST_POSITION)
+  /* Nothing selected: an item followed since the last reload may still be on its way
+   * (its old row told, its new one not yet). */
+  selected = gtk_single_selection_get_selected_item (self->selection);
+  if (selected != NULL)
     {
-      self->reselect_id = g_strdup (afd_queue_row_get_item_id (
-                                      gtk_single_selection_get_selected_item (self->selection)));
-      self->reselect_position = position;
+      g_free (self->follow_id);
+      self->follow_id = g_strdup (afd_queue_row_get_item_id (selected));
+      self->follow_table = afd_queue_row_get_table (selected);
     }
   afd_queue_model_reload (self->model);
   if (self->more != NULL)
@@ -478,9 +556,17 @@ void
 afd_queue_list_unselect (AfdQueueList *self)
 {
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+  stop_following (self);
   self->quiet = TRUE;
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->quiet = FALSE;
+}
+
+GtkSingleSelection *
+afd_queue_list_get_selection (AfdQueueList *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_LIST (self), NULL);
+  return self->selection;
 }
 
 guint
@@ -518,6 +604,7 @@ afd_queue_list_select_id (AfdQueueList *self,
 
   if (self->model == NULL)
     return;
+  stop_following (self);
   g_free (self->select_id);
   self->select_id = g_strdup (item_id);
   /* While the first page is on its way, it is looked for when it arrives. */

@@ -24,7 +24,8 @@ void        afd_queue_list_set_model        (AfdQueueList   *self,
                                              AfdQueueModel  *model,
                                              AfdQueueModel  *more,
                                              const char     *empty_title);
-/* Refreshes the model after an edit, keeping the selected item when it stays put. */
+/* Refreshes the model after an edit; the item selected stays selected wherever the rows
+ * told move it (unless it left the queue), without opening it again. */
 void        afd_queue_list_reload           (AfdQueueList   *self);
 const char *afd_queue_list_get_search_text  (AfdQueueList   *self);
 /* The cache searched: a search covers every kind of item in it, whatever the queue. */
@@ -43,5 +44,7 @@ void        afd_queue_list_select_id        (AfdQueueList   *self,
                                              const char     *item_id);
 guint       afd_queue_list_get_n_items      (AfdQueueList   *self);
 void        afd_queue_list_unselect         (AfdQueueList   *self);
+/* For tests: the queue's selection, which a click changes. */
+GtkSingleSelection *afd_queue_list_get_selection (AfdQueueList *self);
 
 G_END_DECLS

@@ -906,6 +906,65 @@ afd_queue_model_get_error (AfdQueueModel *self)
   return self->error;
 }
 
+/* @page's row of @item_id in [@first, @end), or G_MAXUINT. */
+static guint
+find_in_page (Page       *page,
+              const char *item_id,
+              guint       first,
+              guint       end)
+{
+  guint page_first = page->index * AFD_QUEUE_MODEL_PAGE_SIZE;
+  guint low = MAX (first, page_first);
+  guint high = MIN (end, page_first + page->rows->len);
+
+  for (guint position = low; position < high; position++)
+    if (g_strcmp0 (afd_queue_row_get_item_id (g_ptr_array_index (page->rows,
+                                                                 position - page_first)),
+                   item_id) == 0)
+      return position;
+  return G_MAXUINT;
+}
+
+/* Only the pages held (a few), never every position told: a reload that replaces all
+ * rows tells the list of up to the whole queue at once. */
+guint
+afd_queue_model_find_held (AfdQueueModel *self,
+                           const char    *item_id,
+                           guint          first,
+                           guint          n)
+{
+  GHashTableIter iter;
+  Page *page;
+  guint end;
+
+  g_return_val_if_fail (AFD_IS_QUEUE_MODEL (self), G_MAXUINT);
+
+  if (item_id == NULL || first >= self->n_items)
+    return G_MAXUINT;
+  end = first + MIN (n, self->n_items - first);
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
+    {
+      guint found = find_in_page (page, item_id, first, end);
+
+      if (found != G_MAXUINT)
+        return found;
+    }
+  /* A stale page's rows are what get_item() gives until its page is read again. */
+  g_hash_table_iter_init (&iter, self->stale);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
+    {
+      guint found;
+
+      if (g_hash_table_contains (self->pages, GUINT_TO_POINTER (page->index)))
+        continue;
+      found = find_in_page (page, item_id, first, end);
+      if (found != G_MAXUINT)
+        return found;
+    }
+  return G_MAXUINT;
+}
+
 guint
 afd_queue_model_get_n_loaded (AfdQueueModel *self)
 {

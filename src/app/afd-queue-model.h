@@ -42,6 +42,14 @@ gboolean       afd_queue_model_is_loading       (AfdQueueModel   *self);
 /* The error of the last failed read, or NULL. */
 const GError  *afd_queue_model_get_error        (AfdQueueModel   *self);
 
+/* The position of @item_id's row among [@first, @first + @n) (rows a list was just told
+ * of), looked for in the rows held in memory only, as get_item() gives them there:
+ * nothing is read, and a row not held is not looked at. G_MAXUINT when not found. */
+guint          afd_queue_model_find_held        (AfdQueueModel   *self,
+                                                 const char      *item_id,
+                                                 guint            first,
+                                                 guint            n);
+
 /* For tests and benchmarks: rows held in memory now, and pages read so far. */
 guint          afd_queue_model_get_n_loaded     (AfdQueueModel   *self);
 guint          afd_queue_model_get_pages_read   (AfdQueueModel   *self);

@@ -967,6 +967,47 @@ test_evicted_page_freed_later (Fixture       *fixture,
                     AFD_QUEUE_MODEL_MAX_PAGES * AFD_QUEUE_MODEL_PAGE_SIZE);
 }
 
+/* The list follows the audit selected through a reload by looking for it among the rows
+ * it is told of, in the rows the model holds only: nothing is read, a row not held is
+ * not found, and a range as long as the queue costs the pages held, not a read. */
+static void
+test_find_held (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS };
+  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
+  g_autoptr(AfdQueueRow) fifth = get_row (model, 5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) reader = af_store_open (af_store_thread_get_path (fixture->thread), &error);
+  AfQuery far = { .table = AF_TABLE_AUDITS, .offset = 9 * AFD_QUEUE_MODEL_PAGE_SIZE + 7,
+                  .limit = 1 };
+  g_autoptr(GPtrArray) far_rows = NULL;
+  const char *far_id;
+  guint pages_read = afd_queue_model_get_pages_read (model);
+  guint n_loaded = afd_queue_model_get_n_loaded (model);
+  const char *id = afd_queue_row_get_item_id (fifth);
+
+  g_assert_no_error (error);
+  far_rows = af_store_query (reader, &far, &error);
+  g_assert_no_error (error);
+  far_id = af_value_get_string (af_value_map_get (g_ptr_array_index (far_rows, 0),
+                                                  "audit_record_id"));
+
+  g_assert_cmpuint (afd_queue_model_find_held (model, id, 0, N_AUDITS), ==, 5);
+  g_assert_cmpuint (afd_queue_model_find_held (model, id, 5, 1), ==, 5);
+  g_assert_cmpuint (afd_queue_model_find_held (model, id, 6, N_AUDITS), ==, G_MAXUINT);
+  g_assert_cmpuint (afd_queue_model_find_held (model, id, 0, 5), ==, G_MAXUINT);
+  g_assert_cmpuint (afd_queue_model_find_held (model, far_id, 0, N_AUDITS), ==, G_MAXUINT);
+  g_assert_cmpuint (afd_queue_model_find_held (model, NULL, 0, N_AUDITS), ==, G_MAXUINT);
+  g_assert_cmpuint (afd_queue_model_find_held (model, id, N_AUDITS, 10), ==, G_MAXUINT);
+  g_assert_false (afd_queue_model_is_loading (model));
+  g_assert_cmpuint (afd_queue_model_get_pages_read (model), ==, pages_read);
+  g_assert_cmpuint (afd_queue_model_get_n_loaded (model), ==, n_loaded);
+  /* Once its page is read, the far row is found. */
+  g_object_unref (get_row (model, far.offset));
+  g_assert_cmpuint (afd_queue_model_find_held (model, far_id, 0, N_AUDITS), ==, far.offset);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -998,6 +1039,8 @@ main (int   argc,
               fixture_set_up, test_page_told_in_chunks, fixture_tear_down);
   g_test_add ("/queue-model/evicted-page-freed-later", Fixture, NULL,
               fixture_set_up, test_evicted_page_freed_later, fixture_tear_down);
+  g_test_add ("/queue-model/find-held", Fixture, NULL,
+              fixture_set_up, test_find_held, fixture_tear_down);
   g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
   g_test_add_func ("/queue-model/failed-documents", test_failed_documents);
 
