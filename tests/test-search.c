@@ -781,22 +781,24 @@ read_by_offset (AfStore       *store,
   return ids_in_order (query->table, all);
 }
 
+/* Every order a queue has, filtered or not (keyset pages and positions). */
+static const AfQuery queues[] = {
+  { .table = AF_TABLE_AUDITS },
+  { .table = AF_TABLE_AUDITS, .order_by_risk = TRUE },
+  { .table = AF_TABLE_AUDITS, .has_min_risk = TRUE, .min_risk = 40 },
+  { .table = AF_TABLE_AUDITS, .status = "COMPLETED" },
+  { .table = AF_TABLE_AUDITS, .reviewed = AF_REVIEWED_YES },
+  { .table = AF_TABLE_AUDITS, .search = "o" },
+  { .table = AF_TABLE_DOCUMENTS },
+  { .table = AF_TABLE_DOCUMENTS, .status = "COMPLETED" },
+  { .table = AF_TABLE_ANALYSES },
+  { .table = AF_TABLE_USERS },
+};
+
 static void
 test_keyset_pages (void)
 {
   g_autoptr(AfStore) store = open_filled_store ();
-  const AfQuery queues[] = {
-    { .table = AF_TABLE_AUDITS },
-    { .table = AF_TABLE_AUDITS, .order_by_risk = TRUE },
-    { .table = AF_TABLE_AUDITS, .has_min_risk = TRUE, .min_risk = 40 },
-    { .table = AF_TABLE_AUDITS, .status = "COMPLETED" },
-    { .table = AF_TABLE_AUDITS, .reviewed = AF_REVIEWED_YES },
-    { .table = AF_TABLE_AUDITS, .search = "o" },
-    { .table = AF_TABLE_DOCUMENTS },
-    { .table = AF_TABLE_DOCUMENTS, .status = "COMPLETED" },
-    { .table = AF_TABLE_ANALYSES },
-    { .table = AF_TABLE_USERS },
-  };
   static const guint page_sizes[] = { 1, 3, 7, 1000 };
   guint compared = 0;
 
@@ -819,6 +821,49 @@ test_keyset_pages (void)
   g_assert_cmpuint (compared, >, 200);
 }
 
+/* An item's place in a queue, counted by its sort key, is where the pages put it, in
+ * every order (descending and ascending, rows without the key last or first); an item
+ * the queue does not hold has none. */
+static void
+test_queue_position (void)
+{
+  g_autoptr(AfStore) store = open_filled_store ();
+  AfQuery completed = { .table = AF_TABLE_AUDITS, .status = "COMPLETED", .limit = 1000 };
+  AfQuery all = { .table = AF_TABLE_AUDITS, .limit = 1000 };
+  g_autoptr(GPtrArray) in_completed = NULL;
+  g_autoptr(GPtrArray) every = NULL;
+  g_autoptr(GError) error = NULL;
+  guint outside = 0;
+
+  import_text (store, keyless_audits);
+  for (guint q = 0; q < G_N_ELEMENTS (queues); q++)
+    {
+      AfQuery query = queues[q];
+      g_autoptr(GPtrArray) ids = NULL;
+
+      query.limit = 7;
+      ids = read_by_keyset (store, &query);
+      g_assert_cmpuint (ids->len, >=, 2);
+      for (guint i = 0; i < ids->len; i++)
+        {
+          g_assert_cmpint (af_store_query_position (store, &query, ids->pdata[i], &error), ==, i);
+          g_assert_no_error (error);
+        }
+    }
+  in_completed = read_by_keyset (store, &completed);
+  every = read_by_keyset (store, &all);
+  for (guint i = 0; i < every->len; i++)
+    if (!g_ptr_array_find_with_equal_func (in_completed, every->pdata[i], g_str_equal, NULL))
+      {
+        g_assert_cmpint (af_store_query_position (store, &completed, every->pdata[i], &error), ==, -1);
+        g_assert_no_error (error);
+        outside++;
+      }
+  g_assert_cmpuint (outside, >, 0);
+  g_assert_cmpint (af_store_query_position (store, &all, "no-such-audit", &error), ==, -1);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -839,6 +884,7 @@ main (int   argc,
   g_test_add_func ("/search/migration", test_migration);
   g_test_add_func ("/search/migration-layout", test_migration_layout);
   g_test_add_func ("/queue/keyset-pages", test_keyset_pages);
+  g_test_add_func ("/queue/position", test_queue_position);
 
   status = g_test_run ();
   af_test_scratch_remove ();

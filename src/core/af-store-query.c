@@ -549,6 +549,108 @@ af_store_count (AfStore        *self,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+/* The rows of @query's order before a row whose sort key is bound (unless @keyless)
+ * and then its rowid, as a condition: the pages' order (page_sql()), segment by
+ * segment. */
+static char *
+before_clause (const SortKey *key,
+               gboolean       keyless)
+{
+  const char *c = key->column;
+
+  if (keyless && key->descending)
+    return g_strdup_printf ("(%s IS NOT NULL OR rowid > ?)", c);
+  if (keyless)
+    return g_strdup_printf ("(%s IS NULL AND rowid < ?)", c);
+  if (key->descending)
+    return g_strdup_printf ("(%s IS NOT NULL AND (%s, rowid) > (?, ?))", c, c);
+  return g_strdup_printf ("(%s IS NULL OR (%s, rowid) < (?, ?))", c, c);
+}
+
+/* Where @id is: its sort key (*@out_key, owned, NULL when keyless) and rowid. FALSE
+ * without an error when @query does not hold it. */
+static gboolean
+find_key (AfStore         *self,
+          const AfQuery   *query,
+          const Filter    *filter,
+          const char      *id,
+          sqlite3_value  **out_key,
+          gint64          *out_rowid,
+          GError         **error)
+{
+  SortKey key = sort_key (query);
+  g_autofree char *sql = g_strdup_printf ("SELECT %s, rowid FROM %s%s%s %s = ?", key.column,
+                                          af_table_nick (query->table), filter->where->str,
+                                          filter->where->len == 0 ? " WHERE" : " AND",
+                                          af_table_key_name (query->table));
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+  int rc;
+
+  *out_key = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  bind_filter (stmt, filter);
+  sqlite3_bind_text (stmt, filter->texts->len + 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        *out_key = sqlite3_value_dup (sqlite3_column_value (stmt, 0));
+      *out_rowid = sqlite3_column_int64 (stmt, 1);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    af_store_set_sqlite_error (self, error, "finding an item's place");
+  return FALSE;
+}
+
+gint64
+af_store_query_position (AfStore        *self,
+                         const AfQuery  *query,
+                         const char     *id,
+                         GError        **error)
+{
+  g_auto(Filter) filter = { NULL };
+  g_autoptr(AfStmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *before = NULL;
+  SortKey key = sort_key (query);
+  sqlite3_value *found = NULL;
+  gint64 rowid = 0;
+  int n;
+
+  g_return_val_if_fail (AF_IS_STORE (self), -1);
+  g_return_val_if_fail (query != NULL && query->table < AF_N_TABLES, -1);
+  g_return_val_if_fail (id != NULL, -1);
+
+  filter_init (&filter);
+  if (!build_filter (query, &filter, error) ||
+      !find_key (self, query, &filter, id, &found, &rowid, error))
+    return -1;
+  before = before_clause (&key, found == NULL);
+  sql = g_strdup_printf ("SELECT count(*) FROM %s%s%s %s", af_table_nick (query->table),
+                         filter.where->str, filter.where->len == 0 ? " WHERE" : " AND",
+                         before);
+  stmt = af_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    {
+      sqlite3_value_free (found);
+      return -1;
+    }
+  bind_filter (stmt, &filter);
+  n = filter.texts->len;
+  if (found != NULL)
+    sqlite3_bind_value (stmt, ++n, found);
+  sqlite3_bind_int64 (stmt, ++n, rowid);
+  sqlite3_value_free (found);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      af_store_set_sqlite_error (self, error, "counting the rows before an item");
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 /* ---- The seeds' query patterns ---------------------------------------------------- */
 
 GPtrArray *

@@ -230,6 +230,13 @@ GPtrArray  *af_store_query_page        (AfStore              *self,
 gint64      af_store_count             (AfStore        *self,
                                         const AfQuery  *query,
                                         GError        **error);
+/* Where the item @id is in @query's order (@query->offset and limit ignored): the
+ * number of rows before it, counted by its sort key (keyset, no OFFSET). -1 when
+ * @query does not hold it (no error set), or on an error. */
+gint64      af_store_query_position    (AfStore        *self,
+                                        const AfQuery  *query,
+                                        const char     *id,
+                                        GError        **error);
 
 /* Search: the items of @table (audits, documents or analyses) matching @text, best
  * first, at most @limit (0 = all). @text is folded (case and accents ignored, af-fold.h)
