@@ -35,6 +35,9 @@ struct _AfdQueueList
    * tells the list of the rows that moved: selected again where it comes back. */
   char               *follow_id;
   AfTable             follow_table;
+  /* (nullable) the followed item's place asked of the store once a reload's count has
+   * arrived: it may come back where the list holds no row (another page). */
+  GCancellable       *locating;
   /* The row selected again there: GtkSingleSelection tells of it once the change that
    * moved it has been told, after @quiet. */
   AfdQueueRow        *reselected;
@@ -128,8 +131,16 @@ entry_activate_cb (AfdQueueList *self)
 }
 
 static void
+stop_locating (AfdQueueList *self)
+{
+  g_cancellable_cancel (self->locating);
+  g_clear_object (&self->locating);
+}
+
+static void
 stop_following (AfdQueueList *self)
 {
+  stop_locating (self);
   g_clear_pointer (&self->follow_id, g_free);
 }
 
@@ -194,6 +205,16 @@ update_empty_state (AfdQueueList *self)
     gtk_stack_set_visible_child_name (self->stack, empty || error != NULL ? "empty" : "list");
 }
 
+/* A selection the list makes, not the user's: it opens nothing. */
+static void
+select_quietly (AfdQueueList *self,
+                guint         position)
+{
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->quiet = FALSE;
+}
+
 static gboolean
 select_row (AfdQueueList *self,
             guint         position,
@@ -206,23 +227,81 @@ select_row (AfdQueueList *self,
   row = g_list_model_get_item (self->shown, position);
   if (g_strcmp0 (afd_queue_row_get_item_id (row), item_id) != 0)
     return FALSE;
-  self->quiet = TRUE;
-  gtk_single_selection_set_selected (self->selection, position);
-  self->quiet = FALSE;
+  select_quietly (self, position);
   return TRUE;
 }
 
 static void find_and_select      (AfdQueueList *self);
 
-/* The count and the first page arrived: the item waiting to be selected is looked for.
- * (An item selected before a reload is followed as the rows are told:
- * selection_items_changed_cb().) */
+/* The followed item is selected again at @position (of @shown), quietly: no
+ * "row-selected" (it is the item open already), no scroll. */
+static void
+select_followed (AfdQueueList *self,
+                 guint         position)
+{
+  g_autoptr(AfdQueueRow) row = NULL;
+
+  if (position == gtk_single_selection_get_selected (self->selection))
+    return;
+  row = g_list_model_get_item (self->shown, position);
+  if (row == NULL || afd_queue_row_get_table (row) != self->follow_table ||
+      g_strcmp0 (afd_queue_row_get_item_id (row), self->follow_id) != 0)
+    return;
+  g_set_object (&self->reselected, row);
+  select_quietly (self, position);
+}
+
+static void
+located_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  AfdQueueModel *model = AFD_QUEUE_MODEL (source);
+  guint position = afd_queue_model_locate_finish (model, result, &error);
+  AfdQueueList *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AFD_QUEUE_LIST (user_data);
+  g_clear_object (&self->locating);
+  /* Out of the queue now (reviewed): its row, told, leaves the selection cleared. */
+  if (error != NULL || position == G_MAXUINT || self->follow_id == NULL)
+    return;
+  if (model == self->more)
+    position += g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  select_followed (self, position);
+}
+
+/* A reload's count arrived: the followed item's place is asked of the store's thread
+ * and its page read there. The rows told find it only where the model holds a page: it
+ * may have moved into one the list never asked for (its sort key changed, many audits
+ * came before it), or its old row may be in a page dropped since. */
+static void
+locate_followed (AfdQueueList *self)
+{
+  AfdQueueModel *model = self->model;
+
+  if (self->more != NULL && afd_queue_model_get_table (self->more) == self->follow_table)
+    model = self->more;
+  if (afd_queue_model_get_table (model) != self->follow_table)
+    return;
+  stop_locating (self);
+  self->locating = g_cancellable_new ();
+  afd_queue_model_locate_async (model, self->follow_id, self->locating, located_cb, self);
+}
+
+/* The count and the first page arrived: the item waiting to be selected is looked for,
+ * the item followed through a reload is located. (It is also looked for as the rows are
+ * told: selection_items_changed_cb().) */
 static void
 model_loaded_cb (AfdQueueList *self)
 {
   /* With two models, the rows are where they stay once both have arrived. */
   if (!models_counting (self) && self->select_id != NULL)
     find_and_select (self);
+  if (!models_counting (self) && self->follow_id != NULL && models_error (self) == NULL)
+    locate_followed (self);
   update_empty_state (self);
   g_signal_emit (self, signals[LOADED], 0);
 }
@@ -267,22 +346,12 @@ selection_items_changed_cb (AfdQueueList *self,
                             guint         added)
 {
   guint found;
-  g_autoptr(AfdQueueRow) row = NULL;
 
   if (self->follow_id == NULL || self->model == NULL || added == 0)
     return;
   found = find_followed (self, position, added);
-
-  if (found == GTK_INVALID_LIST_POSITION ||
-      found == gtk_single_selection_get_selected (self->selection))
-    return;
-  row = g_list_model_get_item (self->shown, found);
-  if (row == NULL || afd_queue_row_get_table (row) != self->follow_table)
-    return;
-  g_set_object (&self->reselected, row);
-  self->quiet = TRUE;
-  gtk_single_selection_set_selected (self->selection, found);
-  self->quiet = FALSE;
+  if (found != GTK_INVALID_LIST_POSITION)
+    select_followed (self, found);
 }
 
 static void
@@ -296,6 +365,7 @@ afd_queue_list_dispose (GObject *object)
        child = gtk_widget_get_first_child (GTK_WIDGET (self)))
     gtk_widget_unparent (child);
   g_clear_handle_id (&self->search_timeout, g_source_remove);
+  stop_locating (self);
   if (self->warm_up_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->warm_up_tick);
   self->warm_up_tick = 0;
@@ -557,9 +627,7 @@ afd_queue_list_unselect (AfdQueueList *self)
 {
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
   stop_following (self);
-  self->quiet = TRUE;
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  self->quiet = FALSE;
+  select_quietly (self, GTK_INVALID_LIST_POSITION);
 }
 
 GtkSingleSelection *

@@ -52,6 +52,8 @@ struct _AfdQueueModel
   gboolean       counting;
   guint          loading;      /* the page index being read, or NONE */
   guint          wanted;       /* the page index a list asked for last, or NONE */
+  GTask         *locating;     /* (owned) (nullable) a locate waiting for its page */
+  guint          located;      /* its position in the queue */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -75,6 +77,31 @@ page_free (gpointer data)
   g_free (page);
 }
 
+/* The locate under way gets @position (G_MAXUINT: not in the queue), or @error. */
+static void
+end_locating (AfdQueueModel *self,
+              GError        *error,
+              guint          position)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->locating);
+
+  if (task == NULL)
+    g_clear_error (&error);
+  else if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, position);
+}
+
+/* A reload or a new query: the position found was another count's. */
+static void
+cancel_locating (AfdQueueModel *self)
+{
+  if (self->locating != NULL)
+    end_locating (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                     "The queue is being read again"), 0);
+}
+
 static void
 free_query_strings (AfQuery *query)
 {
@@ -92,6 +119,7 @@ afd_queue_model_dispose (GObject *object)
 
   /* A load that arrives later must not touch this model. */
   g_cancellable_cancel (self->cancellable);
+  cancel_locating (self);
   g_clear_handle_id (&self->tell_source, g_source_remove);
   g_clear_handle_id (&self->drop_source, g_source_remove);
 
@@ -503,6 +531,23 @@ queue_read (AfdQueueModel       *self,
                              self->cancellable, callback, self);
 }
 
+/* The page of the position located is read: the locate ends (a page past the end, the
+ * cache shrunk under the count: not in the queue). */
+static void
+locate_read (AfdQueueModel *self,
+             Page          *page,
+             gboolean       at_end)
+{
+  guint index = self->located / AFD_QUEUE_MODEL_PAGE_SIZE;
+
+  if (self->locating == NULL)
+    return;
+  if (page->index == index)
+    end_locating (self, NULL, self->located);
+  else if (at_end && page->index < index)
+    end_locating (self, NULL, G_MAXUINT);
+}
+
 static void
 page_read_cb (GObject      *source,
               GAsyncResult *result,
@@ -521,6 +566,7 @@ page_read_cb (GObject      *source,
     {
       self->loading = NONE;
       self->wanted = NONE;        /* no retry loop: the list shows the error */
+      end_locating (self, g_error_copy (error), 0);
       remember_error (self, g_steal_pointer (&error));
       g_signal_emit (self, signals[LOADED], 0);
       return;
@@ -537,6 +583,7 @@ page_read_cb (GObject      *source,
   if (self->wanted == page->index || (at_end && self->wanted > page->index))
     self->wanted = NONE;
   show_page (self, page);
+  locate_read (self, page, at_end);
   load_next (self);
 }
 
@@ -578,6 +625,8 @@ load_next (AfdQueueModel *self)
     self->wanted = most_recent_stale (self);
   if (self->wanted == NONE)
     self->wanted = unread_placeheld (self);
+  if (self->wanted == NONE && self->locating != NULL)
+    self->wanted = self->located / AFD_QUEUE_MODEL_PAGE_SIZE;
   if (self->wanted == NONE)
     return;
   if (g_hash_table_contains (self->pages, GUINT_TO_POINTER (self->wanted)))
@@ -845,6 +894,7 @@ start_loading (AfdQueueModel *self)
   self->counting = TRUE;
   self->loading = NONE;
   self->wanted = NONE;
+  cancel_locating (self);
   g_clear_error (&self->error);
   queue_read (self, NULL, TRUE, 0, first_read_cb);
 }
@@ -883,6 +933,7 @@ afd_queue_model_cancel (AfdQueueModel *self)
   self->counting = FALSE;
   self->loading = NONE;
   self->wanted = NONE;
+  cancel_locating (self);
 }
 
 gboolean
@@ -963,6 +1014,117 @@ afd_queue_model_find_held (AfdQueueModel *self,
         return found;
     }
   return G_MAXUINT;
+}
+
+typedef struct
+{
+  AfQuery  query;    /* its strings are owned */
+  char    *item_id;
+} LocateArgs;
+
+static void
+locate_args_free (gpointer data)
+{
+  LocateArgs *args = data;
+
+  free_query_strings (&args->query);
+  g_free (args->item_id);
+  g_free (args);
+}
+
+static gpointer
+locate_job (AfStore  *store,      /* runs on the store's thread */
+            gpointer  data,
+            GError  **error)
+{
+  LocateArgs *args = data;
+  g_autoptr(GError) local_error = NULL;
+  gint64 position = af_store_query_position (store, &args->query, args->item_id, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_memdup2 (&position, sizeof position);
+}
+
+/* The position arrived: its page is read (by keyset, as a list's), unless held. */
+static void
+located_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *position = af_store_thread_run_finish (AF_STORE_THREAD (source), result,
+                                                            &error);
+  AfdQueueModel *self = g_task_get_source_object (task);
+
+  if (position == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (*position < 0 || *position >= self->n_items)
+    {
+      g_task_return_int (task, G_MAXUINT);
+      return;
+    }
+  if (g_hash_table_contains (self->pages,
+                             GUINT_TO_POINTER (*position / AFD_QUEUE_MODEL_PAGE_SIZE)))
+    {
+      g_task_return_int (task, *position);
+      return;
+    }
+  cancel_locating (self);
+  self->locating = g_steal_pointer (&task);
+  self->located = (guint) *position;
+  load_next (self);
+}
+
+void
+afd_queue_model_locate_async (AfdQueueModel       *self,
+                              const char          *item_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  LocateArgs *args;
+
+  g_return_if_fail (AFD_IS_QUEUE_MODEL (self));
+  g_return_if_fail (item_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, afd_queue_model_locate_async);
+  args = g_new0 (LocateArgs, 1);
+  query_copy_into (&args->query, &self->query);
+  args->item_id = g_strdup (item_id);
+  /* The model's cancellable: a reload cancels it, the position found being the last
+   * count's. */
+  af_store_thread_run_async (self->thread, locate_job, args, locate_args_free, g_free,
+                             self->cancellable, located_cb, task);
+}
+
+guint
+afd_queue_model_locate_finish (AfdQueueModel  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  gssize position;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), G_MAXUINT);
+
+  position = g_task_propagate_int (G_TASK (result), error);
+  return position < 0 ? G_MAXUINT : (guint) position;
+}
+
+AfTable
+afd_queue_model_get_table (AfdQueueModel *self)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_MODEL (self), AF_TABLE_AUDITS);
+  return self->query.table;
 }
 
 guint

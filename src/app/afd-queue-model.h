@@ -50,6 +50,22 @@ guint          afd_queue_model_find_held        (AfdQueueModel   *self,
                                                  guint            first,
                                                  guint            n);
 
+/* Where @item_id's row is in the queue now: its position asked of the store's thread
+ * (the rows before its sort key counted, no OFFSET), then its page read as a list's is
+ * (by keyset), so that get_item() there gives its row when this returns. G_MAXUINT
+ * when the queue does not hold it. A reload, cancel() or a failed read end it with an
+ * error (G_IO_ERROR_CANCELLED for the first two). */
+void           afd_queue_model_locate_async     (AfdQueueModel       *self,
+                                                 const char          *item_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+guint          afd_queue_model_locate_finish    (AfdQueueModel       *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* The table of the query's items. */
+AfTable        afd_queue_model_get_table        (AfdQueueModel   *self);
+
 /* For tests and benchmarks: rows held in memory now, and pages read so far. */
 guint          afd_queue_model_get_n_loaded     (AfdQueueModel   *self);
 guint          afd_queue_model_get_pages_read   (AfdQueueModel   *self);

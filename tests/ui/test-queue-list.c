@@ -241,6 +241,42 @@ test_follow_past_first_page (Fixture       *f,
   g_assert_cmpuint (f->opened, ==, 0);
 }
 
+/* A pull gives the audit @id another time: it moves to where that time sorts. */
+static void
+retime (Fixture    *f,
+        const char *id,
+        const char *when)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) item = af_store_get_remote_item (f->writer, AF_TABLE_AUDITS, id, &error);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (changed, af_value_copy (item));
+  af_value_map_set (g_ptr_array_index (changed, 0), "audit_timestamp", af_value_new_s (when));
+  g_assert_true (af_store_put_remote_items (f->writer, AF_TABLE_AUDITS, changed, &error));
+  g_assert_no_error (error);
+}
+
+/* The audit selected far down gets the oldest time (a pull): it moves to the end of the
+ * queue, into a page the model never read, where no row is told. Its place is asked of
+ * the store and its page read: it is selected there, nothing opened. */
+static void
+test_follow_into_unread_page (Fixture       *f,
+                              gconstpointer  data)
+{
+  guint far = 9 * AFD_QUEUE_MODEL_PAGE_SIZE + 17;
+  g_autofree char *id = NULL;
+
+  show_queue (f, NULL);
+  id = click_row (f, far);
+
+  retime (f, id, "2000-01-01T00:00:00.000Z");
+  reload (f);
+  assert_selected (f, id, N_AUDITS - 1);
+  g_assert_cmpuint (f->opened, ==, 0);
+}
+
 /* Moves the audit at @position of the in-progress queue out of it (reviewed). */
 static void
 complete_at (Fixture *f,
@@ -299,5 +335,7 @@ main (int   argc,
               test_follow_past_first_page, fixture_tear_down);
   g_test_add ("/queue-list/moved-out", Fixture, NULL, fixture_set_up, test_moved_out,
               fixture_tear_down);
+  g_test_add ("/queue-list/follow-into-unread-page", Fixture, NULL, fixture_set_up,
+              test_follow_into_unread_page, fixture_tear_down);
   return g_test_run ();
 }

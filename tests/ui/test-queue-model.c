@@ -1008,6 +1008,101 @@ test_find_held (Fixture       *fixture,
   g_assert_cmpuint (afd_queue_model_find_held (model, far_id, 0, N_AUDITS), ==, far.offset);
 }
 
+typedef struct
+{
+  gboolean  done;
+  guint     position;
+  GError   *error;
+} Located;
+
+static void
+located_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Located *located = user_data;
+
+  located->position = afd_queue_model_locate_finish (AFD_QUEUE_MODEL (source), result,
+                                                     &located->error);
+  located->done = TRUE;
+}
+
+static void
+wait_located (Located *located)
+{
+  while (!located->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Where @id is in @model's queue now; fails the test on an error. */
+static guint
+locate (AfdQueueModel *model,
+        const char    *id)
+{
+  Located located = { FALSE };
+
+  afd_queue_model_locate_async (model, id, NULL, located_cb, &located);
+  wait_located (&located);
+  g_assert_no_error (located.error);
+  return located.position;
+}
+
+/* The list asks where the audit it follows is after a reload: its position (the rows
+ * before its sort key counted on the store's thread), its page read by keyset (the
+ * pages before it walked past, not one read each), so that the model gives its row
+ * there at once. An audit the queue does not hold has none; a reload cancels a locate
+ * under way (the position was another count's). */
+static void
+test_locate (Fixture       *fixture,
+             gconstpointer  data)
+{
+  AfQuery query = { .table = AF_TABLE_AUDITS, .status = "IN_PROGRESS" };
+  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) reader = af_store_open (af_store_thread_get_path (fixture->thread), &error);
+  AfQuery far = query;
+  g_autoptr(GPtrArray) far_rows = NULL;
+  g_autoptr(AfdQueueRow) row = NULL;
+  const char *far_id;
+  guint pages_read = afd_queue_model_get_pages_read (model);
+  Located located = { FALSE };
+
+  g_assert_no_error (error);
+  far.offset = 40 * AFD_QUEUE_MODEL_PAGE_SIZE + 11;
+  far.limit = 1;
+  far_rows = af_store_query (reader, &far, &error);
+  g_assert_no_error (error);
+  far_id = af_value_get_string (af_value_map_get (g_ptr_array_index (far_rows, 0),
+                                                  "audit_record_id"));
+
+  g_assert_cmpuint (locate (model, far_id), ==, far.offset);
+  g_assert_cmpuint (afd_queue_model_get_pages_read (model), <=, pages_read + 40 / 50 + 1);
+  row = g_list_model_get_item (G_LIST_MODEL (model), far.offset);
+  g_assert_cmpstr (afd_queue_row_get_item_id (row), ==, far_id);
+  /* Held already: no read. */
+  pages_read = afd_queue_model_get_pages_read (model);
+  g_assert_cmpuint (locate (model, far_id), ==, far.offset);
+  g_assert_cmpuint (afd_queue_model_get_pages_read (model), ==, pages_read);
+
+  /* Completed (i % 10 != 0): not in the in-progress queue; no such audit at all. */
+  g_assert_cmpuint (locate (model, "audit-000001"), ==, G_MAXUINT);
+  g_assert_cmpuint (locate (model, "no-such-audit"), ==, G_MAXUINT);
+
+  far.offset += 3 * AFD_QUEUE_MODEL_PAGE_SIZE;
+  g_clear_pointer (&far_rows, g_ptr_array_unref);
+  far_rows = af_store_query (reader, &far, &error);
+  g_assert_no_error (error);
+  afd_queue_model_locate_async (model,
+                                af_value_get_string (af_value_map_get (g_ptr_array_index (far_rows, 0),
+                                                                       "audit_record_id")),
+                                NULL, located_cb, &located);
+  afd_queue_model_reload (model);
+  wait_located (&located);
+  g_assert_error (located.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&located.error);
+  wait_loaded (model);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1041,6 +1136,8 @@ main (int   argc,
               fixture_set_up, test_evicted_page_freed_later, fixture_tear_down);
   g_test_add ("/queue-model/find-held", Fixture, NULL,
               fixture_set_up, test_find_held, fixture_tear_down);
+  g_test_add ("/queue-model/locate", Fixture, NULL,
+              fixture_set_up, test_locate, fixture_tear_down);
   g_test_add_func ("/queue-model/all-loans-reviewed", test_all_loans_reviewed);
   g_test_add_func ("/queue-model/failed-documents", test_failed_documents);
 
