@@ -734,79 +734,174 @@ put_newest_audits (AfStore *writer,
   g_assert_no_error (error);
 }
 
+typedef struct
+{
+  gboolean  done;
+  guint     position;
+  GError   *error;
+} Located;
+
+static void
+located_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Located *located = user_data;
+
+  located->position = afd_queue_model_locate_finish (AFD_QUEUE_MODEL (source), result,
+                                                     &located->error);
+  located->done = TRUE;
+}
+
+static void
+wait_located (Located *located)
+{
+  while (!located->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Where @id is in @model's queue now; fails the test on an error. */
+static guint
+locate (AfdQueueModel *model,
+        const char    *id)
+{
+  Located located = { FALSE };
+
+  afd_queue_model_locate_async (model, id, NULL, located_cb, &located);
+  wait_located (&located);
+  g_assert_no_error (located.error);
+  return located.position;
+}
+
+/* The audit at @position of @query (as OFFSET finds it), read on @reader. */
+static char *
+id_at (AfStore       *reader,
+       const AfQuery *query,
+       guint          position)
+{
+  AfQuery at = *query;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  at.offset = position;
+  at.limit = 1;
+  found = af_store_query (reader, &at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_strdup (af_item_get_s (g_ptr_array_index (found, 0), "audit_record_id"));
+}
+
+/* Reviews the audit @id: it leaves the in-progress queue. */
+static void
+complete (AfStore    *writer,
+          const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) item = af_store_get_remote_item (writer, AF_TABLE_AUDITS, id, &error);
+  g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (moved, af_value_copy (item));
+  af_value_map_set (g_ptr_array_index (moved, 0), "status", af_value_new_s ("COMPLETED"));
+  g_assert_true (af_store_put_remote_items (writer, AF_TABLE_AUDITS, moved, &error));
+  g_assert_no_error (error);
+}
+
+/* A queue shown by a list holding its rows [low, high), and the test's own connection
+ * to change the cache as a pull or a review does. */
+typedef struct
+{
+  AfQuery        query;
+  AfdQueueModel *model;
+  AfStore       *writer;
+  Mirror         mirror;
+} Shown;
+
+static void
+shown_clear (Shown *shown)
+{
+  if (shown->mirror.held != NULL)
+    mirror_clear (&shown->mirror);
+  g_clear_object (&shown->model);
+  g_clear_object (&shown->writer);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Shown, shown_clear)
+
+/* The list looks at [@low, @high); far from the top, it scrolled there through the
+ * pages before, so that the first page was dropped. */
+static void
+shown_init (Shown         *shown,
+            Fixture       *fixture,
+            const AfQuery *query,
+            guint          low,
+            guint          high)
+{
+  g_autoptr(GError) error = NULL;
+  guint first = low / AFD_QUEUE_MODEL_PAGE_SIZE;
+
+  shown->query = *query;
+  shown->model = model_new_loaded (fixture->thread, query);
+  shown->writer = af_store_open (af_store_thread_get_path (fixture->thread), &error);
+  g_assert_no_error (error);
+  for (guint page = first > AFD_QUEUE_MODEL_MAX_PAGES ? first - AFD_QUEUE_MODEL_MAX_PAGES : first;
+       page < first; page++)
+    g_object_unref (get_row (shown->model, page * AFD_QUEUE_MODEL_PAGE_SIZE + 7));
+  mirror_init (&shown->mirror, shown->model, low, high);
+}
+
+/* The cache changed: a reload tells the list of a page of rows at most in its own
+ * dispatch and of a chunk at most at once, and once settled the list holds exactly the
+ * queue's rows where it looks, @n_items of them in all. */
+static void
+shown_reload (Shown *shown,
+              guint  n_items)
+{
+  g_assert_cmpuint (reload_told_at_once (shown->model, &shown->mirror), <=, AFD_QUEUE_MODEL_PAGE_SIZE);
+  g_assert_cmpuint (shown->mirror.largest, <=, AFD_QUEUE_MODEL_TELL_CHUNK);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (shown->model)), ==, n_items);
+  mirror_assert_settled (&shown->mirror, shown->writer, &shown->query);
+}
+
 /* A pull adds audits at the top while the list looks far from it (its first page
  * dropped): the list is told of the new count at the end and of the rows that moved a
  * chunk at a time as their pages are read again, never of every row (GTK 4.8's list
- * view then rebuilt its ~200 row widgets in one dispatch: 181 ms at 200,000 audits);
- * once settled it holds exactly the queue's rows there. */
+ * view then rebuilt its ~200 row widgets in one dispatch: 181 ms at 200,000 audits). */
 static void
 test_reload_count_grew_far (Fixture       *fixture,
                             gconstpointer  data)
 {
   AfQuery query = { .table = AF_TABLE_AUDITS };
-  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AfStore) writer = af_store_open (af_store_thread_get_path (fixture->thread), &error);
   guint far = 9 * AFD_QUEUE_MODEL_PAGE_SIZE + 7;
-  Mirror mirror;
+  g_auto(Shown) shown = { 0 };
 
-  g_assert_no_error (error);
-  for (guint page = 5; page < 9; page++)
-    g_object_unref (get_row (model, page * AFD_QUEUE_MODEL_PAGE_SIZE + 7));
-  mirror_init (&mirror, model, far - 40, far + 40);
-
-  put_newest_audits (writer, N_AUDITS, 3);
-  g_assert_cmpuint (reload_told_at_once (model, &mirror), <=, AFD_QUEUE_MODEL_PAGE_SIZE);
-  g_assert_cmpuint (mirror.largest, <=, AFD_QUEUE_MODEL_TELL_CHUNK);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_AUDITS + 3);
-  mirror_assert_settled (&mirror, writer, &query);
-  mirror_clear (&mirror);
+  shown_init (&shown, fixture, &query, far - 40, far + 40);
+  put_newest_audits (shown.writer, N_AUDITS, 3);
+  shown_reload (&shown, N_AUDITS + 3);
 }
 
 /* Reviews move audits out of a queue shown far from its top: the list is told of the
- * shorter count at the end and of the rows that moved a chunk at a time; once settled
- * it holds exactly the queue's rows there. */
+ * shorter count at the end and of the rows that moved a chunk at a time. */
 static void
 test_reload_count_shrank_far (Fixture       *fixture,
                               gconstpointer  data)
 {
   AfQuery query = { .table = AF_TABLE_AUDITS, .status = "IN_PROGRESS" };
-  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AfStore) writer = af_store_open (af_store_thread_get_path (fixture->thread), &error);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
   guint far = 9 * AFD_QUEUE_MODEL_PAGE_SIZE + 7;
-  g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
-  Mirror mirror;
+  g_auto(Shown) shown = { 0 };
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *held = NULL;
 
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, N_AUDITS / 10);
-  for (guint page = 5; page < 9; page++)
-    g_object_unref (get_row (model, page * AFD_QUEUE_MODEL_PAGE_SIZE + 7));
-  mirror_init (&mirror, model, far - 40, far + 40);
-
+  shown_init (&shown, fixture, &query, far - 40, far + 40);
   /* The first two of the queue and one among the rows the list holds are reviewed. */
-  for (guint i = 0; i < 3; i++)
-    {
-      AfQuery at = query;
-      g_autoptr(GPtrArray) found = NULL;
-
-      at.offset = i < 2 ? i : far - 1;   /* the third after the first two left */
-      at.limit = 1;
-      found = af_store_query (writer, &at, &error);
-      g_assert_no_error (error);
-      g_ptr_array_add (moved, af_value_copy (g_ptr_array_index (found, 0)));
-      af_value_map_set (g_ptr_array_index (moved, 0), "status", af_value_new_s ("COMPLETED"));
-      g_assert_true (af_store_put_remote_items (writer, AF_TABLE_AUDITS, moved, &error));
-      g_assert_no_error (error);
-      g_ptr_array_set_size (moved, 0);
-    }
-
-  g_assert_cmpuint (reload_told_at_once (model, &mirror), <=, AFD_QUEUE_MODEL_PAGE_SIZE);
-  g_assert_cmpuint (mirror.largest, <=, AFD_QUEUE_MODEL_TELL_CHUNK);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n - 3);
-  mirror_assert_settled (&mirror, writer, &query);
-  mirror_clear (&mirror);
+  first = id_at (shown.writer, &query, 0);
+  second = id_at (shown.writer, &query, 1);
+  held = id_at (shown.writer, &query, far + 1);
+  complete (shown.writer, first);
+  complete (shown.writer, second);
+  complete (shown.writer, held);
+  shown_reload (&shown, N_AUDITS / 10 - 3);
 }
 
 /* At the top of the list a new audit appears at position 0 and the others one further
@@ -816,27 +911,19 @@ test_reload_count_grew_top (Fixture       *fixture,
                             gconstpointer  data)
 {
   AfQuery query = { .table = AF_TABLE_AUDITS };
-  g_autoptr(AfdQueueModel) model = model_new_loaded (fixture->thread, &query);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AfStore) writer = af_store_open (af_store_thread_get_path (fixture->thread), &error);
+  g_auto(Shown) shown = { 0 };
   g_autoptr(AfdQueueRow) was_first = NULL;
   g_autoptr(AfdQueueRow) second = NULL;
   g_autoptr(AfdQueueRow) first = NULL;
-  Mirror mirror;
 
-  g_assert_no_error (error);
-  mirror_init (&mirror, model, 0, 40);
-  was_first = g_list_model_get_item (G_LIST_MODEL (model), 0);
-
-  put_newest_audits (writer, N_AUDITS, 1);
-  g_assert_cmpuint (reload_told_at_once (model, &mirror), <=, AFD_QUEUE_MODEL_PAGE_SIZE);
-  g_assert_cmpuint (mirror.largest, <=, AFD_QUEUE_MODEL_TELL_CHUNK);
-  mirror_assert_settled (&mirror, writer, &query);
-  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  shown_init (&shown, fixture, &query, 0, 40);
+  was_first = g_list_model_get_item (G_LIST_MODEL (shown.model), 0);
+  put_newest_audits (shown.writer, N_AUDITS, 1);
+  shown_reload (&shown, N_AUDITS + 1);
+  first = g_list_model_get_item (G_LIST_MODEL (shown.model), 0);
   g_assert_cmpstr (afd_queue_row_get_item_id (first), ==, "audit-100000");
-  second = g_list_model_get_item (G_LIST_MODEL (model), 1);
+  second = g_list_model_get_item (G_LIST_MODEL (shown.model), 1);
   g_assert_cmpstr (afd_queue_row_get_item_id (second), ==, afd_queue_row_get_item_id (was_first));
-  mirror_clear (&mirror);
 }
 
 /* A reload that finds the same count while the list looks far from the top (its first
@@ -1006,45 +1093,6 @@ test_find_held (Fixture       *fixture,
   /* Once its page is read, the far row is found. */
   g_object_unref (get_row (model, far.offset));
   g_assert_cmpuint (afd_queue_model_find_held (model, far_id, 0, N_AUDITS), ==, far.offset);
-}
-
-typedef struct
-{
-  gboolean  done;
-  guint     position;
-  GError   *error;
-} Located;
-
-static void
-located_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Located *located = user_data;
-
-  located->position = afd_queue_model_locate_finish (AFD_QUEUE_MODEL (source), result,
-                                                     &located->error);
-  located->done = TRUE;
-}
-
-static void
-wait_located (Located *located)
-{
-  while (!located->done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Where @id is in @model's queue now; fails the test on an error. */
-static guint
-locate (AfdQueueModel *model,
-        const char    *id)
-{
-  Located located = { FALSE };
-
-  afd_queue_model_locate_async (model, id, NULL, located_cb, &located);
-  wait_located (&located);
-  g_assert_no_error (located.error);
-  return located.position;
 }
 
 /* The list asks where the audit it follows is after a reload: its position (the rows
