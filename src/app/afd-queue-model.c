@@ -21,7 +21,15 @@ typedef struct
   guint      index;
   guint64    last_used;
   GPtrArray *rows;      /* (owned) of AfdQueueRow */
+  guint64    handed_at; /* last_used when a row was last handed out (0: never) */
 } Page;
+
+/* A page dropped whose rows a list was handed. */
+typedef struct
+{
+  guint      index;
+  guint64    handed_at;
+} LetGo;
 
 struct _AfdQueueModel
 {
@@ -35,6 +43,9 @@ struct _AfdQueueModel
   GHashTable    *stale;        /* page index -> (owned) Page: the rows a reload found the
                                   count unchanged for, shown until their page is read again */
   GHashTable    *placeheld;    /* page indexes a placeholder row was handed out for */
+  GArray        *let_go;       /* LetGo: the pages dropped whose rows were handed out
+                                  last (at most AFD_QUEUE_MODEL_MAX_PAGES), which a list
+                                  may still hold: a reload reads and tells them again */
   GPtrArray     *starts;       /* (owned) AfStoreCursor where page i starts, i < len;
                                   [0] is NULL: the first page */
   GError        *error;        /* (nullable) */
@@ -135,6 +146,7 @@ afd_queue_model_finalize (GObject *object)
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->stale, g_hash_table_unref);
   g_clear_pointer (&self->placeheld, g_hash_table_unref);
+  g_clear_pointer (&self->let_go, g_array_unref);
   g_clear_pointer (&self->starts, g_ptr_array_unref);
   g_clear_pointer (&self->untold, g_array_unref);
   g_clear_pointer (&self->dropped, g_ptr_array_unref);
@@ -172,6 +184,7 @@ afd_queue_model_init (AfdQueueModel *self)
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
   self->stale = g_hash_table_new_full (NULL, NULL, NULL, page_free);
   self->placeheld = g_hash_table_new (NULL, NULL);
+  self->let_go = g_array_new (FALSE, FALSE, sizeof (LetGo));
   self->loading = NONE;
   self->wanted = NONE;
   self->untold = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -237,12 +250,51 @@ page_by_use (GHashTable *table,
 }
 
 static void
+forget_let_go (AfdQueueModel *self,
+               guint          index)
+{
+  for (guint i = self->let_go->len; i-- > 0;)
+    if (g_array_index (self->let_go, LetGo, i).index == index)
+      g_array_remove_index_fast (self->let_go, i);
+}
+
+/* A list holds the rows it was handed last (GTK 4.8: up to 200, two pages or three),
+ * and the selection one: among the pages dropped, those handed out last are kept in
+ * mind, the oldest forgotten. */
+static void
+remember_let_go (AfdQueueModel *self,
+                 Page          *page)
+{
+  LetGo entry = { page->index, page->handed_at };
+  guint oldest = 0;
+
+  if (page->handed_at == 0)
+    return;
+  forget_let_go (self, page->index);
+  if (self->let_go->len < AFD_QUEUE_MODEL_MAX_PAGES)
+    {
+      g_array_append_val (self->let_go, entry);
+      return;
+    }
+  for (guint i = 1; i < self->let_go->len; i++)
+    if (g_array_index (self->let_go, LetGo, i).handed_at <
+        g_array_index (self->let_go, LetGo, oldest).handed_at)
+      oldest = i;
+  if (g_array_index (self->let_go, LetGo, oldest).handed_at < entry.handed_at)
+    g_array_index (self->let_go, LetGo, oldest) = entry;
+}
+
+/* Reads a list did not ask for (a walk far down, a page located) may drop a page whose
+ * rows it holds: it is remembered, so that a reload that moves its rows tells them. */
+static void
 evict_least_recently_used (AfdQueueModel *self)
 {
   Page *oldest = page_by_use (self->pages, FALSE);
 
-  if (oldest != NULL)
-    drop_page (self, self->pages, oldest->index);
+  if (oldest == NULL)
+    return;
+  remember_let_go (self, oldest);
+  drop_page (self, self->pages, oldest->index);
 }
 
 /* Keeps @rows (AfdQueueRow, made on the store's thread) as page @index, and @next as
@@ -261,6 +313,8 @@ keep_page (AfdQueueModel *self,
     af_store_cursor_free (next);
 
   g_hash_table_remove (self->pages, GUINT_TO_POINTER (index));
+  /* Held again: a reload finds it among the stale pages. */
+  forget_let_go (self, index);
   if (g_hash_table_size (self->pages) >= AFD_QUEUE_MODEL_MAX_PAGES)
     evict_least_recently_used (self);
 
@@ -711,6 +765,7 @@ afd_queue_model_get_item (GListModel *model,
     return afd_queue_row_new_unreadable (self->query.table);
 
   page->last_used = ++self->clock;
+  page->handed_at = page->last_used;
   return g_object_ref (g_ptr_array_index (page->rows, offset));
 }
 
@@ -805,6 +860,12 @@ refresh_in_place (AfdQueueModel *self,
   guint old_n_items = self->n_items;
   g_autoptr(GPtrArray) old_first = g_ptr_array_new ();
 
+  /* The pages dropped whose rows the list may hold are read again and all their rows
+   * told, as for "Loading…" rows: nothing says which of them changed. */
+  for (guint i = 0; i < self->let_go->len; i++)
+    g_hash_table_add (self->placeheld,
+                      GUINT_TO_POINTER (g_array_index (self->let_go, LetGo, i).index));
+  g_array_set_size (self->let_go, 0);
   /* The stale pages not read again since the last reload stay: the list holds their
    * rows. */
   g_hash_table_iter_init (&iter, self->pages);
@@ -844,6 +905,7 @@ replace_all (AfdQueueModel *self,
   g_hash_table_remove_all (self->pages);
   g_hash_table_remove_all (self->stale);
   g_hash_table_remove_all (self->placeheld);
+  g_array_set_size (self->let_go, 0);
   /* Told below with every row after the unchanged ones. */
   g_array_set_size (self->untold, 0);
   g_clear_handle_id (&self->tell_source, g_source_remove);
