@@ -1045,6 +1045,30 @@ test_keyboard (Fixture       *f,
   }
 }
 
+/* The shortcuts window (Ctrl+?) has @accelerator as @title. */
+static void
+assert_in_shortcuts (const char *accelerator,
+                     const char *title)
+{
+  g_autoptr(GtkBuilder) help = gtk_builder_new_from_resource ("/io/github/auditflow/Desk/gtk/help-overlay.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (help);
+  gboolean found = FALSE;
+
+  for (GSList *l = objects; l != NULL && !found; l = l->next)
+    {
+      g_autofree char *shown_accelerator = NULL;
+      g_autofree char *shown_title = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &shown_accelerator, "title", &shown_title, NULL);
+      found = g_strcmp0 (shown_accelerator, accelerator) == 0 &&
+              g_strcmp0 (shown_title, title) == 0;
+    }
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (help, "help_overlay")));
+  g_assert_true (found);
+}
+
 /* Down in the search entry: the focus goes to the first result, which does not open;
  * Up from it comes back to the entry, the query not selected (the next letter adds to
  * it); Down with nothing found leaves the focus in the entry. */
@@ -1084,6 +1108,10 @@ test_down_from_entry (Fixture       *f,
   afd_test_wait_until (search_finished, f, TIMEOUT_SECONDS);
   g_assert_false (press_key_on (entry, "afd-search-entry-keys", GDK_KEY_Down));
   g_assert_true (entry_focused (f));
+
+  /* The shortcuts window lists both. */
+  assert_in_shortcuts ("Down", "Go to the Search Results");
+  assert_in_shortcuts ("Up", "Back to the Search Box");
 }
 
 static gboolean
