@@ -275,6 +275,12 @@ test_follow_into_unread_page (Fixture       *f,
   reload (f);
   assert_selected (f, id, N_AUDITS - 1);
   g_assert_cmpuint (f->opened, ==, 0);
+
+  /* With AFD_SCREENSHOT_DIR set: the end of the queue, the audit selected there. */
+  gtk_widget_activate_action (afd_test_find_widget (f->window, GTK_TYPE_LIST_VIEW),
+                              "list.scroll-to-item", "u", N_AUDITS - 1);
+  afd_test_settle (f->window, 3);
+  afd_test_screenshot (f->window, "queue-followed-to-the-end.png");
 }
 
 /* Moves the audit at @position of the in-progress queue out of it (reviewed). */
