@@ -1038,6 +1038,32 @@ find_in_page (Page       *page,
   return G_MAXUINT;
 }
 
+/* @item_id's row in [@first, @end) among the pages of @table (those also in @skip
+ * passed over), or G_MAXUINT. */
+static guint
+find_in_pages (GHashTable *table,
+               GHashTable *skip,
+               const char *item_id,
+               guint       first,
+               guint       end)
+{
+  GHashTableIter iter;
+  Page *page;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
+    {
+      guint found;
+
+      if (skip != NULL && g_hash_table_contains (skip, GUINT_TO_POINTER (page->index)))
+        continue;
+      found = find_in_page (page, item_id, first, end);
+      if (found != G_MAXUINT)
+        return found;
+    }
+  return G_MAXUINT;
+}
+
 /* Only the pages held (a few), never every position told: a reload that replaces all
  * rows tells the list of up to the whole queue at once. */
 guint
@@ -1046,36 +1072,30 @@ afd_queue_model_find_held (AfdQueueModel *self,
                            guint          first,
                            guint          n)
 {
-  GHashTableIter iter;
-  Page *page;
   guint end;
+  guint found;
 
   g_return_val_if_fail (AFD_IS_QUEUE_MODEL (self), G_MAXUINT);
 
   if (item_id == NULL || first >= self->n_items)
     return G_MAXUINT;
   end = first + MIN (n, self->n_items - first);
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
-    {
-      guint found = find_in_page (page, item_id, first, end);
-
-      if (found != G_MAXUINT)
-        return found;
-    }
+  found = find_in_pages (self->pages, NULL, item_id, first, end);
   /* A stale page's rows are what get_item() gives until its page is read again. */
-  g_hash_table_iter_init (&iter, self->stale);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
-    {
-      guint found;
+  if (found == G_MAXUINT)
+    found = find_in_pages (self->stale, self->pages, item_id, first, end);
+  return found;
+}
 
-      if (g_hash_table_contains (self->pages, GUINT_TO_POINTER (page->index)))
-        continue;
-      found = find_in_page (page, item_id, first, end);
-      if (found != G_MAXUINT)
-        return found;
-    }
-  return G_MAXUINT;
+guint
+afd_queue_model_find_read (AfdQueueModel *self,
+                           const char    *item_id)
+{
+  g_return_val_if_fail (AFD_IS_QUEUE_MODEL (self), G_MAXUINT);
+
+  if (item_id == NULL)
+    return G_MAXUINT;
+  return find_in_pages (self->pages, NULL, item_id, 0, self->n_items);
 }
 
 typedef struct

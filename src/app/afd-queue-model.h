@@ -50,6 +50,10 @@ guint          afd_queue_model_find_held        (AfdQueueModel   *self,
                                                  guint            first,
                                                  guint            n);
 
+/* The position of @item_id's row in the pages read since the last reload (not the
+ * stale ones, whose rows may have moved), or G_MAXUINT; nothing is read. */
+guint          afd_queue_model_find_read        (AfdQueueModel   *self,
+                                                 const char      *item_id);
 /* Where @item_id's row is in the queue now: its position asked of the store's thread
  * (the rows before its sort key counted, no OFFSET), then its page read as a list's is
  * (by keyset), so that get_item() there gives its row when this returns. G_MAXUINT

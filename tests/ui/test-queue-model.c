@@ -1115,6 +1115,18 @@ test_find_held (Fixture       *fixture,
   /* Once its page is read, the far row is found. */
   g_object_unref (get_row (model, far.offset));
   g_assert_cmpuint (afd_queue_model_find_held (model, far_id, 0, N_AUDITS), ==, far.offset);
+  g_assert_cmpuint (afd_queue_model_find_read (model, far_id), ==, far.offset);
+
+  /* A reload's first page is read, the far page stale until read again: its rows are
+   * where get_item() gives them, but not read since (find_read passes them over). */
+  afd_queue_model_reload (model);
+  while (afd_queue_model_is_counting (model))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (afd_queue_model_find_read (model, id), ==, 5);
+  g_assert_cmpuint (afd_queue_model_find_read (model, far_id), ==, G_MAXUINT);
+  g_assert_cmpuint (afd_queue_model_find_held (model, far_id, 0, N_AUDITS), ==, far.offset);
+  wait_loaded (model);
+  g_assert_cmpuint (afd_queue_model_find_read (model, far_id), ==, far.offset);
 }
 
 /* The list asks where the audit it follows is after a reload: its position (the rows
