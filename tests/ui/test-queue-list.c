@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <adwaita.h>
 
 #include "af-store.h"
@@ -17,6 +19,7 @@
 #include "afd-queue-list.h"
 #include "afd-queue-model.h"
 #include "afd-queue-row.h"
+#include "afd-queue-row-view.h"
 #include "ui/afd-test-widgets.h"
 
 #define TIMEOUT_SECONDS 60
@@ -140,6 +143,13 @@ look_at (Fixture *f,
 {
   g_object_unref (g_list_model_get_item (G_LIST_MODEL (f->model), position));
   wait_settled (f);
+}
+
+/* The queue's list view (the search results' is after it). */
+static GtkWidget *
+list_view (Fixture *f)
+{
+  return afd_test_find_widget (f->window, GTK_TYPE_LIST_VIEW);
 }
 
 /* A click on the row at @position: it opens its audit. Returns the audit's id. */
@@ -277,10 +287,86 @@ test_follow_into_unread_page (Fixture       *f,
   g_assert_cmpuint (f->opened, ==, 0);
 
   /* With AFD_SCREENSHOT_DIR set: the end of the queue, the audit selected there. */
-  gtk_widget_activate_action (afd_test_find_widget (f->window, GTK_TYPE_LIST_VIEW),
-                              "list.scroll-to-item", "u", N_AUDITS - 1);
+  gtk_widget_activate_action (list_view (f), "list.scroll-to-item", "u", N_AUDITS - 1);
   afd_test_settle (f->window, 3);
   afd_test_screenshot (f->window, "queue-followed-to-the-end.png");
+}
+
+/* The list view shows the row at @position, drawn. */
+static void
+scroll_to (Fixture *f,
+           guint    position)
+{
+  gtk_widget_activate_action (list_view (f), "list.scroll-to-item", "u", position);
+  afd_test_settle (f->window, 3);
+  wait_settled (f);
+  afd_test_settle (f->window, 2);
+}
+
+/* The position of the row @item (a child of the list view) shows: where it is drawn in
+ * the list, every row being as high (its margins included). */
+static guint
+position_of (Fixture   *f,
+             GtkWidget *item)
+{
+  GtkAdjustment *scrolled = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list_view (f)));
+  graphene_point_t top;
+  double pitch;
+
+  g_assert_true (gtk_widget_compute_point (item, list_view (f), &GRAPHENE_POINT_INIT (0, 0), &top));
+  pitch = gtk_adjustment_get_upper (scrolled) / g_list_model_get_n_items (G_LIST_MODEL (f->model));
+
+  return (guint) floor ((top.y + gtk_adjustment_get_value (scrolled)) / pitch);
+}
+
+/* Every row widget on screen shows the audit the queue has where the row is. */
+static void
+assert_rows_shown_in_place (Fixture *f)
+{
+  AfQuery all = { .table = AF_TABLE_AUDITS };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) queue = af_store_query (f->writer, &all, &error);
+  guint shown = 0;
+
+  g_assert_no_error (error);
+  for (GtkWidget *item = gtk_widget_get_first_child (list_view (f)); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *view = afd_test_find_widget (item, AFD_TYPE_QUEUE_ROW_VIEW);
+      AfdQueueRow *row = view != NULL ? afd_queue_row_view_get_row (AFD_QUEUE_ROW_VIEW (view)) : NULL;
+      guint position;
+
+      if (row == NULL || !gtk_widget_get_child_visible (item))
+        continue;
+      position = position_of (f, item);
+      g_assert_cmpuint (position, <, queue->len);
+      g_assert_cmpstr (afd_queue_row_get_item_id (row), ==,
+                       af_item_get_s (queue->pdata[position], "audit_record_id"));
+      shown++;
+    }
+  g_assert_cmpuint (shown, >, 10);
+}
+
+/* The list shows rows far down; reads it did not ask for drop their pages from the
+ * model (here the test reads four other pages; in the app a walk far down or a locate
+ * does); a pull then moves every row. Each row on screen shows the audit now at its
+ * place: none keeps the one that was there before the pull (until scrolled). */
+static void
+test_rows_of_dropped_pages (Fixture       *f,
+                            gconstpointer  data)
+{
+  guint far = 9 * AFD_QUEUE_MODEL_PAGE_SIZE - 10;
+
+  show_queue (f, NULL);
+  scroll_to (f, far);
+  assert_rows_shown_in_place (f);
+  for (guint page = 2; page < 2 + AFD_QUEUE_MODEL_MAX_PAGES; page++)
+    look_at (f, page * AFD_QUEUE_MODEL_PAGE_SIZE);
+
+  pull_newest (f, 3);
+  reload (f);
+  afd_test_settle (f->window, 3);
+  assert_rows_shown_in_place (f);
 }
 
 /* Moves the audit at @position of the in-progress queue out of it (reviewed). */
@@ -343,5 +429,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/queue-list/follow-into-unread-page", Fixture, NULL, fixture_set_up,
               test_follow_into_unread_page, fixture_tear_down);
+  g_test_add ("/queue-list/rows-of-dropped-pages", Fixture, NULL, fixture_set_up,
+              test_rows_of_dropped_pages, fixture_tear_down);
   return g_test_run ();
 }
