@@ -235,13 +235,14 @@ test_files_one_pipeline (void)
     }
 }
 
-/* `auditflow-cli --db @db import @path`, killed with SIGKILL as soon as it reports
- * items stored in the file's transaction (its debug log); TRUE when it died of it. */
+/* `auditflow-cli --db @db import @path [@then]`, killed with SIGKILL as soon as it
+ * reports items stored in a file's transaction (its debug log); TRUE when it died of it. */
 static gboolean
 import_killed_mid_file (const char *db,
-                        const char *path)
+                        const char *path,
+                        const char *then)
 {
-  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "import", path, NULL };
+  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "import", path, then, NULL };
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_MESSAGES_DEBUG", "af-store", TRUE);
   g_autoptr(GError) error = NULL;
   gboolean killed = FALSE;
@@ -318,7 +319,7 @@ test_killed_mid_file (void)
   g_assert_no_error (error);
   g_clear_object (&store);
 
-  g_assert_true (import_killed_mid_file (db, big));
+  g_assert_true (import_killed_mid_file (db, big, NULL));
   assert_cache_sound (db);
   store = open_store ("killed.db");
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300);
@@ -327,6 +328,136 @@ test_killed_mid_file (void)
   g_assert_true (af_store_import_file (store, big, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 4 * MANY);
+  g_clear_object (&store);
+  assert_cache_sound (db);
+}
+
+/* The number that @sql (with @text bound, when not NULL) reads from the raw file. */
+static gint64
+raw_count (const char *db,
+           const char *sql,
+           const char *text)
+{
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (text != NULL)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+  return n;
+}
+
+/* What the raw file holds: its indexes of its own (the primary keys' have no SQL), and
+ * the records of indexes deferred by an import (af-store-indexes.c). */
+static void
+read_indexes (const char *db,
+              gint64     *out_indexes,
+              gint64     *out_deferred)
+{
+  *out_indexes = raw_count (db, "SELECT count (*) FROM sqlite_schema WHERE type = 'index' "
+                                "AND sql IS NOT NULL", NULL);
+  *out_deferred = raw_count (db, "SELECT count (*) FROM sync_state WHERE key LIKE 'index/%'",
+                             NULL);
+}
+
+/* Documents of loan @loan, counted by a scan of the table (no index). */
+static gint64
+count_scanned (const char *db,
+               const char *loan)
+{
+  return raw_count (db, "SELECT count (*) FROM documents NOT INDEXED "
+                        "WHERE loan_application_id = ?", loan);
+}
+
+static guint search_count (AfStore    *store,
+                           const char *text);
+
+/* A bulk import into empty tables drops their indexes and builds them after the files:
+ * they are all there at the end, none left recorded, and the queries that use them
+ * find the rows as a scan of the table does. */
+static void
+test_bulk_deferred_indexes (void)
+{
+  g_autoptr(AfStore) store = open_store ("deferred.db");
+  g_autofree char *db = af_test_scratch ("deferred.db");
+  g_autofree char *path = write_file_full ("deferred.json", "doc", "deferred.pdf", MANY, G_MAXUINT);
+  g_autofree char *more = write_file_full ("deferred-more.json", "more", "more.pdf", 10, G_MAXUINT);
+  AfQuery by_loan = { .table = AF_TABLE_DOCUMENTS };
+  g_autoptr(AfValue) first = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 indexes = 0, after = 0, deferred = 0, n_by_loan;
+
+  read_indexes (db, &indexes, &deferred);
+  g_assert_cmpint (indexes, >, 10);
+  af_store_set_bulk_import (store, TRUE);
+  g_assert_true (af_store_import_file (store, path, NULL, &error));
+  g_assert_no_error (error);
+  read_indexes (db, &after, &deferred);
+  g_assert_cmpint (after, ==, indexes);
+  g_assert_cmpint (deferred, ==, 0);
+  g_assert_true (af_store_import_file (store, more, NULL, &error));
+  g_assert_no_error (error);
+  af_store_set_bulk_import (store, FALSE);
+
+  read_indexes (db, &after, &deferred);
+  g_assert_cmpint (after, ==, indexes);
+  g_assert_cmpint (deferred, ==, 0);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, MANY + 10);
+  g_assert_cmpuint (search_count (store, "deferred"), ==, MANY);
+  first = af_store_get_item (store, AF_TABLE_DOCUMENTS, "doc-00000", &error);
+  g_assert_no_error (error);
+  by_loan.loan_id = af_item_get_s (first, "loan_application_id");
+  g_assert_nonnull (by_loan.loan_id);
+  n_by_loan = af_store_count (store, &by_loan, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n_by_loan, >, 0);
+  g_assert_cmpint (n_by_loan, ==, count_scanned (db, by_loan.loan_id));
+  g_clear_object (&store);
+  assert_cache_sound (db);
+}
+
+/* Killed between two files of an import into a new cache: the first file's rows are
+ * there, the indexes it deferred are still recorded (and absent), the cache sound; the
+ * next open builds them, the records go, and the rows are found. */
+static void
+test_killed_with_deferred_indexes (void)
+{
+  g_autofree char *db = af_test_scratch ("killed-deferred.db");
+  g_autofree char *reference = af_test_scratch ("killed-reference.db");
+  g_autofree char *first = write_file_full ("killed-deferred-first.json", "first", "firstfile.pdf",
+                                            300, G_MAXUINT);
+  g_autofree char *big = write_file ("killed-deferred-big.json", 4 * MANY, G_MAXUINT);
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 indexes = 0, after = 0, deferred = 0;
+
+  if (g_getenv ("AF_CLI") == NULL)
+    {
+      g_test_fail_printf ("AF_CLI is not set: the CLI to kill is unknown");
+      return;
+    }
+  store = open_store ("killed-reference.db");
+  g_clear_object (&store);
+  read_indexes (reference, &indexes, &deferred);
+
+  g_assert_true (import_killed_mid_file (db, first, big));
+  assert_cache_sound (db);
+  read_indexes (db, &after, &deferred);
+  g_assert_cmpint (after, <, indexes);
+  g_assert_cmpint (deferred, ==, indexes - after);
+
+  store = open_store ("killed-deferred.db");
+  read_indexes (db, &after, &deferred);
+  g_assert_cmpint (after, ==, indexes);
+  g_assert_cmpint (deferred, ==, 0);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300);
+  g_assert_cmpuint (search_count (store, "firstfile"), ==, 300);
   g_clear_object (&store);
   assert_cache_sound (db);
 }
@@ -485,6 +616,8 @@ main (int   argc,
   g_test_add_func ("/store-import/killed-mid-file", test_killed_mid_file);
   g_test_add_func ("/store-import/files-one-pipeline", test_files_one_pipeline);
   g_test_add_func ("/store-import/bulk", test_bulk_import);
+  g_test_add_func ("/store-import/bulk-deferred-indexes", test_bulk_deferred_indexes);
+  g_test_add_func ("/store-import/killed-with-deferred-indexes", test_killed_with_deferred_indexes);
   g_test_add_func ("/store-import/search-after-file", test_search_after_file);
 
   status = g_test_run ();

@@ -633,7 +633,24 @@ af_store_import_files_at (AfStore            *self,
   pipeline.counts = out_counts;
   g_mutex_init (&pipeline.lock);
   g_cond_init (&pipeline.cond);
+  /* Into empty tables, the indexes are built after the files (af-store-indexes.c); when
+   * they cannot be put off, the rows go in with them as usual. */
+  if (self->bulk_import && !af_store_indexes_defer (self, &local_error))
+    {
+      g_debug ("import: the indexes were not deferred: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
   ok = run_pipeline (self, &pipeline, out_errors);
+  /* Even after failed files: the committed ones' rows are in the tables. A failure
+   * leaves the indexes recorded, for the next open; the last file's to report. */
+  if (self->bulk_import && !af_store_indexes_restore (self, &local_error))
+    {
+      if (n_paths > 0 && out_errors[n_paths - 1] == NULL)
+        g_propagate_prefixed_error (&out_errors[n_paths - 1], local_error, "%s: ", paths[n_paths - 1]);
+      else
+        g_clear_error (&local_error);
+      ok = FALSE;
+    }
   /* Back to the default even after a failure: an edit must never commit NORMAL. The
    * files are committed already: a failure here is the last file's to report. */
   if (self->bulk_import && !af_store_exec (self, "PRAGMA synchronous = FULL", &local_error))

@@ -128,6 +128,13 @@ gboolean  af_store_put_row             (AfStore        *self,
                                         AfRow          *row,
                                         gboolean        outbox_empty,
                                         GError        **error);
+/* A bulk import into empty tables (af-store-indexes.c): their secondary indexes are
+ * dropped, recorded in the same transaction, and created again by _restore (), which
+ * the import calls after its files and every open calls for what a killed import left. */
+gboolean  af_store_indexes_defer       (AfStore        *self,
+                                        GError        **error);
+gboolean  af_store_indexes_restore     (AfStore        *self,
+                                        GError        **error);
 gboolean  af_store_outbox_is_empty     (AfStore        *self,
                                         gboolean       *out_empty,
                                         GError        **error);
