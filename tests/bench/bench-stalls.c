@@ -330,6 +330,9 @@ typedef struct
   guint       ticks;
   gint64      longest;       /* µs, the longest dispatch */
   double      longest_cpu;   /* ms of the main thread's CPU during it */
+  gint64      longest_at;    /* CLOCK_MONOTONIC µs when it started */
+  gint64      longest_gap;   /* µs, the longest gap between two ticks */
+  gint64      longest_gap_at; /* CLOCK_MONOTONIC µs of the tick that ended it */
   double      most_cpu;      /* ms, the most CPU the main thread used in one dispatch */
   gint64      most_cpu_at;   /* CLOCK_MONOTONIC µs when that dispatch started */
   gint64      most_cpu_took; /* µs of wall time it took */
@@ -362,6 +365,11 @@ tick_cb (GtkWidget     *widget,
       gint64 gap = now - phase->last_tick;
 
       g_array_append_val (phase->gaps, gap);
+      if (gap > phase->longest_gap)
+        {
+          phase->longest_gap = gap;
+          phase->longest_gap_at = now;
+        }
     }
   phase->last_tick = now;
   return G_SOURCE_CONTINUE;
@@ -461,13 +469,14 @@ iterate (void)
       g_main_context_dispatch (context);
       g_atomic_pointer_set (&dispatch_started, NULL);
       took = g_get_monotonic_time () - start;
+      cpu = thread_cpu_ms () - cpu;
       if (phase != NULL)
         {
           if (phase->started == 0)
             phase->started = start;
-          if (thread_cpu_ms () - cpu > phase->most_cpu)
+          if (cpu > phase->most_cpu)
             {
-              phase->most_cpu = thread_cpu_ms () - cpu;
+              phase->most_cpu = cpu;
               phase->most_cpu_at = start;
               phase->most_cpu_took = took;
             }
@@ -475,7 +484,8 @@ iterate (void)
           if (took > phase->longest)
             {
               phase->longest = took;
-              phase->longest_cpu = thread_cpu_ms () - cpu;
+              phase->longest_cpu = cpu;
+              phase->longest_at = start;
             }
         }
     }
@@ -540,6 +550,13 @@ phase_print (Phase *p)
            percentile_ms (p->gaps, 99), p->longest / 1000.0, p->longest_cpu,
            percentile_ms (p->dispatches, 99), p->most_cpu, percentile_ms (p->paints, 100),
            percentile_ms (p->paints, 50));
+  /* Where in the phase the outliers were (a one-off long dispatch among hundreds): the
+   * offset from the phase's first dispatch. */
+  g_print ("#   %s: longest gap %.1f ms ended at +%.3f s | longest dispatch %.1f ms at +%.3f s "
+           "(main CPU %.1f ms) | most main CPU %.1f ms in a dispatch of %.1f ms at +%.3f s\n",
+           p->name, p->longest_gap / 1000.0, (p->longest_gap_at - p->started) / 1e6,
+           p->longest / 1000.0, (p->longest_at - p->started) / 1e6, p->longest_cpu,
+           p->most_cpu, p->most_cpu_took / 1000.0, (p->most_cpu_at - p->started) / 1e6);
   /* For a profile taken with `perf record -k CLOCK_MONOTONIC`: `perf script --time` cuts
    * its samples to that dispatch. */
   g_print ("#   %s: from %.6f s; its busiest dispatch %.6f,%.6f s (CLOCK_MONOTONIC)\n", p->name,
