@@ -354,3 +354,22 @@ af_test_median (const double *values,
   qsort (sorted, n, sizeof (double), compare_doubles);
   return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
+
+int
+af_test_find_thread (const char *name)
+{
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  g_autofree char *wanted = g_strndup (name, 15);
+  const char *tid;
+
+  g_assert_nonnull (tasks);
+  while ((tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents (path, &comm, NULL, NULL) && g_str_equal (g_strchomp (comm), wanted))
+        return atoi (tid);
+    }
+  return 0;
+}

@@ -12,6 +12,10 @@
 
 G_BEGIN_DECLS
 
+/* The id of this process's thread named @name (its first 15 bytes, as the kernel keeps
+ * them), or 0 when there is none. */
+int               af_test_find_thread          (const char   *name);
+
 /* Removes @path and all below it, never following a link; FALSE if anything stayed. */
 gboolean          af_test_remove_tree          (const char   *path);
 

@@ -6,6 +6,7 @@
 #include "afd-cloud.h"
 
 #include "af-connection.h"
+#include "af-thread-priority.h"
 
 typedef enum
 {
@@ -24,6 +25,9 @@ typedef struct
   GMainContext         *main_context;   /* where progress is delivered */
   GCancellable         *cancellable;    /* (nullable) */
   GAsyncResult         *async_result;   /* the core's answer, on the worker */
+  gpointer              value;          /* what the task returns, once the worker is done */
+  GDestroyNotify        value_free;
+  GError               *error;          /* or this */
   AfForgetResult        forget_result;
   gint64                table_items;    /* test */
 } Job;
@@ -123,6 +127,9 @@ job_free (gpointer data)
   g_main_context_unref (job->main_context);
   g_clear_object (&job->cancellable);
   g_clear_object (&job->async_result);
+  if (job->value_free != NULL)
+    g_clear_pointer (&job->value, job->value_free);
+  g_clear_error (&job->error);
   g_free (job);
 }
 
@@ -262,25 +269,19 @@ workspace_names (const AfdCloudConfig *config)
 }
 
 static void
-run_sync (GTask        *task,
-          Job          *job,
+run_sync (Job          *job,
           Clients      *clients,
           GMainContext *context)
 {
   g_autoptr(AfWorkspaceNames) names = workspace_names (job->config);
   g_autoptr(AfSync) sync = af_connection_new_sync (clients->connection, clients->store, names);
-  g_autoptr(GError) error = NULL;
-  AfSyncResult *result;
 
   af_pull_set_refresh_interval (af_sync_get_pull (sync), job->config->refresh_interval);
   if (job->progress != NULL)
     g_signal_connect (af_sync_get_pull (sync), "progress", G_CALLBACK (pull_progress_cb), job);
   af_sync_run_async (sync, job->cancellable, store_result_cb, job);
-  result = af_sync_run_finish (sync, job_wait (job, context), &error);
-  if (result == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) af_sync_result_free);
+  job->value = af_sync_run_finish (sync, job_wait (job, context), &job->error);
+  job->value_free = (GDestroyNotify) af_sync_result_free;
 }
 
 /* The table's status, and its item count into @job; the node is checked, not trusted. */
@@ -299,40 +300,32 @@ describe_table (Job      *job,
 }
 
 static void
-run_test (GTask        *task,
-          Job          *job,
+run_test (Job          *job,
           Clients      *clients,
           GMainContext *context)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
 
   af_dynamodb_client_describe_table_async (clients->connection->dynamodb, job->config->tables[AF_TABLE_AUDITS],
                                            job->cancellable, store_result_cb, job);
-  node = af_dynamodb_client_table_finish (clients->connection->dynamodb, job_wait (job, context), &error);
-  if (node == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, describe_table (job, node), g_free);
+  node = af_dynamodb_client_table_finish (clients->connection->dynamodb, job_wait (job, context),
+                                          &job->error);
+  job->value = node != NULL ? describe_table (job, node) : NULL;
+  job->value_free = g_free;
 }
 
 static void
-run_forget (GTask        *task,
-            Job          *job,
+run_forget (Job          *job,
             Clients      *clients,
             GMainContext *context)
 {
   g_autoptr(AfWorkspaceNames) names = workspace_names (job->config);
   AfConnection *connection = clients->connection;
   g_autoptr(AfForget) forget = af_forget_new (clients->store, connection->dynamodb, connection->s3);
-  g_autoptr(GError) error = NULL;
 
   af_forget_set_names (forget, names);
   af_forget_run_async (forget, job->user_id, job->cancellable, store_result_cb, job);
-  if (af_forget_run_finish (forget, job_wait (job, context), &job->forget_result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  af_forget_run_finish (forget, job_wait (job, context), &job->forget_result, &job->error);
 }
 
 /* A sync that could not even start (no credentials, a refused endpoint) is a failed
@@ -352,6 +345,18 @@ record_sync_failure (Clients              *clients,
 }
 
 static void
+job_return (GTask *task,
+            Job   *job)
+{
+  if (job->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&job->error));
+  else if (job->kind == JOB_FORGET)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&job->value), job->value_free);
+}
+
+static void
 job_thread (GTask        *task,
             gpointer      source_object,
             gpointer      task_data,
@@ -359,41 +364,47 @@ job_thread (GTask        *task,
 {
   Job *job = task_data;
   g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GError) error = NULL;
   Clients clients = { NULL, };
 
   g_main_context_push_thread_default (context);
-  if (!clients_connect (&clients, job->config, cancellable, &error) ||
-      (job->kind != JOB_TEST && !clients_open_store (&clients, job->config, &error)))
+  if (!clients_connect (&clients, job->config, cancellable, &job->error) ||
+      (job->kind != JOB_TEST && !clients_open_store (&clients, job->config, &job->error)))
     {
       if (job->kind == JOB_SYNC)
-        record_sync_failure (&clients, job->config, error);
-      g_task_return_error (task, g_steal_pointer (&error));
+        record_sync_failure (&clients, job->config, job->error);
     }
   else if (job->kind == JOB_SYNC)
-    run_sync (task, job, &clients, context);
+    run_sync (job, &clients, context);
   else if (job->kind == JOB_TEST)
-    run_test (task, job, &clients, context);
+    run_test (job, &clients, context);
   else
-    run_forget (task, job, &clients, context);
+    run_forget (job, &clients, context);
   clients_clear (&clients);
   /* The session's last callbacks belong to this context: let them run before it goes. */
   while (g_main_context_pending (context))
     g_main_context_iteration (context, FALSE);
   g_main_context_pop_thread_default (context);
+  /* Last: the caller hears of the job once its store is closed. */
+  job_return (task, job);
 }
 
+/* A job's pages are written on its own thread at background priority, so that a pull
+ * leaves the cores to the window (issue 13); the thread is named after the job. */
 static void
 job_start (Job                 *job,
            gpointer             source_tag,
            GAsyncReadyCallback  callback,
            gpointer             user_data)
 {
+  static const char * const names[] = {
+    [JOB_SYNC] = "afd-cloud-sync", [JOB_TEST] = "afd-cloud-test", [JOB_FORGET] = "afd-forget-user",
+  };
   g_autoptr(GTask) task = g_task_new (NULL, job->cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, names[job->kind]);
   g_task_set_task_data (task, job, job_free);
-  g_task_run_in_thread (task, job_thread);
+  af_thread_priority_run_task (task, job_thread);
 }
 
 void

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * afd-cloud.h — the window's way to the cloud: one sync, a connection test, a
- * forget-user request, each run on a worker thread of its own.
+ * forget-user request, each run on a worker thread of its own, at background priority
+ * (af-thread-priority.h: a pull leaves the cores to the window).
  *
  * AfStore is used from one thread at a time, and a sync writes a lot (every pulled
  * page), so the worker opens its own AfStore on the workspace's file (SQLite in WAL

@@ -11,6 +11,7 @@
 
 #include "af-file-check.h"
 #include "af-forensics-private.h"
+#include "af-thread-priority.h"
 
 typedef struct
 {
@@ -270,7 +271,10 @@ run_task (gpointer             source_tag,
   data->quality = quality;
   data->context = g_main_context_ref_thread_default ();
   g_task_set_task_data (task, data, (GDestroyNotify) inspect_data_free);
-  g_task_run_in_thread (task, thread_func);
+  g_task_set_name (task, "af-forensics");
+  /* An inspection (or an ELA) is seconds of CPU: it yields the cores to the window
+   * (issue 13), which stays responsive while it runs. */
+  af_thread_priority_run_task (task, thread_func);
 }
 
 void

@@ -15,8 +15,9 @@
  *   scrolling All Loans dragged top to bottom in 240 frames (as the scrollbar does),
  *             then until the rows at the bottom are read;
  *   note+pull an audit opened, letters typed into its notes (XTest) while another
- *             connection writes 10,000 audits in pages of 100, then the window told, as
- *             the sync panel does at the end of a pull.
+ *             connection writes 10,000 audits in pages of 100 on a thread at background
+ *             priority (as the app's sync job), then the window told, as the sync panel
+ *             does at the end of a pull.
  *
  * Each window is a session of its own, a child process with its own Mesa shader cache
  * (bench-session.h): llvmpipe compiles a shader on the main thread the first time it
@@ -67,6 +68,7 @@
 
 #include "af-store-async.h"
 #include "af-store-private.h"
+#include "af-thread-priority.h"
 #include "afd-application.h"
 #include "afd-audit-page.h"
 #include "afd-queue-list.h"
@@ -846,8 +848,9 @@ typedef struct
   gint  done;
 } Pull;
 
-/* Another connection writes pages of 100 items, as the sync worker does: audits of the
- * cache with a new status, so that the cache keeps its size from run to run. */
+/* Another connection writes pages of 100 items, as the sync worker does, and on a
+ * thread at background priority as the sync worker's (af-thread-priority.h): audits of
+ * the cache with a new status, so that the cache keeps its size from run to run. */
 static gpointer
 pull_thread (gpointer data)
 {
@@ -941,7 +944,8 @@ reads_while (GtkWidget  *window,
              guint      *keys)
 {
   Pull pull = { (char *) path, FALSE };
-  GThread *thread = pull_too ? g_thread_new ("pull", pull_thread, &pull) : NULL;
+  GThread *thread = pull_too ? af_thread_priority_new_background ("pull", pull_thread, &pull)
+                              : NULL;
   gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
   gint64 longest_read = 0;
   guint reads_pending = 0;

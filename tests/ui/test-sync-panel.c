@@ -14,6 +14,8 @@
 #include "af-store-guard.h"
 #include "af-submit.h"
 #include "af-submit-private.h"
+#include "af-thread-priority.h"
+#include "afd-cloud.h"
 #include "afd-submit-dialog.h"
 #include "afd-sync-panel.h"
 #include "afd-test-widgets.h"
@@ -176,6 +178,85 @@ test_offline (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&workspace);
   g_free (outcome.message);
+}
+
+/* A loopback socket that takes connections (the kernel's backlog) and never answers. */
+static GSocket *
+silent_server (guint16 *out_port)
+{
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  g_assert_true (g_socket_listen (socket, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return socket;
+}
+
+static void
+sync_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(AfSyncResult) sync = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync = afd_cloud_sync_finish (result, &error);
+  g_assert_null (sync);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The window's sync writes the cache on a thread of its own at background priority
+ * (issue 13), so that a pull leaves the cores to the window; the main thread and the
+ * store's thread, which the window waits on for its reads, keep theirs. The server
+ * never answers: the sync waits on it until it is cancelled. */
+static void
+test_background (void)
+{
+  g_autoptr(GSettings) settings = settings_new ();
+  g_autofree char *dir = g_dir_make_tmp ("afd-test-sync-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "workspace.db", NULL);
+  g_autoptr(AfdWorkspace) workspace = NULL;
+  g_autoptr(AfdCloudConfig) config = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSocket) server = NULL;
+  g_autofree char *endpoint = NULL;
+  gboolean done = FALSE;
+  guint16 port;
+  int job = 0;
+
+  server = silent_server (&port);
+  endpoint = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_settings_set_string (settings, "region", "us-east-1");
+  g_settings_set_string (settings, "endpoint-dynamodb", endpoint);
+  g_settings_set_string (settings, "endpoint-s3", endpoint);
+  workspace = open_workspace (db, settings);
+  config = afd_cloud_config_new_from_settings (settings, db, NULL);
+
+  afd_cloud_sync_async (config, NULL, NULL, cancellable, sync_done_cb, &done);
+  /* The job's thread lowers itself as it starts: wait for that, 10 s at most. */
+  for (guint i = 0; i < 100 && (job == 0 || !af_thread_priority_is_background (job)); i++)
+    {
+      afd_test_run_for (100);
+      job = af_test_find_thread ("afd-cloud-sync");
+    }
+  g_assert_cmpint (job, >, 0);
+  g_assert_true (af_thread_priority_is_background (job));
+  g_assert_false (done);
+  g_assert_false (af_thread_priority_is_background (getpid ()));
+  g_assert_cmpint (af_test_find_thread ("af-store"), >, 0);
+  g_assert_false (af_thread_priority_is_background (af_test_find_thread ("af-store")));
+
+  g_cancellable_cancel (cancellable);
+  for (guint i = 0; i < 300 && !done; i++)
+    afd_test_run_for (100);
+  g_assert_true (done);
+  g_clear_object (&workspace);
 }
 
 /* A sync that fails before it reaches the network (a plain-HTTP endpoint that is not
@@ -583,6 +664,7 @@ main (int   argc,
 
   g_test_add_func ("/sync-panel/offline", test_offline);
   g_test_add_func ("/sync-panel/refused", test_refused);
+  g_test_add_func ("/sync-panel/background", test_background);
   g_test_add_func ("/sync-panel/submission", test_submission);
   g_test_add_func ("/sync-panel/waiting-list", test_waiting_list);
   g_test_add_func ("/sync-panel/submit-dialog", test_submit_dialog);
