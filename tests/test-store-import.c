@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "af-codec.h"
 #include "af-store.h"
@@ -366,6 +367,39 @@ read_indexes (const char *db,
                              NULL);
 }
 
+/* Records @pid as the process whose import deferred the indexes of the raw file. */
+static void
+set_import_owner (const char *db,
+                  GPid        pid)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE sync_state SET value = '%d' "
+                                          "WHERE key = 'index-import'", (int) pid);
+  sqlite3 *handle = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (handle), ==, 1);
+  sqlite3_close (handle);
+}
+
+/* The pid of a process that has ended. */
+static GPid
+dead_pid (void)
+{
+  const char *argv[] = { "true", NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+  int status;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, &error));
+  g_assert_no_error (error);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  return pid;
+}
+
 /* Documents of loan @loan, counted by a scan of the table (no index). */
 static gint64
 count_scanned (const char *db,
@@ -423,8 +457,9 @@ test_bulk_deferred_indexes (void)
 }
 
 /* Killed between two files of an import into a new cache: the first file's rows are
- * there, the indexes it deferred are still recorded (and absent), the cache sound; the
- * next open builds them, the records go, and the rows are found. */
+ * there, the indexes it deferred are still recorded (and absent), the cache sound; an
+ * open while the importing process would still run leaves them; the next open after
+ * it ended builds them, the records go, and the rows are found. */
 static void
 test_killed_with_deferred_indexes (void)
 {
@@ -435,7 +470,7 @@ test_killed_with_deferred_indexes (void)
   g_autofree char *big = write_file ("killed-deferred-big.json", 4 * MANY, G_MAXUINT);
   g_autoptr(AfStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 indexes = 0, after = 0, deferred = 0;
+  gint64 indexes = 0, after = 0, after_live = 0, deferred = 0;
 
   if (g_getenv ("AF_CLI") == NULL)
     {
@@ -452,6 +487,15 @@ test_killed_with_deferred_indexes (void)
   g_assert_cmpint (after, <, indexes);
   g_assert_cmpint (deferred, ==, indexes - after);
 
+  /* While the importing process lives (here: this one), an open leaves them to it. */
+  set_import_owner (db, getpid ());
+  store = open_store ("killed-deferred.db");
+  g_clear_object (&store);
+  read_indexes (db, &after_live, &deferred);
+  g_assert_cmpint (after_live, ==, after);
+  g_assert_cmpint (deferred, ==, indexes - after);
+
+  set_import_owner (db, dead_pid ());
   store = open_store ("killed-deferred.db");
   read_indexes (db, &after, &deferred);
   g_assert_cmpint (after, ==, indexes);

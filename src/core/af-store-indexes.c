@@ -14,17 +14,26 @@
  * Crash safety: each dropped index's CREATE statement is kept in sync_state
  * ("index/NAME") in the transaction that drops it, and the records go in the
  * transaction that creates the indexes again. A process killed in between leaves
- * the records, and the next open (af_store_indexes_restore () from af-store.c) creates
- * the indexes before anything reads. Without them queries are only slower (SQLite
- * scans), never wrong.
+ * the records, and the next open (af_store_indexes_restore_orphaned () from af-store.c)
+ * creates the indexes before anything reads. Without them queries are only slower
+ * (SQLite scans), never wrong. The importing process is recorded too ("index-import",
+ * its pid): an open while it runs (the app's) leaves its indexes to it, rather than
+ * hold the write lock for the seconds a build takes, beyond the import's busy timeout.
  */
 #define G_LOG_DOMAIN "af-store"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "af-store-private.h"
 
 #define RECORD_PREFIX "index/"
 /* The keys of the records: from RECORD_PREFIX up to its last byte plus one. */
 #define RECORD_RANGE "key >= '" RECORD_PREFIX "' AND key < 'index0'"
+/* The pid of the process whose import deferred them (not in RECORD_RANGE). */
+#define OWNER_KEY "index-import"
 
 /* While the indexes are built, the table's pages are read through a mapping of the
  * file rather than copied by read(): 3.4 s of building took 1.7 with it. Read-only
@@ -97,6 +106,8 @@ defer_empty_tables (AfStore  *self,
                     guint    *out_deferred,
                     GError  **error)
 {
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+
   for (AfTable table = 0; table < AF_N_TABLES; table++)
     {
       gboolean empty = FALSE;
@@ -107,7 +118,7 @@ defer_empty_tables (AfStore  *self,
         return FALSE;
       *out_deferred += empty ? 1 : 0;
     }
-  return TRUE;
+  return *out_deferred == 0 || af_store_set_state (self, OWNER_KEY, pid, error);
 }
 
 gboolean
@@ -162,7 +173,8 @@ create_recorded (AfStore  *self,
       return FALSE;
   if (statements->len > 0)
     g_debug ("%u deferred indexes created", statements->len);
-  return af_store_exec (self, "DELETE FROM sync_state WHERE " RECORD_RANGE, error);
+  return af_store_exec (self, "DELETE FROM sync_state WHERE " RECORD_RANGE
+                              " OR key = '" OWNER_KEY "'", error);
 }
 
 gboolean
@@ -190,4 +202,37 @@ af_store_indexes_restore (AfStore  *self,
   af_store_exec (self, "PRAGMA mmap_size = 0", NULL);
   g_debug ("deferred indexes: %.3f s", (g_get_monotonic_time () - start) / 1e6);
   return ok;
+}
+
+/* TRUE while the process that deferred the indexes may still build them: it is this
+ * one, or another that is alive (or not ours to signal). */
+static gboolean
+owner_alive (AfStore *self)
+{
+  g_autofree char *owner = af_store_get_state (self, OWNER_KEY, NULL);
+  char *end = NULL;
+  long pid;
+
+  if (owner == NULL)
+    return FALSE;
+  pid = strtol (owner, &end, 10);
+  if (end == owner || *end != '\0' || pid <= 0 || pid > G_MAXINT)
+    return FALSE;
+  if (pid == getpid ())
+    return TRUE;
+  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+}
+
+gboolean
+af_store_indexes_restore_orphaned (AfStore  *self,
+                                   GError  **error)
+{
+  g_return_val_if_fail (AF_IS_STORE (self), FALSE);
+
+  if (owner_alive (self))
+    {
+      g_debug ("deferred indexes left to the import that runs");
+      return TRUE;
+    }
+  return af_store_indexes_restore (self, error);
 }

@@ -130,11 +130,14 @@ gboolean  af_store_put_row             (AfStore        *self,
                                         GError        **error);
 /* A bulk import into empty tables (af-store-indexes.c): their secondary indexes are
  * dropped, recorded in the same transaction, and created again by _restore (), which
- * the import calls after its files and every open calls for what a killed import left. */
+ * the import calls after its files; every open calls _restore_orphaned () for what an
+ * import killed before left (not while the importing process still runs). */
 gboolean  af_store_indexes_defer       (AfStore        *self,
                                         GError        **error);
 gboolean  af_store_indexes_restore     (AfStore        *self,
                                         GError        **error);
+gboolean  af_store_indexes_restore_orphaned (AfStore   *self,
+                                             GError   **error);
 gboolean  af_store_outbox_is_empty     (AfStore        *self,
                                         gboolean       *out_empty,
                                         GError        **error);
