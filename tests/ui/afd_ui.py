@@ -80,6 +80,14 @@ def find_app(process):
     return wait_for('the application on the accessibility bus', lookup, timeout=120)
 
 
+def alive(process):
+    """True while the app runs; ends the test if it died (warnings are fatal)."""
+    if process.poll() is not None:
+        raise SystemExit('the app died (status %d): a GLib warning or critical?'
+                         % process.returncode)
+    return True
+
+
 def child(node, what, **attributes):
     """node's descendant with these attributes (Node.child's), once it is there."""
     return wait_for(what, lambda: node.child(retry=False, **attributes))

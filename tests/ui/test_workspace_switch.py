@@ -11,17 +11,10 @@ Usage: test_workspace_switch.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh)
 import subprocess
 import sys
 
-from afd_ui import find_app, step, wait_for
+from afd_ui import alive, find_app, step, wait_for
 
 DEMO_TITLE = 'AuditFlow Desk — Demo workspace'
 OWN_TITLE = 'AuditFlow Desk'
-
-
-def alive(process):
-    if process.poll() is not None:
-        raise SystemExit('the app died (status %d): a GLib warning or critical?'
-                         % process.returncode)
-    return True
 
 
 def frames(app, process):
