@@ -157,6 +157,44 @@ test_broken_near_the_end (void)
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);
 }
 
+/* The reader maps a file unless its length is a multiple of the page size (then
+ * nothing would follow its last byte in the mapping): both ways give the same items,
+ * and a file cut there, in the middle of an item, fails as malformed. */
+static void
+test_file_lengths (void)
+{
+  g_autoptr(AfStore) store = open_store ("lengths.db");
+  g_autofree char *path = write_file ("lengths.json", 100, G_MAXUINT);
+  g_autofree char *padded = af_test_scratch ("lengths-padded.json");
+  g_autofree char *cut = af_test_scratch ("lengths-cut.json");
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[AF_N_TABLES] = { 0 };
+  gsize page = sysconf (_SC_PAGESIZE), length;
+  GString *whole;
+
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  g_assert_cmpuint (length % page, !=, 0);
+  whole = g_string_new_len (text, length);
+  while (whole->len % page != 0)
+    g_string_append_c (whole, '\n');
+  g_assert_true (g_file_set_contents (padded, whole->str, whole->len, NULL));
+  g_assert_true (g_file_set_contents (cut, text, page * (length / page), NULL));
+  g_string_free (whole, TRUE);
+
+  g_assert_true (af_store_import_file (store, path, counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts[AF_TABLE_DOCUMENTS], ==, 100);
+  g_assert_true (af_store_import_file (store, padded, counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts[AF_TABLE_DOCUMENTS], ==, 100);
+  g_assert_cmpuint (counts[AF_TABLE_AUDITS], ==, 4);
+
+  g_assert_false (af_store_import_file (store, cut, NULL, &error));
+  g_assert_error (error, AF_CODEC_ERROR, AF_CODEC_ERROR_MALFORMED);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);
+}
+
 /* The inserts fail part-way (after 256 items) while the reader and the preparer are
  * ahead of them: every thread stops, nothing of the file stays, what an earlier file
  * brought is kept, and the same file imports whole afterwards. */
@@ -654,6 +692,7 @@ main (int   argc,
 
   g_test_add_func ("/store-import/many", test_many);
   g_test_add_func ("/store-import/broken-near-the-end", test_broken_near_the_end);
+  g_test_add_func ("/store-import/file-lengths", test_file_lengths);
   g_test_add_func ("/store-import/insert-fails-part-way", test_insert_fails_part_way);
   g_test_add_func ("/store-import/keeps-unsent-edit", test_keeps_unsent_edit);
   g_test_add_func ("/store-import/expired-left-out", test_expired_left_out);

@@ -41,6 +41,7 @@
 
 #include <string.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "af-codec.h"
 #include "af-store-private.h"
@@ -88,7 +89,8 @@ typedef struct
 typedef struct
 {
   AfCodecPageStream *stream;    /* (owned) (nullable) */
-  char              *contents;  /* (owned) (nullable) what @stream reads */
+  GMappedFile       *mapped;    /* (owned) (nullable) what @stream reads, or @contents */
+  char              *contents;  /* (owned) (nullable) */
 } Source;
 
 typedef struct
@@ -132,7 +134,39 @@ static void
 source_clear (Source *source)
 {
   g_clear_pointer (&source->stream, af_codec_page_stream_free);
+  g_clear_pointer (&source->mapped, g_mapped_file_unref);
   g_clear_pointer (&source->contents, g_free);
+}
+
+/* The file mapped rather than read into memory: read () copied it into new pages of
+ * the heap, each faulted in and zeroed first. The reader's CPU for 500,000 items in 20
+ * files (1.2 GiB) went from 6.08-6.21 s to 5.22-5.55 s (load 4-6).
+ * The parser stops at @out_length, but a number at the very end is read by strtod and
+ * the like up to a byte that is not part of it: the mapping is used only when its last
+ * page has room for the zero that follows the file (mapped past the end of a file, a
+ * page reads as zeros). A file truncated while it is mapped would kill the process
+ * (SIGBUS): the file's transaction is lost as with any kill, and nothing else. */
+static gboolean
+source_load (Source      *source,
+             const char  *path,
+             gsize       *out_length,
+             GError     **error)
+{
+  source->mapped = g_mapped_file_new (path, FALSE, NULL);
+  if (source->mapped != NULL
+      && g_mapped_file_get_length (source->mapped) % sysconf (_SC_PAGESIZE) != 0)
+    {
+      *out_length = g_mapped_file_get_length (source->mapped);
+      return TRUE;
+    }
+  g_clear_pointer (&source->mapped, g_mapped_file_unref);
+  return g_file_get_contents (path, &source->contents, out_length, error);
+}
+
+static const char *
+source_text (Source *source)
+{
+  return source->mapped != NULL ? g_mapped_file_get_contents (source->mapped) : source->contents;
 }
 
 /* The reader frees the chunks the inserts are done with, and takes the last one back
@@ -304,10 +338,27 @@ read_items (Pipeline  *self,
   return chunk;
 }
 
+/* The calling thread's CPU time and its time runnable but not running (waiting for a
+ * core), in microseconds, from the kernel's schedstat (the timeline, debug): what is
+ * left of the wall time is time blocked (the disk, a lock). */
+static void
+thread_sched_us (gint64 *cpu_us,
+                 gint64 *runnable_us)
+{
+  g_autofree char *text = NULL;
+  guint64 cpu_ns = 0, wait_ns = 0;
+
+  if (g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &cpu_ns, &wait_ns);
+  *cpu_us = cpu_ns / 1000;
+  *runnable_us = wait_ns / 1000;
+}
+
 static gpointer
 reader_thread (gpointer data)
 {
   Pipeline *self = data;
+  gint64 cpu_us, runnable_us;
 
   for (guint file = 0; file < self->n_paths; file++)
     {
@@ -319,11 +370,11 @@ reader_thread (gpointer data)
 
       /* Read here, while the inserting thread takes the write lock or stores the file
        * before: reading a 50 MiB file cost that thread ~1.5 us per item. */
-      if (g_file_get_contents (self->paths[file], &source->contents, &length, &error))
+      if (source_load (source, self->paths[file], &length, &error))
         {
           g_debug ("import timeline: file %u read in %.3f s", file,
                    (g_get_monotonic_time () - start) / 1e6);
-          source->stream = af_codec_page_stream_new (source->contents, length);
+          source->stream = af_codec_page_stream_new (source_text (source), length);
           last = read_items (self, file, &error);
         }
       else
@@ -332,6 +383,8 @@ reader_thread (gpointer data)
       last->error = error;
       push_chunk (self, last);
     }
+  thread_sched_us (&cpu_us, &runnable_us);
+  g_debug ("import timeline: reader %.3f s CPU", cpu_us / 1e6);
   /* What the inserts hand back from now on is freed after the join. */
   finish_reading (self);
   return NULL;
@@ -493,22 +546,6 @@ insert_chunk (AfStore   *store,
       imported[entry->table]++;
     }
   return TRUE;
-}
-
-/* The calling thread's CPU time and its time runnable but not running (waiting for a
- * core), in microseconds, from the kernel's schedstat (the timeline, debug): what is
- * left of the wall time is time blocked (the disk, a lock). */
-static void
-thread_sched_us (gint64 *cpu_us,
-                 gint64 *runnable_us)
-{
-  g_autofree char *text = NULL;
-  guint64 cpu_ns = 0, wait_ns = 0;
-
-  if (g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
-    sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &cpu_ns, &wait_ns);
-  *cpu_us = cpu_ns / 1000;
-  *runnable_us = wait_ns / 1000;
 }
 
 /* Stores the chunks of @file, up to its last one, in a transaction of its own, committed
