@@ -979,6 +979,15 @@ afd_document_viewer_map (GtkWidget *widget)
   schedule_recenter (AFD_DOCUMENT_VIEWER (widget));
 }
 
+/* The frame clock goes with the window's surface: a recentring still waiting for its
+ * next frame is given up with it (the clock's handlers are gone by dispose). */
+static void
+afd_document_viewer_unrealize (GtkWidget *widget)
+{
+  cancel_recenter (AFD_DOCUMENT_VIEWER (widget));
+  GTK_WIDGET_CLASS (afd_document_viewer_parent_class)->unrealize (widget);
+}
+
 /* ---- the object ---- */
 
 static void
@@ -1124,6 +1133,7 @@ afd_document_viewer_class_init (AfdDocumentViewerClass *klass)
   widget_class->measure = afd_document_viewer_measure;
   widget_class->size_allocate = afd_document_viewer_size_allocate;
   widget_class->map = afd_document_viewer_map;
+  widget_class->unrealize = afd_document_viewer_unrealize;
 
   properties[PROP_REVEAL_PII] =
     g_param_spec_boolean ("reveal-pii", NULL, NULL, FALSE,
