@@ -3,9 +3,12 @@
  * Comparing the documents of an inconsistency, in-process under Xvfb on the demo
  * workspace: every document it names opens at the field that gives its value, the box
  * in view; side by side when wide, one after another when narrow; an inconsistency
- * that is gone, or a document that is not on this computer, is said, never a crash.
+ * that is gone, or a document that is not on this computer, is said, never a crash. A
+ * real click (XTest) on a value does what a click on its row does: shows its document.
  */
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XTest.h>
 
 #include "af-demo.h"
 #include "af-store-guard.h"
@@ -299,6 +302,93 @@ test_resized (Fixture       *f,
   g_assert_false (is_on_screen (GTK_WIDGET (afd_compare_page_get_document (f->page, 0))));
 }
 
+/* A real pointer click (XTest) in the middle of @widget: a selectable label, say, takes
+ * it for itself where a synthesized activation would not notice. */
+static void
+click_middle (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+  graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                 gtk_widget_get_height (widget) / 2.f);
+  graphene_point_t in_native;
+  double surface_x, surface_y;
+  int root_x, root_y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &middle, &in_native));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XTranslateCoordinates (display, gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                         DefaultRootWindow (display), (int) (in_native.x + surface_x),
+                         (int) (in_native.y + surface_y), &root_x, &root_y, &child);
+  XTestFakeMotionEvent (display, -1, root_x, root_y, CurrentTime);
+  XTestFakeButtonEvent (display, 1, True, CurrentTime);
+  XTestFakeButtonEvent (display, 1, False, CurrentTime);
+  XFlush (display);
+}
+
+/* The value's label in the row at @position of the values list. */
+static GtkLabel *
+value_label_at (AfdComparePage *page,
+                int             position)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                  AFD_TYPE_COMPARE_PAGE,
+                                                                  "values_list"));
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, position));
+
+  g_assert_nonnull (row);
+  for (GtkWidget *label = afd_test_find_widget (row, GTK_TYPE_LABEL); label != NULL;
+       label = gtk_widget_get_next_sibling (label))
+    if (gtk_widget_has_css_class (label, "compare-value"))
+      return GTK_LABEL (label);
+  g_assert_not_reached ();
+}
+
+typedef struct
+{
+  AfdComparePage *page;
+  guint           position;
+} Shown;
+
+/* Of the two documents, the one at @position only is on screen. */
+static gboolean
+only_document_shown (gpointer data)
+{
+  Shown *shown = data;
+
+  return is_on_screen (GTK_WIDGET (afd_compare_page_get_document (shown->page, shown->position))) &&
+         !is_on_screen (GTK_WIDGET (afd_compare_page_get_document (shown->page, 1 - shown->position)));
+}
+
+/* One document at a time: a click on the second value, the text itself, shows the
+ * second document, as a click elsewhere on its row does (the first row's arrow brings
+ * the first back); the click selects no text. */
+static void
+test_click_value (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkLabel *second_value;
+  GtkWidget *first_row;
+  Shown second_shown = { f->page, 1 }, first_shown = { f->page, 0 };
+  int start, end;
+
+  open_ssn_inconsistency (f, 600, 2);
+  g_assert_true (only_document_shown (&first_shown));
+  second_value = value_label_at (f->page, 1);
+  g_assert_false (gtk_label_get_selectable (second_value));
+
+  click_middle (GTK_WIDGET (second_value));
+  afd_test_wait_until (only_document_shown, &second_shown, TIMEOUT_SECONDS);
+  g_assert_false (gtk_label_get_selection_bounds (second_value, &start, &end));
+  g_assert_cmpstr (revealed_field (f->page, 1), ==, "ssn");
+
+  first_row = gtk_widget_get_ancestor (GTK_WIDGET (value_label_at (f->page, 0)),
+                                       GTK_TYPE_LIST_BOX_ROW);
+  click_middle (afd_test_find_widget (first_row, GTK_TYPE_IMAGE));
+  afd_test_wait_until (only_document_shown, &first_shown, TIMEOUT_SECONDS);
+}
+
 static void
 test_inconsistency_gone (Fixture       *f,
                          gconstpointer  data)
@@ -334,6 +424,10 @@ test_document_not_here (Fixture       *f,
   afd_test_store_run (f->workspace, delete_document_job, (gpointer) okafor_w2);
   open_ssn_inconsistency (f, 1500, 1);
   g_assert_cmpstr (revealed_field (f->page, 0), ==, "ssn");
+  /* Its row leads nowhere: its value is text to select and copy; the other's row shows
+   * its document, and its value is clicked through. */
+  g_assert_true (gtk_label_get_selectable (value_label_at (f->page, 0)));
+  g_assert_false (gtk_label_get_selectable (value_label_at (f->page, 1)));
 }
 
 int
@@ -359,6 +453,7 @@ main (int   argc,
   ADD ("/compare/small-window", test_small_window);
   ADD ("/compare/large-window", test_large_window);
   ADD ("/compare/resized", test_resized);
+  ADD ("/compare/click-value", test_click_value);
   ADD ("/compare/inconsistency-gone", test_inconsistency_gone);
   ADD ("/compare/document-not-here", test_document_not_here);
 #undef ADD

@@ -218,7 +218,8 @@ row_label_new (const char *css_class)
 }
 
 /* The value first, large and monospace (style.css), with where it parts from the
- * others marked; under it, the document it comes from. */
+ * others marked; under it, the document it comes from. A click anywhere on the row
+ * shows that document. */
 static GtkWidget *
 value_row_new (Source        *source,
                const AfValue *document)
@@ -232,7 +233,11 @@ value_row_new (Source        *source,
   GtkWidget *document_label = row_label_new ("compare-document");
 
   source->value_label = GTK_LABEL (row_label_new ("compare-value"));
-  gtk_label_set_selectable (source->value_label, TRUE);
+  /* A click on the value is a click on its row, which shows the document (where Ctrl+C
+   * copies the value, revealed or not as the reviewer chose). Selectable text would
+   * take that click for a selection; only a value whose document is not here, whose
+   * row leads nowhere, can be selected to be copied. */
+  gtk_label_set_selectable (source->value_label, document == NULL);
   gtk_label_set_label (GTK_LABEL (document_label), name);
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (texts), GTK_WIDGET (source->value_label));
