@@ -18,7 +18,11 @@
  * frame gap during a pull 33.6/32.8 ms cold/warm at nice 19, 24.5/39.3 at SCHED_IDLE,
  * 50.6/47.9 before), but SCHED_IDLE starved the pull under GL (10,000 items in 13.5/20.6 s
  * against 14.4/7.4 at nice 19 and 6.4/5.7 before), and a SCHED_IDLE writer holding the
- * cache's write lock is one the window's own edits could wait on for a long time. */
+ * cache's write lock is one the window's own edits could wait on for a long time.
+ * Full runs (5 of each alternating, load 3.3-6.1) kept that: cairo p99 gap during the
+ * pull 40.6/33.0 ms before, 31.3/28.6 at nice 19; a queue page read on the store's thread
+ * during it 44.7/57.8 ms before, 23.5/25.9 after. The longest gaps stayed within the
+ * noise of other work on the machine (the idle window's own reached 20-88 ms). */
 #define BACKGROUND_NICE 19
 
 static gboolean
