@@ -265,6 +265,36 @@ test_string_scan_positions (void)
   assert_item_error ("{\"k\":{\"S\":\"0123456789abcdef", AF_CODEC_ERROR_MALFORMED, "unterminated");
 }
 
+/* The reader keeps the members of the maps being read on a stack of its own, which
+ * grows past its first 64 and takes members out of order at their sorted place: an
+ * item of 150 attributes written in reverse order, each an M of two, reads back sorted. */
+static void
+test_many_members_out_of_order (void)
+{
+  g_autoptr(GString) json = g_string_new ("{");
+  g_autoptr(GString) expected = g_string_new ("{");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) item = NULL;
+  g_autofree char *written = NULL;
+
+  for (int i = 149; i >= 0; i--)
+    g_string_append_printf (json, "%s\"a%03d\":{\"M\":{\"z\":{\"N\":\"%d\"},\"y\":{\"S\":\"v%d\"}}}",
+                            i == 149 ? "" : ",", i, i, i);
+  g_string_append (json, "}");
+  for (int i = 0; i < 150; i++)
+    g_string_append_printf (expected, "%s\"a%03d\":{\"M\":{\"y\":{\"S\":\"v%d\"},\"z\":{\"N\":\"%d\"}}}",
+                            i == 0 ? "" : ",", i, i, i);
+  g_string_append (expected, "}");
+
+  item = af_codec_parse_item (json->str, json->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (af_value_map_size (item), ==, 150);
+  written = af_codec_item_to_string (item);
+  g_assert_cmpstr (written, ==, expected->str);
+  assert_item_error ("{\"b\":{\"S\":\"1\"},\"a\":{\"S\":\"2\"},\"b\":{\"S\":\"3\"}}",
+                     AF_CODEC_ERROR_MALFORMED, "appears twice");
+}
+
 /* The items of a page share their attribute names; changing, copying or freeing one
  * item must leave the others as they were. */
 static void
@@ -444,6 +474,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/codec/string-escapes", test_string_escapes);
   g_test_add_func ("/codec/utf8-after-ascii", test_utf8_after_ascii);
   g_test_add_func ("/codec/string-scan-positions", test_string_scan_positions);
+  g_test_add_func ("/codec/many-members-out-of-order", test_many_members_out_of_order);
   g_test_add_func ("/codec/page-shares-names", test_page_shares_names);
   g_test_add_func ("/codec/malformed", test_malformed);
   g_test_add_func ("/codec/depth", test_depth);
