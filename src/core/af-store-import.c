@@ -545,11 +545,21 @@ insert_chunk (AfStore   *store,
       Entry *entry = &chunk->entries[i];
       AfRow row = entry->row;
 
-      /* The row's texts go to SQLite (transfer full, even on failure). */
-      entry->row.text = NULL;
-      entry->row.search_text = NULL;
-      if (!af_store_put_row (store, entry->table, entry->item, &row, outbox_empty, error))
-        return FALSE;
+      /* With nothing pending, the texts stay the chunk's, freed by the reader when the
+       * chunk comes back (free () of what another thread's arena allocated takes that
+       * arena's lock): otherwise they go to SQLite (transfer full, even on failure). */
+      if (outbox_empty)
+        {
+          if (!af_store_put_new_row (store, entry->table, &entry->row, error))
+            return FALSE;
+        }
+      else
+        {
+          entry->row.text = NULL;
+          entry->row.search_text = NULL;
+          if (!af_store_put_row (store, entry->table, entry->item, &row, outbox_empty, error))
+            return FALSE;
+        }
       imported[entry->table]++;
     }
   return TRUE;

@@ -128,6 +128,13 @@ gboolean  af_store_put_row             (AfStore        *self,
                                         AfRow          *row,
                                         gboolean        outbox_empty,
                                         GError        **error);
+/* af_store_put_row () with an empty outbox, @row's texts borrowed: the caller frees
+ * them. An import's texts are freed by its reader thread with the rest of their chunk
+ * rather than by the thread that holds the transaction. */
+gboolean  af_store_put_new_row         (AfStore        *self,
+                                        AfTable         table,
+                                        const AfRow    *row,
+                                        GError        **error);
 /* A bulk import into empty tables (af-store-indexes.c): their secondary indexes are
  * dropped, recorded in the same transaction, and created again by _restore (), which
  * the import calls after its files; every open calls _restore_orphaned () for what an

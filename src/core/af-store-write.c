@@ -163,6 +163,35 @@ step_upsert (AfStore   *self,
   return af_store_step_done (self, stmt, error);
 }
 
+/* @row's texts and @remote_text are borrowed: SQLite has copied them when this returns. */
+static gboolean
+write_row_borrowed (AfStore      *self,
+                    AfTable       table,
+                    const AfRow  *row,
+                    const char   *remote_text,
+                    GError      **error)
+{
+  g_autoptr(AfStmt) stmt = NULL;
+  guint remote_index;
+
+  if (af_store_search_indexes_rows (self, table) && row->columns[0] != NULL)
+    {
+      NewRow written = write_new_row (self, table, row, remote_text, error);
+
+      if (written != NEW_ROW_EXISTS)
+        return written == NEW_ROW_WRITTEN;
+    }
+  stmt = prepare_write (self, table, FALSE, error);
+  if (stmt == NULL)
+    return FALSE;
+  remote_index = bind_row (stmt, table, row);
+  if (remote_text != NULL)
+    sqlite3_bind_text (stmt, remote_index, remote_text, -1, SQLITE_STATIC);
+  /* The index follows in the same transaction; columns[0] is the key. */
+  return af_store_search_index_row (self, table, row->columns[0], row->search_text, step_upsert,
+                                    stmt, error);
+}
+
 /* @row's texts and @remote_text are (transfer full), even on error. */
 static gboolean
 write_row (AfStore      *self,
@@ -174,25 +203,8 @@ write_row (AfStore      *self,
   g_autofree char *search_text = row->search_text;
   g_autofree char *text = row->text;
   g_autofree char *remote = remote_text;
-  g_autoptr(AfStmt) stmt = NULL;
-  guint remote_index;
 
-  if (af_store_search_indexes_rows (self, table) && row->columns[0] != NULL)
-    {
-      NewRow written = write_new_row (self, table, row, remote, error);
-
-      if (written != NEW_ROW_EXISTS)
-        return written == NEW_ROW_WRITTEN;
-    }
-  stmt = prepare_write (self, table, FALSE, error);
-  if (stmt == NULL)
-    return FALSE;
-  remote_index = bind_row (stmt, table, row);
-  if (remote != NULL)
-    sqlite3_bind_text (stmt, remote_index, remote, -1, SQLITE_STATIC);
-  /* The index follows in the same transaction; columns[0] is the key. */
-  return af_store_search_index_row (self, table, row->columns[0], search_text, step_upsert, stmt,
-                                    error);
+  return write_row_borrowed (self, table, row, remote, error);
 }
 
 gboolean
@@ -306,6 +318,15 @@ af_store_put_row (AfStore        *self,
   return af_store_write_row (self, table, local, af_store_seal_text (self, table, local, NULL),
                              row->text,
                              error);
+}
+
+gboolean
+af_store_put_new_row (AfStore      *self,
+                      AfTable       table,
+                      const AfRow  *row,
+                      GError      **error)
+{
+  return write_row_borrowed (self, table, row, NULL, error);
 }
 
 gboolean

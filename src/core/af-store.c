@@ -906,6 +906,22 @@ open_with_key (AfStore     *self,
          && af_store_indexes_restore_orphaned (self, error);
 }
 
+/* SQLite counts every allocation it makes (memory statistics, which nothing here reads)
+ * under a process-wide mutex: a lock and an unlock per malloc and per free, ~2 % of an
+ * import's transaction thread. Off, before SQLite initializes (the guard's
+ * sqlite3_auto_extension () does); a process that used SQLite before keeps them. */
+static void
+configure_library (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 static AfStore *
 open_store (const char  *path,
             gboolean     encrypted,
@@ -915,6 +931,7 @@ open_store (const char  *path,
   g_autoptr(AfCacheKey) key = NULL;
   g_auto(Existing) existing = { FALSE, NULL };
 
+  configure_library ();
   /* Before the first connection: the guard watches connections as they open. */
   af_store_guard_install ();
   if (!check_existing_file (path, &existing, error))
