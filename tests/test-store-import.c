@@ -574,6 +574,8 @@ test_bulk_import (void)
   af_store_set_bulk_import (store, FALSE);
   g_assert_cmpint (af_store_test_pragma (store, "cache_size"), ==, -65536);
   g_assert_cmpint (af_store_test_pragma (store, "journal_size_limit"), ==, 67108864);
+  /* The deferred indexes were built with temp_store = FILE; MEMORY (2) is back. */
+  g_assert_cmpint (af_store_test_pragma (store, "temp_store"), ==, 2);
   g_assert_true (af_store_sync (store, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 100);

@@ -40,6 +40,18 @@
  * (SQLite writes with write() all the same), and only for the build. */
 #define BUILD_MMAP_SIZE "2147418112"
 
+/* The cache keeps SQLite's temporary data in memory (temp_store = MEMORY, af-store.c),
+ * where its sorter allocates every key it sorts on its own and sorts them as a linked
+ * list; with temp_store = FILE it fills one buffer and sorts that in place, and writes
+ * a file only for a sort larger than the page cache (128 MiB of keys in bulk, some
+ * millions of rows: the keys are the indexed columns, in clear in the cache already).
+ * The 10 indexes of 100,000 audits and 400,000 documents: 7,740 M instructions with
+ * MEMORY, 6,871 M with FILE (callgrind); 1.89-2.07 s of CPU, 1.22-1.57 s (sqlite3
+ * shell, alternating, load 1.4-1.7); in the CLI's import (3 rounds alternating, load
+ * 1.7-4.0) the build took 2.11/2.07/1.84 s before, 1.67/1.38/1.82 s after. */
+#define BUILD_TEMP_STORE "FILE"
+#define TEMP_STORE "MEMORY"
+
 static gboolean
 table_is_empty (AfStore   *self,
                 AfTable    table,
@@ -193,12 +205,14 @@ af_store_indexes_restore (AfStore  *self,
   if (statements->len == 0)
     return TRUE;
   af_store_exec (self, "PRAGMA mmap_size = " BUILD_MMAP_SIZE, NULL);
+  af_store_exec (self, "PRAGMA temp_store = " BUILD_TEMP_STORE, NULL);
   ok = af_store_begin_bulk (self, error);
   if (ok && !(create_recorded (self, error) && af_store_commit (self, error)))
     {
       af_store_rollback (self);
       ok = FALSE;
     }
+  af_store_exec (self, "PRAGMA temp_store = " TEMP_STORE, NULL);
   af_store_exec (self, "PRAGMA mmap_size = 0", NULL);
   g_debug ("deferred indexes: %.3f s", (g_get_monotonic_time () - start) / 1e6);
   return ok;
