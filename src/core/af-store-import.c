@@ -43,6 +43,11 @@
  * transactions): pgsz 16000 instead of 4050 (a quarter of the leaves), or automerge 0
  * with one 'optimize' at the end, 2.37-2.54 s of CPU against 2.41 as it is: what FTS5
  * costs is tokenizing and hashing ~30 trigrams a row, not writing or merging segments.
+ * The reader preparing queued chunks itself while it waits for room in the queue (it
+ * waits ~5 s of an import), so that the transaction's thread prepares fewer: in 3
+ * rounds alternating (load 1.3-3.6) that thread still prepared 1.12/0.82/0.81 s of
+ * chunks (1.12/1.05/1.34 before), and the wall time was 18.30/21.56/12.79 s against
+ * 19.10/18.33/16.46: nothing clear, left out.
  * Where the transaction's thread went after that (perf, 500,000 items): the inserts
  * ~36 % (a third of it the primary key's B-tree, keyed by random ids), the FTS5
  * catch-up ~23 %, the deferred indexes ~17 %, writing each commit's WAL ~14 %.
