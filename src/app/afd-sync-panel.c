@@ -8,6 +8,7 @@
 #include "af-store-thread.h"
 #include "afd-cloud.h"
 #include "afd-sync-panel.h"
+#include "afd-width-bin.h"
 
 /* After the network comes back, the first try waits a little (links flap), and each
  * failed try doubles the wait up to the period. */
@@ -462,6 +463,45 @@ start_watching (AfdSyncPanel *self)
     schedule_retry (self);
 }
 
+/* ---- Size ------------------------------------------------------------------------- */
+
+/* The panel's width does not depend on the height it is given: asked for its width at a
+ * height (AdwLeaflet passes the window's height down), a wrapped GtkLabel looks for the
+ * narrowest width that fits by laying its text out again at each step of a binary search;
+ * a failed sync's reason, measured so at every relayout of the sidebar, took ~120 Pango
+ * layouts and most of a 19 ms dispatch. Its width for any height is its width, its height
+ * the one for the width given. */
+static GtkSizeRequestMode
+afd_sync_panel_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+afd_sync_panel_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  AfdSyncPanel *self = AFD_SYNC_PANEL (widget);
+
+  gtk_widget_measure (self->box, orientation,
+                      orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+afd_sync_panel_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  gtk_widget_allocate (AFD_SYNC_PANEL (widget)->box, width, height, baseline, NULL);
+}
+
 /* ---- Life cycle ------------------------------------------------------------------- */
 
 static void
@@ -506,7 +546,10 @@ afd_sync_panel_class_init (AfdSyncPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, cost_label);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, sync_button);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, progress_bar);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = afd_sync_panel_get_request_mode;
+  g_type_ensure (AFD_TYPE_WIDTH_BIN);
+  widget_class->measure = afd_sync_panel_measure;
+  widget_class->size_allocate = afd_sync_panel_size_allocate;
 }
 
 static void

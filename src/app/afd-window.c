@@ -22,6 +22,7 @@
 #include "afd-submit-dialog.h"
 #include "afd-sync-panel.h"
 #include "afd-waiting-list.h"
+#include "afd-width-bin.h"
 #include "afd-window.h"
 
 struct _AfdWindow
@@ -768,6 +769,7 @@ afd_window_class_init (AfdWindowClass *klass)
   g_type_ensure (AFD_TYPE_CONFLICT_LIST);
   g_type_ensure (AFD_TYPE_SYNC_PANEL);
   g_type_ensure (AFD_TYPE_WAITING_LIST);
+  g_type_ensure (AFD_TYPE_WIDTH_BIN);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/auditflow/Desk/afd-window.ui");

@@ -88,6 +88,7 @@
 
 static gboolean rebuild;
 static int backtraces;
+static double slow_ms;
 static char *phases = (char *) "typing,scrolling,pull";
 static char *sessions = (char *) "cold,warm";
 static char *renderers = (char *) "default";
@@ -100,6 +101,9 @@ static const GOptionEntry entries[] = {
     "The phases to run (default typing,scrolling,pull)", "LIST" },
   { "backtraces", 0, 0, G_OPTION_ARG_INT, &backtraces,
     "Print the main thread's stack (gdb) in up to N dispatches longer than 60 ms", "N" },
+  { "slow", 0, 0, G_OPTION_ARG_DOUBLE, &slow_ms,
+    "List every dispatch of a phase longer than MS (wall), with its CLOCK_MONOTONIC span "
+    "for `perf script --time`", "MS" },
   { "sessions", 0, 0, G_OPTION_ARG_STRING, &sessions,
     "The sessions to run, in order: cold (an empty Mesa shader cache) or warm (the one the "
     "last cold session filled), e.g. cold,warm,warm (default cold,warm)", "LIST" },
@@ -328,6 +332,11 @@ typedef struct
   GArray     *gaps;          /* gint64 µs between two ticks */
   GArray     *paints;        /* gint64 µs from a frame's before-paint to its after-paint */
   GArray     *dispatches;    /* gint64 µs of one dispatch */
+  GArray     *slow;          /* Slow: the dispatches longer than --slow */
+  GArray     *lateness;      /* gint64 µs a tick came after the frame interval (>= 0) */
+  gint64      longest_layout; /* µs, a frame's longest layout phase */
+  gint64      longest_draw;  /* µs, a frame's longest snapshot and render (paint phase) */
+  guint       relayouts;     /* the window's toplevel layouts (GdkToplevel::compute-size) */
   gint64      last_tick;
   guint       ticks;
   gint64      longest;       /* µs, the longest dispatch */
@@ -341,6 +350,14 @@ typedef struct
   gint64      started;       /* CLOCK_MONOTONIC µs, the phase's first dispatch */
 } Phase;
 
+/* A dispatch longer than --slow. */
+typedef struct
+{
+  gint64 start;   /* CLOCK_MONOTONIC µs */
+  gint64 took;    /* µs */
+  double cpu;     /* ms of the main thread's CPU */
+} Slow;
+
 static Phase *phase;   /* what the tick callback and the loop record into */
 
 static double
@@ -350,6 +367,19 @@ thread_cpu_ms (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static GdkFrameClock *frame_clock;
+
+/* The frame interval the window's clock aims at (µs): under Xvfb, no vblank, GDK's own
+ * timer at the display's refresh rate (60 Hz: 16.7 ms). */
+static gint64
+refresh_interval (void)
+{
+  gint64 interval = 0;
+
+  gdk_frame_clock_get_refresh_info (frame_clock, 0, &interval, NULL);
+  return interval > 0 ? interval : 16667;
 }
 
 static gboolean
@@ -366,7 +396,10 @@ tick_cb (GtkWidget     *widget,
     {
       gint64 gap = now - phase->last_tick;
 
+      gint64 late = MAX (0, gap - refresh_interval ());
+
       g_array_append_val (phase->gaps, gap);
+      g_array_append_val (phase->lateness, late);
       if (gap > phase->longest_gap)
         {
           phase->longest_gap = gap;
@@ -387,6 +420,45 @@ static void
 before_paint_cb (GdkFrameClock *clock)
 {
   paint_started = g_get_monotonic_time ();
+}
+
+/* The frame's layout and paint phases apart: these handlers run after GTK's own (the
+ * window's layout, the surface's paint), connected once the window is shown. */
+static gint64 phase_mark;
+
+static void
+update_done_cb (GdkFrameClock *clock)
+{
+  phase_mark = g_get_monotonic_time ();
+}
+
+static void
+layout_done_cb (GdkFrameClock *clock)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (phase != NULL && phase_mark != 0)
+    phase->longest_layout = MAX (phase->longest_layout, now - phase_mark);
+  phase_mark = now;
+}
+
+static void
+paint_done_cb (GdkFrameClock *clock)
+{
+  if (phase != NULL && phase_mark != 0)
+    phase->longest_draw = MAX (phase->longest_draw, g_get_monotonic_time () - phase_mark);
+  phase_mark = 0;
+}
+
+/* GDK asks the window for its size (GdkToplevel::compute-size) at each layout of the
+ * toplevel, which a queue_resize anywhere in the window brings about (a queue_allocate
+ * does not): under X11 that is a few round trips to the X server (the monitor's
+ * geometry and work area), which the main thread waits for. */
+static void
+compute_size_cb (GdkToplevel *toplevel)
+{
+  if (phase != NULL)
+    phase->relayouts++;
 }
 
 static void
@@ -483,6 +555,12 @@ iterate (void)
               phase->most_cpu_took = took;
             }
           g_array_append_val (phase->dispatches, took);
+          if (slow_ms > 0 && took >= slow_ms * 1000)
+            {
+              Slow slow = { start, took, cpu };
+
+              g_array_append_val (phase->slow, slow);
+            }
           if (took > phase->longest)
             {
               phase->longest = took;
@@ -511,6 +589,8 @@ phase_new (const char *name)
   p->gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
   p->paints = g_array_new (FALSE, FALSE, sizeof (gint64));
   p->dispatches = g_array_new (FALSE, FALSE, sizeof (gint64));
+  p->slow = g_array_new (FALSE, FALSE, sizeof (Slow));
+  p->lateness = g_array_new (FALSE, FALSE, sizeof (gint64));
   return p;
 }
 
@@ -520,6 +600,8 @@ phase_free (Phase *p)
   g_array_unref (p->gaps);
   g_array_unref (p->paints);
   g_array_unref (p->dispatches);
+  g_array_unref (p->slow);
+  g_array_unref (p->lateness);
   g_free (p);
 }
 
@@ -545,13 +627,14 @@ percentile_ms (GArray *values,
 static void
 phase_print (Phase *p)
 {
-  g_print ("%-*s %4u frames  gap max %6.1f p99 %6.1f ms | dispatch max %6.1f ms "
-           "(main CPU %5.1f ms) p99 %5.1f ms | most main CPU in a dispatch %5.1f ms | "
-           "frame work max %5.1f p50 %5.1f ms\n",
+  g_print ("%-*s %4u frames  gap max %6.1f p99 %6.1f ms (late max %5.1f p99 %5.1f) | "
+           "dispatch max %6.1f ms (main CPU %5.1f ms) p99 %5.1f ms | most main CPU in a "
+           "dispatch %5.1f ms | frame work max %5.1f p50 %5.1f ms | %3u relayouts\n",
            PHASE_NAME_WIDTH, p->name, p->gaps->len, percentile_ms (p->gaps, 100),
-           percentile_ms (p->gaps, 99), p->longest / 1000.0, p->longest_cpu,
+           percentile_ms (p->gaps, 99), percentile_ms (p->lateness, 100),
+           percentile_ms (p->lateness, 99), p->longest / 1000.0, p->longest_cpu,
            percentile_ms (p->dispatches, 99), p->most_cpu, percentile_ms (p->paints, 100),
-           percentile_ms (p->paints, 50));
+           percentile_ms (p->paints, 50), p->relayouts);
   /* Where in the phase the outliers were (a one-off long dispatch among hundreds): the
    * offset from the phase's first dispatch. */
   g_print ("#   %s: longest gap %.1f ms ended at +%.3f s | longest dispatch %.1f ms at +%.3f s "
@@ -559,10 +642,21 @@ phase_print (Phase *p)
            p->name, p->longest_gap / 1000.0, (p->longest_gap_at - p->started) / 1e6,
            p->longest / 1000.0, (p->longest_at - p->started) / 1e6, p->longest_cpu,
            p->most_cpu, p->most_cpu_took / 1000.0, (p->most_cpu_at - p->started) / 1e6);
+  g_print ("#   %s: a frame's longest layout %.1f ms, longest snapshot and render %.1f ms; "
+           "frame interval %.1f ms\n", p->name, p->longest_layout / 1000.0,
+           p->longest_draw / 1000.0, refresh_interval () / 1000.0);
   /* For a profile taken with `perf record -k CLOCK_MONOTONIC`: `perf script --time` cuts
    * its samples to that dispatch. */
   g_print ("#   %s: from %.6f s; its busiest dispatch %.6f,%.6f s (CLOCK_MONOTONIC)\n", p->name,
            p->started / 1e6, p->most_cpu_at / 1e6, (p->most_cpu_at + p->most_cpu_took) / 1e6);
+  for (guint i = 0; i < p->slow->len; i++)
+    {
+      Slow *slow = &g_array_index (p->slow, Slow, i);
+
+      g_print ("#   %s: slow dispatch %5.1f ms (main CPU %5.1f ms) at +%.3f s: %.6f,%.6f s\n",
+               p->name, slow->took / 1000.0, slow->cpu, (slow->start - p->started) / 1e6,
+               slow->start / 1e6, (slow->start + slow->took) / 1e6);
+    }
 }
 
 /* The window doing nothing for a while: the baseline printed before each phase. */
@@ -1042,6 +1136,12 @@ bench_cb (gpointer user_data)
                     G_CALLBACK (before_paint_cb), NULL);
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
                     G_CALLBACK (after_paint_cb), NULL);
+  frame_clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect_after (frame_clock, "update", G_CALLBACK (update_done_cb), NULL);
+  g_signal_connect_after (frame_clock, "layout", G_CALLBACK (layout_done_cb), NULL);
+  g_signal_connect_after (frame_clock, "paint", G_CALLBACK (paint_done_cb), NULL);
+  g_signal_connect (gtk_native_get_surface (GTK_NATIVE (window)), "compute-size",
+                    G_CALLBACK (compute_size_cb), NULL);
   pthread_getcpuclockid (pthread_self (), &main_cpu_clock);
   if (backtraces > 0)
     g_thread_unref (g_thread_new ("watchdog", watchdog_thread, NULL));
@@ -1146,7 +1246,9 @@ run_renderer_sessions (const char *renderer,
   g_auto(GStrv) kinds = g_strsplit (sessions, ",", -1);
   g_autofree char *mesa_dir = NULL;
   g_autofree char *backtraces_arg = g_strdup_printf ("%d", backtraces);
+  g_autofree char *slow_arg = g_strdup_printf ("%g", slow_ms);
   const char *const args[] = { "--session", "--phases", phases, "--backtraces", backtraces_arg,
+                               "--slow", slow_arg,
                                "--window-size", window_size != NULL ? window_size : "",
                                NULL };
   gboolean chosen = !g_str_equal (renderer, "default");
