@@ -466,11 +466,10 @@ start_watching (AfdSyncPanel *self)
 /* ---- Size ------------------------------------------------------------------------- */
 
 /* The panel's width does not depend on the height it is given: asked for its width at a
- * height (AdwLeaflet passes the window's height down), a wrapped GtkLabel looks for the
- * narrowest width that fits by laying its text out again at each step of a binary search;
- * a failed sync's reason, measured so at every relayout of the sidebar, took ~120 Pango
- * layouts and most of a 19 ms dispatch. Its width for any height is its width, its height
- * the one for the width given. */
+ * height (AdwLeaflet passes the window's height down), GTK 4.8's vertical GtkBox would
+ * search over widths for the one that fits, laying out its wrapping cost line again at
+ * each step. Its width for any height is its width, its height the one for the width
+ * given (as AfdWidthBin does for the status line in its row). */
 static GtkSizeRequestMode
 afd_sync_panel_get_request_mode (GtkWidget *widget)
 {

@@ -5,7 +5,8 @@
  * once with a failure for the toast and the line "Offline — N changes waiting", and
  * an edit afterwards updates the count. Nothing waits for a server. And an artwork
  * queued from the window (afd_submit_queue_async) is refused with the core's message
- * when it is bad, and shows in the line when it is good.
+ * when it is bad, and shows in the line when it is good. The line's wrapping label is
+ * measured without GtkBox's searches (AfdWidthBin).
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include "afd-sync-panel.h"
 #include "afd-test-widgets.h"
 #include "afd-waiting-list.h"
+#include "afd-width-bin.h"
 
 typedef struct
 {
@@ -642,6 +644,56 @@ test_cost (void)
   g_assert_nonnull (strstr (text, "2 by stream, 1 refreshed, 1 in full"));
 }
 
+/* The sync line's wrapping label in its row, as the panel has it: asked for its width at
+ * a height, the bin answers the label's width (no search over heights and widths, which
+ * GTK 4.8's GtkBox and GtkLabel do for a bare label), and in a row 250 px wide the label
+ * still wraps to the width it is given. */
+static void
+test_width_bin (void)
+{
+  const char *reason = "Sync failed at 22:15: No AWS region is set, so the cloud cannot be "
+                       "reached from here";
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *bare = gtk_label_new (reason);
+  GtkWidget *label = gtk_label_new (reason);
+  GtkWidget *bin = afd_width_bin_new ();
+  int min, nat, for_height_min, for_height_nat, bare_min, height, one_line;
+
+  g_object_ref_sink (row);
+  g_object_ref_sink (bare);
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkLabel *each = GTK_LABEL (i == 0 ? label : bare);
+
+      gtk_label_set_wrap (each, TRUE);
+      gtk_label_set_max_width_chars (each, 28);
+    }
+  afd_width_bin_set_child (AFD_WIDTH_BIN (bin), label);
+  gtk_widget_set_hexpand (bin, TRUE);
+  gtk_box_append (GTK_BOX (row), gtk_image_new_from_icon_name ("network-idle-symbolic"));
+  gtk_box_append (GTK_BOX (row), bin);
+  gtk_box_append (GTK_BOX (row), gtk_button_new_from_icon_name ("view-refresh-symbolic"));
+  g_assert_true (afd_width_bin_get_child (AFD_WIDTH_BIN (bin)) == label);
+
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, -1, &one_line, NULL, NULL, NULL);
+  gtk_widget_measure (bin, GTK_ORIENTATION_HORIZONTAL, one_line, &for_height_min,
+                      &for_height_nat, NULL, NULL);
+  g_assert_cmpint (for_height_min, ==, min);
+  g_assert_cmpint (for_height_nat, ==, nat);
+  /* What the bin spares: a bare label fits the text on one line, much wider. */
+  gtk_widget_measure (bare, GTK_ORIENTATION_HORIZONTAL, one_line, &bare_min, NULL, NULL, NULL);
+  g_assert_cmpint (bare_min, >, nat);
+
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, 250, NULL, &height, NULL, NULL);
+  gtk_widget_allocate (row, 250, height, -1, NULL);
+  g_assert_cmpint (gtk_widget_get_width (label), >=, min);
+  g_assert_cmpint (gtk_widget_get_width (label), <=, 250);
+  g_assert_cmpint (gtk_widget_get_height (label), >, one_line);   /* wrapped */
+  g_object_unref (bare);
+  g_object_unref (row);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,5 +721,6 @@ main (int   argc,
   g_test_add_func ("/sync-panel/waiting-list", test_waiting_list);
   g_test_add_func ("/sync-panel/submit-dialog", test_submit_dialog);
   g_test_add_func ("/sync-panel/cost", test_cost);
+  g_test_add_func ("/sync-panel/width-bin", test_width_bin);
   return g_test_run ();
 }
