@@ -356,6 +356,7 @@ typedef struct
   gint64 start;   /* CLOCK_MONOTONIC µs */
   gint64 took;    /* µs */
   double cpu;     /* ms of the main thread's CPU */
+  gboolean frame; /* a frame was drawn in it */
 } Slow;
 
 static Phase *phase;   /* what the tick callback and the loop record into */
@@ -415,6 +416,7 @@ tick_cb (GtkWidget     *widget,
  * before-paint to its after-paint. The idle figure tells a full redraw from a redraw of
  * the damaged region only (a blinking text cursor). */
 static gint64 paint_started;
+static guint paints;    /* frames drawn so far */
 
 static void
 before_paint_cb (GdkFrameClock *clock)
@@ -466,6 +468,7 @@ after_paint_cb (GdkFrameClock *clock)
 {
   gint64 took = g_get_monotonic_time () - paint_started;
 
+  paints++;
   if (phase != NULL && paint_started != 0)
     g_array_append_val (phase->paints, took);
   paint_started = 0;
@@ -536,6 +539,7 @@ iterate (void)
     {
       gint64 start = g_get_monotonic_time ();
       double cpu = thread_cpu_ms ();
+      guint paints_before = paints;
       gint64 took;
 
       if (backtraces > 0)
@@ -557,7 +561,7 @@ iterate (void)
           g_array_append_val (phase->dispatches, took);
           if (slow_ms > 0 && took >= slow_ms * 1000)
             {
-              Slow slow = { start, took, cpu };
+              Slow slow = { start, took, cpu, paints != paints_before };
 
               g_array_append_val (phase->slow, slow);
             }
@@ -653,9 +657,10 @@ phase_print (Phase *p)
     {
       Slow *slow = &g_array_index (p->slow, Slow, i);
 
-      g_print ("#   %s: slow dispatch %5.1f ms (main CPU %5.1f ms) at +%.3f s: %.6f,%.6f s\n",
-               p->name, slow->took / 1000.0, slow->cpu, (slow->start - p->started) / 1e6,
-               slow->start / 1e6, (slow->start + slow->took) / 1e6);
+      g_print ("#   %s: slow dispatch %5.1f ms (main CPU %5.1f ms, %s) at +%.3f s: %.6f,%.6f s\n",
+               p->name, slow->took / 1000.0, slow->cpu, slow->frame ? "a frame" : "no frame",
+               (slow->start - p->started) / 1e6, slow->start / 1e6,
+               (slow->start + slow->took) / 1e6);
     }
 }
 
@@ -1064,6 +1069,7 @@ bench_note_during_pull (GtkWidget  *window,
 {
   g_autofree char *opened = audit_id (N_AUDITS / 2);
   Phase *pulling = phase_new ("note during a pull");
+  Phase *idle_pull;
   GtkWidget *page, *notes;
   gint64 start, longest_read, reads_alone, reads_pull;
   guint letters = 0;
@@ -1095,7 +1101,14 @@ bench_note_during_pull (GtkWidget  *window,
 
   /* Item 1's "readers as needed": does a read on the store's thread wait on the pull? */
   reads_alone = reads_while (window, path, FALSE, FALSE, &letters);
+  /* The same pull with nothing typed: the machine's and the pull's own stalls, the
+   * baseline of the phase above (a gap here is not the notes' doing). */
+  idle_pull = phase_new ("pull, nothing typed");
+  phase = idle_pull;
   reads_pull = reads_while (window, path, TRUE, FALSE, &letters);
+  phase = NULL;
+  phase_print (idle_pull);
+  phase_free (idle_pull);
   g_print ("#   a first queue page read through the store's thread answered in at most: "
            "%.1f ms alone | %.1f ms during a pull | %.1f ms during a pull with notes typed\n",
            reads_alone / 1000.0, reads_pull / 1000.0, longest_read / 1000.0);
