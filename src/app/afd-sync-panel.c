@@ -463,44 +463,6 @@ start_watching (AfdSyncPanel *self)
     schedule_retry (self);
 }
 
-/* ---- Size ------------------------------------------------------------------------- */
-
-/* The panel's width does not depend on the height it is given: asked for its width at a
- * height (AdwLeaflet passes the window's height down), GTK 4.8's vertical GtkBox would
- * search over widths for the one that fits, laying out its wrapping cost line again at
- * each step. Its width for any height is its width, its height the one for the width
- * given (as AfdWidthBin does for the status line in its row). */
-static GtkSizeRequestMode
-afd_sync_panel_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-afd_sync_panel_measure (GtkWidget      *widget,
-                        GtkOrientation  orientation,
-                        int             for_size,
-                        int            *minimum,
-                        int            *natural,
-                        int            *minimum_baseline,
-                        int            *natural_baseline)
-{
-  AfdSyncPanel *self = AFD_SYNC_PANEL (widget);
-
-  gtk_widget_measure (self->box, orientation,
-                      orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size,
-                      minimum, natural, minimum_baseline, natural_baseline);
-}
-
-static void
-afd_sync_panel_size_allocate (GtkWidget *widget,
-                              int        width,
-                              int        height,
-                              int        baseline)
-{
-  gtk_widget_allocate (AFD_SYNC_PANEL (widget)->box, width, height, baseline, NULL);
-}
-
 /* ---- Life cycle ------------------------------------------------------------------- */
 
 static void
@@ -545,10 +507,8 @@ afd_sync_panel_class_init (AfdSyncPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, cost_label);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, sync_button);
   gtk_widget_class_bind_template_child (widget_class, AfdSyncPanel, progress_bar);
-  widget_class->get_request_mode = afd_sync_panel_get_request_mode;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   g_type_ensure (AFD_TYPE_WIDTH_BIN);
-  widget_class->measure = afd_sync_panel_measure;
-  widget_class->size_allocate = afd_sync_panel_size_allocate;
 }
 
 static void

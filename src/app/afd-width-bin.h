@@ -5,9 +5,10 @@
  *
  * GTK 4.8's GtkBox gives the width of a horizontal row with a height-for-width child
  * (a wrapping label) by a binary search over heights, and the label answers each height
- * with a binary search over widths of its own Pango layout (get_width_for_height): a
- * sync status of two lines in the sidebar took ~260 layouts, and most of a 19 ms
- * dispatch, at each relayout of the window after its text changed. In this bin the
+ * with a binary search over widths of its own Pango layout (get_width_for_height): when
+ * a sync ended, its status line in the sidebar (three lines of a failure's reason) was
+ * laid out ~260 times in the dispatch that showed it, 18-19 ms of main-thread CPU at
+ * 200,000 audits; 14 times in this bin, and that dispatch 6-9 ms. In this bin the
  * label is only asked for its width for any height (its minimum and natural widths,
  * which GTK caches), then for its height at the width it is given: the row is laid
  * out as before where its width is the label's natural or minimum one.

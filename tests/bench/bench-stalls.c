@@ -9,6 +9,18 @@
  * and, before each phase, the same measures while the window does nothing (the
  * baseline of this machine and display in the same run).
  *
+ * Next to each raw gap, its lateness: how much longer than the frame interval the clock
+ * aims at (gdk_frame_clock_get_refresh_info: 16.7 ms under Xvfb, whose frames GDK paces
+ * with a timer, so that an idle window's gaps are 17-22 ms, not 16.7). The raw gap is the
+ * figure of the target; the lateness tells a late frame from the timer's own slack.
+ * Each phase also counts the window's relayouts (GdkToplevel::compute-size: any
+ * queue_resize in the window brings one at the next frame, and under X11 it costs a few
+ * round trips to the X server that the main thread waits for) and gives a frame's longest
+ * layout and longest snapshot + render. --slow MS lists every dispatch longer than MS,
+ * with its main-thread CPU, whether it drew a frame, and its CLOCK_MONOTONIC span for
+ * `perf script --time` (perf record -k CLOCK_MONOTONIC; a dispatch far longer than its
+ * CPU waited: for the X server, for a core, see `perf record -e sched:sched_switch`).
+ *
  * The phases:
  *   typing    win.search (Ctrl+F), then words of 6 letters typed as real key events
  *             (XTest, 110 ms apart), the results awaited, Ctrl+A + BackSpace, awaited;
@@ -17,7 +29,8 @@
  *   note+pull an audit opened, letters typed into its notes (XTest) while another
  *             connection writes 10,000 audits in pages of 100 on a thread at background
  *             priority (as the app's sync job), then the window told, as the sync panel
- *             does at the end of a pull.
+ *             does at the end of a pull; then the same pull with nothing typed ("pull,
+ *             nothing typed"), the baseline of the phase under the same load.
  *
  * Each window is a session of its own, a child process with its own Mesa shader cache
  * (bench-session.h): llvmpipe compiles a shader on the main thread the first time it
