@@ -55,6 +55,18 @@
  * named and puts the lines side by side.
  * One run at a time: a lock in the cache's directory refuses a second.
  *
+ * What the figures showed (2 cores, another benchmark and test suites running, load 1-6):
+ * a long dispatch is mostly waiting, not the app's CPU. Dispatches of 90-160 ms used
+ * 0.2-2 ms of the main thread's CPU, in the idle baselines and in "pull, nothing typed"
+ * as in the phases; the main thread's sched_switch stacks show it waiting in
+ * xcb_wait_for_reply (the toplevel relayout's X round trips: XGetGeometry,
+ * XTranslateCoordinates, XInternAtom, XGetWindowProperty for the monitor's work area,
+ * asked anew each time with no window manager under Xvfb; a text cursor's
+ * XIGetClientPointer at each snapshot of an entry) and runnable without a core. Scrolling
+ * relayouts the window at every frame (GTK 4.8's list view makes and drops row widgets,
+ * each a queue_resize): ~2.4 compute-size a frame. Compare the main CPU figures before
+ * and after a change; the gaps vary with the load from run to run.
+ *
  * The cache is built once (about a minute) under the build directory and reused:
  *   tests/run-xvfb.sh build/tests/bench/bench-stalls [--rebuild] [--sessions cold,warm]
  *     [--phases typing,scrolling,pull] [--renderers gl,cairo] [--window-size 960x600]
