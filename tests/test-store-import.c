@@ -274,12 +274,17 @@ test_files_one_pipeline (void)
     }
 }
 
+/* Runs when the import to kill reports items stored, the import stopped (SIGSTOP). */
+typedef void (*WhileStopped) (const char *db);
+
 /* `auditflow-cli --db @db import @path [@then]`, killed with SIGKILL as soon as it
- * reports items stored in a file's transaction (its debug log); TRUE when it died of it. */
+ * reports items stored in a file's transaction (its debug log), after @while_stopped
+ * (nullable) ran; TRUE when it died of it. */
 static gboolean
-import_killed_mid_file (const char *db,
-                        const char *path,
-                        const char *then)
+import_killed_mid_file_full (const char   *db,
+                             const char   *path,
+                             const char   *then,
+                             WhileStopped  while_stopped)
 {
   const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "import", path, then, NULL };
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_MESSAGES_DEBUG", "af-store", TRUE);
@@ -300,12 +305,27 @@ import_killed_mid_file (const char *db,
   /* GLib writes debug messages to stdout. */
   while (getline (&line, &size, out) >= 0)
     if (!killed && strstr (line, "import: ") != NULL && strstr (line, "not committed") != NULL)
-      killed = kill (pid, SIGKILL) == 0;
+      {
+        if (while_stopped != NULL)
+          {
+            g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+            while_stopped (db);
+          }
+        killed = kill (pid, SIGKILL) == 0;
+      }
   free (line);
   fclose (out);
   waitpid (pid, &status, 0);
   g_spawn_close_pid (pid);
   return killed && WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL;
+}
+
+static gboolean
+import_killed_mid_file (const char *db,
+                        const char *path,
+                        const char *then)
+{
+  return import_killed_mid_file_full (db, path, then, NULL);
 }
 
 static void
@@ -456,7 +476,10 @@ static guint search_count (AfStore    *store,
 static void
 test_bulk_deferred_indexes (void)
 {
-  g_autoptr(AfStore) store = open_store ("deferred.db");
+  /* Not new when the import starts: a new cache would be held exclusively until the
+   * bulk ends (test_killed_creating ()), and the raw file is read in between. */
+  AfStore *created = open_store ("deferred.db");
+  g_autoptr(AfStore) store = (g_object_unref (created), open_store ("deferred.db"));
   g_autofree char *db = af_test_scratch ("deferred.db");
   g_autofree char *path = write_file_full ("deferred.json", "doc", "deferred.pdf", MANY, G_MAXUINT);
   g_autofree char *more = write_file_full ("deferred-more.json", "more", "more.pdf", 10, G_MAXUINT);
@@ -540,6 +563,81 @@ test_killed_with_deferred_indexes (void)
   g_assert_cmpint (deferred, ==, 0);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300);
   g_assert_cmpuint (search_count (store, "firstfile"), ==, 300);
+  g_clear_object (&store);
+  assert_cache_sound (db);
+}
+
+/* `auditflow-cli list documents` on the cache that the stopped import is creating: it
+ * waits for its busy timeout, then says why, and the cache is not touched. */
+static void
+list_while_created (const char *db)
+{
+  g_autofree char *dir = af_test_scratch ("created-home");
+  const char *args[] = { "list", "documents", NULL };
+  g_auto(AfTestRun) run = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  af_test_run_cli (dir, db, NULL, args, &run);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "the cache is busy: an import is creating it"));
+  g_assert_null (strstr (run.err, "damaged"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+}
+
+/* Bytes 18 and 19 of the raw file's header say WAL mode (2), not a rollback journal (1). */
+static gboolean
+in_wal_mode (const char *db)
+{
+  g_autofree char *header = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (db, &header, &length, NULL));
+  return length >= 100 && header[18] == 2 && header[19] == 2;
+}
+
+/* An import into a new cache builds it with a rollback journal, held exclusively
+ * (af-store-creating.c): another command meanwhile is told so; killed in the middle of
+ * its second file, the cache opens (the CLI lists it) with exactly the first file, the
+ * deferred indexes built and the journal's file rolled back, and is in WAL mode again. */
+static void
+test_killed_creating (void)
+{
+  g_autofree char *db = af_test_scratch ("killed-creating.db");
+  g_autofree char *dir = af_test_scratch ("killed-creating-home");
+  g_autofree char *first = write_file_full ("killed-creating-first.json", "first", "createdfile.pdf",
+                                            300, G_MAXUINT);
+  g_autofree char *big = write_file ("killed-creating-big.json", 4 * MANY, G_MAXUINT);
+  g_autofree char *journal = g_strconcat (db, "-journal", NULL);
+  const char *args[] = { "list", "documents", "--limit", "1000", NULL };
+  g_auto(AfTestRun) run = { 0 };
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 indexes = 0, deferred = 0;
+
+  if (g_getenv ("AF_CLI") == NULL)
+    {
+      g_test_fail_printf ("AF_CLI is not set: the CLI to kill is unknown");
+      return;
+    }
+  g_assert_true (import_killed_mid_file_full (db, first, big, list_while_created));
+  /* Killed in the middle of a transaction: its journal is there, to be rolled back. */
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
+  af_test_run_cli (dir, db, NULL, args, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\n300 documents\n"));
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_true (in_wal_mode (db));
+  assert_cache_sound (db);
+  read_indexes (db, &indexes, &deferred);
+  g_assert_cmpint (deferred, ==, 0);
+
+  store = open_store ("killed-creating.db");
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300);
+  g_assert_cmpint (count (store, AF_TABLE_AUDITS), ==, 4);
+  g_assert_cmpuint (search_count (store, "createdfile"), ==, 300);
+  g_assert_true (af_store_import_file (store, big, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300 + 4 * MANY);
   g_clear_object (&store);
   assert_cache_sound (db);
 }
@@ -704,6 +802,7 @@ main (int   argc,
   g_test_add_func ("/store-import/bulk-deferred-indexes", test_bulk_deferred_indexes);
   g_test_add_func ("/store-import/killed-with-deferred-indexes", test_killed_with_deferred_indexes);
   g_test_add_func ("/store-import/search-after-file", test_search_after_file);
+  g_test_add_func ("/store-import/killed-creating", test_killed_creating);
 
   status = g_test_run ();
   af_test_scratch_remove ();

@@ -35,6 +35,8 @@ struct _AfStore
   gboolean    search_deferred;        /* af_store_search_defer () until _catch_up () */
   gint64      search_deferred_after[AF_N_TABLES]; /* the largest rowid before the deferral */
   gboolean    bulk_import;            /* af_store_set_bulk_import () */
+  gboolean    created;                /* the open created the cache (af-store-creating.c) */
+  gboolean    creating;               /* built with a rollback journal, held exclusively */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope:
@@ -139,6 +141,19 @@ gboolean  af_store_put_new_row         (AfStore        *self,
  * dropped, recorded in the same transaction, and created again by _restore (), which
  * the import calls after its files; every open calls _restore_orphaned () for what an
  * import killed before left (not while the importing process still runs). */
+/* A bulk import into a new cache (af-store-creating.c): begin FALSE when the cache
+ * stays as it is (not new, or another connection has it open). */
+gboolean  af_store_creating_begin      (AfStore        *self);
+gboolean  af_store_creating_end        (AfStore        *self,
+                                        GError        **error);
+/* The header of a cache of ours with a rollback journal: being created, or the import
+ * that created it was killed. */
+gboolean  af_store_creating_header     (const guint8    header[100]);
+/* Waits for the import creating @db's cache (the busy timeout); FALSE with
+ * AF_STORE_ERROR_BUSY when it still runs. */
+gboolean  af_store_creating_wait       (sqlite3        *db,
+                                        const char     *path,
+                                        GError        **error);
 gboolean  af_store_indexes_defer       (AfStore        *self,
                                         GError        **error);
 gboolean  af_store_indexes_restore     (AfStore        *self,

@@ -417,9 +417,16 @@ void
 af_store_set_bulk_import (AfStore  *self,
                           gboolean  bulk)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (AF_IS_STORE (self));
 
   self->bulk_import = bulk;
+  /* A new cache is built with a rollback journal (af-store-creating.c). */
+  if (bulk)
+    af_store_creating_begin (self);
+  else if (!af_store_creating_end (self, &error))
+    g_debug ("the new cache stays with a rollback journal until its next open: %s", error->message);
   af_store_exec (self, bulk ? "PRAGMA cache_size = " BULK_CACHE_SIZE
                             : "PRAGMA cache_size = " CACHE_SIZE, NULL);
   /* In bulk the WAL grows to ~1 GiB (wal_hook ()) and starts over after the writer's
@@ -516,10 +523,10 @@ refuse_corrupt (const char  *path,
 /* The 100-byte SQLite header, read with plain I/O so that nothing can write. */
 static gboolean
 check_header (const char  *path,
+              guint8       header[100],
               gboolean    *out_empty,
               GError     **error)
 {
-  guint8 header[100];
   size_t length;
   FILE *file = g_fopen (path, "rb");
 
@@ -529,13 +536,13 @@ check_header (const char  *path,
                    "%s: cannot read: %s", path, g_strerror (errno));
       return FALSE;
     }
-  length = fread (header, 1, sizeof header, file);
+  length = fread (header, 1, 100, file);
   fclose (file);
 
   *out_empty = length == 0;
   if (length == 0)
     return TRUE;
-  if (length < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+  if (length < 100 || memcmp (header, "SQLite format 3", 16) != 0)
     return refuse_corrupt (path, "not an SQLite database", error);
   return TRUE;
 }
@@ -595,6 +602,26 @@ open_read_only (const char *path)
       return NULL;
     }
   return db;
+}
+
+/* A cache of ours that an import is creating, or was creating when it was killed
+ * (af-store-creating.c): read without immutable=1, which would read pages half
+ * written, and read-write, so that SQLite rolls back the file under way. */
+static sqlite3 *
+open_being_created (const char  *path,
+                    GError     **error)
+{
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    {
+      sqlite3_close (db);
+      return open_read_only (path);
+    }
+  if (af_store_creating_wait (db, path, error))
+    return db;
+  sqlite3_close (db);
+  return NULL;
 }
 
 static gboolean
@@ -665,6 +692,7 @@ check_existing_file (const char  *path,
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInfo) info = NULL;
+  guint8 header[100];
   gboolean empty = FALSE;
   gboolean ok;
   sqlite3 *db;
@@ -673,12 +701,19 @@ check_existing_file (const char  *path,
                             NULL);
   if (info == NULL)
     return TRUE;   /* no file yet: it will be created */
-  if (!check_header (path, &empty, error))
+  if (!check_header (path, header, &empty, error))
     return FALSE;
   if (empty)
     return TRUE;
 
-  db = open_read_only (path);
+  if (af_store_creating_header (header))
+    {
+      db = open_being_created (path, error);
+      if (db == NULL && error != NULL && *error != NULL)
+        return FALSE;
+    }
+  else
+    db = open_read_only (path);
   if (db == NULL)
     return refuse_corrupt (path, "SQLite cannot open it", error);
   ok = check_schema (db, path, g_file_info_get_size (info), error);
@@ -948,6 +983,7 @@ open_store (const char  *path,
     }
   self = g_object_new (AF_TYPE_STORE, NULL);
   self->path = g_strdup (path);
+  self->created = !existing.exists;
   if (!open_with_key (self, key, error))
     return NULL;
   return g_steal_pointer (&self);

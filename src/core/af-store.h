@@ -36,6 +36,7 @@ typedef enum
   AF_STORE_ERROR_NO_IDENTITY,    /* an edit needs the reviewer's e-mail */
   AF_STORE_ERROR_INJECTED,       /* a test's failure point fired */
   AF_STORE_ERROR_INTEGRITY,      /* an item's encrypted values do not authenticate */
+  AF_STORE_ERROR_BUSY,           /* an import is creating the cache (af_store_open) */
 } AfStoreError;
 
 #define AF_STORE_SCHEMA_VERSION 5
@@ -133,7 +134,9 @@ gboolean    af_store_import_files_at   (AfStore            *self,
  * take back the last files), and af_store_sync() then makes everything committed
  * durable at once, before the command reports success. The connection also keeps
  * twice the pages in memory meanwhile (128 MiB), so that a file's transaction is not
- * written out and read back while it runs. */
+ * written out and read back while it runs. A cache that this open created is built
+ * with a rollback journal and held exclusively until the bulk ends (another open meets
+ * AF_STORE_ERROR_BUSY meanwhile), then put back in WAL mode (af-store-creating.c). */
 void        af_store_set_bulk_import   (AfStore        *self,
                                         gboolean        bulk);
 /* Waits until everything committed so far is on the disk (the cache and its WAL). */
