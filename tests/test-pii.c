@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "af-codec.h"
 #include "af-crypto.h"
@@ -577,6 +578,106 @@ test_migration_killed (void)
   assert_migrated (db, objects_dir, hashes);
 }
 
+/* The 24 bytes after "AFS1" in a sealed value: its nonce (af-crypto.c). */
+#define SEALED_NONCE_OFFSET 4
+#define SEALED_NONCE_BYTES 24
+#define NONCE_THREADS 4
+#define NONCES_PER_THREAD 2000   /* more than a thread's pool of nonces holds */
+
+typedef struct
+{
+  AfCacheKey *key;
+  GPtrArray  *sealed;   /* (owned) GBytes */
+} SealJob;
+
+static gpointer
+seal_many (gpointer data)
+{
+  SealJob *job = data;
+
+  for (guint i = 0; i < NONCES_PER_THREAD; i++)
+    g_ptr_array_add (job->sealed, af_crypto_seal (job->key, W2_SSN, strlen (W2_SSN), "nonce-test"));
+  return NULL;
+}
+
+/* Adds the nonce of @sealed to @seen; FALSE when it was there already. */
+static gboolean
+nonce_is_new (GHashTable *seen,
+              GBytes     *sealed)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (sealed, &length);
+
+  g_assert_cmpuint (length, >, SEALED_NONCE_OFFSET + SEALED_NONCE_BYTES);
+  return g_hash_table_add (seen, g_bytes_new (data + SEALED_NONCE_OFFSET, SEALED_NONCE_BYTES));
+}
+
+/* The nonce a child sealed with after fork (), read from a pipe. */
+static GBytes *
+seal_in_child (AfCacheKey *key)
+{
+  guint8 sealed[64];
+  gssize n = 0;
+  int fds[2];
+  pid_t pid;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autoptr(GBytes) value = af_crypto_seal (key, W2_SSN, strlen (W2_SSN), "nonce-test");
+
+      _exit (write (fds[1], g_bytes_get_data (value, NULL), g_bytes_get_size (value)) > 0 ? 0 : 1);
+    }
+  close (fds[1]);
+  n = read (fds[0], sealed, sizeof sealed);
+  close (fds[0]);
+  waitpid (pid, NULL, 0);
+  g_assert_cmpint (n, >, SEALED_NONCE_OFFSET + SEALED_NONCE_BYTES);
+  return g_bytes_new (sealed, n);
+}
+
+/* Nonces come from a per-thread pool (af-crypto.c): every sealed value has its own,
+ * across threads, across refills of the pools and across fork (), and still opens. */
+static void
+test_nonces_unique (void)
+{
+  g_autoptr(AfCacheKey) key = af_cache_key_new_random ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                      (GDestroyNotify) g_bytes_unref, NULL);
+  SealJob jobs[NONCE_THREADS];
+  GThread *threads[NONCE_THREADS];
+  g_autoptr(GBytes) parent_first = af_crypto_seal (key, W2_SSN, strlen (W2_SSN), "nonce-test");
+  g_autoptr(GBytes) child = seal_in_child (key);
+  g_autoptr(GBytes) parent_next = af_crypto_seal (key, W2_SSN, strlen (W2_SSN), "nonce-test");
+
+  g_assert_true (nonce_is_new (seen, parent_first));
+  g_assert_true (nonce_is_new (seen, child));
+  g_assert_true (nonce_is_new (seen, parent_next));
+  for (guint t = 0; t < NONCE_THREADS; t++)
+    {
+      jobs[t] = (SealJob) { key, g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref) };
+      threads[t] = g_thread_new ("seal", seal_many, &jobs[t]);
+    }
+  for (guint t = 0; t < NONCE_THREADS; t++)
+    {
+      g_thread_join (threads[t]);
+      for (guint i = 0; i < jobs[t].sealed->len; i++)
+        g_assert_true (nonce_is_new (seen, g_ptr_array_index (jobs[t].sealed, i)));
+      g_ptr_array_unref (jobs[t].sealed);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 3 + NONCE_THREADS * NONCES_PER_THREAD);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) plain = af_crypto_open (key, g_bytes_get_data (child, NULL),
+                                              g_bytes_get_size (child), "nonce-test", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), W2_SSN, strlen (W2_SSN));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -592,6 +693,7 @@ main (int   argc,
   g_test_add_func ("/pii/no-plaintext-at-rest", test_no_plaintext_at_rest);
   g_test_add_func ("/pii/tampered", test_tampered_value);
   g_test_add_func ("/pii/mask", test_mask);
+  g_test_add_func ("/pii/nonces-unique", test_nonces_unique);
   g_test_add_func ("/pii/migration", test_migration);
   g_test_add_func ("/pii/migration-killed", test_migration_killed);
 
