@@ -548,7 +548,9 @@ test_stream_resume (Fixture       *fixture,
 
 #define KILL_RECORDS 1100   /* two GetRecords batches: 1,000 (the most one answer holds), 100 */
 
-/* `auditflow-cli --json sync --pull-only` on the fixture's cache; its exit status. */
+/* `auditflow-cli --json sync --pull-only` on the fixture's cache; its exit status. Its
+ * output is always captured, even when the caller does not want it (out NULL): inherited,
+ * it would land in the test's own TAP stream. */
 static int
 cli_sync (Fixture  *fixture,
           char    **env,
@@ -556,15 +558,18 @@ cli_sync (Fixture  *fixture,
 {
   g_autofree char *db = g_build_filename (fixture->dir, "cache.db", NULL);
   const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "--json", "sync", "--pull-only", NULL };
+  g_autofree char *captured = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
   g_assert_nonnull (argv[0]);
-  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status,
-                &error);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &captured, &err,
+                &status, &error);
   g_assert_no_error (error);
   g_test_message ("auditflow-cli sync: %s", err);
+  if (out != NULL)
+    *out = g_steal_pointer (&captured);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
