@@ -211,6 +211,32 @@ test_string_escapes (void)
   g_assert_cmpuint (out->len, ==, strlen (out->str));
 }
 
+/* The writer scans sixteen aligned bytes at a time: an escape and the end of the text
+ * are found wherever the text starts in its block and wherever they stand. */
+static void
+test_string_escape_positions (void)
+{
+  char buffer[96];
+
+  for (guint start = 0; start < 16; start++)
+    for (guint at = 0; at < 40; at++)
+      {
+        g_autoptr(GString) out = g_string_new (NULL);
+        g_autofree char *before = g_strnfill (at, 'a');
+        g_autofree char *expected = g_strdup_printf ("\"%s\\n%sb\"", before, before);
+        char *text = buffer + start;
+
+        memset (buffer, '"', sizeof buffer);
+        memset (text, 'a', at);
+        text[at] = '\n';
+        memset (text + at + 1, 'a', at);
+        text[2 * at + 1] = 'b';
+        text[2 * at + 2] = '\0';
+        af_codec_write_json_string (out, text);
+        g_assert_cmpstr (out->str, ==, expected);
+      }
+}
+
 /* Strings are validated as UTF-8 only when a byte has its high bit; that must not let
  * a broken sequence after plain ASCII through. */
 static void
@@ -226,9 +252,10 @@ test_utf8_after_ascii (void)
   assert_item_error ("{\"ascii \xe2\x82\":{\"S\":\"x\"}}", AF_CODEC_ERROR_MALFORMED, "UTF-8");
 }
 
-/* The reader skips plain string content eight bytes at a time: whatever ends a run (a
- * quote, an escape, a control character) or needs UTF-8 validation must be seen at
- * every position, in the first, middle or last bytes of a word and in the tail. */
+/* The reader skips plain string content sixteen or eight bytes at a time: whatever ends
+ * a run (a quote, an escape, a control character) or needs UTF-8 validation must be
+ * seen at every position, in the first, middle or last bytes of a block and in the
+ * tail. */
 static void
 test_string_scan_positions (void)
 {
@@ -238,7 +265,7 @@ test_string_scan_positions (void)
   };
   static const char * const refused[] = { "\x01", "\x1f", "\n", "\xc3", "\xff", "\xe2\x82" };
 
-  for (guint offset = 0; offset < 20; offset++)
+  for (guint offset = 0; offset < 40; offset++)
     {
       g_autofree char *pad = g_strnfill (offset, 'x');
 
@@ -472,6 +499,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/codec/plain-numbers", test_plain_numbers);
   g_test_add_func ("/codec/numbers-validated", test_numbers_validated);
   g_test_add_func ("/codec/string-escapes", test_string_escapes);
+  g_test_add_func ("/codec/string-escape-positions", test_string_escape_positions);
   g_test_add_func ("/codec/utf8-after-ascii", test_utf8_after_ascii);
   g_test_add_func ("/codec/string-scan-positions", test_string_scan_positions);
   g_test_add_func ("/codec/many-members-out-of-order", test_many_members_out_of_order);

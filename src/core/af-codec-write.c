@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "af-codec-scan.h"
 #include "af-value-private.h"
 
 typedef void (*WriteFunc) (GString *out, const AfValue *value);
@@ -39,12 +40,6 @@ append (GString    *out,
 
 #define APPEND_LITERAL(out, literal) append ((out), (literal), sizeof (literal) - 1)
 
-/* The bytes a JSON string cannot hold as they are (the NUL ends the text): one table
- * lookup per byte rather than three comparisons. */
-static const guint8 needs_escape[256] = {
-  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
-};
-
 static void
 write_escape (GString *out,
               guchar   c)
@@ -62,6 +57,54 @@ write_escape (GString *out,
     }
 }
 
+/* The first byte from @p on that needs an escape (or the NUL that ends the text).
+ * Sixteen bytes at a time where SSE2 is (af-codec-scan.h): the loads are aligned, so
+ * that none crosses into a page past the text's end; the bytes before @p in the first
+ * block are masked off. Callgrind, the CLI importing 2,500 audits + 7,500 documents:
+ * af_codec_write_json_string () went from 157.7 M instructions to 126.9 M (the whole
+ * import 1,624 M to 1,594 M).
+ * Not under AddressSanitizer, which would see the aligned loads read outside the
+ * text's block. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#endif
+
+#if defined(AF_CODEC_SCAN_SSE2) && !defined(UNDER_ASAN)
+static inline const guchar *
+skip_unescaped (const guchar *p)
+{
+  guint offset = (guintptr) p & 15;
+  const guchar *block = p - offset;
+  int found = af_codec_scan_ends (_mm_load_si128 ((const __m128i *) block)) & (0xffff << offset);
+
+  while (found == 0)
+    {
+      block += 16;
+      found = af_codec_scan_ends (_mm_load_si128 ((const __m128i *) block));
+    }
+  return block + __builtin_ctz (found);
+}
+#else
+/* The bytes a JSON string cannot hold as they are (the NUL ends the text): one table
+ * lookup per byte rather than three comparisons. */
+static const guint8 needs_escape[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+static inline const guchar *
+skip_unescaped (const guchar *p)
+{
+  while (!needs_escape[*p])
+    p++;
+  return p;
+}
+#endif
+
 /* Copies the runs between escapes whole, so a text without any (nearly all of them)
  * costs one scan and one copy. */
 void
@@ -75,8 +118,7 @@ af_codec_write_json_string (GString    *out,
     {
       const guchar *run = p;
 
-      while (!needs_escape[*p])
-        p++;
+      p = skip_unescaped (p);
       append (out, (const char *) run, p - run);
       if (*p == '\0')
         break;

@@ -5,9 +5,8 @@
 #include "af-value-private.h"
 
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+
+#include "af-codec-scan.h"
 
 G_DEFINE_QUARK (af-codec-error-quark, af_codec_error)
 
@@ -304,29 +303,22 @@ skip_plain_words (Reader *reader,
     *seen |= 0x80;
 }
 
-#ifdef __SSE2__
-/* The same sixteen bytes at a time (SSE2, in every x86-64): a compare per kind of end
- * byte and one mask, instead of the word's bit tricks. Callgrind, the CLI importing
- * 2,500 audits + 7,500 documents: read_string_span () went from 199.3 M instructions
- * to 148.2 M (the whole import 1,676 M to 1,624 M). The last fifteen bytes of the
+#ifdef AF_CODEC_SCAN_SSE2
+/* The same sixteen bytes at a time (af-codec-scan.h): a compare per kind of end byte
+ * and one mask, instead of the word's bit tricks. Callgrind, the CLI importing 2,500
+ * audits + 7,500 documents: read_string_span () went from 199.3 M instructions to
+ * 148.2 M (the whole import 1,676 M to 1,624 M). The last fifteen bytes of the
  * document go to the words. */
 static inline void
 skip_plain (Reader *reader,
             guchar *seen)
 {
-  const __m128i quote = _mm_set1_epi8 ('"');
-  const __m128i backslash = _mm_set1_epi8 ('\\');
-  const __m128i last_control = _mm_set1_epi8 (0x1f);
   int high = 0;
 
   while (reader->end - reader->p >= 16)
     {
       __m128i bytes = _mm_loadu_si128 ((const __m128i *) reader->p);
-      __m128i controls = _mm_cmpeq_epi8 (_mm_min_epu8 (bytes, last_control), bytes);
-      __m128i ends = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (bytes, quote),
-                                                 _mm_cmpeq_epi8 (bytes, backslash)),
-                                   controls);
-      int found = _mm_movemask_epi8 (ends);
+      int found = af_codec_scan_ends (bytes);
 
       if (found != 0)
         {
