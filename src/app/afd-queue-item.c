@@ -13,8 +13,9 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, afd_queue_row_view_new ());
 }
 
-/* Rows never change once made (a new page brings new rows): set once, no bindings. A
- * row bound and never drawn costs a few string compares (afd-queue-row-view.c). */
+/* Set once, no bindings: a row's texts change only when a "Loading…" row is filled in
+ * place, which the row view follows itself (afd_queue_row_view_set_row()). A row bound
+ * and never drawn costs a few string compares (afd-queue-row-view.c). */
 static void
 bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item)

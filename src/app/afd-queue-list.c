@@ -44,6 +44,8 @@ struct _AfdQueueList
   /* The row selected when the selection last changed: GtkSingleSelection tells of the
    * same row again whenever rows before it are told. */
   AfdQueueRow        *last_selected;
+  /* The "Loading…" row the user chose: it opens its item once its page fills it. */
+  AfdQueueRow        *chosen_loading;
   /* An item to select once the first page arrives (afd_queue_list_select_id()). */
   char               *select_id;
   /* The search waiting for a pause in the typing. */
@@ -145,6 +147,33 @@ stop_following (AfdQueueList *self)
 }
 
 static void
+stop_waiting_for_fill (AfdQueueList *self)
+{
+  if (self->chosen_loading != NULL)
+    g_signal_handlers_disconnect_by_data (self->chosen_loading, self);
+  g_clear_object (&self->chosen_loading);
+}
+
+/* The row chosen while "Loading…" was filled in place (afd-queue-model.c): still
+ * selected, it opens as if chosen now. */
+static void
+chosen_row_filled_cb (AfdQueueList *self)
+{
+  AfdQueueRow *row = self->chosen_loading;
+
+  if (afd_queue_row_get_item_id (row) == NULL)
+    return;
+  g_object_ref (row);
+  stop_waiting_for_fill (self);
+  if (gtk_single_selection_get_selected_item (self->selection) == row)
+    {
+      stop_following (self);
+      g_signal_emit (self, signals[ROW_SELECTED], 0, row);
+    }
+  g_object_unref (row);
+}
+
+static void
 search_row_activated_cb (AfdQueueList *self,
                          AfdQueueRow  *row)
 {
@@ -164,9 +193,15 @@ selection_changed_cb (AfdQueueList *self)
   if (row != NULL && row == self->last_selected)
     return;
   g_set_object (&self->last_selected, row);
+  stop_waiting_for_fill (self);
   if (self->quiet || followed || row == NULL)
     return;
   stop_following (self);
+  if (afd_queue_row_get_item_id (row) == NULL)
+    {
+      self->chosen_loading = g_object_ref (row);
+      g_signal_connect_swapped (row, "notify::item-id", G_CALLBACK (chosen_row_filled_cb), self);
+    }
   g_signal_emit (self, signals[ROW_SELECTED], 0, row);
 }
 
@@ -384,6 +419,7 @@ afd_queue_list_dispose (GObject *object)
   g_clear_pointer (&self->follow_id, g_free);
   g_clear_object (&self->reselected);
   g_clear_object (&self->last_selected);
+  stop_waiting_for_fill (self);
   g_clear_pointer (&self->select_id, g_free);
 
   G_OBJECT_CLASS (afd_queue_list_parent_class)->dispose (object);

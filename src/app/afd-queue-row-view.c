@@ -88,6 +88,8 @@ afd_queue_row_view_dispose (GObject *object)
   for (guint i = 0; i < N_TEXTS; i++)
     g_clear_pointer (&self->spoken[i], gtk_widget_unparent);
   drop_layouts (self);
+  if (self->row != NULL)
+    g_signal_handlers_disconnect_by_data (self->row, self);
   g_clear_object (&self->row);
 
   G_OBJECT_CLASS (afd_queue_row_view_parent_class)->dispose (object);
@@ -440,6 +442,16 @@ update_spoken (AfdQueueRowView *self)
   gtk_widget_set_visible (self->spoken[TEXT_REVIEWED], afd_queue_row_get_reviewed (self->row));
 }
 
+/* The row's texts changed (a "Loading…" row filled in place): drawn again, at the same
+ * height, so that nothing above is laid out again. */
+static void
+row_notify_cb (AfdQueueRowView *self)
+{
+  drop_layouts (self);
+  update_spoken (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 afd_queue_row_view_set_row (AfdQueueRowView *self,
                             AfdQueueRow     *row)
@@ -447,8 +459,13 @@ afd_queue_row_view_set_row (AfdQueueRowView *self,
   g_return_if_fail (AFD_IS_QUEUE_ROW_VIEW (self));
   g_return_if_fail (row == NULL || AFD_IS_QUEUE_ROW (row));
 
-  if (!g_set_object (&self->row, row))
+  if (row == self->row)
     return;
+  if (self->row != NULL)
+    g_signal_handlers_disconnect_by_data (self->row, self);
+  g_set_object (&self->row, row);
+  if (row != NULL)
+    g_signal_connect_swapped (row, "notify", G_CALLBACK (row_notify_cb), self);
   drop_layouts (self);
   if (row != NULL)
     update_spoken (self);

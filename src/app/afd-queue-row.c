@@ -242,6 +242,57 @@ afd_queue_row_new_loading (AfTable table)
   return placeholder_new (table, _("Loading…"));
 }
 
+static gboolean
+strv_equal (GStrv a,
+            GStrv b)
+{
+  return (a == NULL || b == NULL) ? a == b : g_strv_equal ((const char * const *) a,
+                                                          (const char * const *) b);
+}
+
+/* @field takes a copy of @text; @property is notified if it changed. */
+static void
+fill_string (AfdQueueRow  *self,
+             char        **field,
+             const char   *text,
+             guint         property)
+{
+  if (g_strcmp0 (*field, text) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[property]);
+}
+
+void
+afd_queue_row_fill (AfdQueueRow *self,
+                    AfdQueueRow *loaded)
+{
+  g_return_if_fail (AFD_IS_QUEUE_ROW (self));
+  g_return_if_fail (AFD_IS_QUEUE_ROW (loaded));
+  g_return_if_fail (self->table == loaded->table);
+
+  /* Notified together once all are set: a handler of one sees the others' new texts. */
+  g_object_freeze_notify (G_OBJECT (self));
+  fill_string (self, &self->item_id, loaded->item_id, PROP_ITEM_ID);
+  fill_string (self, &self->title, loaded->title, PROP_TITLE);
+  fill_string (self, &self->subtitle, loaded->subtitle, PROP_SUBTITLE);
+  fill_string (self, &self->badge, loaded->badge, PROP_BADGE);
+  fill_string (self, &self->accessible, loaded->accessible, PROP_ACCESSIBLE_LABEL);
+  if (!strv_equal (self->badge_classes, loaded->badge_classes))
+    {
+      g_strfreev (self->badge_classes);
+      self->badge_classes = g_strdupv (loaded->badge_classes);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BADGE_CLASSES]);
+    }
+  if (self->reviewed != loaded->reviewed)
+    {
+      self->reviewed = loaded->reviewed;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVIEWED]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 AfTable
 afd_queue_row_get_table (AfdQueueRow *self)
 {
@@ -289,14 +340,6 @@ afd_queue_row_get_badge_classes (AfdQueueRow *self)
 {
   g_return_val_if_fail (AFD_IS_QUEUE_ROW (self), NULL);
   return (const char **) self->badge_classes;
-}
-
-static gboolean
-strv_equal (GStrv a,
-            GStrv b)
-{
-  return (a == NULL || b == NULL) ? a == b : g_strv_equal ((const char * const *) a,
-                                                          (const char * const *) b);
 }
 
 gboolean

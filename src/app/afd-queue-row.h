@@ -23,6 +23,11 @@ AfdQueueRow  *afd_queue_row_new_for_item  (AfTable         table,
 AfdQueueRow  *afd_queue_row_new_unreadable (AfTable        table);
 /* A row whose page is still being read: no item id, so it opens nothing. */
 AfdQueueRow  *afd_queue_row_new_loading    (AfTable        table);
+/* @self (a "Loading…" row a list holds) takes @loaded's item and texts, and notifies
+ * each property that changed: the list's row widget shows them without the list being
+ * told of another item (afd-queue-model.c says why). */
+void          afd_queue_row_fill          (AfdQueueRow    *self,
+                                           AfdQueueRow    *loaded);
 
 AfTable       afd_queue_row_get_table     (AfdQueueRow    *self);
 const char   *afd_queue_row_get_item_id   (AfdQueueRow    *self);

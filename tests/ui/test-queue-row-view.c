@@ -101,6 +101,61 @@ test_spoken (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+relayout_cb (GdkToplevel     *toplevel,
+             GdkToplevelSize *size,
+             guint           *count)
+{
+  (*count)++;
+}
+
+static void
+frame_cb (GdkFrameClock *clock,
+          guint         *count)
+{
+  (*count)++;
+}
+
+/* A "Loading…" row filled in place (the queue model's rows read for it): the widget bound
+ * to it says and draws the new texts, and nothing above it is laid out again (no
+ * GdkToplevel::compute-size: under X11, round trips to the X server). */
+static void
+test_filled_in_place (void)
+{
+  g_autoptr(AfdQueueRow) loading = afd_queue_row_new_loading (AF_TABLE_AUDITS);
+  g_autoptr(AfdQueueRow) plain = audit_row_new ("John Smith", "LOW", "12", FALSE);
+  GtkWidget *view = afd_queue_row_view_new ();
+  GtkWidget *window = window_new (view, GTK_TEXT_DIR_LTR);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected = NULL;
+  guint relayouts = 0, frames = 0;
+
+  afd_queue_row_view_set_row (AFD_QUEUE_ROW_VIEW (view), loading);
+  afd_test_settle (view, 2);
+  before = spoken_texts (view);
+  g_assert_true (g_str_has_prefix (before, "Loading…|"));
+
+  g_signal_connect (surface, "compute-size", G_CALLBACK (relayout_cb), &relayouts);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (frame_cb), &frames);
+  afd_queue_row_fill (loading, plain);
+  g_assert_true (afd_queue_row_view_get_row (AFD_QUEUE_ROW_VIEW (view)) == loading);
+  after = spoken_texts (view);
+  expected = g_strdup_printf ("John Smith|%s|%s|", afd_queue_row_get_subtitle (plain),
+                              afd_queue_row_get_badge (plain));
+  g_assert_cmpstr (after, ==, expected);
+  /* Drawn again (the row's draw queued a frame), and laid out no further. */
+  while (frames == 0)
+    g_main_context_iteration (NULL, TRUE);
+  afd_test_settle (view, 2);
+  g_assert_cmpuint (relayouts, ==, 0);
+  g_signal_handlers_disconnect_by_data (surface, &relayouts);
+  g_signal_handlers_disconnect_by_data (clock, &frames);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static int
 measured_height (GtkWidget   *view,
                  AfdQueueRow *row)
@@ -227,6 +282,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/queue-row-view/spoken", test_spoken);
+  g_test_add_func ("/queue-row-view/filled-in-place", test_filled_in_place);
   g_test_add_func ("/queue-row-view/one-height", test_one_height);
   g_test_add_func ("/queue-row-view/sides-ltr", test_sides_ltr);
   g_test_add_func ("/queue-row-view/sides-rtl", test_sides_rtl);
