@@ -38,8 +38,13 @@
  * from 46.2/23.5/30.6 s to 28.8/23.0/22.1 s; the cache's size is the same (1566 MiB).
  */
 #define G_LOG_DOMAIN "af-store"
+#define _GNU_SOURCE   /* sync_file_range */
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "af-store-private.h"
 
@@ -109,6 +114,30 @@ af_store_creating_end (AfStore  *self,
   self->creating = FALSE;
   self->created = FALSE;
   return TRUE;
+}
+
+/* At synchronous = OFF the pages of the files committed so far stay dirty in the
+ * kernel's cache until the switch back to WAL mode syncs them all, 1.2 s of waiting
+ * for the disk at the end of a 500,000-item import. So after each file the kernel is
+ * asked to start writing them out (without waiting), while the import goes on: the
+ * disk works beside the CPU, and the final sync finds little left (from the end of the
+ * index build to the end of that sync: 1.23 s before, 0.05 s after; the inserting
+ * thread's CPU 8.68 s before, 8.83 s after, within the noise of load 2.4-3.5). Its
+ * descriptor is opened once, never closed while the connection is open (a first version
+ * closed it after each file, and test_killed_creating () caught another process
+ * reading the cache: the close had dropped the exclusive lock). */
+void
+af_store_creating_write_back (AfStore *self)
+{
+  if (!self->creating)
+    return;
+  /* Kept open until the connection has closed (af_store_finalize ()): closing any
+   * descriptor of the file drops every POSIX lock this process holds on it, SQLite's
+   * exclusive lock included (another process then read the cache half built). */
+  if (self->write_back_fd < 0)
+    self->write_back_fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
+  if (self->write_back_fd >= 0 && sync_file_range (self->write_back_fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0)
+    g_debug ("import: writing the cache out ahead: %s", g_strerror (errno));
 }
 
 gboolean

@@ -630,6 +630,8 @@ store_file (AfStore   *store,
       af_store_search_cancel_defer (store);
       af_store_rollback (store);
     }
+  else
+    af_store_creating_write_back (store);
   thread_sched_us (&cpu_end, &runnable_end);
   g_debug ("import timeline: file %u: first chunk after %.3f s, stored in %.3f s, "
            "commit %.3f s (%.3f s CPU, %.3f s waiting for a core)", file, (first - start) / 1e6,

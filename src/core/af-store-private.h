@@ -37,6 +37,7 @@ struct _AfStore
   gboolean    bulk_import;            /* af_store_set_bulk_import () */
   gboolean    created;                /* the open created the cache (af-store-creating.c) */
   gboolean    creating;               /* built with a rollback journal, held exclusively */
+  int         write_back_fd;          /* -1 or the cache, open until the connection closed */
 };
 
 /* A cached statement, reset and unbound when it goes out of scope:
@@ -146,6 +147,8 @@ gboolean  af_store_put_new_row         (AfStore        *self,
 gboolean  af_store_creating_begin      (AfStore        *self);
 gboolean  af_store_creating_end        (AfStore        *self,
                                         GError        **error);
+/* After a file's commit: starts writing the new cache out, not waiting for it. */
+void      af_store_creating_write_back (AfStore        *self);
 /* The header of a cache of ours with a rollback journal: being created, or the import
  * that created it was killed. */
 gboolean  af_store_creating_header     (const guint8    header[100]);

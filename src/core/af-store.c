@@ -293,6 +293,9 @@ af_store_finalize (GObject *object)
     }
   if (self->db != NULL)
     sqlite3_close (self->db);
+  /* After the connection: closing it would drop the connection's locks on the file. */
+  if (self->write_back_fd >= 0)
+    close (self->write_back_fd);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->key, af_cache_key_unref);
   g_clear_pointer (&self->identity, g_free);
@@ -319,6 +322,7 @@ static void
 af_store_init (AfStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
+  self->write_back_fd = -1;
 }
 
 /* ---- Statements and transactions ------------------------------------------------ */
