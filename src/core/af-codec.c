@@ -502,7 +502,7 @@ read_short_tag (Reader *reader,
   const char *p = reader->p;
 
   if (reader->end - p < 4 || p[0] != '"' || p[2] != '"' || p[3] != ':'
-      || !af_type_from_tag_len (p + 1, 1, out_type))
+      || !af_type_from_letter (p[1], out_type))
     return FALSE;
   reader->p += 4;
   return TRUE;

@@ -68,22 +68,6 @@ af_type_from_tag (const char *tag,
   return FALSE;
 }
 
-/* The parser reads a tag for every value: the one-letter tags, nearly all of them,
- * are told by that letter. */
-static gboolean
-type_from_letter (char     letter,
-                  AfType  *out_type)
-{
-  switch (letter)
-    {
-    case 'S': *out_type = AF_TYPE_S; return TRUE;
-    case 'N': *out_type = AF_TYPE_N; return TRUE;
-    case 'M': *out_type = AF_TYPE_M; return TRUE;
-    case 'L': *out_type = AF_TYPE_L; return TRUE;
-    case 'B': *out_type = AF_TYPE_B; return TRUE;
-    default: return FALSE;
-    }
-}
 
 gboolean
 af_type_from_tag_len (const char *tag,
@@ -91,7 +75,7 @@ af_type_from_tag_len (const char *tag,
                       AfType     *out_type)
 {
   if (length == 1)
-    return type_from_letter (tag[0], out_type);
+    return af_type_from_letter (tag[0], out_type);
   for (guint i = 0; i < G_N_ELEMENTS (type_tags); i++)
     {
       if (strlen (type_tags[i]) == length && memcmp (tag, type_tags[i], length) == 0)
