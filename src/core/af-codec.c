@@ -574,7 +574,7 @@ members_find_for_insert (Reader     *reader,
   const AfMember *members = reader->members;
   guint low = base, high = reader->n_members;
 
-  if (low == high || strcmp (members[high - 1].name, name) < 0)
+  if (low == high || af_name_compare (members[high - 1].name, name) < 0)
     {
       *out_index = high;
       return TRUE;
@@ -582,7 +582,7 @@ members_find_for_insert (Reader     *reader,
   while (low < high)
     {
       guint mid = low + (high - low) / 2;
-      int cmp = strcmp (members[mid].name, name);
+      int cmp = af_name_compare (members[mid].name, name);
 
       if (cmp == 0)
         return FALSE;

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include "af-arena.h"
 #include "af-value.h"
 
@@ -95,6 +97,18 @@ af_type_from_letter (char     letter,
     case 'B': *out_type = AF_TYPE_B; return TRUE;
     default: return FALSE;
     }
+}
+
+/* strcmp () for attribute names, which mostly differ in their first byte: no call for
+ * those. In map lookups and in placing the members a parser reads, strcmp () was
+ * ~9 % of an import's reading thread. */
+static inline int
+af_name_compare (const char *a,
+                 const char *b)
+{
+  int first = (guchar) a[0] - (guchar) b[0];
+
+  return first != 0 ? first : strcmp (a, b);
 }
 
 G_END_DECLS

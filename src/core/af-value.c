@@ -446,14 +446,10 @@ af_value_map_find (const AfValue *map,
   while (low < high)
     {
       guint mid = low + (high - low) / 2;
-      const char *member = map->members->items[mid].name;
-      /* Most names differ in their first byte: no call for them (strcmp () here was
-       * ~9 % of an import's reading thread; in the import above strcmp () went from
-       * 47.6 M instructions to 32.8 M). */
-      int cmp = (guchar) member[0] - (guchar) name[0];
+      /* In the import of 2,500 audits + 7,500 documents (callgrind), strcmp () went
+       * from 47.6 M instructions to 32.8 M with af_name_compare () here. */
+      int cmp = af_name_compare (map->members->items[mid].name, name);
 
-      if (cmp == 0)
-        cmp = strcmp (member, name);
       if (cmp == 0)
         {
           *out_index = mid;
