@@ -1406,6 +1406,46 @@ test_item_key (void)
   g_assert_null (af_table_item_key (AF_TABLE_DOCUMENTS, audit));
 }
 
+/* The POSIX locks this process holds on @path (/proc/locks lines with our pid and the
+ * file's inode). */
+static guint
+count_own_locks (const char *path)
+{
+  g_autofree char *locks = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *pid = g_strdup_printf (" %d ", (int) getpid ());
+  g_autofree char *inode = NULL;
+  GStatBuf info;
+  guint n = 0;
+
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  inode = g_strdup_printf (":%" G_GUINT64_FORMAT " ", (guint64) info.st_ino);
+  g_assert_true (g_file_get_contents ("/proc/locks", &locks, NULL, NULL));
+  lines = g_strsplit (locks, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "POSIX") != NULL && strstr (lines[i], pid) != NULL
+        && strstr (lines[i], inode) != NULL)
+      n++;
+  return n;
+}
+
+/* af_store_sync () writes the cache and its WAL to the disk through SQLite's own
+ * handles: a descriptor of our own, closed, would drop every lock the process holds on
+ * the cache, and another process could then take the WAL for unused and remove it. */
+static void
+test_sync_keeps_locks (void)
+{
+  g_autoptr(AfStore) store = open_with_fixtures ();
+  g_autoptr(GError) error = NULL;
+  const char *path = af_store_get_path (store);
+  guint before = count_own_locks (path);
+
+  g_assert_cmpuint (before, >, 0);
+  g_assert_true (af_store_sync (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_own_locks (path), ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1445,6 +1485,7 @@ main (int   argc,
   g_test_add_func ("/store/open/reopen", test_reopen_keeps_data);
   g_test_add_func ("/store/retention", test_retention);
   g_test_add_func ("/store/item-key", test_item_key);
+  g_test_add_func ("/store/sync-keeps-locks", test_sync_keeps_locks);
 
   status = g_test_run ();
   af_test_scratch_remove ();

@@ -457,30 +457,36 @@ af_store_set_bulk_import (AfStore  *self,
     }
 }
 
-/* An fsync of the file itself rather than through SQLite: commits at synchronous=NORMAL
- * leave their frames in the WAL unsynced, and a checkpoint (which would sync them) may
- * be under way on the checkpointer's connection. Syncing the WAL covers every frame
- * still in it; frames already copied into the cache were synced there by a completed
- * checkpoint before SQLite may reuse the WAL, or are synced by the cache's fsync. */
+/* An fsync of the files themselves, through the connection's own handles: commits at
+ * synchronous=NORMAL leave their frames in the WAL unsynced, and a checkpoint (which
+ * would sync them) may be under way on the checkpointer's connection. Syncing the WAL
+ * covers every frame still in it; frames already copied into the cache were synced
+ * there by a completed checkpoint before SQLite may reuse the WAL, or are synced by
+ * the cache's own sync. Not through a descriptor of our own: closing any descriptor of
+ * the cache drops every POSIX lock the process holds on it, SQLite's shared lock
+ * included, and another process could then take the cache for unused and remove its
+ * WAL under us. */
 static gboolean
-sync_file (const char  *path,
-           GError     **error)
+sync_handle (AfStore     *self,
+             int          op,
+             const char  *what,
+             GError     **error)
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  int saved;
+  sqlite3_file *file = NULL;
+  int rc = sqlite3_file_control (self->db, "main", op, &file);
 
-  if (fd < 0 && errno == ENOENT)
-    return TRUE;   /* no WAL: everything is in the cache */
-  if (fd >= 0 && fsync (fd) == 0)
+  if (rc != SQLITE_OK)
     {
-      close (fd);
-      return TRUE;
+      af_store_set_sqlite_error (self, error, what);
+      return FALSE;
     }
-  saved = errno;
-  if (fd >= 0)
-    close (fd);
+  if (file == NULL || file->pMethods == NULL)
+    return TRUE;   /* no WAL open: everything is in the cache */
+  rc = file->pMethods->xSync (file, SQLITE_SYNC_FULL);
+  if (rc == SQLITE_OK)
+    return TRUE;
   g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE, "%s: cannot write it to the disk: %s",
-               path, g_strerror (saved));
+               self->path, sqlite3_errstr (rc));
   return FALSE;
 }
 
@@ -488,12 +494,10 @@ gboolean
 af_store_sync (AfStore  *self,
                GError  **error)
 {
-  g_autofree char *wal = NULL;
-
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
-  wal = g_strconcat (self->path, "-wal", NULL);
-  return sync_file (wal, error) && sync_file (self->path, error);
+  return sync_handle (self, SQLITE_FCNTL_JOURNAL_POINTER, "writing the journal to the disk", error)
+         && sync_handle (self, SQLITE_FCNTL_FILE_POINTER, "writing the cache to the disk", error);
 }
 
 gint64
