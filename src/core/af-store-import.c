@@ -78,11 +78,16 @@
  */
 #define G_LOG_DOMAIN "af-store"
 
+#include <fcntl.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "af-codec.h"
+#include "af-mapped-guard.h"
 #include "af-store-private.h"
 
 /* Items per hand-over: the lock is taken once per chunk, not once per item. */
@@ -129,6 +134,9 @@ typedef struct
 {
   AfCodecPageStream *stream;    /* (owned) (nullable) */
   GMappedFile       *mapped;    /* (owned) (nullable) what @stream reads, or @contents */
+  AfMappedGuard     *guard;     /* (owned) (nullable) @mapped's range, while it is read */
+  int                fd;        /* (owned) what @mapped maps, or -1 */
+  struct stat        opened;    /* @fd's, when it was mapped */
   char              *contents;  /* (owned) (nullable) */
 } Source;
 
@@ -170,10 +178,20 @@ chunk_free (Chunk *chunk)
 }
 
 static void
+source_close_fd (Source *source)
+{
+  if (source->fd >= 0)
+    close (source->fd);
+  source->fd = -1;
+}
+
+static void
 source_clear (Source *source)
 {
   g_clear_pointer (&source->stream, af_codec_page_stream_free);
+  g_clear_pointer (&source->guard, af_mapped_guard_unregister);
   g_clear_pointer (&source->mapped, g_mapped_file_unref);
+  source_close_fd (source);
   g_clear_pointer (&source->contents, g_free);
 }
 
@@ -185,21 +203,32 @@ source_clear (Source *source)
  * the like up to a byte that is not part of it: the mapping is used only when its last
  * page has room for the zero that follows the file (mapped past the end of a file, a
  * page reads as zeros). A file truncated while it is mapped would kill the process
- * (SIGBUS): the file's transaction is lost as with any kill, and nothing else. */
+ * (SIGBUS) when a page past its new end is touched: the mapping is guarded
+ * (af-mapped-guard.h), such pages read as zeros, and the file is refused before its
+ * commit (file_changed ()). With no guard slot free, the file is read instead. A cut
+ * within the last page left reads zeros without a fault, and a file written over in
+ * place reads in part old and in part new: the descriptor is kept, and its size and
+ * time of change compared again then. */
 static gboolean
 source_load (Source      *source,
              const char  *path,
              gsize       *out_length,
              GError     **error)
 {
-  source->mapped = g_mapped_file_new (path, FALSE, NULL);
+  source->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (source->fd >= 0 && fstat (source->fd, &source->opened) == 0)
+    source->mapped = g_mapped_file_new_from_fd (source->fd, FALSE, NULL);
   if (source->mapped != NULL
       && g_mapped_file_get_length (source->mapped) % sysconf (_SC_PAGESIZE) != 0)
+    source->guard = af_mapped_guard_register (g_mapped_file_get_contents (source->mapped),
+                                              g_mapped_file_get_length (source->mapped));
+  if (source->guard != NULL)
     {
       *out_length = g_mapped_file_get_length (source->mapped);
       return TRUE;
     }
   g_clear_pointer (&source->mapped, g_mapped_file_unref);
+  source_close_fd (source);
   return g_file_get_contents (path, &source->contents, out_length, error);
 }
 
@@ -598,6 +627,34 @@ insert_chunk (AfStore   *store,
   return TRUE;
 }
 
+/* Whether @file's mapping changed while it was read: cut short, what the reader parsed
+ * and the preparers copied past the cut were zeros; written over, a mix of two files.
+ * Asked when the file's last chunk is stored, once every chunk of it was prepared (so
+ * nothing reads the mapping any more) and before the chunk goes back to the reader
+ * (which unmaps the file then). */
+static gboolean
+file_changed (Pipeline  *self,
+              guint      file,
+              GError   **error)
+{
+  Source *source = &self->sources[file];
+  struct stat now;
+
+  if (source->guard == NULL || fstat (source->fd, &now) != 0)
+    return FALSE;
+  if (af_mapped_guard_was_cut (source->guard) || now.st_size < source->opened.st_size)
+    g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                 "it changed (was cut short) while it was imported; nothing of it was stored");
+  else if (now.st_size != source->opened.st_size
+           || now.st_mtim.tv_sec != source->opened.st_mtim.tv_sec
+           || now.st_mtim.tv_nsec != source->opened.st_mtim.tv_nsec)
+    g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_INVALID,
+                 "it changed while it was imported; nothing of it was stored");
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* Stores the chunks of @file, up to its last one, in a transaction of its own, committed
  * when every item went in and rolled back otherwise; a failed file's remaining chunks
  * are given back unstored. */
@@ -613,6 +670,7 @@ store_file (AfStore   *store,
   gboolean outbox_empty = FALSE;
   gboolean ok, last = FALSE;
   guint stored = 0;
+  GError *change_error = NULL;
 
   ok = af_store_begin_bulk (store, error) && af_store_outbox_is_empty (store, &outbox_empty, error)
        && af_store_search_defer (store, error);
@@ -625,7 +683,14 @@ store_file (AfStore   *store,
       if (first == 0)
         first = g_get_monotonic_time ();
       last = chunk->last;
-      if (ok && chunk->error != NULL)
+      if (last && file_changed (pipeline, file, &change_error))
+        {
+          /* Whatever else went wrong then came of the change (a NUL where an item went on). */
+          g_clear_error (error);
+          g_propagate_error (error, g_steal_pointer (&change_error));
+          ok = FALSE;
+        }
+      else if (ok && chunk->error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&chunk->error));
           ok = FALSE;
@@ -733,6 +798,8 @@ af_store_import_files_at (AfStore            *self,
   pipeline.key = af_store_get_key (self);
   pipeline.failed_file = G_MAXUINT;
   pipeline.sources = g_new0 (Source, n_paths);
+  for (guint i = 0; i < n_paths; i++)
+    pipeline.sources[i].fd = -1;
   pipeline.counts = out_counts;
   g_mutex_init (&pipeline.lock);
   g_cond_init (&pipeline.cond);
