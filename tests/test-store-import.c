@@ -289,8 +289,90 @@ test_files_one_pipeline (void)
     }
 }
 
+/* Everything @fd gives until its end. */
+static char *
+read_to_end (int fd)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[4096];
+  gssize got;
+
+  while ((got = read (fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (text, buffer, got);
+  close (fd);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Done to the import, stopped (SIGSTOP), when it first reports items stored. */
+typedef void (*AtProgress) (GPid     pid,
+                            gpointer user_data);
+
+/* `auditflow-cli --db @db import @path [@then]`, @at_progress called as soon as it
+ * reports items stored in a file's transaction (its debug log); its wait status, and
+ * what it wrote to stderr in @out_stderr (nullable). */
+static int
+import_until_progress (const char  *db,
+                       const char  *path,
+                       const char  *then,
+                       AtProgress   at_progress,
+                       gpointer     user_data,
+                       char       **out_stderr)
+{
+  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "import", path, then, NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_MESSAGES_DEBUG", "af-store", TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stderr_text = NULL;
+  gboolean reached = FALSE;
+  char *line = NULL;
+  size_t size = 0;
+  int out_fd = -1, err_fd = -1, status = 0;
+  FILE *out;
+  GPid pid;
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
+  g_assert_no_error (error);
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (out);
+  /* GLib writes debug messages to stdout; the CLI's errors go to stderr, read at the end
+   * (a few lines: they fit in the pipe). */
+  while (getline (&line, &size, out) >= 0)
+    if (!reached && strstr (line, "import: ") != NULL && strstr (line, "not committed") != NULL)
+      {
+        g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+        at_progress (pid, user_data);
+        reached = TRUE;
+      }
+  free (line);
+  fclose (out);
+  stderr_text = read_to_end (err_fd);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_true (reached);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&stderr_text);
+  return status;
+}
+
 /* Runs when the import to kill reports items stored, the import stopped (SIGSTOP). */
 typedef void (*WhileStopped) (const char *db);
+
+typedef struct
+{
+  const char   *db;
+  WhileStopped  while_stopped;   /* (nullable) */
+} KillAtProgress;
+
+static void
+kill_at_progress (GPid     pid,
+                  gpointer user_data)
+{
+  KillAtProgress *kill_at = user_data;
+
+  if (kill_at->while_stopped != NULL)
+    kill_at->while_stopped (kill_at->db);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+}
 
 /* `auditflow-cli --db @db import @path [@then]`, killed with SIGKILL as soon as it
  * reports items stored in a file's transaction (its debug log), after @while_stopped
@@ -301,38 +383,10 @@ import_killed_mid_file_full (const char   *db,
                              const char   *then,
                              WhileStopped  while_stopped)
 {
-  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "import", path, then, NULL };
-  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_MESSAGES_DEBUG", "af-store", TRUE);
-  g_autoptr(GError) error = NULL;
-  gboolean killed = FALSE;
-  char *line = NULL;
-  size_t size = 0;
-  int out_fd = -1, status = 0;
-  FILE *out;
-  GPid pid;
+  KillAtProgress kill_at = { db, while_stopped };
+  int status = import_until_progress (db, path, then, kill_at_progress, &kill_at, NULL);
 
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, envp,
-                                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
-                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
-  g_assert_no_error (error);
-  out = fdopen (out_fd, "r");
-  g_assert_nonnull (out);
-  /* GLib writes debug messages to stdout. */
-  while (getline (&line, &size, out) >= 0)
-    if (!killed && strstr (line, "import: ") != NULL && strstr (line, "not committed") != NULL)
-      {
-        if (while_stopped != NULL)
-          {
-            g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
-            while_stopped (db);
-          }
-        killed = kill (pid, SIGKILL) == 0;
-      }
-  free (line);
-  fclose (out);
-  waitpid (pid, &status, 0);
-  g_spawn_close_pid (pid);
-  return killed && WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL;
+  return WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL;
 }
 
 static gboolean
@@ -413,62 +467,21 @@ test_killed_mid_file (void)
 #define CUT_ITEMS 8000
 #define CUT_PADDING 4096
 
-/* Everything @fd gives until its end. */
-static char *
-read_to_end (int fd)
+typedef struct
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  char buffer[4096];
-  gssize got;
+  const char *path;
+  goffset     length;
+} CutAtProgress;
 
-  while ((got = read (fd, buffer, sizeof buffer)) > 0)
-    g_string_append_len (text, buffer, got);
-  close (fd);
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-/* `auditflow-cli --db @db import @first @big`, stopped (SIGSTOP) when it first reports
- * items of @big stored, @big cut to @cut_at bytes meanwhile, then let go on (SIGCONT);
- * its wait status, and what it wrote to stderr in @out_stderr. */
-static int
-import_cut_mid_file (const char  *db,
-                     const char  *first,
-                     const char  *big,
-                     goffset      cut_at,
-                     char       **out_stderr)
+/* Cuts the file the import reads to the length asked, and lets the import go on. */
+static void
+cut_at_progress (GPid     pid,
+                 gpointer user_data)
 {
-  const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "import", first, big, NULL };
-  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_MESSAGES_DEBUG", "af-store", TRUE);
-  g_autoptr(GError) error = NULL;
-  gboolean cut = FALSE;
-  char *line = NULL;
-  size_t size = 0;
-  int out_fd = -1, err_fd = -1, status = 0;
-  FILE *out;
-  GPid pid;
+  CutAtProgress *cut_at = user_data;
 
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
-                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
-  g_assert_no_error (error);
-  out = fdopen (out_fd, "r");
-  g_assert_nonnull (out);
-  /* GLib writes debug messages to stdout; the CLI's error goes to stderr, read at the end
-   * (a few lines: they fit in the pipe). */
-  while (getline (&line, &size, out) >= 0)
-    if (!cut && strstr (line, "import: ") != NULL && strstr (line, "not committed") != NULL)
-      {
-        g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
-        g_assert_cmpint (truncate (big, cut_at), ==, 0);
-        g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
-        cut = TRUE;
-      }
-  free (line);
-  fclose (out);
-  *out_stderr = read_to_end (err_fd);
-  waitpid (pid, &status, 0);
-  g_spawn_close_pid (pid);
-  g_assert_true (cut);
-  return status;
+  g_assert_cmpint (truncate (cut_at->path, cut_at->length), ==, 0);
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
 }
 
 /* A file cut short by another process while the CLI reads it, @past_page bytes past a
@@ -499,7 +512,8 @@ assert_cut_while_imported (goffset past_page)
   g_assert_cmpint (st.st_size, >, 16 * 1024 * 1024);
   cut_at = st.st_size / 2 - (st.st_size / 2) % sysconf (_SC_PAGESIZE) + past_page;
 
-  status = import_cut_mid_file (db, first, big, cut_at, &stderr_text);
+  status = import_until_progress (db, first, big, cut_at_progress,
+                                  &(CutAtProgress) { big, cut_at }, &stderr_text);
   g_test_message ("the CLI said: %s", stderr_text);
   g_assert_false (WIFSIGNALED (status));
   g_assert_true (WIFEXITED (status));
