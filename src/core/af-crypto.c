@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "af-crypto.h"
+#include "af-mapped-guard.h"
 
 G_DEFINE_QUARK (af-crypto-error-quark, af_crypto_error)
 
@@ -409,28 +410,19 @@ open_messages (crypto_secretstream_xchacha20poly1305_state *state,
   return TRUE;
 }
 
-GBytes *
-af_crypto_read_file (AfCacheKey  *key,
-                     const char  *path,
-                     const char  *ad,
-                     GError     **error)
+/* The plaintext of the file's bytes @data (@length of them). */
+static GBytes *
+open_file_bytes (AfCacheKey    *key,
+                 const guint8  *data,
+                 gsize          length,
+                 const char    *path,
+                 const char    *ad,
+                 GError       **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   crypto_secretstream_xchacha20poly1305_state state;
-  const guint8 *data;
-  gsize length, plain_length = 0;
+  gsize plain_length = 0;
   guint8 *plain;
-  GError *local_error = NULL;
 
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
-    {
-      g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_IO, "%s", local_error->message);
-      g_error_free (local_error);
-      return NULL;
-    }
-  data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
   if (length < FILE_MAGIC_LENGTH + HEADER_BYTES + STREAM_ABYTES
       || memcmp (data, FILE_MAGIC, FILE_MAGIC_LENGTH) != 0)
     {
@@ -456,6 +448,70 @@ af_crypto_read_file (AfCacheKey  *key,
   return g_bytes_new_take (plain, plain_length);
 }
 
+/* Read into memory: when every guard slot is taken (af_mapped_guard_register ()). */
+static GBytes *
+read_file_unmapped (AfCacheKey  *key,
+                    const char  *path,
+                    const char  *ad,
+                    GError     **error)
+{
+  g_autofree char *contents = NULL;
+  GError *local_error = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_IO, "%s", local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  return open_file_bytes (key, (const guint8 *) contents, length, path, ad, error);
+}
+
+/* Mapped, and guarded while it is read (af-mapped-guard.h): an object is replaced by a
+ * rename, never rewritten in place by us, but something else may cut it short (a
+ * network mount, a cleaner). The zeros read past the cut fail to authenticate; the
+ * error then says that the file changed rather than that it was tampered with. */
+GBytes *
+af_crypto_read_file (AfCacheKey  *key,
+                     const char  *path,
+                     const char  *ad,
+                     GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  AfMappedGuard *guard;
+  GError *local_error = NULL;
+  GBytes *plain;
+
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_IO, "%s", local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  guard = af_mapped_guard_register (g_mapped_file_get_contents (mapped),
+                                    g_mapped_file_get_length (mapped));
+  if (guard == NULL)
+    {
+      g_clear_pointer (&mapped, g_mapped_file_unref);
+      return read_file_unmapped (key, path, ad, error);
+    }
+  plain = open_file_bytes (key, (const guint8 *) g_mapped_file_get_contents (mapped),
+                           g_mapped_file_get_length (mapped), path, ad, &local_error);
+  if (af_mapped_guard_was_cut (guard))
+    {
+      g_clear_pointer (&plain, g_bytes_unref);
+      g_clear_error (&local_error);
+      g_set_error (&local_error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_IO,
+                   "%s: it changed (was cut short) while it was read", path);
+    }
+  af_mapped_guard_unregister (guard);
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return plain;
+}
+
 /* ---- Records -------------------------------------------------------------------------------- */
 
 #define RECORD_AD "partial download"
@@ -477,21 +533,17 @@ af_crypto_record_write (GOutputStream  *output,
                                        error);
 }
 
-gssize
-af_crypto_records_read (AfCacheKey         *key,
-                        const char         *path,
-                        AfCryptoRecordFunc  func,
-                        gpointer            user_data)
+/* The records of @data that open, in order, to @func; the length they take. */
+static gsize
+open_records (AfCacheKey         *key,
+              const guint8       *data,
+              gsize               length,
+              AfCryptoRecordFunc  func,
+              gpointer            user_data,
+              gssize             *out_plain)
 {
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
-  const guint8 *data;
-  gsize length, offset = 0;
-  gssize plain = 0;
+  gsize offset = 0;
 
-  if (mapped == NULL)
-    return -1;
-  data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
   while (offset + 4 <= length)
     {
       guint32 size;
@@ -505,11 +557,50 @@ af_crypto_records_read (AfCacheKey         *key,
       if (opened == NULL)
         break;
       func (g_bytes_get_data (opened, NULL), g_bytes_get_size (opened), user_data);
-      plain += g_bytes_get_size (opened);
+      *out_plain += g_bytes_get_size (opened);
       offset += 4 + size;
     }
+  return offset;
+}
+
+/* Mapped and guarded (af-mapped-guard.h): another of our processes resuming the same
+ * download may cut the torn tail of this very file while we read it. The records before
+ * the cut opened; the zeros after it do not, and the file, which changed, is left as the
+ * other process made it. With every guard slot taken, the file is read into memory. */
+gssize
+af_crypto_records_read (AfCacheKey         *key,
+                        const char         *path,
+                        AfCryptoRecordFunc  func,
+                        gpointer            user_data)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+  g_autofree char *contents = NULL;
+  AfMappedGuard *guard = NULL;
+  const guint8 *data;
+  gsize length, offset;
+  gboolean cut = FALSE;
+  gssize plain = 0;
+
+  if (mapped == NULL)
+    return -1;
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  guard = af_mapped_guard_register (data, length);
+  if (guard == NULL)
+    {
+      g_clear_pointer (&mapped, g_mapped_file_unref);
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        return -1;
+      data = (const guint8 *) contents;
+    }
+  offset = open_records (key, data, length, func, user_data, &plain);
+  if (guard != NULL)
+    {
+      cut = af_mapped_guard_was_cut (guard);
+      af_mapped_guard_unregister (guard);
+    }
   /* A torn tail (the power went mid-write) goes; the next append starts clean. */
-  if (offset < length && truncate (path, offset) != 0)
+  if (!cut && offset < length && truncate (path, offset) != 0)
     return -1;
   return plain;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "af-crypto.h"
+#include "af-mapped-guard.h"
 #include "af-object-path.h"
 #include "af-objects.h"
 
@@ -167,6 +168,10 @@ af_objects_load_file (const char  *path,
 
 /* ---- Sealing what an older version left in clear -------------------------------------- */
 
+/* The clear file mapped and guarded while it is sealed (af-mapped-guard.h): cut short by
+ * something else meanwhile, it no longer kills the migration; what was sealed then does
+ * not hash to its name, which every read checks (af_objects_read_path ()), and the
+ * migration stops with an error naming the object. */
 static gboolean
 seal_in_place (AfCacheKey  *key,
                const char  *objects_dir,
@@ -176,11 +181,34 @@ seal_in_place (AfCacheKey  *key,
 {
   g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, error);
   g_autoptr(GBytes) bytes = NULL;
+  AfMappedGuard *guard;
+  gboolean ok, cut;
 
   if (mapped == NULL)
     return FALSE;
+  guard = af_mapped_guard_register (g_mapped_file_get_contents (mapped),
+                                    g_mapped_file_get_length (mapped));
+  if (guard == NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (path, &contents, &length, error))
+        return FALSE;
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+      return af_objects_write (key, objects_dir, sha256, bytes, error);
+    }
   bytes = g_mapped_file_get_bytes (mapped);
-  return af_objects_write (key, objects_dir, sha256, bytes, error);
+  ok = af_objects_write (key, objects_dir, sha256, bytes, error);
+  cut = af_mapped_guard_was_cut (guard);
+  af_mapped_guard_unregister (guard);
+  if (ok && cut)
+    {
+      g_set_error (error, AF_CRYPTO_ERROR, AF_CRYPTO_ERROR_IO,
+                   "object %s: it changed (was cut short) while it was sealed", sha256);
+      return FALSE;
+    }
+  return ok;
 }
 
 static void
