@@ -583,19 +583,29 @@ read_indexes (const char *db,
                              NULL);
 }
 
-/* Records @pid as the process whose import deferred the indexes of the raw file. */
+/* Records @owner ("PID START" or, as older versions wrote it, "PID") as the process
+ * whose import deferred the indexes of the raw file. */
 static void
-set_import_owner (const char *db,
-                  GPid        pid)
+set_import_owner_record (const char *db,
+                         const char *owner)
 {
-  g_autofree char *sql = g_strdup_printf ("UPDATE sync_state SET value = '%d' "
-                                          "WHERE key = 'index-import'", (int) pid);
+  g_autofree char *sql = g_strdup_printf ("UPDATE sync_state SET value = '%s' "
+                                          "WHERE key = 'index-import'", owner);
   sqlite3 *handle = NULL;
 
   g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_changes (handle), ==, 1);
   sqlite3_close (handle);
+}
+
+static void
+set_import_owner (const char *db,
+                  GPid        pid)
+{
+  g_autofree char *owner = g_strdup_printf ("%d", (int) pid);
+
+  set_import_owner_record (db, owner);
 }
 
 /* The pid of a process that has ended. */
@@ -675,6 +685,30 @@ test_bulk_deferred_indexes (void)
   assert_cache_sound (db);
 }
 
+/* The cache @db of an import into a new cache killed between two files: the indexes a
+ * new cache has in @out_indexes, those left in @db in @out_after, the others recorded. */
+static void
+kill_deferring_import (const char *db,
+                       gint64     *out_indexes,
+                       gint64     *out_after)
+{
+  g_autofree char *reference = af_test_scratch ("killed-reference.db");
+  g_autofree char *first = write_file_full ("killed-deferred-first.json", "first", "firstfile.pdf",
+                                            300, G_MAXUINT);
+  g_autofree char *big = write_file ("killed-deferred-big.json", 4 * MANY, G_MAXUINT);
+  g_autoptr(AfStore) store = open_store ("killed-reference.db");
+  gint64 deferred = 0;
+
+  g_clear_object (&store);
+  read_indexes (reference, out_indexes, &deferred);
+
+  g_assert_true (import_killed_mid_file (db, first, big));
+  assert_cache_sound (db);
+  read_indexes (db, out_after, &deferred);
+  g_assert_cmpint (*out_after, <, *out_indexes);
+  g_assert_cmpint (deferred, ==, *out_indexes - *out_after);
+}
+
 /* Killed between two files of an import into a new cache: the first file's rows are
  * there, the indexes it deferred are still recorded (and absent), the cache sound; an
  * open while the importing process would still run leaves them; the next open after
@@ -683,12 +717,7 @@ static void
 test_killed_with_deferred_indexes (void)
 {
   g_autofree char *db = af_test_scratch ("killed-deferred.db");
-  g_autofree char *reference = af_test_scratch ("killed-reference.db");
-  g_autofree char *first = write_file_full ("killed-deferred-first.json", "first", "firstfile.pdf",
-                                            300, G_MAXUINT);
-  g_autofree char *big = write_file ("killed-deferred-big.json", 4 * MANY, G_MAXUINT);
   g_autoptr(AfStore) store = NULL;
-  g_autoptr(GError) error = NULL;
   gint64 indexes = 0, after = 0, after_live = 0, deferred = 0;
 
   if (g_getenv ("AF_CLI") == NULL)
@@ -696,15 +725,7 @@ test_killed_with_deferred_indexes (void)
       g_test_fail_printf ("AF_CLI is not set: the CLI to kill is unknown");
       return;
     }
-  store = open_store ("killed-reference.db");
-  g_clear_object (&store);
-  read_indexes (reference, &indexes, &deferred);
-
-  g_assert_true (import_killed_mid_file (db, first, big));
-  assert_cache_sound (db);
-  read_indexes (db, &after, &deferred);
-  g_assert_cmpint (after, <, indexes);
-  g_assert_cmpint (deferred, ==, indexes - after);
+  kill_deferring_import (db, &indexes, &after);
 
   /* While the importing process lives (here: this one), an open leaves them to it. */
   set_import_owner (db, getpid ());
@@ -721,6 +742,50 @@ test_killed_with_deferred_indexes (void)
   g_assert_cmpint (deferred, ==, 0);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300);
   g_assert_cmpuint (search_count (store, "firstfile"), ==, 300);
+  g_clear_object (&store);
+  assert_cache_sound (db);
+}
+
+/* The importer that deferred the indexes is recorded by its pid and its start time: a
+ * live process of that pid that started at another time (the pid reused after the
+ * importer was killed) does not keep the next open from building them. Here the pid is
+ * our parent's, alive all along. */
+static void
+test_deferred_indexes_pid_reused (void)
+{
+  g_autofree char *db = af_test_scratch ("killed-deferred.db");
+  g_autofree char *owner = NULL;
+  g_autoptr(AfStore) store = NULL;
+  gint64 indexes = 0, after = 0, after_live = 0, deferred = 0;
+  guint64 start = 0;
+
+  if (g_getenv ("AF_CLI") == NULL)
+    {
+      g_test_fail_printf ("AF_CLI is not set: the CLI to kill is unknown");
+      return;
+    }
+  kill_deferring_import (db, &indexes, &after);
+  g_assert_true (af_store_process_start_time (getppid (), &start));
+  g_assert_cmpuint (start, >, 0);
+
+  /* Its pid and its start time: alive, the indexes are left to it. */
+  owner = g_strdup_printf ("%d %" G_GUINT64_FORMAT, (int) getppid (), start);
+  set_import_owner_record (db, owner);
+  store = open_store ("killed-deferred.db");
+  g_clear_object (&store);
+  read_indexes (db, &after_live, &deferred);
+  g_assert_cmpint (after_live, ==, after);
+  g_assert_cmpint (deferred, ==, indexes - after);
+
+  /* Its pid, another start time: another process, the indexes are built. */
+  g_free (owner);
+  owner = g_strdup_printf ("%d %" G_GUINT64_FORMAT, (int) getppid (), start + 1);
+  set_import_owner_record (db, owner);
+  store = open_store ("killed-deferred.db");
+  read_indexes (db, &after, &deferred);
+  g_assert_cmpint (after, ==, indexes);
+  g_assert_cmpint (deferred, ==, 0);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300);
   g_clear_object (&store);
   assert_cache_sound (db);
 }
@@ -959,6 +1024,7 @@ main (int   argc,
   g_test_add_func ("/store-import/bulk", test_bulk_import);
   g_test_add_func ("/store-import/bulk-deferred-indexes", test_bulk_deferred_indexes);
   g_test_add_func ("/store-import/killed-with-deferred-indexes", test_killed_with_deferred_indexes);
+  g_test_add_func ("/store-import/deferred-indexes-pid-reused", test_deferred_indexes_pid_reused);
   g_test_add_func ("/store-import/search-after-file", test_search_after_file);
   g_test_add_func ("/store-import/killed-creating", test_killed_creating);
   g_test_add_func ("/store-import/cut-while-imported", test_cut_while_imported);

@@ -19,6 +19,11 @@
  * (SQLite scans), never wrong. The importing process is recorded too ("index-import",
  * its pid): an open while it runs (the app's) leaves its indexes to it, rather than
  * hold the write lock for the seconds a build takes, beyond the import's busy timeout.
+ * A pid alone outlives its process: killed, its pid reused by an unrelated process, the
+ * importer would seem alive and its indexes never built. So the record is "PID START",
+ * START the process's start time in clock ticks since boot (/proc/PID/stat, field 22),
+ * and the owner counts as alive only while a process of that pid started then. A record
+ * of an older version (the pid alone) is read as before.
  */
 #define G_LOG_DOMAIN "af-store"
 
@@ -28,6 +33,7 @@
 #include <unistd.h>
 
 #include "af-store-private.h"
+#include "af-store-test-private.h"
 
 #define RECORD_PREFIX "index/"
 /* The keys of the records: from RECORD_PREFIX up to its last byte plus one. */
@@ -118,8 +124,13 @@ defer_empty_tables (AfStore  *self,
                     guint    *out_deferred,
                     GError  **error)
 {
-  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *owner = NULL;
+  guint64 start = 0;
 
+  if (!af_store_process_start_time (getpid (), &start))
+    start = 0;   /* no /proc: an owner with the pid alone, as before */
+  owner = start != 0 ? g_strdup_printf ("%d %" G_GUINT64_FORMAT, (int) getpid (), start)
+                     : g_strdup_printf ("%d", (int) getpid ());
   for (AfTable table = 0; table < AF_N_TABLES; table++)
     {
       gboolean empty = FALSE;
@@ -130,7 +141,7 @@ defer_empty_tables (AfStore  *self,
         return FALSE;
       *out_deferred += empty ? 1 : 0;
     }
-  return *out_deferred == 0 || af_store_set_state (self, OWNER_KEY, pid, error);
+  return *out_deferred == 0 || af_store_set_state (self, OWNER_KEY, owner, error);
 }
 
 gboolean
@@ -218,23 +229,72 @@ af_store_indexes_restore (AfStore  *self,
   return ok;
 }
 
-/* TRUE while the process that deferred the indexes may still build them: it is this
- * one, or another that is alive (or not ours to signal). */
+gboolean
+af_store_process_start_time (GPid     pid,
+                             guint64 *out_start)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  const char *field;
+  char *end = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  /* Field 2, the command's name in parentheses, may hold spaces and parentheses of its
+   * own: the fields are counted from after its last ')', field 3 first. */
+  field = strrchr (text, ')');
+  if (field == NULL)
+    return FALSE;
+  field++;
+  for (guint n = 3; n < 22; n++)
+    {
+      field = strchr (field + 1, ' ');
+      if (field == NULL)
+        return FALSE;
+    }
+  *out_start = g_ascii_strtoull (field + 1, &end, 10);
+  return end != field + 1 && (*end == ' ' || *end == '\0' || *end == '\n');
+}
+
+/* TRUE while a process @pid that started at @start (0: unknown) lives (or is not ours to
+ * signal). */
+static gboolean
+process_alive (long    pid,
+               guint64 start)
+{
+  guint64 now_start = 0;
+
+  if (start != 0)
+    return af_store_process_start_time ((GPid) pid, &now_start) && now_start == start;
+  if (pid == getpid ())
+    return TRUE;
+  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+}
+
+/* TRUE while the process that deferred the indexes may still build them: the one the
+ * record names ("PID START", or "PID" as older versions wrote it) is alive. */
 static gboolean
 owner_alive (AfStore *self)
 {
   g_autofree char *owner = af_store_get_state (self, OWNER_KEY, NULL);
-  char *end = NULL;
+  char *end = NULL, *start_end = NULL;
+  guint64 start = 0;
   long pid;
 
   if (owner == NULL)
     return FALSE;
   pid = strtol (owner, &end, 10);
-  if (end == owner || *end != '\0' || pid <= 0 || pid > G_MAXINT)
+  if (end == owner || pid <= 0 || pid > G_MAXINT)
     return FALSE;
-  if (pid == getpid ())
-    return TRUE;
-  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+  if (*end == ' ')
+    {
+      start = g_ascii_strtoull (end + 1, &start_end, 10);
+      if (start_end == end + 1 || *start_end != '\0' || start == 0)
+        return FALSE;
+    }
+  else if (*end != '\0')
+    return FALSE;
+  return process_alive (pid, start);
 }
 
 gboolean

@@ -26,4 +26,10 @@ void af_store_thread_inject_failure (AfStoreThread *self,
 gint64 af_store_test_pragma (AfStore    *self,
                              const char *pragma);
 
+/* The start time of process @pid, in clock ticks since boot (/proc/PID/stat, field 22):
+ * what, with the pid, names the import that deferred the indexes (af-store-indexes.c).
+ * FALSE when it cannot be read (no such process). */
+gboolean af_store_process_start_time (GPid     pid,
+                                      guint64 *out_start);
+
 G_END_DECLS
