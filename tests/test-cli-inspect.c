@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * `auditflow-cli inspect` end to end on pictures made here: the JSON members the issue
- * names, a copy-move with both regions, the ELA written at the picture's size, and a
- * file that is not a picture refused with its name.
+ * names, a copy-move with both regions, the ELA written at the picture's size, a file
+ * that is not a picture refused with its name, and one cut short while it is read.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <json-glib/json-glib.h>
 
@@ -154,6 +159,123 @@ test_inspect_request_not_downloaded (void)
   af_test_run_clear (&run);
 }
 
+/* Everything left on @fd, read to its end. */
+static char *
+read_to_end (int fd)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[4096];
+  gssize got;
+
+  while ((got = read (fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (text, buffer, got);
+  close (fd);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* `auditflow-cli inspect @path`, stopped (SIGSTOP) when its debug log says the decoding
+ * starts (the whole file was read once for its SHA-256: it is mapped and in use), @path
+ * cut to @length by this process, then let go on; its wait status, and its stderr. */
+static int
+inspect_cut_at_decode (const char  *path,
+                       goffset      length,
+                       char       **out_stderr)
+{
+  g_autofree char *home = g_path_get_dirname (path);
+  const char *argv[] = { g_getenv ("AF_CLI"), "inspect", path, NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  gboolean reached = FALSE;
+  char *line = NULL;
+  size_t size = 0;
+  int out_fd = -1, err_fd = -1, status = 0;
+  FILE *out;
+  GPid pid;
+
+  envp = g_environ_setenv (envp, "G_MESSAGES_DEBUG", "afc-command-inspect", TRUE);
+  envp = g_environ_setenv (envp, "HOME", home, TRUE);
+  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", home, TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", home, TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
+  g_assert_no_error (error);
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (out);
+  /* GLib writes debug messages to stdout; the CLI's error goes to stderr (one line). */
+  while (getline (&line, &size, out) >= 0)
+    if (!reached && strstr (line, "inspect: decode") != NULL)
+      {
+        g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+        g_assert_cmpint (truncate (path, length), ==, 0);
+        g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+        reached = TRUE;
+      }
+  free (line);
+  fclose (out);
+  *out_stderr = read_to_end (err_fd);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_true (reached);
+  return status;
+}
+
+/* A picture cut short by another process while the CLI inspects it, to what
+ * @cut_at_for says of its length: the CLI says which file changed and fails, it does not
+ * die of SIGBUS (af-mapped-guard.h), and reports nothing of what it read. */
+static void
+assert_cut_while_inspected (goffset (*cut_at_for) (gsize length))
+{
+  /* ~1.5 MB: its decoding takes tens of milliseconds, far longer than this process
+   * takes to stop the CLI once the decoding is announced. */
+  g_autoptr(AfImageBuffer) image = forensics_texture (TEXTURE_WOOD, 1600, 1200, 7);
+  g_autoptr(GBytes) jpeg = forensics_jpeg (image, 95);
+  g_autofree char *path = forensics_write_temp (jpeg, "cut-short.jpg");
+  g_autofree char *stderr_text = NULL;
+  g_autofree char *expected = NULL;
+  gsize length = g_bytes_get_size (jpeg);
+  goffset cut_at = cut_at_for (length);
+  int status;
+
+  g_assert_cmpuint (length, >, 512 * 1024);
+  status = inspect_cut_at_decode (path, cut_at, &stderr_text);
+  g_test_message ("the CLI said: %s", stderr_text);
+  g_assert_false (WIFSIGNALED (status));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  expected = g_strdup_printf ("%s: the file changed (was cut short) while it was inspected; "
+                              "nothing of it is reported", path);
+  g_assert_nonnull (strstr (stderr_text, expected));
+}
+
+/* On a page boundary near the middle: the decoder faults on the next page (SIGBUS),
+ * which killed the CLI before it used the guard. */
+static goffset
+middle_page (gsize length)
+{
+  return length / 2 - (length / 2) % sysconf (_SC_PAGESIZE);
+}
+
+static void
+test_inspect_cut_short (void)
+{
+  assert_cut_while_inspected (middle_page);
+}
+
+/* Within the last page: nothing faults (the page is still the file's), the decoder
+ * reads zeros there; the file is found shorter than it was opened. */
+static goffset
+last_page (gsize length)
+{
+  return length - 100;
+}
+
+static void
+test_inspect_cut_within_last_page (void)
+{
+  assert_cut_while_inspected (last_page);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -170,6 +292,8 @@ main (int    argc,
   g_test_add_func ("/cli/inspect/ela", test_inspect_ela);
   g_test_add_func ("/cli/inspect/not-an-image", test_inspect_not_an_image);
   g_test_add_func ("/cli/inspect/request-not-downloaded", test_inspect_request_not_downloaded);
+  g_test_add_func ("/cli/inspect/cut-short", test_inspect_cut_short);
+  g_test_add_func ("/cli/inspect/cut-within-last-page", test_inspect_cut_within_last_page);
   status = g_test_run ();
   forensics_remove_temp ();
   return status;

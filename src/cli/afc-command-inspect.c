@@ -7,7 +7,14 @@
 
 #include "afc-commands.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "af-forensics.h"
+#include "af-mapped-guard.h"
 #include "af-pull.h"
 #include "af-retention.h"
 #include "afc-output.h"
@@ -51,14 +58,90 @@ analysis_image_path (AfcContext  *context,
   return NULL;
 }
 
+/* The picture inspected, mapped (or read, when every guard slot is taken). A file cut
+ * short by another process while it is read would raise SIGBUS in the mapping and kill
+ * the CLI: the guard (af-mapped-guard.h) turns the pages past the new end into zeros,
+ * and picture_was_cut () tells so once the inspection is done. */
+typedef struct
+{
+  int            fd;        /* -1 when closed */
+  GStatBuf       opened;    /* the file as it was opened */
+  GMappedFile   *mapped;    /* (owned) (nullable) */
+  AfMappedGuard *guard;     /* (owned) (nullable) registered over @mapped */
+  GBytes        *bytes;     /* (owned) (nullable) the picture, mapped or read */
+  GCancellable  *cut;       /* (owned) cancelled as soon as a step finds the file cut */
+} Picture;
+
+static void
+picture_clear (Picture *picture)
+{
+  /* Nothing reads the mapping any more: unregistered before it is unmapped. */
+  g_clear_pointer (&picture->bytes, g_bytes_unref);
+  g_clear_pointer (&picture->guard, af_mapped_guard_unregister);
+  g_clear_pointer (&picture->mapped, g_mapped_file_unref);
+  g_clear_object (&picture->cut);
+  if (picture->fd >= 0)
+    close (picture->fd);
+  picture->fd = -1;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Picture, picture_clear)
+
+static gboolean
+picture_open (Picture     *picture,
+              const char  *path,
+              GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  picture->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (picture->fd < 0 || fstat (picture->fd, &picture->opened) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  picture->mapped = g_mapped_file_new_from_fd (picture->fd, FALSE, NULL);
+  if (picture->mapped != NULL && g_mapped_file_get_length (picture->mapped) > 0)
+    picture->guard = af_mapped_guard_register (g_mapped_file_get_contents (picture->mapped),
+                                               g_mapped_file_get_length (picture->mapped));
+  if (picture->guard != NULL)
+    {
+      picture->bytes = g_mapped_file_get_bytes (picture->mapped);
+      g_debug ("inspect: the picture is mapped (%" G_GSIZE_FORMAT " bytes)",
+               g_mapped_file_get_length (picture->mapped));
+      return TRUE;
+    }
+  g_clear_pointer (&picture->mapped, g_mapped_file_unref);
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return FALSE;
+  picture->bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  return TRUE;
+}
+
+/* Cut short while it was read (its mapping faulted past the new end), or shorter now
+ * than when it was opened (a cut within the last page does not fault). */
+static gboolean
+picture_was_cut (Picture *picture)
+{
+  GStatBuf now;
+
+  if (picture->guard == NULL)
+    return FALSE;
+  return af_mapped_guard_was_cut (picture->guard) ||
+         (fstat (picture->fd, &now) == 0 && now.st_size < picture->opened.st_size);
+}
+
 /* A file by that name, else an analysis's downloaded image. */
-static GBytes *
+static gboolean
 load_target (AfcContext  *context,
              const char  *target,
+             Picture     *picture,
              GError     **error)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GMappedFile) mapped = NULL;
 
   if (g_file_test (target, G_FILE_TEST_EXISTS))
     path = g_strdup (target);
@@ -71,19 +154,31 @@ load_target (AfcContext  *context,
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
-          return NULL;
+          return FALSE;
         }
     }
   if (path == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                            "no such file, nor a downloaded image of an analysis with this id");
-      return NULL;
+      return FALSE;
     }
-  mapped = g_mapped_file_new (path, FALSE, error);
-  if (mapped == NULL)
-    return NULL;
-  return g_mapped_file_get_bytes (mapped);
+  return picture_open (picture, path, error);
+}
+
+/* Each step as it starts, in the debug log (G_MESSAGES_DEBUG=afc-command-inspect); a
+ * file found cut short stops the steps still to come (the ELA and the clone search of
+ * zeros would take seconds for nothing). */
+static void
+progress_cb (double      fraction,
+             const char *step,
+             gpointer    user_data)
+{
+  Picture *picture = user_data;
+
+  g_debug ("inspect: %s (%.0f %%)", step, fraction * 100);
+  if (picture_was_cut (picture))
+    g_cancellable_cancel (picture->cut);
 }
 
 static void
@@ -263,12 +358,17 @@ run_inspection (AfcContext           *context,
                 const InspectOptions *options)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = load_target (context, target, &error);
+  g_auto(Picture) picture = { .fd = -1, .cut = g_cancellable_new () };
   g_autoptr(AfForensicsReport) report = NULL;
   g_autofree char *shown = g_filename_display_name (target);
 
-  if (bytes != NULL)
-    report = af_forensics_inspect (bytes, options->ela_quality, NULL, NULL, NULL, &error);
+  if (load_target (context, target, &picture, &error))
+    report = af_forensics_inspect (picture.bytes, options->ela_quality, picture.cut,
+                                   progress_cb, &picture, &error);
+  /* What was read of a file cut short is zeros: nothing of it is reported. */
+  if (picture_was_cut (&picture))
+    return afc_context_fail_message (context, "%s: the file changed (was cut short) while it "
+                                     "was inspected; nothing of it is reported", shown);
   if (report == NULL)
     return afc_context_fail_message (context, "%s: %s", shown, error->message);
   if (options->ela_path != NULL && !write_ela (report, options->ela_path, &error))
