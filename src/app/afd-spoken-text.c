@@ -10,6 +10,7 @@ struct _AfdSpokenText
   GtkWidget  parent_instance;
 
   char      *text;   /* (owned) (nullable) */
+  gboolean   unsaid; /* left out of the accessibility tree (hidden state) */
 };
 
 G_DEFINE_FINAL_TYPE (AfdSpokenText, afd_spoken_text, GTK_TYPE_WIDGET)
@@ -80,4 +81,23 @@ afd_spoken_text_get_text (AfdSpokenText *self)
 {
   g_return_val_if_fail (AFD_IS_SPOKEN_TEXT (self), NULL);
   return self->text;
+}
+
+void
+afd_spoken_text_set_said (AfdSpokenText *self,
+                          gboolean       said)
+{
+  g_return_if_fail (AFD_IS_SPOKEN_TEXT (self));
+
+  if (self->unsaid == !said)
+    return;
+  self->unsaid = !said;
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_HIDDEN, !said, -1);
+}
+
+gboolean
+afd_spoken_text_get_said (AfdSpokenText *self)
+{
+  g_return_val_if_fail (AFD_IS_SPOKEN_TEXT (self), FALSE);
+  return !self->unsaid;
 }

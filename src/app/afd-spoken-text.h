@@ -21,5 +21,10 @@ GtkWidget  *afd_spoken_text_new      (void);
 void        afd_spoken_text_set_text (AfdSpokenText *self,
                                       const char    *text);
 const char *afd_spoken_text_get_text (AfdSpokenText *self);
+/* Whether the assistive technologies find it (its hidden state; the widget stays shown,
+ * so that this never lays anything out). */
+void        afd_spoken_text_set_said (AfdSpokenText *self,
+                                      gboolean       said);
+gboolean    afd_spoken_text_get_said (AfdSpokenText *self);
 
 G_END_DECLS

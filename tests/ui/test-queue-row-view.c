@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "af-value.h"
@@ -51,6 +53,18 @@ window_new (GtkWidget        *view,
   return window;
 }
 
+/* Whether a screen reader finds @child: shown, and not left out by its accessible hidden
+ * state (what GTK's AT-SPI bridge reads, gtk_accessible_should_present()). */
+static gboolean
+is_said (GtkWidget *child)
+{
+  g_autofree char *not_hidden = gtk_test_accessible_check_state (GTK_ACCESSIBLE (child),
+                                                                 GTK_ACCESSIBLE_STATE_HIDDEN,
+                                                                 FALSE);
+
+  return gtk_widget_get_visible (child) && not_hidden == NULL;
+}
+
 /* The labels a screen reader finds under @view, in order (hidden ones left out). */
 static char *
 spoken_texts (GtkWidget *view)
@@ -62,8 +76,14 @@ spoken_texts (GtkWidget *view)
     {
       g_assert_true (AFD_IS_SPOKEN_TEXT (child));
       gtk_test_accessible_assert_role (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_ROLE_LABEL);
-      if (gtk_widget_get_visible (child))
-        g_string_append_printf (texts, "%s|", afd_spoken_text_get_text (AFD_SPOKEN_TEXT (child)));
+      if (is_said (child))
+        {
+          const char *text = afd_spoken_text_get_text (AFD_SPOKEN_TEXT (child));
+
+          gtk_test_accessible_assert_property (GTK_ACCESSIBLE (child),
+                                               GTK_ACCESSIBLE_PROPERTY_LABEL, text);
+          g_string_append_printf (texts, "%s|", text);
+        }
     }
   return g_string_free (g_steal_pointer (&texts), FALSE);
 }
@@ -116,14 +136,15 @@ frame_cb (GdkFrameClock *clock,
   (*count)++;
 }
 
-/* A "Loading…" row filled in place (the queue model's rows read for it): the widget bound
- * to it says and draws the new texts, and nothing above it is laid out again (no
+/* A "Loading…" row filled in place (the queue model's rows read for it), as an audit
+ * @reviewed or not: the widget bound to it says and draws the new texts ("Reviewed"
+ * among them for a reviewed one), and nothing above it is laid out again (no
  * GdkToplevel::compute-size: under X11, round trips to the X server). */
 static void
-test_filled_in_place (void)
+check_filled_in_place (gboolean reviewed)
 {
   g_autoptr(AfdQueueRow) loading = afd_queue_row_new_loading (AF_TABLE_AUDITS);
-  g_autoptr(AfdQueueRow) plain = audit_row_new ("John Smith", "LOW", "12", FALSE);
+  g_autoptr(AfdQueueRow) filled = audit_row_new ("John Smith", "LOW", "12", reviewed);
   GtkWidget *view = afd_queue_row_view_new ();
   GtkWidget *window = window_new (view, GTK_TEXT_DIR_LTR);
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
@@ -137,14 +158,15 @@ test_filled_in_place (void)
   afd_test_settle (view, 2);
   before = spoken_texts (view);
   g_assert_true (g_str_has_prefix (before, "Loading…|"));
+  g_assert_null (strstr (before, "Reviewed|"));
 
   g_signal_connect (surface, "compute-size", G_CALLBACK (relayout_cb), &relayouts);
   g_signal_connect (clock, "after-paint", G_CALLBACK (frame_cb), &frames);
-  afd_queue_row_fill (loading, plain);
+  afd_queue_row_fill (loading, filled);
   g_assert_true (afd_queue_row_view_get_row (AFD_QUEUE_ROW_VIEW (view)) == loading);
   after = spoken_texts (view);
-  expected = g_strdup_printf ("John Smith|%s|%s|", afd_queue_row_get_subtitle (plain),
-                              afd_queue_row_get_badge (plain));
+  expected = g_strdup_printf ("John Smith|%s|%s%s|", afd_queue_row_get_subtitle (filled),
+                              reviewed ? "Reviewed|" : "", afd_queue_row_get_badge (filled));
   g_assert_cmpstr (after, ==, expected);
   /* Drawn again (the row's draw queued a frame), and laid out no further. */
   while (frames == 0)
@@ -154,6 +176,20 @@ test_filled_in_place (void)
   g_signal_handlers_disconnect_by_data (surface, &relayouts);
   g_signal_handlers_disconnect_by_data (clock, &frames);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_filled_in_place (void)
+{
+  check_filled_in_place (FALSE);
+}
+
+/* "Reviewed" comes to the screen reader without showing a widget, which would lay the
+ * whole list out again. */
+static void
+test_filled_in_place_reviewed (void)
+{
+  check_filled_in_place (TRUE);
 }
 
 static int
@@ -283,6 +319,7 @@ main (int   argc,
 
   g_test_add_func ("/queue-row-view/spoken", test_spoken);
   g_test_add_func ("/queue-row-view/filled-in-place", test_filled_in_place);
+  g_test_add_func ("/queue-row-view/filled-in-place-reviewed", test_filled_in_place_reviewed);
   g_test_add_func ("/queue-row-view/one-height", test_one_height);
   g_test_add_func ("/queue-row-view/sides-ltr", test_sides_ltr);
   g_test_add_func ("/queue-row-view/sides-rtl", test_sides_rtl);
