@@ -9,6 +9,7 @@
 #include "afd-queue-item.h"
 #include "afd-queue-list.h"
 #include "afd-queue-row.h"
+#include "afd-queue-row-view.h"
 #include "afd-render-warm-up.h"
 #include "afd-search-results.h"
 
@@ -505,6 +506,93 @@ add_escape_shortcut (AfdQueueList *self)
   gtk_widget_add_controller (GTK_WIDGET (self->search_results), controller);
 }
 
+/* The row widget of the list view that shows @position, if it made one. */
+static GtkWidget *
+row_widget_at (AfdQueueList *self,
+               guint         position)
+{
+  g_autoptr(AfdQueueRow) row = NULL;
+
+  if (self->shown == NULL || (row = g_list_model_get_item (self->shown, position)) == NULL)
+    return NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *view = gtk_widget_get_first_child (child);
+
+      if (AFD_IS_QUEUE_ROW_VIEW (view) &&
+          afd_queue_row_view_get_row (AFD_QUEUE_ROW_VIEW (view)) == row)
+        return child;
+    }
+  return NULL;
+}
+
+/* Down in the search entry, the queue on show: into the list, on the row selected (the
+ * item open) or else the first, as Down goes into the results of a search. */
+static gboolean
+entry_key_pressed_cb (GtkEventControllerKey *controller,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      AfdQueueList          *self)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+  GtkWidget *row;
+
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down) ||
+      (state & gtk_accelerator_get_default_mod_mask ()) != 0 ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "list") != 0)
+    return FALSE;
+  if (position == GTK_INVALID_LIST_POSITION)
+    position = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+  row = row_widget_at (self, position);
+  return row != NULL ? gtk_widget_grab_focus (row)
+                     : gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* Up on the first row of the queue: back to the search entry, its text as it was (not
+ * selected, so that a letter typed adds to it), as Up does from the first result. */
+static gboolean
+list_key_pressed_cb (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     AfdQueueList          *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *first = row_widget_at (self, 0);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkEditable *delegate;
+
+  if ((keyval != GDK_KEY_Up && keyval != GDK_KEY_KP_Up) ||
+      (state & gtk_accelerator_get_default_mod_mask ()) != 0 ||
+      first == NULL || focus == NULL || (focus != first && !gtk_widget_is_ancestor (focus, first)))
+    return FALSE;
+  delegate = gtk_editable_get_delegate (GTK_EDITABLE (self->search_entry));
+  if (GTK_IS_TEXT (delegate))
+    return gtk_text_grab_focus_without_selecting (GTK_TEXT (delegate));
+  return gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* Before the entry's text and the list view see them: the text would only ring the bell
+ * on Down, the list view keep the focus on its first row on Up. */
+static void
+add_arrow_keys (AfdQueueList *self)
+{
+  GtkEventController *entry_keys = gtk_event_controller_key_new ();
+  GtkEventController *list_keys = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (entry_keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (entry_keys, "afd-queue-entry-keys");
+  g_signal_connect (entry_keys, "key-pressed", G_CALLBACK (entry_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), entry_keys);
+  gtk_event_controller_set_propagation_phase (list_keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (list_keys, "afd-queue-list-keys");
+  g_signal_connect (list_keys, "key-pressed", G_CALLBACK (list_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), list_keys);
+}
+
 static void
 afd_queue_list_init (AfdQueueList *self)
 {
@@ -523,6 +611,7 @@ afd_queue_list_init (AfdQueueList *self)
   g_signal_connect_swapped (self->selection, "items-changed",
                             G_CALLBACK (selection_items_changed_cb), self);
   add_escape_shortcut (self);
+  add_arrow_keys (self);
 }
 
 /* The last query's pages are not wanted any more. */

@@ -266,16 +266,39 @@ afd_window_size_allocate (GtkWidget *widget,
     self->place_source = g_idle_add (place_list_pane, self);
 }
 
+/* The row of the queue (or of the search results) that has the focus, if any:
+ * unfolded, both panes are on screen, and an item opened from the list with the arrows
+ * keeps the focus on its row. AdwLeaflet moves the focus into the child it makes
+ * visible: the first item opened with an arrow from the search box took the focus to the
+ * page's first button. (Enter in the search box still goes to the result it opens.) */
+static GtkWidget *
+list_focus (AfdWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *entry = GTK_WIDGET (afd_queue_list_get_search_entry (self->queue_list));
+
+  if (focus == NULL || adw_leaflet_get_folded (self->leaflet) ||
+      !gtk_widget_is_ancestor (focus, self->list_pane) ||
+      focus == entry || gtk_widget_is_ancestor (focus, entry))
+    return NULL;
+  return g_object_ref (focus);
+}
+
 static void
 show_detail (AfdWindow  *self,
              const char *page,
              const char *title)
 {
+  g_autoptr(GtkWidget) kept_focus = list_focus (self);
+
   show_list_pane (self, !g_str_equal (page, "compare"));
   gtk_stack_set_visible_child_name (self->detail_stack, page);
   adw_window_title_set_title (self->detail_title, title);
   update_back_button (self);
   adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
+  if (kept_focus != NULL && gtk_widget_get_mapped (kept_focus) &&
+      gtk_root_get_focus (GTK_ROOT (self)) != kept_focus)
+    gtk_widget_grab_focus (kept_focus);
 }
 
 /* A page's title arrives with its item, from the store's thread. */

@@ -16,7 +16,8 @@ from afd_ui import alive, find_app, labels, press, step, wait_for
 
 # A few entries of each section (ui/help-overlay.ui).
 SECTIONS = {
-    'Queues and Audits': ['Show Shortcuts', 'Search the Queue', 'Go to the Search Results'],
+    'Queues and Audits': ['Show Shortcuts', 'Search the Queue',
+                          'Go to the Queue or the Search Results'],
     'Documents': ['Next Low-Confidence Field', 'Reveal Personal Data', 'Fit Width'],
     'Artworks': ['Error Level Analysis', 'Loupe, 4×', 'Pan, or Move the Loupe'],
 }
