@@ -645,29 +645,36 @@ query_text (sqlite3    *db,
   return text;
 }
 
-/* Makes the index of a cache as schema 4 had it (column sizes kept, the 1 MiB hash),
- * every row indexed, and the cache of schema 4 again. */
+/* Makes the index of a cache as schema @version had it (4: column sizes kept and the
+ * 1 MiB hash; 5: neither, positions kept), every row indexed, and the cache of that
+ * schema again. */
 static void
-lay_out_as_schema4 (const char *path)
+lay_out_as_schema (const char *path,
+                   int         version)
 {
   static const char *tables[][2] = {
     { "audits", "audits_search" }, { "documents", "documents_search" },
     { "analyses", "analyses_search" },
   };
+  g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", version);
   sqlite3 *db = NULL;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
+      g_autofree char *hash = g_strdup_printf ("INSERT INTO %1$s (%1$s, rank) VALUES ('hashsize',"
+                                               " 16777216);", tables[i][1]);
       g_autofree char *sql = g_strdup_printf (
         "DROP TABLE %2$s;"
         "CREATE VIRTUAL TABLE %2$s USING fts5 (search_text, content = '%1$s',"
-        " content_rowid = 'rowid', tokenize = 'trigram case_sensitive 1');"
-        "INSERT INTO %2$s (%2$s) VALUES ('rebuild');", tables[i][0], tables[i][1]);
+        " content_rowid = 'rowid',%3$s tokenize = 'trigram case_sensitive 1');"
+        "%4$s"
+        "INSERT INTO %2$s (%2$s) VALUES ('rebuild');", tables[i][0], tables[i][1],
+        version >= 5 ? " columnsize = 0," : "", version >= 5 ? hash : "");
 
       g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
     }
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, set_version, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 }
 
@@ -689,7 +696,7 @@ test_migration_layout (void)
   put_audit (store, "c1", "Søren Kierkegaard", "4102444800");
   put_audit (store, "c2", "Hannah Arendt", "4102444800");
   g_clear_object (&store);
-  lay_out_as_schema4 (path);
+  lay_out_as_schema (path, 4);
 
   store = af_store_open (path, &error);
   g_assert_no_error (error);
@@ -709,7 +716,132 @@ test_migration_layout (void)
   g_assert_cmpstr (hash, ==, "16777216");
   g_assert_null (docsize);
   version = query_text (db, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "5");
+  g_assert_cmpstr (version, ==, G_STRINGIFY (AF_STORE_SCHEMA_VERSION));
+  sqlite3_close (db);
+}
+
+/* The words of schema 5's tests that the migration test looks for, one at a time. */
+static const char * const migrated_words[] = {
+  "jose", "carter", "garcia", "alvarez-nunez", "loan-2025", "000102", "72470", "w2_2023",
+  "pdf", ".pdf", "statement", "okafor", "receipt-000101", "loan-2025-000101", "zzz", "6e30",
+};
+
+/* The ids that schema 5's index found for one folded @word of three letters or more:
+ * the word as a phrase of its trigrams (positions: detail = full), or an id starting
+ * with it. */
+static GPtrArray *
+ids_by_phrase (sqlite3    *db,
+               AfTable     table,
+               const char *word)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %2$s FROM %1$s WHERE rowid IN (SELECT rowid FROM"
+                                          " %1$s_search WHERE %1$s_search MATCH ?1) OR %2$s GLOB ?2",
+                                          af_table_nick (table), af_table_key_name (table));
+  g_autofree char *phrase = g_strdup_printf ("\"%s\"", word);
+  g_autofree char *prefix = g_strconcat (word, "*", NULL);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, phrase, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, prefix, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  g_assert_cmpint (sqlite3_finalize (stmt), ==, SQLITE_OK);
+  g_ptr_array_sort (ids, compare_ids);
+  return ids;
+}
+
+/* Schema 6 keeps no positions in the index (detail = none): a cache of schema 5 is
+ * migrated on opening, and every word finds what schema 5's phrases found, and what
+ * the scan finds. */
+static void
+test_migration_detail (void)
+{
+  g_autoptr(AfStore) store = open_filled_store ();
+  g_autofree char *path = g_strdup (af_store_get_path (store));
+  /* Of ids, by word then kind. */
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *version = NULL;
+  sqlite3 *db = NULL;
+  guint found = 0;
+
+  g_clear_object (&store);
+  lay_out_as_schema (path, 5);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint w = 0; w < G_N_ELEMENTS (migrated_words); w++)
+    for (guint t = 0; t < G_N_ELEMENTS (searched); t++)
+      g_ptr_array_add (before, ids_by_phrase (db, searched[t], migrated_words[w]));
+  sqlite3_close (db);
+
+  store = af_store_open (path, &error);
+  g_assert_no_error (error);
+  for (guint w = 0; w < G_N_ELEMENTS (migrated_words); w++)
+    for (guint t = 0; t < G_N_ELEMENTS (searched); t++)
+      {
+        g_autoptr(GPtrArray) after = af_store_search (store, searched[t], migrated_words[w], 0, &error);
+        g_autoptr(GPtrArray) after_ids = NULL;
+
+        g_assert_no_error (error);
+        after_ids = ids_of (searched[t], after);
+        assert_same_ids (after_ids, before->pdata[w * G_N_ELEMENTS (searched) + t],
+                         "after the migration", migrated_words[w]);
+        found += after_ids->len;
+      }
+  g_assert_cmpuint (found, >, 20);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    for (guint t = 0; t < G_N_ELEMENTS (searched); t++)
+      assert_search_equals_scan (store, searched[t], queries[i]);
+  g_clear_object (&store);
+  assert_index_consistent (path);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sql = query_text (db, "SELECT sql FROM sqlite_master WHERE name = 'audits_search'");
+  version = query_text (db, "PRAGMA user_version");
+  g_assert_nonnull (strstr (sql, "detail = none"));
+  g_assert_cmpstr (version, ==, "6");
+  sqlite3_close (db);
+}
+
+/* The index finds the trigrams of a word, not where they are: a row holding every
+ * trigram of "carter" apart ("cartoon porter": car, art, rte, ter) is no match, by
+ * search, by a queue's filter or in a total; a quote inside a trigram is the
+ * index's text, not its syntax. */
+static void
+test_trigrams_apart (void)
+{
+  g_autofree char *path = af_test_scratch ("apart.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+  AfQuery carter = { .table = AF_TABLE_AUDITS, .search = "carter" };
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autofree char *in_index = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  put_audit (store, "p1", "Cartoon Porter", "4102444800");
+  put_audit (store, "p2", "Emily Carter", "4102444800");
+  put_audit (store, "p3", "Say \\\"Hello\\\" Now", "4102444800");
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "carter", "p1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "carter", "p2"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "porter cartoon", "p1"));
+  g_assert_cmpint (af_store_count (store, &carter, &error), ==, 1);
+  listed = af_store_query (store, &carter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (af_item_get_s (listed->pdata[0], "audit_record_id"), ==, "p2");
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "\"hello\"", "p3"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "y \"hel", "p3"));
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "\"hello\"\"", "p3"));
+  g_clear_object (&store);
+
+  /* The index alone does match it: the test above is the text's. */
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  in_index = query_text (db, "SELECT group_concat (rowid) FROM audits_search WHERE audits_search"
+                             " MATCH '\"car\" AND \"art\" AND \"rte\" AND \"ter\"'");
+  g_assert_cmpstr (in_index, ==, "1,2");
   sqlite3_close (db);
 }
 
@@ -883,6 +1015,8 @@ main (int   argc,
   g_test_add_func ("/search/follows-imports", test_follows_imports);
   g_test_add_func ("/search/migration", test_migration);
   g_test_add_func ("/search/migration-layout", test_migration_layout);
+  g_test_add_func ("/search/migration-detail", test_migration_detail);
+  g_test_add_func ("/search/trigrams-apart", test_trigrams_apart);
   g_test_add_func ("/queue/keyset-pages", test_keyset_pages);
   g_test_add_func ("/queue/position", test_queue_position);
 

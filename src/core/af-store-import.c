@@ -72,6 +72,11 @@
  * secure_delete = OFF while a new cache is built (SQLite zeroing the space of moved
  * cells, ~0.8 % of the CPU in perf): not done, since a row replaced within the import
  * would then survive in free space past a later forget-user.
+ * Then the search index without positions (schema 6, detail = none: af-store-search.c),
+ * since FTS5 was ~23-33 % of the transaction's thread: the CLI on 100,000 audits +
+ * 400,000 documents, 3 rounds of 5 runs alternating with schema 5 (load 3.6-7.0),
+ * 30,550 items/s median (22,159-36,861) against 22,745 (20,905-31,225), 28.4 us of CPU
+ * per item (24.4-35.0) against 34.2 (28.8-38.7), the cache 1534 MiB instead of 1566.
  * Not tried: keeping the documents' indexes live because the benchmark's documents come
  * in the order of their loans and dates; `aws dynamodb scan` lists items in the hash
  * order of their keys, so a real file's inserts into those indexes are random.

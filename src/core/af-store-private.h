@@ -346,6 +346,10 @@ gboolean  af_store_search_migrate      (AfStore        *self,
  * layout for bulk writes (columnsize = 0, a 16 MiB hash), every row indexed again. */
 gboolean  af_store_search_migrate_layout (AfStore      *self,
                                           GError      **error);
+/* Schema 6, inside the migration's transaction: the index tables made again without
+ * positions (detail = none), every row indexed again. */
+gboolean  af_store_search_migrate_detail (AfStore      *self,
+                                          GError      **error);
 /* A WHERE clause (in parentheses) for AfQuery.search on @table, its parameters appended
  * to @binds (texts); FALSE, with nothing appended, when @text has no word. */
 gboolean  af_store_search_clause       (AfTable         table,
@@ -354,8 +358,9 @@ gboolean  af_store_search_clause       (AfTable         table,
                                         GPtrArray      *binds);
 
 /* How many items af_store_search () finds for @text in @table with no limit, read off
- * the index alone (no row is read): *@out_count is -1 when the index alone cannot tell
- * (a word under three letters: only the row's text can). FALSE on error. */
+ * the index (and the text of each row it matches, for a word of more than three
+ * letters): *@out_count is -1 when the index cannot tell (a word under three letters:
+ * only the filter's scan of every row can). FALSE on error. */
 gboolean  af_store_search_count        (AfStore        *self,
                                         AfTable         table,
                                         const char     *text,

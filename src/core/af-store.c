@@ -121,6 +121,9 @@ static const char * const migrations[] = {
   /* 5: the search index laid out for imports (af_store_search_migrate_layout ()): no
    * per-row column sizes, a file's new terms written out as one segment. Made in C. */
   "",
+  /* 6: the search index without positions (af_store_search_migrate_detail ()): a word
+   * is the AND of its trigrams, checked on the row's text. Made in C. */
+  "",
 };
 
 /* The steps of a migration that SQL alone cannot do, run after its SQL. */
@@ -130,6 +133,7 @@ static gboolean (* const migration_steps[]) (AfStore *self, GError **error) = {
   NULL,
   af_store_search_migrate,
   af_store_search_migrate_layout,
+  af_store_search_migrate_detail,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migration_steps) == AF_STORE_SCHEMA_VERSION);

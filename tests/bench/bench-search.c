@@ -219,7 +219,9 @@ whole_word_search (AfStore    *store,
 }
 
 /* The index's match expression for @query (its words of three letters or more), and
- * the GLOB pattern of an id starting with it. */
+ * the GLOB pattern of an id starting with it. Each word is the AND of its trigrams
+ * (ASCII queries): the index keeps no positions for a phrase (schema 6), so these
+ * queries of before match the rows holding the trigrams, a few more than the words. */
 static char *
 match_of (const char  *query,
           char       **out_prefix)
@@ -229,7 +231,8 @@ match_of (const char  *query,
   GString *match = g_string_new (NULL);
 
   for (guint i = 0; words[i] != NULL; i++)
-    g_string_append_printf (match, "%s\"%s\"", i == 0 ? "" : " AND ", words[i]);
+    for (gsize c = 0; c + 3 <= strlen (words[i]); c++)
+      g_string_append_printf (match, "%s\"%.3s\"", match->len == 0 ? "" : " AND ", words[i] + c);
   *out_prefix = words[1] == NULL ? g_strconcat (folded, "*", NULL) : NULL;
   return g_string_free (match, FALSE);
 }
