@@ -464,7 +464,7 @@ verdict_saved_cb (GObject      *source,
     }
   if (ok)
     {
-      afd_workspace_changed (self->workspace, TRUE);
+      afd_workspace_acted_on (self->workspace, reply->item_id);
       af_store_thread_get_item_async (store_thread (self), AF_TABLE_ANALYSES, self->request_id,
                                       self->cancellable, analysis_reread_cb, self);
       return;

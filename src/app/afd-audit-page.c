@@ -328,7 +328,7 @@ reviewed_cb (GObject      *source,
     }
   if (ok)
     {
-      afd_workspace_changed (self->workspace, TRUE);
+      afd_workspace_acted_on (self->workspace, reply->item_id);
       reload (self);
       return;
     }

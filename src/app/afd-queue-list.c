@@ -36,6 +36,12 @@ struct _AfdQueueList
    * tells the list of the rows that moved: selected again where it comes back. */
   char               *follow_id;
   AfTable             follow_table;
+  /* The user acted on the followed item (afd_queue_list_reload_moving_on()): should it
+   * have left the queue, @next_id (the item after it then, or before it at the end) is
+   * followed instead, and opened (@opening) where it is found. */
+  char               *next_id;
+  gboolean            move_on;
+  gboolean            opening;
   /* (nullable) the followed item's place asked of the store once a reload's count has
    * arrived: it may come back where the list holds no row (another page). */
   GCancellable       *locating;
@@ -145,6 +151,8 @@ stop_following (AfdQueueList *self)
 {
   stop_locating (self);
   g_clear_pointer (&self->follow_id, g_free);
+  g_clear_pointer (&self->next_id, g_free);
+  self->move_on = self->opening = FALSE;
 }
 
 static void
@@ -283,8 +291,42 @@ select_followed (AfdQueueList *self,
   if (row == NULL || afd_queue_row_get_table (row) != self->follow_table ||
       g_strcmp0 (afd_queue_row_get_item_id (row), self->follow_id) != 0)
     return;
+  self->move_on = FALSE;   /* still in the queue */
+  if (self->opening)
+    {
+      /* The item after the one acted on: chosen as if clicked, it opens. */
+      stop_following (self);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                  position);
+      gtk_single_selection_set_selected (self->selection, position);
+      return;
+    }
   g_set_object (&self->reselected, row);
   select_quietly (self, position);
+}
+
+static void located_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data);
+
+/* The item the user acted on left the queue: the one that followed it is followed now,
+ * and opens where it is found (asked of the store: the rows of the reload may have been
+ * told already). Reviewing a queue is then one act after another, each on the next
+ * item, never back at the top nor with nothing open. */
+static void
+move_on_to_next (AfdQueueList *self)
+{
+  AfdQueueModel *model = self->model;
+
+  g_free (self->follow_id);
+  self->follow_id = g_steal_pointer (&self->next_id);
+  self->move_on = FALSE;
+  self->opening = TRUE;
+  if (self->more != NULL && afd_queue_model_get_table (self->more) == self->follow_table)
+    model = self->more;
+  stop_locating (self);
+  self->locating = g_cancellable_new ();
+  afd_queue_model_locate_async (model, self->follow_id, self->locating, located_cb, self);
 }
 
 static void
@@ -301,7 +343,13 @@ located_cb (GObject      *source,
     return;
   self = AFD_QUEUE_LIST (user_data);
   g_clear_object (&self->locating);
-  /* Out of the queue now (reviewed): its row, told, leaves the selection cleared. */
+  /* Out of the queue now: its row, told, left the selection cleared; the next one opens
+   * if the user's own act took it out. */
+  if (error == NULL && position == G_MAXUINT && self->move_on && self->next_id != NULL)
+    {
+      move_on_to_next (self);
+      return;
+    }
   if (error != NULL || position == G_MAXUINT || self->follow_id == NULL)
     return;
   if (model == self->more)
@@ -680,6 +728,8 @@ afd_queue_list_reload (AfdQueueList *self)
 
   g_return_if_fail (AFD_IS_QUEUE_LIST (self));
 
+  self->move_on = self->opening = FALSE;
+  g_clear_pointer (&self->next_id, g_free);
   /* The results on show may have moved too (a review, a verdict). */
   if (afd_queue_list_is_searching (self))
     afd_search_results_refresh (self->search_results);
@@ -698,6 +748,41 @@ afd_queue_list_reload (AfdQueueList *self)
   afd_queue_model_reload (self->model);
   if (self->more != NULL)
     afd_queue_model_reload (self->more);
+}
+
+/* The id of the row after the one selected, or before it when it is the last; NULL
+ * when that row is not read yet ("Loading…") or there is none. */
+static char *
+neighbour_id (AfdQueueList *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  guint n = self->shown != NULL ? g_list_model_get_n_items (self->shown) : 0;
+  g_autoptr(AfdQueueRow) row = NULL;
+
+  if (selected == GTK_INVALID_LIST_POSITION || n < 2)
+    return NULL;
+  row = g_list_model_get_item (self->shown, selected + 1 < n ? selected + 1 : selected - 1);
+  return row != NULL ? g_strdup (afd_queue_row_get_item_id (row)) : NULL;
+}
+
+void
+afd_queue_list_reload_moving_on (AfdQueueList *self,
+                                 const char   *item_id)
+{
+  AfdQueueRow *selected;
+  g_autofree char *next_id = NULL;
+
+  g_return_if_fail (AFD_IS_QUEUE_LIST (self));
+
+  /* Only the item selected: one opened from a search or a history is not the queue's.
+   * Its neighbour is read before the reload tells the rows anew. */
+  selected = gtk_single_selection_get_selected_item (self->selection);
+  if (selected != NULL && !afd_queue_list_is_searching (self) &&
+      g_strcmp0 (afd_queue_row_get_item_id (selected), item_id) == 0)
+    next_id = neighbour_id (self);
+  afd_queue_list_reload (self);
+  self->next_id = g_steal_pointer (&next_id);
+  self->move_on = self->next_id != NULL;
 }
 
 const char *

@@ -27,6 +27,11 @@ void        afd_queue_list_set_model        (AfdQueueList   *self,
 /* Refreshes the model after an edit; the item selected stays selected wherever the rows
  * told move it (unless it left the queue), without opening it again. */
 void        afd_queue_list_reload           (AfdQueueList   *self);
+/* The same after the user acted on @item_id (a review, a verdict): selected, if the act
+ * takes it out of the queue, the row that followed it is selected and opened in its
+ * place ("row-selected"), or the one before it when it was the last. */
+void        afd_queue_list_reload_moving_on (AfdQueueList   *self,
+                                             const char     *item_id);
 const char *afd_queue_list_get_search_text  (AfdQueueList   *self);
 /* The cache searched: a search covers every kind of item in it, whatever the queue. */
 void        afd_queue_list_set_store_thread (AfdQueueList   *self,

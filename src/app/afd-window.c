@@ -452,8 +452,9 @@ refresh_counts (AfdWindow *self)
 }
 
 static void
-workspace_changed_cb (AfdWindow *self,
-                      gboolean   queues_changed)
+workspace_changed_cb (AfdWindow  *self,
+                      gboolean    queues_changed,
+                      const char *acted_on)
 {
   update_outbox (self);
   afd_conflict_list_refresh (self->conflict_list, store_thread (self));
@@ -461,7 +462,11 @@ workspace_changed_cb (AfdWindow *self,
   if (!queues_changed)
     return;
   refresh_counts (self);
-  afd_queue_list_reload (self->queue_list);
+  /* The item open acted on: if that takes it out of the queue, the next one opens. */
+  if (acted_on != NULL && g_strcmp0 (acted_on, self->item_id) == 0)
+    afd_queue_list_reload_moving_on (self->queue_list, acted_on);
+  else
+    afd_queue_list_reload (self->queue_list);
 }
 
 static void

@@ -52,8 +52,10 @@ afd_workspace_class_init (AfdWorkspaceClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = afd_workspace_finalize;
 
+  /* (queues_changed, acted_on): the item the user acted on, or NULL (a pull, a note). */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BOOLEAN,
+                                   G_TYPE_STRING);
 }
 
 static void
@@ -336,5 +338,14 @@ afd_workspace_changed (AfdWorkspace *self,
                        gboolean      queues_changed)
 {
   g_return_if_fail (AFD_IS_WORKSPACE (self));
-  g_signal_emit (self, signals[CHANGED], 0, queues_changed);
+  g_signal_emit (self, signals[CHANGED], 0, queues_changed, NULL);
+}
+
+void
+afd_workspace_acted_on (AfdWorkspace *self,
+                        const char   *item_id)
+{
+  g_return_if_fail (AFD_IS_WORKSPACE (self));
+  g_return_if_fail (item_id != NULL);
+  g_signal_emit (self, signals[CHANGED], 0, TRUE, item_id);
 }

@@ -67,5 +67,10 @@ char         *afd_workspace_resolve_object   (AfdWorkspace   *self,
  * move items between queues (a review, a verdict), not just add to the outbox. */
 void          afd_workspace_changed          (AfdWorkspace   *self,
                                               gboolean        queues_changed);
+/* The same after the user's own act on @item_id that may move it between queues (a
+ * review, a verdict): ::changed with @item_id, so that the queue shown moves on to the
+ * next item if that one left it. */
+void          afd_workspace_acted_on         (AfdWorkspace   *self,
+                                              const char     *item_id);
 
 G_END_DECLS

@@ -5,7 +5,8 @@
  * AfdQueueModel, in-process under Xvfb. The model tells the list of the rows that moved
  * a chunk at a time as their pages are read again, each a new object; the list selects
  * the audit again where it comes back, and opens nothing ("row-selected" is what opens
- * an item on the right). The SQL guard is FATAL: a statement on the main thread while
+ * an item on the right); an audit the user's own review takes out of the queue gives
+ * its place to the next, which opens. The SQL guard is FATAL: a statement on the main thread while
  * the test runs its main loop aborts it.
  */
 #include "config.h"
@@ -36,6 +37,7 @@ typedef struct
   AfdQueueList  *list;
   AfdQueueModel *model;
   guint          opened;    /* "row-selected" emissions: items opened on the right */
+  char          *opened_id; /* the last item opened */
 } Fixture;
 
 static AfValue *
@@ -62,6 +64,8 @@ row_selected_cb (AfdQueueList *list,
                  Fixture      *f)
 {
   f->opened++;
+  g_free (f->opened_id);
+  f->opened_id = g_strdup (afd_queue_row_get_item_id (row));
 }
 
 static void
@@ -108,6 +112,7 @@ fixture_tear_down (Fixture       *f,
   af_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
+  g_free (f->opened_id);
 }
 
 static gboolean
@@ -387,8 +392,9 @@ complete_at (Fixture *f,
   g_assert_no_error (error);
 }
 
-/* The selected audit leaves the queue (and one above it too): the selection is cleared,
- * no other audit is selected or opened. */
+/* The selected audit leaves the queue (and one above it too) by a pull, not by the
+ * user's act: the selection is cleared, no other audit is selected or opened (the page
+ * on the right stays on it). */
 static void
 test_moved_out (Fixture       *f,
                 gconstpointer  data)
@@ -411,6 +417,128 @@ test_moved_out (Fixture       *f,
   g_assert_cmpuint (f->opened, ==, 0);
 }
 
+/* The queue's audit at @position, as the store has it now. */
+static char *
+audit_at (Fixture       *f,
+          const AfQuery *queue,
+          guint          position)
+{
+  AfQuery at = *queue;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  at.offset = position;
+  at.limit = 1;
+  found = af_store_query (f->writer, &at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_strdup (af_item_get_s (g_ptr_array_index (found, 0), "audit_record_id"));
+}
+
+/* The audit @id marked reviewed, as the review of the page on the right stores it. */
+static void
+review (Fixture    *f,
+        const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) item = af_store_get_remote_item (f->writer, AF_TABLE_AUDITS, id, &error);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (changed, af_value_copy (item));
+  af_value_map_set (g_ptr_array_index (changed, 0), "reviewed_by", af_value_new_s ("ann@example.com"));
+  g_assert_true (af_store_put_remote_items (f->writer, AF_TABLE_AUDITS, changed, &error));
+  g_assert_no_error (error);
+}
+
+/* Until the item the list moved on to is opened (its row read and "row-selected"). */
+static gboolean
+opened_one (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->opened > 0;
+}
+
+/* The audit open at @position of a queue of audits not yet reviewed is reviewed there:
+ * it leaves the queue, and the audit that followed it (or, from the last row, the one
+ * before) is selected at its place and opened, once. */
+static void
+check_move_on (Fixture *f,
+               guint    position,
+               gboolean last)
+{
+  AfQuery queue = { .table = AF_TABLE_AUDITS, .reviewed = AF_REVIEWED_NO };
+  GtkSingleSelection *selection = afd_queue_list_get_selection (f->list);
+  g_autofree char *id = NULL;
+  g_autofree char *next = NULL;
+  guint n;
+
+  f->model = afd_queue_model_new (f->thread, &queue);
+  afd_queue_list_set_model (f->list, f->model, NULL, "Nothing");
+  wait_settled (f);
+  n = afd_queue_list_get_n_items (f->list);
+  if (last)
+    position = n - 1;
+  id = click_row (f, position);
+  next = audit_at (f, &queue, last ? position - 1 : position + 1);
+
+  review (f, id);
+  afd_queue_list_reload_moving_on (f->list, id);
+  wait_settled (f);
+  afd_test_wait_until (opened_one, f, TIMEOUT_SECONDS);
+  g_assert_cmpuint (afd_queue_list_get_n_items (f->list), ==, n - 1);
+  assert_selected (f, next, last ? position - 1 : position);
+  g_assert_cmpuint (f->opened, ==, 1);
+  g_assert_cmpstr (f->opened_id, ==, next);
+  g_assert_cmpstr (afd_queue_row_get_item_id (gtk_single_selection_get_selected_item (selection)),
+                   ==, next);
+
+  /* With AFD_SCREENSHOT_DIR set: the next audit selected where the reviewed one was. */
+  afd_test_settle (f->window, 3);
+  afd_test_screenshot (f->window, last ? "queue-moved-on-to-previous.png" : "queue-moved-on.png");
+}
+
+/* Past the first page, where the reload's first page does not hold it. */
+static void
+test_move_on (Fixture       *f,
+              gconstpointer  data)
+{
+  check_move_on (f, AFD_QUEUE_MODEL_PAGE_SIZE + 10, FALSE);
+}
+
+/* In the first page, where the reload's first page tells the rows. */
+static void
+test_move_on_in_first_page (Fixture       *f,
+                            gconstpointer  data)
+{
+  check_move_on (f, 3, FALSE);
+}
+
+static void
+test_move_on_from_last (Fixture       *f,
+                        gconstpointer  data)
+{
+  check_move_on (f, 0, TRUE);
+}
+
+/* Reviewed where it stays in the queue (All audits): selected again, nothing opened. */
+static void
+test_move_on_stays (Fixture       *f,
+                    gconstpointer  data)
+{
+  guint position = AFD_QUEUE_MODEL_PAGE_SIZE + 10;
+  g_autofree char *id = NULL;
+
+  show_queue (f, NULL);
+  id = click_row (f, position);
+  review (f, id);
+  afd_queue_list_reload_moving_on (f->list, id);
+  wait_settled (f);
+  assert_selected (f, id, position);
+  g_assert_cmpuint (f->opened, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -426,6 +554,14 @@ main (int   argc,
   g_test_add ("/queue-list/follow-past-first-page", Fixture, NULL, fixture_set_up,
               test_follow_past_first_page, fixture_tear_down);
   g_test_add ("/queue-list/moved-out", Fixture, NULL, fixture_set_up, test_moved_out,
+              fixture_tear_down);
+  g_test_add ("/queue-list/move-on", Fixture, NULL, fixture_set_up, test_move_on,
+              fixture_tear_down);
+  g_test_add ("/queue-list/move-on-in-first-page", Fixture, NULL, fixture_set_up,
+              test_move_on_in_first_page, fixture_tear_down);
+  g_test_add ("/queue-list/move-on-from-last", Fixture, NULL, fixture_set_up,
+              test_move_on_from_last, fixture_tear_down);
+  g_test_add ("/queue-list/move-on-stays", Fixture, NULL, fixture_set_up, test_move_on_stays,
               fixture_tear_down);
   g_test_add ("/queue-list/follow-into-unread-page", Fixture, NULL, fixture_set_up,
               test_follow_into_unread_page, fixture_tear_down);
