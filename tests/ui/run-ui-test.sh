@@ -33,6 +33,8 @@ unset GSETTINGS_BACKEND AUDITFLOW_DESK_USER
 export AFD_SQL_GUARD="${AFD_SQL_GUARD:-fatal}"
 for var in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$var"; done
 
-exec xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- sh -c '
+# AFD_UI_SCREEN: another screen (WxHxDEPTH), for a window larger than 1280x800
+# (tests/ui/screenshot_document_labels.py at 1440x900).
+exec xvfb-run -a -s "-screen 0 ${AFD_UI_SCREEN:-1280x800x24}" dbus-run-session -- sh -c '
   gsettings set org.gnome.desktop.interface toolkit-accessibility true
   exec /usr/bin/python3 "$0" "$1" "$2"' "$test_script" "$binary" "$demo_dir"

@@ -3,11 +3,17 @@
 """Makes data/screenshots/document-labels-WxH.png: the demo's W-2 (W2_2023_Carter.pdf)
 opened from the search, in a window of W x H (800x600 folds it: Back shown).
 
-Not a test: run it by hand when the document page changes, then look at the PNG.
-  AFD_SCREENSHOT_DIR=DIR GSETTINGS_SCHEMA_DIR=build/src/app AUDITFLOW_DESK_KEY_FILE=KEY \\
-    tests/ui/run-ui-test.sh tests/ui/screenshot_document_labels.py \\
-    build/src/app/auditflow-desk data/demo [800x600]
-(AFD_SCREENSHOT_SIZE asks another size, within run-ui-test.sh's 1280x800 screen.)
+Not a test: run it by hand when the document page changes, then look at the PNGs.
+  for size in 800x600 1440x900; do
+    AFD_SCREENSHOT_DIR=data/screenshots AFD_SCREENSHOT_SIZE=$size AFD_UI_SCREEN=${size}x24 \\
+    GSETTINGS_SCHEMA_DIR=build/src/app AUDITFLOW_DESK_KEY_FILE=KEY \\
+      tests/ui/run-ui-test.sh tests/ui/screenshot_document_labels.py \\
+      build/src/app/auditflow-desk data/demo
+  done
+(the real clock, no AUDITFLOW_DESK_NOW: the demo's dates are shifted to it.)
+(AFD_SCREENSHOT_SIZE is the window's size, 800x600 if unset; one larger than
+run-ui-test.sh's 1280x800 screen needs AFD_UI_SCREEN too: the 1440x900 picture made on
+that screen showed a 1200x780 window on black.)
 """
 import os
 import subprocess
