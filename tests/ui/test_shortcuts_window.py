@@ -4,7 +4,8 @@
 fatal (afd_ui.py): on GTK 4.8 with libadwaita 1.2 a section long enough to need page
 buttons made GTK warn "GtkLabel … reported min width -3", which aborted the app here.
 The window lists the shortcuts of every place of the app, one section each, none of
-them paged.
+them paged; with the app's window at 800 x 600 it fits in that (its keys' size:
+test-shortcuts-keys).
 
 Usage: test_shortcuts_window.py APP_BINARY DEMO_DIR   (run by run-ui-test.sh)
 """
@@ -28,9 +29,19 @@ def shortcuts_window(app, process):
     return next((f for f in app.children if f.name == 'Keyboard Shortcuts'), None)
 
 
+def check_size(window):
+    import pyatspi
+    # Window coordinates: screen ones make GTK 4.8 warn (fatal here).
+    extents = window.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    step('the window fits in 800 x 600: %d x %d' % (extents.width, extents.height))
+    assert extents.width <= 800 and extents.height <= 600, (extents.width, extents.height)
+
+
 def main():
     binary = sys.argv[1]
-    step('start the app: the demo workspace')
+    step('start the app: the demo workspace, its window 800 x 600')
+    for key, value in (('window-width', '800'), ('window-height', '600')):
+        subprocess.run(['gsettings', 'set', 'io.github.auditflow.Desk', key, value], check=True)
     process = subprocess.Popen([binary])
     try:
         app = find_app(process)
@@ -46,6 +57,7 @@ def main():
                      lambda: alive(process) and all(e in labels(window) for e in entries))
         shown = labels(window)
         assert 'Queues and Audits' in shown, shown
+        check_size(window)
         step('no section is paged (no numbered page buttons)')
         pages = window.findChildren(lambda n: 'button' in n.roleName and
                                     n.name.replace('_', '').isdigit())
