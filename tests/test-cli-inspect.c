@@ -159,18 +159,18 @@ test_inspect_request_not_downloaded (void)
   af_test_run_clear (&run);
 }
 
-/* Everything left on @fd, read to its end. */
+/* Everything left on @fd, read to its end; @fd closed. */
 static char *
 read_to_end (int fd)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  char buffer[4096];
-  gssize got;
+  g_autoptr(GIOChannel) channel = g_io_channel_unix_new (fd);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
 
-  while ((got = read (fd, buffer, sizeof buffer)) > 0)
-    g_string_append_len (text, buffer, got);
-  close (fd);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  g_io_channel_read_to_end (channel, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
 }
 
 /* `auditflow-cli inspect @path`, stopped (SIGSTOP) when its debug log says the decoding

@@ -256,11 +256,12 @@ test_follow_past_first_page (Fixture       *f,
   g_assert_cmpuint (f->opened, ==, 0);
 }
 
-/* A pull gives the audit @id another time: it moves to where that time sorts. */
+/* A pull (or the page on the right, stored) sets @attribute of the audit @id to @value. */
 static void
-retime (Fixture    *f,
-        const char *id,
-        const char *when)
+change_audit (Fixture    *f,
+              const char *id,
+              const char *attribute,
+              const char *value)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AfValue) item = af_store_get_remote_item (f->writer, AF_TABLE_AUDITS, id, &error);
@@ -268,9 +269,18 @@ retime (Fixture    *f,
 
   g_assert_no_error (error);
   g_ptr_array_add (changed, af_value_copy (item));
-  af_value_map_set (g_ptr_array_index (changed, 0), "audit_timestamp", af_value_new_s (when));
+  af_value_map_set (g_ptr_array_index (changed, 0), attribute, af_value_new_s (value));
   g_assert_true (af_store_put_remote_items (f->writer, AF_TABLE_AUDITS, changed, &error));
   g_assert_no_error (error);
+}
+
+/* A pull gives the audit @id another time: it moves to where that time sorts. */
+static void
+retime (Fixture    *f,
+        const char *id,
+        const char *when)
+{
+  change_audit (f, id, "audit_timestamp", when);
 }
 
 /* The audit selected far down gets the oldest time (a pull): it moves to the end of the
@@ -374,22 +384,33 @@ test_rows_of_dropped_pages (Fixture       *f,
   assert_rows_shown_in_place (f);
 }
 
-/* Moves the audit at @position of the in-progress queue out of it (reviewed). */
+/* The queue's audit at @position, as the store has it now. */
+static char *
+audit_at (Fixture       *f,
+          const AfQuery *queue,
+          guint          position)
+{
+  AfQuery at = *queue;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  at.offset = position;
+  at.limit = 1;
+  found = af_store_query (f->writer, &at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_strdup (af_item_get_s (g_ptr_array_index (found, 0), "audit_record_id"));
+}
+
+/* Moves the audit at @position of the in-progress queue out of it (completed). */
 static void
 complete_at (Fixture *f,
              guint    position)
 {
-  AfQuery at = { .table = AF_TABLE_AUDITS, .status = "IN_PROGRESS", .offset = position,
-                 .limit = 1 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) found = af_store_query (f->writer, &at, &error);
-  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  AfQuery in_progress = { .table = AF_TABLE_AUDITS, .status = "IN_PROGRESS" };
+  g_autofree char *id = audit_at (f, &in_progress, position);
 
-  g_assert_no_error (error);
-  g_ptr_array_add (changed, af_value_copy (g_ptr_array_index (found, 0)));
-  af_value_map_set (g_ptr_array_index (changed, 0), "status", af_value_new_s ("COMPLETED"));
-  g_assert_true (af_store_put_remote_items (f->writer, AF_TABLE_AUDITS, changed, &error));
-  g_assert_no_error (error);
+  change_audit (f, id, "status", "COMPLETED");
 }
 
 /* The selected audit leaves the queue (and one above it too) by a pull, not by the
@@ -417,38 +438,12 @@ test_moved_out (Fixture       *f,
   g_assert_cmpuint (f->opened, ==, 0);
 }
 
-/* The queue's audit at @position, as the store has it now. */
-static char *
-audit_at (Fixture       *f,
-          const AfQuery *queue,
-          guint          position)
-{
-  AfQuery at = *queue;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) found = NULL;
-
-  at.offset = position;
-  at.limit = 1;
-  found = af_store_query (f->writer, &at, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (found->len, ==, 1);
-  return g_strdup (af_item_get_s (g_ptr_array_index (found, 0), "audit_record_id"));
-}
-
 /* The audit @id marked reviewed, as the review of the page on the right stores it. */
 static void
 review (Fixture    *f,
         const char *id)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AfValue) item = af_store_get_remote_item (f->writer, AF_TABLE_AUDITS, id, &error);
-  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
-
-  g_assert_no_error (error);
-  g_ptr_array_add (changed, af_value_copy (item));
-  af_value_map_set (g_ptr_array_index (changed, 0), "reviewed_by", af_value_new_s ("ann@example.com"));
-  g_assert_true (af_store_put_remote_items (f->writer, AF_TABLE_AUDITS, changed, &error));
-  g_assert_no_error (error);
+  change_audit (f, id, "reviewed_by", "ann@example.com");
 }
 
 /* Until the item the list moved on to is opened (its row read and "row-selected"). */
