@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # README command (2): install what the tests need and run every test, then the core
-# and CLI suites again under AddressSanitizer + UndefinedBehaviorSanitizer, and the
-# document viewer's in-process UI test (tests/test-viewer.c) under both too.
+# and CLI suites again under AddressSanitizer + UndefinedBehaviorSanitizer (in the
+# background, beside the main suite), the document viewer's, the comparison's and the
+# workbench's in-process UI tests under both too, and the libFuzzer targets.
+# Each stage prints a "## stage" line with the time, so that a run says where it went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+stage () {
+  echo "## stage $1 at $(date -u +%T) (+${SECONDS} s, load $(cut -d' ' -f1 /proc/loadavg))"
+}
+
+stage deps
 bash build-aux/install-deps.sh --tests
 if [ -x tests/peers/install.sh ]; then
   bash tests/peers/install.sh
@@ -19,36 +26,94 @@ export XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
 mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 
+stage build-ci
 meson setup build-ci --werror --wipe >/dev/null 2>&1 || meson setup build-ci --werror
 ninja -C build-ci
+
+# The sanitizer half of the run goes on meanwhile, in the background: most of the main
+# suite's time goes to tests that run alone (is_parallel: false: the dogtail UI tests and
+# the AWS peers' tests) and leave most of the second core idle (test-review and
+# test-everyday-ui: 92 s of CPU in 135 s). At nice 19 the sanitized trees are built
+# (build-asan, build-asan-app's three tests, build-fuzz); at nice 10 the core and CLI
+# suites run under ASan + UBSan (not 19: test-thread-priority needs a main thread that is
+# not at background priority), with three times their timeouts since the main suite's
+# tests come first. Their own HOME and XDG folders, so that a test running in both suites
+# at once does not meet itself. Their output is printed after the main suite's.
+setup_sanitized () {
+  local dir=$1
+  shift
+  meson setup "$dir" --werror -Db_sanitize=address,undefined -Db_lundef=false "$@" \
+    --wipe >/dev/null 2>&1 || meson setup "$dir" --werror -Db_sanitize=address,undefined -Db_lundef=false "$@"
+}
+build_sanitized () {
+  local failed=0
+  setup_sanitized build-asan -Dapp=false && nice -n 9 ninja -C build-asan || failed=1
+  # Only test-viewer, test-compare, test-workbench and what they link (the core's and the
+  # app's libraries, ~85 objects).
+  if setup_sanitized build-asan-app -Dapp=true \
+     && nice -n 9 ninja -C build-asan-app tests/test-viewer tests/test-compare tests/test-workbench \
+          src/app/gschemas.compiled; then
+    touch "$scratch/asan-app-built"
+  else
+    failed=1
+  fi
+  nice -n 9 bash build-aux/run-fuzz.sh --build-only || failed=1
+  return $failed
+}
+# The slow unwinder sees through GLib's frames, so the suppressions in tests/lsan.supp
+# match only the platform's known leaks. (Tried: fast_unwind_on_malloc=1 ran the suite in
+# 40 s instead of ~260, but six tests then failed on platform leaks whose stacks stop at
+# GLib's first frame; malloc_context_size=12 or 8 with the slow unwinder broke the
+# suppressions as well, for 10-40 % less time.)
+export_sanitizer_options () {
+  export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
+  export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+}
+sanitized_half () {
+  local failed=0
+  renice -n 10 -p "$BASHPID" >/dev/null
+  export HOME="$scratch/asan/home" XDG_CONFIG_HOME="$scratch/asan/config"
+  export XDG_CACHE_HOME="$scratch/asan/cache" XDG_DATA_HOME="$scratch/asan/data"
+  export XDG_RUNTIME_DIR="$scratch/asan/run"
+  mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
+  mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+  stage sanitized-builds
+  build_sanitized || failed=1
+  export_sanitizer_options
+  stage asan-suite
+  dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-errorlogs \
+    --num-processes 2 --timeout-multiplier 3 || failed=1
+  /usr/bin/python3 build-aux/check-no-skips.py build-asan || failed=1
+  stage asan-suite-done
+  return $failed
+}
+sanitized_log="$scratch/sanitized-half.log"
+sanitized_half >"$sanitized_log" 2>&1 &
+sanitized_pid=$!
+
 # Every stage always runs, so one failure does not hide another.
 status=0
+stage main-suite
 dbus-run-session -- meson test -C build-ci --print-errorlogs --num-processes 2 || status=1
 # meson calls a skipped test a success; here it is a failure (a missing peer or tool).
 /usr/bin/python3 build-aux/check-no-skips.py build-ci || status=1
 
-meson setup build-asan --werror -Dapp=false -Db_sanitize=address,undefined -Db_lundef=false \
-  --wipe >/dev/null 2>&1 || meson setup build-asan --werror -Dapp=false -Db_sanitize=address,undefined -Db_lundef=false
-ninja -C build-asan
-# The slow unwinder sees through GLib's frames, so the suppressions in tests/lsan.supp
-# match only the platform's known leaks.
-export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
-export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-errorlogs \
-  --num-processes 2 || status=1
-/usr/bin/python3 build-aux/check-no-skips.py build-asan || status=1
+stage wait-sanitized-half
+wait "$sanitized_pid" || status=1
+cat "$sanitized_log"
+export_sanitizer_options
 
 # The viewer and the appraiser's workbench under ASan + UBSan: bad files (corrupt PDF, truncated TIFFs, PNG bomb,
 # checksum mismatch), multi-page TIFF, highlights, keyboard review, and an
 # inconsistency's documents compared, the workbench (~95 s here: tiles, loupe, inspection, ELA,
 # marks, a bomb and a cut JPEG). Only test-viewer, test-compare, test-workbench and what they link
-# (the core's and the app's libraries, ~85 objects) are built; meson test runs them through
-# tests/run-xvfb.sh with the suite's environment (tests/meson.build).
-meson setup build-asan-app --werror -Dapp=true -Db_sanitize=address,undefined -Db_lundef=false \
-  --wipe >/dev/null 2>&1 || meson setup build-asan-app --werror -Dapp=true -Db_sanitize=address,undefined -Db_lundef=false
-if ninja -C build-asan-app tests/test-viewer tests/test-compare tests/test-workbench \
-     src/app/gschemas.compiled; then
+# (the core's and the app's libraries, ~85 objects) are built (above, with the other
+# sanitized trees); meson test runs them through tests/run-xvfb.sh with the suite's
+# environment (tests/meson.build). Not in the background with the core suites: two
+# `xvfb-run -a` started at once may pick the same display.
+stage asan-app-tests
+if [ -e "$scratch/asan-app-built" ]; then
   # GSK_RENDERER=cairo: GL on Mesa's llvmpipe under ASan did not finish the first test in
   # ten minutes; cairo runs all ten in ~1.5 min of CPU. Leaks stay fatal, with the
   # platform's own (fontconfig, via pango's caches) in tests/lsan-gtk.supp. The slower
@@ -63,6 +128,9 @@ else
   status=1
 fi
 # The libFuzzer targets (tests/fuzz), each for a bounded time under ASan + UBSan: about
-# 3 minutes of fuzzing plus the clang build. A crash, leak or sanitizer report fails.
+# 2 minutes of fuzzing (two targets at a time), built above. A crash, leak or sanitizer
+# report fails.
+stage fuzz
 bash build-aux/run-fuzz.sh || status=1
+stage done
 exit $status
