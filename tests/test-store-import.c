@@ -24,6 +24,27 @@
 #define NOTE "Called the employer back"
 #define W2_SSN "980-21-9185"
 
+/* @documents (the start of a scan's text, its last item written) and the fixture audits
+ * after them, written as file @name of the scratch folder; its path. */
+static char *
+write_scan_file (const char *name,
+                 GString    *documents)
+{
+  g_autoptr(GPtrArray) audits = af_test_fixture_items ("AuditFlow-AuditRecords.json");
+  g_autoptr(GError) error = NULL;
+  char *path = af_test_scratch (name);
+
+  for (guint i = 0; i < audits->len; i++)
+    {
+      g_string_append (documents, ",\n");
+      af_codec_write_item (documents, g_ptr_array_index (audits, i));
+    }
+  g_string_append (documents, "], \"ScannedCount\": 1}");
+  g_file_set_contents (path, documents->str, documents->len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
 /* @count documents (fixture documents under ids @prefix-N, every other one with a ttl
  * in 2036 instead of 2031, each named @file_name when not NULL, each with @padding bytes
  * of binary attribute, zeros, when not 0) and the fixture audits, in one file; item @broken_at
@@ -38,10 +59,7 @@ write_file_padded (const char *name,
 {
   g_autofree char *padding_text = g_strnfill (padding / 3 * 4, 'A');
   g_autoptr(GPtrArray) documents = af_test_fixture_items ("AuditFlow-Documents.json");
-  g_autoptr(GPtrArray) audits = af_test_fixture_items ("AuditFlow-AuditRecords.json");
   g_autoptr(GString) out = g_string_new ("{\"Count\": 1, \"Items\": [");
-  g_autoptr(GError) error = NULL;
-  char *path = af_test_scratch (name);
 
   for (guint i = 0; i < count; i++)
     {
@@ -61,15 +79,7 @@ write_file_padded (const char *name,
         af_value_map_set (item, "padding", af_value_new_b (padding_text));
       af_codec_write_item (out, item);
     }
-  for (guint i = 0; i < audits->len; i++)
-    {
-      g_string_append (out, ",\n");
-      af_codec_write_item (out, g_ptr_array_index (audits, i));
-    }
-  g_string_append (out, "], \"ScannedCount\": 1}");
-  g_file_set_contents (path, out->str, out->len, &error);
-  g_assert_no_error (error);
-  return path;
+  return write_scan_file (name, out);
 }
 
 static char *
@@ -481,11 +491,8 @@ static char *
 write_cut_file (const char *name)
 {
   g_autoptr(GPtrArray) documents = af_test_fixture_items ("AuditFlow-Documents.json");
-  g_autoptr(GPtrArray) audits = af_test_fixture_items ("AuditFlow-AuditRecords.json");
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) out = g_string_new ("{\"Count\": 1, \"Items\": [");
-  g_autoptr(GError) error = NULL;
-  char *path = af_test_scratch (name);
 
   /* texts[2 d + odd]: document d with the ttl of an even or odd item. */
   for (guint i = 0; i < 2 * documents->len; i++)
@@ -511,15 +518,7 @@ write_cut_file (const char *name)
       g_string_append_printf (out, "big-%05u", i);
       g_string_append (out, mark + strlen (CUT_ID_MARK));
     }
-  for (guint i = 0; i < audits->len; i++)
-    {
-      g_string_append (out, ",\n");
-      af_codec_write_item (out, g_ptr_array_index (audits, i));
-    }
-  g_string_append (out, "], \"ScannedCount\": 1}");
-  g_file_set_contents (path, out->str, out->len, &error);
-  g_assert_no_error (error);
-  return path;
+  return write_scan_file (name, out);
 }
 
 /* Cuts the file the import reads to the length asked, and lets the import go on. */
