@@ -45,19 +45,27 @@ setup_sanitized () {
   meson setup "$dir" --werror -Db_sanitize=address,undefined -Db_lundef=false "$@" \
     --wipe >/dev/null 2>&1 || meson setup "$dir" --werror -Db_sanitize=address,undefined -Db_lundef=false "$@"
 }
+# At nice 19 (10 + 9) while the main suite runs, as they are once it is over.
+beside_main_suite () {
+  if [ -e "$scratch/main-suite-done" ]; then
+    "$@"
+  else
+    nice -n 9 "$@"
+  fi
+}
 build_sanitized () {
   local failed=0
-  setup_sanitized build-asan -Dapp=false && nice -n 9 ninja -C build-asan || failed=1
+  setup_sanitized build-asan -Dapp=false && beside_main_suite ninja -C build-asan || failed=1
   # Only test-viewer, test-compare, test-workbench and what they link (the core's and the
   # app's libraries, ~85 objects).
   if setup_sanitized build-asan-app -Dapp=true \
-     && nice -n 9 ninja -C build-asan-app tests/test-viewer tests/test-compare tests/test-workbench \
+     && beside_main_suite ninja -C build-asan-app tests/test-viewer tests/test-compare tests/test-workbench \
           src/app/gschemas.compiled; then
     touch "$scratch/asan-app-built"
   else
     failed=1
   fi
-  nice -n 9 bash build-aux/run-fuzz.sh --build-only || failed=1
+  beside_main_suite bash build-aux/run-fuzz.sh --build-only || failed=1
   return $failed
 }
 # The slow unwinder sees through GLib's frames, so the suppressions in tests/lsan.supp
@@ -99,6 +107,18 @@ dbus-run-session -- meson test -C build-ci --print-errorlogs --num-processes 2 |
 # meson calls a skipped test a success; here it is a failure (a missing peer or tool).
 /usr/bin/python3 build-aux/check-no-skips.py build-ci || status=1
 
+# What is left of the sanitizer half no longer has anything of ours to give way to: back to
+# the normal priority (allowed to root only: elsewhere it goes on at nice 10 and 19), lest
+# another user's work on a shared machine starve it.
+descendants () {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+touch "$scratch/main-suite-done"
+renice -n 0 -p "$sanitized_pid" $(descendants "$sanitized_pid") >/dev/null 2>&1 || true
 stage wait-sanitized-half
 wait "$sanitized_pid" || status=1
 cat "$sanitized_log"
