@@ -37,8 +37,11 @@ ninja -C build-ci
 # (build-asan, build-asan-app's three tests, build-fuzz); at nice 10 the core and CLI
 # suites run under ASan + UBSan (not 19: test-thread-priority needs a main thread that is
 # not at background priority), with three times their timeouts since the main suite's
-# tests come first. Their own HOME and XDG folders, so that a test running in both suites
-# at once does not meet itself. Their output is printed after the main suite's.
+# tests come first, one test at a time: test-review alone took 61.6-65.9 s (load 4.5-9),
+# beside two ASan tests at nice 10 88.6-90.1 s (load 5-7) and beside one 96.4-106.0 s
+# against 87.3 alone (load 9), while the background got through 12-13 tests with two
+# processes and 10 with one. Their own HOME and XDG folders, so that a test running in
+# both suites at once does not meet itself. Their output is printed after the main suite's.
 setup_sanitized () {
   local dir=$1
   shift
@@ -91,7 +94,7 @@ sanitized_half () {
   export_sanitizer_options
   stage asan-suite
   dbus-run-session -- meson test -C build-asan --suite core --suite cli --print-errorlogs \
-    --num-processes 2 --timeout-multiplier 3 || failed=1
+    --num-processes 1 --timeout-multiplier 3 || failed=1
   /usr/bin/python3 build-aux/check-no-skips.py build-asan || failed=1
   stage asan-suite-done
   return $failed
