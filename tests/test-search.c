@@ -505,6 +505,40 @@ test_rank_order (void)
   g_assert_no_error (error);
 }
 
+/* A count with count_at_most stops there (the search box's "1000+"), by the index and by
+ * an item's id alike, and so does a count without a search; below it, it is exact. */
+static void
+test_count_at_most (void)
+{
+  g_autofree char *path = af_test_scratch ("cache.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfStore) store = af_store_open (path, &error);
+  AfQuery query = { .table = AF_TABLE_AUDITS, .search = "carter" };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+      g_autofree char *name = g_strdup_printf ("Emily Carter %u", i);
+
+      put_audit (store, id, name, "4102444800");
+    }
+  put_audit (store, "carter-9", "Zed Zedson", "4102444800");
+  put_audit (store, "cartoon", "Cartoon Porter", "4102444800");
+  g_assert_cmpint (af_store_count (store, &query, &error), ==, 7);
+  for (gint64 at_most = 1; at_most <= 9; at_most++)
+    {
+      query.count_at_most = at_most;
+      g_assert_cmpint (af_store_count (store, &query, &error), ==, MIN (at_most, 7));
+      g_assert_no_error (error);
+    }
+  query = (AfQuery) { .table = AF_TABLE_AUDITS, .count_at_most = 5 };
+  g_assert_cmpint (af_store_count (store, &query, &error), ==, 5);
+  query.count_at_most = 50;
+  g_assert_cmpint (af_store_count (store, &query, &error), ==, 8);
+  g_assert_no_error (error);
+}
+
 static void
 test_follows_writes (void)
 {
@@ -1011,6 +1045,7 @@ main (int   argc,
   g_test_add_func ("/search/limit", test_limit);
   g_test_add_func ("/search/rank-word", test_rank_word);
   g_test_add_func ("/search/rank-order", test_rank_order);
+  g_test_add_func ("/search/count-at-most", test_count_at_most);
   g_test_add_func ("/search/follows-writes", test_follows_writes);
   g_test_add_func ("/search/follows-imports", test_follows_imports);
   g_test_add_func ("/search/migration", test_migration);

@@ -90,9 +90,15 @@ afd_search_item_new_header (AfTable table,
 {
   AfdSearchItem *self = item_new (AFD_SEARCH_ITEM_HEADER, table, total);
 
-  /* TRANSLATORS: a group of search results and how many there are, e.g. "Documents · 12" */
-  self->label = g_strdup_printf (_("%s · %d"), afd_search_item_kind_name (table),
-                                 (int) MIN (total, G_MAXINT));
+  if (total > AFD_SEARCH_ITEM_TOTAL_MAX)
+    /* TRANSLATORS: a group of search results with more than a thousand of them, e.g.
+     * "Documents · 1000+" */
+    self->label = g_strdup_printf (_("%s · %d+"), afd_search_item_kind_name (table),
+                                   AFD_SEARCH_ITEM_TOTAL_MAX);
+  else
+    /* TRANSLATORS: a group of search results and how many there are, e.g. "Documents · 12" */
+    self->label = g_strdup_printf (_("%s · %d"), afd_search_item_kind_name (table),
+                                   (int) total);
   return self;
 }
 

@@ -28,11 +28,17 @@ typedef enum
   AFD_SEARCH_ITEM_SPARE,
 } AfdSearchItemKind;
 
+/* A group's count stops past this many matches, shown as "1000+": beyond a few pages a
+ * reviewer types more letters, and counting every match of a common word read every
+ * matching row (af_store_count ()'s count_at_most). */
+#define AFD_SEARCH_ITEM_TOTAL_MAX 1000
+
 #define AFD_TYPE_SEARCH_ITEM (afd_search_item_get_type ())
 
 G_DECLARE_FINAL_TYPE (AfdSearchItem, afd_search_item, AFD, SEARCH_ITEM, GObject)
 
-/* The header of @table's group of @total matches. */
+/* The header of @table's group of @total matches (more than AFD_SEARCH_ITEM_TOTAL_MAX:
+ * "1000+"). */
 AfdSearchItem     *afd_search_item_new_header (AfTable         table,
                                                gint64          total);
 /* @row is referenced. */

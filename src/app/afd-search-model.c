@@ -122,7 +122,8 @@ count_matches (AfStore     *store,
                guint        n_read,
                GError     **error)
 {
-  AfQuery query = { .table = args->table, .search = args->text };
+  AfQuery query = { .table = args->table, .search = args->text,
+                    .count_at_most = AFD_SEARCH_ITEM_TOTAL_MAX + 1 };
   gint64 total;
 
   if (n_read < AFD_SEARCH_MODEL_GROUP_MAX)

@@ -49,7 +49,8 @@ const char     *afd_search_model_get_text     (AfdSearchModel  *self);
 gboolean        afd_search_model_is_searching (AfdSearchModel  *self);
 /* The lines that show something, at the start of the list (the others are spare). */
 guint           afd_search_model_get_n_shown  (AfdSearchModel  *self);
-/* The number of matches of @table in the last search finished for it; 0 before. */
+/* The number of matches of @table in the last search finished for it (at most
+ * AFD_SEARCH_ITEM_TOTAL_MAX + 1: "more than that"); 0 before. */
 gint64          afd_search_model_get_total    (AfdSearchModel  *self,
                                                AfTable          table);
 /* The error of a group that could not be read in the last search, or NULL. */

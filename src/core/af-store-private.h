@@ -364,6 +364,7 @@ gboolean  af_store_search_clause       (AfTable         table,
 gboolean  af_store_search_count        (AfStore        *self,
                                         AfTable         table,
                                         const char     *text,
+                                        gint64          at_most,
                                         gint64         *out_count,
                                         GError        **error);
 

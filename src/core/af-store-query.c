@@ -530,15 +530,20 @@ af_store_count (AfStore        *self,
   g_return_val_if_fail (query != NULL && query->table < AF_N_TABLES, -1);
 
   if (is_search_only (query)
-      && !af_store_search_count (self, query->table, query->search, &count, error))
+      && !af_store_search_count (self, query->table, query->search, query->count_at_most,
+                                 &count, error))
     return -1;
   if (count >= 0)
     return count;
   filter_init (&filter);
   if (!build_filter (query, &filter, error))
     return -1;
-  sql = g_strdup_printf ("SELECT count(*) FROM %s%s", af_table_nick (query->table),
-                         filter.where->str);
+  if (query->count_at_most > 0)
+    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s%s LIMIT %" G_GINT64_FORMAT ")",
+                           af_table_nick (query->table), filter.where->str, query->count_at_most);
+  else
+    sql = g_strdup_printf ("SELECT count(*) FROM %s%s", af_table_nick (query->table),
+                           filter.where->str);
   stmt = af_store_prepare (self, sql, error);
   if (stmt == NULL)
     return -1;

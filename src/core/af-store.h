@@ -207,6 +207,7 @@ typedef struct
   AfReviewedFilter  reviewed;      /* audits: reviewed_by present or not */
   guint             offset;
   guint             limit;         /* 0 = no limit */
+  gint64            count_at_most; /* af_store_count() stops there (0 = counts them all) */
 } AfQuery;
 
 GPtrArray  *af_store_query             (AfStore        *self,
@@ -230,6 +231,9 @@ GPtrArray  *af_store_query_page        (AfStore              *self,
                                         const AfStoreCursor  *after,
                                         AfStoreCursor       **out_next,
                                         GError              **error);
+/* The rows @query matches (its offset and limit ignored); with @query->count_at_most,
+ * no more than that many: a count of words that the index cannot tell alone reads every
+ * matching row (af_store_search_count ()), which a reviewer's "1,000+" does not need. */
 gint64      af_store_count             (AfStore        *self,
                                         const AfQuery  *query,
                                         GError        **error);

@@ -287,8 +287,11 @@ group_rows (GPtrArray  *lines,
             gint64      total,
             guint      *out_more)
 {
-  g_autofree char *header = g_strdup_printf ("%s · %" G_GINT64_FORMAT,
-                                             afd_search_item_kind_name (table), total);
+  g_autofree char *header = total > AFD_SEARCH_ITEM_TOTAL_MAX
+                            ? g_strdup_printf ("%s · %d+", afd_search_item_kind_name (table),
+                                               AFD_SEARCH_ITEM_TOTAL_MAX)
+                            : g_strdup_printf ("%s · %" G_GINT64_FORMAT,
+                                               afd_search_item_kind_name (table), total);
   guint rows = 0;
   gboolean in_group = FALSE;
 
@@ -521,7 +524,8 @@ test_refresh (Fixture       *f,
                    ==, WORD);
 }
 
-#define N_SCANS 130
+/* More than a group shows, and more than its header counts (AFD_SEARCH_ITEM_TOTAL_MAX). */
+#define N_SCANS 1030
 
 static gpointer
 put_scans_job (AfStore   *store,
@@ -537,8 +541,9 @@ put_scans_job (AfStore   *store,
   return GINT_TO_POINTER (TRUE);
 }
 
-/* More matches than a group can show: the header counts them all, Show More shows the
- * first AFD_SEARCH_MODEL_GROUP_MAX, and a note under them says to type more. */
+/* More matches than a group can show: the header counts them up to
+ * AFD_SEARCH_ITEM_TOTAL_MAX ("1000+" past it), Show More shows the first
+ * AFD_SEARCH_MODEL_GROUP_MAX, and a note under them says to type more. */
 static void
 test_beyond_max (Fixture       *f,
                  gconstpointer  data)
@@ -560,6 +565,9 @@ test_beyond_max (Fixture       *f,
   g_assert_cmpuint (group_rows (lines, AF_TABLE_DOCUMENTS, documents, &more), ==,
                     AFD_SEARCH_MODEL_GROUP_CAP);
   g_assert_cmpuint (more, ==, 1);
+  g_assert_cmpuint (documents, >, AFD_SEARCH_ITEM_TOTAL_MAX);
+  g_assert_cmpint (afd_search_model_get_total (search_model (f), AF_TABLE_DOCUMENTS), ==,
+                   AFD_SEARCH_ITEM_TOTAL_MAX + 1);
 
   afd_search_model_expand (search_model (f), AF_TABLE_DOCUMENTS);
   g_clear_pointer (&lines, g_ptr_array_unref);
