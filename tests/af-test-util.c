@@ -2,8 +2,13 @@
 #define G_LOG_DOMAIN "af-test-util"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "af-codec.h"
 #include "af-test-util.h"
@@ -372,4 +377,69 @@ af_test_find_thread (const char *name)
         return atoi (tid);
     }
   return 0;
+}
+
+/* Everything @fd gives until its end; @fd closed. */
+static char *
+read_to_end (int fd)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[4096];
+  gssize got;
+
+  while ((got = read (fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (text, buffer, got);
+  close (fd);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+holds_all (const char         *line,
+           const char * const *markers)
+{
+  for (guint i = 0; markers[i] != NULL; i++)
+    if (strstr (line, markers[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+int
+af_test_run_cli_stopped_at (const char * const *argv,
+                            const char * const *envp,
+                            const char * const *markers,
+                            AfTestCliStopped    while_stopped,
+                            gpointer            user_data,
+                            char              **out_stderr)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stderr_text = NULL;
+  gboolean reached = FALSE;
+  char *line = NULL;
+  size_t size = 0;
+  int out_fd = -1, err_fd = -1, status = 0;
+  FILE *out;
+  GPid pid;
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, (char **) envp,
+                                           G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL,
+                                           &out_fd, &err_fd, &error));
+  g_assert_no_error (error);
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (out);
+  while (getline (&line, &size, out) >= 0)
+    if (!reached && holds_all (line, markers))
+      {
+        g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+        while_stopped (pid, user_data);
+        reached = TRUE;
+      }
+  free (line);
+  fclose (out);
+  stderr_text = read_to_end (err_fd);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_true (reached);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&stderr_text);
+  return status;
 }

@@ -50,6 +50,22 @@ void              af_test_run_cli              (const char         *dir,
                                                 const char * const *args,
                                                 AfTestRun          *run);
 
+/* Called with the CLI stopped (SIGSTOP) at a line of its debug log: it lets the CLI go on
+ * (SIGCONT) or kills it. */
+typedef void (*AfTestCliStopped) (GPid     pid,
+                                  gpointer user_data);
+
+/* Runs @argv (the CLI, with @envp) and stops it at the first line of its stdout (where
+ * GLib writes its debug messages) that holds every one of @markers (NULL-terminated),
+ * for @while_stopped; asserts that the line came. Its wait status, and what it wrote to
+ * stderr in @out_stderr (nullable; read at the end: a few lines fit in the pipe). */
+int               af_test_run_cli_stopped_at   (const char * const *argv,
+                                                const char * const *envp,
+                                                const char * const *markers,
+                                                AfTestCliStopped    while_stopped,
+                                                gpointer            user_data,
+                                                char              **out_stderr);
+
 /* Made-up items shaped like the fixtures (the benchmarks' generators): a random
  * version 4 UUID from @rand, the pipeline's timestamp of 2024-01-01 plus @index minutes
  * (milliseconds vary with @index), and @name set to the string @text (transfer full). */

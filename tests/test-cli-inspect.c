@@ -159,18 +159,21 @@ test_inspect_request_not_downloaded (void)
   af_test_run_clear (&run);
 }
 
-/* Everything left on @fd, read to its end; @fd closed. */
-static char *
-read_to_end (int fd)
+typedef struct
 {
-  g_autoptr(GIOChannel) channel = g_io_channel_unix_new (fd);
-  g_autoptr(GError) error = NULL;
-  char *text = NULL;
+  const char *path;
+  goffset     length;
+} Cut;
 
-  g_io_channel_set_close_on_unref (channel, TRUE);
-  g_io_channel_read_to_end (channel, &text, NULL, &error);
-  g_assert_no_error (error);
-  return text;
+/* The CLI stopped: its picture cut to the length asked, then let go on. */
+static void
+cut_and_go_on (GPid     pid,
+               gpointer user_data)
+{
+  const Cut *cut = user_data;
+
+  g_assert_cmpint (truncate (cut->path, cut->length), ==, 0);
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
 }
 
 /* `auditflow-cli inspect @path`, stopped (SIGSTOP) when its debug log says the decoding
@@ -183,41 +186,17 @@ inspect_cut_at_decode (const char  *path,
 {
   g_autofree char *home = g_path_get_dirname (path);
   const char *argv[] = { g_getenv ("AF_CLI"), "inspect", path, NULL };
+  const char *decoding[] = { "inspect: decode", NULL };
   g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  gboolean reached = FALSE;
-  char *line = NULL;
-  size_t size = 0;
-  int out_fd = -1, err_fd = -1, status = 0;
-  FILE *out;
-  GPid pid;
+  Cut cut = { path, length };
 
   envp = g_environ_setenv (envp, "G_MESSAGES_DEBUG", "afc-command-inspect", TRUE);
   envp = g_environ_setenv (envp, "HOME", home, TRUE);
   envp = g_environ_setenv (envp, "XDG_CACHE_HOME", home, TRUE);
   envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", home, TRUE);
   envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
-                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
-  g_assert_no_error (error);
-  out = fdopen (out_fd, "r");
-  g_assert_nonnull (out);
-  /* GLib writes debug messages to stdout; the CLI's error goes to stderr (one line). */
-  while (getline (&line, &size, out) >= 0)
-    if (!reached && strstr (line, "inspect: decode") != NULL)
-      {
-        g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
-        g_assert_cmpint (truncate (path, length), ==, 0);
-        g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
-        reached = TRUE;
-      }
-  free (line);
-  fclose (out);
-  *out_stderr = read_to_end (err_fd);
-  waitpid (pid, &status, 0);
-  g_spawn_close_pid (pid);
-  g_assert_true (reached);
-  return status;
+  return af_test_run_cli_stopped_at (argv, (const char * const *) envp, decoding, cut_and_go_on,
+                                     &cut, out_stderr);
 }
 
 /* A picture cut short by another process while the CLI inspects it, to what

@@ -299,23 +299,8 @@ test_files_one_pipeline (void)
     }
 }
 
-/* Everything @fd gives until its end. */
-static char *
-read_to_end (int fd)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  char buffer[4096];
-  gssize got;
-
-  while ((got = read (fd, buffer, sizeof buffer)) > 0)
-    g_string_append_len (text, buffer, got);
-  close (fd);
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 /* Done to the import, stopped (SIGSTOP), when it first reports items stored. */
-typedef void (*AtProgress) (GPid     pid,
-                            gpointer user_data);
+typedef AfTestCliStopped AtProgress;
 
 /* `auditflow-cli --db @db import @path [@then]`, @at_progress called as soon as it
  * reports items stored in a file's transaction (its debug log); its wait status, and
@@ -329,39 +314,11 @@ import_until_progress (const char  *db,
                        char       **out_stderr)
 {
   const char *argv[] = { g_getenv ("AF_CLI"), "--db", db, "import", path, then, NULL };
+  const char *progress[] = { "import: ", "not committed", NULL };
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_MESSAGES_DEBUG", "af-store", TRUE);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stderr_text = NULL;
-  gboolean reached = FALSE;
-  char *line = NULL;
-  size_t size = 0;
-  int out_fd = -1, err_fd = -1, status = 0;
-  FILE *out;
-  GPid pid;
 
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
-                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
-  g_assert_no_error (error);
-  out = fdopen (out_fd, "r");
-  g_assert_nonnull (out);
-  /* GLib writes debug messages to stdout; the CLI's errors go to stderr, read at the end
-   * (a few lines: they fit in the pipe). */
-  while (getline (&line, &size, out) >= 0)
-    if (!reached && strstr (line, "import: ") != NULL && strstr (line, "not committed") != NULL)
-      {
-        g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
-        at_progress (pid, user_data);
-        reached = TRUE;
-      }
-  free (line);
-  fclose (out);
-  stderr_text = read_to_end (err_fd);
-  waitpid (pid, &status, 0);
-  g_spawn_close_pid (pid);
-  g_assert_true (reached);
-  if (out_stderr != NULL)
-    *out_stderr = g_steal_pointer (&stderr_text);
-  return status;
+  return af_test_run_cli_stopped_at (argv, (const char * const *) envp, progress, at_progress,
+                                     user_data, out_stderr);
 }
 
 /* Runs when the import to kill reports items stored, the import stopped (SIGSTOP). */
