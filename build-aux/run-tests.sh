@@ -103,12 +103,33 @@ sanitized_log="$scratch/sanitized-half.log"
 sanitized_half >"$sanitized_log" 2>&1 &
 sanitized_pid=$!
 
+# A dogtail UI test drives the app through the accessibility bus on a shared machine;
+# once in ~10 runs of the whole suite (2026-12-03, test-keyboard-review) the app vanished
+# from the bus in a step that passed in every run before and after. A failed dogtail
+# test gets one more run, alone: its first log stays above (with the app's stack, if it
+# crashed: src/core/af-crash-trace.h), and the run says it was retried. A feature that
+# is broken fails both; any other test that fails is not run again.
+retry_failed_ui_tests () {
+  local failed
+  failed=$(/usr/bin/python3 build-aux/failed-ui-tests.py build-ci) || return 1
+  [ -n "$failed" ] || return 1
+  stage retry-ui-tests
+  echo "## retried once, having failed above: $(echo $failed)"
+  # shellcheck disable=SC2086  # one test name per word
+  dbus-run-session -- meson test -C build-ci --no-rebuild --print-errorlogs --num-processes 1 $failed \
+    && /usr/bin/python3 build-aux/check-no-skips.py build-ci
+}
+
 # Every stage always runs, so one failure does not hide another.
 status=0
 stage main-suite
-dbus-run-session -- meson test -C build-ci --print-errorlogs --num-processes 2 || status=1
 # meson calls a skipped test a success; here it is a failure (a missing peer or tool).
-/usr/bin/python3 build-aux/check-no-skips.py build-ci || status=1
+if ! dbus-run-session -- meson test -C build-ci --print-errorlogs --num-processes 2; then
+  /usr/bin/python3 build-aux/check-no-skips.py build-ci || status=1
+  retry_failed_ui_tests || status=1
+else
+  /usr/bin/python3 build-aux/check-no-skips.py build-ci || status=1
+fi
 
 # What is left of the sanitizer half no longer has anything of ours to give way to: back to
 # the normal priority (allowed to root only: elsewhere it goes on at nice 10 and 19), lest

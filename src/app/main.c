@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "af-crash-trace.h"
 #include "afd-application.h"
 
 int
@@ -14,6 +15,7 @@ main (int   argc,
 {
   g_autoptr(AfdApplication) app = NULL;
 
+  af_crash_trace_install_from_env ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

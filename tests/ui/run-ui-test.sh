@@ -31,6 +31,9 @@ unset GSETTINGS_BACKEND AUDITFLOW_DESK_USER
 # Any SQLite statement on the app's main thread after its first frame aborts it
 # (src/core/af-store-guard.h; no connection is exempt).
 export AFD_SQL_GUARD="${AFD_SQL_GUARD:-fatal}"
+# A crash of the app prints its stack (src/core/af-crash-trace.h): the test alone would
+# only see it vanish from the accessibility bus.
+export AFD_CRASH_TRACE=1
 for var in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$var"; done
 
 # AFD_UI_SCREEN: another screen (WxHxDEPTH), for a window larger than 1280x800
