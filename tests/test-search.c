@@ -14,6 +14,7 @@
 #include "af-fold.h"
 #include "af-search-rank.h"
 #include "af-store.h"
+#include "af-store-test-private.h"
 #include "af-test-util.h"
 
 static const char * const fixture_files[] = {
@@ -631,6 +632,190 @@ test_follows_imports (void)
   assert_index_consistent (path);
 }
 
+/* ---- A bulk import into empty tables: the index built beside it ----------------- */
+
+/* @paths imported in bulk, in one call, into the new cache @name (af-store-search-side.c
+ * builds the index of its empty tables on a thread of its own and copies it in at the
+ * end); TRUE when every file went in. The store searched its empty index first, so that
+ * its connection knew the index of before the copy. */
+/* The value of @key in the raw file's sync_state (NULL: none). */
+static char *
+raw_state (const char *path,
+           const char *key)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT value FROM sync_state WHERE key = ?", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* @inject (nullable): the failure armed before the import (af-store-test-private.h).
+ * With @reopened, the cache is opened again before the import: not new then, it keeps
+ * its WAL (af-store-creating.c), and the connection that searched the empty index is
+ * the one that copies the new index in. */
+static AfStore *
+bulk_import_new (const char          *name,
+                 const char * const  *paths,
+                 guint                n_paths,
+                 const char          *inject,
+                 gboolean             reopened,
+                 gboolean            *out_all_ok)
+{
+  g_autofree char *path = af_test_scratch (name);
+  g_autofree AfImportCounts *counts = g_new0 (AfImportCounts, n_paths);
+  g_autofree GError **errors = g_new0 (GError *, n_paths);
+  g_autoptr(GError) error = NULL;
+  AfStore *store = af_store_open (path, &error);
+
+  g_assert_no_error (error);
+  if (reopened)
+    {
+      g_object_unref (store);
+      store = af_store_open (path, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "carter", "any"));
+  if (inject != NULL)
+    af_store_inject_failure (store, inject);
+  af_store_set_bulk_import (store, TRUE);
+  *out_all_ok = af_store_import_files_at (store, paths, n_paths, G_MININT64, counts, errors);
+  af_store_set_bulk_import (store, FALSE);
+  for (guint i = 0; i < n_paths; i++)
+    g_clear_error (&errors[i]);
+  return store;
+}
+
+/* Several files imported in bulk into a new cache: the search finds what the scan finds,
+ * right after the import on the same connection and after opening again, and the copied
+ * index is sound (FTS5's integrity-check against the content tables). */
+static void
+test_bulk_side_equals_scan (void)
+{
+  g_autofree char *extra_audits_path = af_test_scratch ("side-audits.json");
+  g_autofree char *extra_documents_path = af_test_scratch ("side-documents.json");
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(AfStore) store = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean all_ok = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixture_files); i++)
+    g_ptr_array_add (paths, g_build_filename (g_getenv ("AF_FIXTURES_DIR"), "dynamodb",
+                                              fixture_files[i], NULL));
+  g_assert_true (g_file_set_contents (extra_audits_path, extra_audits, -1, NULL));
+  g_assert_true (g_file_set_contents (extra_documents_path, extra_documents, -1, NULL));
+  g_ptr_array_add (paths, g_strdup (extra_audits_path));
+  g_ptr_array_add (paths, g_strdup (extra_documents_path));
+
+  store = bulk_import_new ("side.db", (const char * const *) paths->pdata, paths->len, NULL,
+                           TRUE, &all_ok);
+  g_assert_true (all_ok);
+  db = g_strdup (af_store_get_path (store));
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    for (guint t = 0; t < G_N_ELEMENTS (searched); t++)
+      assert_search_equals_scan (store, searched[t], queries[i]);
+  g_assert_true (search_finds (store, AF_TABLE_DOCUMENTS, "releve jose",
+                               "dd000001-0000-4000-8000-000000000001"));
+  g_clear_object (&store);
+  assert_index_consistent (db);
+  g_assert_null (raw_state (db, "search-import"));
+  store = af_store_open (db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    assert_search_equals_scan (store, AF_TABLE_AUDITS, queries[i]);
+}
+
+/* The same ids in two files of one bulk import, and twice in the first, with other
+ * names each time: only the last name is found; the index stays sound. */
+static void
+test_bulk_side_last_text (void)
+{
+  static const char * const first_ids[] = { "c1", "c2", "c3", "c1" };
+  static const char * const first_names[] = { "Søren Kierkegaard", "Hannah Arendt",
+                                              "Rosa Luxemburg", "Simone Weil" };
+  static const char * const second_ids[] = { "c4", "c2", "c3" };
+  static const char * const second_names[] = { "Emma Goldman", "Iris Murdoch", "Rosa Luxemburg" };
+  g_autofree char *first = write_audits_file ("side-first.json", first_ids, first_names, 4);
+  g_autofree char *second = write_audits_file ("side-second.json", second_ids, second_names, 3);
+  const char *paths[] = { first, second };
+  g_autoptr(AfStore) store = NULL;
+  g_autofree char *db = NULL;
+  AfQuery audits = { .table = AF_TABLE_AUDITS };
+  g_autoptr(GError) error = NULL;
+  gboolean all_ok = FALSE;
+
+  store = bulk_import_new ("side-last.db", paths, G_N_ELEMENTS (paths), NULL, FALSE, &all_ok);
+  g_assert_true (all_ok);
+  db = g_strdup (af_store_get_path (store));
+  g_assert_cmpint (af_store_count (store, &audits, &error), ==, 4);
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "kierkegaard", "c1"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "weil", "c1"));
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "arendt", "c2"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "murdoch", "c2"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "luxemburg", "c3"));
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "goldman", "c4"));
+  for (guint i = 0; i < G_N_ELEMENTS (first_names); i++)
+    assert_search_equals_scan (store, AF_TABLE_AUDITS, first_names[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (second_names); i++)
+    assert_search_equals_scan (store, AF_TABLE_AUDITS, second_names[i]);
+  g_clear_object (&store);
+  assert_index_consistent (db);
+}
+
+/* A file of one bulk import that fails after 256 of its items were stored (its
+ * transaction rolled back): none of its names is found, the rows of the file after it
+ * (which take the same rowids) are found by theirs, and the index is sound. */
+static void
+test_bulk_side_failed_file (void)
+{
+  static const char * const before_ids[] = { "d1", "d2" };
+  static const char * const before_names[] = { "Hannah Arendt", "Emma Goldman" };
+  static const char * const after_ids[] = { "d3", "d4", "d5" };
+  static const char * const after_names[] = { "Iris Murdoch", "Rosa Luxemburg", "Simone Weil" };
+  g_autoptr(GPtrArray) failed_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) failed_names = g_ptr_array_new ();
+  g_autofree char *before = write_audits_file ("side-before.json", before_ids, before_names, 2);
+  g_autofree char *after = write_audits_file ("side-after.json", after_ids, after_names, 3);
+  g_autofree char *failed = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr(AfStore) store = NULL;
+  AfQuery audits = { .table = AF_TABLE_AUDITS };
+  g_autoptr(GError) error = NULL;
+  gboolean all_ok = TRUE;
+
+  for (guint i = 0; i < 400; i++)
+    {
+      g_ptr_array_add (failed_ids, g_strdup_printf ("f%03u", i));
+      g_ptr_array_add (failed_names, (gpointer) "Virginia Woolf");
+    }
+  failed = write_audits_file ("side-failed.json", (const char * const *) failed_ids->pdata,
+                              (const char * const *) failed_names->pdata, failed_ids->len);
+  store = bulk_import_new ("side-failed.db", (const char *[]) { before, failed, after }, 3,
+                           "during-import", FALSE, &all_ok);
+  g_assert_false (all_ok);
+  db = g_strdup (af_store_get_path (store));
+  g_assert_cmpint (af_store_count (store, &audits, &error), ==, 5);
+  g_assert_false (search_finds (store, AF_TABLE_AUDITS, "woolf", "f000"));
+  assert_search_equals_scan (store, AF_TABLE_AUDITS, "woolf");
+  for (guint i = 0; i < G_N_ELEMENTS (after_names); i++)
+    {
+      g_assert_true (search_finds (store, AF_TABLE_AUDITS, after_names[i], after_ids[i]));
+      assert_search_equals_scan (store, AF_TABLE_AUDITS, after_names[i]);
+    }
+  g_assert_true (search_finds (store, AF_TABLE_AUDITS, "arendt", "d1"));
+  g_clear_object (&store);
+  assert_index_consistent (db);
+}
+
 /* A cache of schema 1 (items in clear, no index) is encrypted, compacted and indexed
  * on opening: its items are found at once. */
 static void
@@ -1052,6 +1237,9 @@ main (int   argc,
   g_test_add_func ("/search/migration-layout", test_migration_layout);
   g_test_add_func ("/search/migration-detail", test_migration_detail);
   g_test_add_func ("/search/trigrams-apart", test_trigrams_apart);
+  g_test_add_func ("/search/bulk-side-equals-scan", test_bulk_side_equals_scan);
+  g_test_add_func ("/search/bulk-side-last-text", test_bulk_side_last_text);
+  g_test_add_func ("/search/bulk-side-failed-file", test_bulk_side_failed_file);
   g_test_add_func ("/queue/keyset-pages", test_keyset_pages);
   g_test_add_func ("/queue/position", test_queue_position);
 

@@ -364,8 +364,11 @@ import_killed_mid_file (const char *db,
   return import_killed_mid_file_full (db, path, then, NULL);
 }
 
+/* The raw file @db sound: SQLite's integrity check, then (unless @file_only) FTS5's
+ * of the search indexes against their content tables. */
 static void
-assert_cache_sound (const char *db)
+assert_file_sound (const char *db,
+                   gboolean    file_only)
 {
   static const char * const checks[] = {
     "PRAGMA integrity_check",
@@ -375,7 +378,7 @@ assert_cache_sound (const char *db)
   sqlite3 *handle = NULL;
 
   g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+  for (guint i = 0; i < (file_only ? 1 : G_N_ELEMENTS (checks)); i++)
     {
       sqlite3_stmt *stmt = NULL;
       int rc;
@@ -389,6 +392,12 @@ assert_cache_sound (const char *db)
       sqlite3_finalize (stmt);
     }
   sqlite3_close (handle);
+}
+
+static void
+assert_cache_sound (const char *db)
+{
+  assert_file_sound (db, FALSE);
 }
 
 /* The CLI commits each file without waiting for the disk and syncs once at the end
@@ -587,20 +596,29 @@ read_indexes (const char *db,
                              NULL);
 }
 
-/* Records @owner ("PID START" or, as older versions wrote it, "PID") as the process
- * whose import deferred the indexes of the raw file. */
+/* Sets sync_state's @key to @value in the raw file, the row there already. */
 static void
-set_import_owner_record (const char *db,
-                         const char *owner)
+set_state_record (const char *db,
+                  const char *key,
+                  const char *value)
 {
-  g_autofree char *sql = g_strdup_printf ("UPDATE sync_state SET value = '%s' "
-                                          "WHERE key = 'index-import'", owner);
+  g_autofree char *sql = g_strdup_printf ("UPDATE sync_state SET value = '%s' WHERE key = '%s'",
+                                          value, key);
   sqlite3 *handle = NULL;
 
   g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_changes (handle), ==, 1);
   sqlite3_close (handle);
+}
+
+/* Records @owner ("PID START" or, as older versions wrote it, "PID") as the process
+ * whose import deferred the indexes of the raw file. */
+static void
+set_import_owner_record (const char *db,
+                         const char *owner)
+{
+  set_state_record (db, "index-import", owner);
 }
 
 static void
@@ -707,7 +725,14 @@ kill_deferring_import (const char *db,
   read_indexes (reference, out_indexes, &deferred);
 
   g_assert_true (import_killed_mid_file (db, first, big));
-  assert_cache_sound (db);
+  /* The search index, built beside the import (af-store-search-side.c), is not in the
+   * cache yet: the first file's rows are missing from it, and the import is recorded
+   * for the next open to rebuild it. */
+  assert_file_sound (db, TRUE);
+  g_assert_cmpint (raw_count (db, "SELECT count (*) FROM sync_state WHERE key = 'search-import'",
+                              NULL), ==, 1);
+  g_assert_cmpint (raw_count (db, "SELECT count (*) FROM documents_search "
+                                  "WHERE documents_search MATCH 'pdf'", NULL), ==, 0);
   read_indexes (db, out_after, &deferred);
   g_assert_cmpint (*out_after, <, *out_indexes);
   g_assert_cmpint (deferred, ==, *out_indexes - *out_after);
@@ -745,6 +770,59 @@ test_killed_with_deferred_indexes (void)
   g_assert_cmpint (after, ==, indexes);
   g_assert_cmpint (deferred, ==, 0);
   g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 300);
+  g_assert_cmpuint (search_count (store, "firstfile"), ==, 300);
+  g_clear_object (&store);
+  assert_cache_sound (db);
+}
+
+/* Words the documents of kill_deferring_import ()'s first file hold, in their name or
+ * their loan id. */
+static const char * const killed_words[] = { "firstfile", "pdf", "loan", "first" };
+
+/* Killed while its search index was built beside it, an import into a new cache leaves
+ * the index without the rows of the files committed before: an open while the importing
+ * process would still run leaves the rebuild to it; the next open after it ended rebuilds
+ * the index, the record goes, and the search finds what a scan of the texts finds. */
+static void
+test_killed_search_side (void)
+{
+  g_autofree char *db = af_test_scratch ("killed-side.db");
+  g_autofree char *alive = NULL;
+  g_autofree char *dead = NULL;
+  g_autoptr(AfStore) store = NULL;
+  gint64 indexes = 0, after = 0;
+  guint64 start = 0;
+
+  if (g_getenv ("AF_CLI") == NULL)
+    {
+      g_test_fail_printf ("AF_CLI is not set: the CLI to kill is unknown");
+      return;
+    }
+  kill_deferring_import (db, &indexes, &after);
+
+  g_assert_true (af_store_process_start_time (getpid (), &start));
+  alive = g_strdup_printf ("%d %" G_GUINT64_FORMAT, (int) getpid (), start);
+  set_state_record (db, "search-import", alive);
+  store = open_store ("killed-side.db");
+  g_clear_object (&store);
+  g_assert_cmpint (raw_count (db, "SELECT count (*) FROM sync_state WHERE key = 'search-import'",
+                              NULL), ==, 1);
+  g_assert_cmpint (raw_count (db, "SELECT count (*) FROM documents_search "
+                                  "WHERE documents_search MATCH 'pdf'", NULL), ==, 0);
+
+  dead = g_strdup_printf ("%d", (int) dead_pid ());
+  set_state_record (db, "search-import", dead);
+  store = open_store ("killed-side.db");
+  g_assert_cmpint (raw_count (db, "SELECT count (*) FROM sync_state WHERE key = 'search-import'",
+                              NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (killed_words); i++)
+    {
+      gint64 scanned = raw_count (db, "SELECT count (*) FROM documents "
+                                      "WHERE instr (search_text, ?) > 0", killed_words[i]);
+
+      g_assert_cmpint (scanned, >, 0);
+      g_assert_cmpint (search_count (store, killed_words[i]), ==, scanned);
+    }
   g_assert_cmpuint (search_count (store, "firstfile"), ==, 300);
   g_clear_object (&store);
   assert_cache_sound (db);
@@ -1029,6 +1107,7 @@ main (int   argc,
   g_test_add_func ("/store-import/bulk-deferred-indexes", test_bulk_deferred_indexes);
   g_test_add_func ("/store-import/killed-with-deferred-indexes", test_killed_with_deferred_indexes);
   g_test_add_func ("/store-import/deferred-indexes-pid-reused", test_deferred_indexes_pid_reused);
+  g_test_add_func ("/store-import/killed-search-side", test_killed_search_side);
   g_test_add_func ("/store-import/search-after-file", test_search_after_file);
   g_test_add_func ("/store-import/killed-creating", test_killed_creating);
   g_test_add_func ("/store-import/cut-while-imported", test_cut_while_imported);

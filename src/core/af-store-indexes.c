@@ -124,13 +124,8 @@ defer_empty_tables (AfStore  *self,
                     guint    *out_deferred,
                     GError  **error)
 {
-  g_autofree char *owner = NULL;
-  guint64 start = 0;
+  g_autofree char *owner = af_store_import_owner ();
 
-  if (!af_store_process_start_time (getpid (), &start))
-    start = 0;   /* no /proc: an owner with the pid alone, as before */
-  owner = start != 0 ? g_strdup_printf ("%d %" G_GUINT64_FORMAT, (int) getpid (), start)
-                     : g_strdup_printf ("%d", (int) getpid ());
   for (AfTable table = 0; table < AF_N_TABLES; table++)
     {
       gboolean empty = FALSE;
@@ -271,12 +266,22 @@ process_alive (long    pid,
   return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
 }
 
-/* TRUE while the process that deferred the indexes may still build them: the one the
- * record names ("PID START", or "PID" as older versions wrote it) is alive. */
-static gboolean
-owner_alive (AfStore *self)
+char *
+af_store_import_owner (void)
 {
-  g_autofree char *owner = af_store_get_state (self, OWNER_KEY, NULL);
+  guint64 start = 0;
+
+  if (!af_store_process_start_time (getpid (), &start))
+    start = 0;   /* no /proc: an owner with the pid alone, as before */
+  return start != 0 ? g_strdup_printf ("%d %" G_GUINT64_FORMAT, (int) getpid (), start)
+                    : g_strdup_printf ("%d", (int) getpid ());
+}
+
+/* TRUE while the process @owner names ("PID START", or "PID" as older versions wrote
+ * it) is alive: the one that deferred the indexes may still build them. */
+gboolean
+af_store_import_owner_alive (const char *owner)
+{
   char *end = NULL, *start_end = NULL;
   guint64 start = 0;
   long pid;
@@ -303,7 +308,9 @@ af_store_indexes_restore_orphaned (AfStore  *self,
 {
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
-  if (owner_alive (self))
+  g_autofree char *owner = af_store_get_state (self, OWNER_KEY, NULL);
+
+  if (af_store_import_owner_alive (owner))
     {
       g_debug ("deferred indexes left to the import that runs");
       return TRUE;

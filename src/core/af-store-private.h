@@ -34,6 +34,7 @@ struct _AfStore
   gboolean    search_suspended;       /* af_store_search_suspend() until _resume() */
   gboolean    search_deferred;        /* af_store_search_defer () until _catch_up () */
   gint64      search_deferred_after[AF_N_TABLES]; /* the largest rowid before the deferral */
+  struct _AfSearchSide *search_side;  /* (nullable) a bulk import's index builder */
   gboolean    bulk_import;            /* af_store_set_bulk_import () */
   gboolean    created;                /* the open created the cache (af-store-creating.c) */
   gboolean    creating;               /* built with a rollback journal, held exclusively */
@@ -60,6 +61,11 @@ gboolean  af_store_exec                (AfStore        *self,
 void      af_store_set_sqlite_error    (AfStore        *self,
                                         GError        **error,
                                         const char     *doing);
+/* Runs @sql (statements, not cached) through sqlite3_exec (); @doing names it in the error. */
+gboolean  af_store_exec_script         (AfStore        *self,
+                                        const char     *sql,
+                                        const char     *doing,
+                                        GError        **error);
 
 /* BEGIN IMMEDIATE: the write lock is taken up front, so that a transaction never
  * fails half-way with SQLITE_BUSY after it has read what it is about to change. */
@@ -163,6 +169,10 @@ gboolean  af_store_indexes_restore     (AfStore        *self,
                                         GError        **error);
 gboolean  af_store_indexes_restore_orphaned (AfStore   *self,
                                              GError   **error);
+/* "PID START" of this process (START its start time in clock ticks since boot), which
+ * the records of a bulk import name; _alive (): whether that process still runs. */
+char     *af_store_import_owner        (void);
+gboolean  af_store_import_owner_alive  (const char     *owner);
 gboolean  af_store_outbox_is_empty     (AfStore        *self,
                                         gboolean       *out_empty,
                                         GError        **error);
@@ -291,6 +301,41 @@ GPtrArray *af_store_items_from_stmt    (AfStore        *self,
                                         GError        **error);
 
 /* ---- The search index (af-store-search.c) ---- */
+
+/* A bulk import's search index built on a thread of its own (af-store-search-side.c). */
+typedef struct _AfSearchSide AfSearchSide;
+
+/* When a bulk import starts with indexed tables that hold no row: the builder of their
+ * index, started, the import recorded; NULL when no table is empty (or on error). */
+AfSearchSide *af_search_side_start     (AfStore        *store,
+                                        GError        **error);
+/* TRUE when @self (nullable) indexes @table's rows. */
+gboolean  af_search_side_covers        (AfSearchSide   *self,
+                                        AfTable         table);
+/* Hands a new row's text (nullable, copied) to the builder. */
+void      af_search_side_add           (AfSearchSide   *self,
+                                        AfTable         table,
+                                        gint64          rowid,
+                                        const char     *text);
+/* A row written again: its old text (as indexed) out, its new one in. */
+void      af_search_side_replace       (AfSearchSide   *self,
+                                        AfTable         table,
+                                        gint64          rowid,
+                                        const char     *old_text,
+                                        const char     *text);
+/* After each file's transaction (@self nullable): kept or rolled back on the side too. */
+void      af_search_side_end_file      (AfSearchSide   *self,
+                                        gboolean        committed);
+/* After the last file: the builder's index copied into the cache's (rebuilt when that
+ * fails), the record cleared; frees @self. */
+gboolean  af_search_side_finish        (AfSearchSide   *self,
+                                        AfStore        *store,
+                                        GError        **error);
+/* At every open: the index of a killed bulk import rebuilt (not while it runs). */
+gboolean  af_store_search_side_restore_orphaned (AfStore  *self,
+                                                 GError  **error);
+/* The FTS5 table of @table. */
+const char *af_store_search_table      (AfTable         table);
 
 /* Writes one row (whatever @data says), TRUE on success. */
 typedef gboolean (* AfSearchWrite) (AfStore *self, gpointer data, GError **error);

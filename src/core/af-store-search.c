@@ -52,6 +52,12 @@ af_store_search_has_index (AfTable table)
   return table < AF_N_TABLES && search_tables[table].fts != NULL;
 }
 
+const char *
+af_store_search_table (AfTable table)
+{
+  return af_store_search_has_index (table) ? search_tables[table].fts : NULL;
+}
+
 char *
 af_store_search_text (AfTable        table,
                       const AfValue *item)
@@ -80,11 +86,11 @@ static const char triggers_sql[] =
   "  INSERT INTO @F@ (@F@, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);"
   " END;";
 
-static gboolean
-exec_sql (AfStore     *self,
-          const char  *sql,
-          const char  *doing,
-          GError     **error)
+gboolean
+af_store_exec_script (AfStore     *self,
+                      const char  *sql,
+                      const char  *doing,
+                      GError     **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
@@ -109,7 +115,7 @@ for_each_index (AfStore     *self,
       sql = g_string_new (pattern);
       g_string_replace (sql, "@T@", af_table_nick (table), 0);
       g_string_replace (sql, "@F@", search_tables[table].fts, 0);
-      if (!exec_sql (self, sql->str, doing, error))
+      if (!af_store_exec_script (self, sql->str, doing, error))
         return FALSE;
     }
   return TRUE;
@@ -261,6 +267,14 @@ af_store_search_index_row (AfStore      *self,
   if (!lookup_row (self, table, key, &found, &rowid, &old_text, error)
       || !write (self, data, error))
     return FALSE;
+  if (af_search_side_covers (self->search_side, table))
+    {
+      if (found)
+        af_search_side_replace (self->search_side, table, rowid, old_text, text);
+      else
+        af_search_side_add (self->search_side, table, sqlite3_last_insert_rowid (self->db), text);
+      return TRUE;
+    }
   /* Inserted since the deferral (the same id twice in a file): not in the index yet,
    * the catch-up indexes its last text. */
   if (found && self->search_deferred && rowid > self->search_deferred_after[table])
@@ -288,7 +302,14 @@ af_store_search_index_new_row (AfStore     *self,
                                const char  *text,
                                GError     **error)
 {
-  if (text == NULL || !af_store_search_indexes_rows (self, table) || self->search_deferred)
+  if (text == NULL || !af_store_search_indexes_rows (self, table))
+    return TRUE;
+  if (af_search_side_covers (self->search_side, table))
+    {
+      af_search_side_add (self->search_side, table, rowid, text);
+      return TRUE;
+    }
+  if (self->search_deferred)
     return TRUE;
   return index_text (self, table, FALSE, rowid, text, error);
 }
@@ -337,7 +358,7 @@ af_store_search_catch_up (AfStore  *self,
       g_autofree char *sql = NULL;
       g_autoptr(AfStmt) stmt = NULL;
 
-      if (!af_store_search_has_index (table))
+      if (!af_store_search_has_index (table) || af_search_side_covers (self->search_side, table))
         continue;
       sql = g_strdup_printf ("INSERT INTO %s (rowid, search_text) SELECT rowid, search_text"
                              " FROM %s WHERE rowid > ? AND search_text IS NOT NULL",
@@ -403,7 +424,7 @@ fill_texts (AfStore  *self,
                              af_table_nick (table), search->parts[0],
                              search->parts[1] != NULL ? ", " : "",
                              search->parts[1] != NULL ? search->parts[1] : "");
-      if (!exec_sql (self, sql, "indexing the cache for search", error))
+      if (!af_store_exec_script (self, sql, "indexing the cache for search", error))
         return FALSE;
     }
   return TRUE;

@@ -950,7 +950,8 @@ open_with_key (AfStore     *self,
   self->key = key != NULL ? af_cache_key_ref (key) : NULL;
   return open_read_write (self, error) && configure (self, error) && migrate (self, error)
          && af_store_finish_migration (self, error)
-         && af_store_indexes_restore_orphaned (self, error);
+         && af_store_indexes_restore_orphaned (self, error)
+         && af_store_search_side_restore_orphaned (self, error);
 }
 
 /* SQLite counts every allocation it makes (memory statistics, which nothing here reads)
