@@ -306,10 +306,11 @@ gboolean
 af_store_indexes_restore_orphaned (AfStore  *self,
                                    GError  **error)
 {
+  g_autofree char *owner = NULL;
+
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
-  g_autofree char *owner = af_store_get_state (self, OWNER_KEY, NULL);
-
+  owner = af_store_get_state (self, OWNER_KEY, NULL);
   if (af_store_import_owner_alive (owner))
     {
       g_debug ("deferred indexes left to the import that runs");
