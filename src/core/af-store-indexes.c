@@ -58,11 +58,11 @@
 #define BUILD_TEMP_STORE "FILE"
 #define TEMP_STORE "MEMORY"
 
-static gboolean
-table_is_empty (AfStore   *self,
-                AfTable    table,
-                gboolean  *out_empty,
-                GError   **error)
+gboolean
+af_store_table_is_empty (AfStore   *self,
+                         AfTable    table,
+                         gboolean  *out_empty,
+                         GError   **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT NOT EXISTS (SELECT 1 FROM %s)",
                                           af_table_nick (table));
@@ -130,7 +130,7 @@ defer_empty_tables (AfStore  *self,
     {
       gboolean empty = FALSE;
 
-      if (!table_is_empty (self, table, &empty, error))
+      if (!af_store_table_is_empty (self, table, &empty, error))
         return FALSE;
       if (empty && !defer_table (self, table, error))
         return FALSE;

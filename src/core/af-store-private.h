@@ -61,6 +61,11 @@ gboolean  af_store_exec                (AfStore        *self,
 void      af_store_set_sqlite_error    (AfStore        *self,
                                         GError        **error,
                                         const char     *doing);
+/* Whether @table holds no row (af-store-indexes.c). */
+gboolean  af_store_table_is_empty      (AfStore        *self,
+                                        AfTable         table,
+                                        gboolean       *out_empty,
+                                        GError        **error);
 /* Runs @sql (statements, not cached) through sqlite3_exec (); @doing names it in the error. */
 gboolean  af_store_exec_script         (AfStore        *self,
                                         const char     *sql,

@@ -280,17 +280,6 @@ cache_text (AfStore     *store,
   return text;
 }
 
-static gboolean
-table_is_empty (AfStore  *store,
-                AfTable   table)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT NOT EXISTS (SELECT 1 FROM %s)",
-                                          af_table_nick (table));
-  g_autofree char *empty = cache_text (store, sql, NULL);
-
-  return g_strcmp0 (empty, "1") == 0;
-}
-
 /* The cache's FTS5 table of @table made again on the side, with the same definition and
  * the same settings (its hash size: af-store-search.c), and the builder's statements. */
 static gboolean
@@ -369,7 +358,11 @@ af_search_side_start (AfStore  *store,
     }
   for (AfTable table = 0; table < AF_N_TABLES; table++)
     {
-      if (!af_store_search_has_index (table) || !table_is_empty (store, table))
+      gboolean empty = FALSE;
+
+      /* A table that could not be read keeps the usual catch-up. */
+      if (!af_store_search_has_index (table) || !af_store_table_is_empty (store, table, &empty, NULL)
+          || !empty)
         continue;
       if (!create_side_table (self, store, table))
         {

@@ -86,18 +86,6 @@ static const char triggers_sql[] =
   "  INSERT INTO @F@ (@F@, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);"
   " END;";
 
-gboolean
-af_store_exec_script (AfStore     *self,
-                      const char  *sql,
-                      const char  *doing,
-                      GError     **error)
-{
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK)
-    return TRUE;
-  af_store_set_sqlite_error (self, error, doing);
-  return FALSE;
-}
-
 /* Runs @pattern for each indexed table, with @T@ standing for the table and @F@ for
  * its FTS5 table. */
 static gboolean

@@ -394,6 +394,18 @@ af_store_exec (AfStore     *self,
 }
 
 gboolean
+af_store_exec_script (AfStore     *self,
+                      const char  *sql,
+                      const char  *doing,
+                      GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, doing);
+  return FALSE;
+}
+
+gboolean
 af_store_commit (AfStore  *self,
                  GError  **error)
 {
