@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "af-store-private.h"
+#include "af-thread-priority.h"
 
 #define RECORD_KEY "search-import"
 /* The side database as the cache's connection attaches it for the copy. */
@@ -176,6 +177,13 @@ builder_thread (gpointer data)
   AfSearchSide *self = data;
   Batch *batch;
 
+  /* Background priority: the builder's work can wait for the deferred index build
+   * after the last file (af-store-indexes.c), which runs on one core, while the reader,
+   * the preparer and the inserts need both cores during the files. 500,000 items, 9
+   * rounds alternating (load 0.7-2.3): 8.64 s median (7.41-9.81) against 9.31 (8.21-
+   * 11.07) at the builder's usual priority; in the first 3 rounds the inserts' thread
+   * waited 1.4-1.6 s for a core instead of 1.9-2.4. */
+  af_thread_priority_lower_self ();
   while ((batch = next_batch (self)) != NULL)
     {
       for (guint i = 0; i < batch->ops->len; i++)
