@@ -864,39 +864,6 @@ query_text (sqlite3    *db,
   return text;
 }
 
-/* Makes the index of a cache as schema @version had it (4: column sizes kept and the
- * 1 MiB hash; 5: neither, positions kept), every row indexed, and the cache of that
- * schema again. */
-static void
-lay_out_as_schema (const char *path,
-                   int         version)
-{
-  static const char *tables[][2] = {
-    { "audits", "audits_search" }, { "documents", "documents_search" },
-    { "analyses", "analyses_search" },
-  };
-  g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", version);
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    {
-      g_autofree char *hash = g_strdup_printf ("INSERT INTO %1$s (%1$s, rank) VALUES ('hashsize',"
-                                               " 16777216);", tables[i][1]);
-      g_autofree char *sql = g_strdup_printf (
-        "DROP TABLE %2$s;"
-        "CREATE VIRTUAL TABLE %2$s USING fts5 (search_text, content = '%1$s',"
-        " content_rowid = 'rowid',%3$s tokenize = 'trigram case_sensitive 1');"
-        "%4$s"
-        "INSERT INTO %2$s (%2$s) VALUES ('rebuild');", tables[i][0], tables[i][1],
-        version >= 5 ? " columnsize = 0," : "", version >= 5 ? hash : "");
-
-      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-    }
-  g_assert_cmpint (sqlite3_exec (db, set_version, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
 /* Schema 5 lays the index out again for bulk writes (no column sizes, a 16 MiB hash):
  * a cache of schema 4 is migrated, and what it held is found as before. */
 static void
@@ -904,18 +871,20 @@ test_migration_layout (void)
 {
   g_autofree char *path = af_test_scratch ("layout.db");
   g_autoptr(GError) error = NULL;
-  g_autoptr(AfStore) store = af_store_open (path, &error);
+  g_autoptr(AfStore) store = NULL;
   g_autofree char *sql = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *docsize = NULL;
   g_autofree char *version = NULL;
   sqlite3 *db = NULL;
 
+  af_store_test_set_schema (4);
+  store = af_store_open (path, &error);
   g_assert_no_error (error);
   put_audit (store, "c1", "Søren Kierkegaard", "4102444800");
   put_audit (store, "c2", "Hannah Arendt", "4102444800");
   g_clear_object (&store);
-  lay_out_as_schema (path, 4);
+  af_store_test_set_schema (AF_STORE_SCHEMA_VERSION);
 
   store = af_store_open (path, &error);
   g_assert_no_error (error);
@@ -977,7 +946,7 @@ ids_by_phrase (sqlite3    *db,
 static void
 test_migration_detail (void)
 {
-  g_autoptr(AfStore) store = open_filled_store ();
+  g_autoptr(AfStore) store = (af_store_test_set_schema (5), open_filled_store ());
   g_autofree char *path = g_strdup (af_store_get_path (store));
   /* Of ids, by word then kind. */
   g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
@@ -988,7 +957,7 @@ test_migration_detail (void)
   guint found = 0;
 
   g_clear_object (&store);
-  lay_out_as_schema (path, 5);
+  af_store_test_set_schema (AF_STORE_SCHEMA_VERSION);
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   for (guint w = 0; w < G_N_ELEMENTS (migrated_words); w++)
     for (guint t = 0; t < G_N_ELEMENTS (searched); t++)
@@ -1020,7 +989,7 @@ test_migration_detail (void)
   sql = query_text (db, "SELECT sql FROM sqlite_master WHERE name = 'audits_search'");
   version = query_text (db, "PRAGMA user_version");
   g_assert_nonnull (strstr (sql, "detail = none"));
-  g_assert_cmpstr (version, ==, "6");
+  g_assert_cmpstr (version, ==, G_STRINGIFY (AF_STORE_SCHEMA_VERSION));
   sqlite3_close (db);
 }
 

@@ -583,7 +583,7 @@ raw_count (const char *db,
   return n;
 }
 
-/* What the raw file holds: its indexes of its own (the primary keys' have no SQL), and
+/* What the raw file holds: its indexes of its own (the keys' unique indexes too), and
  * the records of indexes deferred by an import (af-store-indexes.c). */
 static void
 read_indexes (const char *db,

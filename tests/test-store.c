@@ -1446,6 +1446,172 @@ test_sync_keeps_locks (void)
   g_assert_cmpuint (count_own_locks (path), ==, before);
 }
 
+/* ---- Migration 7: the keys' unique indexes ----------------------------------------- */
+
+/* Every row of every item table, in rowid order, each value with its rowid: what the
+ * raw file holds, to compare a cache before and after a migration. */
+static char *
+dump_item_tables (const char *path)
+{
+  g_autoptr(GString) dump = g_string_new (NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (AfTable table = 0; table < AF_N_TABLES; table++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT rowid, * FROM %s ORDER BY rowid",
+                                              af_table_nick (table));
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_string_append_printf (dump, "%s:\n", af_table_nick (table));
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            g_string_append_printf (dump, "%s=%s ", sqlite3_column_name (stmt, c),
+                                    sqlite3_column_type (stmt, c) == SQLITE_NULL
+                                    ? "NULL" : (const char *) sqlite3_column_text (stmt, c));
+          g_string_append_c (dump, '\n');
+        }
+      g_assert_cmpint (sqlite3_finalize (stmt), ==, SQLITE_OK);
+    }
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&dump), FALSE);
+}
+
+/* One number @sql reads from the raw file. */
+static gint64
+raw_number (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* The rowid of item @id of @table in the raw file. */
+static gint64
+raw_rowid (const char *path,
+           AfTable     table,
+           const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rowid FROM %s WHERE %s = '%s'",
+                                          af_table_nick (table), af_table_key_name (table), id);
+
+  return raw_number (path, sql);
+}
+
+/* The ids af_store_search () finds for @word in each searched table, joined. */
+static char *
+search_ids (AfStore    *store,
+            const char *word)
+{
+  static const AfTable searched[] = { AF_TABLE_DOCUMENTS, AF_TABLE_AUDITS, AF_TABLE_ANALYSES };
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint t = 0; t < G_N_ELEMENTS (searched); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) found = af_store_search (store, searched[t], word, 0, &error);
+      g_autofree char *found_ids = NULL;
+
+      g_assert_no_error (error);
+      found_ids = ids_of (found, af_table_key_name (searched[t]));
+      g_string_append_printf (ids, "%s;", found_ids);
+    }
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* How many of the item tables' keys are primary keys (SQLite's automatic indexes). */
+#define ITEM_AUTOINDEXES "SELECT count (*) FROM sqlite_schema WHERE name IN " \
+  "('sqlite_autoindex_documents_1', 'sqlite_autoindex_audits_1', " \
+  "'sqlite_autoindex_analyses_1', 'sqlite_autoindex_users_1')"
+
+static const char * const migrated_words[] = { "pdf", "loan-2024", "carter", "w2_2023", "jpg" };
+
+/* Each item table's key, a primary key up to schema 6, is a unique index from schema 7
+ * (af-store-keys.c): a cache of schema 6 with rows, a pending edit and its search
+ * index is migrated on opening with every row, value and rowid as it was, the search
+ * finds what it found, and an upsert of a key already there updates its row in place. */
+static void
+test_migration_keys (void)
+{
+  g_autofree char *path = af_test_scratch ("cache.db");
+  g_autofree char *before = NULL, *after = NULL, *edited = NULL, *renamed_found = NULL;
+  g_autoptr(GPtrArray) found_before = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) documents = fixture_items ("AuditFlow-Documents.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AfValue) renamed = NULL;
+  gint64 rowid, n_documents;
+
+  af_store_test_set_schema (6);
+  {
+    g_autoptr(AfStore) store = open_with_fixtures ();
+
+    af_store_set_identity (store, REVIEWER);
+    g_assert_true (af_store_set_review_notes (store, LOW_RISK_AUDIT, "before the keys", &error));
+    g_assert_no_error (error);
+    for (guint w = 0; w < G_N_ELEMENTS (migrated_words); w++)
+      g_ptr_array_add (found_before, search_ids (store, migrated_words[w]));
+  }
+  af_store_test_set_schema (AF_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (raw_number (path, "PRAGMA user_version"), ==, 6);
+  g_assert_cmpint (raw_number (path, ITEM_AUTOINDEXES), ==, 4);
+  before = dump_item_tables (path);
+  rowid = raw_rowid (path, AF_TABLE_DOCUMENTS, W2_DOCUMENT);
+  {
+    g_autoptr(AfStore) store = open_store ("cache.db");
+    AfQuery all = { .table = AF_TABLE_DOCUMENTS };
+
+    after = dump_item_tables (path);
+    g_assert_cmpstr (after, ==, before);
+    g_assert_cmpint (af_store_outbox_length (store, NULL), ==, 1);
+    edited = item_string (store, AF_TABLE_AUDITS, LOW_RISK_AUDIT);
+    g_assert_nonnull (strstr (edited, "before the keys"));
+    for (guint w = 0; w < G_N_ELEMENTS (migrated_words); w++)
+      {
+        g_autofree char *found = search_ids (store, migrated_words[w]);
+
+        g_assert_cmpstr (found, ==, found_before->pdata[w]);
+      }
+    g_assert_cmpuint (strlen (found_before->pdata[0]), >, 3);
+
+    /* A pull's upsert of a key already there: the same row, its rowid kept. */
+    n_documents = af_store_count (store, &all, NULL);
+    for (guint i = 0; i < documents->len && renamed == NULL; i++)
+      if (g_strcmp0 (af_item_get_s (documents->pdata[i], "document_id"), W2_DOCUMENT) == 0)
+        renamed = af_value_ref (documents->pdata[i]);
+    g_assert_nonnull (renamed);
+    af_test_set_s (renamed, "file_name", g_strdup ("Renamed_Kierkegaard.pdf"));
+    g_ptr_array_set_size (documents, 0);
+    g_ptr_array_add (documents, af_value_ref (renamed));
+    g_assert_true (af_store_put_remote_items (store, AF_TABLE_DOCUMENTS, documents, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (af_store_count (store, &all, NULL), ==, n_documents);
+    renamed_found = search_ids (store, "kierkegaard");
+    g_assert_cmpstr (renamed_found, ==, W2_DOCUMENT ";;;");
+  }
+  g_assert_cmpint (raw_rowid (path, AF_TABLE_DOCUMENTS, W2_DOCUMENT), ==, rowid);
+  g_assert_cmpint (raw_number (path, "PRAGMA user_version"), ==, AF_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (raw_number (path, ITEM_AUTOINDEXES), ==, 0);
+  for (AfTable table = 0; table < AF_N_TABLES; table++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT \"unique\" FROM pragma_index_list ('%s')"
+                                              " WHERE name = '%s_key'", af_table_nick (table),
+                                              af_table_nick (table));
+
+      g_assert_cmpint (raw_number (path, sql), ==, 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1486,6 +1652,7 @@ main (int   argc,
   g_test_add_func ("/store/retention", test_retention);
   g_test_add_func ("/store/item-key", test_item_key);
   g_test_add_func ("/store/sync-keeps-locks", test_sync_keeps_locks);
+  g_test_add_func ("/store/migration/keys", test_migration_keys);
 
   status = g_test_run ();
   af_test_scratch_remove ();

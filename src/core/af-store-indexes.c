@@ -79,22 +79,24 @@ af_store_table_is_empty (AfStore   *self,
   return TRUE;
 }
 
-/* Records the CREATE statement of each of @table's own indexes (not the primary key's,
- * which has none), then drops them. */
+/* Records the CREATE statement of each of @table's secondary indexes, then drops them.
+ * The unique index of its key (af-store-keys.c) stays: the rows' upserts need it. */
 static gboolean
 defer_table (AfStore   *self,
              AfTable    table,
              GError   **error)
 {
   g_autoptr(AfStmt) list = af_store_prepare (self, "SELECT name, sql FROM sqlite_schema "
-                                                   "WHERE type = 'index' AND tbl_name = ? "
-                                                   "AND sql IS NOT NULL", error);
+                                                   "WHERE type = 'index' AND tbl_name = ?1 "
+                                                   "AND sql IS NOT NULL AND name != ?2", error);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *key_index = af_store_key_index_name (table);
   int rc;
 
   if (list == NULL)
     return FALSE;
   sqlite3_bind_text (list, 1, af_table_nick (table), -1, SQLITE_STATIC);
+  sqlite3_bind_text (list, 2, key_index, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (list)) == SQLITE_ROW)
     {
       const char *name = (const char *) sqlite3_column_text (list, 0);

@@ -168,6 +168,12 @@ gboolean  af_store_creating_header     (const guint8    header[100]);
 gboolean  af_store_creating_wait       (sqlite3        *db,
                                         const char     *path,
                                         GError        **error);
+/* Schema 7, inside the migration's transaction: the item tables rebuilt with their keys
+ * as unique indexes rather than primary keys (af-store-keys.c). */
+gboolean  af_store_keys_migrate        (AfStore        *self,
+                                        GError        **error);
+/* The name of @table's unique index of its key (transfer full). */
+char     *af_store_key_index_name      (AfTable         table);
 gboolean  af_store_indexes_defer       (AfStore        *self,
                                         GError        **error);
 gboolean  af_store_indexes_restore     (AfStore        *self,

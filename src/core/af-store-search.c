@@ -20,7 +20,7 @@
  *
  * Item ids (UUIDs) are not in the trigram index: 34 random trigrams each made the index
  * three times as slow to build and twice as big. A query of one word finds an item
- * whose id starts with it through the primary key instead. Personal values that are
+ * whose id starts with it through its key's unique index instead. Personal values that are
  * encrypted at rest are never indexed: names, loan ids and file names are columns in
  * clear already. */
 

@@ -32,4 +32,9 @@ gint64 af_store_test_pragma (AfStore    *self,
 gboolean af_store_process_start_time (GPid     pid,
                                       guint64 *out_start);
 
+/* Caches opened from now on are migrated up to schema @version only (at most
+ * AF_STORE_SCHEMA_VERSION, which is the default): how a test makes the cache of an
+ * older version, to see the next migrations take it over. */
+void af_store_test_set_schema (int version);
+
 G_END_DECLS

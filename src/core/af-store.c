@@ -124,6 +124,10 @@ static const char * const migrations[] = {
   /* 6: the search index without positions (af_store_search_migrate_detail ()): a word
    * is the AND of its trigrams, checked on the row's text. Made in C. */
   "",
+  /* 7: each item table's key a unique index (`<table>_key`) rather than its primary
+   * key, so that a bulk import can build it after the last file (af-store-keys.c):
+   * the tables rebuilt with their rowids. Made in C. */
+  "",
 };
 
 /* The steps of a migration that SQL alone cannot do, run after its SQL. */
@@ -134,6 +138,7 @@ static gboolean (* const migration_steps[]) (AfStore *self, GError **error) = {
   af_store_search_migrate,
   af_store_search_migrate_layout,
   af_store_search_migrate_detail,
+  af_store_keys_migrate,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migration_steps) == AF_STORE_SCHEMA_VERSION);
@@ -889,6 +894,17 @@ configure (AfStore  *self,
   return FALSE;
 }
 
+/* The schema a cache is migrated to: an older one only in the tests that make the
+ * cache of an older version (af_store_test_set_schema ()). */
+static int schema_target = AF_STORE_SCHEMA_VERSION;
+
+void
+af_store_test_set_schema (int version)
+{
+  g_return_if_fail (version >= 1 && version <= AF_STORE_SCHEMA_VERSION);
+  schema_target = version;
+}
+
 static gboolean
 run_migrations (AfStore  *self,
                 gint64    from,
@@ -896,7 +912,7 @@ run_migrations (AfStore  *self,
 {
   g_autofree char *set_version = NULL;
 
-  for (gint64 v = from; v < AF_STORE_SCHEMA_VERSION; v++)
+  for (gint64 v = from; v < schema_target; v++)
     {
       g_debug ("migrating %s to schema %" G_GINT64_FORMAT, self->path, v + 1);
       if (sqlite3_exec (self->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
@@ -908,7 +924,7 @@ run_migrations (AfStore  *self,
         return FALSE;
     }
   set_version = g_strdup_printf ("PRAGMA user_version = %d; PRAGMA application_id = %d;",
-                                 AF_STORE_SCHEMA_VERSION, AF_STORE_APPLICATION_ID);
+                                 schema_target, AF_STORE_APPLICATION_ID);
   if (sqlite3_exec (self->db, set_version, NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
   af_store_set_sqlite_error (self, error, "migrating the cache");
@@ -918,8 +934,8 @@ run_migrations (AfStore  *self,
 /* The version is read again under the write lock: another process may have migrated
  * (or a newer app written) the file since it was checked. */
 static gboolean
-migrate (AfStore  *self,
-         GError  **error)
+migrate_in_transaction (AfStore  *self,
+                        GError  **error)
 {
   gboolean ok;
   gint64 version;
@@ -934,7 +950,7 @@ migrate (AfStore  *self,
                    "%s was changed by a newer version of AuditFlow Desk", self->path);
       return FALSE;
     }
-  if (version < AF_STORE_SCHEMA_VERSION && !run_migrations (self, version, error))
+  if (version < schema_target && !run_migrations (self, version, error))
     {
       af_store_rollback (self);
       return FALSE;
@@ -952,6 +968,26 @@ migrate (AfStore  *self,
     return TRUE;
   af_store_rollback (self);
   return FALSE;
+}
+
+/* Dropping a table inside a transaction (migration 7, af-store-keys.c) keeps a
+ * statement journal of every page it frees, which secure_delete overwrites: with
+ * temp_store = MEMORY that journal took 1.2 GiB of the process's memory for a cache of
+ * 500,000 items (the sqlite3 shell, VmHWM 1,287 MB against 71 MB). So migrations keep
+ * it in a temporary file of SQLite's, deleted as it is opened, which holds what the
+ * cache holds (personal values sealed) for the seconds of the migration. secure_delete
+ * stays on: the old table's pages keep no copy of a row a later forget-user deletes.
+ * SQLite reads the setting when a transaction begins. */
+static gboolean
+migrate (AfStore  *self,
+         GError  **error)
+{
+  gboolean ok;
+
+  af_store_exec (self, "PRAGMA temp_store = FILE", NULL);
+  ok = migrate_in_transaction (self, error);
+  af_store_exec (self, "PRAGMA temp_store = MEMORY", NULL);
+  return ok;
 }
 
 static gboolean

@@ -39,7 +39,7 @@ typedef enum
   AF_STORE_ERROR_BUSY,           /* an import is creating the cache (af_store_open) */
 } AfStoreError;
 
-#define AF_STORE_SCHEMA_VERSION 6
+#define AF_STORE_SCHEMA_VERSION 7
 
 #define AF_TYPE_STORE (af_store_get_type ())
 G_DECLARE_FINAL_TYPE (AfStore, af_store, AF, STORE, GObject)
