@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "afd-glyph-warm-up.h"
 #include "afd-queue-row.h"
 #include "afd-search-item.h"
 #include "afd-search-results.h"
@@ -705,6 +706,36 @@ afd_search_results_init (AfdSearchResults *self)
   shown = afd_search_selection_new (self->selection);
   g_signal_connect_swapped (shown, "reselected", G_CALLBACK (reselected_cb), self);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (shown));
+}
+
+/* A label of the results' kinds, for the warm-up: classes as setup_cb () gives them. */
+static GtkWidget *
+warm_up_label (const char *css_class,
+               const char *css_class2)
+{
+  GtkWidget *label = label_new (css_class, css_class2);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+  return label;
+}
+
+void
+afd_search_results_warm_up (AfdSearchResults *self)
+{
+  GPtrArray *labels = g_ptr_array_new ();
+
+  g_return_if_fail (AFD_IS_SEARCH_RESULTS (self));
+
+  /* The title's font too: the queue's rows draw theirs at other sizes (perf still saw
+   * FreeType in the first results without it). A badge's colour class does not change
+   * its font; "weight" does. */
+  g_ptr_array_add (labels, warm_up_label ("heading", "search-header"));
+  g_ptr_array_add (labels, warm_up_label ("heading", NULL));
+  g_ptr_array_add (labels, warm_up_label ("dim-label", "caption"));
+  g_ptr_array_add (labels, warm_up_label ("badge", NULL));
+  g_ptr_array_add (labels, warm_up_label ("badge", "weight"));
+  g_ptr_array_add (labels, warm_up_label ("dim-label", "search-note"));
+  afd_glyph_warm_up_start (labels);
 }
 
 void

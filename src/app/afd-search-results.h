@@ -34,6 +34,9 @@ gboolean        afd_search_results_activate_first (AfdSearchResults *self);
  * first result moves it back. Once. */
 void            afd_search_results_attach_entry   (AfdSearchResults *self,
                                                    GtkWidget        *entry);
+/* Draws the results' fonts once at idle (afd-glyph-warm-up.h): called after the
+ * window's first frame, so that the first results' frame does not rasterize them. */
+void            afd_search_results_warm_up        (AfdSearchResults *self);
 /* (nullable) The model the list view shows, NULL until a cache is set. */
 AfdSearchModel *afd_search_results_get_model      (AfdSearchResults *self);
 GtkListView    *afd_search_results_get_list_view  (AfdSearchResults *self);

@@ -991,6 +991,7 @@ apply_pending_cb (gpointer user_data)
 
   if (workspace != NULL)
     apply_workspace (self, workspace);
+  afd_search_results_warm_up (afd_queue_list_get_search_results (self->queue_list));
   g_signal_emit (self, signals[FIRST_FRAME], 0);
   return G_SOURCE_REMOVE;
 }
