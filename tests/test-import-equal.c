@@ -167,13 +167,13 @@ without_ciphertexts (const char *text)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-/* Every row of @table in both caches, every column, in key order. */
+/* Every row of @table in both caches, its rowid and every column, in key order. */
 static guint
 compare_table (sqlite3    *a,
                sqlite3    *b,
                const char *table)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY 1", table);
+  g_autofree char *sql = g_strdup_printf ("SELECT rowid, * FROM %s ORDER BY 2", table);
   sqlite3_stmt *sa = NULL, *sb = NULL;
   guint rows = 0;
 
@@ -587,6 +587,144 @@ test_structure_errors (void)
   }
 }
 
+/* ---- A bulk import's own check of the keys ------------------------------------------ */
+
+/* Documents @prefix-@first … @prefix-@last, their files named after @name, appended to
+ * @page's items. */
+static void
+append_documents (GString    *page,
+                  const char *prefix,
+                  guint       first,
+                  guint       last,
+                  const char *name)
+{
+  for (guint i = first; i <= last; i++)
+    g_string_append_printf (page, "%s{\"document_id\": {\"S\": \"%s-%03u\"},"
+                            " \"loan_application_id\": {\"S\": \"LOAN-%u\"},"
+                            " \"file_name\": {\"S\": \"%s %u.pdf\"}}",
+                            page->str[page->len - 1] == '[' ? "" : ",\n", prefix, i, i % 7,
+                            name, i);
+}
+
+static char *
+write_page (const char *file,
+            GString    *page)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = af_test_scratch (file);
+
+  g_string_append (page, "]}");
+  g_file_set_contents (path, page->str, page->len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The three files of test_bulk_duplicates (). */
+static void
+write_duplicates (char *paths[3])
+{
+  g_autoptr(GString) first = g_string_new ("{\"Items\": [");
+  g_autoptr(GString) failing = g_string_new ("{\"Items\": [");
+  g_autoptr(GString) third = g_string_new ("{\"Items\": [");
+
+  /* An id twice in one file; a user (a table without a search index) twice too. */
+  append_documents (first, "key", 0, 99, "first");
+  append_documents (first, "key", 7, 7, "again");
+  g_string_append (first, ",\n{\"user_id\": {\"S\": \"u-1\"}, \"email\": {\"S\": \"a@example.com\"}},"
+                          "\n{\"user_id\": {\"S\": \"u-2\"}, \"email\": {\"S\": \"b@example.com\"}},"
+                          "\n{\"user_id\": {\"S\": \"u-1\"}, \"email\": {\"S\": \"c@example.com\"}}");
+  paths[0] = write_page ("bulk-first.json", first);
+  /* More than a chunk (64 items) stored, then rolled back at an item of no table: new
+   * ids, and one of the first file's written again. */
+  append_documents (failing, "late", 0, 79, "failing");
+  append_documents (failing, "key", 10, 10, "failing");
+  g_string_append (failing, ",\n{\"no_key\": {\"S\": \"x\"}}");
+  paths[1] = write_page ("bulk-failing.json", failing);
+  /* The failed file's ids again, and ids of the first file. */
+  append_documents (third, "late", 0, 79, "third");
+  append_documents (third, "key", 20, 20, "third");
+  append_documents (third, "key", 7, 7, "third");
+  g_string_append (third, ",\n{\"user_id\": {\"S\": \"u-2\"}, \"email\": {\"S\": \"d@example.com\"}}");
+  paths[2] = write_page ("bulk-third.json", third);
+}
+
+/* FTS5's own check of the documents' search index in @path against its rows. */
+static void
+assert_search_index_sound (const char *path)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, "INSERT INTO documents_search (documents_search, rank) VALUES "
+                        "('integrity-check', 1)", NULL, NULL, &message) != SQLITE_OK)
+    g_error ("the search index: %s", message);
+  sqlite3_close (db);
+}
+
+/* Imports @paths into @store, in bulk or not: the second file fails, the others not. */
+static void
+import_duplicates (AfStore  *store,
+                   char     *paths[3],
+                   gboolean  bulk)
+{
+  AfImportCounts counts[3];
+  GError *errors[3] = { NULL };
+
+  af_store_set_bulk_import (store, bulk);
+  g_assert_false (af_store_import_files_at (store, (const char * const *) paths, 3, G_MININT64,
+                                            counts, errors));
+  af_store_set_bulk_import (store, FALSE);
+  g_assert_no_error (errors[0]);
+  g_assert_error (errors[1], AF_STORE_ERROR, AF_STORE_ERROR_INVALID);
+  g_assert_no_error (errors[2]);
+  g_clear_error (&errors[1]);
+  g_assert_cmpuint (counts[0].imported[AF_TABLE_DOCUMENTS], ==, 101);
+  g_assert_cmpuint (counts[2].imported[AF_TABLE_DOCUMENTS], ==, 82);
+}
+
+/* A bulk import into empty tables defers their keys' unique indexes and keeps the keys
+ * unique itself (af-store-keys.c): an id twice in a file, an id in two files, the ids
+ * of a file rolled back after more than a chunk was stored and seen again in a later
+ * file leave the cache as an import that is not in bulk leaves it, every column and
+ * rowid, the search index in step with the rows, and the unique indexes built. */
+static void
+test_bulk_duplicates (void)
+{
+  char *paths[3] = { NULL };
+  g_auto(Pair) pair = { NULL };
+  g_autoptr(AfValue) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_duplicates (paths);
+  pair_open (&pair, "duplicates");
+  import_duplicates (pair.fresh, paths, TRUE);
+  import_duplicates (pair.old, paths, FALSE);
+  g_assert_cmpuint (compare_pair (&pair), ==, 100 + 80 + 2);
+  again = af_store_get_item (pair.fresh, AF_TABLE_DOCUMENTS, "key-007", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_item_get_s (again, "file_name"), ==, "third 7.pdf");
+  assert_search_index_sound (af_store_get_path (pair.fresh));
+  for (AfTable table = 0; table < AF_N_TABLES; table++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM pragma_index_list ('%s') "
+                                              "WHERE name = '%s_key' AND \"unique\"",
+                                              af_table_nick (table), af_table_nick (table));
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (af_store_get_path (pair.fresh), &db, SQLITE_OPEN_READONLY,
+                                        NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    g_free (paths[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,6 +739,7 @@ main (int   argc,
   g_test_add_func ("/import-equal/streams", test_streams);
   g_test_add_func ("/import-equal/errors", test_errors);
   g_test_add_func ("/import-equal/structure-errors", test_structure_errors);
+  g_test_add_func ("/import-equal/bulk-duplicates", test_bulk_duplicates);
 
   status = g_test_run ();
   af_test_scratch_remove ();

@@ -775,6 +775,53 @@ test_killed_with_deferred_indexes (void)
   assert_cache_sound (db);
 }
 
+/* The keys' unique indexes (af-store-keys.c) are deferred with the others by an import
+ * into empty tables, which keeps the keys unique itself: killed between two files, the
+ * import leaves documents_key recorded and absent; the next open after it ended builds
+ * it again from the committed files (no key twice), and a pull's upsert then updates
+ * a row in place (its rowid kept) and inserts a new one beside it. */
+static void
+test_killed_keys (void)
+{
+  g_autofree char *db = af_test_scratch ("killed-keys.db");
+  g_autoptr(AfStore) store = NULL;
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(AfValue) renamed = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 indexes = 0, after = 0, rowid;
+  const char *key_index = "SELECT count (*) FROM pragma_index_list ('documents') "
+                          "WHERE name = 'documents_key' AND \"unique\"";
+
+  if (g_getenv ("AF_CLI") == NULL)
+    {
+      g_test_fail_printf ("AF_CLI is not set: the CLI to kill is unknown");
+      return;
+    }
+  kill_deferring_import (db, &indexes, &after);
+  g_assert_cmpint (raw_count (db, key_index, NULL), ==, 0);
+  g_assert_cmpint (raw_count (db, "SELECT count (*) FROM sync_state "
+                                  "WHERE key = 'index/documents_key'", NULL), ==, 1);
+
+  set_import_owner (db, dead_pid ());
+  store = open_store ("killed-keys.db");
+  g_assert_cmpint (raw_count (db, key_index, NULL), ==, 1);
+  rowid = raw_count (db, "SELECT rowid FROM documents WHERE document_id = ?", "first-00005");
+  renamed = af_store_get_item (store, AF_TABLE_DOCUMENTS, "first-00005", &error);
+  g_assert_no_error (error);
+  af_value_map_set (renamed, "file_name", af_value_new_s ("renamed.pdf"));
+  g_ptr_array_add (page, af_value_ref (renamed));
+  g_ptr_array_add (page, af_value_copy (renamed));
+  af_value_map_set (page->pdata[1], "document_id", af_value_new_s ("pulled-00001"));
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_DOCUMENTS, page, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 301);
+  g_assert_cmpint (raw_count (db, "SELECT rowid FROM documents WHERE document_id = ?",
+                              "first-00005"), ==, rowid);
+  g_assert_cmpuint (search_count (store, "renamed"), ==, 2);
+  g_clear_object (&store);
+  assert_cache_sound (db);
+}
+
 /* Words the documents of kill_deferring_import ()'s first file hold, in their name or
  * their loan id. */
 static const char * const killed_words[] = { "firstfile", "pdf", "loan", "first" };
@@ -1108,6 +1155,7 @@ main (int   argc,
   g_test_add_func ("/store-import/killed-with-deferred-indexes", test_killed_with_deferred_indexes);
   g_test_add_func ("/store-import/deferred-indexes-pid-reused", test_deferred_indexes_pid_reused);
   g_test_add_func ("/store-import/killed-search-side", test_killed_search_side);
+  g_test_add_func ("/store-import/killed-keys", test_killed_keys);
   g_test_add_func ("/store-import/search-after-file", test_search_after_file);
   g_test_add_func ("/store-import/killed-creating", test_killed_creating);
   g_test_add_func ("/store-import/cut-while-imported", test_cut_while_imported);

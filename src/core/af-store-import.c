@@ -49,7 +49,8 @@
  * chunks (1.12/1.05/1.34 before), and the wall time was 18.30/21.56/12.79 s against
  * 19.10/18.33/16.46: nothing clear, left out.
  * Where the transaction's thread went after that (perf, 500,000 items): the inserts
- * ~36 % (a third of it the primary key's B-tree, keyed by random ids), the FTS5
+ * ~36 % (a third of it the primary key's B-tree, keyed by random ids: see schema 7
+ * below), the FTS5
  * catch-up ~23 %, the deferred indexes ~17 %, writing each commit's WAL ~14 %.
  * A new cache is built with a rollback journal rather than a WAL (af-store-creating.c):
  * 36.5-41.2 us of CPU per item instead of 43.4-45.4; and written out by the kernel
@@ -99,6 +100,17 @@
  * the default 2 MB, so that the random-id B-trees stay in it): 33.0-34.2 us of CPU per
  * item (3 runs) against 24.0-32.8 with the default (6 runs, before and after them, load 8-9,
  * before the search index went to its own thread); left out.
+ * Then the keys' unique indexes deferred with the others (schema 7, af-store-keys.c),
+ * the transaction's thread keeping the keys of the tables it writes in a hash (28 MiB
+ * at 500,000 items): a third of the inserts had been the primary key's B-tree, updated
+ * at a random place for each row. Measured first as a hack (the key a unique index,
+ * duplicates not handled): the inserts' CPU 2.5-2.9 s instead of 4.1-4.7, the deferred
+ * build 0.4-0.6 s longer. Built (500,000 items, ab.sh, 4 rounds alternating, load
+ * 1.9-4.3): wall time 13.54 s median (8.70-14.04) against 16.15 (10.47-16.82), every
+ * round 0.79-0.87x; the inserts 3.6-4.0 s of CPU against 5.3-5.5, the deferred indexes
+ * 1.8-2.7 s against 1.6-1.9, the transaction's thread 10.9-13.1 us of CPU per item
+ * against 14.2-14.5. The inserts now wait 2.3-4.8 s for chunks (1.2-2.4 before): the
+ * reader and the preparer are the serial end more often.
  * Not tried: keeping the documents' indexes live because the benchmark's documents come
  * in the order of their loans and dates; `aws dynamodb scan` lists items in the hash
  * order of their keys, so a real file's inserts into those indexes are random.

@@ -9,14 +9,19 @@
  * 23.4-23.7, and the process 20.4-21.2 s of CPU instead of 24.3-24.4 (load 7.4-7.8);
  * building the ten indexes afterwards, sorted, took 1.6-1.8 s of CPU. So when a bulk
  * import starts on a table that holds no row (a first import, a new cache), its
- * secondary indexes are dropped, and created again after the last file.
+ * secondary indexes are dropped, and created again after the last file. From schema 7
+ * its key's unique index too (af-store-keys.c), the import keeping the keys unique
+ * itself meanwhile, so that the committed files never hold a key twice and the index
+ * can always be built again.
  *
  * Crash safety: each dropped index's CREATE statement is kept in sync_state
  * ("index/NAME") in the transaction that drops it, and the records go in the
  * transaction that creates the indexes again. A process killed in between leaves
  * the records, and the next open (af_store_indexes_restore_orphaned () from af-store.c)
  * creates the indexes before anything reads. Without them queries are only slower
- * (SQLite scans), never wrong. The importing process is recorded too ("index-import",
+ * (SQLite scans), never wrong; without a key's unique index, another process's writes
+ * into that table (upserts: ON CONFLICT needs the index) fail and write nothing until it
+ * is back, rather than write a key the import also writes. The importing process is recorded too ("index-import",
  * its pid): an open while it runs (the app's) leaves its indexes to it, rather than
  * hold the write lock for the seconds a build takes, beyond the import's busy timeout.
  * A pid alone outlives its process: killed, its pid reused by an unrelated process, the
@@ -30,6 +35,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "af-store-private.h"
@@ -79,16 +85,17 @@ af_store_table_is_empty (AfStore   *self,
   return TRUE;
 }
 
-/* Records the CREATE statement of each of @table's secondary indexes, then drops them.
- * The unique index of its key (af-store-keys.c) stays: the rows' upserts need it. */
+/* Records the CREATE statement of each of @table's indexes, then drops them; *@out_key
+ * TRUE when the unique index of its key was one of them (af-store-keys.c). */
 static gboolean
 defer_table (AfStore   *self,
              AfTable    table,
+             gboolean  *out_key,
              GError   **error)
 {
   g_autoptr(AfStmt) list = af_store_prepare (self, "SELECT name, sql FROM sqlite_schema "
-                                                   "WHERE type = 'index' AND tbl_name = ?1 "
-                                                   "AND sql IS NOT NULL AND name != ?2", error);
+                                                   "WHERE type = 'index' AND tbl_name = ? "
+                                                   "AND sql IS NOT NULL", error);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *key_index = af_store_key_index_name (table);
   int rc;
@@ -96,7 +103,6 @@ defer_table (AfStore   *self,
   if (list == NULL)
     return FALSE;
   sqlite3_bind_text (list, 1, af_table_nick (table), -1, SQLITE_STATIC);
-  sqlite3_bind_text (list, 2, key_index, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (list)) == SQLITE_ROW)
     {
       const char *name = (const char *) sqlite3_column_text (list, 0);
@@ -105,6 +111,7 @@ defer_table (AfStore   *self,
       if (!af_store_set_state (self, key, (const char *) sqlite3_column_text (list, 1), error))
         return FALSE;
       g_ptr_array_add (names, g_strdup (name));
+      *out_key |= strcmp (name, key_index) == 0;
     }
   if (rc != SQLITE_DONE)
     {
@@ -121,10 +128,13 @@ defer_table (AfStore   *self,
   return TRUE;
 }
 
+/* @out_keys[table]: its key's index was dropped here, not by an import of another
+ * process that runs (whose keys this one could not see). */
 static gboolean
-defer_empty_tables (AfStore  *self,
-                    guint    *out_deferred,
-                    GError  **error)
+defer_empty_tables (AfStore   *self,
+                    guint     *out_deferred,
+                    gboolean   out_keys[AF_N_TABLES],
+                    GError   **error)
 {
   g_autofree char *owner = af_store_import_owner ();
 
@@ -134,7 +144,7 @@ defer_empty_tables (AfStore  *self,
 
       if (!af_store_table_is_empty (self, table, &empty, error))
         return FALSE;
-      if (empty && !defer_table (self, table, error))
+      if (empty && !defer_table (self, table, &out_keys[table], error))
         return FALSE;
       *out_deferred += empty ? 1 : 0;
     }
@@ -145,17 +155,22 @@ gboolean
 af_store_indexes_defer (AfStore  *self,
                         GError  **error)
 {
+  gboolean keys[AF_N_TABLES] = { FALSE };
   guint deferred = 0;
 
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
   if (!af_store_begin_bulk (self, error))
     return FALSE;
-  if (!defer_empty_tables (self, &deferred, error) || !af_store_commit (self, error))
+  if (!defer_empty_tables (self, &deferred, keys, error) || !af_store_commit (self, error))
     {
       af_store_rollback (self);
       return FALSE;
     }
+  /* Once committed: before, the index is there, and a plain insert could conflict. */
+  for (AfTable table = 0; table < AF_N_TABLES; table++)
+    if (keys[table])
+      af_store_keys_track (self, table);
   g_debug ("import: the indexes of %u empty tables deferred", deferred);
   return TRUE;
 }
@@ -207,6 +222,8 @@ af_store_indexes_restore (AfStore  *self,
 
   g_return_val_if_fail (AF_IS_STORE (self), FALSE);
 
+  /* The import's own check of its keys ends where their indexes come back. */
+  af_store_keys_stop (self);
   /* The common case, at every open: nothing deferred, and no write lock taken. */
   if (!read_records (self, statements, error))
     return FALSE;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * af-store-keys.c — the items' keys: a unique index of their own (schema 7).
+ * af-store-keys.c — the items' keys: a unique index of their own (schema 7), and a bulk
+ * import's own check of them while it defers that index.
  *
  * Up to schema 6 the four item tables were rowid tables with `key TEXT PRIMARY KEY`:
  * SQLite keeps such a key in an automatic index (sqlite_autoindex_<table>_1) that no
@@ -155,4 +156,118 @@ af_store_keys_migrate (AfStore  *self,
       return FALSE;
   g_debug ("migration 7, the keys' unique indexes: %.3f s", (g_get_monotonic_time () - start) / 1e6);
   return TRUE;
+}
+
+/* ---- A bulk import's keys -------------------------------------------------------------
+ *
+ * A bulk import into an empty table drops its key's unique index with the others
+ * (af-store-indexes.c) and keeps the keys unique itself: a hash of the keys it wrote,
+ * to the rowid of their row. A key seen before is an update of that row (its rowid
+ * kept, as ON CONFLICT DO UPDATE keeps it), a new one a plain insert. The keys a
+ * transaction added go out of the hash again when it rolls back, so that every
+ * committed transaction holds each key once and the index can always be built again,
+ * at the end or at the next open after a kill. Another process cannot add a row
+ * meanwhile: its writes are upserts, which SQLite refuses (no unique index for their
+ * ON CONFLICT), and the row a hit names is read back and its key compared before it is
+ * updated, so that a row another process deleted is inserted again, not lost. */
+
+/* The hashes keep rowids as their values. */
+G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (gint64));
+
+typedef struct
+{
+  AfTable     table;
+  const char *key;   /* the hash's own */
+} AddedKey;
+
+struct _AfBulkKeys
+{
+  GHashTable   *rowids[AF_N_TABLES];  /* (owned) (nullable) key -> rowid; NULL: not kept */
+  GStringChunk *keys;                 /* (owned) the hashes' keys */
+  GArray       *added;                /* (element-type AddedKey) by the open transaction */
+};
+
+void
+af_store_keys_track (AfStore *self,
+                     AfTable  table)
+{
+  if (self->bulk_keys == NULL)
+    {
+      self->bulk_keys = g_new0 (AfBulkKeys, 1);
+      self->bulk_keys->keys = g_string_chunk_new (1024 * 1024);
+      self->bulk_keys->added = g_array_new (FALSE, FALSE, sizeof (AddedKey));
+    }
+  if (self->bulk_keys->rowids[table] == NULL)
+    self->bulk_keys->rowids[table] = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+gboolean
+af_store_keys_tracked (AfStore *self,
+                       AfTable  table)
+{
+  return self->bulk_keys != NULL && self->bulk_keys->rowids[table] != NULL;
+}
+
+gboolean
+af_store_keys_lookup (AfStore    *self,
+                      AfTable     table,
+                      const char *key,
+                      gint64     *out_rowid)
+{
+  gpointer rowid = NULL;
+
+  if (!g_hash_table_lookup_extended (self->bulk_keys->rowids[table], key, NULL, &rowid))
+    return FALSE;
+  *out_rowid = (gint64) GPOINTER_TO_SIZE (rowid);
+  return TRUE;
+}
+
+void
+af_store_keys_add (AfStore    *self,
+                   AfTable     table,
+                   const char *key,
+                   gint64      rowid)
+{
+  AfBulkKeys *keys = self->bulk_keys;
+  GHashTable *rowids = keys->rowids[table];
+  gpointer kept = NULL;
+  AddedKey added = { table, NULL };
+
+  /* A key already there (its row deleted by another process) keeps its text. */
+  if (!g_hash_table_lookup_extended (rowids, key, &kept, NULL))
+    kept = g_string_chunk_insert (keys->keys, key);
+  g_hash_table_insert (rowids, kept, GSIZE_TO_POINTER ((gsize) rowid));
+  added.key = kept;
+  g_array_append_val (keys->added, added);
+}
+
+void
+af_store_keys_end_transaction (AfStore  *self,
+                               gboolean  committed)
+{
+  AfBulkKeys *keys = self->bulk_keys;
+
+  if (keys == NULL)
+    return;
+  for (guint i = 0; !committed && i < keys->added->len; i++)
+    {
+      AddedKey *added = &g_array_index (keys->added, AddedKey, i);
+
+      g_hash_table_remove (keys->rowids[added->table], added->key);
+    }
+  g_array_set_size (keys->added, 0);
+}
+
+void
+af_store_keys_stop (AfStore *self)
+{
+  AfBulkKeys *keys = g_steal_pointer (&self->bulk_keys);
+
+  if (keys == NULL)
+    return;
+  for (AfTable table = 0; table < AF_N_TABLES; table++)
+    g_clear_pointer (&keys->rowids[table], g_hash_table_unref);
+  g_string_chunk_free (keys->keys);
+  g_array_unref (keys->added);
+  g_free (keys);
 }

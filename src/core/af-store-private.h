@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 /* Copies the WAL back into the database on a thread and a connection of its own
  * (af-store.c), so that the thread writing a large pull does not stop for it. */
 typedef struct _AfCheckpointer AfCheckpointer;
+typedef struct _AfBulkKeys AfBulkKeys;
 
 struct _AfStore
 {
@@ -35,6 +36,9 @@ struct _AfStore
   gboolean    search_deferred;        /* af_store_search_defer () until _catch_up () */
   gint64      search_deferred_after[AF_N_TABLES]; /* the largest rowid before the deferral */
   struct _AfSearchSide *search_side;  /* (nullable) a bulk import's index builder */
+  struct _AfBulkKeys *bulk_keys;      /* (owned) (nullable) a bulk import's keys, where it
+                                       * deferred their index (af-store-keys.c) */
+  sqlite3_stmt *plain_inserts[AF_N_TABLES]; /* (owned) (nullable) their inserts */
   gboolean    bulk_import;            /* af_store_set_bulk_import () */
   gboolean    created;                /* the open created the cache (af-store-creating.c) */
   gboolean    creating;               /* built with a rollback journal, held exclusively */
@@ -174,6 +178,27 @@ gboolean  af_store_keys_migrate        (AfStore        *self,
                                         GError        **error);
 /* The name of @table's unique index of its key (transfer full). */
 char     *af_store_key_index_name      (AfTable         table);
+/* A bulk import that dropped @table's key index keeps its keys from now on, until
+ * _stop (); _tracked (): whether it does. */
+void      af_store_keys_track          (AfStore        *self,
+                                        AfTable         table);
+gboolean  af_store_keys_tracked        (AfStore        *self,
+                                        AfTable         table);
+/* The rowid of the row that the bulk import wrote with @key into @table (tracked), if any. */
+gboolean  af_store_keys_lookup         (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *key,
+                                        gint64         *out_rowid);
+/* @key's row inserted at @rowid, by the open transaction. */
+void      af_store_keys_add            (AfStore        *self,
+                                        AfTable         table,
+                                        const char     *key,
+                                        gint64          rowid);
+/* The open transaction ended (af_store_commit (), af_store_rollback ()): rolled back,
+ * the keys it added go. */
+void      af_store_keys_end_transaction (AfStore       *self,
+                                         gboolean       committed);
+void      af_store_keys_stop           (AfStore        *self);
 gboolean  af_store_indexes_defer       (AfStore        *self,
                                         GError        **error);
 gboolean  af_store_indexes_restore     (AfStore        *self,
@@ -366,6 +391,14 @@ gboolean  af_store_search_index_row    (AfStore        *self,
  * the index is not suspended). */
 gboolean  af_store_search_indexes_rows (AfStore        *self,
                                         AfTable         table);
+/* Indexes the row at @rowid written again: @old_text out of the index, @text in (both
+ * nullable). */
+gboolean  af_store_search_index_rewritten (AfStore     *self,
+                                           AfTable      table,
+                                           gint64       rowid,
+                                           const char  *old_text,
+                                           const char  *text,
+                                           GError     **error);
 /* Indexes a row just inserted (none had its key before) under @rowid; @text nullable. */
 gboolean  af_store_search_index_new_row (AfStore       *self,
                                          AfTable        table,

@@ -255,21 +255,32 @@ af_store_search_index_row (AfStore      *self,
   if (!lookup_row (self, table, key, &found, &rowid, &old_text, error)
       || !write (self, data, error))
     return FALSE;
+  if (found)
+    return af_store_search_index_rewritten (self, table, rowid, old_text, text, error);
+  return af_store_search_index_new_row (self, table, sqlite3_last_insert_rowid (self->db), text,
+                                        error);
+}
+
+gboolean
+af_store_search_index_rewritten (AfStore     *self,
+                                 AfTable      table,
+                                 gint64       rowid,
+                                 const char  *old_text,
+                                 const char  *text,
+                                 GError     **error)
+{
+  if (!af_store_search_indexes_rows (self, table))
+    return TRUE;
   if (af_search_side_covers (self->search_side, table))
     {
-      if (found)
-        af_search_side_replace (self->search_side, table, rowid, old_text, text);
-      else
-        af_search_side_add (self->search_side, table, sqlite3_last_insert_rowid (self->db), text);
+      af_search_side_replace (self->search_side, table, rowid, old_text, text);
       return TRUE;
     }
   /* Inserted since the deferral (the same id twice in a file): not in the index yet,
    * the catch-up indexes its last text. */
-  if (found && self->search_deferred && rowid > self->search_deferred_after[table])
+  if (self->search_deferred && rowid > self->search_deferred_after[table])
     return TRUE;
-  if (!found)
-    rowid = sqlite3_last_insert_rowid (self->db);
-  else if (g_strcmp0 (old_text, text) == 0)
+  if (g_strcmp0 (old_text, text) == 0)
     return TRUE;   /* a refresh that leaves the text alone costs the index nothing */
   if (old_text != NULL && !index_text (self, table, TRUE, rowid, old_text, error))
     return FALSE;

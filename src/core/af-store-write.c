@@ -6,59 +6,91 @@
 #include "af-codec.h"
 #include "af-store-private.h"
 
-/* INSERT … ON CONFLICT DO UPDATE rather than INSERT OR REPLACE: the row keeps its
- * rowid, which the queries use to break ties, so a refresh does not reorder a list.
- * With @insert_only, ON CONFLICT DO NOTHING: a new row's statement (write_new_row ()). */
-static char *
-build_write_sql (AfTable  table,
-                 gboolean insert_only)
+/* The statements that write a row, by what they do with a key already there. */
+typedef enum
 {
-  GString *sql = g_string_new ("INSERT INTO ");
+  WRITE_UPSERT,     /* INSERT … ON CONFLICT DO UPDATE */
+  WRITE_NEW,        /* … ON CONFLICT DO NOTHING: write_new_row () */
+  WRITE_INSERT,     /* a plain INSERT, where the key's index is deferred: no conflict */
+  WRITE_REWRITE,    /* UPDATE of the row at a rowid, where the key's index is deferred */
+  N_WRITES,
+} WriteKind;
+
+/* The columns of @table that a write sets, the key first, joined by ", ". */
+static void
+append_columns (GString  *sql,
+                AfTable   table)
+{
   guint n = 0;
   const AfStoreColumn *columns = af_store_columns (table, &n);
-  guint searched = af_store_search_has_index (table) ? 1 : 0;
 
-  g_string_append_printf (sql, "%s (", af_table_nick (table));
   for (guint i = 0; i < n; i++)
     g_string_append_printf (sql, "%s, ", columns[i].column);
-  if (searched)
+  if (af_store_search_has_index (table))
     g_string_append (sql, "search_text, ");
-  g_string_append (sql, "item, remote) VALUES (");
+  g_string_append (sql, "item, remote");
+}
+
+static void
+append_values (GString  *sql,
+               AfTable   table)
+{
+  guint n = 0;
+  guint searched = af_store_search_has_index (table) ? 1 : 0;
+
+  af_store_columns (table, &n);
   for (guint i = 0; i < n + searched + 2; i++)
     g_string_append (sql, i == 0 ? "?" : ", ?");
-  g_string_append_printf (sql, ") ON CONFLICT (%s) DO ", columns[0].column);
-  if (insert_only)
-    {
-      g_string_append (sql, "NOTHING");
-      return g_string_free (sql, FALSE);
-    }
-  g_string_append (sql, "UPDATE SET ");
+}
+
+/* INSERT … ON CONFLICT DO UPDATE rather than INSERT OR REPLACE: the row keeps its
+ * rowid, which the queries use to break ties, so a refresh does not reorder a list.
+ * WRITE_REWRITE does the same by rowid (its last parameter), the key set again. */
+static char *
+build_write_sql (AfTable   table,
+                 WriteKind kind)
+{
+  GString *sql = g_string_new (NULL);
+  guint n = 0;
+  const AfStoreColumn *columns = af_store_columns (table, &n);
+
+  g_string_append_printf (sql, kind == WRITE_REWRITE ? "UPDATE %s SET (" : "INSERT INTO %s (",
+                          af_table_nick (table));
+  append_columns (sql, table);
+  g_string_append (sql, kind == WRITE_REWRITE ? ") = (" : ") VALUES (");
+  append_values (sql, table);
+  g_string_append (sql, ")");
+  if (kind == WRITE_REWRITE)
+    g_string_append (sql, " WHERE rowid = ?");
+  if (kind == WRITE_NEW)
+    g_string_append_printf (sql, " ON CONFLICT (%s) DO NOTHING", columns[0].column);
+  if (kind != WRITE_UPSERT)
+    return g_string_free (sql, FALSE);
+  g_string_append_printf (sql, " ON CONFLICT (%s) DO UPDATE SET ", columns[0].column);
   for (guint i = 1; i < n; i++)
     g_string_append_printf (sql, "%s = excluded.%s, ", columns[i].column, columns[i].column);
-  if (searched)
+  if (af_store_search_has_index (table))
     g_string_append (sql, "search_text = excluded.search_text, ");
   g_string_append (sql, "item = excluded.item, remote = excluded.remote");
   return g_string_free (sql, FALSE);
 }
 
-/* The statements' texts, by table: [0] the upsert, [1] the insert of a new row. */
+/* The statements' texts, by kind and table. */
 static const char *
-write_sql (AfTable  table,
-           gboolean insert_only)
+write_sql (AfTable   table,
+           WriteKind kind)
 {
-  static char *sql[2][AF_N_TABLES];
+  static char *sql[N_WRITES][AF_N_TABLES];
   static gsize initialized = 0;
 
   if (g_once_init_enter (&initialized))
     {
-      for (guint t = 0; t < AF_N_TABLES; t++)
-        {
-          sql[0][t] = build_write_sql (t, FALSE);
-          sql[1][t] = build_write_sql (t, TRUE);
-        }
+      for (WriteKind k = 0; k < N_WRITES; k++)
+        for (guint t = 0; t < AF_N_TABLES; t++)
+          sql[k][t] = build_write_sql (t, k);
       g_once_init_leave (&initialized, 1);
     }
-  return sql[insert_only ? 1 : 0][table];
+  return sql[kind][table];
 }
 
 /* An integral column (an expiry, a creation time) whose number is not an integer in
@@ -84,16 +116,22 @@ bind_column (AfStmt              *stmt,
     sqlite3_bind_null (stmt, index);   /* no expiry rather than a wrong one */
 }
 
+/* The statement of @kind for @table, kept in the store (a pull or an import steps one
+ * per row: hashing their text to find them showed); a rewrite, rare, in its cache. */
 static AfStmt *
-prepare_write (AfStore  *self,
-               AfTable   table,
-               gboolean  insert_only,
-               GError  **error)
+prepare_write (AfStore   *self,
+               AfTable    table,
+               WriteKind  kind,
+               GError   **error)
 {
-  sqlite3_stmt **stmt = insert_only ? &self->inserts[table] : &self->upserts[table];
+  sqlite3_stmt **stmts[] = { self->upserts, self->inserts, self->plain_inserts };
+  sqlite3_stmt **stmt;
 
+  if (kind == WRITE_REWRITE)
+    return af_store_prepare (self, write_sql (table, kind), error);
+  stmt = &stmts[kind][table];
   if (*stmt == NULL
-      && sqlite3_prepare_v3 (self->db, write_sql (table, insert_only), -1,
+      && sqlite3_prepare_v3 (self->db, write_sql (table, kind), -1,
                              SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
     {
       af_store_set_sqlite_error (self, error, "preparing a statement");
@@ -120,6 +158,30 @@ bind_row (AfStmt       *stmt,
   return n + 2;
 }
 
+/* The statement of @kind for @table with @row, @remote_text (nullable) and, for a
+ * rewrite, @rowid bound, all SQLITE_STATIC: they must outlive its step. */
+static AfStmt *
+prepare_bound (AfStore      *self,
+               AfTable       table,
+               WriteKind     kind,
+               const AfRow  *row,
+               const char   *remote_text,
+               gint64        rowid,
+               GError      **error)
+{
+  AfStmt *stmt = prepare_write (self, table, kind, error);
+  guint remote_index;
+
+  if (stmt == NULL)
+    return NULL;
+  remote_index = bind_row (stmt, table, row);
+  if (remote_text != NULL)
+    sqlite3_bind_text (stmt, remote_index, remote_text, -1, SQLITE_STATIC);
+  if (kind == WRITE_REWRITE)
+    sqlite3_bind_int64 (stmt, remote_index + 1, rowid);
+  return stmt;
+}
+
 typedef enum
 {
   NEW_ROW_FAILED,
@@ -138,15 +200,9 @@ write_new_row (AfStore      *self,
                const char   *remote_text,
                GError      **error)
 {
-  g_autoptr(AfStmt) stmt = prepare_write (self, table, TRUE, error);
-  guint remote_index;
+  g_autoptr(AfStmt) stmt = prepare_bound (self, table, WRITE_NEW, row, remote_text, 0, error);
 
-  if (stmt == NULL)
-    return NEW_ROW_FAILED;
-  remote_index = bind_row (stmt, table, row);
-  if (remote_text != NULL)
-    sqlite3_bind_text (stmt, remote_index, remote_text, -1, SQLITE_STATIC);
-  if (!af_store_step_done (self, stmt, error))
+  if (stmt == NULL || !af_store_step_done (self, stmt, error))
     return NEW_ROW_FAILED;
   if (sqlite3_changes (self->db) == 0)
     return NEW_ROW_EXISTS;
@@ -163,6 +219,83 @@ step_upsert (AfStore   *self,
   return af_store_step_done (self, stmt, error);
 }
 
+/* Steps the write of @kind of @row into @table (prepare_bound ()). */
+static gboolean
+step_write (AfStore      *self,
+            AfTable       table,
+            WriteKind     kind,
+            const AfRow  *row,
+            const char   *remote_text,
+            gint64        rowid,
+            GError      **error)
+{
+  g_autoptr(AfStmt) stmt = prepare_bound (self, table, kind, row, remote_text, rowid, error);
+
+  return stmt != NULL && af_store_step_done (self, stmt, error);
+}
+
+/* The key and the search text of the row at @rowid of @table: *@out_found when it is
+ * there and still holds @key. */
+static gboolean
+read_tracked_row (AfStore      *self,
+                  AfTable       table,
+                  gint64        rowid,
+                  const char   *key,
+                  gboolean     *out_found,
+                  char        **out_text,
+                  GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s, %s FROM %s WHERE rowid = ?",
+                                          af_table_key_name (table),
+                                          af_store_search_has_index (table) ? "search_text" : "NULL",
+                                          af_table_nick (table));
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_found = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), key) == 0;
+      *out_text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  af_store_set_sqlite_error (self, error, "reading the cache");
+  return FALSE;
+}
+
+/* A row of a table whose key index a bulk import deferred (af-store-keys.c): the row
+ * this import wrote with its key rewritten in place, or a new row inserted. */
+static gboolean
+write_tracked_row (AfStore      *self,
+                   AfTable       table,
+                   const AfRow  *row,
+                   const char   *remote_text,
+                   GError      **error)
+{
+  const char *key = row->columns[0];
+  g_autofree char *old_text = NULL;
+  gboolean found = FALSE;
+  gint64 rowid = 0;
+
+  if (af_store_keys_lookup (self, table, key, &rowid)
+      && !read_tracked_row (self, table, rowid, key, &found, &old_text, error))
+    return FALSE;
+  if (found)
+    return step_write (self, table, WRITE_REWRITE, row, remote_text, rowid, error)
+           && af_store_search_index_rewritten (self, table, rowid, old_text, row->search_text,
+                                               error);
+  if (!step_write (self, table, WRITE_INSERT, row, remote_text, 0, error))
+    return FALSE;
+  rowid = sqlite3_last_insert_rowid (self->db);
+  af_store_keys_add (self, table, key, rowid);
+  return af_store_search_index_new_row (self, table, rowid, row->search_text, error);
+}
+
 /* @row's texts and @remote_text are borrowed: SQLite has copied them when this returns. */
 static gboolean
 write_row_borrowed (AfStore      *self,
@@ -172,8 +305,9 @@ write_row_borrowed (AfStore      *self,
                     GError      **error)
 {
   g_autoptr(AfStmt) stmt = NULL;
-  guint remote_index;
 
+  if (row->columns[0] != NULL && af_store_keys_tracked (self, table))
+    return write_tracked_row (self, table, row, remote_text, error);
   if (af_store_search_indexes_rows (self, table) && row->columns[0] != NULL)
     {
       NewRow written = write_new_row (self, table, row, remote_text, error);
@@ -181,12 +315,9 @@ write_row_borrowed (AfStore      *self,
       if (written != NEW_ROW_EXISTS)
         return written == NEW_ROW_WRITTEN;
     }
-  stmt = prepare_write (self, table, FALSE, error);
+  stmt = prepare_bound (self, table, WRITE_UPSERT, row, remote_text, 0, error);
   if (stmt == NULL)
     return FALSE;
-  remote_index = bind_row (stmt, table, row);
-  if (remote_text != NULL)
-    sqlite3_bind_text (stmt, remote_index, remote_text, -1, SQLITE_STATIC);
   /* The index follows in the same transaction; columns[0] is the key. */
   return af_store_search_index_row (self, table, row->columns[0], row->search_text, step_upsert,
                                     stmt, error);

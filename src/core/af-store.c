@@ -299,7 +299,9 @@ af_store_finalize (GObject *object)
     {
       g_clear_pointer (&self->upserts[t], sqlite3_finalize);
       g_clear_pointer (&self->inserts[t], sqlite3_finalize);
+      g_clear_pointer (&self->plain_inserts[t], sqlite3_finalize);
     }
+  af_store_keys_stop (self);
   if (self->db != NULL)
     sqlite3_close (self->db);
   /* After the connection: closing it would drop the connection's locks on the file. */
@@ -414,7 +416,10 @@ gboolean
 af_store_commit (AfStore  *self,
                  GError  **error)
 {
-  return af_store_exec (self, "COMMIT", error);
+  if (!af_store_exec (self, "COMMIT", error))
+    return FALSE;
+  af_store_keys_end_transaction (self, TRUE);
+  return TRUE;
 }
 
 void
@@ -423,6 +428,7 @@ af_store_rollback (AfStore *self)
   /* A failed COMMIT or a statement error may already have ended the transaction. */
   if (!sqlite3_get_autocommit (self->db))
     af_store_exec (self, "ROLLBACK", NULL);
+  af_store_keys_end_transaction (self, FALSE);
 }
 
 /* What is left of the WAL's file when it starts over after a checkpoint, in bytes: 64 MiB
