@@ -1535,6 +1535,31 @@ search_ids (AfStore    *store,
   "('sqlite_autoindex_documents_1', 'sqlite_autoindex_audits_1', " \
   "'sqlite_autoindex_analyses_1', 'sqlite_autoindex_users_1')"
 
+/* @n copies of the fixtures' first document under new ids, so that the tables span
+ * pages enough for the migration's growth to tell. */
+static void
+put_document_copies (AfStore *store,
+                     guint    n)
+{
+  g_autoptr(GPtrArray) documents = fixture_items ("AuditFlow-Documents.json");
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func ((GDestroyNotify) af_value_unref);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      AfValue *copy;
+
+      af_codec_write_item (text, documents->pdata[0]);
+      copy = af_codec_parse_item (text->str, text->len, &error);
+      g_assert_no_error (error);
+      af_test_set_s (copy, "document_id", g_strdup_printf ("copy-%04u", i));
+      g_ptr_array_add (copies, copy);
+    }
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_DOCUMENTS, copies, &error));
+  g_assert_no_error (error);
+}
+
 static const char * const migrated_words[] = { "pdf", "loan-2024", "carter", "w2_2023", "jpg" };
 
 /* Each item table's key, a primary key up to schema 6, is a unique index from schema 7
@@ -1550,12 +1575,13 @@ test_migration_keys (void)
   g_autoptr(GPtrArray) documents = fixture_items ("AuditFlow-Documents.json");
   g_autoptr(GError) error = NULL;
   g_autoptr(AfValue) renamed = NULL;
-  gint64 rowid, n_documents;
+  gint64 rowid, n_documents, pages_before;
 
   af_store_test_set_schema (6);
   {
     g_autoptr(AfStore) store = open_with_fixtures ();
 
+    put_document_copies (store, 300);
     af_store_set_identity (store, REVIEWER);
     g_assert_true (af_store_set_review_notes (store, LOW_RISK_AUDIT, "before the keys", &error));
     g_assert_no_error (error);
@@ -1567,12 +1593,21 @@ test_migration_keys (void)
   g_assert_cmpint (raw_number (path, ITEM_AUTOINDEXES), ==, 4);
   before = dump_item_tables (path);
   rowid = raw_rowid (path, AF_TABLE_DOCUMENTS, W2_DOCUMENT);
+  pages_before = raw_number (path, "PRAGMA page_count");
+  /* A few rows a step, so that the fixtures' rows take several. */
+  af_store_test_set_rekey_step (3);
   {
     g_autoptr(AfStore) store = open_store ("cache.db");
     AfQuery all = { .table = AF_TABLE_DOCUMENTS };
 
     after = dump_item_tables (path);
     g_assert_cmpstr (after, ==, before);
+    /* The rows moved a step at a time: the file does not grow by their size (copied
+     * at once, 104 pages grew to 167 here, 63 of them free). */
+    g_test_message ("pages before %" G_GINT64_FORMAT ", after %" G_GINT64_FORMAT ", free %" G_GINT64_FORMAT,
+                    pages_before, raw_number (path, "PRAGMA page_count"),
+                    raw_number (path, "PRAGMA freelist_count"));
+    g_assert_cmpint (raw_number (path, "PRAGMA page_count"), <, pages_before + pages_before / 10);
     g_assert_cmpint (af_store_outbox_length (store, NULL), ==, 1);
     edited = item_string (store, AF_TABLE_AUDITS, LOW_RISK_AUDIT);
     g_assert_nonnull (strstr (edited, "before the keys"));

@@ -14,9 +14,9 @@
  * Migration 7 rebuilds each table the way SQLite documents for a change ALTER TABLE
  * cannot make (https://sqlite.org/lang_altertable.html#otheralter), in the migration's
  * transaction: the table made again from its own CREATE statement without the primary
- * key, the rows copied with their rowids (the search index, an external-content FTS5
- * table, addresses rows by rowid, and the queries break ties on it), the old table
- * dropped, the new one renamed, then every index and trigger the old one had, from
+ * key, the rows moved with their rowids (the search index, an external-content FTS5
+ * table, addresses rows by rowid, and the queries break ties on it; move_rows ()), the
+ * old table dropped, the new one renamed, then every index and trigger the old one had, from
  * their own CREATE statements, and the unique index. No table has a foreign key. A new
  * cache goes through it too (migration 1 is never edited), at no cost: its tables are
  * empty.
@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "af-store-private.h"
+#include "af-store-test-private.h"
 
 #define REBUILT_SUFFIX "_rekeyed"
 
@@ -114,6 +115,96 @@ column_list (AfStore     *self,
   return g_strjoinv (", ", (char **) names->pdata);
 }
 
+/* Rows moved per step of a table's rebuild (move_rows ()). */
+#define MOVE_STEP_ROWS 5000
+
+static guint move_step_rows = MOVE_STEP_ROWS;
+
+void
+af_store_test_set_rekey_step (guint rows)
+{
+  g_return_if_fail (rows > 0);
+  move_step_rows = rows;
+}
+
+/* The rowid up to which the next step moves, in @out_bound; FALSE on error, and
+ * *out_done when @table is empty. */
+static gboolean
+next_bound (AfStore     *self,
+            const char  *table,
+            gint64      *out_bound,
+            gboolean    *out_done,
+            GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce ((SELECT rowid FROM %1$s ORDER BY rowid "
+                                          "LIMIT 1 OFFSET ?), (SELECT max (rowid) FROM %1$s))",
+                                          table);
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, move_step_rows - 1);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      af_store_set_sqlite_error (self, error, "migrating the cache");
+      return FALSE;
+    }
+  *out_done = sqlite3_column_type (stmt, 0) == SQLITE_NULL;
+  *out_bound = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* Runs @sql with @bound as its one parameter. */
+static gboolean
+exec_bounded (AfStore     *self,
+              const char  *sql,
+              gint64       bound,
+              GError     **error)
+{
+  g_autoptr(AfStmt) stmt = af_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, bound);
+  return af_store_step_done (self, stmt, error);
+}
+
+/* Moves the rows of @table into its rebuilt table, with their rowids, a step at a time:
+ * each step's rows are deleted once copied, so that the pages they free take the next
+ * steps' copies and the file grows by about one step. Copied in one statement and the
+ * old table dropped, the rows' pages were all written anew and the old ones left free
+ * in the file, which nothing gives back (VACUUM would renumber the rowids): a cache of
+ * 256 MB (75,000 items) was 393 MB after the migration, 35 % of it free pages; one of
+ * 1.61 GB (500,000 items) 2.70 GB, and stays 1.61 GB now (136 pages free), the
+ * migration 23.4 s against 21.6 (load 7, once each). The old
+ * table's indexes and triggers are dropped first: the deletes would otherwise update
+ * its indexes for nothing, and its search triggers take the rows out of the search
+ * index. */
+static gboolean
+move_rows (AfStore     *self,
+           const char  *table,
+           const char  *columns,
+           GError     **error)
+{
+  g_autofree char *copy = g_strdup_printf ("INSERT INTO %1$s" REBUILT_SUFFIX " (rowid, %2$s) "
+                                           "SELECT rowid, %2$s FROM %1$s WHERE rowid <= ?",
+                                           table, columns);
+  g_autofree char *delete = g_strdup_printf ("DELETE FROM %s WHERE rowid <= ?", table);
+
+  for (;;)
+    {
+      gint64 bound;
+      gboolean done;
+
+      if (!next_bound (self, table, &bound, &done, error))
+        return FALSE;
+      if (done)
+        return TRUE;
+      if (!exec_bounded (self, copy, bound, error) || !exec_bounded (self, delete, bound, error))
+        return FALSE;
+    }
+}
+
 static gboolean
 rebuild_table (AfStore  *self,
                AfTable   table,
@@ -121,23 +212,32 @@ rebuild_table (AfStore  *self,
 {
   const char *name = af_table_nick (table);
   g_autoptr(GPtrArray) dependents = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) drops = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *create = rebuilt_table_sql (self, table, error);
   g_autofree char *columns = create != NULL ? column_list (self, table, error) : NULL;
   g_autofree char *index = af_store_key_index_name (table);
-  g_autofree char *copy = NULL;
+  g_autofree char *swap = NULL;
 
   /* Its indexes (not the primary key's, which has no SQL) and its triggers. */
   if (columns == NULL
       || !read_texts (self, "SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND type IN "
-                            "('index', 'trigger') AND sql IS NOT NULL", name, dependents, error))
+                            "('index', 'trigger') AND sql IS NOT NULL", name, dependents, error)
+      || !read_texts (self, "SELECT printf ('DROP %s \"%w\"', type, name) FROM sqlite_schema "
+                            "WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+                      name, drops, error))
     return FALSE;
-  copy = g_strdup_printf ("%1$s;"
-                          "INSERT INTO %2$s" REBUILT_SUFFIX " (rowid, %3$s) SELECT rowid, %3$s FROM %2$s;"
-                          "DROP TABLE %2$s;"
-                          "ALTER TABLE %2$s" REBUILT_SUFFIX " RENAME TO %2$s;"
-                          "CREATE UNIQUE INDEX %4$s ON %2$s (%5$s);",
-                          create, name, columns, index, af_table_key_name (table));
-  if (!af_store_exec_script (self, copy, "migrating the cache", error))
+  if (!af_store_exec_script (self, create, "migrating the cache", error))
+    return FALSE;
+  for (guint i = 0; i < drops->len; i++)
+    if (!af_store_exec_script (self, drops->pdata[i], "migrating the cache", error))
+      return FALSE;
+  if (!move_rows (self, name, columns, error))
+    return FALSE;
+  swap = g_strdup_printf ("DROP TABLE %1$s;"
+                          "ALTER TABLE %1$s" REBUILT_SUFFIX " RENAME TO %1$s;"
+                          "CREATE UNIQUE INDEX %2$s ON %1$s (%3$s);",
+                          name, index, af_table_key_name (table));
+  if (!af_store_exec_script (self, swap, "migrating the cache", error))
     return FALSE;
   for (guint i = 0; i < dependents->len; i++)
     if (!af_store_exec_script (self, dependents->pdata[i], "migrating the cache", error))

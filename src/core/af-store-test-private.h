@@ -37,4 +37,8 @@ gboolean af_store_process_start_time (GPid     pid,
  * older version, to see the next migrations take it over. */
 void af_store_test_set_schema (int version);
 
+/* Migration 7 moves each table's rows @rows at a time (af-store-keys.c) from now on:
+ * a test's few rows take several steps. */
+void af_store_test_set_rekey_step (guint rows);
+
 G_END_DECLS
