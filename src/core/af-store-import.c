@@ -110,7 +110,18 @@
  * round 0.79-0.87x; the inserts 3.6-4.0 s of CPU against 5.3-5.5, the deferred indexes
  * 1.8-2.7 s against 1.6-1.9, the transaction's thread 10.9-13.1 us of CPU per item
  * against 14.2-14.5. The inserts now wait 2.3-4.8 s for chunks (1.2-2.4 before): the
- * reader and the preparer are the serial end more often.
+ * reader and the preparer are the serial end more often. On a machine busier than its
+ * two cores (load 5.5-8.4, 8 more rounds) the gain went with the idle core: 22.18 s
+ * median (17.86-22.47) against 21.35 (16.48-27.79) over 5 rounds, 15.37 s (14.12-16.36)
+ * against 15.88 (14.84-17.03) over 3; the inserts still 2.9-4.1 s of CPU against
+ * 3.7-5.5, but the two unique indexes cost 0.8 s of CPU to build after the files (the
+ * sqlite3 shell: documents_key 0.62 s, audits_key 0.19 s, documents_loan 0.32 s for
+ * comparison), on one core, while the files' work was spread over two. The process's
+ * CPU (user + system, 3 rounds alternating at load 8.6-10.2): 16.81 s median
+ * (15.32-18.26) against 18.50 (17.84-19.22). bench-import-cli: 48,244 and 44,154 items/s
+ * in its first two runs at load 2.4, 21,459-32,283 in the next three as the load rose to
+ * 4.6, 22,013-25,392 in a second series at 7.4-8.8: the target of 50,000 in each run
+ * not met on this machine today.
  * Not tried: keeping the documents' indexes live because the benchmark's documents come
  * in the order of their loans and dates; `aws dynamodb scan` lists items in the hash
  * order of their keys, so a real file's inserts into those indexes are random.

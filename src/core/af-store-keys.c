@@ -20,6 +20,12 @@
  * their own CREATE statements, and the unique index. No table has a foreign key. A new
  * cache goes through it too (migration 1 is never edited), at no cost: its tables are
  * empty.
+ * Measured on a cache of 500,000 items made by schema 6's CLI (1.6 GB): with the rows
+ * copied in one statement, the migration 12.3 s, the whole open 17.4 s with its commit
+ * and the checkpoint at the close (5.1 s of user CPU, 9.6 s of system) at load 1.2-1.4,
+ * 22.7 s and 32.0 s at load 7.6-8.8; moved (move_rows ()), 13.1 s and 19.1 s (7.1 + 8.2
+ * s of CPU) at load 4.4-5.3, the file 1.61 GB as before; 128 MB at the peak either way
+ * (see migrate () in af-store.c).
  */
 #define G_LOG_DOMAIN "af-store"
 
