@@ -822,6 +822,59 @@ test_killed_keys (void)
   assert_cache_sound (db);
 }
 
+/* Runs @sql on the raw file @db. */
+static void
+raw_exec (const char *db,
+          const char *sql)
+{
+  sqlite3 *handle = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+}
+
+/* While an import that runs in another process has a table's key index deferred (it
+ * keeps that table's keys unique itself: af-store-keys.c), a pull into that table
+ * writes nothing and says why (AF_STORE_ERROR_BUSY) rather than quote SQLite; once the
+ * importer is gone, the next open builds the index, and the pull goes through. */
+static void
+test_write_while_keys_deferred (void)
+{
+  g_autofree char *db = af_test_scratch ("keys-deferred.db");
+  g_autofree char *owner = NULL;
+  g_autofree char *records = NULL;
+  g_autoptr(AfStore) store = open_store ("keys-deferred.db");
+  g_autoptr(GPtrArray) page = af_test_fixture_items ("AuditFlow-Documents.json");
+  g_autoptr(GError) error = NULL;
+  guint64 start = 0;
+
+  g_clear_object (&store);
+  g_assert_true (af_store_process_start_time (getpid (), &start));
+  owner = g_strdup_printf ("%d %" G_GUINT64_FORMAT, (int) getpid (), start);
+  records = g_strdup_printf ("DROP INDEX documents_key;"
+                             "INSERT INTO sync_state (key, value) VALUES ('index/documents_key',"
+                             " 'CREATE UNIQUE INDEX documents_key ON documents (document_id)'),"
+                             " ('index-import', '%s');", owner);
+  raw_exec (db, records);
+
+  store = open_store ("keys-deferred.db");
+  g_assert_false (af_store_put_remote_items (store, AF_TABLE_DOCUMENTS, page, &error));
+  g_assert_error (error, AF_STORE_ERROR, AF_STORE_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "documents table"));
+  g_clear_error (&error);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, 0);
+  g_clear_object (&store);
+
+  set_import_owner (db, dead_pid ());
+  store = open_store ("keys-deferred.db");
+  g_assert_true (af_store_put_remote_items (store, AF_TABLE_DOCUMENTS, page, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, AF_TABLE_DOCUMENTS), ==, page->len);
+  g_assert_cmpint (raw_count (db, "SELECT count (*) FROM pragma_index_list ('documents') "
+                                  "WHERE name = 'documents_key' AND \"unique\"", NULL), ==, 1);
+}
+
 /* Words the documents of kill_deferring_import ()'s first file hold, in their name or
  * their loan id. */
 static const char * const killed_words[] = { "firstfile", "pdf", "loan", "first" };
@@ -1156,6 +1209,7 @@ main (int   argc,
   g_test_add_func ("/store-import/deferred-indexes-pid-reused", test_deferred_indexes_pid_reused);
   g_test_add_func ("/store-import/killed-search-side", test_killed_search_side);
   g_test_add_func ("/store-import/killed-keys", test_killed_keys);
+  g_test_add_func ("/store-import/write-while-keys-deferred", test_write_while_keys_deferred);
   g_test_add_func ("/store-import/search-after-file", test_search_after_file);
   g_test_add_func ("/store-import/killed-creating", test_killed_creating);
   g_test_add_func ("/store-import/cut-while-imported", test_cut_while_imported);

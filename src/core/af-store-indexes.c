@@ -175,6 +175,16 @@ af_store_indexes_defer (AfStore  *self,
   return TRUE;
 }
 
+gboolean
+af_store_indexes_deferred (AfStore    *self,
+                           const char *name)
+{
+  g_autofree char *key = g_strconcat (RECORD_PREFIX, name, NULL);
+  g_autofree char *statement = af_store_get_state (self, key, NULL);
+
+  return statement != NULL;
+}
+
 /* The CREATE statements recorded, in @statements. */
 static gboolean
 read_records (AfStore    *self,

@@ -274,8 +274,9 @@ af_store_keys_migrate (AfStore  *self,
  * committed transaction holds each key once and the index can always be built again,
  * at the end or at the next open after a kill. Another process cannot add a row
  * meanwhile: its writes are upserts, which SQLite refuses (no unique index for their
- * ON CONFLICT), and the row a hit names is read back and its key compared before it is
- * updated, so that a row another process deleted is inserted again, not lost. */
+ * ON CONFLICT; AF_STORE_ERROR_BUSY then, af_store_keys_explain_failure ()), and the row
+ * a hit names is read back and its key compared before it is updated, so that a row
+ * another process deleted is inserted again, not lost. */
 
 /* The hashes keep rowids as their values. */
 G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (gint64));
@@ -362,6 +363,25 @@ af_store_keys_end_transaction (AfStore  *self,
       g_hash_table_remove (keys->rowids[added->table], added->key);
     }
   g_array_set_size (keys->added, 0);
+}
+
+/* The key's index absent, an upsert has nothing to find a conflict with, and SQLite
+ * refuses it ("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"):
+ * said in the words of what happens. */
+void
+af_store_keys_explain_failure (AfStore  *self,
+                               AfTable   table,
+                               GError  **error)
+{
+  g_autofree char *index = af_store_key_index_name (table);
+
+  if (error == NULL || !g_error_matches (*error, AF_STORE_ERROR, AF_STORE_ERROR_SQLITE)
+      || !af_store_indexes_deferred (self, index))
+    return;
+  g_clear_error (error);
+  g_set_error (error, AF_STORE_ERROR, AF_STORE_ERROR_BUSY,
+               "%s: an import into its empty %s table is under way, which takes no other "
+               "write until it ends; nothing was written", self->path, af_table_nick (table));
 }
 
 void

@@ -199,6 +199,14 @@ void      af_store_keys_add            (AfStore        *self,
 void      af_store_keys_end_transaction (AfStore       *self,
                                          gboolean       committed);
 void      af_store_keys_stop           (AfStore        *self);
+/* After a failed write into @table: while a bulk import (of another process) has its
+ * key's index deferred, *@error becomes AF_STORE_ERROR_BUSY, saying so. */
+void      af_store_keys_explain_failure (AfStore       *self,
+                                         AfTable        table,
+                                         GError       **error);
+/* Whether a bulk import deferred the index @name (its record is there). */
+gboolean  af_store_indexes_deferred    (AfStore        *self,
+                                        const char     *name);
 gboolean  af_store_indexes_defer       (AfStore        *self,
                                         GError        **error);
 gboolean  af_store_indexes_restore     (AfStore        *self,

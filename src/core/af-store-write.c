@@ -296,18 +296,16 @@ write_tracked_row (AfStore      *self,
   return af_store_search_index_new_row (self, table, rowid, row->search_text, error);
 }
 
-/* @row's texts and @remote_text are borrowed: SQLite has copied them when this returns. */
+/* The row inserted, or written over the one with its key (ON CONFLICT). */
 static gboolean
-write_row_borrowed (AfStore      *self,
-                    AfTable       table,
-                    const AfRow  *row,
-                    const char   *remote_text,
-                    GError      **error)
+upsert_row (AfStore      *self,
+            AfTable       table,
+            const AfRow  *row,
+            const char   *remote_text,
+            GError      **error)
 {
   g_autoptr(AfStmt) stmt = NULL;
 
-  if (row->columns[0] != NULL && af_store_keys_tracked (self, table))
-    return write_tracked_row (self, table, row, remote_text, error);
   if (af_store_search_indexes_rows (self, table) && row->columns[0] != NULL)
     {
       NewRow written = write_new_row (self, table, row, remote_text, error);
@@ -321,6 +319,22 @@ write_row_borrowed (AfStore      *self,
   /* The index follows in the same transaction; columns[0] is the key. */
   return af_store_search_index_row (self, table, row->columns[0], row->search_text, step_upsert,
                                     stmt, error);
+}
+
+/* @row's texts and @remote_text are borrowed: SQLite has copied them when this returns. */
+static gboolean
+write_row_borrowed (AfStore      *self,
+                    AfTable       table,
+                    const AfRow  *row,
+                    const char   *remote_text,
+                    GError      **error)
+{
+  if (row->columns[0] != NULL && af_store_keys_tracked (self, table))
+    return write_tracked_row (self, table, row, remote_text, error);
+  if (upsert_row (self, table, row, remote_text, error))
+    return TRUE;
+  af_store_keys_explain_failure (self, table, error);
+  return FALSE;
 }
 
 /* @row's texts and @remote_text are (transfer full), even on error. */

@@ -36,7 +36,8 @@ typedef enum
   AF_STORE_ERROR_NO_IDENTITY,    /* an edit needs the reviewer's e-mail */
   AF_STORE_ERROR_INJECTED,       /* a test's failure point fired */
   AF_STORE_ERROR_INTEGRITY,      /* an item's encrypted values do not authenticate */
-  AF_STORE_ERROR_BUSY,           /* an import is creating the cache (af_store_open) */
+  AF_STORE_ERROR_BUSY,           /* an import is creating the cache (af_store_open), or filling
+                                  * the table written to (its key's index deferred) */
 } AfStoreError;
 
 #define AF_STORE_SCHEMA_VERSION 7
