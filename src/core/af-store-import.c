@@ -120,8 +120,11 @@
  * CPU (user + system, 3 rounds alternating at load 8.6-10.2): 16.81 s median
  * (15.32-18.26) against 18.50 (17.84-19.22). bench-import-cli: 48,244 and 44,154 items/s
  * in its first two runs at load 2.4, 21,459-32,283 in the next three as the load rose to
- * 4.6, 22,013-25,392 in a second series at 7.4-8.8: the target of 50,000 in each run
- * not met on this machine today.
+ * 4.6, 22,013-25,392 in a second series at 7.4-8.8, 32,904-39,644 in a third at
+ * 2.6-3.6: the target of 50,000 in each run not met on this machine today. 4 more
+ * rounds alternating at load 4.1-5.5: 21.88 s median (19.05-23.44) against 22.97
+ * (20.77-24.42), per round 0.82-1.13x; the transaction's thread, faster, prepares more
+ * chunks itself (1.6-1.9 s against 0.3-0.7) and waits 6.9-8.6 s for them (3.4-3.7).
  * Not tried: keeping the documents' indexes live because the benchmark's documents come
  * in the order of their loans and dates; `aws dynamodb scan` lists items in the hash
  * order of their keys, so a real file's inserts into those indexes are random.
