@@ -17,6 +17,7 @@
 
 #include "af-codec.h"
 #include "af-store.h"
+#include "af-store-test-private.h"
 #include "af-test-util.h"
 
 /* A few chunks of the pipeline (64 items each), the last one partly filled. */
@@ -689,7 +690,7 @@ import_duplicates (AfStore  *store,
  * file leave the cache as an import that is not in bulk leaves it, every column and
  * rowid, the search index in step with the rows, and the unique indexes built. */
 static void
-test_bulk_duplicates (void)
+check_bulk_duplicates (gboolean with_side_index)
 {
   char *paths[3] = { NULL };
   g_auto(Pair) pair = { NULL };
@@ -698,6 +699,8 @@ test_bulk_duplicates (void)
 
   write_duplicates (paths);
   pair_open (&pair, "duplicates");
+  if (!with_side_index)
+    af_store_inject_failure (pair.fresh, "search-side-start");
   import_duplicates (pair.fresh, paths, TRUE);
   import_duplicates (pair.old, paths, FALSE);
   g_assert_cmpuint (compare_pair (&pair), ==, 100 + 80 + 2);
@@ -725,6 +728,21 @@ test_bulk_duplicates (void)
     g_free (paths[i]);
 }
 
+static void
+test_bulk_duplicates (void)
+{
+  check_bulk_duplicates (TRUE);
+}
+
+/* The same when the search index cannot be built on its own thread: each file's rows,
+ * rewritten ones included, indexed by the file's catch-up before its commit
+ * (af_store_search_index_rewritten ()). */
+static void
+test_bulk_duplicates_catch_up (void)
+{
+  check_bulk_duplicates (FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -740,6 +758,7 @@ main (int   argc,
   g_test_add_func ("/import-equal/errors", test_errors);
   g_test_add_func ("/import-equal/structure-errors", test_structure_errors);
   g_test_add_func ("/import-equal/bulk-duplicates", test_bulk_duplicates);
+  g_test_add_func ("/import-equal/bulk-duplicates-catch-up", test_bulk_duplicates_catch_up);
 
   status = g_test_run ();
   af_test_scratch_remove ();

@@ -351,9 +351,12 @@ AfSearchSide *
 af_search_side_start (AfStore  *store,
                       GError  **error)
 {
-  AfSearchSide *self = g_new0 (AfSearchSide, 1);
+  AfSearchSide *self;
   guint covered = 0;
 
+  if (af_store_injected (store, "search-side-start", error))
+    return NULL;
+  self = g_new0 (AfSearchSide, 1);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->filling = batch_new ();

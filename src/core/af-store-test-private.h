@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 
 /* "after-item-update" makes the next edit fail between the item update and the outbox
  * insert; "during-put" makes the next put fail half-way; "during-import" makes the
- * next file import fail after its first 256 items are stored. */
+ * next file import fail after its first 256 items are stored; "search-side-start" keeps
+ * the next bulk import's search index from its own thread (af-store-search-side.c), as
+ * when it cannot start: each file then catches up before its commit. */
 void af_store_inject_failure (AfStore    *self,
                               const char *point);
 
