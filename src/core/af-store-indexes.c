@@ -60,7 +60,13 @@
  * The 10 indexes of 100,000 audits and 400,000 documents: 7,740 M instructions with
  * MEMORY, 6,871 M with FILE (callgrind); 1.89-2.07 s of CPU, 1.22-1.57 s (sqlite3
  * shell, alternating, load 1.4-1.7); in the CLI's import (3 rounds alternating, load
- * 1.7-4.0) the build took 2.11/2.07/1.84 s before, 1.67/1.38/1.82 s after. */
+ * 1.7-4.0) the build took 2.11/2.07/1.84 s before, 1.67/1.38/1.82 s after.
+ * Tried with the keys' unique indexes (schema 7) and left out: sorter threads for the
+ * build with a smaller page cache, so that each sort is cut into runs sorted on another
+ * core (PRAGMA threads = 2, cache_size 8 MiB; the CLI, 500,000 items, 3 rounds
+ * alternating, load 1.5-2.6): the build 2.48/2.26/2.36 s against 2.60/2.87/2.70 as it is,
+ * the whole import 10.58/9.71/10.39 s against 9.89/10.99/9.92; with 1 thread and
+ * 16 MiB, 2.71/2.45/2.69 s. The other core has the search index's builder then. */
 #define BUILD_TEMP_STORE "FILE"
 #define TEMP_STORE "MEMORY"
 
