@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential meson ninja-build pkg-config gettext
-  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libepoxy-dev libadwaita-1-dev libsoup-3.0-dev
   libjson-glib-dev libpoppler-glib-dev libsqlite3-dev libsecret-1-dev libsodium-dev libtiff-dev
   libgexiv2-dev libjpeg-dev libgdk-pixbuf-2.0-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libxtst-dev

@@ -8,6 +8,7 @@
 
 #include "af-crash-trace.h"
 #include "afd-application.h"
+#include "afd-renderer-choice.h"
 
 int
 main (int   argc,
@@ -21,6 +22,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Before the application starts its threads: it may set GSK_RENDERER. */
+  g_free (afd_renderer_choice_apply ());
   app = afd_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -106,6 +106,7 @@
 #include "afd-audit-page.h"
 #include "afd-queue-list.h"
 #include "afd-queue-model.h"
+#include "afd-renderer-choice.h"
 #include "afd-search-results.h"
 #include "afd-window.h"
 #include "bench-session.h"
@@ -142,7 +143,8 @@ static const GOptionEntry entries[] = {
     "last cold session filled), e.g. cold,warm,warm (default cold,warm)", "LIST" },
   { "renderers", 0, 0, G_OPTION_ARG_STRING, &renderers,
     "Run the sessions under each of these GSK renderers in turn (GSK_RENDERER: gl, ngl, "
-    "cairo…; \"default\" leaves GTK's choice), e.g. gl,cairo (default: default)", "LIST" },
+    "cairo…; \"default\" leaves the app's choice: cairo where GL is drawn in software), e.g. "
+    "gl,cairo (default: default)", "LIST" },
   { "window-size", 0, 0, G_OPTION_ARG_STRING, &window_size,
     "The window's size, e.g. 960x600 (default: the app's own, 1200x780)", "WxH" },
   { "session", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &session,
@@ -1398,6 +1400,8 @@ main (int    argc,
       return 0;
     }
   gdk_set_allowed_backends ("x11");     /* XTest types the keys */
+  /* As the program's main () does: cairo where GL is drawn in software. */
+  g_free (afd_renderer_choice_apply ());
   app_argv[2] = run.path;
 
   /* Edits are signed without asking; the queue shown first is All Loans. */

@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "afd-image-view-private.h"
+#include "afd-renderer-choice.h"
 #include "bench-session.h"
 
 #define N_SCENARIOS 7
@@ -454,6 +455,9 @@ main (int    argc,
   Kind kinds[N_KINDS];
   gint64 start = g_get_monotonic_time ();
 
+  /* As the program's main () does: cairo where GL is drawn in software (GSK_RENDERER=gl
+   * measures GL there). */
+  g_free (afd_renderer_choice_apply ());
   if (!gtk_init_check ())
     {
       g_print ("no display: run under xvfb-run (tests/run-xvfb.sh)\n");
