@@ -8,6 +8,7 @@
  * level meanwhile (close to the picture already), and the next frames finish them.
  */
 #include <adwaita.h>
+#include <gsk/gl/gskglrenderer.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -21,30 +22,43 @@
 #define PICTURE_HEIGHT 1250
 
 /* Red and green follow x and y in steps of 8 pixels wrapped every 256 (an offset of one
- * pixel changes what a pixel on a step's edge shows); blue changes every pixel. */
+ * pixel changes what a pixel on a step's edge shows); blue changes every pixel, and so
+ * does alpha when there is one (never below 64: the colour must still show). */
 static GdkPixbuf *
-make_picture (void)
+make_picture (gboolean alpha)
 {
-  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, PICTURE_WIDTH, PICTURE_HEIGHT);
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, PICTURE_WIDTH, PICTURE_HEIGHT);
   guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int bpp = alpha ? 4 : 3;
 
   for (int y = 0; y < PICTURE_HEIGHT; y++)
     for (int x = 0; x < PICTURE_WIDTH; x++)
       {
-        guchar *p = pixels + (gsize) y * stride + x * 3;
+        guchar *p = pixels + (gsize) y * stride + x * bpp;
 
         p[0] = (guchar) ((x / 8 * 8) & 0xff);
         p[1] = (guchar) ((y / 8 * 8) & 0xff);
         p[2] = (guchar) ((x * 7 + y * 13) & 0xff);
+        if (alpha)
+          p[3] = (guchar) (64 + (x * 3 + y * 5) % 192);
       }
   return pixbuf;
 }
+
+/* A case: the picture's alpha, and the renderer that draws it (the tiles are cut in the
+ * format made for it: afd_renderer_is_cairo ()). */
+typedef struct
+{
+  gboolean    alpha;
+  const char *renderer;   /* "cairo" or "gl" */
+} Case;
 
 typedef struct
 {
   char          *dir;
   GdkPixbuf     *picture;
+  GskRenderer   *renderer;
   GtkWidget     *window;
   AfdImageView  *view;
   AfdImageTiles *tiles;
@@ -73,13 +87,14 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
+  const Case *test_case = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   GtkWidget *scroller = gtk_scrolled_window_new ();
 
   f->dir = g_dir_make_tmp ("afd-image-view-XXXXXX", &error);
   g_assert_no_error (error);
-  f->picture = make_picture ();
+  f->picture = make_picture (test_case->alpha);
   path = g_build_filename (f->dir, "picture.png", NULL);
   gdk_pixbuf_save (f->picture, path, "png", &error, "compression", "1", NULL);
   g_assert_no_error (error);
@@ -90,6 +105,13 @@ fixture_set_up (Fixture       *f,
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (f->view));
   gtk_window_set_child (GTK_WINDOW (f->window), scroller);
   gtk_window_present (GTK_WINDOW (f->window));
+  if (g_str_equal (test_case->renderer, "cairo"))
+    f->renderer = gsk_cairo_renderer_new ();
+  else
+    f->renderer = gsk_gl_renderer_new ();
+  gsk_renderer_realize (f->renderer, gtk_native_get_surface (GTK_NATIVE (f->window)), &error);
+  g_assert_no_error (error);
+  g_setenv ("GSK_RENDERER", test_case->renderer, TRUE);
   afd_image_tiles_load_async (path, NULL, on_tiles, f);
   afd_test_wait_until (flag_set, &f->done, TIMEOUT_SECONDS);
   g_assert_no_error (f->error);
@@ -100,6 +122,8 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  gsk_renderer_unrealize (f->renderer);
+  g_clear_object (&f->renderer);
   gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -109,7 +133,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-/* One frame of the view (its own snapshot, now), drawn by the window's renderer:
+/* One frame of the view (its own snapshot, now), drawn by the case's renderer:
  * B G R A bytes, premultiplied. */
 static guchar *
 render (Fixture *f)
@@ -126,8 +150,8 @@ render (Fixture *f)
                              &GRAPHENE_RECT_INIT (0, 0, width, height));
   afd_image_view_snapshot (widget, snapshot);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = gsk_renderer_render_texture (f->renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
   gdk_texture_download (texture, data, width * 4);
   return data;
 }
@@ -147,18 +171,20 @@ render_complete (Fixture *f)
   g_assert_not_reached ();
 }
 
+/* The picture's pixel as the renderer gives it: R, G, B premultiplied by its alpha. */
 static void
 picture_pixel (Fixture *f,
                int      x,
                int      y,
                guchar   rgb[3])
 {
+  gboolean alpha = gdk_pixbuf_get_has_alpha (f->picture);
   const guchar *p = gdk_pixbuf_read_pixels (f->picture)
-                    + (gsize) y * gdk_pixbuf_get_rowstride (f->picture) + x * 3;
+                    + (gsize) y * gdk_pixbuf_get_rowstride (f->picture) + x * (alpha ? 4 : 3);
+  guint a = alpha ? p[3] : 255;
 
-  rgb[0] = p[0];
-  rgb[1] = p[1];
-  rgb[2] = p[2];
+  for (int i = 0; i < 3; i++)
+    rgb[i] = (guchar) ((p[i] * a + 127) / 255);
 }
 
 /* At 100 %: every 7th pixel of the view, across tile seams, equals the picture's. */
@@ -361,6 +387,10 @@ test_upload_budget (Fixture       *f,
   assert_exact (f, done);
 }
 
+static const Case cases[] = {
+  { FALSE, "cairo" }, { TRUE, "cairo" }, { FALSE, "gl" }, { TRUE, "gl" },
+};
+
 int
 main (int    argc,
       char **argv)
@@ -368,11 +398,19 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_test_add ("/image-view/pixels-at-100", Fixture, NULL, fixture_set_up, test_pixels_at_100,
-              fixture_tear_down);
-  g_test_add ("/image-view/pixels-zoomed", Fixture, NULL, fixture_set_up, test_pixels_zoomed,
-              fixture_tear_down);
-  g_test_add ("/image-view/upload-budget", Fixture, NULL, fixture_set_up, test_upload_budget,
-              fixture_tear_down);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const Case *c = &cases[i];
+      g_autofree char *suffix = g_strdup_printf ("%s/%s", c->renderer, c->alpha ? "alpha" : "opaque");
+      g_autofree char *at_100 = g_strconcat ("/image-view/pixels-at-100/", suffix, NULL);
+      g_autofree char *zoomed = g_strconcat ("/image-view/pixels-zoomed/", suffix, NULL);
+      g_autofree char *budget = g_strconcat ("/image-view/upload-budget/", suffix, NULL);
+
+      g_test_add (at_100, Fixture, c, fixture_set_up, test_pixels_at_100, fixture_tear_down);
+      if (c->alpha)
+        continue;   /* the two below compare colours without alpha */
+      g_test_add (zoomed, Fixture, c, fixture_set_up, test_pixels_zoomed, fixture_tear_down);
+      g_test_add (budget, Fixture, c, fixture_set_up, test_upload_budget, fixture_tear_down);
+    }
   return g_test_run ();
 }
