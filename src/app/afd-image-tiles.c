@@ -8,7 +8,6 @@
 
 #include "af-file-check.h"
 #include "afd-image-tiles.h"
-#include "afd-renderer-choice.h"
 
 typedef struct
 {
@@ -61,81 +60,47 @@ default_tile_size (void)
   return (int) size;
 }
 
-/* A row of a tile in the bytes of cairo's own format on a little-endian machine
- * (B, G, R, A premultiplied: GDK_MEMORY_DEFAULT there), from a pixbuf's R, G, B (A). */
-static void
-to_cairo_row (guchar       *out,
-              const guchar *in,
-              int           width,
-              int           bpp)
-{
-  for (int j = 0; j < width; j++, in += bpp, out += 4)
-    {
-      guint alpha = bpp == 4 ? in[3] : 255;
-
-      out[0] = (guchar) ((in[2] * alpha + 127) / 255);
-      out[1] = (guchar) ((in[1] * alpha + 127) / 255);
-      out[2] = (guchar) ((in[0] * alpha + 127) / 255);
-      out[3] = (guchar) alpha;
-    }
-}
-
 /* Every tile is @size × @size, the edge ones too (their last column and row repeated
  * into the margin; the drawing clips it away). Mesa's llvmpipe compiles one shader
  * variant per texture format and per "is each side a power of two": tiles of one size
  * and one format need one variant, compiled with the first frame, where edge tiles of
  * odd sizes each stalled a later frame for 50–150 ms the first time they came into
  * view. The rows are copied here, on the worker, packed, so the renderer uploads a tile
- * in one call.
- *
- * When the windows are drawn with cairo (@for_cairo), the tile is in cairo's own format:
- * GTK 4.8's cairo renderer converts a texture to it at every frame that draws it, and
- * from packed R, G, B it converts through floats, pixel by pixel (bench-workbench: a
- * frame of the zoom steps took 36 ms of the main thread). */
+ * in one call. */
 static GdkTexture *
 cut_tile (GdkPixbuf *pixbuf,
           int        x,
           int        y,
-          int        size,
-          gboolean   for_cairo)
+          int        size)
 {
   int width = MIN (size, gdk_pixbuf_get_width (pixbuf) - x);
   int height = MIN (size, gdk_pixbuf_get_height (pixbuf) - y);
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  int source_bpp = gdk_pixbuf_get_has_alpha (pixbuf) ? 4 : 3;
-  int bpp = for_cairo ? 4 : source_bpp;
+  int bpp = gdk_pixbuf_get_has_alpha (pixbuf) ? 4 : 3;
   gsize row = (gsize) size * bpp;
-  const guchar *source = gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * stride
-                         + (gsize) x * source_bpp;
+  const guchar *source = gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * stride + (gsize) x * bpp;
   guchar *data = g_malloc (row * size);
   g_autoptr(GBytes) bytes = NULL;
-  GdkMemoryFormat format;
 
   for (int i = 0; i < height; i++)
     {
       guchar *out = data + i * row;
 
-      if (for_cairo)
-        to_cairo_row (out, source + (gsize) i * stride, width, source_bpp);
-      else
-        memcpy (out, source + (gsize) i * stride, (gsize) width * bpp);
+      memcpy (out, source + (gsize) i * stride, (gsize) width * bpp);
       for (int j = width; j < size; j++)
         memcpy (out + (gsize) j * bpp, out + (gsize) (width - 1) * bpp, bpp);
     }
   for (int i = height; i < size; i++)
     memcpy (data + i * row, data + (height - 1) * row, row);
   bytes = g_bytes_new_take (data, row * size);
-  if (for_cairo)
-    format = GDK_MEMORY_B8G8R8A8_PREMULTIPLIED;
-  else
-    format = source_bpp == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8;
-  return gdk_memory_texture_new (size, size, format, bytes, row);
+  return gdk_memory_texture_new (size, size,
+                                 bpp == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+                                 bytes, row);
 }
 
 static Level
 make_level (GdkPixbuf *pixbuf,
-            int        size,
-            gboolean   for_cairo)
+            int        size)
 {
   Level level = { gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf) };
 
@@ -145,8 +110,7 @@ make_level (GdkPixbuf *pixbuf,
   level.shown = g_new0 (guint8, level.columns * level.rows);
   for (int row = 0; row < level.rows; row++)
     for (int column = 0; column < level.columns; column++)
-      g_ptr_array_add (level.tiles, cut_tile (pixbuf, column * size, row * size, size,
-                                              for_cairo));
+      g_ptr_array_add (level.tiles, cut_tile (pixbuf, column * size, row * size, size));
   return level;
 }
 
@@ -157,7 +121,6 @@ build_pyramid (GdkPixbuf    *pixbuf,
 {
   g_autoptr(AfdImageTiles) self = g_object_new (AFD_TYPE_IMAGE_TILES, NULL);
   g_autoptr(GdkPixbuf) current = g_object_ref (pixbuf);
-  gboolean for_cairo = afd_renderer_is_cairo ();
 
   self->tile_size = default_tile_size ();
   self->opaque = !gdk_pixbuf_get_has_alpha (pixbuf);
@@ -166,7 +129,7 @@ build_pyramid (GdkPixbuf    *pixbuf,
     {
       int width = gdk_pixbuf_get_width (current);
       int height = gdk_pixbuf_get_height (current);
-      Level level = make_level (current, self->tile_size, for_cairo);
+      Level level = make_level (current, self->tile_size);
       GdkPixbuf *smaller;
 
       g_array_append_val (self->levels, level);
