@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "afd-image-view-private.h"
+#include "afd-render-warm-up.h"
 
 /* Regions are outlined in a bright colour over a dark one, visible on any picture. */
 static const GdkRGBA region_light = { 1.0, 0.80, 0.0, 1.0 };
@@ -193,7 +194,8 @@ draw_loupe (AfdImageView *self,
  * next frames draws one of them, tiny, under the picture's opaque top-left corner,
  * hidden by it: their variants are compiled one per frame at first show rather than
  * when the appraiser first presses L, shows the error levels or goes to 100 %. Nothing
- * is drawn under a picture that is not opaque. Returns TRUE while stages are left. */
+ * is drawn under a picture that is not opaque, nor under cairo (no shaders). Returns TRUE
+ * while stages are left. */
 static gboolean
 draw_warm_up (AfdImageView *self,
               GtkSnapshot  *snapshot,
@@ -209,7 +211,8 @@ draw_warm_up (AfdImageView *self,
 
   if (self->warm_up_stage >= AFD_IMAGE_VIEW_WARM_UP_STAGES)
     return FALSE;
-  if (!afd_image_tiles_is_opaque (self->tiles)
+  if (!afd_render_warm_up_wanted (GTK_WIDGET (self))
+      || !afd_image_tiles_is_opaque (self->tiles)
       || afd_image_tiles_get_width (self->tiles) * self->zoom < 6 * size + MAX (-origin_x, 0)
       || afd_image_tiles_get_height (self->tiles) * self->zoom < 6 * size + MAX (-origin_y, 0))
     {

@@ -494,6 +494,8 @@ afd_queue_list_snapshot (GtkWidget   *widget,
   AfdQueueList *self = AFD_QUEUE_LIST (widget);
   graphene_rect_t under;
 
+  if (self->warm_up_stage < AFD_RENDER_WARM_UP_STAGES && !afd_render_warm_up_wanted (widget))
+    self->warm_up_stage = AFD_RENDER_WARM_UP_STAGES;
   if (self->warm_up_stage < AFD_RENDER_WARM_UP_STAGES &&
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "list") == 0 &&
       gtk_widget_compute_bounds (GTK_WIDGET (self->stack), widget, &under))

@@ -141,3 +141,12 @@ afd_render_warm_up_snapshot (GtkWidget             *widget,
   if (how != CLIP_NONE)
     gtk_snapshot_pop (snapshot);
 }
+
+gboolean
+afd_render_warm_up_wanted (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer == NULL || !GSK_IS_CAIRO_RENDERER (renderer);
+}

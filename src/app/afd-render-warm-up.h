@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 
 #define AFD_RENDER_WARM_UP_STAGES 15
 
+/* Whether @widget's window is drawn by a renderer that compiles shaders (GL): under cairo
+ * (a machine without a GPU: afd-renderer-choice.h) there is nothing to warm up. */
+gboolean afd_render_warm_up_wanted (GtkWidget *widget);
+
 /* Appends stage @stage (0 to AFD_RENDER_WARM_UP_STAGES - 1) of the warm-up to @snapshot,
  * inside @under, a rectangle of @widget that an opaque child drawn after it covers. */
 void afd_render_warm_up_snapshot (GtkWidget             *widget,

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The renderer the windows are drawn with (afd-renderer-choice.c), under Xvfb, whose GL
- * is always Mesa's software rasterizer: cairo unless GSK_RENDERER says otherwise. Each
- * case runs in a process of its own, since GTK reads GSK_RENDERER once per process.
+ * is always Mesa's software rasterizer: cairo unless GSK_RENDERER says otherwise, and no
+ * shader warm-up under cairo. Each case runs in a process of its own, since GTK reads
+ * GSK_RENDERER once per process.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "afd-render-warm-up.h"
 #include "afd-renderer-choice.h"
 
 static void
@@ -25,18 +27,23 @@ test_software_names (void)
   g_assert_false (afd_renderer_is_software (NULL));
 }
 
-/* The type of the renderer a realized window got, after the program's choice. */
+/* The type of the renderer a realized window got, after the program's choice; and
+ * whether a widget in it would warm the renderer up (shaders: GL only). */
 static const char *
-window_renderer_after_choice (char **gl_renderer)
+window_renderer_after_choice (char     **gl_renderer,
+                              gboolean  *warm_up)
 {
-  GtkWidget *window;
+  GtkWidget *window, *label;
   const char *name;
 
   *gl_renderer = afd_renderer_choice_apply ();
   g_assert_true (gtk_init_check ());
   window = gtk_window_new ();
+  label = gtk_label_new ("warm");
+  gtk_window_set_child (GTK_WINDOW (window), label);
   gtk_widget_realize (window);
   name = G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window)));
+  *warm_up = afd_render_warm_up_wanted (label);
   gtk_window_destroy (GTK_WINDOW (window));
   return name;
 }
@@ -48,14 +55,16 @@ test_software_gl_draws_with_cairo (void)
     {
       g_autofree char *gl_renderer = NULL;
       const char *renderer;
+      gboolean warm_up;
 
       g_unsetenv ("GSK_RENDERER");
-      renderer = window_renderer_after_choice (&gl_renderer);
+      renderer = window_renderer_after_choice (&gl_renderer, &warm_up);
       /* Xvfb has no GPU: if its GL were not software, this would test nothing. */
       g_assert_nonnull (gl_renderer);
       g_assert_true (afd_renderer_is_software (gl_renderer));
       g_assert_cmpstr (renderer, ==, "GskCairoRenderer");
       g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
+      g_assert_false (warm_up);
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -68,10 +77,12 @@ test_renderer_set_by_user_wins (void)
   if (g_test_subprocess ())
     {
       g_autofree char *gl_renderer = NULL;
+      gboolean warm_up;
 
       g_setenv ("GSK_RENDERER", "gl", TRUE);
-      g_assert_cmpstr (window_renderer_after_choice (&gl_renderer), ==, "GskGLRenderer");
+      g_assert_cmpstr (window_renderer_after_choice (&gl_renderer, &warm_up), ==, "GskGLRenderer");
       g_assert_null (gl_renderer);
+      g_assert_true (warm_up);
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
