@@ -49,7 +49,8 @@ make_picture (gboolean alpha)
   return pixbuf;
 }
 
-/* A case: the picture's alpha, and the renderer that draws it. */
+/* A case: the picture's alpha, and the renderer that draws it (the tiles are made for
+ * it: cairo surfaces or GdkTextures, afd_renderer_is_cairo ()). */
 typedef struct
 {
   gboolean    alpha;
@@ -113,6 +114,7 @@ fixture_set_up (Fixture       *f,
     f->renderer = gsk_gl_renderer_new ();
   gsk_renderer_realize (f->renderer, gtk_native_get_surface (GTK_NATIVE (f->window)), &error);
   g_assert_no_error (error);
+  g_setenv ("GSK_RENDERER", test_case->renderer, TRUE);
   afd_image_tiles_load_async (path, NULL, on_tiles, f);
   afd_test_wait_until (flag_set, &f->done, TIMEOUT_SECONDS);
   g_assert_no_error (f->error);
@@ -388,6 +390,59 @@ test_upload_budget (Fixture       *f,
   assert_exact (f, done);
 }
 
+/* Under cairo nothing is uploaded: a jump to a part never seen draws it all, exactly, in
+ * its first frame. */
+static void
+test_all_at_once (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree guchar *first = NULL;
+
+  afd_image_view_set_image (f->view, f->tiles);
+  afd_test_settle (f->window, 2);
+  afd_image_view_set_zoom (f->view, 1.0);
+  scroll_to (f, 400, 400);
+  first = render (f);
+  g_assert_cmpuint (f->view->last_frame.deferred, ==, 0);
+  g_assert_cmpuint (f->view->last_frame.drawn, >=, 6);
+  assert_exact (f, first);
+}
+
+/* The tiles drawn twice at one place and scale give the same node, which GTK does not
+ * paint again; anywhere else, another one. */
+static GskRenderNode *
+tiles_node (Fixture               *f,
+            const graphene_rect_t *area)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderNode *tiles;
+  AfdTileFrame frame = { .uploads_left = G_MAXUINT };
+
+  afd_image_tiles_snapshot (f->tiles, snapshot, 0.75, 1, area, &frame);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* Clipped to the picture, unless the clip cut nothing off. */
+  tiles = gsk_render_node_get_node_type (node) == GSK_CLIP_NODE ? gsk_clip_node_get_child (node)
+                                                                 : node;
+  g_assert_cmpint (gsk_render_node_get_node_type (tiles), ==, GSK_CAIRO_NODE);
+  return gsk_render_node_ref (tiles);
+}
+
+static void
+test_same_frame_same_node (Fixture       *f,
+                           gconstpointer  data)
+{
+  graphene_rect_t area = GRAPHENE_RECT_INIT (100, 100, 800, 600);
+  g_autoptr(GskRenderNode) first = tiles_node (f, &area);
+  g_autoptr(GskRenderNode) again = tiles_node (f, &area);
+  g_autoptr(GskRenderNode) moved = NULL;
+
+  g_assert_true (first == again);
+  area.origin.x += 40;
+  moved = tiles_node (f, &area);
+  g_assert_true (moved != first);
+}
+
 static const Case cases[] = {
   { FALSE, "cairo" }, { TRUE, "cairo" }, { FALSE, "gl" }, { TRUE, "gl" },
 };
@@ -406,12 +461,22 @@ main (int    argc,
       g_autofree char *at_100 = g_strconcat ("/image-view/pixels-at-100/", suffix, NULL);
       g_autofree char *zoomed = g_strconcat ("/image-view/pixels-zoomed/", suffix, NULL);
       g_autofree char *budget = g_strconcat ("/image-view/upload-budget/", suffix, NULL);
+      g_autofree char *all_at_once = g_strconcat ("/image-view/all-at-once/", suffix, NULL);
 
       g_test_add (at_100, Fixture, c, fixture_set_up, test_pixels_at_100, fixture_tear_down);
       if (c->alpha)
         continue;   /* the two below compare colours without alpha */
       g_test_add (zoomed, Fixture, c, fixture_set_up, test_pixels_zoomed, fixture_tear_down);
-      g_test_add (budget, Fixture, c, fixture_set_up, test_upload_budget, fixture_tear_down);
+      if (g_str_equal (c->renderer, "gl"))
+        g_test_add (budget, Fixture, c, fixture_set_up, test_upload_budget, fixture_tear_down);
+      else
+        {
+          g_autofree char *same = g_strconcat ("/image-view/same-frame-same-node/", suffix, NULL);
+
+          g_test_add (all_at_once, Fixture, c, fixture_set_up, test_all_at_once, fixture_tear_down);
+          g_test_add (same, Fixture, c, fixture_set_up, test_same_frame_same_node,
+                      fixture_tear_down);
+        }
     }
   return g_test_run ();
 }

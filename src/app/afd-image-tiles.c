@@ -8,6 +8,8 @@
 
 #include "af-file-check.h"
 #include "afd-image-tiles.h"
+#include "afd-image-tiles-cairo.h"
+#include "afd-renderer-choice.h"
 
 typedef struct
 {
@@ -15,9 +17,18 @@ typedef struct
   int        height;
   int        columns;
   int        rows;
-  GPtrArray *tiles;   /* (element-type GdkTexture) row by row */
+  GPtrArray *tiles;   /* (element-type GdkTexture or cairo_surface_t) row by row */
   guint8    *shown;   /* per tile: drawn once, so the renderer holds it (main thread) */
 } Level;
+
+/* A cairo node of one level's tiles at one scale, over @bounds (on screen). */
+typedef struct
+{
+  GskRenderNode  *node;
+  guint           index;
+  double          scale;
+  graphene_rect_t bounds;
+} CairoNode;
 
 struct _AfdImageTiles
 {
@@ -27,6 +38,11 @@ struct _AfdImageTiles
   GBytes  *file;      /* (owned) (nullable) the file's bytes, when decoded from one */
   int      tile_size;
   gboolean opaque;
+  gboolean for_cairo;   /* tiles are cairo surfaces (afd-image-tiles-cairo.h) */
+  /* Under cairo, the last nodes drawn (the picture and the loupe's): a node drawn again
+   * as it was is the same node, which GTK does not repaint. Main thread. */
+  CairoNode cairo_nodes[2];
+  guint     next_cairo_node;
 };
 
 G_DEFINE_FINAL_TYPE (AfdImageTiles, afd_image_tiles, G_TYPE_OBJECT)
@@ -100,17 +116,25 @@ cut_tile (GdkPixbuf *pixbuf,
 
 static Level
 make_level (GdkPixbuf *pixbuf,
-            int        size)
+            int        size,
+            gboolean   for_cairo)
 {
   Level level = { gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf) };
 
   level.columns = (level.width + size - 1) / size;
   level.rows = (level.height + size - 1) / size;
-  level.tiles = g_ptr_array_new_full (level.columns * level.rows, g_object_unref);
+  level.tiles = g_ptr_array_new_full (level.columns * level.rows,
+                                      for_cairo ? (GDestroyNotify) cairo_surface_destroy
+                                                : g_object_unref);
   level.shown = g_new0 (guint8, level.columns * level.rows);
   for (int row = 0; row < level.rows; row++)
     for (int column = 0; column < level.columns; column++)
-      g_ptr_array_add (level.tiles, cut_tile (pixbuf, column * size, row * size, size));
+      {
+        int x = column * size, y = row * size;
+
+        g_ptr_array_add (level.tiles, for_cairo ? (gpointer) afd_image_tiles_cut_cairo (pixbuf, x, y, size)
+                                                : (gpointer) cut_tile (pixbuf, x, y, size));
+      }
   return level;
 }
 
@@ -124,12 +148,13 @@ build_pyramid (GdkPixbuf    *pixbuf,
 
   self->tile_size = default_tile_size ();
   self->opaque = !gdk_pixbuf_get_has_alpha (pixbuf);
+  self->for_cairo = afd_renderer_is_cairo ();
 
   for (;;)
     {
       int width = gdk_pixbuf_get_width (current);
       int height = gdk_pixbuf_get_height (current);
-      Level level = make_level (current, self->tile_size);
+      Level level = make_level (current, self->tile_size, self->for_cairo);
       GdkPixbuf *smaller;
 
       g_array_append_val (self->levels, level);
@@ -346,6 +371,91 @@ on_screen (const graphene_rect_t *rect,
                       round ((rect->origin.y + rect->size.height) * scale) - y);
 }
 
+/* The columns and rows of @level's tiles that meet @area (image pixels). */
+typedef struct
+{
+  int first_column, last_column, first_row, last_row;
+} TileRange;
+
+static void
+tiles_meeting (AfdImageTiles         *self,
+               Level                 *level,
+               const graphene_rect_t *area,
+               TileRange             *range)
+{
+  graphene_rect_t first;
+
+  tile_area (self, level, 0, 0, &first);
+  range->first_column = MAX (0, (int) floor (area->origin.x / first.size.width));
+  range->last_column = MIN (level->columns - 1,
+                            (int) floor ((area->origin.x + area->size.width) / first.size.width));
+  range->first_row = MAX (0, (int) floor (area->origin.y / first.size.height));
+  range->last_row = MIN (level->rows - 1,
+                         (int) floor ((area->origin.y + area->size.height) / first.size.height));
+}
+
+/* Under cairo every tile is ready (nothing to upload): one node paints them all. */
+static GskRenderNode *
+paint_level_cairo (AfdImageTiles         *self,
+                   guint                  index,
+                   double                 scale,
+                   const graphene_rect_t *area,
+                   const graphene_rect_t *node_bounds)
+{
+  Level *level = level_at (self, index);
+  GskRenderNode *node = gsk_cairo_node_new (node_bounds);
+  cairo_t *cr = gsk_cairo_node_get_draw_context (node);
+  TileRange range;
+
+  tiles_meeting (self, level, area, &range);
+  for (int row = range.first_row; row <= range.last_row; row++)
+    for (int column = range.first_column; column <= range.last_column; column++)
+      {
+        graphene_rect_t tile, bounds;
+
+        tile_area (self, level, column, row, &tile);
+        on_screen (&tile, scale, &bounds);
+        afd_image_tiles_paint_cairo (cr, g_ptr_array_index (level->tiles, row * level->columns + column),
+                                     self->tile_size, &bounds);
+      }
+  cairo_destroy (cr);
+  return node;
+}
+
+/* The node of the last frames when it showed the same, a new one otherwise. */
+static void
+draw_level_cairo (AfdImageTiles         *self,
+                  GtkSnapshot           *snapshot,
+                  guint                  index,
+                  double                 scale,
+                  const graphene_rect_t *area,
+                  AfdTileFrame          *frame)
+{
+  graphene_rect_t node_bounds;
+  CairoNode *cached;
+  TileRange range;
+
+  on_screen (area, scale, &node_bounds);
+  tiles_meeting (self, level_at (self, index), area, &range);
+  frame->drawn += (range.last_row - range.first_row + 1) * (range.last_column - range.first_column + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (self->cairo_nodes); i++)
+    {
+      cached = &self->cairo_nodes[i];
+      if (cached->node != NULL && cached->index == index && cached->scale == scale
+          && graphene_rect_equal (&cached->bounds, &node_bounds))
+        {
+          gtk_snapshot_append_node (snapshot, cached->node);
+          return;
+        }
+    }
+  cached = &self->cairo_nodes[self->next_cairo_node];
+  self->next_cairo_node = (self->next_cairo_node + 1) % G_N_ELEMENTS (self->cairo_nodes);
+  g_clear_pointer (&cached->node, gsk_render_node_unref);
+  *cached = (CairoNode) { paint_level_cairo (self, index, scale, area, &node_bounds), index, scale,
+                          node_bounds };
+  gtk_snapshot_append_node (snapshot, cached->node);
+}
+
 /* The tiles of level @index that meet @area; a tile that may not be uploaded in this
  * frame is drawn from the next smaller level, clipped to its place. */
 static void
@@ -357,21 +467,19 @@ draw_level (AfdImageTiles         *self,
             AfdTileFrame          *frame)
 {
   Level *level = level_at (self, index);
-  graphene_rect_t first, last;
-  int first_column, last_column, first_row, last_row;
+  TileRange range;
 
-  tile_area (self, level, 0, 0, &first);
-  first_column = MAX (0, (int) floor (area->origin.x / first.size.width));
-  last_column = MIN (level->columns - 1,
-                     (int) floor ((area->origin.x + area->size.width) / first.size.width));
-  first_row = MAX (0, (int) floor (area->origin.y / first.size.height));
-  last_row = MIN (level->rows - 1,
-                  (int) floor ((area->origin.y + area->size.height) / first.size.height));
-  for (int row = first_row; row <= last_row; row++)
-    for (int column = first_column; column <= last_column; column++)
+  if (self->for_cairo)
+    {
+      draw_level_cairo (self, snapshot, index, scale, area, frame);
+      return;
+    }
+  tiles_meeting (self, level, area, &range);
+  for (int row = range.first_row; row <= range.last_row; row++)
+    for (int column = range.first_column; column <= range.last_column; column++)
       {
         guint i = row * level->columns + column;
-        graphene_rect_t bounds, part;
+        graphene_rect_t last, bounds, part;
 
         tile_area (self, level, column, row, &last);
         on_screen (&last, scale, &bounds);
@@ -417,6 +525,8 @@ afd_image_tiles_finalize (GObject *object)
 
   g_clear_pointer (&self->levels, g_array_unref);
   g_clear_pointer (&self->file, g_bytes_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (self->cairo_nodes); i++)
+    g_clear_pointer (&self->cairo_nodes[i].node, gsk_render_node_unref);
   G_OBJECT_CLASS (afd_image_tiles_parent_class)->finalize (object);
 }
 

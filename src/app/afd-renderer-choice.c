@@ -64,3 +64,9 @@ afd_renderer_choice_apply (void)
     }
   return gl_renderer;
 }
+
+gboolean
+afd_renderer_is_cairo (void)
+{
+  return g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0;
+}

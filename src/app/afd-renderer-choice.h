@@ -21,4 +21,8 @@ gboolean afd_renderer_is_software (const char *gl_renderer);
  * read, or NULL when none was read. */
 char *afd_renderer_choice_apply (void);
 
+/* Whether the windows are drawn with cairo (GSK_RENDERER=cairo: chosen above, or by the
+ * user), so that pictures can be prepared for it. Any thread. */
+gboolean afd_renderer_is_cairo (void);
+
 G_END_DECLS

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "afd-image-tiles"
+
+#include "config.h"
+
+#include "afd-image-tiles-cairo.h"
+
+/* One pixel in cairo's own word: A, R, G, B from the top byte down, premultiplied, on
+ * any byte order. */
+static inline guint32
+cairo_pixel (const guchar *p,
+             gboolean      alpha)
+{
+  guint a = alpha ? p[3] : 255;
+
+  if (a == 255)
+    return 0xff000000u | (guint32) p[0] << 16 | (guint32) p[1] << 8 | p[2];
+  return (guint32) a << 24 | (guint32) ((p[0] * a + 127) / 255) << 16
+         | (guint32) ((p[1] * a + 127) / 255) << 8 | (guint32) ((p[2] * a + 127) / 255);
+}
+
+cairo_surface_t *
+afd_image_tiles_cut_cairo (GdkPixbuf *pixbuf,
+                           int        x,
+                           int        y,
+                           int        size)
+{
+  gboolean alpha = gdk_pixbuf_get_has_alpha (pixbuf);
+  int bpp = alpha ? 4 : 3;
+  int width = MIN (size, gdk_pixbuf_get_width (pixbuf) - x);
+  int height = MIN (size, gdk_pixbuf_get_height (pixbuf) - y);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guchar *source = gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * stride + (gsize) x * bpp;
+  cairo_surface_t *tile = cairo_image_surface_create (alpha ? CAIRO_FORMAT_ARGB32
+                                                            : CAIRO_FORMAT_RGB24, size, size);
+  int tile_stride = cairo_image_surface_get_stride (tile);
+  guchar *data = cairo_image_surface_get_data (tile);
+
+  if (data == NULL)
+    return tile;   /* out of memory: an error surface, which paints nothing */
+  for (int i = 0; i < size; i++)
+    {
+      guint32 *out = (guint32 *) (data + (gsize) i * tile_stride);
+      const guchar *in = source + (gsize) MIN (i, height - 1) * stride;
+
+      for (int j = 0; j < width; j++)
+        out[j] = cairo_pixel (in + (gsize) j * bpp, alpha);
+      for (int j = width; j < size; j++)
+        out[j] = out[width - 1];
+    }
+  cairo_surface_mark_dirty (tile);
+  return tile;
+}
+
+void
+afd_image_tiles_paint_cairo (cairo_t               *cr,
+                             cairo_surface_t       *tile,
+                             int                    size,
+                             const graphene_rect_t *bounds)
+{
+  cairo_pattern_t *pattern;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
+                   bounds->size.height);
+  cairo_clip (cr);
+  cairo_translate (cr, bounds->origin.x, bounds->origin.y);
+  cairo_scale (cr, bounds->size.width / size, bounds->size.height / size);
+  cairo_set_source_surface (cr, tile, 0, 0);
+  pattern = cairo_get_source (cr);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
