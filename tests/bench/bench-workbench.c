@@ -24,6 +24,10 @@
  * medians over the sessions of each kind; a third kind, warm with 256-pixel tiles
  * (AFD_IMAGE_TILE_SIZE), compares tile sizes. Target: no stall over 50 ms.
  *
+ * The sessions draw as the program would (afd-renderer-choice.h): with cairo where GL is
+ * software, as under Xvfb, where the Mesa cache plays no part and nothing is uploaded;
+ * GSK_RENDERER=gl in the environment measures GL on llvmpipe instead.
+ *
  *   tests/run-xvfb.sh build/tests/bench/bench-workbench [--runs N] [--megapixels M] [--no-256]
  * (N = 3: nine sessions of 20–40 s each; --no-256 leaves out the 256-pixel tiles.)
  */
