@@ -14,6 +14,7 @@
 #include <locale.h>
 
 #include "afd-application.h"
+#include "afd-renderer-choice.h"
 #include "bench-frame-probe.h"
 
 /* One window is timed: the first the application opens. */
@@ -100,6 +101,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  g_free (afd_renderer_choice_apply ());   /* as main.c does */
   app = afd_application_new ();
   g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), NULL);
   return g_application_run (G_APPLICATION (app), argc, argv);

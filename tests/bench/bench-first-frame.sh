@@ -19,6 +19,8 @@ mkdir -p "$scratch/run" && chmod 700 "$scratch/run"
 export HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache" \
        XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
 export AFD_BENCH_FIRST_FRAME=exit GSETTINGS_BACKEND=memory
+# The cache's key in a file of the run's own (created on first use): no keyring here.
+export AUDITFLOW_DESK_KEY_FILE="${AUDITFLOW_DESK_KEY_FILE:-$scratch/cache.key}"
 
 db="$scratch/bench.db"
 start=$(date +%s%N)

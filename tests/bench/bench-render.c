@@ -19,6 +19,7 @@
 #include "af-demo.h"
 #include "afd-document-viewer.h"
 #include "afd-page-renderer.h"
+#include "afd-renderer-choice.h"
 
 static int repeat = 7;
 
@@ -301,6 +302,7 @@ main (int    argc,
   bench_page ("twelve-pages.pdf (generated)", twelve, 0);
   bench_page ("twelve-pages.pdf (generated)", twelve, 11);
 
+  g_free (afd_renderer_choice_apply ());   /* as main.c does: cairo where GL is software */
   if (gtk_init_check ())
     {
       adw_init ();

@@ -18,6 +18,7 @@
 
 #include "af-codec.h"
 #include "af-store-async.h"
+#include "afd-renderer-choice.h"
 
 #define AUDIT "6e3077fc-9570-48ca-a0b3-dd673fa2a8aa"
 #define PULL_PAGES 100
@@ -246,6 +247,7 @@ main (int    argc,
 
   if (g_getenv ("AF_FIXTURES_DIR") == NULL)
     g_error ("Set AF_FIXTURES_DIR to the fixture directory");
+  g_free (afd_renderer_choice_apply ());   /* as main.c does: cairo where GL is software */
   if (!gtk_init_check ())
     {
       g_print ("no display: nothing measured (run under tests/run-xvfb.sh)\n");
