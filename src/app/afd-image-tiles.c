@@ -399,17 +399,15 @@ static GskRenderNode *
 paint_level_cairo (AfdImageTiles         *self,
                    guint                  index,
                    double                 scale,
-                   const graphene_rect_t *area,
+                   const TileRange       *range,
                    const graphene_rect_t *node_bounds)
 {
   Level *level = level_at (self, index);
   GskRenderNode *node = gsk_cairo_node_new (node_bounds);
   cairo_t *cr = gsk_cairo_node_get_draw_context (node);
-  TileRange range;
 
-  tiles_meeting (self, level, area, &range);
-  for (int row = range.first_row; row <= range.last_row; row++)
-    for (int column = range.first_column; column <= range.last_column; column++)
+  for (int row = range->first_row; row <= range->last_row; row++)
+    for (int column = range->first_column; column <= range->last_column; column++)
       {
         graphene_rect_t tile, bounds;
 
@@ -451,7 +449,7 @@ draw_level_cairo (AfdImageTiles         *self,
   cached = &self->cairo_nodes[self->next_cairo_node];
   self->next_cairo_node = (self->next_cairo_node + 1) % G_N_ELEMENTS (self->cairo_nodes);
   g_clear_pointer (&cached->node, gsk_render_node_unref);
-  *cached = (CairoNode) { paint_level_cairo (self, index, scale, area, &node_bounds), index, scale,
+  *cached = (CairoNode) { paint_level_cairo (self, index, scale, &range, &node_bounds), index, scale,
                           node_bounds };
   gtk_snapshot_append_node (snapshot, cached->node);
 }
