@@ -443,6 +443,43 @@ test_same_frame_same_node (Fixture       *f,
   g_assert_true (moved != first);
 }
 
+/* GTK's cairo renderer draws an opacity (the error levels' overlay) into a group, where
+ * cairo 1.16 replays a cairo node's recording in place, clipped to the window's damage:
+ * a recorded command clipped to a tile that meets none of the damage's rectangles, though
+ * it lies between them, wrote into cairo's read-only "all clipped" clip and crashed the
+ * workbench (seen under ASan in CI). Two rectangles at opposite corners of the picture:
+ * the tiles between them are drawn nowhere, the corners are the picture's. */
+static void
+test_group_clipped_apart (Fixture       *f,
+                          gconstpointer  data)
+{
+  const cairo_rectangle_int_t corners[] = { { 0, 0, 10, 10 }, { 1200, 900, 10, 10 } };
+  g_autoptr(GskRenderNode) tiles = tiles_node (f, &GRAPHENE_RECT_INIT (0, 0, PICTURE_WIDTH,
+                                                                        PICTURE_HEIGHT));
+  g_autoptr(GskRenderNode) group = gsk_opacity_node_new (tiles, 0.99f);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1275, 938);
+  cairo_region_t *damage = cairo_region_create_rectangles (corners, G_N_ELEMENTS (corners));
+  cairo_t *cr = cairo_create (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guchar *pixels;
+  guchar rgb[3];
+
+  gdk_cairo_region (cr, damage);
+  cairo_clip (cr);
+  gsk_render_node_draw (group, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  /* A corner's pixel is the picture's (at 0.75, 4 × 4 pixels of it); between, nothing. */
+  picture_pixel (f, 4, 4, rgb);
+  g_assert_cmpint (abs (pixels[3 * stride + 3 * 4 + 2] - rgb[0]), <=, 4);
+  g_assert_cmpint (abs (pixels[3 * stride + 3 * 4 + 1] - rgb[1]), <=, 4);
+  g_assert_cmpuint (pixels[905 * stride + 1205 * 4 + 3], >, 240);
+  g_assert_cmpuint (pixels[200 * stride + 500 * 4 + 3], ==, 0);
+  cairo_region_destroy (damage);
+  cairo_surface_destroy (surface);
+}
+
 static const Case cases[] = {
   { FALSE, "cairo" }, { TRUE, "cairo" }, { FALSE, "gl" }, { TRUE, "gl" },
 };
@@ -472,9 +509,13 @@ main (int    argc,
       else
         {
           g_autofree char *same = g_strconcat ("/image-view/same-frame-same-node/", suffix, NULL);
+          g_autofree char *apart = g_strconcat ("/image-view/group-clipped-apart/", suffix, NULL);
 
           g_test_add (all_at_once, Fixture, c, fixture_set_up, test_all_at_once, fixture_tear_down);
+
           g_test_add (same, Fixture, c, fixture_set_up, test_same_frame_same_node,
+                      fixture_tear_down);
+          g_test_add (apart, Fixture, c, fixture_set_up, test_group_clipped_apart,
                       fixture_tear_down);
         }
     }

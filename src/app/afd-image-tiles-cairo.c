@@ -52,24 +52,30 @@ afd_image_tiles_cut_cairo (GdkPixbuf *pixbuf,
   return tile;
 }
 
+/* A fill of the tile's rectangle, not a clip and a paint: GTK keeps a cairo node as a
+ * recording, and cairo 1.16 replays a recorded command's clip against the clip of the
+ * surface it replays onto (an opacity's group, the window's damage): where the two meet
+ * nowhere although their extents overlap, it wrote into its read-only "all clipped"
+ * clip and crashed (test-image-view's /image-view/group-clipped-apart). A command with
+ * no clip of its own is clipped by the node's extents, which always meet the damage the
+ * node is drawn for. */
 void
 afd_image_tiles_paint_cairo (cairo_t               *cr,
                              cairo_surface_t       *tile,
                              int                    size,
                              const graphene_rect_t *bounds)
 {
-  cairo_pattern_t *pattern;
+  cairo_pattern_t *pattern = cairo_pattern_create_for_surface (tile);
+  cairo_matrix_t to_tile;
 
-  cairo_save (cr);
-  cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
-                   bounds->size.height);
-  cairo_clip (cr);
-  cairo_translate (cr, bounds->origin.x, bounds->origin.y);
-  cairo_scale (cr, bounds->size.width / size, bounds->size.height / size);
-  cairo_set_source_surface (cr, tile, 0, 0);
-  pattern = cairo_get_source (cr);
+  cairo_matrix_init_scale (&to_tile, size / bounds->size.width, size / bounds->size.height);
+  cairo_matrix_translate (&to_tile, -bounds->origin.x, -bounds->origin.y);
+  cairo_pattern_set_matrix (pattern, &to_tile);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
   cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
-  cairo_paint (cr);
-  cairo_restore (cr);
+  cairo_set_source (cr, pattern);
+  cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
+                   bounds->size.height);
+  cairo_fill (cr);
+  cairo_pattern_destroy (pattern);
 }
