@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "afd-image-tiles-cairo.h"
 #include "afd-image-view-private.h"
 #include "ui/afd-test-widgets.h"
 
@@ -480,6 +481,28 @@ test_group_clipped_apart (Fixture       *f,
   cairo_surface_destroy (surface);
 }
 
+/* A tile under a pixel wide on screen paints nothing, and the next one still paints (a
+ * matrix onto it would not be invertible, which would stop the whole node's drawing). */
+static void
+test_tile_under_a_pixel (void)
+{
+  g_autoptr(GdkPixbuf) picture = make_picture (FALSE);
+  cairo_surface_t *tile = afd_image_tiles_cut_cairo (picture, 0, 0, 128);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 64, 64);
+  cairo_t *cr = cairo_create (surface);
+  const guchar *pixels;
+
+  afd_image_tiles_paint_cairo (cr, tile, 128, &GRAPHENE_RECT_INIT (0, 0, 0, 64));
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  afd_image_tiles_paint_cairo (cr, tile, 128, &GRAPHENE_RECT_INIT (0, 0, 64, 64));
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  g_assert_cmpuint (pixels[10 * cairo_image_surface_get_stride (surface) + 10 * 4 + 3], ==, 255);
+  cairo_surface_destroy (surface);
+  cairo_surface_destroy (tile);
+}
+
 static const Case cases[] = {
   { FALSE, "cairo" }, { TRUE, "cairo" }, { FALSE, "gl" }, { TRUE, "gl" },
 };
@@ -519,5 +542,6 @@ main (int    argc,
                       fixture_tear_down);
         }
     }
+  g_test_add_func ("/image-view/tile-under-a-pixel", test_tile_under_a_pixel);
   return g_test_run ();
 }

@@ -65,9 +65,14 @@ afd_image_tiles_paint_cairo (cairo_t               *cr,
                              int                    size,
                              const graphene_rect_t *bounds)
 {
-  cairo_pattern_t *pattern = cairo_pattern_create_for_surface (tile);
+  cairo_pattern_t *pattern;
   cairo_matrix_t to_tile;
 
+  /* Under a pixel on screen: nothing to see, and no matrix onto the tile (an invalid
+   * one would stop the node's whole drawing). */
+  if (!(bounds->size.width > 0 && bounds->size.height > 0))
+    return;
+  pattern = cairo_pattern_create_for_surface (tile);
   cairo_matrix_init_scale (&to_tile, size / bounds->size.width, size / bounds->size.height);
   cairo_matrix_translate (&to_tile, -bounds->origin.x, -bounds->origin.y);
   cairo_pattern_set_matrix (pattern, &to_tile);
