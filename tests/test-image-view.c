@@ -283,6 +283,15 @@ scroll_to (Fixture *f,
                                                                  - gtk_adjustment_get_page_size (h)));
 }
 
+/* The picture shown, then at 100 %. */
+static void
+show_at_100 (Fixture *f)
+{
+  afd_image_view_set_image (f->view, f->tiles);
+  afd_test_settle (f->window, 2);
+  afd_image_view_set_zoom (f->view, 1.0);
+}
+
 static void
 test_pixels_at_100 (Fixture       *f,
                     gconstpointer  data)
@@ -291,9 +300,7 @@ test_pixels_at_100 (Fixture       *f,
    * an odd position. */
   const double positions[][2] = { { 0, 0 }, { 300, 250 }, { 5000, 5000 }, { 613, 77 } };
 
-  afd_image_view_set_image (f->view, f->tiles);
-  afd_test_settle (f->window, 2);
-  afd_image_view_set_zoom (f->view, 1.0);
+  show_at_100 (f);
   afd_test_settle (f->window, 2);
   for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
     {
@@ -368,9 +375,7 @@ test_upload_budget (Fixture       *f,
   g_autofree guchar *done = NULL;
   AfdTileFrame frame;
 
-  afd_image_view_set_image (f->view, f->tiles);
-  afd_test_settle (f->window, 2);
-  afd_image_view_set_zoom (f->view, 1.0);
+  show_at_100 (f);
   /* 800 × 600 from (400, 400): three columns and two rows of 512-pixel tiles. */
   scroll_to (f, 400, 400);
   first = render (f);
@@ -399,9 +404,7 @@ test_all_at_once (Fixture       *f,
 {
   g_autofree guchar *first = NULL;
 
-  afd_image_view_set_image (f->view, f->tiles);
-  afd_test_settle (f->window, 2);
-  afd_image_view_set_zoom (f->view, 1.0);
+  show_at_100 (f);
   scroll_to (f, 400, 400);
   first = render (f);
   g_assert_cmpuint (f->view->last_frame.deferred, ==, 0);
